@@ -1,0 +1,66 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { EventOf, EventSubject, Reply, ReplyOf, RequestOf, RequestSubject } from '@portcullis/contracts';
+import { PortcullisError, isErrorCode } from '@portcullis/errors';
+import { firstValueFrom, timeout, type Observable } from 'rxjs';
+import type { BusTransport } from './transport.js';
+
+export const BUS_TRANSPORT = Symbol('BUS_TRANSPORT');
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+
+/**
+ * The typed face of the message bus. Subjects and payload types come from the contracts library,
+ * so a request and its handler agree at compile time; a failure reply becomes a PortcullisError
+ * with the same code the answering service chose.
+ */
+@Injectable()
+export class Bus implements OnApplicationShutdown {
+  private readonly logger = new Logger(Bus.name);
+
+  constructor(@Inject(BUS_TRANSPORT) private readonly transport: BusTransport) {}
+
+  /** Connection state of the subscriptions this service answers and listens on. */
+  get status(): Observable<string> {
+    return this.transport.server.status;
+  }
+
+  get kind(): BusTransport['kind'] {
+    return this.transport.kind;
+  }
+
+  async request<K extends RequestSubject>(subject: K, payload: RequestOf<K>, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Promise<ReplyOf<K>> {
+    let reply: Reply<ReplyOf<K>>;
+    try {
+      reply = await firstValueFrom(this.transport.client.send<Reply<ReplyOf<K>>>(subject, payload).pipe(timeout(timeoutMs)));
+    } catch (error) {
+      this.logger.warn(`request ${subject} failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new PortcullisError('service_unavailable');
+    }
+    if (!reply || typeof reply !== 'object' || !('ok' in reply)) throw new PortcullisError('internal');
+    if (reply.ok) return reply.value;
+    const code = isErrorCode(reply.error?.error) ? reply.error.error : 'internal';
+    throw new PortcullisError(code, reply.error?.message, reply.error?.details);
+  }
+
+  async publish<K extends EventSubject>(subject: K, payload: EventOf<K>): Promise<void> {
+    await firstValueFrom(this.transport.client.emit(subject, payload), { defaultValue: undefined });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.transport.client.close();
+  }
+}
+
+/**
+ * Runs a request handler and turns its outcome into a Reply: deliberate failures keep their code,
+ * anything unexpected becomes `internal` (its details go to the log, never over the wire).
+ */
+export async function replyFrom<T>(work: () => Promise<T> | T, logger?: Logger): Promise<Reply<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    if (error instanceof PortcullisError) return { ok: false, error: error.toBody() };
+    (logger ?? new Logger('Bus')).error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    return { ok: false, error: new PortcullisError('internal').toBody() };
+  }
+}

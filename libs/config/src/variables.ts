@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/**
+ * The environment variables the services share, each defined once here with its default.
+ * An app's own config schema picks the ones it needs and shapes them into nested settings.
+ */
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+export const env = {
+  /** Where this service's HTTP server binds. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  GATEWAY_PORT: port(8080),
+  REGISTRY_PORT: port(3001),
+  AUTH_PORT: port(3002),
+  NATS_URL: z
+    .string()
+    .default('nats://127.0.0.1:4222')
+    .transform((value) => value.split(',').map((server) => server.trim()).filter(Boolean)),
+  DATABASE_URL: z
+    .string()
+    .default('postgres://postgres@127.0.0.1:5432/postgres')
+    .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// URL'),
+  ADMIN_SECRET: z.string().min(16, 'must be at least 16 characters'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Largest JSON body the admin APIs accept. */
+  ADMIN_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  /** Upstream timeout for APIs that set none (Tyk's proxy_default_timeout, in seconds). */
+  PROXY_DEFAULT_TIMEOUT: z.coerce.number().positive().default(30),
+  /** How long the gateway waits for the registry's snapshot before asking again. */
+  SNAPSHOT_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+} as const;
+
+export type SharedVariable = keyof typeof env;

@@ -1,0 +1,2 @@
+export { openDatabase, type DatabaseOptions } from './data-source.js';
+export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';

@@ -1,0 +1,77 @@
+/**
+ * Every error the platform answers with, by stable code. The code is the public contract: clients
+ * branch on it, docs list it, and the HTTP status and message travel with it, so no caller picks a
+ * status on its own. OAuth endpoints use the RFC 6749 codes instead (they live with the auth service).
+ */
+export const errorCatalogue = {
+  // The data plane (gateway).
+  api_not_found: { status: 404, message: 'No API matches this request' },
+  upstream_unreachable: { status: 502, message: 'The upstream service could not be reached' },
+  upstream_timeout: { status: 504, message: 'The upstream service did not answer in time' },
+  auth_required: { status: 401, message: 'Authorization is required' },
+  api_inactive: { status: 403, message: 'This API is not active' },
+  // Admin APIs and shared request handling.
+  unauthorized: { status: 401, message: 'A valid admin secret is required' },
+  malformed_json: { status: 400, message: 'The request body is not valid JSON' },
+  validation_failed: { status: 400, message: 'The request is not valid' },
+  payload_too_large: { status: 413, message: 'The request body is too large' },
+  unsupported_media_type: { status: 415, message: 'The request body must be application/json' },
+  not_found: { status: 404, message: 'Not found' },
+  conflict: { status: 409, message: 'The request conflicts with existing state' },
+  method_not_allowed: { status: 405, message: 'Method not allowed' },
+  service_unavailable: { status: 503, message: 'A service this request needs is unavailable' },
+  internal: { status: 500, message: 'Internal error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export interface ErrorDetail {
+  /** Dotted path of the offending field, e.g. `proxy.target_url`. */
+  field: string;
+  message: string;
+}
+
+/** The one JSON error body every Portcullis endpoint (OAuth endpoints aside) answers with. */
+export interface ErrorBody {
+  error: ErrorCode;
+  message: string;
+  details?: ErrorDetail[];
+}
+
+export function errorBody(code: ErrorCode, message?: string, details?: ErrorDetail[]): ErrorBody {
+  const body: ErrorBody = { error: code, message: message ?? errorCatalogue[code].message };
+  if (details && details.length > 0) body.details = details;
+  return body;
+}
+
+export function statusOf(code: ErrorCode): number {
+  return errorCatalogue[code].status;
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorCatalogue, value);
+}
+
+/**
+ * A failure a service reports on purpose, carried as data (across NATS too) rather than as a thrown
+ * exception with a stack: `fail('conflict', ...)` in the registry becomes the same 409 at the gateway's
+ * Tyk API and at the native admin API.
+ */
+export class PortcullisError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: ErrorDetail[],
+  ) {
+    super(message ?? errorCatalogue[code].message);
+    this.name = 'PortcullisError';
+  }
+
+  get status(): number {
+    return statusOf(this.code);
+  }
+
+  toBody(): ErrorBody {
+    return errorBody(this.code, this.message, this.details);
+  }
+}

@@ -1,0 +1,4 @@
+export { secretsMatch } from './secrets.js';
+export { AdminSecretGuard, type AdminSecretScheme } from './admin-secret.guard.js';
+export { ErrorFilter, toErrorResponse } from './error.filter.js';
+export { useJsonBodies } from './json-body.js';

@@ -1,0 +1,1 @@
+export { createLogger, PinoNestLogger, type Logger } from './logger.js';

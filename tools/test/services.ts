@@ -1,0 +1,24 @@
+import { connect as connectTcp } from 'node:net';
+
+/**
+ * Where the integration and end-to-end tiers find the real PostgreSQL and NATS. They run against
+ * the machine's services, never mocks; each test file uses its own database schema / subjects.
+ */
+export const testServices = {
+  databaseUrl: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+  natsUrl: process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222',
+};
+
+export function reachable(url: string, timeoutMs = 1500): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connectTcp({ host: hostname, port: Number(port), timeout: timeoutMs });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
+}
