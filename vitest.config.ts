@@ -22,12 +22,15 @@ export default defineConfig({
     projects: [
       {
         ...shared,
-        test: { name: 'unit', include: ['{apps,libs}/*/src/**/*.test.ts', 'tools/**/*.test.ts'], environment: 'node' },
+        test: { name: 'unit', sequence: { groupOrder: 0 }, include: ['{apps,libs}/*/src/**/*.test.ts', 'tools/**/*.test.ts'], environment: 'node' },
       },
       {
         ...shared,
         test: {
           name: 'integration',
+          // Tiers run one after another, and files within a tier one at a time: they share the
+          // machine's NATS subjects and ports.
+          sequence: { groupOrder: 1 },
           include: ['{apps,libs}/*/test/**/*.int.test.ts'],
           globalSetup: ['tools/test/require-services.ts'],
           testTimeout: 30_000,
@@ -39,6 +42,7 @@ export default defineConfig({
         ...shared,
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 2 },
           include: ['e2e/**/*.e2e.test.ts'],
           globalSetup: ['tools/test/require-services.ts', 'tools/test/require-build.ts'],
           testTimeout: 60_000,
