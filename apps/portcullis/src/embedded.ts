@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { createAuthApp, loadAuthConfig } from '@portcullis/auth';
+import { createBusTransport, InProcessBroker } from '@portcullis/bus';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '@portcullis/database';
+import { createGatewayApp, loadGatewayConfig } from '@portcullis/gateway';
+import { createRegistryApp, loadRegistryConfig } from '@portcullis/registry';
+
+type RunningService = Awaited<ReturnType<typeof createGatewayApp>>;
+type Environment = Record<string, string | undefined>;
+
+export interface EmbeddedOptions {
+  /** Each service's PGlite lives under `<dataDir>/postgres/<service>`. */
+  readonly dataDir: string;
+  /** The environment the services' own config loaders read (ports, host, log level, ...). */
+  readonly env: Environment;
+  readonly adminSecret: string;
+}
+
+export interface EmbeddedPortcullis {
+  readonly gateway: RunningService;
+  readonly registry: RunningService;
+  readonly auth: RunningService;
+  /** Gateway first (stop taking traffic), then the owners of data, then their databases. */
+  close(): Promise<void>;
+}
+
+/**
+ * All three services in one process: one in-process broker in place of NATS, and one PGlite per
+ * service in place of PostgreSQL (PGlite is a single session, so the services cannot share one and
+ * each gets a pool of one connection). Same modules, entities and migrations as distributed.
+ */
+export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedPortcullis> {
+  const env: Environment = { ...options.env, ADMIN_SECRET: options.adminSecret };
+  // Read every config before starting anything, so a bad variable fails fast and lists them all.
+  const registryConfig = loadRegistryConfig(env);
+  const authConfig = loadAuthConfig(env);
+  const gatewayConfig = loadGatewayConfig(env);
+
+  // Whatever has started is stopped again, in reverse, if a later step fails.
+  const started: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of started.splice(0).reverse()) {
+      await stop().catch(() => undefined);
+    }
+  };
+
+  try {
+    const [registryDb, authDb] = await startAll([
+      () => startEmbeddedPostgres(join(options.dataDir, 'postgres', 'registry')),
+      () => startEmbeddedPostgres(join(options.dataDir, 'postgres', 'auth')),
+    ], (db: EmbeddedPostgres) => started.push(() => db.stop()));
+
+    const broker = new InProcessBroker();
+    const transport = () => createBusTransport({ kind: 'in-process', broker });
+
+    // Registry and auth answer on the bus before the gateway starts: its first act is to ask the
+    // registry for a snapshot, and the in-process broker has no queue to hold the request.
+    const [registry, auth] = await startAll([
+      () => createRegistryApp(registryConfig, { transport: transport(), database: { url: registryDb.url, poolSize: 1 } }),
+      () => createAuthApp(authConfig, { transport: transport(), database: { url: authDb.url, poolSize: 1 } }),
+    ], (service: RunningService) => started.push(() => service.close()));
+
+    const gateway = await createGatewayApp(gatewayConfig, { transport: transport() });
+    started.push(() => gateway.close());
+
+    return { gateway, registry, auth, close: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/**
+ * Starts independent things together; every one that did start is registered for stopping even
+ * when a sibling fails, so nothing is left holding a port or a data directory.
+ */
+async function startAll<T>(starts: (() => Promise<T>)[], onStarted: (value: T) => void): Promise<T[]> {
+  const results = await Promise.allSettled(starts.map((start) => start()));
+  for (const result of results) if (result.status === 'fulfilled') onStarted(result.value);
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<T>).value);
+}
