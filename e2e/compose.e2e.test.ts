@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithServices } from '../tools/test/with-services.js';
-import { composeDefinition, composeService, readCompose, repoRoot, serviceNames, type ServiceName } from './support/compose-services.js';
+import { composeDefinition, composeService, portVariable, readCompose, repoRoot, serviceNames, type ServiceName } from './support/compose-services.js';
 import { configVariables, loadServiceConfig } from './support/config-schemas.js';
 import { createScratchDatabase } from './support/database.js';
 import { startService, waitFor, type StartedService } from './support/processes.js';
@@ -62,6 +62,20 @@ describe('docker-compose.yml', () => {
         for (const [key, value] of Object.entries(inContainer)) inContainer[key] = value.replace(/\$\{ADMIN_SECRET[^}]*\}/, adminSecret);
         await expect(loadServiceConfig(name, inContainer)).resolves.toBeTruthy();
         await expect(loadServiceConfig(name, composeService(name, { port: 0, adminSecret, database: 'test' }).env)).resolves.toBeTruthy();
+      });
+
+      it('runs on a host with only the documented substitutions', () => {
+        const raw = composeDefinition(name);
+        const host = composeService(name, { port: 45678, adminSecret, database: 'scratch_db' });
+        expect(host.command).toEqual(raw.command);
+        expect(Object.keys(host.env)).toEqual(Object.keys(raw.env));
+        const changed = Object.keys(raw.env).filter((key) => raw.env[key] !== host.env[key]);
+        const expected = ['ADMIN_SECRET', 'NATS_URL', portVariable[name], ...(name === 'gateway' ? [] : ['DATABASE_URL'])];
+        expect(changed.sort()).toEqual(expected.sort());
+        expect(host.env.ADMIN_SECRET).toBe(adminSecret);
+        expect(host.env.NATS_URL).toBe('nats://127.0.0.1:4222');
+        expect(host.env[portVariable[name]]).toBe('45678');
+        if (name !== 'gateway') expect(host.env.DATABASE_URL).toBe('postgres://postgres:portcullis@127.0.0.1:5432/scratch_db');
       });
 
       it('points at the compose NATS and PostgreSQL, and requires ADMIN_SECRET from the operator', () => {
