@@ -3,7 +3,7 @@ import { createLogger } from '@portcullis/logging';
 import { banner } from './banner.js';
 import { loadPortcullisConfig } from './config.js';
 import { launch } from './launch.js';
-import { onShutdown } from './shutdown.js';
+import { handleShutdown } from './shutdown.js';
 
 let config;
 try {
@@ -14,12 +14,13 @@ try {
   process.exit(1);
 }
 const logger = createLogger('portcullis', config.logLevel);
+const shutdown = handleShutdown(logger);
 
 try {
   const portcullis = await launch(config, process.env);
   const urls = { gateway: portcullis.gateway.url, registry: portcullis.registry.url, auth: portcullis.auth.url };
   process.stdout.write(banner({ urls, adminSecret: portcullis.adminSecret, dataDir: config.dataDir, cwd: process.cwd() }));
-  onShutdown(logger, () => portcullis.close());
+  shutdown.ready(() => portcullis.close());
 } catch (error) {
   logger.fatal({ err: error }, error instanceof ConfigError ? error.message : 'Portcullis could not start');
   process.exit(1);

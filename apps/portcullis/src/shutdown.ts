@@ -1,26 +1,25 @@
 import type { Logger } from '@portcullis/logging';
 
-/** Long enough for in-flight requests and the databases' final writes, short enough not to hang a terminal. */
-const FORCE_EXIT_AFTER_MS = 15_000;
+/** Long enough for a start in progress to finish and the databases' final writes, short enough not to hang a terminal. */
+const FORCE_EXIT_AFTER_MS = 30_000;
+
+export interface Shutdown {
+  /** What stops the running system; a signal received before this is acted on now. */
+  ready(stop: () => Promise<void>): void;
+}
 
 /**
- * SIGINT/SIGTERM stop everything in order and exit 0. A second signal, or a stop that takes too
- * long, exits at once with 1: the person pressing Ctrl-C twice wants out.
+ * SIGINT/SIGTERM stop everything in order and exit 0. Handlers are installed before anything
+ * starts: Ctrl-C while PGlite creates its files must not kill the process half-way through
+ * (it would leave a data directory that cannot open), so such a signal waits for the start to
+ * finish and then stops. A second signal, or a stop that takes too long, exits at once with 1.
  */
-export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
-  let stopping = false;
-  const handle = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting without waiting');
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    setTimeout(() => {
-      logger.error(`did not stop within ${FORCE_EXIT_AFTER_MS} ms; exiting`);
-      process.exit(1);
-    }, FORCE_EXIT_AFTER_MS).unref();
-    stop().then(
+export function handleShutdown(logger: Logger): Shutdown {
+  let stop: (() => Promise<void>) | null = null;
+  let requested = false;
+
+  const run = () => {
+    stop!().then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'error while stopping');
@@ -28,6 +27,27 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
       },
     );
   };
-  process.on('SIGINT', handle);
-  process.on('SIGTERM', handle);
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (requested) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    requested = true;
+    logger.info({ signal }, stop ? 'stopping' : 'stopping once started');
+    setTimeout(() => {
+      logger.error(`did not stop within ${FORCE_EXIT_AFTER_MS} ms; exiting`);
+      process.exit(1);
+    }, FORCE_EXIT_AFTER_MS).unref();
+    if (stop) run();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  return {
+    ready(stopFn) {
+      stop = stopFn;
+      if (requested) run();
+    },
+  };
 }
