@@ -1,0 +1,69 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const fmt = {
+  rps: (v) => Math.round(v).toLocaleString('en-US'),
+  ms: (v) => v.toFixed(2),
+  ratio: (v) => (v === null ? '—' : v.toFixed(2)),
+};
+
+function cells(row, references) {
+  if (!row.available) return [row.name, '—', '—', '—', ...references.map(() => '—'), '—', `unavailable: ${row.reason}`];
+  const problems = [];
+  if (row.errors) problems.push(`${row.errors} socket errors`);
+  if (row.non2xx) problems.push(`${row.non2xx} non-2xx`);
+  problems.push(...row.warnings);
+  return [
+    row.name,
+    fmt.rps(row.rps),
+    fmt.ms(row.p50Ms),
+    fmt.ms(row.p99Ms),
+    ...references.map((r) => fmt.ratio(row.ratios[r])),
+    row.rpsPerRound.map(fmt.rps).join(' / '),
+    problems.join('; '),
+  ];
+}
+
+function header(references) {
+  return ['target', 'req/s', 'p50 ms', 'p99 ms', ...references.map((r) => `× ${r}`), 'req/s per round', 'notes'];
+}
+
+/** A fixed-width table for the terminal. */
+export function textTable(rows, references) {
+  const lines = [header(references), ...rows.map((row) => cells(row, references))];
+  const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
+  const numeric = new Set([1, 2, 3, ...references.map((_, i) => 4 + i)]);
+  const render = (l) => l.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [render(lines[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.slice(1).map(render)].join('\n');
+}
+
+export function markdownTable(rows, references) {
+  const head = header(references);
+  const align = head.map((_, i) => (i >= 1 && i <= 3 + references.length ? '---:' : '---'));
+  const line = (c) => `| ${c.map((x) => x.replace(/\|/g, '\\|')).join(' | ')} |`;
+  return [line(head), line(align), ...rows.map((row) => line(cells(row, references)))].join('\n');
+}
+
+export function settingsLine(meta) {
+  const s = meta.settings;
+  return `${meta.loadGenerator} on cpu ${s.loadCpu}, proxy on cpu ${s.proxyCpu}; ${s.connections} connections, ` +
+    `${s.rounds} interleaved rounds of ${s.durationS} s after ${s.warmupS} s warm-up each; medians`;
+}
+
+export async function writeResults(dir, rows, references, meta) {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'latest.json'), `${JSON.stringify({ ...meta, references, results: rows }, null, 2)}\n`);
+  const md = [
+    `# Benchmark ${meta.finishedAt}`,
+    '',
+    `${settingsLine(meta)}. Machine: ${meta.machine.cpu} × ${meta.machine.cpus}, Node ${meta.machine.node}, ` +
+      `commit ${meta.commit}. Upstream: node:http, ${meta.upstreamBodyBytes}-byte JSON, keep-alive.`,
+    '',
+    markdownTable(rows, references),
+    '',
+    ...rows.filter((r) => r.available).map((r) => `- **${r.name}**: ${r.description}`),
+    ...rows.filter((r) => !r.available).map((r) => `- **${r.name}**: ${r.description} — not measured: ${r.reason}`),
+    '',
+  ];
+  await writeFile(join(dir, 'latest.md'), md.join('\n'));
+}

@@ -1,0 +1,148 @@
+// npm run bench — see bench/README.md. Orchestration only: the pieces live in lib/ and targets/.
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadGenerators } from './lib/load.mjs';
+import { commandExists, httpGet, installCleanup, startProcess, stopAll } from './lib/processes.mjs';
+import { settingsLine, textTable, writeResults } from './lib/report.mjs';
+import { summarise } from './lib/stats.mjs';
+import { listeningPort, TargetUnavailable } from './lib/target.mjs';
+import { ensureTools } from './lib/tools.mjs';
+import { UPSTREAM_BODY } from './lib/upstream-body.mjs';
+import { references, targets } from './targets/index.mjs';
+
+const benchDir = fileURLToPath(new URL('.', import.meta.url));
+const repoRoot = join(benchDir, '..');
+const log = (message) => console.error(message);
+
+function positiveInt(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < (name === 'BENCH_WARMUP' ? 0 : 1)) {
+    throw new Error(`${name} must be a whole number${name === 'BENCH_WARMUP' ? '' : ' above 0'}, got "${raw}"`);
+  }
+  return value;
+}
+
+function readSettings() {
+  const pinning = os.availableParallelism() >= 2 && commandExists('taskset');
+  if (!pinning) log('warning: fewer than 2 CPUs or no taskset: load generator and proxies are NOT pinned');
+  const only = process.env.BENCH_TARGETS?.split(',').map((s) => s.trim()).filter(Boolean);
+  return {
+    durationS: positiveInt('BENCH_DURATION', 10),
+    rounds: positiveInt('BENCH_ROUNDS', 3),
+    connections: positiveInt('BENCH_CONNECTIONS', 50),
+    warmupS: positiveInt('BENCH_WARMUP', 3),
+    loadCpu: pinning ? 0 : null,
+    proxyCpu: pinning ? 1 : null,
+    targets: only ?? targets.map((t) => t.name),
+  };
+}
+
+function gitCommit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Starts a target and checks it really proxies: 200 and the upstream's exact body. */
+async function startTarget(state, ctx) {
+  try {
+    state.instance = await state.target.start(ctx);
+    const { status, body } = await httpGet(state.instance.url, { timeoutMs: 5000 });
+    if (status !== 200 || body !== UPSTREAM_BODY) {
+      throw new Error(`${state.instance.url} answered ${status} ${JSON.stringify(body.slice(0, 200))}, not the upstream's body`);
+    }
+    log(`  ${state.name}: ${state.instance.url} (pid ${state.instance.pid})`);
+  } catch (error) {
+    state.reason = error instanceof TargetUnavailable ? error.message : `failed to start: ${error.message.split('\n')[0]}`;
+    log(`  ${state.name}: UNAVAILABLE — ${state.reason}`);
+    if (!(error instanceof TargetUnavailable)) log(error.message.split('\n').slice(1).map((l) => `    | ${l}`).join('\n'));
+    if (state.instance) await state.instance.stop().catch(() => {});
+    state.instance = null;
+  }
+}
+
+async function measure(states, generator, settings) {
+  const running = () => states.filter((s) => s.instance);
+  const options = { connections: settings.connections, cpu: settings.loadCpu };
+  if (settings.warmupS > 0) {
+    log(`warm-up: ${settings.warmupS} s per target`);
+    for (const s of running()) await generator.run(s.instance.url, { ...options, durationS: settings.warmupS }).catch(() => {});
+  }
+  for (let round = 1; round <= settings.rounds; round++) {
+    for (const s of running()) {
+      try {
+        const r = await generator.run(s.instance.url, { ...options, durationS: settings.durationS });
+        s.rounds.push(r);
+        const problems = r.errors || r.non2xx ? `  (${r.errors} errors, ${r.non2xx} non-2xx)` : '';
+        log(`round ${round}/${settings.rounds}  ${s.name.padEnd(20)} ${Math.round(r.rps).toString().padStart(7)} req/s` +
+          `  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms${problems}`);
+      } catch (error) {
+        s.warnings.push(`round ${round} failed: ${error.message.split('\n')[0]}`);
+        log(`round ${round}/${settings.rounds}  ${s.name}: FAILED ${error.message}`);
+      }
+    }
+  }
+  // A target that stopped proxying during the run would have measured something else: say so.
+  for (const s of running()) {
+    const check = await httpGet(s.instance.url, { timeoutMs: 5000 }).catch((e) => ({ status: e.message, body: '' }));
+    if (check.status !== 200 || check.body !== UPSTREAM_BODY) s.warnings.push(`after the run it answered ${check.status}`);
+  }
+}
+
+async function main() {
+  installCleanup(log);
+  const settings = readSettings();
+  const startedAt = new Date().toISOString();
+  const tmpDir = await mkdtemp(join(os.tmpdir(), 'portcullis-bench-'));
+  const states = targets
+    .filter((t) => settings.targets.includes(t.name))
+    .map((target) => ({ target, name: target.name, description: target.description, instance: null, rounds: [], warnings: [], reason: null }));
+  let generator;
+  try {
+    ensureTools(log);
+    generator = loadGenerators.wrk.available() ? loadGenerators.wrk : loadGenerators.autocannon;
+    if (generator !== loadGenerators.wrk) log('wrk unavailable: falling back to autocannon (it needs more CPU; figures near its ceiling are its, not the target\'s)');
+    if (!generator.available()) throw new Error('no load generator: neither wrk nor autocannon is available');
+
+    const upstreamCpu = process.env.BENCH_UPSTREAM_CPU ? Number(process.env.BENCH_UPSTREAM_CPU) : null;
+    const upstreamProc = startProcess('upstream', process.execPath, [join(benchDir, 'lib/upstream-server.mjs')], { cpu: upstreamCpu });
+    const upstream = { url: `http://127.0.0.1:${await listeningPort(upstreamProc)}`, pid: upstreamProc.pid };
+    log(`upstream: ${upstream.url} (pid ${upstream.pid})\nstarting targets:`);
+    const ctx = { upstream, proxyCpu: settings.proxyCpu, loadCpu: settings.loadCpu, tmpDir, repoRoot, log };
+    for (const state of states) await startTarget(state, ctx);
+
+    log(`${settingsLine({ loadGenerator: generator.name, settings })}`);
+    await measure(states, generator, settings);
+  } finally {
+    for (const s of states) await s.instance?.stop().catch((e) => log(`stopping ${s.name}: ${e.message}`));
+    await stopAll();
+    await rm(tmpDir, { recursive: true, force: true });
+  }
+
+  const rows = summarise(states, references);
+  const meta = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    commit: gitCommit(),
+    loadGenerator: generator.name,
+    settings,
+    upstreamBodyBytes: Buffer.byteLength(UPSTREAM_BODY),
+    machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.availableParallelism(), node: process.version },
+  };
+  console.log(`\n${settingsLine(meta)}\n\n${textTable(rows, references)}\n`);
+  await writeResults(join(benchDir, 'results'), rows, references, meta);
+  log('written: bench/results/latest.json, bench/results/latest.md');
+}
+
+main().catch(async (error) => {
+  log(`bench failed: ${error.stack ?? error}`);
+  await stopAll();
+  process.exit(1);
+});
