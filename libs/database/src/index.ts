@@ -1,2 +1,3 @@
 export { openDatabase, type DatabaseOptions } from './data-source.js';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
+export { databaseAnswers } from './ping.js';

@@ -3,3 +3,4 @@ export { AdminSecretGuard, type AdminSecretScheme } from './admin-secret.guard.j
 export { ErrorFilter, toErrorResponse } from './error.filter.js';
 export { useJsonBodies } from './json-body.js';
 export type { RunningService } from './running-service.js';
+export { listeningUrl } from './listening-url.js';
