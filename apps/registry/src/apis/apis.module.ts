@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ApiStore } from '../storage/api-store.js';
+import { AdminGuard } from './admin.guard.js';
+import { ApisController } from './apis.controller.js';
+import { ApisMessages } from './apis.messages.js';
+import { ApisService } from './apis.service.js';
+
+@Module({
+  controllers: [ApisController, ApisMessages],
+  providers: [ApiStore, ApisService, AdminGuard],
+})
+export class ApisModule {}

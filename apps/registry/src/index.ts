@@ -1,0 +1,2 @@
+export { createRegistryApp, type RegistryAppOptions } from './registry.app.js';
+export { loadRegistryConfig, registryConfigSchema, type RegistryConfig } from './config.js';

@@ -1,0 +1,52 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { z } from '@portcullis/config';
+import { apiDefinitionSchema } from '@portcullis/domain';
+import { errorCatalogue } from '@portcullis/errors';
+
+export const apiDefinitionRef = { $ref: '#/components/schemas/ApiDefinition' };
+export const errorBodyRef = { $ref: '#/components/schemas/ErrorBody' };
+
+/** The definition's schema comes from the validator itself, so the document cannot drift from it. */
+function apiDefinitionJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(apiDefinitionSchema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }) as Record<string, unknown>;
+  return {
+    ...schema,
+    description: "An API definition in Tyk's classic shape. Fields not listed are kept as sent. api_id is generated when absent.",
+  };
+}
+
+const errorBodySchema = {
+  type: 'object',
+  description: 'The one error body of every Portcullis endpoint.',
+  required: ['error', 'message'],
+  properties: {
+    error: { type: 'string', enum: Object.keys(errorCatalogue), description: 'Stable error code' },
+    message: { type: 'string' },
+    details: {
+      type: 'array',
+      description: 'One entry per offending field',
+      items: {
+        type: 'object',
+        required: ['field', 'message'],
+        properties: { field: { type: 'string', example: 'proxy.listen_path' }, message: { type: 'string' } },
+      },
+    },
+  },
+};
+
+/** Serves the admin API's OpenAPI document at /admin/openapi.json and its UI at /admin/docs. */
+export function serveOpenApi(app: INestApplication): void {
+  const base = new DocumentBuilder()
+    .setTitle('Portcullis registry admin API')
+    .setDescription('API definitions. Every request needs `Authorization: Bearer <ADMIN_SECRET>`.')
+    .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The admin secret (ADMIN_SECRET)' })
+    .build();
+  const document = SwaggerModule.createDocument(app, base);
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ApiDefinition: apiDefinitionJsonSchema(), ErrorBody: errorBodySchema },
+  };
+  SwaggerModule.setup('admin/docs', app, document, { jsonDocumentUrl: 'admin/openapi.json', raw: ['json'] });
+}

@@ -1,0 +1,31 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { BusModule, type BusTransport } from '@portcullis/bus';
+import { DataSource } from 'typeorm';
+import { ApisModule } from './apis/apis.module.js';
+import type { RegistryConfig } from './config.js';
+import { HealthModule } from './health/health.module.js';
+import { REGISTRY_CONFIG } from './registry-config.token.js';
+
+export interface RootModuleOptions {
+  config: RegistryConfig;
+  transport: BusTransport;
+  /** Opened (and migrated) before Nest starts: a service that cannot migrate must not start. */
+  dataSource: DataSource;
+}
+
+/** The registry's composition root: its settings and database for every module, and the bus. */
+@Global()
+@Module({})
+export class RootModule {
+  static forRoot(options: RootModuleOptions): DynamicModule {
+    return {
+      module: RootModule,
+      imports: [BusModule.forRoot(options.transport), ApisModule, HealthModule],
+      providers: [
+        { provide: REGISTRY_CONFIG, useValue: options.config },
+        { provide: DataSource, useValue: options.dataSource },
+      ],
+      exports: [REGISTRY_CONFIG, DataSource],
+    };
+  }
+}

@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import type { RegistrySnapshot } from '@portcullis/contracts';
+import { routeKey, type ApiDefinition } from '@portcullis/domain';
+import { DataSource, Not, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
+import { apiIdTaken, apiNotFound, conflictFromUniqueViolation, listenPathTaken } from '../apis/api-errors.js';
+import { ApiDefinitionRecord } from './api-definition.entity.js';
+import { ConfigState } from './config-state.entity.js';
+
+/**
+ * API definitions in PostgreSQL. Each write runs in one transaction that first bumps the
+ * configuration revision: the row lock on `config_state` queues writers one behind the other, so
+ * the checks that follow see every earlier write, and revisions commit in the order they were taken.
+ * A failed write rolls back whole, revision included.
+ */
+@Injectable()
+export class ApiStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The revision and every definition, read from one consistent view of the database. */
+  snapshot(): Promise<RegistrySnapshot> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const state = await manager.findOneByOrFail(ConfigState, { id: 1 });
+      return { revision: state.revision, apis: await this.all(manager) };
+    });
+  }
+
+  list(): Promise<ApiDefinition[]> {
+    return this.all(this.dataSource.manager);
+  }
+
+  async get(apiId: string): Promise<ApiDefinition | null> {
+    const record = await this.dataSource.manager.findOneBy(ApiDefinitionRecord, { apiId });
+    return record?.definition ?? null;
+  }
+
+  /** Stores a new definition; returns the revision of the write. */
+  insert(definition: ApiDefinition): Promise<number> {
+    return this.write(definition, async (manager, revision) => {
+      if (await manager.existsBy(ApiDefinitionRecord, { apiId: definition.api_id })) throw apiIdTaken(definition.api_id);
+      await this.assertRouteFree(manager, definition);
+      const now = new Date();
+      await manager.insert(ApiDefinitionRecord, { apiId: definition.api_id, routeKey: routeKey(definition), definition: asJsonb(definition), revision, createdAt: now, updatedAt: now });
+    });
+  }
+
+  /** Replaces a stored definition (same api_id); returns the revision of the write. */
+  replace(definition: ApiDefinition): Promise<number> {
+    return this.write(definition, async (manager, revision) => {
+      if (!(await manager.existsBy(ApiDefinitionRecord, { apiId: definition.api_id }))) throw apiNotFound(definition.api_id);
+      await this.assertRouteFree(manager, definition);
+      await manager.update(ApiDefinitionRecord, { apiId: definition.api_id }, { routeKey: routeKey(definition), definition: asJsonb(definition), revision, updatedAt: new Date() });
+    });
+  }
+
+  /** Deletes a definition; returns the revision of the write. */
+  async remove(apiId: string): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const revision = await this.nextRevision(manager);
+      const result = await manager.delete(ApiDefinitionRecord, { apiId });
+      if (!result.affected) throw apiNotFound(apiId);
+      return revision;
+    });
+  }
+
+  private async write(definition: ApiDefinition, work: (manager: EntityManager, revision: number) => Promise<void>): Promise<number> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const revision = await this.nextRevision(manager);
+        await work(manager, revision);
+        return revision;
+      });
+    } catch (error) {
+      throw conflictFromUniqueViolation(error, definition) ?? error;
+    }
+  }
+
+  private async nextRevision(manager: EntityManager): Promise<number> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(ConfigState)
+      .set({ revision: () => 'revision + 1' })
+      .where('id = 1')
+      .returning('revision')
+      .execute();
+    const row = (result.raw as { revision: string }[])[0];
+    if (!row) throw new Error('config_state has no row: the registry migrations did not run');
+    return Number(row.revision);
+  }
+
+  /** The friendly check; the unique index on route_key is the guard. */
+  private async assertRouteFree(manager: EntityManager, definition: ApiDefinition): Promise<void> {
+    const other = await manager.findOne(ApiDefinitionRecord, {
+      select: { apiId: true },
+      where: { routeKey: routeKey(definition), apiId: Not(definition.api_id) },
+    });
+    if (other) throw listenPathTaken(definition, other.apiId);
+  }
+
+  private async all(manager: EntityManager): Promise<ApiDefinition[]> {
+    const records = await manager.find(ApiDefinitionRecord, { order: { createdAt: 'ASC', apiId: 'ASC' } });
+    return records.map((record) => record.definition);
+  }
+}
+
+/** TypeORM's deep-partial typing cannot follow the definition's open (passthrough) shape; it is stored whole. */
+function asJsonb(definition: ApiDefinition): QueryDeepPartialEntity<ApiDefinition> {
+  return definition as QueryDeepPartialEntity<ApiDefinition>;
+}
