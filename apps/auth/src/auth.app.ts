@@ -1,0 +1,58 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { BusTransport } from '@portcullis/bus';
+import { openDatabase } from '@portcullis/database';
+import { ErrorFilter, listeningUrl, useJsonBodies, type RunningService } from '@portcullis/http';
+import { createLogger, PinoNestLogger } from '@portcullis/logging';
+import type { AddressInfo } from 'node:net';
+import type { AuthConfig } from './config.js';
+import { RootModule } from './root.module.js';
+import { authEntities, authMigrations } from './storage/schema.js';
+
+export interface AuthAppOptions {
+  transport: BusTransport;
+  database: { url: string; poolSize?: number; schema?: string };
+}
+
+/** Builds the auth service, migrates its schema, connects it to the bus and listens. */
+export async function createAuthApp(config: AuthConfig, options: AuthAppOptions): Promise<RunningService> {
+  const logger = createLogger('auth', config.logLevel);
+  const dataSource = await openDatabase({
+    url: options.database.url,
+    schema: options.database.schema ?? 'auth',
+    entities: authEntities,
+    migrations: authMigrations,
+    poolSize: options.database.poolSize,
+    applicationName: 'portcullis-auth',
+  });
+  let app: INestApplication | undefined;
+  try {
+    app = await NestFactory.create(RootModule.forRoot({ config, transport: options.transport, dataSource }), {
+      bodyParser: false,
+      logger: new PinoNestLogger(logger),
+    });
+    useJsonBodies(app, config.http.maxBodyBytes);
+    app.useGlobalFilters(new ErrorFilter());
+    app.connectMicroservice({ strategy: options.transport.server }, { inheritAppConfig: true });
+    await options.transport.client.connect();
+    await app.startAllMicroservices();
+    await app.listen(config.http.port, config.http.host);
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await dataSource.destroy().catch(() => undefined);
+    throw error;
+  }
+  const started = app;
+  const url = listeningUrl(started.getHttpServer().address() as AddressInfo | null, config.http.host);
+  return {
+    name: 'auth',
+    url,
+    async close() {
+      try {
+        await started.close();
+      } finally {
+        await dataSource.destroy();
+      }
+    },
+  };
+}
