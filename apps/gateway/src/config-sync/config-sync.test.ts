@@ -1,0 +1,209 @@
+import type { ApiChangedEvent, RegistrySnapshot } from '@portcullis/contracts';
+import type { ApiDefinition } from '@portcullis/domain';
+import { describe, expect, it } from 'vitest';
+import { ConfigSync, exponentialBackoff, type ConfigurationSink, type SnapshotSource } from './config-sync.js';
+
+/** A snapshot source whose answers the test hands out one by one. */
+class FakeSource implements SnapshotSource {
+  requests = 0;
+  private waiting: { resolve: (s: RegistrySnapshot) => void; reject: (e: Error) => void }[] = [];
+
+  fetch(): Promise<RegistrySnapshot> {
+    this.requests++;
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  answer(revision: number, ids: string[] = []): void {
+    const next = this.waiting.shift();
+    if (!next) throw new Error('no snapshot request is waiting');
+    next.resolve({ revision, apis: ids.map(definition) });
+  }
+
+  failNext(): void {
+    this.waiting.shift()!.reject(new Error('registry unreachable'));
+  }
+
+  get pending(): number {
+    return this.waiting.length;
+  }
+}
+
+/** Records what was applied, in order, as the store would see it. */
+class RecordingSink implements ConfigurationSink {
+  readonly log: string[] = [];
+  ids = new Set<string>();
+
+  replace(snapshot: RegistrySnapshot): void {
+    this.log.push(`snapshot@${snapshot.revision}`);
+    this.ids = new Set(snapshot.apis.map((api) => api.api_id));
+  }
+
+  apply(event: ApiChangedEvent): void {
+    this.log.push(`${event.change} ${event.api_id}@${event.revision}`);
+    if (event.change === 'deleted') this.ids.delete(event.api_id);
+    else this.ids.add(event.api_id);
+  }
+}
+
+function definition(api_id: string): ApiDefinition {
+  return { api_id, name: api_id, proxy: { listen_path: `/${api_id}`, target_url: 'http://upstream' } } as ApiDefinition;
+}
+
+function event(revision: number, api_id: string, change: ApiChangedEvent['change'] = 'created'): ApiChangedEvent {
+  return { revision, api_id, change, definition: change === 'deleted' ? null : definition(api_id) };
+}
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+function setup() {
+  const source = new FakeSource();
+  const sink = new RecordingSink();
+  const sleeps: number[] = [];
+  const warnings: string[] = [];
+  const sync = new ConfigSync(
+    source,
+    sink,
+    { backoff: (attempt) => 100 * (attempt + 1), sleep: async (ms) => void sleeps.push(ms) },
+    { info: () => undefined, warn: (message) => void warnings.push(message) },
+  );
+  return { source, sink, sync, sleeps, warnings };
+}
+
+describe('ConfigSync', () => {
+  it('loads the snapshot, then applies the next events in order', async () => {
+    const { source, sink, sync } = setup();
+    const loaded = sync.resync();
+    source.answer(3, ['a']);
+    await loaded;
+    sync.onEvent(event(4, 'b'));
+    sync.onEvent(event(5, 'a', 'deleted'));
+    expect(sink.log).toEqual(['snapshot@3', 'created b@4', 'deleted a@5']);
+    expect([...sink.ids]).toEqual(['b']);
+    expect(sync.revision).toBe(5);
+  });
+
+  it('buffers events that arrive while the snapshot is in flight and applies only the newer ones after it', async () => {
+    const { source, sink, sync } = setup();
+    const loaded = sync.resync();
+    // Out of order, and partly already contained in the snapshot (revision 5).
+    sync.onEvent(event(7, 'late'));
+    sync.onEvent(event(5, 'old'));
+    sync.onEvent(event(6, 'new'));
+    expect(sink.log).toEqual([]);
+    source.answer(5, ['old']);
+    await loaded;
+    expect(sink.log).toEqual(['snapshot@5', 'created new@6', 'created late@7']);
+    expect(sync.revision).toBe(7);
+    expect(source.requests).toBe(1);
+  });
+
+  it('buffers events that arrive before the first snapshot was even asked for', async () => {
+    const { source, sink, sync } = setup();
+    sync.onEvent(event(2, 'early'));
+    const loaded = sync.resync();
+    source.answer(1);
+    await loaded;
+    expect(sink.log).toEqual(['snapshot@1', 'created early@2']);
+  });
+
+  it('ignores stale and repeated events', async () => {
+    const { source, sink, sync } = setup();
+    const loaded = sync.resync();
+    source.answer(10, ['a']);
+    await loaded;
+    sync.onEvent(event(9, 'x'));
+    sync.onEvent(event(10, 'y'));
+    sync.onEvent(event(11, 'z'));
+    sync.onEvent(event(11, 'z'));
+    expect(sink.log).toEqual(['snapshot@10', 'created z@11']);
+    expect(source.requests).toBe(1);
+  });
+
+  it('fetches a fresh snapshot when a revision was skipped, then applies the waiting event if newer', async () => {
+    const { source, sink, sync, warnings } = setup();
+    const loaded = sync.resync();
+    source.answer(1);
+    await loaded;
+    sync.onEvent(event(4, 'gap'));
+    expect(source.requests).toBe(2);
+    expect(warnings.some((w) => w.includes('missed a change'))).toBe(true);
+    // The registry was at 3 when it answered; event 4 is still to be applied.
+    source.answer(3, ['two', 'three']);
+    await flush();
+    expect(sink.log).toEqual(['snapshot@1', 'snapshot@3', 'created gap@4']);
+    expect(sync.revision).toBe(4);
+  });
+
+  it('drops the waiting event when the fresh snapshot already contains it', async () => {
+    const { source, sink, sync } = setup();
+    const loaded = sync.resync();
+    source.answer(1);
+    await loaded;
+    sync.onEvent(event(3, 'gap'));
+    source.answer(3, ['gap']);
+    await flush();
+    expect(sink.log).toEqual(['snapshot@1', 'snapshot@3']);
+  });
+
+  it('asks again when the buffered events after a snapshot still have a hole', async () => {
+    const { source, sink, sync } = setup();
+    const loaded = sync.resync();
+    sync.onEvent(event(9, 'far'));
+    source.answer(5);
+    await flush();
+    expect(source.requests).toBe(2);
+    source.answer(8);
+    await loaded;
+    expect(sink.log).toEqual(['snapshot@5', 'snapshot@8', 'created far@9']);
+  });
+
+  it('retries a failed snapshot request with backoff until it succeeds, keeping the old configuration meanwhile', async () => {
+    const { source, sink, sync, sleeps } = setup();
+    const first = sync.resync();
+    source.answer(1, ['a']);
+    await first;
+    const again = sync.resync();
+    source.failNext();
+    await flush();
+    source.failNext();
+    await flush();
+    expect(sink.log).toEqual(['snapshot@1']);
+    expect([...sink.ids]).toEqual(['a']);
+    source.answer(2, ['a', 'b']);
+    await again;
+    expect(sleeps).toEqual([100, 200]);
+    expect(sink.log).toEqual(['snapshot@1', 'snapshot@2']);
+  });
+
+  it('runs one more fetch when a resync is asked for during a fetch', async () => {
+    const { source, sync } = setup();
+    const first = sync.resync();
+    const second = sync.resync();
+    expect(source.requests).toBe(1);
+    source.answer(1);
+    await flush();
+    expect(source.requests).toBe(2);
+    source.answer(2);
+    await Promise.all([first, second]);
+    expect(sync.revision).toBe(2);
+  });
+
+  it('stops fetching and applying once stopped', async () => {
+    const { source, sink, sync } = setup();
+    const loaded = sync.resync();
+    sync.stop();
+    source.answer(1);
+    await loaded;
+    sync.onEvent(event(2, 'x'));
+    expect(sink.log).toEqual([]);
+    expect(source.pending).toBe(0);
+  });
+});
+
+describe('exponentialBackoff', () => {
+  it('doubles from 200 ms up to 5 s, within ±20 % jitter', () => {
+    expect([0, 1, 2, 3, 4, 5, 20].map((attempt) => exponentialBackoff(attempt, () => 0.5))).toEqual([200, 400, 800, 1600, 3200, 5000, 5000]);
+    expect(exponentialBackoff(0, () => 0)).toBe(160);
+    expect(exponentialBackoff(0, () => 1)).toBe(240);
+  });
+});

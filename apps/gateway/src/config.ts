@@ -1,0 +1,29 @@
+import { env, loadConfig, z, type Config } from '@portcullis/config';
+
+/** The environment variables the gateway reads, shaped into the settings its parts use. */
+export const gatewayConfigSchema = z
+  .object({
+    HOST: env.HOST,
+    GATEWAY_PORT: env.GATEWAY_PORT,
+    NATS_URL: env.NATS_URL,
+    ADMIN_SECRET: env.ADMIN_SECRET,
+    LOG_LEVEL: env.LOG_LEVEL,
+    PROXY_DEFAULT_TIMEOUT: env.PROXY_DEFAULT_TIMEOUT,
+    SNAPSHOT_TIMEOUT_MS: env.SNAPSHOT_TIMEOUT_MS,
+    ADMIN_MAX_BODY_BYTES: env.ADMIN_MAX_BODY_BYTES,
+  })
+  .transform((vars) => ({
+    http: { host: vars.HOST, port: vars.GATEWAY_PORT },
+    nats: { servers: vars.NATS_URL },
+    adminSecret: vars.ADMIN_SECRET,
+    logLevel: vars.LOG_LEVEL,
+    proxy: { defaultTimeoutSeconds: vars.PROXY_DEFAULT_TIMEOUT },
+    sync: { snapshotTimeoutMs: vars.SNAPSHOT_TIMEOUT_MS },
+    admin: { maxBodyBytes: vars.ADMIN_MAX_BODY_BYTES },
+  }));
+
+export type GatewayConfig = Config<typeof gatewayConfigSchema>;
+
+export function loadGatewayConfig(environment: Record<string, string | undefined> = process.env): GatewayConfig {
+  return loadConfig(gatewayConfigSchema, environment);
+}

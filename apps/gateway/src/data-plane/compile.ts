@@ -1,0 +1,53 @@
+import type { ApiDefinition } from '@portcullis/domain';
+import { normaliseListenPath } from '@portcullis/domain';
+import type { CompiledApi, CompiledConfiguration } from './compiled.js';
+import type { GatewayMetrics } from './metrics.js';
+import { entryChain, pipeline } from './pipeline.js';
+import { RouteTable } from './route-table.js';
+import { compileAuthentication } from './steps/authenticate.js';
+import { compileUpstream } from './steps/proxy.js';
+import type { UpstreamPools } from './upstream-pools.js';
+
+export interface CompileDependencies {
+  readonly pools: UpstreamPools;
+  readonly metrics: GatewayMetrics;
+  readonly defaultTimeoutSeconds: number;
+}
+
+/**
+ * Turns one definition into its compiled form (STYLE habit 5): the chain of the steps it uses, the
+ * parsed target, the prepared 401, the metric children. Nothing here is redone per request.
+ */
+export function compileApi(definition: ApiDefinition, deps: CompileDependencies): CompiledApi {
+  const listenPath = normaliseListenPath(definition.proxy.listen_path);
+  return {
+    id: definition.api_id,
+    definition,
+    listenPath,
+    domain: (definition.domain ?? '').toLowerCase(),
+    chain: pipeline.filter((step) => step.enabledFor(definition)),
+    upstream: compileUpstream(definition, deps.pools, deps.defaultTimeoutSeconds, listenPath),
+    authentication: compileAuthentication(definition),
+    recorder: deps.metrics.recorderFor(definition.api_id),
+  };
+}
+
+/** Tyk does not load inactive APIs: they are absent from the table and answer 404 like unknown ones. */
+export function isLoaded(definition: ApiDefinition): boolean {
+  return definition.active !== false;
+}
+
+/**
+ * A whole configuration from compiled APIs, ordered by id so that, should two ever claim one
+ * route, the same one wins on every gateway.
+ */
+export function buildConfiguration(revision: number, apis: Iterable<CompiledApi>, metrics: GatewayMetrics): CompiledConfiguration {
+  const sorted = [...apis].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return {
+    revision,
+    routes: new RouteTable(sorted),
+    apis: new Map(sorted.map((api) => [api.id, api])),
+    entryChain,
+    unmatched: metrics.recorderFor(''),
+  };
+}

@@ -1,0 +1,47 @@
+import type { ApiDefinition } from '@portcullis/domain';
+import type { Dispatcher } from 'undici';
+import type { PathRewrite } from './forwarding.js';
+import type { ApiRecorder } from './metrics.js';
+import type { Routable, RouteTable } from './route-table.js';
+import type { RespondResult, Step } from './step.js';
+
+/** Where and how the proxy step sends an API's requests, all decided at load. */
+export interface CompiledUpstream {
+  readonly origin: string;
+  readonly pool: Dispatcher;
+  readonly rewrite: PathRewrite;
+  readonly preserveHost: boolean;
+  /** proxy.timeout (or the gateway default), in milliseconds. */
+  readonly timeoutMs: number;
+}
+
+/** What the authenticate step needs of an API that requires credentials. */
+export interface CompiledAuthentication {
+  /** The answer when no credential was accepted: 401 with a WWW-Authenticate challenge. */
+  readonly challenge: RespondResult;
+}
+
+/** An API definition turned into what the hot path looks up: its chain and each step's settings. */
+export interface CompiledApi extends Routable {
+  readonly id: string;
+  readonly definition: ApiDefinition;
+  /** The steps enabled for this API, in pipeline order; `match` first. */
+  readonly chain: readonly Step[];
+  readonly upstream: CompiledUpstream;
+  /** Null for keyless APIs (their chain has no authenticate step). */
+  readonly authentication: CompiledAuthentication | null;
+  readonly recorder: ApiRecorder;
+}
+
+/** One immutable configuration: built whole, swapped in by reference, never changed in place. */
+export interface CompiledConfiguration {
+  /** The registry revision it reflects; -1 before the first snapshot. */
+  readonly revision: number;
+  readonly routes: RouteTable<CompiledApi>;
+  /** Loaded (active) APIs by id. */
+  readonly apis: ReadonlyMap<string, CompiledApi>;
+  /** What a request runs before `match` has chosen an API. */
+  readonly entryChain: readonly Step[];
+  /** Where requests that match no API are recorded. */
+  readonly unmatched: ApiRecorder;
+}

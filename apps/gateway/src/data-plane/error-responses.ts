@@ -1,0 +1,22 @@
+import { errorBody, errorCatalogue, type ErrorCode } from '@portcullis/errors';
+import { respond, type RespondResult } from './step.js';
+
+/** Headers of a JSON body of known length, for `writeHead`. */
+export function jsonHeaders(body: Buffer): string[] {
+  return ['content-type', 'application/json; charset=utf-8', 'content-length', String(body.length)];
+}
+
+/** `errorBody(code)` as a ready response, optionally with extra headers (e.g. WWW-Authenticate). */
+export function errorResponse(code: ErrorCode, extraHeaders: readonly string[] = []): RespondResult {
+  const body = Buffer.from(JSON.stringify(errorBody(code)));
+  return respond(errorCatalogue[code].status, [...jsonHeaders(body), ...extraHeaders], body);
+}
+
+// Every catalogue error answered on the data plane is serialised once, at start.
+const prepared = new Map<ErrorCode, RespondResult>(
+  (Object.keys(errorCatalogue) as ErrorCode[]).map((code) => [code, errorResponse(code)]),
+);
+
+export function preparedError(code: ErrorCode): RespondResult {
+  return prepared.get(code)!;
+}

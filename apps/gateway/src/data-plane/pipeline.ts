@@ -1,0 +1,20 @@
+import { authenticate } from './steps/authenticate.js';
+import { match } from './steps/match.js';
+import { proxy } from './steps/proxy.js';
+import { record } from './steps/record.js';
+import type { Step } from './step.js';
+
+/**
+ * Every step a request can run through, in order; each API's chain is this list minus the steps
+ * it does not use (decided at load). Ordering rules, as Tyk's api_loader.go keeps them:
+ *  - match is first: it picks the API, and with it the chain the rest of the request runs.
+ *  - authenticate comes before anything keyed on identity (authorise, rate-limit, quota, in later
+ *    issues, go between it and proxy, in that order: limits count only permitted requests).
+ *  - transform steps (later) sit right before proxy, so nothing after them sees a rewritten request.
+ *  - proxy is the last step that answers.
+ *  - record is `always`: it runs after whatever answered, failures included, and comes last.
+ */
+export const pipeline: readonly Step[] = [match, authenticate, proxy, record];
+
+/** What runs before an API is known: match, and record for requests that match nothing. */
+export const entryChain: readonly Step[] = pipeline.filter((step) => step === match || step.always);

@@ -1,0 +1,63 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CompiledApi, CompiledConfiguration } from './compiled.js';
+import type { Step } from './step.js';
+
+/** Status recorded for a request whose client went away before it was answered (as nginx logs it). */
+export const CLIENT_CLOSED_REQUEST = 499;
+
+/**
+ * Everything one request carries through the chain. Every field is set in the constructor so all
+ * contexts share one hidden class (STYLE habit 6); the Host header is found only when asked for.
+ */
+export class RequestContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** The configuration the request started with; a swap mid-request does not affect it. */
+  readonly config: CompiledConfiguration;
+  /** `performance.now()` when the request arrived. */
+  readonly startedAt: number;
+  /** The request target's path, without the query string. */
+  readonly path: string;
+  /** The query string with its `?`, exactly as received, or ''. */
+  readonly query: string;
+  /** Set by `match`. */
+  api: CompiledApi | null;
+  /** The steps this request runs: the pre-match chain until `match` picks an API. */
+  chain: readonly Step[];
+  /** Index in `chain` of the step running now. */
+  index: number;
+  /** The status answered (or CLIENT_CLOSED_REQUEST), for `record`. */
+  status: number;
+  private hostHeader: string | null | undefined;
+
+  constructor(req: IncomingMessage, res: ServerResponse, config: CompiledConfiguration, startedAt: number) {
+    this.req = req;
+    this.res = res;
+    this.config = config;
+    this.startedAt = startedAt;
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    this.path = queryAt === -1 ? url : url.slice(0, queryAt);
+    this.query = queryAt === -1 ? '' : url.slice(queryAt);
+    this.api = null;
+    this.chain = config.entryChain;
+    this.index = 0;
+    this.status = 0;
+    this.hostHeader = undefined;
+  }
+
+  /** The request's Host header (first one), or null without one. */
+  get host(): string | null {
+    if (this.hostHeader === undefined) {
+      this.hostHeader = null;
+      const raw = this.req.rawHeaders;
+      for (let i = 0; i < raw.length; i += 2) {
+        if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') {
+          this.hostHeader = raw[i + 1]!;
+          break;
+        }
+      }
+    }
+    return this.hostHeader;
+  }
+}

@@ -1,0 +1,154 @@
+import type { ServerResponse } from 'node:http';
+import type { ApiDefinition } from '@portcullis/domain';
+import type { ErrorCode } from '@portcullis/errors';
+import type { Dispatcher } from 'undici';
+import { resumeChain } from '../chain.js';
+import type { CompiledUpstream } from '../compiled.js';
+import { clientAddress, clientResponseHeaders, compilePathRewrite, upstreamPath, upstreamRequestHeaders } from '../forwarding.js';
+import { CLIENT_CLOSED_REQUEST, type RequestContext } from '../request-context.js';
+import { CONTINUE, fail, PENDING, type Step, type StepResult } from '../step.js';
+import type { UpstreamPools } from '../upstream-pools.js';
+
+/**
+ * Sends the request to the API's upstream and streams the answer back, both bodies flowing through
+ * without being buffered (backpressure in both directions). It answers 'pending' and resumes the
+ * chain when the upstream exchange is over: CONTINUE once the response has been relayed, or a
+ * failure when the upstream could not be reached (502) or sent no response head in time (504).
+ */
+export const proxy: Step = {
+  name: 'proxy',
+  always: false,
+  enabledFor: () => true,
+  handle(ctx: RequestContext): StepResult {
+    const upstream = ctx.api!.upstream;
+    const req = ctx.req;
+    const exchange = new ProxyExchange(ctx);
+    upstream.pool.dispatch(
+      {
+        path: upstreamPath(upstream.rewrite, ctx.path, ctx.query),
+        method: req.method as Dispatcher.HttpMethod,
+        headers: upstreamRequestHeaders(req.rawHeaders, clientAddress(req.socket.remoteAddress), 'http', upstream.preserveHost),
+        body: hasBody(req.rawHeaders) ? req : null,
+        headersTimeout: upstream.timeoutMs,
+        // Also the longest silence allowed between body chunks: a stalled upstream is cut off.
+        bodyTimeout: upstream.timeoutMs,
+      },
+      exchange,
+    );
+    return PENDING;
+  },
+};
+
+export function compileUpstream(api: ApiDefinition, pools: UpstreamPools, defaultTimeoutSeconds: number, listenPath: string): CompiledUpstream {
+  const target = new URL(api.proxy.target_url);
+  return {
+    origin: target.origin,
+    pool: pools.get(target.origin),
+    rewrite: compilePathRewrite(target, listenPath, api.proxy.strip_listen_path),
+    preserveHost: api.proxy.preserve_host_header,
+    timeoutMs: Math.round((api.proxy.timeout ?? defaultTimeoutSeconds) * 1000),
+  };
+}
+
+/** A request carries a body when it says so (RFC 9112 §6.3); without one, undici sends none either. */
+function hasBody(raw: readonly string[]): boolean {
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 14 && name.toLowerCase() === 'content-length') return raw[i + 1] !== '0';
+    if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') return true;
+  }
+  return false;
+}
+
+const timeouts = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function failureCode(error: Error): ErrorCode {
+  return timeouts.has((error as { code?: string }).code ?? '') ? 'upstream_timeout' : 'upstream_unreachable';
+}
+
+const kExchange = Symbol('portcullis.proxyExchange');
+type ExchangeResponse = ServerResponse & { [kExchange]?: ProxyExchange };
+
+/** The client went away: stop the upstream exchange rather than keep an unread response flowing. */
+function onClientClose(this: ExchangeResponse): void {
+  const exchange = this[kExchange];
+  if (exchange !== undefined && !this.writableFinished) exchange.clientClosed();
+}
+
+function onClientDrain(this: ExchangeResponse): void {
+  this[kExchange]?.resume?.();
+}
+
+/**
+ * One upstream exchange, as undici's dispatch handler. It uses the handler methods undici's core
+ * calls directly (its own request API does the same): raw header buffers arrive as they were read,
+ * with no header object built and no controller wrapper allocated. Listeners on the client response
+ * are shared functions that find their exchange through a symbol, so no closure is made per request.
+ */
+class ProxyExchange implements Dispatcher.DispatchHandler {
+  private abortUpstream: ((error?: Error) => void) | null;
+  resume: (() => void) | null;
+  private clientGone: boolean;
+  private settled: boolean;
+
+  constructor(private readonly ctx: RequestContext) {
+    this.abortUpstream = null;
+    this.resume = null;
+    this.clientGone = false;
+    this.settled = false;
+    const res = ctx.res as ExchangeResponse;
+    res[kExchange] = this;
+    res.once('close', onClientClose);
+  }
+
+  clientClosed(): void {
+    this.clientGone = true;
+    this.abortUpstream?.(new Error('client closed the request'));
+  }
+
+  onConnect(abort: (error?: Error) => void): void {
+    this.abortUpstream = abort;
+    if (this.clientGone) abort(new Error('client closed the request'));
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    // Interim 1xx answers are the upstream's business with us; the client gets the final one.
+    if (statusCode < 200) return true;
+    this.resume = resume;
+    this.ctx.status = statusCode;
+    this.ctx.res.writeHead(statusCode, clientResponseHeaders(rawHeaders));
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.ctx.res.write(chunk)) return true;
+    // Pause the upstream until the client has taken what is buffered.
+    this.ctx.res.once('drain', onClientDrain);
+    return false;
+  }
+
+  onComplete(): void {
+    this.ctx.res.end();
+    this.settle(CONTINUE);
+  }
+
+  onError(error: Error): void {
+    if (this.settled) return;
+    const res = this.ctx.res;
+    if (this.clientGone) {
+      this.ctx.status = CLIENT_CLOSED_REQUEST;
+      this.settle(CONTINUE);
+    } else if (res.headersSent) {
+      // The status is on the wire already; cutting the response short is the only honest signal.
+      res.destroy();
+      this.settle(CONTINUE);
+    } else {
+      this.settle(fail(failureCode(error)));
+    }
+  }
+
+  private settle(result: StepResult): void {
+    this.settled = true;
+    resumeChain(this.ctx, result);
+  }
+}
