@@ -41,7 +41,7 @@ export function serveOpenApi(app: INestApplication): void {
     .setTitle('Portcullis registry admin API')
     .setDescription('API definitions. Every request needs `Authorization: Bearer <ADMIN_SECRET>`.')
     .setVersion('0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The admin secret (ADMIN_SECRET)' })
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'admin secret', description: 'The admin secret (ADMIN_SECRET)' })
     .build();
   const document = SwaggerModule.createDocument(app, base);
   document.components = {

@@ -24,7 +24,6 @@ export function listenPathTaken(definition: Pick<ApiDefinition, 'domain' | 'prox
   ]);
 }
 
-
 const PG_UNIQUE_VIOLATION = '23505';
 
 /**

@@ -43,8 +43,8 @@ export class ApisService {
   }
 
   async create(input: unknown): Promise<ApiDefinition> {
-    const value = validated(input);
-    const definition: ApiDefinition = { ...value, api_id: value.api_id ?? newApiId() };
+    const { api_id: apiId, ...fields } = validated(input);
+    const definition: ApiDefinition = { api_id: apiId ?? newApiId(), ...fields };
     const revision = await this.store.insert(definition);
     await this.announce(revision, definition.api_id, 'created', definition);
     return definition;
@@ -52,7 +52,8 @@ export class ApisService {
 
   /** The id in the URL wins; a different id in the body is a mistake worth reporting, not ignoring. */
   async update(apiId: string, input: unknown): Promise<ApiDefinition> {
-    const definition: ApiDefinition = { ...validated(input, apiId), api_id: apiId };
+    const { api_id: _sameAsUrl, ...fields } = validated(input, apiId);
+    const definition: ApiDefinition = { api_id: apiId, ...fields };
     const revision = await this.store.replace(definition);
     await this.announce(revision, apiId, 'updated', definition);
     return definition;
