@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clientAddress, clientResponseHeaders, compilePathRewrite, upstreamPath, upstreamRequestHeaders } from './forwarding.js';
 
-const forwarded = { clientIp: '10.0.0.7', proto: 'http', preserveHost: false };
 
 function pairs(flat: readonly string[]): [string, string][] {
   const out: [string, string][] = [];
@@ -26,7 +25,7 @@ describe('upstreamRequestHeaders', () => {
       'X-Custom', 'one',
       'x-custom', 'two',
     ];
-    expect(pairs(upstreamRequestHeaders(raw, forwarded))).toEqual([
+    expect(pairs(upstreamRequestHeaders(raw, '10.0.0.7', 'http', false))).toEqual([
       ['Accept', 'application/json'],
       ['X-Custom', 'one'],
       ['x-custom', 'two'],
@@ -38,26 +37,26 @@ describe('upstreamRequestHeaders', () => {
 
   it('drops the headers Connection names, wherever they appear', () => {
     const raw = ['X-Secret-Hop', 'a', 'Connection', 'close, X-Secret-Hop , x-other', 'X-Other', 'b', 'X-Kept', 'c'];
-    expect(pairs(upstreamRequestHeaders(raw, forwarded)).map(([name]) => name)).toEqual(['X-Kept', 'x-forwarded-for', 'x-forwarded-proto']);
+    expect(pairs(upstreamRequestHeaders(raw, '10.0.0.7', 'http', false)).map(([name]) => name)).toEqual(['X-Kept', 'x-forwarded-for', 'x-forwarded-proto']);
   });
 
   it('appends the client address to an existing X-Forwarded-For, joining repeated headers', () => {
     const raw = ['X-Forwarded-For', '203.0.113.1', 'x-forwarded-for', '198.51.100.2'];
-    const headers = new Map(pairs(upstreamRequestHeaders(raw, forwarded)));
+    const headers = new Map(pairs(upstreamRequestHeaders(raw, '10.0.0.7', 'http', false)));
     expect(headers.get('x-forwarded-for')).toBe('203.0.113.1, 198.51.100.2, 10.0.0.7');
   });
 
   it('sets X-Forwarded-Proto and -Host from what the gateway saw, not what the client claims', () => {
     const raw = ['Host', 'real.example', 'X-Forwarded-Proto', 'https', 'X-Forwarded-Host', 'spoofed.example'];
-    const result = pairs(upstreamRequestHeaders(raw, forwarded));
+    const result = pairs(upstreamRequestHeaders(raw, '10.0.0.7', 'http', false));
     expect(result.filter(([name]) => name.toLowerCase() === 'x-forwarded-proto')).toEqual([['x-forwarded-proto', 'http']]);
     expect(result.filter(([name]) => name.toLowerCase() === 'x-forwarded-host')).toEqual([['x-forwarded-host', 'real.example']]);
   });
 
   it('sends the client Host upstream only with preserveHost', () => {
     const raw = ['Host', 'gw.example'];
-    expect(pairs(upstreamRequestHeaders(raw, forwarded)).some(([name]) => name === 'host')).toBe(false);
-    expect(pairs(upstreamRequestHeaders(raw, { ...forwarded, preserveHost: true }))).toContainEqual(['host', 'gw.example']);
+    expect(pairs(upstreamRequestHeaders(raw, '10.0.0.7', 'http', false)).some(([name]) => name === 'host')).toBe(false);
+    expect(pairs(upstreamRequestHeaders(raw, '10.0.0.7', 'http', true))).toContainEqual(['host', 'gw.example']);
   });
 });
 

@@ -28,22 +28,15 @@ function withoutNamed(headers: string[], names: Set<string>): string[] {
   return kept;
 }
 
-export interface ForwardedFor {
-  /** The client's address as seen on the socket. */
-  readonly clientIp: string;
-  /** The scheme the client used to reach the gateway. */
-  readonly proto: string;
-  /** Send the client's Host upstream instead of the upstream's own (Tyk's preserve_host_header). */
-  readonly preserveHost: boolean;
-}
-
 /**
- * The headers sent upstream: the client's, minus hop-by-hop ones, plus X-Forwarded-*. X-Forwarded-For
+ * The headers sent upstream: the client's, minus hop-by-hop ones, plus X-Forwarded-*. `clientIp` is
+ * the address seen on the socket, `proto` the scheme the client used; `preserveHost` sends the
+ * client's Host instead of the upstream's own (Tyk's preserve_host_header). X-Forwarded-For
  * is appended to (each proxy adds the address it saw); Proto and Host describe this hop and are set
  * from what the gateway saw, not from what a client claims. Without preserveHost no Host header is
  * sent and undici writes the upstream's.
  */
-export function upstreamRequestHeaders(raw: readonly string[], forwarded: ForwardedFor): string[] {
+export function upstreamRequestHeaders(raw: readonly string[], clientIp: string, proto: string, preserveHost: boolean): string[] {
   const headers: string[] = [];
   let host: string | null = null;
   let forwardedFor: string | null = null;
@@ -71,9 +64,9 @@ export function upstreamRequestHeaders(raw: readonly string[], forwarded: Forwar
     headers.push(name, value);
   }
   const result = named === null ? headers : withoutNamed(headers, named);
-  if (forwarded.preserveHost && host !== null) result.push('host', host);
-  result.push('x-forwarded-for', forwardedFor === null ? forwarded.clientIp : `${forwardedFor}, ${forwarded.clientIp}`);
-  result.push('x-forwarded-proto', forwarded.proto);
+  if (preserveHost && host !== null) result.push('host', host);
+  result.push('x-forwarded-for', forwardedFor === null ? clientIp : `${forwardedFor}, ${clientIp}`);
+  result.push('x-forwarded-proto', proto);
   if (host !== null) result.push('x-forwarded-host', host);
   return result;
 }

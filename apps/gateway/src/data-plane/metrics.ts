@@ -47,7 +47,7 @@ export class GatewayMetrics {
  * afterwards a request costs a Map lookup by status and two increments.
  */
 export class ApiRecorder {
-  private readonly byStatus = new Map<number, Counter.Internal<'api_id' | 'status'>>();
+  private readonly byStatus = new Map<number, Counter.Internal>();
 
   constructor(
     private readonly requests: Counter<'api_id' | 'status'>,

@@ -1,0 +1,91 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Bus, BUS_TRANSPORT, type BusTransport } from '@portcullis/bus';
+import { subjects, type ApiChangedEvent } from '@portcullis/contracts';
+import type { Subscription } from 'rxjs';
+import type { GatewayConfig } from '../config.js';
+import { ConfigurationStore } from '../data-plane/configuration-store.js';
+import { GATEWAY_CONFIG } from '../tokens.js';
+import { abortableSleep, ConfigSync, exponentialBackoff } from './config-sync.js';
+
+/**
+ * Wires the sync logic to the bus: snapshots are asked of the registry, change events come from the
+ * events controller, and a bus that comes back after losing its connection triggers a fresh
+ * snapshot (events published meanwhile are gone).
+ */
+@Injectable()
+export class ConfigSyncService implements OnModuleDestroy {
+  private readonly logger = new Logger('ConfigSync');
+  private readonly sync: ConfigSync;
+  private statusSubscription: Subscription | null = null;
+  private busConnected = false;
+
+  constructor(
+    private readonly bus: Bus,
+    @Inject(BUS_TRANSPORT) private readonly transport: BusTransport,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    store: ConfigurationStore,
+  ) {
+    const timeoutMs = config.sync.snapshotTimeoutMs;
+    this.sync = new ConfigSync(
+      { fetch: () => bus.request(subjects.registrySnapshot, {}, timeoutMs) },
+      store,
+      { backoff: (attempt) => exponentialBackoff(attempt), sleep: abortableSleep },
+      { info: (message) => this.logger.log(message), warn: (message) => this.logger.warn(message) },
+    );
+  }
+
+  /** Whether the bus connection the events arrive on is up (for /ready). */
+  get connected(): boolean {
+    return this.busConnected;
+  }
+
+  get revision(): number | null {
+    return this.sync.revision;
+  }
+
+  /**
+   * Call once the event subscription is live (after the microservice started): only then is the
+   * snapshot asked for, so no change can fall between the snapshot and the first event.
+   */
+  async start(): Promise<void> {
+    await this.subscriptionsConfirmed();
+    let lost = false;
+    this.statusSubscription = this.bus.status.subscribe((status) => {
+      if (status === 'connected') {
+        this.busConnected = true;
+        if (lost) {
+          lost = false;
+          this.logger.log('bus connection back: fetching a fresh snapshot');
+          void this.sync.resync();
+        }
+      } else {
+        this.busConnected = false;
+        lost = true;
+      }
+    });
+    void this.sync.resync();
+  }
+
+  onEvent(event: ApiChangedEvent): void {
+    this.sync.onEvent(event);
+  }
+
+  onModuleDestroy(): void {
+    this.sync.stop();
+    this.statusSubscription?.unsubscribe();
+  }
+
+  /**
+   * A NATS SUB travels on the events connection and the snapshot request on another: a flush makes
+   * the server confirm the subscription before the request can overtake it.
+   */
+  private async subscriptionsConfirmed(): Promise<void> {
+    if (this.transport.kind !== 'nats') return;
+    try {
+      await this.transport.server.unwrap<{ flush(): Promise<void> }>().flush();
+    } catch (error) {
+      // Not fatal: a change missed in that window shows up as a revision gap and is caught up.
+      this.logger.warn(`could not confirm the event subscription: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { Catch, Logger, type ArgumentsHost, type ExceptionFilter, type INestApplication } from '@nestjs/common';
+import { errorBody, statusOf, type ErrorBody, type ErrorCode } from '@portcullis/errors';
+import { toErrorResponse } from '@portcullis/http';
+import express, { type NextFunction, type Request, type Response } from 'express';
+
+/** Tyk's error shape (`status`, `message`), extended with our stable code and field details. */
+export interface TykErrorBody {
+  status: 'error';
+  message: string;
+  error: ErrorCode;
+  details?: ErrorBody['details'];
+}
+
+export function tykErrorBody(body: ErrorBody): TykErrorBody {
+  const tyk: TykErrorBody = { status: 'error', message: body.message, error: body.error };
+  if (body.details) tyk.details = body.details;
+  return tyk;
+}
+
+/** Every failure under /tyk/ (guard, registry reply, bus outage) in Tyk's shape with the right status. */
+@Catch()
+export class TykErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('TykApi');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const { status, body } = toErrorResponse(exception, this.logger);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(status).json(tykErrorBody(body));
+  }
+}
+
+/**
+ * JSON bodies for /tyk/, mounted before the shared parser (which then finds them read). Tyk reads the
+ * body as JSON whatever its Content-Type (scripts often post with curl's default form type), and its
+ * parse errors must come back in Tyk's shape too.
+ */
+export function useTykJsonBodies(app: INestApplication, limitBytes: number): void {
+  app.use('/tyk', express.json({ limit: limitBytes, strict: false, type: () => true }), (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (!error) return next();
+    const type = (error as { type?: string }).type;
+    const code: ErrorCode =
+      type === 'entity.too.large' ? 'payload_too_large'
+      : type === 'entity.parse.failed' ? 'malformed_json'
+      : type === 'encoding.unsupported' || type === 'charset.unsupported' ? 'unsupported_media_type'
+      : 'validation_failed';
+    const body = code === 'validation_failed' ? errorBody(code, 'The request body could not be read') : errorBody(code);
+    res.status(statusOf(code)).json(tykErrorBody(body));
+  });
+}

@@ -1,0 +1,105 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { listeningUrl } from '@portcullis/http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { GatewayConfig } from '../config.js';
+import { GATEWAY_CONFIG } from '../tokens.js';
+import { runChain } from './chain.js';
+import { ConfigurationStore } from './configuration-store.js';
+import { preparedError } from './error-responses.js';
+import { RequestContext } from './request-context.js';
+
+/** Paths the control plane (Nest) answers; everything else is proxied traffic. */
+const controlPaths = new Set(['/health', '/ready', '/metrics', '/tyk']);
+
+function isControlPlane(url: string): boolean {
+  // Cheap first test on the second character: most proxied paths leave here.
+  const c = url.charCodeAt(1);
+  if (c !== 104 /* h */ && c !== 114 /* r */ && c !== 109 /* m */ && c !== 116 /* t */) return false;
+  if (url.startsWith('/tyk/')) return true;
+  const queryAt = url.indexOf('?');
+  return controlPaths.has(queryAt === -1 ? url : url.slice(0, queryAt));
+}
+
+/** How long a closing gateway lets in-flight requests finish before cutting them off. */
+const DRAIN_MS = 5_000;
+
+/**
+ * The data plane's own `node:http` server. Nest creates and closes it with the application, but
+ * requests never pass through Nest's router: control-plane paths are handed to the Express instance
+ * Nest built (initialised, never listening itself), everything else runs its API's compiled chain.
+ */
+@Injectable()
+export class DataPlaneServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('DataPlane');
+  private server: Server | null = null;
+  private controlPlane: RequestListener | null = null;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly store: ConfigurationStore,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  get url(): string {
+    return listeningUrl(this.server?.address() as AddressInfo | null, this.config.http.host);
+  }
+
+  /** Runs at the end of `app.init()`, when Nest's routes are registered. */
+  async onApplicationBootstrap(): Promise<void> {
+    this.controlPlane = this.adapterHost.httpAdapter.getInstance<RequestListener>();
+    const server = createServer(
+      {
+        // Stated rather than implied: a client has 60 s to send its headers and 5 min for the whole
+        // request. maxHeaderSize and the 'clientError' handling stay Node's: oversized headers get
+        // Node's own 431, malformed requests its 400.
+        headersTimeout: 60_000,
+        requestTimeout: 300_000,
+      },
+      this.onRequest,
+    );
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.config.http.port, this.config.http.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.logger.log(`data plane listening on ${this.url}`);
+  }
+
+  /** Stops accepting, lets in-flight requests finish (up to DRAIN_MS), then closes what is left. */
+  async beforeApplicationShutdown(): Promise<void> {
+    const server = this.server;
+    if (server === null) return;
+    this.server = null;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const timer = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+    await closed;
+    clearTimeout(timer);
+  }
+
+  private readonly onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (isControlPlane(req.url ?? '/')) {
+      this.controlPlane!(req, res);
+      return;
+    }
+    const ctx = new RequestContext(req, res, this.store.current, performance.now());
+    try {
+      runChain(ctx);
+    } catch (error) {
+      // A bug, not a request problem: a generic 500 outside, the details in the log.
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      if (res.headersSent) {
+        res.destroy();
+      } else {
+        const response = preparedError('internal');
+        res.writeHead(response.status, response.headers as string[]);
+        res.end(response.body);
+      }
+    }
+  };
+}

@@ -1,0 +1,53 @@
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { BusModule, type BusTransport } from '@portcullis/bus';
+import type { GatewayConfig } from './config.js';
+import { ApiEventsController } from './config-sync/api-events.controller.js';
+import { ConfigSyncService } from './config-sync/config-sync.service.js';
+import { HealthController } from './control-plane/health.controller.js';
+import { TykApisController } from './control-plane/tyk-apis.controller.js';
+import { TykReloadController } from './control-plane/tyk-reload.controller.js';
+import { TykSecretGuard } from './control-plane/tyk-secret.guard.js';
+import { ConfigurationStore } from './data-plane/configuration-store.js';
+import { DataPlaneServer } from './data-plane/data-plane.server.js';
+import { GatewayMetrics } from './data-plane/metrics.js';
+import { UpstreamPools } from './data-plane/upstream-pools.js';
+import { GATEWAY_CONFIG } from './tokens.js';
+
+/** Closes the upstream pools once the data plane has stopped (after `beforeApplicationShutdown`). */
+class PoolsLifecycle extends UpstreamPools {
+  async onApplicationShutdown(): Promise<void> {
+    await this.closeAll();
+  }
+}
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig, transport: BusTransport): DynamicModule {
+    const logger = new Logger('Configuration');
+    return {
+      module: GatewayModule,
+      imports: [BusModule.forRoot(transport)],
+      controllers: [HealthController, TykApisController, TykReloadController, ApiEventsController],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: GatewayMetrics, useFactory: () => new GatewayMetrics() },
+        {
+          provide: UpstreamPools,
+          useFactory: () => new PoolsLifecycle((origin, error) => logger.warn(`closing the pool of ${origin} failed: ${String(error)}`)),
+        },
+        {
+          provide: ConfigurationStore,
+          inject: [UpstreamPools, GatewayMetrics],
+          useFactory: (pools: UpstreamPools, metrics: GatewayMetrics) =>
+            new ConfigurationStore(
+              { pools, metrics, defaultTimeoutSeconds: config.proxy.defaultTimeoutSeconds },
+              { warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
+            ),
+        },
+        ConfigSyncService,
+        DataPlaneServer,
+        TykSecretGuard,
+      ],
+    };
+  }
+}

@@ -1,0 +1,2 @@
+/** Injection token of the gateway's frozen configuration. */
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
