@@ -1,4 +1,4 @@
-import type { ApiDefinition } from '@portcullis/domain';
+import type { ApiDefinition, OAuthClient, OAuthClientInput } from '@portcullis/domain';
 import type { ErrorBody } from '@portcullis/errors';
 import type { subjects } from './subjects.js';
 
@@ -34,6 +34,108 @@ export interface ApiWriteRequest {
   api_id?: string;
 }
 
+/** A client as created or after a secret rotation: the only time its secret is ever shown. */
+export interface OAuthClientWithSecret extends OAuthClient {
+  client_secret?: string;
+}
+
+export interface ClientIdRequest {
+  client_id: string;
+}
+
+export interface ClientWriteRequest {
+  /** The body as the caller sent it: the auth service validates it. */
+  input: unknown;
+}
+
+export interface ClientUpdateRequest extends ClientIdRequest {
+  input: unknown;
+}
+
+export interface ClientListRequest {
+  /** Only the clients allowed to call this API. */
+  api_id?: string;
+}
+
+/** What an admin may see of an issued token: never the token itself. */
+export interface TokenSummary {
+  jti: string;
+  client_id: string;
+  sub: string;
+  scope: string;
+  /** Seconds since the epoch. */
+  iat: number;
+  exp: number;
+  revoked: boolean;
+}
+
+/** Tyk's authorize-client form: the app's back end approving after its own login page. */
+export interface AuthorizeClientRequest {
+  api_id: string;
+  response_type: string;
+  client_id: string;
+  redirect_uri: string;
+  state?: string;
+  scope?: string;
+  code_challenge?: string;
+  code_challenge_method?: string;
+  /** The resource owner the app logged in; Tyk's `key_rules` identity. */
+  sub?: string;
+  key_rules?: unknown;
+}
+
+export interface AuthorizeClientReply {
+  code: string;
+  redirect_to: string;
+}
+
+/** RFC 7009 over the bus: the client authenticates as it would at the revocation endpoint. */
+export interface RevokeRequest {
+  client_id: string;
+  client_secret?: string;
+  token?: string;
+  token_type_hint?: string;
+}
+
+export interface InitialAccessTokenRequest {
+  /** Seconds until it expires; absent means the default. */
+  expires_in?: number;
+  /** How many registrations it allows; absent means one. */
+  uses?: number;
+}
+
+export interface InitialAccessTokenReply {
+  token: string;
+  expires_at: number;
+}
+
+export interface Jwks {
+  keys: Record<string, unknown>[];
+}
+
+export interface TokenIssuedEvent {
+  jti: string;
+  client_id: string;
+  sub: string;
+  exp: number;
+  api_ids: string[];
+}
+
+export interface TokenRevokedEvent {
+  jti: string;
+  /** Until when a denylist must remember it: after that the token is expired anyway. */
+  exp: number;
+}
+
+export interface KeysRotatedEvent {
+  kid: string;
+}
+
+export interface ClientChangedEvent {
+  client_id: string;
+  change: 'created' | 'updated' | 'deleted';
+}
+
 /** Request subjects: what each carries and what its reply holds. */
 export interface RequestContracts {
   [subjects.registrySnapshot]: { request: Record<string, never>; reply: RegistrySnapshot };
@@ -43,15 +145,32 @@ export interface RequestContracts {
   [subjects.registryApisUpdate]: { request: ApiWriteRequest & ApiIdRequest; reply: ApiDefinition };
   [subjects.registryApisDelete]: { request: ApiIdRequest; reply: ApiIdRequest };
   [subjects.authPing]: { request: Record<string, never>; reply: { service: 'auth' } };
+  [subjects.authClientsCreate]: { request: ClientWriteRequest; reply: OAuthClientWithSecret };
+  [subjects.authClientsList]: { request: ClientListRequest; reply: OAuthClient[] };
+  [subjects.authClientsGet]: { request: ClientIdRequest; reply: OAuthClient };
+  [subjects.authClientsUpdate]: { request: ClientUpdateRequest; reply: OAuthClient };
+  [subjects.authClientsDelete]: { request: ClientIdRequest; reply: ClientIdRequest };
+  [subjects.authClientsRotateSecret]: { request: ClientIdRequest; reply: OAuthClientWithSecret };
+  [subjects.authClientsTokens]: { request: ClientIdRequest; reply: TokenSummary[] };
+  [subjects.authAuthorizeClient]: { request: AuthorizeClientRequest; reply: AuthorizeClientReply };
+  [subjects.authTokensRevoke]: { request: RevokeRequest; reply: { revoked: boolean } };
+  [subjects.authTokensRevokeAll]: { request: RevokeRequest; reply: { revoked: number } };
+  [subjects.authJwks]: { request: Record<string, never>; reply: Jwks };
+  [subjects.authInitialAccessTokensCreate]: { request: InitialAccessTokenRequest; reply: InitialAccessTokenReply };
+  [subjects.authKeysRotate]: { request: Record<string, never>; reply: { kid: string } };
 }
 
 /** Event subjects and their payloads. */
 export interface EventContracts {
   [subjects.registryApiChanged]: ApiChangedEvent;
+  [subjects.authTokenIssued]: TokenIssuedEvent;
+  [subjects.authTokenRevoked]: TokenRevokedEvent;
+  [subjects.authKeysRotated]: KeysRotatedEvent;
+  [subjects.authClientChanged]: ClientChangedEvent;
 }
 
-export type RequestSubject = S['registrySnapshot'] | S['registryApisList'] | S['registryApisGet'] | S['registryApisCreate'] | S['registryApisUpdate'] | S['registryApisDelete'] | S['authPing'];
-export type EventSubject = S['registryApiChanged'];
+export type RequestSubject = keyof RequestContracts;
+export type EventSubject = keyof EventContracts;
 export type RequestOf<K extends RequestSubject> = RequestContracts[K]['request'];
 export type ReplyOf<K extends RequestSubject> = RequestContracts[K]['reply'];
 export type EventOf<K extends EventSubject> = EventContracts[K];

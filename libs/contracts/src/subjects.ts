@@ -16,6 +16,30 @@ export const subjects = {
   registryApiChanged: 'registry.api.changed',
   /** request: liveness of the auth service over the bus. */
   authPing: 'auth.ping',
+  /** requests: OAuth client administration (native admin API on the registry, Tyk's /tyk/oauth/ on the gateway). */
+  authClientsCreate: 'auth.clients.create',
+  authClientsList: 'auth.clients.list',
+  authClientsGet: 'auth.clients.get',
+  authClientsUpdate: 'auth.clients.update',
+  authClientsDelete: 'auth.clients.delete',
+  authClientsRotateSecret: 'auth.clients.rotate-secret',
+  authClientsTokens: 'auth.clients.tokens',
+  /** request: Tyk's authorize-client: the app's back end approves an authorization request. */
+  authAuthorizeClient: 'auth.oauth.authorize-client',
+  /** requests: RFC 7009 revocation as Tyk's /tyk/oauth/revoke and revoke_all (client authentication required). */
+  authTokensRevoke: 'auth.tokens.revoke',
+  authTokensRevokeAll: 'auth.tokens.revoke-all',
+  /** request: the current JWKS (public keys only). */
+  authJwks: 'auth.jwks',
+  /** request (admin): issue an RFC 7591 initial access token. */
+  authInitialAccessTokensCreate: 'auth.initial-access-tokens.create',
+  /** request (admin): rotate the signing key now. */
+  authKeysRotate: 'auth.keys.rotate',
+  /** events: what gateways keep their caches and denylists exact with. */
+  authTokenIssued: 'auth.token.issued',
+  authTokenRevoked: 'auth.token.revoked',
+  authKeysRotated: 'auth.keys.rotated',
+  authClientChanged: 'auth.client.changed',
 } as const;
 
 export type Subject = (typeof subjects)[keyof typeof subjects];

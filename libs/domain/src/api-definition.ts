@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorDetail } from '@portcullis/errors';
+import { toDetails } from './validation.js';
 
 /**
  * An API definition in Tyk's classic shape: the fields Tyk has keep Tyk's names, so a definition
@@ -71,12 +72,6 @@ export type ApiDefinition = z.output<typeof apiDefinitionSchema> & { api_id: str
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: ErrorDetail[] };
 
-function toDetails(error: z.ZodError): ErrorDetail[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.map(String).join('.') || '(body)',
-    message: issue.message,
-  }));
-}
 
 /** Validates a submitted definition, collecting every problem rather than stopping at the first. */
 export function validateApiDefinition(input: unknown): ValidationResult<z.output<typeof apiDefinitionSchema>> {

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import type { ValidationResult } from './api-definition.js';
+import { toDetails } from './validation.js';
+
+/**
+ * An OAuth 2.0 client as the platform keeps it, with RFC 7591 metadata names where RFC 7591 has one,
+ * plus what the gateway needs: the APIs it may call and the policies its tokens carry.
+ */
+
+export const grantTypes = ['authorization_code', 'client_credentials', 'refresh_token', 'password'] as const;
+export type GrantType = (typeof grantTypes)[number];
+
+export const tokenEndpointAuthMethods = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+export type TokenEndpointAuthMethod = (typeof tokenEndpointAuthMethods)[number];
+
+const redirectUri = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      // RFC 6749 §3.1.2: absolute, no fragment. Custom schemes are allowed for native apps.
+      return url.protocol !== 'javascript:' && url.protocol !== 'data:' && !value.includes('#');
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute URI without a fragment');
+
+const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/, 'must be 1-128 characters of letters, digits, . _ ~ -');
+const scopeToken = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 6749 §3.3 scope-token characters
+const scope = z
+  .string()
+  .max(2048)
+  .refine((value) => value === '' || value.split(' ').every((token) => scopeToken.test(token)), 'must be space-separated scope tokens')
+  .default('');
+const ttl = z.number().int().positive().max(365 * 24 * 3600);
+
+export const oauthClientInputSchema = z
+  .object({
+    client_id: identifier.optional(),
+    /** A chosen secret (Tyk lets one be given); stored only as a hash, so it must be high-entropy. */
+    client_secret: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
+    client_name: z.string().trim().min(1).max(256).optional(),
+    description: z.string().max(2048).optional(),
+    redirect_uris: z.array(redirectUri).max(32).default([]),
+    grant_types: z.array(z.enum(grantTypes)).min(1).max(grantTypes.length).optional(),
+    token_endpoint_auth_method: z.enum(tokenEndpointAuthMethods).default('client_secret_basic'),
+    scope,
+    api_ids: z.array(identifier).max(256).default([]),
+    policy_ids: z.array(identifier).max(256).default([]),
+    access_token_ttl: ttl.optional(),
+    refresh_token_ttl: ttl.optional(),
+    meta: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+  .transform((client) => ({ ...client, grant_types: client.grant_types ?? defaultGrantTypes(client) }))
+  .superRefine((client, ctx) => {
+    if (client.grant_types.includes('authorization_code') && client.redirect_uris.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['redirect_uris'], message: 'are required for the authorization_code grant' });
+    }
+    if (client.token_endpoint_auth_method === 'none') {
+      if (client.client_secret !== undefined) ctx.addIssue({ code: 'custom', path: ['client_secret'], message: 'a public client (token_endpoint_auth_method none) has no secret' });
+      for (const grant of ['client_credentials', 'password'] as const) {
+        if (client.grant_types.includes(grant)) ctx.addIssue({ code: 'custom', path: ['grant_types'], message: `${grant} needs a confidential client` });
+      }
+    }
+  });
+
+function defaultGrantTypes(client: { redirect_uris: string[]; token_endpoint_auth_method: TokenEndpointAuthMethod }): GrantType[] {
+  if (client.token_endpoint_auth_method === 'none') return ['authorization_code', 'refresh_token'];
+  if (client.redirect_uris.length > 0) return ['authorization_code', 'refresh_token', 'client_credentials'];
+  return ['client_credentials'];
+}
+
+export type OAuthClientInput = z.output<typeof oauthClientInputSchema>;
+
+/** A client as shown: never its secret or the secret's hash. */
+export interface OAuthClient extends Omit<OAuthClientInput, 'client_secret' | 'client_id'> {
+  client_id: string;
+  /** ISO 8601. */
+  created_at: string;
+  updated_at: string;
+}
+
+export function validateOAuthClientInput(input: unknown): ValidationResult<OAuthClientInput> {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    return { ok: false, errors: [{ field: '(body)', message: 'must be a JSON object' }] };
+  }
+  const result = oauthClientInputSchema.safeParse(input);
+  return result.success ? { ok: true, value: result.data } : { ok: false, errors: toDetails(result.error) };
+}

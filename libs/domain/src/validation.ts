@@ -1,0 +1,10 @@
+import type { ErrorDetail } from '@portcullis/errors';
+import type { z } from 'zod';
+
+/** A zod error as the field-by-field details every validation error carries. */
+export function toDetails(error: z.ZodError): ErrorDetail[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.map(String).join('.') || '(body)',
+    message: issue.message,
+  }));
+}
