@@ -1,6 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+/** Above this share of the machine used by others during a round, its figure is flagged. */
+const BUSY_THRESHOLD = 0.05;
+
 const fmt = {
   rps: (v) => Math.round(v).toLocaleString('en-US'),
   ms: (v) => v.toFixed(2),
@@ -13,6 +16,8 @@ function cells(row, references) {
   if (row.errors) problems.push(`${row.errors} socket errors`);
   if (row.non2xx) problems.push(`${row.non2xx} non-2xx`);
   problems.push(...row.warnings);
+  const foreign = Math.max(0, ...row.foreignCpuPerRound.filter((v) => v !== null));
+  if (foreign >= BUSY_THRESHOLD) problems.push(`other processes used up to ${(foreign * 100).toFixed(0)}% of the CPUs`);
   return [
     row.name,
     fmt.rps(row.rps),

@@ -25,6 +25,8 @@ export function summarise(targets, references) {
       errors: t.rounds.reduce((sum, r) => sum + r.errors, 0),
       non2xx: t.rounds.reduce((sum, r) => sum + r.non2xx, 0),
       warnings: t.warnings ?? [],
+      // Share of the machine's CPU other processes used during each round (null where unknown).
+      foreignCpuPerRound: t.rounds.map((r) => r.foreignCpu ?? null),
     };
   });
   for (const row of rows) {
