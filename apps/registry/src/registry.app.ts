@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { BusTransport } from '@portcullis/bus';
 import { openDatabase } from '@portcullis/database';
-import { ErrorFilter, listeningUrl, useJsonBodies, type RunningService } from '@portcullis/http';
+import { ErrorFilter, listeningUrl, requireAdminSecret, useJsonBodies, type RunningService } from '@portcullis/http';
 import { createLogger, PinoNestLogger } from '@portcullis/logging';
 import type { AddressInfo } from 'node:net';
 import type { RegistryConfig } from './config.js';
@@ -32,6 +32,8 @@ export async function createRegistryApp(config: RegistryConfig, options: Registr
       bodyParser: false,
       logger: new PinoNestLogger(logger),
     });
+    // The secret is checked before any body is read; the controllers' guard checks it again.
+    app.use('/admin', requireAdminSecret(config.adminSecret, 'bearer', { publicPaths: ['/docs', '/openapi.json'] }));
     useJsonBodies(app, config.http.maxBodyBytes);
     app.useGlobalFilters(new ErrorFilter());
     serveOpenApi(app);

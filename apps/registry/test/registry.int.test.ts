@@ -168,6 +168,14 @@ describeWithServices('registry (PostgreSQL + NATS)', () => {
     expect((await fetch(`${registry.url}/admin/apis`, { headers: auth })).status).toBe(200);
   });
 
+  it('answers 401 before reading the body of a caller without the secret', async () => {
+    const noSecret = { 'content-type': 'application/json' };
+    await failsWithoutChange(() => call('POST', '/admin/apis', { raw: '{"name": ', headers: noSecret }), 401, 'unauthorized');
+    await failsWithoutChange(() => call('POST', '/admin/apis', { raw: 'x'.repeat(2 * 1024 * 1024), headers: noSecret }), 401, 'unauthorized');
+    // The OpenAPI document stays public.
+    expect((await fetch(`${registry.url}/admin/openapi.json`)).status).toBe(200);
+  });
+
   it('answers malformed JSON with 400 malformed_json', async () => {
     await failsWithoutChange(() => call('POST', '/admin/apis', { raw: '{"name": "x", "proxy": {' }), 400, 'malformed_json');
   });

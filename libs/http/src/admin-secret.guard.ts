@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { PortcullisError } from '@portcullis/errors';
-import type { Request } from 'express';
+import { errorBody, PortcullisError } from '@portcullis/errors';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { secretsMatch } from './secrets.js';
 
 /** How an admin surface takes its secret: native APIs use Bearer, Tyk's API its own header. */
@@ -17,6 +17,30 @@ function presentedSecret(request: Request, scheme: AdminSecretScheme): string | 
   return match?.[1];
 }
 
+export function hasAdminSecret(request: Request, expectedSecret: string, scheme: AdminSecretScheme): boolean {
+  return secretsMatch(presentedSecret(request, scheme), expectedSecret);
+}
+
+/**
+ * The same check as Express middleware, mounted on an admin path prefix ahead of body parsing: a
+ * caller without the secret learns nothing from how its body is parsed (401, not 400 or 413), and
+ * its body is never read.
+ */
+export function requireAdminSecret(
+  expectedSecret: string,
+  scheme: AdminSecretScheme,
+  options: { publicPaths?: readonly string[]; render?: () => unknown } = {},
+): RequestHandler {
+  const publicPaths = options.publicPaths ?? [];
+  const render = options.render ?? (() => errorBody('unauthorized'));
+  return (request: Request, response: Response, next: NextFunction) => {
+    // request.path is relative to where the middleware is mounted.
+    if (publicPaths.some((path) => request.path === path || request.path.startsWith(`${path}/`))) return next();
+    if (hasAdminSecret(request, expectedSecret, scheme)) return next();
+    response.status(401).json(render());
+  };
+}
+
 /** Closes an admin API to anyone without the admin secret (401, same answer for missing and wrong). */
 export class AdminSecretGuard implements CanActivate {
   constructor(
@@ -26,7 +50,7 @@ export class AdminSecretGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
-    if (secretsMatch(presentedSecret(request, this.scheme), this.expectedSecret)) return true;
+    if (hasAdminSecret(request, this.expectedSecret, this.scheme)) return true;
     throw new PortcullisError('unauthorized');
   }
 }

@@ -1,5 +1,5 @@
 export { secretsMatch } from './secrets.js';
-export { AdminSecretGuard, type AdminSecretScheme } from './admin-secret.guard.js';
+export { AdminSecretGuard, hasAdminSecret, requireAdminSecret, type AdminSecretScheme } from './admin-secret.guard.js';
 export { ErrorFilter, toErrorResponse } from './error.filter.js';
 export { useJsonBodies } from './json-body.js';
 export type { RunningService } from './running-service.js';
