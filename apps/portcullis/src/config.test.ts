@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { loadPortcullisConfig } from './config.js';
 
 describe('loadPortcullisConfig', () => {
-  it('defaults to ./data under the working directory, loopback, the standard ports, no secret', () => {
+  it('defaults to ./data under the working directory, loopback, the standard ports, quiet logs, no secret', () => {
     expect(loadPortcullisConfig({}, '/srv/app')).toEqual({
       dataDir: '/srv/app/data',
       host: '127.0.0.1',
       ports: { gateway: 8080, registry: 3001, auth: 3002 },
-      logLevel: 'info',
+      logLevel: 'warn',
       adminSecret: null,
     });
   });

@@ -14,7 +14,9 @@ export const portcullisConfigSchema = z
     GATEWAY_PORT: env.GATEWAY_PORT,
     REGISTRY_PORT: env.REGISTRY_PORT,
     AUTH_PORT: env.AUTH_PORT,
-    LOG_LEVEL: env.LOG_LEVEL,
+    // The banner is npm start's interface; the services' start-up chatter (and its asynchronous
+    // writes landing around the banner) is there with LOG_LEVEL=info.
+    LOG_LEVEL: env.LOG_LEVEL.unwrap().default('warn'),
     ADMIN_SECRET: env.ADMIN_SECRET.optional(),
   })
   .transform((e) => ({

@@ -16,6 +16,9 @@ try {
 const logger = createLogger('portcullis', config.logLevel);
 const shutdown = handleShutdown(logger);
 
+// The first start creates the embedded databases (several seconds): say something meanwhile.
+process.stdout.write(`Starting Portcullis (embedded) on ${config.dataDir} ...\n`);
+
 try {
   const portcullis = await launch(config, process.env);
   const urls = { gateway: portcullis.gateway.url, registry: portcullis.registry.url, auth: portcullis.auth.url };
