@@ -102,11 +102,32 @@ export interface InitialAccessTokenRequest {
   expires_in?: number;
   /** How many registrations it allows; absent means one. */
   uses?: number;
+  /** What clients registered with it may call and the policies their tokens carry (a registering client cannot choose these). */
+  api_ids?: string[];
+  policy_ids?: string[];
 }
 
 export interface InitialAccessTokenReply {
   token: string;
   expires_at: number;
+}
+
+/** A resource-owner user as an admin sees it: never the password or its hash. */
+export interface UserSummary {
+  id: string;
+  username: string;
+  /** ISO 8601. */
+  created_at: string;
+  disabled: boolean;
+}
+
+export interface UserCreateRequest {
+  username: string;
+  password: string;
+}
+
+export interface UserIdRequest {
+  id: string;
 }
 
 export interface Jwks {
@@ -158,6 +179,9 @@ export interface RequestContracts {
   [subjects.authJwks]: { request: Record<string, never>; reply: Jwks };
   [subjects.authInitialAccessTokensCreate]: { request: InitialAccessTokenRequest; reply: InitialAccessTokenReply };
   [subjects.authKeysRotate]: { request: Record<string, never>; reply: { kid: string } };
+  [subjects.authUsersCreate]: { request: UserCreateRequest; reply: UserSummary };
+  [subjects.authUsersList]: { request: Record<string, never>; reply: UserSummary[] };
+  [subjects.authUsersDelete]: { request: UserIdRequest; reply: UserIdRequest };
 }
 
 /** Event subjects and their payloads. */

@@ -33,6 +33,10 @@ export const subjects = {
   authJwks: 'auth.jwks',
   /** request (admin): issue an RFC 7591 initial access token. */
   authInitialAccessTokensCreate: 'auth.initial-access-tokens.create',
+  /** requests (admin): resource-owner users of the built-in login page and the password grant. */
+  authUsersCreate: 'auth.users.create',
+  authUsersList: 'auth.users.list',
+  authUsersDelete: 'auth.users.delete',
   /** request (admin): rotate the signing key now. */
   authKeysRotate: 'auth.keys.rotate',
   /** events: what gateways keep their caches and denylists exact with. */
