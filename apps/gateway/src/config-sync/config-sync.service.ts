@@ -9,15 +9,13 @@ import { abortableSleep, ConfigSync, exponentialBackoff } from './config-sync.js
 
 /**
  * Wires the sync logic to the bus: snapshots are asked of the registry, change events come from the
- * events controller, and a bus that comes back after losing its connection triggers a fresh
- * snapshot (events published meanwhile are gone).
+ * events controller, and the bus connection's status comes from the transport.
  */
 @Injectable()
 export class ConfigSyncService implements OnModuleDestroy {
   private readonly logger = new Logger('ConfigSync');
   private readonly sync: ConfigSync;
   private statusSubscription: Subscription | null = null;
-  private busConnected = false;
 
   constructor(
     private readonly bus: Bus,
@@ -36,7 +34,7 @@ export class ConfigSyncService implements OnModuleDestroy {
 
   /** Whether the bus connection the events arrive on is up (for /ready). */
   get connected(): boolean {
-    return this.busConnected;
+    return this.sync.connected;
   }
 
   get revision(): number | null {
@@ -49,20 +47,8 @@ export class ConfigSyncService implements OnModuleDestroy {
    */
   async start(): Promise<void> {
     await this.subscriptionsConfirmed();
-    let lost = false;
-    this.statusSubscription = this.bus.status.subscribe((status) => {
-      if (status === 'connected') {
-        this.busConnected = true;
-        if (lost) {
-          lost = false;
-          this.logger.log('bus connection back: fetching a fresh snapshot');
-          void this.sync.resync();
-        }
-      } else {
-        this.busConnected = false;
-        lost = true;
-      }
-    });
+    // The status observable replays the current state, so a connected bus reports at once.
+    this.statusSubscription = this.bus.status.subscribe((status) => this.sync.onBusStatus(status));
     void this.sync.resync();
   }
 

@@ -200,6 +200,40 @@ describe('ConfigSync', () => {
   });
 });
 
+describe('ConfigSync and the bus connection', () => {
+  it('reports the connection, and fetches a fresh snapshot when the bus comes back', async () => {
+    const { source, sink, sync } = setup();
+    expect(sync.connected).toBe(false);
+    sync.onBusStatus('connected');
+    expect(sync.connected).toBe(true);
+    const loaded = sync.resync();
+    source.answer(1, ['a']);
+    await loaded;
+    expect(source.requests).toBe(1);
+
+    sync.onBusStatus('disconnected');
+    sync.onBusStatus('reconnecting');
+    expect(sync.connected).toBe(false);
+    // Meanwhile the old configuration stays.
+    expect([...sink.ids]).toEqual(['a']);
+    expect(source.requests).toBe(1);
+
+    sync.onBusStatus('connected');
+    expect(sync.connected).toBe(true);
+    expect(source.requests).toBe(2);
+    source.answer(4, ['a', 'b']);
+    await flush();
+    expect(sink.log).toEqual(['snapshot@1', 'snapshot@4']);
+  });
+
+  it('does not refetch on a repeated connected status without a loss in between', async () => {
+    const { source, sync } = setup();
+    sync.onBusStatus('connected');
+    sync.onBusStatus('connected');
+    expect(source.requests).toBe(0);
+  });
+});
+
 describe('exponentialBackoff', () => {
   it('doubles from 200 ms up to 5 s, within ±20 % jitter', () => {
     expect([0, 1, 2, 3, 4, 5, 20].map((attempt) => exponentialBackoff(attempt, () => 0.5))).toEqual([200, 400, 800, 1600, 3200, 5000, 5000]);

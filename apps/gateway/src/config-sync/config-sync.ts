@@ -52,7 +52,7 @@ const byRevision = (a: ApiChangedEvent, b: ApiChangedEvent) => a.revision - b.re
  *  - an event at or below the current revision is stale and ignored;
  *  - an event beyond current+1 means one was missed: fetch a fresh snapshot (the event waits in
  *    the buffer, in case it is newer than that snapshot);
- *  - `resync()` (start, bus reconnected) fetches a snapshot, retrying with backoff until one comes;
+ *  - `resync()` (at start, and when the bus reconnects) fetches a snapshot, retrying with backoff until one comes;
  *    a resync asked for during a fetch runs again after it, since the fetch may predate its cause.
  * Until a snapshot arrives the sink keeps whatever it had: a gateway cut off from NATS serves its
  * last configuration.
@@ -66,6 +66,8 @@ export class ConfigSync {
   private fetched: Promise<void> = Promise.resolve();
   private fetchAgain = false;
   private readonly stopper = new AbortController();
+  private busUp = false;
+  private busLost = false;
 
   constructor(
     private readonly source: SnapshotSource,
@@ -89,6 +91,29 @@ export class ConfigSync {
     this.fetching = true;
     this.fetched = this.fetchUntilCurrent();
     return this.fetched;
+  }
+
+  /** Whether the bus the events arrive on is connected, as last reported. */
+  get connected(): boolean {
+    return this.busUp;
+  }
+
+  /**
+   * The bus connection's status ('connected', 'disconnected', 'reconnecting'). Events published
+   * while it was down are gone for good, so coming back means asking for a fresh snapshot.
+   */
+  onBusStatus(status: string): void {
+    if (status !== 'connected') {
+      this.busUp = false;
+      this.busLost = true;
+      return;
+    }
+    this.busUp = true;
+    if (this.busLost) {
+      this.busLost = false;
+      this.log.info('bus connection back: fetching a fresh snapshot');
+      void this.resync();
+    }
   }
 
   onEvent(event: ApiChangedEvent): void {

@@ -13,6 +13,11 @@ export interface CompiledUpstream {
   readonly preserveHost: boolean;
   /** proxy.timeout (or the gateway default), in milliseconds. */
   readonly timeoutMs: number;
+  /**
+   * Whether the proxy times the response head itself: undici's own timers tick about every 0.5 s
+   * (cheap, but a 0.5 s timeout could fire after 1 s), fine for long timeouts, not for short ones.
+   */
+  readonly ownHeadTimer: boolean;
 }
 
 /** What the authenticate step needs of an API that requires credentials. */

@@ -22,7 +22,7 @@ export const proxy: Step = {
   handle(ctx: RequestContext): StepResult {
     const upstream = ctx.api!.upstream;
     const req = ctx.req;
-    const exchange = new ProxyExchange(ctx);
+    const exchange = new ProxyExchange(ctx, upstream.ownHeadTimer ? upstream.timeoutMs : 0);
     upstream.pool.dispatch(
       {
         path: upstreamPath(upstream.rewrite, ctx.path, ctx.query),
@@ -39,14 +39,19 @@ export const proxy: Step = {
   },
 };
 
+/** Below this, a timeout is kept by a timer of the exchange's own rather than undici's coarse one. */
+const OWN_TIMER_BELOW_MS = 10_000;
+
 export function compileUpstream(api: ApiDefinition, pools: UpstreamPools, defaultTimeoutSeconds: number, listenPath: string): CompiledUpstream {
   const target = new URL(api.proxy.target_url);
+  const timeoutMs = Math.round((api.proxy.timeout ?? defaultTimeoutSeconds) * 1000);
   return {
     origin: target.origin,
     pool: pools.get(target.origin),
     rewrite: compilePathRewrite(target, listenPath, api.proxy.strip_listen_path),
     preserveHost: api.proxy.preserve_host_header,
-    timeoutMs: Math.round((api.proxy.timeout ?? defaultTimeoutSeconds) * 1000),
+    timeoutMs,
+    ownHeadTimer: timeoutMs < OWN_TIMER_BELOW_MS,
   };
 }
 
@@ -64,6 +69,15 @@ const timeouts = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UN
 
 function failureCode(error: Error): ErrorCode {
   return timeouts.has((error as { code?: string }).code ?? '') ? 'upstream_timeout' : 'upstream_unreachable';
+}
+
+class HeadTimeoutError extends Error {
+  readonly code = 'UND_ERR_HEADERS_TIMEOUT';
+}
+const headTimeout = new HeadTimeoutError('no response head in time');
+
+function onHeadTimeout(exchange: ProxyExchange): void {
+  exchange.timedOut();
 }
 
 const kExchange = Symbol('portcullis.proxyExchange');
@@ -90,12 +104,20 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
   resume: (() => void) | null;
   private clientGone: boolean;
   private settled: boolean;
+  private headTimer: NodeJS.Timeout | null;
+  private timeoutReached: boolean;
 
-  constructor(private readonly ctx: RequestContext) {
+  /** `headTimeoutMs` > 0: time the response head here (see CompiledUpstream.ownHeadTimer). */
+  constructor(
+    private readonly ctx: RequestContext,
+    headTimeoutMs: number,
+  ) {
     this.abortUpstream = null;
     this.resume = null;
     this.clientGone = false;
     this.settled = false;
+    this.timeoutReached = false;
+    this.headTimer = headTimeoutMs > 0 ? setTimeout(onHeadTimeout, headTimeoutMs, this) : null;
     const res = ctx.res as ExchangeResponse;
     res[kExchange] = this;
     res.once('close', onClientClose);
@@ -106,14 +128,24 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     this.abortUpstream?.(new Error('client closed the request'));
   }
 
+  timedOut(): void {
+    this.headTimer = null;
+    this.timeoutReached = true;
+    if (this.abortUpstream !== null) this.abortUpstream(headTimeout);
+    // Still waiting for a connection: answer now; the request is dropped once it gets one.
+    else if (!this.settled) this.settle(fail('upstream_timeout'));
+  }
+
   onConnect(abort: (error?: Error) => void): void {
     this.abortUpstream = abort;
     if (this.clientGone) abort(new Error('client closed the request'));
+    else if (this.timeoutReached) abort(headTimeout);
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
     // Interim 1xx answers are the upstream's business with us; the client gets the final one.
     if (statusCode < 200) return true;
+    this.stopHeadTimer();
     this.resume = resume;
     this.ctx.status = statusCode;
     this.ctx.res.writeHead(statusCode, clientResponseHeaders(rawHeaders));
@@ -133,6 +165,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
   }
 
   onError(error: Error): void {
+    this.stopHeadTimer();
     if (this.settled) return;
     const res = this.ctx.res;
     if (this.clientGone) {
@@ -144,6 +177,13 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
       this.settle(CONTINUE);
     } else {
       this.settle(fail(failureCode(error)));
+    }
+  }
+
+  private stopHeadTimer(): void {
+    if (this.headTimer !== null) {
+      clearTimeout(this.headTimer);
+      this.headTimer = null;
     }
   }
 

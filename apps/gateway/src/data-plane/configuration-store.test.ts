@@ -1,0 +1,81 @@
+import type { ApiDefinition } from '@portcullis/domain';
+import { describe, expect, it } from 'vitest';
+import { definition } from '../../test/fixtures/data-plane.js';
+import { ConfigurationStore } from './configuration-store.js';
+import { GatewayMetrics } from './metrics.js';
+import { UpstreamPools } from './upstream-pools.js';
+
+function setup() {
+  const pools = new UpstreamPools();
+  const messages: string[] = [];
+  const store = new ConfigurationStore(
+    { pools, metrics: new GatewayMetrics(), defaultTimeoutSeconds: 30 },
+    { warn: (m) => void messages.push(m), error: (m) => void messages.push(m) },
+  );
+  return { store, pools, messages };
+}
+
+const api = (id: string, target = 'http://127.0.0.1:9001', extra: Partial<ApiDefinition> = {}) =>
+  definition({ api_id: id, ...extra, proxy: { listen_path: `/${id}`, target_url: target } });
+
+describe('ConfigurationStore', () => {
+  it('starts empty and not loaded, and serves a snapshot once replaced', () => {
+    const { store } = setup();
+    expect(store.loaded).toBe(false);
+    expect(store.current.revision).toBe(-1);
+    expect(store.current.routes.match(null, '/a')).toBeUndefined();
+    store.replace({ revision: 3, apis: [api('a'), api('b')] });
+    expect(store.loaded).toBe(true);
+    expect(store.current.revision).toBe(3);
+    expect(store.current.routes.match(null, '/a/x')?.id).toBe('a');
+  });
+
+  it('leaves inactive APIs out, as Tyk does not load them', () => {
+    const { store } = setup();
+    store.replace({ revision: 1, apis: [api('on'), api('off', undefined, { active: false })] });
+    expect([...store.current.apis.keys()]).toEqual(['on']);
+    store.apply({ revision: 2, api_id: 'on', change: 'updated', definition: api('on', undefined, { active: false }) });
+    expect(store.current.apis.size).toBe(0);
+  });
+
+  it('swaps in a new configuration per event and leaves the old one untouched', () => {
+    const { store } = setup();
+    store.replace({ revision: 1, apis: [api('a')] });
+    const before = store.current;
+    store.apply({ revision: 2, api_id: 'b', change: 'created', definition: api('b') });
+    store.apply({ revision: 3, api_id: 'a', change: 'deleted', definition: null });
+    expect(store.current).not.toBe(before);
+    expect(before.routes.match(null, '/a')?.id).toBe('a');
+    expect(before.routes.match(null, '/b')).toBeUndefined();
+    expect(store.current.routes.match(null, '/a')).toBeUndefined();
+    expect(store.current.routes.match(null, '/b')?.id).toBe('b');
+    expect(store.current.revision).toBe(3);
+  });
+
+  it('keeps unchanged APIs compiled as they were, and a shared origin on one pool', () => {
+    const { store } = setup();
+    store.replace({ revision: 1, apis: [api('a'), api('b')] });
+    const a = store.current.apis.get('a');
+    store.apply({ revision: 2, api_id: 'b', change: 'updated', definition: api('b', 'http://127.0.0.1:9001/v2') });
+    expect(store.current.apis.get('a')).toBe(a);
+    expect(store.current.apis.get('b')!.upstream.pool).toBe(a!.upstream.pool);
+  });
+
+  it('closes the pool of an origin no API targets any more', () => {
+    const { store, pools } = setup();
+    store.replace({ revision: 1, apis: [api('a', 'http://127.0.0.1:9001'), api('b', 'http://127.0.0.1:9002')] });
+    const oldPool = store.current.apis.get('b')!.upstream.pool;
+    store.apply({ revision: 2, api_id: 'b', change: 'updated', definition: api('b', 'http://127.0.0.1:9001') });
+    expect(pools.origins).toEqual(['http://127.0.0.1:9001']);
+    expect((oldPool as unknown as { closed: boolean }).closed).toBe(true);
+  });
+
+  it('logs an API that collides with another on the same route, and routes the first by id', () => {
+    const { store, messages } = setup();
+    const first = definition({ api_id: 'a-first', proxy: { listen_path: '/same', target_url: 'http://127.0.0.1:9001' } });
+    const second = definition({ api_id: 'b-second', proxy: { listen_path: '/same/', target_url: 'http://127.0.0.1:9001' } });
+    store.replace({ revision: 1, apis: [second, first] });
+    expect(store.current.routes.match(null, '/same')?.id).toBe('a-first');
+    expect(messages.some((m) => m.includes('b-second'))).toBe(true);
+  });
+});
