@@ -1,0 +1,34 @@
+import { Controller, Logger } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { replyFrom } from '@portcullis/bus';
+import { queues, subjects, type Reply, type UserCreateRequest, type UserIdRequest, type UserSummary } from '@portcullis/contracts';
+import { PortcullisError } from '@portcullis/errors';
+import { UsersService } from './users.service.js';
+
+/** User administration over the bus, for the registry's admin API (the admin secret is checked there). */
+@Controller()
+export class UsersMessages {
+  private readonly logger = new Logger(UsersMessages.name);
+
+  constructor(private readonly users: UsersService) {}
+
+  @MessagePattern(subjects.authUsersCreate, { queue: queues.auth })
+  create(@Payload() request: Partial<UserCreateRequest> | null): Promise<Reply<UserSummary>> {
+    return replyFrom(() => this.users.create(request?.username as string, request?.password as string), this.logger);
+  }
+
+  @MessagePattern(subjects.authUsersList, { queue: queues.auth })
+  list(): Promise<Reply<UserSummary[]>> {
+    return replyFrom(() => this.users.list(), this.logger);
+  }
+
+  @MessagePattern(subjects.authUsersDelete, { queue: queues.auth })
+  remove(@Payload() request: Partial<UserIdRequest> | null): Promise<Reply<UserIdRequest>> {
+    return replyFrom(async () => {
+      const id = request?.id;
+      if (typeof id !== 'string' || id.length === 0) throw new PortcullisError('validation_failed', undefined, [{ field: 'id', message: 'is required' }]);
+      await this.users.delete(id);
+      return { id };
+    }, this.logger);
+  }
+}

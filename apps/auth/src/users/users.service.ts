@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import type { UserSummary } from '@portcullis/contracts';
+import { PortcullisError } from '@portcullis/errors';
+import { randomUUID } from 'node:crypto';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { hashPassword, verifyPasswordHash } from './password-hash.js';
+import { validateUserInput } from './user-input.js';
+import { UserRecord } from './user.entity.js';
+
+/**
+ * Resource owners known to the auth service: who may sign in on the built-in login page and use the
+ * password grant. Only a slow hash of each password is kept.
+ */
+@Injectable()
+export class UsersService {
+  /** Checked for unknown usernames so an answer takes as long whether or not the user exists. */
+  private readonly dummyHash = hashPassword('portcullis: no such user');
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async create(username: string, password: string): Promise<UserSummary> {
+    const checked = validateUserInput({ username, password });
+    if (!checked.ok) throw new PortcullisError('validation_failed', undefined, checked.errors);
+    const record: UserRecord = {
+      id: randomUUID(),
+      username: checked.value.username,
+      passwordHash: await hashPassword(checked.value.password),
+      createdAt: new Date(),
+      disabled: false,
+    };
+    try {
+      await this.dataSource.manager.insert(UserRecord, record);
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505') {
+        throw new PortcullisError('conflict', 'A user with this username already exists', [{ field: 'username', message: 'is taken' }]);
+      }
+      throw error;
+    }
+    return summary(record);
+  }
+
+  /** The user's subject when the password is right and the user enabled; null otherwise, in about the same time. */
+  async verifyPassword(username: string, password: string): Promise<{ sub: string } | null> {
+    if (typeof username !== 'string' || typeof password !== 'string' || username.length > 128 || password.length > 1024) return null;
+    const record = await this.dataSource.manager.findOneBy(UserRecord, { username: username.normalize('NFC') });
+    const matches = await verifyPasswordHash(password, record?.passwordHash ?? (await this.dummyHash));
+    return record && matches && !record.disabled ? { sub: record.id } : null;
+  }
+
+  async list(): Promise<UserSummary[]> {
+    const records = await this.dataSource.manager.find(UserRecord, { order: { username: 'ASC' } });
+    return records.map(summary);
+  }
+
+  async delete(id: string): Promise<void> {
+    const valid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+    const result = valid ? await this.dataSource.manager.delete(UserRecord, { id }) : { affected: 0 };
+    if (!result.affected) throw new PortcullisError('not_found', `No user with id ${JSON.stringify(id)}`);
+  }
+}
+
+function summary(record: UserRecord): UserSummary {
+  return { id: record.id, username: record.username, created_at: record.createdAt.toISOString(), disabled: record.disabled };
+}
