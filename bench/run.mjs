@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { foreignCpuWindow } from './lib/cpu.mjs';
+import { cpuWindow } from './lib/cpu.mjs';
 import { loadGenerators } from './lib/load.mjs';
 import { commandExists, httpGet, installCleanup, startProcess, stopAll } from './lib/processes.mjs';
 import { settingsLine, textTable, writeResults } from './lib/report.mjs';
@@ -79,12 +79,14 @@ async function measure(states, generator, settings) {
   for (let round = 1; round <= settings.rounds; round++) {
     for (const s of running()) {
       try {
-        const window = foreignCpuWindow();
+        const window = cpuWindow(s.instance.pid);
         const r = await generator.run(s.instance.url, { ...options, durationS: settings.durationS });
-        r.foreignCpu = window.end();
+        const cpu = window.end();
+        r.foreignCpu = cpu.foreign;
+        r.proxyCores = cpu.proxyCores;
         s.rounds.push(r);
         const problems = r.errors || r.non2xx ? `  (${r.errors} errors, ${r.non2xx} non-2xx)` : '';
-        const foreign = r.foreignCpu === null ? '' : `  other processes ${(r.foreignCpu * 100).toFixed(0)}% CPU`;
+        const foreign = r.foreignCpu === null ? '' : `  target ${r.proxyCores.toFixed(2)} cores, others ${(r.foreignCpu * 100).toFixed(0)}% of CPUs`;
         log(`round ${round}/${settings.rounds}  ${s.name.padEnd(20)} ${Math.round(r.rps).toString().padStart(7)} req/s` +
           `  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms${foreign}${problems}`);
       } catch (error) {

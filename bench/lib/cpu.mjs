@@ -33,35 +33,50 @@ function sample() {
       const stat = readStat(entry);
       if (stat) stats.set(Number(entry), stat);
     }
-    const mine = new Set([process.pid]);
-    // Parents have lower pids only until pids wrap; iterate until no new descendant is found.
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const [pid, stat] of stats) {
-        if (!mine.has(pid) && mine.has(stat.ppid)) {
-          mine.add(pid);
-          grew = true;
-        }
-      }
-    }
-    let ours = stats.get(process.pid)?.childTicks ?? 0; // children already reaped (each round's wrk)
-    for (const pid of mine) ours += stats.get(pid)?.ticks ?? 0;
-    return { at: performance.now(), busy, ours };
+    // Children already reaped (each round's wrk) count through our cutime/cstime.
+    const ours = (stats.get(process.pid)?.childTicks ?? 0) + treeTicks(stats, process.pid);
+    return { at: performance.now(), busy, ours, tree: (pid) => treeTicks(stats, pid) };
   } catch {
     return null;
   }
 }
 
-/** Starts a window; its end() gives the share of all CPUs (0..1) used by other processes. */
-export function foreignCpuWindow() {
+/** CPU ticks of `pid` and its descendants (nginx's worker, for one). */
+function treeTicks(stats, root) {
+  const tree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, stat] of stats) {
+      if (!tree.has(pid) && tree.has(stat.ppid)) {
+        tree.add(pid);
+        grew = true;
+      }
+    }
+  }
+  let ticks = 0;
+  for (const pid of tree) ticks += stats.get(pid)?.ticks ?? 0;
+  return ticks;
+}
+
+/**
+ * Starts a window over a round. end() gives `foreign`, the share of all CPUs (0..1) used by other
+ * processes, and `proxyCores`, the cores the target's process tree used (1.0 = its core saturated),
+ * both null where /proc is not available.
+ */
+export function cpuWindow(targetPid) {
   const start = sample();
+  const startTarget = start?.tree(targetPid) ?? null;
   return {
     end() {
       const stop = sample();
-      if (!start || !stop) return null;
-      const capacity = ((stop.at - start.at) / 1000) * TICKS_PER_SECOND * os.availableParallelism();
+      if (!start || !stop) return { foreign: null, proxyCores: null };
+      const seconds = (stop.at - start.at) / 1000;
+      const capacity = seconds * TICKS_PER_SECOND * os.availableParallelism();
       const foreign = stop.busy - start.busy - (stop.ours - start.ours);
-      return Math.min(1, Math.max(0, foreign / capacity));
+      return {
+        foreign: Math.min(1, Math.max(0, foreign / capacity)),
+        proxyCores: (stop.tree(targetPid) - startTarget) / (seconds * TICKS_PER_SECOND),
+      };
     },
   };
 }

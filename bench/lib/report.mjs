@@ -11,7 +11,7 @@ const fmt = {
 };
 
 function cells(row, references) {
-  if (!row.available) return [row.name, '—', '—', '—', ...references.map(() => '—'), '—', `unavailable: ${row.reason}`];
+  if (!row.available) return [row.name, '—', '—', '—', ...references.map(() => '—'), '—', '—', '—', `unavailable: ${row.reason}`];
   const problems = [];
   if (row.errors) problems.push(`${row.errors} socket errors`);
   if (row.non2xx) problems.push(`${row.non2xx} non-2xx`);
@@ -24,27 +24,29 @@ function cells(row, references) {
     fmt.ms(row.p50Ms),
     fmt.ms(row.p99Ms),
     ...references.map((r) => fmt.ratio(row.ratios[r])),
+    row.targetCores === null ? '—' : row.targetCores.toFixed(2),
+    row.rpsPerCore === null ? '—' : fmt.rps(row.rpsPerCore),
     row.rpsPerRound.map(fmt.rps).join(' / '),
     problems.join('; '),
   ];
 }
 
 function header(references) {
-  return ['target', 'req/s', 'p50 ms', 'p99 ms', ...references.map((r) => `× ${r}`), 'req/s per round', 'notes'];
+  return ['target', 'req/s', 'p50 ms', 'p99 ms', ...references.map((r) => `× ${r}`), 'cores', 'req/s per core', 'req/s per round', 'notes'];
 }
 
 /** A fixed-width table for the terminal. */
 export function textTable(rows, references) {
   const lines = [header(references), ...rows.map((row) => cells(row, references))];
   const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
-  const numeric = new Set([1, 2, 3, ...references.map((_, i) => 4 + i)]);
+  const numeric = new Set([1, 2, 3, ...references.map((_, i) => 4 + i), 4 + references.length, 5 + references.length]);
   const render = (l) => l.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [render(lines[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.slice(1).map(render)].join('\n');
 }
 
 export function markdownTable(rows, references) {
   const head = header(references);
-  const align = head.map((_, i) => (i >= 1 && i <= 3 + references.length ? '---:' : '---'));
+  const align = head.map((_, i) => (i >= 1 && i <= 5 + references.length ? '---:' : '---'));
   const line = (c) => `| ${c.map((x) => x.replace(/\|/g, '\\|')).join(' | ')} |`;
   return [line(head), line(align), ...rows.map((row) => line(cells(row, references)))].join('\n');
 }

@@ -5,6 +5,11 @@ export function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+function medianOrNull(values) {
+  const known = values.filter((v) => v !== null && v !== undefined && Number.isFinite(v));
+  return known.length ? median(known) : null;
+}
+
 /**
  * One row per target from its rounds: medians of req/s, p50 and p99 (each on its own, so the p99
  * is the median round's p99, not a p99 of p99s), summed errors, and the ratio of its median req/s to
@@ -21,6 +26,10 @@ export function summarise(targets, references) {
       p50Ms: median(t.rounds.map((r) => r.p50Ms)),
       p99Ms: median(t.rounds.map((r) => r.p99Ms)),
       rpsPerRound: t.rounds.map((r) => Math.round(r.rps)),
+      // Cores the target's processes used, and req/s per core used: what it would do with its core
+      // saturated, a fair comparison when the machine (upstream, load generator) limits it first.
+      targetCores: medianOrNull(t.rounds.map((r) => r.proxyCores)),
+      rpsPerCore: medianOrNull(t.rounds.map((r) => (r.proxyCores ? r.rps / r.proxyCores : null))),
       requests: t.rounds.reduce((sum, r) => sum + r.requests, 0),
       errors: t.rounds.reduce((sum, r) => sum + r.errors, 0),
       non2xx: t.rounds.reduce((sum, r) => sum + r.non2xx, 0),
