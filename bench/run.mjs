@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuWindow } from './lib/cpu.mjs';
 import { loadGenerators } from './lib/load.mjs';
+import { acquireBenchLock } from './lib/lock.mjs';
 import { commandExists, httpGet, installCleanup, startProcess, stopAll } from './lib/processes.mjs';
 import { settingsLine, textTable, writeResults } from './lib/report.mjs';
 import { summarise } from './lib/stats.mjs';
@@ -105,6 +106,7 @@ async function measure(states, generator, settings) {
 async function main() {
   installCleanup(log);
   const settings = readSettings();
+  await acquireBenchLock(log, 15 * 60_000);
   const startedAt = new Date().toISOString();
   const tmpDir = await mkdtemp(join(os.tmpdir(), 'portcullis-bench-'));
   const states = targets
