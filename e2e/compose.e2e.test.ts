@@ -28,6 +28,7 @@ describe('docker-compose.yml', () => {
     expect(nats.image).toMatch(/^nats:2\.10/);
     expect(nats.command).toContain('--jetstream');
     // The health check asks the monitoring port the command opens.
+    expect(nats.command).toContain('--http_port');
     const monitorPort = nats.command[nats.command.indexOf('--http_port') + 1];
     expect(nats.healthcheck.test.join(' ')).toContain(`:${monitorPort}/healthz`);
 
