@@ -80,3 +80,18 @@ export function cpuWindow(targetPid) {
     },
   };
 }
+
+/**
+ * Waits (at most maxMs) for a one-second window in which other processes use less than `threshold`
+ * of the CPUs, so a run does not start in the middle of someone's test suite. Resolves to the last
+ * share seen (null without /proc).
+ */
+export async function waitForQuiet(threshold, maxMs) {
+  const deadline = Date.now() + maxMs;
+  for (;;) {
+    const window = cpuWindow(process.pid);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const { foreign } = window.end();
+    if (foreign === null || foreign < threshold || Date.now() >= deadline) return foreign;
+  }
+}
