@@ -12,6 +12,8 @@ const hopByHop = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'pro
 
 /** Headers named in `Connection` are hop-by-hop too (RFC 9110 §7.6.1); keep-alive/close name none. */
 function connectionTokens(value: string, into: Set<string> | null): Set<string> | null {
+  // The usual values name no header: skip the split (every keep-alive upstream response has one).
+  if (value === 'keep-alive' || value === 'close' || value === 'Keep-Alive' || value === 'Close') return into;
   for (const raw of value.split(',')) {
     const token = raw.trim().toLowerCase();
     if (token === '' || token === 'close' || token === 'keep-alive') continue;

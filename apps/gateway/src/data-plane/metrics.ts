@@ -1,37 +1,96 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry, type Metric, type MetricObjectWithValues, type MetricValueWithName } from 'prom-client';
+
+const REQUESTS = 'portcullis_gateway_requests_total';
+const DURATION = 'portcullis_gateway_request_duration_seconds';
+const BOUNDS: readonly number[] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * The request counts and latency histogram of one API, as plain numbers. prom-client's label-bound
+ * children still hash their labels on every call; here a request costs a Map lookup by status, a
+ * short bucket scan and a few increments. The numbers become Prometheus series only when scraped.
+ */
+export class ApiRecorder {
+  private readonly byStatus = new Map<number, { count: number }>();
+  /** Observations per bucket (not cumulative); the last one is +Inf. */
+  private readonly buckets = new Float64Array(BOUNDS.length + 1);
+  private sum = 0;
+  private count = 0;
+
+  constructor(readonly apiId: string) {}
+
+  observe(status: number, seconds: number): void {
+    let counter = this.byStatus.get(status);
+    if (counter === undefined) {
+      counter = { count: 0 };
+      this.byStatus.set(status, counter);
+    }
+    counter.count++;
+    let bucket = 0;
+    while (bucket < BOUNDS.length && seconds > BOUNDS[bucket]!) bucket++;
+    this.buckets[bucket]!++;
+    this.sum += seconds;
+    this.count++;
+  }
+
+  requestSeries(): MetricValueWithName<string>[] {
+    return [...this.byStatus].map(([status, { count }]) => ({ labels: { api_id: this.apiId, status }, value: count }));
+  }
+
+  durationSeries(): MetricValueWithName<string>[] {
+    const series: MetricValueWithName<string>[] = [];
+    let cumulative = 0;
+    for (let i = 0; i <= BOUNDS.length; i++) {
+      cumulative += this.buckets[i]!;
+      series.push({ metricName: `${DURATION}_bucket`, labels: { api_id: this.apiId, le: i < BOUNDS.length ? BOUNDS[i]! : '+Inf' }, value: cumulative });
+    }
+    series.push({ metricName: `${DURATION}_sum`, labels: { api_id: this.apiId }, value: this.sum });
+    series.push({ metricName: `${DURATION}_count`, labels: { api_id: this.apiId }, value: this.count });
+    return series;
+  }
+}
+
+/** A metric prom-client's registry renders by calling `get()` at scrape time. */
+function collector(name: string, help: string, type: 'counter' | 'histogram', values: () => MetricValueWithName<string>[]): Metric {
+  const metric = {
+    name,
+    help,
+    type,
+    aggregator: 'sum',
+    get: async (): Promise<MetricObjectWithValues<MetricValueWithName<string>>> => ({ name, help, type, aggregator: 'sum', values: values() }) as never,
+    reset: () => undefined,
+  };
+  // The registry needs only name/help/type and get(); prom-client's types name its own classes.
+  return metric as unknown as Metric;
+}
 
 /**
  * The gateway's Prometheus metrics, in a registry of its own (two gateways in one process, as in
- * tests and the embedded launcher, must not share counters).
+ * tests and the embedded launcher, must not share counters): the process defaults, requests by API
+ * and status (api_id is empty when no API matched), and request durations by API.
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
-  private readonly requests: Counter<'api_id' | 'status'>;
-  private readonly durations: Histogram<'api_id'>;
   private readonly recorders = new Map<string, ApiRecorder>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
-    this.requests = new Counter({
-      name: 'portcullis_gateway_requests_total',
-      help: 'Requests answered by the data plane, by API and HTTP status (api_id is empty when no API matched)',
-      labelNames: ['api_id', 'status'],
-      registers: [this.registry],
-    });
-    this.durations = new Histogram({
-      name: 'portcullis_gateway_request_duration_seconds',
-      help: 'Time from receiving a request to finishing its response, by API',
-      labelNames: ['api_id'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers: [this.registry],
-    });
+    this.registry.registerMetric(
+      collector(REQUESTS, 'Requests answered by the data plane, by API and HTTP status (api_id is empty when no API matched)', 'counter', () =>
+        [...this.recorders.values()].flatMap((recorder) => recorder.requestSeries()),
+      ),
+    );
+    this.registry.registerMetric(
+      collector(DURATION, 'Time from receiving a request to finishing its response, by API', 'histogram', () =>
+        [...this.recorders.values()].flatMap((recorder) => recorder.durationSeries()),
+      ),
+    );
   }
 
-  /** One recorder per API id, kept across recompilations so its label-bound children are made once. */
+  /** One recorder per API id, kept across recompilations (counters never go back). */
   recorderFor(apiId: string): ApiRecorder {
     let recorder = this.recorders.get(apiId);
     if (recorder === undefined) {
-      recorder = new ApiRecorder(this.requests, this.durations.labels(apiId), apiId);
+      recorder = new ApiRecorder(apiId);
       this.recorders.set(apiId, recorder);
     }
     return recorder;
@@ -39,29 +98,5 @@ export class GatewayMetrics {
 
   async render(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
-  }
-}
-
-/**
- * The label-bound metric children of one API. Label hashing happens when a child is first made;
- * afterwards a request costs a Map lookup by status and two increments.
- */
-export class ApiRecorder {
-  private readonly byStatus = new Map<number, Counter.Internal>();
-
-  constructor(
-    private readonly requests: Counter<'api_id' | 'status'>,
-    private readonly duration: Histogram.Internal<'api_id'>,
-    readonly apiId: string,
-  ) {}
-
-  observe(status: number, seconds: number): void {
-    let counter = this.byStatus.get(status);
-    if (counter === undefined) {
-      counter = this.requests.labels(this.apiId, String(status));
-      this.byStatus.set(status, counter);
-    }
-    counter.inc();
-    this.duration.observe(seconds);
   }
 }
