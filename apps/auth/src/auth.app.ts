@@ -6,7 +6,9 @@ import { ErrorFilter, listeningUrl, useJsonBodies, type RunningService } from '@
 import { createLogger, PinoNestLogger } from '@portcullis/logging';
 import type { AddressInfo } from 'node:net';
 import type { AuthConfig } from './config.js';
+import { Issuer } from './discovery/issuer.js';
 import { RootModule } from './root.module.js';
+import { formEndpoints, rawFormBodies } from './token-endpoint/form-body.js';
 import { authEntities, authMigrations } from './storage/schema.js';
 
 export interface AuthAppOptions {
@@ -25,18 +27,22 @@ export async function createAuthApp(config: AuthConfig, options: AuthAppOptions)
     poolSize: options.database.poolSize,
     applicationName: 'portcullis-auth',
   });
+  const issuer = new Issuer(config.oauth.issuer);
   let app: INestApplication | undefined;
   try {
-    app = await NestFactory.create(RootModule.forRoot({ config, transport: options.transport, dataSource }), {
+    app = await NestFactory.create(RootModule.forRoot({ config, transport: options.transport, dataSource, issuer }), {
       bodyParser: false,
       logger: new PinoNestLogger(logger),
     });
+    // Before the shared parsers: the OAuth form endpoints parse their own bodies, strictly.
+    app.use(formEndpoints, ...rawFormBodies(config.http.maxBodyBytes));
     useJsonBodies(app, config.http.maxBodyBytes);
     app.useGlobalFilters(new ErrorFilter());
     app.connectMicroservice({ strategy: options.transport.server }, { inheritAppConfig: true });
     await options.transport.client.connect();
     await app.startAllMicroservices();
     await app.listen(config.http.port, config.http.host);
+    issuer.listeningAt(listeningUrl(app.getHttpServer().address() as AddressInfo | null, config.http.host));
   } catch (error) {
     await app?.close().catch(() => undefined);
     await dataSource.destroy().catch(() => undefined);

@@ -1,32 +1,58 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { BusModule, type BusTransport } from '@portcullis/bus';
 import { DataSource } from 'typeorm';
-import type { AuthConfig } from './config.js';
+import { ClientsModule } from './clients/clients.module.js';
+import { AUTH_CONFIG, type AuthConfig } from './config.js';
+import { DiscoveryModule } from './discovery/discovery.module.js';
+import { Issuer } from './discovery/issuer.js';
 import { HealthModule } from './health/health.module.js';
+import { IntrospectionModule } from './introspection/introspection.module.js';
+import { KeysModule } from './keys/keys.module.js';
 import { PingModule } from './ping/ping.module.js';
+import { RevocationModule } from './revocation/revocation.module.js';
+import { TokenEndpointModule } from './token-endpoint/token-endpoint.module.js';
+import { UsersModule } from './users/users.module.js';
+import { AuthorizeModule } from './authorize/authorize.module.js';
+import { RegistrationModule } from './registration/registration.module.js';
 
-export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
+export { AUTH_CONFIG };
 
 export interface RootModuleOptions {
   config: AuthConfig;
   transport: BusTransport;
   /** Opened (and migrated) before Nest starts: a service that cannot migrate must not start. */
   dataSource: DataSource;
+  /** Created by `createAuthApp`, which learns the listening URL it may default to. */
+  issuer: Issuer;
 }
 
-/** The auth service's composition root: its settings and database for every module, and the bus. */
+/** The auth service's composition root: its settings, database and issuer for every module, and the bus. */
 @Global()
 @Module({})
 export class RootModule {
   static forRoot(options: RootModuleOptions): DynamicModule {
     return {
       module: RootModule,
-      imports: [BusModule.forRoot(options.transport), HealthModule, PingModule],
+      imports: [
+        BusModule.forRoot(options.transport),
+        HealthModule,
+        PingModule,
+        KeysModule,
+        ClientsModule,
+        TokenEndpointModule,
+        IntrospectionModule,
+        RevocationModule,
+        DiscoveryModule,
+        UsersModule,
+        AuthorizeModule,
+        RegistrationModule,
+      ],
       providers: [
         { provide: AUTH_CONFIG, useValue: options.config },
         { provide: DataSource, useValue: options.dataSource },
+        { provide: Issuer, useValue: options.issuer },
       ],
-      exports: [AUTH_CONFIG, DataSource],
+      exports: [AUTH_CONFIG, DataSource, Issuer],
     };
   }
 }

@@ -7,6 +7,7 @@ import { firstValueFrom, timeout } from 'rxjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
 import { createAuthApp, loadAuthConfig } from '../src/index.js';
+import { authMigrations } from '../src/storage/schema.js';
 
 const schema = `auth_int_${randomBytes(6).toString('hex')}`;
 const tag = randomBytes(4).toString('hex');
@@ -46,7 +47,8 @@ describeWithServices('auth service skeleton (PostgreSQL + NATS)', () => {
       { column_name: 'retired_at', data_type: 'timestamp with time zone', is_nullable: 'YES' },
     ]);
     const applied = await db.query<{ name: string }>(`SELECT name FROM "${schema}".migrations`);
-    expect(applied.rows.map((row) => row.name)).toEqual(['CreateSigningKeys1732350000000']);
+    expect(applied.rows.map((row) => row.name)).toEqual(authMigrations.map((migration) => new migration().name));
+    expect(applied.rows[0]?.name).toBe('CreateSigningKeys1732350000000');
   });
 
   it('answers /health and /ready', async () => {

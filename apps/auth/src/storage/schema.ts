@@ -1,5 +1,15 @@
 import { CreateSigningKeys1732350000000 } from './migrations/1732350000000-create-signing-keys.js';
+import { CreateOAuthCore1732355000000 } from './migrations/1732355000000-create-oauth-core.js';
+import { CreateUsersAndRegistration1732360000000 } from './migrations/1732360000000-create-users-and-registration.js';
+import { UserRecord } from '../users/user.entity.js';
+import { InitialAccessTokenRecord } from '../registration/initial-access-token.entity.js';
+import { ClientRegistrationRecord } from '../registration/client-registration.entity.js';
+import { AccessTokenRecord } from './access-token.entity.js';
+import { AuthorizationCodeRecord } from './authorization-code.entity.js';
+import { OAuthClientRecord } from './oauth-client.entity.js';
+import { RefreshTokenRecord } from './refresh-token.entity.js';
+import { SigningKeyRecord } from './signing-key.entity.js';
 
-/** What `openDatabase` needs for the auth schema. No entities yet: the OAuth work adds them. */
-export const authEntities = [];
-export const authMigrations = [CreateSigningKeys1732350000000];
+/** What `openDatabase` needs for the auth schema: its entities, and its migrations in order. */
+export const authEntities = [SigningKeyRecord, OAuthClientRecord, AccessTokenRecord, RefreshTokenRecord, AuthorizationCodeRecord, UserRecord, InitialAccessTokenRecord, ClientRegistrationRecord];
+export const authMigrations = [CreateSigningKeys1732350000000, CreateOAuthCore1732355000000, CreateUsersAndRegistration1732360000000];

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TokensModule } from '../tokens/tokens.module.js';
+import { ClientCache } from './client-cache.js';
+import { ClientsMessages } from './clients.messages.js';
+import { ClientsService } from './clients.service.js';
+
+@Module({
+  imports: [TokensModule],
+  controllers: [ClientsMessages],
+  providers: [ClientsService, { provide: ClientCache, useFactory: () => new ClientCache() }],
+  exports: [ClientsService],
+})
+export class ClientsModule {}

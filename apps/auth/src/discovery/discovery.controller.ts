@@ -1,0 +1,54 @@
+import { Controller, Get } from '@nestjs/common';
+import type { Jwks } from '@portcullis/contracts';
+import { tokenEndpointAuthMethods } from '@portcullis/domain';
+import { Grants } from '../grants/grants.js';
+import { SIGNING_ALG, SigningKeys } from '../keys/signing-keys.service.js';
+import { Issuer } from './issuer.js';
+
+/** Where each endpoint lives, relative to the issuer. */
+export const endpointPaths = {
+  authorization: '/oauth/authorize',
+  token: '/oauth/token',
+  introspection: '/oauth/introspect',
+  revocation: '/oauth/revoke',
+  registration: '/oauth/register',
+  jwks: '/.well-known/jwks.json',
+} as const;
+
+/** RFC 8414 authorization server metadata (served at both well-known names), and the JWKS. */
+@Controller()
+export class DiscoveryController {
+  constructor(
+    private readonly issuer: Issuer,
+    private readonly grants: Grants,
+    private readonly keys: SigningKeys,
+  ) {}
+
+  @Get(['.well-known/oauth-authorization-server', '.well-known/openid-configuration'])
+  metadata(): Record<string, unknown> {
+    const issuer = this.issuer.value;
+    const secretMethods = tokenEndpointAuthMethods.filter((method) => method !== 'none');
+    return {
+      issuer,
+      authorization_endpoint: issuer + endpointPaths.authorization,
+      token_endpoint: issuer + endpointPaths.token,
+      jwks_uri: issuer + endpointPaths.jwks,
+      registration_endpoint: issuer + endpointPaths.registration,
+      introspection_endpoint: issuer + endpointPaths.introspection,
+      revocation_endpoint: issuer + endpointPaths.revocation,
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      grant_types_supported: this.grants.types,
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: [...tokenEndpointAuthMethods],
+      introspection_endpoint_auth_methods_supported: secretMethods,
+      revocation_endpoint_auth_methods_supported: secretMethods,
+      access_token_signing_alg_values_supported: [SIGNING_ALG],
+    };
+  }
+
+  @Get(['.well-known/jwks.json', 'oauth/jwks'])
+  jwks(): Jwks {
+    return this.keys.jwks();
+  }
+}

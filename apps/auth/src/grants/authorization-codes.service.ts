@@ -1,0 +1,86 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { OAuthError } from '../oauth-errors/oauth-error.js';
+import { AuthorizationCodeRecord } from '../storage/authorization-code.entity.js';
+import { hashToken } from '../tokens/token-issuer.js';
+
+/** RFC 6749 §4.1.2: a maximum of 10 minutes is RECOMMENDED; one minute is plenty for a redirect. */
+export const CODE_LIFETIME_SECONDS = 60;
+
+export interface CodeRequest {
+  clientId: string;
+  redirectUri: string;
+  scope: string;
+  sub: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: string;
+  apiId?: string;
+  nonce?: string;
+}
+
+export type CodeUse = { outcome: 'redeemed'; code: AuthorizationCodeRecord } | { outcome: 'reused'; code: AuthorizationCodeRecord } | { outcome: 'invalid' };
+
+const challengeSyntax = /^[A-Za-z0-9_-]{43}$/; // base64url of a SHA-256 digest
+
+/** Authorization codes: issued by the authorize step, redeemed once by the token endpoint. */
+@Injectable()
+export class AuthorizationCodesService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(AuthorizationCodesService.name);
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.prune().catch((error: unknown) => this.logger.warn(`pruning expired codes failed: ${String(error)}`)), 10 * 60_000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Returns the code; only its SHA-256 is kept. PKCE is S256 or nothing (RFC 9700 §2.1.1: no plain). */
+  async issue(request: CodeRequest): Promise<string> {
+    if (request.codeChallengeMethod !== undefined || request.codeChallenge !== undefined) {
+      if ((request.codeChallengeMethod ?? 'plain') !== 'S256') throw new OAuthError('invalid_request', 'code_challenge_method must be S256');
+      if (!request.codeChallenge || !challengeSyntax.test(request.codeChallenge)) throw new OAuthError('invalid_request', 'code_challenge must be a base64url SHA-256 digest');
+    }
+    const code = randomBytes(32).toString('base64url');
+    await this.dataSource.manager.insert(AuthorizationCodeRecord, {
+      codeHash: hashToken(code),
+      clientId: request.clientId,
+      redirectUri: request.redirectUri,
+      scope: request.scope,
+      sub: request.sub,
+      apiId: request.apiId ?? null,
+      nonce: request.nonce ?? null,
+      codeChallenge: request.codeChallenge ?? null,
+      codeChallengeMethod: request.codeChallenge ? 'S256' : null,
+      familyId: randomUUID(),
+      expiresAt: new Date(Date.now() + CODE_LIFETIME_SECONDS * 1000),
+      usedAt: null,
+    });
+    return code;
+  }
+
+  /** Marks a code used, atomically: of two redemptions exactly one wins, the other is a reuse. */
+  async redeem(code: string): Promise<CodeUse> {
+    const codeHash = hashToken(code);
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(AuthorizationCodeRecord)
+      .set({ usedAt: () => 'now()' })
+      .where('code_hash = :codeHash AND used_at IS NULL', { codeHash })
+      .returning(['code_hash'])
+      .execute();
+    const redeemed = (result.raw as unknown[]).length > 0;
+    const record = await this.dataSource.manager.findOneBy(AuthorizationCodeRecord, { codeHash });
+    if (!record) return { outcome: 'invalid' };
+    return redeemed ? { outcome: 'redeemed', code: record } : { outcome: 'reused', code: record };
+  }
+
+  async prune(): Promise<void> {
+    await this.dataSource.manager.createQueryBuilder().delete().from(AuthorizationCodeRecord).where(`expires_at < now() - interval '1 hour'`).execute();
+  }
+}

@@ -1,0 +1,34 @@
+import { OAuthError } from '../oauth-errors/oauth-error.js';
+import { required } from '../token-endpoint/form-body.js';
+import type { Revocations } from '../tokens/revocations.js';
+import { hashToken, type TokenIssuer } from '../tokens/token-issuer.js';
+import type { TokenStore } from '../tokens/token-store.js';
+import type { Grant } from './grant.js';
+import { grantedScope, scopeTokens } from './scope.js';
+
+/**
+ * RFC 6749 §6 with rotation: every exchange marks the refresh token used and issues a new one in
+ * the same family. A used token presented again means it leaked (or its holder is confused): the
+ * whole family is revoked, access tokens included (RFC 9700 §4.14.2).
+ */
+export function refreshTokenGrant(tokens: TokenIssuer, store: TokenStore, revocations: Revocations): Grant {
+  return {
+    grantType: 'refresh_token',
+    parameters: ['refresh_token', 'scope'],
+    async handler({ client, params }) {
+      const presented = required(params, 'refresh_token');
+      const use = await store.useRefresh(hashToken(presented), client.client_id);
+      if (use.outcome === 'reused') {
+        await revocations.family(use.token.familyId);
+        throw new OAuthError('invalid_grant', 'The refresh token was already used; its grant has been revoked');
+      }
+      if (use.outcome === 'invalid') throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked');
+      const { token } = use;
+      // The original grant bounds the scope, and so does what the client may have today.
+      const clientScope = new Set(scopeTokens(client.scope));
+      const stillAllowed = scopeTokens(token.scope).filter((s) => clientScope.has(s)).join(' ');
+      const scope = grantedScope(params.get('scope'), stillAllowed);
+      return tokens.issue({ client, sub: token.sub, scope, refreshScope: stillAllowed, apiIds: token.apiIds, withRefresh: true, family: token.familyId });
+    },
+  };
+}

@@ -1,0 +1,188 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Bus } from '@portcullis/bus';
+import { subjects, type Jwks } from '@portcullis/contracts';
+import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AUTH_CONFIG, type AuthConfig } from '../config.js';
+import { SigningKeyRecord } from '../storage/signing-key.entity.js';
+import { publishQuietly } from '../events/publish.js';
+import { KeyEncryption } from './key-encryption.js';
+
+export const SIGNING_ALG = 'ES256';
+
+/** Serialises rotations across replicas: only one of them turns a due key over. */
+const ROTATION_LOCK = 7_303_541_001;
+
+/**
+ * A retired key that no recorded token needs is dropped only after this long: a replica that has not
+ * heard of a rotation yet may still be signing with it for a moment (and records what it signed).
+ */
+const RETIRED_GRACE_SECONDS = 300;
+
+export interface ActiveKey {
+  kid: string;
+  key: KeyObject;
+}
+
+/**
+ * The keys access tokens are signed with. Rows in `signing_keys` are the truth every replica shares:
+ * the newest key not retired signs, retired keys stay published (JWKS) while a token they signed is
+ * unexpired. Keys are imported once into KeyObjects when the table changes (start, a rotation here
+ * or on another replica via `auth.keys.rotated`), never per request.
+ */
+@Injectable()
+export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(SigningKeys.name);
+  private readonly sealer: KeyEncryption;
+  private active: (ActiveKey & { createdAt: Date }) | undefined;
+  private publicKeys = new Map<string, KeyObject>();
+  private published: Jwks = { keys: [] };
+  private timer: NodeJS.Timeout | undefined;
+  private reloading: Promise<void> | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly bus: Bus,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+  ) {
+    this.sealer = new KeyEncryption(config.keys.encryptionSecret, config.keys.encryptionInfo);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.reload();
+    if (!this.active) await this.rotate('no usable active key');
+    else await this.maintain();
+    const every = Math.max(250, Math.min(60_000, (this.config.keys.rotationSeconds * 1000) / 4));
+    this.timer = setInterval(() => void this.maintain().catch((error: unknown) => this.logger.error(`key maintenance failed: ${String(error)}`)), every);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** The key to sign with now. */
+  signingKey(): ActiveKey {
+    if (!this.active) throw new Error('no active signing key');
+    return this.active;
+  }
+
+  /** The public key for a `kid` from the JWKS, or undefined for one this service does not publish. */
+  verificationKey(kid: string): KeyObject | undefined {
+    return this.publicKeys.get(kid);
+  }
+
+  jwks(): Jwks {
+    return this.published;
+  }
+
+  /**
+   * Makes a new key the active one and retires the others. `due` rotations (the schedule) only
+   * happen if no other replica rotated meanwhile. Returns the active kid.
+   */
+  async rotate(reason: string, onlyIfDue = false): Promise<string> {
+    const candidate = await this.generate();
+    const rotated = await this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [ROTATION_LOCK]);
+      if (onlyIfDue) {
+        const current = await manager
+          .createQueryBuilder(SigningKeyRecord, 'k')
+          .where('k.retired_at IS NULL')
+          .orderBy('k.created_at', 'DESC')
+          .getOne();
+        if (current && !this.isDue(current.createdAt)) return false;
+      }
+      const now = new Date();
+      await manager.insert(SigningKeyRecord, { ...candidate, publicJwk: candidate.publicJwk as never, createdAt: now, retiredAt: null });
+      await manager
+        .createQueryBuilder()
+        .update(SigningKeyRecord)
+        .set({ retiredAt: now })
+        .where('retired_at IS NULL AND id <> :kid', { kid: candidate.id })
+        .execute();
+      return true;
+    });
+    await this.reload();
+    if (rotated) {
+      this.logger.log(`signing key ${candidate.id} is now active (${reason})`);
+      await this.announce();
+    }
+    return this.signingKey().kid;
+  }
+
+  /** Re-reads the table: on start, after a rotation, and when another replica announces one. */
+  reload(): Promise<void> {
+    // Overlapping reloads (an event arriving during our own) share one read.
+    this.reloading ??= this.read().finally(() => (this.reloading = undefined));
+    return this.reloading;
+  }
+
+  /** Rotates a key that is due and drops retired keys no unexpired token needs. */
+  async maintain(): Promise<void> {
+    // Also catches a rotation whose event this replica missed.
+    await this.reload();
+    if (this.active && this.isDue(this.active.createdAt)) await this.rotate('scheduled', true);
+    const dropped: unknown[] = await this.dataSource.query(
+      `DELETE FROM ${this.table('signing_keys')} k
+        WHERE k.retired_at IS NOT NULL AND k.retired_at < now() - make_interval(secs => $1)
+          AND NOT EXISTS (SELECT 1 FROM ${this.table('access_tokens')} t WHERE t.kid = k.id AND t.exp > now())
+        RETURNING k.id`,
+      [RETIRED_GRACE_SECONDS],
+    );
+    const rows = Array.isArray(dropped[0]) ? (dropped[0] as unknown[]) : dropped;
+    if (rows.length > 0) {
+      await this.reload();
+      await this.announce();
+    }
+  }
+
+  private isDue(createdAt: Date): boolean {
+    return Date.now() - createdAt.getTime() >= this.config.keys.rotationSeconds * 1000;
+  }
+
+  private async read(): Promise<void> {
+    const rows = await this.dataSource.manager.find(SigningKeyRecord, { order: { createdAt: 'DESC' } });
+    const publicKeys = new Map<string, KeyObject>();
+    const keys: Record<string, unknown>[] = [];
+    let active: (ActiveKey & { createdAt: Date }) | undefined;
+    for (const row of rows) {
+      publicKeys.set(row.id, createPublicKey({ key: row.publicJwk as JsonWebKeyInput, format: 'jwk' }));
+      keys.push({ ...row.publicJwk, kid: row.id, alg: row.alg, use: 'sig' });
+      if (!active && row.retiredAt === null) {
+        try {
+          const der = this.sealer.open(row.privateKeyEncrypted, row.id);
+          active = { kid: row.id, key: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }), createdAt: row.createdAt };
+        } catch {
+          // A changed KEY_ENCRYPTION_SECRET (or ADMIN_SECRET it derives from): this key cannot sign.
+          this.logger.error(`signing key ${row.id} cannot be decrypted with the configured secret; a new key will be made`);
+        }
+      }
+    }
+    this.publicKeys = publicKeys;
+    this.published = { keys };
+    this.active = active;
+  }
+
+  private async generate(): Promise<Pick<SigningKeyRecord, 'id' | 'alg' | 'publicJwk' | 'privateKeyEncrypted'>> {
+    const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { extractable: true });
+    const jwk: JWK = await exportJWK(publicKey);
+    const publicJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
+    const kid = await calculateJwkThumbprint(publicJwk, 'sha256');
+    const der = createPrivateKey(await exportPKCS8(privateKey)).export({ format: 'der', type: 'pkcs8' });
+    return { id: kid, alg: SIGNING_ALG, publicJwk, privateKeyEncrypted: this.sealer.seal(der, kid) };
+  }
+
+  private async announce(): Promise<void> {
+    const kid = this.active?.kid;
+    if (!kid) return;
+    await publishQuietly(this.bus, subjects.authKeysRotated, { kid }, this.logger);
+  }
+
+  private table(name: string): string {
+    const schema = this.dataSource.driver.schema ?? 'public';
+    return `${this.dataSource.driver.escape(schema)}.${this.dataSource.driver.escape(name)}`;
+  }
+}
+
+type JsonWebKeyInput = Parameters<typeof createPublicKey>[0] extends infer T ? (T extends { format: 'jwk'; key: infer K } ? K : never) : never;

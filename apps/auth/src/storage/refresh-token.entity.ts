@@ -1,0 +1,36 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** An opaque refresh token, by the SHA-256 of its value. */
+@Entity({ name: 'refresh_tokens' })
+export class RefreshTokenRecord {
+  @PrimaryColumn({ name: 'token_hash', type: 'bytea' })
+  tokenHash!: Buffer;
+
+  @Column({ name: 'family_id', type: 'uuid' })
+  familyId!: string;
+
+  @Column({ name: 'client_id', type: 'text' })
+  clientId!: string;
+
+  @Column({ type: 'text' })
+  sub!: string;
+
+  @Column({ type: 'text' })
+  scope!: string;
+
+  @Column({ name: 'api_ids', type: 'jsonb' })
+  apiIds!: string[];
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'expires_at', type: 'timestamptz' })
+  expiresAt!: Date;
+
+  /** Set when it was exchanged: a second use is a replay (RFC 9700 §4.14.2). */
+  @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
+  usedAt!: Date | null;
+
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  revokedAt!: Date | null;
+}

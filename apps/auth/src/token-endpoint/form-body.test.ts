@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { OAuthError } from '../oauth-errors/oauth-error.js';
+import { parseForm, required } from './form-body.js';
+
+const form = 'application/x-www-form-urlencoded';
+
+function failure(work: () => unknown): OAuthError {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof OAuthError) return error;
+    throw error;
+  }
+  throw new Error('expected an OAuthError');
+}
+
+describe('parseForm', () => {
+  it('decodes a form body, + as space and percent escapes', () => {
+    const params = parseForm(`${form}; charset=UTF-8`, 'grant_type=client_credentials&scope=read+write&x=%C3%A9%26');
+    expect(Object.fromEntries(params)).toEqual({ grant_type: 'client_credentials', scope: 'read write', x: 'é&' });
+  });
+
+  it('refuses a repeated parameter, naming it', () => {
+    const error = failure(() => parseForm(form, 'grant_type=client_credentials&scope=a&scope=b'));
+    expect(error.toBody()).toEqual({ error: 'invalid_request', error_description: 'The parameter scope is repeated' });
+    expect(error.status).toBe(400);
+  });
+
+  it('refuses a repeated parameter even when one copy is empty', () => {
+    expect(failure(() => parseForm(form, 'scope=&scope=b')).code).toBe('invalid_request');
+  });
+
+  it('treats an empty value as absent (RFC 6749 §3.1)', () => {
+    const params = parseForm(form, 'grant_type=client_credentials&scope=');
+    expect(params.has('scope')).toBe(false);
+    expect(failure(() => required(params, 'scope')).toBody()).toEqual({ error: 'invalid_request', error_description: 'The parameter scope is missing' });
+  });
+
+  it.each([undefined, 'application/json', 'text/plain', 'multipart/form-data; boundary=x'])('refuses the content type %s', (type) => {
+    expect(failure(() => parseForm(type, 'grant_type=client_credentials')).code).toBe('invalid_request');
+  });
+
+  it('takes a missing body as no parameters', () => {
+    expect(parseForm(form, undefined).size).toBe(0);
+  });
+});

@@ -1,0 +1,115 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Bus } from '@portcullis/bus';
+import { subjects } from '@portcullis/contracts';
+import type { OAuthClient } from '@portcullis/domain';
+import { SignJWT } from 'jose';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { AUTH_CONFIG, type AuthConfig } from '../config.js';
+import { Issuer } from '../discovery/issuer.js';
+import { publishQuietly } from '../events/publish.js';
+import { SIGNING_ALG, SigningKeys } from '../keys/signing-keys.service.js';
+import type { AccessTokenRecord } from '../storage/access-token.entity.js';
+import type { RefreshTokenRecord } from '../storage/refresh-token.entity.js';
+import { TokenStore } from './token-store.js';
+import type { TokenResponse } from './token-response.js';
+
+export interface IssueInput {
+  client: OAuthClient;
+  /** The resource owner, or the client itself for client_credentials. */
+  sub: string;
+  /** Space-separated, already checked against what the client may have. */
+  scope: string;
+  apiIds: readonly string[];
+  withRefresh: boolean;
+  /** The grant family (authorization code / refresh chain) the tokens belong to; new when absent. */
+  family?: string;
+  /**
+   * The refresh token's scope when it differs from the access token's: after a narrowing refresh the
+   * new refresh token keeps the original scope (RFC 6749 §6).
+   */
+  refreshScope?: string;
+  /** An API's own access-token lifetime, which wins over the client's and the default. */
+  accessTokenTtl?: number;
+}
+
+export function hashToken(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/**
+ * Issues RFC 9068 JWT access tokens (ES256, `typ: at+jwt`) and opaque refresh tokens, records them,
+ * and announces each issuance on the bus (without making the response wait for it).
+ */
+@Injectable()
+export class TokenIssuer {
+  private readonly logger = new Logger(TokenIssuer.name);
+
+  constructor(
+    private readonly keys: SigningKeys,
+    private readonly store: TokenStore,
+    private readonly issuer: Issuer,
+    private readonly bus: Bus,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+  ) {}
+
+  async issue(input: IssueInput): Promise<TokenResponse> {
+    const { client } = input;
+    const now = Math.floor(Date.now() / 1000);
+    const accessTtl = input.accessTokenTtl ?? client.access_token_ttl ?? this.config.oauth.accessTokenTtl;
+    const exp = now + accessTtl;
+    const jti = randomBytes(16).toString('base64url');
+    const familyId = input.family ?? randomUUID();
+    const apiIds = [...input.apiIds];
+    const { kid, key } = this.keys.signingKey();
+
+    const claims: Record<string, unknown> = { client_id: client.client_id, jti, pol: client.policy_ids };
+    if (input.scope !== '') claims.scope = input.scope;
+    const accessToken = await new SignJWT(claims)
+      .setProtectedHeader({ alg: SIGNING_ALG, typ: 'at+jwt', kid })
+      .setIssuer(this.issuer.value)
+      .setSubject(input.sub)
+      // RFC 9068 §3: aud names the resource server(s): the APIs the token is for, else the client.
+      .setAudience(apiIds.length === 0 ? client.client_id : apiIds.length === 1 ? apiIds[0]! : apiIds)
+      .setIssuedAt(now)
+      .setExpirationTime(exp)
+      .sign(key);
+
+    const access: AccessTokenRecord = {
+      jti,
+      clientId: client.client_id,
+      sub: input.sub,
+      scope: input.scope,
+      apiIds,
+      kid,
+      familyId,
+      iat: new Date(now * 1000),
+      exp: new Date(exp * 1000),
+      revokedAt: null,
+    };
+    let refreshToken: string | undefined;
+    let refresh: RefreshTokenRecord | null = null;
+    if (input.withRefresh) {
+      refreshToken = randomBytes(32).toString('base64url');
+      const refreshTtl = client.refresh_token_ttl ?? this.config.oauth.refreshTokenTtl;
+      refresh = {
+        tokenHash: hashToken(refreshToken),
+        familyId,
+        clientId: client.client_id,
+        sub: input.sub,
+        scope: input.refreshScope ?? input.scope,
+        apiIds,
+        createdAt: new Date(now * 1000),
+        expiresAt: new Date((now + refreshTtl) * 1000),
+        usedAt: null,
+        revokedAt: null,
+      };
+    }
+    await this.store.recordIssued(access, refresh);
+    void publishQuietly(this.bus, subjects.authTokenIssued, { jti, client_id: client.client_id, sub: input.sub, exp, api_ids: apiIds }, this.logger);
+
+    const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: accessTtl };
+    if (input.scope !== '') response.scope = input.scope;
+    if (refreshToken) response.refresh_token = refreshToken;
+    return response;
+  }
+}
