@@ -87,14 +87,21 @@ describeWithServices('gateway on real NATS', () => {
     await state.put(api('locked', { listen_path: '/locked' }, { use_keyless: false }));
     await state.put(api('bound', { listen_path: '/orders', target_url: `${upstream.url}/bound` }, { domain: 'shop.example' }));
     state.holdSnapshots();
-    const config = loadGatewayConfig({ GATEWAY_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: secret, LOG_LEVEL: 'silent', SNAPSHOT_TIMEOUT_MS: '2000' });
+    const config = loadGatewayConfig({
+      GATEWAY_PORT: '0',
+      HOST: '127.0.0.1',
+      ADMIN_SECRET: secret,
+      LOG_LEVEL: 'silent',
+      SNAPSHOT_TIMEOUT_MS: '2000',
+      ADMIN_MAX_BODY_BYTES: '4096',
+    });
     gateway = await createGatewayApp(config, { transport: createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], name: 'gateway-int' }) });
   });
 
   afterAll(async () => {
     registry?.state.releaseSnapshots();
     await gateway?.close();
-    await registry?.close();
+    await registry?.close().catch(() => undefined);
     await upstream?.close();
   });
 
@@ -303,8 +310,21 @@ describeWithServices('gateway on real NATS', () => {
     expect(body).toMatchObject({ status: 'error', error: 'validation_failed' });
     expect(body.details.map((d) => d.field)).toEqual(expect.arrayContaining(['name', 'proxy.listen_path', 'proxy.target_url']));
 
-    const malformed = await request(`${gateway.url}/tyk/apis`, { method: 'POST', headers: { 'x-tyk-authorization': secret }, body: '{"name":' });
+    // Tyk reads the body as JSON whatever the Content-Type says (curl -d sends a form type).
+    const malformed = await request(`${gateway.url}/tyk/apis`, { method: 'POST', headers: { 'x-tyk-authorization': secret, 'content-type': 'application/x-www-form-urlencoded' }, body: '{"name":' });
     expect(malformed.statusCode).toBe(400);
     expect(await malformed.body.json()).toMatchObject({ status: 'error', error: 'malformed_json' });
+
+    const tooLarge = await tyk('POST', '/tyk/apis', { name: 'x'.repeat(5000), proxy: { listen_path: '/big', target_url: upstream.url } });
+    expect(tooLarge.statusCode).toBe(413);
+    expect(await tooLarge.body.json()).toMatchObject({ status: 'error', error: 'payload_too_large' });
+  });
+
+  it('keeps serving its configuration when the registry is gone, and answers the Tyk API 503', async () => {
+    await registry.close();
+    const res = await tyk('GET', '/tyk/apis');
+    expect(res.statusCode).toBe(503);
+    expect(await res.body.json()).toMatchObject({ status: 'error', error: 'service_unavailable' });
+    expect((await echoOf('/orders/1')).url).toBe('/v1/1');
   });
 });
