@@ -24,6 +24,8 @@ export interface ValidAuthorizationRequest {
 /** An error the user must see on our own page: the client or its redirect URI cannot be trusted with it (RFC 6749 §4.1.2.1). */
 export interface PageError {
   kind: 'page';
+  /** The parameter at fault. */
+  field: 'client_id' | 'redirect_uri';
   message: string;
 }
 
@@ -52,9 +54,9 @@ function read(parameters: RawParameters, name: ParameterName): Value {
 /** The client_id, or why no client can be looked up (which is never worth a redirect). */
 export function readClientId(parameters: RawParameters): { ok: true; clientId: string } | PageError {
   const clientId = read(parameters, 'client_id');
-  if (clientId.repeated) return { kind: 'page', message: 'The client_id parameter is repeated.' };
-  if (clientId.value === undefined) return { kind: 'page', message: 'The client_id parameter is missing.' };
-  if (clientId.value.length > 256) return { kind: 'page', message: 'The client_id parameter is not valid.' };
+  if (clientId.repeated) return { kind: 'page', field: 'client_id', message: 'The client_id parameter is repeated.' };
+  if (clientId.value === undefined) return { kind: 'page', field: 'client_id', message: 'The client_id parameter is missing.' };
+  if (clientId.value.length > 256) return { kind: 'page', field: 'client_id', message: 'The client_id parameter is not valid.' };
   return { ok: true, clientId: clientId.value };
 }
 
@@ -69,9 +71,9 @@ const MAX_VALUE = 2048;
  */
 export function checkAuthorizationRequest(client: AuthorizingClient, parameters: RawParameters): AuthorizationCheck {
   const redirect = read(parameters, 'redirect_uri');
-  if (redirect.repeated) return { kind: 'page', message: 'The redirect_uri parameter is repeated.' };
+  if (redirect.repeated) return { kind: 'page', field: 'redirect_uri', message: 'The redirect_uri parameter is repeated.' };
   const resolved = resolveRedirectUri(client.redirect_uris, redirect.value);
-  if (!resolved.ok) return { kind: 'page', message: resolved.reason };
+  if (!resolved.ok) return { kind: 'page', field: 'redirect_uri', message: resolved.reason };
   const redirectUri = resolved.redirectUri;
 
   const stateValue = read(parameters, 'state');

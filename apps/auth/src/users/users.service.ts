@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { UserSummary } from '@portcullis/contracts';
 import { PortcullisError } from '@portcullis/errors';
 import { randomUUID } from 'node:crypto';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { hashPassword, verifyPasswordHash } from './password-hash.js';
 import { validateUserInput } from './user-input.js';
 import { UserRecord } from './user.entity.js';
@@ -28,13 +28,10 @@ export class UsersService {
       createdAt: new Date(),
       disabled: false,
     };
-    try {
-      await this.dataSource.manager.insert(UserRecord, record);
-    } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505') {
-        throw new PortcullisError('conflict', 'A user with this username already exists', [{ field: 'username', message: 'is taken' }]);
-      }
-      throw error;
+    // ON CONFLICT rather than catching the unique violation: a failed query is logged with its parameters, the hash among them.
+    const result = await this.dataSource.manager.createQueryBuilder().insert().into(UserRecord).values(record).orIgnore().returning(['id']).execute();
+    if ((result.raw as unknown[]).length === 0) {
+      throw new PortcullisError('conflict', 'A user with this username already exists', [{ field: 'username', message: 'is taken' }]);
     }
     return summary(record);
   }

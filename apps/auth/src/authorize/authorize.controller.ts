@@ -1,0 +1,105 @@
+import { Controller, Get, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { errorPage } from '../pages/error-page.js';
+import { loginPage } from '../pages/login-page.js';
+import { UsersService } from '../users/users.service.js';
+import { authorizationParameters, type RawParameters, type ValidAuthorizationRequest } from './authorization-request.js';
+import { AuthorizationService, type AuthorizationOutcome } from './authorization.service.js';
+import { CSRF_COOKIE, CSRF_FIELD, csrfCookie, CsrfTokens, readCookie } from './csrf.js';
+import { redirectNoStore, setPageHeaders } from './page-headers.js';
+
+/**
+ * The authorization endpoint (RFC 6749 §3.1, §4.1.1; PKCE RFC 7636) with the built-in login and
+ * consent page for the users the auth service keeps. GET shows the page; the form POSTs back here.
+ */
+@Controller('oauth/authorize')
+export class AuthorizeController {
+  constructor(
+    private readonly authorization: AuthorizationService,
+    private readonly users: UsersService,
+    private readonly csrf: CsrfTokens,
+  ) {}
+
+  @Get()
+  async show(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const outcome = await this.authorization.check(request.query as RawParameters);
+    if (!this.proceeds(outcome, response)) return;
+    // Keep a still-valid token: a second tab must not invalidate the first one's form.
+    const existing = readCookie(request.headers.cookie, CSRF_COOKIE);
+    const token = this.csrf.isValid(existing) ? existing : this.csrf.issue();
+    if (token !== existing) response.setHeader('Set-Cookie', csrfCookie(token, request.secure));
+    this.renderLogin(response, outcome, token);
+  }
+
+  @Post()
+  async submit(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const form = (request.body ?? {}) as RawParameters;
+    const cookieToken = readCookie(request.headers.cookie, CSRF_COOKIE);
+    if (!this.csrf.verify(cookieToken, form[CSRF_FIELD])) {
+      setPageHeaders(response);
+      response.status(403).send(errorPage('Request refused', 'This form has expired or was not sent from this site. Go back to the application and start again.'));
+      return;
+    }
+    // The form carries the request; check it again, as if it had just arrived (it may have been altered).
+    const outcome = await this.authorization.check(form);
+    if (!this.proceeds(outcome, response)) return;
+    const { request: authorization } = outcome;
+    if (form.decision !== 'approve') return redirectNoStore(response, this.authorization.deny(authorization));
+
+    const username = typeof form.username === 'string' ? form.username : '';
+    const user = await this.users.verifyPassword(username, typeof form.password === 'string' ? form.password : '');
+    if (!user) {
+      this.renderLogin(response, outcome, cookieToken as string, { username, error: 'The username or password is incorrect.' });
+      return;
+    }
+    const { redirectTo } = await this.authorization.approve(authorization, user.sub);
+    redirectNoStore(response, redirectTo);
+  }
+
+  /** Answers the errors (page or redirect); true when the request may go on. */
+  private proceeds(outcome: AuthorizationOutcome, response: Response): outcome is Extract<AuthorizationOutcome, { kind: 'ok' }> {
+    if (outcome.kind === 'page') {
+      setPageHeaders(response);
+      response.status(outcome.status).send(errorPage('Invalid authorization request', outcome.message));
+      return false;
+    }
+    if (outcome.kind === 'redirect') {
+      redirectNoStore(response, this.authorization.errorRedirect(outcome));
+      return false;
+    }
+    return true;
+  }
+
+  private renderLogin(
+    response: Response,
+    outcome: Extract<AuthorizationOutcome, { kind: 'ok' }>,
+    csrfToken: string,
+    extra: { username?: string; error?: string } = {},
+  ): void {
+    setPageHeaders(response, outcome.request.redirectUri);
+    response.status(200).send(
+      loginPage({
+        clientName: outcome.client.client_name ?? outcome.client.client_id,
+        scopes: outcome.request.scope.split(' ').filter(Boolean),
+        hidden: hiddenFields(outcome.request),
+        csrfToken,
+        csrfField: CSRF_FIELD,
+        ...extra,
+      }),
+    );
+  }
+}
+
+/** The checked request, as the parameters the form sends back. */
+function hiddenFields(request: ValidAuthorizationRequest): Record<(typeof authorizationParameters)[number], string | undefined> {
+  return {
+    response_type: 'code',
+    client_id: request.clientId,
+    redirect_uri: request.redirectUri,
+    scope: request.scope,
+    state: request.state,
+    code_challenge: request.codeChallenge,
+    code_challenge_method: request.codeChallengeMethod,
+    nonce: request.nonce,
+  };
+}

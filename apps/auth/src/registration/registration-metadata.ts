@@ -1,0 +1,115 @@
+import { grantTypes, tokenEndpointAuthMethods, type OAuthClient } from '@portcullis/domain';
+import type { ErrorDetail } from '@portcullis/errors';
+
+/** RFC 7591 §3.2.2 error codes. */
+export type RegistrationErrorCode = 'invalid_redirect_uri' | 'invalid_client_metadata' | 'invalid_software_statement';
+
+export type MetadataMapping = { ok: true; input: Record<string, unknown> } | { ok: false; error: RegistrationErrorCode; description: string };
+
+/** What an initial access token grants every client registered with it. */
+export interface RegistrationGrant {
+  apiIds: string[];
+  policyIds: string[];
+}
+
+/** Human-facing RFC 7591 §2 metadata, kept as given in the client's `meta` and shown back. */
+const informational = ['client_uri', 'logo_uri', 'tos_uri', 'policy_uri', 'software_id', 'software_version', 'contacts'] as const;
+const uriFields = new Set(['client_uri', 'logo_uri', 'tos_uri', 'policy_uri']);
+/** Grants a client may give itself: `password` hands it users' passwords, so only an admin allows it. */
+const selfServiceGrants = grantTypes.filter((grant) => grant !== 'password');
+const META_KEY = 'rfc7591';
+
+const fail = (error: RegistrationErrorCode, description: string): MetadataMapping => ({ ok: false, error, description });
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+/**
+ * RFC 7591 client metadata → the input `ClientsService` validates. Unknown metadata is ignored (§2);
+ * values we cannot honour are refused (§3.2.2). A client cannot choose its id, its secret, the APIs it
+ * may call or the policies its tokens carry: those come from the server and the initial access token.
+ */
+export function mapRegistrationMetadata(body: unknown, grant: RegistrationGrant): MetadataMapping {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return fail('invalid_client_metadata', 'The request body must be a JSON object of client metadata.');
+  const metadata = body as Record<string, unknown>;
+  if (metadata.software_statement !== undefined) return fail('invalid_software_statement', 'Software statements are not supported.');
+
+  if (metadata.redirect_uris !== undefined && !isStringArray(metadata.redirect_uris)) return fail('invalid_redirect_uri', 'redirect_uris must be an array of strings.');
+  const redirectUris = (metadata.redirect_uris as string[] | undefined) ?? [];
+
+  const method = metadata.token_endpoint_auth_method ?? 'client_secret_basic';
+  if (typeof method !== 'string' || !(tokenEndpointAuthMethods as readonly string[]).includes(method)) {
+    return fail('invalid_client_metadata', `token_endpoint_auth_method must be one of ${tokenEndpointAuthMethods.join(', ')}.`);
+  }
+
+  // RFC 7591 §2: grant_types defaults to authorization_code and response_types to code.
+  const grants = metadata.grant_types ?? ['authorization_code'];
+  if (!isStringArray(grants) || grants.length === 0) return fail('invalid_client_metadata', 'grant_types must be a non-empty array of strings.');
+  const refusedGrants = grants.filter((grantType) => !(selfServiceGrants as readonly string[]).includes(grantType));
+  if (refusedGrants.length > 0) return fail('invalid_client_metadata', `Grant types not available by registration: ${refusedGrants.join(', ')}.`);
+  const responseTypes = metadata.response_types ?? ['code'];
+  if (!isStringArray(responseTypes) || responseTypes.some((type) => type !== 'code')) return fail('invalid_client_metadata', 'response_types may only contain code.');
+  // RFC 7591 §2.1: response_types and grant_types must agree.
+  if (responseTypes.includes('code') !== grants.includes('authorization_code')) {
+    return fail('invalid_client_metadata', 'response_types code and grant_types authorization_code go together.');
+  }
+  if (grants.includes('authorization_code') && redirectUris.length === 0) return fail('invalid_redirect_uri', 'redirect_uris are required for the authorization_code grant.');
+
+  for (const field of ['client_name', 'scope', 'software_id', 'software_version', ...uriFields] as const) {
+    if (metadata[field] !== undefined && typeof metadata[field] !== 'string') return fail('invalid_client_metadata', `${field} must be a string.`);
+  }
+  for (const field of uriFields) {
+    const value = metadata[field] as string | undefined;
+    if (value !== undefined && !isWebUrl(value)) return fail('invalid_client_metadata', `${field} must be an http or https URL.`);
+  }
+  if (metadata.contacts !== undefined && !isStringArray(metadata.contacts)) return fail('invalid_client_metadata', 'contacts must be an array of strings.');
+
+  const kept = Object.fromEntries(informational.filter((field) => metadata[field] !== undefined).map((field) => [field, metadata[field]]));
+  const input: Record<string, unknown> = {
+    redirect_uris: redirectUris,
+    token_endpoint_auth_method: method,
+    grant_types: [...new Set(grants)],
+    api_ids: grant.apiIds,
+    policy_ids: grant.policyIds,
+    meta: { [META_KEY]: kept },
+  };
+  if (metadata.client_name !== undefined) input.client_name = metadata.client_name;
+  if (metadata.scope !== undefined) input.scope = metadata.scope;
+  return { ok: true, input };
+}
+
+function isWebUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/** A `ClientsService` validation failure in RFC 7591 terms: redirect URI problems have their own code. */
+export function registrationErrorFrom(details: readonly ErrorDetail[] | undefined): { error: RegistrationErrorCode; description: string } {
+  const problems = details ?? [];
+  const redirect = problems.filter((detail) => detail.field === 'redirect_uris' || detail.field.startsWith('redirect_uris.'));
+  const chosen = redirect.length > 0 ? redirect : problems;
+  const description = chosen.map((detail) => `${detail.field}: ${detail.message}`).join('; ') || 'The client metadata is not valid.';
+  return { error: redirect.length > 0 ? 'invalid_redirect_uri' : 'invalid_client_metadata', description };
+}
+
+/** The client as RFC 7591 §3.2.1 / RFC 7592 §3 show it: its metadata, never its id-issuing details twice. */
+export function registrationMetadataOf(client: OAuthClient): Record<string, unknown> {
+  const kept = (client.meta?.[META_KEY] ?? {}) as Record<string, unknown>;
+  const shown: Record<string, unknown> = {
+    client_id: client.client_id,
+    client_id_issued_at: Math.floor(Date.parse(client.created_at) / 1000),
+    redirect_uris: client.redirect_uris,
+    token_endpoint_auth_method: client.token_endpoint_auth_method,
+    grant_types: client.grant_types,
+    response_types: client.grant_types.includes('authorization_code') ? ['code'] : [],
+    ...kept,
+  };
+  if (client.client_name !== undefined) shown.client_name = client.client_name;
+  if (client.scope !== '') shown.scope = client.scope;
+  return shown;
+}

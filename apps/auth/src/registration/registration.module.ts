@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ClientsModule } from '../clients/clients.module.js';
+import { InitialAccessTokensMessages } from './initial-access-tokens.messages.js';
+import { InitialAccessTokensService } from './initial-access-tokens.service.js';
+import { RegistrationController } from './registration.controller.js';
+import { RegistrationService } from './registration.service.js';
+
+@Module({
+  imports: [ClientsModule],
+  controllers: [RegistrationController, InitialAccessTokensMessages],
+  providers: [InitialAccessTokensService, RegistrationService],
+})
+export class RegistrationModule {}
