@@ -80,12 +80,10 @@ describeWithServices('authorization endpoint (PostgreSQL + NATS, real HTTP)', ()
     auth = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
     caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], name: `auth-authorize-caller-${tag}` });
     await caller.client.connect();
-    as = {
-      issuer: auth.url,
-      authorization_endpoint: `${auth.url}/oauth/authorize`,
-      token_endpoint: `${auth.url}/oauth/token`,
-      authorization_response_iss_parameter_supported: true,
-    };
+    // RFC 8414 discovery, as a client would start; oauth4webapi checks the document's issuer.
+    const issuer = new URL(auth.url);
+    as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
+    expect(as.authorization_endpoint).toBe(`${auth.url}/oauth/authorize`);
     web = await value(subjects.authClientsCreate, {
       input: { client_name: 'Web <App>', redirect_uris: [redirectUri], grant_types: ['authorization_code', 'refresh_token'], scope: 'read write' },
     });

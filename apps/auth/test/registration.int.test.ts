@@ -38,7 +38,7 @@ describeWithServices('dynamic client registration, RFC 7591 and RFC 7592 (Postgr
   }
 
   function register(body: unknown, token?: string, contentType = 'application/json'): Promise<Response> {
-    return fetch(`${auth.url}/oauth/register`, {
+    return fetch(as.registration_endpoint!, {
       method: 'POST',
       headers: { 'content-type': contentType, ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -72,7 +72,8 @@ describeWithServices('dynamic client registration, RFC 7591 and RFC 7592 (Postgr
     auth = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
     caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], name: `auth-dcr-caller-${tag}` });
     await caller.client.connect();
-    as = { issuer: auth.url, token_endpoint: `${auth.url}/oauth/token`, registration_endpoint: `${auth.url}/oauth/register` };
+    const issuer = new URL(auth.url);
+    as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
   });
 
   afterAll(async () => {
