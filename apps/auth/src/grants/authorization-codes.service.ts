@@ -72,9 +72,8 @@ export class AuthorizationCodesService implements OnModuleInit, OnApplicationShu
       .update(AuthorizationCodeRecord)
       .set({ usedAt: () => 'now()' })
       .where('code_hash = :codeHash AND used_at IS NULL', { codeHash })
-      .returning(['code_hash'])
       .execute();
-    const redeemed = (result.raw as unknown[]).length > 0;
+    const redeemed = (result.affected ?? 0) > 0;
     const record = await this.dataSource.manager.findOneBy(AuthorizationCodeRecord, { codeHash });
     if (!record) return { outcome: 'invalid' };
     return redeemed ? { outcome: 'redeemed', code: record } : { outcome: 'reused', code: record };

@@ -12,22 +12,26 @@ import { grantedScope, scopeTokens } from './scope.js';
  * whole family is revoked, access tokens included (RFC 9700 §4.14.2).
  */
 export function refreshTokenGrant(tokens: TokenIssuer, store: TokenStore, revocations: Revocations): Grant {
+  const replayed = async (familyId: string): Promise<never> => {
+    await revocations.family(familyId);
+    throw new OAuthError('invalid_grant', 'The refresh token was already used; its grant has been revoked');
+  };
   return {
     grantType: 'refresh_token',
     parameters: ['refresh_token', 'scope'],
     async handler({ client, params }) {
-      const presented = required(params, 'refresh_token');
-      const use = await store.useRefresh(hashToken(presented), client.client_id);
-      if (use.outcome === 'reused') {
-        await revocations.family(use.token.familyId);
-        throw new OAuthError('invalid_grant', 'The refresh token was already used; its grant has been revoked');
-      }
-      if (use.outcome === 'invalid') throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked');
-      const { token } = use;
-      // The original grant bounds the scope, and so does what the client may have today.
+      const tokenHash = hashToken(required(params, 'refresh_token'));
+      const token = await store.findRefresh(tokenHash);
+      if (!token || token.clientId !== client.client_id) throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked');
+      if (token.usedAt !== null) return replayed(token.familyId);
+      if (token.revokedAt !== null || token.expiresAt.getTime() <= Date.now()) throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked');
+      // The original grant bounds the scope, and so does what the client may have today. Checked
+      // before the token is spent, so asking for too much does not cost the client its grant.
       const clientScope = new Set(scopeTokens(client.scope));
       const stillAllowed = scopeTokens(token.scope).filter((s) => clientScope.has(s)).join(' ');
       const scope = grantedScope(params.get('scope'), stillAllowed);
+      // Losing a race with another exchange of the same token is a reuse too.
+      if (!(await store.spendRefresh(tokenHash))) return replayed(token.familyId);
       return tokens.issue({ client, sub: token.sub, scope, refreshScope: stillAllowed, apiIds: token.apiIds, withRefresh: true, family: token.familyId });
     },
   };

@@ -9,12 +9,6 @@ export interface RevokedAccessToken {
   exp: number;
 }
 
-export type RefreshUse =
-  | { outcome: 'exchanged'; token: RefreshTokenRecord }
-  /** Already exchanged once: a replay (RFC 9700 §4.14.2). */
-  | { outcome: 'reused'; token: RefreshTokenRecord }
-  | { outcome: 'invalid' };
-
 /** Issued access tokens (by jti) and refresh tokens (by hash) in PostgreSQL. */
 @Injectable()
 export class TokenStore {
@@ -41,35 +35,16 @@ export class TokenStore {
 
   /**
    * Marks a refresh token used, atomically: of two concurrent exchanges of the same token exactly one
-   * wins, and the other is a reuse.
+   * gets true, and the other is a reuse.
    */
-  async useRefresh(tokenHash: Buffer, clientId: string): Promise<RefreshUse> {
+  async spendRefresh(tokenHash: Buffer): Promise<boolean> {
     const result = await this.dataSource
       .createQueryBuilder()
       .update(RefreshTokenRecord)
       .set({ usedAt: () => 'now()' })
-      .where('token_hash = :tokenHash AND client_id = :clientId AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()', { tokenHash, clientId })
-      .returning('*')
+      .where('token_hash = :tokenHash AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()', { tokenHash })
       .execute();
-    const raw = (result.raw as Record<string, unknown>[])[0];
-    if (raw) {
-      const token = this.dataSource.manager.create(RefreshTokenRecord, {
-        tokenHash,
-        familyId: raw.family_id as string,
-        clientId: raw.client_id as string,
-        sub: raw.sub as string,
-        scope: raw.scope as string,
-        apiIds: raw.api_ids as string[],
-        createdAt: raw.created_at as Date,
-        expiresAt: raw.expires_at as Date,
-        usedAt: raw.used_at as Date,
-        revokedAt: null,
-      });
-      return { outcome: 'exchanged', token };
-    }
-    const token = await this.findRefresh(tokenHash);
-    if (token && token.clientId === clientId && token.usedAt !== null) return { outcome: 'reused', token };
-    return { outcome: 'invalid' };
+    return (result.affected ?? 0) > 0;
   }
 
   /** Revokes every token of a family: its refresh tokens and the access tokens issued from it. */

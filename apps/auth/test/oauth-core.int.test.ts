@@ -1,0 +1,503 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { createBusTransport, type BusTransport } from '@portcullis/bus';
+import { subjects, type OAuthClientWithSecret, type Reply, type TokenIssuedEvent, type TokenRevokedEvent, type TokenSummary } from '@portcullis/contracts';
+import type { OAuthClient } from '@portcullis/domain';
+import type { RunningService } from '@portcullis/http';
+import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JSONWebKeySet } from 'jose';
+import { createHash, createPublicKey, randomBytes } from 'node:crypto';
+import * as oauth from 'oauth4webapi';
+import pg from 'pg';
+import { firstValueFrom, timeout } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
+import { createAuthApp, loadAuthConfig } from '../src/index.js';
+
+const schema = `auth_oauth_${randomBytes(6).toString('hex')}`;
+const tag = randomBytes(4).toString('hex');
+const insecure = { [oauth.allowInsecureRequests]: true } as const;
+const form = { 'content-type': 'application/x-www-form-urlencoded' };
+
+interface Recorded {
+  issued: TokenIssuedEvent[];
+  revoked: TokenRevokedEvent[];
+  rotated: { kid: string }[];
+}
+
+describeWithServices('OAuth core: token, introspection, revocation, discovery, keys (PostgreSQL + NATS)', () => {
+  let auth: RunningService;
+  let caller: BusTransport;
+  let nats: NatsConnection;
+  let as: oauth.AuthorizationServer;
+  const db = new pg.Client({ connectionString: testServices.databaseUrl });
+  const events: Recorded = { issued: [], revoked: [], rotated: [] };
+
+  /** A confidential client for most tests, a second one for "who" tests, and a short-lived-token one. */
+  let service: OAuthClientWithSecret;
+  let other: OAuthClientWithSecret;
+  let webApp: OAuthClientWithSecret;
+  let spa: OAuthClientWithSecret;
+
+  beforeAll(async () => {
+    await db.connect();
+    nats = await connect({ servers: testServices.natsUrl, name: `auth-oauth-int-listener-${tag}` });
+    listen(nats, subjects.authTokenIssued, events.issued);
+    listen(nats, subjects.authTokenRevoked, events.revoked);
+    listen(nats, subjects.authKeysRotated, events.rotated);
+    await nats.flush();
+    const config = loadAuthConfig({ AUTH_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: 'auth-oauth-int-secret-' + tag, LOG_LEVEL: 'silent' });
+    const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], name: `auth-oauth-int-${tag}` });
+    auth = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
+    caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], name: `auth-oauth-int-caller-${tag}` });
+    await caller.client.connect();
+
+    service = await bus(subjects.authClientsCreate, { input: { client_name: 'service', scope: 'read write', api_ids: ['orders'], policy_ids: ['gold'], grant_types: ['client_credentials'] } });
+    other = await bus(subjects.authClientsCreate, { input: { client_name: 'other', scope: 'read', grant_types: ['client_credentials'] } });
+    webApp = await bus(subjects.authClientsCreate, {
+      input: { client_name: 'web', redirect_uris: ['https://app.example/cb'], scope: 'read write', api_ids: ['orders'], grant_types: ['authorization_code', 'refresh_token'] },
+    });
+    spa = await bus(subjects.authClientsCreate, {
+      input: { client_name: 'spa', redirect_uris: ['https://spa.example/cb'], token_endpoint_auth_method: 'none', scope: 'read' },
+    });
+    as = await oauth.processDiscoveryResponse(new URL(auth.url), await oauth.discoveryRequest(new URL(auth.url), insecure));
+  });
+
+  afterAll(async () => {
+    await auth?.close();
+    await caller?.client.close();
+    await nats?.drain();
+    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await db.end();
+  });
+
+  function listen<T>(connection: NatsConnection, subject: string, into: T[]): void {
+    const subscription = connection.subscribe(subject);
+    void (async () => {
+      for await (const message of subscription) into.push((message.json() as { data: T }).data);
+    })();
+  }
+
+  async function bus<T>(subject: string, payload: unknown): Promise<T> {
+    const reply = await firstValueFrom(caller.client.send<Reply<T>>(subject, payload).pipe(timeout(5_000)));
+    if (!reply.ok) throw new Error(`${subject} failed: ${JSON.stringify(reply.error)}`);
+    return reply.value;
+  }
+
+  async function busReply<T>(subject: string, payload: unknown): Promise<Reply<T>> {
+    return firstValueFrom(caller.client.send<Reply<T>>(subject, payload).pipe(timeout(5_000)));
+  }
+
+  async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, deadlineMs = 5_000): Promise<T> {
+    const deadline = Date.now() + deadlineMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  const asClient = (client: OAuthClientWithSecret): oauth.Client => ({ client_id: client.client_id, token_endpoint_auth_method: client.token_endpoint_auth_method });
+
+  async function clientCredentials(client: OAuthClientWithSecret, scope?: string, method: 'basic' | 'post' = 'basic'): Promise<oauth.TokenEndpointResponse> {
+    const authn = method === 'basic' ? oauth.ClientSecretBasic(client.client_secret!) : oauth.ClientSecretPost(client.client_secret!);
+    const response = await oauth.clientCredentialsGrantRequest(as, asClient(client), authn, scope === undefined ? {} : { scope }, insecure);
+    return oauth.processClientCredentialsResponse(as, asClient(client), response);
+  }
+
+  async function introspect(token: string, by: OAuthClientWithSecret = service): Promise<oauth.IntrospectionResponse> {
+    const response = await oauth.introspectionRequest(as, asClient(by), oauth.ClientSecretBasic(by.client_secret!), token, insecure);
+    return oauth.processIntrospectionResponse(as, asClient(by), response);
+  }
+
+  function post(path: string, body: string, headers: Record<string, string> = form): Promise<Response> {
+    return fetch(`${auth.url}${path}`, { method: 'POST', headers, body });
+  }
+
+  const basic = (client: OAuthClientWithSecret, secret = client.client_secret!) => ({
+    ...form,
+    authorization: 'Basic ' + Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(secret)}`).toString('base64'),
+  });
+
+  /** Stands in for the authorize step (the other module's): stores a code the way it does. */
+  async function storeCode(client: OAuthClientWithSecret, options: { redirectUri: string; scope: string; challenge?: string; expiresInSeconds?: number }): Promise<string> {
+    const code = randomBytes(32).toString('base64url');
+    await db.query(
+      `INSERT INTO "${schema}".authorization_codes (code_hash, client_id, redirect_uri, scope, sub, code_challenge, code_challenge_method, family_id, expires_at)
+       VALUES ($1, $2, $3, $4, 'user-1', $5, $6, gen_random_uuid(), now() + make_interval(secs => $7))`,
+      [createHash('sha256').update(code).digest(), client.client_id, options.redirectUri, options.scope, options.challenge ?? null, options.challenge ? 'S256' : null, options.expiresInSeconds ?? 60],
+    );
+    return code;
+  }
+
+  async function redeem(client: OAuthClientWithSecret, code: string, redirectUri: string, verifier: string | typeof oauth.nopkce): Promise<Response> {
+    const params = oauth.validateAuthResponse(as, asClient(client), new URL(`${redirectUri}?code=${code}`), oauth.expectNoState);
+    const authn = client.token_endpoint_auth_method === 'none' ? oauth.None() : oauth.ClientSecretBasic(client.client_secret!);
+    return oauth.authorizationCodeGrantRequest(as, asClient(client), authn, params, redirectUri, verifier, insecure);
+  }
+
+  describe('discovery and JWKS', () => {
+    it('publishes RFC 8414 metadata that oauth4webapi accepts, at both well-known names', async () => {
+      expect(as.issuer).toBe(auth.url);
+      expect(as).toMatchObject({
+        token_endpoint: `${auth.url}/oauth/token`,
+        authorization_endpoint: `${auth.url}/oauth/authorize`,
+        introspection_endpoint: `${auth.url}/oauth/introspect`,
+        revocation_endpoint: `${auth.url}/oauth/revoke`,
+        registration_endpoint: `${auth.url}/oauth/register`,
+        jwks_uri: `${auth.url}/.well-known/jwks.json`,
+        response_types_supported: ['code'],
+        code_challenge_methods_supported: ['S256'],
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      });
+      expect(as.grant_types_supported).toEqual(expect.arrayContaining(['authorization_code', 'client_credentials', 'refresh_token', 'password']));
+      const oauth2 = await oauth.processDiscoveryResponse(new URL(auth.url), await oauth.discoveryRequest(new URL(auth.url), { ...insecure, algorithm: 'oauth2' }));
+      expect(oauth2).toEqual(as);
+    });
+
+    it('publishes one ES256 public key (no private parts), its kid the RFC 7638 thumbprint', async () => {
+      const jwks = (await (await fetch(as.jwks_uri!)).json()) as JSONWebKeySet;
+      expect(jwks.keys).toHaveLength(1);
+      const [key] = jwks.keys;
+      expect(key).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+      expect(key).not.toHaveProperty('d');
+      const { calculateJwkThumbprint } = await import('jose');
+      expect(key!.kid).toBe(await calculateJwkThumbprint(key!, 'sha256'));
+      expect(await (await fetch(`${auth.url}/oauth/jwks`)).json()).toEqual(jwks);
+    });
+
+    it('keeps private keys encrypted at rest', async () => {
+      const rows = await db.query<{ private_key_encrypted: string }>(`SELECT private_key_encrypted FROM "${schema}".signing_keys`);
+      for (const row of rows.rows) {
+        expect(row.private_key_encrypted).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+        expect(row.private_key_encrypted).not.toContain('PRIVATE KEY');
+      }
+    });
+  });
+
+  describe('client_credentials', () => {
+    it('issues an RFC 9068 JWT with client_secret_basic that verifies against the published JWKS', async () => {
+      const tokens = await clientCredentials(service, 'read');
+      expect(tokens).toMatchObject({ token_type: 'bearer', expires_in: 3600, scope: 'read' });
+      expect(tokens.refresh_token).toBeUndefined();
+      const { payload, protectedHeader } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(as.jwks_uri!)), { issuer: as.issuer, typ: 'at+jwt', algorithms: ['ES256'] });
+      expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
+      expect(payload).toMatchObject({ iss: auth.url, sub: service.client_id, aud: 'orders', client_id: service.client_id, scope: 'read', pol: ['gold'] });
+      expect(payload.exp! - payload.iat!).toBe(3600);
+      const issued = await eventually(() => events.issued.find((event) => event.jti === payload.jti), 'auth.token.issued');
+      expect(issued).toEqual({ jti: payload.jti, client_id: service.client_id, sub: service.client_id, exp: payload.exp, api_ids: ['orders'] });
+    });
+
+    it('issues with client_secret_post, and grants every allowed scope when none is asked for', async () => {
+      const tokens = await clientCredentials(service, undefined, 'post');
+      expect(tokens.scope).toBe('read write');
+    });
+
+    it('answers with Cache-Control: no-store and Pragma: no-cache', async () => {
+      const response = await post('/oauth/token', 'grant_type=client_credentials', basic(service));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('pragma')).toBe('no-cache');
+    });
+
+    it('lists issued tokens per client (never another client’s)', async () => {
+      const tokens = await clientCredentials(other);
+      const { payload } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(as.jwks_uri!)));
+      const mine = await bus<TokenSummary[]>(subjects.authClientsTokens, { client_id: other.client_id });
+      expect(mine.map((token) => token.jti)).toContain(payload.jti);
+      expect(mine.every((token) => token.client_id === other.client_id)).toBe(true);
+      const theirs = await bus<TokenSummary[]>(subjects.authClientsTokens, { client_id: service.client_id });
+      expect(theirs.map((token) => token.jti)).not.toContain(payload.jti);
+    });
+  });
+
+  describe('authorization_code with PKCE, and refresh tokens', () => {
+    it('redeems a code once with the right verifier; a replay revokes what it issued', async () => {
+      const verifier = oauth.generateRandomCodeVerifier();
+      const code = await storeCode(webApp, { redirectUri: 'https://app.example/cb', scope: 'read write', challenge: await oauth.calculatePKCECodeChallenge(verifier) });
+      const tokens = await oauth.processAuthorizationCodeResponse(as, asClient(webApp), await redeem(webApp, code, 'https://app.example/cb', verifier));
+      expect(tokens.refresh_token).toMatch(/^[\w-]{43}$/);
+      expect((await introspect(tokens.access_token)).active).toBe(true);
+
+      const replay = await redeem(webApp, code, 'https://app.example/cb', verifier);
+      expect(replay.status).toBe(400);
+      expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+      expect((await introspect(tokens.access_token)).active).toBe(false);
+      const jti = (await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(as.jwks_uri!)))).payload.jti;
+      await eventually(() => events.revoked.find((event) => event.jti === jti), 'auth.token.revoked for the replayed code');
+      const refresh = await oauth.refreshTokenGrantRequest(as, asClient(webApp), oauth.ClientSecretBasic(webApp.client_secret!), tokens.refresh_token!, insecure);
+      expect(refresh.status).toBe(400);
+    });
+
+    it.each([
+      ['a wrong verifier', { verifier: 'w'.repeat(43) }],
+      ['no verifier for a code with a challenge', { verifier: oauth.nopkce }],
+      ['another redirect_uri', { redirectUri: 'https://app.example/cb/' }],
+    ] as const)('refuses %s with invalid_grant', async (_case, change) => {
+      const verifier = oauth.generateRandomCodeVerifier();
+      const code = await storeCode(webApp, { redirectUri: 'https://app.example/cb', scope: 'read', challenge: await oauth.calculatePKCECodeChallenge(verifier) });
+      const response = await redeem(webApp, code, 'redirectUri' in change ? change.redirectUri : 'https://app.example/cb', 'verifier' in change ? change.verifier : verifier);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: 'invalid_grant' });
+    });
+
+    it('refuses an expired code, and a public client without PKCE', async () => {
+      const expired = await storeCode(webApp, { redirectUri: 'https://app.example/cb', scope: 'read', expiresInSeconds: -1 });
+      expect(await (await redeem(webApp, expired, 'https://app.example/cb', oauth.nopkce)).json()).toMatchObject({ error: 'invalid_grant' });
+      const noPkce = await storeCode(spa, { redirectUri: 'https://spa.example/cb', scope: 'read' });
+      expect(await (await redeem(spa, noPkce, 'https://spa.example/cb', oauth.nopkce)).json()).toMatchObject({ error: 'invalid_grant', error_description: 'PKCE is required for public clients' });
+    });
+
+    it('serves a public client (none) with PKCE', async () => {
+      const verifier = oauth.generateRandomCodeVerifier();
+      const code = await storeCode(spa, { redirectUri: 'https://spa.example/cb', scope: 'read', challenge: await oauth.calculatePKCECodeChallenge(verifier) });
+      const tokens = await oauth.processAuthorizationCodeResponse(as, asClient(spa), await redeem(spa, code, 'https://spa.example/cb', verifier));
+      expect(tokens.scope).toBe('read');
+    });
+
+    it('rotates refresh tokens; reusing a rotated one revokes the whole family', async () => {
+      const verifier = oauth.generateRandomCodeVerifier();
+      const code = await storeCode(webApp, { redirectUri: 'https://app.example/cb', scope: 'read write', challenge: await oauth.calculatePKCECodeChallenge(verifier) });
+      const first = await oauth.processAuthorizationCodeResponse(as, asClient(webApp), await redeem(webApp, code, 'https://app.example/cb', verifier));
+      const authn = oauth.ClientSecretBasic(webApp.client_secret!);
+
+      const second = await oauth.processRefreshTokenResponse(as, asClient(webApp), await oauth.refreshTokenGrantRequest(as, asClient(webApp), authn, first.refresh_token!, insecure));
+      expect(second.refresh_token).toBeDefined();
+      expect(second.refresh_token).not.toBe(first.refresh_token);
+      expect(second.scope).toBe('read write');
+
+      // Narrowing: a subset is granted; the new refresh token keeps the original scope (RFC 6749 §6).
+      const narrowed = await oauth.processRefreshTokenResponse(
+        as,
+        asClient(webApp),
+        await oauth.refreshTokenGrantRequest(as, asClient(webApp), authn, second.refresh_token!, { ...insecure, additionalParameters: { scope: 'read' } }),
+      );
+      expect(narrowed.scope).toBe('read');
+      const wider = await oauth.refreshTokenGrantRequest(as, asClient(webApp), authn, narrowed.refresh_token!, { ...insecure, additionalParameters: { scope: 'read admin' } });
+      expect(wider.status).toBe(400);
+      expect(await wider.json()).toMatchObject({ error: 'invalid_scope' });
+      // Asking for too much does not spend the refresh token.
+      const third = await oauth.processRefreshTokenResponse(as, asClient(webApp), await oauth.refreshTokenGrantRequest(as, asClient(webApp), authn, narrowed.refresh_token!, insecure));
+      expect(third.scope).toBe('read write');
+      const live = [first.access_token, second.access_token, narrowed.access_token, third.access_token];
+      for (const token of live) expect((await introspect(token)).active).toBe(true);
+
+      const reuse = await oauth.refreshTokenGrantRequest(as, asClient(webApp), authn, first.refresh_token!, insecure);
+      expect(reuse.status).toBe(400);
+      expect(await reuse.json()).toMatchObject({ error: 'invalid_grant' });
+      for (const token of live) expect((await introspect(token)).active).toBe(false);
+      const latest = await oauth.refreshTokenGrantRequest(as, asClient(webApp), authn, third.refresh_token!, insecure);
+      expect(latest.status).toBe(400);
+    });
+
+    it('refuses another client’s refresh token without revoking it', async () => {
+      const verifier = oauth.generateRandomCodeVerifier();
+      const code = await storeCode(webApp, { redirectUri: 'https://app.example/cb', scope: 'read', challenge: await oauth.calculatePKCECodeChallenge(verifier) });
+      const tokens = await oauth.processAuthorizationCodeResponse(as, asClient(webApp), await redeem(webApp, code, 'https://app.example/cb', verifier));
+      const thief = await bus<OAuthClientWithSecret>(subjects.authClientsCreate, { input: { client_name: 'thief', redirect_uris: ['https://thief.example/cb'], grant_types: ['authorization_code', 'refresh_token'] } });
+      const stolen = await post('/oauth/token', `grant_type=refresh_token&refresh_token=${tokens.refresh_token}`, basic(thief));
+      expect(stolen.status).toBe(400);
+      expect(await stolen.json()).toMatchObject({ error: 'invalid_grant' });
+      const refreshed = await oauth.refreshTokenGrantRequest(as, asClient(webApp), oauth.ClientSecretBasic(webApp.client_secret!), tokens.refresh_token!, insecure);
+      expect(refreshed.status).toBe(200);
+    });
+  });
+
+  describe('introspection and revocation', () => {
+    it('introspects a valid access token as active, with its claims', async () => {
+      const tokens = await clientCredentials(service, 'write');
+      const result = await introspect(tokens.access_token, other);
+      expect(result).toMatchObject({ active: true, client_id: service.client_id, sub: service.client_id, scope: 'write', token_type: 'Bearer', iss: auth.url });
+      expect(typeof result.exp).toBe('number');
+    });
+
+    it('revokes with oauth4webapi; the token then introspects inactive and a revocation event goes out', async () => {
+      const tokens = await clientCredentials(service);
+      const jti = (await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(as.jwks_uri!)))).payload.jti;
+      await oauth.processRevocationResponse(await oauth.revocationRequest(as, asClient(service), oauth.ClientSecretBasic(service.client_secret!), tokens.access_token, insecure));
+      expect((await introspect(tokens.access_token)).active).toBe(false);
+      const event = await eventually(() => events.revoked.find((revoked) => revoked.jti === jti), 'auth.token.revoked');
+      expect(event.exp).toBeGreaterThan(Date.now() / 1000);
+    });
+
+    it('lets a client revoke only its own tokens; unknown tokens answer 200', async () => {
+      const tokens = await clientCredentials(service);
+      const foreign = await post('/oauth/revoke', `token=${tokens.access_token}`, basic(other));
+      expect(foreign.status).toBe(400);
+      expect((await introspect(tokens.access_token)).active).toBe(true);
+      const unknown = await post('/oauth/revoke', 'token=no-such-token&token_type_hint=refresh_token', basic(other));
+      expect(unknown.status).toBe(200);
+      expect(unknown.headers.get('cache-control')).toBe('no-store');
+    });
+
+    it('revokes a refresh token and its family (RFC 7009 §2.1)', async () => {
+      const verifier = oauth.generateRandomCodeVerifier();
+      const code = await storeCode(webApp, { redirectUri: 'https://app.example/cb', scope: 'read', challenge: await oauth.calculatePKCECodeChallenge(verifier) });
+      const tokens = await oauth.processAuthorizationCodeResponse(as, asClient(webApp), await redeem(webApp, code, 'https://app.example/cb', verifier));
+      const webAuth = oauth.ClientSecretBasic(webApp.client_secret!);
+      expect((await oauth.processIntrospectionResponse(as, asClient(webApp), await oauth.introspectionRequest(as, asClient(webApp), webAuth, tokens.refresh_token!, insecure))).active).toBe(true);
+      // Another client cannot even see it.
+      expect((await introspect(tokens.refresh_token!, service)).active).toBe(false);
+      const response = await oauth.revocationRequest(as, asClient(webApp), webAuth, tokens.refresh_token!, { ...insecure, additionalParameters: { token_type_hint: 'refresh_token' } });
+      await oauth.processRevocationResponse(response);
+      expect((await introspect(tokens.access_token)).active).toBe(false);
+      expect((await oauth.refreshTokenGrantRequest(as, asClient(webApp), webAuth, tokens.refresh_token!, insecure)).status).toBe(400);
+    });
+
+    it('introspects expired tokens as inactive', async () => {
+      const brief = await bus<OAuthClientWithSecret>(subjects.authClientsCreate, { input: { client_name: 'brief', access_token_ttl: 1, grant_types: ['client_credentials'] } });
+      const tokens = await clientCredentials(brief);
+      expect(tokens.expires_in).toBe(1);
+      await eventually(async () => (await introspect(tokens.access_token)).active === false || undefined, 'the token to expire', 4_000);
+    });
+
+    it.each([
+      ['a tampered JWT', async (token: string) => token.slice(0, token.indexOf('.') + 5) + (token[token.indexOf('.') + 5] === 'A' ? 'B' : 'A') + token.slice(token.indexOf('.') + 6)],
+      ['a JWT with alg none', async (token: string) => `${b64({ alg: 'none', typ: 'at+jwt' })}.${token.split('.')[1]}.`],
+      [
+        'an HS256 JWT signed with the public key as the secret',
+        async (token: string) => {
+          const jwks = (await (await fetch(as.jwks_uri!)).json()) as JSONWebKeySet;
+          const header = decodeProtectedHeader(token);
+          const jwk = jwks.keys.find((key) => key.kid === header.kid)!;
+          const pem = createPublicKey({ key: jwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+          const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+          return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: header.kid }).sign(Buffer.from(pem));
+        },
+      ],
+      ['random text', async () => 'not-a-token'],
+    ])('introspects %s as inactive', async (_case, forge) => {
+      const tokens = await clientCredentials(service);
+      const forged = await forge(tokens.access_token);
+      expect(forged).not.toBe(tokens.access_token);
+      expect(await introspect(forged)).toEqual({ active: false });
+    });
+  });
+
+  describe('bad requests', () => {
+    const cases: [string, () => Promise<Response>, number, string][] = [
+      ['missing grant_type', () => post('/oauth/token', 'scope=read', basic(service)), 400, 'invalid_request'],
+      ['duplicated grant_type', () => post('/oauth/token', 'grant_type=client_credentials&grant_type=client_credentials', basic(service)), 400, 'invalid_request'],
+      ['duplicated scope', () => post('/oauth/token', 'grant_type=client_credentials&scope=read&scope=write', basic(service)), 400, 'invalid_request'],
+      ['a JSON body', () => post('/oauth/token', '{"grant_type":"client_credentials"}', { ...basic(service), 'content-type': 'application/json' }), 400, 'invalid_request'],
+      ['no client authentication', () => post('/oauth/token', 'grant_type=client_credentials'), 401, 'invalid_client'],
+      ['a wrong secret in Basic', () => post('/oauth/token', 'grant_type=client_credentials', basic(service, 'wrong')), 401, 'invalid_client'],
+      ['an unknown client in Basic', () => post('/oauth/token', 'grant_type=client_credentials', basic({ ...service, client_id: 'nobody' })), 401, 'invalid_client'],
+      ['a malformed Basic header', () => post('/oauth/token', 'grant_type=client_credentials', { ...form, authorization: 'Basic !!!' }), 401, 'invalid_client'],
+      ['a wrong secret in the body', () => post('/oauth/token', `grant_type=client_credentials&client_id=${service.client_id}&client_secret=wrong`), 401, 'invalid_client'],
+      ['Basic and body credentials at once', () => post('/oauth/token', `grant_type=client_credentials&client_id=${service.client_id}&client_secret=${service.client_secret}`, basic(service)), 400, 'invalid_request'],
+      ['a confidential client without its secret', () => post('/oauth/token', `grant_type=client_credentials&client_id=${service.client_id}`), 401, 'invalid_client'],
+      ['an unknown grant type', () => post('/oauth/token', 'grant_type=urn:example:magic', basic(service)), 400, 'unsupported_grant_type'],
+      ['a grant the client may not use', () => post('/oauth/token', 'grant_type=password&username=a&password=b', basic(service)), 400, 'unauthorized_client'],
+      ['a scope not allowed', () => post('/oauth/token', 'grant_type=client_credentials&scope=admin', basic(service)), 400, 'invalid_scope'],
+      ['any scope for a client with none allowed', () => post('/oauth/token', 'grant_type=client_credentials&scope=read', basic(other)).then(() => post('/oauth/token', 'grant_type=client_credentials&scope=write', basic(other))), 400, 'invalid_scope'],
+      ['a refresh token that does not exist', () => post('/oauth/token', 'grant_type=refresh_token&refresh_token=nope', basic(webApp)), 400, 'invalid_grant'],
+      ['a missing code', () => post('/oauth/token', 'grant_type=authorization_code&redirect_uri=https://app.example/cb', basic(webApp)), 400, 'invalid_request'],
+      ['introspection without a token', () => post('/oauth/introspect', '', basic(service)), 400, 'invalid_request'],
+      ['introspection without client authentication', () => post('/oauth/introspect', 'token=x'), 401, 'invalid_client'],
+      ['introspection with a duplicated token', () => post('/oauth/introspect', 'token=a&token=b', basic(service)), 400, 'invalid_request'],
+      ['revocation with a wrong secret', () => post('/oauth/revoke', 'token=x', basic(service, 'wrong')), 401, 'invalid_client'],
+      ['a body over the size limit', () => post('/oauth/token', 'grant_type=client_credentials&x=' + 'a'.repeat(1_100_000), basic(service)), 413, 'invalid_request'],
+    ];
+
+    it.each(cases)('answers %s with the RFC 6749 error', async (_case, request, status, error) => {
+      const response = await request();
+      expect(response.status).toBe(status);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body.error).toBe(error);
+      expect(Object.keys(body).every((key) => key === 'error' || key === 'error_description')).toBe(true);
+    });
+
+    it('challenges with WWW-Authenticate: Basic when Basic credentials fail', async () => {
+      const response = await post('/oauth/token', 'grant_type=client_credentials', basic(service, 'wrong'));
+      expect(response.headers.get('www-authenticate')).toMatch(/^Basic realm="portcullis"/);
+    });
+
+    it('tells an unknown client and a wrong secret apart in no way', async () => {
+      const wrong = await (await post('/oauth/token', 'grant_type=client_credentials', basic(service, 'wrong'))).json();
+      const unknown = await (await post('/oauth/token', 'grant_type=client_credentials', basic({ ...service, client_id: 'nobody' }))).json();
+      expect(unknown).toEqual(wrong);
+    });
+  });
+
+  describe('clients over the bus', () => {
+    it('never shows the secret or its hash after creation', async () => {
+      const shown = await bus<OAuthClient>(subjects.authClientsGet, { client_id: service.client_id });
+      expect(shown).not.toHaveProperty('client_secret');
+      expect(shown).not.toHaveProperty('secretHash');
+      expect(shown).toMatchObject({ client_id: service.client_id, scope: 'read write', api_ids: ['orders'] });
+      expect(service.client_secret).toMatch(/^[\w-]{43}$/);
+      expect(service.client_id).toMatch(/^[0-9a-f]{32}$/);
+      const stored = await db.query<{ secret_hash: Buffer }>(`SELECT secret_hash FROM "${schema}".oauth_clients WHERE client_id = $1`, [service.client_id]);
+      expect(stored.rows[0]!.secret_hash).toEqual(createHash('sha256').update(service.client_secret!).digest());
+    });
+
+    it('answers a taken client_id with conflict, and invalid input with every problem', async () => {
+      const taken = await busReply(subjects.authClientsCreate, { input: { client_id: service.client_id } });
+      expect(taken).toMatchObject({ ok: false, error: { error: 'conflict' } });
+      const invalid = await busReply(subjects.authClientsCreate, { input: { grant_types: ['implicit'], redirect_uris: ['not a uri'] } });
+      expect(invalid).toMatchObject({ ok: false, error: { error: 'validation_failed' } });
+      expect((invalid as { error: { details: unknown[] } }).error.details.length).toBeGreaterThanOrEqual(2);
+    });
+
+    it('lists clients by API', async () => {
+      const listed = await bus<OAuthClient[]>(subjects.authClientsList, { api_id: 'orders' });
+      expect(listed.map((client) => client.client_id).sort()).toEqual([service.client_id, webApp.client_id].sort());
+    });
+
+    it('rotates a secret: the old one stops working at once (cache invalidated), the new one works', async () => {
+      const client = await bus<OAuthClientWithSecret>(subjects.authClientsCreate, { input: { client_name: 'rotating', grant_types: ['client_credentials'] } });
+      await clientCredentials(client); // now cached
+      const rotated = await bus<OAuthClientWithSecret>(subjects.authClientsRotateSecret, { client_id: client.client_id });
+      expect(rotated.client_secret).not.toBe(client.client_secret);
+      expect((await post('/oauth/token', 'grant_type=client_credentials', basic(client))).status).toBe(401);
+      await clientCredentials(rotated);
+    });
+
+    it('deletes a client and revokes its tokens', async () => {
+      const doomed = await bus<OAuthClientWithSecret>(subjects.authClientsCreate, { input: { client_name: 'doomed', grant_types: ['client_credentials'] } });
+      const tokens = await clientCredentials(doomed);
+      const jti = (await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(as.jwks_uri!)))).payload.jti;
+      await bus(subjects.authClientsDelete, { client_id: doomed.client_id });
+      expect((await introspect(tokens.access_token)).active).toBe(false);
+      await eventually(() => events.revoked.find((event) => event.jti === jti), 'auth.token.revoked on delete');
+      expect((await post('/oauth/token', 'grant_type=client_credentials', basic(doomed))).status).toBe(401);
+      expect(await busReply(subjects.authClientsGet, { client_id: doomed.client_id })).toMatchObject({ ok: false, error: { error: 'not_found' } });
+    });
+
+    it('revokes over the bus (Tyk revoke / revoke_all) only with the client’s secret', async () => {
+      const tokens = await clientCredentials(service);
+      expect(await busReply(subjects.authTokensRevoke, { client_id: service.client_id, client_secret: 'wrong', token: tokens.access_token })).toMatchObject({ ok: false, error: { error: 'unauthorized' } });
+      expect((await introspect(tokens.access_token)).active).toBe(true);
+      expect(await bus(subjects.authTokensRevoke, { client_id: service.client_id, client_secret: service.client_secret, token: tokens.access_token })).toEqual({ revoked: true });
+      expect((await introspect(tokens.access_token)).active).toBe(false);
+      const more = await clientCredentials(other);
+      const all = await bus<{ revoked: number }>(subjects.authTokensRevokeAll, { client_id: other.client_id, client_secret: other.client_secret });
+      expect(all.revoked).toBeGreaterThanOrEqual(1);
+      expect((await introspect(more.access_token)).active).toBe(false);
+    });
+  });
+
+  describe('signing key rotation', () => {
+    it('signs with the new key at once, keeps the old one published, and announces the rotation', async () => {
+      const before = await clientCredentials(service);
+      const oldKid = decodeProtectedHeader(before.access_token).kid!;
+      const { kid } = await bus<{ kid: string }>(subjects.authKeysRotate, {});
+      expect(kid).not.toBe(oldKid);
+      await eventually(() => events.rotated.find((event) => event.kid === kid), 'auth.keys.rotated');
+      const after = await clientCredentials(service);
+      expect(decodeProtectedHeader(after.access_token).kid).toBe(kid);
+      const jwks = (await (await fetch(as.jwks_uri!)).json()) as JSONWebKeySet;
+      expect(jwks.keys.map((key) => key.kid)).toEqual(expect.arrayContaining([kid, oldKid]));
+      const local = createLocalJWKSet(jwks);
+      for (const token of [before.access_token, after.access_token]) await jwtVerify(token, local, { issuer: as.issuer, typ: 'at+jwt' });
+      expect((await introspect(before.access_token)).active).toBe(true);
+      const active = await db.query(`SELECT id FROM "${schema}".signing_keys WHERE retired_at IS NULL`);
+      expect(active.rows).toEqual([{ id: kid }]);
+    });
+  });
+});
+
+function b64(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
