@@ -212,6 +212,11 @@ describeWithServices('gateway on real NATS', () => {
     expect(elapsed).toBeLessThan(3_000);
   });
 
+  it("lets Node answer 431 to oversized request headers, as it does by default", async () => {
+    const res = await rawRequest(`${gateway.url}/keep/x`, { 'X-Huge': 'x'.repeat(32 * 1024) }).catch((error: Error) => error);
+    expect(res instanceof Error ? res.message : res.status).toBe(431);
+  });
+
   it('answers 404 for no match and for inactive APIs, 401 with a challenge for APIs that need credentials', async () => {
     const none = await get('/nothing-here');
     expect(none.statusCode).toBe(404);
