@@ -189,6 +189,18 @@ describeWithServices('authorization endpoint (PostgreSQL + NATS, real HTTP)', ()
     expect(() => oauth.validateAuthResponse(as, { client_id: spa.client_id }, location, 'st<1>')).toThrow(oauth.AuthorizationResponseError);
   });
 
+  it('treats repeated parameters as errors (RFC 6749 §3.1): on the page for client_id, by redirect without state otherwise', async () => {
+    const base = `${as.authorization_endpoint}?response_type=code&redirect_uri=${encodeURIComponent(redirectUri)}`;
+    const twoClients = await fetch(`${base}&client_id=${web.client_id}&client_id=${spa.client_id}&state=a`, { redirect: 'manual' });
+    expect(twoClients.status).toBe(400);
+    expect(twoClients.headers.get('location')).toBeNull();
+    const twoStates = await fetch(`${base}&client_id=${web.client_id}&state=a&state=b`, { redirect: 'manual' });
+    expect(twoStates.status).toBe(302);
+    const location = new URL(twoStates.headers.get('location')!);
+    expect(location.searchParams.get('error')).toBe('invalid_request');
+    expect(location.searchParams.has('state')).toBe(false);
+  });
+
   it('answers unsupported response types and scopes by redirect', async () => {
     const token = await fetch(authorizeUrl({ response_type: 'token', client_id: web.client_id, redirect_uri: redirectUri, state: 'a' }), { redirect: 'manual' });
     expect(new URL(token.headers.get('location')!).searchParams.get('error')).toBe('unsupported_response_type');
