@@ -19,6 +19,10 @@ class FakeSource implements SnapshotSource {
     next.resolve({ revision, apis: ids.map(definition) });
   }
 
+  answerRaw(value: unknown): void {
+    this.waiting.shift()!.resolve(value as RegistrySnapshot);
+  }
+
   failNext(): void {
     this.waiting.shift()!.reject(new Error('registry unreachable'));
   }
@@ -173,6 +177,20 @@ describe('ConfigSync', () => {
     await again;
     expect(sleeps).toEqual([100, 200]);
     expect(sink.log).toEqual(['snapshot@1', 'snapshot@2']);
+  });
+
+  it('treats a malformed snapshot as a failed request and asks again', async () => {
+    const { source, sink, sync, warnings } = setup();
+    const loaded = sync.resync();
+    source.answerRaw({ revision: 'seven', apis: null });
+    await flush();
+    source.answerRaw({ revision: 2, apis: [{ name: 'no id or proxy' }] });
+    await flush();
+    expect(sink.log).toEqual([]);
+    expect(warnings.filter((w) => w.includes('malformed snapshot'))).toHaveLength(2);
+    source.answer(2, ['a']);
+    await loaded;
+    expect(sink.log).toEqual(['snapshot@2']);
   });
 
   it('runs one more fetch when a resync is asked for during a fetch', async () => {

@@ -42,6 +42,12 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+function isSnapshot(value: unknown): value is RegistrySnapshot {
+  if (value === null || typeof value !== 'object') return false;
+  const snapshot = value as Partial<RegistrySnapshot>;
+  return Number.isSafeInteger(snapshot.revision) && Array.isArray(snapshot.apis) && snapshot.apis.every((api) => typeof api?.api_id === 'string' && typeof api.proxy === 'object' && api.proxy !== null);
+}
+
 const byRevision = (a: ApiChangedEvent, b: ApiChangedEvent) => a.revision - b.revision;
 
 /**
@@ -89,7 +95,10 @@ export class ConfigSync {
       return this.fetched;
     }
     this.fetching = true;
-    this.fetched = this.fetchUntilCurrent();
+    // Never rejects: callers fire and forget, and a failure to apply is logged, not thrown at them.
+    this.fetched = this.fetchUntilCurrent().catch((error: unknown) => {
+      this.log.warn(`applying a snapshot failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
     return this.fetched;
   }
 
@@ -173,6 +182,8 @@ export class ConfigSync {
     for (let attempt = 0; !this.stopper.signal.aborted; attempt++) {
       try {
         const snapshot = await this.source.fetch();
+        // Bus input is input: a malformed answer counts as a failed request, never as "no APIs".
+        if (!isSnapshot(snapshot)) throw new Error('malformed snapshot');
         return this.stopper.signal.aborted ? null : snapshot;
       } catch (error) {
         const delay = this.timing.backoff(attempt);
