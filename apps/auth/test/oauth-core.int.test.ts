@@ -302,6 +302,30 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
     });
   });
 
+  describe('password', () => {
+    it('issues tokens for a user with the right password, only to a client allowed the grant', async () => {
+      const username = `alice-${tag}`;
+      const user = await bus<{ id: string }>(subjects.authUsersCreate, { username, password: 'correct horse battery' });
+      const trusted = await bus<OAuthClientWithSecret>(subjects.authClientsCreate, { input: { client_name: 'trusted', scope: 'read', grant_types: ['password', 'refresh_token'] } });
+      const good = await post('/oauth/token', `grant_type=password&username=${username}&password=correct+horse+battery`, basic(trusted));
+      expect(good.status).toBe(200);
+      const tokens = (await good.json()) as { access_token: string; refresh_token?: string; scope: string };
+      expect(tokens.refresh_token).toBeDefined();
+      const { payload } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(as.jwks_uri!)), { typ: 'at+jwt' });
+      expect(payload).toMatchObject({ sub: user.id, client_id: trusted.client_id, scope: 'read' });
+
+      const wrong = await post('/oauth/token', `grant_type=password&username=${username}&password=wrong-password`, basic(trusted));
+      expect(wrong.status).toBe(400);
+      expect(await wrong.json()).toMatchObject({ error: 'invalid_grant' });
+      const unknown = await post('/oauth/token', `grant_type=password&username=nobody-${tag}&password=correct+horse+battery`, basic(trusted));
+      expect(await unknown.json()).toEqual(await (await post('/oauth/token', `grant_type=password&username=${username}&password=wrong-password`, basic(trusted))).json());
+      const missing = await post('/oauth/token', `grant_type=password&username=${username}`, basic(trusted));
+      expect(await missing.json()).toMatchObject({ error: 'invalid_request' });
+      const notAllowed = await post('/oauth/token', `grant_type=password&username=${username}&password=correct+horse+battery`, basic(service));
+      expect(await notAllowed.json()).toMatchObject({ error: 'unauthorized_client' });
+    });
+  });
+
   describe('introspection and revocation', () => {
     it('introspects a valid access token as active, with its claims', async () => {
       const tokens = await clientCredentials(service, 'write');
