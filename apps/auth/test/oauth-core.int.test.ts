@@ -519,6 +519,29 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
       const active = await db.query(`SELECT id FROM "${schema}".signing_keys WHERE retired_at IS NULL`);
       expect(active.rows).toEqual([{ id: kid }]);
     });
+
+    it('rotates on schedule on one replica, and the other replica follows from the shared table', async () => {
+      // A second replica on the same schema whose keys are due every 3.6 s: it rotates at start.
+      const config = loadAuthConfig({ AUTH_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: 'auth-oauth-int-secret-' + tag, LOG_LEVEL: 'silent', SIGNING_KEY_ROTATION_HOURS: '0.001', AUTH_ISSUER: auth.url });
+      const before = await db.query<{ id: string }>(`SELECT id FROM "${schema}".signing_keys WHERE retired_at IS NULL`);
+      const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], name: `auth-oauth-int-replica-${tag}` });
+      const replica = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
+      try {
+        const rotated = await eventually(() => events.rotated.find((event) => event.kid !== before.rows[0]!.id), 'a scheduled rotation');
+        // The first replica signs with whatever the table says is active once it has heard.
+        await eventually(async () => {
+          const tokens = await clientCredentials(service);
+          const active = await db.query<{ id: string }>(`SELECT id FROM "${schema}".signing_keys WHERE retired_at IS NULL`);
+          const kid = decodeProtectedHeader(tokens.access_token).kid;
+          return kid !== before.rows[0]!.id && active.rows.some((row) => row.id === kid) ? true : undefined;
+        }, 'the first replica to sign with the new key');
+        expect(rotated.kid).not.toBe(before.rows[0]!.id);
+        const active = await db.query(`SELECT id FROM "${schema}".signing_keys WHERE retired_at IS NULL`);
+        expect(active.rows).toHaveLength(1);
+      } finally {
+        await replica.close();
+      }
+    });
   });
 });
 
