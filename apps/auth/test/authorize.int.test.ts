@@ -241,6 +241,15 @@ describeWithServices('authorization endpoint (PostgreSQL + NATS, real HTTP)', ()
     expect(await codeCount()).toBe(before);
   });
 
+  it('acts only on an explicit decision: without Allow or Deny the page asks again and no code is issued', async () => {
+    const before = await codeCount();
+    const { cookie, fields } = await openLoginPage(authorizeUrl({ response_type: 'code', client_id: web.client_id, redirect_uri: redirectUri, state: 'x' }));
+    const response = await submit({ ...fields, username: `alice-${tag}`, password }, cookie);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('Choose Allow or Deny.');
+    expect(await codeCount()).toBe(before);
+  });
+
   it('redirects with access_denied when the user denies', async () => {
     const { cookie, fields } = await openLoginPage(authorizeUrl({ response_type: 'code', client_id: web.client_id, redirect_uri: redirectUri, state: 'deny-me' }));
     const response = await submit({ ...fields, decision: 'deny' }, cookie);

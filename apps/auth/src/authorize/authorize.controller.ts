@@ -1,4 +1,4 @@
-import { Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Logger, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { errorPage } from '../pages/error-page.js';
 import { loginPage } from '../pages/login-page.js';
@@ -14,6 +14,8 @@ import { redirectNoStore, setPageHeaders } from './page-headers.js';
  */
 @Controller('oauth/authorize')
 export class AuthorizeController {
+  private readonly logger = new Logger(AuthorizeController.name);
+
   constructor(
     private readonly authorization: AuthorizationService,
     private readonly users: UsersService,
@@ -21,7 +23,28 @@ export class AuthorizeController {
   ) {}
 
   @Get()
-  async show(@Req() request: Request, @Res() response: Response): Promise<void> {
+  show(@Req() request: Request, @Res() response: Response): Promise<void> {
+    return this.asPage(response, () => this.showPage(request, response));
+  }
+
+  @Post()
+  submit(@Req() request: Request, @Res() response: Response): Promise<void> {
+    return this.asPage(response, () => this.submitForm(request, response));
+  }
+
+  /** A person is looking at this endpoint: the unexpected gets a page too (no JSON, no stack; the log has it). */
+  private async asPage(response: Response, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      if (response.headersSent) return void response.destroy();
+      setPageHeaders(response);
+      response.status(500).send(errorPage('Something went wrong', 'Signing in did not work this time. Please go back to the application and try again.'));
+    }
+  }
+
+  private async showPage(request: Request, response: Response): Promise<void> {
     const outcome = await this.authorization.check(request.query as RawParameters);
     if (!this.proceeds(outcome, response)) return;
     // Keep a still-valid token: a second tab must not invalidate the first one's form.
@@ -31,8 +54,7 @@ export class AuthorizeController {
     this.renderLogin(response, outcome, token);
   }
 
-  @Post()
-  async submit(@Req() request: Request, @Res() response: Response): Promise<void> {
+  private async submitForm(request: Request, response: Response): Promise<void> {
     const form = (request.body ?? {}) as RawParameters;
     const cookieToken = readCookie(request.headers.cookie, CSRF_COOKIE);
     if (!this.csrf.verify(cookieToken, form[CSRF_FIELD])) {
@@ -44,7 +66,9 @@ export class AuthorizeController {
     const outcome = await this.authorization.check(form);
     if (!this.proceeds(outcome, response)) return;
     const { request: authorization } = outcome;
-    if (form.decision !== 'approve') return redirectNoStore(response, this.authorization.deny(authorization));
+    if (form.decision === 'deny') return redirectNoStore(response, this.authorization.deny(authorization));
+    // Consent is explicit: without the Allow button's value there is no decision to act on.
+    if (form.decision !== 'approve') return this.renderLogin(response, outcome, cookieToken as string, { error: 'Choose Allow or Deny.' });
 
     const username = typeof form.username === 'string' ? form.username : '';
     const user = await this.users.verifyPassword(username, typeof form.password === 'string' ? form.password : '');

@@ -13,7 +13,10 @@ export interface LoginPageModel {
   error?: string;
 }
 
-/** The built-in login and consent page: one form, two buttons, no script. */
+/**
+ * The built-in login and consent page: one form, two buttons, no script. Allow comes first: pressing
+ * Enter in a field submits with the first button, and that must be the one the user was filling the form for.
+ */
 export function loginPage(model: LoginPageModel): string {
   const hiddenFields = Object.entries(model.hidden)
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
@@ -36,8 +39,8 @@ ${hiddenFields}<label for="username">Username</label>
 <label for="password">Password</label>
 <input type="password" id="password" name="password" autocomplete="current-password" required>
 <div class="actions">
-<button type="submit" name="decision" value="deny" formnovalidate>Deny</button>
 <button type="submit" name="decision" value="approve" class="primary">Allow</button>
+<button type="submit" name="decision" value="deny" formnovalidate>Deny</button>
 </div>
 </form>`,
   );

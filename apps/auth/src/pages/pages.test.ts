@@ -39,8 +39,10 @@ describe('loginPage', () => {
     expect(page).toContain('<label for="username">');
     expect(page).toContain('<label for="password">');
     expect(page).toContain('role="alert"');
+    // Implicit submission (Enter) uses the first button: Allow, never Deny.
+    expect(page.indexOf('value="approve"')).toBeGreaterThan(0);
+    expect(page.indexOf('value="approve"')).toBeLessThan(page.indexOf('value="deny"'));
     expect(page).toMatch(/<button type="submit" name="decision" value="deny" formnovalidate>/);
-    expect(page).toMatch(/<button type="submit" name="decision" value="approve"/);
   });
 });
 
