@@ -1,5 +1,6 @@
 import { Controller, Get, Logger, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { Issuer } from '../discovery/issuer.js';
 import { errorPage } from '../pages/error-page.js';
 import { loginPage } from '../pages/login-page.js';
 import { UsersService } from '../users/users.service.js';
@@ -20,6 +21,7 @@ export class AuthorizeController {
     private readonly authorization: AuthorizationService,
     private readonly users: UsersService,
     private readonly csrf: CsrfTokens,
+    private readonly issuer: Issuer,
   ) {}
 
   @Get()
@@ -50,7 +52,8 @@ export class AuthorizeController {
     // Keep a still-valid token: a second tab must not invalidate the first one's form.
     const existing = readCookie(request.headers.cookie, CSRF_COOKIE);
     const token = this.csrf.isValid(existing) ? existing : this.csrf.issue();
-    if (token !== existing) response.setHeader('Set-Cookie', csrfCookie(token, request.secure));
+    // Secure whenever the public address is https, even when TLS ends at a proxy in front of us.
+    if (token !== existing) response.setHeader('Set-Cookie', csrfCookie(token, request.secure || this.issuer.value.startsWith('https:')));
     this.renderLogin(response, outcome, token);
   }
 
