@@ -31,6 +31,9 @@ export interface StartedService {
   logs(): string;
 }
 
+/** The NATS subject prefix every service started by this test process shares. */
+export const runSubjectPrefix = `e2e-${process.pid}-${Date.now().toString(36)}.`;
+
 /** Children still running when the test process exits are killed, never left holding ports. */
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -94,7 +97,10 @@ export async function startService(name: ServiceName, overrides: ServiceOverride
   const { command, env } = composeService(name, { port, adminSecret: overrides.adminSecret, database: overrides.database });
   const [program, ...args] = command;
   if (program !== 'node') throw new Error(`${name}: compose command must start with node, got ${command.join(' ')}`);
-  const spawned = spawnNode(args, { NODE_ENV: 'production', ...env, ...overrides.env });
+  // One subject namespace per test run: services of another run (or session) on the same NATS
+  // neither answer these requests nor hear these events. Not a compose value: an isolation the
+  // host run adds, like the scratch database.
+  const spawned = spawnNode(args, { NODE_ENV: 'production', ...env, NATS_SUBJECT_PREFIX: runSubjectPrefix, ...overrides.env });
   const url = `http://127.0.0.1:${port}`;
   const service: StartedService = {
     name,

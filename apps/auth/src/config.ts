@@ -7,6 +7,7 @@ export const authConfigSchema = z
     AUTH_PORT: env.AUTH_PORT,
     HOST: env.HOST,
     NATS_URL: env.NATS_URL,
+    NATS_SUBJECT_PREFIX: env.NATS_SUBJECT_PREFIX,
     DATABASE_URL: env.DATABASE_URL,
     ADMIN_SECRET: env.ADMIN_SECRET,
     LOG_LEVEL: env.LOG_LEVEL,
@@ -35,7 +36,7 @@ export const authConfigSchema = z
   })
   .transform((vars) => ({
     http: { host: vars.HOST, port: vars.AUTH_PORT, maxBodyBytes: vars.ADMIN_MAX_BODY_BYTES },
-    nats: { servers: vars.NATS_URL },
+    nats: { servers: vars.NATS_URL, subjectPrefix: vars.NATS_SUBJECT_PREFIX },
     database: { url: vars.DATABASE_URL },
     adminSecret: vars.ADMIN_SECRET,
     logLevel: vars.LOG_LEVEL,

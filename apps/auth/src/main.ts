@@ -6,7 +6,7 @@ import { createAuthApp } from './auth.app.js';
 
 const config = loadAuthConfig();
 const logger = createLogger('auth', config.logLevel);
-const transport = createBusTransport({ kind: 'nats', servers: config.nats.servers, name: 'auth' });
+const transport = createBusTransport({ kind: 'nats', servers: config.nats.servers, subjectPrefix: config.nats.subjectPrefix, name: 'auth' });
 const auth = await createAuthApp(config, { transport, database: config.database });
 logger.info({ url: auth.url }, `auth listening on ${auth.url}`);
 

@@ -6,6 +6,7 @@ export const gatewayConfigSchema = z
     HOST: env.HOST,
     GATEWAY_PORT: env.GATEWAY_PORT,
     NATS_URL: env.NATS_URL,
+    NATS_SUBJECT_PREFIX: env.NATS_SUBJECT_PREFIX,
     ADMIN_SECRET: env.ADMIN_SECRET,
     LOG_LEVEL: env.LOG_LEVEL,
     PROXY_DEFAULT_TIMEOUT: env.PROXY_DEFAULT_TIMEOUT,
@@ -14,7 +15,7 @@ export const gatewayConfigSchema = z
   })
   .transform((vars) => ({
     http: { host: vars.HOST, port: vars.GATEWAY_PORT },
-    nats: { servers: vars.NATS_URL },
+    nats: { servers: vars.NATS_URL, subjectPrefix: vars.NATS_SUBJECT_PREFIX },
     adminSecret: vars.ADMIN_SECRET,
     logLevel: vars.LOG_LEVEL,
     proxy: { defaultTimeoutSeconds: vars.PROXY_DEFAULT_TIMEOUT },

@@ -6,7 +6,7 @@ import { createGatewayApp } from './gateway.app.js';
 
 const config = loadGatewayConfig();
 const logger = createLogger('gateway', config.logLevel);
-const transport = createBusTransport({ kind: 'nats', servers: config.nats.servers, name: 'gateway' });
+const transport = createBusTransport({ kind: 'nats', servers: config.nats.servers, subjectPrefix: config.nats.subjectPrefix, name: 'gateway' });
 const gateway = await createGatewayApp(config, { transport });
 logger.info({ url: gateway.url }, `gateway listening on ${gateway.url}`);
 

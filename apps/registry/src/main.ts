@@ -6,7 +6,7 @@ import { createRegistryApp } from './registry.app.js';
 
 const config = loadRegistryConfig();
 const logger = createLogger('registry', config.logLevel);
-const transport = createBusTransport({ kind: 'nats', servers: config.nats.servers, name: 'registry' });
+const transport = createBusTransport({ kind: 'nats', servers: config.nats.servers, subjectPrefix: config.nats.subjectPrefix, name: 'registry' });
 const registry = await createRegistryApp(config, { transport, database: config.database });
 logger.info({ url: registry.url }, `registry listening on ${registry.url}`);
 

@@ -2,7 +2,16 @@ import { ClientNats, ServerNats, type ClientProxy, type CustomTransportStrategy,
 import { InProcessBroker, InProcessClient, InProcessServer } from './in-process.js';
 
 export type BusOptions =
-  | { kind: 'nats'; servers: readonly string[]; name: string }
+  | {
+      kind: 'nats';
+      servers: readonly string[];
+      name: string;
+      /**
+       * Put in front of every subject (e.g. `staging.`), so deployments or test runs sharing one
+       * NATS never answer each other's requests; empty for none.
+       */
+      subjectPrefix?: string;
+    }
   | { kind: 'in-process'; broker: InProcessBroker };
 
 /** Both ends of one service's bus connection: the client it sends with, the server it answers on. */
@@ -28,14 +37,44 @@ function natsConnectionOptions(servers: readonly string[], name: string) {
   };
 }
 
+/** Idempotent, because Nest normalises a pattern both when a handler registers and when a message arrives. */
+function prefixed(prefix: string, route: string): string {
+  return route.startsWith(prefix) ? route : prefix + route;
+}
+
+class PrefixedServerNats extends ServerNats {
+  constructor(
+    options: ConstructorParameters<typeof ServerNats>[0],
+    private readonly prefix: string,
+  ) {
+    super(options);
+  }
+  protected override normalizePattern(pattern: Parameters<ServerNats['normalizePattern']>[0]): string {
+    return prefixed(this.prefix, super.normalizePattern(pattern));
+  }
+}
+
+class PrefixedClientNats extends ClientNats {
+  constructor(
+    options: ConstructorParameters<typeof ClientNats>[0],
+    private readonly prefix: string,
+  ) {
+    super(options);
+  }
+  protected override normalizePattern(pattern: Parameters<ClientNats['normalizePattern']>[0]): string {
+    return prefixed(this.prefix, super.normalizePattern(pattern));
+  }
+}
+
 export function createBusTransport(options: BusOptions): BusTransport {
   if (options.kind === 'in-process') {
     return { kind: 'in-process', client: new InProcessClient(options.broker), server: new InProcessServer(options.broker) };
   }
   const connection = natsConnectionOptions(options.servers, options.name);
+  const prefix = options.subjectPrefix ?? '';
   return {
     kind: 'nats',
-    client: new ClientNats(connection) as unknown as ClientProxy,
-    server: new ServerNats(connection) as Server & CustomTransportStrategy,
+    client: (prefix ? new PrefixedClientNats(connection, prefix) : new ClientNats(connection)) as unknown as ClientProxy,
+    server: (prefix ? new PrefixedServerNats(connection, prefix) : new ServerNats(connection)) as Server & CustomTransportStrategy,
   };
 }

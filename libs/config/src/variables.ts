@@ -17,6 +17,11 @@ export const env = {
     .string()
     .default('nats://127.0.0.1:4222')
     .transform((value) => value.split(',').map((server) => server.trim()).filter(Boolean)),
+  /** Put in front of every NATS subject, e.g. `staging.`: deployments sharing one NATS stay apart. */
+  NATS_SUBJECT_PREFIX: z
+    .string()
+    .regex(/^([A-Za-z0-9_-]+\.)*$/, 'must be empty or dot-terminated tokens, e.g. "staging."')
+    .default(''),
   DATABASE_URL: z
     .string()
     .default('postgres://postgres@127.0.0.1:5432/postgres')
