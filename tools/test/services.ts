@@ -7,6 +7,11 @@ import { connect as connectTcp } from 'node:net';
 export const testServices = {
   databaseUrl: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
   natsUrl: process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222',
+  /**
+   * NATS subject prefix for this test process (pass it as `subjectPrefix`): another test run on the
+   * same NATS then cannot answer our requests, which share subjects and queue groups with it.
+   */
+  subjectPrefix: `test-${process.pid}-${Date.now().toString(36)}.`,
 };
 
 export function reachable(url: string, timeoutMs = 1500): Promise<boolean> {

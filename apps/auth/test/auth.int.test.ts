@@ -20,9 +20,9 @@ describeWithServices('auth service skeleton (PostgreSQL + NATS)', () => {
   beforeAll(async () => {
     await db.connect();
     const config = loadAuthConfig({ AUTH_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: 'auth-int-test-secret-' + tag, LOG_LEVEL: 'silent' });
-    const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], name: `auth-int-${tag}` });
+    const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-int-${tag}` });
     auth = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
-    caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], name: `auth-int-caller-${tag}` });
+    caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-int-caller-${tag}` });
     await caller.client.connect();
   });
 

@@ -76,9 +76,9 @@ describeWithServices('authorization endpoint (PostgreSQL + NATS, real HTTP)', ()
   beforeAll(async () => {
     await db.connect();
     const config = loadAuthConfig({ AUTH_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: 'authorize-int-test-secret-' + tag, LOG_LEVEL: 'silent' });
-    const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], name: `auth-authorize-${tag}` });
+    const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-authorize-${tag}` });
     auth = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
-    caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], name: `auth-authorize-caller-${tag}` });
+    caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-authorize-caller-${tag}` });
     await caller.client.connect();
     // RFC 8414 discovery, as a client would start; oauth4webapi checks the document's issuer.
     const issuer = new URL(auth.url);

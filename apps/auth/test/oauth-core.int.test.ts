@@ -45,9 +45,9 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
     listen(nats, subjects.authKeysRotated, events.rotated);
     await nats.flush();
     const config = loadAuthConfig({ AUTH_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: 'auth-oauth-int-secret-' + tag, LOG_LEVEL: 'silent' });
-    const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], name: `auth-oauth-int-${tag}` });
+    const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-oauth-int-${tag}` });
     auth = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
-    caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], name: `auth-oauth-int-caller-${tag}` });
+    caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-oauth-int-caller-${tag}` });
     await caller.client.connect();
 
     service = await bus(subjects.authClientsCreate, { input: { client_name: 'service', scope: 'read write', api_ids: ['orders'], policy_ids: ['gold'], grant_types: ['client_credentials'] } });
@@ -70,7 +70,7 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
   });
 
   function listen<T>(connection: NatsConnection, subject: string, into: T[]): void {
-    const subscription = connection.subscribe(subject);
+    const subscription = connection.subscribe(testServices.subjectPrefix + subject);
     void (async () => {
       for await (const message of subscription) into.push((message.json() as { data: T }).data);
     })();
@@ -524,7 +524,7 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
       // A second replica on the same schema whose keys are due every 3.6 s: it rotates at start.
       const config = loadAuthConfig({ AUTH_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: 'auth-oauth-int-secret-' + tag, LOG_LEVEL: 'silent', SIGNING_KEY_ROTATION_HOURS: '0.001', AUTH_ISSUER: auth.url });
       const before = await db.query<{ id: string }>(`SELECT id FROM "${schema}".signing_keys WHERE retired_at IS NULL`);
-      const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], name: `auth-oauth-int-replica-${tag}` });
+      const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-oauth-int-replica-${tag}` });
       const replica = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
       try {
         const rotated = await eventually(() => events.rotated.find((event) => event.kid !== before.rows[0]!.id), 'a scheduled rotation');

@@ -68,9 +68,9 @@ describeWithServices('dynamic client registration, RFC 7591 and RFC 7592 (Postgr
   beforeAll(async () => {
     await db.connect();
     const config = loadAuthConfig({ AUTH_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: 'dcr-int-test-secret-' + tag, LOG_LEVEL: 'silent' });
-    const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], name: `auth-dcr-${tag}` });
+    const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-dcr-${tag}` });
     auth = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
-    caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], name: `auth-dcr-caller-${tag}` });
+    caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-dcr-caller-${tag}` });
     await caller.client.connect();
     const issuer = new URL(auth.url);
     as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));

@@ -25,12 +25,12 @@ describeWithServices('registry (PostgreSQL + NATS)', () => {
 
   beforeAll(async () => {
     nats = await connect({ servers: testServices.natsUrl, name: `registry-int-listener-${tag}` });
-    const subscription = nats.subscribe(subjects.registryApiChanged);
+    const subscription = nats.subscribe(testServices.subjectPrefix + subjects.registryApiChanged);
     void (async () => {
       for await (const message of subscription) events.push((message.json() as { data: ApiChangedEvent }).data);
     })();
-    transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], name: `registry-int-${tag}` });
-    caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], name: `registry-int-caller-${tag}` });
+    transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `registry-int-${tag}` });
+    caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `registry-int-caller-${tag}` });
     const config = loadRegistryConfig({
       REGISTRY_PORT: '0',
       HOST: '127.0.0.1',
