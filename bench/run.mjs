@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { cpuWindow, waitForQuiet } from './lib/cpu.mjs';
 import { loadGenerators } from './lib/load.mjs';
 import { acquireBenchLock } from './lib/lock.mjs';
-import { commandExists, httpGet, installCleanup, startProcess, stopAll } from './lib/processes.mjs';
+import { atInterrupt, commandExists, httpGet, installCleanup, startProcess, stopAll } from './lib/processes.mjs';
 import { settingsLine, textTable, writeResults } from './lib/report.mjs';
 import { summarise } from './lib/stats.mjs';
 import { listeningPort, TargetUnavailable } from './lib/target.mjs';
@@ -42,8 +42,8 @@ function readSettings() {
     rounds: wholeNumber('BENCH_ROUNDS', 3),
     connections: wholeNumber('BENCH_CONNECTIONS', 50),
     warmupS: wholeNumber('BENCH_WARMUP', 3),
-    retries: wholeNumber('BENCH_RETRIES', 2),
-    quietWaitS: wholeNumber('BENCH_QUIET_WAIT', 20),
+    retries: wholeNumber('BENCH_RETRIES', 1),
+    quietWaitS: wholeNumber('BENCH_QUIET_WAIT', 10),
     loadCpu: pinning ? 0 : null,
     proxyCpu: pinning ? 1 : null,
     targets: only ?? targets.map((t) => t.name),
@@ -136,6 +136,11 @@ async function main() {
     .filter((t) => settings.targets.includes(t.name))
     .map((target) => ({ target, name: target.name, description: target.description, instance: null, rounds: [], warnings: [], reason: null }));
   let generator;
+  const stopTargets = async () => {
+    for (const s of states) await s.instance?.stop().catch((e) => log(`stopping ${s.name}: ${e.message}`));
+    await rm(tmpDir, { recursive: true, force: true });
+  };
+  atInterrupt(stopTargets);
   try {
     ensureTools(log);
     generator = loadGenerators.wrk.available() ? loadGenerators.wrk : loadGenerators.autocannon;
@@ -152,9 +157,8 @@ async function main() {
     log(`${settingsLine({ loadGenerator: generator.name, settings })}`);
     await measure(states, generator, settings);
   } finally {
-    for (const s of states) await s.instance?.stop().catch((e) => log(`stopping ${s.name}: ${e.message}`));
+    await stopTargets();
     await stopAll();
-    await rm(tmpDir, { recursive: true, force: true });
   }
 
   const rows = summarise(states, references);

@@ -99,13 +99,26 @@ export async function stopAll() {
 }
 
 /** Stops every child on the way out, whatever the way out is. */
+/**
+ * Work to do if the run is interrupted that stopping processes does not cover (dropping a scratch
+ * database, removing a temp dir). Returns a function that unregisters it once done normally.
+ */
+const interruptHooks = new Set();
+export function atInterrupt(hook) {
+  interruptHooks.add(hook);
+  return () => interruptHooks.delete(hook);
+}
+
 export function installCleanup(log = console.error) {
   let stopping = false;
-  const onSignal = (signal) => {
+  const onSignal = async (signal) => {
     if (stopping) return;
     stopping = true;
     log(`\n${signal}: stopping ${children.size} process(es)...`);
-    stopAll().finally(() => process.exit(130));
+    const hooks = Promise.allSettled([...interruptHooks].map((hook) => hook()));
+    await Promise.race([hooks, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+    await stopAll();
+    process.exit(130);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostService } from '../lib/compose.mjs';
-import { freePort, httpGet, startProcess, waitFor, waitForBody } from '../lib/processes.mjs';
+import { atInterrupt, freePort, httpGet, startProcess, waitFor, waitForBody } from '../lib/processes.mjs';
 import { createScratchDatabase, reachable, startPrivateNats } from '../lib/services.mjs';
 import { TargetUnavailable } from '../lib/target.mjs';
 import { UPSTREAM_BODY } from '../lib/upstream-body.mjs';
@@ -29,7 +29,10 @@ export default {
     const cleanups = [];
     const stop = async () => {
       for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((e) => ctx.log(`portcullis cleanup: ${e.message}`));
+      forget();
     };
+    // On Ctrl-C too, or the scratch database outlives the run.
+    const forget = atInterrupt(stop);
     try {
       const privateNats = process.env.BENCH_NATS_URL ? null : await startPrivateNats(ctx.tmpDir);
       if (privateNats) cleanups.push(() => privateNats.stop());
