@@ -76,7 +76,7 @@ describeWithServices('gateway on real NATS', () => {
 
   beforeAll(async () => {
     upstream = await startEchoUpstream();
-    registry = await startStandInRegistry(testServices.natsUrl);
+    registry = await startStandInRegistry(testServices.natsUrl, testServices.subjectPrefix);
     const { state } = registry;
     await state.put(api('orders', { listen_path: '/orders', target_url: `${upstream.url}/v1`, strip_listen_path: true }));
     await state.put(api('orders-special', { listen_path: '/orders/special' }));
@@ -95,7 +95,7 @@ describeWithServices('gateway on real NATS', () => {
       SNAPSHOT_TIMEOUT_MS: '2000',
       ADMIN_MAX_BODY_BYTES: '4096',
     });
-    gateway = await createGatewayApp(config, { transport: createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], name: 'gateway-int' }) });
+    gateway = await createGatewayApp(config, { transport: createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: 'gateway-int' }) });
   });
 
   afterAll(async () => {
