@@ -5,6 +5,7 @@ import { ApiEventsController } from './config-sync/api-events.controller.js';
 import { ConfigSyncService } from './config-sync/config-sync.service.js';
 import { HealthController } from './control-plane/health.controller.js';
 import { TykApisController } from './control-plane/tyk-apis.controller.js';
+import { TykFallbackController } from './control-plane/tyk-fallback.controller.js';
 import { TykReloadController } from './control-plane/tyk-reload.controller.js';
 import { TykSecretGuard } from './control-plane/tyk-secret.guard.js';
 import { ConfigurationStore } from './data-plane/configuration-store.js';
@@ -27,7 +28,8 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [BusModule.forRoot(transport)],
-      controllers: [HealthController, TykApisController, TykReloadController, ApiEventsController],
+      // TykFallbackController last: it catches what the other /tyk/ controllers do not.
+      controllers: [HealthController, TykApisController, TykReloadController, ApiEventsController, TykFallbackController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GatewayMetrics, useFactory: () => new GatewayMetrics() },

@@ -274,6 +274,9 @@ describeWithServices('gateway on real NATS', () => {
       expect(res.statusCode, `${method} ${path}`).toBe(401);
       expect(await res.body.json()).toMatchObject({ status: 'error', error: 'unauthorized' });
     }
+    const unknown = await tyk('GET', '/tyk/keys/abc', undefined, false);
+    expect(unknown.statusCode).toBe(401);
+    await unknown.body.dump();
     const wrong = await request(`${gateway.url}/tyk/apis`, { headers: { 'x-tyk-authorization': `${secret}x` } });
     expect(wrong.statusCode).toBe(401);
     await wrong.body.dump();
@@ -305,6 +308,10 @@ describeWithServices('gateway on real NATS', () => {
   });
 
   it("answers Tyk API errors in Tyk's shape with our code and the right status", async () => {
+    const notServed = await tyk('POST', '/tyk/keys/create', {});
+    expect(notServed.statusCode).toBe(404);
+    expect(await notServed.body.json()).toMatchObject({ status: 'error', error: 'not_found' });
+
     const missing = await tyk('GET', '/tyk/apis/no-such-api');
     expect(missing.statusCode).toBe(404);
     expect(await missing.body.json()).toMatchObject({ status: 'error', error: 'not_found' });
