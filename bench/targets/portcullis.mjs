@@ -43,7 +43,7 @@ export default {
       cleanups.push(() => database.drop());
       const adminSecret = randomBytes(24).toString('hex');
       const ports = { registry: await freePort(), auth: await freePort(), gateway: await freePort() };
-            const start = async (name, cpu) => {
+      const start = async (name, cpu) => {
         const spec = hostService(ctx.repoRoot, name, { port: ports[name], adminSecret, natsUrl, databaseUrl: database.url });
         const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...spec.env };
         const proc = startProcess(`portcullis-${name}`, spec.program, spec.args, { cpu, env, cwd: ctx.repoRoot });
