@@ -130,6 +130,34 @@ export interface UserIdRequest {
   id: string;
 }
 
+/** Tyk's key-change notification settings of an API (`notifications` in its definition). */
+export interface KeyChangeNotifications {
+  oauth_on_keychange_url: string;
+  shared_secret: string;
+}
+
+export interface OAuthTokenRequest {
+  /** The API whose `{listen_path}/oauth/token/` was called. */
+  api_id: string;
+  /** The request's Authorization header, if any (client_secret_basic). */
+  authorization?: string;
+  content_type?: string;
+  /** The raw form body, exactly as received. */
+  body: string;
+  /** Per-API lifetimes, in seconds; a client's own settings win over these. */
+  access_token_ttl?: number;
+  refresh_token_ttl?: number;
+  /** Where to tell the API's owner about new and refreshed tokens (Tyk's notifications). */
+  notifications?: KeyChangeNotifications;
+}
+
+/** An HTTP answer carried over the bus, for the gateway to write out as it is. */
+export interface HttpReply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
 export interface Jwks {
   keys: Record<string, unknown>[];
 }
@@ -176,6 +204,7 @@ export interface RequestContracts {
   [subjects.authAuthorizeClient]: { request: AuthorizeClientRequest; reply: AuthorizeClientReply };
   [subjects.authTokensRevoke]: { request: RevokeRequest; reply: { revoked: boolean } };
   [subjects.authTokensRevokeAll]: { request: RevokeRequest; reply: { revoked: number } };
+  [subjects.authOAuthToken]: { request: OAuthTokenRequest; reply: HttpReply };
   [subjects.authJwks]: { request: Record<string, never>; reply: Jwks };
   [subjects.authInitialAccessTokensCreate]: { request: InitialAccessTokenRequest; reply: InitialAccessTokenReply };
   [subjects.authKeysRotate]: { request: Record<string, never>; reply: { kid: string } };

@@ -29,6 +29,11 @@ export const subjects = {
   /** requests: RFC 7009 revocation as Tyk's /tyk/oauth/revoke and revoke_all (client authentication required). */
   authTokensRevoke: 'auth.tokens.revoke',
   authTokensRevokeAll: 'auth.tokens.revoke-all',
+  /**
+   * request: a token request that reached `{listen_path}/oauth/token/` on a gateway, handed to the
+   * auth service with the API it came through (NATS is the trusted side: no header can forge it).
+   */
+  authOAuthToken: 'auth.oauth.token',
   /** request: the current JWKS (public keys only). */
   authJwks: 'auth.jwks',
   /** request (admin): issue an RFC 7591 initial access token. */
