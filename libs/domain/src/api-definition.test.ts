@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseListenPath, routeKey, validateApiDefinition } from './api-definition.js';
+import { normaliseListenPath, oauthMetaOf, routeKey, validateApiDefinition } from './api-definition.js';
 
 const valid = { name: 'Orders', proxy: { listen_path: '/orders/', target_url: 'http://orders.internal:8080/v1' } };
 
@@ -69,5 +69,56 @@ describe('listen path identity', () => {
     expect(normaliseListenPath('/')).toBe('/');
     expect(routeKey({ domain: '', proxy: { listen_path: '/a/' } as never })).toBe(routeKey({ domain: '', proxy: { listen_path: '/a' } as never }));
     expect(routeKey({ domain: 'x.com', proxy: { listen_path: '/a' } as never })).not.toBe(routeKey({ domain: '', proxy: { listen_path: '/a' } as never }));
+  });
+});
+
+describe('OAuth settings (Tyk oauth_meta, notifications)', () => {
+  const oauthApi = { ...valid, use_oauth2: true };
+
+  it('fills oauth_meta defaults: every grant but password, code authorizations', () => {
+    const result = validateApiDefinition({ ...oauthApi, oauth_meta: {} });
+    expect(result.ok && result.value.oauth_meta).toEqual({ allowed_access_types: ['authorization_code', 'refresh_token', 'client_credentials'], allowed_authorize_types: ['code'] });
+  });
+
+  it('gives the same defaults for an API without oauth_meta', () => {
+    const result = validateApiDefinition(oauthApi);
+    expect(result.ok && result.value.oauth_meta).toBeUndefined();
+    expect(result.ok && oauthMetaOf(result.value).allowed_access_types).toEqual(['authorization_code', 'refresh_token', 'client_credentials']);
+  });
+
+  it('keeps lifetimes, a login redirect, notifications and unknown oauth_meta fields', () => {
+    const result = validateApiDefinition({
+      ...oauthApi,
+      oauth_meta: { allowed_access_types: ['client_credentials', 'password'], auth_login_redirect: 'https://app.example/login', access_token_expires_in: 600, refresh_token_expires_in: 86400, tyk_extra: 1 },
+      notifications: { oauth_on_keychange_url: 'http://hooks.internal/keys', shared_secret: 's3cret' },
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.oauth_meta).toMatchObject({ allowed_access_types: ['client_credentials', 'password'], access_token_expires_in: 600, refresh_token_expires_in: 86400, tyk_extra: 1 });
+    expect(result.value.notifications).toEqual({ oauth_on_keychange_url: 'http://hooks.internal/keys', shared_secret: 's3cret' });
+  });
+
+  it('collects every OAuth error with its field', () => {
+    const result = validateApiDefinition({
+      ...oauthApi,
+      oauth_meta: { allowed_access_types: ['implicit', 'client_credentials'], allowed_authorize_types: ['token'], auth_login_redirect: '/login', access_token_expires_in: -1, refresh_token_expires_in: 1.5 },
+      notifications: { oauth_on_keychange_url: 'ftp://x', shared_secret: '' },
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((e) => e.field).sort()).toEqual([
+      'notifications.oauth_on_keychange_url',
+      'notifications.shared_secret',
+      'oauth_meta.access_token_expires_in',
+      'oauth_meta.allowed_access_types.0',
+      'oauth_meta.allowed_authorize_types.0',
+      'oauth_meta.auth_login_redirect',
+      'oauth_meta.refresh_token_expires_in',
+    ]);
+  });
+
+  it('refuses a repeated grant type and a notification URL with credentials', () => {
+    expect(validateApiDefinition({ ...oauthApi, oauth_meta: { allowed_access_types: ['password', 'password'] } }).ok).toBe(false);
+    expect(validateApiDefinition({ ...oauthApi, notifications: { oauth_on_keychange_url: 'http://u:p@h/', shared_secret: 'x' } }).ok).toBe(false);
   });
 });

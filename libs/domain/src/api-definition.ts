@@ -44,6 +44,62 @@ export const proxySchema = z
   })
   .passthrough();
 
+const absoluteHttpUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && !url.username && !url.password;
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http:// or https:// URL without credentials');
+
+/** The grant types an OAuth API may allow on its token endpoint (Tyk's `allowed_access_types`). */
+export const oauthAccessTypes = ['authorization_code', 'refresh_token', 'client_credentials', 'password'] as const;
+export type OAuthAccessType = (typeof oauthAccessTypes)[number];
+const tokenLifetime = z.number().int().positive().max(365 * 24 * 3600);
+
+/**
+ * Tyk's `oauth_meta`, for an API with `use_oauth2`. `password` is allowed only when named: Tyk
+ * enables what is listed, and the resource-owner grant is the one an API should opt into.
+ * `access_token_expires_in` / `refresh_token_expires_in` are ours (Tyk has one global lifetime, its
+ * issue #648): seconds, used for tokens issued through this API to clients without their own.
+ */
+export const oauthMetaSchema = z
+  .object({
+    allowed_access_types: z
+      .array(z.enum(oauthAccessTypes))
+      .max(oauthAccessTypes.length)
+      .refine((types) => new Set(types).size === types.length, 'must not repeat a grant type')
+      .default(['authorization_code', 'refresh_token', 'client_credentials']),
+    allowed_authorize_types: z
+      .array(z.enum(['code']))
+      .max(1)
+      .default(['code']),
+    /** Where `{listen_path}/oauth/authorize` sends the user: the app's own login page (Tyk's flow). */
+    auth_login_redirect: absoluteHttpUrl.optional(),
+    access_token_expires_in: tokenLifetime.optional(),
+    refresh_token_expires_in: tokenLifetime.optional(),
+  })
+  .passthrough();
+
+export type OAuthMeta = z.output<typeof oauthMetaSchema>;
+
+/** An API's OAuth settings, Tyk's defaults filled in when its definition has no `oauth_meta`. */
+export function oauthMetaOf(api: { oauth_meta?: OAuthMeta }): OAuthMeta {
+  return api.oauth_meta ?? oauthMetaSchema.parse({});
+}
+
+/** Tyk's key-change notifications: a POST to the API owner when a token is issued or refreshed. */
+export const notificationsSchema = z
+  .object({
+    oauth_on_keychange_url: absoluteHttpUrl,
+    shared_secret: z.string().min(1).max(1024),
+  })
+  .passthrough();
+
 export const apiDefinitionSchema = z
   .object({
     api_id: z.string().regex(apiIdPattern, 'must be 1-128 characters of letters, digits, . _ ~ -').optional(),
@@ -63,6 +119,8 @@ export const apiDefinitionSchema = z
     enable_jwt: z.boolean().default(false),
     enable_signature_checking: z.boolean().default(false),
     proxy: proxySchema,
+    oauth_meta: oauthMetaSchema.optional(),
+    notifications: notificationsSchema.optional(),
   })
   .passthrough();
 

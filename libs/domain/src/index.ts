@@ -1,6 +1,12 @@
 export {
   apiDefinitionSchema,
   proxySchema,
+  oauthMetaSchema,
+  notificationsSchema,
+  oauthAccessTypes,
+  oauthMetaOf,
+  type OAuthAccessType,
+  type OAuthMeta,
   validateApiDefinition,
   normaliseListenPath,
   routeKey,
