@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { ApisModule } from './apis/apis.module.js';
 import type { RegistryConfig } from './config.js';
 import { HealthModule } from './health/health.module.js';
+import { OAuthAdminModule } from './oauth/oauth-admin.module.js';
 import { REGISTRY_CONFIG } from './registry-config.token.js';
 
 export interface RootModuleOptions {
@@ -20,7 +21,7 @@ export class RootModule {
   static forRoot(options: RootModuleOptions): DynamicModule {
     return {
       module: RootModule,
-      imports: [BusModule.forRoot(options.transport), ApisModule, HealthModule],
+      imports: [BusModule.forRoot(options.transport), ApisModule, OAuthAdminModule, HealthModule],
       providers: [
         { provide: REGISTRY_CONFIG, useValue: options.config },
         { provide: DataSource, useValue: options.dataSource },

@@ -1,0 +1,119 @@
+import { z } from '@portcullis/config';
+import { oauthClientInputSchema } from '@portcullis/domain';
+
+/**
+ * OpenAPI schemas of the OAuth admin endpoints. The client's comes from the auth service's own
+ * validator (the zod schema in @portcullis/domain), so the document cannot drift from what is accepted.
+ */
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+export const oauthRefs = {
+  clientInput: ref('OAuthClientInput'),
+  client: ref('OAuthClient'),
+  clientWithSecret: ref('OAuthClientWithSecret'),
+  tokenSummary: ref('OAuthTokenSummary'),
+  userInput: ref('OAuthUserInput'),
+  user: ref('OAuthUser'),
+  initialAccessTokenRequest: ref('InitialAccessTokenRequest'),
+  initialAccessToken: ref('InitialAccessToken'),
+  rotatedKey: ref('RotatedSigningKey'),
+};
+
+type JsonSchema = { properties: Record<string, unknown>; [key: string]: unknown };
+
+function clientInputJsonSchema(): JsonSchema {
+  return z.toJSONSchema(oauthClientInputSchema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }) as JsonSchema;
+}
+
+/** What is shown of a client: the accepted fields with their defaults applied, never the secret or its hash. */
+function clientJsonSchema(input: JsonSchema): JsonSchema {
+  const { client_secret: _neverShown, ...fields } = input.properties;
+  return {
+    type: 'object',
+    description: 'An OAuth client as stored. Its secret is never shown here: only at creation and on rotation.',
+    required: ['client_id', 'redirect_uris', 'grant_types', 'token_endpoint_auth_method', 'scope', 'api_ids', 'policy_ids', 'created_at', 'updated_at'],
+    properties: {
+      ...fields,
+      created_at: { type: 'string', format: 'date-time' },
+      updated_at: { type: 'string', format: 'date-time' },
+    },
+  };
+}
+
+export function oauthSchemas(): Record<string, unknown> {
+  const input = clientInputJsonSchema();
+  return {
+    OAuthClientInput: {
+      ...input,
+      description:
+        'An OAuth client (RFC 7591 metadata names, plus the APIs it may call and the policies its tokens carry). ' +
+        'client_id and client_secret are generated when absent; grant_types defaults from redirect_uris and token_endpoint_auth_method. ' +
+        'On update, the whole client is replaced and client_secret is refused (rotate it instead).',
+    },
+    OAuthClient: clientJsonSchema(input),
+    OAuthClientWithSecret: {
+      description: 'The client with its secret: shown once, on creation and on rotation; only a hash is kept. Public clients (token_endpoint_auth_method none) have none.',
+      allOf: [
+        ref('OAuthClient'),
+        { type: 'object', properties: { client_secret: { type: 'string', description: '256 random bits, base64url (or the secret given at creation). Store it now: it cannot be read back.' } } },
+      ],
+    },
+    OAuthTokenSummary: {
+      type: 'object',
+      description: 'An issued token as an admin sees it: never the token itself.',
+      required: ['jti', 'client_id', 'sub', 'scope', 'iat', 'exp', 'revoked'],
+      properties: {
+        jti: { type: 'string' },
+        client_id: { type: 'string' },
+        sub: { type: 'string' },
+        scope: { type: 'string' },
+        iat: { type: 'integer', description: 'Seconds since the epoch' },
+        exp: { type: 'integer', description: 'Seconds since the epoch' },
+        revoked: { type: 'boolean' },
+      },
+    },
+    OAuthUserInput: {
+      type: 'object',
+      description: 'A resource owner of the built-in login page and the password grant. Only a slow hash of the password is kept.',
+      required: ['username', 'password'],
+      properties: {
+        username: { type: 'string', minLength: 1, maxLength: 128 },
+        password: { type: 'string', minLength: 8, maxLength: 1024, format: 'password', writeOnly: true },
+      },
+    },
+    OAuthUser: {
+      type: 'object',
+      description: 'A resource owner as an admin sees it: never the password or its hash.',
+      required: ['id', 'username', 'created_at', 'disabled'],
+      properties: {
+        id: { type: 'string', format: 'uuid' },
+        username: { type: 'string' },
+        created_at: { type: 'string', format: 'date-time' },
+        disabled: { type: 'boolean' },
+      },
+    },
+    InitialAccessTokenRequest: {
+      type: 'object',
+      description: 'Every field is optional; an empty or absent body gives a token for one registration, valid 24 hours.',
+      properties: {
+        expires_in: { type: 'integer', minimum: 1, maximum: 31536000, default: 86400, description: 'Seconds until it expires' },
+        uses: { type: 'integer', minimum: 1, maximum: 10000, default: 1, description: 'How many registrations it allows' },
+        api_ids: { type: 'array', items: { type: 'string' }, maxItems: 256, description: 'The APIs clients registered with it may call (a registering client cannot choose these)' },
+        policy_ids: { type: 'array', items: { type: 'string' }, maxItems: 256, description: 'The policies their tokens carry' },
+      },
+    },
+    InitialAccessToken: {
+      type: 'object',
+      description: 'An RFC 7591 initial access token: send it as `Authorization: Bearer <token>` to the auth service\'s POST /oauth/register. Shown once.',
+      required: ['token', 'expires_at'],
+      properties: { token: { type: 'string' }, expires_at: { type: 'integer', description: 'Seconds since the epoch' } },
+    },
+    RotatedSigningKey: {
+      type: 'object',
+      description: 'The key that signs from now on; earlier public keys stay in the JWKS until the tokens they signed have expired.',
+      required: ['kid'],
+      properties: { kid: { type: 'string' } },
+    },
+  };
+}
