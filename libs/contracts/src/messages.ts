@@ -144,6 +144,8 @@ export interface OAuthTokenRequest {
   content_type?: string;
   /** The raw form body, exactly as received. */
   body: string;
+  /** The API's allowed grant types (Tyk's `oauth_meta.allowed_access_types`); absent means no API restriction. */
+  allowed_grant_types?: string[];
   /** Per-API lifetimes, in seconds; a client's own settings win over these. */
   access_token_ttl?: number;
   refresh_token_ttl?: number;

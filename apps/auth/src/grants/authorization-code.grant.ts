@@ -17,7 +17,7 @@ export function authorizationCodeGrant(tokens: TokenIssuer, codes: Authorization
   return {
     grantType: 'authorization_code',
     parameters: ['code', 'redirect_uri', 'code_verifier'],
-    async handler({ client, params }) {
+    async handler({ client, params, api }) {
       const presented = required(params, 'code');
       const redirectUri = required(params, 'redirect_uri');
       const verifier = params.get('code_verifier');
@@ -30,6 +30,8 @@ export function authorizationCodeGrant(tokens: TokenIssuer, codes: Authorization
         throw invalid('The authorization code was already used; the tokens issued for it have been revoked');
       }
       if (code.expiresAt.getTime() <= Date.now()) throw invalid('The authorization code has expired');
+      // A code approved for one API is not redeemable through another's token endpoint.
+      if (api && code.apiId !== null && code.apiId !== api.apiIds[0]) throw invalid('The authorization code was not issued for this API');
       // Exact string comparison (RFC 9700 §4.1.3): no normalisation, no prefix matching.
       if (code.redirectUri !== redirectUri) throw invalid('redirect_uri does not match the authorization request');
       if (code.codeChallenge !== null) {
@@ -46,6 +48,7 @@ export function authorizationCodeGrant(tokens: TokenIssuer, codes: Authorization
         apiIds: code.apiId ? [code.apiId] : client.api_ids,
         withRefresh: client.grant_types.includes('refresh_token'),
         family: code.familyId,
+        ...api,
       });
     },
   };

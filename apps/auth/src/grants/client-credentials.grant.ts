@@ -10,7 +10,7 @@ export function clientCredentialsGrant(tokens: TokenIssuer): Grant {
   return {
     grantType: 'client_credentials',
     parameters: ['scope'],
-    handler: ({ client, params }) =>
-      tokens.issue({ client, sub: client.client_id, scope: grantedScope(params.get('scope'), client.scope), apiIds: client.api_ids, withRefresh: false }),
+    handler: ({ client, params, api }) =>
+      tokens.issue({ client, sub: client.client_id, scope: grantedScope(params.get('scope'), client.scope), apiIds: client.api_ids, withRefresh: false, ...api }),
   };
 }

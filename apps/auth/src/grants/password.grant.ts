@@ -20,13 +20,13 @@ export function passwordGrant(tokens: TokenIssuer, users: PasswordVerifier | nul
   return {
     grantType: 'password',
     parameters: ['username', 'password', 'scope'],
-    async handler({ client, params }) {
+    async handler({ client, params, api }) {
       const username = required(params, 'username');
       const password = required(params, 'password');
       const scope = grantedScope(params.get('scope'), client.scope);
       const user = users ? await users.verifyPassword(username, password) : null;
       if (!user) throw new OAuthError('invalid_grant', 'The username or password is wrong');
-      return tokens.issue({ client, sub: user.sub, scope, apiIds: client.api_ids, withRefresh: client.grant_types.includes('refresh_token') });
+      return tokens.issue({ client, sub: user.sub, scope, apiIds: client.api_ids, withRefresh: client.grant_types.includes('refresh_token'), ...api });
     },
   };
 }

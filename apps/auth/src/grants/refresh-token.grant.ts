@@ -19,12 +19,14 @@ export function refreshTokenGrant(tokens: TokenIssuer, store: TokenStore, revoca
   return {
     grantType: 'refresh_token',
     parameters: ['refresh_token', 'scope'],
-    async handler({ client, params }) {
+    async handler({ client, params, api }) {
       const tokenHash = hashToken(required(params, 'refresh_token'));
       const token = await store.findRefresh(tokenHash);
       if (!token || token.clientId !== client.client_id) throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked');
       if (token.usedAt !== null) return replayed(token.familyId);
       if (token.revokedAt !== null || token.expiresAt.getTime() <= Date.now()) throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked');
+      // Through an API's endpoint, only a grant made for that API can be refreshed there.
+      if (api && !token.apiIds.includes(api.apiIds[0])) throw new OAuthError('invalid_grant', 'The refresh token was not issued for this API');
       // The original grant bounds the scope, and so does what the client may have today. Checked
       // before the token is spent, so asking for too much does not cost the client its grant.
       const clientScope = new Set(scopeTokens(client.scope));
@@ -32,7 +34,7 @@ export function refreshTokenGrant(tokens: TokenIssuer, store: TokenStore, revoca
       const scope = grantedScope(params.get('scope'), stillAllowed);
       // Losing a race with another exchange of the same token is a reuse too.
       if (!(await store.spendRefresh(tokenHash))) return replayed(token.familyId);
-      return tokens.issue({ client, sub: token.sub, scope, refreshScope: stillAllowed, apiIds: token.apiIds, withRefresh: true, family: token.familyId });
+      return tokens.issue({ client, sub: token.sub, scope, refreshScope: stillAllowed, apiIds: token.apiIds, withRefresh: true, family: token.familyId, ...api });
     },
   };
 }

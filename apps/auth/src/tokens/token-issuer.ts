@@ -30,6 +30,8 @@ export interface IssueInput {
   refreshScope?: string;
   /** An API's own access-token lifetime, which wins over the client's and the default. */
   accessTokenTtl?: number;
+  /** Likewise for the refresh token. */
+  refreshTokenTtl?: number;
 }
 
 export function hashToken(value: string): Buffer {
@@ -90,7 +92,7 @@ export class TokenIssuer {
     let refresh: RefreshTokenRecord | null = null;
     if (input.withRefresh) {
       refreshToken = randomBytes(32).toString('base64url');
-      const refreshTtl = client.refresh_token_ttl ?? this.config.oauth.refreshTokenTtl;
+      const refreshTtl = input.refreshTokenTtl ?? client.refresh_token_ttl ?? this.config.oauth.refreshTokenTtl;
       refresh = {
         tokenHash: hashToken(refreshToken),
         familyId,
