@@ -10,9 +10,13 @@ import type { Request } from 'express';
 export class OptionalJsonBodyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
-    // type-is: null when the request has no body, false when it has one of another type.
-    const type = request.is('application/json');
-    if (type === null || type) return true;
+    if (isEmpty(request) || request.is('application/json')) return true;
     throw new PortcullisError('unsupported_media_type');
   }
+}
+
+/** type-is counts `Content-Length: 0` (what fetch and curl send for a bodiless POST) as a body; here it is none. */
+function isEmpty(request: Request): boolean {
+  const length = request.headers['content-length'];
+  return length === '0' || (length === undefined && request.headers['transfer-encoding'] === undefined);
 }
