@@ -12,7 +12,7 @@ import { settingsLine, textTable, writeResults } from './lib/report.mjs';
 import { summarise } from './lib/stats.mjs';
 import { listeningPort, TargetUnavailable } from './lib/target.mjs';
 import { ensureTools } from './lib/tools.mjs';
-import { UPSTREAM_BODY } from './lib/upstream-body.mjs';
+import { COUNT_PATH, UPSTREAM_BODY } from './lib/upstream-body.mjs';
 import { references, targets } from './targets/index.mjs';
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
@@ -85,16 +85,23 @@ async function runWhenQuiet(s, generator, options, settings) {
   for (let attempt = 0; attempt <= settings.retries; attempt++) {
     const before = await waitForQuiet(QUIET, settings.quietWaitS * 1000);
     if (before !== null && before >= QUIET) log(`  (machine still busy: others at ${(before * 100).toFixed(0)}% after ${settings.quietWaitS} s; measuring anyway)`);
+    const servedBefore = await upstreamServed(s.upstreamUrl);
     const window = cpuWindow(s.instance.pid);
     const r = await generator.run(s.instance.url, options);
     const cpu = window.end();
     r.foreignCpu = cpu.foreign;
     r.proxyCores = cpu.proxyCores;
+    r.upstreamServed = (await upstreamServed(s.upstreamUrl)) - servedBefore;
     if (!best || (r.foreignCpu ?? 0) < (best.foreignCpu ?? 0)) best = r;
     if (r.foreignCpu === null || r.foreignCpu < DISTURBED) break;
     if (attempt < settings.retries) log(`  ${s.name}: others used ${(r.foreignCpu * 100).toFixed(0)}% of the CPUs during the run; again`);
   }
   return best;
+}
+
+async function upstreamServed(upstreamUrl) {
+  const { body } = await httpGet(`${upstreamUrl}${COUNT_PATH}`, { timeoutMs: 5000 });
+  return JSON.parse(body).served;
 }
 
 async function measure(states, generator, settings) {
@@ -152,7 +159,10 @@ async function main() {
     const upstream = { url: `http://127.0.0.1:${await listeningPort(upstreamProc)}`, pid: upstreamProc.pid };
     log(`upstream: ${upstream.url} (pid ${upstream.pid})\nstarting targets:`);
     const ctx = { upstream, proxyCpu: settings.proxyCpu, loadCpu: settings.loadCpu, tmpDir, repoRoot, log };
-    for (const state of states) await startTarget(state, ctx);
+    for (const state of states) {
+      state.upstreamUrl = upstream.url;
+      await startTarget(state, ctx);
+    }
 
     log(`${settingsLine({ loadGenerator: generator.name, settings })}`);
     await measure(states, generator, settings);

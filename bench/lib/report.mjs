@@ -16,6 +16,9 @@ function cells(row, references) {
   if (row.errors) problems.push(`${row.errors} socket errors`);
   if (row.non2xx) problems.push(`${row.non2xx} non-2xx`);
   problems.push(...row.warnings);
+  // Each answered request must have reached the upstream; a few more may have (in flight at the end).
+  const missing = row.requests - row.upstreamServed;
+  if (missing > 0) problems.push(`${missing} answers never reached the upstream`);
   const foreign = Math.max(0, ...row.foreignCpuPerRound.filter((v) => v !== null));
   if (foreign >= BUSY_THRESHOLD) problems.push(`other processes used up to ${(foreign * 100).toFixed(0)}% of the CPUs`);
   return [

@@ -31,6 +31,7 @@ export function summarise(targets, references) {
       targetCores: medianOrNull(t.rounds.map((r) => r.proxyCores)),
       rpsPerCore: medianOrNull(t.rounds.map((r) => (r.proxyCores ? r.rps / r.proxyCores : null))),
       requests: t.rounds.reduce((sum, r) => sum + r.requests, 0),
+      upstreamServed: t.rounds.reduce((sum, r) => sum + (r.upstreamServed ?? 0), 0),
       errors: t.rounds.reduce((sum, r) => sum + r.errors, 0),
       non2xx: t.rounds.reduce((sum, r) => sum + r.non2xx, 0),
       warnings: t.warnings ?? [],
