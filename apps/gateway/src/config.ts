@@ -12,6 +12,15 @@ export const gatewayConfigSchema = z
     PROXY_DEFAULT_TIMEOUT: env.PROXY_DEFAULT_TIMEOUT,
     SNAPSHOT_TIMEOUT_MS: env.SNAPSHOT_TIMEOUT_MS,
     ADMIN_MAX_BODY_BYTES: env.ADMIN_MAX_BODY_BYTES,
+    /**
+     * Where browsers reach the auth service (its login and consent page): `{listen_path}/oauth/authorize`
+     * of an OAuth API without its own login page redirects there.
+     */
+    AUTH_PUBLIC_URL: z
+      .url({ protocol: /^https?$/ })
+      .refine((value) => !value.includes('?') && !value.includes('#'), 'must have no query or fragment')
+      .transform((value) => value.replace(/\/+$/, ''))
+      .default('http://127.0.0.1:3002'),
   })
   .transform((vars) => ({
     http: { host: vars.HOST, port: vars.GATEWAY_PORT },
@@ -21,6 +30,7 @@ export const gatewayConfigSchema = z
     proxy: { defaultTimeoutSeconds: vars.PROXY_DEFAULT_TIMEOUT },
     sync: { snapshotTimeoutMs: vars.SNAPSHOT_TIMEOUT_MS },
     admin: { maxBodyBytes: vars.ADMIN_MAX_BODY_BYTES },
+    auth: { publicUrl: vars.AUTH_PUBLIC_URL },
   }));
 
 export type GatewayConfig = Config<typeof gatewayConfigSchema>;

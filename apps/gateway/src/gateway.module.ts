@@ -1,5 +1,6 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
-import { BusModule, type BusTransport } from '@portcullis/bus';
+import { Bus, BusModule, type BusTransport } from '@portcullis/bus';
+import { subjects } from '@portcullis/contracts';
 import type { GatewayConfig } from './config.js';
 import { ApiEventsController } from './config-sync/api-events.controller.js';
 import { ConfigSyncService } from './config-sync/config-sync.service.js';
@@ -11,6 +12,7 @@ import { TykSecretGuard } from './control-plane/tyk-secret.guard.js';
 import { ConfigurationStore } from './data-plane/configuration-store.js';
 import { DataPlaneServer } from './data-plane/data-plane.server.js';
 import { GatewayMetrics } from './data-plane/metrics.js';
+import type { OAuthBridge } from './data-plane/oauth/oauth-bridge.js';
 import { UpstreamPools } from './data-plane/upstream-pools.js';
 import { GATEWAY_CONFIG } from './tokens.js';
 
@@ -19,6 +21,16 @@ class PoolsLifecycle extends UpstreamPools {
   async onApplicationShutdown(): Promise<void> {
     await this.closeAll();
   }
+}
+
+/** The auth service as the data plane's OAuth endpoints reach it. */
+function oauthBridge(bus: Bus, config: GatewayConfig): OAuthBridge {
+  return {
+    token: (request) => bus.request(subjects.authOAuthToken, request),
+    authorizeClient: (request) => bus.request(subjects.authAuthorizeClient, request),
+    authPublicUrl: config.auth.publicUrl,
+    adminSecret: config.adminSecret,
+  };
 }
 
 @Module({})
@@ -39,10 +51,10 @@ export class GatewayModule {
         },
         {
           provide: ConfigurationStore,
-          inject: [UpstreamPools, GatewayMetrics],
-          useFactory: (pools: UpstreamPools, metrics: GatewayMetrics) =>
+          inject: [UpstreamPools, GatewayMetrics, Bus],
+          useFactory: (pools: UpstreamPools, metrics: GatewayMetrics, bus: Bus) =>
             new ConfigurationStore(
-              { pools, metrics, defaultTimeoutSeconds: config.proxy.defaultTimeoutSeconds },
+              { pools, metrics, defaultTimeoutSeconds: config.proxy.defaultTimeoutSeconds, oauth: oauthBridge(bus, config) },
               { warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
             ),
         },

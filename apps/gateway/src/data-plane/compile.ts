@@ -4,7 +4,9 @@ import type { CompiledApi, CompiledConfiguration } from './compiled.js';
 import type { GatewayMetrics } from './metrics.js';
 import { entryChain, pipeline } from './pipeline.js';
 import { RouteTable } from './route-table.js';
+import type { OAuthBridge } from './oauth/oauth-bridge.js';
 import { compileAuthentication } from './steps/authenticate.js';
+import { compileOAuth } from './steps/oauth-endpoints.js';
 import { compileUpstream } from './steps/proxy.js';
 import type { UpstreamPools } from './upstream-pools.js';
 
@@ -12,6 +14,8 @@ export interface CompileDependencies {
   readonly pools: UpstreamPools;
   readonly metrics: GatewayMetrics;
   readonly defaultTimeoutSeconds: number;
+  /** The auth service, for the OAuth endpoints of APIs with use_oauth2. */
+  readonly oauth: OAuthBridge;
 }
 
 /**
@@ -28,6 +32,7 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
     chain: pipeline.filter((step) => step.enabledFor(definition)),
     upstream: compileUpstream(definition, deps.pools, deps.defaultTimeoutSeconds, listenPath),
     authentication: compileAuthentication(definition),
+    oauth: compileOAuth(definition, listenPath, deps.oauth),
     recorder: deps.metrics.recorderFor(definition.api_id),
   };
 }

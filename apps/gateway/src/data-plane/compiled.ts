@@ -2,6 +2,7 @@ import type { ApiDefinition } from '@portcullis/domain';
 import type { Dispatcher } from 'undici';
 import type { PathRewrite } from './forwarding.js';
 import type { ApiRecorder } from './metrics.js';
+import type { CompiledOAuth } from './oauth/compiled-oauth.js';
 import type { Routable, RouteTable } from './route-table.js';
 import type { RespondResult, Step } from './step.js';
 
@@ -35,6 +36,8 @@ export interface CompiledApi extends Routable {
   readonly upstream: CompiledUpstream;
   /** Null for keyless APIs (their chain has no authenticate step). */
   readonly authentication: CompiledAuthentication | null;
+  /** Null unless the API uses OAuth 2.0 (its chain then has the oauth-endpoints step). */
+  readonly oauth: CompiledOAuth | null;
   readonly recorder: ApiRecorder;
 }
 

@@ -1,6 +1,6 @@
 import type { ApiDefinition } from '@portcullis/domain';
 import { describe, expect, it } from 'vitest';
-import { definition } from '../../test/fixtures/data-plane.js';
+import { absentAuthService, definition } from '../../test/fixtures/data-plane.js';
 import { ConfigurationStore } from './configuration-store.js';
 import { GatewayMetrics } from './metrics.js';
 import { UpstreamPools } from './upstream-pools.js';
@@ -9,7 +9,7 @@ function setup() {
   const pools = new UpstreamPools();
   const messages: string[] = [];
   const store = new ConfigurationStore(
-    { pools, metrics: new GatewayMetrics(), defaultTimeoutSeconds: 30 },
+    { pools, metrics: new GatewayMetrics(), defaultTimeoutSeconds: 30, oauth: absentAuthService() },
     { warn: (m) => void messages.push(m), error: (m) => void messages.push(m) },
   );
   return { store, pools, messages };
