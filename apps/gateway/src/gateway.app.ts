@@ -6,6 +6,7 @@ import { createLogger, PinoNestLogger } from '@portcullis/logging';
 import type { GatewayConfig } from './config.js';
 import { ConfigSyncService } from './config-sync/config-sync.service.js';
 import { useTykJsonBodies } from './control-plane/tyk-errors.js';
+import { useTykFormBodies } from './control-plane/tyk-form-bodies.js';
 import { DataPlaneServer } from './data-plane/data-plane.server.js';
 import { GatewayModule } from './gateway.module.js';
 
@@ -27,6 +28,7 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
       bodyParser: false,
       logger: new PinoNestLogger(logger),
     });
+    useTykFormBodies(app, config.admin.maxBodyBytes);
     useTykJsonBodies(app, config.admin.maxBodyBytes);
     useJsonBodies(app, config.admin.maxBodyBytes);
     app.useGlobalFilters(new ErrorFilter());
