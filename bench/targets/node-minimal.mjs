@@ -6,7 +6,7 @@ const forwarder = fileURLToPath(new URL('./node-minimal-forwarder.mjs', import.m
 
 export default {
   name: 'node-minimal',
-  description: 'node:http + undici Pool forwarder in ~40 lines (the ceiling for Node)',
+  description: 'node:http + undici Pool.dispatch forwarder in ~55 lines (the ceiling for Node)',
   async start(ctx) {
     const proc = startProcess('node-minimal', process.execPath, [forwarder, ctx.upstream.url, '/bench/'], {
       cpu: ctx.proxyCpu,
