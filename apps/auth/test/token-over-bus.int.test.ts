@@ -115,7 +115,7 @@ describeWithServices('token endpoint over the bus (auth.oauth.token), as a gatew
       expect(answer.status).toBe(200);
     });
 
-    it.each([
+    it.each<[string, { authorization?: string; content_type?: string; body: string }, string | undefined]>([
       ['a wrong Basic secret', { authorization: 'Basic ' + Buffer.from('nobody:wrong').toString('base64'), body: 'grant_type=client_credentials' }, 'Basic'],
       ['a JSON body', { content_type: 'application/json', body: '{"grant_type":"client_credentials"}' }, undefined],
       ['a repeated parameter', { body: 'grant_type=client_credentials&grant_type=password' }, undefined],
