@@ -19,8 +19,10 @@ function cells(row, references) {
   // Each answered request must have reached the upstream; a few more may have (in flight at the end).
   const missing = row.requests - row.upstreamServed;
   if (missing > 0) problems.push(`${missing} answers never reached the upstream`);
-  const foreign = Math.max(0, ...row.foreignCpuPerRound.filter((v) => v !== null));
-  if (foreign >= BUSY_THRESHOLD) problems.push(`other processes used up to ${(foreign * 100).toFixed(0)}% of the CPUs`);
+  const disturbed = row.foreignCpuPerRound
+    .map((share, i) => (share !== null && share >= BUSY_THRESHOLD ? `${(share * 100).toFixed(0)}% in round ${i + 1}` : null))
+    .filter(Boolean);
+  if (disturbed.length) problems.push(`other processes used ${disturbed.join(', ')}`);
   return [
     row.name,
     fmt.rps(row.rps),
