@@ -1,7 +1,22 @@
-export { subjects, queues, type Subject } from './subjects.js';
+export { subjects, queues, analyticsStream, type Subject } from './subjects.js';
 export type {
   Reply,
   RegistrySnapshot,
+  PolicyChangedEvent,
+  PolicyIdRequest,
+  PolicyWriteRequest,
+  KeyRecord,
+  KeyRefRequest,
+  KeyWriteRequest,
+  CredentialKind,
+  KeyLookupRequest,
+  KeyLookupReply,
+  KeyChangedEvent,
+  QuotaLeaseRequest,
+  QuotaLeaseReply,
+  GatewayHeartbeat,
+  AnalyticsRecord,
+  AnalyticsBatch,
   ApiChange,
   ApiChangedEvent,
   ApiIdRequest,

@@ -1,4 +1,4 @@
-import type { ApiDefinition, OAuthClient, OAuthClientInput } from '@portcullis/domain';
+import type { ApiDefinition, OAuthClient, Policy, Session } from '@portcullis/domain';
 import type { ErrorBody } from '@portcullis/errors';
 import type { subjects } from './subjects.js';
 
@@ -11,6 +11,120 @@ export interface RegistrySnapshot {
   /** The registry's configuration revision this snapshot reflects; events carry the same counter. */
   revision: number;
   apis: ApiDefinition[];
+  /** Optional until the registry stores policies (issue 5); then required. */
+  policies?: Policy[];
+}
+
+export interface PolicyChangedEvent {
+  revision: number;
+  policy_id: string;
+  change: ApiChange;
+  policy: Policy | null;
+}
+
+export interface PolicyIdRequest {
+  policy_id: string;
+}
+
+export interface PolicyWriteRequest {
+  /** The body as the caller sent it: the registry validates it. */
+  policy: unknown;
+  /** For update: the id in the URL, which wins over any id in the body. */
+  policy_id?: string;
+}
+
+/** A key as shown to admins: the key itself only at creation; otherwise its hash identifies it. */
+export interface KeyRecord {
+  /** The key, present only in the reply that created it (Tyk's `key`). */
+  key?: string;
+  /** SHA-256 of the key, hex: how admins and gateways refer to it afterwards (Tyk's `key_hash`). */
+  key_hash: string;
+  session: Session;
+}
+
+export interface KeyRefRequest {
+  /** The key itself, or its hash (Tyk accepts either with `hashed=true`). */
+  key: string;
+  hashed?: boolean;
+}
+
+export interface KeyWriteRequest {
+  /** The session as the caller sent it: the auth service validates it. */
+  session: unknown;
+  /** Tyk lets a key be chosen (POST /tyk/keys/{key}); generated when absent. */
+  key?: string;
+}
+
+export type CredentialKind = 'key' | 'basic' | 'hmac' | 'oauth1';
+
+/** What a gateway presents to resolve an identity. Secrets needed to check signatures come back; passwords never do. */
+export interface KeyLookupRequest {
+  kind: CredentialKind;
+  /** key: the key; basic: the username; hmac: the keyId; oauth1: the consumer key. */
+  id: string;
+  /** basic: the password, checked by the auth service. */
+  password?: string;
+  /** oauth1: the access token. */
+  token?: string;
+}
+
+export interface KeyLookupReply {
+  found: boolean;
+  key_hash?: string;
+  session?: Session;
+  /** hmac: the shared secret; oauth1: consumer secret & token secret (needed to verify signatures). */
+  secrets?: Record<string, string>;
+}
+
+export interface KeyChangedEvent {
+  key_hash: string;
+  change: ApiChange;
+}
+
+export interface QuotaLeaseRequest {
+  /** Whose quota: the key hash (or token subject) the usage counts against. */
+  identity: string;
+  /** How many units the gateway wants to spend locally. */
+  units: number;
+  quota_max: number;
+  quota_renewal_rate: number;
+}
+
+export interface QuotaLeaseReply {
+  granted: number;
+  remaining: number;
+  /** Seconds since the epoch when the quota renews. */
+  renews_at: number;
+}
+
+export interface GatewayHeartbeat {
+  gateway_id: string;
+  /** Milliseconds since the epoch. */
+  at: number;
+}
+
+export interface AnalyticsRecord {
+  /** Milliseconds since the epoch. */
+  at: number;
+  api_id: string;
+  /** SHA-256 of the identity (key hash, token subject): never the credential. */
+  identity?: string;
+  oauth_client_id?: string;
+  method: string;
+  path: string;
+  status: number;
+  upstream_ms: number;
+  total_ms: number;
+  bytes_in: number;
+  bytes_out: number;
+  auth_result: 'ok' | 'keyless' | 'missing' | 'invalid' | 'forbidden' | 'rate_limited' | 'quota_exceeded';
+}
+
+export interface AnalyticsBatch {
+  gateway_id: string;
+  /** Unique per batch: the registry stores a batch once even if JetStream redelivers it. */
+  batch_id: string;
+  records: AnalyticsRecord[];
 }
 
 export type ApiChange = 'created' | 'updated' | 'deleted';
@@ -196,6 +310,18 @@ export interface RequestContracts {
   [subjects.registryApisUpdate]: { request: ApiWriteRequest & ApiIdRequest; reply: ApiDefinition };
   [subjects.registryApisDelete]: { request: ApiIdRequest; reply: ApiIdRequest };
   [subjects.authPing]: { request: Record<string, never>; reply: { service: 'auth' } };
+  [subjects.registryPoliciesList]: { request: Record<string, never>; reply: Policy[] };
+  [subjects.registryPoliciesGet]: { request: PolicyIdRequest; reply: Policy };
+  [subjects.registryPoliciesCreate]: { request: PolicyWriteRequest; reply: Policy };
+  [subjects.registryPoliciesUpdate]: { request: PolicyWriteRequest & PolicyIdRequest; reply: Policy };
+  [subjects.registryPoliciesDelete]: { request: PolicyIdRequest; reply: PolicyIdRequest };
+  [subjects.authKeysCreate]: { request: KeyWriteRequest; reply: KeyRecord };
+  [subjects.authKeysGet]: { request: KeyRefRequest; reply: KeyRecord };
+  [subjects.authKeysUpdate]: { request: KeyRefRequest & KeyWriteRequest; reply: KeyRecord };
+  [subjects.authKeysDelete]: { request: KeyRefRequest; reply: { key_hash: string } };
+  [subjects.authKeysList]: { request: Record<string, never>; reply: KeyRecord[] };
+  [subjects.authKeysLookup]: { request: KeyLookupRequest; reply: KeyLookupReply };
+  [subjects.authQuotaLease]: { request: QuotaLeaseRequest; reply: QuotaLeaseReply };
   [subjects.authClientsCreate]: { request: ClientWriteRequest; reply: OAuthClientWithSecret };
   [subjects.authClientsList]: { request: ClientListRequest; reply: OAuthClient[] };
   [subjects.authClientsGet]: { request: ClientIdRequest; reply: OAuthClient };
@@ -218,6 +344,10 @@ export interface RequestContracts {
 /** Event subjects and their payloads. */
 export interface EventContracts {
   [subjects.registryApiChanged]: ApiChangedEvent;
+  [subjects.registryPolicyChanged]: PolicyChangedEvent;
+  [subjects.authKeyChanged]: KeyChangedEvent;
+  [subjects.gatewayHeartbeat]: GatewayHeartbeat;
+  [subjects.analyticsRecords]: AnalyticsBatch;
   [subjects.authTokenIssued]: TokenIssuedEvent;
   [subjects.authTokenRevoked]: TokenRevokedEvent;
   [subjects.authKeysRotated]: KeysRotatedEvent;

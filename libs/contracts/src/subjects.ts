@@ -14,6 +14,30 @@ export const subjects = {
   registryApisDelete: 'registry.apis.delete',
   /** event: an API definition was created, updated or deleted. */
   registryApiChanged: 'registry.api.changed',
+  /** requests: policy administration (native admin API, Tyk's /tyk/policies on the gateway). */
+  registryPoliciesList: 'registry.policies.list',
+  registryPoliciesGet: 'registry.policies.get',
+  registryPoliciesCreate: 'registry.policies.create',
+  registryPoliciesUpdate: 'registry.policies.update',
+  registryPoliciesDelete: 'registry.policies.delete',
+  /** event: a policy was created, updated or deleted (same revision counter as APIs). */
+  registryPolicyChanged: 'registry.policy.changed',
+  /** requests: Tyk's /tyk/keys — API keys and their sessions, kept by the auth service. */
+  authKeysCreate: 'auth.keys.create',
+  authKeysGet: 'auth.keys.get',
+  authKeysUpdate: 'auth.keys.update',
+  authKeysDelete: 'auth.keys.delete',
+  authKeysList: 'auth.keys.list',
+  /** request: a gateway resolves a presented key (or basic-auth / HMAC / OAuth 1.0a credential) to its session. */
+  authKeysLookup: 'auth.keys.lookup',
+  /** event: a key's session changed or the key is gone: gateways drop what they cached for it. */
+  authKeyChanged: 'auth.key.changed',
+  /** request: a gateway takes a share of an identity's quota to spend locally (durable counters in auth). */
+  authQuotaLease: 'auth.quota.lease',
+  /** event: a gateway announces itself; limits shared over NATS divide among the live ones. */
+  gatewayHeartbeat: 'gateway.heartbeat',
+  /** JetStream subject: batches of analytics records, consumed durably by the registry. */
+  analyticsRecords: 'analytics.records',
   /** request: liveness of the auth service over the bus. */
   authPing: 'auth.ping',
   /** requests: OAuth client administration (native admin API on the registry, Tyk's /tyk/oauth/ on the gateway). */
@@ -52,6 +76,9 @@ export const subjects = {
 } as const;
 
 export type Subject = (typeof subjects)[keyof typeof subjects];
+
+/** The JetStream stream that keeps analytics records until the registry has stored them. */
+export const analyticsStream = { name: 'PORTCULLIS_ANALYTICS', durableConsumer: 'registry-analytics' } as const;
 
 /**
  * NATS queue groups: request handlers of a service share one, so each request is answered by

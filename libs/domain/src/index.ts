@@ -24,3 +24,16 @@ export {
   type GrantType,
   type TokenEndpointAuthMethod,
 } from './oauth-client.js';
+export {
+  policySchema,
+  sessionSchema,
+  accessRightSchema,
+  allowedUrlSchema,
+  validatePolicy,
+  validateSession,
+  type Policy,
+  type PolicyInput,
+  type AccessRight,
+  type Session,
+  type SessionInput,
+} from './policy.js';
