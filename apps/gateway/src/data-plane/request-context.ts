@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CompiledApi, CompiledConfiguration } from './compiled.js';
+import type { Identity } from './identity.js';
 import type { Step } from './step.js';
 
 /** Status recorded for a request whose client went away before it was answered (as nginx logs it). */
@@ -28,6 +29,8 @@ export class RequestContext {
   index: number;
   /** The status answered (or CLIENT_CLOSED_REQUEST), for `record`. */
   status: number;
+  /** Set by `authenticate`; null for keyless APIs and requests that failed before it. */
+  identity: Identity | null;
   private hostHeader: string | null | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, config: CompiledConfiguration, startedAt: number) {
@@ -43,6 +46,7 @@ export class RequestContext {
     this.chain = config.entryChain;
     this.index = 0;
     this.status = 0;
+    this.identity = null;
     this.hostHeader = undefined;
   }
 
