@@ -10,6 +10,12 @@ export const errorCatalogue = {
   upstream_timeout: { status: 504, message: 'The upstream service did not answer in time' },
   auth_required: { status: 401, message: 'Authorization is required' },
   api_inactive: { status: 403, message: 'This API is not active' },
+  // Enforcement: a known caller that may not do this (403), or not now (429).
+  access_denied: { status: 403, message: 'Access to this resource has been disallowed' },
+  credential_expired: { status: 403, message: 'The credential has expired' },
+  credential_inactive: { status: 403, message: 'The credential is not active' },
+  rate_limited: { status: 429, message: 'Rate limit exceeded' },
+  quota_exceeded: { status: 429, message: 'Quota exceeded' },
   // Admin APIs and shared request handling.
   unauthorized: { status: 401, message: 'A valid admin secret is required' },
   malformed_json: { status: 400, message: 'The request body is not valid JSON' },
