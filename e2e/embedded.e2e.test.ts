@@ -91,6 +91,35 @@ describe('embedded mode (npm start)', () => {
     expect(echo).toMatchObject({ method: 'GET', path: '/base/users' });
   });
 
+  it("runs Tyk's OAuth client-credentials flow, and sends browsers to the login page where auth really listens", async () => {
+    const gateway = portcullis!.urls.gateway;
+    const api = await fetch(`${portcullis!.urls.registry}/admin/apis`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ api_id: 'openApi', name: 'Open', use_oauth2: true, proxy: { listen_path: '/hub/v2/', target_url: upstream.url } }),
+    });
+    expect(api.status, await api.clone().text()).toBe(201);
+    const created = await fetch(`${gateway}/tyk/oauth/clients/create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tyk-authorization': secret },
+      body: JSON.stringify({ api_id: 'openApi', redirect_uri: 'http://www.test.fr', policy_id: 'openApi' }),
+    });
+    expect(created.status, await created.clone().text()).toBe(200);
+    const client = (await created.json()) as { client_id: string; secret: string };
+    const token = await fetch(`${gateway}/hub/v2/oauth/token/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: client.client_id, client_secret: client.secret, grant_type: 'client_credentials' }),
+    });
+    expect(token.status).toBe(200);
+    expect(token.headers.get('cache-control')).toBe('no-store');
+    expect(await token.json()).toMatchObject({ token_type: 'Bearer', expires_in: 3600, access_token: expect.any(String) });
+
+    const authorize = await fetch(`${gateway}/hub/v2/oauth/authorize/?response_type=code&client_id=${client.client_id}&state=s`, { redirect: 'manual' });
+    expect(authorize.status).toBe(302);
+    expect(authorize.headers.get('location')).toMatch(new RegExp(`^${portcullis!.urls.auth}/oauth/authorize\\?`));
+  });
+
   it('stops cleanly on SIGTERM and, restarted on the same DATA_DIR, keeps the APIs and the secret', async () => {
     expect(await portcullis!.stop()).toBe(0);
     portcullis = null;

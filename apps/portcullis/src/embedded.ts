@@ -34,7 +34,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   // Read every config before starting anything, so a bad variable fails fast and lists them all.
   const registryConfig = loadRegistryConfig(env);
   const authConfig = loadAuthConfig(env);
-  const gatewayConfig = loadGatewayConfig(env);
+  loadGatewayConfig(env);
 
   // Whatever has started is stopped again, in reverse, if a later step fails.
   const started: (() => Promise<void>)[] = [];
@@ -60,6 +60,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
       () => createAuthApp(authConfig, { transport: transport(), database: { url: authDb.url, poolSize: 1 } }),
     ], (service: RunningService) => started.push(() => service.close()));
 
+    // The gateway sends browsers to the auth service's login page: where it really listens, unless
+    // the operator says where it is published.
+    const gatewayConfig = loadGatewayConfig({ AUTH_PUBLIC_URL: auth.url, ...env });
     const gateway = await createGatewayApp(gatewayConfig, { transport: transport() });
     started.push(() => gateway.close());
 
