@@ -122,3 +122,44 @@ describe('OAuth settings (Tyk oauth_meta, notifications)', () => {
     expect(validateApiDefinition({ ...oauthApi, notifications: { oauth_on_keychange_url: 'http://u:p@h/', shared_secret: 'x' } }).ok).toBe(false);
   });
 });
+
+describe('authentication fields (Tyk names)', () => {
+  it('fills defaults: key auth from the Authorization header, JWT identity from sub', () => {
+    const result = validateApiDefinition({ ...valid, auth: {} });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.auth).toEqual({ auth_header_name: 'Authorization', use_param: false, use_cookie: false });
+    expect(result.value).toMatchObject({ use_basic_auth: false, enable_signature_checking: false, enable_jwt: false, use_oauth1: false, jwt_identity_base_field: 'sub', jwt_scope_claim_name: 'scope', jwt_default_policies: [] });
+  });
+
+  it('collects every JWT problem: no source, no pinned algorithm, hmac for a JWKS issuer', () => {
+    const none = validateApiDefinition({ ...valid, enable_jwt: true });
+    expect(!none.ok && none.errors.map((e) => e.field)).toEqual(['jwt_source']);
+    const result = validateApiDefinition({
+      ...valid,
+      enable_jwt: true,
+      jwt_source: 'https://idp.example/jwks',
+      jwt_issuers: [{ issuer: 'https://idp.example', signing_methods: ['hmac'] }],
+    });
+    expect(!result.ok && result.errors.map((e) => e.field).sort()).toEqual(['jwt_issuers.0.signing_methods', 'jwt_signing_method']);
+  });
+
+  it('refuses unknown algorithms, bad header names and bad issuer URLs, all at once', () => {
+    const result = validateApiDefinition({
+      ...valid,
+      enable_jwt: true,
+      jwt_signing_method: 'none',
+      jwt_source: 'x',
+      auth: { auth_header_name: 'bad header' },
+      hmac_allowed_algorithms: ['md5'],
+      jwt_issuers: [{ issuer: 'i', jwks_uri: 'ftp://x', signing_methods: [] }],
+    });
+    expect(!result.ok && result.errors.map((e) => e.field).sort()).toEqual([
+      'auth.auth_header_name',
+      'hmac_allowed_algorithms.0',
+      'jwt_issuers.0.jwks_uri',
+      'jwt_issuers.0.signing_methods',
+      'jwt_signing_method',
+    ]);
+  });
+});

@@ -100,6 +100,84 @@ export const notificationsSchema = z
   })
   .passthrough();
 
+/**
+ * Where a credential is read from (Tyk's `auth` / `auth_configs.<mode>`): a header (default
+ * `Authorization`), optionally a query parameter or a cookie.
+ */
+const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/, 'must be an HTTP header name');
+const paramName = z.string().min(1).max(128);
+export const authLocationSchema = z
+  .object({
+    auth_header_name: headerName.default('Authorization'),
+    use_param: z.boolean().default(false),
+    param_name: paramName.optional(),
+    use_cookie: z.boolean().default(false),
+    cookie_name: paramName.optional(),
+  })
+  .passthrough();
+export type AuthLocation = z.output<typeof authLocationSchema>;
+
+/** JWS algorithm families as Tyk names them (`jwt_signing_method`), or one algorithm by its JWS name. */
+export const jwtSigningMethods = ['hmac', 'rsa', 'ecdsa', 'HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+export type JwtSigningMethod = (typeof jwtSigningMethods)[number];
+const signingMethod = z.enum(jwtSigningMethods);
+
+/** One trusted token issuer of an API (ours; Tyk trusts one source per API, its issue #6320). */
+export const jwtIssuerSchema = z
+  .object({
+    issuer: z.string().min(1).max(2048),
+    /** Its JWKS; or found through `discovery_url` (default: `{issuer}/.well-known/openid-configuration`). */
+    jwks_uri: absoluteHttpUrl.optional(),
+    discovery_url: absoluteHttpUrl.optional(),
+    /** The token's `aud` must contain one of these; absent: not checked. */
+    audiences: z.array(z.string().min(1).max(2048)).min(1).max(32).optional(),
+    /** Pinned: a token's own `alg` header never chooses. */
+    signing_methods: z.array(signingMethod).min(1).max(jwtSigningMethods.length),
+  })
+  .passthrough();
+export type JwtIssuer = z.output<typeof jwtIssuerSchema>;
+
+const claimName = z.string().min(1).max(256);
+const policyId = z.string().min(1).max(128);
+const skewSeconds = z.number().int().min(0).max(3600);
+
+/** The HMAC algorithms a signed request may use (draft-cavage names, as Tyk's `hmac_allowed_algorithms`). */
+export const hmacAlgorithms = ['hmac-sha1', 'hmac-sha256', 'hmac-sha384', 'hmac-sha512'] as const;
+
+/**
+ * The authentication fields of an API definition, Tyk's names where Tyk has one. With none of
+ * keyless, basic, HMAC, JWT, OAuth 1.0a or OAuth 2.0 set, callers present an auth token (API key),
+ * Tyk's default.
+ */
+const authFields = {
+  auth: authLocationSchema.optional(),
+  /** Per-mode locations (Tyk's `auth_configs`: `authToken`, `jwt`, `basic`, `hmac`, `oauth`, ...). */
+  auth_configs: z.record(z.string().max(64), authLocationSchema).optional(),
+  use_basic_auth: z.boolean().default(false),
+  enable_signature_checking: z.boolean().default(false),
+  /** Milliseconds a signed request's `Date` may be off; 0 or less: not checked (Tyk); absent: 300 000. */
+  hmac_allowed_clock_skew: z.number().min(-1).max(86_400_000).optional(),
+  hmac_allowed_algorithms: z.array(z.enum(hmacAlgorithms)).min(1).max(hmacAlgorithms.length).optional(),
+  enable_jwt: z.boolean().default(false),
+  jwt_signing_method: signingMethod.optional(),
+  /** An HMAC secret or PEM public key, a JWKS URL, or an OpenID issuer / discovery URL; plain or base64 (Tyk). */
+  jwt_source: z.string().max(65_536).optional(),
+  jwt_issuers: z.array(jwtIssuerSchema).max(16).optional(),
+  jwt_identity_base_field: claimName.default('sub'),
+  jwt_policy_field_name: z.string().max(256).default(''),
+  jwt_default_policies: z.array(policyId).max(64).default([]),
+  jwt_scope_to_policy_mapping: z.record(z.string().max(256), policyId).optional(),
+  jwt_scope_claim_name: claimName.default('scope'),
+  /** Tyk: accept tokens without a `kid` (every key of the source is tried for them). */
+  jwt_skip_kid: z.boolean().default(false),
+  /** Seconds of clock skew allowed on `exp`, `nbf` and `iat` (Tyk's per-claim skews). */
+  jwt_expires_at_validation_skew: skewSeconds.optional(),
+  jwt_not_before_validation_skew: skewSeconds.optional(),
+  jwt_issued_at_validation_skew: skewSeconds.optional(),
+  /** OAuth 1.0a signed requests (RFC 5849). Ours: Tyk has no such mode. */
+  use_oauth1: z.boolean().default(false),
+};
+
 export const apiDefinitionSchema = z
   .object({
     api_id: z.string().regex(apiIdPattern, 'must be 1-128 characters of letters, digits, . _ ~ -').optional(),
@@ -113,16 +191,27 @@ export const apiDefinitionSchema = z
       .transform((value) => value.toLowerCase())
       .default(''),
     use_keyless: z.boolean().default(false),
-    // The other authentication modes; acted on by later gateway steps, validated as flags now.
     use_oauth2: z.boolean().default(false),
-    use_basic_auth: z.boolean().default(false),
-    enable_jwt: z.boolean().default(false),
-    enable_signature_checking: z.boolean().default(false),
+    ...authFields,
     proxy: proxySchema,
     oauth_meta: oauthMetaSchema.optional(),
     notifications: notificationsSchema.optional(),
   })
-  .passthrough();
+  .passthrough()
+  .superRefine((api, ctx) => {
+    if (!api.enable_jwt) return;
+    const issuers = api.jwt_issuers ?? [];
+    if (api.jwt_source === undefined && issuers.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['jwt_source'], message: 'enable_jwt needs jwt_source or jwt_issuers' });
+    }
+    if (api.jwt_source !== undefined && api.jwt_signing_method === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['jwt_signing_method'], message: 'is required with jwt_source: algorithms are pinned, never taken from the token' });
+    }
+    issuers.forEach((issuer, index) => {
+      const hmac = issuer.signing_methods.some((method) => method === 'hmac' || method.startsWith('HS'));
+      if (hmac) ctx.addIssue({ code: 'custom', path: ['jwt_issuers', index, 'signing_methods'], message: 'an issuer with a JWKS signs with public keys: hmac is not allowed' });
+    });
+  });
 
 export type ApiDefinitionInput = z.input<typeof apiDefinitionSchema>;
 /** A validated API definition as stored and sent to gateways: `api_id` is always set. */
