@@ -40,6 +40,8 @@ export interface KeyRecord {
   /** SHA-256 of the key, hex: how admins and gateways refer to it afterwards (Tyk's `key_hash`). */
   key_hash: string;
   session: Session;
+  /** HMAC keys: the generated shared secret, present only in the reply that created it. */
+  hmac_string?: string;
 }
 
 export interface KeyRefRequest {
@@ -53,6 +55,41 @@ export interface KeyWriteRequest {
   session: unknown;
   /** Tyk lets a key be chosen (POST /tyk/keys/{key}); generated when absent. */
   key?: string;
+  /**
+   * Create only: seconds the key lives when its session applies policies and sets no `expires`
+   * (the policies' `key_expires_in`; the caller holds the policies, the auth service does not).
+   */
+  key_expires_in?: number;
+}
+
+export interface OAuth1ConsumerCreateRequest {
+  name?: string;
+  org_id?: string;
+}
+
+/** An OAuth 1.0a consumer; the secret is present only in the reply that created it. */
+export interface OAuth1Consumer {
+  consumer_key: string;
+  consumer_secret?: string;
+  name: string;
+  org_id: string;
+  created_at: string;
+}
+
+export interface OAuth1TokenCreateRequest {
+  consumer_key: string;
+  /** The session the token carries, as the caller sent it: the auth service validates it. */
+  session: unknown;
+  key_expires_in?: number;
+}
+
+/** OAuth 1.0a token credentials (shown once); the token is a key: `key_hash` is its SHA-256. */
+export interface OAuth1TokenRecord {
+  consumer_key: string;
+  token: string;
+  token_secret: string;
+  key_hash: string;
+  session: Session;
 }
 
 export type CredentialKind = 'key' | 'basic' | 'hmac' | 'oauth1';
@@ -322,6 +359,8 @@ export interface RequestContracts {
   [subjects.authKeysList]: { request: Record<string, never>; reply: KeyRecord[] };
   [subjects.authKeysLookup]: { request: KeyLookupRequest; reply: KeyLookupReply };
   [subjects.authQuotaLease]: { request: QuotaLeaseRequest; reply: QuotaLeaseReply };
+  [subjects.authOAuth1ConsumersCreate]: { request: OAuth1ConsumerCreateRequest; reply: OAuth1Consumer };
+  [subjects.authOAuth1TokensCreate]: { request: OAuth1TokenCreateRequest; reply: OAuth1TokenRecord };
   [subjects.authClientsCreate]: { request: ClientWriteRequest; reply: OAuthClientWithSecret };
   [subjects.authClientsList]: { request: ClientListRequest; reply: OAuthClient[] };
   [subjects.authClientsGet]: { request: ClientIdRequest; reply: OAuthClient };

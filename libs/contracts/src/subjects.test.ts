@@ -11,7 +11,7 @@ describe('subjects', () => {
   it('are exactly the ones the README "Messages" table documents', () => {
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     const section = readme.split('## Messages')[1]!.split('\n## ')[0]!;
-    const documented = [...section.matchAll(/^\| `([a-z.-]+)` \|/gm)].map((m) => m[1]);
+    const documented = [...section.matchAll(/^\| `([a-z0-9.-]+)` \|/gm)].map((m) => m[1]);
     expect(documented.sort()).toEqual(Object.values(subjects).sort());
   });
 });

@@ -34,6 +34,9 @@ export const subjects = {
   authKeyChanged: 'auth.key.changed',
   /** request: a gateway takes a share of an identity's quota to spend locally (durable counters in auth). */
   authQuotaLease: 'auth.quota.lease',
+  /** requests (admin): OAuth 1.0a consumer credentials, and token credentials (with a session) for a consumer; secrets shown once. */
+  authOAuth1ConsumersCreate: 'auth.oauth1.consumers.create',
+  authOAuth1TokensCreate: 'auth.oauth1.tokens.create',
   /** event: a gateway announces itself; limits shared over NATS divide among the live ones. */
   gatewayHeartbeat: 'gateway.heartbeat',
   /** JetStream subject: batches of analytics records, consumed durably by the registry. */
