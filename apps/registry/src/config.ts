@@ -10,6 +10,10 @@ export const registryConfigSchema = z
     ADMIN_SECRET: env.ADMIN_SECRET,
     LOG_LEVEL: env.LOG_LEVEL,
     ADMIN_MAX_BODY_BYTES: env.ADMIN_MAX_BODY_BYTES,
+    /** A Tyk policies.json imported (upserted) at start. */
+    IMPORT_POLICIES_FILE: z.string().min(1).optional(),
+    /** A folder of Tyk classic API definition files (*.json) imported (upserted) at start. */
+    IMPORT_APIS_DIR: z.string().min(1).optional(),
   })
   .transform((vars) => ({
     http: { host: vars.HOST, port: vars.REGISTRY_PORT, maxBodyBytes: vars.ADMIN_MAX_BODY_BYTES },
@@ -17,6 +21,7 @@ export const registryConfigSchema = z
     database: { url: vars.DATABASE_URL },
     adminSecret: vars.ADMIN_SECRET,
     logLevel: vars.LOG_LEVEL,
+    import: { policiesFile: vars.IMPORT_POLICIES_FILE, apisDir: vars.IMPORT_APIS_DIR },
   }));
 
 export type RegistryConfig = Config<typeof registryConfigSchema>;

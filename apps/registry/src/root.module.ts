@@ -4,7 +4,9 @@ import { DataSource } from 'typeorm';
 import { ApisModule } from './apis/apis.module.js';
 import type { RegistryConfig } from './config.js';
 import { HealthModule } from './health/health.module.js';
+import { ImportModule } from './import/import.module.js';
 import { OAuthAdminModule } from './oauth/oauth-admin.module.js';
+import { PoliciesModule } from './policies/policies.module.js';
 import { REGISTRY_CONFIG } from './registry-config.token.js';
 
 export interface RootModuleOptions {
@@ -21,7 +23,7 @@ export class RootModule {
   static forRoot(options: RootModuleOptions): DynamicModule {
     return {
       module: RootModule,
-      imports: [BusModule.forRoot(options.transport), ApisModule, OAuthAdminModule, HealthModule],
+      imports: [BusModule.forRoot(options.transport), ApisModule, PoliciesModule, ImportModule, OAuthAdminModule, HealthModule],
       providers: [
         { provide: REGISTRY_CONFIG, useValue: options.config },
         { provide: DataSource, useValue: options.dataSource },

@@ -11,8 +11,8 @@ export interface RegistrySnapshot {
   /** The registry's configuration revision this snapshot reflects; events carry the same counter. */
   revision: number;
   apis: ApiDefinition[];
-  /** Optional until the registry stores policies (issue 5); then required. */
-  policies?: Policy[];
+  /** Every policy, read in the same transaction as the APIs. */
+  policies: Policy[];
 }
 
 export interface PolicyChangedEvent {

@@ -5,6 +5,8 @@ import { DataSource, Not, type EntityManager, type QueryDeepPartialEntity } from
 import { apiIdTaken, apiNotFound, conflictFromUniqueViolation, listenPathTaken } from '../apis/api-errors.js';
 import { ApiDefinitionRecord } from './api-definition.entity.js';
 import { ConfigState } from './config-state.entity.js';
+import { PolicyRecord } from './policy.entity.js';
+import { nextRevision } from './revision.js';
 
 /**
  * API definitions in PostgreSQL. Each write runs in one transaction that first bumps the
@@ -16,11 +18,12 @@ import { ConfigState } from './config-state.entity.js';
 export class ApiStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The revision and every definition, read from one consistent view of the database. */
+  /** The revision, every definition and every policy, read from one consistent view of the database. */
   snapshot(): Promise<RegistrySnapshot> {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const state = await manager.findOneByOrFail(ConfigState, { id: 1 });
-      return { revision: state.revision, apis: await this.all(manager) };
+      const policies = await manager.find(PolicyRecord, { order: { createdAt: 'ASC', id: 'ASC' } });
+      return { revision: state.revision, apis: await this.all(manager), policies: policies.map((record) => record.definition) };
     });
   }
 
@@ -55,36 +58,42 @@ export class ApiStore {
   /** Deletes a definition; returns the revision of the write. */
   async remove(apiId: string): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const revision = await this.nextRevision(manager);
+      const revision = await nextRevision(manager);
       const result = await manager.delete(ApiDefinitionRecord, { apiId });
       if (!result.affected) throw apiNotFound(apiId);
       return revision;
     });
   }
 
+  /**
+   * Inside the caller's transaction (an import): stores the definition under `revision`, as a new
+   * row or over the stored one, with the same route check as a single write.
+   */
+  async upsertIn(manager: EntityManager, definition: ApiDefinition, revision: number): Promise<void> {
+    await this.assertRouteFree(manager, definition);
+    const now = new Date();
+    if (await manager.existsBy(ApiDefinitionRecord, { apiId: definition.api_id })) {
+      await manager.update(ApiDefinitionRecord, { apiId: definition.api_id }, { routeKey: routeKey(definition), definition: asJsonb(definition), revision, updatedAt: now });
+    } else {
+      await manager.insert(ApiDefinitionRecord, { apiId: definition.api_id, routeKey: routeKey(definition), definition: asJsonb(definition), revision, createdAt: now, updatedAt: now });
+    }
+  }
+
+  /** Every stored definition by id, read with the caller's manager. */
+  async byId(manager: EntityManager): Promise<Map<string, ApiDefinition>> {
+    return new Map((await this.all(manager)).map((definition) => [definition.api_id, definition]));
+  }
+
   private async write(definition: ApiDefinition, work: (manager: EntityManager, revision: number) => Promise<void>): Promise<number> {
     try {
       return await this.dataSource.transaction(async (manager) => {
-        const revision = await this.nextRevision(manager);
+        const revision = await nextRevision(manager);
         await work(manager, revision);
         return revision;
       });
     } catch (error) {
       throw conflictFromUniqueViolation(error, definition) ?? error;
     }
-  }
-
-  private async nextRevision(manager: EntityManager): Promise<number> {
-    const result = await manager
-      .createQueryBuilder()
-      .update(ConfigState)
-      .set({ revision: () => 'revision + 1' })
-      .where('id = 1')
-      .returning('revision')
-      .execute();
-    const row = (result.raw as { revision: string }[])[0];
-    if (!row) throw new Error('config_state has no row: the registry migrations did not run');
-    return Number(row.revision);
   }
 
   /** The friendly check; the unique index on route_key is the guard. */

@@ -1,7 +1,9 @@
 import { ApiDefinitionRecord } from './api-definition.entity.js';
 import { ConfigState } from './config-state.entity.js';
 import { CreateApiDefinitions1732350000000 } from './migrations/1732350000000-create-api-definitions.js';
+import { CreatePolicies1763900000000 } from './migrations/1763900000000-create-policies.js';
+import { PolicyRecord } from './policy.entity.js';
 
 /** What `openDatabase` needs for the registry's schema: its entities, and its migrations in order. */
-export const registryEntities = [ApiDefinitionRecord, ConfigState];
-export const registryMigrations = [CreateApiDefinitions1732350000000];
+export const registryEntities = [ApiDefinitionRecord, ConfigState, PolicyRecord];
+export const registryMigrations = [CreateApiDefinitions1732350000000, CreatePolicies1763900000000];

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AdminGuard } from '../apis/admin.guard.js';
+import { PolicyStore } from '../storage/policy-store.js';
+import { PoliciesController } from './policies.controller.js';
+import { PoliciesMessages } from './policies.messages.js';
+import { PoliciesService } from './policies.service.js';
+
+@Module({
+  controllers: [PoliciesController, PoliciesMessages],
+  providers: [PolicyStore, PoliciesService, AdminGuard],
+  exports: [PolicyStore, PoliciesService],
+})
+export class PoliciesModule {}

@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import type { Policy } from '@portcullis/domain';
+import { DataSource, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
+import { policyIdTaken, policyNotFound } from '../policies/policy-errors.js';
+import { PolicyRecord } from './policy.entity.js';
+import { nextRevision } from './revision.js';
+
+const PG_UNIQUE_VIOLATION = '23505';
+
+/**
+ * Policies in PostgreSQL. Each write bumps the same configuration revision as API writes, in its
+ * own transaction, so gateways see one ordered stream of changes whatever was changed.
+ */
+@Injectable()
+export class PolicyStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  list(): Promise<Policy[]> {
+    return this.all(this.dataSource.manager);
+  }
+
+  async get(id: string): Promise<Policy | null> {
+    const record = await this.dataSource.manager.findOneBy(PolicyRecord, { id });
+    return record?.definition ?? null;
+  }
+
+  /** Stores a new policy; returns the revision of the write. */
+  async insert(policy: Policy): Promise<number> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const revision = await nextRevision(manager);
+        if (await manager.existsBy(PolicyRecord, { id: policy.id })) throw policyIdTaken(policy.id);
+        const now = new Date();
+        await manager.insert(PolicyRecord, { id: policy.id, definition: asJsonb(policy), revision, createdAt: now, updatedAt: now });
+        return revision;
+      });
+    } catch (error) {
+      // Two creators racing past the check: the primary key decides, with the same 409.
+      if ((error as { driverError?: { code?: unknown } } | null)?.driverError?.code === PG_UNIQUE_VIOLATION) throw policyIdTaken(policy.id);
+      throw error;
+    }
+  }
+
+  /** Replaces a stored policy (same id); returns the revision of the write. */
+  replace(policy: Policy): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const revision = await nextRevision(manager);
+      const result = await manager.update(PolicyRecord, { id: policy.id }, { definition: asJsonb(policy), revision, updatedAt: new Date() });
+      if (!result.affected) throw policyNotFound(policy.id);
+      return revision;
+    });
+  }
+
+  /**
+   * Deletes a policy; returns the revision of the write. Keys and clients that still name it are
+   * left alone, as in Tyk: gateways then treat the reference as absent.
+   */
+  remove(id: string): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const revision = await nextRevision(manager);
+      const result = await manager.delete(PolicyRecord, { id });
+      if (!result.affected) throw policyNotFound(id);
+      return revision;
+    });
+  }
+
+  /** Inside the caller's transaction (an import): stores the policy under `revision`, new or over the stored one. */
+  async upsertIn(manager: EntityManager, policy: Policy, revision: number): Promise<void> {
+    const now = new Date();
+    const updated = await manager.update(PolicyRecord, { id: policy.id }, { definition: asJsonb(policy), revision, updatedAt: now });
+    if (!updated.affected) await manager.insert(PolicyRecord, { id: policy.id, definition: asJsonb(policy), revision, createdAt: now, updatedAt: now });
+  }
+
+  async byId(manager: EntityManager): Promise<Map<string, Policy>> {
+    return new Map((await this.all(manager)).map((policy) => [policy.id, policy]));
+  }
+
+  private async all(manager: EntityManager): Promise<Policy[]> {
+    const records = await manager.find(PolicyRecord, { order: { createdAt: 'ASC', id: 'ASC' } });
+    return records.map((record) => record.definition);
+  }
+}
+
+/** TypeORM's deep-partial typing cannot follow the policy's open (passthrough) shape; it is stored whole. */
+function asJsonb(policy: Policy): QueryDeepPartialEntity<Policy> {
+  return policy as QueryDeepPartialEntity<Policy>;
+}
