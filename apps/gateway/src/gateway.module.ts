@@ -4,10 +4,12 @@ import { subjects } from '@portcullis/contracts';
 import type { GatewayConfig } from './config.js';
 import { ApiEventsController } from './config-sync/api-events.controller.js';
 import { ConfigSyncService } from './config-sync/config-sync.service.js';
+import { PolicyEventsController } from './config-sync/policy-events.controller.js';
 import { HealthController } from './control-plane/health.controller.js';
 import { TykApisController } from './control-plane/tyk-apis.controller.js';
 import { TykFallbackController } from './control-plane/tyk-fallback.controller.js';
 import { TykOAuthController } from './control-plane/tyk-oauth.controller.js';
+import { TykPoliciesController } from './control-plane/tyk-policies.controller.js';
 import { TykReloadController } from './control-plane/tyk-reload.controller.js';
 import { TykSecretGuard } from './control-plane/tyk-secret.guard.js';
 import { ConfigurationStore } from './data-plane/configuration-store.js';
@@ -42,7 +44,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [BusModule.forRoot(transport)],
       // TykFallbackController last: it catches what the other /tyk/ controllers do not.
-      controllers: [HealthController, TykApisController, TykOAuthController, TykReloadController, ApiEventsController, TykFallbackController],
+      controllers: [HealthController, TykApisController, TykOAuthController, TykPoliciesController, TykReloadController, ApiEventsController, PolicyEventsController, TykFallbackController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GatewayMetrics, useFactory: () => new GatewayMetrics() },

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Bus, BUS_TRANSPORT, type BusTransport } from '@portcullis/bus';
-import { subjects, type ApiChangedEvent } from '@portcullis/contracts';
+import { subjects } from '@portcullis/contracts';
 import type { Subscription } from 'rxjs';
 import type { GatewayConfig } from '../config.js';
 import { ConfigurationStore } from '../data-plane/configuration-store.js';
 import { GATEWAY_CONFIG } from '../tokens.js';
-import { abortableSleep, ConfigSync, exponentialBackoff } from './config-sync.js';
+import { abortableSleep, ConfigSync, exponentialBackoff, type ConfigChangedEvent } from './config-sync.js';
 
 /**
  * Wires the sync logic to the bus: snapshots are asked of the registry, change events come from the
@@ -52,7 +52,7 @@ export class ConfigSyncService implements OnModuleDestroy {
     void this.sync.resync();
   }
 
-  onEvent(event: ApiChangedEvent): void {
+  onEvent(event: ConfigChangedEvent): void {
     this.sync.onEvent(event);
   }
 

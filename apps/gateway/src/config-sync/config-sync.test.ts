@@ -1,7 +1,7 @@
-import type { ApiChangedEvent, RegistrySnapshot } from '@portcullis/contracts';
+import type { ApiChangedEvent, PolicyChangedEvent, RegistrySnapshot } from '@portcullis/contracts';
 import type { ApiDefinition } from '@portcullis/domain';
 import { describe, expect, it } from 'vitest';
-import { ConfigSync, exponentialBackoff, type ConfigurationSink, type SnapshotSource } from './config-sync.js';
+import { ConfigSync, exponentialBackoff, type ConfigChangedEvent, type ConfigurationSink, type SnapshotSource } from './config-sync.js';
 
 /** A snapshot source whose answers the test hands out one by one. */
 class FakeSource implements SnapshotSource {
@@ -16,7 +16,7 @@ class FakeSource implements SnapshotSource {
   answer(revision: number, ids: string[] = []): void {
     const next = this.waiting.shift();
     if (!next) throw new Error('no snapshot request is waiting');
-    next.resolve({ revision, apis: ids.map(definition) });
+    next.resolve({ revision, apis: ids.map(definition), policies: [] });
   }
 
   answerRaw(value: unknown): void {
@@ -42,7 +42,11 @@ class RecordingSink implements ConfigurationSink {
     this.ids = new Set(snapshot.apis.map((api) => api.api_id));
   }
 
-  apply(event: ApiChangedEvent): void {
+  apply(event: ConfigChangedEvent): void {
+    if ('policy_id' in event) {
+      this.log.push(`${event.change} policy ${event.policy_id}@${event.revision}`);
+      return;
+    }
     this.log.push(`${event.change} ${event.api_id}@${event.revision}`);
     if (event.change === 'deleted') this.ids.delete(event.api_id);
     else this.ids.add(event.api_id);
@@ -184,10 +188,14 @@ describe('ConfigSync', () => {
     const loaded = sync.resync();
     source.answerRaw({ revision: 'seven', apis: null });
     await flush();
-    source.answerRaw({ revision: 2, apis: [{ name: 'no id or proxy' }] });
+    source.answerRaw({ revision: 2, apis: [{ name: 'no id or proxy' }], policies: [] });
+    await flush();
+    source.answerRaw({ revision: 2, apis: [] });
+    await flush();
+    source.answerRaw({ revision: 2, apis: [], policies: [{ name: 'no id' }] });
     await flush();
     expect(sink.log).toEqual([]);
-    expect(warnings.filter((w) => w.includes('malformed snapshot'))).toHaveLength(2);
+    expect(warnings.filter((w) => w.includes('malformed snapshot'))).toHaveLength(4);
     source.answer(2, ['a']);
     await loaded;
     expect(sink.log).toEqual(['snapshot@2']);
@@ -204,6 +212,22 @@ describe('ConfigSync', () => {
     source.answer(2);
     await Promise.all([first, second]);
     expect(sync.revision).toBe(2);
+  });
+
+  it('orders policy and API events on the one revision counter they share', async () => {
+    const { source, sink, sync } = setup();
+    const loaded = sync.resync();
+    source.answer(1);
+    await loaded;
+    const policyEvent: PolicyChangedEvent = { revision: 3, policy_id: 'gold', change: 'created', policy: { id: 'gold' } as PolicyChangedEvent['policy'] };
+    sync.onEvent(policyEvent);
+    // Revision 2 has not arrived: the policy event waits for a snapshot rather than being applied out of order.
+    expect(source.requests).toBe(2);
+    source.answer(2);
+    await flush();
+    sync.onEvent(event(4, 'b'));
+    expect(sink.log).toEqual(['snapshot@1', 'snapshot@2', 'created policy gold@3', 'created b@4']);
+    expect(sync.revision).toBe(4);
   });
 
   it('stops fetching and applying once stopped', async () => {

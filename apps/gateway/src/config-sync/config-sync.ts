@@ -1,4 +1,7 @@
-import type { ApiChangedEvent, RegistrySnapshot } from '@portcullis/contracts';
+import type { ApiChangedEvent, PolicyChangedEvent, RegistrySnapshot } from '@portcullis/contracts';
+
+/** A change to anything the registry versions: APIs and policies share one revision counter. */
+export type ConfigChangedEvent = ApiChangedEvent | PolicyChangedEvent;
 
 /** Where snapshots come from (the registry over the bus; a fake in tests). */
 export interface SnapshotSource {
@@ -8,7 +11,7 @@ export interface SnapshotSource {
 /** What a snapshot or an event is applied to (the configuration store). */
 export interface ConfigurationSink {
   replace(snapshot: RegistrySnapshot): void;
-  apply(event: ApiChangedEvent): void;
+  apply(event: ConfigChangedEvent): void;
 }
 
 export interface SyncLog {
@@ -45,10 +48,16 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 function isSnapshot(value: unknown): value is RegistrySnapshot {
   if (value === null || typeof value !== 'object') return false;
   const snapshot = value as Partial<RegistrySnapshot>;
-  return Number.isSafeInteger(snapshot.revision) && Array.isArray(snapshot.apis) && snapshot.apis.every((api) => typeof api?.api_id === 'string' && typeof api.proxy === 'object' && api.proxy !== null);
+  return (
+    Number.isSafeInteger(snapshot.revision) &&
+    Array.isArray(snapshot.apis) &&
+    snapshot.apis.every((api) => typeof api?.api_id === 'string' && typeof api.proxy === 'object' && api.proxy !== null) &&
+    Array.isArray(snapshot.policies) &&
+    snapshot.policies.every((policy) => typeof policy?.id === 'string' && policy.id.length > 0)
+  );
 }
 
-const byRevision = (a: ApiChangedEvent, b: ApiChangedEvent) => a.revision - b.revision;
+const byRevision = (a: ConfigChangedEvent, b: ConfigChangedEvent) => a.revision - b.revision;
 
 /**
  * Keeps a configuration in step with the registry: a full snapshot first, then change events
@@ -65,7 +74,7 @@ const byRevision = (a: ApiChangedEvent, b: ApiChangedEvent) => a.revision - b.re
  */
 export class ConfigSync {
   private current: number | null = null;
-  private buffered: ApiChangedEvent[] = [];
+  private buffered: ConfigChangedEvent[] = [];
   // Set and cleared synchronously around the fetch, so no event can slip in between the last
   // buffered event being applied and the fetch counting as over.
   private fetching = false;
@@ -125,7 +134,7 @@ export class ConfigSync {
     }
   }
 
-  onEvent(event: ApiChangedEvent): void {
+  onEvent(event: ConfigChangedEvent): void {
     if (this.stopper.signal.aborted) return;
     if (this.fetching || this.current === null) {
       this.buffered.push(event);
@@ -141,7 +150,7 @@ export class ConfigSync {
     this.stopper.abort();
   }
 
-  private consider(event: ApiChangedEvent): 'applied' | 'stale' | 'gap' {
+  private consider(event: ConfigChangedEvent): 'applied' | 'stale' | 'gap' {
     const current = this.current!;
     if (event.revision <= current) return 'stale';
     if (event.revision > current + 1) {
@@ -161,7 +170,7 @@ export class ConfigSync {
         if (snapshot === null) return;
         this.sink.replace(snapshot);
         this.current = snapshot.revision;
-        this.log.info(`configuration loaded: revision ${snapshot.revision}, ${snapshot.apis.length} API(s)`);
+        this.log.info(`configuration loaded: revision ${snapshot.revision}, ${snapshot.apis.length} API(s), ${snapshot.policies.length} policy(ies)`);
         const pending = this.buffered.sort(byRevision);
         this.buffered = [];
         for (let i = 0; i < pending.length; i++) {

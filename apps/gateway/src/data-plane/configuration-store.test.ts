@@ -1,4 +1,4 @@
-import type { ApiDefinition } from '@portcullis/domain';
+import type { ApiDefinition, Policy } from '@portcullis/domain';
 import { describe, expect, it } from 'vitest';
 import { absentAuthService, definition } from '../../test/fixtures/data-plane.js';
 import { ConfigurationStore } from './configuration-store.js';
@@ -24,7 +24,7 @@ describe('ConfigurationStore', () => {
     expect(store.loaded).toBe(false);
     expect(store.current.revision).toBe(-1);
     expect(store.current.routes.match(null, '/a')).toBeUndefined();
-    store.replace({ revision: 3, apis: [api('a'), api('b')] });
+    store.replace({ revision: 3, apis: [api('a'), api('b')], policies: [] });
     expect(store.loaded).toBe(true);
     expect(store.current.revision).toBe(3);
     expect(store.current.routes.match(null, '/a/x')?.id).toBe('a');
@@ -32,7 +32,7 @@ describe('ConfigurationStore', () => {
 
   it('leaves inactive APIs out, as Tyk does not load them', () => {
     const { store } = setup();
-    store.replace({ revision: 1, apis: [api('on'), api('off', undefined, { active: false })] });
+    store.replace({ revision: 1, apis: [api('on'), api('off', undefined, { active: false })], policies: [] });
     expect([...store.current.apis.keys()]).toEqual(['on']);
     store.apply({ revision: 2, api_id: 'on', change: 'updated', definition: api('on', undefined, { active: false }) });
     expect(store.current.apis.size).toBe(0);
@@ -40,7 +40,7 @@ describe('ConfigurationStore', () => {
 
   it('swaps in a new configuration per event and leaves the old one untouched', () => {
     const { store } = setup();
-    store.replace({ revision: 1, apis: [api('a')] });
+    store.replace({ revision: 1, apis: [api('a')], policies: [] });
     const before = store.current;
     store.apply({ revision: 2, api_id: 'b', change: 'created', definition: api('b') });
     store.apply({ revision: 3, api_id: 'a', change: 'deleted', definition: null });
@@ -54,7 +54,7 @@ describe('ConfigurationStore', () => {
 
   it('keeps unchanged APIs compiled as they were, and a shared origin on one pool', () => {
     const { store } = setup();
-    store.replace({ revision: 1, apis: [api('a'), api('b')] });
+    store.replace({ revision: 1, apis: [api('a'), api('b')], policies: [] });
     const a = store.current.apis.get('a');
     store.apply({ revision: 2, api_id: 'b', change: 'updated', definition: api('b', 'http://127.0.0.1:9001/v2') });
     expect(store.current.apis.get('a')).toBe(a);
@@ -63,7 +63,7 @@ describe('ConfigurationStore', () => {
 
   it('closes the pool of an origin no API targets any more', () => {
     const { store, pools } = setup();
-    store.replace({ revision: 1, apis: [api('a', 'http://127.0.0.1:9001'), api('b', 'http://127.0.0.1:9002')] });
+    store.replace({ revision: 1, apis: [api('a', 'http://127.0.0.1:9001'), api('b', 'http://127.0.0.1:9002')], policies: [] });
     const oldPool = store.current.apis.get('b')!.upstream.pool;
     store.apply({ revision: 2, api_id: 'b', change: 'updated', definition: api('b', 'http://127.0.0.1:9001') });
     expect(pools.origins).toEqual(['http://127.0.0.1:9001']);
@@ -74,8 +74,39 @@ describe('ConfigurationStore', () => {
     const { store, messages } = setup();
     const first = definition({ api_id: 'a-first', proxy: { listen_path: '/same', target_url: 'http://127.0.0.1:9001' } });
     const second = definition({ api_id: 'b-second', proxy: { listen_path: '/same/', target_url: 'http://127.0.0.1:9001' } });
-    store.replace({ revision: 1, apis: [second, first] });
+    store.replace({ revision: 1, apis: [second, first], policies: [] });
     expect(store.current.routes.match(null, '/same')?.id).toBe('a-first');
     expect(messages.some((m) => m.includes('b-second'))).toBe(true);
+  });
+});
+
+describe('ConfigurationStore and policies', () => {
+  const policy = (id: string, rate = 10): Policy => ({ id, name: id, org_id: '', rate, per: 1, quota_max: -1, quota_renewal_rate: -1, access_rights: {}, tags: [], key_expires_in: 0, is_inactive: false });
+
+  it('keeps the snapshot\'s policies by id, and follows policy events without recompiling the APIs', () => {
+    const { store } = setup();
+    store.replace({ revision: 1, apis: [api('a')], policies: [policy('gold'), policy('silver')] });
+    expect([...store.policies.keys()]).toEqual(['gold', 'silver']);
+    const compiledA = store.current.apis.get('a');
+    const before = store.policies;
+
+    store.apply({ revision: 2, policy_id: 'gold', change: 'updated', policy: policy('gold', 99) });
+    store.apply({ revision: 3, policy_id: 'silver', change: 'deleted', policy: null });
+    store.apply({ revision: 4, policy_id: 'bronze', change: 'created', policy: policy('bronze') });
+
+    expect(store.policies.get('gold')?.rate).toBe(99);
+    expect([...store.policies.keys()].sort()).toEqual(['bronze', 'gold']);
+    expect(store.current.revision).toBe(4);
+    expect(store.current.apis.get('a')).toBe(compiledA);
+    // The map a reader already holds does not change under it.
+    expect(before.get('gold')?.rate).toBe(10);
+    expect(before.has('silver')).toBe(true);
+  });
+
+  it('replaces the policies whole on a snapshot', () => {
+    const { store } = setup();
+    store.replace({ revision: 1, apis: [], policies: [policy('old')] });
+    store.replace({ revision: 5, apis: [], policies: [policy('new')] });
+    expect([...store.policies.keys()]).toEqual(['new']);
   });
 });

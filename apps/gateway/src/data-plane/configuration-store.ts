@@ -1,7 +1,9 @@
-import type { ApiChangedEvent, RegistrySnapshot } from '@portcullis/contracts';
-import type { ApiDefinition } from '@portcullis/domain';
+import type { RegistrySnapshot } from '@portcullis/contracts';
+import type { ApiDefinition, Policy } from '@portcullis/domain';
+import type { ConfigChangedEvent } from '../config-sync/config-sync.js';
 import { buildConfiguration, compileApi, isLoaded, type CompileDependencies } from './compile.js';
 import type { CompiledApi, CompiledConfiguration } from './compiled.js';
+import { policiesFrom, withPolicyChange } from './policy-map.js';
 
 export interface StoreLog {
   warn(message: string): void;
@@ -16,6 +18,7 @@ export interface StoreLog {
 export class ConfigurationStore {
   private configuration: CompiledConfiguration;
   private hasLoaded = false;
+  private policyMap: ReadonlyMap<string, Policy> = new Map();
 
   constructor(
     private readonly deps: CompileDependencies,
@@ -26,6 +29,11 @@ export class ConfigurationStore {
 
   get current(): CompiledConfiguration {
     return this.configuration;
+  }
+
+  /** Policies by id, as of the same revision as `current` (not enforced from here yet). */
+  get policies(): ReadonlyMap<string, Policy> {
+    return this.policyMap;
   }
 
   /** Whether a snapshot has been loaded since start (the gateway is ready to serve). */
@@ -39,11 +47,18 @@ export class ConfigurationStore {
       const api = this.compile(definition);
       if (api !== null) compiled.push(api);
     }
+    this.policyMap = policiesFrom(snapshot.policies);
     this.swap(buildConfiguration(snapshot.revision, compiled, this.deps.metrics));
     this.hasLoaded = true;
   }
 
-  apply(event: ApiChangedEvent): void {
+  apply(event: ConfigChangedEvent): void {
+    if ('policy_id' in event) {
+      this.policyMap = withPolicyChange(this.policyMap, event);
+      // The APIs are unchanged (and stay compiled as they were); only the revision moves on.
+      this.swap(buildConfiguration(event.revision, this.configuration.apis.values(), this.deps.metrics));
+      return;
+    }
     const apis = new Map(this.configuration.apis);
     apis.delete(event.api_id);
     if (event.change !== 'deleted' && event.definition !== null) {
