@@ -44,3 +44,13 @@ export {
   type Session,
   type SessionInput,
 } from './policy.js';
+export {
+  combinePolicies,
+  compilePattern,
+  type CombinedRights,
+  type CombinedAccessRight,
+  type CompiledAllowedUrl,
+  type CombineRefusal,
+  type CombineResult,
+  type SessionLimits,
+} from './combine-policies.js';
