@@ -1,0 +1,13 @@
+export { compileRule, shareOf, type RateRule, type RuleOptions, type AlgorithmName } from './rule.js';
+export { createResult, createState, type RateLimitResult, type LimitState, type Clock } from './result.js';
+export type { Algorithm, CheckFn } from './algorithm.js';
+export { algorithms } from './algorithms.js';
+export { gcra } from './gcra.js';
+export { slidingWindow } from './sliding-window.js';
+export { silentLog, type RateLimiter, type LimiterLog } from './limiter.js';
+export { LocalLimiter, type LocalLimiterOptions } from './local-limiter.js';
+export { RedisLimiter, type RedisLimiterOptions, type SyncRateLimiter } from './redis-limiter.js';
+export { SharedOverNatsLimiter, type SharedOverNatsOptions } from './shared-over-nats-limiter.js';
+export { createRateLimiter, type RateLimiterChoice } from './create-rate-limiter.js';
+export { headerNames, appendRateLimitHeaders, appendQuotaHeaders, createQuotaResult, type QuotaResult } from './headers.js';
+export { QuotaSpender, type QuotaSpenderOptions, type LeaseFn } from './quota-spender.js';
