@@ -21,6 +21,16 @@ export const gatewayConfigSchema = z
       .refine((value) => !value.includes('?') && !value.includes('#'), 'must have no query or fragment')
       .transform((value) => value.replace(/\/+$/, ''))
       .default('http://127.0.0.1:3002'),
+    /** How long a found API key / HMAC / OAuth 1.0a session is cached (dropped sooner on auth.key.changed). */
+    CREDENTIAL_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+    /** How long a credential the auth service did not find is remembered (a flood of wrong keys is one lookup each). */
+    CREDENTIAL_NEGATIVE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+    /** How long a verified basic-auth pair is remembered (only its SHA-256), sparing the slow hash. */
+    BASIC_AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+    /** The least time between two JWKS fetches of one issuer caused by tokens with an unknown kid. */
+    JWKS_MIN_REFETCH_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+    /** How long a lookup in the auth service or a provider's JWKS may take. */
+    CREDENTIAL_LOOKUP_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   })
   .transform((vars) => ({
     http: { host: vars.HOST, port: vars.GATEWAY_PORT },
@@ -31,6 +41,14 @@ export const gatewayConfigSchema = z
     sync: { snapshotTimeoutMs: vars.SNAPSHOT_TIMEOUT_MS },
     admin: { maxBodyBytes: vars.ADMIN_MAX_BODY_BYTES },
     auth: { publicUrl: vars.AUTH_PUBLIC_URL },
+    credentials: {
+      sessionTtlMs: vars.CREDENTIAL_CACHE_TTL_MS,
+      negativeTtlMs: vars.CREDENTIAL_NEGATIVE_TTL_MS,
+      basicTtlMs: vars.BASIC_AUTH_CACHE_TTL_MS,
+      jwksMinRefetchMs: vars.JWKS_MIN_REFETCH_MS,
+      jwksMaxAgeMs: 600_000,
+      lookupTimeoutMs: vars.CREDENTIAL_LOOKUP_TIMEOUT_MS,
+    },
   }));
 
 export type GatewayConfig = Config<typeof gatewayConfigSchema>;

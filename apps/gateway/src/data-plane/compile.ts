@@ -1,6 +1,7 @@
 import type { ApiDefinition } from '@portcullis/domain';
 import { normaliseListenPath } from '@portcullis/domain';
 import type { CompiledApi, CompiledConfiguration } from './compiled.js';
+import type { Credentials } from './credentials/credentials.js';
 import type { GatewayMetrics } from './metrics.js';
 import { entryChain, pipeline } from './pipeline.js';
 import { RouteTable } from './route-table.js';
@@ -16,6 +17,8 @@ export interface CompileDependencies {
   readonly defaultTimeoutSeconds: number;
   /** The auth service, for the OAuth endpoints of APIs with use_oauth2. */
   readonly oauth: OAuthBridge;
+  /** What the auth modes share (sessions, JWKS, revocations); absent: no auth service (tests). */
+  readonly credentials?: Credentials;
 }
 
 /**
@@ -31,7 +34,7 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
     domain: (definition.domain ?? '').toLowerCase(),
     chain: pipeline.filter((step) => step.enabledFor(definition)),
     upstream: compileUpstream(definition, deps.pools, deps.defaultTimeoutSeconds, listenPath),
-    authentication: compileAuthentication(definition),
+    authentication: compileAuthentication(definition, deps.credentials),
     oauth: compileOAuth(definition, listenPath, deps.oauth),
     recorder: deps.metrics.recorderFor(definition.api_id),
   };

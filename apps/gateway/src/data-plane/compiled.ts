@@ -4,7 +4,9 @@ import type { PathRewrite } from './forwarding.js';
 import type { ApiRecorder } from './metrics.js';
 import type { CompiledOAuth } from './oauth/compiled-oauth.js';
 import type { Routable, RouteTable } from './route-table.js';
-import type { RespondResult, Step } from './step.js';
+import type { AuthMode } from './identity.js';
+import type { RequestContext } from './request-context.js';
+import type { RespondResult, Step, StepResult } from './step.js';
 
 /** Where and how the proxy step sends an API's requests, all decided at load. */
 export interface CompiledUpstream {
@@ -23,7 +25,10 @@ export interface CompiledUpstream {
 
 /** What the authenticate step needs of an API that requires credentials. */
 export interface CompiledAuthentication {
-  /** The answer when no credential was accepted: 401 with a WWW-Authenticate challenge. */
+  readonly mode: AuthMode;
+  /** The mode's check, compiled for this API: sets `ctx.identity` or answers 401 / 503. */
+  readonly check: (ctx: RequestContext) => StepResult;
+  /** The answer when no credential was presented: 401 with a WWW-Authenticate challenge. */
   readonly challenge: RespondResult;
 }
 

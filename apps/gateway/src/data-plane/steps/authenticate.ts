@@ -1,28 +1,55 @@
 import type { ApiDefinition } from '@portcullis/domain';
+import { PortcullisError } from '@portcullis/errors';
+import type { AuthAnswers, ChallengeScheme } from '../auth-modes/auth-mode.js';
+import { authModeOf, authModes } from '../auth-modes/registry.js';
 import type { CompiledAuthentication } from '../compiled.js';
+import { Credentials } from '../credentials/credentials.js';
 import { errorResponse } from '../error-responses.js';
 import type { RequestContext } from '../request-context.js';
 import type { Step, StepResult } from '../step.js';
 
 /**
- * Establishes who is calling. Keyless APIs leave this step out of their chain altogether. Every
- * other API needs a credential; the modes that check one (auth token, JWT, OAuth 2.0, basic) arrive
- * in later issues, each compiled into `CompiledAuthentication` from its definition flag and tried
- * here before the challenge. Until then nothing is accepted, and the answer is the same 401 for a
- * missing or a wrong credential (STYLE habit 7).
+ * Establishes who is calling, with the one mode the API uses (compiled at load from its definition:
+ * API keys unless it says otherwise, as in Tyk). On success the mode sets `ctx.identity`; a missing
+ * or refused credential gets a 401 with a challenge, the same body either way (STYLE habit 7).
+ * Keyless APIs leave this step out of their chain altogether.
  */
 export const authenticate: Step = {
   name: 'authenticate',
   always: false,
   enabledFor: (api) => !api.use_keyless,
   handle(ctx: RequestContext): StepResult {
-    return ctx.api!.authentication!.challenge;
+    return ctx.api!.authentication!.check(ctx);
   },
 };
 
-export function compileAuthentication(api: ApiDefinition): CompiledAuthentication | null {
+/**
+ * The 401s of an API, prepared once. RFC 6750 §3: a bearer challenge names `invalid_token` only
+ * when a token was presented. The realm is the API's id (a token of characters needing no escaping).
+ */
+export function authAnswers(api: ApiDefinition, scheme: ChallengeScheme): AuthAnswers {
+  const realm = `${scheme} realm="${api.api_id}"`;
+  const invalid = scheme === 'Bearer' ? `${realm}, error="invalid_token"` : realm;
+  return {
+    missing: errorResponse('auth_required', ['www-authenticate', realm]),
+    invalid: errorResponse('auth_required', ['www-authenticate', invalid]),
+  };
+}
+
+let offline: Credentials | null = null;
+
+/** Credentials with no auth service behind them: for configurations compiled without one (tests). */
+function offlineCredentials(): Credentials {
+  const unavailable = () => Promise.reject(new PortcullisError('service_unavailable'));
+  offline ??= new Credentials({ lookup: unavailable, authJwks: unavailable, fetchJson: unavailable, now: Date.now }, { warn: () => undefined });
+  return offline;
+}
+
+export function compileAuthentication(api: ApiDefinition, credentials: Credentials = offlineCredentials()): CompiledAuthentication | null {
   if (!authenticate.enabledFor(api)) return null;
-  // RFC 9110 §11.6.1: a 401 carries a challenge. api_id is restricted to token characters, so it
-  // needs no escaping inside the quoted realm.
-  return { challenge: errorResponse('auth_required', ['www-authenticate', `Bearer realm="${api.api_id}"`]) };
+  const mode = authModeOf(api);
+  const module = authModes.get(mode)!;
+  const answers = authAnswers(api, module.scheme);
+  const check = module.compile(api, { credentials, clock: () => credentials.now() }, answers);
+  return { mode, check, challenge: answers.missing };
 }

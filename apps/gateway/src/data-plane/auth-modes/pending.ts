@@ -1,0 +1,34 @@
+import { preparedError } from '../error-responses.js';
+import { resumeChain } from '../chain.js';
+import type { RequestContext } from '../request-context.js';
+import { fail, PENDING, type StepResult } from '../step.js';
+
+const unavailable = fail('service_unavailable');
+
+/**
+ * Hands the request over to `work` and resumes its chain with the outcome. A lookup that cannot be
+ * made (the auth service is down) is a 503, never a 401: the credential may well be good.
+ */
+export function pendingUntil(ctx: RequestContext, work: Promise<StepResult>): StepResult {
+  work.then(
+    (result) => resumeSafely(ctx, result),
+    () => resumeSafely(ctx, unavailable),
+  );
+  return PENDING;
+}
+
+function resumeSafely(ctx: RequestContext, result: StepResult): void {
+  try {
+    resumeChain(ctx, result);
+  } catch {
+    // A bug in a later step, outside the server's own try: answer as it would, a generic 500.
+    const res = ctx.res;
+    if (res.headersSent) {
+      res.destroy();
+    } else {
+      const response = preparedError('internal');
+      res.writeHead(response.status, response.headers as string[]);
+      res.end(response.body);
+    }
+  }
+}

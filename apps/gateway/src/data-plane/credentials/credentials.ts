@@ -1,0 +1,114 @@
+import { BoundedCache } from './bounded-cache.js';
+import { JwksSource } from './jwks-source.js';
+import { discoveryUrlOf, parseDiscovery, type DiscoveredProvider } from './openid-discovery.js';
+import { defaultTimings, type CredentialPorts, type CredentialTimings } from './ports.js';
+import { RevocationList } from './revocations.js';
+import { RightsCompiler, type PolicyTable } from './rights.js';
+import { SessionLookups } from './sessions.js';
+
+const NO_POLICIES: PolicyTable = new Map();
+
+export interface CredentialsLog {
+  warn(message: string): void;
+}
+
+/**
+ * Everything the auth modes share on one gateway, living as long as the gateway (compiled APIs come
+ * and go; what they learnt about credentials stays): sessions looked up in the auth service, JWKS
+ * of the auth service and of external providers, the revocation denylist, OAuth 1.0a nonces.
+ * Change events from the bus land here.
+ */
+export class Credentials {
+  readonly timings: CredentialTimings;
+  readonly rights = new RightsCompiler();
+  readonly sessions: SessionLookups;
+  readonly revocations: RevocationList;
+  /** The auth service's own signing keys (OAuth 2.0 access tokens), over the bus. */
+  readonly authJwks: JwksSource;
+  private readonly jwksByUrl = new Map<string, JwksSource>();
+  private readonly discovered = new Map<string, { at: number; provider: Promise<DiscoveredProvider> }>();
+  private readonly nonceCaches = new Map<string, BoundedCache<true>>();
+  /** The gateway's current policies (the configuration store's table), read per request. */
+  policies: () => PolicyTable = () => NO_POLICIES;
+
+  constructor(
+    readonly ports: CredentialPorts,
+    private readonly log: CredentialsLog,
+    timings: Partial<CredentialTimings> = {},
+  ) {
+    this.timings = { ...defaultTimings, ...timings };
+    this.sessions = new SessionLookups(ports, this.timings, this.rights, () => this.policies());
+    this.revocations = new RevocationList(() => ports.now());
+    this.authJwks = this.jwksSource(() => ports.authJwks(), 'the auth service');
+  }
+
+  now(): number {
+    return this.ports.now();
+  }
+
+  /** The JWKS at `url`, shared by every API that trusts it. */
+  jwksAt(url: string): JwksSource {
+    let source = this.jwksByUrl.get(url);
+    if (source === undefined) {
+      source = this.jwksSource(() => this.ports.fetchJson(url), url);
+      this.jwksByUrl.set(url, source);
+    }
+    return source;
+  }
+
+  /** An OpenID provider's discovery document, fetched once (again after a failure, rate limited). */
+  discover(issuerOrUrl: string): Promise<DiscoveredProvider> {
+    const url = discoveryUrlOf(issuerOrUrl);
+    const cached = this.discovered.get(url);
+    const now = this.now();
+    if (cached !== undefined) return cached.provider;
+    const provider = this.ports.fetchJson(url).then(parseDiscovery);
+    const entry = { at: now, provider };
+    this.discovered.set(url, entry);
+    provider.catch((error: unknown) => {
+      this.log.warn(`OpenID discovery at ${url} failed: ${error instanceof Error ? error.message : String(error)}`);
+      // Forget the failure after the refetch interval, so the provider is asked again then.
+      setTimeout(() => {
+        if (this.discovered.get(url) === entry) this.discovered.delete(url);
+      }, this.timings.jwksMinRefetchMs).unref();
+    });
+    return provider;
+  }
+
+  /**
+   * Records an OAuth 1.0a nonce of a consumer; false if it was already seen within `windowMs`
+   * (RFC 5849 §3.3: a replayed request). Bounded per consumer: the oldest nonces go first, and
+   * they are outside the timestamp window by then for any sane request rate.
+   */
+  rememberNonce(consumer: string, nonce: string, windowMs: number): boolean {
+    let cache = this.nonceCaches.get(consumer);
+    if (cache === undefined) {
+      cache = new BoundedCache<true>(10_000);
+      this.nonceCaches.set(consumer, cache);
+    }
+    const now = this.now();
+    if (cache.get(nonce, now) !== undefined) return false;
+    cache.set(nonce, true, now + windowMs);
+    return true;
+  }
+
+  // Bus events.
+
+  onKeyChanged(keyHash: string): void {
+    this.sessions.dropKeyHash(keyHash);
+  }
+
+  onTokenRevoked(jti: string, exp: number): void {
+    this.revocations.add(jti, exp);
+  }
+
+  onSigningKeysRotated(): void {
+    void this.authJwks.refresh(true);
+  }
+
+  private jwksSource(load: () => Promise<unknown>, name: string): JwksSource {
+    return new JwksSource(load, () => this.ports.now(), this.timings.jwksMinRefetchMs, this.timings.jwksMaxAgeMs, (message) =>
+      this.log.warn(`${name}: ${message}`),
+    );
+  }
+}

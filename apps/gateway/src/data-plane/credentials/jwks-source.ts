@@ -1,0 +1,96 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+
+export interface VerificationKey {
+  readonly kid: string | null;
+  readonly key: KeyObject;
+}
+
+/**
+ * One issuer's JWKS, our own cache rather than jose's remote set: a token with a `kid` we do not
+ * know makes us refetch at once (Tyk answers 403 for minutes after a rotation, its issue #6378), but
+ * at most once per `minRefetchMs` however many such tokens arrive (coalesced, so a flood of made-up
+ * `kid`s cannot hammer the provider). A provider that is down leaves the known keys in place.
+ * Only public keys are imported: an HS secret can never come from here.
+ */
+export class JwksSource {
+  private keys = new Map<string, KeyObject>();
+  private all: VerificationKey[] = [];
+  private loadedAt = -Infinity;
+  private lastAttempt = -Infinity;
+  private refreshing: Promise<void> | null = null;
+
+  constructor(
+    private readonly load: () => Promise<unknown>,
+    private readonly now: () => number,
+    private readonly minRefetchMs: number,
+    private readonly maxAgeMs: number,
+    private readonly onError: (message: string) => void = () => undefined,
+  ) {}
+
+  /** The key for `kid` if known now (no I/O); a stale set is refreshed in the background. */
+  known(kid: string): KeyObject | undefined {
+    if (this.now() - this.loadedAt > this.maxAgeMs) void this.refresh(false);
+    return this.keys.get(kid);
+  }
+
+  /** Every key (for tokens without a `kid`), in JWKS order. */
+  candidates(): readonly VerificationKey[] {
+    if (this.now() - this.loadedAt > this.maxAgeMs) void this.refresh(false);
+    return this.all;
+  }
+
+  /** The key for `kid`, fetching the set again first if it is unknown and the rate limit allows. */
+  async resolve(kid: string): Promise<KeyObject | undefined> {
+    const key = this.keys.get(kid);
+    if (key !== undefined) return key;
+    await this.refresh(false);
+    return this.keys.get(kid);
+  }
+
+  /** Fetches now unless one fetch is running (joined) or the last was too recent (`force` skips that). */
+  refresh(force: boolean): Promise<void> {
+    if (this.refreshing !== null) return this.refreshing;
+    if (!force && this.now() - this.lastAttempt < this.minRefetchMs) return Promise.resolve();
+    this.lastAttempt = this.now();
+    this.refreshing = this.load()
+      .then(
+        (document) => this.replace(document),
+        (error: unknown) => this.onError(`JWKS fetch failed: ${error instanceof Error ? error.message : String(error)}`),
+      )
+      .finally(() => {
+        this.refreshing = null;
+      });
+    return this.refreshing;
+  }
+
+  get size(): number {
+    return this.all.length;
+  }
+
+  private replace(document: unknown): void {
+    const list = (document as { keys?: unknown } | null)?.keys;
+    if (!Array.isArray(list)) {
+      this.onError('JWKS document has no keys array; keeping the keys we had');
+      return;
+    }
+    const keys = new Map<string, KeyObject>();
+    const all: VerificationKey[] = [];
+    for (const jwk of list as Record<string, unknown>[]) {
+      if (jwk === null || typeof jwk !== 'object') continue;
+      // Signing keys only, public only: `oct` (shared secrets) and private parts are never used.
+      if (jwk.kty === 'oct' || (jwk.use !== undefined && jwk.use !== 'sig') || 'd' in jwk) continue;
+      try {
+        const { d: _d, ...publicJwk } = jwk;
+        const key = createPublicKey({ key: publicJwk as never, format: 'jwk' });
+        const kid = typeof jwk.kid === 'string' ? jwk.kid : null;
+        if (kid !== null) keys.set(kid, key);
+        all.push({ kid, key });
+      } catch {
+        // One malformed key does not spoil the rest.
+      }
+    }
+    this.keys = keys;
+    this.all = all;
+    this.loadedAt = this.now();
+  }
+}

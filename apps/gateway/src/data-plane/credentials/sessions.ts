@@ -1,0 +1,89 @@
+import type { KeyLookupRequest } from '@portcullis/contracts';
+import type { Session } from '@portcullis/domain';
+import type { AuthMode, Identity } from '../identity.js';
+import { BoundedCache } from './bounded-cache.js';
+import { Coalescer } from './coalescer.js';
+import type { CredentialPorts, CredentialTimings } from './ports.js';
+import type { PolicyTable, RightsCompiler } from './rights.js';
+
+/** What the auth service said about one credential, as cached on this gateway. */
+export interface SessionEntry {
+  readonly found: boolean;
+  /** SHA-256 of the key (hex): the identity's id, and what `auth.key.changed` names. */
+  readonly keyHash: string;
+  readonly session: Session | null;
+  /** HMAC / OAuth 1.0a secrets needed to check signatures; never a password. */
+  readonly secrets: Readonly<Record<string, string>>;
+  /** The identity last built from this entry, and the policy table it was built against. */
+  identity: Identity | null;
+  identityPolicies: PolicyTable | null;
+}
+
+const MAX_ENTRIES = 100_000;
+
+/**
+ * Sessions of keys, basic-auth users, HMAC keys and OAuth 1.0a consumers, looked up in the auth
+ * service over the bus and cached: a hit is one Map lookup; a miss is one lookup per credential
+ * however many requests wait for it (coalesced); a credential that does not exist is remembered
+ * briefly, so a flood of wrong keys does not become a flood of lookups.
+ */
+export class SessionLookups {
+  private readonly cache = new BoundedCache<SessionEntry>(MAX_ENTRIES);
+  private readonly inFlight = new Coalescer<SessionEntry>();
+
+  constructor(
+    private readonly ports: CredentialPorts,
+    private readonly timings: CredentialTimings,
+    private readonly rights: RightsCompiler,
+    private readonly policies: () => PolicyTable,
+  ) {}
+
+  cached(cacheKey: string): SessionEntry | undefined {
+    return this.cache.get(cacheKey, this.ports.now());
+  }
+
+  /** Asks the auth service (once per `cacheKey` at a time); rejects when it cannot be reached. */
+  fetch(cacheKey: string, request: KeyLookupRequest, ttlMs = this.timings.sessionTtlMs): Promise<SessionEntry> {
+    return this.inFlight.run(cacheKey, async () => {
+      const reply = await this.ports.lookup(request);
+      const found = reply.found === true && reply.session !== undefined && typeof reply.key_hash === 'string';
+      const entry: SessionEntry = {
+        found,
+        keyHash: found ? reply.key_hash! : '',
+        session: found ? reply.session! : null,
+        secrets: Object.freeze({ ...(reply.secrets ?? {}) }),
+        identity: null,
+        identityPolicies: null,
+      };
+      const now = this.ports.now();
+      this.cache.set(cacheKey, entry, now + (found ? ttlMs : this.timings.negativeTtlMs));
+      return entry;
+    });
+  }
+
+  /** `auth.key.changed`: forget everything cached for that key (every cache key it was found by). */
+  dropKeyHash(keyHash: string): number {
+    return this.cache.deleteWhere((entry) => entry.keyHash === keyHash);
+  }
+
+  /** The identity of a found entry, rebuilt only when the policy table changed since. */
+  identityOf(entry: SessionEntry, mode: AuthMode): Identity {
+    const policies = this.policies();
+    if (entry.identity === null || entry.identityPolicies !== policies || entry.identity.mode !== mode) {
+      const session = entry.session!;
+      entry.identity = Object.freeze({
+        mode,
+        id: entry.keyHash,
+        oauthClientId: null,
+        expiresAt: session.expires > 0 ? session.expires : 0,
+        rights: this.rights.forSession(session, policies),
+      });
+      entry.identityPolicies = policies;
+    }
+    return entry.identity;
+  }
+
+  get size(): number {
+    return this.cache.size;
+  }
+}
