@@ -14,6 +14,9 @@ import { TokenEndpointModule } from './token-endpoint/token-endpoint.module.js';
 import { UsersModule } from './users/users.module.js';
 import { AuthorizeModule } from './authorize/authorize.module.js';
 import { RegistrationModule } from './registration/registration.module.js';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { CredentialsModule } from './credentials/credentials.module.js';
+import { QuotaModule } from './quota/quota.module.js';
 
 export { AUTH_CONFIG };
 
@@ -46,6 +49,9 @@ export class RootModule {
         UsersModule,
         AuthorizeModule,
         RegistrationModule,
+        ApiKeysModule,
+        CredentialsModule,
+        QuotaModule,
       ],
       providers: [
         { provide: AUTH_CONFIG, useValue: options.config },
