@@ -17,6 +17,13 @@ import type { LimitState, RateLimitResult } from './result.js';
  * Clock going backwards: a TAT further ahead than an empty bucket can be (now + B·T) is pulled back
  * to it, so a backwards step costs the client at most one refill and never lets more through.
  */
+/**
+ * Intervals like 60 000 / 34 ms are not exact in binary floating point, and a TAT reached by adding
+ * one up 34 times can differ from 34 × interval in the last bit: a nanosecond of slack keeps the
+ * boundary exact in the sense that matters (the 34th request of 34 is allowed).
+ */
+const SLACK_MS = 1e-6;
+
 function check(state: LimitState, rule: RateRule, now: number, out: RateLimitResult): void {
   const interval = rule.intervalMs;
   const tolerance = rule.burst * interval;
@@ -26,7 +33,7 @@ function check(state: LimitState, rule: RateRule, now: number, out: RateLimitRes
   const next = base + interval;
   const allowAt = next - tolerance;
   out.limit = rule.limit;
-  if (now < allowAt) {
+  if (now + SLACK_MS < allowAt) {
     out.allowed = false;
     out.remaining = 0;
     out.resetMs = base - now;
@@ -35,7 +42,7 @@ function check(state: LimitState, rule: RateRule, now: number, out: RateLimitRes
   }
   state.a = next;
   out.allowed = true;
-  out.remaining = Math.floor((now - allowAt) / interval);
+  out.remaining = Math.max(0, Math.floor((now - allowAt + SLACK_MS) / interval));
   out.resetMs = next - now;
   out.retryAfterMs = 0;
 }

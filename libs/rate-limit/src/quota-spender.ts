@@ -124,7 +124,11 @@ export class QuotaSpender {
         account.units += reply.granted;
         account.lastGranted = reply.granted;
         account.serverRemaining = reply.remaining;
-        account.renewsAt = reply.renews_at * 1000;
+        const renewsAt = reply.renews_at * 1000;
+        const now = this.clock();
+        // A renewal time already past (clocks apart, or a stale reply) would drop these units at
+        // once and lease again in a loop: trust them until a short recheck instead.
+        account.renewsAt = renewsAt > now ? renewsAt : now + this.retryAfterFailureMs;
         if (this.failing) {
           this.failing = false;
           this.log.info({}, 'quota: leases are granted again');

@@ -17,11 +17,12 @@ if tat > now + tolerance then tat = now + tolerance end
 local base = math.max(tat, now)
 local nextTat = base + interval
 local allowAt = nextTat - tolerance
-if now < allowAt then
+-- 1e-6 ms of slack: see gcra.ts (float intervals such as 60000/34)
+if now + 1e-6 < allowAt then
   return { 0, 0, math.ceil(base - now), math.ceil(allowAt - now) }
 end
 redis.call('SET', KEYS[1], string.format('%.3f', nextTat), 'PX', math.ceil(nextTat - now))
-return { 1, math.floor((now - allowAt) / interval), math.ceil(nextTat - now), 0 }
+return { 1, math.max(0, math.floor((now - allowAt + 1e-6) / interval)), math.ceil(nextTat - now), 0 }
 `;
 
 /** KEYS[1] = the limit's key; ARGV = windowMs, limit. State: hash {a: window start, b: count, c: previous count}. See sliding-window.ts. */
