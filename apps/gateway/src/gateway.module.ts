@@ -8,6 +8,7 @@ import { PolicyEventsController } from './config-sync/policy-events.controller.j
 import { HealthController } from './control-plane/health.controller.js';
 import { TykApisController } from './control-plane/tyk-apis.controller.js';
 import { TykFallbackController } from './control-plane/tyk-fallback.controller.js';
+import { TykKeysController } from './control-plane/tyk-keys.controller.js';
 import { TykOAuthController } from './control-plane/tyk-oauth.controller.js';
 import { TykPoliciesController } from './control-plane/tyk-policies.controller.js';
 import { TykReloadController } from './control-plane/tyk-reload.controller.js';
@@ -44,7 +45,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [BusModule.forRoot(transport)],
       // TykFallbackController last: it catches what the other /tyk/ controllers do not.
-      controllers: [HealthController, TykApisController, TykOAuthController, TykPoliciesController, TykReloadController, ApiEventsController, PolicyEventsController, TykFallbackController],
+      controllers: [HealthController, TykApisController, TykOAuthController, TykPoliciesController, TykReloadController, ApiEventsController, PolicyEventsController, TykKeysController, TykFallbackController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GatewayMetrics, useFactory: () => new GatewayMetrics() },
