@@ -14,6 +14,8 @@ import { TykPoliciesController } from './control-plane/tyk-policies.controller.j
 import { TykReloadController } from './control-plane/tyk-reload.controller.js';
 import { TykSecretGuard } from './control-plane/tyk-secret.guard.js';
 import { ConfigurationStore } from './data-plane/configuration-store.js';
+import { CredentialEventsController } from './data-plane/credentials/credential-events.controller.js';
+import { CredentialsService } from './data-plane/credentials/credentials.service.js';
 import { DataPlaneServer } from './data-plane/data-plane.server.js';
 import { GatewayMetrics } from './data-plane/metrics.js';
 import type { OAuthBridge } from './data-plane/oauth/oauth-bridge.js';
@@ -45,7 +47,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [BusModule.forRoot(transport)],
       // TykFallbackController last: it catches what the other /tyk/ controllers do not.
-      controllers: [HealthController, TykApisController, TykOAuthController, TykPoliciesController, TykReloadController, ApiEventsController, PolicyEventsController, TykKeysController, TykFallbackController],
+      controllers: [HealthController, TykApisController, TykOAuthController, TykPoliciesController, TykReloadController, ApiEventsController, PolicyEventsController, TykKeysController, CredentialEventsController, TykFallbackController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GatewayMetrics, useFactory: () => new GatewayMetrics() },
@@ -55,13 +57,16 @@ export class GatewayModule {
         },
         {
           provide: ConfigurationStore,
-          inject: [UpstreamPools, GatewayMetrics, Bus],
-          useFactory: (pools: UpstreamPools, metrics: GatewayMetrics, bus: Bus) =>
-            new ConfigurationStore(
-              { pools, metrics, defaultTimeoutSeconds: config.proxy.defaultTimeoutSeconds, oauth: oauthBridge(bus, config) },
-              { warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
+          inject: [UpstreamPools, GatewayMetrics, Bus, CredentialsService],
+          useFactory: (pools: UpstreamPools, metrics: GatewayMetrics, bus: Bus, credentials: CredentialsService) =>
+            credentials.followPolicies(
+              new ConfigurationStore(
+                { pools, metrics, defaultTimeoutSeconds: config.proxy.defaultTimeoutSeconds, oauth: oauthBridge(bus, config), credentials: credentials.credentials },
+                { warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
+              ),
             ),
         },
+        CredentialsService,
         ConfigSyncService,
         DataPlaneServer,
         TykSecretGuard,

@@ -3,6 +3,7 @@ import { Bus } from '@portcullis/bus';
 import { subjects } from '@portcullis/contracts';
 import type { GatewayConfig } from '../../config.js';
 import { GATEWAY_CONFIG } from '../../tokens.js';
+import type { ConfigurationStore } from '../configuration-store.js';
 import { Credentials } from './credentials.js';
 import { fetchJson } from './fetch-json.js';
 
@@ -24,5 +25,11 @@ export class CredentialsService {
       { warn: (message) => this.logger.warn(message) },
       timings,
     );
+  }
+
+  /** Rights are compiled against the store's policies, read per request (a change applies at once). */
+  followPolicies(store: ConfigurationStore): ConfigurationStore {
+    this.credentials.policies = () => store.policies;
+    return store;
   }
 }
