@@ -7,6 +7,8 @@ import { connect as connectTcp } from 'node:net';
 export const testServices = {
   databaseUrl: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
   natsUrl: process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222',
+  /** Redis, for the rate limiter's shared-limit tests (the gateway uses it when REDIS_URL is set). */
+  redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
   /**
    * NATS subject prefix for this test process (pass it as `subjectPrefix`): another test run on the
    * same NATS then cannot answer our requests, which share subjects and queue groups with it.
