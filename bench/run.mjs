@@ -7,13 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { cpuWindow, waitForQuiet } from './lib/cpu.mjs';
 import { loadGenerators } from './lib/load.mjs';
 import { acquireBenchLock } from './lib/lock.mjs';
+import { probe } from './lib/checks.mjs';
 import { atInterrupt, commandExists, httpGet, installCleanup, startProcess, stopAll } from './lib/processes.mjs';
 import { settingsLine, textTable, writeResults } from './lib/report.mjs';
 import { summarise } from './lib/stats.mjs';
 import { listeningPort, TargetUnavailable } from './lib/target.mjs';
 import { ensureTools } from './lib/tools.mjs';
 import { COUNT_PATH, UPSTREAM_BODY } from './lib/upstream-body.mjs';
-import { references, targets } from './targets/index.mjs';
+import { groups } from './targets/index.mjs';
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = join(benchDir, '..');
@@ -37,6 +38,9 @@ function readSettings() {
   const pinning = os.availableParallelism() >= 2 && commandExists('taskset');
   if (!pinning) log('warning: fewer than 2 CPUs or no taskset: load generator and proxies are NOT pinned');
   const only = process.env.BENCH_TARGETS?.split(',').map((s) => s.trim()).filter(Boolean);
+  const groupNames = process.env.BENCH_GROUPS?.split(',').map((s) => s.trim()).filter(Boolean) ?? groups.map((g) => g.name);
+  const unknown = groupNames.filter((name) => !groups.some((g) => g.name === name));
+  if (unknown.length) throw new Error(`BENCH_GROUPS: no group ${unknown.join(', ')} (there are ${groups.map((g) => g.name).join(', ')})`);
   return {
     durationS: wholeNumber('BENCH_DURATION', 10),
     rounds: wholeNumber('BENCH_ROUNDS', 3),
@@ -46,7 +50,8 @@ function readSettings() {
     quietWaitS: wholeNumber('BENCH_QUIET_WAIT', 10),
     loadCpu: pinning ? 0 : null,
     proxyCpu: pinning ? 1 : null,
-    targets: only ?? targets.map((t) => t.name),
+    groups: groupNames,
+    targets: only ?? groups.filter((g) => groupNames.includes(g.name)).flatMap((g) => g.targets.map((t) => t.name)),
   };
 }
 
@@ -58,15 +63,16 @@ function gitCommit() {
   }
 }
 
-/** Starts a target and checks it really proxies: 200 and the upstream's exact body. */
-async function startTarget(state, ctx) {
+/**
+ * Starts a target and checks it answers right (its group's check: the upstream's exact body for a
+ * proxy, a signed token for a token endpoint) to exactly the request the load generator will send.
+ */
+async function startTarget(state, ctx, group) {
   try {
     state.instance = await state.target.start(ctx);
-    const { status, body } = await httpGet(state.instance.url, { timeoutMs: 5000 });
-    if (status !== 200 || body !== UPSTREAM_BODY) {
-      throw new Error(`${state.instance.url} answered ${status} ${JSON.stringify(body.slice(0, 200))}, not the upstream's body`);
-    }
-    log(`  ${state.name}: ${state.instance.url} (pid ${state.instance.pid})`);
+    const wrong = group.check(await probe(state.instance));
+    if (wrong) throw new Error(`${state.instance.request?.method ?? 'GET'} ${state.instance.url} ${wrong}`);
+    log(`  ${state.name}: ${state.instance.request?.method ?? 'GET'} ${state.instance.url} (pid ${state.instance.pid})`);
   } catch (error) {
     state.reason = error instanceof TargetUnavailable ? error.message : `failed to start: ${error.message.split('\n')[0]}`;
     log(`  ${state.name}: UNAVAILABLE — ${state.reason}`);
@@ -85,13 +91,14 @@ async function runWhenQuiet(s, generator, options, settings) {
   for (let attempt = 0; attempt <= settings.retries; attempt++) {
     const before = await waitForQuiet(QUIET, settings.quietWaitS * 1000);
     if (before !== null && before >= QUIET) log(`  (machine still busy: others at ${(before * 100).toFixed(0)}% after ${settings.quietWaitS} s; measuring anyway)`);
-    const servedBefore = await upstreamServed(s.upstreamUrl);
-    const window = cpuWindow(s.instance.pid);
-    const r = await generator.run(s.instance.url, options);
-    const cpu = window.end();
+    const servedBefore = s.upstreamUrl ? await upstreamServed(s.upstreamUrl) : null;
+    const window = cpuWindow(s.instance.pid, await companions(s));
+    const r = await generator.run(s.instance.url, { ...options, request: s.instance.request });
+    const cpu = window.end(await companions(s));
     r.foreignCpu = cpu.foreign;
     r.proxyCores = cpu.proxyCores;
-    r.upstreamServed = (await upstreamServed(s.upstreamUrl)) - servedBefore;
+    r.companionCores = cpu.companionCores;
+    r.upstreamServed = s.upstreamUrl ? (await upstreamServed(s.upstreamUrl)) - servedBefore : null;
     if (!best || (r.foreignCpu ?? 0) < (best.foreignCpu ?? 0)) best = r;
     if (r.foreignCpu === null || r.foreignCpu < DISTURBED) break;
     if (attempt < settings.retries) log(`  ${s.name}: others used ${(r.foreignCpu * 100).toFixed(0)}% of the CPUs during the run; again`);
@@ -99,17 +106,29 @@ async function runWhenQuiet(s, generator, options, settings) {
   return best;
 }
 
+/** Pids outside our tree working for the target (its database's backends), if it names any. */
+async function companions(s) {
+  try {
+    return (await s.instance.companions?.()) ?? [];
+  } catch (error) {
+    s.warnings.push(`companion processes unknown: ${error.message}`);
+    return [];
+  }
+}
+
 async function upstreamServed(upstreamUrl) {
   const { body } = await httpGet(`${upstreamUrl}${COUNT_PATH}`, { timeoutMs: 5000 });
   return JSON.parse(body).served;
 }
 
-async function measure(states, generator, settings) {
+async function measure(states, generator, settings, group, scratchDir) {
   const running = () => states.filter((s) => s.instance);
-  const options = { connections: settings.connections, cpu: settings.loadCpu };
+  const options = { connections: settings.connections, cpu: settings.loadCpu, scratchDir };
   if (settings.warmupS > 0) {
     log(`warm-up: ${settings.warmupS} s per target`);
-    for (const s of running()) await generator.run(s.instance.url, { ...options, durationS: settings.warmupS }).catch(() => {});
+    for (const s of running()) {
+      await generator.run(s.instance.url, { ...options, durationS: settings.warmupS, request: s.instance.request }).catch(() => {});
+    }
   }
   for (let round = 1; round <= settings.rounds; round++) {
     for (const s of running()) {
@@ -118,7 +137,7 @@ async function measure(states, generator, settings) {
         s.rounds.push(r);
         const problems = r.errors || r.non2xx ? `  (${r.errors} errors, ${r.non2xx} non-2xx)` : '';
         const foreign = r.foreignCpu === null ? '' : `  target ${r.proxyCores.toFixed(2)} cores, others ${(r.foreignCpu * 100).toFixed(0)}% of CPUs`;
-        log(`round ${round}/${settings.rounds}  ${s.name.padEnd(20)} ${Math.round(r.rps).toString().padStart(7)} req/s` +
+        log(`round ${round}/${settings.rounds}  ${s.name.padEnd(20)} ${Math.round(r.rps).toString().padStart(7)} ${group.unit}` +
           `  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms${foreign}${problems}`);
       } catch (error) {
         s.warnings.push(`round ${round} failed: ${error.message.split('\n')[0]}`);
@@ -126,11 +145,33 @@ async function measure(states, generator, settings) {
       }
     }
   }
-  // A target that stopped proxying during the run would have measured something else: say so.
+  // A target that stopped answering right during the run would have measured something else: say so.
   for (const s of running()) {
-    const check = await httpGet(s.instance.url, { timeoutMs: 5000 }).catch((e) => ({ status: e.message, body: '' }));
-    if (check.status !== 200 || check.body !== UPSTREAM_BODY) s.warnings.push(`after the run it answered ${check.status}`);
+    const wrong = await probe(s.instance).then(group.check, (e) => `failed: ${e.message}`);
+    if (wrong) s.warnings.push(`after the run it ${wrong.slice(0, 120)}`);
   }
+}
+
+/** One group: start its targets, measure them in interleaved rounds, stop them; its rows. */
+async function runGroup(group, ctx, generator, settings) {
+  const states = group.targets
+    .filter((t) => settings.targets.includes(t.name))
+    .map((target) => ({ target, name: target.name, description: target.description, instance: null, rounds: [], warnings: [], reason: null, upstreamUrl: group.upstream ? ctx.upstream.url : null }));
+  if (!states.length) return null;
+  const stopTargets = async () => {
+    for (const s of states) await s.instance?.stop().catch((e) => log(`stopping ${s.name}: ${e.message}`));
+  };
+  const forget = atInterrupt(stopTargets);
+  try {
+    log(`\n== ${group.name}: ${group.title}\nstarting targets:`);
+    for (const state of states) await startTarget(state, ctx, group);
+    log(`${settingsLine({ loadGenerator: generator.name, settings })}`);
+    await measure(states, generator, settings, group, ctx.tmpDir);
+  } finally {
+    await stopTargets();
+    forget();
+  }
+  return { name: group.name, title: group.title, unit: group.unit, upstream: group.upstream, references: group.references, results: summarise(states, group.references) };
 }
 
 async function main() {
@@ -139,39 +180,34 @@ async function main() {
   await acquireBenchLock(log, 15 * 60_000);
   const startedAt = new Date().toISOString();
   const tmpDir = await mkdtemp(join(os.tmpdir(), 'portcullis-bench-'));
-  const states = targets
-    .filter((t) => settings.targets.includes(t.name))
-    .map((target) => ({ target, name: target.name, description: target.description, instance: null, rounds: [], warnings: [], reason: null }));
+  const selected = groups.filter((g) => settings.groups.includes(g.name));
+  const removeTmp = () => rm(tmpDir, { recursive: true, force: true });
+  atInterrupt(removeTmp);
   let generator;
-  const stopTargets = async () => {
-    for (const s of states) await s.instance?.stop().catch((e) => log(`stopping ${s.name}: ${e.message}`));
-    await rm(tmpDir, { recursive: true, force: true });
-  };
-  atInterrupt(stopTargets);
+  const results = [];
   try {
     ensureTools(log);
     generator = loadGenerators.wrk.available() ? loadGenerators.wrk : loadGenerators.autocannon;
     if (generator !== loadGenerators.wrk) log('wrk unavailable: falling back to autocannon (it needs more CPU; figures near its ceiling are its, not the target\'s)');
     if (!generator.available()) throw new Error('no load generator: neither wrk nor autocannon is available');
 
-    const upstreamCpu = process.env.BENCH_UPSTREAM_CPU ? Number(process.env.BENCH_UPSTREAM_CPU) : null;
-    const upstreamProc = startProcess('upstream', process.execPath, [join(benchDir, 'lib/upstream-server.mjs')], { cpu: upstreamCpu });
-    const upstream = { url: `http://127.0.0.1:${await listeningPort(upstreamProc)}`, pid: upstreamProc.pid };
-    log(`upstream: ${upstream.url} (pid ${upstream.pid})\nstarting targets:`);
-    const ctx = { upstream, proxyCpu: settings.proxyCpu, loadCpu: settings.loadCpu, tmpDir, repoRoot, log };
-    for (const state of states) {
-      state.upstreamUrl = upstream.url;
-      await startTarget(state, ctx);
+    let upstream = null;
+    if (selected.some((g) => g.upstream && g.targets.some((t) => settings.targets.includes(t.name)))) {
+      const upstreamCpu = process.env.BENCH_UPSTREAM_CPU ? Number(process.env.BENCH_UPSTREAM_CPU) : null;
+      const upstreamProc = startProcess('upstream', process.execPath, [join(benchDir, 'lib/upstream-server.mjs')], { cpu: upstreamCpu });
+      upstream = { url: `http://127.0.0.1:${await listeningPort(upstreamProc)}`, pid: upstreamProc.pid };
+      log(`upstream: ${upstream.url} (pid ${upstream.pid})`);
     }
-
-    log(`${settingsLine({ loadGenerator: generator.name, settings })}`);
-    await measure(states, generator, settings);
+    const ctx = { upstream, proxyCpu: settings.proxyCpu, targetCpu: settings.proxyCpu, loadCpu: settings.loadCpu, tmpDir, repoRoot, log };
+    for (const group of selected) {
+      const result = await runGroup(group, ctx, generator, settings);
+      if (result) results.push(result);
+    }
   } finally {
-    await stopTargets();
     await stopAll();
+    await removeTmp();
   }
 
-  const rows = summarise(states, references);
   const meta = {
     startedAt,
     finishedAt: new Date().toISOString(),
@@ -181,8 +217,10 @@ async function main() {
     upstreamBodyBytes: Buffer.byteLength(UPSTREAM_BODY),
     machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.availableParallelism(), node: process.version },
   };
-  console.log(`\n${settingsLine(meta)}\n\n${textTable(rows, references)}\n`);
-  await writeResults(join(benchDir, 'results'), rows, references, meta);
+  console.log(`\n${settingsLine(meta)}`);
+  for (const group of results) console.log(`\n${group.name}: ${group.title}\n${textTable(group.results, group.references, group.unit)}`);
+  console.log('');
+  await writeResults(join(benchDir, 'results'), results, meta);
   log('written: bench/results/latest.json, bench/results/latest.md');
 }
 

@@ -35,7 +35,7 @@ function sample() {
     }
     // Children already reaped (each round's wrk) count through our cutime/cstime.
     const ours = (stats.get(process.pid)?.childTicks ?? 0) + treeTicks(stats, process.pid);
-    return { at: performance.now(), busy, ours, tree: (pid) => treeTicks(stats, pid) };
+    return { at: performance.now(), busy, ours, tree: (pid) => treeTicks(stats, pid), ticks: (pid) => stats.get(pid)?.ticks ?? 0 };
   } catch {
     return null;
   }
@@ -62,20 +62,30 @@ function treeTicks(stats, root) {
  * Starts a window over a round. end() gives `foreign`, the share of all CPUs (0..1) used by other
  * processes, and `proxyCores`, the cores the target's process tree used (1.0 = its core saturated),
  * both null where /proc is not available.
+ *
+ * `companions` are processes outside our tree that work for the target (the PostgreSQL backends of
+ * its scratch database): their CPU is not "other processes" but `companionCores`. end() takes the
+ * list again, since a pool may open connections during the round (a new one counts from zero).
  */
-export function cpuWindow(targetPid) {
+export function cpuWindow(targetPid, companions = []) {
   const start = sample();
   const startTarget = start?.tree(targetPid) ?? null;
+  const startCompanions = new Map(companions.map((pid) => [pid, start?.ticks(pid) ?? 0]));
   return {
-    end() {
+    end(companionsNow = companions) {
       const stop = sample();
-      if (!start || !stop) return { foreign: null, proxyCores: null };
+      if (!start || !stop) return { foreign: null, proxyCores: null, companionCores: null };
       const seconds = (stop.at - start.at) / 1000;
       const capacity = seconds * TICKS_PER_SECOND * os.availableParallelism();
-      const foreign = stop.busy - start.busy - (stop.ours - start.ours);
+      let companionTicks = 0;
+      for (const pid of new Set([...startCompanions.keys(), ...companionsNow])) {
+        companionTicks += Math.max(0, stop.ticks(pid) - (startCompanions.get(pid) ?? 0));
+      }
+      const foreign = stop.busy - start.busy - (stop.ours - start.ours) - companionTicks;
       return {
         foreign: Math.min(1, Math.max(0, foreign / capacity)),
         proxyCores: (stop.tree(targetPid) - startTarget) / (seconds * TICKS_PER_SECOND),
+        companionCores: companions.length || companionsNow.length ? companionTicks / (seconds * TICKS_PER_SECOND) : null,
       };
     },
   };

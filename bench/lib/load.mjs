@@ -1,20 +1,47 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commandExists, startProcess } from './processes.mjs';
 
 /**
- * Load generators behind one interface: run(url, {connections, durationS, cpu}) resolves to
+ * Load generators behind one interface: run(url, {connections, durationS, cpu, request}) resolves to
  * { rps, p50Ms, p99Ms, requests, errors, non2xx }. `wrk` (C, one thread) is preferred: it needs a
  * fraction of the core autocannon needs, so it does not become the bottleneck before nginx does.
  */
 
 const wrkScript = fileURLToPath(new URL('./wrk-report.lua', import.meta.url));
 
+/** A Lua string literal of any bytes: decimal escapes, always 3 digits (a digit may follow), for all but plain characters. */
+function luaString(value) {
+  let out = '"';
+  for (const byte of Buffer.from(value, 'utf8')) {
+    out += /[A-Za-z0-9 _.,:;=+\/-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `\\${String(byte).padStart(3, '0')}`;
+  }
+  return `${out}"`;
+}
+
+/**
+ * The script for a target's own request ({method, headers, body}; the path is the URL's): wrk.method,
+ * wrk.headers and wrk.body set at load time, and no `request` function, so wrk still formats the
+ * request once and keeps its fast path. Written beside the run's other scratch files.
+ */
+function wrkScriptFor(request, dir) {
+  if (!request) return wrkScript;
+  const lines = [`wrk.method = ${luaString(request.method ?? 'GET')}`];
+  for (const [name, value] of Object.entries(request.headers ?? {})) lines.push(`wrk.headers[${luaString(name)}] = ${luaString(value)}`);
+  if (request.body !== undefined) lines.push(`wrk.body = ${luaString(request.body)}`);
+  const file = join(dir, `wrk-${Math.random().toString(36).slice(2)}.lua`);
+  writeFileSync(file, `${lines.join('\n')}\n${readFileSync(wrkScript, 'utf8')}`);
+  return file;
+}
+
 const wrk = {
   name: 'wrk',
   available: () => commandExists('wrk'),
-  async run(url, { connections, durationS, cpu }) {
-    const args = ['-t1', `-c${connections}`, `-d${durationS}s`, '--timeout', '5s', '-s', wrkScript, url];
+  async run(url, { connections, durationS, cpu, request, scratchDir }) {
+    const script = wrkScriptFor(request, scratchDir);
+    const args = ['-t1', `-c${connections}`, `-d${durationS}s`, '--timeout', '5s', '-s', script, url];
     const proc = startProcess('wrk', 'wrk', args, { cpu });
     const { code } = await proc.exited;
     const match = /WRK_JSON (\{.*\})/.exec(proc.output());
@@ -42,8 +69,14 @@ const autocannon = {
       return false;
     }
   },
-  async run(url, { connections, durationS, cpu }) {
-    const args = [autocannonBin(), '--json', '-c', String(connections), '-d', String(durationS), url];
+  async run(url, { connections, durationS, cpu, request }) {
+    const own = [];
+    if (request) {
+      own.push('-m', request.method ?? 'GET');
+      for (const [name, value] of Object.entries(request.headers ?? {})) own.push('-H', `${name}=${value}`);
+      if (request.body !== undefined) own.push('-b', request.body);
+    }
+    const args = [autocannonBin(), '--json', '-c', String(connections), '-d', String(durationS), ...own, url];
     const proc = startProcess('autocannon', process.execPath, args, { cpu });
     const { code } = await proc.exited;
     const line = proc.output().split('\n').find((l) => l.startsWith('{'));

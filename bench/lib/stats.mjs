@@ -30,8 +30,13 @@ export function summarise(targets, references) {
       // saturated, a fair comparison when the machine (upstream, load generator) limits it first.
       targetCores: medianOrNull(t.rounds.map((r) => r.proxyCores)),
       rpsPerCore: medianOrNull(t.rounds.map((r) => (r.proxyCores ? r.rps / r.proxyCores : null))),
+      // Processes outside our tree working for the target (its PostgreSQL backends), not pinned.
+      companionCores: medianOrNull(t.rounds.map((r) => r.companionCores)),
       requests: t.rounds.reduce((sum, r) => sum + r.requests, 0),
-      upstreamServed: t.rounds.reduce((sum, r) => sum + (r.upstreamServed ?? 0), 0),
+      // null for targets that are not proxies (nothing to count at an upstream).
+      upstreamServed: t.rounds.some((r) => r.upstreamServed === null || r.upstreamServed === undefined)
+        ? null
+        : t.rounds.reduce((sum, r) => sum + r.upstreamServed, 0),
       errors: t.rounds.reduce((sum, r) => sum + r.errors, 0),
       non2xx: t.rounds.reduce((sum, r) => sum + r.non2xx, 0),
       warnings: t.warnings ?? [],

@@ -1,8 +1,11 @@
+import { es256AccessToken, upstreamBody } from '../lib/checks.mjs';
 import direct from './direct.mjs';
 import fastifyHttpProxy from './fastify-http-proxy.mjs';
 import nginx from './nginx.mjs';
 import nodeMinimal from './node-minimal.mjs';
+import oidcProviderToken from './oidc-provider-token.mjs';
 import portcullis from './portcullis.mjs';
+import portcullisToken from './portcullis-token.mjs';
 
 /**
  * Every target, in the order each round runs them. Adding one: a file beside this one
@@ -18,3 +21,19 @@ export const targets = [
 
 /** Ratios in the report are to these, when they ran. */
 export const references = ['nginx', 'node-minimal'];
+
+/** The token endpoint: client_credentials, HTTP Basic client auth, an ES256 JWT per request. */
+export const tokenTargets = [
+  portcullisToken,
+  oidcProviderToken,
+];
+
+/**
+ * Benchmarks run one group after the other (BENCH_GROUPS chooses), each with its own targets,
+ * correctness check, references for the ratios, and table. `upstream`: the group's targets proxy
+ * to the bench's upstream (started for it, and counting what it served).
+ */
+export const groups = [
+  { name: 'proxy', title: 'proxies (GET through to the upstream)', unit: 'req/s', targets, references, check: upstreamBody, upstream: true },
+  { name: 'token', title: 'token endpoint (client_credentials)', unit: 'tokens/s', targets: tokenTargets, references: ['oidc-provider-token'], check: es256AccessToken, upstream: false },
+];

@@ -1,0 +1,77 @@
+// oidc-provider (panva) configured for the client_credentials grant only, issuing ES256 JWT access
+// tokens for one resource server: the peer of Portcullis's token endpoint.
+// Usage: node oidc-provider-server.mjs <client_id> <client_secret>  (prints "listening on <port>")
+import { exportJWK, generateKeyPair } from 'jose';
+import Provider from 'oidc-provider';
+
+const [clientId, clientSecret] = process.argv.slice(2);
+const resource = 'urn:portcullis:bench';
+
+/**
+ * A plain Map adapter: the default memory adapter is an LRU that evicts, and a benchmark should not
+ * measure eviction. With JWT access tokens nothing is stored per token anyway (oidc-provider keeps
+ * no record of a JWT it issued); client_credentials only reads the static client.
+ */
+const stores = new Map();
+class MapAdapter {
+  constructor(model) {
+    this.store = stores.get(model) ?? new Map();
+    stores.set(model, this.store);
+  }
+  async upsert(id, payload) {
+    this.store.set(id, payload);
+  }
+  async find(id) {
+    return this.store.get(id);
+  }
+  async findByUid(uid) {
+    for (const payload of this.store.values()) if (payload.uid === uid) return payload;
+    return undefined;
+  }
+  async findByUserCode(userCode) {
+    for (const payload of this.store.values()) if (payload.userCode === userCode) return payload;
+    return undefined;
+  }
+  async consume(id) {
+    const payload = this.store.get(id);
+    if (payload) payload.consumed = Math.floor(Date.now() / 1000);
+  }
+  async destroy(id) {
+    this.store.delete(id);
+  }
+  async revokeByGrantId(grantId) {
+    for (const [id, payload] of this.store) if (payload.grantId === grantId) this.store.delete(id);
+  }
+}
+
+const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+const jwk = { ...(await exportJWK(privateKey)), alg: 'ES256', use: 'sig', kid: 'bench-es256' };
+
+const provider = new Provider('http://127.0.0.1', {
+  adapter: MapAdapter,
+  jwks: { keys: [jwk] },
+  // Its default is RS256, and the only key here is ES256.
+  clientDefaults: { id_token_signed_response_alg: 'ES256' },
+  clients: [{
+    client_id: clientId,
+    client_secret: clientSecret,
+    token_endpoint_auth_method: 'client_secret_basic',
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+  }],
+  features: {
+    clientCredentials: { enabled: true },
+    devInteractions: { enabled: false },
+    resourceIndicators: {
+      enabled: true,
+      // Every token is for the one API: an audience-bound JWT, as Portcullis issues.
+      defaultResource: () => resource,
+      useGrantedResource: () => true,
+      getResourceServerInfo: () => ({ scope: 'api', audience: resource, accessTokenFormat: 'jwt', accessTokenTTL: 3600, jwt: { sign: { alg: 'ES256' } } }),
+    },
+  },
+});
+
+const server = provider.listen(0, '127.0.0.1', () => console.log(`listening on ${server.address().port}`));
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => server.close(() => process.exit(0)));
