@@ -55,8 +55,9 @@ export class ConfigurationStore {
   apply(event: ConfigChangedEvent): void {
     if ('policy_id' in event) {
       this.policyMap = withPolicyChange(this.policyMap, event);
-      // The APIs are unchanged (and stay compiled as they were); only the revision moves on.
-      this.swap(buildConfiguration(event.revision, this.configuration.apis.values(), this.deps.metrics));
+      // The APIs, their routes and pools are unchanged (and stay compiled as they were): only the
+      // revision moves on, without swap()'s pool pruning and collision warnings.
+      this.configuration = buildConfiguration(event.revision, this.configuration.apis.values(), this.deps.metrics);
       return;
     }
     const apis = new Map(this.configuration.apis);
