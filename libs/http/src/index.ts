@@ -2,5 +2,5 @@ export { secretsMatch } from './secrets.js';
 export { AdminSecretGuard, hasAdminSecret, requireAdminSecret, type AdminSecretScheme } from './admin-secret.guard.js';
 export { ErrorFilter, toErrorResponse } from './error.filter.js';
 export { useJsonBodies } from './json-body.js';
-export type { RunningService } from './running-service.js';
+export { serveUntilSignalled, type RunningService } from './running-service.js';
 export { listeningUrl } from './listening-url.js';
