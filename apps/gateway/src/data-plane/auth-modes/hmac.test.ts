@@ -7,7 +7,7 @@ const secret = 'shared-secret-of-key-1';
 function hmacApi(extra: Record<string, unknown> = {}) {
   return authHarness(
     { enable_signature_checking: true, ...extra },
-    { lookup: ({ kind, id }) => (kind === 'hmac' && id === 'key-1' ? { found: true, key_hash: 'h1', session: session({ hmac_enabled: true }), secrets: { hmac_secret: secret } } : { found: false }) },
+    { lookup: ({ kind, id }) => (kind === 'hmac' && id === 'key-1' ? { found: true, key_hash: 'h1', session: session({ hmac_enabled: true }), secrets: { hmac: secret } } : { found: false }) },
   );
 }
 

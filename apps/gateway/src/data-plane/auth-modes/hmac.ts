@@ -104,8 +104,7 @@ function dateWithinSkew(ctx: RequestContext, signed: SignedRequest, now: number,
   return Number.isFinite(at) && Math.abs(now - at) <= skewMs;
 }
 
-/** The shared secret as the auth service names it. */
+/** The shared secret as the auth service names it (`hmac`). */
 function hmacSecretOf(entry: SessionEntry): string | undefined {
-  const secrets = entry.secrets;
-  return secrets.hmac_secret ?? secrets.hmac ?? secrets.secret;
+  return entry.secrets.hmac;
 }

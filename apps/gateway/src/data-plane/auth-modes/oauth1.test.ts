@@ -12,7 +12,7 @@ function oauth1Api() {
     {
       lookup: ({ kind, id, token }) =>
         kind === 'oauth1' && id === 'consumer-1' && token === 'token-1'
-          ? { found: true, key_hash: 'o1', session: session(), secrets: { consumer_secret: consumerSecret, token_secret: tokenSecret } }
+          ? { found: true, key_hash: 'o1', session: session(), secrets: { consumer: consumerSecret, token: tokenSecret } }
           : { found: false },
     },
   );

@@ -93,8 +93,9 @@ export const oauth1Mode: AuthModeModule = {
     const clock = deps.clock;
     const decide = (ctx: RequestContext, request: OAuth1Request, base: string, entry: SessionEntry): StepResult => {
       if (!entry.found) return answers.invalid;
-      const consumerSecret = entry.secrets.consumer_secret;
-      const tokenSecret = entry.secrets.token_secret ?? '';
+      // As the auth service names them (`consumer`, `token`); the longer names are accepted too.
+      const consumerSecret = entry.secrets.consumer ?? entry.secrets.consumer_secret;
+      const tokenSecret = entry.secrets.token ?? entry.secrets.token_secret ?? '';
       if (consumerSecret === undefined) return answers.invalid;
       const key = `${percentEncode(consumerSecret)}&${percentEncode(tokenSecret)}`;
       const expected = createHmac(methods[request.method]!, key).update(base).digest();
