@@ -31,6 +31,15 @@ export const gatewayConfigSchema = z
     JWKS_MIN_REFETCH_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
     /** How long a lookup in the auth service or a provider's JWKS may take. */
     CREDENTIAL_LOOKUP_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+    /**
+     * Where rate limits are kept when set (exact across every gateway sharing it, as Tyk and Kong
+     * do); unset, the gateways share each limit among themselves over NATS (Tyk's distributed
+     * rate limiter).
+     */
+    REDIS_URL: z
+      .url({ protocol: /^rediss?$/ })
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
   })
   .transform((vars) => ({
     http: { host: vars.HOST, port: vars.GATEWAY_PORT },
@@ -49,6 +58,7 @@ export const gatewayConfigSchema = z
       jwksMaxAgeMs: 600_000,
       lookupTimeoutMs: vars.CREDENTIAL_LOOKUP_TIMEOUT_MS,
     },
+    rateLimit: { redisUrl: vars.REDIS_URL ?? null },
   }));
 
 export type GatewayConfig = Config<typeof gatewayConfigSchema>;

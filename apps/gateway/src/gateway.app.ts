@@ -8,6 +8,7 @@ import { ConfigSyncService } from './config-sync/config-sync.service.js';
 import { useTykJsonBodies } from './control-plane/tyk-errors.js';
 import { useTykFormBodies } from './control-plane/tyk-form-bodies.js';
 import { DataPlaneServer } from './data-plane/data-plane.server.js';
+import { EnforcementService } from './enforcement/enforcement.service.js';
 import { GatewayModule } from './gateway.module.js';
 
 export interface GatewayAppOptions {
@@ -39,6 +40,8 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
     // Subscribes to change events; only then is the snapshot asked for.
     await app.startAllMicroservices();
     await app.get(ConfigSyncService).start();
+    // Announced once the bus is up, so peers count this gateway in the rate limits they share.
+    app.get(EnforcementService).start();
   } catch (error) {
     await app?.close().catch(() => undefined);
     throw error;

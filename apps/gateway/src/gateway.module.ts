@@ -20,6 +20,8 @@ import { DataPlaneServer } from './data-plane/data-plane.server.js';
 import { GatewayMetrics } from './data-plane/metrics.js';
 import type { OAuthBridge } from './data-plane/oauth/oauth-bridge.js';
 import { UpstreamPools } from './data-plane/upstream-pools.js';
+import { EnforcementService } from './enforcement/enforcement.service.js';
+import { HeartbeatController } from './enforcement/heartbeat.controller.js';
 import { GATEWAY_CONFIG } from './tokens.js';
 
 /** Closes the upstream pools once the data plane has stopped (after `beforeApplicationShutdown`). */
@@ -47,7 +49,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [BusModule.forRoot(transport)],
       // TykFallbackController last: it catches what the other /tyk/ controllers do not.
-      controllers: [HealthController, TykApisController, TykOAuthController, TykPoliciesController, TykReloadController, ApiEventsController, PolicyEventsController, TykKeysController, CredentialEventsController, TykFallbackController],
+      controllers: [HealthController, TykApisController, TykOAuthController, TykPoliciesController, TykReloadController, ApiEventsController, PolicyEventsController, HeartbeatController, TykKeysController, CredentialEventsController, TykFallbackController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GatewayMetrics, useFactory: () => new GatewayMetrics() },
@@ -57,15 +59,23 @@ export class GatewayModule {
         },
         {
           provide: ConfigurationStore,
-          inject: [UpstreamPools, GatewayMetrics, Bus, CredentialsService],
-          useFactory: (pools: UpstreamPools, metrics: GatewayMetrics, bus: Bus, credentials: CredentialsService) =>
+          inject: [UpstreamPools, GatewayMetrics, Bus, EnforcementService, CredentialsService],
+          useFactory: (pools: UpstreamPools, metrics: GatewayMetrics, bus: Bus, enforcement: EnforcementService, credentials: CredentialsService) =>
             credentials.followPolicies(
               new ConfigurationStore(
-                { pools, metrics, defaultTimeoutSeconds: config.proxy.defaultTimeoutSeconds, oauth: oauthBridge(bus, config), credentials: credentials.credentials },
+                {
+                  pools,
+                  metrics,
+                  defaultTimeoutSeconds: config.proxy.defaultTimeoutSeconds,
+                  oauth: oauthBridge(bus, config),
+                  credentials: credentials.credentials,
+                  enforcement: enforcement.enforcement,
+                },
                 { warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
               ),
             ),
         },
+        EnforcementService,
         CredentialsService,
         ConfigSyncService,
         DataPlaneServer,

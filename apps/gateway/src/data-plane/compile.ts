@@ -2,6 +2,7 @@ import type { ApiDefinition } from '@portcullis/domain';
 import { normaliseListenPath } from '@portcullis/domain';
 import type { CompiledApi, CompiledConfiguration } from './compiled.js';
 import type { Credentials } from './credentials/credentials.js';
+import type { Enforcement } from './enforcement.js';
 import type { GatewayMetrics } from './metrics.js';
 import { entryChain, pipeline } from './pipeline.js';
 import { RouteTable } from './route-table.js';
@@ -19,6 +20,8 @@ export interface CompileDependencies {
   readonly oauth: OAuthBridge;
   /** What the auth modes share (sessions, JWKS, revocations); absent: no auth service (tests). */
   readonly credentials?: Credentials;
+  /** Rate limiter, quota spender and analytics recorder of this gateway. */
+  readonly enforcement: Enforcement;
 }
 
 /**
@@ -37,6 +40,9 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
     authentication: compileAuthentication(definition, deps.credentials),
     oauth: compileOAuth(definition, listenPath, deps.oauth),
     recorder: deps.metrics.recorderFor(definition.api_id),
+    enforcement: deps.enforcement,
+    // Tyk's do_not_track: the API's traffic is left out of analytics.
+    analytics: (definition as { do_not_track?: unknown }).do_not_track === true ? null : deps.enforcement.analytics,
   };
 }
 

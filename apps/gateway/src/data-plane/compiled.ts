@@ -1,5 +1,6 @@
 import type { ApiDefinition } from '@portcullis/domain';
 import type { Dispatcher } from 'undici';
+import type { AnalyticsSinkPort, Enforcement } from './enforcement.js';
 import type { PathRewrite } from './forwarding.js';
 import type { ApiRecorder } from './metrics.js';
 import type { CompiledOAuth } from './oauth/compiled-oauth.js';
@@ -44,6 +45,10 @@ export interface CompiledApi extends Routable {
   /** Null unless the API uses OAuth 2.0 (its chain then has the oauth-endpoints step). */
   readonly oauth: CompiledOAuth | null;
   readonly recorder: ApiRecorder;
+  /** The gateway's limiters, shared by every API (the rate-limit and quota steps use them). */
+  readonly enforcement: Enforcement;
+  /** Where this API's analytics records go; null when analytics are off or the API opts out (do_not_track). */
+  readonly analytics: AnalyticsSinkPort | null;
 }
 
 /** One immutable configuration: built whole, swapped in by reference, never changed in place. */

@@ -1,6 +1,7 @@
 import type { ApiDefinition, Policy } from '@portcullis/domain';
 import { describe, expect, it } from 'vitest';
 import { absentAuthService, definition } from '../../test/fixtures/data-plane.js';
+import { memoryEnforcement } from '../../test/fixtures/enforcement.js';
 import { ConfigurationStore } from './configuration-store.js';
 import { GatewayMetrics } from './metrics.js';
 import { UpstreamPools } from './upstream-pools.js';
@@ -9,7 +10,7 @@ function setup() {
   const pools = new UpstreamPools();
   const messages: string[] = [];
   const store = new ConfigurationStore(
-    { pools, metrics: new GatewayMetrics(), defaultTimeoutSeconds: 30, oauth: absentAuthService() },
+    { pools, metrics: new GatewayMetrics(), defaultTimeoutSeconds: 30, oauth: absentAuthService(), enforcement: memoryEnforcement().enforcement },
     { warn: (m) => void messages.push(m), error: (m) => void messages.push(m) },
   );
   return { store, pools, messages };

@@ -3,6 +3,9 @@ import type { CompiledApi, CompiledConfiguration } from './compiled.js';
 import type { Identity } from './identity.js';
 import type { Step } from './step.js';
 
+/** Which enforcement refused a request (analytics' auth_result). */
+export type Refusal = 'missing' | 'invalid' | 'forbidden' | 'rate_limited' | 'quota_exceeded';
+
 /** Status recorded for a request whose client went away before it was answered (as nginx logs it). */
 export const CLIENT_CLOSED_REQUEST = 499;
 
@@ -31,6 +34,17 @@ export class RequestContext {
   status: number;
   /** Set by `authenticate`; null for keyless APIs and requests that failed before it. */
   identity: Identity | null;
+  /**
+   * Headers the enforcement steps add to the proxied response (rate-limit and quota state), flat
+   * [name, value, ...]; null when none (the common keyless case appends nothing).
+   */
+  extraHeaders: string[] | null;
+  /** Why the request was refused, when an enforcement step refused it (for analytics); null otherwise. */
+  refusal: Refusal | null;
+  /** Milliseconds from dispatching to the upstream until its response head; -1 when not proxied. */
+  upstreamMs: number;
+  /** Response body bytes relayed from the upstream. */
+  bytesOut: number;
   private hostHeader: string | null | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, config: CompiledConfiguration, startedAt: number) {
@@ -47,6 +61,10 @@ export class RequestContext {
     this.index = 0;
     this.status = 0;
     this.identity = null;
+    this.extraHeaders = null;
+    this.refusal = null;
+    this.upstreamMs = -1;
+    this.bytesOut = 0;
     this.hostHeader = undefined;
   }
 

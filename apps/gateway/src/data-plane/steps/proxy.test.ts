@@ -1,8 +1,10 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { compiledConfiguration, definition, startDataPlane } from '../../../test/fixtures/data-plane.js';
+import type { RequestContext } from '../request-context.js';
+import { CONTINUE, type Step } from '../step.js';
 import { proxy } from './proxy.js';
 
 /** An upstream whose behaviour each test sets, reporting when a request of its goes away. */
@@ -45,7 +47,7 @@ async function requestsTotal(metrics: { registry: { metrics(): Promise<string> }
 describe('proxy step', () => {
   it('is in every chain, after authentication and before record', () => {
     const { config } = compiledConfiguration([definition({ api_id: 'x', use_keyless: false, proxy: { listen_path: '/x', target_url: 'http://127.0.0.1:9' } })]);
-    expect(config.apis.get('x')!.chain.map((s) => s.name)).toEqual(['match', 'authenticate', 'proxy', 'record']);
+    expect(config.apis.get('x')!.chain.map((s) => s.name)).toEqual(['match', 'authenticate', 'authorise', 'rate-limit', 'quota', 'proxy', 'record']);
     expect(proxy.always).toBe(false);
   });
 
@@ -61,6 +63,42 @@ describe('proxy step', () => {
     expect(res.headers['set-cookie']).toEqual(['a=1', 'b=2']);
     expect(await res.body.text()).toBe('created');
     expect(await requestsTotal(gateway.metrics, 201)).toBe(1);
+  });
+
+  it("adds the enforcement steps' headers to the upstream's in one head, and notes latency and bytes for analytics", async () => {
+    behaviour = (_req, res) => {
+      res.writeHead(200, { 'x-from': 'upstream', 'set-cookie': ['a=1', 'b=2'] });
+      res.end('0123456789');
+    };
+    const built = compiledConfiguration([definition({ api_id: 'p', proxy: { listen_path: '/p', target_url: upstreamUrl } })]);
+    const api = built.config.apis.get('p')!;
+    let seen: RequestContext | null = null;
+    const limits: Step = {
+      name: 'limits',
+      always: false,
+      enabledFor: () => true,
+      handle(ctx) {
+        ctx.extraHeaders = ['X-RateLimit-Remaining', '9', 'X-Quota-Remaining', '99'];
+        return CONTINUE;
+      },
+    };
+    const probe: Step = { name: 'probe', always: true, enabledFor: () => true, handle: (ctx) => ((seen = ctx), CONTINUE) };
+    (api as { chain: readonly Step[] }).chain = [api.chain[0]!, limits, proxy, probe];
+    const plane = await startDataPlane(built.config);
+    cleanups.push(async () => {
+      await plane.close();
+      await built.pools.closeAll();
+    });
+    const res = await request(`${plane.url}/p/x`);
+    expect(await res.body.text()).toBe('0123456789');
+    expect(res.headers['x-from']).toBe('upstream');
+    expect(res.headers['set-cookie']).toEqual(['a=1', 'b=2']);
+    expect(res.headers['x-ratelimit-remaining']).toBe('9');
+    expect(res.headers['x-quota-remaining']).toBe('99');
+    await vi.waitFor(() => expect(seen).not.toBeNull());
+    expect(seen!.bytesOut).toBe(10);
+    expect(seen!.upstreamMs).toBeGreaterThan(0);
+    expect(seen!.upstreamMs).toBeLessThan(5_000);
   });
 
   it('answers 502 when the upstream resets the connection before answering', async () => {

@@ -106,6 +106,8 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
   private settled: boolean;
   private headTimer: NodeJS.Timeout | null;
   private timeoutReached: boolean;
+  /** Upstream latency runs from here to the response head. */
+  private readonly dispatchedAt: number;
 
   /** `headTimeoutMs` > 0: time the response head here (see CompiledUpstream.ownHeadTimer). */
   constructor(
@@ -117,6 +119,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     this.clientGone = false;
     this.settled = false;
     this.timeoutReached = false;
+    this.dispatchedAt = performance.now();
     this.headTimer = headTimeoutMs > 0 ? setTimeout(onHeadTimeout, headTimeoutMs, this) : null;
     const res = ctx.res as ExchangeResponse;
     res[kExchange] = this;
@@ -147,12 +150,20 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return true;
     this.stopHeadTimer();
     this.resume = resume;
-    this.ctx.status = statusCode;
-    this.ctx.res.writeHead(statusCode, clientResponseHeaders(rawHeaders));
+    const ctx = this.ctx;
+    ctx.status = statusCode;
+    ctx.upstreamMs = performance.now() - this.dispatchedAt;
+    const headers = clientResponseHeaders(rawHeaders);
+    // The enforcement steps' headers (rate limit, quota) join the upstream's in the one writeHead:
+    // appended to the array already built, no header object, no setHeader merge.
+    const extra = ctx.extraHeaders;
+    if (extra !== null) for (let i = 0; i < extra.length; i++) headers.push(extra[i]!);
+    ctx.res.writeHead(statusCode, headers);
     return true;
   }
 
   onData(chunk: Buffer): boolean {
+    this.ctx.bytesOut += chunk.length;
     if (this.ctx.res.write(chunk)) return true;
     // Pause the upstream until the client has taken what is buffered.
     this.ctx.res.once('drain', onClientDrain);

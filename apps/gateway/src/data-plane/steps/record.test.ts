@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compiledConfiguration, contextFor, definition } from '../../../test/fixtures/data-plane.js';
+import { identity, memoryEnforcement, rights } from '../../../test/fixtures/enforcement.js';
 import { match } from './match.js';
 import { record } from './record.js';
 
@@ -35,5 +36,86 @@ describe('record step', () => {
     ctx.status = 404;
     record.handle(ctx);
     expect(await series(metrics, 'portcullis_gateway_requests_total{api_id="",status="404"}')).toBe(1);
+  });
+
+  describe('analytics', () => {
+    function setup() {
+      const built = memoryEnforcement();
+      const { config } = compiledConfiguration(
+        [
+          definition({ api_id: 'open', use_keyless: true, proxy: { listen_path: '/open', target_url: 'http://127.0.0.1:9' } }),
+          definition({ api_id: 'keyed', use_keyless: false, proxy: { listen_path: '/keyed', target_url: 'http://127.0.0.1:9' } }),
+          definition({ api_id: 'quiet', use_keyless: true, do_not_track: true, proxy: { listen_path: '/quiet', target_url: 'http://127.0.0.1:9' } } as never),
+        ],
+        30,
+        undefined,
+        built.enforcement,
+      );
+      return { config, records: built.records };
+    }
+
+    it('hands one complete record per request of an API to the recorder, without the query string', () => {
+      const { config, records } = setup();
+      const { ctx } = contextFor(config, '/keyed/orders/1?api_key=secret', { 'Content-Length': '42' });
+      (ctx.req as { method: string }).method = 'POST';
+      match.handle(ctx);
+      ctx.identity = identity(rights({ access: { keyed: [] } }), { id: 'f'.repeat(64), oauthClientId: 'client-1' });
+      ctx.status = 201;
+      ctx.upstreamMs = 1.25;
+      ctx.bytesOut = 64;
+      const before = Date.now();
+      record.handle(ctx);
+      expect(records).toHaveLength(1);
+      const r = records[0]!;
+      expect(r).toMatchObject({
+        api_id: 'keyed',
+        identity: 'f'.repeat(64),
+        oauth_client_id: 'client-1',
+        method: 'POST',
+        path: '/keyed/orders/1',
+        status: 201,
+        upstream_ms: 1.25,
+        bytes_in: 42,
+        bytes_out: 64,
+        auth_result: 'ok',
+      });
+      expect(r.at).toBeGreaterThanOrEqual(before);
+      expect(r.total_ms).toBeGreaterThanOrEqual(0);
+      expect(JSON.stringify(r)).not.toContain('secret');
+    });
+
+    it('says why a request was refused, and marks keyless and unauthenticated ones', () => {
+      const { config, records } = setup();
+      const refused = contextFor(config, '/keyed/x').ctx;
+      match.handle(refused);
+      refused.identity = identity(rights());
+      refused.refusal = 'rate_limited';
+      refused.status = 429;
+      record.handle(refused);
+      const anonymous = contextFor(config, '/keyed/x').ctx;
+      match.handle(anonymous);
+      anonymous.status = 401;
+      record.handle(anonymous);
+      const open = contextFor(config, '/open/x').ctx;
+      match.handle(open);
+      open.status = 200;
+      record.handle(open);
+      expect(records.map((r) => [r.status, r.auth_result, r.identity, r.upstream_ms])).toEqual([
+        [429, 'rate_limited', 'a'.repeat(64), 0],
+        [401, 'invalid', undefined, 0],
+        [200, 'keyless', undefined, 0],
+      ]);
+    });
+
+    it("records nothing for requests that matched no API or an API with Tyk's do_not_track", () => {
+      const { config, records } = setup();
+      for (const url of ['/nowhere', '/quiet/x']) {
+        const { ctx } = contextFor(config, url);
+        match.handle(ctx);
+        ctx.status = 200;
+        record.handle(ctx);
+      }
+      expect(records).toHaveLength(0);
+    });
   });
 });

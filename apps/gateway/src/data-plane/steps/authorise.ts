@@ -1,0 +1,55 @@
+import type { CompiledAccessRight } from '../identity.js';
+import type { RequestContext } from '../request-context.js';
+import { CONTINUE, fail, type Step, type StepResult } from '../step.js';
+
+const inactive = fail('credential_inactive');
+const expired = fail('credential_expired');
+const denied = fail('access_denied');
+
+/**
+ * Decides whether the caller `authenticate` established may make this request (403 otherwise), in
+ * Tyk's order: an inactive key or policy, an expired credential, an API the rights do not list, a
+ * path and method no `allowed_urls` entry permits. Everything it consults was compiled with the
+ * rights (regexes included), so this only looks things up.
+ */
+export const authorise: Step = {
+  name: 'authorise',
+  always: false,
+  // Keyless APIs have no caller to authorise; every other API has authenticate before this.
+  enabledFor: (api) => !api.use_keyless,
+  handle(ctx: RequestContext): StepResult {
+    const identity = ctx.identity!;
+    const rights = identity.rights;
+    let refusal = rights.active ? null : inactive;
+    if (refusal === null && identity.expiresAt > 0 && identity.expiresAt * 1000 <= Date.now()) refusal = expired;
+    if (refusal === null) {
+      const access = rights.accessRights.get(ctx.api!.id);
+      if (access === undefined || !urlAllowed(access, pathBelow(ctx.path, ctx.api!.listenPath), ctx.req.method!)) refusal = denied;
+    }
+    if (refusal === null) return CONTINUE;
+    ctx.refusal = 'forbidden';
+    return refusal;
+  },
+};
+
+/**
+ * Tyk's granular access: with no `allowed_urls` the whole API is allowed; otherwise some entry's
+ * regex must match the path below the listen path (unanchored, as Tyk matches it) and list the
+ * method. An entry with no methods allows none, as in Tyk (its dashboard always fills them).
+ */
+export function urlAllowed(access: CompiledAccessRight, path: string, method: string): boolean {
+  const urls = access.allowedUrls;
+  if (urls.length === 0) return true;
+  for (let i = 0; i < urls.length; i++) {
+    const url = urls[i]!;
+    if (url.methods.has(method) && url.pattern.test(path)) return true;
+  }
+  return false;
+}
+
+/** The request path as seen below the API's listen path: `/orders/1` under `/shop` for `/shop/orders/1`. */
+export function pathBelow(path: string, listenPath: string): string {
+  if (listenPath === '/') return path;
+  const rest = path.slice(listenPath.length);
+  return rest === '' ? '/' : rest;
+}

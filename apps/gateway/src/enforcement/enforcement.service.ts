@@ -1,0 +1,76 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Bus } from '@portcullis/bus';
+import { subjects, type GatewayHeartbeat } from '@portcullis/contracts';
+import { QuotaSpender, RedisLimiter, SharedOverNatsLimiter, type LimiterLog } from '@portcullis/rate-limit';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { GatewayConfig } from '../config.js';
+import type { Enforcement } from '../data-plane/enforcement.js';
+import { GATEWAY_CONFIG } from '../tokens.js';
+
+/** How long a request waits for a quota lease from the auth service before the spender's rule decides. */
+const LEASE_TIMEOUT_MS = 2_000;
+/** Idle quota accounts are forgotten this often. */
+const QUOTA_SWEEP_MS = 60_000;
+
+/**
+ * The gateway's rate limiter and quota spender, made once at start and shared
+ * by every compiled API. The limiter is chosen here: Redis when REDIS_URL is set (exact across the
+ * fleet), with the NATS-shared limiter as its fallback while Redis is unreachable; otherwise the
+ * NATS-shared limiter alone (each gateway enforces its share of a limit among the live gateways
+ * announcing themselves on gateway.heartbeat, Tyk's distributed rate limiter). Heartbeats run in
+ * both cases, so the fallback always knows the fleet.
+ */
+@Injectable()
+export class EnforcementService implements OnApplicationShutdown {
+  readonly gatewayId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly enforcement: Enforcement;
+  private readonly logger = new Logger('Enforcement');
+  private readonly shared: SharedOverNatsLimiter;
+  private readonly redis: RedisLimiter | null;
+  private readonly quotaSweep: NodeJS.Timeout;
+
+  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, bus: Bus) {
+    const log = limiterLog(this.logger);
+    this.shared = new SharedOverNatsLimiter({
+      gatewayId: this.gatewayId,
+      publish: (subject, heartbeat) => bus.publish(subject, heartbeat),
+      log,
+    });
+    this.redis = config.rateLimit.redisUrl === null ? null : new RedisLimiter({ url: config.rateLimit.redisUrl, fallback: this.shared, log });
+    const quota = new QuotaSpender({ lease: (request) => bus.request(subjects.authQuotaLease, request, LEASE_TIMEOUT_MS), log });
+    this.quotaSweep = setInterval(() => quota.sweep(), QUOTA_SWEEP_MS).unref();
+    this.enforcement = {
+      rateLimiter: this.redis ?? this.shared,
+      rateLimiterDecidesAtOnce: this.redis === null,
+      quota,
+      // Wired with @portcullis/analytics in the next change.
+      analytics: null,
+    };
+    this.logger.log(`rate limits ${this.redis === null ? 'shared among live gateways over NATS' : 'kept in Redis'}`);
+  }
+
+  /** Announces this gateway (now and every second): called once the bus is connected. */
+  start(): void {
+    this.shared.start();
+  }
+
+  /** Another gateway's heartbeat (its own are ignored by the limiter). */
+  onHeartbeat(heartbeat: GatewayHeartbeat): void {
+    this.shared.onHeartbeat(heartbeat);
+  }
+
+  /** After the data plane has drained: let go of Redis and NATS. */
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.quotaSweep);
+    await (this.redis ?? this.shared).close();
+  }
+}
+
+function limiterLog(logger: Logger): LimiterLog {
+  const text = (details: object, message: string) => {
+    const err = (details as { err?: unknown }).err;
+    return err === undefined ? message : `${message}: ${err instanceof Error ? err.message : String(err)}`;
+  };
+  return { warn: (details, message) => logger.warn(text(details, message)), info: (details, message) => logger.log(text(details, message)) };
+}
