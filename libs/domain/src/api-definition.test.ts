@@ -63,6 +63,27 @@ describe('validateApiDefinition', () => {
   });
 });
 
+describe('Tyk exports', () => {
+  it('load with empty login redirect, empty notifications and the implicit authorize type', () => {
+    const result = validateApiDefinition({
+      ...valid,
+      use_oauth2: true,
+      oauth_meta: { allowed_access_types: ['authorization_code', 'refresh_token'], allowed_authorize_types: ['code', 'token'], auth_login_redirect: '' },
+      notifications: { shared_secret: '', oauth_on_keychange_url: '' },
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.oauth_meta).toMatchObject({ allowed_authorize_types: ['code', 'token'] });
+    expect(result.value.oauth_meta?.auth_login_redirect).toBeUndefined();
+    expect(result.value.notifications).toBeUndefined();
+  });
+
+  it('still refuses a login redirect or notification URL that is not a URL', () => {
+    expect(validateApiDefinition({ ...valid, oauth_meta: { auth_login_redirect: 'login' } }).ok).toBe(false);
+    expect(validateApiDefinition({ ...valid, notifications: { shared_secret: 's', oauth_on_keychange_url: 'nope' } }).ok).toBe(false);
+  });
+});
+
 describe('listen path identity', () => {
   it('treats a trailing slash as the same route', () => {
     expect(normaliseListenPath('/orders/')).toBe('/orders');
@@ -101,7 +122,7 @@ describe('OAuth settings (Tyk oauth_meta, notifications)', () => {
   it('collects every OAuth error with its field', () => {
     const result = validateApiDefinition({
       ...oauthApi,
-      oauth_meta: { allowed_access_types: ['implicit', 'client_credentials'], allowed_authorize_types: ['token'], auth_login_redirect: '/login', access_token_expires_in: -1, refresh_token_expires_in: 1.5 },
+      oauth_meta: { allowed_access_types: ['implicit', 'client_credentials'], allowed_authorize_types: ['id_token'], auth_login_redirect: '/login', access_token_expires_in: -1, refresh_token_expires_in: 1.5 },
       notifications: { oauth_on_keychange_url: 'ftp://x', shared_secret: '' },
     });
     expect(result.ok).toBe(false);

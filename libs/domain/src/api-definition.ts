@@ -74,12 +74,17 @@ export const oauthMetaSchema = z
       .max(oauthAccessTypes.length)
       .refine((types) => new Set(types).size === types.length, 'must not repeat a grant type')
       .default(['authorization_code', 'refresh_token', 'client_credentials']),
+    // Tyk's values. `token` (the implicit grant) is kept so Tyk exports load unchanged, but the auth
+    // service refuses it (RFC 9700 §2.1.2): unsupported_response_type.
     allowed_authorize_types: z
-      .array(z.enum(['code']))
-      .max(1)
+      .array(z.enum(['code', 'token']))
+      .max(2)
       .default(['code']),
-    /** Where `{listen_path}/oauth/authorize` sends the user: the app's own login page (Tyk's flow). */
-    auth_login_redirect: absoluteHttpUrl.optional(),
+    /**
+     * Where `{listen_path}/oauth/authorize` sends the user: the app's own login page (Tyk's flow).
+     * Tyk exports write "" for none.
+     */
+    auth_login_redirect: z.union([z.literal('').transform(() => undefined), absoluteHttpUrl]).optional(),
     access_token_expires_in: tokenLifetime.optional(),
     refresh_token_expires_in: tokenLifetime.optional(),
   })
@@ -195,7 +200,11 @@ export const apiDefinitionSchema = z
     ...authFields,
     proxy: proxySchema,
     oauth_meta: oauthMetaSchema.optional(),
-    notifications: notificationsSchema.optional(),
+    // Tyk exports carry `{"shared_secret": "", "oauth_on_keychange_url": ""}` when none is set.
+    notifications: z.preprocess(
+      (value) => (value && typeof value === 'object' && (value as Record<string, unknown>).oauth_on_keychange_url === '' ? undefined : value),
+      notificationsSchema.optional(),
+    ),
   })
   .passthrough()
   .superRefine((api, ctx) => {
