@@ -26,7 +26,14 @@ export interface RedisLimiterOptions {
 }
 
 type Reply = [allowed: number, remaining: number, resetMs: number, retryAfterMs: number];
-type ScriptRunner = (redis: Redis, key: string, rule: RateRule) => Promise<Reply>;
+interface ScriptRunner {
+  /**
+   * Each algorithm keeps its own key space: a policy that changes algorithm must not meet the
+   * other's state (Redis would answer WRONGTYPE, which would read as an outage).
+   */
+  keyPart: string;
+  run(redis: Redis, key: string, rule: RateRule): Promise<Reply>;
+}
 
 interface LimiterCommands {
   portcullisGcra(key: string, intervalMs: number, burst: number): Promise<Reply>;
@@ -36,8 +43,11 @@ interface LimiterCommands {
 // Dispatch by algorithm, as the local limiter does; each runs its script by EVALSHA (ioredis falls
 // back to EVAL once when Redis answers NOSCRIPT, e.g. after a restart).
 const runners = new Map<AlgorithmName, ScriptRunner>([
-  ['gcra', (redis, key, rule) => (redis as unknown as LimiterCommands).portcullisGcra(key, rule.intervalMs, rule.burst)],
-  ['sliding-window', (redis, key, rule) => (redis as unknown as LimiterCommands).portcullisSlidingWindow(key, rule.windowMs, rule.limit)],
+  ['gcra', { keyPart: '', run: (redis, key, rule) => (redis as unknown as LimiterCommands).portcullisGcra(key, rule.intervalMs, rule.burst) }],
+  [
+    'sliding-window',
+    { keyPart: 'sw:', run: (redis, key, rule) => (redis as unknown as LimiterCommands).portcullisSlidingWindow(key, rule.windowMs, rule.limit) },
+  ],
 ]);
 
 /**
@@ -84,7 +94,8 @@ export class RedisLimiter implements RateLimiter {
       if (this.connectedOnce) this.outage(null);
       return this.fallback.check(identity, api, rule, out);
     }
-    return runners.get(rule.algorithm)!(this.redis, `${this.prefix}${api}:${identity}`, rule).then(
+    const runner = runners.get(rule.algorithm)!;
+    return runner.run(this.redis, `${this.prefix}${runner.keyPart}${api}:${identity}`, rule).then(
       (reply) => {
         if (this.down) this.recovered();
         out.allowed = reply[0] === 1;

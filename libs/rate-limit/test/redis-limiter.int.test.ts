@@ -113,6 +113,9 @@ describeWithRedis('RedisLimiter on a real Redis', () => {
     const rule = compileRule(10, 3_600, { algorithm: 'sliding-window' });
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => two[i % 2]!.check('dave', 'api-1', rule, createResult())));
     expect(results.filter((r) => r.allowed)).toHaveLength(10);
+    // The same identity and API under GCRA has its own state: no WRONGTYPE, no outage.
+    expect((await two[0]!.check('dave', 'api-1', compileRule(10, 3_600), createResult())).allowed).toBe(true);
+    expect(two[0]!.degraded).toBe(false);
   });
 
   it('fails open on the local fallback when Redis goes away, logs once, and shares again when it is back', async () => {
