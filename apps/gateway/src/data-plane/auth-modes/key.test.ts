@@ -95,3 +95,13 @@ describe('auth tokens (API keys), the default mode', () => {
     expect((await perMode.send('/api/x', { 'X-Token': 'good-key' })).status).toBe(200);
   });
 });
+
+describe('auth results for analytics', () => {
+  it('tells a missing credential from a refused one (ctx.refusal), and leaves an accepted one unmarked', async () => {
+    const h = keyApi();
+    expect((await h.send('/api/x')).refusal).toBe('missing');
+    expect((await h.send('/api/x', { Authorization: 'nope' })).refusal).toBe('invalid');
+    expect((await h.send('/api/x', { Authorization: 'nope' })).refusal).toBe('invalid');
+    expect((await h.send('/api/x', { Authorization: 'good-key' })).refusal).toBeNull();
+  });
+});

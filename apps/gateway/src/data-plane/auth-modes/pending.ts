@@ -18,6 +18,8 @@ export function pendingUntil(ctx: RequestContext, work: Promise<StepResult>): St
 }
 
 function resumeSafely(ctx: RequestContext, result: StepResult): void {
+  // A credential refused after a lookup (a missing one never gets this far).
+  if (result.kind === 'respond' && result.status === 401) ctx.refusal = 'invalid';
   try {
     resumeChain(ctx, result);
   } catch {

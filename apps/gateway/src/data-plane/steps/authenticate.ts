@@ -19,7 +19,11 @@ export const authenticate: Step = {
   always: false,
   enabledFor: (api) => !api.use_keyless,
   handle(ctx: RequestContext): StepResult {
-    return ctx.api!.authentication!.check(ctx);
+    const authentication = ctx.api!.authentication!;
+    const result = authentication.check(ctx);
+    // For analytics: the bare challenge means nothing was presented.
+    if (result.kind === 'respond') ctx.refusal = result === authentication.challenge ? 'missing' : 'invalid';
+    return result;
   },
 };
 
