@@ -1,6 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { compileRule, createResult, LocalLimiter, RedisLimiter, type LimiterLog, type RateLimitResult } from '../src/index.js';
+import {
+  compileRule,
+  createRateLimiter,
+  createResult,
+  LocalLimiter,
+  RedisLimiter,
+  type LimiterLog,
+  type RateLimitResult,
+} from '../src/index.js';
 import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
 import { describeWithRedis, testServices } from '../../../tools/test/with-services.js';
@@ -116,6 +124,17 @@ describeWithRedis('RedisLimiter on a real Redis', () => {
     // The same identity and API under GCRA has its own state: no WRONGTYPE, no outage.
     expect((await two[0]!.check('dave', 'api-1', compileRule(10, 3_600), createResult())).allowed).toBe(true);
     expect(two[0]!.degraded).toBe(false);
+  });
+
+  it('while Redis is unreachable, decides by the NATS-shared limit (createRateLimiter): fail open, not unlimited', async () => {
+    const port = await freePort(); // nothing listens there
+    const { limiter, shared } = createRateLimiter({ redisUrl: `redis://127.0.0.1:${port}`, gatewayId: 'gw-a', publish: () => {} });
+    limiters.push(limiter as RedisLimiter);
+    shared.onHeartbeat({ gateway_id: 'gw-b', at: Date.now() });
+    const rule = compileRule(10, 3_600);
+    const results = await Promise.all(Array.from({ length: 20 }, () => limiter.check('frank', 'api', rule, createResult())));
+    // Two live gateways: this one's share is 5.
+    expect(results.filter((r) => r.allowed)).toHaveLength(5);
   });
 
   it('fails open on the local fallback when Redis goes away, logs once, and shares again when it is back', async () => {
