@@ -5,6 +5,8 @@ import nginx from './nginx.mjs';
 import nodeMinimal from './node-minimal.mjs';
 import oidcProviderToken from './oidc-provider-token.mjs';
 import portcullis from './portcullis.mjs';
+import portcullisJwt from './portcullis-jwt.mjs';
+import portcullisKey from './portcullis-key.mjs';
 import portcullisToken from './portcullis-token.mjs';
 
 /**
@@ -14,13 +16,15 @@ import portcullisToken from './portcullis-token.mjs';
 export const targets = [
   direct,
   portcullis,
+  portcullisKey,
+  portcullisJwt,
   fastifyHttpProxy,
   nodeMinimal,
   nginx,
 ];
 
-/** Ratios in the report are to these, when they ran. */
-export const references = ['nginx', 'node-minimal'];
+/** Ratios in the report are to these, when they ran ('portcullis', the keyless gateway: issue 5's goal is JWT + rate limit + analytics at ≥ 0.85 of it). */
+export const references = ['nginx', 'node-minimal', 'portcullis'];
 
 /** The token endpoint: client_credentials, HTTP Basic client auth, an ES256 JWT per request. */
 export const tokenTargets = [
