@@ -96,6 +96,21 @@ describe('auth tokens (API keys), the default mode', () => {
   });
 });
 
+describe('sessions from the bus', () => {
+  it('validates a looked-up session once (defaults filled); a malformed one counts as not found', async () => {
+    const h = authHarness({}, {
+      lookup: ({ id }) =>
+        id === 'raw'
+          ? { found: true, key_hash: hash('raw'), session: { access_rights: { api: { api_id: 'api' } } } as never }
+          : { found: true, key_hash: hash(id), session: { rate: 'lots' } as never },
+    });
+    const raw = await h.send('/api/x', { Authorization: 'raw' });
+    expect(raw.status).toBe(200);
+    expect(raw.identity!.rights.accessRights.get('api')).toEqual({ allowedUrls: [], versions: [] });
+    expect((await h.send('/api/x', { Authorization: 'bad' })).status).toBe(401);
+  });
+});
+
 describe('auth results for analytics', () => {
   it('tells a missing credential from a refused one (ctx.refusal), and leaves an accepted one unmarked', async () => {
     const h = keyApi();

@@ -37,7 +37,7 @@ export class Credentials {
     timings: Partial<CredentialTimings> = {},
   ) {
     this.timings = { ...defaultTimings, ...timings };
-    this.sessions = new SessionLookups(ports, this.timings, this.rights, () => this.policies());
+    this.sessions = new SessionLookups(ports, this.timings, this.rights, () => this.policies(), (message) => log.warn(message));
     this.revocations = new RevocationList(() => ports.now());
     this.authJwks = this.jwksSource(() => ports.authJwks(), 'the auth service');
   }

@@ -1,5 +1,5 @@
 import type { KeyLookupRequest } from '@portcullis/contracts';
-import type { Session } from '@portcullis/domain';
+import { validateSession, type Session } from '@portcullis/domain';
 import type { AuthMode, Identity } from '../identity.js';
 import { BoundedCache } from './bounded-cache.js';
 import { Coalescer } from './coalescer.js';
@@ -36,6 +36,7 @@ export class SessionLookups {
     private readonly timings: CredentialTimings,
     private readonly rights: RightsCompiler,
     private readonly policies: () => PolicyTable,
+    private readonly onInvalid: (message: string) => void = () => undefined,
   ) {}
 
   cached(cacheKey: string): SessionEntry | undefined {
@@ -46,11 +47,14 @@ export class SessionLookups {
   fetch(cacheKey: string, request: KeyLookupRequest, ttlMs = this.timings.sessionTtlMs): Promise<SessionEntry> {
     return this.inFlight.run(cacheKey, async () => {
       const reply = await this.ports.lookup(request);
-      const found = reply.found === true && reply.session !== undefined && typeof reply.key_hash === 'string';
+      // Bus input is input too: a session is validated (and its defaults filled) once per lookup.
+      const checked = reply.found === true && typeof reply.key_hash === 'string' ? validateSession(reply.session) : null;
+      if (checked !== null && !checked.ok) this.onInvalid(`auth.keys.lookup answered a malformed session for ${reply.key_hash}`);
+      const found = checked !== null && checked.ok;
       const entry: SessionEntry = {
         found,
         keyHash: found ? reply.key_hash! : '',
-        session: found ? reply.session! : null,
+        session: found ? checked.value : null,
         secrets: Object.freeze({ ...(reply.secrets ?? {}) }),
         identity: null,
         identityPolicies: null,
