@@ -1,3 +1,4 @@
+import { analyticsVariables } from '@portcullis/analytics';
 import { env, loadConfig, z, type Config } from '@portcullis/config';
 
 /** The environment variables the gateway reads, shaped into the settings its parts use. */
@@ -40,6 +41,9 @@ export const gatewayConfigSchema = z
       .url({ protocol: /^rediss?$/ })
       .optional()
       .or(z.literal('').transform(() => undefined)),
+    /** Analytics records of proxied requests (on unless set to false). */
+    ANALYTICS_ENABLED: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+    ...analyticsVariables,
   })
   .transform((vars) => ({
     http: { host: vars.HOST, port: vars.GATEWAY_PORT },
@@ -59,6 +63,12 @@ export const gatewayConfigSchema = z
       lookupTimeoutMs: vars.CREDENTIAL_LOOKUP_TIMEOUT_MS,
     },
     rateLimit: { redisUrl: vars.REDIS_URL ?? null },
+    analytics: {
+      enabled: vars.ANALYTICS_ENABLED,
+      flushMs: vars.ANALYTICS_FLUSH_MS,
+      batchSize: vars.ANALYTICS_BATCH_SIZE,
+      maxBuffered: vars.ANALYTICS_BUFFER_MAX,
+    },
   }));
 
 export type GatewayConfig = Config<typeof gatewayConfigSchema>;
