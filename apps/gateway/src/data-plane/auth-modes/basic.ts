@@ -39,8 +39,8 @@ export const basicMode: AuthModeModule = {
       if (value === null) return answers.missing;
       const pair = parseBasic(value);
       if (pair === null) return answers.invalid;
-      const cacheKey = `basic:${createHash('sha256').update(`${pair.username}:${pair.password}`).digest('base64')}`;
-      const entry = sessions.cached(cacheKey);
+      const cacheKey = createHash('sha256').update(`${pair.username}:${pair.password}`).digest('base64');
+      const entry = sessions.cached('basic', cacheKey);
       if (entry !== undefined) return decide(ctx, entry);
       const lookup = sessions.fetch(cacheKey, { kind: 'basic', id: pair.username, password: pair.password }, credentials.timings.basicTtlMs);
       return pendingUntil(ctx, lookup.then((fetched) => decide(ctx, fetched)));

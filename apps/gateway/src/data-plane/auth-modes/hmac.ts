@@ -88,8 +88,8 @@ export const hmacMode: AuthModeModule = {
       if (skewMs > 0 && !dateWithinSkew(ctx, signed, clock(), skewMs)) return answers.invalid;
       const text = signingString(ctx, signed.headers);
       if (text === null) return answers.invalid;
-      const cacheKey = `hmac:${signed.keyId}`;
-      const entry = sessions.cached(cacheKey);
+      const cacheKey = signed.keyId;
+      const entry = sessions.cached('hmac', cacheKey);
       if (entry !== undefined) return decide(ctx, signed, text, entry);
       return pendingUntil(ctx, sessions.fetch(cacheKey, { kind: 'hmac', id: signed.keyId }).then((fetched) => decide(ctx, signed, text, fetched)));
     };

@@ -26,10 +26,9 @@ export const keyMode: AuthModeModule = {
       const key = readToken(ctx, location);
       if (key === null) return answers.missing;
       if (key.length > MAX_KEY_LENGTH) return answers.invalid;
-      const cacheKey = `key:${key}`;
-      const entry = sessions.cached(cacheKey);
+            const entry = sessions.cached('key', key);
       if (entry !== undefined) return decide(ctx, entry);
-      return pendingUntil(ctx, sessions.fetch(cacheKey, { kind: 'key', id: key }).then((fetched) => decide(ctx, fetched)));
+      return pendingUntil(ctx, sessions.fetch(key, { kind: 'key', id: key }).then((fetched) => decide(ctx, fetched)));
     };
   },
 };

@@ -115,8 +115,8 @@ export const oauth1Mode: AuthModeModule = {
       if (Math.abs(clock() - request.timestamp * 1000) > TIMESTAMP_WINDOW_MS) return answers.invalid;
       const base = signatureBaseString(ctx, request);
       if (base === null) return answers.invalid;
-      const cacheKey = `oauth1:${request.consumerKey}\n${request.token}`;
-      const entry = sessions.cached(cacheKey);
+      const cacheKey = `${request.consumerKey}\n${request.token}`;
+      const entry = sessions.cached('oauth1', cacheKey);
       if (entry !== undefined) return decide(ctx, request, base, entry);
       const lookup = sessions.fetch(cacheKey, { kind: 'oauth1', id: request.consumerKey, ...(request.token !== '' ? { token: request.token } : {}) });
       return pendingUntil(ctx, lookup.then((fetched) => decide(ctx, request, base, fetched)));

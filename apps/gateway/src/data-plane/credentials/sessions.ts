@@ -1,4 +1,4 @@
-import type { KeyLookupRequest } from '@portcullis/contracts';
+import type { CredentialKind, KeyLookupRequest } from '@portcullis/contracts';
 import { validateSession, type Session } from '@portcullis/domain';
 import type { AuthMode, Identity } from '../identity.js';
 import { BoundedCache } from './bounded-cache.js';
@@ -28,8 +28,19 @@ const MAX_ENTRIES = 100_000;
  * briefly, so a flood of wrong keys does not become a flood of lookups.
  */
 export class SessionLookups {
-  private readonly cache = new BoundedCache<SessionEntry>(MAX_ENTRIES);
-  private readonly inFlight = new Coalescer<SessionEntry>();
+  // One cache per kind, keyed by what was presented (hashed for basic auth): no key is built per request.
+  private readonly caches: Record<CredentialKind, BoundedCache<SessionEntry>> = {
+    key: new BoundedCache(MAX_ENTRIES),
+    basic: new BoundedCache(MAX_ENTRIES),
+    hmac: new BoundedCache(MAX_ENTRIES),
+    oauth1: new BoundedCache(MAX_ENTRIES),
+  };
+  private readonly inFlight: Record<CredentialKind, Coalescer<SessionEntry>> = {
+    key: new Coalescer(),
+    basic: new Coalescer(),
+    hmac: new Coalescer(),
+    oauth1: new Coalescer(),
+  };
 
   constructor(
     private readonly ports: CredentialPorts,
@@ -39,13 +50,13 @@ export class SessionLookups {
     private readonly onInvalid: (message: string) => void = () => undefined,
   ) {}
 
-  cached(cacheKey: string): SessionEntry | undefined {
-    return this.cache.get(cacheKey, this.ports.now());
+  cached(kind: CredentialKind, cacheKey: string): SessionEntry | undefined {
+    return this.caches[kind].get(cacheKey, this.ports.now());
   }
 
   /** Asks the auth service (once per `cacheKey` at a time); rejects when it cannot be reached. */
   fetch(cacheKey: string, request: KeyLookupRequest, ttlMs = this.timings.sessionTtlMs): Promise<SessionEntry> {
-    return this.inFlight.run(cacheKey, async () => {
+    return this.inFlight[request.kind].run(cacheKey, async () => {
       const reply = await this.ports.lookup(request);
       // Bus input is input too: a session is validated (and its defaults filled) once per lookup.
       const checked = reply.found === true && typeof reply.key_hash === 'string' ? validateSession(reply.session) : null;
@@ -60,14 +71,16 @@ export class SessionLookups {
         identityPolicies: null,
       };
       const now = this.ports.now();
-      this.cache.set(cacheKey, entry, now + (found ? ttlMs : this.timings.negativeTtlMs));
+      this.caches[request.kind].set(cacheKey, entry, now + (found ? ttlMs : this.timings.negativeTtlMs));
       return entry;
     });
   }
 
   /** `auth.key.changed`: forget everything cached for that key (every cache key it was found by). */
   dropKeyHash(keyHash: string): number {
-    return this.cache.deleteWhere((entry) => entry.keyHash === keyHash);
+    let dropped = 0;
+    for (const cache of Object.values(this.caches)) dropped += cache.deleteWhere((entry) => entry.keyHash === keyHash);
+    return dropped;
   }
 
   /** The identity of a found entry, rebuilt only when the policy table changed since. */
@@ -88,6 +101,6 @@ export class SessionLookups {
   }
 
   get size(): number {
-    return this.cache.size;
+    return Object.values(this.caches).reduce((sum, cache) => sum + cache.size, 0);
   }
 }
