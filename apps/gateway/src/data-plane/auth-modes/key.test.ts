@@ -120,3 +120,27 @@ describe('auth results for analytics', () => {
     expect((await h.send('/api/x', { Authorization: 'good-key' })).refusal).toBeNull();
   });
 });
+
+describe('a client that leaves during a lookup', () => {
+  it('is not proxied: the chain records 499 once the lookup settles', async () => {
+    const { RequestContext, CLIENT_CLOSED_REQUEST } = await import('../request-context.js');
+    const { runChain } = await import('../chain.js');
+    const { buildConfiguration } = await import('../compile.js');
+    const { GatewayMetrics } = await import('../metrics.js');
+    const { fakeExchange } = await import('../../../test/fixtures/data-plane.js');
+    const { authenticate } = await import('../steps/authenticate.js');
+    let answer: (value: unknown) => void = () => undefined;
+    const h = authHarness({}, { lookup: () => new Promise((resolve) => (answer = resolve)) as never });
+    let proxied = false;
+    const { req, res } = fakeExchange('/api/x', { Authorization: 'k' });
+    const ctx = new RequestContext(req, res, buildConfiguration(1, [], new GatewayMetrics()), 0);
+    ctx.api = { authentication: h.authentication } as never;
+    ctx.chain = [authenticate, { name: 'upstream', always: false, enabledFor: () => true, handle: () => ((proxied = true), { kind: 'continue' }) }];
+    runChain(ctx);
+    (res as { destroyed: boolean }).destroyed = true;
+    answer({ found: true, key_hash: hash('k'), session: session() });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(proxied).toBe(false);
+    expect(ctx.status).toBe(CLIENT_CLOSED_REQUEST);
+  });
+});

@@ -4,6 +4,7 @@ import type { RequestContext } from '../request-context.js';
 import { fail, PENDING, type StepResult } from '../step.js';
 
 const unavailable = fail('service_unavailable');
+const clientGone = fail('auth_required');
 
 /**
  * Hands the request over to `work` and resumes its chain with the outcome. A lookup that cannot be
@@ -20,6 +21,8 @@ export function pendingUntil(ctx: RequestContext, work: Promise<StepResult>): St
 function resumeSafely(ctx: RequestContext, result: StepResult): void {
   // A credential refused after a lookup (a missing one never gets this far).
   if (result.kind === 'respond' && result.status === 401) ctx.refusal = 'invalid';
+  // The client left while we waited: nothing is sent upstream; the chain records a 499.
+  if (ctx.res.destroyed && result.kind === 'continue') result = clientGone;
   try {
     resumeChain(ctx, result);
   } catch {
