@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { BusModule, type BusTransport } from '@portcullis/bus';
 import { DataSource } from 'typeorm';
+import { AnalyticsModule } from './analytics/analytics.module.js';
 import { ApisModule } from './apis/apis.module.js';
 import type { RegistryConfig } from './config.js';
 import { HealthModule } from './health/health.module.js';
@@ -23,7 +24,7 @@ export class RootModule {
   static forRoot(options: RootModuleOptions): DynamicModule {
     return {
       module: RootModule,
-      imports: [BusModule.forRoot(options.transport), ApisModule, PoliciesModule, ImportModule, OAuthAdminModule, HealthModule],
+      imports: [BusModule.forRoot(options.transport), ApisModule, PoliciesModule, ImportModule, OAuthAdminModule, AnalyticsModule, HealthModule],
       providers: [
         { provide: REGISTRY_CONFIG, useValue: options.config },
         { provide: DataSource, useValue: options.dataSource },

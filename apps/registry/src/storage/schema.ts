@@ -2,8 +2,9 @@ import { ApiDefinitionRecord } from './api-definition.entity.js';
 import { ConfigState } from './config-state.entity.js';
 import { CreateApiDefinitions1732350000000 } from './migrations/1732350000000-create-api-definitions.js';
 import { CreatePolicies1763900000000 } from './migrations/1763900000000-create-policies.js';
+import { CreateAnalytics1763900100000 } from './migrations/1763900100000-create-analytics.js';
 import { PolicyRecord } from './policy.entity.js';
 
 /** What `openDatabase` needs for the registry's schema: its entities, and its migrations in order. */
 export const registryEntities = [ApiDefinitionRecord, ConfigState, PolicyRecord];
-export const registryMigrations = [CreateApiDefinitions1732350000000, CreatePolicies1763900000000];
+export const registryMigrations = [CreateApiDefinitions1732350000000, CreatePolicies1763900000000, CreateAnalytics1763900100000];

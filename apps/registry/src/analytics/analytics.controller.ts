@@ -1,0 +1,31 @@
+import { applyDecorators, Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { PortcullisError } from '@portcullis/errors';
+import { AdminGuard } from '../apis/admin.guard.js';
+import { errorBodyRef } from '../openapi.js';
+import { usageQueryDocs, usageReportSchema } from './usage-openapi.js';
+import { parseUsageQuery } from './usage-query.js';
+import { UsageService, type UsageReport } from './usage.service.js';
+
+const queryDocs = applyDecorators(...usageQueryDocs.map((doc) => ApiQuery({ required: false, ...doc })));
+
+/** Usage reports over the analytics records the gateways publish. */
+@ApiTags('analytics')
+@ApiBearerAuth()
+@UseGuards(AdminGuard)
+@ApiResponse({ status: 401, description: 'The admin secret is missing or wrong', schema: errorBodyRef })
+@Controller('admin/analytics')
+export class AnalyticsController {
+  constructor(private readonly usage: UsageService) {}
+
+  @Get('usage')
+  @ApiOperation({ summary: 'Requests per time bucket: counts per status class, p50/p95 latency and bytes, optionally filtered and grouped' })
+  @queryDocs
+  @ApiResponse({ status: 200, schema: usageReportSchema })
+  @ApiResponse({ status: 400, description: 'A bad parameter, named in details (also: range too long for the bucket)', schema: errorBodyRef })
+  report(@Query() query: Record<string, unknown>): Promise<UsageReport> {
+    const parsed = parseUsageQuery(query);
+    if (!parsed.ok) throw new PortcullisError('validation_failed', 'The query parameters are not valid', parsed.errors);
+    return this.usage.usage(parsed.value);
+  }
+}

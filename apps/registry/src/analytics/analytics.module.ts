@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AdminGuard } from '../apis/admin.guard.js';
+import { AnalyticsController } from './analytics.controller.js';
+import { AnalyticsIngest } from './analytics-ingest.js';
+import { AnalyticsStore } from './analytics-store.js';
+import { UsageService } from './usage.service.js';
+
+/** Analytics: batches in (JetStream or in-process), usage reports out. */
+@Module({
+  controllers: [AnalyticsController],
+  providers: [AnalyticsStore, AnalyticsIngest, UsageService, AdminGuard],
+})
+export class AnalyticsModule {}

@@ -1,0 +1,255 @@
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { AnalyticsRecorder, analyticsStreamName, analyticsSubject, JetStreamAnalyticsSink } from '@portcullis/analytics';
+import { createBusTransport } from '@portcullis/bus';
+import { analyticsStream, type AnalyticsBatch, type AnalyticsRecord } from '@portcullis/contracts';
+import type { RunningService } from '@portcullis/http';
+import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
+import { createRegistryApp, loadRegistryConfig } from '../src/index.js';
+
+const tag = randomBytes(4).toString('hex');
+const secret = 'analytics-int-test-secret-' + tag;
+const schema = `registry_analytics_${tag}`;
+// A stream of its own for this run: its name and subject both derive from the prefix.
+const prefix = `${testServices.subjectPrefix}analytics-${tag}.`;
+
+function record(apiId: string, n: number, at = Date.now()): AnalyticsRecord {
+  return { at, api_id: apiId, method: 'GET', path: `/r/${n}`, status: 200, upstream_ms: 1, total_ms: 2, bytes_in: 0, bytes_out: 100, auth_result: 'keyless' };
+}
+
+async function until<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describeWithServices('registry analytics (JetStream + PostgreSQL)', () => {
+  let registry: RunningService | undefined;
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  let db: pg.Client;
+
+  const config = loadRegistryConfig({
+    REGISTRY_PORT: '0',
+    HOST: '127.0.0.1',
+    ADMIN_SECRET: secret,
+    LOG_LEVEL: 'silent',
+    NATS_URL: testServices.natsUrl,
+    NATS_SUBJECT_PREFIX: prefix,
+  });
+
+  async function startRegistry(): Promise<void> {
+    const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: prefix, name: `registry-analytics-${tag}` });
+    registry = await createRegistryApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
+  }
+
+  async function stopRegistry(): Promise<void> {
+    await registry?.close();
+    registry = undefined;
+  }
+
+  async function publishWithRecorder(records: AnalyticsRecord[]): Promise<void> {
+    const recorder = new AnalyticsRecorder({
+      sink: new JetStreamAnalyticsSink({ servers: [testServices.natsUrl], subjectPrefix: prefix, name: `analytics-publisher-${tag}` }),
+      gatewayId: 'gw-test',
+      batchSize: 500,
+    });
+    for (const r of records) recorder.record(r);
+    await until('the recorder to publish', async () => (await recorder.flush(), recorder.stats()), (stats) => stats.published === records.length);
+    await recorder.close();
+    expect(recorder.stats().dropped).toBe(0);
+  }
+
+  async function count(sql: string, params: unknown[] = []): Promise<number> {
+    const result = await db.query<{ n: string }>(sql.replaceAll('$schema', `"${schema}"`), params);
+    return Number(result.rows[0]!.n);
+  }
+
+  async function consumerIdle(): Promise<void> {
+    await until(
+      'the consumer to ack everything',
+      () => jsm.consumers.info(analyticsStreamName(prefix), analyticsStream.durableConsumer),
+      (info) => info.num_pending === 0 && info.num_ack_pending === 0,
+    );
+  }
+
+  beforeAll(async () => {
+    nc = await connect({ servers: testServices.natsUrl, name: `analytics-int-${tag}` });
+    jsm = await jetstreamManager(nc);
+    db = new pg.Client({ connectionString: testServices.databaseUrl });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await stopRegistry();
+    await jsm?.streams.delete(analyticsStreamName(prefix)).catch(() => undefined);
+    await nc?.drain();
+    await db?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await db?.end();
+  });
+
+  it('stores batches published while the registry was down, each record exactly once, across a restart', async () => {
+    // The registry has never run: the publisher creates the stream, nobody consumes yet.
+    const first = Array.from({ length: 1_200 }, (_, n) => record('outage-api', n));
+    await publishWithRecorder(first);
+    const stream = await jsm.streams.info(analyticsStreamName(prefix));
+    expect(stream.config.subjects).toEqual([analyticsSubject(prefix)]);
+    expect(stream.state.messages).toBe(3);
+
+    await startRegistry();
+    const stored = `SELECT count(*) AS n FROM $schema.analytics_records WHERE api_id = 'outage-api'`;
+    await until('1200 records', () => count(stored), (n) => n === 1_200);
+
+    // Down again: these wait in the stream for the durable consumer.
+    await stopRegistry();
+    const second = Array.from({ length: 300 }, (_, n) => record('outage-api', 1_200 + n));
+    await publishWithRecorder(second);
+    await startRegistry();
+    await until('1500 records', () => count(stored), (n) => n === 1_500);
+    await consumerIdle();
+    expect(await count(stored)).toBe(1_500);
+    expect(await count(`SELECT count(DISTINCT path) AS n FROM $schema.analytics_records WHERE api_id = 'outage-api'`)).toBe(1_500);
+    expect(await count(`SELECT count(*) AS n FROM $schema.analytics_batches WHERE gateway_id = 'gw-test'`)).toBe(4);
+  });
+
+  it('stores a batch once when it is published again, inside or after the duplicate window', async () => {
+    if (!registry) await startRegistry();
+    const js = jetstream(nc);
+    const batch: AnalyticsBatch = { gateway_id: 'gw-dup', batch_id: randomUUID(), records: [record('dup-api', 1), record('dup-api', 2)] };
+    const data = new TextEncoder().encode(JSON.stringify(batch));
+    const first = await js.publish(analyticsSubject(prefix), data, { msgID: batch.batch_id });
+    const again = await js.publish(analyticsSubject(prefix), data, { msgID: batch.batch_id });
+    expect(first.duplicate).toBe(false);
+    // JetStream itself drops the same msgID within its window.
+    expect(again.duplicate).toBe(true);
+    // Past the window JetStream would take it again (a new msgID stands in for that); the registry must not store it twice.
+    const late = await js.publish(analyticsSubject(prefix), data, { msgID: `${batch.batch_id}-late` });
+    expect(late.duplicate).toBe(false);
+    expect(late.seq).toBeGreaterThan(first.seq);
+    await consumerIdle();
+    expect(await count(`SELECT count(*) AS n FROM $schema.analytics_records WHERE api_id = 'dup-api'`)).toBe(2);
+    expect(await count(`SELECT count(*) AS n FROM $schema.analytics_batches WHERE batch_id = $1`, [batch.batch_id])).toBe(1);
+  });
+
+  it('leaves a batch in the stream while the database refuses it, and stores it once the database is back', async () => {
+    if (!registry) await startRegistry();
+    const table = `"${schema}".analytics_records`;
+    await db.query(`ALTER TABLE ${table} RENAME TO analytics_records_away`);
+    let renamedBack = false;
+    try {
+      const batch: AnalyticsBatch = { gateway_id: 'gw-dbfail', batch_id: randomUUID(), records: [record('dbfail-api', 1), record('dbfail-api', 2)] };
+      await jetstream(nc).publish(analyticsSubject(prefix), new TextEncoder().encode(JSON.stringify(batch)), { msgID: batch.batch_id });
+      // Delivered and refused (nak): the consumer's redelivery counter moves, nothing is acked.
+      await until(
+        'a redelivery',
+        () => jsm.consumers.info(analyticsStreamName(prefix), analyticsStream.durableConsumer),
+        (info) => info.num_redelivered > 0,
+      );
+      expect(await count(`SELECT count(*) AS n FROM $schema.analytics_batches WHERE batch_id = $1`, [batch.batch_id])).toBe(0);
+      await db.query(`ALTER TABLE "${schema}".analytics_records_away RENAME TO analytics_records`);
+      renamedBack = true;
+      await until('the batch after the outage', () => count(`SELECT count(*) AS n FROM $schema.analytics_records WHERE api_id = 'dbfail-api'`), (n) => n === 2);
+      await consumerIdle();
+      expect(await count(`SELECT count(*) AS n FROM $schema.analytics_records WHERE api_id = 'dbfail-api'`)).toBe(2);
+    } finally {
+      if (!renamedBack) await db.query(`ALTER TABLE "${schema}".analytics_records_away RENAME TO analytics_records`).catch(() => undefined);
+    }
+  });
+
+  it('drops a malformed batch instead of redelivering it forever', async () => {
+    if (!registry) await startRegistry();
+    const js = jetstream(nc);
+    await js.publish(analyticsSubject(prefix), new TextEncoder().encode('{"gateway_id":"gw-bad","batch_id":"x","records":[{"api_id":1}]}'));
+    await js.publish(analyticsSubject(prefix), new TextEncoder().encode('not json'));
+    await consumerIdle();
+    expect(await count(`SELECT count(*) AS n FROM $schema.analytics_batches WHERE gateway_id = 'gw-bad'`)).toBe(0);
+  });
+
+  it('answers usage per bucket and group with sums that match the stored records', async () => {
+    if (!registry) await startRegistry();
+    const base = Date.parse('2025-01-01T00:00:00Z');
+    const at = (minutes: number) => base + minutes * 60_000;
+    const usage: AnalyticsRecord[] = [
+      // 00:00-01:00: three 2xx (10, 20, 30 ms), one 4xx (40 ms) from client c1, one 5xx (50 ms).
+      { ...record('usage-api', 1, at(1)), total_ms: 10, bytes_in: 5, bytes_out: 100, identity: 'id-a' },
+      { ...record('usage-api', 2, at(2)), total_ms: 20, bytes_in: 5, bytes_out: 100, identity: 'id-a' },
+      { ...record('usage-api', 3, at(3)), total_ms: 30, bytes_in: 5, bytes_out: 100, identity: 'id-b' },
+      { ...record('usage-api', 4, at(4)), status: 403, total_ms: 40, bytes_out: 20, oauth_client_id: 'c1', auth_result: 'forbidden' },
+      { ...record('usage-api', 5, at(59)), status: 502, total_ms: 50, bytes_out: 30 },
+      // 01:00-02:00: one 3xx.
+      { ...record('usage-api', 6, at(61)), status: 301, total_ms: 7, bytes_out: 0, identity: 'id-a' },
+      // Outside the range queried below.
+      { ...record('usage-api', 7, at(121)), total_ms: 1 },
+      // Another API in range.
+      { ...record('other-api', 8, at(5)), total_ms: 1 },
+    ];
+    await publishWithRecorder(usage);
+    await until('usage records', () => count(`SELECT count(*) AS n FROM $schema.analytics_records WHERE api_id IN ('usage-api', 'other-api')`), (n) => n === 8);
+
+    const get = (query: string, headers: Record<string, string> = { authorization: `Bearer ${secret}` }) =>
+      fetch(`${registry!.url}/admin/analytics/usage?${query}`, { headers });
+    const range = `from=2025-01-01T00:00:00Z&to=2025-01-01T02:00:00Z`;
+
+    const byHour = await get(`${range}&bucket=hour&api_id=usage-api`);
+    expect(byHour.status).toBe(200);
+    const report = await byHour.json();
+    expect(report).toMatchObject({ from: '2025-01-01T00:00:00.000Z', to: '2025-01-01T02:00:00.000Z', bucket: 'hour', group_by: null, truncated: false });
+    expect(report.buckets).toHaveLength(2);
+    expect(report.buckets[0]).toEqual({
+      start: '2025-01-01T00:00:00.000Z',
+      total: 5,
+      status: { '2xx': 3, '3xx': 0, '4xx': 1, '5xx': 1 },
+      latency_ms: { p50: 30, p95: 48 },
+      bytes_in: 15,
+      bytes_out: 350,
+    });
+    expect(report.buckets[1]).toMatchObject({ start: '2025-01-01T01:00:00.000Z', total: 1, status: { '2xx': 0, '3xx': 1, '4xx': 0, '5xx': 0 } });
+
+    const byClass = await (await get(`${range}&bucket=day&group_by=status_class&api_id=usage-api`)).json();
+    expect(byClass.buckets.map((b: { group: string; total: number }) => [b.group, b.total])).toEqual([['2xx', 3], ['3xx', 1], ['4xx', 1], ['5xx', 1]]);
+
+    const byApi = await (await get(`${range}&bucket=day&group_by=api`)).json();
+    const apis = Object.fromEntries(byApi.buckets.map((b: { group: string; total: number }) => [b.group, b.total]));
+    expect(apis).toMatchObject({ 'usage-api': 6, 'other-api': 1 });
+
+    const oneIdentity = await (await get(`${range}&bucket=day&identity=id-a`)).json();
+    expect(oneIdentity.buckets.map((b: { total: number }) => b.total)).toEqual([3]);
+    const oneClient = await (await get(`${range}&bucket=day&oauth_client_id=c1`)).json();
+    expect(oneClient.buckets).toMatchObject([{ total: 1, status: { '4xx': 1 } }]);
+
+    const byMinute = await (await get(`${range}&bucket=minute&api_id=usage-api`)).json();
+    expect(byMinute.buckets.map((b: { start: string }) => b.start)).toEqual([
+      '2025-01-01T00:01:00.000Z',
+      '2025-01-01T00:02:00.000Z',
+      '2025-01-01T00:03:00.000Z',
+      '2025-01-01T00:04:00.000Z',
+      '2025-01-01T00:59:00.000Z',
+      '2025-01-01T01:01:00.000Z',
+    ]);
+  });
+
+  it('refuses bad parameters by name, and callers without the secret', async () => {
+    if (!registry) await startRegistry();
+    const auth = { authorization: `Bearer ${secret}` };
+    const bad = await fetch(`${registry!.url}/admin/analytics/usage?bucket=week&from=soon`, { headers: auth });
+    expect(bad.status).toBe(400);
+    const body = await bad.json();
+    expect(body.error).toBe('validation_failed');
+    expect(body.details.map((d: { field: string }) => d.field).sort()).toEqual(['bucket', 'from']);
+    const tooMany = await fetch(`${registry!.url}/admin/analytics/usage?bucket=minute&from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z`, { headers: auth });
+    expect(tooMany.status).toBe(400);
+    expect((await tooMany.json()).details).toMatchObject([{ field: 'bucket' }]);
+    expect((await fetch(`${registry!.url}/admin/analytics/usage`)).status).toBe(401);
+    const openapi = await (await fetch(`${registry!.url}/admin/openapi.json`)).json();
+    expect(openapi.paths['/admin/analytics/usage'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['from', 'to', 'bucket', 'api_id', 'identity', 'oauth_client_id', 'group_by']),
+    );
+  });
+});
