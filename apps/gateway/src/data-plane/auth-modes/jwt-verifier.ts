@@ -168,7 +168,8 @@ export class JwtVerifier {
       id: createHash('sha256').update(`${claims.iss ?? ''}\n${String(subject)}`).digest('hex'),
       jti,
       oauthClientId: clientId,
-      expiresAt: claims.exp!,
+      // With the leeway verification allowed: authorise must not call a token expired that we accepted.
+      expiresAt: claims.exp! + this.options.clockToleranceSeconds,
       policyIds: Object.freeze([...this.options.policies(claims)]),
       identity: null,
       identityPolicies: null,

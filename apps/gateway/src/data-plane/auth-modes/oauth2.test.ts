@@ -39,7 +39,7 @@ describe('OAuth 2.0 access tokens of our auth service', () => {
     const h = oauthApi();
     const response = await h.send('/api/x', { Authorization: `Bearer ${await accessToken()}` });
     expect(response.status).toBe(200);
-    expect(response.identity).toMatchObject({ mode: 'oauth2', oauthClientId: 'app-1', expiresAt: NOW + 600 });
+    expect(response.identity).toMatchObject({ mode: 'oauth2', oauthClientId: 'app-1', expiresAt: NOW + 600 + 5 });
     expect(response.identity!.rights).toMatchObject({ rate: 10, per: 1, policyIds: ['gold'] });
     expect(h.calls.authJwks).toBe(1);
   });
