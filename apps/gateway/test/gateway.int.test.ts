@@ -308,7 +308,7 @@ describeWithServices('gateway on real NATS', () => {
   });
 
   it("answers Tyk API errors in Tyk's shape with our code and the right status", async () => {
-    const notServed = await tyk('POST', '/tyk/keys/create', {});
+    const notServed = await tyk('POST', '/tyk/no-such-endpoint', {});
     expect(notServed.statusCode).toBe(404);
     expect(await notServed.body.json()).toMatchObject({ status: 'error', error: 'not_found' });
 
