@@ -1,0 +1,116 @@
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { analyticsStreamName } from '@portcullis/analytics';
+import { analyticsStream } from '@portcullis/contracts';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithServices, testServices } from '../tools/test/with-services.js';
+import { createScratchDatabase } from './support/database.js';
+import { runSubjectPrefix, startService, startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
+
+interface UsageReport {
+  buckets: { total: number; status: Record<string, number>; latency_ms: { p50: number; p95: number }; bytes_out: number }[];
+}
+
+/**
+ * The issue's analytics flow across processes: a gateway records every proxied request and publishes
+ * batches to JetStream; the registry stores them. Records made while the registry is down wait in
+ * the stream and arrive, each once, when it is back.
+ */
+describeWithServices('analytics: gateway → JetStream → registry, surviving a registry restart', () => {
+  const adminSecret = randomBytes(24).toString('base64url');
+  const admin = { authorization: `Bearer ${adminSecret}` };
+  const listenPath = `/analytics-${randomBytes(3).toString('hex')}/`;
+  let database: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let upstream: Upstream;
+  let registry: StartedService | undefined;
+  let gateway: StartedService;
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  let apiId: string;
+  /** Requests the gateway proxied for the API: each must become exactly one stored record. */
+  let proxied = 0;
+
+  const startRegistry = async () => {
+    registry = await startService('registry', { adminSecret, database: database.name, readyTimeoutMs: 60_000 });
+  };
+
+  beforeAll(async () => {
+    database = await createScratchDatabase('portcullis_e2e_analytics');
+    upstream = await startUpstream();
+    nc = await connect({ servers: testServices.natsUrl, name: 'analytics-e2e' });
+    jsm = await jetstreamManager(nc);
+    await startRegistry();
+    gateway = await startService('gateway', { adminSecret, env: { ANALYTICS_FLUSH_MS: '100' } });
+    await waitFor(async () => (await fetch(`${gateway.url}/ready`)).status === 200, { timeoutMs: 15_000, message: 'gateway ready' });
+    const created = await fetch(`${registry!.url}/admin/apis`, {
+      method: 'POST',
+      headers: { ...admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'analytics e2e', use_keyless: true, proxy: { listen_path: listenPath, target_url: upstream.url, strip_listen_path: true } }),
+    });
+    expect(created.status).toBe(201);
+    apiId = ((await created.json()) as { api_id: string }).api_id;
+    await waitFor(async () => (await call()) === 200, { timeoutMs: 5_000, message: 'the API served by the gateway' });
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled([gateway, registry].filter(Boolean).map((service) => service!.stop()));
+    await upstream?.close();
+    await jsm?.streams.delete(analyticsStreamName(runSubjectPrefix)).catch(() => undefined);
+    await nc?.drain();
+    await database?.drop();
+  });
+
+  async function call(): Promise<number> {
+    const response = await fetch(`${gateway.url}${listenPath}items`);
+    await response.arrayBuffer();
+    if (response.status === 200) proxied++;
+    return response.status;
+  }
+
+  async function usage(): Promise<UsageReport> {
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const response = await fetch(`${registry!.url}/admin/analytics/usage?from=${from}&to=${to}&bucket=day&api_id=${apiId}`, { headers: admin });
+    expect(response.status).toBe(200);
+    return (await response.json()) as UsageReport;
+  }
+
+  const totalStored = async () => (await usage()).buckets.reduce((sum, bucket) => sum + bucket.total, 0);
+
+  async function consumerIdle() {
+    await waitFor(
+      async () => {
+        const info = await jsm.consumers.info(analyticsStreamName(runSubjectPrefix), analyticsStream.durableConsumer);
+        return info.num_pending === 0 && info.num_ack_pending === 0;
+      },
+      { timeoutMs: 10_000, message: 'the registry consumer to have acked everything' },
+    );
+  }
+
+  it('stores a record of every proxied request', async () => {
+    for (let i = 0; i < 20; i++) expect(await call()).toBe(200);
+    await waitFor(async () => (await totalStored()) === proxied, { timeoutMs: 10_000, message: `${proxied} records stored` });
+    const [bucket] = (await usage()).buckets;
+    expect(bucket!.status['2xx']).toBe(proxied);
+    expect(bucket!.latency_ms.p95).toBeGreaterThan(0);
+    expect(bucket!.bytes_out).toBeGreaterThan(0);
+  });
+
+  it('keeps the records made while the registry is down, and stores each once when it is back', async () => {
+    const before = proxied;
+    await registry!.stop();
+    registry = undefined;
+    // The gateway serves on from its configuration; its analytics go to the stream meanwhile.
+    for (let i = 0; i < 15; i++) expect(await call()).toBe(200);
+    expect(proxied).toBe(before + 15);
+    await waitFor(
+      async () => (await jsm.consumers.info(analyticsStreamName(runSubjectPrefix), analyticsStream.durableConsumer)).num_pending > 0,
+      { timeoutMs: 5_000, message: 'batches waiting in the stream' },
+    );
+    await startRegistry();
+    await waitFor(async () => (await totalStored()) === proxied, { timeoutMs: 15_000, message: `${proxied} records after the restart` });
+    await consumerIdle();
+    expect(await totalStored()).toBe(proxied);
+  });
+});
