@@ -183,4 +183,19 @@ describe('authentication fields (Tyk names)', () => {
       'jwt_signing_method',
     ]);
   });
+
+  it('refuses key confusion in jwt_source: a PEM or URL for hmac, a secret for rsa (plain or base64)', () => {
+    const pem = '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----';
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const fields = (jwt_signing_method: string, jwt_source: string) => {
+      const result = validateApiDefinition({ ...valid, enable_jwt: true, jwt_signing_method, jwt_source });
+      return result.ok ? [] : result.errors.map((e) => e.field);
+    };
+    expect(fields('hmac', pem)).toEqual(['jwt_source']);
+    expect(fields('hmac', b64('https://idp.example/jwks'))).toEqual(['jwt_source']);
+    expect(fields('rsa', b64('a-shared-secret'))).toEqual(['jwt_source']);
+    expect(fields('hmac', b64('a-shared-secret'))).toEqual([]);
+    expect(fields('rsa', b64(pem))).toEqual([]);
+    expect(fields('ecdsa', 'https://idp.example/.well-known/openid-configuration')).toEqual([]);
+  });
 });

@@ -127,6 +127,26 @@ export const jwtSigningMethods = ['hmac', 'rsa', 'ecdsa', 'HS256', 'HS384', 'HS5
 export type JwtSigningMethod = (typeof jwtSigningMethods)[number];
 const signingMethod = z.enum(jwtSigningMethods);
 
+/**
+ * What `jwt_source` holds: a URL (JWKS, or an OpenID discovery document), a PEM public key, or an
+ * HMAC secret. Tyk stores it base64-encoded; plain values are accepted too.
+ */
+export type JwtSource = { kind: 'url'; url: string } | { kind: 'pem'; pem: string } | { kind: 'secret'; secret: Buffer };
+
+export function parseJwtSource(source: string): JwtSource {
+  const plain = source.trim();
+  if (/^https?:\/\//i.test(plain)) return { kind: 'url', url: plain };
+  if (plain.startsWith('-----BEGIN')) return { kind: 'pem', pem: plain };
+  if (/^[A-Za-z0-9+/]+={0,2}$/.test(plain) && plain.length % 4 === 0) {
+    const decoded = Buffer.from(plain, 'base64');
+    const text = decoded.toString('utf8').trim();
+    if (/^https?:\/\//i.test(text)) return { kind: 'url', url: text };
+    if (text.startsWith('-----BEGIN')) return { kind: 'pem', pem: text };
+    return { kind: 'secret', secret: decoded };
+  }
+  return { kind: 'secret', secret: Buffer.from(plain, 'utf8') };
+}
+
 /** One trusted token issuer of an API (ours; Tyk trusts one source per API, its issue #6320). */
 export const jwtIssuerSchema = z
   .object({
@@ -215,6 +235,13 @@ export const apiDefinitionSchema = z
     }
     if (api.jwt_source !== undefined && api.jwt_signing_method === undefined) {
       ctx.addIssue({ code: 'custom', path: ['jwt_signing_method'], message: 'is required with jwt_source: algorithms are pinned, never taken from the token' });
+    }
+    if (api.jwt_source !== undefined && api.jwt_signing_method !== undefined) {
+      // An HS secret is never a public key and a public key never an HS secret (key confusion).
+      const hmac = api.jwt_signing_method === 'hmac' || api.jwt_signing_method.startsWith('HS');
+      const kind = parseJwtSource(api.jwt_source).kind;
+      if (hmac && kind !== 'secret') ctx.addIssue({ code: 'custom', path: ['jwt_source'], message: 'an hmac jwt_signing_method needs a shared secret, not a public key or URL' });
+      if (!hmac && kind === 'secret') ctx.addIssue({ code: 'custom', path: ['jwt_source'], message: 'a public-key jwt_signing_method needs a PEM public key, a JWKS URL or an OpenID discovery URL' });
     }
     issuers.forEach((issuer, index) => {
       const hmac = issuer.signing_methods.some((method) => method === 'hmac' || method.startsWith('HS'));

@@ -9,6 +9,8 @@ export {
   jwtIssuerSchema,
   jwtSigningMethods,
   hmacAlgorithms,
+  parseJwtSource,
+  type JwtSource,
   type AuthLocation,
   type JwtIssuer,
   type JwtSigningMethod,

@@ -1,5 +1,5 @@
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
-import type { ApiDefinition, JwtIssuer, JwtSigningMethod } from '@portcullis/domain';
+import { parseJwtSource, type ApiDefinition, type JwtIssuer, type JwtSigningMethod } from '@portcullis/domain';
 import type { Credentials } from '../credentials/credentials.js';
 import type { Trust } from './jwt-verifier.js';
 
@@ -15,26 +15,6 @@ export function algorithmsOf(methods: readonly JwtSigningMethod[]): Set<string> 
 }
 
 const isSymmetric = (alg: string) => alg.startsWith('HS');
-
-/**
- * What `jwt_source` holds: a URL (JWKS, or an OpenID issuer / discovery document), a PEM public
- * key, or an HMAC secret. Tyk stores it base64-encoded; plain values are accepted too.
- */
-export type JwtSource = { kind: 'url'; url: string } | { kind: 'pem'; pem: string } | { kind: 'secret'; secret: Buffer };
-
-export function parseJwtSource(source: string): JwtSource {
-  const plain = source.trim();
-  if (/^https?:\/\//i.test(plain)) return { kind: 'url', url: plain };
-  if (plain.startsWith('-----BEGIN')) return { kind: 'pem', pem: plain };
-  if (/^[A-Za-z0-9+/]+={0,2}$/.test(plain) && plain.length % 4 === 0) {
-    const decoded = Buffer.from(plain, 'base64');
-    const text = decoded.toString('utf8').trim();
-    if (/^https?:\/\//i.test(text)) return { kind: 'url', url: text };
-    if (text.startsWith('-----BEGIN')) return { kind: 'pem', pem: text };
-    return { kind: 'secret', secret: decoded };
-  }
-  return { kind: 'secret', secret: Buffer.from(plain, 'utf8') };
-}
 
 /**
  * The trusts of an API: its `jwt_source` (one, issuer unchecked unless found by discovery) and each
