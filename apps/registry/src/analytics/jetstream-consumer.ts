@@ -53,9 +53,13 @@ export class JetStreamAnalyticsConsumer {
     if (!connection) return;
     // Still waiting for a first connection: close it whenever it comes, without waiting here.
     const nc = await Promise.race([connection, Promise.resolve(undefined)]).catch(() => undefined);
-    if (nc) {
+    if (nc && this.messages) {
+      // Let the batch in hand finish (and be acked) before the connection goes.
       await this.running;
       await nc.drain().catch(() => nc.close());
+    } else if (nc) {
+      // Still setting up (maybe sleeping between attempts): nothing in hand to finish.
+      await nc.close();
     } else {
       void connection.then((late) => late.close(), () => undefined);
     }
