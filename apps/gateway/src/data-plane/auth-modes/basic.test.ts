@@ -8,7 +8,10 @@ function basicApi() {
     { use_basic_auth: true },
     {
       lookup: ({ kind, id, password }) =>
-        kind === 'basic' && id === 'alice' && password === 's3cret:with:colons' ? { found: true, key_hash: 'hash-of-alice', session: session() } : { found: false },
+        kind === 'basic' && id === 'alice' && password === 's3cret:with:colons'
+          ? // As the auth service stores and answers it: basic_auth_data without the password.
+            { found: true, key_hash: 'hash-of-alice', session: { ...session(), basic_auth_data: { hash_type: 'scrypt' } } as never }
+          : { found: false },
       timings: { basicTtlMs: 60_000 },
     },
   );

@@ -59,7 +59,7 @@ export class SessionLookups {
     return this.inFlight[request.kind].run(cacheKey, async () => {
       const reply = await this.ports.lookup(request);
       // Bus input is input too: a session is validated (and its defaults filled) once per lookup.
-      const checked = reply.found === true && typeof reply.key_hash === 'string' ? validateSession(reply.session) : null;
+      const checked = reply.found === true && typeof reply.key_hash === 'string' ? validateSession(withoutBasicAuthData(reply.session)) : null;
       if (checked !== null && !checked.ok) this.onInvalid(`auth.keys.lookup answered a malformed session for ${reply.key_hash}`);
       const found = checked !== null && checked.ok;
       const entry: SessionEntry = {
@@ -103,4 +103,14 @@ export class SessionLookups {
   get size(): number {
     return Object.values(this.caches).reduce((sum, cache) => sum + cache.size, 0);
   }
+}
+
+/**
+ * The stored form of `basic_auth_data` carries no password (the domain schema requires one on the
+ * way in), and the gateway has no use for it: left out before validating.
+ */
+function withoutBasicAuthData(session: unknown): unknown {
+  if (session === null || typeof session !== 'object' || !('basic_auth_data' in session)) return session;
+  const { basic_auth_data: _omitted, ...rest } = session as Record<string, unknown>;
+  return rest;
 }
