@@ -83,7 +83,7 @@ describeWithServices('registry OAuth admin API (PostgreSQL + NATS, stand-in auth
 
   beforeAll(async () => {
     const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `registry-oauth-int-${tag}` });
-    const config = loadRegistryConfig({ REGISTRY_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: secret, LOG_LEVEL: 'silent', ADMIN_MAX_BODY_BYTES: String(maxBodyBytes) });
+    const config = loadRegistryConfig({ NATS_URL: testServices.natsUrl, NATS_SUBJECT_PREFIX: testServices.subjectPrefix, REGISTRY_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: secret, LOG_LEVEL: 'silent', ADMIN_MAX_BODY_BYTES: String(maxBodyBytes) });
     registry = await createRegistryApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
   });
 

@@ -36,7 +36,7 @@ async function startRegistry(env: Record<string, string> = {}, reuse?: { schema:
   await nats.flush();
   const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: prefix, name: `policies-int-${tag}` });
   const caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: prefix, name: `policies-int-caller-${tag}` });
-  const config = loadRegistryConfig({ REGISTRY_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: secret, LOG_LEVEL: 'silent', ...env });
+  const config = loadRegistryConfig({ NATS_URL: testServices.natsUrl, NATS_SUBJECT_PREFIX: testServices.subjectPrefix, REGISTRY_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: secret, LOG_LEVEL: 'silent', ...env });
   let registry: RunningService;
   try {
     registry = await createRegistryApp(config, { transport, database: { url: testServices.databaseUrl, schema } });

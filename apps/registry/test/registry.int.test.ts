@@ -31,7 +31,7 @@ describeWithServices('registry (PostgreSQL + NATS)', () => {
     })();
     transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `registry-int-${tag}` });
     caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `registry-int-caller-${tag}` });
-    const config = loadRegistryConfig({
+    const config = loadRegistryConfig({ NATS_URL: testServices.natsUrl, NATS_SUBJECT_PREFIX: testServices.subjectPrefix,
       REGISTRY_PORT: '0',
       HOST: '127.0.0.1',
       ADMIN_SECRET: secret,
