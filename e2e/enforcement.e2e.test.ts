@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithRedis, testServices } from '../tools/test/with-services.js';
 import { createScratchDatabase } from './support/database.js';
@@ -100,6 +101,29 @@ describeWithRedis('enforcement: policies, rate limits, quotas and analytics acro
     // tags are kept as given.
     const read = await fetch(`${gateway.url}/tyk/policies/acl-${runId}`, { headers: tyk });
     expect(((await read.json()) as { tags: string[] }).tags).toEqual(['team-a', 'gold']);
+  });
+
+  /** A request with its path sent exactly as written (fetch would resolve the dot segments first). */
+  function rawCall(target: StartedService, key: string, path: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(`${target.url}/`, { path, headers: { authorization: key } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  it('access_rights cannot be walked around with dot segments', async () => {
+    await policy(`dots-${runId}`, { access_rights: { ...access(items(), [{ url: '^/public/', methods: ['GET'] }]) } });
+    const k = await key([`dots-${runId}`]);
+    await until(gateway, k, itemsPath('/public/a'), 200);
+    expect(await rawCall(gateway, k, itemsPath('/secret'))).toBe(403);
+    expect(await rawCall(gateway, k, itemsPath('/public/../secret'))).toBe(403);
+    expect(await rawCall(gateway, k, itemsPath('/public/%2e%2e/secret'))).toBe(403);
+    expect(await rawCall(gateway, k, itemsPath('/public/..%2Fsecret'))).toBe(400);
+    expect(await rawCall(gateway, k, itemsPath('/public/./a'))).toBe(200);
   });
 
   it('is_inactive: a policy switched off refuses its keys at once (403), and switched on serves them again', async () => {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CompiledApi, CompiledConfiguration } from './compiled.js';
 import type { Identity } from './identity.js';
+import { normaliseRequestPath } from './request-path.js';
 import type { Step } from './step.js';
 
 /** Which enforcement refused a request (analytics' auth_result). */
@@ -20,8 +21,10 @@ export class RequestContext {
   readonly config: CompiledConfiguration;
   /** `performance.now()` when the request arrived. */
   readonly startedAt: number;
-  /** The request target's path, without the query string. */
+  /** The request target's path, without the query string, dot segments resolved (see request-path.ts). */
   readonly path: string;
+  /** The path climbs above the root or hides a dot segment: refused before routing. */
+  readonly pathInvalid: boolean;
   /** The query string with its `?`, exactly as received, or ''. */
   readonly query: string;
   /** Set by `match`. */
@@ -54,7 +57,10 @@ export class RequestContext {
     this.startedAt = startedAt;
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
-    this.path = queryAt === -1 ? url : url.slice(0, queryAt);
+    const rawPath = queryAt === -1 ? url : url.slice(0, queryAt);
+    const path = normaliseRequestPath(rawPath);
+    this.path = path ?? rawPath;
+    this.pathInvalid = path === null;
     this.query = queryAt === -1 ? '' : url.slice(queryAt);
     this.api = null;
     this.chain = config.entryChain;
