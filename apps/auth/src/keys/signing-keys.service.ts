@@ -7,9 +7,10 @@ import { DataSource } from 'typeorm';
 import { AUTH_CONFIG, type AuthConfig } from '../config.js';
 import { SigningKeyRecord } from '../storage/signing-key.entity.js';
 import { publishQuietly } from '../events/publish.js';
+import { accessTokenHeader } from './compact-jws.js';
 import { KeyEncryption } from './key-encryption.js';
 
-export const SIGNING_ALG = 'ES256';
+export const SIGNING_ALG = 'ES256' as const;
 
 /** Serialises rotations across replicas: only one of them turns a due key over. */
 const ROTATION_LOCK = 7_303_541_001;
@@ -23,6 +24,8 @@ const RETIRED_GRACE_SECONDS = 300;
 export interface ActiveKey {
   kid: string;
   key: KeyObject;
+  /** The access tokens' protected header for this key, base64url-encoded once (see compact-jws.ts). */
+  header: string;
 }
 
 /**
@@ -152,7 +155,7 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
       if (!active && row.retiredAt === null) {
         try {
           const der = this.sealer.open(row.privateKeyEncrypted, row.id);
-          active = { kid: row.id, key: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }), createdAt: row.createdAt };
+          active = { kid: row.id, key: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }), header: accessTokenHeader(SIGNING_ALG, row.id), createdAt: row.createdAt };
         } catch {
           // A changed KEY_ENCRYPTION_SECRET (or ADMIN_SECRET it derives from): this key cannot sign.
           this.logger.error(`signing key ${row.id} cannot be decrypted with the configured secret; a new key will be made`);

@@ -2,12 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
 import { subjects } from '@portcullis/contracts';
 import type { OAuthClient } from '@portcullis/domain';
-import { SignJWT } from 'jose';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { AUTH_CONFIG, type AuthConfig } from '../config.js';
 import { Issuer } from '../discovery/issuer.js';
 import { publishQuietly } from '../events/publish.js';
-import { SIGNING_ALG, SigningKeys } from '../keys/signing-keys.service.js';
+import { signCompactEs256 } from '../keys/compact-jws.js';
+import { SigningKeys } from '../keys/signing-keys.service.js';
 import type { AccessTokenRecord } from '../storage/access-token.entity.js';
 import type { RefreshTokenRecord } from '../storage/refresh-token.entity.js';
 import { TokenStore } from './token-store.js';
@@ -62,19 +62,18 @@ export class TokenIssuer {
     const jti = randomBytes(16).toString('base64url');
     const familyId = input.family ?? randomUUID();
     const apiIds = [...input.apiIds];
-    const { kid, key } = this.keys.signingKey();
+    const { kid, key, header } = this.keys.signingKey();
 
+    // Claim order as jose's SignJWT wrote it: the private claims, then iss, sub, aud, iat, exp.
     const claims: Record<string, unknown> = { client_id: client.client_id, jti, pol: client.policy_ids };
     if (input.scope !== '') claims.scope = input.scope;
-    const accessToken = await new SignJWT(claims)
-      .setProtectedHeader({ alg: SIGNING_ALG, typ: 'at+jwt', kid })
-      .setIssuer(this.issuer.value)
-      .setSubject(input.sub)
-      // RFC 9068 §3: aud names the resource server(s): the APIs the token is for, else the client.
-      .setAudience(apiIds.length === 0 ? client.client_id : apiIds.length === 1 ? apiIds[0]! : apiIds)
-      .setIssuedAt(now)
-      .setExpirationTime(exp)
-      .sign(key);
+    claims.iss = this.issuer.value;
+    claims.sub = input.sub;
+    // RFC 9068 §3: aud names the resource server(s): the APIs the token is for, else the client.
+    claims.aud = apiIds.length === 0 ? client.client_id : apiIds.length === 1 ? apiIds[0]! : apiIds;
+    claims.iat = now;
+    claims.exp = exp;
+    const accessToken = signCompactEs256(header, claims, key);
 
     const access: AccessTokenRecord = {
       jti,
