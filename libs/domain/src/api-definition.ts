@@ -20,30 +20,6 @@ const listenPath = z
   .refine((value) => !/[\s?#]/.test(value), 'must not contain whitespace, ? or #')
   .refine((value) => !value.split('/').some((segment) => segment === '..' || segment === '.'), 'must not contain . or .. segments');
 
-const targetUrl = z
-  .string()
-  .max(2048)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && !url.username && !url.password;
-    } catch {
-      return false;
-    }
-  }, 'must be an absolute http:// or https:// URL without credentials')
-  .refine((value) => !/[?#]/.test(value), 'must not carry a query string or fragment');
-
-export const proxySchema = z
-  .object({
-    listen_path: listenPath,
-    target_url: targetUrl,
-    strip_listen_path: z.boolean().default(false),
-    preserve_host_header: z.boolean().default(false),
-    /** Seconds to wait for the upstream's response head; unset means the gateway's default. */
-    timeout: z.number().positive().max(3600).optional(),
-  })
-  .passthrough();
-
 const absoluteHttpUrl = z
   .string()
   .max(2048)
@@ -55,6 +31,19 @@ const absoluteHttpUrl = z
       return false;
     }
   }, 'must be an absolute http:// or https:// URL without credentials');
+
+const targetUrl = absoluteHttpUrl.refine((value) => !/[?#]/.test(value), 'must not carry a query string or fragment');
+
+export const proxySchema = z
+  .object({
+    listen_path: listenPath,
+    target_url: targetUrl,
+    strip_listen_path: z.boolean().default(false),
+    preserve_host_header: z.boolean().default(false),
+    /** Seconds to wait for the upstream's response head; unset means the gateway's default. */
+    timeout: z.number().positive().max(3600).optional(),
+  })
+  .passthrough();
 
 /** The grant types an OAuth API may allow on its token endpoint (Tyk's `allowed_access_types`). */
 export const oauthAccessTypes = ['authorization_code', 'refresh_token', 'client_credentials', 'password'] as const;
