@@ -4,12 +4,25 @@ import type { BusTransport } from '@portcullis/bus';
 import { openDatabase } from '@portcullis/database';
 import { ErrorFilter, listeningUrl, useJsonBodies, type RunningService } from '@portcullis/http';
 import { createLogger, PinoNestLogger } from '@portcullis/logging';
+import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AuthConfig } from './config.js';
 import { Issuer } from './discovery/issuer.js';
 import { RootModule } from './root.module.js';
 import { formEndpoints, rawFormBodies } from './token-endpoint/form-body.js';
+import { TokenEndpoint } from './token-endpoint/token-endpoint.js';
+import { tokenRequestListener } from './token-endpoint/token-http.js';
 import { authEntities, authMigrations } from './storage/schema.js';
+
+/** Puts the token endpoint's own listener in front of Express's on Nest's server (see token-http.ts). */
+function serveTokensFirst(app: INestApplication, limitBytes: number): void {
+  const server = app.getHttpServer() as Server;
+  const listeners = server.listeners('request') as RequestListener[];
+  if (listeners.length !== 1) throw new Error(`expected Express as the only request listener, found ${listeners.length}`);
+  const express = listeners[0]!;
+  server.removeListener('request', express);
+  server.on('request', tokenRequestListener(app.get(TokenEndpoint), limitBytes, express));
+}
 
 export interface AuthAppOptions {
   transport: BusTransport;
@@ -38,6 +51,7 @@ export async function createAuthApp(config: AuthConfig, options: AuthAppOptions)
     app.use(formEndpoints, ...rawFormBodies(config.http.maxBodyBytes));
     useJsonBodies(app, config.http.maxBodyBytes);
     app.useGlobalFilters(new ErrorFilter());
+    serveTokensFirst(app, config.http.maxBodyBytes);
     app.connectMicroservice({ strategy: options.transport.server }, { inheritAppConfig: true });
     await options.transport.client.connect();
     await app.startAllMicroservices();
