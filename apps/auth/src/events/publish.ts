@@ -23,3 +23,12 @@ export async function publishQuietly<K extends EventSubject>(bus: Bus, subject: 
   waited.abort();
   if (!sent) logger.warn(`publishing ${subject} is taking over ${PUBLISH_WAIT_MS} ms; not waiting for it`);
 }
+
+/**
+ * Publishes an event nobody waits for (the token endpoint's `auth.token.issued`): no timer, no
+ * controller per call, just a log line if it fails. Events published in the same tick leave
+ * together: the NATS client writes everything queued before its flush microtask in one socket write.
+ */
+export function publishInBackground<K extends EventSubject>(bus: Bus, subject: K, payload: EventOf<K>, logger: Logger): void {
+  bus.publish(subject, payload).catch((error: unknown) => logger.warn(`could not publish ${subject}: ${error instanceof Error ? error.message : String(error)}`));
+}

@@ -5,7 +5,7 @@ import type { OAuthClient } from '@portcullis/domain';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { AUTH_CONFIG, type AuthConfig } from '../config.js';
 import { Issuer } from '../discovery/issuer.js';
-import { publishQuietly } from '../events/publish.js';
+import { publishInBackground } from '../events/publish.js';
 import { signCompactEs256 } from '../keys/compact-jws.js';
 import { SigningKeys } from '../keys/signing-keys.service.js';
 import type { AccessTokenRecord } from '../storage/access-token.entity.js';
@@ -106,7 +106,7 @@ export class TokenIssuer {
       };
     }
     await this.store.recordIssued(access, refresh);
-    void publishQuietly(this.bus, subjects.authTokenIssued, { jti, client_id: client.client_id, sub: input.sub, exp, api_ids: apiIds }, this.logger);
+    publishInBackground(this.bus, subjects.authTokenIssued, { jti, client_id: client.client_id, sub: input.sub, exp, api_ids: apiIds }, this.logger);
 
     const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: accessTtl };
     if (input.scope !== '') response.scope = input.scope;
