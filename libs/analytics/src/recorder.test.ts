@@ -72,6 +72,28 @@ describe('AnalyticsRecorder', () => {
     expect(new Set(sink.batches.map((b) => b.batch_id)).size).toBe(3);
   });
 
+  it('leaves records that arrive during a publish for the next kick or tick, rather than a batch per ack', async () => {
+    let release: () => void = () => undefined;
+    const publish = sink.publish.bind(sink);
+    sink.publish = async (batch) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      await publish(batch);
+    };
+    recorder = make();
+    for (let i = 1; i <= 3; i++) recorder.record(rec(i));
+    await vi.advanceTimersByTimeAsync(0);
+    recorder.record(rec(4));
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sink.batches.map((b) => b.records.length)).toEqual([3]);
+    expect(recorder.stats().buffered).toBe(1);
+    // The tick still publishes it within flushMs.
+    await vi.advanceTimersByTimeAsync(1000);
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sink.paths()).toEqual(['/1', '/2', '/3', '/4']);
+  });
+
   it('retries a failed batch with the same batch_id, backing off', async () => {
     const errors: number[] = [];
     recorder = make({ retryInitialMs: 100, retryMaxMs: 1000, onPublishError: (_e, attempt) => errors.push(attempt) });

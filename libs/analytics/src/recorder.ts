@@ -131,10 +131,17 @@ export class AnalyticsRecorder {
   }
 
   private async drain(): Promise<void> {
+    // Only what waits now: records arriving while a batch is in flight are left for the next size
+    // kick or tick. Chasing them turned a busy gateway's stream into a publish per ack round trip
+    // (batches of a dozen records, hundreds a second), each one costing NATS, the registry's
+    // consumer and PostgreSQL far more than its records.
+    let due = this.ring.size;
     for (;;) {
       if (!this.pendingBatch) {
-        if (this.ring.size === 0) return;
-        this.pendingBatch = { gateway_id: this.options.gatewayId, batch_id: this.newBatchId(), records: this.ring.take(this.batchSize) };
+        if (due <= 0 || this.ring.size === 0) return;
+        const records = this.ring.take(this.batchSize);
+        due -= records.length;
+        this.pendingBatch = { gateway_id: this.options.gatewayId, batch_id: this.newBatchId(), records };
       }
       const batch = this.pendingBatch;
       try {
