@@ -3,7 +3,7 @@ import { secretMatches } from '../clients/client-secret.js';
 import { ClientsService } from '../clients/clients.service.js';
 import type { StoredClient } from '../clients/stored-client.js';
 import { OAuthError } from '../oauth-errors/oauth-error.js';
-import { basicChallenge, presentedCredentials, type HeaderBag, type ParameterBag } from './client-credentials.js';
+import { basicChallenge, presentedCredentials, type ClientAuthMethod, type HeaderBag, type ParameterBag } from './client-credentials.js';
 
 /**
  * Authenticates the client of a token, introspection or revocation request: client_secret_basic,
@@ -19,14 +19,13 @@ export class ClientAuthenticator {
   async authenticate(request: { headers: HeaderBag; body: ParameterBag }): Promise<StoredClient> {
     const presented = presentedCredentials(request.headers, request.body);
     const client = await this.clients.findForAuthentication(presented.clientId);
-    const failed = new OAuthError('invalid_client', 'Client authentication failed', presented.method === 'client_secret_basic' ? { wwwAuthenticate: basicChallenge } : {});
     if (presented.secret === undefined) {
-      if (!client || client.token_endpoint_auth_method !== 'none') throw failed;
+      if (!client || client.token_endpoint_auth_method !== 'none') throw authenticationFailed(presented.method);
       return client;
     }
     // Compared even for an unknown client, so the timing does not tell which it was.
     const matches = secretMatches(presented.secret, client?.secretHash ?? null);
-    if (!client || !matches || client.token_endpoint_auth_method === 'none') throw failed;
+    if (!client || !matches || client.token_endpoint_auth_method === 'none') throw authenticationFailed(presented.method);
     return client;
   }
 
@@ -37,4 +36,9 @@ export class ClientAuthenticator {
     }
     return this.authenticate({ headers: {}, body: new Map([['client_id', clientId], ['client_secret', secret]]) });
   }
+}
+
+/** Made only on failure: an Error (and its stack) per successful request showed up in profiles. */
+function authenticationFailed(method: ClientAuthMethod): OAuthError {
+  return new OAuthError('invalid_client', 'Client authentication failed', method === 'client_secret_basic' ? { wwwAuthenticate: basicChallenge } : {});
 }

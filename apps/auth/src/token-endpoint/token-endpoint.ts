@@ -30,8 +30,11 @@ export interface TokenRequest {
   api?: TokenApiContext;
 }
 
-/** RFC 6749 §5.1/§5.2: token answers, errors included, are never cached. */
-const answerHeaders = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
+/**
+ * RFC 6749 §5.1/§5.2: token answers, errors included, are never cached. One frozen object shared by
+ * every successful answer (nothing writes to an answer's headers); errors copy it to add a challenge.
+ */
+const answerHeaders: Readonly<Record<string, string>> = Object.freeze({ 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', Pragma: 'no-cache' });
 
 /**
  * The RFC 6749 §3.2 token endpoint, whole: from the raw request to the HTTP answer. The auth service's
@@ -78,7 +81,7 @@ export class TokenEndpoint {
 }
 
 function reply(status: number, body: TokenResponse): HttpReply {
-  return { status, headers: { ...answerHeaders }, body: JSON.stringify(body) };
+  return { status, headers: answerHeaders as Record<string, string>, body: JSON.stringify(body) };
 }
 
 /** Per-API lifetimes apply to clients that have none of their own (the client is the narrower setting). */

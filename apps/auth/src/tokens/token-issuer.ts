@@ -10,6 +10,7 @@ import { signCompactEs256 } from '../keys/compact-jws.js';
 import { SigningKeys } from '../keys/signing-keys.service.js';
 import type { AccessTokenRecord } from '../storage/access-token.entity.js';
 import type { RefreshTokenRecord } from '../storage/refresh-token.entity.js';
+import { randomTokenId } from './random-id.js';
 import { TokenStore } from './token-store.js';
 import type { TokenResponse } from './token-response.js';
 
@@ -59,7 +60,7 @@ export class TokenIssuer {
     const now = Math.floor(Date.now() / 1000);
     const accessTtl = input.accessTokenTtl ?? client.access_token_ttl ?? this.config.oauth.accessTokenTtl;
     const exp = now + accessTtl;
-    const jti = randomBytes(16).toString('base64url');
+    const jti = randomTokenId();
     const familyId = input.family ?? randomUUID();
     const apiIds = [...input.apiIds];
     const { kid, key, header } = this.keys.signingKey();
