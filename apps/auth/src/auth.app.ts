@@ -1,11 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import type { BusTransport } from '@portcullis/bus';
 import { openDatabase } from '@portcullis/database';
-import { ErrorFilter, listeningUrl, useJsonBodies, type RunningService } from '@portcullis/http';
+import { startNestService, type RunningService } from '@portcullis/http';
 import { createLogger, PinoNestLogger } from '@portcullis/logging';
 import type { RequestListener, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { AuthConfig } from './config.js';
 import { Issuer } from './discovery/issuer.js';
 import { RootModule } from './root.module.js';
@@ -41,38 +39,16 @@ export async function createAuthApp(config: AuthConfig, options: AuthAppOptions)
     applicationName: 'portcullis-auth',
   });
   const issuer = new Issuer(config.oauth.issuer);
-  let app: INestApplication | undefined;
-  try {
-    app = await NestFactory.create(RootModule.forRoot({ config, transport: options.transport, dataSource, issuer }), {
-      bodyParser: false,
-      logger: new PinoNestLogger(logger),
-    });
-    // Before the shared parsers: the OAuth form endpoints parse their own bodies, strictly.
-    app.use(formEndpoints, ...rawFormBodies(config.http.maxBodyBytes));
-    useJsonBodies(app, config.http.maxBodyBytes);
-    app.useGlobalFilters(new ErrorFilter());
-    serveTokensFirst(app, config.http.maxBodyBytes);
-    app.connectMicroservice({ strategy: options.transport.server }, { inheritAppConfig: true });
-    await options.transport.client.connect();
-    await app.startAllMicroservices();
-    await app.listen(config.http.port, config.http.host);
-    issuer.listeningAt(listeningUrl(app.getHttpServer().address() as AddressInfo | null, config.http.host));
-  } catch (error) {
-    await app?.close().catch(() => undefined);
-    await dataSource.destroy().catch(() => undefined);
-    throw error;
-  }
-  const started = app;
-  const url = listeningUrl(started.getHttpServer().address() as AddressInfo | null, config.http.host);
-  return {
+  return startNestService({
     name: 'auth',
-    url,
-    async close() {
-      try {
-        await started.close();
-      } finally {
-        await dataSource.destroy();
-      }
-    },
-  };
+    module: RootModule.forRoot({ config, transport: options.transport, dataSource, issuer }),
+    logger: new PinoNestLogger(logger),
+    transport: options.transport,
+    http: config.http,
+    // Before the shared parsers: the OAuth form endpoints parse their own bodies, strictly.
+    beforeBodies: (app) => app.use(formEndpoints, ...rawFormBodies(config.http.maxBodyBytes)),
+    beforeListen: (app) => serveTokensFirst(app, config.http.maxBodyBytes),
+    afterListen: (_app, url) => issuer.listeningAt(url),
+    release: () => dataSource.destroy(),
+  });
 }

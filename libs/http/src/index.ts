@@ -4,3 +4,4 @@ export { ErrorFilter, toErrorResponse } from './error.filter.js';
 export { useJsonBodies } from './json-body.js';
 export { serveUntilSignalled, type RunningService } from './running-service.js';
 export { listeningUrl } from './listening-url.js';
+export { startNestService, type NestServiceOptions } from './nest-service.js';
