@@ -8,6 +8,7 @@ import portcullis from './portcullis.mjs';
 import portcullisJwt from './portcullis-jwt.mjs';
 import portcullisKey from './portcullis-key.mjs';
 import portcullisToken from './portcullis-token.mjs';
+import portcullisUntracked from './portcullis-untracked.mjs';
 
 /**
  * Every target, in the order each round runs them. Adding one: a file beside this one
@@ -16,6 +17,7 @@ import portcullisToken from './portcullis-token.mjs';
 export const targets = [
   direct,
   portcullis,
+  portcullisUntracked,
   portcullisKey,
   portcullisJwt,
   fastifyHttpProxy,
