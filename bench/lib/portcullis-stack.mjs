@@ -6,17 +6,17 @@ import { atInterrupt, freePort, httpGet, startProcess, waitFor } from './process
 import { createScratchDatabase, reachable, startPrivateNats } from './services.mjs';
 import { TargetUnavailable } from './target.mjs';
 
-const databaseServer = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const databaseServer = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const sharedNats = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
 
 /**
- * Registry, auth and gateway as the built processes docker-compose.yml runs, on a scratch database
- * and a private NATS (with JetStream, so analytics flow to the registry as in a deployment); only
- * the gateway is pinned. For the targets that configure the gateway with policies and keys first.
- * Resolves to { gatewayUrl, gateway, registryUrl, admin(method, url, body), stop }.
+ * The Portcullis services as the built processes docker-compose.yml runs, on a scratch database and a
+ * private NATS (with JetStream, so analytics flow to the registry as in a deployment); only the
+ * `pinned` one runs on the target core. Every Portcullis target starts its stack here.
+ * Resolves to { procs, urls, gateway, gatewayUrl, registryUrl, database, adminSecret, admin(method, url, body), stop }.
  */
-export async function startPortcullisStack(ctx, name, { gatewayEnv = {} } = {}) {
-  for (const app of ['registry', 'auth', 'gateway']) {
+export async function startPortcullisStack(ctx, name, { apps = ['registry', 'auth', 'gateway'], pinned = 'gateway', gatewayEnv = {} } = {}) {
+  for (const app of apps) {
     if (!existsSync(join(ctx.repoRoot, `apps/${app}/dist/main.js`))) {
       throw new TargetUnavailable(`apps/${app}/dist/main.js is missing (app not written or not built yet)`);
     }
@@ -37,21 +37,22 @@ export async function startPortcullisStack(ctx, name, { gatewayEnv = {} } = {}) 
     const database = await createScratchDatabase(databaseServer, `portcullis_bench_${name.replace(/[^a-z0-9]/g, '_')}`);
     cleanups.push(() => database.drop());
     const adminSecret = randomBytes(24).toString('hex');
-    const ports = { registry: await freePort(), auth: await freePort(), gateway: await freePort() };
+    const ports = {};
+    for (const app of apps) ports[app] = await freePort();
+    const urls = Object.fromEntries(apps.map((app) => [app, `http://127.0.0.1:${ports[app]}`]));
     const start = async (app, cpu, extraEnv = {}) => {
       const spec = hostService(ctx.repoRoot, app, { port: ports[app], adminSecret, natsUrl, databaseUrl: database.url });
       const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...spec.env, ...extraEnv };
       const proc = startProcess(`${name}-${app}`, spec.program, spec.args, { cpu, env, cwd: ctx.repoRoot });
       cleanups.push(() => proc.stop());
-      const health = `http://127.0.0.1:${ports[app]}/health`;
+      const health = `${urls[app]}/health`;
       await waitFor(`${app} ${health}`, async () => (await httpGet(health)).status === 200, { process: proc, timeoutMs: 60_000 });
       return proc;
     };
-    // The registry first: the gateway's first act is to ask it for a snapshot.
-    await start('registry', null);
-    await start('auth', null);
-    const gateway = await start('gateway', ctx.proxyCpu, gatewayEnv);
-    ctx.log(`${name}: registry :${ports.registry}, auth :${ports.auth}, gateway :${ports.gateway} (pid ${gateway.pid}), NATS ${privateNats ? `private ${natsUrl}` : natsUrl}, database ${database.name}`);
+    // In order (registry first: a gateway's first act is to ask it for a snapshot).
+    const procs = {};
+    for (const app of apps) procs[app] = await start(app, app === pinned ? ctx.proxyCpu : null, app === 'gateway' ? gatewayEnv : {});
+    ctx.log(`${name}: ${apps.map((app) => `${app} :${ports[app]}${app === pinned ? ` (pid ${procs[app].pid}, pinned)` : ''}`).join(', ')}, NATS ${privateNats ? `private ${natsUrl}` : natsUrl}, database ${database.name}`);
     const admin = async (method, url, body) => {
       const headers = url.includes('/tyk/') ? { 'x-tyk-authorization': adminSecret } : { authorization: `Bearer ${adminSecret}` };
       const response = await fetch(url, {
@@ -65,9 +66,13 @@ export async function startPortcullisStack(ctx, name, { gatewayEnv = {} } = {}) 
       return text ? JSON.parse(text) : null;
     };
     return {
-      gateway,
-      gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
-      registryUrl: `http://127.0.0.1:${ports.registry}`,
+      procs,
+      urls,
+      gateway: procs.gateway,
+      gatewayUrl: urls.gateway,
+      registryUrl: urls.registry,
+      database,
+      adminSecret,
       admin,
       stop,
     };
