@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices, testServices } from '../tools/test/with-services.js';
 import { createScratchDatabase } from './support/database.js';
 import { startService, startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
-import { startTcpLink, type TcpLink } from './support/tcp-link.js';
+import { startTcpLink, type TcpLink } from '../tools/test/tcp-link.js';
 
 /**
  * The distributed deployment, for real: registry, auth and two gateways as separate processes
@@ -26,8 +26,7 @@ describeWithServices('distributed: three services as separate processes over NAT
 
   beforeAll(async () => {
     database = await createScratchDatabase('portcullis_e2e');
-    const nats = new URL(testServices.natsUrl);
-    natsLink = await startTcpLink({ host: nats.hostname, port: Number(nats.port) });
+    natsLink = await startTcpLink(testServices.natsUrl);
     [upstreamOne, upstreamTwo] = await Promise.all([startUpstream(), startUpstream()]);
     [registry, auth] = await Promise.all([
       startService('registry', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),

@@ -4,7 +4,7 @@ import type { RunningService } from '@portcullis/http';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { createHash } from 'node:crypto';
 import { request } from 'undici';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
 import { createGatewayApp, loadGatewayConfig } from '../src/index.js';
 import { startEchoUpstream, type EchoUpstream } from './fixtures/echo-upstream.js';
@@ -15,17 +15,8 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
 const rights = { access_rights: { keyed: { api_id: 'keyed' }, tokens: { api_id: 'tokens' } } };
 const found = (key: string) => ({ found: true, key_hash: sha256(key), session: { rate: 0, per: 0, quota_max: -1, quota_renewal_rate: -1, tags: [], apply_policies: [], expires: 0, is_inactive: false, org_id: '', meta_data: {}, hmac_enabled: false, ...rights } });
 
-async function eventually<T>(check: () => Promise<T>, ms = 3_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
+/** Retries `check` until it stops throwing, within `timeout` ms (each file keeps the bound it asserts). */
+const eventually = <T>(check: () => Promise<T>, timeout = 3_000): Promise<T> => vi.waitFor(check, { timeout, interval: 20 });
 
 /**
  * The gateway's credentials over real NATS, against stand-in registry and auth services: lookups

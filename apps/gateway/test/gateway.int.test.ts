@@ -5,7 +5,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
 import { createGatewayApp, loadGatewayConfig } from '../src/index.js';
 import { BIG_RESPONSE_BYTES, bigChunk, startEchoUpstream, type Echo, type EchoUpstream } from './fixtures/echo-upstream.js';
@@ -14,17 +14,8 @@ import { startStandInRegistry, type StandInRegistry } from './fixtures/stand-in-
 const secret = 'gateway-integration-secret';
 
 /** Polls `check` until it passes or `ms` is over (then fails with its last error). */
-async function eventually<T>(check: () => Promise<T>, ms = 1_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
+/** Retries `check` until it stops throwing, within `timeout` ms (each file keeps the bound it asserts). */
+const eventually = <T>(check: () => Promise<T>, timeout = 1_000): Promise<T> => vi.waitFor(check, { timeout, interval: 20 });
 
 async function closedPort(): Promise<number> {
   const server = createServer();

@@ -1,24 +1,15 @@
 import { createBusTransport } from '@portcullis/bus';
 import type { RunningService } from '@portcullis/http';
 import { request } from 'undici';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
 import { createGatewayApp, loadGatewayConfig } from '../src/index.js';
 import { startEchoUpstream, type Echo, type EchoUpstream } from './fixtures/echo-upstream.js';
 import { startStandInRegistry, type StandInRegistry } from './fixtures/stand-in-registry.js';
-import { startTcpLink, type TcpLink } from './fixtures/tcp-link.js';
+import { startTcpLink, type TcpLink } from '../../../tools/test/tcp-link.js';
 
-async function eventually<T>(check: () => Promise<T>, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
+/** Retries `check` until it stops throwing, within `timeout` ms. */
+const eventually = <T>(check: () => Promise<T>, timeout: number): Promise<T> => vi.waitFor(check, { timeout, interval: 50 });
 
 /**
  * A gateway that loses NATS (its link is cut; NATS stays up for the registry) keeps serving what it

@@ -12,14 +12,16 @@ export interface TcpLink {
   close(): Promise<void>;
 }
 
-export async function startTcpLink(target: { host: string; port: number }, scheme = 'nats'): Promise<TcpLink> {
+/** A link to `target` (e.g. `nats://127.0.0.1:4222`), listening on a loopback port of its own. */
+export async function startTcpLink(target: string): Promise<TcpLink> {
+  const { protocol, hostname, port: targetPort } = new URL(target);
   const sockets = new Set<Socket>();
   let port = 0;
 
   const open = (): Promise<Server> =>
     new Promise((resolve, reject) => {
       const server = createServer((client) => {
-        const upstream = connect(target.port, target.host);
+        const upstream = connect(Number(targetPort), hostname);
         sockets.add(client).add(upstream);
         const drop = () => {
           client.destroy();
@@ -48,7 +50,7 @@ export async function startTcpLink(target: { host: string; port: number }, schem
   let server: Server | null = await open();
   return {
     get url() {
-      return `${scheme}://127.0.0.1:${port}`;
+      return `${protocol}//127.0.0.1:${port}`;
     },
     async cut() {
       if (server) await shut(server);
