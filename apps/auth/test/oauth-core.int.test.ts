@@ -10,6 +10,7 @@ import pg from 'pg';
 import { firstValueFrom, timeout } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
+import { waitFor } from '../../../tools/test/wait-for.js';
 import { createAuthApp, loadAuthConfig } from '../src/index.js';
 
 const schema = `auth_oauth_${randomBytes(6).toString('hex')}`;
@@ -86,15 +87,8 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
     return firstValueFrom(caller.client.send<Reply<T>>(subject, payload).pipe(timeout(5_000)));
   }
 
-  async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, deadlineMs = 5_000): Promise<T> {
-    const deadline = Date.now() + deadlineMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
+  const eventually = <T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 5_000) =>
+    waitFor(probe, { timeoutMs, intervalMs: 25, message: what }) as Promise<T>;
 
   const asClient = (client: OAuthClientWithSecret): oauth.Client => ({ client_id: client.client_id, token_endpoint_auth_method: client.token_endpoint_auth_method });
 

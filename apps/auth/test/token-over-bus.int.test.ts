@@ -9,6 +9,7 @@ import pg from 'pg';
 import { firstValueFrom, timeout } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
+import { waitFor } from '../../../tools/test/wait-for.js';
 import { createAuthApp, loadAuthConfig } from '../src/index.js';
 
 const schema = `auth_tokbus_${randomBytes(6).toString('hex')}`;
@@ -89,15 +90,8 @@ describeWithServices('token endpoint over the bus (auth.oauth.token), as a gatew
   const basic = (client: OAuthClientWithSecret, secret = client.client_secret!) => 'Basic ' + Buffer.from(`${client.client_id}:${secret}`).toString('base64');
   const postBody = (client: OAuthClientWithSecret, rest = 'grant_type=client_credentials') => `client_id=${client.client_id}&client_secret=${client.client_secret}&${rest}`;
 
-  async function eventually<T>(probe: () => T | undefined, what: string, deadlineMs = 5_000): Promise<T> {
-    const deadline = Date.now() + deadlineMs;
-    for (;;) {
-      const value = probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
+  const eventually = <T>(probe: () => T | undefined, what: string, timeoutMs = 5_000) =>
+    waitFor(probe, { timeoutMs, intervalMs: 25, message: what }) as Promise<T>;
 
   describe('the same answers as POST /oauth/token', () => {
     it('issues a token for the API (aud) with the client in the form body, no-store', async () => {
