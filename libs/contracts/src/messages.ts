@@ -13,7 +13,55 @@ export interface RegistrySnapshot {
   apis: ApiDefinition[];
   /** Every policy, read in the same transaction as the APIs. */
   policies: Policy[];
+  /** Every external client a developer-portal app binds to policies, read in the same transaction. */
+  client_bindings: ClientBinding[];
 }
+
+/**
+ * A client registered at an external OpenID provider by the developer portal (RFC 7591), and the
+ * policies its tokens get at the gateway: the provider needs no custom claim (a `pol` claim, where
+ * the provider sets one, still wins, as in Tyk).
+ */
+export interface ClientBinding {
+  /** The provider's issuer, exactly as its tokens carry it in `iss`. */
+  issuer: string;
+  client_id: string;
+  api_id: string;
+  policy_ids: string[];
+  /** The portal app that holds the client. */
+  app_id: string;
+}
+
+export interface ClientBindingChangedEvent {
+  revision: number;
+  issuer: string;
+  client_id: string;
+  change: ApiChange;
+  /** The binding as it now is; null when the app (and with it the client) is gone. */
+  binding: ClientBinding | null;
+}
+
+export interface TokenIntrospectionRequest {
+  token: string;
+}
+
+/** An opaque access token as the auth service knows it (RFC 7662 field names). */
+export type TokenIntrospection =
+  | { active: false }
+  | {
+      active: true;
+      jti: string;
+      client_id: string;
+      sub: string;
+      scope: string;
+      /** The APIs the token may call. */
+      aud: string[];
+      /** Seconds since the epoch. */
+      iat: number;
+      exp: number;
+      /** The policies the token carries. */
+      pol: string[];
+    };
 
 export interface PolicyChangedEvent {
   revision: number;
@@ -373,6 +421,7 @@ export interface RequestContracts {
   [subjects.authTokensRevokeAll]: { request: RevokeRequest; reply: { revoked: number } };
   [subjects.authOAuthToken]: { request: OAuthTokenRequest; reply: HttpReply };
   [subjects.authJwks]: { request: Record<string, never>; reply: Jwks };
+  [subjects.authTokensIntrospect]: { request: TokenIntrospectionRequest; reply: TokenIntrospection };
   [subjects.authInitialAccessTokensCreate]: { request: InitialAccessTokenRequest; reply: InitialAccessTokenReply };
   [subjects.authKeysRotate]: { request: Record<string, never>; reply: { kid: string } };
   [subjects.authUsersCreate]: { request: UserCreateRequest; reply: UserSummary };
@@ -384,6 +433,7 @@ export interface RequestContracts {
 export interface EventContracts {
   [subjects.registryApiChanged]: ApiChangedEvent;
   [subjects.registryPolicyChanged]: PolicyChangedEvent;
+  [subjects.registryClientBindingChanged]: ClientBindingChangedEvent;
   [subjects.authKeyChanged]: KeyChangedEvent;
   [subjects.gatewayHeartbeat]: GatewayHeartbeat;
   [subjects.analyticsRecords]: AnalyticsBatch;

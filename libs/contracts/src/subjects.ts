@@ -20,6 +20,11 @@ export const subjects = {
   registryPoliciesCreate: 'registry.policies.create',
   registryPoliciesUpdate: 'registry.policies.update',
   registryPoliciesDelete: 'registry.policies.delete',
+  /**
+   * event: a developer-portal app bound (or unbound) an external provider's client to a policy: a
+   * gateway trusting that provider takes the client's policies from here (same revision counter).
+   */
+  registryClientBindingChanged: 'registry.client-binding.changed',
   /** event: a policy was created, updated or deleted (same revision counter as APIs). */
   registryPolicyChanged: 'registry.policy.changed',
   /** requests: Tyk's /tyk/keys — API keys and their sessions, kept by the auth service. */
@@ -61,6 +66,11 @@ export const subjects = {
    * auth service with the API it came through (NATS is the trusted side: no header can forge it).
    */
   authOAuthToken: 'auth.oauth.token',
+  /**
+   * request: a gateway checks an opaque access token (a client with `access_token_format: opaque`)
+   * with the auth service, RFC 7662 style; it caches the answer briefly.
+   */
+  authTokensIntrospect: 'auth.tokens.introspect',
   /** request: the current JWKS (public keys only). */
   authJwks: 'auth.jwks',
   /** request (admin): issue an RFC 7591 initial access token. */

@@ -23,7 +23,8 @@ export class ApiStore {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const state = await manager.findOneByOrFail(ConfigState, { id: 1 });
       const policies = await manager.find(PolicyRecord, { order: { createdAt: 'ASC', id: 'ASC' } });
-      return { revision: state.revision, apis: await this.all(manager), policies: policies.map((record) => record.definition) };
+      // Portal client bindings join the snapshot when the portal stores them (issue 6).
+      return { revision: state.revision, apis: await this.all(manager), policies: policies.map((record) => record.definition), client_bindings: [] };
     });
   }
 
