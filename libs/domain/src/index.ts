@@ -28,6 +28,8 @@ export {
   validateOAuthClientInput,
   grantTypes,
   tokenEndpointAuthMethods,
+  accessTokenFormats,
+  type AccessTokenFormat,
   type OAuthClient,
   type OAuthClientInput,
   type GrantType,

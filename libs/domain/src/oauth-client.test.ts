@@ -43,4 +43,12 @@ describe('validateOAuthClientInput', () => {
     expect(validateOAuthClientInput({ scope: 'read "write"' }).ok).toBe(false);
     expect(validateOAuthClientInput([]).ok).toBe(false);
   });
+
+  it('issues JWT access tokens unless the client asks for opaque ones, and knows no third format', () => {
+    expect(validateOAuthClientInput({})).toMatchObject({ ok: true, value: { access_token_format: 'jwt' } });
+    expect(validateOAuthClientInput({ access_token_format: 'opaque' })).toMatchObject({ ok: true, value: { access_token_format: 'opaque' } });
+    const result = validateOAuthClientInput({ access_token_format: 'reference' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors.map((e) => e.field)).toEqual(['access_token_format']);
+  });
 });

@@ -13,6 +13,14 @@ export type GrantType = (typeof grantTypes)[number];
 export const tokenEndpointAuthMethods = ['client_secret_basic', 'client_secret_post', 'none'] as const;
 export type TokenEndpointAuthMethod = (typeof tokenEndpointAuthMethods)[number];
 
+/**
+ * How the client's access tokens look: signed JWTs (RFC 9068) a gateway checks alone, or opaque
+ * random strings it checks by asking the auth service (introspection), which some resource servers
+ * and Tyk users expect. RFC 7591 §2 lets a server define metadata of its own.
+ */
+export const accessTokenFormats = ['jwt', 'opaque'] as const;
+export type AccessTokenFormat = (typeof accessTokenFormats)[number];
+
 const redirectUri = z
   .string()
   .max(2048)
@@ -50,6 +58,7 @@ export const oauthClientInputSchema = z
     policy_ids: z.array(identifier).max(256).default([]),
     access_token_ttl: ttl.optional(),
     refresh_token_ttl: ttl.optional(),
+    access_token_format: z.enum(accessTokenFormats).default('jwt').describe('jwt: RFC 9068 JWTs checked locally; opaque: random tokens checked by introspection'),
     meta: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()
