@@ -1,5 +1,13 @@
 import { env, loadConfig, z, type Config } from '@portcullis/config';
 
+/** An absolute http(s) base URL without query or fragment, kept without its trailing slash. */
+const publicUrl = (fallback: string) =>
+  z
+    .url({ protocol: /^https?$/ })
+    .refine((value) => !value.includes('?') && !value.includes('#'), 'must have no query or fragment')
+    .transform((value) => value.replace(/\/+$/, ''))
+    .default(fallback);
+
 export const registryConfigSchema = z
   .object({
     REGISTRY_PORT: env.REGISTRY_PORT,
@@ -14,6 +22,14 @@ export const registryConfigSchema = z
     IMPORT_POLICIES_FILE: z.string().min(1).optional(),
     /** A folder of Tyk classic API definition files (*.json) imported (upserted) at start. */
     IMPORT_APIS_DIR: z.string().min(1).optional(),
+    /** Where developers reach the portal: the base of the links it hands out (password reset). */
+    PORTAL_PUBLIC_URL: publicUrl('http://localhost:3001'),
+    /** Where developers call the APIs: the base of the examples and token endpoints on credentials pages. */
+    GATEWAY_PUBLIC_URL: publicUrl('http://localhost:8080'),
+    /** Where developers reach the auth service (its discovery document and /oauth/token). */
+    AUTH_PUBLIC_URL: publicUrl('http://localhost:3002'),
+    /** New developers wait for an admin's approval before they can log in. */
+    PORTAL_REQUIRE_APPROVAL: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   })
   .transform((vars) => ({
     http: { host: vars.HOST, port: vars.REGISTRY_PORT, maxBodyBytes: vars.ADMIN_MAX_BODY_BYTES },
@@ -22,6 +38,12 @@ export const registryConfigSchema = z
     adminSecret: vars.ADMIN_SECRET,
     logLevel: vars.LOG_LEVEL,
     import: { policiesFile: vars.IMPORT_POLICIES_FILE, apisDir: vars.IMPORT_APIS_DIR },
+    portal: {
+      publicUrl: vars.PORTAL_PUBLIC_URL,
+      gatewayPublicUrl: vars.GATEWAY_PUBLIC_URL,
+      authPublicUrl: vars.AUTH_PUBLIC_URL,
+      requireApproval: vars.PORTAL_REQUIRE_APPROVAL,
+    },
   }));
 
 export type RegistryConfig = Config<typeof registryConfigSchema>;
