@@ -27,6 +27,9 @@ export const errorCatalogue = {
   conflict: { status: 409, message: 'The request conflicts with existing state' },
   method_not_allowed: { status: 405, message: 'Method not allowed' },
   service_unavailable: { status: 503, message: 'A service this request needs is unavailable' },
+  // External identity providers the developer portal registers clients at (RFC 7591/7592).
+  provider_refused: { status: 502, message: 'The identity provider refused the request' },
+  provider_unavailable: { status: 502, message: 'The identity provider could not be reached' },
   internal: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
