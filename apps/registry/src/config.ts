@@ -30,6 +30,8 @@ export const registryConfigSchema = z
     AUTH_PUBLIC_URL: publicUrl('http://localhost:3002'),
     /** New developers wait for an admin's approval before they can log in. */
     PORTAL_REQUIRE_APPROVAL: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+    /** The portal's cookies carry `Secure`; `auto`: when PORTAL_PUBLIC_URL is https. */
+    PORTAL_COOKIE_SECURE: z.enum(['true', 'false', 'auto']).default('auto'),
   })
   .transform((vars) => ({
     http: { host: vars.HOST, port: vars.REGISTRY_PORT, maxBodyBytes: vars.ADMIN_MAX_BODY_BYTES },
@@ -43,6 +45,7 @@ export const registryConfigSchema = z
       gatewayPublicUrl: vars.GATEWAY_PUBLIC_URL,
       authPublicUrl: vars.AUTH_PUBLIC_URL,
       requireApproval: vars.PORTAL_REQUIRE_APPROVAL,
+      cookieSecure: vars.PORTAL_COOKIE_SECURE === 'auto' ? vars.PORTAL_PUBLIC_URL.startsWith('https:') : vars.PORTAL_COOKIE_SECURE === 'true',
     },
   }));
 
