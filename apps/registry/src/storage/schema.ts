@@ -4,7 +4,12 @@ import { CreateApiDefinitions1732350000000 } from './migrations/1732350000000-cr
 import { CreatePolicies1763900000000 } from './migrations/1763900000000-create-policies.js';
 import { CreateAnalytics1763900100000 } from './migrations/1763900100000-create-analytics.js';
 import { PolicyRecord } from './policy.entity.js';
+import { CatalogueEntryRecord } from '../portal/catalogue/catalogue-entry.entity.js';
+import { DeveloperRecord } from '../portal/developers/developer.entity.js';
+import { PasswordResetRecord } from '../portal/developers/password-reset.entity.js';
+import { PortalAppRecord } from '../portal/apps/portal-app.entity.js';
+import { CreatePortalCore1764000000000 } from './migrations/1764000000000-create-portal-core.js';
 
 /** What `openDatabase` needs for the registry's schema: its entities, and its migrations in order. */
-export const registryEntities = [ApiDefinitionRecord, ConfigState, PolicyRecord];
-export const registryMigrations = [CreateApiDefinitions1732350000000, CreatePolicies1763900000000, CreateAnalytics1763900100000];
+export const registryEntities = [ApiDefinitionRecord, ConfigState, PolicyRecord, CatalogueEntryRecord, DeveloperRecord, PasswordResetRecord, PortalAppRecord];
+export const registryMigrations = [CreateApiDefinitions1732350000000, CreatePolicies1763900000000, CreateAnalytics1763900100000, CreatePortalCore1764000000000];
