@@ -56,6 +56,8 @@ export type TokenIntrospection =
       scope: string;
       /** The APIs the token may call. */
       aud: string[];
+      /** The auth service's issuer: with `sub`, the caller's identity, as for its JWTs. */
+      iss: string;
       /** Seconds since the epoch. */
       iat: number;
       exp: number;

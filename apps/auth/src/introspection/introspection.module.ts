@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ClientAuthModule } from '../client-auth/client-auth.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
+import { AccessTokenIntrospection } from './access-token-introspection.js';
 import { IntrospectionController } from './introspection.controller.js';
+import { IntrospectionMessages } from './introspection.messages.js';
 
-@Module({ imports: [ClientAuthModule, TokensModule], controllers: [IntrospectionController] })
+@Module({ imports: [ClientAuthModule, TokensModule], controllers: [IntrospectionController, IntrospectionMessages], providers: [AccessTokenIntrospection] })
 export class IntrospectionModule {}

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** An issued JWT access token, by its `jti`: never the token itself. */
+/** An issued access token, by its `jti`: never the token itself (an opaque one only as its SHA-256). */
 @Entity({ name: 'access_tokens' })
 export class AccessTokenRecord {
   @PrimaryColumn({ type: 'text' })
@@ -18,9 +18,17 @@ export class AccessTokenRecord {
   @Column({ name: 'api_ids', type: 'jsonb' })
   apiIds!: string[];
 
-  /** The signing key's id. */
-  @Column({ type: 'text' })
-  kid!: string;
+  /** The signing key's id; null for an opaque token, which no key signs. */
+  @Column({ type: 'text', nullable: true })
+  kid!: string | null;
+
+  /** SHA-256 of an opaque token (how it is found); null for a JWT, found by the `jti` it carries. */
+  @Column({ name: 'token_hash', type: 'bytea', nullable: true })
+  tokenHash!: Buffer | null;
+
+  /** The policies the token carries (a JWT's `pol` claim; an opaque token has only this). */
+  @Column({ name: 'policy_ids', type: 'jsonb' })
+  policyIds!: string[];
 
   @Column({ name: 'family_id', type: 'uuid', nullable: true })
   familyId!: string | null;

@@ -1,13 +1,14 @@
 import type { Bus } from '@portcullis/bus';
 import type { OAuthClient } from '@portcullis/domain';
 import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, exportJWK, jwtVerify, type JWK } from 'jose';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { AuthConfig } from '../config.js';
 import { Issuer } from '../discovery/issuer.js';
 import { accessTokenHeader } from '../keys/compact-jws.js';
 import type { SigningKeys } from '../keys/signing-keys.service.js';
 import type { AccessTokenRecord } from '../storage/access-token.entity.js';
+import { isOpaqueTokenShape } from './opaque-token.js';
 import { TokenIssuer } from './token-issuer.js';
 import type { TokenStore } from './token-store.js';
 
@@ -69,5 +70,29 @@ describe('TokenIssuer', () => {
     expect(decodeProtectedHeader(token).alg).toBe('ES256');
     const tampered = token.slice(0, -2) + (token.at(-2) === 'A' ? 'B' : 'A') + token.at(-1);
     await expect(jwtVerify(tampered, jwks)).rejects.toThrow();
+  });
+
+  it('gives a client that asks for opaque tokens a random token, not a JWT, and keeps only its SHA-256 with the claims', async () => {
+    const { tokens, recorded, published } = await setUp();
+    const opaqueClient = { ...client, access_token_format: 'opaque' } as OAuthClient;
+    const response = await tokens.issue({ client: opaqueClient, sub: 'app-1', scope: 'read', apiIds: ['orders'], withRefresh: false });
+    expect(response.access_token).toMatch(/^pcat_[A-Za-z0-9_-]{43}$/);
+    expect(isOpaqueTokenShape(response.access_token)).toBe(true);
+    expect(() => decodeProtectedHeader(response.access_token)).toThrow();
+    expect(response).toEqual({ access_token: response.access_token, token_type: 'Bearer', expires_in: 3600, scope: 'read' });
+    const [record] = recorded;
+    expect(record).toMatchObject({ clientId: 'app-1', sub: 'app-1', scope: 'read', apiIds: ['orders'], policyIds: ['gold'], kid: null });
+    expect(record!.tokenHash).toEqual(createHash('sha256').update(response.access_token).digest());
+    expect(JSON.stringify(record)).not.toContain(response.access_token.slice(5));
+    await expect.poll(() => published.length).toBe(1);
+    expect(published[0]!.payload).toMatchObject({ jti: record!.jti, client_id: 'app-1', api_ids: ['orders'] });
+    const again = await tokens.issue({ client: opaqueClient, sub: 'app-1', scope: 'read', apiIds: ['orders'], withRefresh: false });
+    expect(again.access_token).not.toBe(response.access_token);
+  });
+
+  it('records the JWT client\'s policies and key, and no token hash (a JWT is found by its jti)', async () => {
+    const { tokens, recorded, kid } = await setUp();
+    await tokens.issue({ client, sub: 'app-1', scope: 'read', apiIds: ['orders'], withRefresh: false });
+    expect(recorded[0]).toMatchObject({ kid, tokenHash: null, policyIds: ['gold'] });
   });
 });

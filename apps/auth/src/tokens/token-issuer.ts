@@ -10,6 +10,7 @@ import { signCompactEs256 } from '../keys/compact-jws.js';
 import { SigningKeys } from '../keys/signing-keys.service.js';
 import type { AccessTokenRecord } from '../storage/access-token.entity.js';
 import type { RefreshTokenRecord } from '../storage/refresh-token.entity.js';
+import { newOpaqueToken } from './opaque-token.js';
 import { randomTokenId } from './random-id.js';
 import { TokenStore } from './token-store.js';
 import type { TokenResponse } from './token-response.js';
@@ -39,8 +40,14 @@ export function hashToken(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
 
+/** RFC 9068 §3: `aud` names the resource server(s): the APIs the token is for, else the client. */
+export function audienceOf(apiIds: readonly string[], clientId: string): string | string[] {
+  return apiIds.length === 0 ? clientId : apiIds.length === 1 ? apiIds[0]! : [...apiIds];
+}
+
 /**
- * Issues RFC 9068 JWT access tokens (ES256, `typ: at+jwt`) and opaque refresh tokens, records them,
+ * Issues access tokens, RFC 9068 JWTs (ES256, `typ: at+jwt`) or, for clients that ask for them,
+ * opaque ones (checked by introspection), and opaque refresh tokens; records them,
  * and announces each issuance on the bus (without making the response wait for it).
  */
 @Injectable()
@@ -63,18 +70,27 @@ export class TokenIssuer {
     const jti = randomTokenId();
     const familyId = input.family ?? randomUUID();
     const apiIds = [...input.apiIds];
-    const { kid, key, header } = this.keys.signingKey();
+    const aud = audienceOf(apiIds, client.client_id);
 
-    // Claim order as jose's SignJWT wrote it: the private claims, then iss, sub, aud, iat, exp.
-    const claims: Record<string, unknown> = { client_id: client.client_id, jti, pol: client.policy_ids };
-    if (input.scope !== '') claims.scope = input.scope;
-    claims.iss = this.issuer.value;
-    claims.sub = input.sub;
-    // RFC 9068 §3: aud names the resource server(s): the APIs the token is for, else the client.
-    claims.aud = apiIds.length === 0 ? client.client_id : apiIds.length === 1 ? apiIds[0]! : apiIds;
-    claims.iat = now;
-    claims.exp = exp;
-    const accessToken = signCompactEs256(header, claims, key);
+    let accessToken: string;
+    let kid: string | null = null;
+    let tokenHash: Buffer | null = null;
+    if (client.access_token_format === 'opaque') {
+      accessToken = newOpaqueToken();
+      tokenHash = hashToken(accessToken);
+    } else {
+      const signing = this.keys.signingKey();
+      kid = signing.kid;
+      // Claim order as jose's SignJWT wrote it: the private claims, then iss, sub, aud, iat, exp.
+      const claims: Record<string, unknown> = { client_id: client.client_id, jti, pol: client.policy_ids };
+      if (input.scope !== '') claims.scope = input.scope;
+      claims.iss = this.issuer.value;
+      claims.sub = input.sub;
+      claims.aud = aud;
+      claims.iat = now;
+      claims.exp = exp;
+      accessToken = signCompactEs256(signing.header, claims, signing.key);
+    }
 
     const access: AccessTokenRecord = {
       jti,
@@ -83,6 +99,8 @@ export class TokenIssuer {
       scope: input.scope,
       apiIds,
       kid,
+      tokenHash,
+      policyIds: client.policy_ids,
       familyId,
       iat: new Date(now * 1000),
       exp: new Date(exp * 1000),

@@ -1,29 +1,37 @@
 import { Injectable } from '@nestjs/common';
 import type { JWTPayload } from 'jose';
+import { Issuer } from '../discovery/issuer.js';
 import type { AccessTokenRecord } from '../storage/access-token.entity.js';
 import type { RefreshTokenRecord } from '../storage/refresh-token.entity.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
-import { hashToken } from './token-issuer.js';
+import { isOpaqueTokenShape } from './opaque-token.js';
+import { audienceOf, hashToken } from './token-issuer.js';
 import { TokenStore } from './token-store.js';
 
 export type FoundToken =
+  /** `claims` are what the token says: a JWT's verified claims, or for an opaque token the same claims from its row. */
   | { kind: 'access_token'; record: AccessTokenRecord; claims: JWTPayload }
   | { kind: 'refresh_token'; record: RefreshTokenRecord };
 
+export type FoundAccessToken = Extract<FoundToken, { kind: 'access_token' }>;
+
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
 /**
- * Finds what a presented token is, for introspection and revocation: a JWT access token of ours
- * (signature checked, so a forged one is nothing) or a refresh token (by hash). The hint only
- * chooses which to try first (RFC 7009 §2.1, RFC 7662 §2.1).
+ * Finds what a presented token is, for introspection and revocation: an access token of ours (a JWT
+ * with its signature checked, so a forged one is nothing; an opaque one by its hash) or a refresh
+ * token (by hash). The hint only chooses which to try first (RFC 7009 §2.1, RFC 7662 §2.1).
  */
 @Injectable()
 export class TokenLookup {
   constructor(
     private readonly verifier: AccessTokenVerifier,
     private readonly store: TokenStore,
+    private readonly issuer: Issuer,
   ) {}
 
   async find(token: string, hint: string | undefined): Promise<FoundToken | null> {
-    const order = hint === 'refresh_token' ? [this.refresh, this.access] : [this.access, this.refresh];
+    const order = hint === 'refresh_token' ? [this.refresh, this.accessToken] : [this.accessToken, this.refresh];
     for (const attempt of order) {
       const found = await attempt.call(this, token);
       if (found) return found;
@@ -31,7 +39,12 @@ export class TokenLookup {
     return null;
   }
 
-  private async access(token: string): Promise<FoundToken | null> {
+  /** An access token only (a refresh token is never a bearer credential), valid or not: the caller checks. */
+  async accessToken(token: string): Promise<FoundAccessToken | null> {
+    if (isOpaqueTokenShape(token)) {
+      const record = await this.store.findAccessByHash(hashToken(token));
+      return record ? { kind: 'access_token', record, claims: this.claimsOf(record) } : null;
+    }
     const claims = await this.verifier.verify(token);
     if (!claims) return null;
     const record = await this.store.findAccess(claims.jti);
@@ -42,5 +55,17 @@ export class TokenLookup {
     if (token.length > 512) return null;
     const record = await this.store.findRefresh(hashToken(token));
     return record ? { kind: 'refresh_token', record } : null;
+  }
+
+  /** What the JWT would have said, had the client asked for one. */
+  private claimsOf(record: AccessTokenRecord): JWTPayload {
+    const claims: JWTPayload = { client_id: record.clientId, jti: record.jti, pol: record.policyIds };
+    if (record.scope !== '') claims.scope = record.scope;
+    claims.iss = this.issuer.value;
+    claims.sub = record.sub;
+    claims.aud = audienceOf(record.apiIds, record.clientId);
+    claims.iat = seconds(record.iat);
+    claims.exp = seconds(record.exp);
+    return claims;
   }
 }

@@ -11,11 +11,11 @@ export interface RevokedAccessToken {
 }
 
 /** Columns of one access_tokens row in the batched insert, in VALUES order. */
-const ACCESS_COLUMNS = 9;
-/** 9 parameters a row: 100 rows stay far below PostgreSQL's 65535 parameters a statement. */
+const ACCESS_COLUMNS = 11;
+/** 11 parameters a row: 100 rows stay far below PostgreSQL's 65535 parameters a statement. */
 const MAX_BATCH = 100;
 
-/** Issued access tokens (by jti) and refresh tokens (by hash) in PostgreSQL. */
+/** Issued access tokens (by jti; opaque ones also by hash) and refresh tokens (by hash) in PostgreSQL. */
 @Injectable()
 export class TokenStore implements OnApplicationShutdown {
   /**
@@ -45,6 +45,11 @@ export class TokenStore implements OnApplicationShutdown {
 
   findAccess(jti: string): Promise<AccessTokenRecord | null> {
     return this.dataSource.manager.findOneBy(AccessTokenRecord, { jti });
+  }
+
+  /** An opaque access token's row, by the token's SHA-256. */
+  findAccessByHash(tokenHash: Buffer): Promise<AccessTokenRecord | null> {
+    return this.dataSource.manager.findOneBy(AccessTokenRecord, { tokenHash });
   }
 
   findRefresh(tokenHash: Buffer): Promise<RefreshTokenRecord | null> {
@@ -112,6 +117,8 @@ export class TokenStore implements OnApplicationShutdown {
         record.scope,
         JSON.stringify(record.apiIds),
         record.kid,
+        record.tokenHash,
+        JSON.stringify(record.policyIds),
         record.familyId,
         record.iat.getTime() / 1000,
         record.exp.getTime() / 1000,
@@ -126,11 +133,11 @@ export class TokenStore implements OnApplicationShutdown {
       const values: string[] = [];
       for (let row = 0; row < rows; row++) {
         const p = (column: number) => `$${row * ACCESS_COLUMNS + column}`;
-        values.push(`(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}::jsonb, ${p(6)}, ${p(7)}::uuid, to_timestamp(${p(8)}), to_timestamp(${p(9)}), NULL)`);
+        values.push(`(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}::jsonb, ${p(6)}, ${p(7)}::bytea, ${p(8)}::jsonb, ${p(9)}::uuid, to_timestamp(${p(10)}), to_timestamp(${p(11)}), NULL)`);
       }
       const { driver } = this.dataSource;
       const table = `${driver.escape(driver.schema ?? 'public')}.${driver.escape('access_tokens')}`;
-      sql = `INSERT INTO ${table} (jti, client_id, sub, scope, api_ids, kid, family_id, iat, exp, revoked_at) VALUES ${values.join(', ')}`;
+      sql = `INSERT INTO ${table} (jti, client_id, sub, scope, api_ids, kid, token_hash, policy_ids, family_id, iat, exp, revoked_at) VALUES ${values.join(', ')}`;
       this.insertSql[rows] = sql;
     }
     return sql;
