@@ -1,0 +1,19 @@
+/** GET/POST /portal/signup. */
+export default String.raw`<% layout('@layout') %>
+<h1>Sign up</h1>
+<%~ include('@errors', it) %>
+<form method="post" action="/portal/signup" class="form" novalidate<% if (it.error) { %> aria-describedby="form-errors"<% } %>>
+  <input type="hidden" name="_csrf" value="<%= it.csrf %>">
+  <div class="field">
+    <label for="email">Email</label>
+    <input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="<%= it.email || '' %>">
+  </div>
+  <div class="field">
+    <label for="password">Password</label>
+    <input id="password" name="password" type="password" autocomplete="new-password" required minlength="10" maxlength="1024" aria-describedby="password-hint">
+    <p class="hint" id="password-hint">At least 10 characters.</p>
+  </div>
+  <button type="submit" class="button">Create account</button>
+</form>
+<p>Already have an account? <a href="/portal/login">Log in</a>.</p>
+`;
