@@ -3,6 +3,7 @@ import type { RegistrySnapshot } from '@portcullis/contracts';
 import { routeKey, type ApiDefinition } from '@portcullis/domain';
 import { DataSource, Not, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
 import { apiIdTaken, apiNotFound, conflictFromUniqueViolation, listenPathTaken } from '../apis/api-errors.js';
+import { listClientBindings } from '../portal/bindings/client-bindings.js';
 import { ApiDefinitionRecord } from './api-definition.entity.js';
 import { ConfigState } from './config-state.entity.js';
 import { PolicyRecord } from './policy.entity.js';
@@ -23,8 +24,12 @@ export class ApiStore {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const state = await manager.findOneByOrFail(ConfigState, { id: 1 });
       const policies = await manager.find(PolicyRecord, { order: { createdAt: 'ASC', id: 'ASC' } });
-      // Portal client bindings join the snapshot when the portal stores them (issue 6).
-      return { revision: state.revision, apis: await this.all(manager), policies: policies.map((record) => record.definition), client_bindings: [] };
+      return {
+        revision: state.revision,
+        apis: await this.all(manager),
+        policies: policies.map((record) => record.definition),
+        client_bindings: await listClientBindings(manager),
+      };
     });
   }
 

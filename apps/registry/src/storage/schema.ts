@@ -9,7 +9,11 @@ import { DeveloperRecord } from '../portal/developers/developer.entity.js';
 import { PasswordResetRecord } from '../portal/developers/password-reset.entity.js';
 import { PortalAppRecord } from '../portal/apps/portal-app.entity.js';
 import { CreatePortalCore1764000000000 } from './migrations/1764000000000-create-portal-core.js';
+import { DcrProviderRecord } from '../portal/providers/dcr-provider.entity.js';
+import { ExternalRegistrationRecord } from '../portal/providers/external-registration.entity.js';
+import { ClientBindingRecord } from '../portal/bindings/client-binding.entity.js';
+import { CreateDcrProviders1764000100000 } from './migrations/1764000100000-create-dcr-providers.js';
 
 /** What `openDatabase` needs for the registry's schema: its entities, and its migrations in order. */
-export const registryEntities = [ApiDefinitionRecord, ConfigState, PolicyRecord, CatalogueEntryRecord, DeveloperRecord, PasswordResetRecord, PortalAppRecord];
-export const registryMigrations = [CreateApiDefinitions1732350000000, CreatePolicies1763900000000, CreateAnalytics1763900100000, CreatePortalCore1764000000000];
+export const registryEntities = [ApiDefinitionRecord, ConfigState, PolicyRecord, CatalogueEntryRecord, DeveloperRecord, PasswordResetRecord, PortalAppRecord, DcrProviderRecord, ExternalRegistrationRecord, ClientBindingRecord];
+export const registryMigrations = [CreateApiDefinitions1732350000000, CreatePolicies1763900000000, CreateAnalytics1763900100000, CreatePortalCore1764000000000, CreateDcrProviders1764000100000];

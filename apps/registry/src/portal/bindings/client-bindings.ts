@@ -1,26 +1,122 @@
-import { Injectable } from '@nestjs/common';
-import type { ClientBinding } from '@portcullis/contracts';
-import type { EntityManager } from 'typeorm';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Bus } from '@portcullis/bus';
+import { subjects, type ClientBinding, type ClientBindingChangedEvent } from '@portcullis/contracts';
+import { setTimeout as delay } from 'node:timers/promises';
+import { DataSource, type EntityManager, type EntitySubscriberInterface, type QueryRunner, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
+import { nextRevision } from '../../storage/revision.js';
+import { ClientBindingRecord } from './client-binding.entity.js';
+
+/** As for policy events: best effort (gateways catch up on the revision gap), never holding a write up for long. */
+const PUBLISH_WAIT_MS = 2_000;
+
+/** Every binding, in a stable order, as the registry snapshot carries them (inside its transaction). */
+export async function listClientBindings(manager: EntityManager): Promise<ClientBinding[]> {
+  const records = await manager.find(ClientBindingRecord, { order: { createdAt: 'ASC', issuer: 'ASC', clientId: 'ASC' } });
+  return records.map(view);
+}
 
 /**
  * Which policies an external provider's client gets at the gateways (table `client_bindings`, keyed
  * by issuer and client id). Each write takes the caller's transaction manager, bumps the shared
  * configuration revision in it, and publishes `registry.client-binding.changed` once that
- * transaction commits (nothing when it rolls back): callers only pass their manager.
+ * transaction commits (nothing when it rolls back): callers only pass their manager. The events
+ * wait on the transaction's query runner, which TypeORM tells this subscriber about at commit.
  */
 @Injectable()
-export class ClientBindings {
+export class ClientBindings implements EntitySubscriberInterface, OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(ClientBindings.name);
+  private readonly pending = new WeakMap<QueryRunner, ClientBindingChangedEvent[]>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly bus: Bus,
+  ) {}
+
+  onModuleInit(): void {
+    this.dataSource.subscribers.push(this);
+  }
+
+  onModuleDestroy(): void {
+    const at = this.dataSource.subscribers.indexOf(this);
+    if (at >= 0) this.dataSource.subscribers.splice(at, 1);
+  }
+
   /** Binds (or re-binds) the client; the manager must be inside a transaction. */
-  put(_binding: ClientBinding, _manager: EntityManager): Promise<void> {
-    throw new Error('not implemented yet');
+  async put(binding: ClientBinding, manager: EntityManager): Promise<void> {
+    const runner = transactionOf(manager);
+    const revision = await nextRevision(manager);
+    const now = new Date();
+    const fields = { apiId: binding.api_id, policyIds: [...binding.policy_ids], appId: binding.app_id, revision, updatedAt: now };
+    const updated = await manager.update(ClientBindingRecord, { issuer: binding.issuer, clientId: binding.client_id }, fields);
+    if (!updated.affected) await manager.insert(ClientBindingRecord, { issuer: binding.issuer, clientId: binding.client_id, ...fields, createdAt: now });
+    this.queue(runner, {
+      revision,
+      issuer: binding.issuer,
+      client_id: binding.client_id,
+      change: updated.affected ? 'updated' : 'created',
+      binding: { issuer: binding.issuer, client_id: binding.client_id, api_id: binding.api_id, policy_ids: [...binding.policy_ids], app_id: binding.app_id },
+    });
   }
 
   /** Releases the client; its tokens stop working at every gateway. No-op when it was not bound. */
-  remove(_issuer: string, _clientId: string, _manager: EntityManager): Promise<void> {
-    throw new Error('not implemented yet');
+  async remove(issuer: string, clientId: string, manager: EntityManager): Promise<void> {
+    const runner = transactionOf(manager);
+    // The revision first: its row lock orders this write behind any other configuration write.
+    const revision = await nextRevision(manager);
+    await manager.delete(ClientBindingRecord, { issuer, clientId });
+    // Published even when nothing was bound: the revision is taken, and gateways must see no gap.
+    this.queue(runner, { revision, issuer, client_id: clientId, change: 'deleted', binding: null });
   }
 
-  list(_manager?: EntityManager): Promise<ClientBinding[]> {
-    throw new Error('not implemented yet');
+  list(manager: EntityManager = this.dataSource.manager): Promise<ClientBinding[]> {
+    return listClientBindings(manager);
   }
+
+  // TypeORM transaction events (this class is registered as a subscriber of the registry's DataSource).
+
+  async afterTransactionCommit(event: TransactionCommitEvent): Promise<void> {
+    // A savepoint released inside a longer transaction is not the commit yet.
+    if (event.queryRunner.isTransactionActive) return;
+    const events = this.pending.get(event.queryRunner);
+    if (events === undefined) return;
+    this.pending.delete(event.queryRunner);
+    await Promise.all(events.map((change) => this.publish(change)));
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    if (!event.queryRunner.isTransactionActive) this.pending.delete(event.queryRunner);
+  }
+
+  private queue(runner: QueryRunner, event: ClientBindingChangedEvent): void {
+    const events = this.pending.get(runner);
+    if (events === undefined) this.pending.set(runner, [event]);
+    else events.push(event);
+  }
+
+  /** Publishes a committed change; never fails (the write is committed whatever the bus does). */
+  private async publish(event: ClientBindingChangedEvent): Promise<void> {
+    const what = `${event.change} binding of client ${event.client_id} (revision ${event.revision})`;
+    const published = this.bus.publish(subjects.registryClientBindingChanged, event).then(
+      () => true,
+      (error: unknown) => {
+        this.logger.warn(`could not publish the ${what}: ${error instanceof Error ? error.message : String(error)}`);
+        return true;
+      },
+    );
+    const waited = new AbortController();
+    const sent = await Promise.race([published, delay(PUBLISH_WAIT_MS, false, { signal: waited.signal }).catch(() => false)]);
+    waited.abort();
+    if (!sent) this.logger.warn(`publishing the ${what} is taking over ${PUBLISH_WAIT_MS} ms; not waiting for it`);
+  }
+}
+
+function transactionOf(manager: EntityManager): QueryRunner {
+  const runner = manager.queryRunner;
+  // Outside a transaction there is no commit to publish after (and the revision would not be ordered).
+  if (runner === undefined || !runner.isTransactionActive) throw new Error('ClientBindings writes need the manager of a transaction');
+  return runner;
+}
+
+function view(record: ClientBindingRecord): ClientBinding {
+  return { issuer: record.issuer, client_id: record.clientId, api_id: record.apiId, policy_ids: record.policyIds, app_id: record.appId };
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { ExternalRegistration } from './dcr-registrar.js';
+import { ExternalRegistrationRecord } from './external-registration.entity.js';
+import { SecretSealer } from './sealed-secrets.js';
 
 /**
  * The registrations the portal made, keyed by portal app id (table `external_registrations`), the
@@ -9,17 +11,42 @@ import type { ExternalRegistration } from './dcr-registrar.js';
  */
 @Injectable()
 export class ExternalRegistrations {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sealer: SecretSealer,
+  ) {}
+
   /** Stores (or replaces, on rotate) the app's registration; the client secret is never stored. */
-  save(_appId: string, _registration: ExternalRegistration, _manager: EntityManager): Promise<void> {
-    throw new Error('not implemented yet');
+  async save(appId: string, registration: ExternalRegistration, manager: EntityManager): Promise<void> {
+    const now = new Date();
+    const fields = {
+      providerId: registration.provider_id,
+      issuer: registration.issuer,
+      clientId: registration.client_id,
+      registrationClientUri: registration.registration_client_uri,
+      registrationAccessToken: this.sealer.seal(registration.registration_access_token, appId),
+      tokenEndpoint: registration.token_endpoint,
+      updatedAt: now,
+    };
+    const updated = await manager.update(ExternalRegistrationRecord, { appId }, fields);
+    if (!updated.affected) await manager.insert(ExternalRegistrationRecord, { appId, ...fields, createdAt: now });
   }
 
   /** The stored registration, the registration access token opened; null when the app has none. */
-  get(_appId: string, _manager?: EntityManager): Promise<ExternalRegistration | null> {
-    throw new Error('not implemented yet');
+  async get(appId: string, manager: EntityManager = this.dataSource.manager): Promise<ExternalRegistration | null> {
+    const record = await manager.findOneBy(ExternalRegistrationRecord, { appId });
+    if (!record) return null;
+    return {
+      provider_id: record.providerId,
+      issuer: record.issuer,
+      client_id: record.clientId,
+      registration_access_token: this.sealer.open(record.registrationAccessToken, appId),
+      registration_client_uri: record.registrationClientUri,
+      token_endpoint: record.tokenEndpoint,
+    };
   }
 
-  remove(_appId: string, _manager: EntityManager): Promise<void> {
-    throw new Error('not implemented yet');
+  async remove(appId: string, manager: EntityManager): Promise<void> {
+    await manager.delete(ExternalRegistrationRecord, { appId });
   }
 }
