@@ -33,6 +33,11 @@ export const gatewayConfigSchema = z
     /** How long a lookup in the auth service or a provider's JWKS may take. */
     CREDENTIAL_LOOKUP_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
     /**
+     * The largest form body an OAuth 1.0a API reads whole to check the signature over its parameters
+     * (RFC 5849 §3.4.1.3.1); a larger one gets 413. Other bodies stream and have no such limit.
+     */
+    OAUTH1_MAX_BODY_BYTES: z.coerce.number().int().min(1).max(16_777_216).default(65_536),
+    /**
      * Where rate limits are kept when set (exact across every gateway sharing it, as Tyk and Kong
      * do); unset, the gateways share each limit among themselves over NATS (Tyk's distributed
      * rate limiter).
@@ -50,7 +55,7 @@ export const gatewayConfigSchema = z
     nats: { servers: vars.NATS_URL, subjectPrefix: vars.NATS_SUBJECT_PREFIX },
     adminSecret: vars.ADMIN_SECRET,
     logLevel: vars.LOG_LEVEL,
-    proxy: { defaultTimeoutSeconds: vars.PROXY_DEFAULT_TIMEOUT },
+    proxy: { defaultTimeoutSeconds: vars.PROXY_DEFAULT_TIMEOUT, signedBodyLimit: vars.OAUTH1_MAX_BODY_BYTES },
     sync: { snapshotTimeoutMs: vars.SNAPSHOT_TIMEOUT_MS },
     admin: { maxBodyBytes: vars.ADMIN_MAX_BODY_BYTES },
     auth: { publicUrl: vars.AUTH_PUBLIC_URL },

@@ -67,6 +67,7 @@ export class GatewayModule {
                   pools,
                   metrics,
                   defaultTimeoutSeconds: config.proxy.defaultTimeoutSeconds,
+                  signedBodyLimit: config.proxy.signedBodyLimit,
                   oauth: oauthBridge(bus, config),
                   credentials: credentials.credentials,
                   enforcement: enforcement.enforcement,

@@ -22,6 +22,8 @@ export interface CompileDependencies {
   readonly credentials?: Credentials;
   /** Rate limiter, quota spender and analytics recorder of this gateway. */
   readonly enforcement: Enforcement;
+  /** OAUTH1_MAX_BODY_BYTES: the largest form body read to check its signature; absent: the default. */
+  readonly signedBodyLimit?: number;
 }
 
 /**
@@ -37,7 +39,7 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
     domain: (definition.domain ?? '').toLowerCase(),
     chain: pipeline.filter((step) => step.enabledFor(definition)),
     upstream: compileUpstream(definition, deps.pools, deps.defaultTimeoutSeconds, listenPath),
-    authentication: compileAuthentication(definition, deps.credentials),
+    authentication: compileAuthentication(definition, deps.credentials, deps.signedBodyLimit),
     oauth: compileOAuth(definition, listenPath, deps.oauth),
     recorder: deps.metrics.recorderFor(definition.api_id),
     enforcement: deps.enforcement,

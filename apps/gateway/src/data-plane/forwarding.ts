@@ -89,6 +89,16 @@ export function clientResponseHeaders(raw: readonly Buffer[]): string[] {
   return named === null ? headers : withoutNamed(headers, named);
 }
 
+/** A request carries a body when it says so (RFC 9112 §6.3); without one, undici sends none either. */
+export function requestHasBody(raw: readonly string[]): boolean {
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 14 && name.toLowerCase() === 'content-length') return raw[i + 1] !== '0';
+    if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') return true;
+  }
+  return false;
+}
+
 /** `::ffff:10.0.0.1` (an IPv4 client on a dual-stack socket) → `10.0.0.1`. */
 export function clientAddress(remoteAddress: string | undefined): string {
   if (remoteAddress === undefined) return 'unknown';

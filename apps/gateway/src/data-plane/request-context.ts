@@ -48,6 +48,11 @@ export class RequestContext {
   upstreamMs: number;
   /** Response body bytes relayed from the upstream. */
   bytesOut: number;
+  /**
+   * The request body, when a step had to read it whole (an OAuth 1.0a signature over form
+   * parameters); the proxy then sends these bytes instead of streaming the request. Null otherwise.
+   */
+  body: Buffer | null;
   private hostHeader: string | null | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, config: CompiledConfiguration, startedAt: number) {
@@ -71,6 +76,7 @@ export class RequestContext {
     this.refusal = null;
     this.upstreamMs = -1;
     this.bytesOut = 0;
+    this.body = null;
     this.hostHeader = undefined;
   }
 

@@ -16,6 +16,8 @@ export interface AuthModeDeps {
   readonly credentials: Credentials;
   /** Milliseconds since the epoch; injected so tests can move time. */
   readonly clock: () => number;
+  /** The most bytes of a request body a mode may read whole to check a signature over it (OAuth 1.0a forms). */
+  readonly signedBodyLimit: number;
 }
 
 /**

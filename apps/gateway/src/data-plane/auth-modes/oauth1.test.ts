@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { authHarness, session } from '../../../test/fixtures/auth.js';
-import { percentEncode } from './oauth1.js';
+import { compiledConfiguration, contextFor } from '../../../test/fixtures/data-plane.js';
+import { parseOAuth1, parseOAuth1Form, percentEncode, signatureBaseString } from './oauth1.js';
+import { formParameters, hasFormBody } from './oauth1-body.js';
 
 const consumerSecret = 'cs-secret';
 const tokenSecret = 'ts-secret';
@@ -68,5 +70,55 @@ describe('OAuth 1.0a signed requests', () => {
     const h = oauth1Api();
     expect((await h.send('/api/x', signRequest('GET', 'http://gw.test/api/x', h.clock.now, { nonce: 'n-2', secret: 'guess' }))).status).toBe(401);
     expect((await h.send('/api/x', signRequest('GET', 'http://gw.test/api/x', h.clock.now, { nonce: 'n-2' }))).status).toBe(200);
+  });
+});
+
+describe('the signature base string with form body parameters', () => {
+  // RFC 5849 §3.4.1.1, the example request and the base string the RFC gives for it (joined up).
+  const header =
+    'OAuth realm="Example", oauth_consumer_key="9djdj82h48djs9d2", oauth_token="kkk9d7dh3k39sjv7", oauth_signature_method="HMAC-SHA1", ' +
+    'oauth_timestamp="137131201", oauth_nonce="7d8f3e4a", oauth_signature="bYT5CMsGcbgUdFHObYMEfcx6bsw%3D"';
+  const rfcBase =
+    'POST&http%3A%2F%2Fexample.com%2Frequest&a2%3Dr%2520b%26a3%3D2%2520q%26a3%3Da%26b5%3D%253D%25253D%26c%2540%3D%26c2%3D%26oauth_consumer_' +
+    'key%3D9djdj82h48djs9d2%26oauth_nonce%3D7d8f3e4a%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D137131201%26oauth_token%3Dkkk' +
+    '9d7dh3k39sjv7';
+
+  function rfcRequest(contentType = 'application/x-www-form-urlencoded') {
+    const { config } = compiledConfiguration([]);
+    const { ctx } = contextFor(config, '/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b', { Host: 'example.com', 'Content-Type': contentType, 'Content-Length': '9', Authorization: header });
+    (ctx.req as { method: string }).method = 'POST';
+    return ctx;
+  }
+
+  it("is RFC 5849 §3.4.1.1's example, body `c2&a3=2+q` included", () => {
+    const ctx = rfcRequest();
+    expect(hasFormBody(ctx)).toBe(true);
+    const body = formParameters(Buffer.from('c2&a3=2+q'));
+    expect(body).toEqual([['c2', ''], ['a3', '2 q']]);
+    expect(signatureBaseString(ctx, parseOAuth1(header)!, body)).toBe(rfcBase);
+  });
+
+  it('finds a form body only with that media type (any case, with parameters) and a body', () => {
+    expect(hasFormBody(rfcRequest('Application/X-WWW-Form-Urlencoded ; charset=utf-8'))).toBe(true);
+    expect(hasFormBody(rfcRequest('application/json'))).toBe(false);
+    expect(hasFormBody(rfcRequest('multipart/form-data; boundary=x'))).toBe(false);
+    expect(hasFormBody(rfcRequest('application/x-www-form-urlencodedx'))).toBe(false);
+    const { config } = compiledConfiguration([]);
+    expect(hasFormBody(contextFor(config, '/r', { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': '0' }).ctx)).toBe(false);
+    expect(hasFormBody(contextFor(config, '/r', { 'Content-Type': 'application/x-www-form-urlencoded' }).ctx)).toBe(false);
+    expect(hasFormBody(contextFor(config, '/r', { 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' }).ctx)).toBe(true);
+  });
+
+  it('keeps a leading ? of a form body as part of the first name', () => {
+    expect(formParameters(Buffer.from('?a=1&&b'))).toEqual([['?a', '1'], ['b', '']]);
+  });
+
+  it('reads the protocol parameters from a form body (§3.5.2): all but oauth_signature are signed; repeats are malformed', () => {
+    const pairs = formParameters(Buffer.from('oauth_consumer_key=ck&oauth_signature_method=HMAC-SHA1&oauth_timestamp=1&oauth_nonce=n&oauth_signature=c2ln&x=1'));
+    const request = parseOAuth1Form(pairs)!;
+    expect(request).toMatchObject({ consumerKey: 'ck', token: '', method: 'HMAC-SHA1', timestamp: 1, nonce: 'n', signature: Buffer.from('sig') });
+    expect(request.params.map(([name]) => name)).toEqual(['oauth_consumer_key', 'oauth_signature_method', 'oauth_timestamp', 'oauth_nonce', 'x']);
+    expect(parseOAuth1Form(formParameters(Buffer.from('x=1&y=2')))).toBeNull();
+    expect(parseOAuth1Form([...pairs, ['oauth_nonce', 'other']])).toBeNull();
   });
 });

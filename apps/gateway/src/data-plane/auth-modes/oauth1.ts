@@ -1,9 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { SessionEntry } from '../credentials/sessions.js';
+import { errorResponse } from '../error-responses.js';
+import { readBody, type BodyRead } from '../oauth/read-body.js';
 import type { RequestContext } from '../request-context.js';
 import { CONTINUE, type StepResult } from '../step.js';
 import type { AuthModeModule } from './auth-mode.js';
 import { headerValue } from './credential-location.js';
+import { formParameters, hasFormBody } from './oauth1-body.js';
 import { pendingUntil } from './pending.js';
 import { parseAuthParams } from './signature-params.js';
 
@@ -48,6 +51,29 @@ export function parseOAuth1(value: string): OAuth1Request | null {
     get.set(name, decoded);
     if (name !== 'realm' && name !== 'oauth_signature') params.push([name, decoded]);
   }
+  return protocolRequest(get, params);
+}
+
+/**
+ * RFC 5849 §3.5.2: the protocol parameters sent in a form body instead of the header, or null when
+ * the body carries none (or some twice: which one would count is for an attacker to choose). Every
+ * other form parameter is signed with them; oauth_signature is left out (§3.4.1.3.2).
+ */
+export function parseOAuth1Form(pairs: readonly [string, string][]): OAuth1Request | null {
+  const get = new Map<string, string>();
+  const params: [string, string][] = [];
+  for (const pair of pairs) {
+    const name = pair[0];
+    if (name.startsWith('oauth_')) {
+      if (get.has(name)) return null;
+      get.set(name, pair[1]);
+    }
+    if (name !== 'oauth_signature') params.push(pair);
+  }
+  return get.size === 0 ? null : protocolRequest(get, params);
+}
+
+function protocolRequest(get: ReadonlyMap<string, string>, params: [string, string][]): OAuth1Request | null {
   const consumerKey = get.get('oauth_consumer_key');
   const method = get.get('oauth_signature_method');
   const timestamp = Number(get.get('oauth_timestamp'));
@@ -59,11 +85,18 @@ export function parseOAuth1(value: string): OAuth1Request | null {
   return { consumerKey, token: get.get('oauth_token') ?? '', method, timestamp, nonce, signature: Buffer.from(signature, 'base64'), params };
 }
 
+/** RFC 5849 §3.5: one way only. Protocol parameters in the body beside the header's are refused. */
+function carriesProtocolParameters(pairs: readonly [string, string][]): boolean {
+  for (const pair of pairs) if (pair[0].startsWith('oauth_')) return true;
+  return false;
+}
+
 /**
  * The signature base string (RFC 5849 §3.4.1): method, base string URI, and the normalised
- * parameters (protocol parameters and the query, sorted by encoded name then value).
+ * parameters (the protocol parameters, the query, and `bodyParams`, the decoded pairs of a form
+ * body, all sorted by encoded name then value).
  */
-export function signatureBaseString(ctx: RequestContext, request: OAuth1Request): string | null {
+export function signatureBaseString(ctx: RequestContext, request: OAuth1Request, bodyParams: readonly [string, string][] | null = null): string | null {
   const host = ctx.host;
   if (host === null) return null;
   const proto = headerValue(ctx, 'x-forwarded-proto') === 'https' ? 'https' : 'http';
@@ -73,16 +106,21 @@ export function signatureBaseString(ctx: RequestContext, request: OAuth1Request)
   if (ctx.query.length > 1) {
     for (const [name, value] of new URLSearchParams(ctx.query.slice(1))) pairs.push([percentEncode(name), percentEncode(value)]);
   }
+  if (bodyParams !== null) for (const [name, value] of bodyParams) pairs.push([percentEncode(name), percentEncode(value)]);
   pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
   const normalised = pairs.map(([name, value]) => `${name}=${value}`).join('&');
   return `${ctx.req.method!.toUpperCase()}&${percentEncode(`${proto}://${authority}${ctx.path}`)}&${percentEncode(normalised)}`;
 }
 
+// The body went over the limit: refused before reading the rest, so the connection cannot be reused.
+const bodyTooLarge = errorResponse('payload_too_large', ['connection', 'close']);
+
 /**
  * OAuth 1.0a signed requests (`use_oauth1`; ours, Tyk has no such mode): HMAC-SHA1 or HMAC-SHA256
  * over the normalised request with the consumer and token secrets the auth service holds, a
  * timestamp window and nonces remembered per consumer so a captured request cannot be replayed.
- * Form-encoded body parameters are not part of the base string here (see the README).
+ * A form-encoded body is read whole (up to the gateway's limit) because its parameters are signed
+ * too; the proxy then sends the bytes read. Any other body streams, and costs this mode nothing.
  */
 export const oauth1Mode: AuthModeModule = {
   mode: 'oauth1',
@@ -91,6 +129,8 @@ export const oauth1Mode: AuthModeModule = {
     const credentials = deps.credentials;
     const sessions = credentials.sessions;
     const clock = deps.clock;
+    const bodyLimit = deps.signedBodyLimit;
+    const stale = (request: OAuth1Request): boolean => Math.abs(clock() - request.timestamp * 1000) > TIMESTAMP_WINDOW_MS;
     const decide = (ctx: RequestContext, request: OAuth1Request, base: string, entry: SessionEntry): StepResult => {
       if (!entry.found) return answers.invalid;
       // As the auth service names them (`consumer`, `token`); the longer names are accepted too.
@@ -107,19 +147,40 @@ export const oauth1Mode: AuthModeModule = {
       ctx.identity = sessions.identityOf(entry, 'oauth1');
       return CONTINUE;
     };
-    return (ctx) => {
-      const value = headerValue(ctx, 'authorization');
-      if (value === null) return answers.missing;
-      const request = parseOAuth1(value);
-      if (request === null) return answers.invalid;
-      if (Math.abs(clock() - request.timestamp * 1000) > TIMESTAMP_WINDOW_MS) return answers.invalid;
-      const base = signatureBaseString(ctx, request);
+    /** A lookup that is not cached yet answers a promise. */
+    const verify = (ctx: RequestContext, request: OAuth1Request, bodyParams: readonly [string, string][] | null): StepResult | Promise<StepResult> => {
+      const base = signatureBaseString(ctx, request, bodyParams);
       if (base === null) return answers.invalid;
       const cacheKey = `${request.consumerKey}\n${request.token}`;
       const entry = sessions.cached('oauth1', cacheKey);
       if (entry !== undefined) return decide(ctx, request, base, entry);
       const lookup = sessions.fetch(cacheKey, { kind: 'oauth1', id: request.consumerKey, ...(request.token !== '' ? { token: request.token } : {}) });
-      return pendingUntil(ctx, lookup.then((fetched) => decide(ctx, request, base, fetched)));
+      return lookup.then((fetched) => decide(ctx, request, base, fetched));
+    };
+    /** After the form body is read: `request` is the header's, or null when there was no header. */
+    const withBody = (ctx: RequestContext, request: OAuth1Request | null, read: BodyRead): StepResult | Promise<StepResult> => {
+      if (read.kind === 'too-large') return bodyTooLarge;
+      // The client went away mid-body, or sent it too slowly for the server's request timeout.
+      if (read.kind === 'failed') return answers.invalid;
+      ctx.body = read.body;
+      const pairs = formParameters(read.body);
+      if (request !== null) return carriesProtocolParameters(pairs) ? answers.invalid : verify(ctx, request, pairs);
+      const fromBody = parseOAuth1Form(pairs);
+      if (fromBody === null) return carriesProtocolParameters(pairs) ? answers.invalid : answers.missing;
+      return stale(fromBody) ? answers.invalid : verify(ctx, fromBody, null);
+    };
+    return (ctx) => {
+      const value = headerValue(ctx, 'authorization');
+      let request: OAuth1Request | null = null;
+      if (value !== null) {
+        request = parseOAuth1(value);
+        // Refused before any of the body is read.
+        if (request === null || stale(request)) return answers.invalid;
+      }
+      if (hasFormBody(ctx)) return pendingUntil(ctx, readBody(ctx.req, bodyLimit).then((read) => withBody(ctx, request, read)));
+      if (request === null) return answers.missing;
+      const result = verify(ctx, request, null);
+      return result instanceof Promise ? pendingUntil(ctx, result) : result;
     };
   },
 };

@@ -1,6 +1,7 @@
 import type { ApiDefinition } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
 import type { AuthAnswers, ChallengeScheme } from '../auth-modes/auth-mode.js';
+import { DEFAULT_SIGNED_BODY_LIMIT } from '../auth-modes/oauth1-body.js';
 import { authModeOf, authModes } from '../auth-modes/registry.js';
 import type { CompiledAuthentication } from '../compiled.js';
 import { Credentials } from '../credentials/credentials.js';
@@ -49,11 +50,15 @@ function offlineCredentials(): Credentials {
   return offline;
 }
 
-export function compileAuthentication(api: ApiDefinition, credentials: Credentials = offlineCredentials()): CompiledAuthentication | null {
+export function compileAuthentication(
+  api: ApiDefinition,
+  credentials: Credentials = offlineCredentials(),
+  signedBodyLimit = DEFAULT_SIGNED_BODY_LIMIT,
+): CompiledAuthentication | null {
   if (!authenticate.enabledFor(api)) return null;
   const mode = authModeOf(api);
   const module = authModes.get(mode)!;
   const answers = authAnswers(api, module.scheme);
-  const check = module.compile(api, { credentials, clock: () => credentials.now() }, answers);
+  const check = module.compile(api, { credentials, clock: () => credentials.now(), signedBodyLimit }, answers);
   return { mode, check, challenge: answers.missing };
 }

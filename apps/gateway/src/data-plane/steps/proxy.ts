@@ -4,14 +4,15 @@ import type { ErrorCode } from '@portcullis/errors';
 import type { Dispatcher } from 'undici';
 import { resumeChain } from '../chain.js';
 import type { CompiledUpstream } from '../compiled.js';
-import { clientAddress, clientResponseHeaders, compilePathRewrite, upstreamPath, upstreamRequestHeaders } from '../forwarding.js';
+import { clientAddress, clientResponseHeaders, compilePathRewrite, requestHasBody, upstreamPath, upstreamRequestHeaders } from '../forwarding.js';
 import { CLIENT_CLOSED_REQUEST, type RequestContext } from '../request-context.js';
 import { CONTINUE, fail, PENDING, type Step, type StepResult } from '../step.js';
 import type { UpstreamPools } from '../upstream-pools.js';
 
 /**
  * Sends the request to the API's upstream and streams the answer back, both bodies flowing through
- * without being buffered (backpressure in both directions). It answers 'pending' and resumes the
+ * without being buffered (backpressure in both directions; a request body an auth mode had to read
+ * whole, see RequestContext.body, is sent as those bytes). It answers 'pending' and resumes the
  * chain when the upstream exchange is over: CONTINUE once the response has been relayed, or a
  * failure when the upstream could not be reached (502) or sent no response head in time (504).
  */
@@ -28,7 +29,8 @@ export const proxy: Step = {
         path: upstreamPath(upstream.rewrite, ctx.path, ctx.query),
         method: req.method as Dispatcher.HttpMethod,
         headers: upstreamRequestHeaders(req.rawHeaders, clientAddress(req.socket.remoteAddress), 'http', upstream.preserveHost),
-        body: hasBody(req.rawHeaders) ? req : null,
+        // A body an auth mode had to read whole (see RequestContext.body) goes as those bytes.
+        body: ctx.body ?? (requestHasBody(req.rawHeaders) ? req : null),
         headersTimeout: upstream.timeoutMs,
         // Also the longest silence allowed between body chunks: a stalled upstream is cut off.
         bodyTimeout: upstream.timeoutMs,
@@ -53,16 +55,6 @@ export function compileUpstream(api: ApiDefinition, pools: UpstreamPools, defaul
     timeoutMs,
     ownHeadTimer: timeoutMs < OWN_TIMER_BELOW_MS,
   };
-}
-
-/** A request carries a body when it says so (RFC 9112 §6.3); without one, undici sends none either. */
-function hasBody(raw: readonly string[]): boolean {
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length === 14 && name.toLowerCase() === 'content-length') return raw[i + 1] !== '0';
-    if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') return true;
-  }
-  return false;
 }
 
 const timeouts = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);

@@ -40,7 +40,8 @@ export function analyticsRecord(ctx: RequestContext, totalMs: number): Analytics
     status: ctx.status,
     upstream_ms: ctx.upstreamMs < 0 ? 0 : Math.round(ctx.upstreamMs * 1000) / 1000,
     total_ms: Math.round(totalMs * 1000) / 1000,
-    bytes_in: bytesIn(ctx.req.rawHeaders),
+    // A body read whole (an OAuth 1.0a form) is counted even when it came chunked.
+    bytes_in: ctx.body !== null ? ctx.body.length : bytesIn(ctx.req.rawHeaders),
     bytes_out: ctx.bytesOut,
     auth_result: ctx.refusal ?? (ctx.api!.definition.use_keyless ? 'keyless' : identity === null ? 'invalid' : 'ok'),
   };
