@@ -3,6 +3,7 @@ import { Bus, BusModule, type BusTransport } from '@portcullis/bus';
 import { subjects } from '@portcullis/contracts';
 import type { GatewayConfig } from './config.js';
 import { ApiEventsController } from './config-sync/api-events.controller.js';
+import { ClientBindingEventsController } from './config-sync/client-binding-events.controller.js';
 import { ConfigSyncService } from './config-sync/config-sync.service.js';
 import { PolicyEventsController } from './config-sync/policy-events.controller.js';
 import { HealthController } from './control-plane/health.controller.js';
@@ -49,7 +50,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [BusModule.forRoot(transport)],
       // TykFallbackController last: it catches what the other /tyk/ controllers do not.
-      controllers: [HealthController, TykApisController, TykOAuthController, TykPoliciesController, TykReloadController, ApiEventsController, PolicyEventsController, HeartbeatController, TykKeysController, CredentialEventsController, TykFallbackController],
+      controllers: [HealthController, TykApisController, TykOAuthController, TykPoliciesController, TykReloadController, ApiEventsController, PolicyEventsController, ClientBindingEventsController, HeartbeatController, TykKeysController, CredentialEventsController, TykFallbackController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GatewayMetrics, useFactory: () => new GatewayMetrics() },

@@ -1,7 +1,8 @@
-import type { ApiChangedEvent, PolicyChangedEvent, RegistrySnapshot } from '@portcullis/contracts';
+import { isClientBinding } from '../data-plane/credentials/client-bindings.js';
+import type { ApiChangedEvent, ClientBindingChangedEvent, PolicyChangedEvent, RegistrySnapshot } from '@portcullis/contracts';
 
-/** A change to anything the registry versions: APIs and policies share one revision counter. */
-export type ConfigChangedEvent = ApiChangedEvent | PolicyChangedEvent;
+/** A change to anything the registry versions: APIs, policies and client bindings share one revision counter. */
+export type ConfigChangedEvent = ApiChangedEvent | PolicyChangedEvent | ClientBindingChangedEvent;
 
 /** Where snapshots come from (the registry over the bus; a fake in tests). */
 export interface SnapshotSource {
@@ -53,7 +54,9 @@ function isSnapshot(value: unknown): value is RegistrySnapshot {
     Array.isArray(snapshot.apis) &&
     snapshot.apis.every((api) => typeof api?.api_id === 'string' && typeof api.proxy === 'object' && api.proxy !== null) &&
     Array.isArray(snapshot.policies) &&
-    snapshot.policies.every((policy) => typeof policy?.id === 'string' && policy.id.length > 0)
+    snapshot.policies.every((policy) => typeof policy?.id === 'string' && policy.id.length > 0) &&
+    // Absent from a registry older than the developer portal: no bindings then.
+    (snapshot.client_bindings === undefined || (Array.isArray(snapshot.client_bindings) && snapshot.client_bindings.every(isClientBinding)))
   );
 }
 

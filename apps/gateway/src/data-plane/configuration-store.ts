@@ -3,6 +3,7 @@ import type { ApiDefinition, Policy } from '@portcullis/domain';
 import type { ConfigChangedEvent } from '../config-sync/config-sync.js';
 import { buildConfiguration, compileApi, isLoaded, type CompileDependencies } from './compile.js';
 import type { CompiledApi, CompiledConfiguration } from './compiled.js';
+import { bindingsFrom, NO_BINDINGS, withBindingChange, type BindingTable } from './credentials/client-bindings.js';
 import { policiesFrom, withPolicyChange } from './policy-map.js';
 
 export interface StoreLog {
@@ -19,6 +20,7 @@ export class ConfigurationStore {
   private configuration: CompiledConfiguration;
   private hasLoaded = false;
   private policyMap: ReadonlyMap<string, Policy> = new Map();
+  private bindingMap: BindingTable = NO_BINDINGS;
 
   constructor(
     private readonly deps: CompileDependencies,
@@ -36,6 +38,11 @@ export class ConfigurationStore {
     return this.policyMap;
   }
 
+  /** External clients bound to policies by the developer portal, as of the same revision. */
+  get clientBindings(): BindingTable {
+    return this.bindingMap;
+  }
+
   /** Whether a snapshot has been loaded since start (the gateway is ready to serve). */
   get loaded(): boolean {
     return this.hasLoaded;
@@ -48,11 +55,20 @@ export class ConfigurationStore {
       if (api !== null) compiled.push(api);
     }
     this.policyMap = policiesFrom(snapshot.policies);
+    this.bindingMap = bindingsFrom(snapshot.client_bindings ?? []);
     this.swap(buildConfiguration(snapshot.revision, compiled, this.deps.metrics));
     this.hasLoaded = true;
   }
 
   apply(event: ConfigChangedEvent): void {
+    if ('client_id' in event) {
+      this.bindingMap = withBindingChange(this.bindingMap, event);
+      // A new policy table identity too: verified tokens rebuild their identity when it changes, so a
+      // cached token whose client lost (or changed) its binding is judged again on its next request.
+      this.policyMap = new Map(this.policyMap);
+      this.configuration = buildConfiguration(event.revision, this.configuration.apis.values(), this.deps.metrics);
+      return;
+    }
     if ('policy_id' in event) {
       this.policyMap = withPolicyChange(this.policyMap, event);
       // The APIs, their routes and pools are unchanged (and stay compiled as they were): only the

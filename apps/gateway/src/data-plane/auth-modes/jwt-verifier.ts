@@ -1,6 +1,7 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { jwtVerify, type JWTPayload } from 'jose';
 import { BoundedCache } from '../credentials/bounded-cache.js';
+import { bindingKey } from '../credentials/client-bindings.js';
 import type { Credentials } from '../credentials/credentials.js';
 import type { JwksSource } from '../credentials/jwks-source.js';
 import type { PolicyTable } from '../credentials/rights.js';
@@ -33,6 +34,12 @@ export interface VerifierOptions {
   /** The claims that name the caller and their policies. */
   readonly identityClaim: string;
   readonly policies: (claims: JWTPayload) => readonly string[];
+  /**
+   * jwt mode: a token whose claims name no policy takes those its client is bound to by the developer
+   * portal (by `iss` and `client_id`), looked up again whenever its identity is rebuilt, else these
+   * defaults (Tyk's `jwt_default_policies`). Absent: the claims' policies are all there is.
+   */
+  readonly unclaimed?: { readonly defaults: readonly string[] };
   readonly maxCachedTokens: number;
 }
 
@@ -42,7 +49,10 @@ interface VerifiedToken {
   readonly jti: string | null;
   readonly oauthClientId: string | null;
   readonly expiresAt: number;
+  /** The claims' policies, or the defaults when a binding may apply (bindingKey) and is absent. */
   readonly policyIds: readonly string[];
+  /** Where the token's policies come from instead, while its client is bound; null: from its claims. */
+  readonly bindingKey: string | null;
   identity: Identity | null;
   identityPolicies: PolicyTable | null;
 }
@@ -84,16 +94,27 @@ export class JwtVerifier {
     return hit;
   }
 
-  /** The token's identity, rebuilt only when the policy table changed since. */
-  identityOf(token: VerifiedToken): Identity {
+  /**
+   * The token's identity, rebuilt only when the policy table changed since (the store also replaces
+   * it when a client binding changes). Null for a token that takes its policies from a binding that
+   * is gone, with no defaults to fall back to: the portal app holding the client was deleted, and
+   * its tokens are refused like revoked ones, cached or not.
+   */
+  identityOf(token: VerifiedToken): Identity | null {
     const policies = this.credentials.policies();
     if (token.identity === null || token.identityPolicies !== policies) {
+      let ids = token.policyIds;
+      if (token.bindingKey !== null) {
+        const binding = this.credentials.bindings().get(token.bindingKey);
+        if (binding !== undefined) ids = binding.policy_ids;
+        else if (ids.length === 0) return null;
+      }
       token.identity = Object.freeze({
         mode: this.options.mode,
         id: token.id,
         oauthClientId: token.oauthClientId,
         expiresAt: token.expiresAt,
-        rights: this.credentials.rights.forPolicies(token.policyIds, policies),
+        rights: this.credentials.rights.forPolicies(ids, policies),
       });
       token.identityPolicies = policies;
     }
@@ -164,13 +185,17 @@ export class JwtVerifier {
     const subject = claims[this.options.identityClaim] ?? claims.sub;
     if (typeof subject !== 'string' && typeof subject !== 'number') return REFUSED;
     const clientId = typeof claims.client_id === 'string' ? claims.client_id : typeof claims.azp === 'string' ? claims.azp : null;
+    const claimed = this.options.policies(claims);
+    const unclaimed = this.options.unclaimed;
+    const bound = unclaimed !== undefined && claimed.length === 0 && typeof claims.iss === 'string' && clientId !== null;
     const verified: VerifiedToken = {
       id: createHash('sha256').update(`${claims.iss ?? ''}\n${String(subject)}`).digest('hex'),
       jti,
       oauthClientId: clientId,
       // With the leeway verification allowed: authorise must not call a token expired that we accepted.
       expiresAt: claims.exp! + this.options.clockToleranceSeconds,
-      policyIds: Object.freeze([...this.options.policies(claims)]),
+      policyIds: Object.freeze([...(unclaimed !== undefined && claimed.length === 0 ? unclaimed.defaults : claimed)]),
+      bindingKey: bound ? bindingKey(claims.iss!, clientId!) : null,
       identity: null,
       identityPolicies: null,
     };

@@ -13,14 +13,14 @@ const DEFAULT_SKEW_SECONDS = 5;
 const MAX_CACHED_TOKENS = 10_000;
 
 /**
- * The policies a token carries: the policy claim (`jwt_policy_field_name`, a string or a list),
- * plus those its scopes map to (`jwt_scope_to_policy_mapping`), else `jwt_default_policies`.
+ * The policies a token names: the policy claim (`jwt_policy_field_name`, a string or a list), plus
+ * those its scopes map to (`jwt_scope_to_policy_mapping`). When it names none, the verifier takes
+ * its client's binding, else `jwt_default_policies` (VerifierOptions.unclaimed).
  */
 export function policySelector(api: ApiDefinition): (claims: JWTPayload) => readonly string[] {
   const field = api.jwt_policy_field_name ?? '';
   const mapping = api.jwt_scope_to_policy_mapping ?? {};
   const scopeClaim = api.jwt_scope_claim_name ?? 'scope';
-  const defaults = api.jwt_default_policies ?? [];
   const mapsScopes = Object.keys(mapping).length > 0;
   return (claims) => {
     const ids = new Set(field === '' ? [] : claimList(claims[field], false));
@@ -30,7 +30,7 @@ export function policySelector(api: ApiDefinition): (claims: JWTPayload) => read
         if (policy !== undefined) ids.add(policy);
       }
     }
-    return ids.size > 0 ? [...ids] : defaults;
+    return [...ids];
   };
 }
 
@@ -38,7 +38,9 @@ export function policySelector(api: ApiDefinition): (claims: JWTPayload) => read
 export function bearerCheck(verifier: JwtVerifier, answers: AuthAnswers, read: (ctx: RequestContext) => string | null) {
   const decide = (ctx: RequestContext, verification: Verification): StepResult => {
     if (!verification.ok) return answers.invalid;
-    ctx.identity = verifier.identityOf(verification.token);
+    const identity = verifier.identityOf(verification.token);
+    if (identity === null) return answers.invalid;
+    ctx.identity = identity;
     return CONTINUE;
   };
   return (ctx: RequestContext): StepResult => {
@@ -46,7 +48,9 @@ export function bearerCheck(verifier: JwtVerifier, answers: AuthAnswers, read: (
     if (token === null) return answers.missing;
     const hit = verifier.cached(token);
     if (hit !== undefined) {
-      ctx.identity = verifier.identityOf(hit);
+      const identity = verifier.identityOf(hit);
+      if (identity === null) return answers.invalid;
+      ctx.identity = identity;
       return CONTINUE;
     }
     return pendingUntil(ctx, verifier.verify(token).then((verification) => decide(ctx, verification)));
@@ -73,6 +77,7 @@ export const jwtMode: AuthModeModule = {
         skipKid: api.jwt_skip_kid === true,
         identityClaim: api.jwt_identity_base_field ?? 'sub',
         policies: policySelector(api),
+        unclaimed: { defaults: api.jwt_default_policies ?? [] },
         maxCachedTokens: MAX_CACHED_TOKENS,
       },
       deps.credentials,

@@ -30,6 +30,7 @@ export class CredentialsService {
   /** Rights are compiled against the store's policies, read per request (a change applies at once). */
   followPolicies(store: ConfigurationStore): ConfigurationStore {
     this.credentials.policies = () => store.policies;
+    this.credentials.bindings = () => store.clientBindings;
     return store;
   }
 }

@@ -1,4 +1,5 @@
 import { BoundedCache } from './bounded-cache.js';
+import { NO_BINDINGS, type BindingTable } from './client-bindings.js';
 import { JwksSource } from './jwks-source.js';
 import { discoveryUrlOf, parseDiscovery, type DiscoveredProvider } from './openid-discovery.js';
 import { defaultTimings, type CredentialPorts, type CredentialTimings } from './ports.js';
@@ -30,6 +31,8 @@ export class Credentials {
   private readonly nonceCaches = new Map<string, BoundedCache<true>>();
   /** The gateway's current policies (the configuration store's table), read per request. */
   policies: () => PolicyTable = () => NO_POLICIES;
+  /** The developer portal's client bindings (the configuration store's table), read when a token's identity is built. */
+  bindings: () => BindingTable = () => NO_BINDINGS;
 
   constructor(
     readonly ports: CredentialPorts,

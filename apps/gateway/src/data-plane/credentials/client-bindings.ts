@@ -1,0 +1,40 @@
+import type { ClientBinding, ClientBindingChangedEvent } from '@portcullis/contracts';
+
+/**
+ * External clients the developer portal bound to policies, by issuer and client id: what a token
+ * from that client gets when it names no policy itself. Replaced whole on every change, like the
+ * policy table, so a reader holding the old one is never surprised mid-request.
+ */
+export type BindingTable = ReadonlyMap<string, ClientBinding>;
+
+export const NO_BINDINGS: BindingTable = new Map();
+
+/** A newline cannot occur in an issuer URL, so the pair cannot be forged by another pair. */
+export function bindingKey(issuer: string, clientId: string): string {
+  return `${issuer}\n${clientId}`;
+}
+
+export function bindingsFrom(bindings: readonly ClientBinding[]): BindingTable {
+  return new Map(bindings.map((binding) => [bindingKey(binding.issuer, binding.client_id), binding]));
+}
+
+export function withBindingChange(current: BindingTable, event: ClientBindingChangedEvent): BindingTable {
+  const next = new Map(current);
+  next.delete(bindingKey(event.issuer, event.client_id));
+  if (event.change !== 'deleted' && event.binding !== null) next.set(bindingKey(event.issuer, event.client_id), event.binding);
+  return next;
+}
+
+/** Bus input is input: a binding from a snapshot or an event is checked before it is trusted. */
+export function isClientBinding(value: unknown): value is ClientBinding {
+  if (value === null || typeof value !== 'object') return false;
+  const binding = value as Partial<ClientBinding>;
+  return (
+    typeof binding.issuer === 'string' &&
+    typeof binding.client_id === 'string' &&
+    typeof binding.api_id === 'string' &&
+    typeof binding.app_id === 'string' &&
+    Array.isArray(binding.policy_ids) &&
+    binding.policy_ids.every((id) => typeof id === 'string')
+  );
+}
