@@ -5,6 +5,7 @@ import { apiDefinitionSchema } from '@portcullis/domain';
 import { errorCatalogue } from '@portcullis/errors';
 import { oauthSchemas } from './oauth/oauth-openapi.js';
 import { policySchemas } from './policies/policies-openapi.js';
+import { portalSchemas } from './portal/portal-openapi.js';
 
 export const apiDefinitionRef = { $ref: '#/components/schemas/ApiDefinition' };
 export const errorBodyRef = { $ref: '#/components/schemas/ErrorBody' };
@@ -41,14 +42,14 @@ const errorBodySchema = {
 export function serveOpenApi(app: INestApplication): void {
   const base = new DocumentBuilder()
     .setTitle('Portcullis registry admin API')
-    .setDescription('API definitions, policies, the import of a Tyk file-based setup, and the OAuth clients, users, initial access tokens and signing keys of the auth service. Every request needs `Authorization: Bearer <ADMIN_SECRET>`.')
+    .setDescription('API definitions, policies, the import of a Tyk file-based setup, and the OAuth clients, users, initial access tokens and signing keys of the auth service, and the developer portal (catalogue, developers and their apps). Every request needs `Authorization: Bearer <ADMIN_SECRET>`.')
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'admin secret', description: 'The admin secret (ADMIN_SECRET)' })
     .build();
   const document = SwaggerModule.createDocument(app, base);
   document.components = {
     ...document.components,
-    schemas: { ...document.components?.schemas, ApiDefinition: apiDefinitionJsonSchema(), ErrorBody: errorBodySchema, ...oauthSchemas(), ...policySchemas() },
+    schemas: { ...document.components?.schemas, ApiDefinition: apiDefinitionJsonSchema(), ErrorBody: errorBodySchema, ...oauthSchemas(), ...policySchemas(), ...portalSchemas() },
   };
   SwaggerModule.setup('admin/docs', app, document, { jsonDocumentUrl: 'admin/openapi.json', raw: ['json'] });
 }

@@ -1,0 +1,87 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Bus } from '@portcullis/bus';
+import { subjects, type KeyWriteRequest } from '@portcullis/contracts';
+import { PortcullisError } from '@portcullis/errors';
+import { DataSource, IsNull } from 'typeorm';
+import { isNotFound, type CredentialKindHandler, type IssueContext, type ShownCredentials } from './credential-kind.js';
+import { PortalAppRecord } from './portal-app.entity.js';
+
+/**
+ * API keys from the auth service, applying the entry's policy (its limits, quota and access rights;
+ * its `key_expires_in`, as Tyk sets a key's expiry from the policy it is created with).
+ */
+@Injectable()
+export class ApiKeyCredentials implements CredentialKindHandler {
+  readonly kind = 'api_key' as const;
+  private readonly logger = new Logger(ApiKeyCredentials.name);
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async create(context: IssueContext): Promise<ShownCredentials> {
+    const key = await this.issue(context);
+    try {
+      await this.dataSource.manager.insert(PortalAppRecord, { ...context.app, keyHash: key.key_hash });
+    } catch (error) {
+      await this.revoke(key.key_hash);
+      throw error;
+    }
+    context.app.keyHash = key.key_hash;
+    return { api_key: key.key };
+  }
+
+  /** New key first, then the old one goes; a rotation that raced another keeps neither of its own. */
+  async rotate(context: IssueContext): Promise<ShownCredentials> {
+    const old = context.app.keyHash;
+    const key = await this.issue(context);
+    const updatedAt = new Date();
+    try {
+      const result = await this.dataSource.manager.update(PortalAppRecord, { id: context.app.id, keyHash: old === null ? IsNull() : old }, { keyHash: key.key_hash, updatedAt });
+      if (!result.affected) throw new PortcullisError('conflict', 'The app changed meanwhile (rotated or deleted); try again');
+    } catch (error) {
+      await this.revoke(key.key_hash);
+      throw error;
+    }
+    if (old) await this.deleteKey(old);
+    Object.assign(context.app, { keyHash: key.key_hash, updatedAt });
+    return { api_key: key.key };
+  }
+
+  async remove(app: PortalAppRecord): Promise<void> {
+    if (app.keyHash) await this.deleteKey(app.keyHash);
+    await this.dataSource.manager.delete(PortalAppRecord, { id: app.id });
+  }
+
+  private async issue(context: IssueContext): Promise<{ key: string; key_hash: string }> {
+    const request: KeyWriteRequest = {
+      session: {
+        apply_policies: [context.entry.policy_id],
+        alias: context.app.name,
+        meta_data: { portal_app_id: context.app.id, portal_developer_id: context.app.developerId },
+      },
+    };
+    const expiresIn = context.policy?.key_expires_in;
+    if (typeof expiresIn === 'number' && expiresIn > 0) request.key_expires_in = expiresIn;
+    const created = await this.bus.request(subjects.authKeysCreate, request);
+    if (!created.key) throw new PortcullisError('internal');
+    return { key: created.key, key_hash: created.key_hash };
+  }
+
+  /** A key the auth service no longer has is as revoked as can be. */
+  private async deleteKey(keyHash: string): Promise<void> {
+    try {
+      await this.bus.request(subjects.authKeysDelete, { key: keyHash, hashed: true });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
+  /** Undoing an issue after a failed write: logged when it fails too, the write's error is the one reported. */
+  private async revoke(keyHash: string): Promise<void> {
+    await this.deleteKey(keyHash).catch((error: unknown) => {
+      this.logger.error(`could not revoke key ${keyHash.slice(0, 12)}... issued for an app that was not stored: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+}

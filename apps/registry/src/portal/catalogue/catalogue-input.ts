@@ -1,0 +1,100 @@
+import { z } from '@portcullis/config';
+import { oauthMetaOf, type ApiDefinition, type Policy } from '@portcullis/domain';
+import type { ErrorDetail } from '@portcullis/errors';
+import { validationFailed } from '../field-errors.js';
+import { CREDENTIAL_KINDS, type CatalogueEntry, type CredentialKind } from '../portal-types.js';
+
+const reference = z.string().trim().min(1).max(128);
+
+export const catalogueEntryInputSchema = z
+  .object({
+    api_id: reference,
+    policy_id: reference,
+    name: z.string().trim().min(1).max(200),
+    description: z.string().max(2_000).default(''),
+    documentation: z.string().max(200_000).default(''),
+    openapi: z.record(z.string(), z.unknown()).nullable().default(null),
+    credential_kind: z.enum(CREDENTIAL_KINDS as [CredentialKind, ...CredentialKind[]]),
+    provider_id: reference.nullable().default(null),
+    published: z.boolean().default(true),
+  })
+  .strict()
+  .superRefine((entry, ctx) => {
+    if (entry.credential_kind === 'external_dcr' && entry.provider_id === null) {
+      ctx.addIssue({ code: 'custom', path: ['provider_id'], message: 'is required for credential_kind external_dcr' });
+    }
+    if (entry.credential_kind !== 'external_dcr' && entry.provider_id !== null) {
+      ctx.addIssue({ code: 'custom', path: ['provider_id'], message: 'is only for credential_kind external_dcr' });
+    }
+  });
+
+export type ValidEntryInput = z.output<typeof catalogueEntryInputSchema>;
+
+/** What a stored entry echoes that a write may carry back (a PUT of a GET) but never changes. */
+const READ_ONLY = ['id', 'created_at', 'updated_at'] as const;
+
+/**
+ * Validates a create, or an update merged over the stored entry (fields left out keep their value),
+ * every problem at once.
+ */
+export function validEntryInput(input: unknown, stored?: CatalogueEntry): ValidEntryInput {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw validationFailed(new z.ZodError([{ code: 'custom', path: [], message: 'must be a JSON object', input }]));
+  }
+  const fields: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+  for (const key of READ_ONLY) delete fields[key];
+  let candidate = fields;
+  if (stored) {
+    const { id: _id, created_at: _created, updated_at: _updated, ...current } = stored;
+    candidate = { ...current, ...fields };
+    // Switching away from external_dcr without naming a provider: the old provider goes with it.
+    if (fields.credential_kind !== undefined && fields.credential_kind !== 'external_dcr' && !('provider_id' in fields)) candidate.provider_id = null;
+  }
+  const result = catalogueEntryInputSchema.safeParse(candidate);
+  if (!result.success) throw validationFailed(result.error);
+  return result.data;
+}
+
+/**
+ * How the gateway authenticates an API: one mode per API, in the gateway's order of precedence
+ * (apps/gateway/src/data-plane/auth-modes/registry.ts, which the registry cannot import).
+ */
+function authModeOf(api: ApiDefinition): string {
+  if (api.use_keyless) return 'keyless';
+  if (api.use_oauth2) return 'oauth2';
+  if (api.enable_jwt) return 'jwt';
+  if (api.enable_signature_checking) return 'hmac';
+  if (api.use_basic_auth) return 'basic';
+  if (api.use_oauth1) return 'oauth1';
+  return 'key';
+}
+
+/**
+ * What the entry names must exist and fit: the API must take the kind of credential the entry hands
+ * out (the gateway authenticates each API one way), and the policy must grant that API.
+ */
+export function referenceProblems(entry: ValidEntryInput, api: ApiDefinition | null, policy: Policy | null, providerExists: boolean): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  if (!api) problems.push({ field: 'api_id', message: `no API has id ${JSON.stringify(entry.api_id)}` });
+  if (!policy) problems.push({ field: 'policy_id', message: `no policy has id ${JSON.stringify(entry.policy_id)}` });
+  if (entry.credential_kind === 'external_dcr' && !providerExists) {
+    problems.push({ field: 'provider_id', message: `no DCR provider has id ${JSON.stringify(entry.provider_id)}` });
+  }
+  if (api) {
+    const mode = authModeOf(api);
+    const needed: Record<CredentialKind, { mode: string; says: string }> = {
+      api_key: { mode: 'key', says: 'an API that takes API keys (no use_keyless, use_oauth2, enable_jwt, basic, HMAC or OAuth 1.0a)' },
+      oauth_client: { mode: 'oauth2', says: 'an API with use_oauth2' },
+      external_dcr: { mode: 'jwt', says: 'an API with enable_jwt (and without use_oauth2) trusting the provider' },
+    };
+    const want = needed[entry.credential_kind];
+    if (mode !== want.mode) problems.push({ field: 'credential_kind', message: `${entry.credential_kind} needs ${want.says}; API ${JSON.stringify(api.api_id)} authenticates with ${mode}` });
+    else if (entry.credential_kind === 'oauth_client' && !oauthMetaOf(api).allowed_access_types.includes('client_credentials')) {
+      problems.push({ field: 'credential_kind', message: `oauth_client apps use the client_credentials grant, which API ${JSON.stringify(api.api_id)} does not allow (oauth_meta.allowed_access_types)` });
+    }
+  }
+  if (policy && Object.keys(policy.access_rights).length > 0 && !Object.hasOwn(policy.access_rights, entry.api_id)) {
+    problems.push({ field: 'policy_id', message: `policy ${JSON.stringify(entry.policy_id)} does not grant access to API ${JSON.stringify(entry.api_id)}` });
+  }
+  return problems;
+}

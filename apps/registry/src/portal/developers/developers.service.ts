@@ -1,0 +1,216 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { PortcullisError } from '@portcullis/errors';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { DataSource, LessThan } from 'typeorm';
+import type { RegistryConfig } from '../../config.js';
+import { REGISTRY_CONFIG } from '../../registry-config.token.js';
+import { AppsService } from '../apps/apps.service.js';
+import { invalid, isUuid } from '../field-errors.js';
+import type { Developer, DeveloperStatus } from '../portal-types.js';
+import { normaliseEmail, passwordProblems, validSignUp } from './developer-input.js';
+import { DeveloperRecord } from './developer.entity.js';
+import { hashPassword, spendVerification, verifyPassword } from './password-hash.js';
+import { PasswordResetRecord } from './password-reset.entity.js';
+
+const PG_UNIQUE_VIOLATION = '23505';
+const RESET_LINK_TTL_MS = 60 * 60 * 1000;
+
+export function developerNotFound(id: string): PortcullisError {
+  return new PortcullisError('not_found', `No developer with id ${JSON.stringify(id)}`);
+}
+
+/**
+ * Developer accounts: sign-up, login checks, the admin's approval and blocking, and password
+ * reset links. A developer's credentials live in their apps (AppsService), revoked from here when
+ * the developer is blocked or deleted.
+ */
+@Injectable()
+export class DevelopersService {
+  private readonly logger = new Logger(DevelopersService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly apps: AppsService,
+    @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
+  ) {}
+
+  /** Pending until an admin approves when PORTAL_REQUIRE_APPROVAL is set, else active at once. */
+  async signUp(email: unknown, password: unknown): Promise<Developer> {
+    const valid = validSignUp(email, password);
+    if (await this.dataSource.manager.existsBy(DeveloperRecord, { email: valid.email })) throw emailTaken();
+    const now = new Date();
+    const record: DeveloperRecord = Object.assign(new DeveloperRecord(), {
+      id: randomUUID(),
+      email: valid.email,
+      passwordHash: await hashPassword(valid.password),
+      status: (this.config.portal.requireApproval ? 'pending' : 'active') satisfies DeveloperStatus,
+      createdAt: now,
+      updatedAt: now,
+    });
+    try {
+      await this.dataSource.manager.insert(DeveloperRecord, record);
+    } catch (error) {
+      // Two sign-ups racing past the check: the unique index decides, with the same 409.
+      if ((error as { driverError?: { code?: unknown } } | null)?.driverError?.code === PG_UNIQUE_VIOLATION) throw emailTaken();
+      throw error;
+    }
+    return toDeveloper(record);
+  }
+
+  /**
+   * The developer, when the password is right and the account active; null otherwise, without
+   * saying why (the login page asks `findByEmail` to explain pending and blocked accounts). An
+   * unknown email costs the same scrypt as a wrong password.
+   */
+  async authenticate(email: unknown, password: unknown): Promise<Developer | null> {
+    if (typeof password !== 'string' || password.length === 0 || password.length > 1024) return null;
+    const record = await this.recordByEmail(email);
+    if (!record) {
+      await spendVerification(password);
+      return null;
+    }
+    if (!(await verifyPassword(password, record.passwordHash))) return null;
+    return record.status === 'active' ? toDeveloper(record) : null;
+  }
+
+  /**
+   * Whether the password is right, whatever the account's status: the login page asks it before
+   * telling someone their account is pending or blocked, so only the account's owner learns that.
+   */
+  async passwordMatches(email: unknown, password: unknown): Promise<boolean> {
+    if (typeof password !== 'string' || password.length === 0 || password.length > 1024) return false;
+    const record = await this.recordByEmail(email);
+    if (!record) {
+      await spendVerification(password);
+      return false;
+    }
+    return verifyPassword(password, record.passwordHash);
+  }
+
+  async findByEmail(email: unknown): Promise<Developer | null> {
+    const record = await this.recordByEmail(email);
+    return record ? toDeveloper(record) : null;
+  }
+
+  async get(id: string): Promise<Developer> {
+    return toDeveloper(await this.record(id));
+  }
+
+  async list(): Promise<Developer[]> {
+    const records = await this.dataSource.manager.find(DeveloperRecord, { order: { createdAt: 'ASC', id: 'ASC' } });
+    return records.map(toDeveloper);
+  }
+
+  /** Lets a pending developer in, or a blocked one back (with none of the credentials they held). */
+  approve(id: string): Promise<Developer> {
+    return this.setStatus(id, 'active');
+  }
+
+  /**
+   * Shuts the developer out and revokes every credential they hold. Blocked first, so no new app
+   * can be made while the old ones are revoked; a revocation that fails (a provider down) leaves
+   * the developer blocked with what is left, and blocking again finishes the job.
+   */
+  async block(id: string): Promise<Developer> {
+    const developer = await this.setStatus(id, 'blocked');
+    await this.apps.revokeAllFor(id);
+    return developer;
+  }
+
+  /** Revokes every credential and deletes the apps, then the account (its reset links with it). */
+  async remove(id: string): Promise<void> {
+    await this.record(id);
+    await this.setStatus(id, 'blocked');
+    await this.apps.revokeAllFor(id);
+    await this.dataSource.manager.delete(DeveloperRecord, { id });
+  }
+
+  /**
+   * A single-use link, valid one hour, for the admin to hand over. Only the token's SHA-256 is
+   * stored; a new link replaces the developer's earlier ones.
+   */
+  async createResetLink(id: string): Promise<{ url: string; expires_at: string }> {
+    await this.record(id);
+    const token = randomBytes(32).toString('base64url');
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + RESET_LINK_TTL_MS);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.delete(PasswordResetRecord, { developerId: id });
+      await manager.insert(PasswordResetRecord, { tokenHash: sha256(token), developerId: id, expiresAt, createdAt: now });
+    });
+    return { url: `${this.config.portal.publicUrl}/portal/reset/${token}`, expires_at: expiresAt.toISOString() };
+  }
+
+  /** Whether a reset link is still good, so the page can say so before asking for a password. */
+  async resetLinkValid(token: unknown): Promise<boolean> {
+    if (typeof token !== 'string' || token.length === 0 || token.length > 256) return false;
+    const record = await this.dataSource.manager.findOneBy(PasswordResetRecord, { tokenHash: sha256(token) });
+    return record !== null && record.expiresAt.getTime() > Date.now();
+  }
+
+  /** Sets the new password and spends the link (deleting it is what makes it single-use, even under races). */
+  async resetPassword(token: unknown, newPassword: unknown): Promise<Developer> {
+    const problems = passwordProblems(newPassword);
+    if (problems.length > 0) throw invalid(problems);
+    if (typeof token !== 'string' || token.length === 0 || token.length > 256) throw resetLinkInvalid();
+    const passwordHash = await hashPassword(newPassword as string);
+    const developer = await this.dataSource.transaction(async (manager) => {
+      const spent: { developer_id: string; expires_at: Date }[] = await manager
+        .createQueryBuilder()
+        .delete()
+        .from(PasswordResetRecord)
+        .where('token_hash = :hash', { hash: sha256(token) })
+        .returning(['developer_id', 'expires_at'])
+        .execute()
+        .then((result) => result.raw);
+      const link = spent[0];
+      if (!link || new Date(link.expires_at).getTime() <= Date.now()) return null;
+      await manager.update(DeveloperRecord, { id: link.developer_id }, { passwordHash, updatedAt: new Date() });
+      return manager.findOneBy(DeveloperRecord, { id: link.developer_id });
+    });
+    if (!developer) throw resetLinkInvalid();
+    // Expired links nobody used: cleared on the way, so the table stays small.
+    await this.dataSource.manager.delete(PasswordResetRecord, { expiresAt: LessThan(new Date()) }).catch((error: unknown) => {
+      this.logger.warn(`could not clear expired reset links: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    return toDeveloper(developer);
+  }
+
+  private async setStatus(id: string, status: DeveloperStatus): Promise<Developer> {
+    const record = await this.record(id);
+    if (record.status !== status) {
+      record.status = status;
+      record.updatedAt = new Date();
+      await this.dataSource.manager.update(DeveloperRecord, { id }, { status, updatedAt: record.updatedAt });
+    }
+    return toDeveloper(record);
+  }
+
+  private async record(id: string): Promise<DeveloperRecord> {
+    const record = isUuid(id) ? await this.dataSource.manager.findOneBy(DeveloperRecord, { id }) : null;
+    if (!record) throw developerNotFound(id);
+    return record;
+  }
+
+  private recordByEmail(email: unknown): Promise<DeveloperRecord | null> {
+    const normalised = normaliseEmail(email);
+    if (normalised === '' || normalised.length > 254) return Promise.resolve(null);
+    return this.dataSource.manager.findOneBy(DeveloperRecord, { email: normalised });
+  }
+}
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+function emailTaken(): PortcullisError {
+  return new PortcullisError('conflict', 'An account with this email already exists', [{ field: 'email', message: 'is already registered' }]);
+}
+
+function resetLinkInvalid(): PortcullisError {
+  return new PortcullisError('not_found', 'This password reset link is not valid: it was used, replaced, or has expired');
+}
+
+export function toDeveloper(record: DeveloperRecord): Developer {
+  return { id: record.id, email: record.email, status: record.status, created_at: record.createdAt.toISOString() };
+}
