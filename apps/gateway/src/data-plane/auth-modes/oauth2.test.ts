@@ -1,4 +1,6 @@
+import type { TokenIntrospection } from '@portcullis/contracts';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authHarness, policy } from '../../../test/fixtures/auth.js';
 
@@ -42,6 +44,7 @@ describe('OAuth 2.0 access tokens of our auth service', () => {
     expect(response.identity).toMatchObject({ mode: 'oauth2', oauthClientId: 'app-1', expiresAt: NOW + 600 + 5 });
     expect(response.identity!.rights).toMatchObject({ rate: 10, per: 1, policyIds: ['gold'] });
     expect(h.calls.authJwks).toBe(1);
+    expect(h.calls.introspect).toEqual([]);
   });
 
   it('requires typ at+jwt and this API in aud', async () => {
@@ -69,5 +72,132 @@ describe('OAuth 2.0 access tokens of our auth service', () => {
     h.credentials.onSigningKeysRotated();
     expect((await h.send('/api/x', { Authorization: `Bearer ${await accessToken({ jti: 'n' }, next)}` })).status).toBe(200);
     expect(h.calls.authJwks).toBe(2);
+  });
+});
+
+describe('opaque OAuth 2.0 access tokens, introspected over the bus', () => {
+  const OPAQUE = 'pcat_' + 'a'.repeat(43);
+  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  function active(claims: Partial<Extract<TokenIntrospection, { active: true }>> = {}): TokenIntrospection {
+    return { active: true, jti: 'op-1', client_id: 'app-1', sub: 'app-1', scope: 'read', aud: ['api'], iss: 'http://auth.test', iat: NOW, exp: NOW + 600, pol: ['gold'], ...claims };
+  }
+
+  function opaqueApi(answer: (token: string) => TokenIntrospection | Promise<TokenIntrospection> = () => active()) {
+    return authHarness({ use_oauth2: true }, { introspect: answer, authJwks: () => ({ keys: [current.jwk] }), policies: [gold] });
+  }
+
+  it('asks the auth service about a token that is not a JWT: identity from iss+sub as for JWTs, client, expiry, policies from pol', async () => {
+    const h = opaqueApi();
+    const response = await h.send('/api/x', bearer(OPAQUE));
+    expect(response.status).toBe(200);
+    expect(h.calls.introspect).toEqual([OPAQUE]);
+    expect(response.identity).toMatchObject({
+      mode: 'oauth2',
+      id: createHash('sha256').update('http://auth.test\napp-1').digest('hex'),
+      oauthClientId: 'app-1',
+      expiresAt: NOW + 600,
+    });
+    expect(response.identity!.rights).toMatchObject({ rate: 10, per: 1, policyIds: ['gold'] });
+    expect(h.calls.authJwks).toBe(0);
+  });
+
+  it('serves a repeated token from the cache, and asks once for a burst of requests with a new one', async () => {
+    const h = opaqueApi();
+    const burst = await Promise.all(Array.from({ length: 5 }, () => h.send('/api/x', bearer(OPAQUE))));
+    expect(burst.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect((await h.send('/api/x', bearer(OPAQUE))).status).toBe(200);
+    expect(h.calls.introspect).toHaveLength(1);
+  });
+
+  it('requires this API in aud (401 invalid_token, as for a JWT)', async () => {
+    const h = opaqueApi((token) => active({ aud: token.endsWith('b') ? ['other-api', 'api'] : ['other-api'] }));
+    const refused = await h.send('/api/x', bearer(OPAQUE));
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="api", error="invalid_token"');
+    expect((await h.send('/api/x', bearer('pcat_' + 'b'.repeat(43)))).status).toBe(200);
+  });
+
+  it('refuses an inactive token, and remembers that only briefly', async () => {
+    let answer: TokenIntrospection = { active: false };
+    const h = opaqueApi(() => answer);
+    expect((await h.send('/api/x', bearer(OPAQUE))).status).toBe(401);
+    expect((await h.send('/api/x', bearer(OPAQUE))).status).toBe(401);
+    expect(h.calls.introspect).toHaveLength(1);
+    answer = active();
+    h.clock.now += 5_000;
+    expect((await h.send('/api/x', bearer(OPAQUE))).status).toBe(200);
+    expect(h.calls.introspect).toHaveLength(2);
+  });
+
+  it('refuses a cached token at once when auth.token.revoked names it, without asking again', async () => {
+    const h = opaqueApi((token) => active({ jti: token === OPAQUE ? 'to-revoke' : 'other' }));
+    expect((await h.send('/api/x', bearer(OPAQUE))).status).toBe(200);
+    h.credentials.onTokenRevoked('to-revoke', NOW + 600);
+    expect((await h.send('/api/x', bearer(OPAQUE))).status).toBe(401);
+    expect((await h.send('/api/x', bearer(OPAQUE))).status).toBe(401);
+    expect(h.calls.introspect).toHaveLength(1);
+    expect((await h.send('/api/x', bearer('pcat_' + 'c'.repeat(43)))).status).toBe(200);
+  });
+
+  it('refuses a token revoked while its introspection was under way', async () => {
+    const h = opaqueApi(() => {
+      h.credentials.onTokenRevoked('op-1', NOW + 600);
+      return active();
+    });
+    expect((await h.send('/api/x', bearer(OPAQUE))).status).toBe(401);
+  });
+
+  it("asks again after 30 s, and never keeps an answer past the token's exp", async () => {
+    let answer = active({ exp: NOW + 3600 });
+    const h = opaqueApi(() => answer);
+    await h.send('/api/x', bearer(OPAQUE));
+    h.clock.now += 29_999;
+    await h.send('/api/x', bearer(OPAQUE));
+    expect(h.calls.introspect).toHaveLength(1);
+    h.clock.now += 1;
+    await h.send('/api/x', bearer(OPAQUE));
+    expect(h.calls.introspect).toHaveLength(2);
+
+    // Ten seconds to live: cached for ten seconds, then the auth service says it has expired.
+    answer = active({ exp: h.clock.now / 1000 + 10 });
+    const soon = 'pcat_' + 'd'.repeat(43);
+    expect((await h.send('/api/x', bearer(soon))).status).toBe(200);
+    h.clock.now += 9_999;
+    expect((await h.send('/api/x', bearer(soon))).status).toBe(200);
+    answer = { active: false };
+    h.clock.now += 1;
+    expect((await h.send('/api/x', bearer(soon))).status).toBe(401);
+    expect(h.calls.introspect).toHaveLength(4);
+  });
+
+  it("refuses an answer already past its exp by this gateway's clock", async () => {
+    const h = opaqueApi(() => active({ exp: NOW - 1 }));
+    expect((await h.send('/api/x', bearer(OPAQUE))).status).toBe(401);
+  });
+
+  it('answers 503 when the auth service cannot be asked, and does not remember that', async () => {
+    let up = false;
+    const h = opaqueApi(() => (up ? active() : Promise.reject(new Error('no responders'))));
+    const down = await h.send('/api/x', bearer(OPAQUE));
+    expect(down.status).toBe(503);
+    up = true;
+    expect((await h.send('/api/x', bearer(OPAQUE))).status).toBe(200);
+  });
+
+  it('refuses what cannot be a bearer token without asking, and a malformed answer as inactive', async () => {
+    const h = opaqueApi(() => ({ active: true, jti: 'x' }) as unknown as TokenIntrospection);
+    expect((await h.send('/api/x', bearer('not a token'))).status).toBe(401);
+    expect((await h.send('/api/x', bearer('p'.repeat(513)))).status).toBe(401);
+    expect(h.calls.introspect).toEqual([]);
+    expect((await h.send('/api/x', bearer(OPAQUE))).status).toBe(401);
+    expect(h.calls.introspect).toEqual([OPAQUE]);
+  });
+
+  it('sends a JWT-looking token down the JWT path, never to introspection', async () => {
+    const h = opaqueApi();
+    expect((await h.send('/api/x', bearer('a.b.c'))).status).toBe(401);
+    expect((await h.send('/api/x', bearer(await accessToken()))).status).toBe(200);
+    expect(h.calls.introspect).toEqual([]);
   });
 });

@@ -19,6 +19,7 @@ export class CredentialsService {
       {
         lookup: (request) => bus.request(subjects.authKeysLookup, request, timings.lookupTimeoutMs),
         authJwks: () => bus.request(subjects.authJwks, {}, timings.lookupTimeoutMs),
+        introspect: (request) => bus.request(subjects.authTokensIntrospect, request, timings.lookupTimeoutMs),
         fetchJson: (url) => fetchJson(url, timings.lookupTimeoutMs),
         now: Date.now,
       },

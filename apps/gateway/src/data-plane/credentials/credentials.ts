@@ -1,5 +1,6 @@
 import { BoundedCache } from './bounded-cache.js';
 import { NO_BINDINGS, type BindingTable } from './client-bindings.js';
+import { TokenIntrospections } from './introspections.js';
 import { JwksSource } from './jwks-source.js';
 import { discoveryUrlOf, parseDiscovery, type DiscoveredProvider } from './openid-discovery.js';
 import { defaultTimings, type CredentialPorts, type CredentialTimings } from './ports.js';
@@ -16,7 +17,8 @@ export interface CredentialsLog {
 /**
  * Everything the auth modes share on one gateway, living as long as the gateway (compiled APIs come
  * and go; what they learnt about credentials stays): sessions looked up in the auth service, JWKS
- * of the auth service and of external providers, the revocation denylist, OAuth 1.0a nonces.
+ * of the auth service and of external providers, opaque tokens introspected, the revocation denylist,
+ * OAuth 1.0a nonces.
  * Change events from the bus land here.
  */
 export class Credentials {
@@ -24,6 +26,8 @@ export class Credentials {
   readonly rights = new RightsCompiler();
   readonly sessions: SessionLookups;
   readonly revocations: RevocationList;
+  /** Opaque OAuth 2.0 access tokens, introspected by the auth service over the bus. */
+  readonly introspections: TokenIntrospections;
   /** The auth service's own signing keys (OAuth 2.0 access tokens), over the bus. */
   readonly authJwks: JwksSource;
   private readonly jwksByUrl = new Map<string, JwksSource>();
@@ -42,6 +46,16 @@ export class Credentials {
     this.timings = { ...defaultTimings, ...timings };
     this.sessions = new SessionLookups(ports, this.timings, this.rights, () => this.policies(), (message) => log.warn(message));
     this.revocations = new RevocationList(() => ports.now());
+    const introspect = ports.introspect?.bind(ports) ?? (() => Promise.reject(new Error('no auth service to introspect tokens with')));
+    this.introspections = new TokenIntrospections(
+      (token) => introspect({ token }),
+      () => ports.now(),
+      this.timings,
+      this.revocations,
+      this.rights,
+      () => this.policies(),
+      (message) => log.warn(message),
+    );
     this.authJwks = this.jwksSource(() => ports.authJwks(), 'the auth service');
   }
 

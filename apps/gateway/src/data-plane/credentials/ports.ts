@@ -1,4 +1,4 @@
-import type { Jwks, KeyLookupReply, KeyLookupRequest } from '@portcullis/contracts';
+import type { Jwks, KeyLookupReply, KeyLookupRequest, TokenIntrospection, TokenIntrospectionRequest } from '@portcullis/contracts';
 
 /**
  * What the auth modes reach outside the process for, and the clock they read. The gateway module
@@ -9,6 +9,11 @@ export interface CredentialPorts {
   lookup(request: KeyLookupRequest): Promise<KeyLookupReply>;
   /** `auth.jwks`: the auth service's public keys, for OAuth 2.0 access tokens. */
   authJwks(): Promise<Jwks>;
+  /**
+   * `auth.tokens.introspect`: what an opaque OAuth 2.0 access token grants. Absent where there is no
+   * auth service to ask (configurations compiled offline): such a token is then a 503, as when it is down.
+   */
+  introspect?(request: TokenIntrospectionRequest): Promise<TokenIntrospection>;
   /** GET of an external provider's JSON document (JWKS, OpenID discovery), bounded in time and size. */
   fetchJson(url: string): Promise<unknown>;
   now(): number;
@@ -22,6 +27,8 @@ export interface CredentialTimings {
   negativeTtlMs: number;
   /** A verified basic-auth username and password (only their SHA-256 is kept). */
   basicTtlMs: number;
+  /** An active opaque access token's introspection (never past its `exp`; dropped at once on revocation). */
+  introspectionTtlMs: number;
   /** The least time between two JWKS fetches of one issuer prompted by unknown `kid`s. */
   jwksMinRefetchMs: number;
   /** After this, known JWKS are refreshed in the background (keys a provider withdrew go away). */
@@ -34,6 +41,7 @@ export const defaultTimings: CredentialTimings = Object.freeze({
   sessionTtlMs: 60_000,
   negativeTtlMs: 5_000,
   basicTtlMs: 60_000,
+  introspectionTtlMs: 30_000,
   jwksMinRefetchMs: 10_000,
   jwksMaxAgeMs: 600_000,
   lookupTimeoutMs: 5_000,
