@@ -4,6 +4,7 @@ import { requireAdminSecret, startNestService, type RunningService } from '@port
 import { createLogger, PinoNestLogger } from '@portcullis/logging';
 import type { RegistryConfig } from './config.js';
 import { serveOpenApi } from './openapi.js';
+import { usePortalHttp } from './portal/pages/portal-http.js';
 import { RootModule } from './root.module.js';
 import { registryEntities, registryMigrations } from './storage/schema.js';
 
@@ -30,7 +31,11 @@ export async function createRegistryApp(config: RegistryConfig, options: Registr
     transport: options.transport,
     http: config.http,
     // The secret is checked before any body is read; the controllers' guard checks it again.
-    beforeBodies: (app) => app.use('/admin', requireAdminSecret(config.adminSecret, 'bearer', { publicPaths: ['/docs', '/openapi.json'] })),
+    beforeBodies: (app) => {
+      app.use('/admin', requireAdminSecret(config.adminSecret, 'bearer', { publicPaths: ['/docs', '/openapi.json'] }));
+      // The portal's pages read their own, smaller form bodies and answer body problems as pages.
+      usePortalHttp(app);
+    },
     beforeListen: (app) => serveOpenApi(app),
     release: () => dataSource.destroy(),
   });
