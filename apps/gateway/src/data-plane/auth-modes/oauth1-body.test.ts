@@ -179,6 +179,10 @@ describe('OAuth 1.0a: form-encoded body parameters are signed (RFC 5849 §3.4.1.
     await chunked.body.dump();
     expect(g.calls.lookup).toEqual([]);
     expect(received).toHaveLength(0);
+    // Declared far over the limit: refused from the headers, the client still gets the answer.
+    const huge = await request(`${g.url}/o1/x`, { method: 'POST', headers: { ...form, authorization: header! }, body: 'x'.repeat(4 * 1024 * 1024) });
+    expect(huge.statusCode).toBe(413);
+    await huge.body.dump();
   });
 
   it('leaves other bodies out of the signature and streams them: a JSON body is never read by the mode', async () => {
