@@ -1,0 +1,128 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair } from 'jose';
+import Provider, { errors } from 'oidc-provider';
+
+/** oidc-provider's default store evicts entries; a plain Map keeps them for the run. */
+class MapAdapter {
+  static readonly stores = new Map<string, Map<string, Record<string, unknown>>>();
+  private readonly store: Map<string, Record<string, unknown>>;
+  constructor(model: string) {
+    let store = MapAdapter.stores.get(model);
+    if (!store) MapAdapter.stores.set(model, (store = new Map()));
+    this.store = store;
+  }
+  async upsert(id: string, payload: Record<string, unknown>) {
+    this.store.set(id, payload);
+  }
+  async find(id: string) {
+    return this.store.get(id);
+  }
+  async findByUid(uid: string) {
+    for (const payload of this.store.values()) if (payload.uid === uid) return payload;
+    return undefined;
+  }
+  async findByUserCode(userCode: string) {
+    for (const payload of this.store.values()) if (payload.userCode === userCode) return payload;
+    return undefined;
+  }
+  async consume(id: string) {
+    const payload = this.store.get(id);
+    if (payload) payload.consumed = Math.floor(Date.now() / 1000);
+  }
+  async destroy(id: string) {
+    this.store.delete(id);
+  }
+  async revokeByGrantId(grantId: string) {
+    for (const [id, payload] of this.store) if (payload.grantId === grantId) this.store.delete(id);
+  }
+}
+
+export interface DcrProviderFixture {
+  /** The issuer (also where it listens): http://127.0.0.1:<port> */
+  issuer: string;
+  /** The resource (audience) its access tokens are issued for. */
+  audience: string;
+  /** The initial access token its registration endpoint demands (RFC 7591 §3). */
+  initialAccessToken: string;
+  /** The client ids registered at it right now (dynamically or not). */
+  clientIds(): string[];
+  /** client_credentials at its token endpoint: the status and body. */
+  clientCredentials(clientId: string, clientSecret: string): Promise<{ status: number; body: Record<string, unknown> }>;
+  close(): Promise<void>;
+}
+
+/**
+ * oidc-provider as the external identity provider of the developer portal's DCR: registration
+ * behind an initial access token, RFC 7592 management, client_credentials with RFC 9068 JWT access
+ * tokens (ES256) and no policy claim. It refuses (invalid_client_metadata, with a description) any
+ * client whose name contains "forbidden", through a registration policy attached to the token.
+ */
+export async function startDcrProvider(): Promise<DcrProviderFixture> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const audience = `${issuer}/api`;
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const clientModel = `Client:${issuer}`;
+  // One adapter namespace per fixture, so two providers in a run never share clients.
+  class Adapter extends MapAdapter {
+    constructor(model: string) {
+      super(`${model}:${issuer}`);
+    }
+  }
+  const provider = new Provider(issuer, {
+    adapter: Adapter as never,
+    jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'dcr-1', alg: 'ES256', use: 'sig' }] as never },
+    // Its only key is ES256, so registered clients default to it (the default RS256 has no key here).
+    clientDefaults: { grant_types: ['client_credentials'], response_types: [], id_token_signed_response_alg: 'ES256' },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      registration: {
+        enabled: true,
+        initialAccessToken: true,
+        policies: {
+          'portal-names': (_ctx: unknown, properties: Record<string, unknown>) => {
+            if (String(properties.client_name ?? '').toLowerCase().includes('forbidden')) {
+              throw new errors.InvalidClientMetadata('client_name is not allowed by this provider’s policy');
+            }
+          },
+        },
+      },
+      registrationManagement: { enabled: true, rotateRegistrationAccessToken: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => audience,
+        useGrantedResource: () => true,
+        getResourceServerInfo: () => ({ scope: 'read', audience, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } }),
+      },
+    },
+  } as never);
+  // Node 20 warning aside, oidc-provider's koa app serves the plain node:http server.
+  server.on('request', provider.callback());
+  const initialAccessToken = await new provider.InitialAccessToken({ policies: ['portal-names'] } as never).save();
+
+  return {
+    issuer,
+    audience,
+    initialAccessToken,
+    clientIds: () => [...(MapAdapter.stores.get(clientModel)?.keys() ?? [])],
+    async clientCredentials(clientId, clientSecret) {
+      const response = await fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`,
+        },
+        body: `grant_type=client_credentials&scope=read&resource=${encodeURIComponent(audience)}`,
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
