@@ -26,6 +26,8 @@ export const portalCss = String.raw`
   background: var(--bg);
 }
 *, *::before, *::after { box-sizing: border-box; }
+/* The copy buttons are hidden until the script shows them: no display rule may undo that. */
+[hidden] { display: none !important; }
 body { margin: 0; display: flex; flex-direction: column; min-height: 100vh; }
 main { flex: 1; padding-block: 2rem 3rem; }
 main:focus { outline: none; }
