@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -9,7 +9,8 @@ import { absentAuthService, definition, startDataPlane } from '../../../test/fix
 import { memoryEnforcement } from '../../../test/fixtures/enforcement.js';
 import { buildConfiguration, compileApi } from '../compile.js';
 import { GatewayMetrics } from '../metrics.js';
-import type { RequestContext } from '../request-context.js';
+import { runChain } from '../chain.js';
+import { RequestContext } from '../request-context.js';
 import { CONTINUE, type Step } from '../step.js';
 import { UpstreamPools } from '../upstream-pools.js';
 import { percentEncode } from './oauth1.js';
@@ -83,14 +84,15 @@ async function gateway() {
   const probe: Step = { name: 'probe', always: true, enabledFor: () => true, handle: (ctx) => (contexts.push(ctx), CONTINUE) };
   const kept = new Set(['match', 'authenticate', 'proxy', 'record']);
   (api as { chain: readonly Step[] }).chain = [...api.chain.filter((step) => kept.has(step.name)), probe];
-  const plane = await startDataPlane(buildConfiguration(1, [api], metrics));
+  const config = buildConfiguration(1, [api], metrics);
+  const plane = await startDataPlane(config);
   cleanups.push(async () => {
     await plane.close();
     await pools.closeAll();
   });
   const host = new URL(plane.url).host;
   const now = () => Math.floor(h.clock.now / 1000);
-  return { url: plane.url, host, now, contexts, records, calls: h.calls };
+  return { url: plane.url, host, now, contexts, records, calls: h.calls, config };
 }
 
 let nonces = 0;
@@ -183,6 +185,39 @@ describe('OAuth 1.0a: form-encoded body parameters are signed (RFC 5849 §3.4.1.
     const huge = await request(`${g.url}/o1/x`, { method: 'POST', headers: { ...form, authorization: header! }, body: 'x'.repeat(4 * 1024 * 1024) });
     expect(huge.statusCode).toBe(413);
     await huge.body.dump();
+  });
+
+  it('lets go of a request whose client leaves mid-body: nothing goes upstream, 499 is recorded', async () => {
+    const g = await gateway();
+    const { header } = sign('POST', `http://${g.host}/o1/x`, g.now(), 'a=1');
+    const socket = connect(Number(new URL(g.url).port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    socket.write(`POST /o1/x HTTP/1.1\r\nHost: ${g.host}\r\nAuthorization: ${header}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\na=1`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    await vi.waitFor(() => expect(g.contexts).toHaveLength(1));
+    expect(g.contexts[0]!.status).toBe(499);
+    expect(g.contexts[0]!.body).toBeNull();
+    expect(received).toHaveLength(0);
+  });
+
+  it("leaves a body that never finishes to the server's request timeout (the data plane's is 5 min; here 300 ms)", async () => {
+    const g = await gateway();
+    const server = createServer({ requestTimeout: 300, connectionsCheckingInterval: 50 }, (req, res) => runChain(new RequestContext(req, res, g.config, performance.now())));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { header } = sign('POST', `http://${g.host}/o1/x`, g.now(), 'a=1');
+    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.write(`POST /o1/x HTTP/1.1\r\nHost: ${g.host}\r\nAuthorization: ${header}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\na=1`);
+    const started = performance.now();
+    await closed;
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    await vi.waitFor(() => expect(g.contexts).toHaveLength(1));
+    expect(received).toHaveLength(0);
   });
 
   it('leaves other bodies out of the signature and streams them: a JSON body is never read by the mode', async () => {
