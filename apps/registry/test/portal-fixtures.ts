@@ -19,6 +19,8 @@ import { registryEntities, registryMigrations } from '../src/storage/schema.js';
  */
 export interface PortalStack {
   secret: string;
+  /** The registry's scratch schema, for raw SQL (`"${schema}".developers`). */
+  schema: string;
   config: RegistryConfig;
   registry: RunningService;
   auth: TestAuthService;
@@ -62,6 +64,7 @@ export async function startPortalStack(options: { env?: Record<string, string> }
 
   return {
     secret,
+    schema,
     config,
     registry,
     get auth() {

@@ -155,18 +155,13 @@ export class DevelopersService {
     if (typeof token !== 'string' || token.length === 0 || token.length > 256) throw resetLinkInvalid();
     const passwordHash = await hashPassword(newPassword as string);
     const developer = await this.dataSource.transaction(async (manager) => {
-      const spent: { developer_id: string; expires_at: Date }[] = await manager
-        .createQueryBuilder()
-        .delete()
-        .from(PasswordResetRecord)
-        .where('token_hash = :hash', { hash: sha256(token) })
-        .returning(['developer_id', 'expires_at'])
-        .execute()
-        .then((result) => result.raw);
-      const link = spent[0];
-      if (!link || new Date(link.expires_at).getTime() <= Date.now()) return null;
-      await manager.update(DeveloperRecord, { id: link.developer_id }, { passwordHash, updatedAt: new Date() });
-      return manager.findOneBy(DeveloperRecord, { id: link.developer_id });
+      // Locked, then deleted: of two requests racing with one link, only the first finds it.
+      const link = await manager.findOne(PasswordResetRecord, { where: { tokenHash: sha256(token) }, lock: { mode: 'pessimistic_write' } });
+      if (!link) return null;
+      await manager.delete(PasswordResetRecord, { tokenHash: link.tokenHash });
+      if (link.expiresAt.getTime() <= Date.now()) return null;
+      await manager.update(DeveloperRecord, { id: link.developerId }, { passwordHash, updatedAt: new Date() });
+      return manager.findOneBy(DeveloperRecord, { id: link.developerId });
     });
     if (!developer) throw resetLinkInvalid();
     // Expired links nobody used: cleared on the way, so the table stays small.

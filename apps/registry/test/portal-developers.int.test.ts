@@ -1,0 +1,206 @@
+import { Bus } from '@portcullis/bus';
+import { subjects } from '@portcullis/contracts';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithServices } from '../../../tools/test/with-services.js';
+import { AppsService } from '../src/portal/apps/apps.service.js';
+import { CatalogueService } from '../src/portal/catalogue/catalogue.service.js';
+import { DevelopersService } from '../src/portal/developers/developers.service.js';
+import type { Developer } from '../src/portal/portal-types.js';
+import { apiFixtures, policyFor, startPortalStack, type PortalStack } from './portal-fixtures.js';
+
+/**
+ * Developer accounts: sign-up and login checks (DevelopersService, which the pages call), and the
+ * admin API (/admin/portal/developers): approval, blocking that revokes every credential at the
+ * real auth service, deletion, and password reset links.
+ */
+describeWithServices('portal developers (PostgreSQL + NATS + the auth service)', () => {
+  const tag = randomBytes(4).toString('hex');
+  const password = 'correct horse battery';
+  let stack: PortalStack;
+  let developers: DevelopersService;
+  let apps: AppsService;
+  let bus: Bus;
+  let keyEntry: string;
+  let clientEntry: string;
+
+  beforeAll(async () => {
+    stack = await startPortalStack();
+    developers = stack.service(DevelopersService);
+    apps = stack.service(AppsService);
+    bus = stack.service(Bus);
+    const [keyed, oauth, gold] = [`keyed-${tag}`, `oauth-${tag}`, `gold-${tag}`];
+    expect((await stack.admin('POST', '/admin/apis', apiFixtures.keyed(keyed))).status).toBe(201);
+    expect((await stack.admin('POST', '/admin/apis', apiFixtures.oauth(oauth))).status).toBe(201);
+    expect((await stack.admin('POST', '/admin/policies', policyFor(gold, [keyed, oauth]))).status).toBe(201);
+    const catalogue = stack.service(CatalogueService);
+    keyEntry = (await catalogue.create({ api_id: keyed, policy_id: gold, name: 'Keys', credential_kind: 'api_key' })).id;
+    clientEntry = (await catalogue.create({ api_id: oauth, policy_id: gold, name: 'Clients', credential_kind: 'oauth_client' })).id;
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const email = (name: string) => `${name}-${tag}@example.test`;
+
+  async function keyFound(apiKey: string): Promise<boolean> {
+    return (await bus.request(subjects.authKeysLookup, { kind: 'key', id: apiKey })).found;
+  }
+
+  async function clientExists(clientId: string): Promise<boolean> {
+    return bus.request(subjects.authClientsGet, { client_id: clientId }).then(
+      () => true,
+      (error: { code?: string }) => {
+        if (error.code === 'not_found') return false;
+        throw error;
+      },
+    );
+  }
+
+  it('signs a developer up (active without approval), storing only a slow hash of the password', async () => {
+    const developer = await developers.signUp(`  ${email('Ada').toUpperCase()} `, password);
+    expect(developer).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), email: email('ada'), status: 'active', created_at: expect.any(String) });
+    const [row] = await stack.dataSource.query(`SELECT password_hash FROM "${stack.schema}".developers WHERE id = $1`, [developer.id]);
+    expect(row.password_hash).toMatch(/^scrypt\$32768\$8\$1\$[\w-]+\$[\w-]+$/);
+    expect(row.password_hash).not.toContain(password);
+    expect(await stack.admin('GET', `/admin/portal/developers/${developer.id}`)).toEqual({ status: 200, body: developer, headers: expect.anything() });
+    expect((await stack.admin('GET', '/admin/portal/developers')).body).toContainEqual(developer);
+  });
+
+  it('refuses a taken email (any spelling) with 409, and a weak password or bad email with every problem named', async () => {
+    await expect(developers.signUp(email('ADA'), 'another good password')).rejects.toMatchObject({ code: 'conflict', details: [{ field: 'email' }] });
+    await expect(developers.signUp('not an email', 'short')).rejects.toMatchObject({
+      code: 'validation_failed',
+      details: [
+        { field: 'email', message: 'must be an email address' },
+        { field: 'password', message: 'must be at least 10 characters' },
+      ],
+    });
+    await expect(developers.signUp(email('bob'), undefined)).rejects.toMatchObject({ code: 'validation_failed', details: [{ field: 'password', message: 'is required' }] });
+    expect(await developers.findByEmail(email('bob'))).toBeNull();
+  });
+
+  it('authenticates the right password only; an unknown email costs a real scrypt too', async () => {
+    const ada = await developers.findByEmail(email('ada'));
+    expect(await developers.authenticate(email('ADA'), password)).toEqual(ada);
+    expect(await developers.authenticate(email('ada'), `${password}!`)).toBeNull();
+    expect(await developers.authenticate(email('ada'), '')).toBeNull();
+    const started = performance.now();
+    expect(await developers.authenticate(email('nobody'), password)).toBeNull();
+    // A lookup that found nothing takes about a millisecond; scrypt at N=2^15 tens of them.
+    expect(performance.now() - started).toBeGreaterThan(15);
+    expect(await developers.passwordMatches(email('ada'), password)).toBe(true);
+    expect(await developers.passwordMatches(email('nobody'), password)).toBe(false);
+  });
+
+  it('with PORTAL_REQUIRE_APPROVAL, a developer waits for the admin before logging in or holding credentials', async () => {
+    const approving = new DevelopersService(stack.dataSource, apps, { ...stack.config, portal: { ...stack.config.portal, requireApproval: true } });
+    const pending = await approving.signUp(email('pending'), password);
+    expect(pending.status).toBe('pending');
+    expect(await developers.authenticate(email('pending'), password)).toBeNull();
+    expect(await developers.passwordMatches(email('pending'), password)).toBe(true);
+    expect((await developers.findByEmail(email('pending')))?.status).toBe('pending');
+    await expect(apps.create(pending.id, { entry_id: keyEntry, name: 'Early' })).rejects.toMatchObject({ code: 'access_denied' });
+
+    const approved = await stack.admin('POST', `/admin/portal/developers/${pending.id}/approve`);
+    expect(approved).toMatchObject({ status: 200, body: { id: pending.id, status: 'active' } });
+    expect(await developers.authenticate(email('pending'), password)).toMatchObject({ id: pending.id, status: 'active' });
+  });
+
+  it('blocking revokes every credential the developer holds at the auth service, and shuts them out', async () => {
+    const developer = await developers.signUp(email('blocked'), password);
+    const key = await apps.create(developer.id, { entry_id: keyEntry, name: 'Key app' });
+    const client = await apps.create(developer.id, { entry_id: clientEntry, name: 'Client app' });
+    expect(await keyFound(key.api_key!)).toBe(true);
+    expect(await clientExists(client.client_id!)).toBe(true);
+    expect((await stack.admin('GET', `/admin/portal/developers/${developer.id}/apps`)).body.map((app: { id: string }) => app.id)).toEqual([key.app.id, client.app.id]);
+
+    const blocked = await stack.admin('POST', `/admin/portal/developers/${developer.id}/block`);
+    expect(blocked).toMatchObject({ status: 200, body: { id: developer.id, status: 'blocked' } });
+    expect(await keyFound(key.api_key!)).toBe(false);
+    expect(await clientExists(client.client_id!)).toBe(false);
+    expect((await stack.admin('GET', `/admin/portal/developers/${developer.id}/apps`)).body).toEqual([]);
+    expect(await developers.authenticate(email('blocked'), password)).toBeNull();
+    await expect(apps.create(developer.id, { entry_id: keyEntry, name: 'Again' })).rejects.toMatchObject({ code: 'access_denied', status: 403 });
+
+    // Approving lets them back in, with nothing of what they held.
+    await stack.admin('POST', `/admin/portal/developers/${developer.id}/approve`);
+    expect(await developers.authenticate(email('blocked'), password)).toMatchObject({ status: 'active' });
+    expect(await apps.list(developer.id)).toEqual([]);
+  });
+
+  it('a block while the auth service is down: the developer is blocked, the apps kept; blocking again finishes', async () => {
+    const developer = await developers.signUp(email('retry'), password);
+    const key = await apps.create(developer.id, { entry_id: keyEntry, name: 'Key app' });
+    await stack.stopAuth();
+    try {
+      const answer = await stack.admin('POST', `/admin/portal/developers/${developer.id}/block`);
+      expect(answer.status).toBe(503);
+      expect(answer.body).toEqual({ error: 'service_unavailable', message: expect.stringContaining('1 of 1 apps could not be revoked') });
+      expect((await developers.get(developer.id)).status).toBe('blocked');
+      expect(await developers.authenticate(email('retry'), password)).toBeNull();
+      expect((await apps.list(developer.id)).map((app) => app.id)).toEqual([key.app.id]);
+    } finally {
+      await stack.restartAuth();
+    }
+    expect(await keyFound(key.api_key!)).toBe(true);
+    expect((await stack.admin('POST', `/admin/portal/developers/${developer.id}/block`)).status).toBe(200);
+    expect(await keyFound(key.api_key!)).toBe(false);
+    expect(await apps.list(developer.id)).toEqual([]);
+  });
+
+  it('deleting a developer revokes their credentials first; the email is free again', async () => {
+    const developer = await developers.signUp(email('gone'), password);
+    const client = await apps.create(developer.id, { entry_id: clientEntry, name: 'Client app' });
+    expect(await stack.admin('DELETE', `/admin/portal/developers/${developer.id}`)).toMatchObject({ status: 204 });
+    expect(await clientExists(client.client_id!)).toBe(false);
+    expect(await stack.admin('GET', `/admin/portal/developers/${developer.id}`)).toMatchObject({ status: 404, body: { error: 'not_found' } });
+    expect(await stack.admin('DELETE', `/admin/portal/developers/${developer.id}`)).toMatchObject({ status: 404 });
+    expect((await developers.signUp(email('gone'), password)).id).not.toBe(developer.id);
+  });
+
+  it('answers 404 for developer ids that name nobody, UUID or not', async () => {
+    for (const id of [randomUUID(), 'nope']) {
+      for (const [method, path] of [['GET', ''], ['GET', '/apps'], ['POST', '/approve'], ['POST', '/block'], ['POST', '/reset-link'], ['DELETE', '']] as const) {
+        expect((await stack.admin(method, `/admin/portal/developers/${id}${path}`)).status, `${method} ${path} for ${id}`).toBe(404);
+      }
+    }
+  });
+
+  it('resets a password through a single-use admin-issued link (only its hash stored, one hour, the latest link only)', async () => {
+    const developer: Developer = await developers.signUp(email('forgetful'), password);
+    const first = await stack.admin('POST', `/admin/portal/developers/${developer.id}/reset-link`);
+    expect(first.status).toBe(201);
+    expect(first.headers.get('cache-control')).toBe('no-store');
+    expect(first.body.url).toMatch(/^https:\/\/portal\.example\.test\/portal\/reset\/[\w-]{43}$/);
+    const lifetime = Date.parse(first.body.expires_at) - Date.now();
+    expect(lifetime).toBeGreaterThan(59 * 60_000);
+    expect(lifetime).toBeLessThanOrEqual(60 * 60_000);
+    const firstToken = first.body.url.split('/').pop() as string;
+
+    const second = await stack.admin('POST', `/admin/portal/developers/${developer.id}/reset-link`);
+    const token = second.body.url.split('/').pop() as string;
+    const stored = await stack.dataSource.query(`SELECT token_hash FROM "${stack.schema}".developer_password_resets WHERE developer_id = $1`, [developer.id]);
+    expect(stored).toHaveLength(1);
+    expect(JSON.stringify(stored)).not.toContain(token);
+
+    expect(await developers.resetLinkValid(firstToken)).toBe(false);
+    await expect(developers.resetPassword(firstToken, 'a brand new password')).rejects.toMatchObject({ code: 'not_found' });
+    // A weak new password is refused without spending the link.
+    await expect(developers.resetPassword(token, 'short')).rejects.toMatchObject({ code: 'validation_failed', details: [{ field: 'password' }] });
+    expect(await developers.resetLinkValid(token)).toBe(true);
+
+    expect(await developers.resetPassword(token, 'a brand new password')).toEqual(developer);
+    expect(await developers.authenticate(email('forgetful'), 'a brand new password')).toEqual(developer);
+    expect(await developers.authenticate(email('forgetful'), password)).toBeNull();
+    await expect(developers.resetPassword(token, 'yet another password')).rejects.toMatchObject({ code: 'not_found' });
+
+    const third = await developers.createResetLink(developer.id);
+    const expiring = third.url.split('/').pop()!;
+    await stack.dataSource.query(`UPDATE "${stack.schema}".developer_password_resets SET expires_at = now() - interval '1 second' WHERE developer_id = $1`, [developer.id]);
+    expect(await developers.resetLinkValid(expiring)).toBe(false);
+    await expect(developers.resetPassword(expiring, 'yet another password')).rejects.toMatchObject({ code: 'not_found' });
+    expect(await developers.authenticate(email('forgetful'), 'a brand new password')).toEqual(developer);
+  });
+});
