@@ -247,6 +247,49 @@ describeWithServices('developer portal in a browser: sign up, catalogue, app, cr
     await page.close();
   });
 
+  it('an oauth_client entry: the credentials page\'s two-step example gets a token and calls the API through the gateway', async () => {
+    const oauthApiId = `portal-reports-${suffix}`;
+    const oauthPath = `/portal-reports-${suffix}/`;
+    await adminCall('POST', '/admin/policies', {
+      id: `portal-reports-${suffix}`,
+      name: 'Reports',
+      rate: 100,
+      per: 60,
+      quota_max: -1,
+      access_rights: { [oauthApiId]: { api_id: oauthApiId, versions: ['Default'], allowed_urls: [] } },
+    });
+    await adminCall('POST', '/admin/apis', { api_id: oauthApiId, name: 'Reports', use_oauth2: true, proxy: { listen_path: oauthPath, target_url: upstream.url, strip_listen_path: true } });
+    const entry = await adminCall('POST', '/admin/portal/catalogue', {
+      api_id: oauthApiId,
+      policy_id: `portal-reports-${suffix}`,
+      name: 'Reports API',
+      description: 'Monthly reports, for machines.',
+      credential_kind: 'oauth_client',
+    });
+    await waitFor(async () => (await fetch(`${gateway.url}${oauthPath}`)).status === 401, { timeoutMs: 10_000, message: 'the gateway to serve the OAuth API' });
+
+    const page = await firstContext.newPage();
+    await page.goto(`/portal/apps/new?entry=${entry.id}`);
+    await page.getByLabel('App name').fill('Reports robot');
+    await page.getByRole('button', { name: 'Create app and get credentials' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Your app is ready');
+    const clientId = (await page.locator('[data-credential="client_id"]').textContent())!.trim();
+    const secret = (await page.locator('[data-credential="client_secret"]').textContent())!.trim();
+    expect(clientId).not.toBe('');
+    expect(secret).not.toBe('');
+    expect(await page.locator('[data-credential="token_endpoint"]').textContent()).toContain(gateway.url);
+    await screenshot(page, 'credentials-oauth-client');
+    const curl = (await page.locator('pre[data-curl]').textContent())!.trim();
+    const { stdout } = await run('sh', ['-c', curl], { timeout: 10_000 });
+    expect(stdout).toMatch(/^HTTP\/1\.1 200/);
+    expect(stdout).toContain('"path":"/"');
+    // The app page names the client but never shows the secret again.
+    await page.getByRole('link', { name: 'Go to the app' }).click();
+    expect(await page.content()).toContain(clientId);
+    expect(await page.content()).not.toContain(secret);
+    await page.close();
+  });
+
   it('the developer rotates the key (the old one stops working) and deletes the app (the new one stops too)', async () => {
     const page = await firstContext.newPage();
     await page.goto('/portal/apps');
@@ -275,6 +318,56 @@ describeWithServices('developer portal in a browser: sign up, catalogue, app, cr
     await page.goto('/portal/apps');
     expect(new URL(page.url()).pathname).toBe('/portal/login');
     await screenshot(page, 'logged-out');
+  });
+
+  it('a password reset link from the admin sets a new password once, and ends the sessions the developer had', async () => {
+    const email = `reset-${suffix}@example.com`;
+    const before = await newContext();
+    const loggedIn = await before.newPage();
+    await signUpAndLogIn(loggedIn, email);
+    await expect.poll(() => new URL(loggedIn.url()).pathname).toBe('/portal/apps');
+    const developers: { id: string; email: string }[] = await adminCall('GET', '/admin/portal/developers');
+    const developer = developers.find((candidate) => candidate.email === email)!;
+    const { url } = await adminCall('POST', `/admin/portal/developers/${developer.id}/reset-link`);
+    expect(url).toMatch(new RegExp(`^${registry.url}/portal/reset/`));
+
+    const context = await newContext();
+    const page = await context.newPage();
+    const resetPage = await page.goto(url);
+    expect(resetPage!.headers()['referrer-policy']).toBe('no-referrer');
+    await screenshot(page, 'reset-password');
+    await page.getByLabel('New password').fill('an even better passphrase');
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Your password was changed');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('an even better passphrase');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/portal/apps');
+
+    // The link worked once; the session from before the reset is gone.
+    expect((await page.goto(url))!.status()).toBe(404);
+    await loggedIn.goto('/portal/apps');
+    expect(new URL(loggedIn.url()).pathname).toBe('/portal/login');
+    await Promise.all([context.close(), before.close()]);
+  });
+
+  it('a blocked developer is logged out at the next click and told why they cannot log in', async () => {
+    const email = `blocked-${suffix}@example.com`;
+    const context = await newContext();
+    const page = await context.newPage();
+    await signUpAndLogIn(page, email);
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/portal/apps');
+    const developers: { id: string; email: string }[] = await adminCall('GET', '/admin/portal/developers');
+    await adminCall('POST', `/admin/portal/developers/${developers.find((candidate) => candidate.email === email)!.id}/block`);
+
+    await page.goto('/portal/apps');
+    expect(new URL(page.url()).pathname).toBe('/portal/login');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('blocked');
+    await screenshot(page, 'blocked');
+    await context.close();
   });
 
   it('no page broke its Content-Security-Policy or threw a script error', () => {
