@@ -92,7 +92,7 @@ async function gateway() {
   });
   const host = new URL(plane.url).host;
   const now = () => Math.floor(h.clock.now / 1000);
-  return { url: plane.url, host, now, contexts, records, calls: h.calls, config };
+  return { url: plane.url, host, now, clock: h.clock, contexts, records, calls: h.calls, config };
 }
 
 let nonces = 0;
@@ -185,6 +185,22 @@ describe('OAuth 1.0a: form-encoded body parameters are signed (RFC 5849 §3.4.1.
     const huge = await request(`${g.url}/o1/x`, { method: 'POST', headers: { ...form, authorization: header! }, body: 'x'.repeat(4 * 1024 * 1024) });
     expect(huge.statusCode).toBe(413);
     await huge.body.dump();
+  });
+
+  it('checks the timestamp again once the body is in: a body finished after the window is refused', async () => {
+    const g = await gateway();
+    const { header } = sign('POST', `http://${g.host}/o1/x`, g.now(), 'a=1');
+    const socket = connect(Number(new URL(g.url).port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    socket.write(`POST /o1/x HTTP/1.1\r\nHost: ${g.host}\r\nAuthorization: ${header}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    g.clock.now += 301_000;
+    socket.write('=1');
+    await vi.waitFor(() => expect(answer).toMatch(/^HTTP\/1\.1 401 /));
+    socket.destroy();
+    expect(received).toHaveLength(0);
   });
 
   it('lets go of a request whose client leaves mid-body: nothing goes upstream, 499 is recorded', async () => {

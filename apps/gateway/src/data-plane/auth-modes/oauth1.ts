@@ -164,7 +164,8 @@ export const oauth1Mode: AuthModeModule = {
       if (read.kind === 'failed') return answers.invalid;
       ctx.body = read.body;
       const pairs = formParameters(read.body);
-      if (request !== null) return carriesProtocolParameters(pairs) ? answers.invalid : verify(ctx, request, pairs);
+      // The timestamp again: a body may take minutes, and a nonce is remembered only twice the window.
+      if (request !== null) return carriesProtocolParameters(pairs) || stale(request) ? answers.invalid : verify(ctx, request, pairs);
       const fromBody = parseOAuth1Form(pairs);
       if (fromBody === null) return carriesProtocolParameters(pairs) ? answers.invalid : answers.missing;
       return stale(fromBody) ? answers.invalid : verify(ctx, fromBody, null);
