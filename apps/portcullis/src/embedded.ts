@@ -32,7 +32,9 @@ export interface EmbeddedPortcullis {
 export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedPortcullis> {
   const env: Environment = { ...options.env, ADMIN_SECRET: options.adminSecret };
   // Read every config before starting anything, so a bad variable fails fast and lists them all.
-  const registryConfig = loadRegistryConfig(env);
+  // The portal tells developers where to call APIs and get tokens: where the services will listen
+  // (known up front when their ports are fixed), unless the operator says where they are published.
+  const registryConfig = loadRegistryConfig({ ...plannedPublicUrls(env), ...env });
   const authConfig = loadAuthConfig(env);
   loadGatewayConfig(env);
 
@@ -71,6 +73,21 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     await stopAll();
     throw error;
   }
+}
+
+/** The portal's public URLs from the host and fixed ports the services will listen on (port 0: left to the defaults). */
+function plannedPublicUrls(env: Environment): Environment {
+  const host = !env.HOST || env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST === '::' ? '[::1]' : env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
+  const at = (port: string | undefined, fallback: number): string | undefined => {
+    const value = port === undefined || port === '' ? fallback : Number(port);
+    return Number.isInteger(value) && value > 0 && value < 65536 ? `http://${host}:${value}` : undefined;
+  };
+  const urls: Environment = {
+    PORTAL_PUBLIC_URL: at(env.REGISTRY_PORT, 3001),
+    GATEWAY_PUBLIC_URL: at(env.GATEWAY_PORT, 8080),
+    AUTH_PUBLIC_URL: at(env.AUTH_PORT, 3002),
+  };
+  return Object.fromEntries(Object.entries(urls).filter(([, url]) => url !== undefined));
 }
 
 /**
