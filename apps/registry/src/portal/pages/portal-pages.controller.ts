@@ -15,6 +15,7 @@ import { portalCss } from './portal-css.js';
 import { portalJs } from './portal-js.js';
 import { PortalPageFilter } from './portal-page.filter.js';
 import { renderView, type PageFrame, type ViewName } from './portal-views.js';
+import { safeNext } from './safe-next.js';
 import { PortalVisitors, type Visitor } from './portal-visitors.js';
 
 type Form = Record<string, unknown>;
@@ -272,15 +273,6 @@ const notices: Record<string, string> = {
 
 function notice(done: unknown): string | undefined {
   return typeof done === 'string' ? notices[done] : undefined;
-}
-
-/**
- * Where to go after login: a portal path, never another site (`//evil.example` or `/\evil` are
- * read by browsers as other hosts).
- */
-export function safeNext(next: unknown, fallback = '/portal/apps'): string {
-  if (typeof next !== 'string' || next.length > 512) return fallback;
-  return /^\/portal(?:[/?][^\\\s]*)?$/.test(next) && !next.includes('//') ? next : fallback;
 }
 
 /** A service's refusal as the form's message; anything unexpected goes on to the error page. */
