@@ -28,6 +28,8 @@ export const gatewayConfigSchema = z
     CREDENTIAL_NEGATIVE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
     /** How long a verified basic-auth pair is remembered (only its SHA-256), sparing the slow hash. */
     BASIC_AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+    /** How long an active opaque OAuth 2.0 token's introspection is cached (never past its exp; revocations apply at once). */
+    OAUTH2_INTROSPECTION_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
     /** The least time between two JWKS fetches of one issuer caused by tokens with an unknown kid. */
     JWKS_MIN_REFETCH_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
     /** How long a lookup in the auth service or a provider's JWKS may take. */
@@ -63,6 +65,7 @@ export const gatewayConfigSchema = z
       sessionTtlMs: vars.CREDENTIAL_CACHE_TTL_MS,
       negativeTtlMs: vars.CREDENTIAL_NEGATIVE_TTL_MS,
       basicTtlMs: vars.BASIC_AUTH_CACHE_TTL_MS,
+      introspectionTtlMs: vars.OAUTH2_INTROSPECTION_TTL_MS,
       jwksMinRefetchMs: vars.JWKS_MIN_REFETCH_MS,
       jwksMaxAgeMs: 600_000,
       lookupTimeoutMs: vars.CREDENTIAL_LOOKUP_TIMEOUT_MS,

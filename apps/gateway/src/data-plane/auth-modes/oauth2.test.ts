@@ -171,6 +171,13 @@ describe('opaque OAuth 2.0 access tokens, introspected over the bus', () => {
     expect(h.calls.introspect).toHaveLength(4);
   });
 
+  it('asks on every request when the cache lifetime is 0', async () => {
+    const h = authHarness({ use_oauth2: true }, { introspect: () => active(), timings: { introspectionTtlMs: 0 }, policies: [gold] });
+    expect((await h.send('/api/x', bearer(OPAQUE))).status).toBe(200);
+    expect((await h.send('/api/x', bearer(OPAQUE))).status).toBe(200);
+    expect(h.calls.introspect).toHaveLength(2);
+  });
+
   it("refuses an answer already past its exp by this gateway's clock", async () => {
     const h = opaqueApi(() => active({ exp: NOW - 1 }));
     expect((await h.send('/api/x', bearer(OPAQUE))).status).toBe(401);

@@ -46,9 +46,8 @@ export class Credentials {
     this.timings = { ...defaultTimings, ...timings };
     this.sessions = new SessionLookups(ports, this.timings, this.rights, () => this.policies(), (message) => log.warn(message));
     this.revocations = new RevocationList(() => ports.now());
-    const introspect = ports.introspect?.bind(ports) ?? (() => Promise.reject(new Error('no auth service to introspect tokens with')));
     this.introspections = new TokenIntrospections(
-      (token) => introspect({ token }),
+      (token) => ports.introspect({ token }),
       () => ports.now(),
       this.timings,
       this.revocations,

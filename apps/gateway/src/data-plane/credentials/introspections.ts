@@ -86,10 +86,11 @@ export class TokenIntrospections {
     return this.inFlight.run(token, async () => {
       const entry = this.entryOf(await this.introspect(token));
       const now = this.now();
-      const until = entry.active ? Math.min(now + this.timings.introspectionTtlMs, entry.expiresAt * 1000) : now + this.timings.negativeTtlMs;
       // An answer already stale by this gateway's clock serves nobody: it is refused, not cached.
-      if (until <= now) return INACTIVE;
-      this.cache.set(token, entry, until);
+      if (entry.active && entry.expiresAt * 1000 <= now) return INACTIVE;
+      const until = entry.active ? Math.min(now + this.timings.introspectionTtlMs, entry.expiresAt * 1000) : now + this.timings.negativeTtlMs;
+      // A lifetime of 0 turns the cache off: every request asks.
+      if (until > now) this.cache.set(token, entry, until);
       return entry;
     });
   }

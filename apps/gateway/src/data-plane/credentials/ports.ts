@@ -9,11 +9,8 @@ export interface CredentialPorts {
   lookup(request: KeyLookupRequest): Promise<KeyLookupReply>;
   /** `auth.jwks`: the auth service's public keys, for OAuth 2.0 access tokens. */
   authJwks(): Promise<Jwks>;
-  /**
-   * `auth.tokens.introspect`: what an opaque OAuth 2.0 access token grants. Absent where there is no
-   * auth service to ask (configurations compiled offline): such a token is then a 503, as when it is down.
-   */
-  introspect?(request: TokenIntrospectionRequest): Promise<TokenIntrospection>;
+  /** `auth.tokens.introspect`: what an opaque OAuth 2.0 access token grants. */
+  introspect(request: TokenIntrospectionRequest): Promise<TokenIntrospection>;
   /** GET of an external provider's JSON document (JWKS, OpenID discovery), bounded in time and size. */
   fetchJson(url: string): Promise<unknown>;
   now(): number;
