@@ -152,7 +152,8 @@ describeWithServices('developer portal in a browser: sign up, catalogue, app, cr
     // Not logged in: the page offers login, and comes back to create the app afterwards.
     await page.getByRole('link', { name: 'Log in to create an app' }).click();
     expect(new URL(page.url()).searchParams.get('next')).toBe(`/portal/apps/new?entry=${entryId}`);
-    await page.getByRole('link', { name: 'Sign up' }).first().click();
+    await page.getByRole('link', { name: 'Sign up' }).last().click();
+    expect(new URL(page.url()).searchParams.get('next')).toBe(`/portal/apps/new?entry=${entryId}`);
     await screenshot(page, 'signup');
     const email = `first-${suffix}@example.com`;
     // A password that is too short is refused, with the reason in an alert, and nothing is created.
@@ -161,10 +162,15 @@ describeWithServices('developer portal in a browser: sign up, catalogue, app, cr
     await page.getByRole('button', { name: 'Create account' }).click();
     await expect.poll(() => page.getByRole('alert').first().textContent()).toBeTruthy();
     await screenshot(page, 'signup-error');
-    await signUpAndLogIn(page, email);
-    await expect.poll(() => new URL(page.url()).pathname).toBe('/portal/apps');
-
-    await page.goto(`/portal/apps/new?entry=${entryId}`);
+    // Corrected, the sign-up goes on to login, and login back to creating an app for this API.
+    expect(await page.getByLabel('Email').inputValue()).toBe(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Your account is ready');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/portal/apps/new');
     await screenshot(page, 'create-app');
     expect(await page.getByLabel('API', { exact: true }).inputValue()).toBe(entryId);
     await page.getByLabel('App name').fill('Billing batch');
@@ -296,6 +302,10 @@ describeWithServices('developer portal in a browser: sign up, catalogue, app, cr
     await page.getByRole('link', { name: 'Billing batch' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Billing batch');
     await screenshot(page, 'app-page');
+    // The app page's example, with the key put in for its placeholder, works as printed too.
+    const template = (await page.locator('pre[data-curl-template]').textContent())!.trim();
+    expect(template).toContain('YOUR_API_KEY');
+    expect((await run('sh', ['-c', template.replace('YOUR_API_KEY', firstApp.key)], { timeout: 10_000 })).stdout).toMatch(/^HTTP\/1\.1 200/);
     await page.getByRole('button', { name: 'Rotate API key' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('New credentials');
     const rotated = (await page.locator('[data-credential="api_key"]').textContent())!.trim();

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { IssuedCredentials, PortalApp } from '../portal-types.js';
-import { credentialView, shellQuote } from './credential-view.js';
+import { credentialView, exampleWithPlaceholders, shellQuote } from './credential-view.js';
 import { summariseOpenApi } from './openapi-summary.js';
 
 const app = { id: 'a1', name: 'Billing' } as PortalApp;
@@ -37,6 +37,17 @@ describe('credentialView', () => {
     const sed = view.curl.split('\n')[1]!.match(/sed -E (.*)\)$/)![1]!;
     const token = execFileSync('sh', ['-c', `printf %s '{"access_token":"eyJ.abc.def","token_type":"Bearer"}' | sed -E ${sed}`], { encoding: 'utf8' });
     expect(token).toBe('eyJ.abc.def');
+  });
+});
+
+describe('exampleWithPlaceholders', () => {
+  it('shows the request with placeholders for the secret the portal no longer has', () => {
+    expect(exampleWithPlaceholders({ ...app, kind: 'api_key' }, 'http://gw/orders/', null).curl).toBe("curl -i 'http://gw/orders/' -H 'Authorization: YOUR_API_KEY'");
+    const oauth = exampleWithPlaceholders({ ...app, kind: 'oauth_client', client_id: 'c1' }, 'http://gw/orders/', 'http://gw/orders/oauth/token/');
+    expect(oauth.curl).toContain("'http://gw/orders/oauth/token/' -u 'c1:YOUR_CLIENT_SECRET'");
+    const external = exampleWithPlaceholders({ ...app, kind: 'external_dcr', client_id: 'c2' }, 'http://gw/orders/', null);
+    expect(external.curl).toContain("curl -s -X POST 'TOKEN_ENDPOINT' -u 'c2:YOUR_CLIENT_SECRET'");
+    expect(external.curlIntro).toContain('TOKEN_ENDPOINT');
   });
 });
 

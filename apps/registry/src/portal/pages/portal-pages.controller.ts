@@ -5,10 +5,11 @@ import type { RegistryConfig } from '../../config.js';
 import { REGISTRY_CONFIG } from '../../registry-config.token.js';
 import { ApiStore } from '../../storage/api-store.js';
 import { AppsService } from '../apps/apps.service.js';
+import { gatewayTokenEndpoint } from '../apps/credential-kind.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { DevelopersService } from '../developers/developers.service.js';
 import type { CatalogueEntry, IssuedCredentials } from '../portal-types.js';
-import { credentialView, secretNoun } from './credential-view.js';
+import { credentialView, exampleWithPlaceholders, secretNoun } from './credential-view.js';
 import { renderMarkdown } from './markdown.js';
 import { summariseOpenApi } from './openapi-summary.js';
 import { portalCss } from './portal-css.js';
@@ -75,9 +76,9 @@ export class PortalPagesController {
   }
 
   @Get('signup')
-  async signUpPage(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async signUpPage(@Query('next') next: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const visitor = await this.visitors.identify(req, res);
-    this.page(res, visitor, 'signup', { title: 'Sign up', nav: 'signup' });
+    this.page(res, visitor, 'signup', { title: 'Sign up', nav: 'signup', next: safeNext(next, '') });
   }
 
   @Post('signup')
@@ -85,12 +86,14 @@ export class PortalPagesController {
     const visitor = await this.visitors.identify(req, res);
     const form = this.form(visitor, req);
     const email = field(form, 'email');
+    const next = safeNext(form['next'], '');
     try {
       const developer = await this.developers.signUp(email, field(form, 'password'));
-      res.redirect(303, `/portal/login?done=${developer.status === 'pending' ? 'signed-up-pending' : 'signed-up'}`);
+      const done = developer.status === 'pending' ? 'signed-up-pending' : 'signed-up';
+      res.redirect(303, `/portal/login?done=${done}${next ? `&next=${encodeURIComponent(next)}` : ''}`);
     } catch (error) {
       const problem = formProblem(error);
-      this.page(res.status(problem.status), visitor, 'signup', { title: 'Sign up', nav: 'signup', email, ...problem });
+      this.page(res.status(problem.status), visitor, 'signup', { title: 'Sign up', nav: 'signup', email, next, ...problem });
     }
   }
 
@@ -203,6 +206,14 @@ export class PortalPagesController {
     if (!visitor.developer) return this.toLogin(req, res);
     const app = await this.apps.get(visitor.developer.id, appId);
     const entry = await this.catalogue.get(app.entry_id).catch(() => null);
+    const api = entry ? await this.apis.get(entry.api_id) : null;
+    const example = api
+      ? exampleWithPlaceholders(
+          app,
+          `${this.config.portal.gatewayPublicUrl}${api.proxy.listen_path}`,
+          app.kind === 'oauth_client' ? gatewayTokenEndpoint(this.config.portal.gatewayPublicUrl, api.proxy.listen_path) : null,
+        )
+      : null;
     this.page(res, visitor, 'app', {
       title: app.name,
       nav: 'apps',
@@ -210,6 +221,7 @@ export class PortalPagesController {
       entryName: entry?.name ?? '(withdrawn)',
       entryId: entry?.published ? entry.id : null,
       secretNoun: secretNoun(app.kind),
+      example,
     });
   }
 

@@ -12,7 +12,7 @@ export default String.raw`<% layout('@layout') %>
   <a class="button" href="/portal/apps/new?entry=<%= it.entry.id %>">Create an app for this API</a>
 <% } else { %>
   <a class="button" href="/portal/login?next=<%= encodeURIComponent('/portal/apps/new?entry=' + it.entry.id) %>">Log in to create an app</a>
-  or <a href="/portal/signup">sign up</a>
+  or <a href="/portal/signup?next=<%= encodeURIComponent('/portal/apps/new?entry=' + it.entry.id) %>">sign up</a>
 <% } %>
 </p>
 <section aria-labelledby="docs-heading" class="docs">

@@ -11,6 +11,16 @@ export default String.raw`<% layout('@layout') %>
   <dt>Created</dt><dd><time datetime="<%= it.app.created_at %>"><%= it.app.created_at.slice(0, 16).replace('T', ' ') %> UTC</time></dd>
   <dt>Last changed</dt><dd><time datetime="<%= it.app.updated_at %>"><%= it.app.updated_at.slice(0, 16).replace('T', ' ') %> UTC</time></dd>
 </dl>
+<% if (it.example) { %>
+<section aria-labelledby="try-heading">
+  <h2 id="try-heading">Try it</h2>
+  <p><%= it.example.curlIntro %></p>
+  <div class="code-block">
+    <pre id="curl-example" data-curl-template tabindex="0"><code><%= it.example.curl %></code></pre>
+    <button type="button" class="copy" data-copy="curl-example" hidden>Copy command</button>
+  </div>
+</section>
+<% } %>
 <section aria-labelledby="rotate-heading">
   <h2 id="rotate-heading">Rotate the <%= it.secretNoun %></h2>
   <p>You get a new <%= it.secretNoun %>, shown once; the current one stops working at once.</p>

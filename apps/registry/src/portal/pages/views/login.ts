@@ -15,5 +15,5 @@ export default String.raw`<% layout('@layout') %>
   </div>
   <button type="submit" class="button">Log in</button>
 </form>
-<p>No account yet? <a href="/portal/signup">Sign up</a>. Forgot your password? Ask the portal's administrator for a reset link.</p>
+<p>No account yet? <a href="/portal/signup<% if (it.next) { %>?next=<%= encodeURIComponent(it.next) %><% } %>">Sign up</a>. Forgot your password? Ask the portal's administrator for a reset link.</p>
 `;

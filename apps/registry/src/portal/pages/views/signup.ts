@@ -4,6 +4,7 @@ export default String.raw`<% layout('@layout') %>
 <%~ include('@errors', it) %>
 <form method="post" action="/portal/signup" class="form" novalidate<% if (it.error) { %> aria-describedby="form-errors"<% } %>>
   <input type="hidden" name="_csrf" value="<%= it.csrf %>">
+  <input type="hidden" name="next" value="<%= it.next || '' %>">
   <div class="field">
     <label for="email">Email</label>
     <input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="<%= it.email || '' %>">
@@ -15,5 +16,5 @@ export default String.raw`<% layout('@layout') %>
   </div>
   <button type="submit" class="button">Create account</button>
 </form>
-<p>Already have an account? <a href="/portal/login">Log in</a>.</p>
+<p>Already have an account? <a href="/portal/login<% if (it.next) { %>?next=<%= encodeURIComponent(it.next) %><% } %>">Log in</a>.</p>
 `;
