@@ -140,6 +140,10 @@ describeWithServices('DCR: providers, registrar and client bindings against oidc
     const updated = await admin('PUT', `/admin/portal/providers/${providerId}`, { name: 'Test IdP', discovery_url: `${idp.issuer}/.well-known/openid-configuration` });
     expect(updated.status, JSON.stringify(updated.body)).toBe(200);
     expect(updated.body).toMatchObject({ issuer: idp.issuer, has_initial_access_token: true });
+
+    const document = (await (await fetch(`${registry.url}/admin/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(document.paths['/admin/portal/providers'] ?? {}).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(document.paths['/admin/portal/providers/{id}'] ?? {}).sort()).toEqual(['delete', 'get', 'put']);
   });
 
   it('admin API: invalid fields, an unusable discovery document and an unreachable provider are clear errors', async () => {
