@@ -1,7 +1,8 @@
 import { z } from '@portcullis/config';
-import { oauthMetaOf, type ApiDefinition, type Policy } from '@portcullis/domain';
+import { oauthMetaOf, parseJwtSource, type ApiDefinition, type Policy } from '@portcullis/domain';
 import type { ErrorDetail } from '@portcullis/errors';
 import { validationFailed } from '../field-errors.js';
+import type { DcrProvider } from '../providers/dcr-provider.js';
 import { CREDENTIAL_KINDS, type CatalogueEntry, type CredentialKind } from '../portal-types.js';
 
 const reference = z.string().trim().min(1).max(128);
@@ -70,14 +71,33 @@ function authModeOf(api: ApiDefinition): string {
 }
 
 /**
+ * Whether the gateway would verify the provider's tokens for this API: without it, every client the
+ * portal registers there would get tokens the gateway refuses.
+ */
+function trustsProvider(api: ApiDefinition, provider: Pick<DcrProvider, 'issuer' | 'discovery_url' | 'jwks_uri'>): boolean {
+  const bare = (url: string) => url.trim().replace(/\/+$/, '');
+  const issuer = bare(provider.issuer);
+  if ((api.jwt_issuers ?? []).some((trusted) => bare(trusted.issuer) === issuer)) return true;
+  if (api.jwt_source === undefined) return false;
+  const source = parseJwtSource(api.jwt_source);
+  if (source.kind !== 'url') return false;
+  return [issuer, `${issuer}/.well-known/openid-configuration`, bare(provider.discovery_url), bare(provider.jwks_uri)].includes(bare(source.url));
+}
+
+/**
  * What the entry names must exist and fit: the API must take the kind of credential the entry hands
  * out (the gateway authenticates each API one way), and the policy must grant that API.
  */
-export function referenceProblems(entry: ValidEntryInput, api: ApiDefinition | null, policy: Policy | null, providerExists: boolean): ErrorDetail[] {
+export function referenceProblems(
+  entry: ValidEntryInput,
+  api: ApiDefinition | null,
+  policy: Policy | null,
+  provider: Pick<DcrProvider, 'issuer' | 'discovery_url' | 'jwks_uri'> | null,
+): ErrorDetail[] {
   const problems: ErrorDetail[] = [];
   if (!api) problems.push({ field: 'api_id', message: `no API has id ${JSON.stringify(entry.api_id)}` });
   if (!policy) problems.push({ field: 'policy_id', message: `no policy has id ${JSON.stringify(entry.policy_id)}` });
-  if (entry.credential_kind === 'external_dcr' && !providerExists) {
+  if (entry.credential_kind === 'external_dcr' && !provider) {
     problems.push({ field: 'provider_id', message: `no DCR provider has id ${JSON.stringify(entry.provider_id)}` });
   }
   if (api) {
@@ -88,8 +108,14 @@ export function referenceProblems(entry: ValidEntryInput, api: ApiDefinition | n
       external_dcr: { mode: 'jwt', says: 'an API with enable_jwt (and without use_oauth2) trusting the provider' },
     };
     const want = needed[entry.credential_kind];
-    if (mode !== want.mode) problems.push({ field: 'credential_kind', message: `${entry.credential_kind} needs ${want.says}; API ${JSON.stringify(api.api_id)} authenticates with ${mode}` });
-    else if (entry.credential_kind === 'oauth_client' && !oauthMetaOf(api).allowed_access_types.includes('client_credentials')) {
+    if (mode !== want.mode) {
+      problems.push({ field: 'credential_kind', message: `${entry.credential_kind} needs ${want.says}; API ${JSON.stringify(api.api_id)} authenticates with ${mode}` });
+    } else if (entry.credential_kind === 'external_dcr' && provider && !trustsProvider(api, provider)) {
+      problems.push({
+        field: 'api_id',
+        message: `API ${JSON.stringify(api.api_id)} does not trust tokens of the provider (issuer ${provider.issuer}): list it in jwt_issuers, or set jwt_source to its issuer, discovery or JWKS URL`,
+      });
+    } else if (entry.credential_kind === 'oauth_client' && !oauthMetaOf(api).allowed_access_types.includes('client_credentials')) {
       problems.push({ field: 'credential_kind', message: `oauth_client apps use the client_credentials grant, which API ${JSON.stringify(api.api_id)} does not allow (oauth_meta.allowed_access_types)` });
     }
   }

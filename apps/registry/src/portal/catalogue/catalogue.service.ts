@@ -7,7 +7,8 @@ import { PolicyStore } from '../../storage/policy-store.js';
 import { PortalAppRecord } from '../apps/portal-app.entity.js';
 import { invalid, isUuid } from '../field-errors.js';
 import type { CatalogueEntry } from '../portal-types.js';
-import { DcrProviderRecord } from '../providers/dcr-provider.entity.js';
+import type { DcrProvider } from '../providers/dcr-provider.js';
+import { ProvidersService } from '../providers/providers.service.js';
 import { CatalogueEntryRecord } from './catalogue-entry.entity.js';
 import { referenceProblems, validEntryInput, type ValidEntryInput } from './catalogue-input.js';
 
@@ -27,6 +28,7 @@ export class CatalogueService {
     private readonly dataSource: DataSource,
     private readonly apis: ApiStore,
     private readonly policies: PolicyStore,
+    private readonly providers: ProvidersService,
   ) {}
 
   async listPublished(): Promise<CatalogueEntry[]> {
@@ -108,12 +110,12 @@ export class CatalogueService {
   }
 
   private async checkReferences(entry: ValidEntryInput): Promise<void> {
-    const [api, policy, providerExists] = await Promise.all([
+    const [api, policy, provider] = await Promise.all([
       this.apis.get(entry.api_id),
       this.policies.get(entry.policy_id),
-      entry.provider_id !== null && isUuid(entry.provider_id) ? this.dataSource.manager.existsBy(DcrProviderRecord, { id: entry.provider_id }) : Promise.resolve(false),
+      entry.provider_id !== null && isUuid(entry.provider_id) ? this.providers.get(entry.provider_id).catch(() => null) : Promise.resolve(null),
     ]);
-    const problems = referenceProblems(entry, api, policy, providerExists);
+    const problems = referenceProblems(entry, api, policy, provider);
     if (problems.length > 0) throw invalid(problems);
   }
 }
