@@ -383,4 +383,10 @@ describeWithServices('developer portal in a browser: sign up, catalogue, app, cr
   it('no page broke its Content-Security-Policy or threw a script error', () => {
     expect(pageProblems).toEqual([]);
   });
+
+  it('the pages stay out of the admin API\'s OpenAPI document', async () => {
+    const document = (await (await fetch(`${registry.url}/admin/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(document.paths).filter((path) => path.startsWith('/portal'))).toEqual([]);
+    expect(Object.keys(document.paths)).toContain('/admin/portal/catalogue');
+  });
 });

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
 import type { Request, Response } from 'express';
 import type { RegistryConfig } from '../../config.js';
@@ -25,6 +26,8 @@ type Form = Record<string, unknown>;
  * The developer portal's pages (server-rendered; every form posts with a CSRF token and works
  * without JavaScript). Failures of the services below become pages in PortalPageFilter.
  */
+// Pages for browsers, not part of the admin API's OpenAPI document.
+@ApiExcludeController()
 @Controller('portal')
 @UseFilters(PortalPageFilter)
 export class PortalPagesController {
