@@ -252,7 +252,7 @@ describeWithServices('DCR: providers, registrar and client bindings against oidc
     // Sealed for this app: moved onto another app's row, it does not open.
     const otherApp = randomUUID();
     await dataSource.manager.insert(ExternalRegistrationRecord, { ...row, appId: otherApp });
-    await expect(registrations.get(otherApp)).rejects.toThrow();
+    await expect(registrations.get(otherApp)).rejects.toThrow(/sealed under another ADMIN_SECRET/);
     await dataSource.transaction((manager) => registrations.remove(otherApp, manager));
 
     const refused = await admin('DELETE', `/admin/portal/providers/${providerId}`);

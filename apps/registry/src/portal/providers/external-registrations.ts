@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PortcullisError } from '@portcullis/errors';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ExternalRegistration } from './dcr-registrar.js';
 import { ExternalRegistrationRecord } from './external-registration.entity.js';
@@ -40,10 +41,22 @@ export class ExternalRegistrations {
       provider_id: record.providerId,
       issuer: record.issuer,
       client_id: record.clientId,
-      registration_access_token: this.sealer.open(record.registrationAccessToken, appId),
+      registration_access_token: this.openToken(record),
       registration_client_uri: record.registrationClientUri,
       token_endpoint: record.tokenEndpoint,
     };
+  }
+
+  private openToken(record: ExternalRegistrationRecord): string {
+    try {
+      return this.sealer.open(record.registrationAccessToken, record.appId);
+    } catch {
+      // Nothing can re-enter it: the provider's admin must delete the client by hand.
+      throw new PortcullisError(
+        'conflict',
+        `The registration of client ${record.clientId} at ${record.issuer} was sealed under another ADMIN_SECRET and cannot be managed from here any more`,
+      );
+    }
   }
 
   async remove(appId: string, manager: EntityManager): Promise<void> {

@@ -23,6 +23,12 @@ export interface ProviderForRegistration {
   scope: string | null;
 }
 
+const PG_FOREIGN_KEY_VIOLATION = '23503';
+
+function stillHoldsClients(count: number): PortcullisError {
+  return new PortcullisError('conflict', `The provider still holds ${count} client(s) registered for portal apps: delete those apps first`);
+}
+
 export function providerNotFound(id: string): PortcullisError {
   return new PortcullisError('not_found', `No DCR provider with id ${JSON.stringify(id)}`);
 }
@@ -104,10 +110,14 @@ export class ProvidersService {
   async remove(id: string): Promise<void> {
     await this.record(id);
     const registered = await this.dataSource.manager.countBy(ExternalRegistrationRecord, { providerId: id });
-    if (registered > 0) {
-      throw new PortcullisError('conflict', `The provider still holds ${registered} client(s) registered for portal apps: delete those apps first`);
+    if (registered > 0) throw stillHoldsClients(registered);
+    try {
+      await this.dataSource.manager.delete(DcrProviderRecord, { id });
+    } catch (error) {
+      // An app registered meanwhile: the foreign key (ON DELETE RESTRICT) decides, with the same 409.
+      if ((error as { driverError?: { code?: unknown } } | null)?.driverError?.code === PG_FOREIGN_KEY_VIOLATION) throw stillHoldsClients(1);
+      throw error;
     }
-    await this.dataSource.manager.delete(DcrProviderRecord, { id });
   }
 
   async forRegistration(id: string): Promise<ProviderForRegistration> {
@@ -117,12 +127,23 @@ export class ProvidersService {
       issuer: record.issuer,
       registration_endpoint: record.registrationEndpoint,
       token_endpoint: record.tokenEndpoint,
-      initial_access_token: record.initialAccessToken === null ? null : this.sealer.open(record.initialAccessToken, record.id),
+      initial_access_token: record.initialAccessToken === null ? null : this.openToken(record, record.initialAccessToken),
       grant_types: record.grantTypes,
       response_types: record.responseTypes,
       token_endpoint_auth_method: record.tokenEndpointAuthMethod,
       scope: record.scope,
     };
+  }
+
+  private openToken(record: DcrProviderRecord, sealed: string): string {
+    try {
+      return this.sealer.open(sealed, record.id);
+    } catch {
+      throw new PortcullisError(
+        'conflict',
+        `The initial access token of provider ${record.name} was sealed under another ADMIN_SECRET: enter it again (PUT /admin/portal/providers/${record.id})`,
+      );
+    }
   }
 
   private async record(id: string): Promise<DcrProviderRecord> {
