@@ -1,0 +1,139 @@
+import { Bus } from '@portcullis/bus';
+import { subjects, type ClientBinding } from '@portcullis/contracts';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startDcrProvider, type DcrProviderFixture } from '../../../tools/test/oidc-dcr-provider.js';
+import { describeWithServices } from '../../../tools/test/with-services.js';
+import { AppsService } from '../src/portal/apps/apps.service.js';
+import { CatalogueService } from '../src/portal/catalogue/catalogue.service.js';
+import { DevelopersService } from '../src/portal/developers/developers.service.js';
+import type { Developer } from '../src/portal/portal-types.js';
+import { policyFor, startPortalStack, type PortalStack } from './portal-fixtures.js';
+
+/**
+ * external_dcr apps (AppsService) against a real oidc-provider: the client registered there, bound
+ * to the entry's policy for the gateways, rotated and deleted at the provider; a provider that
+ * refuses or is down, or a write of ours that fails, leaves nothing half-registered.
+ */
+describeWithServices('portal external_dcr apps (PostgreSQL + NATS + oidc-provider)', () => {
+  const tag = randomBytes(4).toString('hex');
+  const api = `partners-${tag}`;
+  const gold = `gold-${tag}`;
+  let stack: PortalStack;
+  let idp: DcrProviderFixture;
+  let apps: AppsService;
+  let ada: Developer;
+  let eve: Developer;
+  let entryId: string;
+
+  beforeAll(async () => {
+    idp = await startDcrProvider();
+    stack = await startPortalStack();
+    apps = stack.service(AppsService);
+    const provider = await stack.admin('POST', '/admin/portal/providers', { name: 'Partner IdP', discovery_url: idp.issuer, initial_access_token: idp.initialAccessToken });
+    expect(provider.status, JSON.stringify(provider.body)).toBe(201);
+    const definition = {
+      api_id: api,
+      name: 'Partners',
+      enable_jwt: true,
+      jwt_identity_base_field: 'client_id',
+      jwt_issuers: [{ issuer: idp.issuer, signing_methods: ['ES256'] }],
+      proxy: { listen_path: `/${api}/`, target_url: 'http://127.0.0.1:9', strip_listen_path: true },
+    };
+    expect((await stack.admin('POST', '/admin/apis', definition)).status).toBe(201);
+    expect((await stack.admin('POST', '/admin/policies', policyFor(gold, [api]))).status).toBe(201);
+    entryId = (await stack.service(CatalogueService).create({ api_id: api, policy_id: gold, name: 'Partners', credential_kind: 'external_dcr', provider_id: provider.body.id })).id;
+    const developers = stack.service(DevelopersService);
+    ada = await developers.signUp(`ada-${tag}@example.test`, 'correct horse battery');
+    eve = await developers.signUp(`eve-${tag}@example.test`, 'correct horse battery');
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+    await idp?.close();
+  });
+
+  async function bindings(): Promise<ClientBinding[]> {
+    return (await stack.service(Bus).request(subjects.registrySnapshot, {})).client_bindings;
+  }
+
+  async function rows(table: 'portal_apps' | 'external_registrations' | 'client_bindings'): Promise<number> {
+    const [row] = await stack.dataSource.query(`SELECT count(*)::int AS n FROM "${stack.schema}".${table}`);
+    return row.n as number;
+  }
+
+  it('registers a client at the provider, bound to the entry policy; its client_credentials tokens are issued', async () => {
+    const issued = await apps.create(ada.id, { entry_id: entryId, name: 'Partner sync' });
+    expect(issued).toMatchObject({
+      app: { kind: 'external_dcr', client_id: issued.client_id, provider_id: expect.any(String), key_hash: null },
+      client_id: expect.any(String),
+      client_secret: expect.any(String),
+      token_endpoint: `${idp.issuer}/token`,
+      gateway_url: 'https://api.example.test',
+      listen_path: `/${api}/`,
+    });
+    expect(idp.clientIds()).toContain(issued.client_id);
+    expect(await bindings()).toContainEqual({ issuer: idp.issuer, client_id: issued.client_id, api_id: api, policy_ids: [gold], app_id: issued.app.id });
+    const token = await idp.clientCredentials(issued.client_id!, issued.client_secret!);
+    expect(token.status).toBe(200);
+
+    // Another developer cannot rotate or delete it: it stays registered and bound.
+    await expect(apps.remove(eve.id, issued.app.id)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(apps.rotate(eve.id, issued.app.id)).rejects.toMatchObject({ code: 'not_found' });
+    expect(idp.clientIds()).toContain(issued.client_id);
+
+    // Rotation: a new client in place of the old, which is deleted at the provider and unbound.
+    const rotated = await apps.rotate(ada.id, issued.app.id);
+    expect(rotated.client_id).not.toBe(issued.client_id);
+    expect(rotated.app).toMatchObject({ id: issued.app.id, client_id: rotated.client_id });
+    expect(idp.clientIds()).toContain(rotated.client_id);
+    expect(idp.clientIds()).not.toContain(issued.client_id);
+    const afterRotation = await bindings();
+    expect(afterRotation.map((binding) => binding.client_id)).toContain(rotated.client_id);
+    expect(afterRotation.map((binding) => binding.client_id)).not.toContain(issued.client_id);
+    expect((await idp.clientCredentials(issued.client_id!, issued.client_secret!)).status).toBe(401);
+    expect((await idp.clientCredentials(rotated.client_id!, rotated.client_secret!)).status).toBe(200);
+
+    await apps.remove(ada.id, issued.app.id);
+    expect(idp.clientIds()).not.toContain(rotated.client_id);
+    expect((await bindings()).map((binding) => binding.client_id)).not.toContain(rotated.client_id);
+    expect([await rows('portal_apps'), await rows('external_registrations'), await rows('client_bindings')]).toEqual([0, 0, 0]);
+  });
+
+  it("a provider that refuses: the developer gets its reason, and nothing is stored", async () => {
+    const clients = idp.clientIds().length;
+    await expect(apps.create(ada.id, { entry_id: entryId, name: 'Forbidden name' })).rejects.toMatchObject({
+      code: 'provider_refused',
+      message: expect.stringContaining('not allowed'),
+    });
+    expect(idp.clientIds()).toHaveLength(clients);
+    expect([await rows('portal_apps'), await rows('external_registrations'), await rows('client_bindings')]).toEqual([0, 0, 0]);
+  });
+
+  it('a write of ours that fails after the provider registered the client: the client is deleted there again', async () => {
+    const clients = idp.clientIds().length;
+    // The binding cannot be written: the app's transaction rolls back after the registration.
+    await stack.dataSource.query(`ALTER TABLE "${stack.schema}".client_bindings RENAME TO client_bindings_away`);
+    try {
+      await expect(apps.create(ada.id, { entry_id: entryId, name: 'Unlucky' })).rejects.toBeDefined();
+    } finally {
+      await stack.dataSource.query(`ALTER TABLE "${stack.schema}".client_bindings_away RENAME TO client_bindings`);
+    }
+    expect(idp.clientIds()).toHaveLength(clients);
+    expect([await rows('portal_apps'), await rows('external_registrations')]).toEqual([0, 0]);
+  });
+
+  it('a provider that is down: no app is made, and an app cannot be deleted (it is kept, so nothing is orphaned)', async () => {
+    const kept = await apps.create(ada.id, { entry_id: entryId, name: 'Kept' });
+    await idp.close();
+    await expect(apps.create(ada.id, { entry_id: entryId, name: 'Down' })).rejects.toMatchObject({ code: 'provider_unavailable', status: 502 });
+    await expect(apps.remove(ada.id, kept.app.id)).rejects.toMatchObject({ code: 'provider_unavailable' });
+    expect((await apps.list(ada.id)).map((app) => app.id)).toEqual([kept.app.id]);
+    expect((await bindings()).map((binding) => binding.client_id)).toEqual([kept.client_id]);
+    // Blocking the developer meanwhile: blocked, the app kept for a later retry.
+    const blocked = await stack.admin('POST', `/admin/portal/developers/${ada.id}/block`);
+    expect(blocked.status).toBe(502);
+    expect(blocked.body).toMatchObject({ error: 'provider_unavailable', message: expect.stringContaining('1 of 1 apps could not be revoked') });
+    expect((await apps.list(ada.id)).map((app) => app.id)).toEqual([kept.app.id]);
+  });
+});
