@@ -173,7 +173,7 @@ export class ConfigSync {
         if (snapshot === null) return;
         this.sink.replace(snapshot);
         this.current = snapshot.revision;
-        this.log.info(`configuration loaded: revision ${snapshot.revision}, ${snapshot.apis.length} API(s), ${snapshot.policies.length} policy(ies)`);
+        this.log.info(`configuration loaded: revision ${snapshot.revision}, ${snapshot.apis.length} API(s), ${snapshot.policies.length} policy(ies), ${snapshot.client_bindings?.length ?? 0} client binding(s)`);
         const pending = this.buffered.sort(byRevision);
         this.buffered = [];
         for (let i = 0; i < pending.length; i++) {
