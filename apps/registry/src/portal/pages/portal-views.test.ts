@@ -47,3 +47,12 @@ describe('renderView', () => {
     expect(html).toContain('data-copy="cred-api_key"');
   });
 });
+
+describe('form errors', () => {
+  it('mark the fields they name invalid and say so in the title', () => {
+    const html = renderView('signup', { ...frame, error: 'The request is not valid', details: [{ field: 'password', message: 'must be at least 10 characters' }] });
+    expect(html).toContain('<title>Error: Sign up · Developer portal</title>');
+    expect(html).toMatch(/id="password" name="password" aria-invalid="true"/);
+    expect(html).not.toMatch(/id="email" name="email" aria-invalid/);
+  });
+});

@@ -37,4 +37,5 @@ export default String.raw`<% layout('@layout') %>
     <button type="submit" class="button danger">Delete <%= it.app.name %></button>
   </form>
 </section>
+<p class="visually-hidden" aria-live="polite" data-copy-status></p>
 `;

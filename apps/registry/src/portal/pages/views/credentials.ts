@@ -22,4 +22,5 @@ export default String.raw`<% layout('@layout') %>
   </div>
 </section>
 <p><a href="/portal/apps/<%= it.app.id %>">Go to the app</a> · <a href="/portal/apps">All my apps</a></p>
+<p class="visually-hidden" aria-live="polite" data-copy-status></p>
 `;

@@ -4,7 +4,7 @@ export default String.raw`<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title><%= it.title %> · Developer portal</title>
+<title><% if (it.error) { %>Error: <% } %><%= it.title %> · Developer portal</title>
 <link rel="stylesheet" href="/portal/static/portal.css">
 <script src="/portal/static/portal.js" defer></script>
 </head>
