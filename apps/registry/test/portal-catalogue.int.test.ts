@@ -154,7 +154,7 @@ describeWithServices('portal catalogue (PostgreSQL + NATS)', () => {
   });
 
   it('documents its routes in the OpenAPI document', async () => {
-    const document = await (await fetch(`${stack.registry.url}/admin/openapi.json`)).json();
+    const document = (await (await fetch(`${stack.registry.url}/admin/openapi.json`)).json()) as any;
     for (const path of ['/admin/portal/catalogue', '/admin/portal/catalogue/{id}', '/admin/portal/catalogue/{id}/withdraw', '/admin/portal/catalogue/{id}/publish', '/admin/portal/developers', '/admin/portal/developers/{id}', '/admin/portal/developers/{id}/apps', '/admin/portal/developers/{id}/approve', '/admin/portal/developers/{id}/block', '/admin/portal/developers/{id}/reset-link']) {
       expect(document.paths[path], path).toBeDefined();
     }

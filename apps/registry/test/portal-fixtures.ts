@@ -57,7 +57,7 @@ export async function startPortalStack(options: { env?: Record<string, string> }
     transport: createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `registry-portal-${tag}` }),
     database: { url: testServices.databaseUrl, schema },
   });
-  const dataSource = await openDatabase({ url: testServices.databaseUrl, schema, entities: registryEntities, migrations: registryMigrations, poolSize: 4 });
+  const dataSource = await openDatabase({ url: testServices.databaseUrl, schema, entities: registryEntities, migrations: registryMigrations, poolSize: 4, applicationName: 'portal-int-test' });
   const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `registry-portal-services-${tag}` });
   await transport.client.connect();
   const services = await NestFactory.createApplicationContext(RootModule.forRoot({ config, transport, dataSource }), { logger: false });

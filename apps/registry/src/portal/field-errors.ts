@@ -3,9 +3,11 @@ import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
 
 /** Every problem of a zod parse as the one validation error, each field named (STYLE habit 10). */
 export function validationFailed(error: z.ZodError): PortcullisError {
-  return invalid(
-    error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || '(body)', message: issue.message })),
-  );
+  return invalid(detailsOf(error));
+}
+
+export function detailsOf(error: z.ZodError): ErrorDetail[] {
+  return error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || '(body)', message: issue.message }));
 }
 
 export function invalid(details: ErrorDetail[]): PortcullisError {

@@ -1,7 +1,7 @@
 import { z } from '@portcullis/config';
 import { oauthMetaOf, parseJwtSource, type ApiDefinition, type Policy } from '@portcullis/domain';
 import type { ErrorDetail } from '@portcullis/errors';
-import { validationFailed } from '../field-errors.js';
+import { detailsOf, invalid } from '../field-errors.js';
 import type { DcrProvider } from '../providers/dcr-provider.js';
 import { CREDENTIAL_KINDS, type CatalogueEntry, type CredentialKind } from '../portal-types.js';
 
@@ -19,15 +19,7 @@ export const catalogueEntryInputSchema = z
     provider_id: reference.nullable().default(null),
     published: z.boolean().default(true),
   })
-  .strict()
-  .superRefine((entry, ctx) => {
-    if (entry.credential_kind === 'external_dcr' && entry.provider_id === null) {
-      ctx.addIssue({ code: 'custom', path: ['provider_id'], message: 'is required for credential_kind external_dcr' });
-    }
-    if (entry.credential_kind !== 'external_dcr' && entry.provider_id !== null) {
-      ctx.addIssue({ code: 'custom', path: ['provider_id'], message: 'is only for credential_kind external_dcr' });
-    }
-  });
+  .strict();
 
 export type ValidEntryInput = z.output<typeof catalogueEntryInputSchema>;
 
@@ -40,7 +32,7 @@ const READ_ONLY = ['id', 'created_at', 'updated_at'] as const;
  */
 export function validEntryInput(input: unknown, stored?: CatalogueEntry): ValidEntryInput {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw validationFailed(new z.ZodError([{ code: 'custom', path: [], message: 'must be a JSON object', input }]));
+    throw invalid([{ field: '(body)', message: 'must be a JSON object' }]);
   }
   const fields: Record<string, unknown> = { ...(input as Record<string, unknown>) };
   for (const key of READ_ONLY) delete fields[key];
@@ -52,8 +44,20 @@ export function validEntryInput(input: unknown, stored?: CatalogueEntry): ValidE
     if (fields.credential_kind !== undefined && fields.credential_kind !== 'external_dcr' && !('provider_id' in fields)) candidate.provider_id = null;
   }
   const result = catalogueEntryInputSchema.safeParse(candidate);
-  if (!result.success) throw validationFailed(result.error);
+  // Checked beside the schema, not in a refinement: zod skips refinements while fields fail, and
+  // the admin should see this problem with the others.
+  const problems = [...(result.success ? [] : detailsOf(result.error)), ...providerProblems(candidate.credential_kind, candidate.provider_id)];
+  if (!result.success || problems.length > 0) throw invalid(problems);
   return result.data;
+}
+
+function providerProblems(kind: unknown, providerId: unknown): ErrorDetail[] {
+  const named = providerId !== undefined && providerId !== null;
+  if (kind === 'external_dcr' && !named) return [{ field: 'provider_id', message: 'is required for credential_kind external_dcr' }];
+  if (typeof kind === 'string' && kind !== 'external_dcr' && CREDENTIAL_KINDS.includes(kind as CredentialKind) && named) {
+    return [{ field: 'provider_id', message: 'is only for credential_kind external_dcr' }];
+  }
+  return [];
 }
 
 /**
