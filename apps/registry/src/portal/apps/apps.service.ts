@@ -10,7 +10,7 @@ import { PolicyStore } from '../../storage/policy-store.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { DeveloperRecord } from '../developers/developer.entity.js';
 import { isUuid, validationFailed } from '../field-errors.js';
-import type { CatalogueEntry, CredentialKind, IssuedCredentials, NewAppInput, PortalApp } from '../portal-types.js';
+import type { CatalogueEntry, CredentialKind, IssuedCredentials, PortalApp } from '../portal-types.js';
 import { ApiKeyCredentials } from './api-key-credentials.js';
 import type { CredentialKindHandler, IssueContext, ShownCredentials } from './credential-kind.js';
 import { ExternalDcrCredentials } from './external-dcr-credentials.js';
@@ -60,8 +60,11 @@ export class AppsService {
     return toApp(await this.record(developerId, appId));
   }
 
-  /** Only an active developer, only for a published entry; the credentials are in this answer and nowhere else. */
-  async create(developerId: string, input: NewAppInput | unknown): Promise<IssuedCredentials> {
+  /**
+   * Only an active developer, only for a published entry; the credentials are in this answer and
+   * nowhere else. `input` is a NewAppInput as submitted (a form): it is validated here.
+   */
+  async create(developerId: string, input: unknown): Promise<IssuedCredentials> {
     const parsed = newAppSchema.safeParse(input ?? {});
     if (!parsed.success) throw validationFailed(parsed.error);
     await this.requireActive(developerId);
