@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
+import { errorCatalogue, PortcullisError, type ErrorDetail } from '@portcullis/errors';
 import type { Request, Response } from 'express';
 import type { RegistryConfig } from '../../config.js';
 import { REGISTRY_CONFIG } from '../../registry-config.token.js';
@@ -189,8 +189,8 @@ export class PortalPagesController {
     const form = this.form(visitor, req);
     const input = { entry_id: field(form, 'entry_id'), name: field(form, 'name').trim() };
     const problems: ErrorDetail[] = [];
-    if (input.name === '') problems.push({ field: 'name', message: 'Give the app a name' });
-    if (input.entry_id === '') problems.push({ field: 'entry_id', message: 'Pick an API' });
+    if (input.name === '') problems.push({ field: 'name', message: 'is required' });
+    if (input.entry_id === '') problems.push({ field: 'entry_id', message: 'is required' });
     let issued: IssuedCredentials;
     try {
       if (problems.length > 0) throw new PortcullisError('validation_failed', undefined, problems);
@@ -290,10 +290,18 @@ function notice(done: unknown): string | undefined {
   return typeof done === 'string' ? notices[done] : undefined;
 }
 
-/** A service's refusal as the form's message; anything unexpected goes on to the error page. */
+/** The portal's names for the fields the services name in their errors. */
+const fieldLabels: Record<string, string> = { email: 'Email', password: 'Password', name: 'App name', entry_id: 'API' };
+
+/** A service's refusal as the form's message, fields by their labels; anything unexpected goes on to the error page. */
 function formProblem(error: unknown): { status: number; error: string; details: ErrorDetail[] } {
-  if (error instanceof PortcullisError && error.status < 500) return { status: error.status, error: error.message, details: error.details ?? [] };
-  throw error;
+  if (!(error instanceof PortcullisError) || error.status >= 500) throw error;
+  const details = (error.details ?? []).map((detail) => {
+    const label = fieldLabels[detail.field];
+    return label ? { field: detail.field, message: `${label}: ${detail.message}` } : detail;
+  });
+  const message = error.code === 'validation_failed' && error.message === errorCatalogue.validation_failed.message ? 'There is a problem with what you entered.' : error.message;
+  return { status: error.status, error: message, details };
 }
 
 function resetLinkInvalid(): PortcullisError {

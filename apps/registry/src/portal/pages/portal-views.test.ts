@@ -9,7 +9,7 @@ describe('renderView', () => {
     expect(html).not.toContain('<script>alert(1)');
     expect(html).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
     expect(html).toContain('<p class="alert" role="alert" id="form-errors">Bad &lt;b&gt;input&lt;/b&gt;</p>');
-    expect(html).toContain('&lt;i&gt;short&lt;/i&gt; (password)');
+    expect(html).toContain('<li>&lt;i&gt;short&lt;/i&gt;</li>');
   });
 
   it('frames every page with landmarks, the stylesheet and the CSRF token in its forms', () => {

@@ -4,7 +4,7 @@ export default String.raw`<% if (it.error) { %>
 <% if (it.details && it.details.length) { %>
 <ul class="alert-details" aria-label="Problems">
 <% for (const detail of it.details) { %>
-  <li><%= detail.message %><% if (detail.field && detail.field !== '(body)') { %> (<%= detail.field %>)<% } %></li>
+  <li><%= detail.message %></li>
 <% } %>
 </ul>
 <% } %>
