@@ -191,7 +191,10 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
     await expect(developers.resetPassword(token, 'short')).rejects.toMatchObject({ code: 'validation_failed', details: [{ field: 'password' }] });
     expect(await developers.resetLinkValid(token)).toBe(true);
 
+    const sessions = `"${stack.schema}".portal_sessions`;
+    await stack.dataSource.query(`INSERT INTO ${sessions} (id_hash, developer_id, created_at, expires_at) VALUES ($1, $2, now(), now() + interval '1 hour')`, [`session-${tag}`, developer.id]);
     expect(await developers.resetPassword(token, 'a brand new password')).toEqual(developer);
+    expect(await stack.dataSource.query(`SELECT id_hash FROM ${sessions} WHERE developer_id = $1`, [developer.id])).toEqual([]);
     expect(await developers.authenticate(email('forgetful'), 'a brand new password')).toEqual(developer);
     expect(await developers.authenticate(email('forgetful'), password)).toBeNull();
     await expect(developers.resetPassword(token, 'yet another password')).rejects.toMatchObject({ code: 'not_found' });

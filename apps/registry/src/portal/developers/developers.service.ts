@@ -6,6 +6,7 @@ import type { RegistryConfig } from '../../config.js';
 import { REGISTRY_CONFIG } from '../../registry-config.token.js';
 import { AppsService } from '../apps/apps.service.js';
 import { invalid, isUuid } from '../field-errors.js';
+import { PortalSessionRecord } from '../pages/portal-session.entity.js';
 import type { Developer, DeveloperStatus } from '../portal-types.js';
 import { normaliseEmail, passwordProblems, validSignUp } from './developer-input.js';
 import { DeveloperRecord } from './developer.entity.js';
@@ -148,7 +149,10 @@ export class DevelopersService {
     return record !== null && record.expiresAt.getTime() > Date.now();
   }
 
-  /** Sets the new password and spends the link (deleting it is what makes it single-use, even under races). */
+  /**
+   * Sets the new password, spends the link (deleting it is what makes it single-use, even under
+   * races) and ends the developer's portal sessions.
+   */
   async resetPassword(token: unknown, newPassword: unknown): Promise<Developer> {
     const problems = passwordProblems(newPassword);
     if (problems.length > 0) throw invalid(problems);
@@ -161,6 +165,8 @@ export class DevelopersService {
       await manager.delete(PasswordResetRecord, { tokenHash: link.tokenHash });
       if (link.expiresAt.getTime() <= Date.now()) return null;
       await manager.update(DeveloperRecord, { id: link.developerId }, { passwordHash, updatedAt: new Date() });
+      // Whoever is logged in as the developer (perhaps why the password was reset) is logged out.
+      await manager.delete(PortalSessionRecord, { developerId: link.developerId });
       return manager.findOneBy(DeveloperRecord, { id: link.developerId });
     });
     if (!developer) throw resetLinkInvalid();
