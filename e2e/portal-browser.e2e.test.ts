@@ -137,6 +137,11 @@ describeWithServices('developer portal in a browser: sign up, catalogue, app, cr
     expect(catalogue!.headers()['content-security-policy']).toContain("script-src 'self'");
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('APIs');
     await screenshot(page, 'catalogue');
+    // The keyboard starts at the skip link, which leads to the main content.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
 
     await page.getByRole('link', { name: 'Orders API' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Orders API');
@@ -185,6 +190,11 @@ describeWithServices('developer portal in a browser: sign up, catalogue, app, cr
     await copy.click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
     await screenshot(page, 'credentials');
+    // On a phone's width nothing runs off the side (WCAG 1.4.10 reflow).
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await screenshot(page, 'credentials-phone');
+    await page.setViewportSize({ width: 1280, height: 720 });
 
     // The example, run by a shell exactly as printed, goes through the gateway to the upstream.
     const { stdout } = await run('sh', ['-c', curl], { timeout: 10_000 });
