@@ -166,6 +166,24 @@ describeWithServices('portal apps (PostgreSQL + NATS + the auth service)', () =>
     expect((await token(kept.client_id!, kept.client_secret!)).status).toBe(401);
   });
 
+  it('two rotations of one key at once: one wins, the other is refused and its key revoked; the old key is gone', async () => {
+    const issued = await apps.create(ada.id, { entry_id: keyEntry, name: 'Raced' });
+    const outcomes = await Promise.allSettled([apps.rotate(ada.id, issued.app.id), apps.rotate(ada.id, issued.app.id)]);
+    const won = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+    const lost = outcomes.filter((outcome) => outcome.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect((lost[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'conflict' });
+    const winner = (won[0] as PromiseFulfilledResult<Awaited<ReturnType<AppsService['rotate']>>>).value;
+    expect((await apps.get(ada.id, issued.app.id)).key_hash).toBe(winner.app.key_hash);
+    expect((await lookup(winner.api_key!)).found).toBe(true);
+    expect((await lookup(issued.api_key!)).found).toBe(false);
+    // Only the winner's key is left for this app at the auth service.
+    const keys = await bus.request(subjects.authKeysList, {});
+    expect(keys.filter((key) => key.session.meta_data?.portal_app_id === issued.app.id).map((key) => key.key_hash)).toEqual([winner.app.key_hash]);
+    await apps.remove(ada.id, issued.app.id);
+  });
+
   it('a credential already gone at the auth service does not keep its app from being deleted', async () => {
     const issued = await apps.create(ada.id, { entry_id: keyEntry, name: 'Orphan' });
     await bus.request(subjects.authKeysDelete, { key: issued.app.key_hash!, hashed: true });

@@ -32,19 +32,23 @@ export class ApiKeyCredentials implements CredentialKindHandler {
     return { api_key: key.key };
   }
 
-  /** New key first, then the old one goes; a rotation that raced another keeps neither of its own. */
+  /**
+   * New key, then the old one goes, then the app points at the new one. A step that fails revokes
+   * the new key (never shown), so no key outlives the app's record of it: at worst the app is left
+   * with a revoked key, and rotating again mends it. Of two rotations racing, the second loses.
+   */
   async rotate(context: IssueContext): Promise<ShownCredentials> {
     const old = context.app.keyHash;
     const key = await this.issue(context);
     const updatedAt = new Date();
     try {
+      if (old) await this.deleteKey(old);
       const result = await this.dataSource.manager.update(PortalAppRecord, { id: context.app.id, keyHash: old === null ? IsNull() : old }, { keyHash: key.key_hash, updatedAt });
       if (!result.affected) throw new PortcullisError('conflict', 'The app changed meanwhile (rotated or deleted); try again');
     } catch (error) {
       await this.revoke(key.key_hash);
       throw error;
     }
-    if (old) await this.deleteKey(old);
     Object.assign(context.app, { keyHash: key.key_hash, updatedAt });
     return { api_key: key.key };
   }
