@@ -42,7 +42,7 @@ code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberat
 code { background: var(--panel); padding: 0.1em 0.3em; border-radius: 3px; overflow-wrap: anywhere; }
 pre { background: #1b1f24; color: #f4f6f8; padding: 1rem; border-radius: 6px; overflow-x: auto; line-height: 1.45; }
 /* A command wraps rather than hiding its end off-screen; copying still takes it whole. */
-pre[data-curl] { white-space: pre-wrap; overflow-wrap: anywhere; }
+.code-block pre, .code-block pre code { white-space: pre-wrap; overflow-wrap: anywhere; }
 pre code { background: none; padding: 0; color: inherit; overflow-wrap: normal; }
 .skip-link { position: absolute; left: 0.5rem; top: -3rem; background: var(--text); color: #fff; padding: 0.5rem 1rem; z-index: 10; }
 .skip-link:focus { top: 0.5rem; }
