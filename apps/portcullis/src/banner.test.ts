@@ -16,6 +16,7 @@ describe('banner', () => {
         'Portcullis is running (embedded)',
         '  gateway   http://127.0.0.1:8080',
         '  registry  http://127.0.0.1:3001  (admin API: /admin/apis, docs: /admin/docs)',
+        '  portal    http://127.0.0.1:3001/portal  (developer portal)',
         '  auth      http://127.0.0.1:3002',
         '  admin secret: s3cret-s3cret-s3cret  (from ./data/admin-secret)',
         '  data: /srv/app/data',

@@ -22,6 +22,7 @@ export function banner({ urls, adminSecret, dataDir, cwd }: BannerInput): string
     'Portcullis is running (embedded)',
     `  gateway   ${urls.gateway}`,
     `  registry  ${urls.registry}  (admin API: /admin/apis, docs: /admin/docs)`,
+    `  portal    ${urls.registry}/portal  (developer portal)`,
     `  auth      ${urls.auth}`,
     secretLine,
     `  data: ${dataDir}`,
