@@ -112,6 +112,9 @@ describeWithServices('portal pages over HTTP', () => {
     expect((await dev.send('POST', '/portal/logout', { _csrf: preLoginToken })).status).toBe(403);
     expect((await dev.send('POST', '/portal/logout', { _csrf: dev.csrf() })).status).toBe(303);
     expect((await dev.send('GET', '/portal/apps')).headers.get('location')).toBe('/portal/login?next=%2Fportal%2Fapps');
+    // Logging out again (an old tab) just lands on the portal.
+    const again = await dev.send('POST', '/portal/logout', { _csrf: 'from-the-old-tab' });
+    expect([again.status, again.headers.get('location')]).toEqual([303, '/portal?done=logged-out']);
   });
 
   it('answers unknown entries, apps and reset links with pages, and serves its own stylesheet', async () => {

@@ -131,7 +131,8 @@ export class PortalPagesController {
   @Post('logout')
   async logOut(@Req() req: Request, @Res() res: Response): Promise<void> {
     const visitor = await this.visitors.identify(req, res);
-    this.form(visitor, req);
+    // A session that already ended (expired, or logged out in another tab) has nothing to protect.
+    if (visitor.session) this.form(visitor, req);
     await this.visitors.logOut(res, visitor);
     res.redirect(303, '/portal?done=logged-out');
   }
