@@ -84,10 +84,12 @@ export class PortalVisitors {
     return visitor;
   }
 
-  /** Every form post passes here first. */
-  checkCsrf(visitor: Visitor, body: unknown): void {
+  /** The posted form, once its CSRF token is this visitor's (else CsrfRejected: a 403 page, nothing done). */
+  form(visitor: Visitor, req: Request): Record<string, unknown> {
+    const body: unknown = req.body;
     const submitted = body && typeof body === 'object' ? (body as Record<string, unknown>)['_csrf'] : undefined;
     if (!this.csrf.verify(visitor.binding, submitted)) throw new CsrfRejected();
+    return body as Record<string, unknown>;
   }
 
   async logIn(res: Response, developer: Developer): Promise<void> {
