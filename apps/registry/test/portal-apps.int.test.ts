@@ -184,6 +184,27 @@ describeWithServices('portal apps (PostgreSQL + NATS + the auth service)', () =>
     await apps.remove(ada.id, issued.app.id);
   });
 
+  it('a developer blocked while an app is being made ends up holding no credential', async () => {
+    const developers = stack.service(DevelopersService);
+    for (const delayMs of [0, 2, 5, 10, 20]) {
+      const mallory = await developers.signUp(`mallory-${delayMs}-${tag}@example.test`, 'correct horse battery');
+      const creating = apps.create(mallory.id, { entry_id: keyEntry, name: 'Sneaky' }).then(
+        (issued) => issued,
+        (error: { code?: string }) => error,
+      );
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await developers.block(mallory.id);
+      const outcome = await creating;
+      const keys = await bus.request(subjects.authKeysList, {});
+      const held = keys.filter((key) => key.session.meta_data?.portal_developer_id === mallory.id);
+      // Whichever came first, nothing is left: no app, no key at the auth service.
+      expect(await apps.list(mallory.id), `block after ${delayMs} ms`).toEqual([]);
+      expect(held, `block after ${delayMs} ms`).toEqual([]);
+      if ('api_key' in outcome) expect((await lookup(outcome.api_key!)).found).toBe(false);
+      else expect(outcome.code).toBe('access_denied');
+    }
+  });
+
   it('a credential already gone at the auth service does not keep its app from being deleted', async () => {
     const issued = await apps.create(ada.id, { entry_id: keyEntry, name: 'Orphan' });
     await bus.request(subjects.authKeysDelete, { key: issued.app.key_hash!, hashed: true });

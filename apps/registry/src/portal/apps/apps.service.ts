@@ -10,7 +10,7 @@ import { PolicyStore } from '../../storage/policy-store.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { DeveloperRecord } from '../developers/developer.entity.js';
 import { isUuid, validationFailed } from '../field-errors.js';
-import type { CatalogueEntry, CredentialKind, IssuedCredentials, PortalApp } from '../portal-types.js';
+import type { CatalogueEntry, CredentialKind, DeveloperStatus, IssuedCredentials, PortalApp } from '../portal-types.js';
 import { ApiKeyCredentials } from './api-key-credentials.js';
 import type { CredentialKindHandler, IssueContext, ShownCredentials } from './credential-kind.js';
 import { ExternalDcrCredentials } from './external-dcr-credentials.js';
@@ -23,6 +23,10 @@ const newAppSchema = z
     name: z.string({ error: 'is required' }).trim().min(1, 'is required').max(100),
   })
   .strip();
+
+function inactive(status: string): PortcullisError {
+  return new PortcullisError('access_denied', `This developer account is ${status}: it cannot hold credentials`);
+}
 
 function appNotFound(appId: string): PortcullisError {
   return new PortcullisError('not_found', `No app with id ${JSON.stringify(appId)}`);
@@ -83,7 +87,15 @@ export class AppsService {
       updatedAt: now,
     });
     const context = await this.context(app, entry);
-    const shown = await this.handler(app.kind).create(context);
+    const handler = this.handler(app.kind);
+    const shown = await handler.create(context);
+    // A block that began while this app was being made may have listed the developer's apps before
+    // it was stored: blocking sets the status first, so looking again after storing closes the gap.
+    const status = await this.statusOf(developerId);
+    if (status !== 'active') {
+      await handler.remove(context.app);
+      throw inactive(status ?? 'deleted');
+    }
     return this.issued(context, shown);
   }
 
@@ -140,9 +152,14 @@ export class AppsService {
   }
 
   private async requireActive(developerId: string): Promise<void> {
+    const status = await this.statusOf(developerId);
+    if (status === null) throw new PortcullisError('not_found', `No developer with id ${JSON.stringify(developerId)}`);
+    if (status !== 'active') throw inactive(status);
+  }
+
+  private async statusOf(developerId: string): Promise<DeveloperStatus | null> {
     const developer = isUuid(developerId) ? await this.dataSource.manager.findOneBy(DeveloperRecord, { id: developerId }) : null;
-    if (!developer) throw new PortcullisError('not_found', `No developer with id ${JSON.stringify(developerId)}`);
-    if (developer.status !== 'active') throw new PortcullisError('access_denied', `This developer account is ${developer.status}: it cannot hold credentials`);
+    return developer?.status ?? null;
   }
 
   private async context(app: PortalAppRecord, entry: CatalogueEntry): Promise<IssueContext> {
