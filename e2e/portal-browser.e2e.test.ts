@@ -93,8 +93,8 @@ describeWithServices('developer portal in a browser: sign up, catalogue, app, cr
     return text ? JSON.parse(text) : undefined;
   }
 
-  async function newContext(options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
-    const context = await browser.newContext({ baseURL: registry.url, javaScriptEnabled: options.javaScriptEnabled ?? true });
+  async function newContext(options: { javaScriptEnabled?: boolean; colorScheme?: 'light' | 'dark' } = {}): Promise<BrowserContext> {
+    const context = await browser.newContext({ baseURL: registry.url, javaScriptEnabled: options.javaScriptEnabled ?? true, colorScheme: options.colorScheme ?? 'light' });
     // 4xx answers are logged as console errors too; those are expected here, CSP reports are not.
     context.on('console', (message) => {
       if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageProblems.push(message.text());
@@ -208,7 +208,8 @@ describeWithServices('developer portal in a browser: sign up, catalogue, app, cr
   });
 
   it('a second developer, without JavaScript, sees none of the first one\'s apps and cannot touch them', async () => {
-    const context = await newContext({ javaScriptEnabled: false });
+    // Also in the dark colour scheme, so the screenshots show the stylesheet's dark variant.
+    const context = await newContext({ javaScriptEnabled: false, colorScheme: 'dark' });
     const page = await context.newPage();
     await signUpAndLogIn(page, `second-${suffix}@example.com`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('My apps');
