@@ -100,6 +100,26 @@ describeWithServices('portal external_dcr apps (PostgreSQL + NATS + oidc-provide
     expect([await rows('portal_apps'), await rows('external_registrations'), await rows('client_bindings')]).toEqual([0, 0, 0]);
   });
 
+  it('a delete racing a rotation leaves no client at the provider and no binding', async () => {
+    const before = idp.clientIds().length;
+    const issued = await apps.create(ada.id, { entry_id: entryId, name: 'Raced' });
+    const [rotated, removed] = await Promise.all([
+      apps.rotate(ada.id, issued.app.id).then(
+        (value) => value,
+        (error: unknown) => error,
+      ),
+      new Promise((resolve) => setTimeout(resolve, 2)).then(() =>
+        apps.remove(ada.id, issued.app.id).then(
+          () => 'removed',
+          (error: unknown) => error,
+        ),
+      ),
+    ]);
+    expect(removed, JSON.stringify(rotated)).toBe('removed');
+    expect(idp.clientIds()).toHaveLength(before);
+    expect([await rows('portal_apps'), await rows('external_registrations'), await rows('client_bindings')]).toEqual([0, 0, 0]);
+  });
+
   it("a provider that refuses: the developer gets its reason, and nothing is stored", async () => {
     const clients = idp.clientIds().length;
     await expect(apps.create(ada.id, { entry_id: entryId, name: 'Forbidden name' })).rejects.toMatchObject({

@@ -184,6 +184,33 @@ describeWithServices('portal apps (PostgreSQL + NATS + the auth service)', () =>
     await apps.remove(ada.id, issued.app.id);
   });
 
+  it('a delete racing a rotation leaves no key behind', async () => {
+    for (const delayMs of [0, 1, 3, 6, 10]) {
+      const issued = await apps.create(ada.id, { entry_id: keyEntry, name: 'Short-lived' });
+      const rotating = apps.rotate(ada.id, issued.app.id).then(
+        (rotated) => rotated,
+        (error: { code?: string }) => error,
+      );
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      const removing = apps.remove(ada.id, issued.app.id).then(
+        () => 'removed',
+        (error: { code?: string }) => error,
+      );
+      const [rotated, removed] = await Promise.all([rotating, removing]);
+      const keys = await bus.request(subjects.authKeysList, {});
+      const left = keys.filter((key) => key.session.meta_data?.portal_app_id === issued.app.id);
+      const context = `delete after ${delayMs} ms: rotate ${JSON.stringify(rotated)}, remove ${JSON.stringify(removed)}`;
+      if (removed === 'removed') {
+        expect(left, context).toEqual([]);
+        await expect(apps.get(ada.id, issued.app.id)).rejects.toMatchObject({ code: 'not_found' });
+      } else {
+        // The delete gave up against the rotation (409): the app keeps exactly the key it points at.
+        expect(left.map((key) => key.key_hash), context).toEqual([(await apps.get(ada.id, issued.app.id)).key_hash]);
+        await apps.remove(ada.id, issued.app.id);
+      }
+    }
+  });
+
   it('a developer blocked while an app is being made ends up holding no credential', async () => {
     const developers = stack.service(DevelopersService);
     for (const delayMs of [0, 2, 5, 10, 20]) {

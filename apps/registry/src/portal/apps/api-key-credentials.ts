@@ -6,6 +6,9 @@ import { DataSource, IsNull } from 'typeorm';
 import { isNotFound, type CredentialKindHandler, type IssueContext, type ShownCredentials } from './credential-kind.js';
 import { PortalAppRecord } from './portal-app.entity.js';
 
+/** A remove races a rotation at most this many times before giving up with 409. */
+const MAX_REMOVE_ATTEMPTS = 3;
+
 /**
  * API keys from the auth service, applying the entry's policy (its limits, quota and access rights;
  * its `key_expires_in`, as Tyk sets a key's expiry from the policy it is created with).
@@ -53,9 +56,19 @@ export class ApiKeyCredentials implements CredentialKindHandler {
     return { api_key: key.key };
   }
 
+  /**
+   * Deletes the key the app holds, then the app, if it still holds that key: a rotation that won
+   * meanwhile gave it another, which is deleted in turn (so none outlives the app).
+   */
   async remove(app: PortalAppRecord): Promise<void> {
-    if (app.keyHash) await this.deleteKey(app.keyHash);
-    await this.dataSource.manager.delete(PortalAppRecord, { id: app.id });
+    let current: PortalAppRecord | null = app;
+    for (let attempt = 0; current && attempt < MAX_REMOVE_ATTEMPTS; attempt += 1) {
+      if (current.keyHash) await this.deleteKey(current.keyHash);
+      const result = await this.dataSource.manager.delete(PortalAppRecord, { id: current.id, keyHash: current.keyHash === null ? IsNull() : current.keyHash });
+      if (result.affected) return;
+      current = await this.dataSource.manager.findOneBy(PortalAppRecord, { id: app.id });
+    }
+    if (current) throw new PortcullisError('conflict', 'The app is being rotated; try again');
   }
 
   private async issue(context: IssueContext): Promise<{ key: string; key_hash: string }> {

@@ -89,13 +89,7 @@ export class AppsService {
     const context = await this.context(app, entry);
     const handler = this.handler(app.kind);
     const shown = await handler.create(context);
-    // A block that began while this app was being made may have listed the developer's apps before
-    // it was stored: blocking sets the status first, so looking again after storing closes the gap.
-    const status = await this.statusOf(developerId);
-    if (status !== 'active') {
-      await handler.remove(context.app);
-      throw inactive(status ?? 'deleted');
-    }
+    await this.revokeUnlessActive(developerId, handler, context);
     return this.issued(context, shown);
   }
 
@@ -104,7 +98,9 @@ export class AppsService {
     await this.requireActive(developerId);
     const app = await this.record(developerId, appId);
     const context = await this.context(app, await this.catalogue.get(app.entryId));
-    const shown = await this.handler(app.kind).rotate(context);
+    const handler = this.handler(app.kind);
+    const shown = await handler.rotate(context);
+    await this.revokeUnlessActive(developerId, handler, context);
     return this.issued(context, shown);
   }
 
@@ -155,6 +151,18 @@ export class AppsService {
     const status = await this.statusOf(developerId);
     if (status === null) throw new PortcullisError('not_found', `No developer with id ${JSON.stringify(developerId)}`);
     if (status !== 'active') throw inactive(status);
+  }
+
+  /**
+   * A block that began while a credential was being issued may have listed the developer's apps
+   * before it was stored: blocking sets the status first, so looking again after storing closes the
+   * gap (and the credential just issued is revoked, never shown).
+   */
+  private async revokeUnlessActive(developerId: string, handler: CredentialKindHandler, context: IssueContext): Promise<void> {
+    const status = await this.statusOf(developerId);
+    if (status === 'active') return;
+    await handler.remove(context.app);
+    throw inactive(status ?? 'deleted');
   }
 
   private async statusOf(developerId: string): Promise<DeveloperStatus | null> {

@@ -7,6 +7,9 @@ import { ExternalRegistrations } from '../providers/external-registrations.js';
 import type { CredentialKindHandler, IssueContext, ShownCredentials } from './credential-kind.js';
 import { PortalAppRecord } from './portal-app.entity.js';
 
+/** A remove races a rotation at most this many times before giving up with 409. */
+const MAX_REMOVE_ATTEMPTS = 3;
+
 /**
  * Clients registered at the entry's external provider (RFC 7591), bound to the entry's policy for
  * the gateways. The app, its registration and its binding commit together; the provider is asked
@@ -68,17 +71,28 @@ export class ExternalDcrCredentials implements CredentialKindHandler {
     return shown(registration);
   }
 
-  /** The provider deletes the client first: when it cannot (down, refusing), the app stays, so nothing is orphaned. */
+  /**
+   * The provider deletes the client first: when it cannot (down, refusing), the app stays, so nothing
+   * is orphaned. Then the app goes with its registration and binding, if it still holds that client:
+   * a rotation that won meanwhile gave it another, which is deleted in turn.
+   */
   async remove(app: PortalAppRecord): Promise<void> {
-    const registration = await this.registrations.get(app.id);
-    if (registration) await this.registrar.remove(registration);
-    await this.dataSource.transaction(async (manager) => {
-      if (registration) {
-        await this.bindings.remove(registration.issuer, registration.client_id, manager);
-        await this.registrations.remove(app.id, manager);
-      }
-      await manager.delete(PortalAppRecord, { id: app.id });
-    });
+    for (let attempt = 0; attempt < MAX_REMOVE_ATTEMPTS; attempt += 1) {
+      const registration = await this.registrations.get(app.id);
+      if (registration) await this.registrar.remove(registration);
+      const removed = await this.dataSource.transaction(async (manager) => {
+        const held = registration ? { clientId: registration.client_id } : {};
+        const result = await manager.delete(PortalAppRecord, { id: app.id, ...held });
+        if (!result.affected) return false;
+        if (registration) {
+          await this.bindings.remove(registration.issuer, registration.client_id, manager);
+          await this.registrations.remove(app.id, manager);
+        }
+        return true;
+      });
+      if (removed || !(await this.dataSource.manager.existsBy(PortalAppRecord, { id: app.id }))) return;
+    }
+    throw new PortcullisError('conflict', 'The app is being rotated; try again');
   }
 
   private binding(context: IssueContext, registration: ExternalRegistration) {
