@@ -267,3 +267,22 @@ export function normaliseListenPath(path: string): string {
 export function routeKey(definition: Pick<ApiDefinition, 'domain' | 'proxy'>): string {
   return `${definition.domain ?? ''} ${normaliseListenPath(definition.proxy.listen_path)}`;
 }
+
+/** How callers of an API authenticate. */
+export type AuthMode = 'keyless' | 'key' | 'basic' | 'hmac' | 'jwt' | 'oauth2' | 'oauth1';
+
+/**
+ * The mode an API authenticates with. One per API: where a definition enables several, the first
+ * of OAuth 2.0, JWT, HMAC, basic, OAuth 1.0a wins (Tyk would chain them; we do not, yet). None of
+ * them: auth tokens (API keys), Tyk's default. The gateway enforces it; the portal reads it to know
+ * which credentials an API can take.
+ */
+export function authModeOf(api: ApiDefinition): AuthMode {
+  if (api.use_keyless) return 'keyless';
+  if (api.use_oauth2) return 'oauth2';
+  if (api.enable_jwt) return 'jwt';
+  if (api.enable_signature_checking) return 'hmac';
+  if (api.use_basic_auth) return 'basic';
+  if (api.use_oauth1) return 'oauth1';
+  return 'key';
+}

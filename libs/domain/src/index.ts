@@ -19,6 +19,8 @@ export {
   validateApiDefinition,
   normaliseListenPath,
   routeKey,
+  authModeOf,
+  type AuthMode,
   type ApiDefinition,
   type ApiDefinitionInput,
   type ValidationResult,

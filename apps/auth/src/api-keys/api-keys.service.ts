@@ -6,7 +6,7 @@ import { PortcullisError } from '@portcullis/errors';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { publishQuietly } from '../events/publish.js';
-import { hashPassword } from '../users/password-hash.js';
+import { hashPassword } from '@portcullis/http';
 import { ApiKeyRecord, type ApiKeyKind } from './api-key.entity.js';
 import { CredentialSealer } from './credential-sealer.js';
 import { checkChosenKey, hashKey, keyHashOf, newKey } from './key-material.js';

@@ -7,7 +7,7 @@ import { ApiKeysService, secretBinding } from '../api-keys/api-keys.service.js';
 import type { ApiKeyRecord } from '../api-keys/api-key.entity.js';
 import { CredentialSealer } from '../api-keys/credential-sealer.js';
 import { hashKey } from '../api-keys/key-material.js';
-import { hashPassword, verifyPasswordHash } from '../users/password-hash.js';
+import { hashPassword, verifyPasswordHash } from '@portcullis/http';
 import { consumerBinding } from './oauth1.service.js';
 import { OAuth1ConsumerRecord } from './oauth1-consumer.entity.js';
 

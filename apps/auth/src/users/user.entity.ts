@@ -8,7 +8,7 @@ export class UserRecord {
   @Column({ type: 'text', unique: true })
   username!: string;
 
-  /** `scrypt$N$r$p$salt$hash`; see password-hash.ts. */
+  /** `scrypt$N$r$p$salt$hash`; see libs/http/src/password-hash.ts. */
   @Column({ name: 'password_hash', type: 'text' })
   passwordHash!: string;
 

@@ -3,7 +3,7 @@ import type { UserSummary } from '@portcullis/contracts';
 import { PortcullisError } from '@portcullis/errors';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { hashPassword, verifyPasswordHash } from './password-hash.js';
+import { hashPassword, verifyPasswordHash } from '@portcullis/http';
 import { validateUserInput } from './user-input.js';
 import { UserRecord } from './user.entity.js';
 

@@ -1,10 +1,12 @@
+import type { AuthMode } from '@portcullis/domain';
+
+export type { AuthMode };
+
 /**
  * Who a request is, once `authenticate` has established it: what the later steps (authorise,
  * rate limit, quota, record) key on. One shape for every auth mode, so those steps never ask how
  * the caller authenticated.
  */
-export type AuthMode = 'keyless' | 'key' | 'basic' | 'hmac' | 'jwt' | 'oauth2' | 'oauth1';
-
 export interface Identity {
   readonly mode: AuthMode;
   /**

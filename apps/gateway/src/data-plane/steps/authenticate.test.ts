@@ -1,6 +1,6 @@
+import { authModeOf } from '@portcullis/domain';
 import { describe, expect, it } from 'vitest';
 import { compiledConfiguration, contextFor, definition } from '../../../test/fixtures/data-plane.js';
-import { authModeOf } from '../auth-modes/registry.js';
 import { authenticate } from './authenticate.js';
 import { match } from './match.js';
 

@@ -1,8 +1,8 @@
-import type { ApiDefinition } from '@portcullis/domain';
+import { authModeOf, type ApiDefinition } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
 import type { AuthAnswers, ChallengeScheme } from '../auth-modes/auth-mode.js';
 import { DEFAULT_SIGNED_BODY_LIMIT } from '../auth-modes/oauth1-body.js';
-import { authModeOf, authModes } from '../auth-modes/registry.js';
+import { authModes } from '../auth-modes/registry.js';
 import type { CompiledAuthentication } from '../compiled.js';
 import { Credentials } from '../credentials/credentials.js';
 import { errorResponse } from '../error-responses.js';

@@ -1,5 +1,5 @@
 import { z } from '@portcullis/config';
-import { oauthMetaOf, parseJwtSource, type ApiDefinition, type Policy } from '@portcullis/domain';
+import { authModeOf, oauthMetaOf, parseJwtSource, type ApiDefinition, type AuthMode, type Policy } from '@portcullis/domain';
 import type { ErrorDetail } from '@portcullis/errors';
 import { detailsOf, invalid } from '../field-errors.js';
 import type { DcrProvider } from '../providers/dcr-provider.js';
@@ -61,20 +61,6 @@ function providerProblems(kind: unknown, providerId: unknown): ErrorDetail[] {
 }
 
 /**
- * How the gateway authenticates an API: one mode per API, in the gateway's order of precedence
- * (apps/gateway/src/data-plane/auth-modes/registry.ts, which the registry cannot import).
- */
-function authModeOf(api: ApiDefinition): string {
-  if (api.use_keyless) return 'keyless';
-  if (api.use_oauth2) return 'oauth2';
-  if (api.enable_jwt) return 'jwt';
-  if (api.enable_signature_checking) return 'hmac';
-  if (api.use_basic_auth) return 'basic';
-  if (api.use_oauth1) return 'oauth1';
-  return 'key';
-}
-
-/**
  * Whether the gateway would verify the provider's tokens for this API: without it, every client the
  * portal registers there would get tokens the gateway refuses.
  */
@@ -106,7 +92,7 @@ export function referenceProblems(
   }
   if (api) {
     const mode = authModeOf(api);
-    const needed: Record<CredentialKind, { mode: string; says: string }> = {
+    const needed: Record<CredentialKind, { mode: AuthMode; says: string }> = {
       api_key: { mode: 'key', says: 'an API that takes API keys (no use_keyless, use_oauth2, enable_jwt, basic, HMAC or OAuth 1.0a)' },
       oauth_client: { mode: 'oauth2', says: 'an API with use_oauth2' },
       external_dcr: { mode: 'jwt', says: 'an API with enable_jwt (and without use_oauth2) trusting the provider' },

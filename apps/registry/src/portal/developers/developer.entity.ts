@@ -11,7 +11,7 @@ export class DeveloperRecord {
   @Column({ type: 'text', unique: true })
   email!: string;
 
-  /** `scrypt$N$r$p$salt$hash` (see password-hash.ts). */
+  /** `scrypt$N$r$p$salt$hash` (see libs/http/src/password-hash.ts). */
   @Column({ name: 'password_hash', type: 'text' })
   passwordHash!: string;
 

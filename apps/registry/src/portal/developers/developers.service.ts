@@ -10,7 +10,7 @@ import { PortalSessionRecord } from '../pages/portal-session.entity.js';
 import type { Developer, DeveloperStatus } from '../portal-types.js';
 import { normaliseEmail, passwordProblems, validSignUp } from './developer-input.js';
 import { DeveloperRecord } from './developer.entity.js';
-import { hashPassword, spendVerification, verifyPassword } from './password-hash.js';
+import { hashPassword, spendVerification, verifyPasswordHash } from '@portcullis/http';
 import { PasswordResetRecord } from './password-reset.entity.js';
 
 const PG_UNIQUE_VIOLATION = '23505';
@@ -70,7 +70,7 @@ export class DevelopersService {
       await spendVerification(password);
       return null;
     }
-    if (!(await verifyPassword(password, record.passwordHash))) return null;
+    if (!(await verifyPasswordHash(password, record.passwordHash))) return null;
     return record.status === 'active' ? toDeveloper(record) : null;
   }
 
@@ -85,7 +85,7 @@ export class DevelopersService {
       await spendVerification(password);
       return false;
     }
-    return verifyPassword(password, record.passwordHash);
+    return verifyPasswordHash(password, record.passwordHash);
   }
 
   async findByEmail(email: unknown): Promise<Developer | null> {

@@ -1,8 +1,9 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /**
- * Slow password hashing for resource-owner users: scrypt, encoded `scrypt$N$r$p$salt$hash` (salt and
- * hash in base64url) so the cost can be raised later without invalidating stored hashes.
+ * Slow password hashing for every stored password (auth's resource-owner users and basic-auth keys,
+ * the portal's developers): scrypt, encoded `scrypt$N$r$p$salt$hash` (salt and hash in base64url) so
+ * the cost can be raised later without invalidating stored hashes.
  */
 export const scryptCost = { N: 2 ** 15, r: 8, p: 1 } as const;
 const SALT_BYTES = 16;
@@ -49,4 +50,15 @@ export async function verifyPasswordHash(password: string, encoded: string): Pro
   if (!parsed) return false;
   const candidate = await derive(password, parsed.salt, parsed.cost, parsed.hash.length);
   return timingSafeEqual(candidate, parsed.hash);
+}
+
+let decoy: Promise<string> | undefined;
+
+/**
+ * Spends the time of one real check on a password no account has, so a login for an unknown name
+ * takes as long as one with a wrong password and the answer time does not tell which names exist.
+ */
+export async function spendVerification(password: string): Promise<void> {
+  decoy ??= hashPassword(randomBytes(16).toString('base64url'));
+  await verifyPasswordHash(password, await decoy);
 }
