@@ -162,7 +162,24 @@ describeWithServices('dynamic client registration, RFC 7591 and RFC 7592 (Postgr
       expect(registered).toMatchObject({ token_endpoint_auth_method: 'none', grant_types: ['authorization_code'], response_types: ['code'] });
     });
 
+    it('registers a client that asked for opaque access tokens, and issues it one', async () => {
+      const initial = await value(subjects.authInitialAccessTokensCreate, { api_ids: ['orders'] });
+      const response = await register({ grant_types: ['client_credentials'], response_types: [], access_token_format: 'opaque' }, initial.token);
+      expect(response.status).toBe(201);
+      const registered = (await response.json()) as Record<string, unknown>;
+      expect(registered).toMatchObject({ access_token_format: 'opaque' });
+      const oauthClient: oauth.Client = { client_id: registered.client_id as string };
+      const tokens = await oauth.processClientCredentialsResponse(
+        as,
+        oauthClient,
+        await oauth.clientCredentialsGrantRequest(as, oauthClient, oauth.ClientSecretBasic(registered.client_secret as string), {}, insecure),
+      );
+      expect(tokens.access_token).toMatch(/^pcat_[\w-]{43}$/);
+      expect(await value(subjects.authTokensIntrospect, { token: tokens.access_token })).toMatchObject({ active: true, client_id: registered.client_id });
+    });
+
     it.each([
+      ['an access token format we do not issue', { ...metadata, access_token_format: 'paseto' }, 'invalid_client_metadata'],
       ['an unsupported auth method', { ...metadata, token_endpoint_auth_method: 'private_key_jwt' }, 'invalid_client_metadata'],
       ['the implicit grant', { ...metadata, grant_types: ['implicit'], response_types: ['token'] }, 'invalid_client_metadata'],
       ['the password grant', { ...metadata, grant_types: ['password'], response_types: [] }, 'invalid_client_metadata'],

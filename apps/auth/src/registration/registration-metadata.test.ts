@@ -65,8 +65,14 @@ describe('mapRegistrationMetadata', () => {
     ['redirect_uris that are not strings', { redirect_uris: [1] }, 'invalid_redirect_uri'],
     ['a logo_uri that is not a web URL', { redirect_uris: ['https://a.example/cb'], logo_uri: 'javascript:alert(1)' }, 'invalid_client_metadata'],
     ['a software statement', { redirect_uris: ['https://a.example/cb'], software_statement: 'eyJ...' }, 'invalid_software_statement'],
+    ['an access token format we do not issue', { grant_types: ['client_credentials'], response_types: [], access_token_format: 'paseto' }, 'invalid_client_metadata'],
   ])('refuses %s', (_label, body, error) => {
     expect(mapRegistrationMetadata(body, grant)).toMatchObject({ ok: false, error });
+  });
+
+  it('passes a requested opaque access token format on', () => {
+    expect(mapRegistrationMetadata({ grant_types: ['client_credentials'], response_types: [], access_token_format: 'opaque' }, grant)).toMatchObject({ ok: true, input: { access_token_format: 'opaque' } });
+    expect((mapRegistrationMetadata({ grant_types: ['client_credentials'], response_types: [] }, grant) as { input: object }).input).not.toHaveProperty('access_token_format');
   });
 
   it('allows a client_credentials-only client without redirect URIs', () => {
@@ -107,6 +113,7 @@ describe('registrationMetadataOf', () => {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
+      access_token_format: 'jwt',
       scope: 'read',
       client_uri: 'https://app.example',
     });

@@ -1,4 +1,4 @@
-import { grantTypes, tokenEndpointAuthMethods, type OAuthClient } from '@portcullis/domain';
+import { accessTokenFormats, grantTypes, tokenEndpointAuthMethods, type OAuthClient } from '@portcullis/domain';
 import type { ErrorDetail } from '@portcullis/errors';
 
 /** RFC 7591 §3.2.2 error codes. */
@@ -64,6 +64,11 @@ export function mapRegistrationMetadata(body: unknown, grant: RegistrationGrant)
     if (value !== undefined && !isWebUrl(value)) return fail('invalid_client_metadata', `${field} must be an http or https URL.`);
   }
   if (metadata.contacts !== undefined && !isStringArray(metadata.contacts)) return fail('invalid_client_metadata', 'contacts must be an array of strings.');
+  // Our extension (RFC 7591 §2 allows others): a client may ask for opaque access tokens.
+  const format = metadata.access_token_format;
+  if (format !== undefined && (typeof format !== 'string' || !(accessTokenFormats as readonly string[]).includes(format))) {
+    return fail('invalid_client_metadata', `access_token_format must be one of ${accessTokenFormats.join(', ')}.`);
+  }
 
   const kept = Object.fromEntries(informational.filter((field) => metadata[field] !== undefined).map((field) => [field, metadata[field]]));
   const input: Record<string, unknown> = {
@@ -76,6 +81,7 @@ export function mapRegistrationMetadata(body: unknown, grant: RegistrationGrant)
   };
   if (metadata.client_name !== undefined) input.client_name = metadata.client_name;
   if (metadata.scope !== undefined) input.scope = metadata.scope;
+  if (format !== undefined) input.access_token_format = format;
   return { ok: true, input };
 }
 
@@ -107,6 +113,7 @@ export function registrationMetadataOf(client: OAuthClient): Record<string, unkn
     token_endpoint_auth_method: client.token_endpoint_auth_method,
     grant_types: client.grant_types,
     response_types: client.grant_types.includes('authorization_code') ? ['code'] : [],
+    access_token_format: client.access_token_format ?? 'jwt',
     ...kept,
   };
   if (client.client_name !== undefined) shown.client_name = client.client_name;

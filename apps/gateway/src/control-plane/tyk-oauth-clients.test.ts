@@ -34,6 +34,12 @@ describe("Tyk's OAuth client shapes", () => {
     expect(input).toMatchObject({ client_id: 'mine', client_secret: 's'.repeat(40), grant_types: ['refresh_token', 'client_credentials'], redirect_uris: [], policy_ids: [] });
   });
 
+  it('passes an access token format on for the auth service to check', () => {
+    expect(clientInputFor(readCreateRequest({ api_id: 'openApi', access_token_format: 'opaque' }), openApi)).toMatchObject({ access_token_format: 'opaque' });
+    expect(clientInputFor(readCreateRequest({ api_id: 'openApi' }), openApi)).not.toHaveProperty('access_token_format');
+    expect(failure(() => readCreateRequest({ api_id: 'openApi', access_token_format: 1 })).details).toEqual([{ field: 'access_token_format', message: 'must be a string' }]);
+  });
+
   it('refuses an API that does not use OAuth', () => {
     const keyless = definition({ api_id: 'open', proxy: { listen_path: '/open', target_url: 'http://up' } });
     expect(failure(() => clientInputFor(readCreateRequest({ api_id: 'open' }), keyless)).details).toEqual([{ field: 'api_id', message: expect.stringContaining('use_oauth2') }]);
@@ -46,7 +52,8 @@ describe("Tyk's OAuth client shapes", () => {
 
   it("shows a client in Tyk's shape, its secret only when it has just been made", () => {
     const client = { client_id: 'c', redirect_uris: ['http://a', 'http://b'], policy_ids: ['gold'], api_ids: ['openApi'], description: 'd' } as never;
-    expect(toTykClient(client, 'openApi')).toEqual({ client_id: 'c', redirect_uri: 'http://a,http://b', api_id: 'openApi', policy_id: 'gold', description: 'd', meta: null });
+    expect(toTykClient(client, 'openApi')).toEqual({ client_id: 'c', redirect_uri: 'http://a,http://b', api_id: 'openApi', policy_id: 'gold', description: 'd', meta: null, access_token_format: 'jwt' });
+    expect(toTykClient({ ...(client as object), access_token_format: 'opaque' } as never, 'openApi')).toMatchObject({ access_token_format: 'opaque' });
     expect(toTykClient({ ...(client as object), client_secret: 'S' } as never, 'openApi')).toMatchObject({ client_id: 'c', secret: 'S' });
   });
 

@@ -1,5 +1,5 @@
 import type { OAuthClientWithSecret } from '@portcullis/contracts';
-import { oauthMetaOf, type ApiDefinition, type OAuthClient } from '@portcullis/domain';
+import { oauthMetaOf, type AccessTokenFormat, type ApiDefinition, type OAuthClient } from '@portcullis/domain';
 import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
 
 /**
@@ -18,6 +18,8 @@ export interface TykOAuthClient {
   policy_id: string;
   description: string;
   meta: unknown;
+  /** Ours, not Tyk's: `jwt` (checked locally) or `opaque` (checked by introspection). */
+  access_token_format: AccessTokenFormat;
 }
 
 export function toTykClient(client: OAuthClient | OAuthClientWithSecret, apiId: string): TykOAuthClient {
@@ -30,6 +32,7 @@ export function toTykClient(client: OAuthClient | OAuthClientWithSecret, apiId: 
     policy_id: client.policy_ids[0] ?? '',
     description: client.description ?? '',
     meta: client.meta ?? null,
+    access_token_format: client.access_token_format ?? 'jwt',
   };
 }
 
@@ -42,6 +45,8 @@ export interface TykClientCreate {
   secret?: string;
   description?: string;
   meta?: unknown;
+  /** Checked by the auth service with the rest of the client. */
+  access_token_format?: string;
 }
 
 export function readCreateRequest(body: unknown): TykClientCreate {
@@ -70,7 +75,7 @@ export function readCreateRequest(body: unknown): TykClientCreate {
       .map((uri) => uri.trim())
       .filter((uri) => uri !== ''),
   };
-  for (const field of ['policy_id', 'client_id', 'secret', 'description'] as const) {
+  for (const field of ['policy_id', 'client_id', 'secret', 'description', 'access_token_format'] as const) {
     const value = text(field);
     if (value !== undefined) request[field] = value;
   }
@@ -100,6 +105,7 @@ export function clientInputFor(request: TykClientCreate, api: ApiDefinition): Re
   if (request.secret !== undefined) input.client_secret = request.secret;
   if (request.description !== undefined) input.description = request.description;
   if (request.meta !== undefined) input.meta = request.meta;
+  if (request.access_token_format !== undefined) input.access_token_format = request.access_token_format;
   return input;
 }
 
