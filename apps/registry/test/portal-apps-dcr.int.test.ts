@@ -25,6 +25,7 @@ describeWithServices('portal external_dcr apps (PostgreSQL + NATS + oidc-provide
   let ada: Developer;
   let eve: Developer;
   let entryId: string;
+  let providerId: string;
 
   beforeAll(async () => {
     idp = await startDcrProvider();
@@ -32,6 +33,7 @@ describeWithServices('portal external_dcr apps (PostgreSQL + NATS + oidc-provide
     apps = stack.service(AppsService);
     const provider = await stack.admin('POST', '/admin/portal/providers', { name: 'Partner IdP', discovery_url: idp.issuer, initial_access_token: idp.initialAccessToken });
     expect(provider.status, JSON.stringify(provider.body)).toBe(201);
+    providerId = provider.body.id;
     const definition = {
       api_id: api,
       name: 'Partners',
@@ -61,6 +63,28 @@ describeWithServices('portal external_dcr apps (PostgreSQL + NATS + oidc-provide
     const [row] = await stack.dataSource.query(`SELECT count(*)::int AS n FROM "${stack.schema}".${table}`);
     return row.n as number;
   }
+
+  it('a provider a catalogue entry still sends developers to cannot be deleted; once no entry names it, it can', async () => {
+    const refused = await stack.admin('DELETE', `/admin/portal/providers/${providerId}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ error: 'conflict', message: expect.stringContaining('1 catalogue entry') });
+    expect((await stack.admin('GET', `/admin/portal/providers/${providerId}`)).status).toBe(200);
+
+    const spare = await stack.admin('POST', '/admin/portal/providers', { name: 'Spare IdP', discovery_url: idp.issuer, initial_access_token: idp.initialAccessToken });
+    expect(spare.status, JSON.stringify(spare.body)).toBe(201);
+    const catalogue = stack.service(CatalogueService);
+    const entry = await catalogue.create({ api_id: api, policy_id: gold, name: 'Partners (spare)', credential_kind: 'external_dcr', provider_id: spare.body.id });
+    expect((await stack.admin('DELETE', `/admin/portal/providers/${spare.body.id}`)).status).toBe(409);
+    await catalogue.remove(entry.id);
+    expect((await stack.admin('DELETE', `/admin/portal/providers/${spare.body.id}`)).status).toBe(204);
+
+    // The foreign key is what holds when a delete and a save race past these checks.
+    const dangling = stack.dataSource.query(
+      `INSERT INTO "${stack.schema}".catalogue_entries (id, api_id, policy_id, name, credential_kind, provider_id) VALUES (gen_random_uuid(), $1, $2, 'dangling', 'external_dcr', $3)`,
+      [api, gold, spare.body.id],
+    );
+    await expect(dangling).rejects.toMatchObject({ driverError: { code: '23503', constraint: 'catalogue_entries_provider_fkey' } });
+  });
 
   it('registers a client at the provider, bound to the entry policy; its client_credentials tokens are issued', async () => {
     const issued = await apps.create(ada.id, { entry_id: entryId, name: 'Partner sync' });

@@ -1,5 +1,6 @@
 import type { ApiDefinition } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
+import { violatedConstraint } from '../storage/pg-errors.js';
 
 /**
  * The failures an API definition write can meet, each naming the field at fault, so the native
@@ -24,16 +25,13 @@ export function listenPathTaken(definition: Pick<ApiDefinition, 'domain' | 'prox
   ]);
 }
 
-const PG_UNIQUE_VIOLATION = '23505';
-
 /**
  * The unique indexes are the real guard against two writers racing past the friendly checks: their
  * violation becomes the same 409 the checks give, never a 500 with an ORM message.
  */
 export function conflictFromUniqueViolation(error: unknown, definition: Pick<ApiDefinition, 'api_id' | 'domain' | 'proxy'>): PortcullisError | undefined {
-  const driverError = (error as { driverError?: { code?: unknown; constraint?: unknown } } | null)?.driverError;
-  if (driverError?.code !== PG_UNIQUE_VIOLATION) return undefined;
-  const constraint = typeof driverError.constraint === 'string' ? driverError.constraint : '';
+  const constraint = violatedConstraint(error, 'unique');
+  if (constraint === undefined) return undefined;
   if (constraint.includes('route_key')) return listenPathTaken(definition);
   if (constraint.includes('pkey')) return apiIdTaken(definition.api_id);
   return undefined;

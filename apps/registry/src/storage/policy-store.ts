@@ -4,8 +4,8 @@ import { DataSource, type EntityManager, type QueryDeepPartialEntity } from 'typ
 import { policyIdTaken, policyNotFound } from '../policies/policy-errors.js';
 import { PolicyRecord } from './policy.entity.js';
 import { nextRevision } from './revision.js';
+import { violatedConstraint } from './pg-errors.js';
 
-const PG_UNIQUE_VIOLATION = '23505';
 
 /**
  * Policies in PostgreSQL. Each write bumps the same configuration revision as API writes, in its
@@ -36,7 +36,7 @@ export class PolicyStore {
       });
     } catch (error) {
       // Two creators racing past the check: the primary key decides, with the same 409.
-      if ((error as { driverError?: { code?: unknown } } | null)?.driverError?.code === PG_UNIQUE_VIOLATION) throw policyIdTaken(policy.id);
+      if (violatedConstraint(error, 'unique') !== undefined) throw policyIdTaken(policy.id);
       throw error;
     }
   }

@@ -29,7 +29,7 @@ export class CatalogueEntryRecord {
   @Column({ name: 'credential_kind', type: 'text' })
   credentialKind!: CredentialKind;
 
-  @Column({ name: 'provider_id', type: 'text', nullable: true })
+  @Column({ name: 'provider_id', type: 'uuid', nullable: true })
   providerId!: string | null;
 
   @Column({ type: 'boolean' })

@@ -74,6 +74,10 @@ function trustsProvider(api: ApiDefinition, provider: Pick<DcrProvider, 'issuer'
   return [issuer, `${issuer}/.well-known/openid-configuration`, bare(provider.discovery_url), bare(provider.jwks_uri)].includes(bare(source.url));
 }
 
+export function unknownProvider(providerId: string | null): ErrorDetail {
+  return { field: 'provider_id', message: `no DCR provider has id ${JSON.stringify(providerId)}` };
+}
+
 /**
  * What the entry names must exist and fit: the API must take the kind of credential the entry hands
  * out (the gateway authenticates each API one way), and the policy must grant that API.
@@ -87,9 +91,7 @@ export function referenceProblems(
   const problems: ErrorDetail[] = [];
   if (!api) problems.push({ field: 'api_id', message: `no API has id ${JSON.stringify(entry.api_id)}` });
   if (!policy) problems.push({ field: 'policy_id', message: `no policy has id ${JSON.stringify(entry.policy_id)}` });
-  if (entry.credential_kind === 'external_dcr' && !provider) {
-    problems.push({ field: 'provider_id', message: `no DCR provider has id ${JSON.stringify(entry.provider_id)}` });
-  }
+  if (entry.credential_kind === 'external_dcr' && !provider) problems.push(unknownProvider(entry.provider_id));
   if (api) {
     const mode = authModeOf(api);
     const needed: Record<CredentialKind, { mode: AuthMode; says: string }> = {

@@ -10,9 +10,8 @@ import type { CatalogueEntry } from '../portal-types.js';
 import type { DcrProvider } from '../providers/dcr-provider.js';
 import { ProvidersService } from '../providers/providers.service.js';
 import { CatalogueEntryRecord } from './catalogue-entry.entity.js';
-import { referenceProblems, validEntryInput, type ValidEntryInput } from './catalogue-input.js';
-
-const PG_FOREIGN_KEY_VIOLATION = '23503';
+import { referenceProblems, unknownProvider, validEntryInput, type ValidEntryInput } from './catalogue-input.js';
+import { violatedConstraint } from '../../storage/pg-errors.js';
 
 export function entryNotFound(id: string): PortcullisError {
   return new PortcullisError('not_found', `No catalogue entry with id ${JSON.stringify(id)}`);
@@ -60,7 +59,7 @@ export class CatalogueService {
     await this.checkReferences(entry);
     const now = new Date();
     const record: CatalogueEntryRecord = Object.assign(new CatalogueEntryRecord(), { id: randomUUID(), ...toColumns(entry), createdAt: now, updatedAt: now });
-    await this.dataSource.manager.insert(CatalogueEntryRecord, asRow(record));
+    await this.dataSource.manager.insert(CatalogueEntryRecord, asRow(record)).catch(providerGoneMeanwhile(entry));
     return toEntry(record);
   }
 
@@ -73,7 +72,7 @@ export class CatalogueService {
     const entry = validEntryInput(input, stored);
     await this.checkReferences(entry);
     const updatedAt = new Date();
-    const result = await this.dataSource.manager.update(CatalogueEntryRecord, { id }, asRow({ ...toColumns(entry), updatedAt }));
+    const result = await this.dataSource.manager.update(CatalogueEntryRecord, { id }, asRow({ ...toColumns(entry), updatedAt })).catch(providerGoneMeanwhile(entry));
     if (!result.affected) throw entryNotFound(id);
     return { ...stored, ...entry, updated_at: updatedAt.toISOString() };
   }
@@ -97,7 +96,7 @@ export class CatalogueService {
       if (!result.affected) throw entryNotFound(id);
     } catch (error) {
       // An app made between the count and the delete: the foreign key decides, with the same 409.
-      if ((error as { driverError?: { code?: unknown } } | null)?.driverError?.code === PG_FOREIGN_KEY_VIOLATION) throw inUse(1);
+      if (violatedConstraint(error, 'foreign_key') !== undefined) throw inUse(1);
       throw error;
     }
   }
@@ -118,6 +117,14 @@ export class CatalogueService {
     const problems = referenceProblems(entry, api, policy, provider);
     if (problems.length > 0) throw invalid(problems);
   }
+}
+
+/** The provider deleted between the reference check and the write: the foreign key decides, with the check's answer. */
+function providerGoneMeanwhile(entry: ValidEntryInput): (error: unknown) => never {
+  return (error) => {
+    if (violatedConstraint(error, 'foreign_key') !== undefined) throw invalid([unknownProvider(entry.provider_id)]);
+    throw error;
+  };
 }
 
 function inUse(apps: number): PortcullisError {

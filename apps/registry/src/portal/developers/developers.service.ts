@@ -12,8 +12,8 @@ import { normaliseEmail, passwordProblems, validSignUp } from './developer-input
 import { DeveloperRecord } from './developer.entity.js';
 import { hashPassword, spendVerification, verifyPasswordHash } from '@portcullis/http';
 import { PasswordResetRecord } from './password-reset.entity.js';
+import { violatedConstraint } from '../../storage/pg-errors.js';
 
-const PG_UNIQUE_VIOLATION = '23505';
 const RESET_LINK_TTL_MS = 60 * 60 * 1000;
 
 export function developerNotFound(id: string): PortcullisError {
@@ -52,7 +52,7 @@ export class DevelopersService {
       await this.dataSource.manager.insert(DeveloperRecord, record);
     } catch (error) {
       // Two sign-ups racing past the check: the unique index decides, with the same 409.
-      if ((error as { driverError?: { code?: unknown } } | null)?.driverError?.code === PG_UNIQUE_VIOLATION) throw emailTaken();
+      if (violatedConstraint(error, 'unique') !== undefined) throw emailTaken();
       throw error;
     }
     return toDeveloper(record);

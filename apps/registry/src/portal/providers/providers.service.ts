@@ -5,10 +5,12 @@ import { DataSource } from 'typeorm';
 import { isUuid } from '../field-errors.js';
 import type { DcrProvider } from './dcr-provider.js';
 import { DcrProviderRecord } from './dcr-provider.entity.js';
+import { CatalogueEntryRecord } from '../catalogue/catalogue-entry.entity.js';
 import { ExternalRegistrationRecord } from './external-registration.entity.js';
 import { discoverProvider } from './provider-discovery.js';
 import { validProviderInput } from './provider-input.js';
 import { SecretSealer } from './sealed-secrets.js';
+import { violatedConstraint } from '../../storage/pg-errors.js';
 
 /** What the registrar needs of a provider: its endpoints, settings and the opened initial access token. */
 export interface ProviderForRegistration {
@@ -23,10 +25,15 @@ export interface ProviderForRegistration {
   scope: string | null;
 }
 
-const PG_FOREIGN_KEY_VIOLATION = '23503';
+/** Named in migration 1764000300000. */
+const CATALOGUE_PROVIDER_FKEY = 'catalogue_entries_provider_fkey';
 
 function stillHoldsClients(count: number): PortcullisError {
   return new PortcullisError('conflict', `The provider still holds ${count} client(s) registered for portal apps: delete those apps first`);
+}
+
+function stillOffered(count: number): PortcullisError {
+  return new PortcullisError('conflict', `${count} catalogue entr${count === 1 ? 'y registers' : 'ies register'} developers' clients at this provider: change or delete them first`);
 }
 
 export function providerNotFound(id: string): PortcullisError {
@@ -106,16 +113,25 @@ export class ProvidersService {
     return view(next);
   }
 
-  /** Refused while clients registered there exist: deleting those apps deletes the clients first. */
+  /**
+   * Refused while clients registered there exist (deleting those apps deletes the clients first) or
+   * catalogue entries still send developers there (new apps would have nowhere to register).
+   */
   async remove(id: string): Promise<void> {
     await this.record(id);
-    const registered = await this.dataSource.manager.countBy(ExternalRegistrationRecord, { providerId: id });
+    const [registered, offered] = await Promise.all([
+      this.dataSource.manager.countBy(ExternalRegistrationRecord, { providerId: id }),
+      this.dataSource.manager.countBy(CatalogueEntryRecord, { providerId: id }),
+    ]);
     if (registered > 0) throw stillHoldsClients(registered);
+    if (offered > 0) throw stillOffered(offered);
     try {
       await this.dataSource.manager.delete(DcrProviderRecord, { id });
     } catch (error) {
-      // An app registered meanwhile: the foreign key (ON DELETE RESTRICT) decides, with the same 409.
-      if ((error as { driverError?: { code?: unknown } } | null)?.driverError?.code === PG_FOREIGN_KEY_VIOLATION) throw stillHoldsClients(1);
+      // An app registered or an entry saved meanwhile: the foreign keys (ON DELETE RESTRICT) decide, with the same 409.
+      const constraint = violatedConstraint(error, 'foreign_key');
+      if (constraint === CATALOGUE_PROVIDER_FKEY) throw stillOffered(1);
+      if (constraint !== undefined) throw stillHoldsClients(1);
       throw error;
     }
   }
