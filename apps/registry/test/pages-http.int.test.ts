@@ -117,6 +117,28 @@ describeWithServices('portal pages over HTTP', () => {
     expect([again.status, again.headers.get('location')]).toEqual([303, '/portal?done=logged-out']);
   });
 
+  it('a pending account is told so only with its right password', async () => {
+    const email = `waiting-${randomBytes(4).toString('hex')}@example.com`;
+    const dev = visitor();
+    await dev.send('GET', '/portal/signup');
+    expect((await dev.send('POST', '/portal/signup', { email, password: 'long enough password', _csrf: dev.csrf() })).status).toBe(303);
+    const guess = await dev.send('POST', '/portal/login', { email, password: 'a wrong guess here', _csrf: dev.csrf() });
+    expect(guess.status).toBe(401);
+    expect(guess.html).toContain('The email or password is not right.');
+    expect(guess.html).not.toContain('waiting for an administrator');
+  });
+
+  it('after five wrong passwords the account is locked: 429 with Retry-After and a page that says for how long', async () => {
+    const email = `guessed-${randomBytes(4).toString('hex')}@example.com`;
+    const guesser = visitor();
+    await guesser.send('GET', '/portal/login');
+    for (let i = 0; i < 4; i += 1) expect((await guesser.send('POST', '/portal/login', { email, password: `guess number ${i}`, _csrf: guesser.csrf() })).status).toBe(401);
+    const locked = await guesser.send('POST', '/portal/login', { email, password: 'guess number 5', _csrf: guesser.csrf() });
+    expect(locked.status).toBe(429);
+    expect(locked.headers.get('retry-after')).toBe('900');
+    expect(locked.html).toMatch(/role="alert"[^>]*>Too many failed attempts to log in to this account\. Try again in 15 minutes/);
+  });
+
   it('answers unknown entries, apps and reset links with pages, and serves its own stylesheet', async () => {
     const unknown = await fetch(`${registry.url}/portal/apis/not-a-uuid`);
     expect(unknown.status).toBe(404);

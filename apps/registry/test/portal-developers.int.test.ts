@@ -1,10 +1,11 @@
 import { Bus } from '@portcullis/bus';
 import { subjects } from '@portcullis/contracts';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices } from '../../../tools/test/with-services.js';
 import { AppsService } from '../src/portal/apps/apps.service.js';
 import { CatalogueService } from '../src/portal/catalogue/catalogue.service.js';
+import { DeveloperLogins } from '../src/portal/developers/developer-logins.js';
 import { DevelopersService } from '../src/portal/developers/developers.service.js';
 import type { Developer } from '../src/portal/portal-types.js';
 import { apiFixtures, policyFor, startPortalStack, type PortalStack } from './portal-fixtures.js';
@@ -90,8 +91,57 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
     expect(await developers.authenticate(email('nobody'), password)).toBeNull();
     // A lookup that found nothing takes about a millisecond; scrypt at N=2^15 tens of them.
     expect(performance.now() - started).toBeGreaterThan(15);
-    expect(await developers.passwordMatches(email('ada'), password)).toBe(true);
-    expect(await developers.passwordMatches(email('nobody'), password)).toBe(false);
+    expect(await developers.withPassword(email('ada'), password)).toEqual(ada);
+    expect(await developers.withPassword(email('ada'), `${password}!`)).toBeNull();
+    expect(await developers.withPassword(email('nobody'), password)).toBeNull();
+  });
+
+  it('login throttle: five wrong passwords lock the account for 15 minutes (known email or not, right password or not); a right password clears the count, the lock running out or a reset ends it', async () => {
+    const logins = stack.service(DeveloperLogins);
+    const failures = `"${stack.schema}".portal_login_failures`;
+    const hashOf = (address: string) => createHash('sha256').update(address).digest('hex');
+    const guessed = await developers.signUp(email('guessed'), password);
+    const wrong = { refused: { reason: 'wrong' } };
+    const guessFourTimes = async (address: string) => {
+      for (let i = 0; i < 4; i += 1) expect(await logins.logIn(address, `wrong guess ${i}`)).toEqual(wrong);
+    };
+
+    await guessFourTimes(email('guessed'));
+    expect(await logins.logIn(email('GUESSED'), password)).toEqual({ developer: guessed });
+    expect(await stack.dataSource.query(`SELECT * FROM ${failures} WHERE account_hash = $1`, [hashOf(email('guessed'))])).toEqual([]);
+
+    await guessFourTimes(email('guessed'));
+    expect(await logins.logIn(` ${email('guessed')}`, 'wrong guess 5')).toEqual({ refused: { reason: 'throttled', retryAfterSeconds: 900 } });
+    const whileLocked = await logins.logIn(email('guessed'), password);
+    expect(whileLocked).toMatchObject({ refused: { reason: 'throttled' } });
+    expect((whileLocked as { refused: { retryAfterSeconds: number } }).refused.retryAfterSeconds).toBeGreaterThan(890);
+    const [row] = await stack.dataSource.query(`SELECT * FROM ${failures} WHERE account_hash = $1`, [hashOf(email('guessed'))]);
+    expect(row).toMatchObject({ failures: 5 });
+    expect(JSON.stringify(row)).not.toContain('guessed');
+
+    // An email nobody has locks alike, or the throttle would tell which emails exist.
+    await guessFourTimes(email('nobody-at-all'));
+    expect(await logins.logIn(email('nobody-at-all'), 'wrong guess 5')).toMatchObject({ refused: { reason: 'throttled' } });
+
+    // The lock running out starts the count again.
+    await stack.dataSource.query(`UPDATE ${failures} SET locked_until = now() - interval '1 second', first_failure_at = now() - interval '16 minutes' WHERE account_hash = $1`, [hashOf(email('guessed'))]);
+    expect(await logins.logIn(email('guessed'), 'wrong again')).toEqual(wrong);
+    expect(await stack.dataSource.query(`SELECT failures FROM ${failures} WHERE account_hash = $1`, [hashOf(email('guessed'))])).toEqual([{ failures: 1 }]);
+
+    // Locked again (four more make five), the admin's reset link ends it.
+    for (let i = 0; i < 3; i += 1) expect(await logins.logIn(email('guessed'), `wrong again ${i}`)).toEqual(wrong);
+    expect(await logins.logIn(email('guessed'), 'wrong again 3')).toMatchObject({ refused: { reason: 'throttled' } });
+    expect(await logins.logIn(email('guessed'), password)).toMatchObject({ refused: { reason: 'throttled' } });
+    await logins.passwordReset(guessed);
+    expect(await logins.logIn(email('guessed'), password)).toEqual({ developer: guessed });
+  });
+
+  it('login: only the right password learns that an account is pending or blocked', async () => {
+    const logins = stack.service(DeveloperLogins);
+    const approving = new DevelopersService(stack.dataSource, apps, { ...stack.config, portal: { ...stack.config.portal, requireApproval: true } });
+    await approving.signUp(email('waiting'), password);
+    expect(await logins.logIn(email('waiting'), `${password}!`)).toEqual({ refused: { reason: 'wrong' } });
+    expect(await logins.logIn(email('waiting'), password)).toEqual({ refused: { reason: 'pending' } });
   });
 
   it('with PORTAL_REQUIRE_APPROVAL, a developer waits for the admin before logging in or holding credentials', async () => {
@@ -99,7 +149,7 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
     const pending = await approving.signUp(email('pending'), password);
     expect(pending.status).toBe('pending');
     expect(await developers.authenticate(email('pending'), password)).toBeNull();
-    expect(await developers.passwordMatches(email('pending'), password)).toBe(true);
+    expect(await developers.withPassword(email('pending'), password)).toMatchObject({ id: pending.id, status: 'pending' });
     expect((await developers.findByEmail(email('pending')))?.status).toBe('pending');
     await expect(apps.create(pending.id, { entry_id: keyEntry, name: 'Early' })).rejects.toMatchObject({ code: 'access_denied' });
 

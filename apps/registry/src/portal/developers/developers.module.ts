@@ -2,12 +2,14 @@ import { Module } from '@nestjs/common';
 import { AdminGuard } from '../../apis/admin.guard.js';
 import { AppsModule } from '../apps/apps.module.js';
 import { DevelopersController } from './developers.controller.js';
+import { DeveloperLogins } from './developer-logins.js';
 import { DevelopersService } from './developers.service.js';
+import { LoginThrottle } from './login-throttle.js';
 
 @Module({
   imports: [AppsModule],
   controllers: [DevelopersController],
-  providers: [DevelopersService, AdminGuard],
-  exports: [DevelopersService],
+  providers: [DevelopersService, DeveloperLogins, LoginThrottle, AdminGuard],
+  exports: [DevelopersService, DeveloperLogins],
 })
 export class DevelopersModule {}

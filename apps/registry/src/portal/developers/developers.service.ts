@@ -60,32 +60,25 @@ export class DevelopersService {
 
   /**
    * The developer, when the password is right and the account active; null otherwise, without
-   * saying why (the login page asks `findByEmail` to explain pending and blocked accounts). An
-   * unknown email costs the same scrypt as a wrong password.
+   * saying why. An unknown email costs the same scrypt as a wrong password.
    */
   async authenticate(email: unknown, password: unknown): Promise<Developer | null> {
+    const developer = await this.withPassword(email, password);
+    return developer?.status === 'active' ? developer : null;
+  }
+
+  /**
+   * The developer whose password this is, whatever the account's status: the login page tells
+   * someone their account is pending or blocked only once they have shown it is theirs.
+   */
+  async withPassword(email: unknown, password: unknown): Promise<Developer | null> {
     if (typeof password !== 'string' || password.length === 0 || password.length > 1024) return null;
     const record = await this.recordByEmail(email);
     if (!record) {
       await spendVerification(password);
       return null;
     }
-    if (!(await verifyPasswordHash(password, record.passwordHash))) return null;
-    return record.status === 'active' ? toDeveloper(record) : null;
-  }
-
-  /**
-   * Whether the password is right, whatever the account's status: the login page asks it before
-   * telling someone their account is pending or blocked, so only the account's owner learns that.
-   */
-  async passwordMatches(email: unknown, password: unknown): Promise<boolean> {
-    if (typeof password !== 'string' || password.length === 0 || password.length > 1024) return false;
-    const record = await this.recordByEmail(email);
-    if (!record) {
-      await spendVerification(password);
-      return false;
-    }
-    return verifyPasswordHash(password, record.passwordHash);
+    return (await verifyPasswordHash(password, record.passwordHash)) ? toDeveloper(record) : null;
   }
 
   async findByEmail(email: unknown): Promise<Developer | null> {

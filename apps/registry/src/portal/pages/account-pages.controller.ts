@@ -2,6 +2,7 @@ import { Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nest
 import { ApiExcludeController } from '@nestjs/swagger';
 import { PortcullisError } from '@portcullis/errors';
 import type { Request, Response } from 'express';
+import { DeveloperLogins, type LoginRefusal } from '../developers/developer-logins.js';
 import { DevelopersService } from '../developers/developers.service.js';
 import { field, formProblem, notice, sendPage } from './page-kit.js';
 import { PortalPageFilter } from './portal-page.filter.js';
@@ -16,6 +17,7 @@ export class AccountPagesController {
   constructor(
     private readonly visitors: PortalVisitors,
     private readonly developers: DevelopersService,
+    private readonly logins: DeveloperLogins,
   ) {}
 
   @Get('signup')
@@ -52,20 +54,14 @@ export class AccountPagesController {
     const visitor = await this.visitors.identify(req, res);
     const form = this.visitors.form(visitor, req);
     const email = field(form, 'email');
-    const developer = await this.developers.authenticate(email, field(form, 'password'));
-    if (developer) {
-      await this.visitors.logIn(res, developer);
+    const outcome = await this.logins.logIn(email, field(form, 'password'));
+    if ('developer' in outcome) {
+      await this.visitors.logIn(res, outcome.developer);
       return void res.redirect(303, safeNext(form['next']));
     }
-    // Sign-up already says whether an email has an account, so saying why one cannot log in tells no more.
-    const known = await this.developers.findByEmail(email);
-    const error =
-      known?.status === 'pending'
-        ? 'Your account is waiting for an administrator to approve it.'
-        : known?.status === 'blocked'
-          ? 'Your account has been blocked. Contact the portal administrator.'
-          : 'The email or password is not right.';
-    sendPage(res.status(known && known.status !== 'active' ? 403 : 401), visitor, 'login', { title: 'Log in', nav: 'login', email, next: safeNext(form['next'], ''), error });
+    const refusal = outcome.refused;
+    if (refusal.reason === 'throttled') res.setHeader('retry-after', String(refusal.retryAfterSeconds));
+    sendPage(res.status(loginRefusalStatus[refusal.reason]), visitor, 'login', { title: 'Log in', nav: 'login', email, next: safeNext(form['next'], ''), error: loginRefusalMessage(refusal) });
   }
 
   @Post('logout')
@@ -90,8 +86,10 @@ export class AccountPagesController {
     const form = this.visitors.form(visitor, req);
     try {
       const developer = await this.developers.resetPassword(token, field(form, 'password'));
-      // Whoever else held a session (the reason for the reset, perhaps) is logged out.
+      // Whoever else held a session (the reason for the reset, perhaps) is logged out; a lock from
+      // someone else's guesses ends.
       await this.visitors.endAllFor(developer.id);
+      await this.logins.passwordReset(developer);
       await this.visitors.logOut(res, visitor);
       res.redirect(303, '/portal/login?done=password-reset');
     } catch (error) {
@@ -104,4 +102,21 @@ export class AccountPagesController {
 
 function resetLinkInvalid(): PortcullisError {
   return new PortcullisError('not_found', 'This password reset link is not valid: it was used, replaced, or has expired. Ask the administrator for a new one.');
+}
+
+const loginRefusalStatus: Record<LoginRefusal['reason'], number> = { wrong: 401, pending: 403, blocked: 403, throttled: 429 };
+
+function loginRefusalMessage(refusal: LoginRefusal): string {
+  switch (refusal.reason) {
+    case 'wrong':
+      return 'The email or password is not right.';
+    case 'pending':
+      return 'Your account is waiting for an administrator to approve it.';
+    case 'blocked':
+      return 'Your account has been blocked. Contact the portal administrator.';
+    case 'throttled': {
+      const minutes = Math.ceil(refusal.retryAfterSeconds / 60);
+      return `Too many failed attempts to log in to this account. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask the portal administrator for a password reset link.`;
+    }
+  }
 }

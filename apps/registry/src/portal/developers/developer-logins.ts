@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import type { Developer } from '../portal-types.js';
+import { normaliseEmail } from './developer-input.js';
+import { DevelopersService } from './developers.service.js';
+import { LoginThrottle } from './login-throttle.js';
+
+/** Why a login did not start a session; `throttled` carries when to try again. */
+export type LoginRefusal = { reason: 'wrong' | 'pending' | 'blocked' } | { reason: 'throttled'; retryAfterSeconds: number };
+
+export type LoginOutcome = { developer: Developer } | { refused: LoginRefusal };
+
+/**
+ * A developer logging in: the password checked under the account's throttle. A locked account is
+ * refused before any scrypt is spent, right password or not, so guessing on stops paying; only a
+ * right password learns that the account is pending or blocked.
+ */
+@Injectable()
+export class DeveloperLogins {
+  constructor(
+    private readonly developers: DevelopersService,
+    private readonly throttle: LoginThrottle,
+  ) {}
+
+  async logIn(email: unknown, password: unknown): Promise<LoginOutcome> {
+    const account = normaliseEmail(email);
+    const locked = await this.throttle.lockedFor(account);
+    if (locked > 0) return { refused: { reason: 'throttled', retryAfterSeconds: locked } };
+    const developer = await this.developers.withPassword(email, password);
+    if (!developer) {
+      const lockedNow = await this.throttle.failed(account);
+      return { refused: lockedNow > 0 ? { reason: 'throttled', retryAfterSeconds: lockedNow } : { reason: 'wrong' } };
+    }
+    await this.throttle.cleared(account);
+    if (developer.status !== 'active') return { refused: { reason: developer.status } };
+    return { developer };
+  }
+
+  /** The admin's reset link proves the account is the developer's again: the count starts over. */
+  passwordReset(developer: Developer): Promise<void> {
+    return this.throttle.cleared(normaliseEmail(developer.email));
+  }
+}

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+
+/**
+ * How many wrong passwords an account takes before it is locked, within what time, and for how
+ * long: five guesses per quarter hour, whichever replica they reach (OWASP's advice is a handful).
+ */
+export const loginThrottleLimits = { maxFailures: 5, windowSeconds: 15 * 60, lockSeconds: 15 * 60 } as const;
+
+/** Forgotten entries are swept at most this often, from the failure path (an attacker pays a scrypt per row). */
+const SWEEP_INTERVAL_MS = 60_000;
+
+/**
+ * The portal's login throttle, per account, in PostgreSQL (the clock is the database's, one for
+ * every replica). Locking an account rather than an address is what stops a guesser spread over
+ * many addresses; its price, that a stranger can keep someone locked out, is bounded by the lock's
+ * length and ended by an admin's password reset link (a reset clears the count).
+ */
+@Injectable()
+export class LoginThrottle {
+  private lastSweep = 0;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Seconds until the account may be tried again; 0 when it may be now. */
+  async lockedFor(normalisedEmail: string): Promise<number> {
+    const rows = (await this.dataSource.query(`SELECT ${SECONDS_LEFT} AS seconds FROM ${this.table()} WHERE account_hash = $1`, [accountHash(normalisedEmail)])) as Array<{ seconds: number }>;
+    return rows[0]?.seconds ?? 0;
+  }
+
+  /** Counts a wrong password; answers the seconds the account is now locked for (0: not locked). */
+  async failed(normalisedEmail: string): Promise<number> {
+    const { maxFailures, windowSeconds, lockSeconds } = loginThrottleLimits;
+    // A count whose window has passed, or whose lock has run out, starts again at this failure.
+    const startsAgain = `(f.first_failure_at < now() - make_interval(secs => $3) OR f.locked_until <= now())`;
+    const failures = `CASE WHEN ${startsAgain} THEN 1 ELSE f.failures + 1 END`;
+    const rows = (await this.dataSource.query(
+      `INSERT INTO ${this.table()} AS f (account_hash, failures, first_failure_at, locked_until)
+         VALUES ($1, 1, now(), CASE WHEN 1 >= $2 THEN now() + make_interval(secs => $4) END)
+       ON CONFLICT (account_hash) DO UPDATE SET
+         failures = ${failures},
+         first_failure_at = CASE WHEN ${startsAgain} THEN now() ELSE f.first_failure_at END,
+         locked_until = CASE WHEN ${failures} >= $2 THEN now() + make_interval(secs => $4) END
+       RETURNING ${SECONDS_LEFT} AS seconds`,
+      [accountHash(normalisedEmail), maxFailures, windowSeconds, lockSeconds],
+    )) as Array<{ seconds: number }>;
+    this.sweepNowAndThen();
+    return rows[0]?.seconds ?? 0;
+  }
+
+  /** A right password (or a new one) wipes the account's count. */
+  async cleared(normalisedEmail: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM ${this.table()} WHERE account_hash = $1`, [accountHash(normalisedEmail)]);
+  }
+
+  private sweepNowAndThen(): void {
+    const now = Date.now();
+    if (now - this.lastSweep < SWEEP_INTERVAL_MS) return;
+    this.lastSweep = now;
+    void this.dataSource
+      .query(`DELETE FROM ${this.table()} WHERE first_failure_at < now() - make_interval(secs => $1) AND (locked_until IS NULL OR locked_until <= now())`, [loginThrottleLimits.windowSeconds])
+      .catch(() => undefined); // the next sweep will do; the rows it missed only wait
+  }
+
+  private table(): string {
+    const driver = this.dataSource.driver;
+    return `${driver.escape(driver.schema ?? 'public')}.${driver.escape('portal_login_failures')}`;
+  }
+}
+
+/** Whole seconds left on a lock, rounded up so a client that waits that long is let in. */
+const SECONDS_LEFT = `GREATEST(0, CEIL(EXTRACT(EPOCH FROM (locked_until - now()))))::int`;
+
+function accountHash(normalisedEmail: string): string {
+  return createHash('sha256').update(normalisedEmail).digest('hex');
+}
