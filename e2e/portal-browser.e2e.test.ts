@@ -307,7 +307,7 @@ describeWithServices('developer portal in a browser: sign up, catalogue, app, cr
     await page.close();
   });
 
-  it('the developer rotates the key (the old one stops working) and deletes the app (the new one stops too)', async () => {
+  it('the developer rotates the key (the old one stops working), renames the app, and deletes it (the new key stops too)', async () => {
     const page = await firstContext.newPage();
     await page.goto('/portal/apps');
     await page.getByRole('link', { name: 'Billing batch' }).click();
@@ -325,8 +325,21 @@ describeWithServices('developer portal in a browser: sign up, catalogue, app, cr
     expect(await gatewayStatus(rotated)).toBe(200);
     await waitFor(async () => (await gatewayStatus(firstApp.key)) === 401, { timeoutMs: 10_000, message: 'the old key to stop working' });
 
+    // Renamed: an empty name is refused on the page, a good one kept; the key keeps working.
     await page.goto(`/portal/apps/${firstApp.id}`);
-    await page.getByRole('button', { name: 'Delete Billing batch' }).click();
+    await page.getByLabel('App name').fill('   ');
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('There is a problem');
+    expect(await page.getByLabel('App name').getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('App name').fill('Billing batch (prod)');
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('The app was renamed');
+    expect(new URL(page.url()).pathname).toBe(`/portal/apps/${firstApp.id}`);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Billing batch (prod)');
+    await screenshot(page, 'renamed');
+    expect(await gatewayStatus(rotated)).toBe(200);
+
+    await page.getByRole('button', { name: 'Delete Billing batch (prod)' }).click();
     await expect.poll(() => new URL(page.url()).pathname).toBe('/portal/apps');
     await expect.poll(() => page.getByRole('status').textContent()).toContain('The app was deleted');
     expect(await page.getByRole('link', { name: 'Billing batch' }).count()).toBe(0);

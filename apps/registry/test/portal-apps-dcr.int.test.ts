@@ -7,6 +7,7 @@ import { describeWithServices } from '../../../tools/test/with-services.js';
 import { AppsService } from '../src/portal/apps/apps.service.js';
 import { CatalogueService } from '../src/portal/catalogue/catalogue.service.js';
 import { DevelopersService } from '../src/portal/developers/developers.service.js';
+import { ExternalRegistrations } from '../src/portal/providers/external-registrations.js';
 import type { Developer } from '../src/portal/portal-types.js';
 import { policyFor, startPortalStack, type PortalStack } from './portal-fixtures.js';
 
@@ -105,6 +106,15 @@ describeWithServices('portal external_dcr apps (PostgreSQL + NATS + oidc-provide
     await expect(apps.remove(eve.id, issued.app.id)).rejects.toMatchObject({ code: 'not_found' });
     await expect(apps.rotate(eve.id, issued.app.id)).rejects.toMatchObject({ code: 'not_found' });
     expect(idp.clientIds()).toContain(issued.client_id);
+
+    // Renamed: RFC 7592 replaces the client's metadata at the provider; the client and its secret stay.
+    await apps.rename(ada.id, issued.app.id, { name: 'Partner sync (EU)' });
+    const registration = (await stack.service(ExternalRegistrations).get(issued.app.id))!;
+    const read = await fetch(registration.registration_client_uri, { headers: { authorization: `Bearer ${registration.registration_access_token}` } });
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ client_id: issued.client_id, client_name: 'Partner sync (EU)' });
+    expect((await apps.get(ada.id, issued.app.id)).name).toBe('Partner sync (EU)');
+    expect((await idp.clientCredentials(issued.client_id!, issued.client_secret!)).status).toBe(200);
 
     // Rotation: a new client in place of the old, which is deleted at the provider and unbound.
     const rotated = await apps.rotate(ada.id, issued.app.id);

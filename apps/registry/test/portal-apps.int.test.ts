@@ -88,6 +88,15 @@ describeWithServices('portal apps (PostgreSQL + NATS + the auth service)', () =>
     expect(await apps.get(ada.id, issued.app.id)).toEqual(issued.app);
     expect(JSON.stringify((await stack.admin('GET', `/admin/portal/developers/${ada.id}/apps`)).body)).not.toContain(issued.api_key);
 
+    // Renamed: the key's alias follows, the rest of its session and the key itself are untouched.
+    const renamed = await apps.rename(ada.id, issued.app.id, { name: ' Billing (prod) ' });
+    expect(renamed).toMatchObject({ id: issued.app.id, name: 'Billing (prod)', key_hash: issued.app.key_hash });
+    const afterRename = await lookup(issued.api_key!);
+    expect(afterRename.session).toEqual({ ...found.session, alias: 'Billing (prod)' });
+    await expect(apps.rename(ada.id, issued.app.id, { name: '   ' })).rejects.toMatchObject({ code: 'validation_failed', details: [{ field: 'name' }] });
+    await expect(apps.rename(eve.id, issued.app.id, { name: 'Stolen' })).rejects.toMatchObject({ code: 'not_found' });
+    expect((await apps.get(ada.id, issued.app.id)).name).toBe('Billing (prod)');
+
     const rotated = await apps.rotate(ada.id, issued.app.id);
     expect(rotated.api_key).not.toBe(issued.api_key);
     expect(rotated.app.key_hash).toBe(createHash('sha256').update(rotated.api_key!).digest('hex'));
@@ -115,6 +124,12 @@ describeWithServices('portal apps (PostgreSQL + NATS + the auth service)', () =>
     const first = await token(issued.client_id!, issued.client_secret!);
     expect(first.status).toBe(200);
     expect(claims(first.body.access_token as string)).toMatchObject({ client_id: issued.client_id, pol: [gold] });
+
+    // Renamed: the client's name follows; the rest of the client, and its secret, are untouched.
+    await apps.rename(ada.id, issued.app.id, { name: 'Nightly batch' });
+    const { updated_at: _before, ...unchanged } = client;
+    expect(await bus.request(subjects.authClientsGet, { client_id: issued.client_id! })).toEqual({ ...unchanged, client_name: 'Nightly batch', updated_at: expect.any(String) });
+    expect((await token(issued.client_id!, issued.client_secret!)).status).toBe(200);
 
     const rotated = await apps.rotate(ada.id, issued.app.id);
     expect(rotated.client_id).toBe(issued.client_id);

@@ -3,7 +3,7 @@ import { Bus } from '@portcullis/bus';
 import { subjects, type KeyWriteRequest } from '@portcullis/contracts';
 import { PortcullisError } from '@portcullis/errors';
 import { DataSource, IsNull } from 'typeorm';
-import { isNotFound, type CredentialKindHandler, type IssueContext, type ShownCredentials } from './credential-kind.js';
+import { isNotFound, renameRow, type CredentialKindHandler, type IssueContext, type ShownCredentials } from './credential-kind.js';
 import { PortalAppRecord } from './portal-app.entity.js';
 
 /** A remove races a rotation at most this many times before giving up with 409. */
@@ -69,6 +69,16 @@ export class ApiKeyCredentials implements CredentialKindHandler {
       current = await this.dataSource.manager.findOneBy(PortalAppRecord, { id: app.id });
     }
     if (current) throw new PortcullisError('conflict', 'The app is being rotated; try again');
+  }
+
+  /** The key's alias follows the app's name; the rest of its session is written back as it is. */
+  async rename(app: PortalAppRecord, name: string): Promise<void> {
+    if (app.keyHash) {
+      const ref = { key: app.keyHash, hashed: true };
+      const { session } = await this.bus.request(subjects.authKeysGet, ref);
+      await this.bus.request(subjects.authKeysUpdate, { ...ref, session: { ...session, alias: name } });
+    }
+    await renameRow(this.dataSource.manager, app, name, { keyHash: app.keyHash === null ? IsNull() : app.keyHash });
   }
 
   private async issue(context: IssueContext): Promise<{ key: string; key_hash: string }> {

@@ -17,12 +17,16 @@ import { ExternalDcrCredentials } from './external-dcr-credentials.js';
 import { OAuthClientCredentials } from './oauth-client-credentials.js';
 import { PortalAppRecord } from './portal-app.entity.js';
 
+const appName = z.string({ error: 'is required' }).trim().min(1, 'is required').max(100);
+
 const newAppSchema = z
   .object({
     entry_id: z.string({ error: 'is required' }).min(1, 'is required').max(64),
-    name: z.string({ error: 'is required' }).trim().min(1, 'is required').max(100),
+    name: appName,
   })
   .strip();
+
+const renameSchema = z.object({ name: appName }).strip();
 
 function inactive(status: string): PortcullisError {
   return new PortcullisError('access_denied', `This developer account is ${status}: it cannot hold credentials`);
@@ -102,6 +106,19 @@ export class AppsService {
     const shown = await handler.rotate(context);
     await this.revokeUnlessActive(developerId, handler, context);
     return this.issued(context, shown);
+  }
+
+  /**
+   * A new name, carried to the credential too (for an external client, at the provider by RFC 7592).
+   * `input` is `{ name }` as submitted.
+   */
+  async rename(developerId: string, appId: string, input: unknown): Promise<PortalApp> {
+    const parsed = renameSchema.safeParse(input ?? {});
+    if (!parsed.success) throw validationFailed(parsed.error);
+    await this.requireActive(developerId);
+    const app = await this.record(developerId, appId);
+    if (app.name !== parsed.data.name) await this.handler(app.kind).rename(app, parsed.data.name);
+    return toApp(app);
   }
 
   /** Revokes the app's credential, then deletes it; when the revocation fails the app stays (and the error says why). */

@@ -1,6 +1,8 @@
 import type { ApiDefinition, Policy } from '@portcullis/domain';
+import { PortcullisError } from '@portcullis/errors';
+import type { EntityManager, FindOptionsWhere } from 'typeorm';
 import type { CatalogueEntry, CredentialKind, IssuedCredentials } from '../portal-types.js';
-import type { PortalAppRecord } from './portal-app.entity.js';
+import { PortalAppRecord } from './portal-app.entity.js';
 
 /** What a developer is shown once: the secret parts of IssuedCredentials. */
 export type ShownCredentials = Omit<IssuedCredentials, 'app' | 'gateway_url' | 'listen_path'>;
@@ -26,11 +28,27 @@ export interface CredentialKindHandler {
   rotate(context: IssueContext): Promise<ShownCredentials>;
   /** Revokes the credential, then deletes the app row; a revocation that fails keeps the app. */
   remove(app: PortalAppRecord): Promise<void>;
+  /**
+   * Gives the app a new name where its credential carries one too (the key's alias, the client's
+   * name, here or at the provider), then in the app row; when the first step fails nothing changes.
+   */
+  rename(app: PortalAppRecord, name: string): Promise<void>;
 }
 
 /** `{listen_path}oauth/token/` as the gateway serves it (Tyk's token endpoint on the API's own path). */
 export function gatewayTokenEndpoint(gatewayUrl: string, listenPath: string): string {
   return `${gatewayUrl}${listenPath.endsWith('/') ? listenPath : `${listenPath}/`}oauth/token/`;
+}
+
+/**
+ * The app row's new name, if the app still holds what `holds` says (the credential just renamed):
+ * a rotation or delete that won meanwhile is a 409, never a silent rename of something else.
+ */
+export async function renameRow(manager: EntityManager, app: PortalAppRecord, name: string, holds: FindOptionsWhere<PortalAppRecord>): Promise<void> {
+  const updatedAt = new Date();
+  const result = await manager.update(PortalAppRecord, { id: app.id, ...holds }, { name, updatedAt });
+  if (!result.affected) throw new PortcullisError('conflict', 'The app changed meanwhile (rotated or deleted); try again');
+  Object.assign(app, { name, updatedAt });
 }
 
 /** Whether a failure from the auth service only says the thing is already gone. */

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { ClientBindings } from '../bindings/client-bindings.js';
 import { DcrRegistrar, type ExternalRegistration } from '../providers/dcr-registrar.js';
 import { ExternalRegistrations } from '../providers/external-registrations.js';
-import type { CredentialKindHandler, IssueContext, ShownCredentials } from './credential-kind.js';
+import { renameRow, type CredentialKindHandler, type IssueContext, type ShownCredentials } from './credential-kind.js';
 import { PortalAppRecord } from './portal-app.entity.js';
 
 /** A remove races a rotation at most this many times before giving up with 409. */
@@ -93,6 +93,21 @@ export class ExternalDcrCredentials implements CredentialKindHandler {
       if (removed || !(await this.dataSource.manager.existsBy(PortalAppRecord, { id: app.id }))) return;
     }
     throw new PortcullisError('conflict', 'The app is being rotated; try again');
+  }
+
+  /**
+   * RFC 7592 §2.2: the client's metadata replaced at the provider with the new name (it may hand out
+   * a new registration access token, which is kept). A rotation or delete that won meanwhile makes
+   * this a 409: the provider's client then has the name until the app's next change.
+   */
+  async rename(app: PortalAppRecord, name: string): Promise<void> {
+    const registration = await this.registrations.get(app.id);
+    if (!registration) throw new PortcullisError('conflict', 'This app holds no registration to change');
+    const updated = await this.registrar.update(registration, { client_name: name });
+    await this.dataSource.transaction(async (manager) => {
+      await renameRow(manager, app, name, { clientId: registration.client_id });
+      await this.registrations.save(app.id, updated, manager);
+    });
   }
 
   private binding(context: IssueContext, registration: ExternalRegistration) {

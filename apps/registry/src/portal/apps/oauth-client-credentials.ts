@@ -5,7 +5,7 @@ import { PortcullisError } from '@portcullis/errors';
 import { DataSource } from 'typeorm';
 import type { RegistryConfig } from '../../config.js';
 import { REGISTRY_CONFIG } from '../../registry-config.token.js';
-import { gatewayTokenEndpoint, isNotFound, type CredentialKindHandler, type IssueContext, type ShownCredentials } from './credential-kind.js';
+import { gatewayTokenEndpoint, isNotFound, renameRow, type CredentialKindHandler, type IssueContext, type ShownCredentials } from './credential-kind.js';
 import { PortalAppRecord } from './portal-app.entity.js';
 
 /**
@@ -62,6 +62,15 @@ export class OAuthClientCredentials implements CredentialKindHandler {
   async remove(app: PortalAppRecord): Promise<void> {
     if (app.clientId) await this.deleteClient(app.clientId);
     await this.dataSource.manager.delete(PortalAppRecord, { id: app.id });
+  }
+
+  /** The auth service replaces a client whole: it is read, renamed and written back. */
+  async rename(app: PortalAppRecord, name: string): Promise<void> {
+    if (app.clientId) {
+      const { created_at: _created, updated_at: _updated, ...client } = await this.bus.request(subjects.authClientsGet, { client_id: app.clientId });
+      await this.bus.request(subjects.authClientsUpdate, { client_id: app.clientId, input: { ...client, client_name: name } });
+    }
+    await renameRow(this.dataSource.manager, app, name, {});
   }
 
   private shown(context: IssueContext, clientId: string, secret: string): ShownCredentials {

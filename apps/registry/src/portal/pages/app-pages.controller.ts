@@ -8,14 +8,14 @@ import { ApiStore } from '../../storage/api-store.js';
 import { AppsService } from '../apps/apps.service.js';
 import { gatewayTokenEndpoint } from '../apps/credential-kind.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
-import type { IssuedCredentials } from '../portal-types.js';
+import type { IssuedCredentials, PortalApp } from '../portal-types.js';
 import { credentialView, exampleWithPlaceholders, secretNoun } from './credential-view.js';
 import { field, formProblem, notice, redirectToLogin, sendPage } from './page-kit.js';
 import { PortalPageFilter } from './portal-page.filter.js';
 import { PortalVisitors, type Visitor } from './portal-visitors.js';
 
 /**
- * A developer's apps: list, create, show, rotate, delete. Every page needs a logged-in developer,
+ * A developer's apps: list, create, show, rename, rotate, delete. Every page needs a logged-in developer,
  * and AppsService answers another developer's app as absent (404), never as someone else's.
  */
 @ApiExcludeController()
@@ -78,6 +78,26 @@ export class AppPagesController {
     const visitor = await this.visitors.identify(req, res);
     if (!visitor.developer) return redirectToLogin(req, res);
     const app = await this.apps.get(visitor.developer.id, appId);
+    await this.sendAppPage(res, visitor, app, { notice: notice(req.query['done']) });
+  }
+
+  @Post('apps/:appId/rename')
+  async rename(@Param('appId') appId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const visitor = await this.visitors.identify(req, res);
+    if (!visitor.developer) return redirectToLogin(req, res);
+    const form = this.visitors.form(visitor, req);
+    try {
+      await this.apps.rename(visitor.developer.id, appId, { name: form['name'] });
+    } catch (error) {
+      const problem = formProblem(error);
+      if (problem.status === 404) throw error;
+      const app = await this.apps.get(visitor.developer.id, appId);
+      return this.sendAppPage(res.status(problem.status), visitor, app, { ...problem, name: field(form, 'name') });
+    }
+    res.redirect(303, `/portal/apps/${appId}?done=app-renamed`);
+  }
+
+  private async sendAppPage(res: Response, visitor: Visitor, app: PortalApp, extra: Record<string, unknown>): Promise<void> {
     const entry = await this.catalogue.get(app.entry_id).catch(() => null);
     const api = entry ? await this.apis.get(entry.api_id) : null;
     const example = api
@@ -95,6 +115,7 @@ export class AppPagesController {
       entryId: entry?.published ? entry.id : null,
       secretNoun: secretNoun(app.kind),
       example,
+      ...extra,
     });
   }
 

@@ -30,6 +30,7 @@ const notices: Record<string, string> = {
   'password-reset': 'Your password was changed. Log in with the new one.',
   'logged-out': 'You are logged out.',
   'app-deleted': 'The app was deleted and its credentials no longer work.',
+  'app-renamed': 'The app was renamed.',
 };
 
 /** The confirmation a redirect asked for (`?done=`), from a fixed list: the query never reaches the page. */

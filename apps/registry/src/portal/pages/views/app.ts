@@ -1,4 +1,4 @@
-/** GET /portal/apps/:appId: one app; rotate and delete. Secrets are never shown here. */
+/** GET /portal/apps/:appId: one app; rename, rotate and delete. Secrets are never shown here. */
 export default String.raw`<% layout('@layout') %>
 <nav aria-label="Breadcrumb" class="breadcrumb"><a href="/portal/apps">My apps</a> / <span aria-current="page"><%= it.app.name %></span></nav>
 <h1><%= it.app.name %></h1>
@@ -21,6 +21,20 @@ export default String.raw`<% layout('@layout') %>
   </div>
 </section>
 <% } %>
+<section aria-labelledby="rename-heading">
+  <h2 id="rename-heading">Rename the app</h2>
+  <%~ include('@errors', it) %>
+  <% const invalid = new Set((it.details || []).map((detail) => detail.field)) %>
+  <form method="post" action="/portal/apps/<%= it.app.id %>/rename" class="form" novalidate<% if (it.error) { %> aria-describedby="form-errors"<% } %>>
+    <input type="hidden" name="_csrf" value="<%= it.csrf %>">
+    <div class="field">
+      <label for="name">App name</label>
+      <input id="name" name="name"<% if (invalid.has('name')) { %> aria-invalid="true"<% } %> type="text" required maxlength="100" value="<%= it.name ?? it.app.name %>" aria-describedby="rename-hint">
+      <p class="hint" id="rename-hint">Its credentials keep working; where they carry the name (an OAuth client's, at the identity provider too) it changes with it.</p>
+    </div>
+    <button type="submit" class="button">Rename</button>
+  </form>
+</section>
 <section aria-labelledby="rotate-heading">
   <h2 id="rotate-heading">Rotate the <%= it.secretNoun %></h2>
   <p>You get a new <%= it.secretNoun %>, shown once; the current one stops working at once.</p>
