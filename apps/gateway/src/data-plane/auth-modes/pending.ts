@@ -19,8 +19,9 @@ export function pendingUntil(ctx: RequestContext, work: Promise<StepResult>): St
 }
 
 function resumeSafely(ctx: RequestContext, result: StepResult): void {
-  // A credential refused after a lookup (a missing one never gets this far).
-  if (result.kind === 'respond' && result.status === 401) ctx.refusal = 'invalid';
+  // For analytics, as `authenticate` tells them: the bare challenge means nothing was presented
+  // (an OAuth 1.0a form body read before it could tell), any other 401 a refused credential.
+  if (result.kind === 'respond' && result.status === 401) ctx.refusal = result === ctx.api?.authentication?.challenge ? 'missing' : 'invalid';
   // The client left while we waited: nothing is sent upstream; the chain records a 499.
   if (ctx.res.destroyed && result.kind === 'continue') result = clientGone;
   try {
