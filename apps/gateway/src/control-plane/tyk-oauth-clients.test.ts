@@ -52,8 +52,7 @@ describe("Tyk's OAuth client shapes", () => {
 
   it("shows a client in Tyk's shape, its secret only when it has just been made", () => {
     const client = { client_id: 'c', redirect_uris: ['http://a', 'http://b'], policy_ids: ['gold'], api_ids: ['openApi'], description: 'd' } as never;
-    expect(toTykClient(client, 'openApi')).toEqual({ client_id: 'c', redirect_uri: 'http://a,http://b', api_id: 'openApi', policy_id: 'gold', description: 'd', meta: null, access_token_format: 'jwt' });
-    expect(toTykClient({ ...(client as object), access_token_format: 'opaque' } as never, 'openApi')).toMatchObject({ access_token_format: 'opaque' });
+    expect(toTykClient(client, 'openApi')).toEqual({ client_id: 'c', redirect_uri: 'http://a,http://b', api_id: 'openApi', policy_id: 'gold', description: 'd', meta: null });
     expect(toTykClient({ ...(client as object), client_secret: 'S' } as never, 'openApi')).toMatchObject({ client_id: 'c', secret: 'S' });
   });
 

@@ -1,5 +1,5 @@
 import type { OAuthClientWithSecret } from '@portcullis/contracts';
-import { oauthMetaOf, type AccessTokenFormat, type ApiDefinition, type OAuthClient } from '@portcullis/domain';
+import { oauthMetaOf, type ApiDefinition, type OAuthClient } from '@portcullis/domain';
 import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
 
 /**
@@ -18,8 +18,6 @@ export interface TykOAuthClient {
   policy_id: string;
   description: string;
   meta: unknown;
-  /** Ours, not Tyk's: `jwt` (checked locally) or `opaque` (checked by introspection). */
-  access_token_format: AccessTokenFormat;
 }
 
 export function toTykClient(client: OAuthClient | OAuthClientWithSecret, apiId: string): TykOAuthClient {
@@ -32,7 +30,6 @@ export function toTykClient(client: OAuthClient | OAuthClientWithSecret, apiId: 
     policy_id: client.policy_ids[0] ?? '',
     description: client.description ?? '',
     meta: client.meta ?? null,
-    access_token_format: client.access_token_format ?? 'jwt',
   };
 }
 
@@ -45,7 +42,7 @@ export interface TykClientCreate {
   secret?: string;
   description?: string;
   meta?: unknown;
-  /** Checked by the auth service with the rest of the client. */
+  /** Ours, not Tyk's (`jwt` or `opaque`), checked by the auth service; answers keep Tyk's shape. */
   access_token_format?: string;
 }
 
