@@ -136,6 +136,17 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
     expect(await logins.logIn(email('guessed'), password)).toEqual({ developer: guessed });
   });
 
+  it('login throttle: guesses sent all at once are counted too; only five of them reach the password check', async () => {
+    const logins = stack.service(DeveloperLogins);
+    await developers.signUp(email('stormed'), password);
+    const outcomes = await Promise.all(Array.from({ length: 12 }, (_, i) => logins.logIn(email('stormed'), `parallel guess ${i}`)));
+    const reasons = outcomes.map((outcome) => ('refused' in outcome ? outcome.refused.reason : 'logged-in'));
+    // Attempts 1-4 were checked and wrong, the 5th checked, wrong and locking; the other 7 never checked.
+    expect(reasons.filter((reason) => reason === 'wrong')).toHaveLength(4);
+    expect(reasons.filter((reason) => reason === 'throttled')).toHaveLength(8);
+    expect(await logins.logIn(email('stormed'), password)).toMatchObject({ refused: { reason: 'throttled' } });
+  });
+
   it('login: only the right password learns that an account is pending or blocked', async () => {
     const logins = stack.service(DeveloperLogins);
     const approving = new DevelopersService(stack.dataSource, apps, { ...stack.config, portal: { ...stack.config.portal, requireApproval: true } });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Developer } from '../portal-types.js';
 import { normaliseEmail } from './developer-input.js';
 import { DevelopersService } from './developers.service.js';
-import { LoginThrottle } from './login-throttle.js';
+import { LoginThrottle, loginThrottleLimits } from './login-throttle.js';
 
 /** Why a login did not start a session; `throttled` carries when to try again. */
 export type LoginRefusal = { reason: 'wrong' | 'pending' | 'blocked' } | { reason: 'throttled'; retryAfterSeconds: number };
@@ -10,9 +10,10 @@ export type LoginRefusal = { reason: 'wrong' | 'pending' | 'blocked' } | { reaso
 export type LoginOutcome = { developer: Developer } | { refused: LoginRefusal };
 
 /**
- * A developer logging in: the password checked under the account's throttle. A locked account is
- * refused before any scrypt is spent, right password or not, so guessing on stops paying; only a
- * right password learns that the account is pending or blocked.
+ * A developer logging in: the password checked under the account's throttle. Each attempt is
+ * counted before its check; a locked account is refused before any scrypt is spent, right password
+ * or not, so guessing on stops paying. Only a right password learns that the account is pending or
+ * blocked.
  */
 @Injectable()
 export class DeveloperLogins {
@@ -23,11 +24,11 @@ export class DeveloperLogins {
 
   async logIn(email: unknown, password: unknown): Promise<LoginOutcome> {
     const account = normaliseEmail(email);
-    const locked = await this.throttle.lockedFor(account);
-    if (locked > 0) return { refused: { reason: 'throttled', retryAfterSeconds: locked } };
+    const { attempt, lockedFor } = await this.throttle.attempt(account);
+    if (lockedFor > 0) return { refused: { reason: 'throttled', retryAfterSeconds: lockedFor } };
     const developer = await this.developers.withPassword(email, password);
     if (!developer) {
-      const lockedNow = await this.throttle.failed(account);
+      const lockedNow = attempt >= loginThrottleLimits.maxFailures ? await this.throttle.lock(account) : 0;
       return { refused: lockedNow > 0 ? { reason: 'throttled', retryAfterSeconds: lockedNow } : { reason: 'wrong' } };
     }
     await this.throttle.cleared(account);

@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
  */
 export const loginThrottleLimits = { maxFailures: 5, windowSeconds: 15 * 60, lockSeconds: 15 * 60 } as const;
 
-/** Forgotten entries are swept at most this often, from the failure path (an attacker pays a scrypt per row). */
+/** Forgotten entries are swept at most this often, from the attempt path (an attacker pays a scrypt per new row). */
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
@@ -23,30 +23,44 @@ export class LoginThrottle {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Seconds until the account may be tried again; 0 when it may be now. */
-  async lockedFor(normalisedEmail: string): Promise<number> {
-    const rows = (await this.dataSource.query(`SELECT ${SECONDS_LEFT} AS seconds FROM ${this.table()} WHERE account_hash = $1`, [accountHash(normalisedEmail)])) as Array<{ seconds: number }>;
-    return rows[0]?.seconds ?? 0;
+  /**
+   * Counts an attempt before its password is checked, so guesses sent all at once are counted as
+   * surely as guesses sent one by one: of any number in flight, only `maxFailures` reach scrypt.
+   * Answers the attempt's number in the window, or the seconds left on a lock (then nothing is counted).
+   */
+  async attempt(normalisedEmail: string): Promise<{ attempt: number; lockedFor: number }> {
+    const { maxFailures, windowSeconds, lockSeconds } = loginThrottleLimits;
+    const locked = `f.locked_until > now()`;
+    // A count whose window has passed, or whose lock has run out, starts again at this attempt.
+    const startsAgain = `(f.first_failure_at < now() - make_interval(secs => $3) OR f.locked_until <= now())`;
+    const counted = `CASE WHEN ${startsAgain} THEN 1 ELSE f.failures + 1 END`;
+    const rows = (await this.dataSource.query(
+      `INSERT INTO ${this.table()} AS f (account_hash, failures, first_failure_at, locked_until) VALUES ($1, 1, now(), NULL)
+       ON CONFLICT (account_hash) DO UPDATE SET
+         failures = CASE WHEN ${locked} THEN f.failures ELSE ${counted} END,
+         first_failure_at = CASE WHEN ${locked} THEN f.first_failure_at WHEN ${startsAgain} THEN now() ELSE f.first_failure_at END,
+         locked_until = CASE WHEN ${locked} THEN f.locked_until WHEN ${counted} > $2 THEN now() + make_interval(secs => $4) END
+       RETURNING failures AS attempt, ${SECONDS_LEFT} AS seconds`,
+      [accountHash(normalisedEmail), maxFailures, windowSeconds, lockSeconds],
+    )) as Array<{ attempt: number; seconds: number }>;
+    this.sweepNowAndThen();
+    const row = rows[0]!;
+    return { attempt: row.attempt, lockedFor: row.seconds };
   }
 
-  /** Counts a wrong password; answers the seconds the account is now locked for (0: not locked). */
-  async failed(normalisedEmail: string): Promise<number> {
-    const { maxFailures, windowSeconds, lockSeconds } = loginThrottleLimits;
-    // A count whose window has passed, or whose lock has run out, starts again at this failure.
-    const startsAgain = `(f.first_failure_at < now() - make_interval(secs => $3) OR f.locked_until <= now())`;
-    const failures = `CASE WHEN ${startsAgain} THEN 1 ELSE f.failures + 1 END`;
+  /**
+   * The last attempt the window allows failed: the account is locked from now (a lock already set by
+   * an attempt in flight stands). Answers the seconds left; 0 when a right password cleared it meanwhile.
+   */
+  async lock(normalisedEmail: string): Promise<number> {
     const rows = (await this.dataSource.query(
-      `INSERT INTO ${this.table()} AS f (account_hash, failures, first_failure_at, locked_until)
-         VALUES ($1, 1, now(), CASE WHEN 1 >= $2 THEN now() + make_interval(secs => $4) END)
-       ON CONFLICT (account_hash) DO UPDATE SET
-         failures = ${failures},
-         first_failure_at = CASE WHEN ${startsAgain} THEN now() ELSE f.first_failure_at END,
-         locked_until = CASE WHEN ${failures} >= $2 THEN now() + make_interval(secs => $4) END
-       RETURNING ${SECONDS_LEFT} AS seconds`,
-      [accountHash(normalisedEmail), maxFailures, windowSeconds, lockSeconds],
-    )) as Array<{ seconds: number }>;
-    this.sweepNowAndThen();
-    return rows[0]?.seconds ?? 0;
+      `UPDATE ${this.table()} SET locked_until = CASE WHEN locked_until > now() THEN locked_until ELSE now() + make_interval(secs => $2) END
+       WHERE account_hash = $1 RETURNING ${SECONDS_LEFT} AS seconds`,
+      [accountHash(normalisedEmail), loginThrottleLimits.lockSeconds],
+    )) as [Array<{ seconds: number }>, number] | Array<{ seconds: number }>;
+    // TypeORM answers an UPDATE ... RETURNING on PostgreSQL as [rows, count].
+    const returned = Array.isArray(rows[0]) ? rows[0] : (rows as Array<{ seconds: number }>);
+    return returned[0]?.seconds ?? 0;
   }
 
   /** A right password (or a new one) wipes the account's count. */
