@@ -52,10 +52,15 @@ export class DcrRegistrar {
     if (answer.status !== 201 && answer.status !== 200) throw refusal(answer, 'the registration');
     const registration = registrationOf(provider, answer.json, null);
     if (registration === null) {
-      // Registered, but without the RFC 7592 handles we could not delete it: say so loudly.
+      // Registered, but without RFC 7592 handles we may use we could not delete it: say so loudly.
       const clientId = (answer.json as { client_id?: unknown } | undefined)?.client_id;
-      this.logger.error(`provider ${provider.id} registered client ${String(clientId)} without registration_access_token/registration_client_uri (RFC 7592): it must be deleted there by hand`);
-      throw new PortcullisError('provider_unavailable', 'The identity provider registered the client without the RFC 7592 registration access token and client URI needed to manage it');
+      this.logger.error(
+        `provider ${provider.id} registered client ${String(clientId)} without a registration_access_token and a registration_client_uri on ${originOf(provider.registration_endpoint)} (RFC 7592): it must be deleted there by hand`,
+      );
+      throw new PortcullisError(
+        'provider_unavailable',
+        'The identity provider registered the client without the RFC 7592 registration access token and client URI (on its own host) needed to manage it',
+      );
     }
     return registration;
   }
@@ -114,7 +119,7 @@ function clientMetadata(provider: ProviderForRegistration, metadata: Registratio
 
 /**
  * The registration in an answer; null without client_id, registration_access_token and
- * registration_client_uri. An update's answer may omit the token (kept then: RFC 7592 §2.2 lets
+ * registration_client_uri, or with that URI off the provider's host. An update's answer may omit the token (kept then: RFC 7592 §2.2 lets
  * the provider keep it).
  */
 function registrationOf(provider: ProviderForRegistration, json: unknown, previous: ExternalRegistration | null): ExternalRegistration | null {
@@ -123,6 +128,10 @@ function registrationOf(provider: ProviderForRegistration, json: unknown, previo
   const token = typeof answer.registration_access_token === 'string' ? answer.registration_access_token : previous?.registration_access_token;
   const uri = typeof answer.registration_client_uri === 'string' ? answer.registration_client_uri : previous?.registration_client_uri;
   if (typeof answer.client_id !== 'string' || token === undefined || uri === undefined) return null;
+  // The URI is where the registration access token is sent from now on: only the host the admin's
+  // configuration already sends tokens to, never one the answer picks (and never a relative one).
+  const allowed = originOf(previous?.registration_client_uri ?? provider.registration_endpoint);
+  if (allowed === null || originOf(uri) !== allowed) return null;
   return {
     provider_id: provider.id,
     issuer: provider.issuer,
@@ -132,6 +141,16 @@ function registrationOf(provider: ProviderForRegistration, json: unknown, previo
     registration_client_uri: uri,
     token_endpoint: provider.token_endpoint,
   };
+}
+
+/** An absolute http(s) URL's origin; null for anything else. */
+function originOf(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.origin : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
