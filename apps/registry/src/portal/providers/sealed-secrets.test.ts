@@ -23,4 +23,12 @@ describe('SecretSealer', () => {
     expect(() => sealer.open([version, iv, tag, flipped.toString('base64url')].join('.'), 'app-1')).toThrow();
     expect(() => sealer.open('v2.a.b.c', 'app-1')).toThrow(/unrecognised/);
   });
+
+  it('refuses a tag cut short: GCM verifies a truncated tag too, and a 4-byte one is far easier to forge', () => {
+    const [version, iv, tag, ciphertext] = sealer.seal('token', 'app-1').split('.');
+    for (const bytes of [4, 8, 12, 15]) {
+      const short = Buffer.from(tag!, 'base64url').subarray(0, bytes).toString('base64url');
+      expect(() => sealer.open([version, iv, short, ciphertext].join('.'), 'app-1'), `${bytes}-byte tag`).toThrow();
+    }
+  });
 });

@@ -4,6 +4,8 @@ import type { RegistryConfig } from '../../config.js';
 import { REGISTRY_CONFIG } from '../../registry-config.token.js';
 
 const VERSION = 'v1';
+/** GCM's full tag. Node would also take a truncated one (4 bytes and up), which is far easier to forge. */
+const TAG_BYTES = 16;
 const INFO = 'portcullis registry: DCR tokens';
 
 /**
@@ -22,7 +24,7 @@ export class SecretSealer {
 
   seal(plaintext: string, associatedData: string): string {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(associatedData));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return [VERSION, ...[iv, cipher.getAuthTag(), ciphertext].map((part) => part.toString('base64url'))].join('.');
@@ -32,7 +34,7 @@ export class SecretSealer {
   open(sealed: string, associatedData: string): string {
     const [version, iv, tag, ciphertext, extra] = sealed.split('.');
     if (version !== VERSION || !iv || !tag || ciphertext === undefined || extra !== undefined) throw new Error('unrecognised sealed value');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
+    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(associatedData));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
