@@ -71,6 +71,19 @@ describe('OAuth 1.0a signed requests', () => {
     expect((await h.send('/api/x', signRequest('GET', 'http://gw.test/api/x', h.clock.now, { nonce: 'n-2', secret: 'guess' }))).status).toBe(401);
     expect((await h.send('/api/x', signRequest('GET', 'http://gw.test/api/x', h.clock.now, { nonce: 'n-2' }))).status).toBe(200);
   });
+
+  it('refuses a replay while its timestamp is in the window, however many requests the consumer made since', async () => {
+    const h = oauth1Api();
+    const captured = signRequest('GET', 'http://gw.test/api/x', h.clock.now, { nonce: 'n-3' });
+    expect((await h.send('/api/x', captured)).status).toBe(200);
+    // 10,000 more requests over 200 s (50 a second): more nonces than a consumer's bound holds.
+    for (let i = 0; i < 10_000; i++) {
+      h.clock.now += 20;
+      expect((await h.send('/api/x', signRequest('GET', 'http://gw.test/api/x', h.clock.now))).status).toBe(200);
+    }
+    expect((await h.send('/api/x', captured)).status).toBe(401);
+    expect((await h.send('/api/x', signRequest('GET', 'http://gw.test/api/x', h.clock.now))).status).toBe(200);
+  });
 });
 
 describe('the signature base string with form body parameters', () => {

@@ -141,7 +141,7 @@ export const oauth1Mode: AuthModeModule = {
       const expected = createHmac(methods[request.method]!, key).update(base).digest();
       if (expected.length !== request.signature.length || !timingSafeEqual(expected, request.signature)) return answers.invalid;
       // Only a correctly signed request spends its nonce: a forger cannot block a real one.
-      if (!credentials.rememberNonce(request.consumerKey, `${request.timestamp}:${request.token}:${request.nonce}`, 2 * TIMESTAMP_WINDOW_MS)) {
+      if (!credentials.rememberNonce(request.consumerKey, request.timestamp, `${request.token}:${request.nonce}`)) {
         return answers.invalid;
       }
       ctx.identity = sessions.identityOf(entry, 'oauth1');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BoundedCache } from './bounded-cache.js';
+import { ConsumerNonces } from './nonces.js';
 import { RevocationList } from './revocations.js';
 
 describe('BoundedCache', () => {
@@ -29,5 +30,17 @@ describe('RevocationList', () => {
     expect(list.has('old')).toBe(false);
     expect(list.has('new')).toBe(true);
     expect(list.size).toBe(1);
+  });
+});
+
+describe('ConsumerNonces', () => {
+  it('refuses a nonce again with its timestamp; when full, forgets the oldest timestamp and refuses at or before it', () => {
+    const nonces = new ConsumerNonces(3);
+    expect([nonces.remember(100, 'a'), nonces.remember(100, 'a'), nonces.remember(101, 'a')]).toEqual([true, false, true]);
+    expect(nonces.remember(99, 'b')).toBe(true);
+    // Over the bound: timestamp 99, the oldest, is forgotten, and nothing stamped 99 or before passes.
+    expect(nonces.remember(102, 'c')).toBe(true);
+    expect(nonces.size).toBe(3);
+    expect([nonces.remember(99, 'b'), nonces.remember(98, 'z'), nonces.remember(100, 'a'), nonces.remember(103, 'd')]).toEqual([false, false, false, true]);
   });
 });

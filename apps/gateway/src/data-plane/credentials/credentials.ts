@@ -1,7 +1,7 @@
-import { BoundedCache } from './bounded-cache.js';
 import { NO_BINDINGS, type BindingTable } from './client-bindings.js';
 import { TokenIntrospections } from './introspections.js';
 import { JwksSource } from './jwks-source.js';
+import { ConsumerNonces } from './nonces.js';
 import { discoveryUrlOf, parseDiscovery, type DiscoveredProvider } from './openid-discovery.js';
 import { defaultTimings, type CredentialPorts, type CredentialTimings } from './ports.js';
 import { RevocationList } from './revocations.js';
@@ -32,7 +32,7 @@ export class Credentials {
   readonly authJwks: JwksSource;
   private readonly jwksByUrl = new Map<string, JwksSource>();
   private readonly discovered = new Map<string, { at: number; provider: Promise<DiscoveredProvider> }>();
-  private readonly nonceCaches = new Map<string, BoundedCache<true>>();
+  private readonly nonceCaches = new Map<string, ConsumerNonces>();
   /** The gateway's current policies (the configuration store's table), read per request. */
   policies: () => PolicyTable = () => NO_POLICIES;
   /** The developer portal's client bindings (the configuration store's table), read when a token's identity is built. */
@@ -92,20 +92,16 @@ export class Credentials {
   }
 
   /**
-   * Records an OAuth 1.0a nonce of a consumer; false if it was already seen within `windowMs`
-   * (RFC 5849 §3.3: a replayed request). Bounded per consumer: the oldest nonces go first, and
-   * they are outside the timestamp window by then for any sane request rate.
+   * Records an OAuth 1.0a nonce of a consumer with its request's timestamp (seconds); false for a
+   * replayed request (RFC 5849 §3.3), or one too old to tell once the bound forgot its timestamp.
    */
-  rememberNonce(consumer: string, nonce: string, windowMs: number): boolean {
-    let cache = this.nonceCaches.get(consumer);
-    if (cache === undefined) {
-      cache = new BoundedCache<true>(10_000);
-      this.nonceCaches.set(consumer, cache);
+  rememberNonce(consumer: string, timestamp: number, nonce: string): boolean {
+    let nonces = this.nonceCaches.get(consumer);
+    if (nonces === undefined) {
+      nonces = new ConsumerNonces(10_000);
+      this.nonceCaches.set(consumer, nonces);
     }
-    const now = this.now();
-    if (cache.get(nonce, now) !== undefined) return false;
-    cache.set(nonce, true, now + windowMs);
-    return true;
+    return nonces.remember(timestamp, nonce);
   }
 
   // Bus events.
