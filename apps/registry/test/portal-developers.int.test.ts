@@ -191,6 +191,15 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
     expect(await apps.list(developer.id)).toEqual([]);
   });
 
+  it('blocking ends the developer\'s sessions at once: approving them again revives none from before the block', async () => {
+    const developer = await developers.signUp(email('revived'), password);
+    const sessions = `"${stack.schema}".portal_sessions`;
+    await stack.dataSource.query(`INSERT INTO ${sessions} (id_hash, developer_id, created_at, expires_at) VALUES ($1, $2, now(), now() + interval '1 hour')`, [`revived-${tag}`, developer.id]);
+    expect((await stack.admin('POST', `/admin/portal/developers/${developer.id}/block`)).status).toBe(200);
+    expect((await stack.admin('POST', `/admin/portal/developers/${developer.id}/approve`)).status).toBe(200);
+    expect(await stack.dataSource.query(`SELECT id_hash FROM ${sessions} WHERE developer_id = $1`, [developer.id])).toEqual([]);
+  });
+
   it('a block while the auth service is down: the developer is blocked, the apps kept; blocking again finishes', async () => {
     const developer = await developers.signUp(email('retry'), password);
     const key = await apps.create(developer.id, { entry_id: keyEntry, name: 'Key app' });

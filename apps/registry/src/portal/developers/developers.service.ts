@@ -107,6 +107,9 @@ export class DevelopersService {
    */
   async block(id: string): Promise<Developer> {
     const developer = await this.setStatus(id, 'blocked');
+    // Ended now, not at their next click: approving them again must not revive a session from
+    // before the block (perhaps the reason for it) that made no request meanwhile.
+    await this.dataSource.manager.delete(PortalSessionRecord, { developerId: id });
     await this.apps.revokeAllFor(id);
     return developer;
   }
