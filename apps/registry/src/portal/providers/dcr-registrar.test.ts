@@ -72,6 +72,14 @@ describe('DcrRegistrar: where the registration access token may be sent', () => 
     expect(elsewhere.hits).toEqual([]);
   });
 
+  it('refuses a registration access token that is empty or could not be sent as a bearer token', async () => {
+    for (const token of ['', 'rat\r\nx-injected: 1', 'rat with spaces']) {
+      registrationAnswer = { client_id: 'c4', client_secret: 's4', registration_access_token: token, registration_client_uri: `${provider.origin}/reg/c4` };
+      const error = await registrar.register(PROVIDER_ID, { client_name: 'App' }).catch((e: unknown) => e);
+      expect((error as PortcullisError).code, JSON.stringify(token)).toBe('provider_unavailable');
+    }
+  });
+
   it('refuses an update whose answer moves the client URI to another host', async () => {
     const stored: ExternalRegistration = {
       provider_id: PROVIDER_ID,

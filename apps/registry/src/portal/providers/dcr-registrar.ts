@@ -118,8 +118,8 @@ function clientMetadata(provider: ProviderForRegistration, metadata: Registratio
 }
 
 /**
- * The registration in an answer; null without client_id, registration_access_token and
- * registration_client_uri, or with that URI off the provider's host. An update's answer may omit the token (kept then: RFC 7592 §2.2 lets
+ * The registration in an answer; null without client_id, a registration_access_token that is a
+ * bearer token, and a registration_client_uri on the provider's host. An update's answer may omit the token (kept then: RFC 7592 §2.2 lets
  * the provider keep it).
  */
 function registrationOf(provider: ProviderForRegistration, json: unknown, previous: ExternalRegistration | null): ExternalRegistration | null {
@@ -128,6 +128,9 @@ function registrationOf(provider: ProviderForRegistration, json: unknown, previo
   const token = typeof answer.registration_access_token === 'string' ? answer.registration_access_token : previous?.registration_access_token;
   const uri = typeof answer.registration_client_uri === 'string' ? answer.registration_client_uri : previous?.registration_client_uri;
   if (typeof answer.client_id !== 'string' || token === undefined || uri === undefined) return null;
+  // RFC 7592 §1.3 / RFC 6750 §2.1: a bearer token. An empty one would send our DELETE without it (the
+  // provider's 401 then reads as "already gone"), one with a line break could not be sent at all.
+  if (!BEARER_TOKEN.test(token)) return null;
   // The URI is where the registration access token is sent from now on: only the host the admin's
   // configuration already sends tokens to, never one the answer picks (and never a relative one).
   const allowed = originOf(previous?.registration_client_uri ?? provider.registration_endpoint);
@@ -142,6 +145,9 @@ function registrationOf(provider: ProviderForRegistration, json: unknown, previo
     token_endpoint: provider.token_endpoint,
   };
 }
+
+/** RFC 6750 §2.1 b64token. */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /** An absolute http(s) URL's origin; null for anything else. */
 function originOf(url: string): string | null {
