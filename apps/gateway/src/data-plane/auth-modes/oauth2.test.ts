@@ -65,6 +65,17 @@ describe('OAuth 2.0 access tokens of our auth service', () => {
     expect((await h.send('/api/x', { Authorization: `Bearer ${await accessToken({ jti: 'other' })}` })).status).toBe(200);
   });
 
+  it('refuses a revoked token in the leeway after its exp too, though the denylist was pruned meanwhile', async () => {
+    const h = oauthApi();
+    const t = await accessToken({ jti: 'revoked-late' });
+    expect((await h.send('/api/x', { Authorization: `Bearer ${t}` })).status).toBe(200);
+    h.credentials.onTokenRevoked('revoked-late', NOW + 600);
+    // 2 s past exp (verification allows 5): another revocation prunes the denylist.
+    h.clock.now = (NOW + 602) * 1000;
+    h.credentials.onTokenRevoked('another', NOW + 1200);
+    expect((await h.send('/api/x', { Authorization: `Bearer ${t}` })).status).toBe(401);
+  });
+
   it('takes up a rotated key on auth.keys.rotated and on an unknown kid', async () => {
     const h = oauthApi();
     await h.send('/api/x', { Authorization: `Bearer ${await accessToken()}` });

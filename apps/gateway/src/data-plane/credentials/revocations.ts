@@ -1,7 +1,14 @@
 /**
+ * Verifiers accept a token for a leeway past its `exp` (5 s for our access tokens, see oauth2.ts),
+ * and a token whose verified-cache entry ended at `exp` is verified afresh in that leeway: its
+ * revocation must outlive it, or the token passes again once the denylist is pruned.
+ */
+const KEPT_PAST_EXP_SECONDS = 30;
+
+/**
  * Tokens revoked before they expire (`auth.token.revoked`): jti → exp in seconds. An entry is of no
- * use once its token has expired anyway, so entries are pruned after their `exp`, and the map
- * cannot outgrow the tokens still alive.
+ * use once its token has expired anyway (leeway included), so entries are pruned after that, and
+ * the map cannot outgrow the tokens still alive.
  */
 export class RevocationList {
   private readonly revoked = new Map<string, number>();
@@ -26,6 +33,6 @@ export class RevocationList {
     const nowSeconds = this.now() / 1000;
     if (nowSeconds < this.nextPrune) return;
     this.nextPrune = nowSeconds + 60;
-    for (const [jti, exp] of this.revoked) if (exp < nowSeconds) this.revoked.delete(jti);
+    for (const [jti, exp] of this.revoked) if (exp + KEPT_PAST_EXP_SECONDS < nowSeconds) this.revoked.delete(jti);
   }
 }
