@@ -1,4 +1,5 @@
 export { subjects, queues, analyticsStream, type Subject } from './subjects.js';
+export { OPAQUE_ACCESS_TOKEN_PREFIX, isOpaqueAccessTokenShape } from './opaque-access-token.js';
 export type {
   Reply,
   RegistrySnapshot,

@@ -1,4 +1,5 @@
 import type { Bus } from '@portcullis/bus';
+import { isOpaqueAccessTokenShape } from '@portcullis/contracts';
 import type { OAuthClient } from '@portcullis/domain';
 import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, exportJWK, jwtVerify, type JWK } from 'jose';
 import { createHash, generateKeyPairSync } from 'node:crypto';
@@ -8,7 +9,6 @@ import { Issuer } from '../discovery/issuer.js';
 import { accessTokenHeader } from '../keys/compact-jws.js';
 import type { SigningKeys } from '../keys/signing-keys.service.js';
 import type { AccessTokenRecord } from '../storage/access-token.entity.js';
-import { isOpaqueTokenShape } from './opaque-token.js';
 import { TokenIssuer } from './token-issuer.js';
 import type { TokenStore } from './token-store.js';
 
@@ -77,7 +77,7 @@ describe('TokenIssuer', () => {
     const opaqueClient = { ...client, access_token_format: 'opaque' } as OAuthClient;
     const response = await tokens.issue({ client: opaqueClient, sub: 'app-1', scope: 'read', apiIds: ['orders'], withRefresh: false });
     expect(response.access_token).toMatch(/^pcat_[A-Za-z0-9_-]{43}$/);
-    expect(isOpaqueTokenShape(response.access_token)).toBe(true);
+    expect(isOpaqueAccessTokenShape(response.access_token)).toBe(true);
     expect(() => decodeProtectedHeader(response.access_token)).toThrow();
     expect(response).toEqual({ access_token: response.access_token, token_type: 'Bearer', expires_in: 3600, scope: 'read' });
     const [record] = recorded;

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { isOpaqueAccessTokenShape } from '@portcullis/contracts';
 import type { JWTPayload } from 'jose';
 import { Issuer } from '../discovery/issuer.js';
 import type { AccessTokenRecord } from '../storage/access-token.entity.js';
 import type { RefreshTokenRecord } from '../storage/refresh-token.entity.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
-import { isOpaqueTokenShape } from './opaque-token.js';
 import { audienceOf, hashToken } from './token-issuer.js';
 import { TokenStore } from './token-store.js';
 
@@ -41,7 +41,7 @@ export class TokenLookup {
 
   /** An access token only (a refresh token is never a bearer credential), valid or not: the caller checks. */
   async accessToken(token: string): Promise<FoundAccessToken | null> {
-    if (isOpaqueTokenShape(token)) {
+    if (isOpaqueAccessTokenShape(token)) {
       const record = await this.store.findAccessByHash(hashToken(token));
       return record ? { kind: 'access_token', record, claims: this.claimsOf(record) } : null;
     }

@@ -113,6 +113,16 @@ describe('opaque OAuth 2.0 access tokens, introspected over the bus', () => {
     expect(h.calls.authJwks).toBe(0);
   });
 
+  it('refuses a token that cannot be one of the auth service\'s opaque tokens without asking it (junk costs no round trip)', async () => {
+    const h = opaqueApi();
+    for (const junk of ['opaque-token-1', 'pcat_short', 'p'.repeat(48), `pcat_${'a'.repeat(42)}=`, `PCAT_${'a'.repeat(43)}`]) {
+      const response = await h.send('/api/x', bearer(junk));
+      expect(response.status, junk).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer realm="api", error="invalid_token"');
+    }
+    expect(h.calls.introspect).toEqual([]);
+  });
+
   it('serves a repeated token from the cache, and asks once for a burst of requests with a new one', async () => {
     const h = opaqueApi();
     const burst = await Promise.all(Array.from({ length: 5 }, () => h.send('/api/x', bearer(OPAQUE))));

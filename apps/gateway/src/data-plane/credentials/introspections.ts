@@ -1,4 +1,4 @@
-import type { TokenIntrospection } from '@portcullis/contracts';
+import { isOpaqueAccessTokenShape, type TokenIntrospection } from '@portcullis/contracts';
 import { createHash } from 'node:crypto';
 import type { Identity } from '../identity.js';
 import { BoundedCache } from './bounded-cache.js';
@@ -37,10 +37,6 @@ const INACTIVE: IntrospectedToken = Object.freeze({
 });
 
 const MAX_ENTRIES = 100_000;
-/** Our opaque tokens are 48 characters; 512 is the auth service's own bound for refresh tokens. */
-const MAX_TOKEN_LENGTH = 512;
-/** RFC 6750 §2.1 b64token: anything else cannot be a bearer token, so it is not worth a lookup. */
-const b64token = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 export type Introspect = (token: string) => Promise<TokenIntrospection>;
 
@@ -65,9 +61,9 @@ export class TokenIntrospections {
     private readonly onInvalid: (message: string) => void = () => undefined,
   ) {}
 
-  /** Whether a presented string can be a bearer token at all; if not, it is refused without a lookup. */
+  /** Whether a presented string can be one of the auth service's opaque tokens at all; if not, it is refused without a lookup. */
   static plausible(token: string): boolean {
-    return token.length <= MAX_TOKEN_LENGTH && b64token.test(token);
+    return isOpaqueAccessTokenShape(token);
   }
 
   /** The cached answer (inactive once its jti is revoked), or undefined when the auth service must be asked. */
