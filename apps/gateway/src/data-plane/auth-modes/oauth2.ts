@@ -16,7 +16,10 @@ const AUTH_SERVICE_ALGORITHMS = new Set(['ES256']);
  * unknown `kid`); it must be `at+jwt`. Any other token is opaque: the auth service is asked about it
  * over the bus (`auth.tokens.introspect`), and the answer cached briefly. Either way the token must
  * name this API in `aud`, its policies are its `pol`, and one named by `auth.token.revoked` is
- * refused at once, cached or not. The auth service unreachable: 503, as for API keys.
+ * refused at once, cached or not. The auth service unreachable: an opaque token not yet cached gets
+ * 503, as an API key would; a JWT is checked against the keys already held, and one signed with a
+ * key the gateway could not fetch gets 401 (it cannot be verified, and a JWKS outage must not let
+ * unverifiable tokens through as "come back later").
  */
 export const oauth2Mode: AuthModeModule = {
   mode: 'oauth2',
