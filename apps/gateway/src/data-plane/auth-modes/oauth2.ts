@@ -18,8 +18,8 @@ const AUTH_SERVICE_ALGORITHMS = new Set(['ES256']);
  * name this API in `aud`, its policies are its `pol`, and one named by `auth.token.revoked` is
  * refused at once, cached or not. The auth service unreachable: an opaque token not yet cached gets
  * 503, as an API key would; a JWT is checked against the keys already held, and one signed with a
- * key the gateway could not fetch gets 401 (it cannot be verified, and a JWKS outage must not let
- * unverifiable tokens through as "come back later").
+ * key the gateway could not fetch gets 401 (without the key it cannot be told from a forged one;
+ * keys rotate rarely and are announced, so this is the narrow case).
  */
 export const oauth2Mode: AuthModeModule = {
   mode: 'oauth2',
