@@ -1,9 +1,8 @@
 import { createBusTransport } from '@portcullis/bus';
 import type { RunningService } from '@portcullis/http';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { createAuthApp, loadAuthConfig } from '../../apps/auth/src/index.js';
-import { testServices } from './services.js';
+import { dropScratchSchemas, testServices } from './services.js';
 
 /**
  * The real auth service, in this test process, on its own scratch schema and the run's subject
@@ -26,13 +25,7 @@ export async function startTestAuthService(options: { adminSecret: string; schem
     close: () => auth.close(),
     async destroy() {
       await auth.close().catch(() => undefined);
-      const client = new pg.Client({ connectionString: testServices.databaseUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      } finally {
-        await client.end();
-      }
+      await dropScratchSchemas(schema);
     },
   };
 }

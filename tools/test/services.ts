@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { connect as connectTcp } from 'node:net';
 
 /**
@@ -28,4 +29,15 @@ export function reachable(url: string, timeoutMs = 1500): Promise<boolean> {
     socket.once('timeout', () => done(false));
     socket.once('error', () => done(false));
   });
+}
+
+/** Drops test schemas (and all in them) on a connection of its own, so it works after the app's pool is closed. */
+export async function dropScratchSchemas(...schemas: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: testServices.databaseUrl });
+  await client.connect();
+  try {
+    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
 }

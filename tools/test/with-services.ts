@@ -13,4 +13,4 @@ export const describeWithServices: typeof describe = inject('servicesMissing') ?
 /** `describe` for tests that also need the real Redis; skipped (loudly) without it, unless CI=true. */
 export const describeWithRedis: typeof describe = inject('servicesMissing') || inject('redisMissing') ? describe.skip : describe;
 
-export { testServices } from './services.js';
+export { dropScratchSchemas, testServices } from './services.js';

@@ -7,13 +7,12 @@ import type { RunningService } from '@portcullis/http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
 import { firstValueFrom, timeout } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startDcrProvider, type DcrProviderFixture } from '../../../tools/test/oidc-dcr-provider.js';
 import { waitFor } from '../../../tools/test/wait-for.js';
-import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
+import { describeWithServices, dropScratchSchemas, testServices } from '../../../tools/test/with-services.js';
 import { ClientBindings } from '../src/portal/bindings/client-bindings.js';
 import { DcrProviderRecord } from '../src/portal/providers/dcr-provider.entity.js';
 import { DcrRegistrar, type ExternalRegistration } from '../src/portal/providers/dcr-registrar.js';
@@ -109,10 +108,7 @@ describeWithServices('DCR: providers, registrar and client bindings against oidc
     await nats?.drain();
     await idp?.close();
     for (const server of servers) server.closeAllConnections(), server.close();
-    const client = new pg.Client({ connectionString: testServices.databaseUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+    await dropScratchSchemas(schema);
   });
 
   it('admin API: a provider is discovered and checked on save; its initial access token is sealed and never shown', async () => {

@@ -6,9 +6,8 @@ import { queues, subjects } from '@portcullis/contracts';
 import { PortcullisError } from '@portcullis/errors';
 import type { RunningService } from '@portcullis/http';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
+import { describeWithServices, dropScratchSchemas, testServices } from '../../../tools/test/with-services.js';
 import { createRegistryApp, loadRegistryConfig } from '../src/index.js';
 
 /**
@@ -90,10 +89,7 @@ describeWithServices('registry OAuth admin API (PostgreSQL + NATS, stand-in auth
   afterAll(async () => {
     await standIn?.close();
     await registry?.close();
-    const client = new pg.Client({ connectionString: testServices.databaseUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+    await dropScratchSchemas(schema);
   });
 
   async function startStandIn(): Promise<void> {

@@ -1,9 +1,8 @@
 import { createBusTransport } from '@portcullis/bus';
 import type { RunningService } from '@portcullis/http';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
+import { describeWithServices, dropScratchSchemas, testServices } from '../../../tools/test/with-services.js';
 import { createRegistryApp, loadRegistryConfig } from '../src/index.js';
 
 /**
@@ -32,10 +31,7 @@ describeWithServices('portal pages over HTTP', () => {
 
   afterAll(async () => {
     await registry?.close();
-    const client = new pg.Client({ connectionString: testServices.databaseUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+    await dropScratchSchemas(schema);
   });
 
   /** A cookie jar and the last page's CSRF token: a browser without a browser. */

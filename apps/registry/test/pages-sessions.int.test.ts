@@ -1,9 +1,8 @@
 import { openDatabase } from '@portcullis/database';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
+import { describeWithServices, dropScratchSchemas, testServices } from '../../../tools/test/with-services.js';
 import { PortalSessions, SESSION_TTL_SECONDS } from '../src/portal/pages/portal-sessions.js';
 import { registryEntities, registryMigrations } from '../src/storage/schema.js';
 
@@ -20,10 +19,7 @@ describeWithServices('portal sessions', () => {
 
   afterAll(async () => {
     await dataSource?.destroy();
-    const client = new pg.Client({ connectionString: testServices.databaseUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+    await dropScratchSchemas(schema);
   });
 
   async function developer(): Promise<string> {

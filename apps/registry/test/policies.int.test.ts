@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { firstValueFrom, timeout } from 'rxjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
+import { describeWithServices, dropScratchSchemas, testServices } from '../../../tools/test/with-services.js';
 import { createRegistryApp, loadRegistryConfig } from '../src/index.js';
 
 const secret = 'policies-int-test-secret-' + randomBytes(8).toString('hex');
@@ -115,10 +115,7 @@ const tykApi = (id: string) => ({
 
 afterAll(async () => {
   for (const dir of tempDirs) await rm(dir, { recursive: true, force: true });
-  const client = new pg.Client({ connectionString: testServices.databaseUrl });
-  await client.connect();
-  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
+  await dropScratchSchemas(...schemas);
 });
 
 describeWithServices('registry policies (PostgreSQL + NATS)', () => {

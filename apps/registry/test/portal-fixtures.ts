@@ -4,10 +4,9 @@ import { createBusTransport } from '@portcullis/bus';
 import { openDatabase } from '@portcullis/database';
 import type { RunningService } from '@portcullis/http';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { startTestAuthService, type TestAuthService } from '../../../tools/test/auth-service.js';
-import { testServices } from '../../../tools/test/with-services.js';
+import { dropScratchSchemas, testServices } from '../../../tools/test/with-services.js';
 import { createRegistryApp, loadRegistryConfig, type RegistryConfig } from '../src/index.js';
 import { RootModule } from '../src/root.module.js';
 import { registryEntities, registryMigrations } from '../src/storage/schema.js';
@@ -91,13 +90,7 @@ export async function startPortalStack(options: { env?: Record<string, string> }
       await dataSource.destroy().catch(() => undefined);
       await registry.close().catch(() => undefined);
       await auth.destroy().catch(() => undefined);
-      const client = new pg.Client({ connectionString: testServices.databaseUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      } finally {
-        await client.end();
-      }
+      await dropScratchSchemas(schema);
     },
   };
 }

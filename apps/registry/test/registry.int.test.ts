@@ -4,10 +4,9 @@ import { subjects, type ApiChangedEvent, type RegistrySnapshot, type Reply } fro
 import type { ApiDefinition } from '@portcullis/domain';
 import type { RunningService } from '@portcullis/http';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { firstValueFrom, timeout } from 'rxjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
+import { describeWithServices, dropScratchSchemas, testServices } from '../../../tools/test/with-services.js';
 import { createRegistryApp, loadRegistryConfig } from '../src/index.js';
 
 const secret = 'registry-int-test-secret-' + randomBytes(8).toString('hex');
@@ -46,10 +45,7 @@ describeWithServices('registry (PostgreSQL + NATS)', () => {
     await registry?.close();
     await caller?.client.close();
     await nats?.drain();
-    const client = new pg.Client({ connectionString: testServices.databaseUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+    await dropScratchSchemas(schema);
   });
 
   const auth = { authorization: `Bearer ${secret}` };
