@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { PortcullisError } from '@portcullis/errors';
 import { parse as parseCookies, serialize as serializeCookie, type SerializeOptions } from 'cookie';
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
@@ -60,7 +61,11 @@ export class PortalVisitors {
     let visitor: Visitor | null = null;
     const session = await this.sessions.find(cookies[SESSION_COOKIE]);
     if (session) {
-      const developer = await this.developers.get(session.developerId).catch(() => null);
+      // Only "no such developer" ends the sessions; a database that failed just now is the page's 500.
+      const developer = await this.developers.get(session.developerId).catch((error: unknown) => {
+        if (error instanceof PortcullisError && error.code === 'not_found') return null;
+        throw error;
+      });
       if (developer?.status === 'active') {
         const binding = `session:${session.idHash}`;
         visitor = { developer, session, binding, csrf: this.csrf.tokenFor(binding) };
