@@ -113,6 +113,28 @@ describeWithServices('portal pages over HTTP', () => {
     expect([again.status, again.headers.get('location')]).toEqual([303, '/portal?done=logged-out']);
   });
 
+  it('logging in again in the same browser ends the session it had', async () => {
+    const tag = randomBytes(4).toString('hex');
+    const emails = [`again-a-${tag}@example.com`, `again-b-${tag}@example.com`];
+    const dev = visitor();
+    await dev.send('GET', '/portal/signup');
+    for (const email of emails) expect((await dev.send('POST', '/portal/signup', { email, password: 'long enough password', _csrf: dev.csrf() })).status).toBe(303);
+    const developers = (await (await fetch(`${registry.url}/admin/portal/developers`, { headers: { authorization: `Bearer ${secret}` } })).json()) as { id: string; email: string }[];
+    for (const email of emails) {
+      const id = developers.find((developer) => developer.email === email)!.id;
+      await fetch(`${registry.url}/admin/portal/developers/${id}/approve`, { method: 'POST', headers: { authorization: `Bearer ${secret}` } });
+    }
+    await dev.send('GET', '/portal/login');
+    expect((await dev.send('POST', '/portal/login', { email: emails[0]!, password: 'long enough password', _csrf: dev.csrf() })).status).toBe(303);
+    const first = dev.jar.get('portal_session')!;
+    await dev.send('GET', '/portal/apps');
+    expect((await dev.send('POST', '/portal/login', { email: emails[1]!, password: 'long enough password', _csrf: dev.csrf() })).status).toBe(303);
+    expect(dev.jar.get('portal_session')).not.toBe(first);
+    expect((await dev.send('GET', '/portal/apps')).html).toContain(emails[1]);
+    const withTheOldCookie = await fetch(`${registry.url}/portal/apps`, { redirect: 'manual', headers: { cookie: `portal_session=${first}` } });
+    expect(withTheOldCookie.headers.get('location')).toBe('/portal/login?next=%2Fportal%2Fapps');
+  });
+
   it('a pending account is told so only with its right password', async () => {
     const email = `waiting-${randomBytes(4).toString('hex')}@example.com`;
     const dev = visitor();

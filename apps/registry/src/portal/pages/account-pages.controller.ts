@@ -56,7 +56,7 @@ export class AccountPagesController {
     const email = field(form, 'email');
     const outcome = await this.logins.logIn(email, field(form, 'password'));
     if ('developer' in outcome) {
-      await this.visitors.logIn(res, outcome.developer);
+      await this.visitors.logIn(res, visitor, outcome.developer);
       return void res.redirect(303, safeNext(form['next']));
     }
     const refusal = outcome.refused;

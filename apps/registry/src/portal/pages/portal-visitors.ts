@@ -97,7 +97,9 @@ export class PortalVisitors {
     return body as Record<string, unknown>;
   }
 
-  async logIn(res: Response, developer: Developer): Promise<void> {
+  /** A new session (a new id: none chosen before login survives it); one the visitor already had ends. */
+  async logIn(res: Response, visitor: Visitor, developer: Developer): Promise<void> {
+    if (visitor.session) await this.sessions.end(visitor.session);
     const { id } = await this.sessions.start(developer.id);
     res.append('Set-Cookie', serializeCookie(SESSION_COOKIE, id, { ...this.cookieOptions, maxAge: SESSION_TTL_SECONDS }));
     // The pre-login cookie has done its job; its tokens are no good once logged in.
