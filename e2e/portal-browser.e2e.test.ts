@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startDcrProvider } from '../tools/test/oidc-dcr-provider.js';
 import { describeWithServices } from '../tools/test/with-services.js';
 import { createScratchDatabase } from './support/database.js';
 import { freePort, startService, startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
@@ -305,6 +306,66 @@ describeWithServices('developer portal in a browser: sign up, catalogue, app, cr
     expect(await page.content()).toContain(clientId);
     expect(await page.content()).not.toContain(secret);
     await page.close();
+  });
+
+  it('an external_dcr entry: the client is registered at the provider, the printed example gets a token there that the gateway accepts, and renaming and deleting reach the provider', async () => {
+    const idp = await startDcrProvider();
+    try {
+      const dcrApiId = `portal-partners-${suffix}`;
+      const dcrPath = `/portal-partners-${suffix}/`;
+      const provider = await adminCall('POST', '/admin/portal/providers', { name: 'Partner IdP', discovery_url: idp.issuer, initial_access_token: idp.initialAccessToken });
+      await adminCall('POST', '/admin/policies', {
+        id: `portal-partners-${suffix}`,
+        name: 'Partners',
+        rate: 100,
+        per: 60,
+        quota_max: -1,
+        access_rights: { [dcrApiId]: { api_id: dcrApiId, versions: ['Default'], allowed_urls: [] } },
+      });
+      await adminCall('POST', '/admin/apis', {
+        api_id: dcrApiId,
+        name: 'Partners',
+        enable_jwt: true,
+        jwt_issuers: [{ issuer: idp.issuer, signing_methods: ['ecdsa'], audiences: [idp.audience] }],
+        jwt_identity_base_field: 'client_id',
+        proxy: { listen_path: dcrPath, target_url: upstream.url, strip_listen_path: true },
+      });
+      const entry = await adminCall('POST', '/admin/portal/catalogue', {
+        api_id: dcrApiId,
+        policy_id: `portal-partners-${suffix}`,
+        name: 'Partners API',
+        description: 'For partners, with identities from their IdP.',
+        credential_kind: 'external_dcr',
+        provider_id: provider.id,
+      });
+      await waitFor(async () => (await fetch(`${gateway.url}${dcrPath}`)).status === 401, { timeoutMs: 10_000, message: 'the gateway to serve the JWT API' });
+
+      const page = await firstContext.newPage();
+      await page.goto(`/portal/apps/new?entry=${entry.id}`);
+      await page.getByLabel('App name').fill('Partner sync');
+      await page.getByRole('button', { name: 'Create app and get credentials' }).click();
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Your app is ready');
+      const clientId = (await page.locator('[data-credential="client_id"]').textContent())!.trim();
+      expect(idp.clientIds()).toContain(clientId);
+      expect((await page.locator('[data-credential="token_endpoint"]').textContent())!.trim()).toBe(`${idp.issuer}/token`);
+      await screenshot(page, 'credentials-external-dcr');
+      // As printed: the token from the provider, the call through the gateway (once the binding is there).
+      const curl = (await page.locator('pre[data-curl]').textContent())!.trim();
+      await waitFor(async () => /^HTTP\/1\.1 200/.test((await run('sh', ['-c', curl], { timeout: 10_000 })).stdout), { timeoutMs: 10_000, message: 'the printed example to pass the gateway' });
+
+      await page.getByRole('link', { name: 'Go to the app' }).click();
+      await page.getByLabel('App name').fill('Partner sync (EU)');
+      await page.getByRole('button', { name: 'Rename' }).click();
+      await expect.poll(() => page.getByRole('status').textContent()).toContain('The app was renamed');
+
+      await page.getByRole('button', { name: 'Delete Partner sync (EU)' }).click();
+      await expect.poll(() => page.getByRole('status').textContent()).toContain('The app was deleted');
+      expect(idp.clientIds()).not.toContain(clientId);
+      await screenshot(page, 'external-dcr-deleted');
+      await page.close();
+    } finally {
+      await idp.close();
+    }
   });
 
   it('the developer rotates the key (the old one stops working), renames the app, and deletes it (the new key stops too)', async () => {

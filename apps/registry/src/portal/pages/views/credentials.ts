@@ -2,7 +2,7 @@
 export default String.raw`<% layout('@layout') %>
 <nav aria-label="Breadcrumb" class="breadcrumb"><a href="/portal/apps">My apps</a> / <a href="/portal/apps/<%= it.app.id %>"><%= it.app.name %></a> / <span aria-current="page">Credentials</span></nav>
 <h1><%= it.rotated ? 'New credentials' : 'Your app is ready' %></h1>
-<p class="warning" role="status"><strong>Copy these now.</strong> The <%= it.secretNoun %> is shown on this page only: the portal keeps a hash of it, not the <%= it.secretNoun %>. If you lose it, rotate it from the app's page.</p>
+<p class="warning" role="status"><strong>Copy these now.</strong> The <%= it.secretNoun %> is shown on this page only: Portcullis keeps no copy it could show you again. If you lose it, rotate it from the app's page.</p>
 <% if (it.rotated) { %><p>The previous <%= it.secretNoun %> no longer works.</p><% } %>
 <dl class="credentials">
 <% for (const item of it.values) { %>
