@@ -151,4 +151,26 @@ describeWithServices('OAuth 1.0a: form body parameters are signed, and the upstr
     expect((ok.body as EchoReply).body).toBe(body);
     expect((await send('POST', '/o1/order', form, 'item=book+1')).status).toBe(401);
   });
+
+  it('a request replayed to another gateway of the fleet is refused: the nonce was spent for all of them', async () => {
+    const second = await startService('gateway', { adminSecret, env: { AUTH_PUBLIC_URL: auth.url } });
+    try {
+      await waitFor(async () => (await fetch(`${second.url}/o1/x`)).status === 401, { timeoutMs: 15_000, message: 'the second gateway to serve the API' });
+      // Both gateways behind one name, as behind a load balancer: the signature names the first's host.
+      const host = new URL(gateway.url).host;
+      const toSecond = (headers: Record<string, string>) => request(`${second.url}/o1/report`, { method: 'GET', headers: { ...headers, host } });
+
+      const header = signed('GET', '/o1/report');
+      expect((await send('GET', '/o1/report', { authorization: header }, '')).status).toBe(200);
+      const replayed = await toSecond({ authorization: header });
+      expect(replayed.statusCode).toBe(401);
+      await replayed.body.dump();
+      // Not the host trick failing: a fresh request signed the same way passes at the second gateway.
+      const fresh = await toSecond({ authorization: signed('GET', '/o1/report') });
+      expect(fresh.statusCode).toBe(200);
+      await fresh.body.dump();
+    } finally {
+      await second.stop();
+    }
+  });
 });

@@ -312,4 +312,36 @@ describeWithServices('API keys and credentials (PostgreSQL + NATS)', () => {
       });
     });
   });
+
+  describe('OAuth 1.0a nonces, spent for the fleet', () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    const claim = (request: Record<string, unknown>) => bus<{ fresh: boolean }>(subjects.authOAuth1NoncesClaim, request);
+
+    it('only the first claim of a consumer, token, timestamp and nonce is fresh, however many race for it; another token or timestamp is another nonce', async () => {
+      const timestamp = now();
+      const request = { consumer_key: 'ck-nonce', token: 'tk-1', timestamp, nonce: 'n-1' };
+      const raced = await Promise.all(Array.from({ length: 8 }, () => claim(request)));
+      expect(raced.filter((reply) => reply.fresh)).toHaveLength(1);
+      expect(await claim({ ...request, token: 'tk-2' })).toEqual({ fresh: true });
+      expect(await claim({ ...request, token: '' })).toEqual({ fresh: true });
+      expect(await claim({ ...request, timestamp: timestamp - 1 })).toEqual({ fresh: true });
+      const [stored] = (await db.query(`SELECT expires_at FROM "${schema}".oauth1_nonces WHERE consumer_key = 'ck-nonce' AND token = 'tk-1' AND "timestamp" = $1`, [timestamp])).rows;
+      expect(new Date(stored.expires_at).getTime()).toBe((timestamp + 300) * 1000);
+    });
+
+    it('keeps nothing for a timestamp outside the window (the gateways refuse such requests anyway)', async () => {
+      for (const timestamp of [now() - 301, now() + 301]) {
+        expect(await claim({ consumer_key: 'ck-stale', token: '', timestamp, nonce: 'n' })).toEqual({ fresh: false });
+      }
+      expect((await db.query(`SELECT 1 FROM "${schema}".oauth1_nonces WHERE consumer_key = 'ck-stale'`)).rows).toEqual([]);
+    });
+
+    it('refuses a malformed claim, naming each field', async () => {
+      expect(await busReply(subjects.authOAuth1NoncesClaim, { consumer_key: '', token: 3, timestamp: 1.5, nonce: 'x'.repeat(257) })).toMatchObject({
+        ok: false,
+        error: { error: 'validation_failed', details: [{ field: 'consumer_key' }, { field: 'token' }, { field: 'nonce' }, { field: 'timestamp' }] },
+      });
+      expect(await busReply(subjects.authOAuth1NoncesClaim, [])).toMatchObject({ ok: false, error: { error: 'validation_failed' } });
+    });
+  });
 });

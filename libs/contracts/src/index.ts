@@ -1,5 +1,6 @@
 export { subjects, queues, analyticsStream, type Subject } from './subjects.js';
 export { OPAQUE_ACCESS_TOKEN_PREFIX, isOpaqueAccessTokenShape } from './opaque-access-token.js';
+export { OAUTH1_TIMESTAMP_WINDOW_SECONDS } from './oauth1.js';
 export type {
   Reply,
   RegistrySnapshot,
@@ -21,6 +22,8 @@ export type {
   QuotaLeaseReply,
   OAuth1ConsumerCreateRequest,
   OAuth1Consumer,
+  OAuth1NonceClaimRequest,
+  OAuth1NonceClaimReply,
   OAuth1TokenCreateRequest,
   OAuth1TokenRecord,
   GatewayHeartbeat,

@@ -126,6 +126,21 @@ export interface OAuth1Consumer {
   created_at: string;
 }
 
+/** One signed request's nonce: unique per consumer, token and timestamp (RFC 5849 §3.3). */
+export interface OAuth1NonceClaimRequest {
+  consumer_key: string;
+  /** The token credentials' identifier; '' for a request signed with the consumer's alone. */
+  token: string;
+  /** `oauth_timestamp`: seconds since the epoch. */
+  timestamp: number;
+  nonce: string;
+}
+
+/** `fresh`: no request had used this nonce before (it is spent now); false: a replay, or a timestamp outside the window. */
+export interface OAuth1NonceClaimReply {
+  fresh: boolean;
+}
+
 export interface OAuth1TokenCreateRequest {
   consumer_key: string;
   /** The session the token carries, as the caller sent it: the auth service validates it. */
@@ -411,6 +426,7 @@ export interface RequestContracts {
   [subjects.authQuotaLease]: { request: QuotaLeaseRequest; reply: QuotaLeaseReply };
   [subjects.authOAuth1ConsumersCreate]: { request: OAuth1ConsumerCreateRequest; reply: OAuth1Consumer };
   [subjects.authOAuth1TokensCreate]: { request: OAuth1TokenCreateRequest; reply: OAuth1TokenRecord };
+  [subjects.authOAuth1NoncesClaim]: { request: OAuth1NonceClaimRequest; reply: OAuth1NonceClaimReply };
   [subjects.authClientsCreate]: { request: ClientWriteRequest; reply: OAuthClientWithSecret };
   [subjects.authClientsList]: { request: ClientListRequest; reply: OAuthClient[] };
   [subjects.authClientsGet]: { request: ClientIdRequest; reply: OAuthClient };

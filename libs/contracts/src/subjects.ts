@@ -42,6 +42,11 @@ export const subjects = {
   /** requests (admin): OAuth 1.0a consumer credentials, and token credentials (with a session) for a consumer; secrets shown once. */
   authOAuth1ConsumersCreate: 'auth.oauth1.consumers.create',
   authOAuth1TokensCreate: 'auth.oauth1.tokens.create',
+  /**
+   * request: a gateway spends an OAuth 1.0a nonce for the whole fleet (RFC 5849 §3.3), once the
+   * request's signature checked out: a captured request replayed to another gateway is refused too.
+   */
+  authOAuth1NoncesClaim: 'auth.oauth1.nonces.claim',
   /** event: a gateway announces itself; limits shared over NATS divide among the live ones. */
   gatewayHeartbeat: 'gateway.heartbeat',
   /** JetStream subject: batches of analytics records, consumed durably by the registry. */

@@ -3,6 +3,7 @@ import { CreateOAuthCore1732355000000 } from './migrations/1732355000000-create-
 import { CreateUsersAndRegistration1732360000000 } from './migrations/1732360000000-create-users-and-registration.js';
 import { CreateApiKeysAndQuotas1763950000000 } from './migrations/1763950000000-create-api-keys-and-quotas.js';
 import { OpaqueAccessTokens1764100000000 } from './migrations/1764100000000-opaque-access-tokens.js';
+import { CreateOAuth1Nonces1764200000000 } from './migrations/1764200000000-create-oauth1-nonces.js';
 import { ApiKeyRecord } from '../api-keys/api-key.entity.js';
 import { OAuth1ConsumerRecord } from '../credentials/oauth1-consumer.entity.js';
 import { UserRecord } from '../users/user.entity.js';
@@ -16,4 +17,4 @@ import { SigningKeyRecord } from './signing-key.entity.js';
 
 /** What `openDatabase` needs for the auth schema: its entities, and its migrations in order. */
 export const authEntities = [SigningKeyRecord, OAuthClientRecord, AccessTokenRecord, RefreshTokenRecord, AuthorizationCodeRecord, UserRecord, InitialAccessTokenRecord, ClientRegistrationRecord, ApiKeyRecord, OAuth1ConsumerRecord];
-export const authMigrations = [CreateSigningKeys1732350000000, CreateOAuthCore1732355000000, CreateUsersAndRegistration1732360000000, CreateApiKeysAndQuotas1763950000000, OpaqueAccessTokens1764100000000];
+export const authMigrations = [CreateSigningKeys1732350000000, CreateOAuthCore1732355000000, CreateUsersAndRegistration1732360000000, CreateApiKeysAndQuotas1763950000000, OpaqueAccessTokens1764100000000, CreateOAuth1Nonces1764200000000];

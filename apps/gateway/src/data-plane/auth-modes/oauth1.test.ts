@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { authHarness, session } from '../../../test/fixtures/auth.js';
+import { PortcullisError } from '@portcullis/errors';
+import { authHarness, session, type AuthHarnessOptions } from '../../../test/fixtures/auth.js';
 import { compiledConfiguration, contextFor } from '../../../test/fixtures/data-plane.js';
 import { parseOAuth1, parseOAuth1Form, percentEncode, signatureBaseString } from './oauth1.js';
 import { formParameters, hasFormBody } from './oauth1-body.js';
@@ -8,10 +9,11 @@ import { formParameters, hasFormBody } from './oauth1-body.js';
 const consumerSecret = 'cs-secret';
 const tokenSecret = 'ts-secret';
 
-function oauth1Api() {
+function oauth1Api(fleet: Pick<AuthHarnessOptions, 'claimNonce' | 'fleetNonces'> = {}) {
   return authHarness(
     { use_oauth1: true },
     {
+      ...fleet,
       lookup: ({ kind, id, token }) =>
         kind === 'oauth1' && id === 'consumer-1' && token === 'token-1'
           ? { found: true, key_hash: 'o1', session: session(), secrets: { consumer: consumerSecret, token: tokenSecret } }
@@ -64,6 +66,24 @@ describe('OAuth 1.0a signed requests', () => {
     expect((await h.send('/api/y', signRequest('GET', 'http://gw.test/api/x', h.clock.now))).status).toBe(401);
     expect((await h.send('/api/x', signRequest('GET', 'http://gw.test/api/x', h.clock.now), 'POST')).status).toBe(401);
     expect((await h.send('/api/x')).status).toBe(401);
+  });
+
+  it('spends the nonce for the fleet: the same request replayed to another gateway is refused', async () => {
+    const fleetNonces = new Set<string>();
+    const [first, second] = [oauth1Api({ fleetNonces }), oauth1Api({ fleetNonces })];
+    const headers = signRequest('GET', 'http://gw.test/api/x', first.clock.now, { nonce: 'n-fleet' });
+    expect((await first.send('/api/x', headers)).status).toBe(200);
+    expect(first.calls.claimNonce).toEqual([{ consumer_key: 'consumer-1', token: 'token-1', timestamp: Math.floor(first.clock.now / 1000), nonce: 'n-fleet' }]);
+    const elsewhere = await second.send('/api/x', headers);
+    expect(elsewhere.status).toBe(401);
+    expect(elsewhere.refusal).toBe('invalid');
+  });
+
+  it('answers 503 when the auth service cannot spend the nonce (the request may well be good)', async () => {
+    const h = oauth1Api({ claimNonce: () => Promise.reject(new PortcullisError('service_unavailable')) });
+    const response = await h.send('/api/x', signRequest('GET', 'http://gw.test/api/x', h.clock.now));
+    expect(response.status).toBe(503);
+    expect(response.identity).toBeNull();
   });
 
   it('a forged request does not spend the nonce of a real one', async () => {

@@ -1,3 +1,4 @@
+import { OAUTH1_TIMESTAMP_WINDOW_SECONDS } from '@portcullis/contracts';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { SessionEntry } from '../credentials/sessions.js';
 import { errorResponse } from '../error-responses.js';
@@ -11,7 +12,7 @@ import { pendingUntil } from './pending.js';
 import { parseAuthParams } from './signature-params.js';
 
 /** RFC 5849 §3.3: how far `oauth_timestamp` may be from our clock. */
-const TIMESTAMP_WINDOW_MS = 300_000;
+const TIMESTAMP_WINDOW_MS = OAUTH1_TIMESTAMP_WINDOW_SECONDS * 1000;
 const methods: Record<string, string> = { 'HMAC-SHA1': 'sha1', 'HMAC-SHA256': 'sha256' };
 
 /** RFC 5849 §3.6 percent-encoding (unreserved characters kept, everything else %XX, upper case). */
@@ -118,7 +119,8 @@ const bodyTooLarge = errorResponse('payload_too_large', ['connection', 'close'])
 /**
  * OAuth 1.0a signed requests (`use_oauth1`; ours, Tyk has no such mode): HMAC-SHA1 or HMAC-SHA256
  * over the normalised request with the consumer and token secrets the auth service holds, a
- * timestamp window and nonces remembered per consumer so a captured request cannot be replayed.
+ * timestamp window and nonces spent for the whole fleet (at the auth service, after a check on this
+ * gateway) so a captured request cannot be replayed to any gateway.
  * A form-encoded body is read whole (up to the gateway's limit) because its parameters are signed
  * too; the proxy then sends the bytes read. Any other body streams, and costs this mode nothing.
  */
@@ -131,7 +133,7 @@ export const oauth1Mode: AuthModeModule = {
     const clock = deps.clock;
     const bodyLimit = deps.signedBodyLimit;
     const stale = (request: OAuth1Request): boolean => Math.abs(clock() - request.timestamp * 1000) > TIMESTAMP_WINDOW_MS;
-    const decide = (ctx: RequestContext, request: OAuth1Request, base: string, entry: SessionEntry): StepResult => {
+    const decide = (ctx: RequestContext, request: OAuth1Request, base: string, entry: SessionEntry): StepResult | Promise<StepResult> => {
       if (!entry.found) return answers.invalid;
       // As the auth service names them (`consumer`, `token`); the longer names are accepted too.
       const consumerSecret = entry.secrets.consumer ?? entry.secrets.consumer_secret;
@@ -141,11 +143,11 @@ export const oauth1Mode: AuthModeModule = {
       const expected = createHmac(methods[request.method]!, key).update(base).digest();
       if (expected.length !== request.signature.length || !timingSafeEqual(expected, request.signature)) return answers.invalid;
       // Only a correctly signed request spends its nonce: a forger cannot block a real one.
-      if (!credentials.rememberNonce(request.consumerKey, request.timestamp, `${request.token}:${request.nonce}`)) {
-        return answers.invalid;
-      }
-      ctx.identity = sessions.identityOf(entry, 'oauth1');
-      return CONTINUE;
+      return credentials.spendNonce(request.consumerKey, request.token, request.timestamp, request.nonce).then((fresh) => {
+        if (!fresh) return answers.invalid;
+        ctx.identity = sessions.identityOf(entry, 'oauth1');
+        return CONTINUE;
+      });
     };
     /** A lookup that is not cached yet answers a promise. */
     const verify = (ctx: RequestContext, request: OAuth1Request, bodyParams: readonly [string, string][] | null): StepResult | Promise<StepResult> => {

@@ -20,6 +20,7 @@ export class CredentialsService {
         lookup: (request) => bus.request(subjects.authKeysLookup, request, timings.lookupTimeoutMs),
         authJwks: () => bus.request(subjects.authJwks, {}, timings.lookupTimeoutMs),
         introspect: (request) => bus.request(subjects.authTokensIntrospect, request, timings.lookupTimeoutMs),
+        claimNonce: (request) => bus.request(subjects.authOAuth1NoncesClaim, request, timings.lookupTimeoutMs),
         fetchJson: (url) => fetchJson(url, timings.lookupTimeoutMs),
         now: Date.now,
       },

@@ -92,6 +92,18 @@ export class Credentials {
   }
 
   /**
+   * Spends a correctly signed OAuth 1.0a request's nonce (RFC 5849 §3.3): here first, which refuses a
+   * replay to this gateway without a round trip, then for the fleet at the auth service, so a replay
+   * to another gateway is refused too. False for a replay; rejects when the auth service cannot be
+   * asked (the request then gets a 503, as a lookup would).
+   */
+  async spendNonce(consumer: string, token: string, timestamp: number, nonce: string): Promise<boolean> {
+    if (!this.rememberNonce(consumer, timestamp, `${token}:${nonce}`)) return false;
+    const { fresh } = await this.ports.claimNonce({ consumer_key: consumer, token, timestamp, nonce });
+    return fresh === true;
+  }
+
+  /**
    * Records an OAuth 1.0a nonce of a consumer with its request's timestamp (seconds); false for a
    * replayed request (RFC 5849 §3.3), or one too old to tell once the bound forgot its timestamp.
    */

@@ -1,4 +1,4 @@
-import type { Jwks, KeyLookupReply, KeyLookupRequest, TokenIntrospection, TokenIntrospectionRequest } from '@portcullis/contracts';
+import type { Jwks, KeyLookupReply, KeyLookupRequest, OAuth1NonceClaimReply, OAuth1NonceClaimRequest, TokenIntrospection, TokenIntrospectionRequest } from '@portcullis/contracts';
 
 /**
  * What the auth modes reach outside the process for, and the clock they read. The gateway module
@@ -11,6 +11,8 @@ export interface CredentialPorts {
   authJwks(): Promise<Jwks>;
   /** `auth.tokens.introspect`: what an opaque OAuth 2.0 access token grants. */
   introspect(request: TokenIntrospectionRequest): Promise<TokenIntrospection>;
+  /** `auth.oauth1.nonces.claim`: spends an OAuth 1.0a nonce for every gateway at once. */
+  claimNonce(request: OAuth1NonceClaimRequest): Promise<OAuth1NonceClaimReply>;
   /** GET of an external provider's JSON document (JWKS, OpenID discovery), bounded in time and size. */
   fetchJson(url: string): Promise<unknown>;
   now(): number;

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { OAUTH1_TIMESTAMP_WINDOW_SECONDS, type OAuth1NonceClaimReply } from '@portcullis/contracts';
+import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
+import { DataSource } from 'typeorm';
+
+/** Long enough for any real consumer key, token or nonce; a row costs what its columns hold. */
+const MAX_FIELD_LENGTH = 256;
+/** Spent nonces past their window are swept at most this often, from the claim path. */
+const SWEEP_INTERVAL_MS = 60_000;
+
+/**
+ * OAuth 1.0a nonces for the whole fleet (RFC 5849 §3.3): a gateway claims a correctly signed
+ * request's nonce here, and only the first claim of a consumer, token, timestamp and nonce is fresh,
+ * whichever gateway makes it. The primary key decides, so two gateways racing with one captured
+ * request cannot both win. A nonce is kept while its timestamp is inside the window.
+ */
+@Injectable()
+export class OAuth1Nonces {
+  private lastSweep = 0;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async claim(request: unknown, now = Date.now()): Promise<OAuth1NonceClaimReply> {
+    const { consumer_key, token, timestamp, nonce } = validClaim(request);
+    // Outside the window the gateways refuse the request anyway; nothing to keep for it.
+    if (Math.abs(now / 1000 - timestamp) > OAUTH1_TIMESTAMP_WINDOW_SECONDS) return { fresh: false };
+    const inserted = (await this.dataSource.query(
+      `INSERT INTO ${this.table()} (consumer_key, token, "timestamp", nonce, expires_at)
+       VALUES ($1, $2, $3::bigint, $4, to_timestamp($3::bigint + $5::int))
+       ON CONFLICT DO NOTHING RETURNING 1 AS spent`,
+      [consumer_key, token, timestamp, nonce, OAUTH1_TIMESTAMP_WINDOW_SECONDS],
+    )) as unknown[];
+    this.sweepNowAndThen(now);
+    return { fresh: inserted.length === 1 };
+  }
+
+  private sweepNowAndThen(now: number): void {
+    if (now - this.lastSweep < SWEEP_INTERVAL_MS) return;
+    this.lastSweep = now;
+    void this.dataSource.query(`DELETE FROM ${this.table()} WHERE expires_at < now()`).catch(() => undefined); // the next sweep will do
+  }
+
+  private table(): string {
+    const driver = this.dataSource.driver;
+    return `${driver.escape(driver.schema ?? 'public')}.${driver.escape('oauth1_nonces')}`;
+  }
+}
+
+function validClaim(request: unknown): { consumer_key: string; token: string; timestamp: number; nonce: string } {
+  const input = (request !== null && typeof request === 'object' && !Array.isArray(request) ? request : {}) as Record<string, unknown>;
+  const problems: ErrorDetail[] = [];
+  const text = (field: string, mayBeEmpty: boolean): string => {
+    const value = input[field];
+    if (typeof value !== 'string' || (!mayBeEmpty && value === '')) problems.push({ field, message: mayBeEmpty ? 'must be a string' : 'is required' });
+    else if (value.length > MAX_FIELD_LENGTH) problems.push({ field, message: `must be at most ${MAX_FIELD_LENGTH} characters` });
+    else return value;
+    return '';
+  };
+  const claim = { consumer_key: text('consumer_key', false), token: text('token', true), nonce: text('nonce', false), timestamp: 0 };
+  if (!Number.isSafeInteger(input.timestamp) || (input.timestamp as number) < 0) problems.push({ field: 'timestamp', message: 'must be a non-negative integer (seconds)' });
+  else claim.timestamp = input.timestamp as number;
+  if (problems.length > 0) throw new PortcullisError('validation_failed', undefined, problems);
+  return claim;
+}
