@@ -1,13 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Bus, createBusTransport, type BusTransport } from '@portcullis/bus';
-import { subjects } from '@portcullis/contracts';
 import OAuth from 'oauth-1.0a';
 import { request } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithServices, testServices } from '../tools/test/with-services.js';
+import { describeWithServices } from '../tools/test/with-services.js';
 import { createScratchDatabase } from './support/database.js';
-import { runSubjectPrefix, startService, startUpstream, waitFor, type EchoReply, type StartedService, type Upstream } from './support/processes.js';
+import { startService, startUpstream, waitFor, type EchoReply, type StartedService, type Upstream } from './support/processes.js';
 
 const LIMIT = 4096;
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -27,7 +25,6 @@ describeWithServices('OAuth 1.0a: form body parameters are signed, and the upstr
   let auth: StartedService;
   let gateway: StartedService;
   let upstream: Upstream;
-  let transport: BusTransport;
   let client: OAuth;
   let token: { key: string; secret: string };
 
@@ -43,6 +40,11 @@ describeWithServices('OAuth 1.0a: form body parameters are signed, and the upstr
   function signed(method: string, path: string, data: Record<string, string> = {}): string {
     const authorization = client.authorize({ url: `${gateway.url}${path}`, method, data: { ...data } }, token);
     return client.toHeader(authorization).Authorization;
+  }
+
+  async function adminPost(path: string, body: unknown, secret = adminSecret) {
+    const response = await fetch(`${registry.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as any };
   }
 
   async function send(method: string, path: string, headers: Record<string, string>, body: string | Readable) {
@@ -61,10 +63,6 @@ describeWithServices('OAuth 1.0a: form body parameters are signed, and the upstr
     gateway = await startService('gateway', { adminSecret, env: { AUTH_PUBLIC_URL: auth.url, OAUTH1_MAX_BODY_BYTES: String(LIMIT) } });
     await waitFor(async () => (await fetch(`${gateway.url}/ready`)).status === 200, { timeoutMs: 15_000, message: 'the gateway to be ready' });
 
-    transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], name: 'e2e-oauth1-body', subjectPrefix: runSubjectPrefix });
-    await transport.client.connect();
-    const bus = new Bus(transport);
-
     const policy = { id: 'oauth1-body', name: 'oauth1 body', access_rights: { 'oauth1-body': { api_id: 'oauth1-body' } } };
     expect((await call('POST', '/tyk/policies', policy)).status).toBe(200);
     const api = { api_id: 'oauth1-body', name: 'oauth1 body', use_keyless: false, use_oauth1: true, proxy: { listen_path: '/o1/', target_url: upstream.url, strip_listen_path: true } };
@@ -72,18 +70,20 @@ describeWithServices('OAuth 1.0a: form body parameters are signed, and the upstr
     expect(created.status, JSON.stringify(created.body)).toBe(200);
     await waitFor(async () => (await fetch(`${gateway.url}/o1/x`)).status === 401, { timeoutMs: 10_000, message: 'the OAuth 1.0a API to be served' });
 
-    const consumer = await bus.request(subjects.authOAuth1ConsumersCreate, { name: 'e2e form consumer' });
-    const issued = await bus.request(subjects.authOAuth1TokensCreate, { consumer_key: consumer.consumer_key, session: { apply_policies: ['oauth1-body'] } });
+    // Issued through the registry's admin API, as an operator does.
+    const consumer = await adminPost('/admin/oauth1/consumers', { name: 'e2e form consumer' });
+    expect(consumer.status, JSON.stringify(consumer.body)).toBe(201);
+    const issued = await adminPost(`/admin/oauth1/consumers/${consumer.body.consumer_key}/tokens`, { session: { apply_policies: ['oauth1-body'] } });
+    expect(issued.status, JSON.stringify(issued.body)).toBe(201);
     client = new OAuth({
-      consumer: { key: consumer.consumer_key, secret: consumer.consumer_secret! },
+      consumer: { key: consumer.body.consumer_key, secret: consumer.body.consumer_secret },
       signature_method: 'HMAC-SHA256',
       hash_function: (base, key) => createHmac('sha256', key).update(base).digest('base64'),
     });
-    token = { key: issued.token, secret: issued.token_secret! };
+    token = { key: issued.body.token, secret: issued.body.token_secret };
   }, 120_000);
 
   afterAll(async () => {
-    await transport?.client.close();
     await Promise.allSettled([gateway, auth, registry].filter(Boolean).map((service) => service.stop()));
     await upstream?.close();
     await database?.drop();
@@ -150,6 +150,16 @@ describeWithServices('OAuth 1.0a: form body parameters are signed, and the upstr
     expect(ok.status).toBe(200);
     expect((ok.body as EchoReply).body).toBe(body);
     expect((await send('POST', '/o1/order', form, 'item=book+1')).status).toBe(401);
+  });
+
+  it('the admin API issues OAuth 1.0a credentials only with the admin secret, and names what is wrong', async () => {
+    expect((await adminPost('/admin/oauth1/consumers', {}, 'wrong-secret')).status).toBe(401);
+    const consumer = await adminPost('/admin/oauth1/consumers', {});
+    expect(consumer.body).toMatchObject({ consumer_key: expect.any(String), consumer_secret: expect.any(String) });
+    expect(await adminPost('/admin/oauth1/consumers/no-such-consumer/tokens', { session: {} })).toMatchObject({ status: 404, body: { error: 'not_found' } });
+    const bad = await adminPost(`/admin/oauth1/consumers/${consumer.body.consumer_key}/tokens`, { session: { rate: 'fast' } });
+    expect(bad).toMatchObject({ status: 400, body: { error: 'validation_failed', details: [{ field: 'rate' }] } });
+    expect((await adminPost(`/admin/oauth1/consumers/${consumer.body.consumer_key}/tokens`, [])).status).toBe(400);
   });
 
   it('a request replayed to another gateway of the fleet is refused: the nonce was spent for all of them', async () => {

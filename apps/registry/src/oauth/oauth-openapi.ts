@@ -1,5 +1,5 @@
 import { z } from '@portcullis/config';
-import { oauthClientInputSchema } from '@portcullis/domain';
+import { oauthClientInputSchema, sessionSchema } from '@portcullis/domain';
 
 /**
  * OpenAPI schemas of the OAuth admin endpoints. The client's comes from the auth service's own
@@ -18,6 +18,10 @@ export const oauthRefs = {
   initialAccessTokenRequest: ref('InitialAccessTokenRequest'),
   initialAccessToken: ref('InitialAccessToken'),
   rotatedKey: ref('RotatedSigningKey'),
+  oauth1ConsumerInput: ref('OAuth1ConsumerInput'),
+  oauth1Consumer: ref('OAuth1Consumer'),
+  oauth1TokenInput: ref('OAuth1TokenInput'),
+  oauth1Token: ref('OAuth1Token'),
 };
 
 type JsonSchema = { properties: Record<string, unknown>; [key: string]: unknown };
@@ -108,6 +112,43 @@ export function oauthSchemas(): Record<string, unknown> {
       description: 'An RFC 7591 initial access token: send it as `Authorization: Bearer <token>` to the auth service\'s POST /oauth/register. Shown once.',
       required: ['token', 'expires_at'],
       properties: { token: { type: 'string' }, expires_at: { type: 'integer', description: 'Seconds since the epoch' } },
+    },
+    OAuth1ConsumerInput: {
+      type: 'object',
+      description: 'Every field is optional.',
+      properties: { name: { type: 'string', maxLength: 256 }, org_id: { type: 'string', maxLength: 256 } },
+    },
+    OAuth1Consumer: {
+      type: 'object',
+      description: 'An OAuth 1.0a consumer. consumer_secret is in the creating answer only (it is stored encrypted, to check signatures).',
+      required: ['consumer_key', 'name', 'org_id', 'created_at'],
+      properties: {
+        consumer_key: { type: 'string' },
+        consumer_secret: { type: 'string' },
+        name: { type: 'string' },
+        org_id: { type: 'string' },
+        created_at: { type: 'string', format: 'date-time' },
+      },
+    },
+    OAuth1TokenInput: {
+      type: 'object',
+      description: "Token credentials' session, as for an API key (Tyk's session fields): the policies it applies, per-token limits, expiry.",
+      properties: {
+        session: z.toJSONSchema(sessionSchema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }),
+        key_expires_in: { type: 'integer', minimum: 1, description: 'Seconds the token lives, when its session sets no expires' },
+      },
+    },
+    OAuth1Token: {
+      type: 'object',
+      description: "OAuth 1.0a token credentials. token_secret is shown once; key_hash (the token's SHA-256) names it afterwards, as for API keys (GET/DELETE /tyk/keys/{key_hash}?hashed=true).",
+      required: ['consumer_key', 'token', 'token_secret', 'key_hash', 'session'],
+      properties: {
+        consumer_key: { type: 'string' },
+        token: { type: 'string' },
+        token_secret: { type: 'string' },
+        key_hash: { type: 'string' },
+        session: { type: 'object' },
+      },
     },
     RotatedSigningKey: {
       type: 'object',
