@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
 import { subjects, type ApiChange, type KeyRecord, type KeyRefRequest, type KeyWriteRequest } from '@portcullis/contracts';
+import { qualifiedTable } from '@portcullis/database';
 import type { Session } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
+import { hashPassword } from '@portcullis/http';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { publishQuietly } from '../events/publish.js';
-import { hashPassword } from '@portcullis/http';
 import { ApiKeyRecord, type ApiKeyKind } from './api-key.entity.js';
 import { CredentialSealer } from './credential-sealer.js';
 import { checkChosenKey, hashKey, keyHashOf, newKey } from './key-material.js';
@@ -158,8 +159,7 @@ export class ApiKeysService {
   }
 
   private table(name: string): string {
-    const schema = this.dataSource.driver.schema ?? 'public';
-    return `${this.dataSource.driver.escape(schema)}.${this.dataSource.driver.escape(name)}`;
+    return qualifiedTable(this.dataSource, name);
   }
 }
 

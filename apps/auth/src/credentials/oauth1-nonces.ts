@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OAUTH1_TIMESTAMP_WINDOW_SECONDS, type OAuth1NonceClaimReply } from '@portcullis/contracts';
+import { qualifiedTable } from '@portcullis/database';
 import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
 import { DataSource } from 'typeorm';
 
@@ -41,8 +42,7 @@ export class OAuth1Nonces {
   }
 
   private table(): string {
-    const driver = this.dataSource.driver;
-    return `${driver.escape(driver.schema ?? 'public')}.${driver.escape('oauth1_nonces')}`;
+    return qualifiedTable(this.dataSource, 'oauth1_nonces');
   }
 }
 

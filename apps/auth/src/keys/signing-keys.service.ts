@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
 import { subjects, type Jwks } from '@portcullis/contracts';
+import { qualifiedTable } from '@portcullis/database';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -183,8 +184,7 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
   }
 
   private table(name: string): string {
-    const schema = this.dataSource.driver.schema ?? 'public';
-    return `${this.dataSource.driver.escape(schema)}.${this.dataSource.driver.escape(name)}`;
+    return qualifiedTable(this.dataSource, name);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { QuotaLeaseReply, QuotaLeaseRequest } from '@portcullis/contracts';
+import { qualifiedTable } from '@portcullis/database';
 import { DataSource } from 'typeorm';
 import { checkLeaseRequest } from './lease-request.js';
 
@@ -52,7 +53,6 @@ export class QuotaService {
   }
 
   private table(): string {
-    const driver = this.dataSource.driver;
-    return `${driver.escape(driver.schema ?? 'public')}.${driver.escape('quota_usage')}`;
+    return qualifiedTable(this.dataSource, 'quota_usage');
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { qualifiedTable } from '@portcullis/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AccessTokenRecord } from '../storage/access-token.entity.js';
 import { RefreshTokenRecord } from '../storage/refresh-token.entity.js';
@@ -135,8 +136,7 @@ export class TokenStore implements OnApplicationShutdown {
         const p = (column: number) => `$${row * ACCESS_COLUMNS + column}`;
         values.push(`(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}::jsonb, ${p(6)}, ${p(7)}::bytea, ${p(8)}::jsonb, ${p(9)}::uuid, to_timestamp(${p(10)}), to_timestamp(${p(11)}), NULL)`);
       }
-      const { driver } = this.dataSource;
-      const table = `${driver.escape(driver.schema ?? 'public')}.${driver.escape('access_tokens')}`;
+      const table = qualifiedTable(this.dataSource, 'access_tokens');
       sql = `INSERT INTO ${table} (jti, client_id, sub, scope, api_ids, kid, token_hash, policy_ids, family_id, iat, exp, revoked_at) VALUES ${values.join(', ')}`;
       this.insertSql[rows] = sql;
     }

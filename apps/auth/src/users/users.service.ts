@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { UserSummary } from '@portcullis/contracts';
 import { PortcullisError } from '@portcullis/errors';
+import { hashPassword, verifyPasswordHash } from '@portcullis/http';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { hashPassword, verifyPasswordHash } from '@portcullis/http';
 import { validateUserInput } from './user-input.js';
 import { UserRecord } from './user.entity.js';
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AnalyticsBatch } from '@portcullis/contracts';
+import { qualifiedTable } from '@portcullis/database';
 import { DataSource } from 'typeorm';
 
 export type StoreOutcome = 'stored' | 'duplicate';
@@ -15,8 +16,7 @@ export class AnalyticsStore {
 
   /** The schema-qualified name of one of the registry's tables. */
   table(name: string): string {
-    const driver = this.dataSource.driver;
-    return `${driver.escape(driver.schema ?? 'public')}.${driver.escape(name)}`;
+    return qualifiedTable(this.dataSource, name);
   }
 
   /** A read on the registry's connection pool (the usage report's). */

@@ -3,6 +3,7 @@ import { PortcullisError } from '@portcullis/errors';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type QueryDeepPartialEntity } from 'typeorm';
 import { ApiStore } from '../../storage/api-store.js';
+import { violatedConstraint } from '../../storage/pg-errors.js';
 import { PolicyStore } from '../../storage/policy-store.js';
 import { PortalAppRecord } from '../apps/portal-app.entity.js';
 import { invalid, isUuid } from '../field-errors.js';
@@ -11,7 +12,6 @@ import type { DcrProvider } from '../providers/dcr-provider.js';
 import { ProvidersService } from '../providers/providers.service.js';
 import { CatalogueEntryRecord } from './catalogue-entry.entity.js';
 import { referenceProblems, unknownProvider, validEntryInput, type ValidEntryInput } from './catalogue-input.js';
-import { violatedConstraint } from '../../storage/pg-errors.js';
 
 export function entryNotFound(id: string): PortcullisError {
   return new PortcullisError('not_found', `No catalogue entry with id ${JSON.stringify(id)}`);

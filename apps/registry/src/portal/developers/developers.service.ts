@@ -1,18 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PortcullisError } from '@portcullis/errors';
+import { hashPassword, spendVerification, verifyPasswordHash } from '@portcullis/http';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, LessThan } from 'typeorm';
 import type { RegistryConfig } from '../../config.js';
 import { REGISTRY_CONFIG } from '../../registry-config.token.js';
+import { violatedConstraint } from '../../storage/pg-errors.js';
 import { AppsService } from '../apps/apps.service.js';
 import { invalid, isUuid } from '../field-errors.js';
 import { PortalSessionRecord } from '../pages/portal-session.entity.js';
 import type { Developer, DeveloperStatus } from '../portal-types.js';
 import { normaliseEmail, passwordProblems, validSignUp } from './developer-input.js';
 import { DeveloperRecord } from './developer.entity.js';
-import { hashPassword, spendVerification, verifyPasswordHash } from '@portcullis/http';
 import { PasswordResetRecord } from './password-reset.entity.js';
-import { violatedConstraint } from '../../storage/pg-errors.js';
 
 const RESET_LINK_TTL_MS = 60 * 60 * 1000;
 

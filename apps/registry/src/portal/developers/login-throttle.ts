@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { qualifiedTable } from '@portcullis/database';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
@@ -78,8 +79,7 @@ export class LoginThrottle {
   }
 
   private table(): string {
-    const driver = this.dataSource.driver;
-    return `${driver.escape(driver.schema ?? 'public')}.${driver.escape('portal_login_failures')}`;
+    return qualifiedTable(this.dataSource, 'portal_login_failures');
   }
 }
 

@@ -2,15 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { PortcullisError } from '@portcullis/errors';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { isUuid } from '../field-errors.js';
-import type { DcrProvider } from './dcr-provider.js';
-import { DcrProviderRecord } from './dcr-provider.entity.js';
+import { violatedConstraint } from '../../storage/pg-errors.js';
 import { CatalogueEntryRecord } from '../catalogue/catalogue-entry.entity.js';
+import { isUuid } from '../field-errors.js';
+import { DcrProviderRecord } from './dcr-provider.entity.js';
+import type { DcrProvider } from './dcr-provider.js';
 import { ExternalRegistrationRecord } from './external-registration.entity.js';
 import { discoverProvider } from './provider-discovery.js';
 import { validProviderInput } from './provider-input.js';
 import { SecretSealer } from './sealed-secrets.js';
-import { violatedConstraint } from '../../storage/pg-errors.js';
 
 /** What the registrar needs of a provider: its endpoints, settings and the opened initial access token. */
 export interface ProviderForRegistration {
