@@ -1,4 +1,5 @@
 export { secretsMatch } from './secrets.js';
+export { readBoundedBody } from './bounded-body.js';
 export { hashPassword, scryptCost, spendVerification, verifyPasswordHash } from './password-hash.js';
 export { AdminSecretGuard, hasAdminSecret, requireAdminSecret, type AdminSecretScheme } from './admin-secret.guard.js';
 export { ErrorFilter, toErrorResponse } from './error.filter.js';

@@ -1,3 +1,4 @@
+import { readBoundedBody } from '@portcullis/http';
 import { request } from 'undici';
 
 const MAX_DOCUMENT_BYTES = 512 * 1024;
@@ -18,15 +19,7 @@ export async function fetchJson(url: string, timeoutMs: number): Promise<unknown
     await response.body.dump();
     throw new Error(`${url} answered ${response.statusCode}`);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response.body) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_DOCUMENT_BYTES) {
-      response.body.destroy();
-      throw new Error(`${url} sent more than ${MAX_DOCUMENT_BYTES} bytes`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  const body = await readBoundedBody(response.body, MAX_DOCUMENT_BYTES);
+  if (body === undefined) throw new Error(`${url} sent more than ${MAX_DOCUMENT_BYTES} bytes`);
+  return JSON.parse(body.toString('utf8'));
 }

@@ -1,4 +1,5 @@
 import { PortcullisError } from '@portcullis/errors';
+import { readBoundedBody } from '@portcullis/http';
 import { request } from 'undici';
 
 /** How long any call to an external provider may take, answer included. */
@@ -38,17 +39,9 @@ export async function callProvider(call: ProviderCall, timeoutMs = PROVIDER_TIME
       bodyTimeout: timeoutMs,
       signal: AbortSignal.timeout(timeoutMs),
     });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response.body) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_ANSWER_BYTES) {
-        response.body.destroy();
-        throw new Error(`the answer is larger than ${MAX_ANSWER_BYTES} bytes`);
-      }
-      chunks.push(chunk as Buffer);
-    }
-    return { status: response.statusCode, json: parseJson(Buffer.concat(chunks)) };
+    const body = await readBoundedBody(response.body, MAX_ANSWER_BYTES);
+    if (body === undefined) throw new Error(`the answer is larger than ${MAX_ANSWER_BYTES} bytes`);
+    return { status: response.statusCode, json: parseJson(body) };
   } catch (error) {
     const reason = isTimeout(error) ? `no answer within ${timeoutMs / 1000} s` : error instanceof Error ? error.message : String(error);
     throw new PortcullisError('provider_unavailable', `The identity provider could not be reached for ${call.purpose} (${new URL(call.url).origin}): ${reason}`);
