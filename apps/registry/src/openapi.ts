@@ -6,9 +6,10 @@ import { errorCatalogue } from '@portcullis/errors';
 import { oauthSchemas } from './oauth/oauth-openapi.js';
 import { policySchemas } from './policies/policies-openapi.js';
 import { portalSchemas } from './portal/portal-openapi.js';
+import { schemaRef } from './schema-ref.js';
 
-export const apiDefinitionRef = { $ref: '#/components/schemas/ApiDefinition' };
-export const errorBodyRef = { $ref: '#/components/schemas/ErrorBody' };
+export const apiDefinitionRef = schemaRef('ApiDefinition');
+export const errorBodyRef = schemaRef('ErrorBody');
 
 /** The definition's schema comes from the validator itself, so the document cannot drift from it. */
 function apiDefinitionJsonSchema(): Record<string, unknown> {

@@ -1,12 +1,11 @@
 import { z } from '@portcullis/config';
 import { oauthClientInputSchema, sessionSchema } from '@portcullis/domain';
+import { schemaRef as ref } from '../schema-ref.js';
 
 /**
  * OpenAPI schemas of the OAuth admin endpoints. The client's comes from the auth service's own
  * validator (the zod schema in @portcullis/domain), so the document cannot drift from what is accepted.
  */
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 export const oauthRefs = {
   clientInput: ref('OAuthClientInput'),

@@ -1,7 +1,6 @@
 import { z } from '@portcullis/config';
 import { policySchema } from '@portcullis/domain';
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+import { schemaRef as ref } from '../schema-ref.js';
 
 export const policyRefs = { input: ref('PolicyInput'), policy: ref('Policy') };
 

@@ -1,8 +1,7 @@
 import { z } from '@portcullis/config';
+import { schemaRef as ref } from '../schema-ref.js';
 import { catalogueEntryInputSchema } from './catalogue/catalogue-input.js';
 import { CREDENTIAL_KINDS, DEVELOPER_STATUSES } from './portal-types.js';
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 export const portalRefs = {
   entryInput: ref('CatalogueEntryInput'),
