@@ -1,19 +1,18 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { z } from '@portcullis/config';
 import { apiDefinitionSchema } from '@portcullis/domain';
 import { errorCatalogue } from '@portcullis/errors';
 import { oauthSchemas } from './oauth/oauth-openapi.js';
 import { policySchemas } from './policies/policies-openapi.js';
 import { portalSchemas } from './portal/portal-openapi.js';
-import { schemaRef } from './schema-ref.js';
+import { openApiSchemaOf, schemaRef } from './openapi-schema.js';
 
 export const apiDefinitionRef = schemaRef('ApiDefinition');
 export const errorBodyRef = schemaRef('ErrorBody');
 
 /** The definition's schema comes from the validator itself, so the document cannot drift from it. */
 function apiDefinitionJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(apiDefinitionSchema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }) as Record<string, unknown>;
+  const schema = openApiSchemaOf(apiDefinitionSchema);
   return {
     ...schema,
     description: "An API definition in Tyk's classic shape. Fields not listed are kept as sent. api_id is generated when absent.",

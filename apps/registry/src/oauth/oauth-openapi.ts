@@ -1,6 +1,5 @@
-import { z } from '@portcullis/config';
 import { oauthClientInputSchema, sessionSchema } from '@portcullis/domain';
-import { schemaRef as ref } from '../schema-ref.js';
+import { openApiSchemaOf, schemaRef as ref, type JsonSchema as OpenApiSchema } from '../openapi-schema.js';
 
 /**
  * OpenAPI schemas of the OAuth admin endpoints. The client's comes from the auth service's own
@@ -23,10 +22,10 @@ export const oauthRefs = {
   oauth1Token: ref('OAuth1Token'),
 };
 
-type JsonSchema = { properties: Record<string, unknown>; [key: string]: unknown };
+type JsonSchema = OpenApiSchema & { properties: Record<string, unknown> };
 
 function clientInputJsonSchema(): JsonSchema {
-  return z.toJSONSchema(oauthClientInputSchema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }) as JsonSchema;
+  return openApiSchemaOf(oauthClientInputSchema) as JsonSchema;
 }
 
 /** What is shown of a client: the accepted fields with their defaults applied, never the secret or its hash. */
@@ -133,7 +132,7 @@ export function oauthSchemas(): Record<string, unknown> {
       type: 'object',
       description: "Token credentials' session, as for an API key (Tyk's session fields): the policies it applies, per-token limits, expiry.",
       properties: {
-        session: z.toJSONSchema(sessionSchema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }),
+        session: openApiSchemaOf(sessionSchema),
         key_expires_in: { type: 'integer', minimum: 1, description: 'Seconds the token lives, when its session sets no expires' },
       },
     },

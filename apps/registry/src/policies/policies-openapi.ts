@@ -1,15 +1,12 @@
-import { z } from '@portcullis/config';
 import { policySchema } from '@portcullis/domain';
-import { schemaRef as ref } from '../schema-ref.js';
+import { openApiSchemaOf, schemaRef as ref } from '../openapi-schema.js';
 
 export const policyRefs = { input: ref('PolicyInput'), policy: ref('Policy') };
 
-type JsonSchema = { properties?: Record<string, unknown>; required?: string[]; [key: string]: unknown };
-
 /** The policy schemas come from the validator itself (zod), so the document cannot drift from what is accepted. */
 export function policySchemas(): Record<string, unknown> {
-  const input = z.toJSONSchema(policySchema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }) as JsonSchema;
-  const output = z.toJSONSchema(policySchema, { io: 'output', unrepresentable: 'any', target: 'openapi-3.0' }) as JsonSchema;
+  const input = openApiSchemaOf(policySchema);
+  const output = openApiSchemaOf(policySchema, 'output');
   return {
     PolicyInput: {
       ...input,

@@ -1,5 +1,4 @@
-import { z } from '@portcullis/config';
-import { schemaRef as ref } from '../schema-ref.js';
+import { openApiSchemaOf, schemaRef as ref } from '../openapi-schema.js';
 import { catalogueEntryInputSchema } from './catalogue/catalogue-input.js';
 import { CREDENTIAL_KINDS, DEVELOPER_STATUSES } from './portal-types.js';
 
@@ -16,7 +15,7 @@ const nullableString = { type: 'string', nullable: true };
 
 /** The portal core's schemas; the entry input comes from its validator, so the two cannot drift. */
 export function portalSchemas(): Record<string, unknown> {
-  const input = z.toJSONSchema(catalogueEntryInputSchema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }) as Record<string, unknown>;
+  const input = openApiSchemaOf(catalogueEntryInputSchema);
   return {
     CatalogueEntryInput: {
       ...input,

@@ -1,9 +1,9 @@
-import { z } from '@portcullis/config';
+import { openApiSchemaOf } from '../../openapi-schema.js';
 import { providerInputSchema } from './provider-input.js';
 
 /** The input schema comes from the validator itself (zod), so the document cannot drift from what is accepted. */
 export const providerInputJsonSchema = {
-  ...(z.toJSONSchema(providerInputSchema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }) as Record<string, unknown>),
+  ...(openApiSchemaOf(providerInputSchema) as Record<string, unknown>),
   description:
     'A DCR provider. discovery_url: the issuer or its /.well-known/openid-configuration URL (fetched and checked on save). initial_access_token: absent on an update keeps the stored one, null removes it.',
 };
