@@ -4,6 +4,14 @@ import type { AuthMode } from '../identity.js';
 import type { RequestContext } from '../request-context.js';
 import type { RespondResult, StepResult } from '../step.js';
 
+/**
+ * For analytics, whether the answer came at once or after a lookup or a body read: the bare
+ * challenge means nothing was presented, any other 401 a refused credential.
+ */
+export function noteRefusal(ctx: RequestContext, result: StepResult): void {
+  if (result.kind === 'respond' && result.status === 401) ctx.refusal = result === ctx.api?.authentication?.challenge ? 'missing' : 'invalid';
+}
+
 /** The 401s of one API, prepared at load: the same body for a missing and a wrong credential. */
 export interface AuthAnswers {
   /** No credential presented: the bare challenge (RFC 6750 §3.1: no error code then). */

@@ -2,6 +2,7 @@ import { preparedError } from '../error-responses.js';
 import { resumeChain } from '../chain.js';
 import type { RequestContext } from '../request-context.js';
 import { fail, PENDING, type StepResult } from '../step.js';
+import { noteRefusal } from './auth-mode.js';
 
 const unavailable = fail('service_unavailable');
 const clientGone = fail('auth_required');
@@ -19,9 +20,7 @@ export function pendingUntil(ctx: RequestContext, work: Promise<StepResult>): St
 }
 
 function resumeSafely(ctx: RequestContext, result: StepResult): void {
-  // For analytics, as `authenticate` tells them: the bare challenge means nothing was presented
-  // (an OAuth 1.0a form body read before it could tell), any other 401 a refused credential.
-  if (result.kind === 'respond' && result.status === 401) ctx.refusal = result === ctx.api?.authentication?.challenge ? 'missing' : 'invalid';
+  noteRefusal(ctx, result);
   // The client left while we waited: nothing is sent upstream; the chain records a 499.
   if (ctx.res.destroyed && result.kind === 'continue') result = clientGone;
   try {

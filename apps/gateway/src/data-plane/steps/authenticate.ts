@@ -1,6 +1,6 @@
 import { authModeOf, type ApiDefinition } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
-import type { AuthAnswers, ChallengeScheme } from '../auth-modes/auth-mode.js';
+import { noteRefusal, type AuthAnswers, type ChallengeScheme } from '../auth-modes/auth-mode.js';
 import { DEFAULT_SIGNED_BODY_LIMIT } from '../auth-modes/oauth1-body.js';
 import { authModes } from '../auth-modes/registry.js';
 import type { CompiledAuthentication } from '../compiled.js';
@@ -20,10 +20,8 @@ export const authenticate: Step = {
   always: false,
   enabledFor: (api) => !api.use_keyless,
   handle(ctx: RequestContext): StepResult {
-    const authentication = ctx.api!.authentication!;
-    const result = authentication.check(ctx);
-    // For analytics: the bare challenge means nothing was presented.
-    if (result.kind === 'respond') ctx.refusal = result === authentication.challenge ? 'missing' : 'invalid';
+    const result = ctx.api!.authentication!.check(ctx);
+    noteRefusal(ctx, result);
     return result;
   },
 };
