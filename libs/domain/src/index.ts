@@ -60,3 +60,4 @@ export {
   type CombineResult,
   type SessionLimits,
 } from './combine-policies.js';
+export { isHttpUrl } from './validation.js';

@@ -8,3 +8,13 @@ export function toDetails(error: z.ZodError): ErrorDetail[] {
     message: issue.message,
   }));
 }
+
+/** Whether `value` is an absolute http or https URL (client metadata URIs, a provider's endpoints). */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

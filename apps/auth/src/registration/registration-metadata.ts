@@ -1,4 +1,4 @@
-import { accessTokenFormats, grantTypes, tokenEndpointAuthMethods, type OAuthClient } from '@portcullis/domain';
+import { accessTokenFormats, grantTypes, isHttpUrl, tokenEndpointAuthMethods, type OAuthClient } from '@portcullis/domain';
 import type { ErrorDetail } from '@portcullis/errors';
 
 /** RFC 7591 §3.2.2 error codes. */
@@ -61,7 +61,7 @@ export function mapRegistrationMetadata(body: unknown, grant: RegistrationGrant)
   }
   for (const field of uriFields) {
     const value = metadata[field] as string | undefined;
-    if (value !== undefined && !isWebUrl(value)) return fail('invalid_client_metadata', `${field} must be an http or https URL.`);
+    if (value !== undefined && !isHttpUrl(value)) return fail('invalid_client_metadata', `${field} must be an http or https URL.`);
   }
   if (metadata.contacts !== undefined && !isStringArray(metadata.contacts)) return fail('invalid_client_metadata', 'contacts must be an array of strings.');
   // Our extension (RFC 7591 §2 allows others): a client may ask for opaque access tokens.
@@ -83,15 +83,6 @@ export function mapRegistrationMetadata(body: unknown, grant: RegistrationGrant)
   if (metadata.scope !== undefined) input.scope = metadata.scope;
   if (format !== undefined) input.access_token_format = format;
   return { ok: true, input };
-}
-
-function isWebUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }
 
 /** A `ClientsService` validation failure in RFC 7591 terms: redirect URI problems have their own code. */

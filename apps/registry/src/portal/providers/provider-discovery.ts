@@ -1,3 +1,4 @@
+import { isHttpUrl } from '@portcullis/domain';
 import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
 import { callProvider } from './provider-http.js';
 
@@ -73,13 +74,4 @@ function unsupported(document: Record<string, unknown>, field: string, wanted: s
   const supported = document[field];
   if (!Array.isArray(supported)) return;
   for (const value of wanted) if (!supported.includes(value)) problems.push(`does not list ${what} ${JSON.stringify(value)} in ${field}`);
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }
