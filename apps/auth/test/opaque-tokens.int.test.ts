@@ -1,14 +1,13 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { createBusTransport, type BusTransport } from '@portcullis/bus';
 import { subjects, type OAuthClientWithSecret, type Reply, type TokenIntrospection, type TokenRevokedEvent } from '@portcullis/contracts';
-import type { RunningService } from '@portcullis/http';
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { firstValueFrom, timeout } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestAuthService, type TestAuthService } from '../../../tools/test/auth-service.js';
 import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
 import { waitFor } from '../../../tools/test/wait-for.js';
-import { createAuthApp, loadAuthConfig } from '../src/index.js';
 
 const schema = `auth_opaque_${randomBytes(6).toString('hex')}`;
 const tag = randomBytes(4).toString('hex');
@@ -23,7 +22,7 @@ interface TokenAnswer {
 }
 
 describeWithServices('opaque access tokens: issued, stored as hashes, introspected over HTTP and the bus, revoked (PostgreSQL + NATS)', () => {
-  let auth: RunningService;
+  let auth: TestAuthService;
   let caller: BusTransport;
   let nats: NatsConnection;
   const db = new pg.Client({ connectionString: testServices.databaseUrl });
@@ -39,9 +38,7 @@ describeWithServices('opaque access tokens: issued, stored as hashes, introspect
       for await (const message of subscription) revoked.push((message.json() as { data: TokenRevokedEvent }).data);
     })();
     await nats.flush();
-    const config = loadAuthConfig({ AUTH_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: 'auth-opaque-int-secret-' + tag, LOG_LEVEL: 'silent' });
-    const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-opaque-int-${tag}` });
-    auth = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
+    auth = await startTestAuthService({ adminSecret: 'auth-opaque-int-secret-' + tag, schema });
     caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-opaque-int-caller-${tag}` });
     await caller.client.connect();
     opaque = await bus(subjects.authClientsCreate, {
@@ -51,10 +48,9 @@ describeWithServices('opaque access tokens: issued, stored as hashes, introspect
   });
 
   afterAll(async () => {
-    await auth?.close();
+    await auth?.destroy();
     await caller?.client.close();
     await nats?.drain();
-    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await db.end();
   });
 
