@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { OAUTH1_TIMESTAMP_WINDOW_SECONDS, type OAuth1NonceClaimReply } from '@portcullis/contracts';
-import { qualifiedTable } from '@portcullis/database';
+import { qualifiedTable, sweeper } from '@portcullis/database';
 import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
 import { DataSource } from 'typeorm';
 
 /** Long enough for any real consumer key, token or nonce; a row costs what its columns hold. */
 const MAX_FIELD_LENGTH = 256;
-/** Spent nonces past their window are swept at most this often, from the claim path. */
-const SWEEP_INTERVAL_MS = 60_000;
 
 /**
  * OAuth 1.0a nonces for the whole fleet (RFC 5849 §3.3): a gateway claims a correctly signed
@@ -17,7 +15,8 @@ const SWEEP_INTERVAL_MS = 60_000;
  */
 @Injectable()
 export class OAuth1Nonces {
-  private lastSweep = 0;
+  /** Spent nonces past their window, swept from the claim path. */
+  private readonly sweepNowAndThen = sweeper(this.dataSource, () => `DELETE FROM ${this.table()} WHERE expires_at < now()`);
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -33,12 +32,6 @@ export class OAuth1Nonces {
     )) as unknown[];
     this.sweepNowAndThen(now);
     return { fresh: inserted.length === 1 };
-  }
-
-  private sweepNowAndThen(now: number): void {
-    if (now - this.lastSweep < SWEEP_INTERVAL_MS) return;
-    this.lastSweep = now;
-    void this.dataSource.query(`DELETE FROM ${this.table()} WHERE expires_at < now()`).catch(() => undefined); // the next sweep will do
   }
 
   private table(): string {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { qualifiedTable } from '@portcullis/database';
+import { qualifiedTable, sweeper } from '@portcullis/database';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
@@ -9,9 +9,6 @@ import { DataSource } from 'typeorm';
  */
 export const loginThrottleLimits = { maxFailures: 5, windowSeconds: 15 * 60, lockSeconds: 15 * 60 } as const;
 
-/** Forgotten entries are swept at most this often, from the attempt path (an attacker pays a scrypt per new row). */
-const SWEEP_INTERVAL_MS = 60_000;
-
 /**
  * The portal's login throttle, per account, in PostgreSQL (the clock is the database's, one for
  * every replica). Locking an account rather than an address is what stops a guesser spread over
@@ -20,7 +17,12 @@ const SWEEP_INTERVAL_MS = 60_000;
  */
 @Injectable()
 export class LoginThrottle {
-  private lastSweep = 0;
+  /** Counts past their window, swept from the attempt path (an attacker pays a scrypt per new row). */
+  private readonly sweepNowAndThen = sweeper(
+    this.dataSource,
+    () => `DELETE FROM ${this.table()} WHERE first_failure_at < now() - make_interval(secs => $1) AND (locked_until IS NULL OR locked_until <= now())`,
+    [loginThrottleLimits.windowSeconds],
+  );
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -67,15 +69,6 @@ export class LoginThrottle {
   /** A right password (or a new one) wipes the account's count. */
   async cleared(normalisedEmail: string): Promise<void> {
     await this.dataSource.query(`DELETE FROM ${this.table()} WHERE account_hash = $1`, [accountHash(normalisedEmail)]);
-  }
-
-  private sweepNowAndThen(): void {
-    const now = Date.now();
-    if (now - this.lastSweep < SWEEP_INTERVAL_MS) return;
-    this.lastSweep = now;
-    void this.dataSource
-      .query(`DELETE FROM ${this.table()} WHERE first_failure_at < now() - make_interval(secs => $1) AND (locked_until IS NULL OR locked_until <= now())`, [loginThrottleLimits.windowSeconds])
-      .catch(() => undefined); // the next sweep will do; the rows it missed only wait
   }
 
   private table(): string {
