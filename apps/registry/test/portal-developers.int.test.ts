@@ -11,7 +11,7 @@ import type { Developer } from '../src/portal/portal-types.js';
 import { apiFixtures, policyFor, startPortalStack, type PortalStack } from './portal-fixtures.js';
 
 /**
- * Developer accounts: sign-up and login checks (DevelopersService, which the pages call), and the
+ * Developer accounts: sign-up (DevelopersService) and logins (DeveloperLogins, which the pages call), and the
  * admin API (/admin/portal/developers): approval, blocking that revokes every credential at the
  * real auth service, deletion, and password reset links.
  */
@@ -44,6 +44,13 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
   });
 
   const email = (name: string) => `${name}-${tag}@example.test`;
+  const logIn = (address: string, secret: string) => stack.service(DeveloperLogins).logIn(address, secret);
+  const wrong = { refused: { reason: 'wrong' } };
+
+  /** The developer with this email as the admin API lists them, or undefined. */
+  async function listed(address: string): Promise<Developer | undefined> {
+    return ((await stack.admin('GET', '/admin/portal/developers')).body as Developer[]).find((developer) => developer.email === address);
+  }
 
   async function keyFound(apiKey: string): Promise<boolean> {
     return (await bus.request(subjects.authKeysLookup, { kind: 'key', id: apiKey })).found;
@@ -79,16 +86,16 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
       ],
     });
     await expect(developers.signUp(email('bob'), undefined)).rejects.toMatchObject({ code: 'validation_failed', details: [{ field: 'password', message: 'is required' }] });
-    expect(await developers.findByEmail(email('bob'))).toBeNull();
+    expect(await listed(email('bob'))).toBeUndefined();
   });
 
-  it('authenticates the right password only; an unknown email costs a real scrypt too', async () => {
-    const ada = await developers.findByEmail(email('ada'));
-    expect(await developers.authenticate(email('ADA'), password)).toEqual(ada);
-    expect(await developers.authenticate(email('ada'), `${password}!`)).toBeNull();
-    expect(await developers.authenticate(email('ada'), '')).toBeNull();
+  it('logs in with the right password only; an unknown email costs a real scrypt too', async () => {
+    const ada = (await listed(email('ada')))!;
+    expect(await logIn(email('ADA'), password)).toEqual({ developer: ada });
+    expect(await logIn(email('ada'), `${password}!`)).toEqual(wrong);
+    expect(await logIn(email('ada'), '')).toEqual(wrong);
     const started = performance.now();
-    expect(await developers.authenticate(email('nobody'), password)).toBeNull();
+    expect(await logIn(email('nobody'), password)).toEqual(wrong);
     // A lookup that found nothing takes about a millisecond; scrypt at N=2^15 tens of them.
     expect(performance.now() - started).toBeGreaterThan(15);
     expect(await developers.withPassword(email('ada'), password)).toEqual(ada);
@@ -101,7 +108,6 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
     const failures = `"${stack.schema}".portal_login_failures`;
     const hashOf = (address: string) => createHash('sha256').update(address).digest('hex');
     const guessed = await developers.signUp(email('guessed'), password);
-    const wrong = { refused: { reason: 'wrong' } };
     const guessFourTimes = async (address: string) => {
       for (let i = 0; i < 4; i += 1) expect(await logins.logIn(address, `wrong guess ${i}`)).toEqual(wrong);
     };
@@ -159,14 +165,14 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
     const approving = new DevelopersService(stack.dataSource, apps, { ...stack.config, portal: { ...stack.config.portal, requireApproval: true } });
     const pending = await approving.signUp(email('pending'), password);
     expect(pending.status).toBe('pending');
-    expect(await developers.authenticate(email('pending'), password)).toBeNull();
+    expect(await logIn(email('pending'), password)).toEqual({ refused: { reason: 'pending' } });
     expect(await developers.withPassword(email('pending'), password)).toMatchObject({ id: pending.id, status: 'pending' });
-    expect((await developers.findByEmail(email('pending')))?.status).toBe('pending');
+    expect((await listed(email('pending')))?.status).toBe('pending');
     await expect(apps.create(pending.id, { entry_id: keyEntry, name: 'Early' })).rejects.toMatchObject({ code: 'access_denied' });
 
     const approved = await stack.admin('POST', `/admin/portal/developers/${pending.id}/approve`);
     expect(approved).toMatchObject({ status: 200, body: { id: pending.id, status: 'active' } });
-    expect(await developers.authenticate(email('pending'), password)).toMatchObject({ id: pending.id, status: 'active' });
+    expect(await logIn(email('pending'), password)).toMatchObject({ developer: { id: pending.id, status: 'active' } });
   });
 
   it('blocking revokes every credential the developer holds at the auth service, and shuts them out', async () => {
@@ -182,12 +188,12 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
     expect(await keyFound(key.api_key!)).toBe(false);
     expect(await clientExists(client.client_id!)).toBe(false);
     expect((await stack.admin('GET', `/admin/portal/developers/${developer.id}/apps`)).body).toEqual([]);
-    expect(await developers.authenticate(email('blocked'), password)).toBeNull();
+    expect(await logIn(email('blocked'), password)).toEqual({ refused: { reason: 'blocked' } });
     await expect(apps.create(developer.id, { entry_id: keyEntry, name: 'Again' })).rejects.toMatchObject({ code: 'access_denied', status: 403 });
 
     // Approving lets them back in, with nothing of what they held.
     await stack.admin('POST', `/admin/portal/developers/${developer.id}/approve`);
-    expect(await developers.authenticate(email('blocked'), password)).toMatchObject({ status: 'active' });
+    expect(await logIn(email('blocked'), password)).toMatchObject({ developer: { status: 'active' } });
     expect(await apps.list(developer.id)).toEqual([]);
   });
 
@@ -209,7 +215,7 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
       expect(answer.status).toBe(503);
       expect(answer.body).toEqual({ error: 'service_unavailable', message: expect.stringContaining('1 of 1 apps could not be revoked') });
       expect((await developers.get(developer.id)).status).toBe('blocked');
-      expect(await developers.authenticate(email('retry'), password)).toBeNull();
+      expect(await logIn(email('retry'), password)).toEqual({ refused: { reason: 'blocked' } });
       expect((await apps.list(developer.id)).map((app) => app.id)).toEqual([key.app.id]);
     } finally {
       await stack.restartAuth();
@@ -265,8 +271,8 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
     await stack.dataSource.query(`INSERT INTO ${sessions} (id_hash, developer_id, created_at, expires_at) VALUES ($1, $2, now(), now() + interval '1 hour')`, [`session-${tag}`, developer.id]);
     expect(await developers.resetPassword(token, 'a brand new password')).toEqual(developer);
     expect(await stack.dataSource.query(`SELECT id_hash FROM ${sessions} WHERE developer_id = $1`, [developer.id])).toEqual([]);
-    expect(await developers.authenticate(email('forgetful'), 'a brand new password')).toEqual(developer);
-    expect(await developers.authenticate(email('forgetful'), password)).toBeNull();
+    expect(await logIn(email('forgetful'), 'a brand new password')).toEqual({ developer });
+    expect(await logIn(email('forgetful'), password)).toEqual(wrong);
     await expect(developers.resetPassword(token, 'yet another password')).rejects.toMatchObject({ code: 'not_found' });
 
     const third = await developers.createResetLink(developer.id);
@@ -274,6 +280,6 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
     await stack.dataSource.query(`UPDATE "${stack.schema}".developer_password_resets SET expires_at = now() - interval '1 second' WHERE developer_id = $1`, [developer.id]);
     expect(await developers.resetLinkValid(expiring)).toBe(false);
     await expect(developers.resetPassword(expiring, 'yet another password')).rejects.toMatchObject({ code: 'not_found' });
-    expect(await developers.authenticate(email('forgetful'), 'a brand new password')).toEqual(developer);
+    expect(await logIn(email('forgetful'), 'a brand new password')).toEqual({ developer });
   });
 });

@@ -59,17 +59,9 @@ export class DevelopersService {
   }
 
   /**
-   * The developer, when the password is right and the account active; null otherwise, without
-   * saying why. An unknown email costs the same scrypt as a wrong password.
-   */
-  async authenticate(email: unknown, password: unknown): Promise<Developer | null> {
-    const developer = await this.withPassword(email, password);
-    return developer?.status === 'active' ? developer : null;
-  }
-
-  /**
-   * The developer whose password this is, whatever the account's status: the login page tells
-   * someone their account is pending or blocked only once they have shown it is theirs.
+   * The developer whose password this is, whatever the account's status (the login decides what
+   * the status allows, and tells it only to the account's owner). An unknown email costs the same
+   * scrypt as a wrong password.
    */
   async withPassword(email: unknown, password: unknown): Promise<Developer | null> {
     if (typeof password !== 'string' || password.length === 0 || password.length > 1024) return null;
@@ -79,11 +71,6 @@ export class DevelopersService {
       return null;
     }
     return (await verifyPasswordHash(password, record.passwordHash)) ? toDeveloper(record) : null;
-  }
-
-  async findByEmail(email: unknown): Promise<Developer | null> {
-    const record = await this.recordByEmail(email);
-    return record ? toDeveloper(record) : null;
   }
 
   async get(id: string): Promise<Developer> {
