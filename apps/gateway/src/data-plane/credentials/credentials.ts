@@ -107,7 +107,7 @@ export class Credentials {
    * Records an OAuth 1.0a nonce of a consumer with its request's timestamp (seconds); false for a
    * replayed request (RFC 5849 §3.3), or one too old to tell once the bound forgot its timestamp.
    */
-  rememberNonce(consumer: string, timestamp: number, nonce: string): boolean {
+  private rememberNonce(consumer: string, timestamp: number, nonce: string): boolean {
     let nonces = this.nonceCaches.get(consumer);
     if (nonces === undefined) {
       nonces = new ConsumerNonces(10_000);
