@@ -1,4 +1,4 @@
-export { secretsMatch } from './secrets.js';
+export { secretsMatch, sha256Hex } from './secrets.js';
 export { readBoundedBody } from './bounded-body.js';
 export { hashPassword, scryptCost, spendVerification, verifyPasswordHash } from './password-hash.js';
 export { AdminSecretGuard, hasAdminSecret, requireAdminSecret, type AdminSecretScheme } from './admin-secret.guard.js';

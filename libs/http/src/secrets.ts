@@ -1,5 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
+/** SHA-256 in hex: how a high-entropy secret (a generated key, token or session id) is kept at rest and looked up. */
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
 /**
  * Compares a presented secret with the expected one in constant time. Both sides are hashed first
  * so the comparison has a fixed length and reveals nothing about the expected secret's length.

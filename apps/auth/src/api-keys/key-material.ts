@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { KeyRefRequest } from '@portcullis/contracts';
 import { PortcullisError } from '@portcullis/errors';
+import { sha256Hex } from '@portcullis/http';
+import { randomBytes } from 'node:crypto';
 
 /** 256 random bits, base64url: shown once, stored only as its SHA-256. */
 export function newKey(): string {
@@ -13,7 +14,7 @@ export function newKey(): string {
  * that gets a slow hash).
  */
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return sha256Hex(key);
 }
 
 const KEY_HASH = /^[0-9a-f]{64}$/;

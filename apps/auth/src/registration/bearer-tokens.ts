@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '@portcullis/http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** 256 random bits, base64url: initial and registration access tokens. Shown once, stored as SHA-256. */
 export function newToken(): string {
@@ -6,7 +7,7 @@ export function newToken(): string {
 }
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return sha256Hex(token);
 }
 
 const decoy = hashToken('portcullis: no such registration');

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PortcullisError } from '@portcullis/errors';
-import { hashPassword, spendVerification, verifyPasswordHash } from '@portcullis/http';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hashPassword, sha256Hex, spendVerification, verifyPasswordHash } from '@portcullis/http';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, LessThan } from 'typeorm';
 import type { RegistryConfig } from '../../config.js';
 import { REGISTRY_CONFIG } from '../../registry-config.token.js';
@@ -120,7 +120,7 @@ export class DevelopersService {
     const expiresAt = new Date(now.getTime() + RESET_LINK_TTL_MS);
     await this.dataSource.transaction(async (manager) => {
       await manager.delete(PasswordResetRecord, { developerId: id });
-      await manager.insert(PasswordResetRecord, { tokenHash: sha256(token), developerId: id, expiresAt, createdAt: now });
+      await manager.insert(PasswordResetRecord, { tokenHash: sha256Hex(token), developerId: id, expiresAt, createdAt: now });
     });
     return { url: `${this.config.portal.publicUrl}/portal/reset/${token}`, expires_at: expiresAt.toISOString() };
   }
@@ -128,7 +128,7 @@ export class DevelopersService {
   /** Whether a reset link is still good, so the page can say so before asking for a password. */
   async resetLinkValid(token: unknown): Promise<boolean> {
     if (typeof token !== 'string' || token.length === 0 || token.length > 256) return false;
-    const record = await this.dataSource.manager.findOneBy(PasswordResetRecord, { tokenHash: sha256(token) });
+    const record = await this.dataSource.manager.findOneBy(PasswordResetRecord, { tokenHash: sha256Hex(token) });
     return record !== null && record.expiresAt.getTime() > Date.now();
   }
 
@@ -143,7 +143,7 @@ export class DevelopersService {
     const passwordHash = await hashPassword(newPassword as string);
     const developer = await this.dataSource.transaction(async (manager) => {
       // Locked, then deleted: of two requests racing with one link, only the first finds it.
-      const link = await manager.findOne(PasswordResetRecord, { where: { tokenHash: sha256(token) }, lock: { mode: 'pessimistic_write' } });
+      const link = await manager.findOne(PasswordResetRecord, { where: { tokenHash: sha256Hex(token) }, lock: { mode: 'pessimistic_write' } });
       if (!link) return null;
       await manager.delete(PasswordResetRecord, { tokenHash: link.tokenHash });
       if (link.expiresAt.getTime() <= Date.now()) return null;
@@ -181,10 +181,6 @@ export class DevelopersService {
     if (normalised === '' || normalised.length > 254) return Promise.resolve(null);
     return this.dataSource.manager.findOneBy(DeveloperRecord, { email: normalised });
   }
-}
-
-function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
 }
 
 function emailTaken(): PortcullisError {

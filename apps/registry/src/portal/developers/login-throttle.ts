@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { qualifiedTable, sweeper } from '@portcullis/database';
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '@portcullis/http';
 import { DataSource } from 'typeorm';
 
 /**
@@ -44,7 +44,7 @@ export class LoginThrottle {
          first_failure_at = CASE WHEN ${locked} THEN f.first_failure_at WHEN ${startsAgain} THEN now() ELSE f.first_failure_at END,
          locked_until = CASE WHEN ${locked} THEN f.locked_until WHEN ${counted} > $2 THEN now() + make_interval(secs => $4) END
        RETURNING failures AS attempt, ${SECONDS_LEFT} AS seconds`,
-      [accountHash(normalisedEmail), maxFailures, windowSeconds, lockSeconds],
+      [sha256Hex(normalisedEmail), maxFailures, windowSeconds, lockSeconds],
     )) as Array<{ attempt: number; seconds: number }>;
     this.sweepNowAndThen();
     const row = rows[0]!;
@@ -59,7 +59,7 @@ export class LoginThrottle {
     const rows = (await this.dataSource.query(
       `UPDATE ${this.table()} SET locked_until = CASE WHEN locked_until > now() THEN locked_until ELSE now() + make_interval(secs => $2) END
        WHERE account_hash = $1 RETURNING ${SECONDS_LEFT} AS seconds`,
-      [accountHash(normalisedEmail), loginThrottleLimits.lockSeconds],
+      [sha256Hex(normalisedEmail), loginThrottleLimits.lockSeconds],
     )) as [Array<{ seconds: number }>, number] | Array<{ seconds: number }>;
     // TypeORM answers an UPDATE ... RETURNING on PostgreSQL as [rows, count].
     const returned = Array.isArray(rows[0]) ? rows[0] : (rows as Array<{ seconds: number }>);
@@ -68,7 +68,7 @@ export class LoginThrottle {
 
   /** A right password (or a new one) wipes the account's count. */
   async cleared(normalisedEmail: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM ${this.table()} WHERE account_hash = $1`, [accountHash(normalisedEmail)]);
+    await this.dataSource.query(`DELETE FROM ${this.table()} WHERE account_hash = $1`, [sha256Hex(normalisedEmail)]);
   }
 
   private table(): string {
@@ -78,7 +78,3 @@ export class LoginThrottle {
 
 /** Whole seconds left on a lock, rounded up so a client that waits that long is let in. */
 const SECONDS_LEFT = `GREATEST(0, CEIL(EXTRACT(EPOCH FROM (locked_until - now()))))::int`;
-
-function accountHash(normalisedEmail: string): string {
-  return createHash('sha256').update(normalisedEmail).digest('hex');
-}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
+import { sha256Hex } from '@portcullis/http';
+import { randomBytes } from 'node:crypto';
 import { DataSource, LessThan, MoreThan, type Repository } from 'typeorm';
 import { PortalSessionRecord } from './portal-session.entity.js';
 
@@ -27,7 +28,7 @@ export class PortalSessions {
   /** A new session (a new id at every login, so an id planted before login is worth nothing). */
   async start(developerId: string, now = new Date()): Promise<{ id: string; session: PortalSession }> {
     const id = randomBytes(32).toString('base64url');
-    const idHash = hashId(id);
+    const idHash = sha256Hex(id);
     await this.rows.delete({ expiresAt: LessThan(now) });
     await this.rows.insert({ idHash, developerId, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_SECONDS * 1000) });
     return { id, session: { idHash, developerId } };
@@ -35,7 +36,7 @@ export class PortalSessions {
 
   async find(id: string | undefined, now = new Date()): Promise<PortalSession | null> {
     if (!id || !SESSION_ID.test(id)) return null;
-    const row = await this.rows.findOneBy({ idHash: hashId(id), expiresAt: MoreThan(now) });
+    const row = await this.rows.findOneBy({ idHash: sha256Hex(id), expiresAt: MoreThan(now) });
     return row ? { idHash: row.idHash, developerId: row.developerId } : null;
   }
 
@@ -47,8 +48,4 @@ export class PortalSessions {
   async endAllFor(developerId: string): Promise<void> {
     await this.rows.delete({ developerId });
   }
-}
-
-function hashId(id: string): string {
-  return createHash('sha256').update(id).digest('hex');
 }
