@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventOf, EventSubject, Reply, ReplyOf, RequestOf, RequestSubject } from '@portcullis/contracts';
-import { PortcullisError, isErrorCode } from '@portcullis/errors';
+import { PortcullisError, isBackendUnavailable, isErrorCode } from '@portcullis/errors';
 import { firstValueFrom, timeout, type Observable } from 'rxjs';
 import type { BusTransport } from './transport.js';
 
@@ -53,13 +53,18 @@ export class Bus implements OnApplicationShutdown {
 
 /**
  * Runs a request handler and turns its outcome into a Reply: deliberate failures keep their code,
- * anything unexpected becomes `internal` (its details go to the log, never over the wire).
+ * a database that cannot be reached becomes `service_unavailable` (the asker answers 503 and
+ * Retry-After), anything else unexpected `internal` (its details go to the log, never over the wire).
  */
 export async function replyFrom<T>(work: () => Promise<T> | T, logger?: Logger): Promise<Reply<T>> {
   try {
     return { ok: true, value: await work() };
   } catch (error) {
     if (error instanceof PortcullisError) return { ok: false, error: error.toBody() };
+    if (isBackendUnavailable(error)) {
+      (logger ?? new Logger('Bus')).warn(`a backing service is unavailable: ${(error as Error).message}`);
+      return { ok: false, error: new PortcullisError('service_unavailable').toBody() };
+    }
     (logger ?? new Logger('Bus')).error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     return { ok: false, error: new PortcullisError('internal').toBody() };
   }

@@ -8,3 +8,4 @@ export {
   type ErrorBody,
   type ErrorDetail,
 } from './catalogue.js';
+export { isBackendUnavailable, RETRY_AFTER_SECONDS } from './unavailable.js';

@@ -6,6 +6,15 @@ import { secretsMatch } from './secrets.js';
 /** How an admin surface takes its secret: native APIs use Bearer, Tyk's API its own header. */
 export type AdminSecretScheme = 'bearer' | 'x-tyk-authorization';
 
+/**
+ * RFC 9110 §15.5.2: a 401 names how to authenticate. Tyk's header is no registered scheme, so its
+ * challenge names the header itself (an auth-scheme is any token).
+ */
+export const adminChallenges: Readonly<Record<AdminSecretScheme, string>> = Object.freeze({
+  bearer: 'Bearer realm="portcullis-admin"',
+  'x-tyk-authorization': 'X-Tyk-Authorization realm="portcullis-admin"',
+});
+
 function presentedSecret(request: Request, scheme: AdminSecretScheme): string | undefined {
   if (scheme === 'x-tyk-authorization') {
     const value = request.headers['x-tyk-authorization'];
@@ -37,7 +46,7 @@ export function requireAdminSecret(
     // request.path is relative to where the middleware is mounted.
     if (publicPaths.some((path) => request.path === path || request.path.startsWith(`${path}/`))) return next();
     if (hasAdminSecret(request, expectedSecret, scheme)) return next();
-    response.status(401).json(render());
+    response.status(401).set('WWW-Authenticate', adminChallenges[scheme]).json(render());
   };
 }
 

@@ -1,9 +1,11 @@
 export { secretsMatch, sha256Hex } from './secrets.js';
 export { readBoundedBody } from './bounded-body.js';
 export { hashPassword, scryptCost, spendVerification, verifyPasswordHash } from './password-hash.js';
-export { AdminSecretGuard, hasAdminSecret, requireAdminSecret, type AdminSecretScheme } from './admin-secret.guard.js';
-export { ErrorFilter, toErrorResponse } from './error.filter.js';
+export { AdminSecretGuard, adminChallenges, hasAdminSecret, requireAdminSecret, type AdminSecretScheme } from './admin-secret.guard.js';
+export { ErrorFilter, headersFor, toErrorResponse, type ErrorResponse } from './error.filter.js';
 export { useJsonBodies } from './json-body.js';
+export { hasNul, inputProblem, MAX_JSON_DEPTH } from './request-input.js';
+export { checkRoutedInput, RequestInputCheck, type RoutedInput } from './request-input.check.js';
 export { serveUntilSignalled, type RunningService } from './running-service.js';
 export { listeningUrl } from './listening-url.js';
 export { startNestService, type NestServiceOptions } from './nest-service.js';

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { secretMatches } from '../clients/client-secret.js';
 import { ClientsService } from '../clients/clients.service.js';
 import type { StoredClient } from '../clients/stored-client.js';
-import { OAuthError } from '../oauth-errors/oauth-error.js';
-import { basicChallenge, presentedCredentials, type ClientAuthMethod, type HeaderBag, type ParameterBag } from './client-credentials.js';
+import { presentedCredentials, clientAuthenticationFailed, type HeaderBag, type ParameterBag } from './client-credentials.js';
 
 /**
  * Authenticates the client of a token, introspection or revocation request: client_secret_basic,
@@ -20,25 +19,21 @@ export class ClientAuthenticator {
     const presented = presentedCredentials(request.headers, request.body);
     const client = await this.clients.findForAuthentication(presented.clientId);
     if (presented.secret === undefined) {
-      if (!client || client.token_endpoint_auth_method !== 'none') throw authenticationFailed(presented.method);
+      if (!client || client.token_endpoint_auth_method !== 'none') throw clientAuthenticationFailed();
       return client;
     }
     // Compared even for an unknown client, so the timing does not tell which it was.
     const matches = secretMatches(presented.secret, client?.secretHash ?? null);
-    if (!client || !matches || client.token_endpoint_auth_method === 'none') throw authenticationFailed(presented.method);
+    if (!client || !matches || client.token_endpoint_auth_method === 'none') throw clientAuthenticationFailed();
     return client;
   }
 
   /** For bus requests (Tyk's revoke, revoke_all): a client_id and secret given as data. */
   authenticateWithSecret(clientId: unknown, secret: unknown): Promise<StoredClient> {
     if (typeof clientId !== 'string' || typeof secret !== 'string' || clientId === '' || secret === '') {
-      return Promise.reject(new OAuthError('invalid_client', 'Client authentication failed'));
+      return Promise.reject(clientAuthenticationFailed());
     }
     return this.authenticate({ headers: {}, body: new Map([['client_id', clientId], ['client_secret', secret]]) });
   }
 }
 
-/** Made only on failure: an Error (and its stack) per successful request showed up in profiles. */
-function authenticationFailed(method: ClientAuthMethod): OAuthError {
-  return new OAuthError('invalid_client', 'Client authentication failed', method === 'client_secret_basic' ? { wwwAuthenticate: basicChallenge } : {});
-}

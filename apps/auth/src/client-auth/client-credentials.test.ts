@@ -52,6 +52,9 @@ describe('presentedCredentials', () => {
     ['empty secret', 'Basic ' + Buffer.from('id:').toString('base64')],
     ['bad percent escape', 'Basic ' + Buffer.from('id:%zz').toString('base64')],
     ['no credentials', 'Basic'],
+    ['a NUL in the id', basic('a\u0000b', 'secret')],
+    ['a percent-encoded NUL in the id', basic('a%00b', 'secret')],
+    ['a NUL in the secret', basic('id', 's%00')],
   ])('answers a malformed Basic header (%s) with invalid_client and a Basic challenge', (_case, header) => {
     const error = failure(() => presentedCredentials({ authorization: header }, undefined));
     expect(error.code).toBe('invalid_client');
@@ -61,6 +64,14 @@ describe('presentedCredentials', () => {
 
   it('answers no credentials at all with invalid_client', () => {
     expect(failure(() => presentedCredentials({}, new Map())).code).toBe('invalid_client');
+  });
+
+  it('answers a NUL in body credentials (from a form or a JSON-ish body) with invalid_client and a challenge', () => {
+    for (const body of [new Map([['client_id', 'a\u0000'], ['client_secret', 's']]), { client_id: 'c', client_secret: 's\u0000' }]) {
+      const error = failure(() => presentedCredentials({}, body));
+      expect(error.code).toBe('invalid_client');
+      expect(error.headers['WWW-Authenticate']).toMatch(/^Basic realm=/);
+    }
   });
 
   it('refuses a secret without a client_id', () => {

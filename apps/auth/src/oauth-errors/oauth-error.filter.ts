@@ -1,4 +1,5 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { isBackendUnavailable, PortcullisError } from '@portcullis/errors';
 import type { Response } from 'express';
 import { OAuthError } from './oauth-error.js';
 
@@ -24,15 +25,24 @@ export class OAuthErrorFilter implements ExceptionFilter {
       return;
     }
     noStore(response);
-    if (error.wwwAuthenticate) response.setHeader('WWW-Authenticate', error.wwwAuthenticate);
-    response.status(error.status).json(error.toBody());
+    response.status(error.status).set(error.headers).json(error.toBody());
   }
 }
 
 export function toOAuthError(exception: unknown, logger: Logger): OAuthError {
   if (exception instanceof OAuthError) return exception;
+  // The shared input check and bus replies speak the catalogue; here they become RFC 6749 codes.
+  if (exception instanceof PortcullisError && exception.status < 500) {
+    return exception.status === 401 ? new OAuthError('invalid_client', exception.message) : new OAuthError('invalid_request', exception.message, { status: exception.status });
+  }
   if (exception instanceof HttpException && exception.getStatus() < 500) {
     return new OAuthError('invalid_request', undefined, { status: exception.getStatus() });
+  }
+  // RFC 6749 §5.2 temporarily_unavailable: the database (or a service behind the bus) is down; the
+  // request may well succeed later, so no stack and no 500.
+  if (isBackendUnavailable(exception) || (exception instanceof PortcullisError && exception.status === 503)) {
+    logger.warn(`a backing service is unavailable: ${(exception as Error).message}`);
+    return new OAuthError('temporarily_unavailable', 'The service is temporarily unavailable, try again later');
   }
   logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   return new OAuthError('server_error');

@@ -1,3 +1,5 @@
+import { RETRY_AFTER_SECONDS } from '@portcullis/errors';
+
 /**
  * RFC 6749 §5.2 error codes (plus RFC 7009's unsupported_token_type), as the OAuth endpoints answer
  * them: `{error, error_description}`, never the platform's own error shape.
@@ -21,6 +23,9 @@ export interface OAuthErrorBody {
   error_description?: string;
 }
 
+/** RFC 6749 §2.3.1: the client authentication the endpoints take, as a challenge. */
+export const basicChallenge = 'Basic realm="portcullis", charset="UTF-8"';
+
 export class OAuthError extends Error {
   readonly status: number;
   readonly wwwAuthenticate: string | undefined;
@@ -33,7 +38,16 @@ export class OAuthError extends Error {
     super(description ?? code);
     this.name = 'OAuthError';
     this.status = options.status ?? oauthErrorCodes[code];
-    this.wwwAuthenticate = options.wwwAuthenticate;
+    // RFC 9110 §15.5.2: every 401 carries a challenge, also when the client sent its credentials in
+    // the body (RFC 6749 §5.2 requires it only for the header, but a 401 without one is malformed).
+    this.wwwAuthenticate = options.wwwAuthenticate ?? (this.status === 401 ? basicChallenge : undefined);
+  }
+
+  /** The headers the answer carries besides the no-store ones. */
+  get headers(): Record<string, string> {
+    if (this.wwwAuthenticate !== undefined) return { 'WWW-Authenticate': this.wwwAuthenticate };
+    if (this.status === 503) return { 'Retry-After': String(RETRY_AFTER_SECONDS) };
+    return {};
   }
 
   toBody(): OAuthErrorBody {

@@ -1,4 +1,6 @@
+import { hasNul } from '@portcullis/http';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { clientAuthenticationFailed, clientCredentialParameters } from '../client-auth/client-credentials.js';
 import { noStore } from '../oauth-errors/oauth-error.filter.js';
 import { OAuthError } from '../oauth-errors/oauth-error.js';
 
@@ -38,6 +40,12 @@ export function parseForm(contentType: string | undefined, body: unknown): FormP
   const params = new Map<string, string>();
   const seen = new Set<string>();
   for (const [name, value] of new URLSearchParams(text)) {
+    // The shared input rule (no NUL), applied to what the form decodes to: a NUL in the client's
+    // credentials fails its authentication (401), anywhere else the request is malformed (400).
+    if (hasNul(value) || hasNul(name)) {
+      if (clientCredentialParameters.has(name)) throw clientAuthenticationFailed();
+      throw new OAuthError('invalid_request', 'A parameter contains a NUL character');
+    }
     if (seen.has(name)) throw new OAuthError('invalid_request', `The parameter ${name} is repeated`);
     seen.add(name);
     if (value !== '') params.set(name, value);

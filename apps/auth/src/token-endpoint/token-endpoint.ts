@@ -32,7 +32,7 @@ export interface TokenRequest {
 
 /**
  * RFC 6749 §5.1/§5.2: token answers, errors included, are never cached. One frozen object shared by
- * every successful answer (nothing writes to an answer's headers); errors copy it to add a challenge.
+ * every successful answer (nothing writes to an answer's headers); errors copy it to add a challenge or a Retry-After.
  */
 const answerHeaders: Readonly<Record<string, string>> = Object.freeze({ 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', Pragma: 'no-cache' });
 
@@ -56,8 +56,7 @@ export class TokenEndpoint {
       return reply(200, await this.exchange(request));
     } catch (exception) {
       const error = toOAuthError(exception, this.logger);
-      const headers: Record<string, string> = { ...answerHeaders };
-      if (error.wwwAuthenticate) headers['WWW-Authenticate'] = error.wwwAuthenticate;
+      const headers: Record<string, string> = { ...answerHeaders, ...error.headers };
       return { status: error.status, headers, body: JSON.stringify(error.toBody()) };
     }
   }

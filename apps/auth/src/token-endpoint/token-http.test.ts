@@ -51,14 +51,13 @@ describe('tokenRequestListener', () => {
 
   const form = (body: string, type = 'application/x-www-form-urlencoded') => ({ headers: { 'Content-Type': type, 'Content-Length': String(Buffer.byteLength(body)), Authorization: 'Basic abc' }, body: [body] });
 
-  it("answers a plain form POST itself with the endpoint's answer and Express's headers, without an ETag", async () => {
+  it("answers a plain form POST itself with the endpoint's answer and Express's headers, without an ETag or X-Powered-By", async () => {
     seen.length = 0;
     const answer = await send(form('grant_type=client_credentials'));
     expect(answer.status).toBe(401);
     const names = answer.rawHeaders.filter((_, i) => i % 2 === 0);
-    expect(names).toEqual(['X-Powered-By', 'Content-Type', 'Cache-Control', 'Pragma', 'WWW-Authenticate', 'Content-Length', 'Date', 'Connection', 'Keep-Alive']);
-    expect(answer.rawHeaders.slice(0, 12)).toEqual([
-      'X-Powered-By', 'Express',
+    expect(names).toEqual(['Content-Type', 'Cache-Control', 'Pragma', 'WWW-Authenticate', 'Content-Length', 'Date', 'Connection', 'Keep-Alive']);
+    expect(answer.rawHeaders.slice(0, 10)).toEqual([
       'Content-Type', 'application/json; charset=utf-8',
       'Cache-Control', 'no-store',
       'Pragma', 'no-cache',

@@ -11,9 +11,6 @@ const TOKEN_PATH = '/oauth/token';
  */
 const plainFormTypes = new Set(['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=utf-8', 'application/x-www-form-urlencoded;charset=utf-8']);
 
-/** Express's init middleware sets it on everything it answers; kept so both paths answer alike. */
-const poweredBy = ['X-Powered-By', 'Express'] as const;
-
 const logger = new Logger('TokenEndpoint');
 
 /**
@@ -24,7 +21,7 @@ const logger = new Logger('TokenEndpoint');
  * UTF-8 form content type. Everything else (a trailing slash, a query, chunked or compressed bodies,
  * oversized ones, other types) is Express's, as before, so its limits and errors stay exactly its own.
  * The answer is `TokenEndpoint.handle()`'s, the same one the Nest controller and the bus give, written
- * with the headers Express wrote (less the ETag it computed for a response nobody may cache).
+ * with the headers Express writes (less the ETag it computed for a response nobody may cache).
  */
 export function tokenRequestListener(endpoint: TokenEndpoint, limitBytes: number, fallback: RequestListener): RequestListener {
   return (req, res) => {
@@ -78,7 +75,7 @@ function readBody(req: IncomingMessage, res: ServerResponse, endpoint: TokenEndp
 }
 
 function write(res: ServerResponse, answer: HttpReply): void {
-  const headers: string[] = [poweredBy[0], poweredBy[1]];
+  const headers: string[] = [];
   for (const name in answer.headers) headers.push(name, answer.headers[name]!);
   headers.push('Content-Length', String(Buffer.byteLength(answer.body)));
   res.writeHead(answer.status, headers);

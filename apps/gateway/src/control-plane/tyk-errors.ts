@@ -1,6 +1,6 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter, type INestApplication } from '@nestjs/common';
 import { errorBody, statusOf, type ErrorBody, type ErrorCode } from '@portcullis/errors';
-import { toErrorResponse } from '@portcullis/http';
+import { adminChallenges, toErrorResponse } from '@portcullis/http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 
 /** Tyk's error shape (`status`, `message`), extended with our stable code and field details. */
@@ -24,12 +24,12 @@ export class TykErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    const { status, body } = toErrorResponse(exception, this.logger);
+    const { status, body, headers } = toErrorResponse(exception, this.logger, adminChallenges['x-tyk-authorization']);
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    res.status(status).json(tykErrorBody(body));
+    res.status(status).set(headers).json(tykErrorBody(body));
   }
 }
 

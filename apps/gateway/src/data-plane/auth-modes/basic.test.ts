@@ -49,6 +49,16 @@ describe('basic auth', () => {
     expect(h.calls.lookup).toHaveLength(0);
   });
 
+  it('refuses a NUL in the user name or password as a wrong credential, without asking the auth service', async () => {
+    const h = basicApi();
+    for (const header of [basic('ali\u0000ce', 's3cret:with:colons'), basic('alice', 's3cret\u0000')]) {
+      const response = await h.send('/api/x', { Authorization: header });
+      expect(response.status).toBe(401);
+      expect(JSON.parse(response.body)).toEqual(unauthorisedBody);
+    }
+    expect(h.calls.lookup).toHaveLength(0);
+  });
+
   it('forgets a verified pair after its TTL', async () => {
     const h = basicApi();
     await h.send('/api/x', { Authorization: basic('alice', 's3cret:with:colons') });

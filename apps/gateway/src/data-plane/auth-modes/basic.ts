@@ -1,3 +1,4 @@
+import { hasNul } from '@portcullis/http';
 import { createHash } from 'node:crypto';
 import type { SessionEntry } from '../credentials/sessions.js';
 import type { RequestContext } from '../request-context.js';
@@ -13,7 +14,8 @@ export function parseBasic(value: string): { username: string; password: string 
   if (value.length < 7 || value.length > MAX_CREDENTIALS_LENGTH || value.slice(0, 6).toLowerCase() !== 'basic ') return null;
   const decoded = Buffer.from(value.slice(6).trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon <= 0) return null;
+  // No user name or password holds a NUL: refused here, never asked of the auth service's database.
+  if (colon <= 0 || hasNul(decoded)) return null;
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 

@@ -1,6 +1,6 @@
 import type { AuthorizeClientRequest } from '@portcullis/contracts';
 import { PortcullisError } from '@portcullis/errors';
-import { secretsMatch } from '@portcullis/http';
+import { adminChallenges, inputProblem, secretsMatch } from '@portcullis/http';
 import { resumeChain } from '../chain.js';
 import type { RequestContext } from '../request-context.js';
 import { PENDING, type StepResult } from '../step.js';
@@ -10,7 +10,7 @@ import { readBody } from './read-body.js';
 
 const BODY_LIMIT = 64 * 1024;
 const postOnly = methodNotAllowed('POST');
-const unauthorized = tykError('unauthorized');
+const unauthorized = tykError('unauthorized', undefined, undefined, ['www-authenticate', adminChallenges['x-tyk-authorization']]);
 const tooLarge = tykError('payload_too_large', undefined, undefined, ['connection', 'close']);
 
 /** The parameters Tyk's authorize-client takes (plus PKCE and `sub`, ours). */
@@ -69,6 +69,9 @@ export function parseParameters(contentType: string | undefined, text: string): 
       values[name] = value;
     }
   }
+  // The same check every other body of the three services goes through (NUL, nesting).
+  const refused = inputProblem(values);
+  if (refused !== undefined) return { error: tykError('validation_failed', undefined, [refused]) };
   const problems: { field: string; message: string }[] = [];
   for (const name of fields) {
     const value = values[name];

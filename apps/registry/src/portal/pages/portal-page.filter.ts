@@ -1,5 +1,5 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { PortcullisError } from '@portcullis/errors';
+import { isBackendUnavailable, PortcullisError, RETRY_AFTER_SECONDS } from '@portcullis/errors';
 import type { Request, Response } from 'express';
 import { renderView } from './portal-views.js';
 import { CsrfRejected, identifiedVisitor } from './portal-visitors.js';
@@ -29,6 +29,7 @@ export class PortalPageFilter implements ExceptionFilter {
       res.destroy();
       return;
     }
+    if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     const visitor = identifiedVisitor(req);
     const heading = status === 403 && exception instanceof CsrfRejected ? 'This form has expired' : (headings[status] ?? (status >= 500 ? 'Something went wrong' : 'That did not work'));
     res.status(status).type('html').send(
@@ -56,6 +57,10 @@ function describe(exception: unknown, logger: Logger): { status: number; message
   }
   if (exception instanceof HttpException && exception.getStatus() < 500) {
     return { status: exception.getStatus(), message: exception.getStatus() === 404 ? 'There is nothing at this address.' : 'The request is not valid.', details: [] };
+  }
+  if (isBackendUnavailable(exception)) {
+    logger.warn(`a backing service is unavailable: ${(exception as Error).message}`);
+    return { status: 503, message: 'The portal cannot reach its database just now. Try again in a moment.', details: [] };
   }
   logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   return { status: 500, message: 'The portal could not do that. Try again in a moment.', details: [] };
