@@ -30,8 +30,12 @@ export const gatewayConfigSchema = z
     BASIC_AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
     /** How long an active opaque OAuth 2.0 token's introspection is cached (never past its exp; revocations apply at once). */
     OAUTH2_INTROSPECTION_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
-    /** The least time between two JWKS fetches of one issuer caused by tokens with an unknown kid. */
+    /**
+     * JWKS fetches of one issuer caused by tokens with an unknown kid: JWKS_REFETCH_BURST at once (a
+     * rotated key is fetched without delay), then one more per JWKS_MIN_REFETCH_MS.
+     */
     JWKS_MIN_REFETCH_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+    JWKS_REFETCH_BURST: z.coerce.number().int().min(1).max(100).default(3),
     /** How long a lookup in the auth service or a provider's JWKS may take. */
     CREDENTIAL_LOOKUP_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
     /**
@@ -67,6 +71,7 @@ export const gatewayConfigSchema = z
       basicTtlMs: vars.BASIC_AUTH_CACHE_TTL_MS,
       introspectionTtlMs: vars.OAUTH2_INTROSPECTION_TTL_MS,
       jwksMinRefetchMs: vars.JWKS_MIN_REFETCH_MS,
+      jwksRefetchBurst: vars.JWKS_REFETCH_BURST,
       jwksMaxAgeMs: 600_000,
       lookupTimeoutMs: vars.CREDENTIAL_LOOKUP_TIMEOUT_MS,
     },

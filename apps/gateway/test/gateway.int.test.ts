@@ -2,7 +2,7 @@ import { createBusTransport } from '@portcullis/bus';
 import type { RunningService } from '@portcullis/http';
 import { createHash } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
@@ -26,9 +26,9 @@ async function closedPort(): Promise<number> {
 }
 
 /** A raw request, so the test can send headers fetch/undici refuse (Connection tokens, TE, ...). */
-function rawRequest(url: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+function rawRequest(url: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { headers, agent: false }, (res) => {
+    const req = httpRequest(url, { method, headers, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -36,6 +36,20 @@ function rawRequest(url: string, headers: Record<string, string>): Promise<{ sta
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+/** Bytes written as they are on one socket (two Host lines, which no client library sends); the whole answer once the gateway closes. */
+function socketExchange(url: string, text: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(text));
+    let answer = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => (answer += chunk));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+    socket.setTimeout(5_000, () => socket.destroy(new Error(`no close within 5 s; got ${JSON.stringify(answer)}`)));
   });
 }
 
@@ -77,6 +91,7 @@ describeWithServices('gateway on real NATS', () => {
     await state.put(api('inactive', { listen_path: '/inactive' }, { active: false }));
     await state.put(api('locked', { listen_path: '/locked' }, { use_keyless: false }));
     await state.put(api('bound', { listen_path: '/orders', target_url: `${upstream.url}/bound` }, { domain: 'shop.example' }));
+    await state.put(api('traced', { listen_path: '/traced', allow_trace: true }));
     state.holdSnapshots();
     const config = loadGatewayConfig({
       GATEWAY_PORT: '0',
@@ -138,6 +153,31 @@ describeWithServices('gateway on real NATS', () => {
     expect(plain.headers['x-forwarded-host']).toBe(gatewayHost);
     const preserved = await echoOf('/keep/1');
     expect(preserved.headers.host).toBe(gatewayHost);
+  });
+
+  it('answers 400 JSON to two Host headers before routing (RFC 9112 §3.2), on API and control paths, and closes', async () => {
+    for (const [path, second] of [['/orders/1', 'Host: shop.example'], ['/orders/1', 'host: other.example'], ['/health', 'HOST: x']]) {
+      const answer = await socketExchange(gateway.url, `GET ${path} HTTP/1.1\r\nHost: other.example\r\nAccept: */*\r\n${second}\r\n\r\n`);
+      const [head, body] = answer.split('\r\n\r\n');
+      expect(head, path).toMatch(/^HTTP\/1\.1 400 /);
+      expect(head).toMatch(/\r\ncontent-type: application\/json; charset=utf-8\r\n/i);
+      expect(head).toMatch(/\r\nconnection: close\r\n/i);
+      expect(JSON.parse(body!)).toEqual({ error: 'invalid_host', message: 'The request must carry exactly one valid Host header' });
+    }
+    // One Host line still routes as before.
+    const single = await socketExchange(gateway.url, 'GET /orders/1 HTTP/1.1\r\nHost: shop.example\r\nConnection: close\r\n\r\n');
+    expect(single).toMatch(/^HTTP\/1\.1 200 /);
+    expect(single).toContain('"url":"/bound/orders/1"');
+  });
+
+  it('answers TRACE 405 JSON with Allow unless the API sets proxy.allow_trace, the upstream never sees it then', async () => {
+    const refused = await rawRequest(`${gateway.url}/orders/1`, {}, 'TRACE');
+    expect(refused.status).toBe(405);
+    expect(refused.headers.allow).toBe('GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
+    expect(JSON.parse(refused.body)).toEqual({ error: 'method_not_allowed', message: 'Method not allowed' });
+    const allowed = await rawRequest(`${gateway.url}/traced/1`, {}, 'TRACE');
+    expect(allowed.status).toBe(200);
+    expect((JSON.parse(allowed.body) as Echo).method).toBe('TRACE');
   });
 
   it('drops hop-by-hop headers in both directions', async () => {

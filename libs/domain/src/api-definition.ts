@@ -42,6 +42,11 @@ export const proxySchema = z
     preserve_host_header: z.boolean().default(false),
     /** Seconds to wait for the upstream's response head; unset means the gateway's default. */
     timeout: z.number().positive().max(3600).optional(),
+    /**
+     * Ours: forward TRACE requests. Off unless set: TRACE echoes the request back, credentials and
+     * cookies included (cross-site tracing), so the gateway answers 405 for it.
+     */
+    allow_trace: z.boolean().optional(),
   })
   .passthrough();
 

@@ -7,6 +7,7 @@ export const errorCatalogue = {
   // The data plane (gateway).
   api_not_found: { status: 404, message: 'No API matches this request' },
   invalid_path: { status: 400, message: 'The request path is not valid' },
+  invalid_host: { status: 400, message: 'The request must carry exactly one valid Host header' },
   upstream_unreachable: { status: 502, message: 'The upstream service could not be reached' },
   upstream_timeout: { status: 504, message: 'The upstream service did not answer in time' },
   auth_required: { status: 401, message: 'Authorization is required' },

@@ -15,6 +15,8 @@ export interface CompiledUpstream {
   readonly pool: Dispatcher;
   readonly rewrite: PathRewrite;
   readonly preserveHost: boolean;
+  /** proxy.allow_trace: TRACE is forwarded; otherwise `match` answers 405. */
+  readonly allowTrace: boolean;
   /** proxy.timeout (or the gateway default), in milliseconds. */
   readonly timeoutMs: number;
   /**

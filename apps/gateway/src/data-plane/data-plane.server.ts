@@ -7,7 +7,8 @@ import type { GatewayConfig } from '../config.js';
 import { GATEWAY_CONFIG } from '../tokens.js';
 import { runChain } from './chain.js';
 import { ConfigurationStore } from './configuration-store.js';
-import { preparedError } from './error-responses.js';
+import { errorResponse, preparedError } from './error-responses.js';
+import { repeatsHost } from './host-header.js';
 import { RequestContext } from './request-context.js';
 
 /** Paths the control plane (Nest) answers; everything else is proxied traffic. */
@@ -21,6 +22,9 @@ function isControlPlane(url: string): boolean {
   const queryAt = url.indexOf('?');
   return controlPaths.has(queryAt === -1 ? url : url.slice(0, queryAt));
 }
+
+/** RFC 9112 §3.2's 400; the connection is closed too, as nginx does after a bad request. */
+const repeatedHost = errorResponse('invalid_host', ['connection', 'close']);
 
 /** How long a closing gateway lets in-flight requests finish before cutting them off. */
 const DRAIN_MS = 5_000;
@@ -83,6 +87,14 @@ export class DataPlaneServer implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private readonly onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    // Before anything routes by Host, the control plane included. Like Node's own 400 for a
+    // malformed request, it is answered here and not recorded: it never reached an API.
+    if (repeatsHost(req.rawHeaders)) {
+      const response = repeatedHost;
+      res.writeHead(response.status, response.headers as string[]);
+      res.end(response.body);
+      return;
+    }
     if (isControlPlane(req.url ?? '/')) {
       this.controlPlane!(req, res);
       return;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CompiledApi, CompiledConfiguration } from './compiled.js';
+import { isHostName } from './host-header.js';
 import type { Identity } from './identity.js';
 import { normaliseRequestPath } from './request-path.js';
 import type { Step } from './step.js';
@@ -86,7 +87,7 @@ export class RequestContext {
       this.hostHeader = null;
       const raw = this.req.rawHeaders;
       for (let i = 0; i < raw.length; i += 2) {
-        if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') {
+        if (isHostName(raw[i]!)) {
           this.hostHeader = raw[i + 1]!;
           break;
         }

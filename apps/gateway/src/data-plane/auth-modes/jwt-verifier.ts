@@ -25,8 +25,8 @@ export interface Trust {
 export interface VerifierOptions {
   readonly mode: AuthMode;
   readonly trusts: readonly Trust[];
-  /** Seconds of leeway on exp/nbf/iat. */
-  readonly clockToleranceSeconds: number;
+  /** Seconds of leeway on each time claim (Tyk's per-claim `jwt_*_validation_skew`). */
+  readonly skews: ClaimSkews;
   /** RFC 9068 §4: `at+jwt` for our own access tokens. */
   readonly typ: string | null;
   /** Accept tokens without a `kid` by trying every key of the source (Tyk's `jwt_skip_kid`). */
@@ -57,20 +57,38 @@ interface VerifiedToken {
   identityPolicies: PolicyTable | null;
 }
 
+export interface ClaimSkews {
+  /** A token is accepted until `exp` + this. */
+  readonly exp: number;
+  /** ... from `nbf` - this. */
+  readonly nbf: number;
+  /** ... and only once `iat` - this has passed: a token issued in the future is refused. */
+  readonly iat: number;
+}
+
 export type Verification = { ok: true; token: VerifiedToken } | { ok: false };
 const REFUSED: Verification = Object.freeze({ ok: false });
 const compact = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const MAX_TOKEN_LENGTH = 16_384;
 
 /**
+ * The longest a verified token is remembered, whatever its `exp` says (a trusted issuer may sign
+ * `exp: 1e300`). Past this the signature is checked again against the keys held then, so a key the
+ * provider withdrew (or an issuer's key set replaced after a compromise) stops admitting its tokens
+ * within this plus the JWKS refresh age, instead of for as long as the token claims to live.
+ */
+export const MAX_VERIFIED_CACHE_MS = 5 * 60_000;
+
+/**
  * Verifies JWTs for one API with jose, keys pinned per trust, and remembers verified tokens by their
- * exact string until `exp` (bounded), so a repeated token costs one Map lookup, not a signature check.
+ * exact string until `exp` (at most MAX_VERIFIED_CACHE_MS; the cache is bounded in size too), so a repeated token costs one Map lookup, not a signature check.
  * The revocation denylist is consulted on every hit.
  */
 export class JwtVerifier {
   private readonly verified: BoundedCache<VerifiedToken>;
   private readonly byIssuer = new Map<string, Trust>();
   private readonly anyIssuer: Trust | null;
+  private readonly widestSkew: number;
 
   constructor(
     private readonly options: VerifierOptions,
@@ -84,6 +102,8 @@ export class JwtVerifier {
       if (trust.issuer !== null) this.byIssuer.set(trust.issuer, trust);
     }
     this.anyIssuer = anyIssuer;
+    const { exp, nbf, iat } = options.skews;
+    this.widestSkew = Math.max(exp, nbf, iat);
   }
 
   /** A verified, unrevoked token's cached entry, or undefined (not cached, or no longer usable). */
@@ -170,10 +190,12 @@ export class JwtVerifier {
         ...(trust.audiences !== null ? { audience: [...trust.audiences] } : {}),
         ...(this.options.typ !== null ? { typ: this.options.typ } : {}),
         requiredClaims: ['exp'],
-        clockTolerance: this.options.clockToleranceSeconds,
+        // jose has one leeway for every claim: the widest, so it never refuses what the per-claim
+        // check below accepts; that check is the one that decides.
+        clockTolerance: this.widestSkew,
         currentDate: new Date(this.clock()),
       });
-      return payload;
+      return withinTime(payload, this.clock() / 1000, this.options.skews) ? payload : null;
     } catch {
       return null;
     }
@@ -193,15 +215,30 @@ export class JwtVerifier {
       jti,
       oauthClientId: clientId,
       // With the leeway verification allowed: authorise must not call a token expired that we accepted.
-      expiresAt: claims.exp! + this.options.clockToleranceSeconds,
+      expiresAt: claims.exp! + this.options.skews.exp,
       policyIds: Object.freeze([...(unclaimed !== undefined && claimed.length === 0 ? unclaimed.defaults : claimed)]),
       bindingKey: bound ? bindingKey(claims.iss!, clientId!) : null,
       identity: null,
       identityPolicies: null,
     };
-    this.verified.set(token, verified, claims.exp! * 1000);
+    // exp is finite (withinTime), but may lie centuries ahead: the cache keeps the token no longer than the cap.
+    const now = this.clock();
+    this.verified.set(token, verified, Math.min(claims.exp! * 1000, now + MAX_VERIFIED_CACHE_MS));
     return { ok: true, token: verified };
   }
+}
+
+/**
+ * RFC 7519 §4.1.4-6, each claim with its own leeway (Tyk's `jwt_*_validation_skew`): expired, not
+ * yet valid, or issued in the future. A time that is not a finite number (`1e400` parses as
+ * Infinity) is malformed: no expiry or cache arithmetic ever sees it.
+ */
+export function withinTime(claims: JWTPayload, nowSeconds: number, skews: ClaimSkews): boolean {
+  const { exp, nbf, iat } = claims;
+  if (typeof exp !== 'number' || !Number.isFinite(exp) || exp + skews.exp <= nowSeconds) return false;
+  if (nbf !== undefined && (typeof nbf !== 'number' || !Number.isFinite(nbf) || nbf - skews.nbf > nowSeconds)) return false;
+  if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat) || iat - skews.iat > nowSeconds)) return false;
+  return true;
 }
 
 function decodeSegment(segment: string): Record<string, unknown> | null {

@@ -1,7 +1,8 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, KeyObject } from 'node:crypto';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authHarness, policy, unauthorisedBody } from '../../../test/fixtures/auth.js';
+import { MAX_VERIFIED_CACHE_MS } from './jwt-verifier.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z') / 1000;
 const secret = 'a-shared-hs256-secret-of-enough-length!';
@@ -25,7 +26,7 @@ beforeAll(async () => {
   es2Jwk = { ...(await exportJWK(es2.publicKey)), kid: 'k2', alg: 'ES256', use: 'sig' };
 });
 
-function token(claims: JWTPayload, key: CryptoKey | Uint8Array, header: { alg: string; kid?: string; typ?: string }) {
+function token(claims: JWTPayload, key: CryptoKey | KeyObject | Uint8Array, header: { alg: string; kid?: string; typ?: string }) {
   return new SignJWT({ sub: 'user-1', iat: NOW, exp: NOW + 300, ...claims }).setProtectedHeader(header).sign(key);
 }
 const hs = (claims: JWTPayload = {}) => token(claims, new TextEncoder().encode(secret), { alg: 'HS256' });
@@ -94,6 +95,46 @@ describe('JWT with an inline HMAC secret', () => {
     expect((await wide.send('/api/x', bearer(await hs({ exp: NOW - 100 })))).status).toBe(200);
   });
 
+  it('refuses a token issued in the future beyond jwt_issued_at_validation_skew (default 5 s)', async () => {
+    const h = authHarness(api);
+    expect((await h.send('/api/x', bearer(await hs({ iat: NOW + 3 })))).status).toBe(200);
+    expect((await h.send('/api/x', bearer(await hs({ iat: NOW + 60 })))).status).toBe(401);
+    const wide = authHarness({ ...api, jwt_issued_at_validation_skew: 120 });
+    expect((await wide.send('/api/x', bearer(await hs({ iat: NOW + 60 })))).status).toBe(200);
+    expect((await wide.send('/api/x', bearer(await hs({ iat: NOW + 121 })))).status).toBe(401);
+  });
+
+  it('gives each time claim its own skew: a wide exp skew does not widen nbf or iat', async () => {
+    const h = authHarness({ ...api, jwt_expires_at_validation_skew: 300 });
+    expect((await h.send('/api/x', bearer(await hs({ exp: NOW - 200 })))).status).toBe(200);
+    expect((await h.send('/api/x', bearer(await hs({ nbf: NOW + 60 })))).status).toBe(401);
+    expect((await h.send('/api/x', bearer(await hs({ iat: NOW + 60 })))).status).toBe(401);
+    const nbf = authHarness({ ...api, jwt_not_before_validation_skew: 120 });
+    expect((await nbf.send('/api/x', bearer(await hs({ nbf: NOW + 60 })))).status).toBe(200);
+    expect((await nbf.send('/api/x', bearer(await hs({ nbf: NOW + 121 })))).status).toBe(401);
+    expect((await nbf.send('/api/x', bearer(await hs({ exp: NOW - 60 })))).status).toBe(401);
+  });
+
+  it('remembers a token with exp: 1e300 for MAX_VERIFIED_CACHE_MS only, and refuses an exp that is not finite', async () => {
+    const h = authHarness(api, { policies: [gold] });
+    const t = await hs({ pol: 'gold', exp: 1e300 });
+    const first = await h.send('/api/x', bearer(t));
+    expect(first.status).toBe(200);
+    expect(first.identity!.expiresAt).toBe(1e300 + 5);
+    h.clock.now += MAX_VERIFIED_CACHE_MS - 1;
+    expect((await h.send('/api/x', bearer(t))).identity).toBe(first.identity);
+    h.clock.now += 1;
+    // Verified afresh: a new cache entry, hence a new identity object.
+    const again = await h.send('/api/x', bearer(t));
+    expect(again.status).toBe(200);
+    expect(again.identity).not.toBe(first.identity);
+    // 1e400 is Infinity once parsed: malformed, never cached for ever.
+    const claims = Buffer.from(`{"sub":"user-1","iat":${NOW},"exp":1e400}`).toString('base64url');
+    const header = Buffer.from('{"alg":"HS256"}').toString('base64url');
+    const infinite = `${header}.${claims}.${createHmac('sha256', secret).update(`${header}.${claims}`).digest('base64url')}`;
+    expect((await h.send('/api/x', bearer(infinite))).status).toBe(401);
+  });
+
   it('caches a verified token until exp: the same identity object, no new check; refused once expired', async () => {
     const h = authHarness(api, { policies: [gold] });
     const t = await hs({ pol: 'gold', exp: NOW + 60 });
@@ -127,23 +168,70 @@ describe('JWT with a public key', () => {
   });
 });
 
+/**
+ * Pinning proven with keys that could make the other algorithm: jose alone would accept PS256 or
+ * RS512 from an RSA key, and HS512 from the same secret, so only the API's pin refuses them.
+ */
+describe('JWT algorithm pinning, same key, other algorithm', () => {
+  // A KeyObject, unlike a WebCrypto key, is not tied to one algorithm: it signs RS*, PS* alike.
+  const rsaAnyAlg = () => KeyObject.from(rsa.privateKey);
+  it('an API pinned to RS256 refuses PS256 and RS512 tokens signed with its very RSA key', async () => {
+    const h = authHarness({ enable_jwt: true, jwt_signing_method: 'RS256', jwt_source: rsaPem });
+    expect((await h.send('/api/x', bearer(await token({}, rsa.privateKey, { alg: 'RS256' })))).status).toBe(200);
+    for (const alg of ['PS256', 'RS512']) {
+      expect((await h.send('/api/x', bearer(await token({ jti: alg }, rsaAnyAlg(), { alg })))).status, alg).toBe(401);
+    }
+  });
+
+  it('an API on the rsa family (RS256/384/512) refuses PS256 with its RSA key from a JWKS', async () => {
+    const h = authHarness(
+      { enable_jwt: true, jwt_issuers: [{ issuer: 'https://rsa.test', jwks_uri: 'https://rsa.test/keys', signing_methods: ['rsa'] }] },
+      { documents: () => ({ keys: [{ ...rsaJwk, kid: 'r1' }] }) },
+    );
+    const signed = (alg: string) => token({ iss: 'https://rsa.test', jti: alg }, rsaAnyAlg(), { alg, kid: 'r1' });
+    expect((await h.send('/api/x', bearer(await signed('RS512')))).status).toBe(200);
+    expect((await h.send('/api/x', bearer(await signed('PS256')))).status).toBe(401);
+  });
+
+  it('an HMAC API pinned to HS256 refuses HS512 with the same secret', async () => {
+    const key = new TextEncoder().encode(secret);
+    const h = authHarness({ enable_jwt: true, jwt_signing_method: 'HS256', jwt_source: b64(secret) });
+    expect((await h.send('/api/x', bearer(await token({}, key, { alg: 'HS256' })))).status).toBe(200);
+    expect((await h.send('/api/x', bearer(await token({}, key, { alg: 'HS512' })))).status).toBe(401);
+  });
+
+  it('an OAuth 2.0 API (our ES256 tokens) refuses ES384 and PS256 signed with keys from the same JWKS', async () => {
+    const p384 = await generateKeyPair('ES384', { extractable: true });
+    const keys = [
+      { ...esJwk, kid: 'es' },
+      { ...(await exportJWK(p384.publicKey)), kid: 'p384' },
+      { ...rsaJwk, kid: 'rsa' },
+    ];
+    const h = authHarness({ use_oauth2: true }, { authJwks: () => ({ keys }) as never });
+    const at = (key: CryptoKey | KeyObject, alg: string, kid: string) => token({ aud: 'api', jti: kid }, key, { alg, kid, typ: 'at+jwt' });
+    expect((await h.send('/api/x', bearer(await at(es.privateKey, 'ES256', 'es')))).status).toBe(200);
+    expect((await h.send('/api/x', bearer(await at(p384.privateKey, 'ES384', 'p384')))).status).toBe(401);
+    expect((await h.send('/api/x', bearer(await at(rsaAnyAlg(), 'PS256', 'rsa')))).status).toBe(401);
+  });
+});
+
 describe('JWT from a JWKS', () => {
   const jwksUrl = 'https://idp.test/jwks';
   const api = { enable_jwt: true, jwt_signing_method: 'ecdsa', jwt_source: jwksUrl } as const;
 
-  it('verifies with the JWKS key named by kid; an unknown kid refetches once at most per interval', async () => {
+  it('verifies with the JWKS key named by kid; a rotated-in kid refetches at once; made-up kids only within the burst', async () => {
     let keys = [esJwk];
     const h = authHarness(api, { documents: () => ({ keys }) });
     expect((await h.send('/api/x', bearer(await token({}, es.privateKey, { alg: 'ES256', kid: 'k1' })))).status).toBe(200);
     expect(h.calls.documents).toEqual([jwksUrl]);
-    // The provider rotates: a token with the new kid is accepted at once (one refetch).
-    h.clock.now += 10_000;
+    // The provider rotates a second later: a token with the new kid is accepted at once (one refetch).
+    h.clock.now += 1_000;
     keys = [esJwk, es2Jwk];
     expect((await h.send('/api/x', bearer(await token({}, es2.privateKey, { alg: 'ES256', kid: 'k2' })))).status).toBe(200);
     expect(h.calls.documents).toHaveLength(2);
-    // A flood of unknown kids: refused without asking the provider again within the interval.
-    for (const kid of ['x1', 'x2', 'x3']) expect((await h.send('/api/x', bearer(await token({}, es.privateKey, { alg: 'ES256', kid })))).status).toBe(401);
-    expect(h.calls.documents).toHaveLength(2);
+    // A flood of unknown kids: refused, and the provider asked once more at most (the burst of 3 spent).
+    for (const kid of ['x1', 'x2', 'x3', 'x4', 'x5']) expect((await h.send('/api/x', bearer(await token({}, es.privateKey, { alg: 'ES256', kid })))).status).toBe(401);
+    expect(h.calls.documents).toHaveLength(3);
   });
 
   it('coalesces concurrent refetches for unknown kids into one request', async () => {

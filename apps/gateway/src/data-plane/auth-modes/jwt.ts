@@ -65,14 +65,16 @@ export const jwtMode: AuthModeModule = {
   mode: 'jwt',
   scheme: 'Bearer',
   compile(api, deps, answers) {
-    const skews = [api.jwt_expires_at_validation_skew, api.jwt_not_before_validation_skew, api.jwt_issued_at_validation_skew].filter(
-      (skew): skew is number => skew !== undefined,
-    );
     const verifier = new JwtVerifier(
       {
         mode: 'jwt',
         trusts: compileTrusts(api, deps.credentials),
-        clockToleranceSeconds: skews.length > 0 ? Math.max(...skews) : DEFAULT_SKEW_SECONDS,
+        // Each claim its own leeway, as Tyk has them; one left unset gets the small default.
+        skews: {
+          exp: api.jwt_expires_at_validation_skew ?? DEFAULT_SKEW_SECONDS,
+          nbf: api.jwt_not_before_validation_skew ?? DEFAULT_SKEW_SECONDS,
+          iat: api.jwt_issued_at_validation_skew ?? DEFAULT_SKEW_SECONDS,
+        },
         typ: null,
         skipKid: api.jwt_skip_kid === true,
         identityClaim: api.jwt_identity_base_field ?? 'sub',

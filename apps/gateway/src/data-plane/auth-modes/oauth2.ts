@@ -9,6 +9,8 @@ import { pendingUntil } from './pending.js';
 
 /** Our auth service signs access tokens with ES256 only (apps/auth SIGNING_ALG). */
 const AUTH_SERVICE_ALGORITHMS = new Set(['ES256']);
+/** 5 s of leeway on each time claim: the auth service's clock and ours may differ that much. */
+const AUTH_SERVICE_SKEWS = Object.freeze({ exp: 5, nbf: 5, iat: 5 });
 
 /**
  * OAuth 2.0 (`use_oauth2`): access tokens our auth service issued. A JWT (RFC 9068) is verified here
@@ -30,7 +32,7 @@ export const oauth2Mode: AuthModeModule = {
       {
         mode: 'oauth2',
         trusts: [{ issuer: null, audiences: [apiId], algorithms: AUTH_SERVICE_ALGORITHMS, key: null, jwks: deps.credentials.authJwks, ready: null }],
-        clockToleranceSeconds: 5,
+        skews: AUTH_SERVICE_SKEWS,
         typ: 'at+jwt',
         skipKid: false,
         identityClaim: 'sub',

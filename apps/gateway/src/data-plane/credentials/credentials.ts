@@ -131,8 +131,7 @@ export class Credentials {
   }
 
   private jwksSource(load: () => Promise<unknown>, name: string): JwksSource {
-    return new JwksSource(load, () => this.ports.now(), this.timings.jwksMinRefetchMs, this.timings.jwksMaxAgeMs, (message) =>
-      this.log.warn(`${name}: ${message}`),
-    );
+    const refetch = { burst: this.timings.jwksRefetchBurst, refillMs: this.timings.jwksMinRefetchMs };
+    return new JwksSource(load, () => this.ports.now(), refetch, this.timings.jwksMaxAgeMs, (message) => this.log.warn(`${name}: ${message}`));
   }
 }

@@ -8,9 +8,8 @@ async function jwk(kid: string) {
 }
 
 describe('JwksSource', () => {
-  it('refetches for an unknown kid at most once per interval, joining a fetch in flight', async () => {
+  it('joins a fetch in flight: concurrent unknown kids make one request', async () => {
     const k1 = await jwk('k1');
-    let now = 0;
     let fetches = 0;
     let release: () => void = () => undefined;
     const source = new JwksSource(
@@ -18,8 +17,8 @@ describe('JwksSource', () => {
         fetches++;
         return new Promise((resolve) => (release = () => resolve({ keys: [k1] })));
       },
-      () => now,
-      10_000,
+      () => 0,
+      { burst: 3, refillMs: 10_000 },
       600_000,
     );
     const waiting = [source.resolve('k1'), source.resolve('k1'), source.resolve('zz')];
@@ -29,13 +28,45 @@ describe('JwksSource', () => {
     expect(b).toBe(a);
     expect(c).toBeUndefined();
     expect(fetches).toBe(1);
-    expect(await source.resolve('zz')).toBeUndefined();
-    expect(fetches).toBe(1);
-    now += 10_000;
-    const later = source.resolve('zz');
-    release();
-    await later;
+  });
+
+  it('fetches at once for a kid rotated in right after a fetch, and bounds a flood of made-up kids to the burst, then one per refill', async () => {
+    const k1 = await jwk('k1');
+    const k2 = await jwk('k2');
+    let keys = [k1];
+    let now = 0;
+    let fetches = 0;
+    const source = new JwksSource(
+      async () => {
+        fetches++;
+        return { keys };
+      },
+      () => now,
+      { burst: 3, refillMs: 10_000 },
+      600_000,
+    );
+    expect(await source.resolve('k1')).toBeDefined();
+    // The provider restarts with a new key a moment later: no 10 s lock-out.
+    now += 100;
+    keys = [k2];
+    expect(await source.resolve('k2')).toBeDefined();
     expect(fetches).toBe(2);
+    // Made-up kids: the third fetch spends the burst; then nothing until a refill interval passes.
+    for (let i = 0; i < 20; i++) expect(await source.resolve(`made-up-${i}`)).toBeUndefined();
+    expect(fetches).toBe(3);
+    // (0.01 of a fetch refilled during the 100 ms above.)
+    now += 9_800;
+    await source.resolve('made-up-x');
+    expect(fetches).toBe(3);
+    now += 100;
+    await source.resolve('made-up-y');
+    expect(fetches).toBe(4);
+    await source.resolve('made-up-z');
+    expect(fetches).toBe(4);
+    // A long quiet spell refills the burst, never beyond it.
+    now += 3_600_000;
+    for (let i = 0; i < 10; i++) await source.resolve(`later-${i}`);
+    expect(fetches).toBe(7);
   });
 
   it('keeps its keys when a fetch fails or returns garbage, and skips secret and private keys', async () => {
@@ -43,7 +74,7 @@ describe('JwksSource', () => {
     let answer: () => Promise<unknown> = async () => ({ keys: [k1, { kty: 'oct', k: 'c2VjcmV0', kid: 'hs' }, { ...k1, kid: 'priv', d: 'x' }] });
     const errors: string[] = [];
     let now = 0;
-    const source = new JwksSource(() => answer(), () => now, 0, 600_000, (m) => errors.push(m));
+    const source = new JwksSource(() => answer(), () => now, { burst: 1, refillMs: 0 }, 600_000, (m) => errors.push(m));
     await source.refresh(true);
     expect(source.known('k1')).toBeDefined();
     expect(source.known('hs')).toBeUndefined();

@@ -5,27 +5,41 @@ export interface VerificationKey {
   readonly key: KeyObject;
 }
 
+/** How often a JWKS may be fetched for tokens with unknown `kid`s: a burst, then one per refill. */
+export interface RefetchAllowance {
+  /** Fetches allowed back to back (a provider rotating, or restarted with new keys, needs one). */
+  readonly burst: number;
+  /** One fetch of the burst comes back per this many ms; 0: no limit. */
+  readonly refillMs: number;
+}
+
 /**
  * One issuer's JWKS, our own cache rather than jose's remote set: a token with a `kid` we do not
- * know makes us refetch at once (Tyk answers 403 for minutes after a rotation, its issue #6378), but
- * at most once per `minRefetchMs` however many such tokens arrive (coalesced, so a flood of made-up
- * `kid`s cannot hammer the provider). A provider that is down leaves the known keys in place.
- * Only public keys are imported: an HS secret can never come from here.
+ * know makes us refetch at once (Tyk answers 403 for minutes after a rotation, its issue #6378).
+ * Such fetches are coalesced and drawn from a small token bucket: the first unknown `kid` after a
+ * quiet spell is fetched for at once, while a flood of made-up `kid`s spends the burst and then gets
+ * one fetch per refill interval, so it cannot hammer the provider. A provider that is down leaves
+ * the known keys in place. Only public keys are imported: an HS secret can never come from here.
  */
 export class JwksSource {
   private keys = new Map<string, KeyObject>();
   private all: VerificationKey[] = [];
   private loadedAt = -Infinity;
-  private lastAttempt = -Infinity;
   private refreshing: Promise<void> | null = null;
+  /** The bucket: milliseconds of refill credit (burst × refillMs when full), as of `creditAt`. */
+  private credit: number;
+  private creditAt: number;
 
   constructor(
     private readonly load: () => Promise<unknown>,
     private readonly now: () => number,
-    private readonly minRefetchMs: number,
+    private readonly refetch: RefetchAllowance,
     private readonly maxAgeMs: number,
     private readonly onError: (message: string) => void = () => undefined,
-  ) {}
+  ) {
+    this.credit = refetch.burst * refetch.refillMs;
+    this.creditAt = now();
+  }
 
   /** The key for `kid` if known now (no I/O); a stale set is refreshed in the background. */
   known(kid: string): KeyObject | undefined {
@@ -39,7 +53,7 @@ export class JwksSource {
     return this.all;
   }
 
-  /** The key for `kid`, fetching the set again first if it is unknown and the rate limit allows. */
+  /** The key for `kid`, fetching the set again first if it is unknown and the allowance permits. */
   async resolve(kid: string): Promise<KeyObject | undefined> {
     const key = this.keys.get(kid);
     if (key !== undefined) return key;
@@ -47,11 +61,10 @@ export class JwksSource {
     return this.keys.get(kid);
   }
 
-  /** Fetches now unless one fetch is running (joined) or the last was too recent (`force` skips that). */
+  /** Fetches now unless one fetch is running (joined) or the allowance is spent (`force` skips that). */
   refresh(force: boolean): Promise<void> {
     if (this.refreshing !== null) return this.refreshing;
-    if (!force && this.now() - this.lastAttempt < this.minRefetchMs) return Promise.resolve();
-    this.lastAttempt = this.now();
+    if (!force && !this.takeAllowance()) return Promise.resolve();
     this.refreshing = this.load()
       .then(
         (document) => this.replace(document),
@@ -61,6 +74,23 @@ export class JwksSource {
         this.refreshing = null;
       });
     return this.refreshing;
+  }
+
+  /** Takes one fetch from the bucket, refilled for the time since it was last looked at. */
+  private takeAllowance(): boolean {
+    const { burst, refillMs } = this.refetch;
+    if (refillMs === 0) return true;
+    const now = this.now();
+    // Kept in milliseconds of credit (a fetch costs refillMs), so the sums stay exact; a clock
+    // stepping back refills nothing.
+    const credit = Math.min(burst * refillMs, this.credit + Math.max(0, now - this.creditAt));
+    this.creditAt = now;
+    if (credit < refillMs) {
+      this.credit = credit;
+      return false;
+    }
+    this.credit = credit - refillMs;
+    return true;
   }
 
   get size(): number {

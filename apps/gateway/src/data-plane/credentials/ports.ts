@@ -28,8 +28,12 @@ export interface CredentialTimings {
   basicTtlMs: number;
   /** An active opaque access token's introspection (never past its `exp`; dropped at once on revocation). */
   introspectionTtlMs: number;
-  /** The least time between two JWKS fetches of one issuer prompted by unknown `kid`s. */
+  /**
+   * JWKS fetches of one issuer prompted by unknown `kid`s: up to `jwksRefetchBurst` at once, then
+   * one more per `jwksMinRefetchMs`.
+   */
   jwksMinRefetchMs: number;
+  jwksRefetchBurst: number;
   /** After this, known JWKS are refreshed in the background (keys a provider withdrew go away). */
   jwksMaxAgeMs: number;
   /** How long a lookup may take before the request gets a 503. */
@@ -42,6 +46,7 @@ export const defaultTimings: CredentialTimings = Object.freeze({
   basicTtlMs: 60_000,
   introspectionTtlMs: 30_000,
   jwksMinRefetchMs: 10_000,
+  jwksRefetchBurst: 3,
   jwksMaxAgeMs: 600_000,
   lookupTimeoutMs: 5_000,
 });

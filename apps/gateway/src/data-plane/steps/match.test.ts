@@ -29,4 +29,23 @@ describe('match step', () => {
     expect(ctx.api?.id).toBe('shop');
   });
 
+  it('refuses TRACE with 405 and an Allow header, unless the API sets proxy.allow_trace', () => {
+    const { config: traced } = compiledConfiguration([
+      definition({ api_id: 'plain', proxy: { listen_path: '/plain', target_url: 'http://127.0.0.1:9' } }),
+      definition({ api_id: 'traced', proxy: { listen_path: '/traced', target_url: 'http://127.0.0.1:9', allow_trace: true } }),
+    ]);
+    const refused = contextFor(traced, '/plain/x');
+    (refused.ctx.req as { method: string }).method = 'TRACE';
+    const result = match.handle(refused.ctx);
+    expect(result).toMatchObject({ kind: 'respond', status: 405 });
+    const { headers, body } = result as { headers: string[]; body: Buffer };
+    expect(headers[headers.indexOf('allow') + 1]).not.toMatch(/TRACE/);
+    expect(JSON.parse(body.toString())).toEqual({ error: 'method_not_allowed', message: 'Method not allowed' });
+    // Recorded against the API it was meant for.
+    expect(refused.ctx.api?.id).toBe('plain');
+    const allowed = contextFor(traced, '/traced/x');
+    (allowed.ctx.req as { method: string }).method = 'TRACE';
+    expect(match.handle(allowed.ctx)).toEqual({ kind: 'continue' });
+  });
+
 });

@@ -52,6 +52,7 @@ export function compileUpstream(api: ApiDefinition, pools: UpstreamPools, defaul
     pool: pools.get(target.origin),
     rewrite: compilePathRewrite(target, listenPath, api.proxy.strip_listen_path),
     preserveHost: api.proxy.preserve_host_header,
+    allowTrace: api.proxy.allow_trace === true,
     timeoutMs,
     ownHeadTimer: timeoutMs < OWN_TIMER_BELOW_MS,
   };
