@@ -3,6 +3,7 @@ import type { EventOf, EventSubject, Reply, ReplyOf, RequestOf, RequestSubject }
 import { PortcullisError, isErrorCode } from '@portcullis/errors';
 import { firstValueFrom, timeout, type Observable } from 'rxjs';
 import type { BusTransport } from './transport.js';
+import { errorForLog } from '@portcullis/logging';
 
 export const BUS_TRANSPORT = Symbol('BUS_TRANSPORT');
 
@@ -60,7 +61,7 @@ export async function replyFrom<T>(work: () => Promise<T> | T, logger?: Logger):
     return { ok: true, value: await work() };
   } catch (error) {
     if (error instanceof PortcullisError) return { ok: false, error: error.toBody() };
-    (logger ?? new Logger('Bus')).error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    (logger ?? new Logger('Bus')).error(errorForLog(error));
     return { ok: false, error: new PortcullisError('internal').toBody() };
   }
 }

@@ -1,6 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { errorBody, PortcullisError, type ErrorBody, type ErrorCode } from '@portcullis/errors';
 import type { Response } from 'express';
+import { errorForLog } from '@portcullis/logging';
 
 const codeByStatus: Record<number, ErrorCode> = {
   400: 'validation_failed',
@@ -22,7 +23,7 @@ export function toErrorResponse(exception: unknown, logger: Logger): { status: n
     if (code) return { status, body: errorBody(code) };
     if (status < 500) return { status, body: errorBody('validation_failed', exception.message) };
   }
-  logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  logger.error(errorForLog(exception));
   return { status: 500, body: errorBody('internal') };
 }
 

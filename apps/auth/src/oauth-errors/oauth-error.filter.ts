@@ -1,6 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { OAuthError } from './oauth-error.js';
+import { errorForLog } from '@portcullis/logging';
 
 /** RFC 6749 §5.1/§5.2: token-endpoint answers, errors included, must not be cached. */
 export function noStore(response: Response): void {
@@ -34,6 +35,6 @@ export function toOAuthError(exception: unknown, logger: Logger): OAuthError {
   if (exception instanceof HttpException && exception.getStatus() < 500) {
     return new OAuthError('invalid_request', undefined, { status: exception.getStatus() });
   }
-  logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  logger.error(errorForLog(exception));
   return new OAuthError('server_error');
 }
