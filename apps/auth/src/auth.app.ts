@@ -37,6 +37,7 @@ export async function createAuthApp(config: AuthConfig, options: AuthAppOptions)
     migrations: authMigrations,
     poolSize: options.database.poolSize,
     applicationName: 'portcullis-auth',
+    logger,
   });
   const issuer = new Issuer(config.oauth.issuer);
   return startNestService({

@@ -23,6 +23,7 @@ export async function createRegistryApp(config: RegistryConfig, options: Registr
     migrations: registryMigrations,
     poolSize: options.database.poolSize,
     applicationName: 'portcullis-registry',
+    logger,
   });
   return startNestService({
     name: 'registry',

@@ -3,6 +3,7 @@ import type { EventOf, EventSubject, Reply, ReplyOf, RequestOf, RequestSubject }
 import { PortcullisError, isBackendUnavailable, isErrorCode } from '@portcullis/errors';
 import { firstValueFrom, timeout, type Observable } from 'rxjs';
 import type { BusTransport } from './transport.js';
+import { errorForLog, errorSummary } from '@portcullis/logging';
 
 export const BUS_TRANSPORT = Symbol('BUS_TRANSPORT');
 
@@ -62,10 +63,10 @@ export async function replyFrom<T>(work: () => Promise<T> | T, logger?: Logger):
   } catch (error) {
     if (error instanceof PortcullisError) return { ok: false, error: error.toBody() };
     if (isBackendUnavailable(error)) {
-      (logger ?? new Logger('Bus')).warn(`a backing service is unavailable: ${(error as Error).message}`);
+      (logger ?? new Logger('Bus')).warn(`a backing service is unavailable: ${errorSummary(error)}`);
       return { ok: false, error: new PortcullisError('service_unavailable').toBody() };
     }
-    (logger ?? new Logger('Bus')).error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    (logger ?? new Logger('Bus')).error(errorForLog(error));
     return { ok: false, error: new PortcullisError('internal').toBody() };
   }
 }

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { createLogger, type Logger } from '@portcullis/logging';
 import { DataSource, MigrationExecutor, type EntitySchema, type MixedList } from 'typeorm';
+import { PinoTypeOrmLogger } from './pino-typeorm-logger.js';
 
 export interface DatabaseOptions {
   url: string;
@@ -13,6 +15,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Application name shown in pg_stat_activity. */
   applicationName: string;
+  /** The service's logger, which TypeORM writes through (never its own console logger); one named after applicationName when absent. */
+  logger?: Logger;
 }
 
 /**
@@ -33,7 +37,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     installExtensions: false,
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName,
-    logging: ['error'],
+    // TypeORM's console loggers print a failed query with its parameters, bypassing pino.
+    logger: new PinoTypeOrmLogger(options.logger ?? createLogger(options.applicationName)),
   });
   await dataSource.initialize();
   try {

@@ -2,6 +2,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import { errorBody, isBackendUnavailable, PortcullisError, RETRY_AFTER_SECONDS, type ErrorBody, type ErrorCode } from '@portcullis/errors';
 import type { Response } from 'express';
 import { adminChallenges } from './admin-secret.guard.js';
+import { errorForLog, errorSummary } from '@portcullis/logging';
 
 const codeByStatus: Record<number, ErrorCode> = {
   400: 'validation_failed',
@@ -47,10 +48,10 @@ function classify(exception: unknown, logger: Logger): { status: number; body: E
   }
   // The database is down or unreachable: not a bug, and not the caller's fault; no stack.
   if (isBackendUnavailable(exception)) {
-    logger.warn(`a backing service is unavailable: ${(exception as Error).message}`);
+    logger.warn(`a backing service is unavailable: ${errorSummary(exception)}`);
     return { status: 503, body: errorBody('service_unavailable') };
   }
-  logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  logger.error(errorForLog(exception));
   return { status: 500, body: errorBody('internal') };
 }
 

@@ -1,32 +1,30 @@
 import type { LoggerService } from '@nestjs/common';
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type DestinationStream, type Logger, type LevelWithSilent, type LoggerOptions } from 'pino';
+import { errorForLog, errorSummary, serializeError } from './error-for-log.js';
+import { censorSecrets } from './secret-fields.js';
 
 /**
- * Headers and fields that carry secrets are censored wherever they appear in a log line: a log
- * is the easiest place for a secret to leak.
+ * A log is the easiest place for a secret to leak: every logged object has its secret-named fields
+ * censored at any depth (secret-fields.ts), and errors are written without what they carry
+ * (error-for-log.ts). Messages are the caller's text: put values in fields, not in messages.
  */
-const redact = {
-  paths: [
-    'authorization',
-    'secret',
-    'password',
-    'client_secret',
-    '*.authorization',
-    '*.secret',
-    '*.password',
-    '*.client_secret',
-    'headers.authorization',
-    'headers["x-tyk-authorization"]',
-    'headers.cookie',
-    'req.headers.authorization',
-    'req.headers["x-tyk-authorization"]',
-    'req.headers.cookie',
-  ],
-  censor: '[redacted]',
-};
-
-export function createLogger(service: string, level: LevelWithSilent = 'info'): Logger {
-  return pino({ name: service, level, redact, base: { service } });
+export function createLogger(service: string, level: LevelWithSilent = 'info', destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
+    name: service,
+    level,
+    base: { service },
+    formatters: { log: (object) => censorSecrets(object) },
+    serializers: { err: serializeError, error: serializeError },
+    hooks: {
+      // `logger.error(err)` makes pino take err.message as the line's message, quoted values and all.
+      logMethod(args, method) {
+        const [first, ...rest] = args as unknown[];
+        if (first instanceof Error && typeof rest[0] !== 'string') return method.apply(this, [{ err: first }, errorSummary(first), ...rest] as never);
+        return method.apply(this, args);
+      },
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** NestJS's own messages (startup, routes, transport status) written through pino. */
@@ -37,7 +35,9 @@ export class PinoNestLogger implements LoggerService {
     this.logger.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string): void {
-    this.logger.error({ context, trace }, String(message));
+    // Nest's own handlers pass the error itself at times: what it carries stays out of the log.
+    if (message instanceof Error) this.logger.error({ context }, errorForLog(message));
+    else this.logger.error({ context, trace }, String(message));
   }
   warn(message: unknown, context?: string): void {
     this.logger.warn({ context }, String(message));

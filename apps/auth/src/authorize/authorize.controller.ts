@@ -8,6 +8,7 @@ import { authorizationParameters, type RawParameters, type ValidAuthorizationReq
 import { AuthorizationService, type AuthorizationOutcome } from './authorization.service.js';
 import { CSRF_COOKIE, CSRF_FIELD, csrfCookie, CsrfTokens, readCookie } from './csrf.js';
 import { redirectNoStore, setPageHeaders } from './page-headers.js';
+import { errorForLog } from '@portcullis/logging';
 
 /**
  * The authorization endpoint (RFC 6749 §3.1, §4.1.1; PKCE RFC 7636) with the built-in login and
@@ -39,7 +40,7 @@ export class AuthorizeController {
     try {
       await work();
     } catch (error) {
-      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      this.logger.error(errorForLog(error));
       if (response.headersSent) return void response.destroy();
       setPageHeaders(response);
       response.status(500).send(errorPage('Something went wrong', 'Signing in did not work this time. Please go back to the application and try again.'));

@@ -2,6 +2,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import { isBackendUnavailable, PortcullisError } from '@portcullis/errors';
 import type { Response } from 'express';
 import { OAuthError } from './oauth-error.js';
+import { errorForLog, errorSummary } from '@portcullis/logging';
 
 /** RFC 6749 §5.1/§5.2: token-endpoint answers, errors included, must not be cached. */
 export function noStore(response: Response): void {
@@ -41,9 +42,9 @@ export function toOAuthError(exception: unknown, logger: Logger): OAuthError {
   // RFC 6749 §5.2 temporarily_unavailable: the database (or a service behind the bus) is down; the
   // request may well succeed later, so no stack and no 500.
   if (isBackendUnavailable(exception) || (exception instanceof PortcullisError && exception.status === 503)) {
-    logger.warn(`a backing service is unavailable: ${(exception as Error).message}`);
+    logger.warn(`a backing service is unavailable: ${errorSummary(exception)}`);
     return new OAuthError('temporarily_unavailable', 'The service is temporarily unavailable, try again later');
   }
-  logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  logger.error(errorForLog(exception));
   return new OAuthError('server_error');
 }

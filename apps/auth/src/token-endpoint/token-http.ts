@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { HttpReply } from '@portcullis/contracts';
 import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { TokenEndpoint } from './token-endpoint.js';
+import { errorForLog } from '@portcullis/logging';
 
 const TOKEN_PATH = '/oauth/token';
 
@@ -67,7 +68,7 @@ function readBody(req: IncomingMessage, res: ServerResponse, endpoint: TokenEndp
         (answer) => write(res, answer),
         (error: unknown) => {
           // handle() answers every failure itself; reaching here is a bug, so no half-made answer.
-          logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+          logger.error(errorForLog(error));
           res.destroy();
         },
       );

@@ -28,7 +28,7 @@ export class UsersService {
       createdAt: new Date(),
       disabled: false,
     };
-    // ON CONFLICT rather than catching the unique violation: a failed query is logged with its parameters, the hash among them.
+    // ON CONFLICT rather than catching the unique violation: a taken username is an answer, not a failed query (and a warning).
     const result = await this.dataSource.manager.createQueryBuilder().insert().into(UserRecord).values(record).orIgnore().returning(['id']).execute();
     if ((result.raw as unknown[]).length === 0) {
       throw new PortcullisError('conflict', 'A user with this username already exists', [{ field: 'username', message: 'is taken' }]);

@@ -10,6 +10,7 @@ import { ConfigurationStore } from './configuration-store.js';
 import { errorResponse, preparedError } from './error-responses.js';
 import { repeatsHost } from './host-header.js';
 import { RequestContext } from './request-context.js';
+import { errorForLog } from '@portcullis/logging';
 
 /** Paths the control plane (Nest) answers; everything else is proxied traffic. */
 const controlPaths = new Set(['/health', '/ready', '/metrics', '/tyk']);
@@ -104,7 +105,7 @@ export class DataPlaneServer implements OnApplicationBootstrap, BeforeApplicatio
       runChain(ctx);
     } catch (error) {
       // A bug, not a request problem: a generic 500 outside, the details in the log.
-      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      this.logger.error(errorForLog(error));
       if (res.headersSent) {
         res.destroy();
       } else {

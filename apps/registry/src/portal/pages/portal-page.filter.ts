@@ -3,6 +3,7 @@ import { isBackendUnavailable, PortcullisError, RETRY_AFTER_SECONDS } from '@por
 import type { Request, Response } from 'express';
 import { renderView } from './portal-views.js';
 import { CsrfRejected, identifiedVisitor } from './portal-visitors.js';
+import { errorForLog, errorSummary } from '@portcullis/logging';
 
 const headings: Record<number, string> = {
   400: 'Something is wrong with that request',
@@ -52,16 +53,16 @@ function describe(exception: unknown, logger: Logger): { status: number; message
     return { status: 403, message: 'The form was not sent from this page, or it was open too long ago. Go back, reload the page and send it again.', details: [] };
   }
   if (exception instanceof PortcullisError) {
-    if (exception.status >= 500 && exception.code === 'internal') logger.error(exception.stack ?? exception.message);
+    if (exception.status >= 500 && exception.code === 'internal') logger.error(errorForLog(exception));
     return { status: exception.status, message: exception.message, details: exception.details ?? [] };
   }
   if (exception instanceof HttpException && exception.getStatus() < 500) {
     return { status: exception.getStatus(), message: exception.getStatus() === 404 ? 'There is nothing at this address.' : 'The request is not valid.', details: [] };
   }
   if (isBackendUnavailable(exception)) {
-    logger.warn(`a backing service is unavailable: ${(exception as Error).message}`);
+    logger.warn(`a backing service is unavailable: ${errorSummary(exception)}`);
     return { status: 503, message: 'The portal cannot reach its database just now. Try again in a moment.', details: [] };
   }
-  logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  logger.error(errorForLog(exception));
   return { status: 500, message: 'The portal could not do that. Try again in a moment.', details: [] };
 }
