@@ -234,6 +234,17 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
       expect(await response.json()).toMatchObject({ error: 'invalid_grant' });
     });
 
+    it('refuses a code_verifier for a code issued without a challenge (PKCE downgrade, RFC 9700 §2.1.1), and burns the code', async () => {
+      const code = await storeCode(webApp, { redirectUri: 'https://app.example/cb', scope: 'read' });
+      const downgraded = await redeem(webApp, code, 'https://app.example/cb', oauth.generateRandomCodeVerifier());
+      expect(downgraded.status).toBe(400);
+      expect(await downgraded.json()).toEqual({ error: 'invalid_grant', error_description: 'code_verifier was sent but the authorization request had no code_challenge' });
+      // The refusal cost the code: it is not redeemable afterwards, with or without a verifier.
+      const retried = await redeem(webApp, code, 'https://app.example/cb', oauth.nopkce);
+      expect(retried.status).toBe(400);
+      expect(await retried.json()).toMatchObject({ error: 'invalid_grant' });
+    });
+
     it('refuses an expired code, and a public client without PKCE', async () => {
       const expired = await storeCode(webApp, { redirectUri: 'https://app.example/cb', scope: 'read', expiresInSeconds: -1 });
       expect(await (await redeem(webApp, expired, 'https://app.example/cb', oauth.nopkce)).json()).toMatchObject({ error: 'invalid_grant' });
@@ -281,6 +292,33 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
       for (const token of live) expect((await introspect(token)).active).toBe(false);
       const latest = await oauth.refreshTokenGrantRequest(as, asClient(webApp), authn, third.refresh_token!, insecure);
       expect(latest.status).toBe(400);
+    });
+
+    it('lets exactly one of two racing exchanges of a refresh token win, and revokes the family, the winner’s tokens included', async () => {
+      // Several rounds: which request reaches the database first varies, and each order must hold.
+      for (let round = 0; round < 5; round++) {
+        const verifier = oauth.generateRandomCodeVerifier();
+        const code = await storeCode(webApp, { redirectUri: 'https://app.example/cb', scope: 'read write', challenge: await oauth.calculatePKCECodeChallenge(verifier) });
+        const first = await oauth.processAuthorizationCodeResponse(as, asClient(webApp), await redeem(webApp, code, 'https://app.example/cb', verifier));
+        const exchange = () => post('/oauth/token', `grant_type=refresh_token&refresh_token=${first.refresh_token}`, basic(webApp));
+        const answers = await Promise.all([exchange(), exchange()]);
+        const bodies = (await Promise.all(answers.map((answer) => answer.json()))) as { access_token?: string; refresh_token?: string; error?: string }[];
+        const statuses = answers.map((answer) => answer.status).sort();
+        expect(statuses, `round ${round}: ${JSON.stringify(bodies.map((body) => body.error ?? 'tokens'))}`).toEqual([200, 400]);
+        const winner = bodies.find((body) => body.access_token !== undefined)!;
+        const loser = bodies.find((body) => body.access_token === undefined)!;
+        expect(loser).toMatchObject({ error: 'invalid_grant' });
+        expect(winner.refresh_token).toMatch(/^[\w-]{43}$/);
+        // The loser's exchange is a reuse: everything the family holds is revoked, what the winner
+        // was just given as much as what came before it (RFC 9700 §4.14.2).
+        for (const token of [first.access_token, winner.access_token!]) expect((await introspect(token)).active, `round ${round}`).toBe(false);
+        expect((await introspect(winner.refresh_token!, webApp)).active, `round ${round}`).toBe(false);
+        const afterwards = await post('/oauth/token', `grant_type=refresh_token&refresh_token=${winner.refresh_token}`, basic(webApp));
+        expect(afterwards.status, `round ${round}`).toBe(400);
+        expect(await afterwards.json()).toMatchObject({ error: 'invalid_grant' });
+        const jti = (await jwtVerify(winner.access_token!, createRemoteJWKSet(new URL(as.jwks_uri!)))).payload.jti;
+        await eventually(() => events.revoked.find((event) => event.jti === jti), `auth.token.revoked for the winner's access token (round ${round})`);
+      }
     });
 
     it('refuses another client’s refresh token without revoking it', async () => {

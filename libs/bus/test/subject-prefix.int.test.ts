@@ -62,8 +62,10 @@ describeWithServices('subject prefix on a shared NATS', () => {
   it('delivers events only within the same prefix', async () => {
     await firstValueFrom(clients.a!.client.emit(subjects.authClientChanged, { client_id: 'x', change: 'created' }), { defaultValue: undefined });
     await expect.poll(() => heard.a!.length, { timeout: 3_000 }).toBe(1);
-    // Give a stray delivery the same time to arrive; none must.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(heard.b).toEqual([]);
+    // A stray delivery to b was routed when a's was: b hearing its own event sent after it means
+    // a stray one would have arrived by now. None must have.
+    await firstValueFrom(clients.b!.client.emit(subjects.authClientChanged, { client_id: 'marker', change: 'created' }), { defaultValue: undefined });
+    await expect.poll(() => heard.b!.length, { timeout: 3_000 }).toBeGreaterThan(0);
+    expect(heard.b).toEqual([{ client_id: 'marker', change: 'created' }]);
   });
 });

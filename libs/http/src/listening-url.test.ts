@@ -16,7 +16,7 @@ describe('listeningUrl', () => {
     expect(listeningUrl(at(3001), '::1')).toBe('http://[::1]:3001');
   });
   it('refuses a server that is not on a TCP port', () => {
-    expect(() => listeningUrl(null, '127.0.0.1')).toThrow();
-    expect(() => listeningUrl('/tmp/socket', '127.0.0.1')).toThrow();
+    expect(() => listeningUrl(null, '127.0.0.1')).toThrow('the server is not listening on a TCP port');
+    expect(() => listeningUrl('/tmp/socket', '127.0.0.1')).toThrow('the server is not listening on a TCP port');
   });
 });

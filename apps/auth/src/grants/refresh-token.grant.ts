@@ -2,7 +2,7 @@ import { OAuthError } from '../oauth-errors/oauth-error.js';
 import { required } from '../token-endpoint/form-body.js';
 import type { Revocations } from '../tokens/revocations.js';
 import { hashToken, type TokenIssuer } from '../tokens/token-issuer.js';
-import type { TokenStore } from '../tokens/token-store.js';
+import { RefreshTokenSpent, type TokenStore } from '../tokens/token-store.js';
 import type { Grant } from './grant.js';
 import { grantedScope, scopeTokens } from './scope.js';
 
@@ -32,9 +32,13 @@ export function refreshTokenGrant(tokens: TokenIssuer, store: TokenStore, revoca
       const clientScope = new Set(scopeTokens(client.scope));
       const stillAllowed = scopeTokens(token.scope).filter((s) => clientScope.has(s)).join(' ');
       const scope = grantedScope(params.get('scope'), stillAllowed);
-      // Losing a race with another exchange of the same token is a reuse too.
-      if (!(await store.spendRefresh(tokenHash))) return replayed(token.familyId);
-      return tokens.issue({ client, sub: token.sub, scope, refreshScope: stillAllowed, apiIds: token.apiIds, withRefresh: true, family: token.familyId, ...api });
+      try {
+        return await tokens.issue({ client, sub: token.sub, scope, refreshScope: stillAllowed, apiIds: token.apiIds, withRefresh: true, family: token.familyId, spends: tokenHash, ...api });
+      } catch (error) {
+        // Losing a race with another exchange of the same token is a reuse too.
+        if (error instanceof RefreshTokenSpent) return replayed(token.familyId);
+        throw error;
+      }
     },
   };
 }

@@ -20,13 +20,15 @@ describe('KeyEncryption', () => {
 
   it('refuses another key id, another secret, another HKDF info and an altered ciphertext', () => {
     const sealed = sealer.seal(plaintext, 'kid-1');
-    expect(() => sealer.open(sealed, 'kid-2')).toThrow();
-    expect(() => new KeyEncryption(secret + 'x', 'portcullis/signing-keys/v1').open(sealed, 'kid-1')).toThrow();
-    expect(() => new KeyEncryption(secret, 'portcullis/signing-keys/v1/from-admin-secret').open(sealed, 'kid-1')).toThrow();
+    // AES-GCM's authentication fails for each (Node's message for a tag that does not verify).
+    const unauthentic = /unable to authenticate data/;
+    expect(() => sealer.open(sealed, 'kid-2')).toThrow(unauthentic);
+    expect(() => new KeyEncryption(secret + 'x', 'portcullis/signing-keys/v1').open(sealed, 'kid-1')).toThrow(unauthentic);
+    expect(() => new KeyEncryption(secret, 'portcullis/signing-keys/v1/from-admin-secret').open(sealed, 'kid-1')).toThrow(unauthentic);
     const parts = sealed.split('.');
     const body = Buffer.from(parts[3]!, 'base64url');
     body[0] = body[0]! ^ 1;
-    expect(() => sealer.open([parts[0], parts[1], parts[2], body.toString('base64url')].join('.'), 'kid-1')).toThrow();
-    expect(() => sealer.open('v2.a.b.c', 'kid-1')).toThrow();
+    expect(() => sealer.open([parts[0], parts[1], parts[2], body.toString('base64url')].join('.'), 'kid-1')).toThrow(unauthentic);
+    expect(() => sealer.open('v2.a.b.c', 'kid-1')).toThrow('unrecognised sealed key format');
   });
 });

@@ -1,7 +1,7 @@
 import type { Bus } from '@portcullis/bus';
 import { isOpaqueAccessTokenShape } from '@portcullis/contracts';
 import type { OAuthClient } from '@portcullis/domain';
-import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, exportJWK, jwtVerify, type JWK } from 'jose';
+import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, errors, exportJWK, jwtVerify, type JWK } from 'jose';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { AuthConfig } from '../config.js';
@@ -69,7 +69,7 @@ describe('TokenIssuer', () => {
     const { access_token: token } = await tokens.issue({ client, sub: 'app-1', scope: 'read', apiIds: [], withRefresh: false });
     expect(decodeProtectedHeader(token).alg).toBe('ES256');
     const tampered = token.slice(0, -2) + (token.at(-2) === 'A' ? 'B' : 'A') + token.at(-1);
-    await expect(jwtVerify(tampered, jwks)).rejects.toThrow();
+    await expect(jwtVerify(tampered, jwks)).rejects.toBeInstanceOf(errors.JWSSignatureVerificationFailed);
   });
 
   it('gives a client that asks for opaque tokens a random token, not a JWT, and keeps only its SHA-256 with the claims', async () => {
@@ -78,7 +78,7 @@ describe('TokenIssuer', () => {
     const response = await tokens.issue({ client: opaqueClient, sub: 'app-1', scope: 'read', apiIds: ['orders'], withRefresh: false });
     expect(response.access_token).toMatch(/^pcat_[A-Za-z0-9_-]{43}$/);
     expect(isOpaqueAccessTokenShape(response.access_token)).toBe(true);
-    expect(() => decodeProtectedHeader(response.access_token)).toThrow();
+    expect(() => decodeProtectedHeader(response.access_token)).toThrow(new TypeError('Invalid Token or Protected Header formatting'));
     expect(response).toEqual({ access_token: response.access_token, token_type: 'Bearer', expires_in: 3600, scope: 'read' });
     const [record] = recorded;
     expect(record).toMatchObject({ clientId: 'app-1', sub: 'app-1', scope: 'read', apiIds: ['orders'], policyIds: ['gold'], kid: null });

@@ -30,6 +30,12 @@ export interface IssueInput {
    * new refresh token keeps the original scope (RFC 6749 §6).
    */
   refreshScope?: string;
+  /**
+   * The hash of the refresh token this issuance replaces (a refresh exchange): spent in the same
+   * transaction that records the new tokens; if another exchange spent it first, RefreshTokenSpent
+   * is thrown and nothing is issued.
+   */
+  spends?: Buffer;
   /** An API's own access-token lifetime, which wins over the client's and the default. */
   accessTokenTtl?: number;
   /** Likewise for the refresh token. */
@@ -124,7 +130,7 @@ export class TokenIssuer {
         revokedAt: null,
       };
     }
-    await this.store.recordIssued(access, refresh);
+    await this.store.recordIssued(access, refresh, input.spends);
     publishInBackground(this.bus, subjects.authTokenIssued, { jti, client_id: client.client_id, sub: input.sub, exp, api_ids: apiIds }, this.logger);
 
     const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: accessTtl };

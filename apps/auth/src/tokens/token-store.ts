@@ -16,6 +16,13 @@ const ACCESS_COLUMNS = 11;
 /** 11 parameters a row: 100 rows stay far below PostgreSQL's 65535 parameters a statement. */
 const MAX_BATCH = 100;
 
+/** The refresh token an exchange meant to spend was spent (or revoked) by another exchange first. */
+export class RefreshTokenSpent extends Error {
+  constructor() {
+    super('The refresh token was already spent');
+  }
+}
+
 /** Issued access tokens (by jti; opaque ones also by hash) and refresh tokens (by hash) in PostgreSQL. */
 @Injectable()
 export class TokenStore implements OnApplicationShutdown {
@@ -36,11 +43,19 @@ export class TokenStore implements OnApplicationShutdown {
     return this.accessWrites.drained();
   }
 
-  async recordIssued(access: AccessTokenRecord, refresh: RefreshTokenRecord | null): Promise<void> {
-    if (!refresh) return this.accessWrites.add(access);
+  /**
+   * Records newly issued tokens. With `spends` (a refresh exchange), the refresh token exchanged is
+   * marked used in the same transaction, or RefreshTokenSpent is thrown and nothing is recorded.
+   * The spend's row lock is held until the new tokens are committed, so a racing exchange of the
+   * same token waits, finds it used, and its family revocation (a separate, later statement) sees
+   * the winner's tokens and revokes them too (RFC 9700 §4.14.2).
+   */
+  async recordIssued(access: AccessTokenRecord, refresh: RefreshTokenRecord | null, spends?: Buffer): Promise<void> {
+    if (!refresh && spends === undefined) return this.accessWrites.add(access);
     await this.dataSource.transaction(async (manager) => {
+      if (spends !== undefined && !(await this.spendRefresh(manager, spends))) throw new RefreshTokenSpent();
       await manager.insert(AccessTokenRecord, access);
-      await manager.insert(RefreshTokenRecord, refresh);
+      if (refresh) await manager.insert(RefreshTokenRecord, refresh);
     });
   }
 
@@ -61,8 +76,8 @@ export class TokenStore implements OnApplicationShutdown {
    * Marks a refresh token used, atomically: of two concurrent exchanges of the same token exactly one
    * gets true, and the other is a reuse.
    */
-  async spendRefresh(tokenHash: Buffer): Promise<boolean> {
-    const result = await this.dataSource
+  private async spendRefresh(manager: EntityManager, tokenHash: Buffer): Promise<boolean> {
+    const result = await manager
       .createQueryBuilder()
       .update(RefreshTokenRecord)
       .set({ usedAt: () => 'now()' })
