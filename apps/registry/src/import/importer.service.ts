@@ -68,7 +68,8 @@ type Change =
   | { kind: 'policy'; revision: number; change: ApiChange; policy: Policy }
   | { kind: 'api'; revision: number; change: ApiChange; definition: ApiDefinition };
 
-type Planned = ImportItemReport & { policy?: Policy; definition?: ApiDefinition };
+/** An item's plan; `conflict`: refused only because its listen path is taken (a 409, not a 400). */
+type Planned = ImportItemReport & { policy?: Policy; definition?: ApiDefinition; conflict?: boolean };
 
 /**
  * Upserts a Tyk setup (policies, then API definitions) in one transaction. Each item is planned
@@ -107,7 +108,8 @@ export class ImporterService {
     if (dryRun) return report;
     if (!mode.partial && report.refused > 0) {
       this.last = { ...report, created: 0, updated: 0, unchanged: 0 };
-      throw new ImportRejected(this.last);
+      const onlyConflicts = planned.every((item) => item.outcome !== 'refused' || item.conflict === true);
+      throw new ImportRejected(this.last, onlyConflicts ? 'conflict' : 'validation_failed');
     }
     let source = '';
     let changes: Change[];
@@ -167,7 +169,7 @@ export class ImporterService {
         const holder = routes.get(key);
         if (holder !== undefined && holder !== definition.api_id) {
           const taken = listenPathTaken(definition, holder).details ?? [];
-          planned.push({ ...base, reasons: taken });
+          planned.push({ ...base, reasons: taken, conflict: true });
           continue;
         }
         if (stored) routes.delete(routeKey(stored));
@@ -208,7 +210,7 @@ function summarise(planned: Planned[], dryRun: boolean): ImportReport {
     unchanged: count('unchanged'),
     refused: count('refused'),
     errors: planned.flatMap((item) => (item.reasons ?? []).map((reason) => ({ source: item.source, ...reason }))),
-    items: planned.map(({ policy: _policy, definition: _definition, ...item }) => item),
+    items: planned.map(({ policy: _policy, definition: _definition, conflict: _conflict, ...item }) => item),
   };
 }
 
