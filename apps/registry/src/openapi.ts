@@ -10,6 +10,18 @@ import { openApiSchemaOf, schemaRef } from './openapi-schema.js';
 export const apiDefinitionRef = schemaRef('ApiDefinition');
 export const errorBodyRef = schemaRef('ErrorBody');
 
+const compatibilityEntry = { type: 'object', required: ['field', 'note'], properties: { field: { type: 'string', example: 'CORS' }, note: { type: 'string' } } };
+/** What Portcullis does with each field of a Tyk classic definition (libs/domain's compatibility table). */
+export const compatibilitySchema = {
+  type: 'object',
+  required: ['enforced', 'ignored', 'refused'],
+  properties: {
+    enforced: { type: 'array', items: { type: 'string' }, description: 'Fields Portcullis acts on with Tyk\'s meaning' },
+    ignored: { type: 'array', items: compatibilityEntry, description: 'Fields kept as sent but not acted on: none of them can widen access' },
+    refused: { type: 'array', items: compatibilityEntry, description: 'Fields that ask for what Portcullis does not enforce: a definition using one is refused' },
+  },
+};
+
 /** The definition's schema comes from the validator itself, so the document cannot drift from it. */
 function apiDefinitionJsonSchema(): Record<string, unknown> {
   const schema = openApiSchemaOf(apiDefinitionSchema);

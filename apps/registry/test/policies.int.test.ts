@@ -4,12 +4,12 @@ import { subjects, type ApiChangedEvent, type PolicyChangedEvent, type RegistryS
 import type { ApiDefinition, Policy } from '@portcullis/domain';
 import type { RunningService } from '@portcullis/http';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { firstValueFrom, timeout } from 'rxjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { tykAppFiles, tykAppsDir, tykPoliciesDir } from '../../../tools/test/tyk-samples.js';
 import { describeWithServices, dropScratchSchemas, testServices } from '../../../tools/test/with-services.js';
 import { createRegistryApp, loadRegistryConfig } from '../src/index.js';
 
@@ -178,7 +178,7 @@ describeWithServices('registry policies (PostgreSQL + NATS)', () => {
 
   it('reports every invalid field at once with 400 and writes nothing', async () => {
     const revisionBefore = (await snapshotOf(running)).revision;
-    const response = await call('POST', '/admin/policies', { rate: 'fast', quota_max: -7, access_rights: { a: { api_id: 'b' } }, is_inactive: 'no' });
+    const response = await call('POST', '/admin/policies', { name: 7, rate: 'fast', quota_max: -7, access_rights: { a: { api_id: 'b' } }, is_inactive: 'no' });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: string; details: { field: string }[] };
     expect(body.error).toBe('validation_failed');
@@ -222,7 +222,7 @@ describeWithServices('registry policies (PostgreSQL + NATS)', () => {
     const body = { policies: tykPolicies, apis: [tykApi(apiId)] };
     const first = await call('POST', '/admin/import', body);
     expect(first.status).toBe(200);
-    expect(await first.json()).toEqual({ created: 3, updated: 0, unchanged: 0, errors: [] });
+    expect(await first.json()).toMatchObject({ dry_run: false, created: 3, updated: 0, unchanged: 0, refused: 0, errors: [] });
     expect(await (await call('GET', '/admin/policies/openApi')).json()).toMatchObject({ id: 'openApi', name: 'openApi', rate: 1000, access_rights: { openApi: { api_id: 'openApi' } } });
     expect(await (await call('GET', `/admin/apis/${apiId}`)).json()).toMatchObject({ api_id: apiId, use_oauth2: true });
     await policyEvent('openApi', 'created');
@@ -231,11 +231,11 @@ describeWithServices('registry policies (PostgreSQL + NATS)', () => {
     const revision = (await snapshotOf(running)).revision;
     const eventCount = running.events.length;
     const again = await call('POST', '/admin/import', body);
-    expect(await again.json()).toEqual({ created: 0, updated: 0, unchanged: 3, errors: [] });
+    expect(await again.json()).toMatchObject({ created: 0, updated: 0, unchanged: 3, refused: 0, errors: [] });
     expect((await snapshotOf(running)).revision).toBe(revision);
 
     const changed = await call('POST', '/admin/import', { policies: { ...tykPolicies, openApi: { ...tykPolicies.openApi, rate: 5 } } });
-    expect(await changed.json()).toEqual({ created: 0, updated: 1, unchanged: 1, errors: [] });
+    expect(await changed.json()).toMatchObject({ created: 0, updated: 1, unchanged: 1, refused: 0, errors: [] });
     const updated = await policyEvent('openApi', 'updated');
     expect(updated.revision).toBe(revision + 1);
     // Only the changed item was announced.
@@ -262,6 +262,45 @@ describeWithServices('registry policies (PostgreSQL + NATS)', () => {
     expect(await conflict.json()).toMatchObject({ errors: [{ source: 'apis[0]', field: 'proxy.listen_path' }] });
     expect((await call('GET', `/admin/policies/ok-${tag}`)).status).toBe(404);
     expect((await snapshotOf(running)).revision).toBe(revision);
+  });
+
+  it('answers a dry run per item (created, updated, unchanged, refused with reasons, compatibility) and writes nothing', async () => {
+    const apiId = `dry-${tag}`;
+    await call('POST', '/admin/import', { apis: [tykApi(apiId)] });
+    const revision = (await snapshotOf(running)).revision;
+    const eventCount = running.events.length;
+    const dry = await call('POST', '/admin/import?dry_run=true', {
+      policies: { [`new-${tag}`]: { rate: 1, per: 1 }, [`limited-${tag}`]: { access_rights: { x: { limit: { rate: 5, per: 1 } } } } },
+      apis: [tykApi(apiId), { ...tykApi(`dry2-${tag}`), name: 'changed' }, { ...tykApi(`ip-${tag}`), enable_ip_whitelisting: true, allowed_ips: ['10.0.0.1'] }, { ...tykApi(apiId), api_id: `taken-${tag}` }],
+    });
+    expect(dry.status).toBe(200);
+    const report = (await dry.json()) as { dry_run: boolean; items: { source: string; outcome: string; reasons?: { field: string; message: string }[]; compatibility?: { refused: unknown[]; ignored: { field: string }[] } }[] };
+    expect(report).toMatchObject({ dry_run: true, created: 2, updated: 0, unchanged: 1, refused: 3 });
+    const item = (source: string) => report.items.find((entry) => entry.source === source)!;
+    expect(item(`policies["new-${tag}"]`).outcome).toBe('created');
+    expect(item(`policies["limited-${tag}"]`)).toMatchObject({ outcome: 'refused', reasons: [{ field: 'access_rights.x.limit', message: expect.stringMatching(/^not supported/) }] });
+    expect(item('apis[0]')).toMatchObject({ outcome: 'unchanged', compatibility: { refused: [] } });
+    expect(item('apis[0]').compatibility!.ignored.map((entry) => entry.field)).toContain('version_data.versions.Default.name');
+    expect(item('apis[1]').outcome).toBe('created');
+    expect(item('apis[2]')).toMatchObject({ outcome: 'refused', reasons: [{ field: 'enable_ip_whitelisting', message: expect.stringMatching(/^not supported/) }], compatibility: { refused: [{ field: 'enable_ip_whitelisting' }] } });
+    expect(item('apis[3]')).toMatchObject({ outcome: 'refused', reasons: [{ field: 'proxy.listen_path', message: expect.stringContaining(apiId) }] });
+    expect((await snapshotOf(running)).revision).toBe(revision);
+    expect(running.events.length).toBe(eventCount);
+    expect((await call('POST', '/admin/import?dry_run=maybe', {})).status).toBe(400);
+  });
+
+  it("serves an API's compatibility report, and 404 for an unknown API", async () => {
+    const apiId = `compat-${tag}`;
+    expect((await call('POST', '/admin/apis', { ...tykApi(apiId), cache_options: { enable_cache: true }, CORS: { enable: false } })).status).toBe(201);
+    const compat = await call('GET', `/admin/apis/${apiId}/compatibility`);
+    expect(compat.status).toBe(200);
+    const report = (await compat.json()) as { enforced: string[]; ignored: { field: string }[]; refused: unknown[] };
+    expect(report.refused).toEqual([]);
+    expect(report.enforced).toEqual(expect.arrayContaining(['api_id', 'use_oauth2', 'proxy.listen_path']));
+    expect(report.ignored.map((entry) => entry.field)).toEqual(expect.arrayContaining(['cache_options', 'CORS']));
+    expect((await call('GET', `/admin/apis/nope-${tag}/compatibility`)).status).toBe(404);
+    const document = (await (await fetch(`${running.registry.url}/admin/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/admin/apis/{apiId}/compatibility', '/admin/import/last']));
   });
 
   it('lets a policy be deleted while keys may still name it (as Tyk does)', async () => {
@@ -314,18 +353,37 @@ describeWithServices('registry import from files at start (PostgreSQL + NATS)', 
     }
   });
 
-  it('refuses to start on a setup that does not import, writing nothing', async () => {
-    await writeFile(join(dir, 'bad-policies.json'), JSON.stringify({ broken: { name: 'x', rate: 'fast' } }));
-    const schema = `registry_pol_${randomBytes(6).toString('hex')}`;
-    schemas.push(schema);
-    await expect(startRegistry({ IMPORT_POLICIES_FILE: join(dir, 'bad-policies.json') }, { schema, prefix: `${testServices.subjectPrefix}bad${tag}.` })).rejects.toThrow(/import failed with 1 error/);
-    const client = new pg.Client({ connectionString: testServices.databaseUrl });
-    await client.connect();
+  it('starts on a setup with a bad item: imports the rest, refuses the item with its file and reason (GET /admin/import/last)', async () => {
+    await writeFile(join(dir, 'bad-policies.json'), JSON.stringify({ broken: { name: 'x', rate: 'fast' }, [`fine-${tag}`]: { rate: 1, per: 1 } }));
+    const running = await startRegistry({ IMPORT_POLICIES_FILE: join(dir, 'bad-policies.json') });
     try {
-      const { rows } = await client.query(`SELECT count(*)::int AS n FROM "${schema}".policies`);
-      expect(rows[0].n).toBe(0);
+      expect((await snapshotOf(running)).policies.map((p) => p.id)).toEqual([`fine-${tag}`]);
+      const last = await caller(running.registry)('GET', '/admin/import/last');
+      expect(last.status).toBe(200);
+      expect(await last.json()).toMatchObject({ dry_run: false, created: 1, refused: 1, items: expect.arrayContaining([{ kind: 'policy', source: 'bad-policies.json["broken"]', id: 'broken', outcome: 'refused', reasons: [{ field: 'rate', message: expect.any(String) }] }]) });
     } finally {
-      await client.end();
+      await running.close();
+    }
+  });
+
+  it("imports Tyk's stock layout (apps/ and policies/policies.json, from ../shared/tyk) at start, refusing only what it cannot honour", async () => {
+    const stock = await mkdtemp(join(tmpdir(), 'portcullis-tyk-stock-'));
+    tempDirs.push(stock);
+    await cp(tykAppsDir, join(stock, 'apps'), { recursive: true });
+    await mkdir(join(stock, 'policies'));
+    await cp(join(tykPoliciesDir, 'policies.json'), join(stock, 'policies', 'policies.json'));
+    const running = await startRegistry({ IMPORT_POLICIES_FILE: join(stock, 'policies', 'policies.json'), IMPORT_APIS_DIR: join(stock, 'apps') });
+    try {
+      const snapshot = await snapshotOf(running);
+      expect(snapshot.policies.map((p) => p.id)).toEqual(['default']);
+      expect(snapshot.apis.map((a) => a.proxy.listen_path).sort()).toEqual(['/jq/', '/quickstart/']);
+      const report = (await (await caller(running.registry)('GET', '/admin/import/last')).json()) as { created: number; refused: number; items: { source: string; outcome: string; reasons?: { field: string; message: string }[] }[] };
+      expect(report).toMatchObject({ created: 3, refused: 6 });
+      const refused = report.items.filter((item) => item.outcome === 'refused');
+      expect(refused.map((item) => item.source).sort()).toEqual(tykAppFiles().filter((file) => file !== 'jq.json' && file !== 'quickstart.json'));
+      for (const item of refused) expect(item.reasons!.every((reason) => reason.message.startsWith('not supported'))).toBe(true);
+    } finally {
+      await running.close();
     }
   });
 });

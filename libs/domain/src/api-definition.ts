@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import type { ErrorDetail } from '@portcullis/errors';
+import { refusedFields } from './tyk-compatibility.js';
 import { toDetails } from './validation.js';
 
 /**
  * An API definition in Tyk's classic shape: the fields Tyk has keep Tyk's names, so a definition
- * exported from Tyk posts here unchanged. Fields we do not act on yet are kept as they came
- * (`passthrough`), so nothing a user sent is lost on the round trip.
+ * exported from Tyk posts here unchanged. What Portcullis does with each Tyk field is in one table
+ * (`tyk-compatibility.ts`): a field that would decide access and is not enforced refuses the
+ * definition; the others are kept as they came (`passthrough`), so nothing is lost on the round trip.
  */
 
 const apiIdPattern = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
@@ -63,17 +65,17 @@ const tokenLifetime = z.number().int().positive().max(365 * 24 * 3600);
  */
 export const oauthMetaSchema = z
   .object({
-    allowed_access_types: z
+    allowed_access_types: unsetWhenNull(z
       .array(z.enum(oauthAccessTypes))
       .max(oauthAccessTypes.length)
       .refine((types) => new Set(types).size === types.length, 'must not repeat a grant type')
-      .default(['authorization_code', 'refresh_token', 'client_credentials']),
+      .default(['authorization_code', 'refresh_token', 'client_credentials'])),
     // Tyk's values. `token` (the implicit grant) is kept so Tyk exports load unchanged, but the auth
     // service refuses it (RFC 9700 §2.1.2): unsupported_response_type.
-    allowed_authorize_types: z
+    allowed_authorize_types: unsetWhenNull(z
       .array(z.enum(['code', 'token']))
       .max(2)
-      .default(['code']),
+      .default(['code'])),
     /**
      * Where `{listen_path}/oauth/authorize` sends the user: the app's own login page (Tyk's flow).
      * Tyk exports write "" for none.
@@ -103,15 +105,26 @@ export const notificationsSchema = z
  * Where a credential is read from (Tyk's `auth` / `auth_configs.<mode>`): a header (default
  * `Authorization`), optionally a query parameter or a cookie.
  */
+/**
+ * Tyk reads an empty string (and Go's `null` for an empty list or map, in its exports) as "not
+ * set": the field then takes its default, as in Tyk.
+ */
+function unsetWhenEmpty<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === '' || value === null || (Array.isArray(value) && value.length === 0) ? undefined : value), schema);
+}
+function unsetWhenNull<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === null ? undefined : value), schema);
+}
+
 const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/, 'must be an HTTP header name');
 const paramName = z.string().min(1).max(128);
 export const authLocationSchema = z
   .object({
-    auth_header_name: headerName.default('Authorization'),
-    use_param: z.boolean().default(false),
-    param_name: paramName.optional(),
-    use_cookie: z.boolean().default(false),
-    cookie_name: paramName.optional(),
+    auth_header_name: unsetWhenEmpty(headerName.default('Authorization')),
+    use_param: unsetWhenNull(z.boolean().default(false)),
+    param_name: unsetWhenEmpty(paramName.optional()),
+    use_cookie: unsetWhenNull(z.boolean().default(false)),
+    cookie_name: unsetWhenEmpty(paramName.optional()),
   })
   .passthrough();
 export type AuthLocation = z.output<typeof authLocationSchema>;
@@ -169,24 +182,24 @@ export const hmacAlgorithms = ['hmac-sha1', 'hmac-sha256', 'hmac-sha384', 'hmac-
  * Tyk's default.
  */
 const authFields = {
-  auth: authLocationSchema.optional(),
+  auth: unsetWhenNull(authLocationSchema.optional()),
   /** Per-mode locations (Tyk's `auth_configs`: `authToken`, `jwt`, `basic`, `hmac`, `oauth`, ...). */
-  auth_configs: z.record(z.string().max(64), authLocationSchema).optional(),
+  auth_configs: unsetWhenNull(z.record(z.string().max(64), authLocationSchema).optional()),
   use_basic_auth: z.boolean().default(false),
   enable_signature_checking: z.boolean().default(false),
   /** Milliseconds a signed request's `Date` may be off; 0 or less: not checked (Tyk); absent: 300 000. */
   hmac_allowed_clock_skew: z.number().min(-1).max(86_400_000).optional(),
-  hmac_allowed_algorithms: z.array(z.enum(hmacAlgorithms)).min(1).max(hmacAlgorithms.length).optional(),
+  hmac_allowed_algorithms: unsetWhenEmpty(z.array(z.enum(hmacAlgorithms)).min(1).max(hmacAlgorithms.length).optional()),
   enable_jwt: z.boolean().default(false),
-  jwt_signing_method: signingMethod.optional(),
+  jwt_signing_method: unsetWhenEmpty(signingMethod.optional()),
   /** An HMAC secret or PEM public key, a JWKS URL, or an OpenID issuer / discovery URL; plain or base64 (Tyk). */
-  jwt_source: z.string().max(65_536).optional(),
-  jwt_issuers: z.array(jwtIssuerSchema).max(16).optional(),
-  jwt_identity_base_field: claimName.default('sub'),
-  jwt_policy_field_name: z.string().max(256).default(''),
-  jwt_default_policies: z.array(policyId).max(64).default([]),
-  jwt_scope_to_policy_mapping: z.record(z.string().max(256), policyId).optional(),
-  jwt_scope_claim_name: claimName.default('scope'),
+  jwt_source: unsetWhenEmpty(z.string().max(65_536).optional()),
+  jwt_issuers: unsetWhenNull(z.array(jwtIssuerSchema).max(16).optional()),
+  jwt_identity_base_field: unsetWhenEmpty(claimName.default('sub')),
+  jwt_policy_field_name: unsetWhenNull(z.string().max(256).default('')),
+  jwt_default_policies: unsetWhenNull(z.array(policyId).max(64).default([])),
+  jwt_scope_to_policy_mapping: unsetWhenNull(z.record(z.string().max(256), policyId).optional()),
+  jwt_scope_claim_name: unsetWhenEmpty(claimName.default('scope')),
   /** Tyk: accept tokens without a `kid` (every key of the source is tried for them). */
   jwt_skip_kid: z.boolean().default(false),
   /** Seconds of clock skew allowed on `exp`, `nbf` and `iat` (Tyk's per-claim skews). */
@@ -213,7 +226,7 @@ export const apiDefinitionSchema = z
     use_oauth2: z.boolean().default(false),
     ...authFields,
     proxy: proxySchema,
-    oauth_meta: oauthMetaSchema.optional(),
+    oauth_meta: unsetWhenNull(oauthMetaSchema.optional()),
     // Tyk exports carry `{"shared_secret": "", "oauth_on_keychange_url": ""}` when none is set.
     notifications: z.preprocess(
       (value) => (value && typeof value === 'object' && (value as Record<string, unknown>).oauth_on_keychange_url === '' ? undefined : value),
@@ -250,13 +263,23 @@ export type ApiDefinition = z.output<typeof apiDefinitionSchema> & { api_id: str
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: ErrorDetail[] };
 
 
-/** Validates a submitted definition, collecting every problem rather than stopping at the first. */
+/**
+ * Validates a submitted definition, collecting every problem rather than stopping at the first:
+ * the fields' shapes, and every field that asks for what Portcullis does not enforce (the
+ * compatibility table's refused fields), each named with "not supported".
+ */
 export function validateApiDefinition(input: unknown): ValidationResult<z.output<typeof apiDefinitionSchema>> {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return { ok: false, errors: [{ field: '(body)', message: 'must be a JSON object' }] };
   }
+  const refusals = refusedFields(input as Record<string, unknown>).map((entry) => ({ field: entry.field, message: entry.note }));
+  const refusedPaths = new Set(refusals.map((entry) => entry.field));
   const result = apiDefinitionSchema.safeParse(input);
-  return result.success ? { ok: true, value: result.data } : { ok: false, errors: toDetails(result.error) };
+  // A refused field's own shape error (a tyk:// target is no http URL) would only repeat the refusal.
+  const shapeErrors = result.success ? [] : toDetails(result.error).filter((error) => !refusedPaths.has(error.field));
+  const errors = [...shapeErrors, ...refusals];
+  if (errors.length > 0 || !result.success) return { ok: false, errors };
+  return { ok: true, value: result.data };
 }
 
 /**
@@ -277,8 +300,8 @@ export function routeKey(definition: Pick<ApiDefinition, 'domain' | 'proxy'>): s
 export type AuthMode = 'keyless' | 'key' | 'basic' | 'hmac' | 'jwt' | 'oauth2' | 'oauth1';
 
 /**
- * The mode an API authenticates with. One per API: where a definition enables several, the first
- * of OAuth 2.0, JWT, HMAC, basic, OAuth 1.0a wins (Tyk would chain them; we do not, yet). None of
+ * The mode an API authenticates with. One per API: a definition enabling several is refused at
+ * validation (Tyk chains them; we do not, yet), so the order below only breaks ties. None of
  * them: auth tokens (API keys), Tyk's default. The gateway enforces it; the portal reads it to know
  * which credentials an API can take.
  */

@@ -44,6 +44,7 @@ export {
   allowedUrlSchema,
   validatePolicy,
   validateSession,
+  unsupportedPolicyFields,
   type Policy,
   type PolicyInput,
   type AccessRight,
@@ -61,3 +62,14 @@ export {
   type SessionLimits,
 } from './combine-policies.js';
 export { isHttpUrl } from './validation.js';
+export {
+  tykApiFieldRules,
+  compatibilityReport,
+  refusedFields,
+  enabledAuthModes,
+  isSet,
+  type FieldRule,
+  type FieldSupport,
+  type CompatibilityEntry,
+  type CompatibilityReport,
+} from './tyk-compatibility.js';

@@ -1,11 +1,19 @@
 import { z } from 'zod';
 import type { ValidationResult } from './api-definition.js';
+import type { ErrorDetail } from '@portcullis/errors';
+import { isSet } from './tyk-compatibility.js';
 import { toDetails } from './validation.js';
 
 /**
  * Access rights and limits, in Tyk's shape: a policy (`policies.json`, `/tyk/policies`) and a key's
  * session carry the same fields, so a key can have its own limits or take them from its policies.
- * Fields Tyk has that we do not act on yet are kept (`passthrough`).
+ * Every field of Tyk's policy object is accepted. Those Portcullis does not act on are kept as sent
+ * (`passthrough`) when they cannot widen access; those that would restrict access and are not
+ * enforced yet (per-API and per-endpoint limits, HTTP signature validation) refuse the policy,
+ * named with "not supported" (`unsupportedPolicyFields`), so a policy never grants more than in Tyk.
+ * GraphQL-only fields (`restricted_types`, `allowed_types`, `field_access_rights`,
+ * `disable_introspection`, `max_query_depth`, `graphql_access_rights`) are kept: Tyk applies them to
+ * GraphQL APIs only, and Portcullis refuses GraphQL API definitions, so they can never apply.
  */
 
 const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._~:-]{0,127}$/, 'must be 1-128 characters of letters, digits, . _ ~ : -');
@@ -22,6 +30,7 @@ export const allowedUrlSchema = z
 /** What a policy or key may do on one API; no entry for an API means no access to it. */
 export const accessRightSchema = z
   .object({
+    /** Tyk's files often leave it out: the access-rights map key names the API (filled in from it). */
     api_id: identifier,
     api_name: z.string().max(256).default(''),
     versions: z.array(z.string().max(128)).max(64).default([]),
@@ -38,15 +47,33 @@ const limitFields = {
   per: z.number().min(0).default(0),
   quota_max: z.number().int().min(-1).default(-1),
   quota_renewal_rate: z.number().int().min(-1).default(-1),
-  access_rights: z.record(identifier, accessRightSchema).default({}),
-  tags: z.array(z.string().max(128)).max(64).default([]),
+  access_rights: z.preprocess(withApiIdsFromKeys, z.record(identifier, accessRightSchema).default({})),
+  tags: z.preprocess(nullIsUnset, z.array(z.string().max(128)).max(64).default([])),
 };
+
+function nullIsUnset(value: unknown): unknown {
+  return value === null ? undefined : value;
+}
+
+/** Tyk keys access rights by API id and reads the key, so an absent or empty `api_id` is the key. */
+function withApiIdsFromKeys(value: unknown): unknown {
+  if (value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([apiId, right]) => {
+      if (right === null || typeof right !== 'object' || Array.isArray(right)) return [apiId, right];
+      const given = (right as { api_id?: unknown }).api_id;
+      return [apiId, given === undefined || given === '' ? { ...right, api_id: apiId } : right];
+    }),
+  );
+}
 
 export const policySchema = z
   .object({
     /** Tyk's `id` (older files use `_id`); generated when absent. */
     id: identifier.optional(),
-    name: z.string().trim().min(1).max(256),
+    /** Optional in Tyk (its file-based policies often have none; exports write ""). */
+    name: z.string().trim().max(256).default(''),
     org_id: z.string().max(256).default(''),
     ...limitFields,
     /** Seconds a key created with this policy lives; 0 means it does not expire. */
@@ -61,6 +88,27 @@ export const policySchema = z
     if (policy.rate > 0 && policy.per <= 0) ctx.addIssue({ code: 'custom', path: ['per'], message: 'must be positive when rate is set' });
   });
 
+/**
+ * The fields of a policy (or a key's session) that would restrict access in Tyk and that Portcullis
+ * does not enforce yet: each refuses it, so it never grants more than Tyk would.
+ */
+export function unsupportedPolicyFields(input: unknown): ErrorDetail[] {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return [];
+  const policy = input as Record<string, unknown>;
+  const found: ErrorDetail[] = [];
+  if (policy.enable_http_signature_validation === true) found.push({ field: 'enable_http_signature_validation', message: 'not supported: HTTP signature validation is not enforced by Portcullis yet' });
+  const rights = policy.access_rights;
+  if (rights !== null && typeof rights === 'object' && !Array.isArray(rights)) {
+    for (const [apiId, right] of Object.entries(rights as Record<string, unknown>)) {
+      if (right === null || typeof right !== 'object') continue;
+      const { limit, endpoints } = right as { limit?: unknown; endpoints?: unknown };
+      if (isSet(limit)) found.push({ field: `access_rights.${apiId}.limit`, message: 'not supported: per-API limits are not enforced by Portcullis yet' });
+      if (isSet(endpoints)) found.push({ field: `access_rights.${apiId}.endpoints`, message: 'not supported: per-endpoint rate limits are not enforced by Portcullis yet' });
+    }
+  }
+  return found;
+}
+
 export type PolicyInput = z.input<typeof policySchema>;
 export type Policy = z.output<typeof policySchema> & { id: string };
 export type AccessRight = z.output<typeof accessRightSchema>;
@@ -70,7 +118,9 @@ export function validatePolicy(input: unknown): ValidationResult<z.output<typeof
     return { ok: false, errors: [{ field: '(body)', message: 'must be a JSON object' }] };
   }
   const result = policySchema.safeParse(input);
-  return result.success ? { ok: true, value: result.data } : { ok: false, errors: toDetails(result.error) };
+  const errors = [...(result.success ? [] : toDetails(result.error)), ...unsupportedPolicyFields(input)];
+  if (errors.length > 0 || !result.success) return { ok: false, errors };
+  return { ok: true, value: result.data };
 }
 
 /**
@@ -101,5 +151,7 @@ export function validateSession(input: unknown): ValidationResult<Session> {
     return { ok: false, errors: [{ field: '(body)', message: 'must be a JSON object' }] };
   }
   const result = sessionSchema.safeParse(input);
-  return result.success ? { ok: true, value: result.data } : { ok: false, errors: toDetails(result.error) };
+  const errors = [...(result.success ? [] : toDetails(result.error)), ...unsupportedPolicyFields(input)];
+  if (errors.length > 0 || !result.success) return { ok: false, errors };
+  return { ok: true, value: result.data };
 }

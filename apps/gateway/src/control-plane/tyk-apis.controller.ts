@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseFilters, UseGuards } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
+import { PortcullisError } from '@portcullis/errors';
 import { subjects } from '@portcullis/contracts';
 import type { ApiDefinition } from '@portcullis/domain';
 import { TykErrorFilter } from './tyk-errors.js';
@@ -32,8 +33,25 @@ export class TykApisController {
   @Post()
   @HttpCode(200)
   async create(@Body() body: unknown): Promise<TykWriteResult> {
+    // Tyk: POSTing a definition whose api_id exists replaces it (its file is rewritten), no 409.
+    const apiId = body !== null && typeof body === 'object' ? (body as { api_id?: unknown }).api_id : undefined;
+    if (typeof apiId === 'string' && apiId !== '' && (await this.exists(apiId))) {
+      const updated = await this.bus.request(subjects.registryApisUpdate, { api_id: apiId, definition: body });
+      // Tyk answers a POST "added" either way.
+      return { key: updated.api_id, status: 'ok', action: 'added' };
+    }
     const created = await this.bus.request(subjects.registryApisCreate, { definition: body });
     return { key: created.api_id, status: 'ok', action: 'added' };
+  }
+
+  private async exists(apiId: string): Promise<boolean> {
+    return this.bus.request(subjects.registryApisGet, { api_id: apiId }).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof PortcullisError && error.code === 'not_found') return false;
+        throw error;
+      },
+    );
   }
 
   @Get(':id')

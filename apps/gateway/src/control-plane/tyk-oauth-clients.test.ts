@@ -52,8 +52,18 @@ describe("Tyk's OAuth client shapes", () => {
 
   it("shows a client in Tyk's shape, its secret only when it has just been made", () => {
     const client = { client_id: 'c', redirect_uris: ['http://a', 'http://b'], policy_ids: ['gold'], api_ids: ['openApi'], description: 'd' } as never;
-    expect(toTykClient(client, 'openApi')).toEqual({ client_id: 'c', redirect_uri: 'http://a,http://b', api_id: 'openApi', policy_id: 'gold', description: 'd', meta: null });
+    expect(toTykClient(client, 'openApi')).toEqual({ client_id: 'c', redirect_uri: 'http://a,http://b', api_id: 'openApi', policy_id: 'gold', description: 'd', meta_data: null, meta: null });
     expect(toTykClient({ ...(client as object), client_secret: 'S' } as never, 'openApi')).toMatchObject({ client_id: 'c', secret: 'S' });
+  });
+
+  it("takes Tyk's meta_data, and without api_id needs a policy_id (the client is then for the policy's OAuth APIs)", () => {
+    expect(readCreateRequest({ api_id: 'openApi', meta_data: { team: 'x' } }).meta).toEqual({ team: 'x' });
+    expect(readCreateRequest({ policy_id: 'gold' })).toMatchObject({ policy_id: 'gold' });
+    expect(readCreateRequest({ policy_id: 'gold' })).not.toHaveProperty('api_id');
+    expect(failure(() => readCreateRequest({})).details).toEqual([{ field: 'api_id', message: 'is required without a policy_id' }]);
+    const other = definition({ api_id: 'other', use_keyless: false, use_oauth2: true, oauth_meta: { allowed_access_types: ['password'] }, proxy: { listen_path: '/o/', target_url: 'http://up' } } as never);
+    expect(clientInputFor(readCreateRequest({ policy_id: 'gold' }), [openApi, other])).toMatchObject({ api_ids: ['openApi', 'other'], grant_types: ['refresh_token', 'client_credentials', 'password'] });
+    expect(failure(() => clientInputFor(readCreateRequest({ policy_id: 'gold' }), [])).details).toEqual([{ field: 'policy_id', message: expect.stringContaining('use_oauth2') }]);
   });
 
   it("names the auth service's complaints with Tyk's field names", () => {

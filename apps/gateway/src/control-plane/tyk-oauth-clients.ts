@@ -17,6 +17,9 @@ export interface TykOAuthClient {
   api_id: string;
   policy_id: string;
   description: string;
+  /** Tyk's name for the client's metadata. */
+  meta_data: unknown;
+  /** The same metadata under the name Portcullis's first Tyk API used; kept for its callers. */
   meta: unknown;
 }
 
@@ -29,13 +32,15 @@ export function toTykClient(client: OAuthClient | OAuthClientWithSecret, apiId: 
     api_id: apiId,
     policy_id: client.policy_ids[0] ?? '',
     description: client.description ?? '',
+    meta_data: client.meta ?? null,
     meta: client.meta ?? null,
   };
 }
 
 /** Tyk's create body, checked for shape (every problem at once) before the API is looked up. */
 export interface TykClientCreate {
-  api_id: string;
+  /** Absent: the client is for every OAuth API its policy grants (as Tyk does). */
+  api_id?: string;
   redirect_uris: string[];
   policy_id?: string;
   client_id?: string;
@@ -64,30 +69,43 @@ export function readCreateRequest(body: unknown): TykClientCreate {
     }
     return value;
   };
+  const apiId = text('api_id');
+  // Tyk without api_id finds the APIs through the policy: one of the two is needed.
+  const policyGiven = typeof input.policy_id === 'string' && input.policy_id !== '';
+  if (apiId === undefined && !policyGiven && !problems.some((p) => p.field === 'api_id')) problems.push({ field: 'api_id', message: 'is required without a policy_id' });
   const request: TykClientCreate = {
-    api_id: text('api_id', true) ?? '',
     // Tyk: several redirect URIs in one comma-separated string.
     redirect_uris: (text('redirect_uri') ?? '')
       .split(',')
       .map((uri) => uri.trim())
       .filter((uri) => uri !== ''),
   };
+  if (apiId !== undefined) request.api_id = apiId;
   for (const field of ['policy_id', 'client_id', 'secret', 'description', 'access_token_format'] as const) {
     const value = text(field);
     if (value !== undefined) request[field] = value;
   }
-  if (input.meta !== undefined && input.meta !== null) request.meta = input.meta;
+  // Tyk's name is meta_data; `meta` was ours first and is still read.
+  const meta = input.meta_data ?? input.meta;
+  if (meta !== undefined && meta !== null) request.meta = meta;
   if (problems.length > 0) throw new PortcullisError('validation_failed', undefined, problems);
   return request;
 }
 
-/** Our client input for a Tyk client of `api`: its grant types are the API's allowed access types. */
-export function clientInputFor(request: TykClientCreate, api: ApiDefinition): Record<string, unknown> {
-  if (api.use_oauth2 !== true) {
-    throw new PortcullisError('validation_failed', undefined, [{ field: 'api_id', message: 'this API does not use OAuth 2.0 (use_oauth2)' }]);
+/**
+ * Our client input for a Tyk client of `apis` (one, or every OAuth API its policy grants): its
+ * grant types are the APIs' allowed access types.
+ */
+export function clientInputFor(request: TykClientCreate, apis: ApiDefinition | ApiDefinition[]): Record<string, unknown> {
+  const list = Array.isArray(apis) ? apis : [apis];
+  if (list.length === 0 || list.some((api) => api.use_oauth2 !== true)) {
+    throw new PortcullisError('validation_failed', undefined, [
+      request.api_id === undefined ? { field: 'policy_id', message: 'grants no API that uses OAuth 2.0 (use_oauth2)' } : { field: 'api_id', message: 'this API does not use OAuth 2.0 (use_oauth2)' },
+    ]);
   }
   // Without a redirect URI there is no authorization code to send anywhere.
-  const grantTypes = oauthMetaOf(api).allowed_access_types.filter((type) => type !== 'authorization_code' || request.redirect_uris.length > 0);
+  const allowed = new Set(list.flatMap((api) => oauthMetaOf(api).allowed_access_types));
+  const grantTypes = [...allowed].filter((type) => type !== 'authorization_code' || request.redirect_uris.length > 0);
   if (grantTypes.length === 0) {
     throw new PortcullisError('validation_failed', undefined, [{ field: 'redirect_uri', message: "is required: the API's only allowed access type is authorization_code" }]);
   }
@@ -95,7 +113,7 @@ export function clientInputFor(request: TykClientCreate, api: ApiDefinition): Re
     redirect_uris: request.redirect_uris,
     grant_types: grantTypes,
     token_endpoint_auth_method: 'client_secret_basic',
-    api_ids: [request.api_id],
+    api_ids: list.map((api) => api.api_id),
     policy_ids: request.policy_id === undefined ? [] : [request.policy_id],
   };
   if (request.client_id !== undefined) input.client_id = request.client_id;
@@ -113,6 +131,22 @@ const tykFieldOf: Record<string, string> = {
   api_ids: 'api_id',
   grant_types: 'api_id',
 };
+
+/** Tyk's update body (`PUT /tyk/oauth/clients/{api_id}/{client_id}`) applied to a stored client: a full input for the auth service. */
+export function clientUpdateFor(existing: OAuthClient, body: unknown): Record<string, unknown> {
+  const request = readCreateRequest({ api_id: existing.api_ids[0] ?? '-', ...(body as Record<string, unknown>) });
+  const { client_id: _id, created_at: _created, updated_at: _updated, ...kept } = existing;
+  const input: Record<string, unknown> = { ...kept };
+  const given = body as Record<string, unknown>;
+  if (given.redirect_uri !== undefined) input.redirect_uris = request.redirect_uris;
+  if (given.policy_id !== undefined) input.policy_ids = request.policy_id === undefined ? [] : [request.policy_id];
+  if (given.description !== undefined) input.description = request.description ?? '';
+  if (given.meta_data !== undefined || given.meta !== undefined) input.meta = request.meta;
+  if (request.secret !== undefined || (request.client_id !== undefined && request.client_id !== existing.client_id)) {
+    throw new PortcullisError('validation_failed', undefined, [{ field: request.secret !== undefined ? 'secret' : 'client_id', message: 'cannot be changed by an update (rotate the secret instead)' }]);
+  }
+  return input;
+}
 
 /** The auth service's complaints about the client, in the names the Tyk caller used. */
 export function inTykTerms(error: unknown): unknown {

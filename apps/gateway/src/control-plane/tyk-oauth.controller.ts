@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseFilters, UseGuards } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
 import { subjects, type RevokeRequest, type TokenSummary } from '@portcullis/contracts';
-import type { OAuthClient } from '@portcullis/domain';
+import type { ApiDefinition, OAuthClient } from '@portcullis/domain';
 import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
-import { clientInputFor, inTykTerms, readCreateRequest, toTykClient, type TykOAuthClient } from './tyk-oauth-clients.js';
+import { clientInputFor, clientUpdateFor, inTykTerms, readCreateRequest, toTykClient, type TykOAuthClient } from './tyk-oauth-clients.js';
 import { TykErrorFilter } from './tyk-errors.js';
 import { TykSecretGuard } from './tyk-secret.guard.js';
 
@@ -23,12 +23,49 @@ export class TykOAuthController {
   @HttpCode(200)
   async create(@Body() body: unknown): Promise<TykOAuthClient> {
     const request = readCreateRequest(body);
-    const api = await this.bus.request(subjects.registryApisGet, { api_id: request.api_id });
-    const input = clientInputFor(request, api);
+    const apis = request.api_id !== undefined ? [await this.existingApi(request.api_id)] : await this.oauthApisOf(request.policy_id!);
+    const input = clientInputFor(request, apis);
     const created = await this.bus.request(subjects.authClientsCreate, { input }).catch((error: unknown) => {
       throw inTykTerms(error);
     });
-    return toTykClient(created, request.api_id);
+    return toTykClient(created, request.api_id ?? '');
+  }
+
+  /** Tyk: `PUT /tyk/oauth/clients/{api_id}/{client_id}` changes redirect URIs, policy, description, metadata. */
+  @Put('clients/:apiId/:clientId')
+  async update(@Param('apiId') apiId: string, @Param('clientId') clientId: string, @Body() body: unknown): Promise<TykOAuthClient> {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new PortcullisError('validation_failed', undefined, [{ field: '(body)', message: 'must be a JSON object' }]);
+    }
+    const existing = await this.clientOf(apiId, clientId);
+    const input = clientUpdateFor(existing, body);
+    const updated = await this.bus.request(subjects.authClientsUpdate, { client_id: clientId, input }).catch((error: unknown) => {
+      throw inTykTerms(error);
+    });
+    return toTykClient(updated, apiId);
+  }
+
+  /** The API a client is created for; an unknown one is Tyk's 400 "API doesn't exist", not a 404 of the endpoint. */
+  private async existingApi(apiId: string): Promise<ApiDefinition> {
+    return this.bus.request(subjects.registryApisGet, { api_id: apiId }).catch((error: unknown) => {
+      if (error instanceof PortcullisError && error.code === 'not_found') {
+        throw new PortcullisError('validation_failed', "API doesn't exist", [{ field: 'api_id', message: `no API has the id ${JSON.stringify(apiId)}` }]);
+      }
+      throw error;
+    });
+  }
+
+  /** Tyk without api_id: every API the policy grants that uses OAuth 2.0. */
+  private async oauthApisOf(policyId: string): Promise<ApiDefinition[]> {
+    const policy = await this.bus.request(subjects.registryPoliciesGet, { policy_id: policyId }).catch((error: unknown) => {
+      if (error instanceof PortcullisError && error.code === 'not_found') {
+        throw new PortcullisError('validation_failed', "Policy doesn't exist", [{ field: 'policy_id', message: `no policy has the id ${JSON.stringify(policyId)}` }]);
+      }
+      throw error;
+    });
+    const apis = await this.bus.request(subjects.registryApisList, {});
+    const granted = new Set(Object.keys(policy.access_rights));
+    return apis.filter((api) => granted.has(api.api_id) && api.use_oauth2 === true);
   }
 
   @Get('clients/:apiId')

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseFilters, UseGuards } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
+import { PortcullisError } from '@portcullis/errors';
 import { subjects } from '@portcullis/contracts';
 import type { Policy } from '@portcullis/domain';
 import type { TykWriteResult } from './tyk-apis.controller.js';
@@ -25,6 +26,11 @@ export class TykPoliciesController {
   @Post()
   @HttpCode(200)
   async create(@Body() body: unknown): Promise<TykWriteResult> {
+    // Tyk: "Unable to create policy without id." (400); the native admin API generates one instead.
+    const id = body !== null && typeof body === 'object' ? (body as { id?: unknown; _id?: unknown }).id ?? (body as { _id?: unknown })._id : undefined;
+    if (id === undefined || id === null || id === '') {
+      throw new PortcullisError('validation_failed', 'Unable to create policy without id.', [{ field: 'id', message: 'is required' }]);
+    }
     const created = await this.bus.request(subjects.registryPoliciesCreate, { policy: body });
     return { key: created.id, status: 'ok', action: 'added' };
   }

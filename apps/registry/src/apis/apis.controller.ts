@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { ApiDefinition } from '@portcullis/domain';
+import { compatibilityReport, type ApiDefinition, type CompatibilityReport } from '@portcullis/domain';
 import { AdminGuard } from './admin.guard.js';
 import { ApisService } from './apis.service.js';
 import { JsonBodyGuard } from './json-body.guard.js';
-import { apiDefinitionRef, errorBodyRef } from '../openapi.js';
+import { apiDefinitionRef, compatibilitySchema, errorBodyRef } from '../openapi.js';
 
 const error = (status: number, description: string) => ApiResponse({ status, description, schema: errorBodyRef });
 
@@ -45,6 +45,15 @@ export class ApisController {
   @error(404, 'No API has this id')
   get(@Param('apiId') apiId: string): Promise<ApiDefinition> {
     return this.apis.get(apiId);
+  }
+
+  @Get(':apiId/compatibility')
+  @ApiOperation({ summary: "The API's compatibility report: which of its Tyk fields Portcullis enforces, which it keeps but ignores (never one that would widen access), which it refuses" })
+  @ApiParam({ name: 'apiId' })
+  @ApiResponse({ status: 200, schema: compatibilitySchema })
+  @error(404, 'No API has this id')
+  async compatibility(@Param('apiId') apiId: string): Promise<CompatibilityReport> {
+    return compatibilityReport(await this.apis.get(apiId));
   }
 
   @Put(':apiId')

@@ -60,11 +60,17 @@ describe('validateImport', () => {
     });
     const bySource = (source: string) => errors.filter((error) => error.source === source).map((error) => error.field);
     expect(bySource('policies.json["bad"]')).toEqual(expect.arrayContaining(['rate', 'per']));
-    expect(bySource('policies.json["other"]')).toEqual(['id']);
+    expect(bySource('policies.json["other"]')).toEqual([]);
     expect(bySource('b.json')).toEqual(expect.arrayContaining(['proxy.listen_path']));
     expect(bySource('noid.json')).toEqual(['api_id']);
     expect(errors.find((error) => error.source === 'dup.json')).toMatchObject({ field: 'api_id', message: expect.stringContaining('a.json') });
     expect(bySource('policies.json["good"]')).toEqual([]);
+  });
+
+  it("takes the policies.json key as the id when the policy's own id is empty or differs (Tyk's LoadPoliciesFromFile)", () => {
+    const { value, errors } = validateImport({ policies: policyItems({ keyed: { id: 'other', name: 'K' }, blank: { id: '' } }, 'policies.json').items, apis: [] });
+    expect(errors).toEqual([]);
+    expect(value.policies.map((item) => item.policy.id)).toEqual(['keyed', 'blank']);
   });
 
   it('requires ids in an array of policies (an import must be repeatable)', () => {

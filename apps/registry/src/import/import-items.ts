@@ -21,6 +21,12 @@ export interface ImportBatch {
   apis: ImportItem[];
 }
 
+/** One item after validation: accepted (with its validated value) or refused (with every reason). */
+export type CheckedItem =
+  | { kind: 'policy'; source: string; id?: string; ok: true; policy: Policy; input: unknown }
+  | { kind: 'api'; source: string; id?: string; ok: true; definition: ApiDefinition; input: unknown }
+  | { kind: 'policy' | 'api'; source: string; id?: string; ok: false; errors: ImportError[]; input: unknown };
+
 export interface ValidatedImport {
   policies: { source: string; policy: Policy }[];
   apis: { source: string; definition: ApiDefinition }[];
@@ -44,73 +50,73 @@ export function apiItems(value: unknown, source: string): { items: ImportItem[];
 }
 
 /**
- * Tyk's file-based policies often carry neither `id` nor `name` (the key is the id) and leave
- * `api_id` out of an access right (its key names the API): those are filled in, so a Tyk setup
- * moves over unchanged. An explicit id that differs from its key is reported.
+ * A policies.json entry as Tyk's `LoadPoliciesFromFile` reads it: the object's key is the policy's
+ * id, whatever its own `id` says (empty, absent or different). `name` and each access right's
+ * `api_id` may be absent (the schema fills them, as Tyk does).
  */
-function fromTykFile(item: ImportItem): { input: unknown; errors: ImportError[] } {
+function fromTykFile(item: ImportItem): unknown {
   const input = item.input;
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) return { input, errors: [] };
-  const policy: Record<string, unknown> = { ...(input as Record<string, unknown>) };
-  const errors: ImportError[] = [];
-  const givenId = policy.id ?? policy._id;
-  if (item.key !== undefined) {
-    if (givenId !== undefined && givenId !== item.key) errors.push({ source: item.source, field: 'id', message: `must match its key ${JSON.stringify(item.key)}, got ${JSON.stringify(givenId)}` });
-    if (policy.id === undefined && policy._id === undefined) policy.id = item.key;
-  }
-  const id = policy.id ?? policy._id;
-  if (policy.name === undefined && typeof id === 'string') policy.name = id;
-  const rights = policy.access_rights;
-  if (rights !== null && typeof rights === 'object' && !Array.isArray(rights)) {
-    policy.access_rights = Object.fromEntries(
-      Object.entries(rights as Record<string, unknown>).map(([apiId, right]) =>
-        right !== null && typeof right === 'object' && !Array.isArray(right) && (right as { api_id?: unknown }).api_id === undefined ? [apiId, { ...right, api_id: apiId }] : [apiId, right],
-      ),
-    );
-  }
-  return { input: policy, errors };
+  if (item.key === undefined || input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+  const { _id: _legacy, ...policy } = input as Record<string, unknown>;
+  // Tyk leaves the name empty; the key is the friendlier name to show for a file-based policy.
+  const name = typeof policy.name === 'string' && policy.name.trim() !== '' ? policy.name : item.key;
+  return { ...policy, id: item.key, name };
 }
 
 /**
- * Validates a whole import and collects every error. Ids are required (an import must be
- * repeatable: a generated id would make a new item on each run) and unique within the import.
+ * Validates each item of an import on its own and collects every error, by item: ids are required
+ * (an import must be repeatable: a generated id would make a new item on each run) and unique
+ * within the import (a later item with an id already taken is refused, naming the earlier one).
  */
-export function validateImport(batch: ImportBatch): { value: ValidatedImport; errors: ImportError[] } {
-  const errors: ImportError[] = [];
-  const value: ValidatedImport = { policies: [], apis: [] };
+export function checkImportItems(batch: ImportBatch): CheckedItem[] {
+  const checked: CheckedItem[] = [];
   const policySources = new Map<string, string>();
   for (const item of batch.policies) {
     const prepared = fromTykFile(item);
-    errors.push(...prepared.errors);
-    const id = (prepared.input as { id?: unknown; _id?: unknown } | null)?.id ?? (prepared.input as { _id?: unknown } | null)?._id;
-    if (id === undefined && prepared.input !== null && typeof prepared.input === 'object') errors.push({ source: item.source, field: 'id', message: 'is required in an import' });
-    const checked = checkPolicy(prepared.input);
-    if (!checked.ok) {
-      errors.push(...checked.errors.map((error) => ({ source: item.source, ...error })));
+    const rawId = (prepared as { id?: unknown; _id?: unknown } | null)?.id ?? (prepared as { _id?: unknown } | null)?._id;
+    const id = typeof rawId === 'string' && rawId !== '' ? rawId : undefined;
+    const errors: ImportError[] = [];
+    if (id === undefined && prepared !== null && typeof prepared === 'object') errors.push({ source: item.source, field: 'id', message: 'is required in an import' });
+    const result = checkPolicy(prepared);
+    if (!result.ok) errors.push(...result.errors.map((error) => ({ source: item.source, ...error })));
+    else if (id !== undefined) {
+      const earlier = policySources.get(result.value.id);
+      if (earlier) errors.push({ source: item.source, field: 'id', message: `${JSON.stringify(result.value.id)} is also the id of ${earlier}` });
+    }
+    if (errors.length > 0 || !result.ok) {
+      checked.push({ kind: 'policy', source: item.source, ...(id ? { id } : {}), ok: false, errors, input: item.input });
       continue;
     }
-    if (id === undefined) continue;
-    const earlier = policySources.get(checked.value.id);
-    if (earlier) errors.push({ source: item.source, field: 'id', message: `${JSON.stringify(checked.value.id)} is also the id of ${earlier}` });
-    policySources.set(checked.value.id, item.source);
-    value.policies.push({ source: item.source, policy: checked.value });
+    policySources.set(result.value.id, item.source);
+    checked.push({ kind: 'policy', source: item.source, id: result.value.id, ok: true, policy: result.value, input: item.input });
   }
   const apiSources = new Map<string, string>();
   for (const item of batch.apis) {
+    const rawId = (item.input as { api_id?: unknown } | null)?.api_id;
+    const id = typeof rawId === 'string' && rawId !== '' ? rawId : undefined;
     const result = validateApiDefinition(item.input);
-    if (!result.ok) {
-      errors.push(...result.errors.map((error) => ({ source: item.source, ...error })));
+    const errors: ImportError[] = result.ok ? [] : result.errors.map((error) => ({ source: item.source, ...error }));
+    if (result.ok && result.value.api_id === undefined) errors.push({ source: item.source, field: 'api_id', message: 'is required in an import' });
+    const earlier = result.ok && id !== undefined ? apiSources.get(id) : undefined;
+    if (earlier) errors.push({ source: item.source, field: 'api_id', message: `${JSON.stringify(id)} is also the id of ${earlier}` });
+    if (errors.length > 0 || !result.ok || result.value.api_id === undefined) {
+      checked.push({ kind: 'api', source: item.source, ...(id ? { id } : {}), ok: false, errors, input: item.input });
       continue;
     }
-    const apiId = result.value.api_id;
-    if (apiId === undefined) {
-      errors.push({ source: item.source, field: 'api_id', message: 'is required in an import' });
-      continue;
-    }
-    const earlier = apiSources.get(apiId);
-    if (earlier) errors.push({ source: item.source, field: 'api_id', message: `${JSON.stringify(apiId)} is also the id of ${earlier}` });
-    apiSources.set(apiId, item.source);
-    value.apis.push({ source: item.source, definition: { ...result.value, api_id: apiId } });
+    apiSources.set(result.value.api_id, item.source);
+    checked.push({ kind: 'api', source: item.source, id: result.value.api_id, ok: true, definition: { ...result.value, api_id: result.value.api_id }, input: item.input });
+  }
+  return checked;
+}
+
+/** The whole import's valid items and every error (the all-or-nothing view of `checkImportItems`). */
+export function validateImport(batch: ImportBatch): { value: ValidatedImport; errors: ImportError[] } {
+  const value: ValidatedImport = { policies: [], apis: [] };
+  const errors: ImportError[] = [];
+  for (const item of checkImportItems(batch)) {
+    if (!item.ok) errors.push(...item.errors);
+    else if (item.kind === 'policy') value.policies.push({ source: item.source, policy: item.policy });
+    else value.apis.push({ source: item.source, definition: item.definition });
   }
   return { value, errors };
 }

@@ -1,23 +1,49 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
 import { subjects, type ApiChange } from '@portcullis/contracts';
-import type { ApiDefinition, Policy } from '@portcullis/domain';
+import { compatibilityReport, routeKey, type ApiDefinition, type CompatibilityReport, type Policy } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
 import { setTimeout as delay } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { listenPathTaken } from '../apis/api-errors.js';
 import { ApiStore } from '../storage/api-store.js';
 import { PolicyStore } from '../storage/policy-store.js';
 import { nextRevision } from '../storage/revision.js';
-import { validateImport, type ImportBatch, type ImportError } from './import-items.js';
+import { checkImportItems, type ImportBatch, type ImportError } from './import-items.js';
 
 const PUBLISH_WAIT_MS = 2_000;
 
+export type ItemOutcome = 'created' | 'updated' | 'unchanged' | 'refused';
+
+/** What became (or, in a dry run, would become) of one item, with every reason when refused. */
+export interface ImportItemReport {
+  /** `file`: a file or folder that could not be read or parsed. */
+  kind: 'policy' | 'api' | 'file';
+  source: string;
+  id?: string;
+  outcome: ItemOutcome;
+  reasons?: { field: string; message: string }[];
+  /** API definitions, in a dry run: what Portcullis enforces, ignores and refuses of it. */
+  compatibility?: CompatibilityReport;
+}
+
 export interface ImportReport {
+  dry_run: boolean;
   created: number;
   updated: number;
   unchanged: number;
+  refused: number;
+  /** Every reason of every refused item, flat (source, field, message). */
   errors: ImportError[];
+  items: ImportItemReport[];
+}
+
+export interface ImportMode {
+  /** Plan only: answer what would happen, write nothing. */
+  dryRun?: boolean;
+  /** Import what can be imported and refuse the rest (the start-up import); otherwise all or nothing. */
+  partial?: boolean;
 }
 
 /** A refused import: the one error shape, with the report (every error, by source) beside it. */
@@ -42,15 +68,22 @@ type Change =
   | { kind: 'policy'; revision: number; change: ApiChange; policy: Policy }
   | { kind: 'api'; revision: number; change: ApiChange; definition: ApiDefinition };
 
+/** An item's plan; `conflict`: refused only because its listen path is taken (a 409, not a 400). */
+type Planned = ImportItemReport & { policy?: Policy; definition?: ApiDefinition; conflict?: boolean };
+
 /**
- * Upserts a Tyk setup (policies, then API definitions) in one transaction: all of it or none.
- * An item equal to what is stored is left alone (no revision, no event), so importing the same
- * files again changes nothing. Each changed item takes its own revision, and its event is published
- * after the commit in revision order, as single writes are.
+ * Upserts a Tyk setup (policies, then API definitions) in one transaction. Each item is planned
+ * first (validated on its own, compared with what is stored, its listen path checked against the
+ * stored routes and the import's earlier items), so a dry run answers per item without writing.
+ * All or nothing by default; `partial` (the start-up import) writes what can be written and refuses
+ * the rest. An item equal to what is stored is left alone (no revision, no event), so importing the
+ * same files again changes nothing. Each changed item takes its own revision, and its event is
+ * published after the commit in revision order, as single writes are.
  */
 @Injectable()
 export class ImporterService {
   private readonly logger = new Logger(ImporterService.name);
+  private last: ImportReport | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -59,55 +92,92 @@ export class ImporterService {
     private readonly bus: Bus,
   ) {}
 
-  /** Throws `ImportRejected` (nothing written) when any item is invalid or conflicts. */
-  async import(batch: ImportBatch, readErrors: ImportError[] = []): Promise<ImportReport> {
-    const { value, errors } = validateImport(batch);
-    const allErrors = [...readErrors, ...errors];
-    if (allErrors.length > 0) throw new ImportRejected({ created: 0, updated: 0, unchanged: 0, errors: allErrors });
-    const report: ImportReport = { created: 0, updated: 0, unchanged: 0, errors: [] };
+  /** The report of the last import that was not a dry run (in this registry process), or null. */
+  lastReport(): ImportReport | null {
+    return this.last;
+  }
+
+  /**
+   * Throws `ImportRejected` (nothing written) when, outside `partial`, any item is refused; a dry
+   * run never throws for an item, it reports it.
+   */
+  async import(batch: ImportBatch, readErrors: ImportError[] = [], mode: ImportMode = {}): Promise<ImportReport> {
+    const dryRun = mode.dryRun === true;
+    const planned = await this.plan(batch, readErrors, this.dataSource.manager, dryRun);
+    const report = summarise(planned, dryRun);
+    if (dryRun) return report;
+    if (!mode.partial && report.refused > 0) {
+      this.last = { ...report, created: 0, updated: 0, unchanged: 0 };
+      const onlyConflicts = planned.every((item) => item.outcome !== 'refused' || item.conflict === true);
+      throw new ImportRejected(this.last, onlyConflicts ? 'conflict' : 'validation_failed');
+    }
     let source = '';
     let changes: Change[];
     try {
       changes = await this.dataSource.transaction(async (manager) => {
+        // Planned again inside the transaction, so a write that raced the first plan is seen.
+        const final = await this.plan(batch, readErrors, manager, false);
+        planned.splice(0, planned.length, ...final);
         const done: Change[] = [];
-        const storedPolicies = await this.policyStore.byId(manager);
-        for (const item of value.policies) {
+        for (const item of final) {
+          if (item.outcome !== 'created' && item.outcome !== 'updated') continue;
           source = item.source;
-          const stored = storedPolicies.get(item.policy.id);
-          if (stored && sameJson(stored, item.policy)) {
-            report.unchanged++;
-            continue;
-          }
           const revision = await nextRevision(manager);
-          await this.policyStore.upsertIn(manager, item.policy, revision);
-          done.push({ kind: 'policy', revision, change: stored ? 'updated' : 'created', policy: item.policy });
-        }
-        const storedApis = await this.apiStore.byId(manager);
-        for (const item of value.apis) {
-          source = item.source;
-          const stored = storedApis.get(item.definition.api_id);
-          if (stored && sameJson(stored, item.definition)) {
-            report.unchanged++;
-            continue;
+          if (item.policy) {
+            await this.policyStore.upsertIn(manager, item.policy, revision);
+            done.push({ kind: 'policy', revision, change: item.outcome, policy: item.policy });
+          } else if (item.definition) {
+            await this.apiStore.upsertIn(manager, item.definition, revision);
+            done.push({ kind: 'api', revision, change: item.outcome, definition: item.definition });
           }
-          const revision = await nextRevision(manager);
-          await this.apiStore.upsertIn(manager, item.definition, revision);
-          done.push({ kind: 'api', revision, change: stored ? 'updated' : 'created', definition: item.definition });
         }
         return done;
       });
     } catch (error) {
       if (error instanceof PortcullisError && error.details?.length) {
-        throw new ImportRejected({ created: 0, updated: 0, unchanged: 0, errors: error.details.map((detail) => ({ source, ...detail })) }, error.code === 'conflict' ? 'conflict' : 'validation_failed');
+        this.last = { ...summarise([], false), errors: error.details.map((detail) => ({ source, ...detail })) };
+        throw new ImportRejected(this.last, error.code === 'conflict' ? 'conflict' : 'validation_failed');
       }
       throw error;
     }
-    for (const change of changes) {
-      if (change.change === 'created') report.created++;
-      else report.updated++;
-    }
+    const done = summarise(planned, false);
+    if (!mode.partial && done.refused > 0) throw new ImportRejected(done);
+    this.last = done;
     await this.publishAll(changes);
-    return report;
+    return done;
+  }
+
+  private async plan(batch: ImportBatch, readErrors: ImportError[], manager: EntityManager, dryRun: boolean): Promise<Planned[]> {
+    const planned: Planned[] = readErrors.map((error) => ({ kind: 'file', source: error.source, outcome: 'refused', reasons: [{ field: error.field, message: error.message }] }));
+    const storedPolicies = await this.policyStore.byId(manager);
+    const storedApis = await this.apiStore.byId(manager);
+    const routes = new Map([...storedApis.values()].map((definition) => [routeKey(definition), definition.api_id]));
+    for (const item of checkImportItems(batch)) {
+      const base: Planned = { kind: item.kind, source: item.source, ...(item.id ? { id: item.id } : {}), outcome: 'refused' };
+      if (item.kind === 'api' && dryRun && item.input !== null && typeof item.input === 'object' && !Array.isArray(item.input)) {
+        base.compatibility = compatibilityReport(item.input as Record<string, unknown>);
+      }
+      if (!item.ok) {
+        planned.push({ ...base, reasons: item.errors.map(({ field, message }) => ({ field, message })) });
+      } else if (item.kind === 'policy') {
+        const stored = storedPolicies.get(item.policy.id);
+        planned.push({ ...base, outcome: stored ? (sameJson(stored, item.policy) ? 'unchanged' : 'updated') : 'created', policy: item.policy });
+      } else {
+        const definition = item.definition;
+        const stored = storedApis.get(definition.api_id);
+        const key = routeKey(definition);
+        const holder = routes.get(key);
+        if (holder !== undefined && holder !== definition.api_id) {
+          const taken = listenPathTaken(definition, holder).details ?? [];
+          planned.push({ ...base, reasons: taken, conflict: true });
+          continue;
+        }
+        if (stored) routes.delete(routeKey(stored));
+        routes.set(key, definition.api_id);
+        planned.push({ ...base, outcome: stored ? (sameJson(stored, definition) ? 'unchanged' : 'updated') : 'created', definition });
+      }
+    }
+    return planned;
   }
 
   /**
@@ -129,6 +199,19 @@ export class ImporterService {
     waited.abort();
     if (!done) this.logger.warn(`publishing ${changes.length} imported change(s) is taking over ${PUBLISH_WAIT_MS} ms; not waiting for it`);
   }
+}
+
+function summarise(planned: Planned[], dryRun: boolean): ImportReport {
+  const count = (outcome: ItemOutcome) => planned.filter((item) => item.outcome === outcome).length;
+  return {
+    dry_run: dryRun,
+    created: count('created'),
+    updated: count('updated'),
+    unchanged: count('unchanged'),
+    refused: count('refused'),
+    errors: planned.flatMap((item) => (item.reasons ?? []).map((reason) => ({ source: item.source, ...reason }))),
+    items: planned.map(({ policy: _policy, definition: _definition, conflict: _conflict, ...item }) => item),
+  };
 }
 
 /** Equal as stored: jsonb keeps neither key order nor undefined fields, so compare what JSON keeps. */

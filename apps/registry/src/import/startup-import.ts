@@ -1,13 +1,16 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { RegistryConfig } from '../config.js';
 import { REGISTRY_CONFIG } from '../registry-config.token.js';
-import { ImporterService, ImportRejected } from './importer.service.js';
+import { ImporterService } from './importer.service.js';
 import { readImportFiles } from './tyk-files.js';
 
 /**
  * Imports the Tyk setup named by IMPORT_POLICIES_FILE / IMPORT_APIS_DIR once the bus is connected
- * (its events must reach running gateways) and before the admin API listens. A setup that does not
- * import stops the start, every error logged: serving without it would be serving the wrong config.
+ * (its events must reach running gateways) and before the admin API listens. One bad item never
+ * stops the start: what can be honoured is imported, each item that cannot (an unsupported feature,
+ * a broken file) is refused and logged with its file and reason, and the report stays readable at
+ * `GET /admin/import/last`. Refusing is the safe side: a refused API is not served at all, never
+ * served with less protection than its definition asks for.
  */
 @Injectable()
 export class StartupImport implements OnApplicationBootstrap {
@@ -22,13 +25,13 @@ export class StartupImport implements OnApplicationBootstrap {
     const { policiesFile, apisDir } = this.config.import;
     if (!policiesFile && !apisDir) return;
     const { batch, errors } = await readImportFiles({ policiesFile, apisDir });
-    try {
-      const report = await this.importer.import(batch, errors);
-      this.logger.log(`imported ${[policiesFile, apisDir].filter(Boolean).join(' and ')}: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged`);
-    } catch (error) {
-      if (!(error instanceof ImportRejected)) throw error;
-      for (const problem of error.report.errors) this.logger.error(`${problem.source}: ${problem.field}: ${problem.message}`);
-      throw new Error(`the Tyk import failed with ${error.report.errors.length} error(s); nothing was imported`);
+    const report = await this.importer.import(batch, errors, { partial: true });
+    for (const item of report.items) {
+      if (item.outcome !== 'refused') continue;
+      for (const reason of item.reasons ?? []) this.logger.warn(`refused ${item.source}: ${reason.field}: ${reason.message}`);
     }
+    this.logger.log(
+      `imported ${[policiesFile, apisDir].filter(Boolean).join(' and ')}: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.refused} refused (GET /admin/import/last)`,
+    );
   }
 }

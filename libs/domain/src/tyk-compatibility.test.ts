@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { validateApiDefinition } from './api-definition.js';
+import { compatibilityReport, refusedFields, tykApiFieldRules } from './tyk-compatibility.js';
+
+/** A classic definition as Tyk's `GET /tyk/apis/{id}` exports it: every field, most at their empty value. */
+const emptyLocation = { use_param: false, param_name: '', use_cookie: false, cookie_name: '', disable_header: false, auth_header_name: '', use_certificate: false, validate_signature: false, signature: { algorithm: '', header: '', secret: '', allowed_clock_skew: 0, error_code: 0, error_message: '' } };
+const tykExport = {
+  id: '6650b2f6b2a4c00001a3f5b1',
+  name: 'Orders',
+  slug: 'orders',
+  listen_port: 0,
+  protocol: '',
+  enable_proxy_protocol: false,
+  api_id: 'b84fe1a04e5648927971c0557971565c',
+  org_id: '664a14650619d40001f1f00f',
+  use_keyless: false,
+  use_oauth2: false,
+  external_oauth: { enabled: false, providers: null },
+  use_openid: false,
+  openid_options: { providers: null, segregate_by_client: false },
+  oauth_meta: { allowed_access_types: null, allowed_authorize_types: null, auth_login_redirect: '' },
+  auth: emptyLocation,
+  auth_configs: { authToken: emptyLocation, basic: emptyLocation, coprocess: emptyLocation, hmac: emptyLocation, jwt: emptyLocation, oauth: emptyLocation, oidc: emptyLocation },
+  use_basic_auth: false,
+  basic_auth: { disable_caching: false, cache_ttl: 0, extract_from_body: false, body_user_regexp: '', body_password_regexp: '' },
+  use_mutual_tls_auth: false,
+  client_certificates: null,
+  upstream_certificates: null,
+  upstream_certificates_disabled: false,
+  pinned_public_keys: null,
+  certificate_pinning_disabled: false,
+  enable_jwt: false,
+  use_standard_auth: true,
+  use_go_plugin_auth: false,
+  enable_coprocess_auth: false,
+  custom_plugin_auth_enabled: false,
+  jwt_signing_method: '',
+  jwt_source: '',
+  jwt_identity_base_field: '',
+  jwt_client_base_field: '',
+  jwt_policy_field_name: '',
+  jwt_default_policies: null,
+  jwt_issued_at_validation_skew: 0,
+  jwt_expires_at_validation_skew: 0,
+  jwt_not_before_validation_skew: 0,
+  jwt_skip_kid: false,
+  scopes: { jwt: {}, oidc: {} },
+  idp_client_id_mapping_disabled: false,
+  jwt_scope_to_policy_mapping: null,
+  jwt_scope_claim_name: '',
+  notifications: { shared_secret: '', oauth_on_keychange_url: '' },
+  enable_signature_checking: false,
+  hmac_allowed_clock_skew: -1,
+  hmac_allowed_algorithms: [],
+  request_signing: { is_enabled: false, secret: '', key_id: '', algorithm: '', header_list: null, certificate_id: '', signature_header: '' },
+  base_identity_provided_by: '',
+  definition: { enabled: false, name: '', default: '', location: 'header', key: 'x-api-version', strip_path: false, strip_versioning_data: false, url_versioning_pattern: '', fallback_to_default: false, versions: null },
+  version_data: {
+    not_versioned: true,
+    default_version: '',
+    versions: {
+      Default: {
+        name: 'Default',
+        expires: '',
+        paths: { ignored: null, white_list: null, black_list: null },
+        use_extended_paths: true,
+        extended_paths: { persist_graphql: null, white_list: [], black_list: [], ignored: [], transform: [], size_limits: [], validate_json: [], internal: [], rate_limit: [], go_plugin: [], virtual: [] },
+        global_headers: {},
+        global_headers_remove: null,
+        global_response_headers: {},
+        ignore_endpoint_case: false,
+        global_size_limit: 0,
+        override_target: '',
+      },
+    },
+  },
+  uptime_tests: { check_list: null, config: { expire_utime_after: 0, service_discovery: {}, recheck_wait: 0 } },
+  proxy: {
+    preserve_host_header: false,
+    listen_path: '/orders/',
+    target_url: 'http://orders.internal:8080',
+    disable_strip_slash: false,
+    strip_listen_path: true,
+    enable_load_balancing: false,
+    target_list: [],
+    check_host_against_uptime_tests: false,
+    service_discovery: { use_discovery_service: false },
+    transport: { ssl_insecure_skip_verify: false, ssl_ciphers: null, ssl_min_version: 0, ssl_max_version: 0, ssl_force_common_name_check: false, proxy_url: '' },
+  },
+  disable_rate_limit: false,
+  disable_quota: false,
+  custom_middleware: { pre: null, post: null, post_key_auth: null, auth_check: { name: '', path: '', require_session: false, raw_body_only: false }, response: null, driver: '', id_extractor: { extract_from: '', extract_with: '', extractor_config: null } },
+  custom_middleware_bundle: '',
+  custom_middleware_bundle_disabled: false,
+  cache_options: { cache_timeout: 60, enable_cache: true, cache_all_safe_requests: false, cache_response_codes: [], enable_upstream_cache_control: false },
+  session_lifetime: 0,
+  active: true,
+  internal: false,
+  auth_provider: { name: '', storage_engine: '', meta: null },
+  session_provider: { name: '', storage_engine: '', meta: null },
+  event_handlers: { events: {} },
+  enable_batch_request_support: false,
+  enable_ip_whitelisting: false,
+  allowed_ips: null,
+  enable_ip_blacklisting: false,
+  blacklisted_ips: null,
+  dont_set_quota_on_create: false,
+  expire_analytics_after: 0,
+  response_processors: null,
+  CORS: { enable: false, allowed_origins: null, allowed_methods: null, allowed_headers: null, exposed_headers: null, allow_credentials: false, max_age: 24, options_passthrough: false, debug: false },
+  domain: '',
+  certificates: null,
+  do_not_track: false,
+  enable_context_vars: false,
+  config_data: null,
+  config_data_disabled: false,
+  tag_headers: null,
+  global_rate_limit: { disabled: false, rate: 0, per: 0 },
+  strip_auth_data: false,
+  enable_detailed_recording: false,
+  graphql: { enabled: false, execution_mode: 'proxyOnly', version: '', schema: '', type_field_configurations: null, playground: { enabled: false, path: '' } },
+  analytics_plugin: {},
+  tags: null,
+  detailed_tracing: false,
+  expiration: '',
+};
+
+describe("a full export from Tyk's GET /tyk/apis/{id}", () => {
+  it('loads: empty strings, nulls and empty lists are "not set", as Tyk reads them', () => {
+    const result = validateApiDefinition(tykExport);
+    expect(result.ok ? [] : result.errors).toEqual([]);
+    if (!result.ok) return;
+    expect(result.value.auth).toMatchObject({ auth_header_name: 'Authorization' });
+    expect(result.value.auth?.param_name).toBeUndefined();
+    expect(result.value.auth?.cookie_name).toBeUndefined();
+    for (const mode of Object.keys(tykExport.auth_configs)) expect(result.value.auth_configs?.[mode]?.auth_header_name).toBe('Authorization');
+    expect(result.value).toMatchObject({ jwt_identity_base_field: 'sub', jwt_scope_claim_name: 'scope', jwt_default_policies: [] });
+    expect(result.value.jwt_signing_method).toBeUndefined();
+    expect(result.value.jwt_source).toBeUndefined();
+    expect(result.value.hmac_allowed_algorithms).toBeUndefined();
+  });
+
+  it('has a report with nothing refused, its traffic features ignored and its auth fields enforced', () => {
+    const report = compatibilityReport(tykExport);
+    expect(report.refused).toEqual([]);
+    expect(report.enforced).toEqual(expect.arrayContaining(['api_id', 'auth', 'use_standard_auth', 'proxy.listen_path', 'proxy.target_url']));
+    expect(report.ignored.map((entry) => entry.field)).toEqual(expect.arrayContaining(['cache_options', 'CORS', 'enable_ip_whitelisting', 'version_data.versions.Default.extended_paths']));
+  });
+
+  it('an empty auth_header_name inside any auth_configs mode is Authorization too', () => {
+    const result = validateApiDefinition({ ...tykExport, use_standard_auth: false, enable_jwt: true, jwt_signing_method: 'rsa', jwt_source: 'https://idp.example/.well-known/jwks.json', auth_configs: { jwt: { ...emptyLocation, use_param: true } } });
+    expect(result.ok && result.value.auth_configs?.jwt).toMatchObject({ auth_header_name: 'Authorization', use_param: true });
+  });
+});
+
+describe('never silently weaker: fields that would decide access and are not enforced refuse the definition', () => {
+  const cases: [string, Record<string, unknown>, string][] = [
+    ['an IP allow list', { enable_ip_whitelisting: true, allowed_ips: ['10.0.0.0/8'] }, 'enable_ip_whitelisting'],
+    ['an IP block list', { enable_ip_blacklisting: true, blacklisted_ips: ['10.0.0.1'] }, 'enable_ip_blacklisting'],
+    ['a path black list', { version_data: { not_versioned: true, versions: { Default: { extended_paths: { black_list: [{ path: '/admin', method_actions: { GET: { action: 'no_action' } } }] } } } } }, 'version_data.versions.Default.extended_paths.black_list'],
+    ['a path white list', { version_data: { not_versioned: true, versions: { Default: { extended_paths: { white_list: [{ path: '/a' }] } } } } }, 'version_data.versions.Default.extended_paths.white_list'],
+    ['versions by header', { definition: { location: 'header', key: 'v' }, version_data: { not_versioned: false, versions: { v1: {}, v2: {} } } }, 'version_data'],
+    ['CORS', { CORS: { enable: true, allowed_origins: ['*'] } }, 'CORS'],
+    ['a global rate limit', { global_rate_limit: { rate: 10, per: 1 } }, 'global_rate_limit'],
+    ['validate_json', { version_data: { not_versioned: true, versions: { Default: { extended_paths: { validate_json: [{ path: '/x', method: 'POST', schema: {} }] } } } } }, 'version_data.versions.Default.extended_paths.validate_json'],
+    ['a global size limit', { version_data: { not_versioned: true, versions: { Default: { global_size_limit: 1024 } } } }, 'version_data.versions.Default.global_size_limit'],
+    ['a Python middleware', { custom_middleware: { driver: 'python', pre: [{ name: 'Pre' }] } }, 'custom_middleware'],
+    ['a gRPC auth check', { custom_middleware: { driver: 'grpc', auth_check: { name: 'Auth' } }, enable_coprocess_auth: true }, 'custom_middleware'],
+    ['a tyk:// internal target', { proxy: { listen_path: '/x/', target_url: 'tyk://other-api/' } }, 'proxy.target_url'],
+    ['GraphQL', { graphql: { enabled: true } }, 'graphql'],
+    ['batch requests', { enable_batch_request_support: true }, 'enable_batch_request_support'],
+    ['mutual TLS', { use_mutual_tls_auth: true }, 'use_mutual_tls_auth'],
+    ['two auth modes chained', { use_standard_auth: true, enable_jwt: true, jwt_signing_method: 'hmac', jwt_source: 'c2VjcmV0' }, 'enable_jwt+use_standard_auth'],
+  ];
+  const base = { api_id: 'a', name: 'A', proxy: { listen_path: '/a/', target_url: 'http://u:1' } };
+
+  for (const [what, fields, field] of cases) {
+    it(`${what}: refused naming ${field}`, () => {
+      const result = validateApiDefinition({ ...base, ...fields });
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.errors).toContainEqual({ field, message: expect.stringMatching(/^not supported: /) });
+      expect(refusedFields({ ...base, ...fields }).map((entry) => entry.field)).toContain(field);
+    });
+  }
+
+  it('every refused rule says why, every rule names a field once per support', () => {
+    for (const rule of tykApiFieldRules) expect(rule.note.length, rule.field).toBeGreaterThan(3);
+    const keys = tykApiFieldRules.map((rule) => `${rule.support} ${rule.field}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+});

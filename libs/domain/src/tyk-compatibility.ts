@@ -1,0 +1,296 @@
+/**
+ * What Portcullis does with each field of Tyk's classic API definition: the one table that both
+ * validation (refused fields) and the compatibility report (`GET /admin/apis/{id}/compatibility`,
+ * the import's dry run) read, so the two can never disagree.
+ *
+ *  - enforced: Portcullis acts on the field with Tyk's meaning.
+ *  - ignored:  accepted and kept as sent, but not acted on. Only fields whose absence can never let
+ *              a request through that Tyk would refuse: convenience, traffic shaping, analytics.
+ *  - refused:  the field asks for something that decides who may call, what they may reach or how
+ *              the request is checked, and Portcullis does not do it (yet). A definition using it is
+ *              refused naming the field: serving it would be weaker than Tyk ("never silently weaker").
+ *
+ * A refused field counts only when it asks for the feature (`inUse`): Tyk's full exports carry every
+ * field with its empty value (`"enable_ip_whitelisting": false`, `"allowed_ips": []`), and those load.
+ * Paths are dotted; `*` stands for every key of a map (version names, `auth_configs` modes).
+ */
+
+export type FieldSupport = 'enforced' | 'ignored' | 'refused';
+
+export interface FieldRule {
+  readonly field: string;
+  readonly support: FieldSupport;
+  /** Why, in a few words: shown in the report and in the refusal. */
+  readonly note: string;
+  /** For refused fields: whether this value asks for the feature (default: truthy and not empty). */
+  readonly inUse?: (value: unknown, definition: Record<string, unknown>) => boolean;
+}
+
+export interface CompatibilityEntry {
+  readonly field: string;
+  readonly note: string;
+}
+
+export interface CompatibilityReport {
+  readonly enforced: readonly string[];
+  readonly ignored: readonly CompatibilityEntry[];
+  readonly refused: readonly CompatibilityEntry[];
+}
+
+/** Tyk's own notion of "set": true, a non-empty string, list or object, a non-zero number. */
+export function isSet(value: unknown): boolean {
+  if (value === null || value === undefined || value === false || value === '' || value === 0) return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === 'object') return Object.values(value as Record<string, unknown>).some(isSet);
+  return true;
+}
+
+const enabledFlag = (value: unknown) => isObject(value) && value.enabled === true;
+const nextIssue = 'a traffic feature not applied yet; it never widens access';
+const notEnforcedYet = 'not enforced by Portcullis yet';
+
+const enforced = (field: string, note: string): FieldRule => ({ field, support: 'enforced', note });
+const ignored = (field: string, note: string): FieldRule => ({ field, support: 'ignored', note });
+const refused = (field: string, note: string, inUse?: FieldRule['inUse']): FieldRule => ({ field, support: 'refused', note, ...(inUse ? { inUse } : {}) });
+
+/** The auth modes a definition enables; Tyk chains every one of them (several: all must pass). */
+export function enabledAuthModes(definition: Record<string, unknown>): string[] {
+  if (definition.use_keyless === true) return [];
+  const modes = ['use_oauth2', 'enable_jwt', 'enable_signature_checking', 'use_basic_auth', 'use_oauth1', 'use_standard_auth'].filter((flag) => definition[flag] === true);
+  return modes;
+}
+
+const versionPrefix = 'version_data.versions.*';
+const pathsRefused = (name: string) => refused(`${versionPrefix}.extended_paths.${name}`, `path rules (${name}) are ${notEnforcedYet}`);
+
+export const tykApiFieldRules: readonly FieldRule[] = [
+  enforced('api_id', 'the API id'),
+  enforced('name', 'shown in the admin API and the portal'),
+  enforced('org_id', 'a policy of another organisation is not applied'),
+  enforced('active', 'an inactive API is not served'),
+  enforced('domain', "requests match on the Host header"),
+  ignored('domain_disabled', 'the domain is always matched (stricter)'),
+  enforced('use_keyless', 'no credential required'),
+  enforced('use_standard_auth', 'auth tokens (API keys), the default mode'),
+  enforced('use_oauth2', 'OAuth 2.0 access tokens'),
+  enforced('oauth_meta', 'grant and response types, login redirect'),
+  enforced('notifications', 'key-change notifications'),
+  enforced('auth', 'where the credential is read from'),
+  enforced('auth_configs', 'where each mode reads its credential from'),
+  refused('auth.use_certificate', `certificate-bound credentials are ${notEnforcedYet}`),
+  refused('auth.validate_signature', `request signature validation is ${notEnforcedYet}`),
+  refused('auth_configs.*.use_certificate', `certificate-bound credentials are ${notEnforcedYet}`),
+  refused('auth_configs.*.validate_signature', `request signature validation is ${notEnforcedYet}`),
+  enforced('use_basic_auth', 'Basic credentials'),
+  refused('basic_auth.extract_from_body', 'Basic credentials read from the body are not supported'),
+  ignored('basic_auth', 'credential caching settings'),
+  enforced('enable_signature_checking', 'HMAC-signed requests'),
+  enforced('hmac_allowed_clock_skew', 'HMAC Date skew'),
+  enforced('hmac_allowed_algorithms', 'HMAC algorithms'),
+  enforced('enable_jwt', 'JWTs'),
+  enforced('jwt_signing_method', 'pinned JWT algorithms'),
+  enforced('jwt_source', 'JWT key, secret or JWKS'),
+  enforced('jwt_identity_base_field', 'the identity claim'),
+  enforced('jwt_policy_field_name', 'the policy claim'),
+  enforced('jwt_default_policies', 'policies when the claim is absent'),
+  enforced('jwt_scope_to_policy_mapping', 'scopes to policies'),
+  enforced('jwt_scope_claim_name', 'the scope claim'),
+  enforced('jwt_skip_kid', 'tokens without kid'),
+  enforced('jwt_expires_at_validation_skew', 'exp skew'),
+  enforced('jwt_not_before_validation_skew', 'nbf skew'),
+  enforced('jwt_issued_at_validation_skew', 'iat skew'),
+  refused('jwt_client_base_field', `binding JWTs to OAuth clients by claim is ${notEnforcedYet}`),
+  refused('scopes', 'use jwt_scope_to_policy_mapping: scopes.jwt / scopes.oidc are not supported'),
+  ignored('base_identity_provided_by', 'only read with several auth modes (refused below)'),
+  enforced('jwt_issuers', 'Portcullis: several trusted issuers'),
+  enforced('use_oauth1', 'Portcullis: OAuth 1.0a signed requests'),
+  enforced('proxy.timeout', 'Portcullis: upstream response timeout'),
+  refused('use_openid', 'OpenID Connect (use_openid) is not supported: use enable_jwt with jwt_source set to the provider'),
+  ignored('openid_options', 'only read with use_openid'),
+  refused('external_oauth', 'external OAuth (introspection) is not supported', enabledFlag),
+  refused('use_mutual_tls_auth', 'mutual TLS is not supported'),
+  refused('client_certificates', 'client certificates are not supported', (value, definition) => definition.use_mutual_tls_auth === true && isSet(value)),
+  refused('use_go_plugin_auth', 'Go plugin authentication is not supported'),
+  refused('enable_coprocess_auth', 'coprocess (Python/Lua/gRPC) authentication is not supported'),
+  refused('custom_plugin_auth_enabled', 'custom plugin authentication is not supported'),
+  refused('custom_middleware', 'custom middleware (Python, Lua, gRPC, JavaScript plugins) is not supported', (value) => customMiddlewareInUse(value)),
+  refused('custom_middleware_bundle', 'plugin bundles are not supported', (value, definition) => isSet(value) && definition.custom_middleware_bundle_disabled !== true),
+  ignored('custom_middleware_bundle_disabled', 'no bundle is loaded'),
+  refused('enable_batch_request_support', 'batch requests are not supported: each request of a batch would skip the per-request checks'),
+  refused('graphql', 'GraphQL APIs are not supported', enabledFlag),
+  refused('internal', 'internal APIs (reached through tyk:// only) are not supported'),
+  refused('listen_port', 'a separate listen port is not supported: the API would be served on the gateway port'),
+  refused('protocol', 'only HTTP and HTTPS are served', (value) => typeof value === 'string' && value !== '' && value !== 'http' && value !== 'https'),
+  ignored('enable_proxy_protocol', 'the PROXY protocol is a listener setting'),
+  refused('enable_ip_whitelisting', `IP allow lists are ${notEnforcedYet}`, (value, definition) => value === true && isSet(definition.allowed_ips)),
+  ignored('allowed_ips', 'only read with enable_ip_whitelisting'),
+  refused('enable_ip_blacklisting', `IP block lists are ${notEnforcedYet}`, (value, definition) => value === true && isSet(definition.blacklisted_ips)),
+  ignored('blacklisted_ips', 'only read with enable_ip_blacklisting'),
+  refused('global_rate_limit', `the API-level rate limit is ${notEnforcedYet}`, (value) => isObject(value) && typeof value.rate === 'number' && value.rate > 0 && value.disabled !== true),
+  refused('CORS', `CORS is ${notEnforcedYet}`, (value) => isObject(value) && value.enable === true),
+  refused('expiration', `an API expiry date is ${notEnforcedYet}`),
+  refused('strip_auth_data', 'removing the credential before the upstream is not supported: the upstream would receive it'),
+  refused('upstream_certificates', 'upstream client certificates are not supported', (value, definition) => isSet(value) && definition.upstream_certificates_disabled !== true),
+  ignored('upstream_certificates_disabled', 'no upstream certificate is used'),
+  refused('pinned_public_keys', 'certificate pinning is not supported', (value, definition) => isSet(value) && definition.certificate_pinning_disabled !== true),
+  ignored('certificate_pinning_disabled', 'no pinning is done'),
+  ignored('definition', 'where the version is read: only for versioned APIs (refused below)'),
+  refused('version_data', `API versions are ${notEnforcedYet}`, (_value, definition) => versioned(definition)),
+  ignored(`${versionPrefix}.name`, 'one version, served as not versioned'),
+  ignored(`${versionPrefix}.expires`, 'Tyk does not expire a not-versioned API'),
+  ignored(`${versionPrefix}.use_extended_paths`, 'which path set to read'),
+  refused(`${versionPrefix}.paths`, `path rules are ${notEnforcedYet}`),
+  pathsRefused('white_list'),
+  pathsRefused('black_list'),
+  pathsRefused('ignored'),
+  pathsRefused('internal'),
+  refused(`${versionPrefix}.extended_paths.size_limits`, `request size limits are ${notEnforcedYet}`),
+  refused(`${versionPrefix}.extended_paths.validate_json`, `request validation (validate_json) is ${notEnforcedYet}`),
+  refused(`${versionPrefix}.extended_paths.validate_request`, `request validation is ${notEnforcedYet}`),
+  refused(`${versionPrefix}.extended_paths.rate_limit`, `per-endpoint rate limits are ${notEnforcedYet}`),
+  refused(`${versionPrefix}.extended_paths.go_plugin`, 'Go plugins are not supported'),
+  refused(`${versionPrefix}.extended_paths.virtual`, 'virtual (JavaScript) endpoints are not supported'),
+  refused(`${versionPrefix}.global_size_limit`, `request size limits are ${notEnforcedYet}`),
+  ignored(`${versionPrefix}.extended_paths`, nextIssue),
+  ignored(`${versionPrefix}.override_target`, nextIssue),
+  ignored(`${versionPrefix}.global_headers`, nextIssue),
+  ignored(`${versionPrefix}.global_headers_remove`, nextIssue),
+  ignored(`${versionPrefix}.global_headers_disabled`, nextIssue),
+  ignored(`${versionPrefix}.global_response_headers`, nextIssue),
+  ignored(`${versionPrefix}.global_response_headers_remove`, nextIssue),
+  ignored(`${versionPrefix}.global_response_headers_disabled`, nextIssue),
+  ignored(`${versionPrefix}.ignore_endpoint_case`, 'only read with path rules'),
+  enforced('proxy.listen_path', 'where the API listens'),
+  enforced('proxy.target_url', 'the upstream'),
+  refused('proxy.target_url', 'tyk:// internal targets are not supported', (value) => typeof value === 'string' && /^tyk:\/\//i.test(value)),
+  enforced('proxy.strip_listen_path', 'strips the listen path upstream'),
+  enforced('proxy.preserve_host_header', "keeps the caller's Host upstream"),
+  ignored('proxy.disable_strip_slash', nextIssue),
+  ignored('proxy.enable_load_balancing', nextIssue),
+  ignored('proxy.target_list', nextIssue),
+  ignored('proxy.check_host_against_uptime_tests', nextIssue),
+  ignored('proxy.service_discovery', nextIssue),
+  ignored('proxy.transport', nextIssue),
+  enforced('do_not_track', 'left out of analytics'),
+  ignored('disable_rate_limit', 'limits still apply (stricter)'),
+  ignored('disable_quota', 'quotas still apply (stricter)'),
+  ignored('cache_options', nextIssue),
+  ignored('response_processors', nextIssue),
+  ignored('event_handlers', 'event handlers (webhooks) are not run'),
+  ignored('uptime_tests', nextIssue),
+  ignored('session_lifetime', 'keys keep their own expiry'),
+  ignored('session_lifetime_respects_key_expiration', 'keys keep their own expiry'),
+  ignored('dont_set_quota_on_create', 'quota bookkeeping'),
+  ignored('enable_context_vars', nextIssue),
+  ignored('config_data', 'plugin configuration'),
+  ignored('config_data_disabled', 'plugin configuration'),
+  ignored('tag_headers', 'analytics tags'),
+  ignored('tags', 'gateway sharding tags'),
+  ignored('tags_disabled', 'gateway sharding tags'),
+  ignored('enable_detailed_recording', 'analytics detail'),
+  ignored('detailed_tracing', 'tracing'),
+  ignored('expire_analytics_after', 'analytics retention'),
+  ignored('analytics_plugin', 'analytics plugin'),
+  ignored('request_signing', 'signing requests to the upstream'),
+  ignored('error_overrides', 'custom error bodies'),
+  ignored('error_overrides_disabled', 'custom error bodies'),
+  ignored('certificates', 'TLS termination is a listener setting'),
+  ignored('auth_provider', 'Tyk legacy field'),
+  ignored('session_provider', 'Tyk legacy field'),
+  ignored('idp_client_id_mapping_disabled', 'Tyk Dashboard field'),
+  ignored('is_oas', 'Tyk Dashboard field'),
+  ignored('slug', 'Tyk Dashboard field'),
+  ignored('id', 'Tyk database id'),
+];
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Tyk runs a custom middleware when it names any hook (pre, post, auth_check, ...). */
+function customMiddlewareInUse(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  return ['pre', 'post', 'post_key_auth', 'response', 'auth_check', 'id_extractor'].some((hook) => {
+    const entry = value[hook];
+    return hook === 'auth_check' ? isObject(entry) && typeof entry.name === 'string' && entry.name !== '' : hook === 'id_extractor' ? isObject(entry) && isSet(entry.extract_from) && value.driver !== '' : isSet(entry);
+  });
+}
+
+/**
+ * Whether requests must name a version. Tyk serves one version as is only with `not_versioned`, or
+ * when the version is not read from the request and `default_version` names the only version; any
+ * other versioned definition refuses requests that do not name a known version.
+ */
+function versioned(definition: Record<string, unknown>): boolean {
+  const data = definition.version_data;
+  if (!isObject(data) || data.not_versioned === true) return false;
+  const versions = isObject(data.versions) ? Object.keys(data.versions) : [];
+  const where = definition.definition;
+  const location = isObject(where) && typeof where.location === 'string' ? where.location : '';
+  return !(versions.length <= 1 && location === '' && (versions.length === 0 || data.default_version === versions[0]));
+}
+
+/** Every value at a dotted path, `*` expanding over a map's keys, with its concrete path. */
+function valuesAt(root: unknown, path: string): { path: string; value: unknown }[] {
+  let current: { path: string; value: unknown }[] = [{ path: '', value: root }];
+  for (const part of path.split('.')) {
+    const next: { path: string; value: unknown }[] = [];
+    for (const { path: at, value } of current) {
+      if (!isObject(value)) continue;
+      const keys = part === '*' ? Object.keys(value) : Object.hasOwn(value, part) ? [part] : [];
+      for (const key of keys) next.push({ path: at === '' ? key : `${at}.${key}`, value: value[key] });
+    }
+    current = next;
+  }
+  return current.filter((entry) => entry.value !== undefined);
+}
+
+/** The fields of `definition` that ask for something refused: validation fails naming each. */
+export function refusedFields(definition: Record<string, unknown>): CompatibilityEntry[] {
+  const found: CompatibilityEntry[] = [];
+  for (const rule of tykApiFieldRules) {
+    if (rule.support !== 'refused') continue;
+    for (const { path, value } of valuesAt(definition, rule.field)) {
+      const inUse = rule.inUse ? rule.inUse(value, definition) : isSet(value);
+      if (inUse) found.push({ field: path, note: `not supported: ${rule.note}` });
+    }
+  }
+  // Tyk chains every enabled mode (all must pass); checking only one would be weaker.
+  const modes = enabledAuthModes(definition);
+  if (modes.length > 1) found.push({ field: modes.join('+'), note: `not supported: several auth modes chained are ${notEnforcedYet}` });
+  return found;
+}
+
+/**
+ * What Portcullis does with each field a definition carries. A field not in the table (ours, or
+ * one Tyk added later) is listed as ignored and kept as sent.
+ */
+export function compatibilityReport(definition: Record<string, unknown>): CompatibilityReport {
+  const refusedList = refusedFields(definition);
+  const refusedPaths = new Set(refusedList.map((entry) => entry.field));
+  const enforcedList: string[] = [];
+  const ignoredList: CompatibilityEntry[] = [];
+  const seen = new Set<string>();
+  for (const rule of tykApiFieldRules) {
+    for (const { path } of valuesAt(definition, rule.field)) {
+      if (seen.has(path) || refusedPaths.has(path)) continue;
+      if (rule.support === 'refused') continue; // not in use: a later rule (or the fallback) classifies it
+      seen.add(path);
+      if (rule.support === 'enforced') enforcedList.push(path);
+      else ignoredList.push({ field: path, note: rule.note });
+    }
+  }
+  for (const rule of tykApiFieldRules) {
+    if (rule.support !== 'refused') continue;
+    for (const { path } of valuesAt(definition, rule.field)) {
+      if (seen.has(path) || refusedPaths.has(path)) continue;
+      seen.add(path);
+      ignoredList.push({ field: path, note: 'present but not set' });
+    }
+  }
+  const covered = (key: string) => seen.has(key) || refusedPaths.has(key) || [...seen, ...refusedPaths].some((path) => path.startsWith(`${key}.`));
+  for (const key of Object.keys(definition)) {
+    if (!covered(key)) ignoredList.push({ field: key, note: 'not a Tyk classic field Portcullis knows: kept as sent' });
+  }
+  return { enforced: enforcedList, ignored: ignoredList, refused: refusedList };
+}
