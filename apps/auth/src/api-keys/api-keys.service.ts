@@ -8,6 +8,8 @@ import { hashPassword } from '@portcullis/http';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { publishQuietly } from '../events/publish.js';
+import { addedReferences, sessionReferences } from '../references/named-references.js';
+import { RegistryReferences } from '../references/registry-references.js';
 import { ApiKeyRecord, type ApiKeyKind } from './api-key.entity.js';
 import { CredentialSealer } from './credential-sealer.js';
 import { checkChosenKey, hashKey, keyHashOf, newKey } from './key-material.js';
@@ -44,10 +46,12 @@ export class ApiKeysService {
     private readonly dataSource: DataSource,
     private readonly sealer: CredentialSealer,
     private readonly bus: Bus,
+    private readonly references: RegistryReferences,
   ) {}
 
   async create(request: Partial<KeyWriteRequest> | null | undefined): Promise<KeyRecord> {
     const prepared = prepareSession(request?.session, false);
+    await this.references.requireExisting(sessionReferences(prepared.session));
     const session = withPolicyExpiry(prepared.session, request?.key_expires_in, Math.floor(Date.now() / 1000));
     const key = request?.key === undefined ? newKey() : checkChosenKey(request.key, prepared.kind === 'basic');
     const keyHash = hashKey(key);
@@ -111,6 +115,7 @@ export class ApiKeysService {
       const field = prepared.kind === 'hmac' ? 'hmac_enabled' : 'basic_auth_data';
       throw new PortcullisError('validation_failed', undefined, [{ field, message: 'cannot be set on an OAuth 1.0a token' }]);
     }
+    await this.references.requireExisting(addedReferences(sessionReferences(prepared.session), sessionReferences(existing.session as Session)));
     const kind: ApiKeyKind = existing.kind === 'oauth1' ? 'oauth1' : prepared.kind;
     let hmacSecret: string | undefined;
     let secretEncrypted = existing.secretEncrypted;

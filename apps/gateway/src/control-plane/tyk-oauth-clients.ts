@@ -81,6 +81,19 @@ export function readCreateRequest(body: unknown): TykClientCreate {
   return request;
 }
 
+/**
+ * The API a create body names, not found: the body is wrong (400 naming api_id), not the URL (404).
+ * The auth service checks the policy the same way, for every door.
+ */
+export function namedApiMissing(apiId: string): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof PortcullisError && error.code === 'not_found') {
+      throw new PortcullisError('validation_failed', undefined, [{ field: 'api_id', message: `no API has id ${JSON.stringify(apiId)}` }]);
+    }
+    throw error;
+  };
+}
+
 /** Our client input for a Tyk client of `api`: its grant types are the API's allowed access types. */
 export function clientInputFor(request: TykClientCreate, api: ApiDefinition): Record<string, unknown> {
   if (api.use_oauth2 !== true) {

@@ -3,7 +3,7 @@ import { Bus } from '@portcullis/bus';
 import { subjects, type RevokeRequest, type TokenSummary } from '@portcullis/contracts';
 import type { OAuthClient } from '@portcullis/domain';
 import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
-import { clientInputFor, inTykTerms, readCreateRequest, toTykClient, type TykOAuthClient } from './tyk-oauth-clients.js';
+import { clientInputFor, inTykTerms, namedApiMissing, readCreateRequest, toTykClient, type TykOAuthClient } from './tyk-oauth-clients.js';
 import { TykErrorFilter } from './tyk-errors.js';
 import { TykSecretGuard } from './tyk-secret.guard.js';
 
@@ -23,7 +23,7 @@ export class TykOAuthController {
   @HttpCode(200)
   async create(@Body() body: unknown): Promise<TykOAuthClient> {
     const request = readCreateRequest(body);
-    const api = await this.bus.request(subjects.registryApisGet, { api_id: request.api_id });
+    const api = await this.bus.request(subjects.registryApisGet, { api_id: request.api_id }).catch(namedApiMissing(request.api_id));
     const input = clientInputFor(request, api);
     const created = await this.bus.request(subjects.authClientsCreate, { input }).catch((error: unknown) => {
       throw inTykTerms(error);
