@@ -115,6 +115,15 @@ describeWithServices('referential integrity: credentials name only APIs and poli
       expect((await tykCall('GET', `/tyk/keys/${key}`)).body.apply_policies).toEqual(['ri-gold']);
     });
 
+    it("the native admin API's OAuth 1.0a token credentials: an unknown policy in the session", async () => {
+      const consumer = await adminCall('POST', '/admin/oauth1/consumers', { name: 'ri consumer' });
+      expect(consumer.status).toBe(201);
+      const before = await keyCount();
+      const refused = await adminCall('POST', `/admin/oauth1/consumers/${consumer.body.consumer_key}/tokens`, { session: { apply_policies: ['no-such-policy'] } });
+      expect(refused).toMatchObject({ status: 400, body: { error: 'validation_failed', details: [{ field: 'apply_policies.0', message: 'no policy has id "no-such-policy"' }] } });
+      expect(await keyCount()).toBe(before);
+    });
+
     it('the portal catalogue: an unknown API and an unknown policy, both named', async () => {
       const before = (await adminCall('GET', '/admin/portal/catalogue')).body.length;
       const refused = await adminCall('POST', '/admin/portal/catalogue', { api_id: 'ghost-api', policy_id: 'ghost-policy', name: 'Ghost', credential_kind: 'api_key' });

@@ -51,7 +51,6 @@ export class ApiKeysService {
 
   async create(request: Partial<KeyWriteRequest> | null | undefined): Promise<KeyRecord> {
     const prepared = prepareSession(request?.session, false);
-    await this.references.requireExisting(sessionReferences(prepared.session));
     const session = withPolicyExpiry(prepared.session, request?.key_expires_in, Math.floor(Date.now() / 1000));
     const key = request?.key === undefined ? newKey() : checkChosenKey(request.key, prepared.kind === 'basic');
     const keyHash = hashKey(key);
@@ -69,8 +68,12 @@ export class ApiKeysService {
     return record;
   }
 
-  /** Stores a new credential of any kind and announces it; a key that exists already is a 409. */
+  /**
+   * Stores a new credential of any kind (key, basic, HMAC, OAuth 1.0a token) and announces it; one
+   * naming a policy or API that does not exist is a 400, a key that exists already a 409.
+   */
   async insert(credential: NewCredential): Promise<string> {
+    await this.references.requireExisting(sessionReferences(credential.session));
     const keyHash = hashKey(credential.key);
     const now = new Date();
     const row: ApiKeyRecord = {
