@@ -99,6 +99,12 @@ describe('embedded mode (npm start)', () => {
       body: JSON.stringify({ api_id: 'openApi', name: 'Open', use_oauth2: true, proxy: { listen_path: '/hub/v2/', target_url: upstream.url } }),
     });
     expect(api.status, await api.clone().text()).toBe(201);
+    const policy = await fetch(`${portcullis!.urls.registry}/admin/policies`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ id: 'openApi', name: 'Open', access_rights: { openApi: { api_id: 'openApi' } } }),
+    });
+    expect(policy.status, await policy.clone().text()).toBe(201);
     const created = await fetch(`${gateway}/tyk/oauth/clients/create`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-tyk-authorization': secret },

@@ -171,7 +171,7 @@ describeWithServices('gateway authentication: every mode through the real servic
   it('API keys: an expired key is a 403, a key without rights to the API a 403', async () => {
     const expired = (await call('POST', '/tyk/keys', { apply_policies: ['auth-e2e'], expires: Math.floor(Date.now() / 1000) - 60 })).body.key;
     expect(await get('/auth-keys/x', { Authorization: expired })).toMatchObject({ status: 403, body: { error: 'credential_expired' } });
-    const noRights = (await call('POST', '/tyk/keys', { access_rights: { other: { api_id: 'other' } } })).body.key;
+    const noRights = (await call('POST', '/tyk/keys', { access_rights: { 'auth-basic': { api_id: 'auth-basic' } } })).body.key;
     expect((await get('/auth-keys/x', { Authorization: noRights })).status).toBe(403);
   });
 

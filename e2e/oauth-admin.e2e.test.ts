@@ -29,6 +29,15 @@ describeWithServices('OAuth admin API: registry → NATS → auth service', () =
       startService('auth', { adminSecret, database: database.name, port: authPort, readyTimeoutMs: 60_000, env: { AUTH_ISSUER: `http://127.0.0.1:${authPort}` } }),
     ]);
     as = await oauth.processDiscoveryResponse(new URL(auth.url), await oauth.discoveryRequest(new URL(auth.url), insecure));
+    // What the clients below name must exist: the auth service asks the registry before storing them.
+    for (const api_id of ['billing', 'orders']) {
+      const created = await admin('POST', '/admin/apis', { json: { api_id, name: api_id, use_oauth2: true, proxy: { listen_path: `/${api_id}/`, target_url: 'http://127.0.0.1:9' } } });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+    }
+    for (const id of ['gold', 'silver']) {
+      const created = await admin('POST', '/admin/policies', { json: { id, name: id, access_rights: { billing: { api_id: 'billing' }, orders: { api_id: 'orders' } } } });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+    }
   });
 
   afterAll(async () => {

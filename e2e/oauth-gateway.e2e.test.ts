@@ -74,6 +74,11 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
       const created = await fetch(`${gateway.url}/tyk/apis`, { method: 'POST', headers: tykJson, body: JSON.stringify(api) });
       expect(created.status).toBe(200);
     }
+    // The policies the clients below name (the auth service refuses a client naming one that does not exist).
+    for (const [id, apiId] of [['openApi', 'openApi'], ['other', 'otherApi']]) {
+      const created = await fetch(`${gateway.url}/tyk/policies`, { method: 'POST', headers: tykJson, body: JSON.stringify({ id, name: id, access_rights: { [apiId]: { api_id: apiId } } }) });
+      expect(created.status).toBe(200);
+    }
     for (const path of ['/hub/v2', '/other']) {
       await waitFor(async () => (await fetch(`${gateway.url}${path}/oauth/authorize`, { redirect: 'manual' })).status === 302, { timeoutMs: 5_000, message: `${path} to be served` });
     }
@@ -266,10 +271,10 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
       expect(approve.status).toBe(401);
     });
 
-    it('answers 404 for an unknown API', async () => {
+    it('answers 400 naming api_id for a client of an unknown API, 404 for the list of its clients', async () => {
       const response = await createClient({ api_id: 'nope', redirect_uri: 'http://www.test.fr', policy_id: 'p' });
-      expect(response.status).toBe(404);
-      expect(await response.json()).toMatchObject({ status: 'error', error: 'not_found' });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ status: 'error', error: 'validation_failed', details: [{ field: 'api_id', message: 'no API has id "nope"' }] });
       expect((await fetch(`${gateway.url}/tyk/oauth/clients/nope`, { headers: tykJson })).status).toBe(404);
     });
 

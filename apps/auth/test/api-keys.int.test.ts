@@ -16,6 +16,7 @@ import { firstValueFrom, timeout } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastestRun } from '../../../tools/test/timing.js';
 import { waitFor } from '../../../tools/test/wait-for.js';
+import { startTestRegistry, type TestRegistryService } from '../../../tools/test/registry-service.js';
 import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
 import { createAuthApp, loadAuthConfig } from '../src/index.js';
 
@@ -35,6 +36,8 @@ interface KeyRow {
 }
 
 describeWithServices('API keys and credentials (PostgreSQL + NATS)', () => {
+  /** The registry the auth service asks whether the APIs and policies its credentials name exist. */
+  let registry: TestRegistryService;
   let auth: RunningService;
   let caller: BusTransport;
   let nats: NatsConnection;
@@ -43,6 +46,8 @@ describeWithServices('API keys and credentials (PostgreSQL + NATS)', () => {
 
   beforeAll(async () => {
     await db.connect();
+    registry = await startTestRegistry({ adminSecret: 'registry-for-api-keys-' + randomBytes(8).toString('hex') });
+    await registry.define({ apis: ['orders'], policies: ['gold'] });
     nats = await connect({ servers: testServices.natsUrl, name: `auth-keys-int-listener-${tag}` });
     const subscription = nats.subscribe(testServices.subjectPrefix + subjects.authKeyChanged);
     void (async () => {
@@ -62,6 +67,7 @@ describeWithServices('API keys and credentials (PostgreSQL + NATS)', () => {
     await nats?.drain();
     await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await db.end();
+    await registry?.destroy();
   });
 
   function busReply<T>(subject: string, payload: unknown): Promise<Reply<T>> {

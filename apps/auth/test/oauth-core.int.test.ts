@@ -9,6 +9,7 @@ import * as oauth from 'oauth4webapi';
 import pg from 'pg';
 import { firstValueFrom, timeout } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRegistry, type TestRegistryService } from '../../../tools/test/registry-service.js';
 import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
 import { waitFor } from '../../../tools/test/wait-for.js';
 import { createAuthApp, loadAuthConfig } from '../src/index.js';
@@ -25,6 +26,8 @@ interface Recorded {
 }
 
 describeWithServices('OAuth core: token, introspection, revocation, discovery, keys (PostgreSQL + NATS)', () => {
+  /** The registry the auth service asks whether the APIs and policies its credentials name exist. */
+  let registry: TestRegistryService;
   let auth: RunningService;
   let caller: BusTransport;
   let nats: NatsConnection;
@@ -40,6 +43,8 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
 
   beforeAll(async () => {
     await db.connect();
+    registry = await startTestRegistry({ adminSecret: 'registry-for-oauth-core-' + randomBytes(8).toString('hex') });
+    await registry.define({ apis: ['orders'], policies: ['gold'] });
     nats = await connect({ servers: testServices.natsUrl, name: `auth-oauth-int-listener-${tag}` });
     listen(nats, subjects.authTokenIssued, events.issued);
     listen(nats, subjects.authTokenRevoked, events.revoked);
@@ -68,6 +73,7 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
     await nats?.drain();
     await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await db.end();
+    await registry?.destroy();
   });
 
   function listen<T>(connection: NatsConnection, subject: string, into: T[]): void {

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { firstValueFrom, timeout } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAuthService, type TestAuthService } from '../../../tools/test/auth-service.js';
+import { startTestRegistry, type TestRegistryService } from '../../../tools/test/registry-service.js';
 import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
 import { waitFor } from '../../../tools/test/wait-for.js';
 
@@ -22,6 +23,8 @@ interface TokenAnswer {
 }
 
 describeWithServices('opaque access tokens: issued, stored as hashes, introspected over HTTP and the bus, revoked (PostgreSQL + NATS)', () => {
+  /** The registry the auth service asks whether the APIs and policies its credentials name exist. */
+  let registry: TestRegistryService;
   let auth: TestAuthService;
   let caller: BusTransport;
   let nats: NatsConnection;
@@ -32,6 +35,8 @@ describeWithServices('opaque access tokens: issued, stored as hashes, introspect
 
   beforeAll(async () => {
     await db.connect();
+    registry = await startTestRegistry({ adminSecret: 'registry-for-opaque-tokens-' + randomBytes(8).toString('hex') });
+    await registry.define({ apis: ['orders'], policies: ['gold'] });
     nats = await connect({ servers: testServices.natsUrl, name: `auth-opaque-int-listener-${tag}` });
     const subscription = nats.subscribe(testServices.subjectPrefix + subjects.authTokenRevoked);
     void (async () => {
@@ -52,6 +57,7 @@ describeWithServices('opaque access tokens: issued, stored as hashes, introspect
     await caller?.client.close();
     await nats?.drain();
     await db.end();
+    await registry?.destroy();
   });
 
   async function bus<T>(subject: string, payload: unknown): Promise<T> {

@@ -6,6 +6,7 @@ import * as oauth from 'oauth4webapi';
 import pg from 'pg';
 import { firstValueFrom, timeout } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRegistry, type TestRegistryService } from '../../../tools/test/registry-service.js';
 import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
 import { createAuthApp, loadAuthConfig } from '../src/index.js';
 
@@ -26,6 +27,8 @@ const metadata = {
 };
 
 describeWithServices('dynamic client registration, RFC 7591 and RFC 7592 (PostgreSQL + NATS, real HTTP)', () => {
+  /** The registry the auth service asks whether the APIs and policies its credentials name exist. */
+  let registry: TestRegistryService;
   let auth: RunningService;
   let caller: BusTransport;
   let as: oauth.AuthorizationServer;
@@ -67,6 +70,8 @@ describeWithServices('dynamic client registration, RFC 7591 and RFC 7592 (Postgr
 
   beforeAll(async () => {
     await db.connect();
+    registry = await startTestRegistry({ adminSecret: 'registry-for-registration-' + randomBytes(8).toString('hex') });
+    await registry.define({ apis: ['orders'], policies: ['gold'] });
     const config = loadAuthConfig({ AUTH_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: 'dcr-int-test-secret-' + tag, LOG_LEVEL: 'silent' });
     const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-dcr-${tag}` });
     auth = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
@@ -81,6 +86,7 @@ describeWithServices('dynamic client registration, RFC 7591 and RFC 7592 (Postgr
     await caller?.client.close();
     await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await db.end();
+    await registry?.destroy();
   });
 
   describe('initial access tokens', () => {

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { firstValueFrom, timeout } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRegistry, type TestRegistryService } from '../../../tools/test/registry-service.js';
 import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
 import { waitFor } from '../../../tools/test/wait-for.js';
 import { createAuthApp, loadAuthConfig } from '../src/index.js';
@@ -48,6 +49,8 @@ async function startReceiver(failFirst = 0): Promise<{ url: string; received: Re
 }
 
 describeWithServices('token endpoint over the bus (auth.oauth.token), as a gateway calls it', () => {
+  /** The registry the auth service asks whether the APIs and policies its credentials name exist. */
+  let registry: TestRegistryService;
   let auth: RunningService;
   let caller: BusTransport;
   const db = new pg.Client({ connectionString: testServices.databaseUrl });
@@ -57,6 +60,8 @@ describeWithServices('token endpoint over the bus (auth.oauth.token), as a gatew
 
   beforeAll(async () => {
     await db.connect();
+    registry = await startTestRegistry({ adminSecret: 'registry-for-token-over-bus-' + randomBytes(8).toString('hex') });
+    await registry.define({ apis: ['openApi'], policies: ['openApi'] });
     const config = loadAuthConfig({ AUTH_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: 'auth-tokbus-int-secret-' + tag, LOG_LEVEL: 'silent' });
     const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-tokbus-${tag}` });
     auth = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
@@ -74,6 +79,7 @@ describeWithServices('token endpoint over the bus (auth.oauth.token), as a gatew
     await caller?.client.close();
     await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await db.end();
+    await registry?.destroy();
   });
 
   async function busReply<T>(subject: string, payload: unknown): Promise<Reply<T>> {

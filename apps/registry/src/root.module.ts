@@ -9,6 +9,7 @@ import { ImportModule } from './import/import.module.js';
 import { OAuthAdminModule } from './oauth/oauth-admin.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
 import { PortalModule } from './portal/portal.module.js';
+import { ReferencesModule } from './references/references.module.js';
 import { REGISTRY_CONFIG } from './registry-config.token.js';
 
 export interface RootModuleOptions {
@@ -25,7 +26,7 @@ export class RootModule {
   static forRoot(options: RootModuleOptions): DynamicModule {
     return {
       module: RootModule,
-      imports: [BusModule.forRoot(options.transport), ApisModule, PoliciesModule, ImportModule, OAuthAdminModule, AnalyticsModule, HealthModule, PortalModule],
+      imports: [BusModule.forRoot(options.transport), ApisModule, PoliciesModule, ImportModule, OAuthAdminModule, AnalyticsModule, HealthModule, PortalModule, ReferencesModule],
       providers: [
         { provide: REGISTRY_CONFIG, useValue: options.config },
         { provide: DataSource, useValue: options.dataSource },

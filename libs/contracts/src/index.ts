@@ -10,6 +10,8 @@ export type {
   TokenIntrospectionRequest,
   TokenIntrospection,
   PolicyIdRequest,
+  ReferencesCheckRequest,
+  ReferencesCheckReply,
   PolicyWriteRequest,
   KeyRecord,
   KeyRefRequest,

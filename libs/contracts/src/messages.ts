@@ -76,6 +76,18 @@ export interface PolicyIdRequest {
   policy_id: string;
 }
 
+/** API and policy ids a credential names, to be checked against what the registry holds. */
+export interface ReferencesCheckRequest {
+  api_ids: string[];
+  policy_ids: string[];
+}
+
+/** The ids of the request that name nothing, each list in the order asked. */
+export interface ReferencesCheckReply {
+  missing_api_ids: string[];
+  missing_policy_ids: string[];
+}
+
 export interface PolicyWriteRequest {
   /** The body as the caller sent it: the registry validates it. */
   policy: unknown;
@@ -417,6 +429,7 @@ export interface RequestContracts {
   [subjects.registryPoliciesCreate]: { request: PolicyWriteRequest; reply: Policy };
   [subjects.registryPoliciesUpdate]: { request: PolicyWriteRequest & PolicyIdRequest; reply: Policy };
   [subjects.registryPoliciesDelete]: { request: PolicyIdRequest; reply: PolicyIdRequest };
+  [subjects.registryReferencesCheck]: { request: ReferencesCheckRequest; reply: ReferencesCheckReply };
   [subjects.authKeysCreate]: { request: KeyWriteRequest; reply: KeyRecord };
   [subjects.authKeysGet]: { request: KeyRefRequest; reply: KeyRecord };
   [subjects.authKeysUpdate]: { request: KeyRefRequest & KeyWriteRequest; reply: KeyRecord };

@@ -21,6 +21,11 @@ export const subjects = {
   registryPoliciesUpdate: 'registry.policies.update',
   registryPoliciesDelete: 'registry.policies.delete',
   /**
+   * request: which of these API and policy ids the registry does not hold. The auth service asks
+   * before it stores a client, key or initial access token naming them, whichever door it came by.
+   */
+  registryReferencesCheck: 'registry.references.check',
+  /**
    * event: a developer-portal app bound (or unbound) an external provider's client to a policy: a
    * gateway trusting that provider takes the client's policies from here (same revision counter).
    */

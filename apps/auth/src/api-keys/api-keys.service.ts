@@ -8,6 +8,8 @@ import { hashPassword } from '@portcullis/http';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { publishQuietly } from '../events/publish.js';
+import { addedReferences, sessionReferences } from '../references/named-references.js';
+import { RegistryReferences } from '../references/registry-references.js';
 import { ApiKeyRecord, type ApiKeyKind } from './api-key.entity.js';
 import { CredentialSealer } from './credential-sealer.js';
 import { checkChosenKey, hashKey, keyHashOf, newKey } from './key-material.js';
@@ -44,6 +46,7 @@ export class ApiKeysService {
     private readonly dataSource: DataSource,
     private readonly sealer: CredentialSealer,
     private readonly bus: Bus,
+    private readonly references: RegistryReferences,
   ) {}
 
   async create(request: Partial<KeyWriteRequest> | null | undefined): Promise<KeyRecord> {
@@ -65,8 +68,12 @@ export class ApiKeysService {
     return record;
   }
 
-  /** Stores a new credential of any kind and announces it; a key that exists already is a 409. */
+  /**
+   * Stores a new credential of any kind (key, basic, HMAC, OAuth 1.0a token) and announces it; one
+   * naming a policy or API that does not exist is a 400, a key that exists already a 409.
+   */
   async insert(credential: NewCredential): Promise<string> {
+    await this.references.requireExisting(sessionReferences(credential.session));
     const keyHash = hashKey(credential.key);
     const now = new Date();
     const row: ApiKeyRecord = {
@@ -111,6 +118,7 @@ export class ApiKeysService {
       const field = prepared.kind === 'hmac' ? 'hmac_enabled' : 'basic_auth_data';
       throw new PortcullisError('validation_failed', undefined, [{ field, message: 'cannot be set on an OAuth 1.0a token' }]);
     }
+    await this.references.requireExisting(addedReferences(sessionReferences(prepared.session), sessionReferences(existing.session as Session)));
     const kind: ApiKeyKind = existing.kind === 'oauth1' ? 'oauth1' : prepared.kind;
     let hmacSecret: string | undefined;
     let secretEncrypted = existing.secretEncrypted;

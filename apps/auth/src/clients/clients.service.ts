@@ -5,6 +5,8 @@ import { validateOAuthClientInput, type OAuthClient, type OAuthClientInput } fro
 import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { publishQuietly } from '../events/publish.js';
+import { addedReferences, clientReferences } from '../references/named-references.js';
+import { RegistryReferences } from '../references/registry-references.js';
 import { OAuthClientRecord, type ClientMetadata } from '../storage/oauth-client.entity.js';
 import { Revocations } from '../tokens/revocations.js';
 import { TokenStore } from '../tokens/token-store.js';
@@ -26,10 +28,12 @@ export class ClientsService {
     private readonly tokenStore: TokenStore,
     private readonly revocations: Revocations,
     private readonly bus: Bus,
+    private readonly references: RegistryReferences,
   ) {}
 
   async create(input: unknown): Promise<OAuthClientWithSecret> {
     const value = validated(input);
+    await this.references.requireExisting(clientReferences(value));
     const { client_id: chosenId, client_secret: chosenSecret, ...metadata } = value;
     const clientId = chosenId ?? newClientId();
     const secret = metadata.token_endpoint_auth_method === 'none' ? undefined : (chosenSecret ?? newClientSecret());
@@ -64,6 +68,7 @@ export class ClientsService {
     const value = validated(input, clientId);
     const { client_id: _sameAsUrl, client_secret: _secret, ...metadata } = value;
     const existing = await this.stored(clientId);
+    await this.references.requireExisting(addedReferences(clientReferences(metadata), clientReferences(existing)));
     const updatedAt = new Date();
     const secretHash = metadata.token_endpoint_auth_method === 'none' ? null : existing.secretHash;
     const result = await this.dataSource.manager.update(OAuthClientRecord, { clientId }, { metadata: metadata as never, secretHash, updatedAt });

@@ -3,6 +3,8 @@ import type { InitialAccessTokenReply, InitialAccessTokenRequest } from '@portcu
 import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { clientReferences } from '../references/named-references.js';
+import { RegistryReferences } from '../references/registry-references.js';
 import { hashToken, newToken } from './bearer-tokens.js';
 import { InitialAccessTokenRecord } from './initial-access-token.entity.js';
 import type { RegistrationGrant } from './registration-metadata.js';
@@ -18,10 +20,15 @@ const identifier = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
  */
 @Injectable()
 export class InitialAccessTokensService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly references: RegistryReferences,
+  ) {}
 
   async create(request: Partial<InitialAccessTokenRequest> | null | undefined): Promise<InitialAccessTokenReply> {
     const { expiresIn, uses, apiIds, policyIds } = validated(request ?? {});
+    // The clients registered with it get these: they must exist now (RFC 7591 registration names none itself).
+    await this.references.requireExisting(clientReferences({ api_ids: apiIds, policy_ids: policyIds }));
     const token = newToken();
     const expiresAt = new Date(Date.now() + expiresIn * 1000);
     await this.dataSource.manager.insert(InitialAccessTokenRecord, {

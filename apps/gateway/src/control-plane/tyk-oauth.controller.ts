@@ -49,7 +49,7 @@ export class TykOAuthController {
   private async existingApi(apiId: string): Promise<ApiDefinition> {
     return this.bus.request(subjects.registryApisGet, { api_id: apiId }).catch((error: unknown) => {
       if (error instanceof PortcullisError && error.code === 'not_found') {
-        throw new PortcullisError('validation_failed', "API doesn't exist", [{ field: 'api_id', message: `no API has the id ${JSON.stringify(apiId)}` }]);
+        throw new PortcullisError('validation_failed', "API doesn't exist", [{ field: 'api_id', message: `no API has id ${JSON.stringify(apiId)}` }]);
       }
       throw error;
     });
@@ -59,7 +59,7 @@ export class TykOAuthController {
   private async oauthApisOf(policyId: string): Promise<ApiDefinition[]> {
     const policy = await this.bus.request(subjects.registryPoliciesGet, { policy_id: policyId }).catch((error: unknown) => {
       if (error instanceof PortcullisError && error.code === 'not_found') {
-        throw new PortcullisError('validation_failed', "Policy doesn't exist", [{ field: 'policy_id', message: `no policy has the id ${JSON.stringify(policyId)}` }]);
+        throw new PortcullisError('validation_failed', "Policy doesn't exist", [{ field: 'policy_id', message: `no policy has id ${JSON.stringify(policyId)}` }]);
       }
       throw error;
     });

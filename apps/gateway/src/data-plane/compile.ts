@@ -57,12 +57,13 @@ export function isLoaded(definition: ApiDefinition): boolean {
  * A whole configuration from compiled APIs, ordered by id so that, should two ever claim one
  * route, the same one wins on every gateway.
  */
-export function buildConfiguration(revision: number, apis: Iterable<CompiledApi>, metrics: GatewayMetrics): CompiledConfiguration {
+export function buildConfiguration(revision: number, apis: Iterable<CompiledApi>, metrics: GatewayMetrics, definedApiIds?: ReadonlySet<string>): CompiledConfiguration {
   const sorted = [...apis].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return {
     revision,
     routes: new RouteTable(sorted),
     apis: new Map(sorted.map((api) => [api.id, api])),
+    definedApiIds: definedApiIds ?? new Set(sorted.map((api) => api.id)),
     entryChain,
     unmatched: metrics.recorderFor(''),
   };

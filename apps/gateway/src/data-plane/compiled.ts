@@ -60,6 +60,8 @@ export interface CompiledConfiguration {
   readonly routes: RouteTable<CompiledApi>;
   /** Loaded (active) APIs by id. */
   readonly apis: ReadonlyMap<string, CompiledApi>;
+  /** Every API the registry holds, loaded or not: a credential's right for any other names one deleted. */
+  readonly definedApiIds: ReadonlySet<string>;
   /** What a request runs before `match` has chosen an API. */
   readonly entryChain: readonly Step[];
   /** Where requests that match no API are recorded. */

@@ -21,6 +21,8 @@ export class ConfigurationStore {
   private hasLoaded = false;
   private policyMap: ReadonlyMap<string, Policy> = new Map();
   private bindingMap: BindingTable = NO_BINDINGS;
+  /** Every API id of the registry's, inactive ones included (those are not compiled). */
+  private apiIds: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly deps: CompileDependencies,
@@ -56,7 +58,8 @@ export class ConfigurationStore {
     }
     this.policyMap = policiesFrom(snapshot.policies);
     this.bindingMap = bindingsFrom(snapshot.client_bindings ?? []);
-    this.swap(buildConfiguration(snapshot.revision, compiled, this.deps.metrics));
+    this.apiIds = new Set(snapshot.apis.map((definition) => definition.api_id));
+    this.swap(buildConfiguration(snapshot.revision, compiled, this.deps.metrics, this.apiIds));
     this.hasLoaded = true;
   }
 
@@ -66,23 +69,27 @@ export class ConfigurationStore {
       // A new policy table identity too: verified tokens rebuild their identity when it changes, so a
       // cached token whose client lost (or changed) its binding is judged again on its next request.
       this.policyMap = new Map(this.policyMap);
-      this.configuration = buildConfiguration(event.revision, this.configuration.apis.values(), this.deps.metrics);
+      this.configuration = buildConfiguration(event.revision, this.configuration.apis.values(), this.deps.metrics, this.apiIds);
       return;
     }
     if ('policy_id' in event) {
       this.policyMap = withPolicyChange(this.policyMap, event);
       // The APIs, their routes and pools are unchanged (and stay compiled as they were): only the
       // revision moves on, without swap()'s pool pruning and collision warnings.
-      this.configuration = buildConfiguration(event.revision, this.configuration.apis.values(), this.deps.metrics);
+      this.configuration = buildConfiguration(event.revision, this.configuration.apis.values(), this.deps.metrics, this.apiIds);
       return;
     }
     const apis = new Map(this.configuration.apis);
     apis.delete(event.api_id);
+    const apiIds = new Set(this.apiIds);
+    if (event.change === 'deleted') apiIds.delete(event.api_id);
+    else apiIds.add(event.api_id);
+    this.apiIds = apiIds;
     if (event.change !== 'deleted' && event.definition !== null) {
       const api = this.compile(event.definition);
       if (api !== null) apis.set(api.id, api);
     }
-    this.swap(buildConfiguration(event.revision, apis.values(), this.deps.metrics));
+    this.swap(buildConfiguration(event.revision, apis.values(), this.deps.metrics, this.apiIds));
   }
 
   /** Null for inactive APIs and for a definition that cannot be compiled (logged; the rest load). */

@@ -12,6 +12,15 @@ export function errorResponse(code: ErrorCode, extraHeaders: readonly string[] =
   return respond(errorCatalogue[code].status, [...jsonHeaders(body), ...extraHeaders], body);
 }
 
+/**
+ * A catalogue error with a message of its own (a refusal that names what is missing). Built when it
+ * is answered: such refusals are rare, and the message varies with the credential.
+ */
+export function errorResponseSaying(code: ErrorCode, message: string): RespondResult {
+  const body = Buffer.from(JSON.stringify(errorBody(code, message)));
+  return respond(errorCatalogue[code].status, jsonHeaders(body), body);
+}
+
 // Every catalogue error answered on the data plane is serialised once, at start.
 const prepared = new Map<ErrorCode, RespondResult>(
   (Object.keys(errorCatalogue) as ErrorCode[]).map((code) => [code, errorResponse(code)]),

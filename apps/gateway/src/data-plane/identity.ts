@@ -37,6 +37,11 @@ export interface CompiledRights {
   /** No entry for an API: no access to it. An entry with no allowed URLs: the whole API. */
   readonly accessRights: ReadonlyMap<string, CompiledAccessRight>;
   readonly policyIds: readonly string[];
+  /**
+   * Why the credential is inactive, when its holder may be told: a policy it names was deleted
+   * ("Policy 'x' no longer exists"). Null otherwise (inactive by choice, or active).
+   */
+  readonly inactiveBecause: string | null;
 }
 
 export interface CompiledAccessRight {

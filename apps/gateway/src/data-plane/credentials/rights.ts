@@ -1,4 +1,4 @@
-import { combinePolicies, type Policy, type Session, type SessionLimits } from '@portcullis/domain';
+import { combinePolicies, type CombineRefusal, type Policy, type Session, type SessionLimits } from '@portcullis/domain';
 import type { CompiledRights } from '../identity.js';
 
 export type PolicyTable = ReadonlyMap<string, Policy>;
@@ -12,13 +12,23 @@ export const NO_RIGHTS: CompiledRights = Object.freeze({
   quotaRenewalRate: -1,
   accessRights: new Map(),
   policyIds: [],
+  inactiveBecause: null,
 });
+
+/**
+ * The rights of a credential refused for a policy that is gone (deleted since it was issued, as Tyk
+ * allows), saying which: its holder can tell an admin. Other refusals say nothing more.
+ */
+function refusedRights(refusal: CombineRefusal): CompiledRights {
+  if (refusal.reason !== 'policy_not_found') return NO_RIGHTS;
+  return Object.freeze({ ...NO_RIGHTS, inactiveBecause: `Policy '${refusal.policyId}' no longer exists` });
+}
 
 const MAX_TOKEN_POLICY_SETS = 10_000;
 
 function rightsOf(limits: SessionLimits, policies: PolicyTable): CompiledRights {
   const combined = combinePolicies(limits, policies);
-  return combined.ok ? Object.freeze(combined.rights) : NO_RIGHTS;
+  return combined.ok ? Object.freeze({ ...combined.rights, inactiveBecause: null }) : refusedRights(combined);
 }
 
 /**

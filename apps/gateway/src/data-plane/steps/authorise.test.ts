@@ -57,6 +57,31 @@ describe('authorise step', () => {
     expect(decide(who, '/shop/x')).toEqual({ result: 'credential_inactive', refusal: 'forbidden' });
   });
 
+  it('names an API the rights list but the registry no longer holds, keeping the code access_denied', () => {
+    const who = identity(rights({ access: { gone: [] } }));
+    const { ctx } = contextFor(config, '/other/x');
+    match.handle(ctx);
+    ctx.identity = who;
+    const result = authorise.handle(ctx);
+    expect(result.kind === 'respond' && { status: result.status, body: JSON.parse(result.body.toString()) }).toEqual({
+      status: 403,
+      body: { error: 'access_denied', message: "API 'gone' no longer exists" },
+    });
+    expect(ctx.refusal).toBe('forbidden');
+  });
+
+  it('names the deleted policy that made the credential inactive, keeping the code credential_inactive', () => {
+    const who = identity({ ...rights({ active: false }), inactiveBecause: "Policy 'gold' no longer exists" });
+    const { ctx } = contextFor(config, '/shop/x');
+    match.handle(ctx);
+    ctx.identity = who;
+    const result = authorise.handle(ctx);
+    expect(result.kind === 'respond' && { status: result.status, body: JSON.parse(result.body.toString()) }).toEqual({
+      status: 403,
+      body: { error: 'credential_inactive', message: "Policy 'gold' no longer exists" },
+    });
+  });
+
   it('refuses an expired credential with 403 credential_expired; 0 never expires', () => {
     const now = Math.floor(Date.now() / 1000);
     expect(decide(identity(rights({ access: { shop: [] } }), { expiresAt: now - 1 }), '/shop/x').result).toBe('credential_expired');

@@ -1,4 +1,5 @@
-import type { CompiledAccessRight } from '../identity.js';
+import { errorResponseSaying } from '../error-responses.js';
+import type { CompiledAccessRight, CompiledRights } from '../identity.js';
 import type { RequestContext } from '../request-context.js';
 import { CONTINUE, fail, type Step, type StepResult } from '../step.js';
 
@@ -10,7 +11,9 @@ const denied = fail('access_denied');
  * Decides whether the caller `authenticate` established may make this request (403 otherwise), in
  * Tyk's order: an inactive key or policy, an expired credential, an API the rights do not list, a
  * path and method no `allowed_urls` entry permits. Everything it consults was compiled with the
- * rights (regexes included), so this only looks things up.
+ * rights (regexes included), so this only looks things up. A refusal because a policy or API the
+ * credential names was deleted says which (same code), so its holder can tell an admin; working out
+ * which happens on the refusal path only.
  */
 export const authorise: Step = {
   name: 'authorise',
@@ -20,17 +23,29 @@ export const authorise: Step = {
   handle(ctx: RequestContext): StepResult {
     const identity = ctx.identity!;
     const rights = identity.rights;
-    let refusal = rights.active ? null : inactive;
+    let refusal: StepResult | null = rights.active ? null : rights.inactiveBecause === null ? inactive : errorResponseSaying('credential_inactive', rights.inactiveBecause);
     if (refusal === null && identity.expiresAt > 0 && identity.expiresAt * 1000 <= Date.now()) refusal = expired;
     if (refusal === null) {
       const access = rights.accessRights.get(ctx.api!.id);
-      if (access === undefined || !urlAllowed(access, pathBelow(ctx.path, ctx.api!.listenPath), ctx.req.method!)) refusal = denied;
+      if (access === undefined) refusal = notListed(rights, ctx.config.definedApiIds);
+      else if (!urlAllowed(access, pathBelow(ctx.path, ctx.api!.listenPath), ctx.req.method!)) refusal = denied;
     }
     if (refusal === null) return CONTINUE;
     ctx.refusal = 'forbidden';
     return refusal;
   },
 };
+
+/**
+ * This API is not in the rights. If they name an API the registry no longer holds (deleted, or
+ * replaced by this one under a new id), say which; otherwise the plain refusal.
+ */
+function notListed(rights: CompiledRights, definedApiIds: ReadonlySet<string>): StepResult {
+  for (const apiId of rights.accessRights.keys()) {
+    if (!definedApiIds.has(apiId)) return errorResponseSaying('access_denied', `API '${apiId}' no longer exists`);
+  }
+  return denied;
+}
 
 /**
  * Tyk's granular access: with no `allowed_urls` the whole API is allowed; otherwise some entry's
