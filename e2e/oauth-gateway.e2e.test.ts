@@ -103,7 +103,7 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
       const response = await createClient({ api_id: 'openApi', redirect_uri: 'http://www.test.fr', policy_id: 'openApi' });
       expect(response.status).toBe(200);
       const body = await response.json();
-      expect(body).toEqual({ client_id: expect.any(String), secret: expect.any(String), redirect_uri: 'http://www.test.fr', api_id: 'openApi', policy_id: 'openApi', description: '', meta: null });
+      expect(body).toEqual({ client_id: expect.any(String), secret: expect.any(String), redirect_uri: 'http://www.test.fr', api_id: 'openApi', policy_id: 'openApi', description: '', meta: null, meta_data: null });
       client = body;
     });
 
@@ -189,7 +189,7 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
       const listed = await fetch(`${gateway.url}/tyk/oauth/clients/openApi`, { headers: tykJson });
       expect(listed.status).toBe(200);
       const clients = await listed.json();
-      expect(clients).toEqual([{ client_id: client.client_id, redirect_uri: 'http://www.test.fr', api_id: 'openApi', policy_id: 'openApi', description: '', meta: null }]);
+      expect(clients).toEqual([{ client_id: client.client_id, redirect_uri: 'http://www.test.fr', api_id: 'openApi', policy_id: 'openApi', description: '', meta: null, meta_data: null }]);
       const got = await fetch(`${gateway.url}/tyk/oauth/clients/openApi/${client.client_id}`, { headers: tykJson });
       expect(await got.json()).toEqual(clients[0]);
       // Not through another API.
