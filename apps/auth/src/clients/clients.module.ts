@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TokensModule } from '../tokens/tokens.module.js';
+import { ClientAuthThrottle } from './client-auth-throttle.js';
 import { ClientCache } from './client-cache.js';
 import { ClientsMessages } from './clients.messages.js';
 import { ClientsService } from './clients.service.js';
@@ -7,7 +8,7 @@ import { ClientsService } from './clients.service.js';
 @Module({
   imports: [TokensModule],
   controllers: [ClientsMessages],
-  providers: [ClientsService, { provide: ClientCache, useFactory: () => new ClientCache() }],
-  exports: [ClientsService],
+  providers: [ClientsService, ClientAuthThrottle, { provide: ClientCache, useFactory: () => new ClientCache() }],
+  exports: [ClientsService, ClientAuthThrottle],
 })
 export class ClientsModule {}

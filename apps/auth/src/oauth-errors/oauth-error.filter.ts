@@ -24,7 +24,7 @@ export class OAuthErrorFilter implements ExceptionFilter {
       return;
     }
     noStore(response);
-    if (error.wwwAuthenticate) response.setHeader('WWW-Authenticate', error.wwwAuthenticate);
+    response.set(error.headers());
     response.status(error.status).json(error.toBody());
   }
 }

@@ -56,8 +56,7 @@ export class TokenEndpoint {
       return reply(200, await this.exchange(request));
     } catch (exception) {
       const error = toOAuthError(exception, this.logger);
-      const headers: Record<string, string> = { ...answerHeaders };
-      if (error.wwwAuthenticate) headers['WWW-Authenticate'] = error.wwwAuthenticate;
+      const headers: Record<string, string> = { ...answerHeaders, ...error.headers() };
       return { status: error.status, headers, body: JSON.stringify(error.toBody()) };
     }
   }
