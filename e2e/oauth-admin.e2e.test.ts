@@ -114,6 +114,8 @@ describeWithServices('OAuth admin API: registry → NATS → auth service', () =
       ['POST', '/admin/oauth/users'],
       ['GET', '/admin/oauth/users'],
       ['DELETE', '/admin/oauth/users/any'],
+      ['DELETE', '/admin/oauth/clients/any/lockout'],
+      ['DELETE', '/admin/oauth/users/any/lockout'],
       ['POST', '/admin/oauth/initial-access-tokens'],
       ['POST', '/admin/oauth/keys/rotate'],
     ];
@@ -368,6 +370,52 @@ describeWithServices('OAuth admin API: registry → NATS → auth service', () =
     });
   });
 
+  describe('brute-force locks (README "Brute-force throttles")', () => {
+    /** The raw answer and what oauth4webapi makes of it. */
+    async function clientCredentialsAnswer(clientId: string, secret: string): Promise<{ status: number; retryAfter: string | null; error?: string }> {
+      const response = await oauth.clientCredentialsGrantRequest(as, asClient({ client_id: clientId }), oauth.ClientSecretBasic(secret), {}, insecure);
+      const { status } = response;
+      const retryAfter = response.headers.get('retry-after');
+      if (status === 200) return { status, retryAfter };
+      return { status, retryAfter, error: await tokenError(() => oauth.processClientCredentialsResponse(as, asClient({ client_id: clientId }), response)) };
+    }
+
+    it('10 wrong secrets lock a client (429 slow_down, Retry-After), the right one too; the admin call lifts it', async () => {
+      const client = await createClient({ grant_types: ['client_credentials'] });
+      for (let i = 0; i < 9; i += 1) expect(await clientCredentialsAnswer(client.client_id, `wrong-${i}`)).toMatchObject({ status: 401, error: 'invalid_client' });
+      expect(await clientCredentialsAnswer(client.client_id, 'wrong-10')).toEqual({ status: 429, retryAfter: '300', error: 'slow_down' });
+      expect(await clientCredentialsAnswer(client.client_id, client.client_secret!)).toMatchObject({ status: 429, error: 'slow_down' });
+
+      expect((await admin('DELETE', `/admin/oauth/clients/${client.client_id}/lockout`)).status).toBe(204);
+      expect(await clientCredentialsAnswer(client.client_id, client.client_secret!)).toEqual({ status: 200, retryAfter: null });
+      expect(await admin('DELETE', '/admin/oauth/clients/no-such-client/lockout')).toMatchObject({ status: 404, body: { error: 'not_found' } });
+    });
+
+    it('a secret rotation through the admin API lifts a lock a stranger set', async () => {
+      const client = await createClient({ grant_types: ['client_credentials'] });
+      for (let i = 0; i < 10; i += 1) await clientCredentialsAnswer(client.client_id, `stranger-${i}`);
+      expect((await clientCredentialsAnswer(client.client_id, client.client_secret!)).status).toBe(429);
+      const rotated = await admin<OAuthClientWithSecret>('POST', `/admin/oauth/clients/${client.client_id}/rotate-secret`);
+      expect(await clientCredentials(client.client_id, rotated.body.client_secret!)).toMatchObject({ access_token: expect.any(String) });
+    });
+
+    it("5 wrong passwords lock a user's logins at the password grant; the admin call lifts it", async () => {
+      const password = `pw-${randomBytes(9).toString('base64url')}`;
+      const user = await admin<UserSummary>('POST', '/admin/oauth/users', { json: { username: 'locked-out', password } });
+      const app = await createClient({ grant_types: ['password'] });
+      const signIn = async (secret: string) => {
+        const response = await oauth.genericTokenEndpointRequest(as, asClient(app), oauth.ClientSecretBasic(app.client_secret!), 'password', { username: 'locked-out', password: secret }, insecure);
+        return oauth.processGenericTokenEndpointResponse(as, asClient(app), response);
+      };
+      for (let i = 0; i < 4; i += 1) expect(await tokenError(() => signIn(`wrong-${i}`))).toBe('invalid_grant');
+      expect(await tokenError(() => signIn('wrong-5'))).toBe('slow_down');
+      expect(await tokenError(() => signIn(password))).toBe('slow_down');
+      expect((await admin('DELETE', `/admin/oauth/users/${user.body.id}/lockout`)).status).toBe(204);
+      expect(await signIn(password)).toMatchObject({ access_token: expect.any(String) });
+      expect((await admin('DELETE', '/admin/oauth/users/00000000-0000-4000-8000-000000000000/lockout')).status).toBe(404);
+    });
+  });
+
   it('documents every OAuth admin endpoint and its schemas in the OpenAPI document', async () => {
     const document = (await (await fetch(`${registry.url}/admin/openapi.json`)).json()) as {
       paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
@@ -380,6 +428,8 @@ describeWithServices('OAuth admin API: registry → NATS → auth service', () =
       '/admin/oauth/clients/{clientId}/tokens': ['get'],
       '/admin/oauth/users': ['post', 'get'],
       '/admin/oauth/users/{id}': ['delete'],
+      '/admin/oauth/clients/{clientId}/lockout': ['delete'],
+      '/admin/oauth/users/{id}/lockout': ['delete'],
       '/admin/oauth/initial-access-tokens': ['post'],
       '/admin/oauth/keys/rotate': ['post'],
     };

@@ -1,6 +1,7 @@
 import { env, loadConfig, z, type Config } from '@portcullis/config';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().max(365 * 24 * 3600).default(fallback);
+const count = (fallback: number) => z.coerce.number().int().positive().max(1_000_000).default(fallback);
 
 export const authConfigSchema = z
   .object({
@@ -33,6 +34,18 @@ export const authConfigSchema = z
     /** Tyk's defaults: access tokens one hour, refresh tokens 14 days. Clients (and APIs) may override. */
     ACCESS_TOKEN_TTL: seconds(3600),
     REFRESH_TOKEN_TTL: seconds(14 * 24 * 3600),
+    /**
+     * Brute-force throttles (README "Brute-force throttles"): failures per account within a window
+     * lock it. Users' passwords are chosen by people: OWASP's handful per quarter hour. Client
+     * secrets are 256 random bits (or 32+ chosen characters): guessing is hopeless, so the limit is
+     * looser and the lock shorter, which bounds what a stranger knowing a client_id can deny.
+     */
+    AUTH_LOGIN_MAX_FAILURES: count(5),
+    AUTH_LOGIN_WINDOW_SECONDS: seconds(15 * 60),
+    AUTH_LOGIN_LOCK_SECONDS: seconds(15 * 60),
+    AUTH_CLIENT_MAX_FAILURES: count(10),
+    AUTH_CLIENT_WINDOW_SECONDS: seconds(5 * 60),
+    AUTH_CLIENT_LOCK_SECONDS: seconds(5 * 60),
   })
   .transform((vars) => ({
     http: { host: vars.HOST, port: vars.AUTH_PORT, maxBodyBytes: vars.ADMIN_MAX_BODY_BYTES },
@@ -51,6 +64,12 @@ export const authConfigSchema = z
       /** Distinct HKDF info when the key is derived from ADMIN_SECRET, so it is never the admin secret's twin. */
       encryptionInfo: vars.KEY_ENCRYPTION_SECRET ? 'portcullis/signing-keys/v1' : 'portcullis/signing-keys/v1/from-admin-secret',
       rotationSeconds: Math.round(vars.SIGNING_KEY_ROTATION_HOURS * 3600),
+    },
+    throttles: {
+      /** Per username, at the login page and the password grant. */
+      logins: { maxFailures: vars.AUTH_LOGIN_MAX_FAILURES, windowSeconds: vars.AUTH_LOGIN_WINDOW_SECONDS, lockSeconds: vars.AUTH_LOGIN_LOCK_SECONDS },
+      /** Per client_id, wherever a client authenticates with a secret (token, introspection, revocation). */
+      clients: { maxFailures: vars.AUTH_CLIENT_MAX_FAILURES, windowSeconds: vars.AUTH_CLIENT_WINDOW_SECONDS, lockSeconds: vars.AUTH_CLIENT_LOCK_SECONDS },
     },
   }));
 

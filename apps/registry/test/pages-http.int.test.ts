@@ -146,6 +146,25 @@ describeWithServices('portal pages over HTTP', () => {
     expect(guess.html).not.toContain('waiting for an administrator');
   });
 
+  it('sign-up answers a taken email exactly as a new one (same redirect, same notice), and leaves the account as it was', async () => {
+    const email = `taken-${randomBytes(4).toString('hex')}@example.com`;
+    const dev = visitor();
+    await dev.send('GET', '/portal/signup');
+    const first = await dev.send('POST', '/portal/signup', { email, password: 'long enough password', _csrf: dev.csrf() });
+    const again = await dev.send('POST', '/portal/signup', { email: email.toUpperCase(), password: 'a different password', _csrf: dev.csrf() });
+    expect([again.status, again.headers.get('location')]).toEqual([first.status, first.headers.get('location')]);
+    expect(again.status).toBe(303);
+    expect(again.html).not.toContain('already');
+    expect((await dev.send('GET', again.headers.get('location')!)).html).toContain('If this email had an account already, it is unchanged');
+    const developers = (await (await fetch(`${registry.url}/admin/portal/developers`, { headers: { authorization: `Bearer ${secret}` } })).json()) as { id: string; email: string }[];
+    expect(developers.filter((developer) => developer.email === email)).toHaveLength(1);
+    // The approval flow is the first sign-up's: the second password opened nothing.
+    const id = developers.find((developer) => developer.email === email)!.id;
+    await fetch(`${registry.url}/admin/portal/developers/${id}/approve`, { method: 'POST', headers: { authorization: `Bearer ${secret}` } });
+    expect((await dev.send('POST', '/portal/login', { email, password: 'a different password', _csrf: dev.csrf() })).status).toBe(401);
+    expect((await dev.send('POST', '/portal/login', { email, password: 'long enough password', _csrf: dev.csrf() })).status).toBe(303);
+  });
+
   it('after five wrong passwords the account is locked: 429 with Retry-After and a page that says for how long', async () => {
     const email = `guessed-${randomBytes(4).toString('hex')}@example.com`;
     const guesser = visitor();

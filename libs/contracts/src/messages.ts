@@ -447,6 +447,7 @@ export interface RequestContracts {
   [subjects.authClientsDelete]: { request: ClientIdRequest; reply: ClientIdRequest };
   [subjects.authClientsRotateSecret]: { request: ClientIdRequest; reply: OAuthClientWithSecret };
   [subjects.authClientsTokens]: { request: ClientIdRequest; reply: TokenSummary[] };
+  [subjects.authClientsUnlock]: { request: ClientIdRequest; reply: ClientIdRequest };
   [subjects.authAuthorizeClient]: { request: AuthorizeClientRequest; reply: AuthorizeClientReply };
   [subjects.authTokensRevoke]: { request: RevokeRequest; reply: { revoked: boolean } };
   [subjects.authTokensRevokeAll]: { request: RevokeRequest; reply: { revoked: number } };
@@ -458,6 +459,7 @@ export interface RequestContracts {
   [subjects.authUsersCreate]: { request: UserCreateRequest; reply: UserSummary };
   [subjects.authUsersList]: { request: Record<string, never>; reply: UserSummary[] };
   [subjects.authUsersDelete]: { request: UserIdRequest; reply: UserIdRequest };
+  [subjects.authUsersUnlock]: { request: UserIdRequest; reply: UserIdRequest };
 }
 
 /** Event subjects and their payloads. */

@@ -66,6 +66,8 @@ export const subjects = {
   authClientsDelete: 'auth.clients.delete',
   authClientsRotateSecret: 'auth.clients.rotate-secret',
   authClientsTokens: 'auth.clients.tokens',
+  /** request (admin): lift the brute-force lock on a client_id (README "Brute-force throttles"). */
+  authClientsUnlock: 'auth.clients.unlock',
   /** request: Tyk's authorize-client: the app's back end approves an authorization request. */
   authAuthorizeClient: 'auth.oauth.authorize-client',
   /** requests: RFC 7009 revocation as Tyk's /tyk/oauth/revoke and revoke_all (client authentication required). */
@@ -89,6 +91,8 @@ export const subjects = {
   authUsersCreate: 'auth.users.create',
   authUsersList: 'auth.users.list',
   authUsersDelete: 'auth.users.delete',
+  /** request (admin): lift the brute-force lock on a user's logins. */
+  authUsersUnlock: 'auth.users.unlock',
   /** request (admin): rotate the signing key now. */
   authKeysRotate: 'auth.keys.rotate',
   /** events: what gateways keep their caches and denylists exact with. */

@@ -3,3 +3,4 @@ export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
 export { databaseAnswers } from './ping.js';
 export { qualifiedTable } from './table-name.js';
 export { sweeper } from './sweeper.js';
+export { FailureThrottle, type FailureLimits, type Throttled } from './failure-throttle.js';

@@ -75,13 +75,22 @@ export class AuthorizeController {
     if (form.decision !== 'approve') return this.renderLogin(response, outcome, cookieToken as string, { error: 'Choose Allow or Deny.' });
 
     const username = typeof form.username === 'string' ? form.username : '';
-    const user = await this.users.verifyPassword(username, typeof form.password === 'string' ? form.password : '');
-    if (!user) {
+    const login = await this.users.logIn(username, typeof form.password === 'string' ? form.password : '');
+    if ('retryAfterSeconds' in login) return this.renderLocked(response, login.retryAfterSeconds);
+    if (!('passed' in login)) {
       this.renderLogin(response, outcome, cookieToken as string, { username, error: 'The username or password is incorrect.' });
       return;
     }
-    const { redirectTo } = await this.authorization.approve(authorization, user.sub);
+    const { redirectTo } = await this.authorization.approve(authorization, login.passed.sub);
     redirectNoStore(response, redirectTo);
+  }
+
+  /** Too many failed logins for this username: RFC 6585 §4, with how long to wait (RFC 9110 §10.2.3). */
+  private renderLocked(response: Response, retryAfterSeconds: number): void {
+    setPageHeaders(response);
+    response.setHeader('Retry-After', String(retryAfterSeconds));
+    const wait = retryAfterSeconds < 120 ? `${retryAfterSeconds} seconds` : `${Math.ceil(retryAfterSeconds / 60)} minutes`;
+    response.status(429).send(errorPage('Too many attempts', `Signing in with this username failed too many times. Wait ${wait}, then go back to the application and try again.`));
   }
 
   /** Answers the errors (page or redirect); true when the request may go on. */

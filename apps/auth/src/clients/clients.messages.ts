@@ -61,6 +61,15 @@ export class ClientsMessages {
     return replyFrom(() => this.clients.rotateSecret(clientIdOf(request)), this.logger);
   }
 
+  @MessagePattern(subjects.authClientsUnlock, { queue: queues.auth })
+  unlock(@Payload() request: ClientIdRequest): Promise<Reply<ClientIdRequest>> {
+    return replyFrom(async () => {
+      const clientId = clientIdOf(request);
+      await this.clients.unlock(clientId);
+      return { client_id: clientId };
+    }, this.logger);
+  }
+
   @MessagePattern(subjects.authClientsTokens, { queue: queues.auth })
   tokens(@Payload() request: ClientIdRequest): Promise<Reply<TokenSummary[]>> {
     return replyFrom(() => this.clients.tokens(clientIdOf(request)), this.logger);

@@ -10,6 +10,7 @@ import { RegistryReferences } from '../references/registry-references.js';
 import { OAuthClientRecord, type ClientMetadata } from '../storage/oauth-client.entity.js';
 import { Revocations } from '../tokens/revocations.js';
 import { TokenStore } from '../tokens/token-store.js';
+import { ClientAuthThrottle } from './client-auth-throttle.js';
 import { ClientCache } from './client-cache.js';
 import { hashSecret, newClientId, newClientSecret } from './client-secret.js';
 import { toPublicClient, type StoredClient } from './stored-client.js';
@@ -29,6 +30,7 @@ export class ClientsService {
     private readonly revocations: Revocations,
     private readonly bus: Bus,
     private readonly references: RegistryReferences,
+    private readonly throttle: ClientAuthThrottle,
   ) {}
 
   async create(input: unknown): Promise<OAuthClientWithSecret> {
@@ -93,8 +95,16 @@ export class ClientsService {
     const secret = newClientSecret();
     const updatedAt = new Date();
     await this.dataSource.manager.update(OAuthClientRecord, { clientId }, { secretHash: hashSecret(secret), updatedAt });
+    // Whoever rotates holds the new secret, which nobody can have guessed: a lock set by strangers is moot.
+    await this.throttle.clear(clientId);
     await this.changed(clientId, 'updated');
     return { ...toPublicClient(existing), updated_at: updatedAt.toISOString(), client_secret: secret };
+  }
+
+  /** An admin lifts the lock that failed authentications put on the client_id (they count again from zero). */
+  async unlock(clientId: string): Promise<void> {
+    await this.stored(clientId);
+    await this.throttle.clear(clientId);
   }
 
   async tokens(clientId: string): Promise<TokenSummary[]> {

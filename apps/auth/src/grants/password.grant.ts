@@ -1,4 +1,5 @@
-import { OAuthError } from '../oauth-errors/oauth-error.js';
+import type { Throttled } from '@portcullis/database';
+import { OAuthError, tooManyFailures } from '../oauth-errors/oauth-error.js';
 import { required } from '../token-endpoint/form-body.js';
 import type { TokenIssuer } from '../tokens/token-issuer.js';
 import type { Grant } from './grant.js';
@@ -8,8 +9,8 @@ import { grantedScope } from './scope.js';
 export const PASSWORD_VERIFIER = Symbol('PASSWORD_VERIFIER');
 
 export interface PasswordVerifier {
-  /** The user's subject when the password is right; null otherwise (whatever the reason). */
-  verifyPassword(username: string, password: string): Promise<{ sub: string } | null>;
+  /** The user's subject when the password is right; failed otherwise (whatever the reason), or locked by the username's throttle. */
+  logIn(username: string, password: string): Promise<Throttled<{ sub: string }>>;
 }
 
 /**
@@ -24,9 +25,10 @@ export function passwordGrant(tokens: TokenIssuer, users: PasswordVerifier | nul
       const username = required(params, 'username');
       const password = required(params, 'password');
       const scope = grantedScope(params.get('scope'), client.scope);
-      const user = users ? await users.verifyPassword(username, password) : null;
-      if (!user) throw new OAuthError('invalid_grant', 'The username or password is wrong');
-      return tokens.issue({ client, sub: user.sub, scope, apiIds: client.api_ids, withRefresh: client.grant_types.includes('refresh_token'), ...api });
+      const login = users ? await users.logIn(username, password) : { failed: true as const };
+      if ('retryAfterSeconds' in login) throw tooManyFailures('username', login.retryAfterSeconds);
+      if (!('passed' in login)) throw new OAuthError('invalid_grant', 'The username or password is wrong');
+      return tokens.issue({ client, sub: login.passed.sub, scope, apiIds: client.api_ids, withRefresh: client.grant_types.includes('refresh_token'), ...api });
     },
   };
 }

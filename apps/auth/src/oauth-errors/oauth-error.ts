@@ -14,6 +14,14 @@ export const oauthErrorCodes = {
   unsupported_token_type: 400,
   server_error: 500,
   temporarily_unavailable: 503,
+  /**
+   * Too many failed attempts: the client (or user) is locked for a while. RFC 8628 §3.5's code,
+   * registered for token endpoint responses, says exactly "wait before you try again"; none of our
+   * grants gives it another meaning (there is no device grant). Not `invalid_client` (the right
+   * secret is refused too, and a 401 tells a client to fix its credentials) nor
+   * `temporarily_unavailable` (the service's fault, a 503 that sends operators looking for an outage).
+   */
+  slow_down: 429,
 } as const;
 
 export type OAuthErrorCode = keyof typeof oauthErrorCodes;
@@ -29,11 +37,13 @@ export const basicChallenge = 'Basic realm="portcullis", charset="UTF-8"';
 export class OAuthError extends Error {
   readonly status: number;
   readonly wwwAuthenticate: string | undefined;
+  /** Seconds for the Retry-After header (RFC 9110 §10.2.3), with a 429 or 503. */
+  readonly retryAfter: number | undefined;
 
   constructor(
     readonly code: OAuthErrorCode,
     readonly description?: string,
-    options: { status?: number; wwwAuthenticate?: string } = {},
+    options: { status?: number; wwwAuthenticate?: string; retryAfter?: number } = {},
   ) {
     super(description ?? code);
     this.name = 'OAuthError';
@@ -41,16 +51,23 @@ export class OAuthError extends Error {
     // RFC 9110 §15.5.2: every 401 carries a challenge, also when the client sent its credentials in
     // the body (RFC 6749 §5.2 requires it only for the header, but a 401 without one is malformed).
     this.wwwAuthenticate = options.wwwAuthenticate ?? (this.status === 401 ? basicChallenge : undefined);
+    this.retryAfter = options.retryAfter ?? (this.status === 503 ? RETRY_AFTER_SECONDS : undefined);
   }
 
   /** The headers the answer carries besides the no-store ones. */
   get headers(): Record<string, string> {
-    if (this.wwwAuthenticate !== undefined) return { 'WWW-Authenticate': this.wwwAuthenticate };
-    if (this.status === 503) return { 'Retry-After': String(RETRY_AFTER_SECONDS) };
-    return {};
+    const headers: Record<string, string> = {};
+    if (this.wwwAuthenticate !== undefined) headers['WWW-Authenticate'] = this.wwwAuthenticate;
+    if (this.retryAfter !== undefined) headers['Retry-After'] = String(this.retryAfter);
+    return headers;
   }
 
   toBody(): OAuthErrorBody {
     return this.description === undefined ? { error: this.code } : { error: this.code, error_description: this.description };
   }
+}
+
+/** An account locked by its failed attempts: 429 with how long to wait, in the RFC 6749 §5.2 shape. */
+export function tooManyFailures(what: string, retryAfterSeconds: number): OAuthError {
+  return new OAuthError('slow_down', `Too many failed attempts for this ${what}; retry after ${retryAfterSeconds} seconds`, { retryAfter: retryAfterSeconds });
 }

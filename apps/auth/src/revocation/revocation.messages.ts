@@ -55,6 +55,7 @@ async function asPortcullis<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
     if (error.code === 'invalid_client') throw new PortcullisError('unauthorized', 'Client authentication failed');
+    if (error.code === 'slow_down') throw new PortcullisError('rate_limited', error.description);
     throw new PortcullisError('validation_failed', error.description);
   }
 }

@@ -4,6 +4,7 @@ import { CreateUsersAndRegistration1732360000000 } from './migrations/1732360000
 import { CreateApiKeysAndQuotas1763950000000 } from './migrations/1763950000000-create-api-keys-and-quotas.js';
 import { OpaqueAccessTokens1764100000000 } from './migrations/1764100000000-opaque-access-tokens.js';
 import { CreateOAuth1Nonces1764200000000 } from './migrations/1764200000000-create-oauth1-nonces.js';
+import { CreateAuthFailureThrottles1764300000000 } from './migrations/1764300000000-create-auth-failure-throttles.js';
 import { ApiKeyRecord } from '../api-keys/api-key.entity.js';
 import { OAuth1ConsumerRecord } from '../credentials/oauth1-consumer.entity.js';
 import { UserRecord } from '../users/user.entity.js';
@@ -17,4 +18,4 @@ import { SigningKeyRecord } from './signing-key.entity.js';
 
 /** What `openDatabase` needs for the auth schema: its entities, and its migrations in order. */
 export const authEntities = [SigningKeyRecord, OAuthClientRecord, AccessTokenRecord, RefreshTokenRecord, AuthorizationCodeRecord, UserRecord, InitialAccessTokenRecord, ClientRegistrationRecord, ApiKeyRecord, OAuth1ConsumerRecord];
-export const authMigrations = [CreateSigningKeys1732350000000, CreateOAuthCore1732355000000, CreateUsersAndRegistration1732360000000, CreateApiKeysAndQuotas1763950000000, OpaqueAccessTokens1764100000000, CreateOAuth1Nonces1764200000000];
+export const authMigrations = [CreateSigningKeys1732350000000, CreateOAuthCore1732355000000, CreateUsersAndRegistration1732360000000, CreateApiKeysAndQuotas1763950000000, OpaqueAccessTokens1764100000000, CreateOAuth1Nonces1764200000000, CreateAuthFailureThrottles1764300000000];

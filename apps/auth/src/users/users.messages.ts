@@ -25,10 +25,24 @@ export class UsersMessages {
   @MessagePattern(subjects.authUsersDelete, { queue: queues.auth })
   remove(@Payload() request: Partial<UserIdRequest> | null): Promise<Reply<UserIdRequest>> {
     return replyFrom(async () => {
-      const id = request?.id;
-      if (typeof id !== 'string' || id.length === 0) throw new PortcullisError('validation_failed', undefined, [{ field: 'id', message: 'is required' }]);
+      const id = idOf(request);
       await this.users.delete(id);
       return { id };
     }, this.logger);
   }
+
+  @MessagePattern(subjects.authUsersUnlock, { queue: queues.auth })
+  unlock(@Payload() request: Partial<UserIdRequest> | null): Promise<Reply<UserIdRequest>> {
+    return replyFrom(async () => {
+      const id = idOf(request);
+      await this.users.unlock(id);
+      return { id };
+    }, this.logger);
+  }
+}
+
+function idOf(request: Partial<UserIdRequest> | null): string {
+  const id = request?.id;
+  if (typeof id !== 'string' || id.length === 0) throw new PortcullisError('validation_failed', undefined, [{ field: 'id', message: 'is required' }]);
+  return id;
 }

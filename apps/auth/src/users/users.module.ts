@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { PASSWORD_VERIFIER } from '../grants/password.grant.js';
+import { UserLoginThrottle } from './user-login-throttle.js';
 import { UsersMessages } from './users.messages.js';
 import { UsersService } from './users.service.js';
 
@@ -10,7 +11,7 @@ import { UsersService } from './users.service.js';
 @Global()
 @Module({
   controllers: [UsersMessages],
-  providers: [UsersService, { provide: PASSWORD_VERIFIER, useExisting: UsersService }],
+  providers: [UsersService, UserLoginThrottle, { provide: PASSWORD_VERIFIER, useExisting: UsersService }],
   exports: [UsersService, PASSWORD_VERIFIER],
 })
 export class UsersModule {}

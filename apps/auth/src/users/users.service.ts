@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { UserSummary } from '@portcullis/contracts';
 import { PortcullisError } from '@portcullis/errors';
+import type { Throttled } from '@portcullis/database';
 import { hashPassword, verifyPasswordHash } from '@portcullis/http';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { UserLoginThrottle } from './user-login-throttle.js';
 import { validateUserInput } from './user-input.js';
 import { UserRecord } from './user.entity.js';
 
@@ -16,7 +18,10 @@ export class UsersService {
   /** Checked for unknown usernames so an answer takes as long whether or not the user exists. */
   private readonly dummyHash = hashPassword('portcullis: no such user');
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly throttle: UserLoginThrottle,
+  ) {}
 
   async create(username: string, password: string): Promise<UserSummary> {
     const checked = validateUserInput({ username, password });
@@ -34,6 +39,23 @@ export class UsersService {
       throw new PortcullisError('conflict', 'A user with this username already exists', [{ field: 'username', message: 'is taken' }]);
     }
     return summary(record);
+  }
+
+  /**
+   * A login (the login page, the password grant): the password checked under the username's
+   * brute-force throttle, so a locked username is refused before any scrypt is spent.
+   */
+  logIn(username: string, password: string): Promise<Throttled<{ sub: string }>> {
+    const account = typeof username === 'string' ? username.normalize('NFC') : '';
+    return this.throttle.guard(account, () => this.verifyPassword(username, password));
+  }
+
+  /** An admin lifts the lock that failed logins put on the user's name. */
+  async unlock(id: string): Promise<void> {
+    const valid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+    const record = valid ? await this.dataSource.manager.findOneBy(UserRecord, { id }) : null;
+    if (!record) throw new PortcullisError('not_found', `No user with id ${JSON.stringify(id)}`);
+    await this.throttle.clear(record.username);
   }
 
   /** The user's subject when the password is right and the user enabled; null otherwise, in about the same time. */

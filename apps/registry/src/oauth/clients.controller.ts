@@ -96,6 +96,16 @@ export class OAuthClientsController {
     return this.bus.request(subjects.authClientsRotateSecret, { client_id: clientId });
   }
 
+  @Delete(':clientId/lockout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Lift the brute-force lock that failed secrets put on this client_id (README "Brute-force throttles"); a secret rotation lifts it too' })
+  @clientIdParam
+  @ApiResponse({ status: 204, description: 'Unlocked; failures count again from zero' })
+  @error(404, 'No client has this id')
+  async unlock(@Param('clientId') clientId: string): Promise<void> {
+    await this.bus.request(subjects.authClientsUnlock, { client_id: clientId });
+  }
+
   @Get(':clientId/tokens')
   @ApiOperation({ summary: 'The tokens issued to the client (never the tokens themselves)' })
   @clientIdParam

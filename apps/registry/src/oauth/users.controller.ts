@@ -52,4 +52,14 @@ export class OAuthUsersController {
   async remove(@Param('id') id: string): Promise<void> {
     await this.bus.request(subjects.authUsersDelete, { id });
   }
+
+  @Delete(':id/lockout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Lift the brute-force lock that failed passwords put on this user\'s logins (README "Brute-force throttles")' })
+  @ApiParam({ name: 'id', description: 'The user id (a UUID)' })
+  @ApiResponse({ status: 204, description: 'Unlocked; failures count again from zero' })
+  @error(404, 'No user has this id')
+  async unlock(@Param('id') id: string): Promise<void> {
+    await this.bus.request(subjects.authUsersUnlock, { id });
+  }
 }

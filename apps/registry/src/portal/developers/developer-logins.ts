@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Developer } from '../portal-types.js';
 import { normaliseEmail } from './developer-input.js';
 import { DevelopersService } from './developers.service.js';
-import { LoginThrottle, loginThrottleLimits } from './login-throttle.js';
+import { LoginThrottle } from './login-throttle.js';
 
 /** Why a login did not start a session; `throttled` carries when to try again. */
 export type LoginRefusal = { reason: 'wrong' | 'pending' | 'blocked' } | { reason: 'throttled'; retryAfterSeconds: number };
@@ -23,21 +23,16 @@ export class DeveloperLogins {
   ) {}
 
   async logIn(email: unknown, password: unknown): Promise<LoginOutcome> {
-    const account = normaliseEmail(email);
-    const { attempt, lockedFor } = await this.throttle.attempt(account);
-    if (lockedFor > 0) return { refused: { reason: 'throttled', retryAfterSeconds: lockedFor } };
-    const developer = await this.developers.withPassword(email, password);
-    if (!developer) {
-      const lockedNow = attempt >= loginThrottleLimits.maxFailures ? await this.throttle.lock(account) : 0;
-      return { refused: lockedNow > 0 ? { reason: 'throttled', retryAfterSeconds: lockedNow } : { reason: 'wrong' } };
-    }
-    await this.throttle.cleared(account);
+    const outcome = await this.throttle.guard(normaliseEmail(email), () => this.developers.withPassword(email, password));
+    if ('retryAfterSeconds' in outcome) return { refused: { reason: 'throttled', retryAfterSeconds: outcome.retryAfterSeconds } };
+    if (!('passed' in outcome)) return { refused: { reason: 'wrong' } };
+    const developer = outcome.passed;
     if (developer.status !== 'active') return { refused: { reason: developer.status } };
     return { developer };
   }
 
   /** The admin's reset link proves the account is the developer's again: the count starts over. */
   passwordReset(developer: Developer): Promise<void> {
-    return this.throttle.cleared(normaliseEmail(developer.email));
+    return this.throttle.clear(normaliseEmail(developer.email));
   }
 }

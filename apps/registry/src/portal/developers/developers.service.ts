@@ -35,15 +35,32 @@ export class DevelopersService {
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
   ) {}
 
+  /**
+   * A visitor's sign-up as the pages answer it: the status a new account gets, the same whether or
+   * not the email was taken, after the same scrypt, so the form tells no one which emails exist. A
+   * taken email's account is left as it was (its owner logs in with their own password). Invalid
+   * input is still refused with every field named.
+   */
+  async signUpQuietly(email: unknown, password: unknown): Promise<DeveloperStatus> {
+    try {
+      return (await this.signUp(email, password)).status;
+    } catch (error) {
+      if (error instanceof PortcullisError && error.code === 'conflict') return this.config.portal.requireApproval ? 'pending' : 'active';
+      throw error;
+    }
+  }
+
   /** Pending until an admin approves when PORTAL_REQUIRE_APPROVAL is set, else active at once. */
   async signUp(email: unknown, password: unknown): Promise<Developer> {
     const valid = validSignUp(email, password);
+    // Hashed before the email is looked up, so a taken one costs the same scrypt (see signUpQuietly).
+    const passwordHash = await hashPassword(valid.password);
     if (await this.dataSource.manager.existsBy(DeveloperRecord, { email: valid.email })) throw emailTaken();
     const now = new Date();
     const record: DeveloperRecord = Object.assign(new DeveloperRecord(), {
       id: randomUUID(),
       email: valid.email,
-      passwordHash: await hashPassword(valid.password),
+      passwordHash,
       status: (this.config.portal.requireApproval ? 'pending' : 'active') satisfies DeveloperStatus,
       createdAt: now,
       updatedAt: now,

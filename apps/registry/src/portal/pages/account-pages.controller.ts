@@ -33,8 +33,9 @@ export class AccountPagesController {
     const email = field(form, 'email');
     const next = safeNext(form['next'], '');
     try {
-      const developer = await this.developers.signUp(email, field(form, 'password'));
-      const done = developer.status === 'pending' ? 'signed-up-pending' : 'signed-up';
+      // The same answer for a new email and a taken one (issue 11): the notice covers both.
+      const status = await this.developers.signUpQuietly(email, field(form, 'password'));
+      const done = status === 'pending' ? 'signed-up-pending' : 'signed-up';
       res.redirect(303, `/portal/login?done=${done}${next ? `&next=${encodeURIComponent(next)}` : ''}`);
     } catch (error) {
       const problem = formProblem(error);

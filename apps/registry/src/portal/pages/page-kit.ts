@@ -25,8 +25,9 @@ export function field(form: Form, name: string): string {
 }
 
 const notices: Record<string, string> = {
-  'signed-up': 'Your account is ready. Log in to create apps.',
-  'signed-up-pending': 'Your account was created and is waiting for an administrator to approve it.',
+  // Said alike whether or not the email had an account: sign-up must not tell which emails exist.
+  'signed-up': 'Your account is ready. Log in to create apps. If this email had an account already, it is unchanged: log in with its password.',
+  'signed-up-pending': 'Your account was created and is waiting for an administrator to approve it. If this email had an account already, it is unchanged.',
   'password-reset': 'Your password was changed. Log in with the new one.',
   'logged-out': 'You are logged out.',
   'app-deleted': 'The app was deleted and its credentials no longer work.',
