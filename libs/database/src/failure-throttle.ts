@@ -29,6 +29,8 @@ export type Throttled<T> = { passed: T } | { failed: true } | { retryAfterSecond
 export class FailureThrottle {
   /** Counts past their window, swept from the attempt path (an attacker pays a check per new row). */
   private readonly sweepNowAndThen: () => void;
+  /** `guardCheapCheck`'s recent readings by account, unlocked ones only (bounded: cleared when full). */
+  private readonly readings = new Map<string, { at: number; value: Promise<Reading> }>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -64,9 +66,54 @@ export class FailureThrottle {
     return { passed };
   }
 
+  /**
+   * `guard` for a check cheaper than the count itself (the SHA-256 of a generated secret, not a
+   * password hash): the check runs first and only failures are written, so a client that
+   * authenticates right costs no database write, and a burst of its requests never meets the
+   * in-flight rule above (a client sending 50 token requests at once must not get 429s). Failures
+   * still go through the one atomic count, so guesses sent all at once lock the account as surely.
+   *
+   * Whether the account is locked is read before the check; a reading that found it unlocked is
+   * reused for `UNLOCKED_READING_MS`, so a lock set by another replica reaches this one within that
+   * time (a guess it refuses meanwhile still meets the lock in the count); a locked reading is never
+   * reused, so an unlock or a lock running out counts at once.
+   */
+  async guardCheapCheck<T>(account: string, check: () => Promise<T | null> | T | null): Promise<Throttled<T>> {
+    const reading = await this.reading(account);
+    if (reading.lockedFor > 0) return { retryAfterSeconds: reading.lockedFor };
+    const passed = await check();
+    if (passed !== null) {
+      if (reading.failures > 0) await this.clear(account);
+      return { passed };
+    }
+    const { attempt, lockedFor } = await this.attempt(account);
+    this.readings.delete(account);
+    if (lockedFor > 0) return { retryAfterSeconds: lockedFor };
+    const lockedNow = attempt >= this.limits.maxFailures ? await this.lock(account) : 0;
+    return lockedNow > 0 ? { retryAfterSeconds: lockedNow } : { failed: true };
+  }
+
   /** Wipes the account's count and lock: a right credential, a new secret or password, an admin. */
   async clear(account: string): Promise<void> {
+    this.readings.delete(account);
     await this.dataSource.query(`DELETE FROM ${this.table()} WHERE account_hash = ${HASH_OF_FIRST}`, [account]);
+  }
+
+  /** The account's failures and lock as last read, or read now (concurrent reads of one account coalesce). */
+  private reading(account: string): Promise<Reading> {
+    const known = this.readings.get(account);
+    if (known && known.at + UNLOCKED_READING_MS > Date.now()) return known.value;
+    const value = this.dataSource
+      .query(`SELECT failures, ${SECONDS_LEFT} AS seconds FROM ${this.table()} WHERE account_hash = ${HASH_OF_FIRST}`, [account])
+      .then((rows: Array<{ failures: number; seconds: number }>) => {
+        const reading = { failures: rows[0]?.failures ?? 0, lockedFor: rows[0]?.seconds ?? 0 };
+        if (reading.lockedFor > 0) this.readings.delete(account);
+        return reading;
+      });
+    value.catch(() => this.readings.delete(account));
+    if (this.readings.size >= MAX_READINGS) this.readings.clear();
+    this.readings.set(account, { at: Date.now(), value });
+    return value;
   }
 
   /** Answers the attempt's number in the window, or the seconds left on a lock (then nothing is counted). */
@@ -108,6 +155,16 @@ export class FailureThrottle {
     return qualifiedTable(this.dataSource, this.tableName);
   }
 }
+
+interface Reading {
+  failures: number;
+  lockedFor: number;
+}
+
+/** How long an unlocked reading is trusted: how late a lock set by another replica may be seen here. */
+const UNLOCKED_READING_MS = 1_000;
+/** Readings kept at most; past that they are dropped at once (a flood of made-up accounts costs reads, not memory). */
+const MAX_READINGS = 10_000;
 
 /** The account as stored: hex SHA-256 of its UTF-8 bytes (PostgreSQL's own sha256, no pgcrypto needed). */
 const HASH_OF_FIRST = `encode(sha256(convert_to($1::text, 'UTF8')), 'hex')`;

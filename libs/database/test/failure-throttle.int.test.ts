@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../tools/test/wait-for.js';
 import { describeWithServices, dropScratchSchemas, testServices } from '../../../tools/test/with-services.js';
 import { FailureThrottle } from '../src/index.js';
@@ -101,5 +101,39 @@ describeWithServices('FailureThrottle (PostgreSQL)', () => {
     // The lock is the database's clock's business: poll until it has run out (about a second).
     await waitFor(async () => 'passed' in (await short.guard(name, right.check)), { timeoutMs: 10_000, intervalMs: 250 });
     expect(await short.guard(name, wrong.check)).toEqual({ failed: true });
+  });
+  describe('guardCheapCheck (a check cheaper than the count: only failures are written)', () => {
+    const rowOf = async (name: string) =>
+      ((await dataSource.query(`SELECT failures FROM "${schema}".failures WHERE account_hash = $1`, [createHash('sha256').update(name).digest('hex')])) as unknown[])[0];
+
+    it('a burst of 50 right credentials all pass and write nothing', async () => {
+      const name = fresh();
+      const right = counted(true);
+      const outcomes = await Promise.all(Array.from({ length: 50 }, () => throttle.guardCheapCheck(name, right.check)));
+      expect(outcomes).toEqual(Array(50).fill({ passed: { ok: true } }));
+      expect(right.calls.n).toBe(50);
+      expect(await rowOf(name)).toBeUndefined();
+    });
+
+    it('guesses sent all at once are counted: maxFailures - 1 fail, the rest are locked out, then the right one is refused unchecked', async () => {
+      const name = fresh();
+      const wrong = counted(false);
+      const outcomes = await Promise.all(Array.from({ length: 20 }, () => throttle.guardCheapCheck(name, wrong.check)));
+      expect(outcomes.filter((o) => 'failed' in o)).toHaveLength(limits.maxFailures - 1);
+      expect(outcomes.filter((o) => 'retryAfterSeconds' in o && o.retryAfterSeconds > 50)).toHaveLength(20 - (limits.maxFailures - 1));
+      const right = counted(true);
+      expect(await throttle.guardCheapCheck(name, right.check)).toMatchObject({ retryAfterSeconds: expect.any(Number) });
+      expect(right.calls.n).toBe(0);
+      await throttle.clear(name);
+      expect(await throttle.guardCheapCheck(name, right.check)).toEqual({ passed: { ok: true } });
+    });
+
+    it('a right credential after failures clears the count', async () => {
+      const name = fresh();
+      expect(await throttle.guardCheapCheck(name, counted(false).check)).toEqual({ failed: true });
+      expect(await rowOf(name)).toEqual({ failures: 1 });
+      expect(await throttle.guardCheapCheck(name, counted(true).check)).toEqual({ passed: { ok: true } });
+      expect(await rowOf(name)).toBeUndefined();
+    });
   });
 });

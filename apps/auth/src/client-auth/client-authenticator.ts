@@ -15,8 +15,10 @@ import { clientAuthenticationFailed, presentedCredentials, type HeaderBag, type 
  *
  * A presented secret is checked under the client_id's brute-force throttle, wherever the client
  * authenticates (token, introspection, revocation, Tyk's revoke over the bus): a locked client_id
- * is refused before its client is even read, right secret or not. A public client presents no
- * secret, so there is nothing to guess and nothing to count.
+ * is refused before its client is even read, right secret or not. The secret's check (one SHA-256)
+ * is cheaper than a database write, so it runs before the count and only failures are counted
+ * (`guardCheapCheck`): the token endpoint's hot path writes nothing for the throttle. A public
+ * client presents no secret, so there is nothing to guess and nothing to count.
  */
 @Injectable()
 export class ClientAuthenticator {
@@ -33,7 +35,7 @@ export class ClientAuthenticator {
       if (!client || client.token_endpoint_auth_method !== 'none') throw clientAuthenticationFailed();
       return client;
     }
-    const outcome = await this.throttle.guard(presented.clientId, async () => {
+    const outcome = await this.throttle.guardCheapCheck(presented.clientId, async () => {
       const client = await this.clients.findForAuthentication(presented.clientId);
       // Compared even for an unknown client, so the timing does not tell which it was.
       const matches = secretMatches(secret, client?.secretHash ?? null);
