@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { listeningUrl } from '@portcullis/http';
+import { answerClientErrors, listeningUrl, refuseRequestTarget } from '@portcullis/http';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from '../config.js';
@@ -52,13 +52,14 @@ export class DataPlaneServer implements OnApplicationBootstrap, BeforeApplicatio
     const server = createServer(
       {
         // Stated rather than implied: a client has 60 s to send its headers and 5 min for the whole
-        // request. maxHeaderSize and the 'clientError' handling stay Node's: oversized headers get
-        // Node's own 431, malformed requests its 400.
+        // request. maxHeaderSize stays Node's (16 KiB); what its parser refuses (oversized headers,
+        // smuggling attempts, bad header bytes) is answered by answerClientErrors below.
         headersTimeout: 60_000,
         requestTimeout: 300_000,
       },
       this.onRequest,
     );
+    answerClientErrors(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.config.http.port, this.config.http.host, () => {
@@ -83,6 +84,8 @@ export class DataPlaneServer implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private readonly onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    // Before routing, for the control plane too: one authority and one path (request-target.ts).
+    if (refuseRequestTarget(req, res)) return;
     if (isControlPlane(req.url ?? '/')) {
       this.controlPlane!(req, res);
       return;
