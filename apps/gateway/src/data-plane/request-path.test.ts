@@ -21,6 +21,11 @@ describe('normaliseRequestPath', () => {
     ['/public/..%2Fadmin', null],
     ['/public/..%5cadmin', null],
     ['/public/%2e%2e%2fadmin', null],
+    // Escapes that are not UTF-8: an overlong `..` (once read as such by IIS), a lone surrogate, a stray byte.
+    ['/public/%C0%AE%C0%AE/admin', null],
+    ['/public/a%C0%AFb', null],
+    ['/public/%ED%A0%80', null],
+    ['/public/%FF', null],
   ])('%s → %s', (input, expected) => {
     expect(normaliseRequestPath(input)).toBe(expected);
   });
