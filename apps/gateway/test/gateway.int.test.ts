@@ -166,7 +166,9 @@ describeWithServices('gateway on real NATS', () => {
       expect(head, path).toMatch(/^HTTP\/1\.1 400 /);
       expect(head).toMatch(/\r\ncontent-type: application\/json; charset=utf-8\r\n/i);
       expect(head).toMatch(/\r\nconnection: close\r\n/i);
-      expect(JSON.parse(body!)).toEqual({ error: 'invalid_host', message: 'The request must carry exactly one valid Host header' });
+      const message = 'A request must carry exactly one Host header (RFC 9112 §3.2)';
+      // The exchange reads bytes as latin1; the body is UTF-8.
+      expect(JSON.parse(Buffer.from(body!, 'latin1').toString('utf8'))).toEqual({ error: 'malformed_request', message, details: [{ field: 'Host', message }] });
     }
     // One Host line still routes as before.
     const single = await socketExchange(gateway.url, 'GET /orders/1 HTTP/1.1\r\nHost: shop.example\r\nConnection: close\r\n\r\n');

@@ -7,7 +7,6 @@ export const errorCatalogue = {
   // The data plane (gateway).
   api_not_found: { status: 404, message: 'No API matches this request' },
   invalid_path: { status: 400, message: 'The request path is not valid' },
-  invalid_host: { status: 400, message: 'The request must carry exactly one valid Host header' },
   upstream_unreachable: { status: 502, message: 'The upstream service could not be reached' },
   upstream_timeout: { status: 504, message: 'The upstream service did not answer in time' },
   auth_required: { status: 401, message: 'Authorization is required' },
@@ -31,6 +30,10 @@ export const errorCatalogue = {
   // External identity providers the developer portal registers clients at (RFC 7591/7592).
   provider_refused: { status: 502, message: 'The identity provider refused the request' },
   provider_unavailable: { status: 502, message: 'The identity provider could not be reached' },
+  // Refused by the HTTP layer before any route (libs/http client-errors.ts, request-target.ts).
+  malformed_request: { status: 400, message: 'The request is not valid HTTP' },
+  request_timeout: { status: 408, message: 'The request was not received in time' },
+  headers_too_large: { status: 431, message: 'The request headers are too large' },
   internal: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -1,7 +1,9 @@
 import type { DynamicModule, INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomTransportStrategy } from '@nestjs/microservices';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { guardHttpServer } from './client-errors.js';
 import { ErrorFilter } from './error.filter.js';
 import { useJsonBodies } from './json-body.js';
 import { listeningUrl } from './listening-url.js';
@@ -40,6 +42,8 @@ export async function startNestService(options: NestServiceOptions): Promise<Run
     app.connectMicroservice({ strategy: options.transport.server }, { inheritAppConfig: true });
     await options.transport.client.connect();
     await app.startAllMicroservices();
+    // After beforeListen: the checks go in front of every request listener installed by then.
+    guardHttpServer(app.getHttpServer() as Server);
     await app.listen(options.http.port, options.http.host);
     url = listeningUrl(app.getHttpServer().address() as AddressInfo | null, options.http.host);
     options.afterListen?.(app, url);

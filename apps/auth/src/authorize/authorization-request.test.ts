@@ -69,6 +69,10 @@ describe('checkAuthorizationRequest', () => {
       expect(checkAuthorizationRequest({ ...confidential, grant_types: ['client_credentials'] }, base)).toMatchObject({ kind: 'redirect', error: 'unauthorized_client' });
     });
 
+    it('a state with a CR or LF (outside RFC 6749 A.5 VSCHAR) is refused and not echoed', () => {
+      expect(checkAuthorizationRequest(confidential, { ...base, state: 'a\r\nSet-Cookie: x=1' })).toMatchObject({ kind: 'redirect', error: 'invalid_request', state: undefined });
+    });
+
     it('a repeated state is not echoed', () => {
       expect(checkAuthorizationRequest(confidential, { ...base, state: ['a', 'b'] })).toMatchObject({ kind: 'redirect', error: 'invalid_request', state: undefined });
     });

@@ -63,6 +63,7 @@ export function readClientId(parameters: RawParameters): { ok: true; clientId: s
 const codeChallengePattern = /^[A-Za-z0-9._~-]{43,128}$/; // RFC 7636 §4.2
 const s256Pattern = /^[A-Za-z0-9_-]{43}$/; // base64url of 32 bytes, unpadded
 const scopeTokenPattern = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 6749 §3.3
+const vscharPattern = /^[\x20-\x7E]+$/; // RFC 6749 Appendix A.5: state = 1*VSCHAR
 const MAX_VALUE = 2048;
 
 /**
@@ -77,7 +78,7 @@ export function checkAuthorizationRequest(client: AuthorizingClient, parameters:
   const redirectUri = resolved.redirectUri;
 
   const stateValue = read(parameters, 'state');
-  const state = stateValue.value !== undefined && stateValue.value.length <= MAX_VALUE ? stateValue.value : undefined;
+  const state = stateValue.value !== undefined && stateValue.value.length <= MAX_VALUE && vscharPattern.test(stateValue.value) ? stateValue.value : undefined;
   const fail = (error: RedirectError['error'], description: string): RedirectError => ({ kind: 'redirect', redirectUri, error, description, state });
 
   const values = Object.fromEntries(authorizationParameters.map((name) => [name, read(parameters, name)])) as Record<ParameterName, Value>;
@@ -85,6 +86,7 @@ export function checkAuthorizationRequest(client: AuthorizingClient, parameters:
   if (repeated.length > 0) return fail('invalid_request', `Repeated parameter: ${repeated.join(', ')}.`);
   const tooLong = authorizationParameters.filter((name) => (values[name].value?.length ?? 0) > MAX_VALUE);
   if (tooLong.length > 0) return fail('invalid_request', `Parameter too long: ${tooLong.join(', ')}.`);
+  if (values.state.value !== undefined && state === undefined) return fail('invalid_request', 'The state parameter may hold only visible ASCII characters and spaces.');
 
   const responseType = values.response_type.value;
   if (responseType === undefined) return fail('invalid_request', 'The response_type parameter is missing.');

@@ -26,6 +26,16 @@ describe('parseForm', () => {
     expect(error.status).toBe(400);
   });
 
+  it('refuses escapes that are not UTF-8 (a lone surrogate, an overlong form, a broken escape)', () => {
+    for (const body of ['client_id=%ED%A0%80', 'client_id=%C0%AF', 'client_id=%E0%A4%A']) {
+      expect(failure(() => parseForm(form, body)).toBody(), body).toEqual({ error: 'invalid_request', error_description: 'The request body is not percent-encoded UTF-8' });
+    }
+  });
+
+  it('refuses a parameter named for a prototype, echoing only that name', () => {
+    expect(failure(() => parseForm(form, 'grant_type=client_credentials&__proto__[polluted]=1')).toBody()).toEqual({ error: 'invalid_request', error_description: 'A parameter named __proto__ is not allowed' });
+  });
+
   it('refuses a repeated parameter even when one copy is empty', () => {
     expect(failure(() => parseForm(form, 'scope=&scope=b')).code).toBe('invalid_request');
   });

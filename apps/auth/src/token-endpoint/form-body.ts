@@ -1,4 +1,4 @@
-import { hasNul } from '@portcullis/http';
+import { hasNul, isWellFormedPercentEncoding, prototypeNamed } from '@portcullis/http';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { clientAuthenticationFailed, clientCredentialParameters } from '../client-auth/client-credentials.js';
 import { noStore } from '../oauth-errors/oauth-error.filter.js';
@@ -37,6 +37,8 @@ export function parseForm(contentType: string | undefined, body: unknown): FormP
     throw new OAuthError('invalid_request', 'The request body must be application/x-www-form-urlencoded');
   }
   const text = typeof body === 'string' ? body : '';
+  // URLSearchParams would read a bad escape as U+FFFD: a client whose id differs by one is told so.
+  if (!isWellFormedPercentEncoding(text.replace(/\+/g, ' '))) throw new OAuthError('invalid_request', 'The request body is not percent-encoded UTF-8');
   const params = new Map<string, string>();
   const seen = new Set<string>();
   for (const [name, value] of new URLSearchParams(text)) {
@@ -47,6 +49,8 @@ export function parseForm(contentType: string | undefined, body: unknown): FormP
       throw new OAuthError('invalid_request', 'A parameter contains a NUL character');
     }
     if (seen.has(name)) throw new OAuthError('invalid_request', `The parameter ${name} is repeated`);
+    const prototype = prototypeNamed(name);
+    if (prototype !== undefined) throw new OAuthError('invalid_request', `A parameter named ${prototype} is not allowed`);
     seen.add(name);
     if (value !== '') params.set(name, value);
   }

@@ -1,6 +1,6 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter, type INestApplication } from '@nestjs/common';
 import { errorBody, statusOf, type ErrorBody, type ErrorCode } from '@portcullis/errors';
-import { adminChallenges, toErrorResponse } from '@portcullis/http';
+import { adminChallenges, bodyProblem, refusePrototypeKeys, toErrorResponse } from '@portcullis/http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 
 /** Tyk's error shape (`status`, `message`), extended with our stable code and field details. */
@@ -39,8 +39,10 @@ export class TykErrorFilter implements ExceptionFilter {
  * parse errors must come back in Tyk's shape too.
  */
 export function useTykJsonBodies(app: INestApplication, limitBytes: number): void {
-  app.use('/tyk', express.json({ limit: limitBytes, strict: false, type: () => true }), (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+  app.use('/tyk', express.json({ limit: limitBytes, strict: false, type: () => true, reviver: refusePrototypeKeys }), (error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!error) return next();
+    const refused = bodyProblem(error);
+    if (refused) return void res.status(statusOf(refused.error)).json(tykErrorBody(refused));
     const type = (error as { type?: string }).type;
     const code: ErrorCode =
       type === 'entity.too.large' ? 'payload_too_large'

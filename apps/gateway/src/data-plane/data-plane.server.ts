@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { listeningUrl } from '@portcullis/http';
+import { answerClientErrors, listeningUrl, refuseRequestTarget } from '@portcullis/http';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from '../config.js';
@@ -8,7 +8,6 @@ import { GATEWAY_CONFIG } from '../tokens.js';
 import { runChain } from './chain.js';
 import { ConfigurationStore } from './configuration-store.js';
 import { errorResponse, preparedError } from './error-responses.js';
-import { repeatsHost } from './host-header.js';
 import { RequestContext } from './request-context.js';
 import { errorForLog } from '@portcullis/logging';
 
@@ -25,7 +24,6 @@ function isControlPlane(url: string): boolean {
 }
 
 /** RFC 9112 §3.2's 400; the connection is closed too, as nginx does after a bad request. */
-const repeatedHost = errorResponse('invalid_host', ['connection', 'close']);
 
 /** How long a closing gateway lets in-flight requests finish before cutting them off. */
 const DRAIN_MS = 5_000;
@@ -57,13 +55,14 @@ export class DataPlaneServer implements OnApplicationBootstrap, BeforeApplicatio
     const server = createServer(
       {
         // Stated rather than implied: a client has 60 s to send its headers and 5 min for the whole
-        // request. maxHeaderSize and the 'clientError' handling stay Node's: oversized headers get
-        // Node's own 431, malformed requests its 400.
+        // request. maxHeaderSize stays Node's (16 KiB); what its parser refuses (oversized headers,
+        // smuggling attempts, bad header bytes) is answered by answerClientErrors below.
         headersTimeout: 60_000,
         requestTimeout: 300_000,
       },
       this.onRequest,
     );
+    answerClientErrors(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.config.http.port, this.config.http.host, () => {
@@ -88,14 +87,8 @@ export class DataPlaneServer implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private readonly onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    // Before anything routes by Host, the control plane included. Like Node's own 400 for a
-    // malformed request, it is answered here and not recorded: it never reached an API.
-    if (repeatsHost(req.rawHeaders)) {
-      const response = repeatedHost;
-      res.writeHead(response.status, response.headers as string[]);
-      res.end(response.body);
-      return;
-    }
+    // Before routing, for the control plane too: one authority and one path (request-target.ts).
+    if (refuseRequestTarget(req, res)) return;
     if (isControlPlane(req.url ?? '/')) {
       this.controlPlane!(req, res);
       return;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CompiledApi, CompiledConfiguration } from './compiled.js';
-import { isHostName } from './host-header.js';
+import { isHostName } from '@portcullis/http';
 import type { Identity } from './identity.js';
 import { normaliseRequestPath } from './request-path.js';
 import type { Step } from './step.js';

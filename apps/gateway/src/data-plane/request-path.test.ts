@@ -21,11 +21,19 @@ describe('normaliseRequestPath', () => {
     ['/public/..%2Fadmin', null],
     ['/public/..%5cadmin', null],
     ['/public/%2e%2e%2fadmin', null],
+    // Escapes that are not UTF-8: an overlong `..` (once read as such by IIS), a lone surrogate, a stray byte.
+    ['/public/%C0%AE%C0%AE/admin', null],
+    ['/public/a%C0%AFb', null],
+    ['/public/%ED%A0%80', null],
+    ['/public/%FF', null],
   ])('%s → %s', (input, expected) => {
     expect(normaliseRequestPath(input)).toBe(expected);
   });
 
   it('keeps an encoded slash that hides no dot segment (ids like group%2Fproject)', () => {
     expect(normaliseRequestPath('/projects/group%2Fproject/issues')).toBe('/projects/group%2Fproject/issues');
+  });
+  it('refuses an encoded NUL anywhere in the path', () => {
+    for (const path of ['/a%00b', '/a/%00', '/%00/../x']) expect(normaliseRequestPath(path), path).toBeNull();
   });
 });

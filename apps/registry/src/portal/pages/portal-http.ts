@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { renderView } from './portal-views.js';
+import { refuseMalformedForm } from '@portcullis/http';
 
 /** A portal form holds a few short fields; anything bigger is not one of ours. */
 export const PORTAL_FORM_LIMIT_BYTES = 16 * 1024;
@@ -26,7 +27,7 @@ const SECURITY_HEADERS: Record<string, string> = {
  * of a portal's size, and body problems answered as a page rather than as JSON.
  */
 export function usePortalHttp(app: INestApplication): void {
-  app.use('/portal', portalHeaders, onlyForms, express.urlencoded({ extended: false, limit: PORTAL_FORM_LIMIT_BYTES, parameterLimit: 32 }), formProblems);
+  app.use('/portal', portalHeaders, onlyForms, express.urlencoded({ extended: false, limit: PORTAL_FORM_LIMIT_BYTES, parameterLimit: 32, verify: refuseMalformedForm }), formProblems);
 }
 
 function portalHeaders(_req: Request, res: Response, next: NextFunction): void {

@@ -14,11 +14,7 @@ export function isHostName(name: string): boolean {
   );
 }
 
-/**
- * RFC 9112 §3.2: a server MUST answer 400 to a request with more than one Host line (a front proxy
- * and this gateway could each route by a different one). A missing Host on HTTP/1.1 is Node's own
- * 400 (`requireHostHeader`). One pass over the names, no allocation.
- */
+/** Whether the raw header lines carry Host more than once: one pass over the names, no allocation. */
 export function repeatsHost(raw: readonly string[]): boolean {
   let seen = false;
   for (let i = 0; i < raw.length; i += 2) {
