@@ -53,6 +53,13 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
   };
 }
 
+/** Every upstream origin an API sends to: its target and its versions' override_targets. */
+export function upstreamOrigins(api: CompiledApi): string[] {
+  const origins = [api.upstream.origin];
+  if (api.versions !== null) for (const version of api.versions.byName.values()) if (version.upstream !== null) origins.push(version.upstream.origin);
+  return origins;
+}
+
 /** Tyk does not load inactive APIs: they are absent from the table and answer 404 like unknown ones. */
 export function isLoaded(definition: ApiDefinition): boolean {
   return definition.active !== false;
