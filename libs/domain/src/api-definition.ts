@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ErrorDetail } from '@portcullis/errors';
 import { refusedFields } from './tyk-compatibility.js';
 import { toDetails } from './validation.js';
+import { readVersioning } from './versioning.js';
 
 /**
  * An API definition in Tyk's classic shape: the fields Tyk has keep Tyk's names, so a definition
@@ -277,7 +278,9 @@ export function validateApiDefinition(input: unknown): ValidationResult<z.output
   const result = apiDefinitionSchema.safeParse(input);
   // A refused field's own shape error (a tyk:// target is no http URL) would only repeat the refusal.
   const shapeErrors = result.success ? [] : toDetails(result.error).filter((error) => !refusedPaths.has(error.field));
-  const errors = [...shapeErrors, ...refusals];
+  // Versions and path rules (patterns compiled here, expiry dates parsed): each problem by its field.
+  const versioning = readVersioning(input as Record<string, unknown>).errors.filter((error) => !refusedPaths.has(error.field));
+  const errors = [...shapeErrors, ...refusals, ...versioning];
   if (errors.length > 0 || !result.success) return { ok: false, errors };
   return { ok: true, value: result.data };
 }

@@ -73,3 +73,14 @@ export {
   type CompatibilityEntry,
   type CompatibilityReport,
 } from './tyk-compatibility.js';
+export {
+  readVersioning,
+  usesVersioning,
+  compilePathPattern,
+  parseExpires,
+  type Versioning,
+  type VersionSpec,
+  type VersionLocation,
+  type PathRule,
+  type PathList,
+} from './versioning.js';

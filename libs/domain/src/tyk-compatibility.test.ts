@@ -157,9 +157,9 @@ describe('never silently weaker: fields that would decide access and are not enf
   const cases: [string, Record<string, unknown>, string][] = [
     ['an IP allow list', { enable_ip_whitelisting: true, allowed_ips: ['10.0.0.0/8'] }, 'enable_ip_whitelisting'],
     ['an IP block list', { enable_ip_blacklisting: true, blacklisted_ips: ['10.0.0.1'] }, 'enable_ip_blacklisting'],
-    ['a path black list', { version_data: { not_versioned: true, versions: { Default: { extended_paths: { black_list: [{ path: '/admin', method_actions: { GET: { action: 'no_action' } } }] } } } } }, 'version_data.versions.Default.extended_paths.black_list'],
-    ['a path white list', { version_data: { not_versioned: true, versions: { Default: { extended_paths: { white_list: [{ path: '/a' }] } } } } }, 'version_data.versions.Default.extended_paths.white_list'],
-    ['versions by header', { definition: { location: 'header', key: 'v' }, version_data: { not_versioned: false, versions: { v1: {}, v2: {} } } }, 'version_data'],
+    ['a mock reply on a white list (the traffic issue)', { version_data: { not_versioned: true, versions: { Default: { use_extended_paths: true, extended_paths: { white_list: [{ path: '/a', method_actions: { GET: { action: 'reply', code: 200, data: 'hi' } } }] } } } } }, 'version_data.versions.Default.extended_paths.white_list'],
+    ['a mock reply on an ignored path', { version_data: { not_versioned: true, versions: { Default: { use_extended_paths: true, extended_paths: { ignored: [{ path: '/a', method_actions: { GET: { action: 'reply' } } }] } } } } }, 'version_data.versions.Default.extended_paths.ignored'],
+    ['versions served by other API definitions', { definition: { enabled: true, location: 'header', key: 'v', versions: { v2: 'other-api' } }, version_data: { not_versioned: false, default_version: 'v1', versions: { v1: {} } } }, 'definition.enabled'],
     ['CORS', { CORS: { enable: true, allowed_origins: ['*'] } }, 'CORS'],
     ['a global rate limit', { global_rate_limit: { rate: 10, per: 1 } }, 'global_rate_limit'],
     ['validate_json', { version_data: { not_versioned: true, versions: { Default: { extended_paths: { validate_json: [{ path: '/x', method: 'POST', schema: {} }] } } } } }, 'version_data.versions.Default.extended_paths.validate_json'],
@@ -188,5 +188,52 @@ describe('never silently weaker: fields that would decide access and are not enf
     for (const rule of tykApiFieldRules) expect(rule.note.length, rule.field).toBeGreaterThan(3);
     const keys = tykApiFieldRules.map((rule) => `${rule.support} ${rule.field}`);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+describe('versions and path rules are enforced: they load, and the report says so', () => {
+  const base = { api_id: 'a', name: 'A', proxy: { listen_path: '/a/', target_url: 'http://u:1' } };
+  const versioned = {
+    ...base,
+    definition: { location: 'header', key: 'x-api-version', strip_versioning_data: false },
+    version_data: {
+      not_versioned: false,
+      default_version: 'v1',
+      versions: {
+        v1: { name: 'v1', expires: '2000-01-01 00:00', use_extended_paths: true, extended_paths: { white_list: [{ path: '/users/{id}', method_actions: { GET: { action: 'no_action' } } }], black_list: [{ path: '/admin', method_actions: { GET: { action: 'no_action' } } }], ignored: [{ path: '/health', method_actions: { GET: { action: 'no_action' } } }] } },
+        v2: { name: 'v2', expires: '', override_target: 'http://v2.internal:8080', use_extended_paths: false, paths: { white_list: [], black_list: ['/old'], ignored: [] } },
+      },
+    },
+  };
+
+  it('a definition versioned by header with white, black and ignored lists loads', () => {
+    const result = validateApiDefinition(versioned);
+    expect(result.ok ? [] : result.errors).toEqual([]);
+    const report = compatibilityReport(versioned);
+    expect(report.refused).toEqual([]);
+    expect(report.enforced).toEqual(expect.arrayContaining(['definition', 'version_data', 'version_data.versions.v1.expires', 'version_data.versions.v1.extended_paths.white_list', 'version_data.versions.v1.extended_paths.black_list', 'version_data.versions.v1.extended_paths.ignored', 'version_data.versions.v2.override_target', 'version_data.versions.v2.paths']));
+  });
+
+  it('a pattern that is no regular expression, a bad expiry date, an unknown default and a missing key are 400s naming the field', () => {
+    const broken = {
+      ...versioned,
+      definition: { location: 'url-param', key: '' },
+      version_data: {
+        not_versioned: false,
+        default_version: 'v9',
+        versions: { v1: { expires: 'next tuesday', use_extended_paths: true, extended_paths: { black_list: [{ path: '/a(', method_actions: { GET: { action: 'no_action' } } }] } }, v2: { use_extended_paths: false, paths: { ignored: ['[z-a]'] }, override_target: 'ftp://x' } },
+      },
+    };
+    const result = validateApiDefinition(broken);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((error) => error.field).sort()).toEqual([
+      'definition.key',
+      'version_data.default_version',
+      'version_data.versions.v1.expires',
+      'version_data.versions.v1.extended_paths.black_list.0.path',
+      'version_data.versions.v2.override_target',
+      'version_data.versions.v2.paths.ignored.0',
+    ]);
   });
 });

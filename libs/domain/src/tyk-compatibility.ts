@@ -1,3 +1,5 @@
+import { hasReplyAction } from './versioning.js';
+
 /**
  * What Portcullis does with each field of Tyk's classic API definition: the one table that both
  * validation (refused fields) and the compatibility report (`GET /admin/apis/{id}/compatibility`,
@@ -62,6 +64,8 @@ export function enabledAuthModes(definition: Record<string, unknown>): string[] 
 
 const versionPrefix = 'version_data.versions.*';
 const pathsRefused = (name: string) => refused(`${versionPrefix}.extended_paths.${name}`, `path rules (${name}) are ${notEnforcedYet}`);
+/** Path rules are enforced, but a `reply` method action (a mock answer) is the traffic issue's. */
+const replyRefused = (name: string) => refused(`${versionPrefix}.extended_paths.${name}`, `mock replies (method action "reply") are ${notEnforcedYet}`, hasReplyAction);
 
 export const tykApiFieldRules: readonly FieldRule[] = [
   enforced('api_id', 'the API id'),
@@ -134,15 +138,19 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   ignored('upstream_certificates_disabled', 'no upstream certificate is used'),
   refused('pinned_public_keys', 'certificate pinning is not supported', (value, definition) => isSet(value) && definition.certificate_pinning_disabled !== true),
   ignored('certificate_pinning_disabled', 'no pinning is done'),
-  ignored('definition', 'where the version is read: only for versioned APIs (refused below)'),
-  refused('version_data', `API versions are ${notEnforcedYet}`, (_value, definition) => versioned(definition)),
-  ignored(`${versionPrefix}.name`, 'one version, served as not versioned'),
-  ignored(`${versionPrefix}.expires`, 'Tyk does not expire a not-versioned API'),
-  ignored(`${versionPrefix}.use_extended_paths`, 'which path set to read'),
-  refused(`${versionPrefix}.paths`, `path rules are ${notEnforcedYet}`),
-  pathsRefused('white_list'),
-  pathsRefused('black_list'),
-  pathsRefused('ignored'),
+  enforced('definition', 'where the version is read: header, url-param or url (location, key, strip_versioning_data, fallback_to_default)'),
+  refused('definition.enabled', 'versions served by other API definitions (definition.versions) are not supported', (value, definition) => value === true && isObject(definition.definition) && isSet(definition.definition.versions)),
+  enforced('version_data', 'versions by header, URL segment or query parameter, default_version, not_versioned'),
+  ignored(`${versionPrefix}.name`, 'a version is named by its key in versions'),
+  enforced(`${versionPrefix}.expires`, 'an expired version answers 403 (read for versioned APIs, as in Tyk)'),
+  enforced(`${versionPrefix}.use_extended_paths`, 'which path set is read: extended_paths or the legacy paths'),
+  enforced(`${versionPrefix}.paths`, 'legacy white_list / black_list / ignored path lists'),
+  enforced(`${versionPrefix}.extended_paths.white_list`, 'only listed paths and methods are served'),
+  enforced(`${versionPrefix}.extended_paths.black_list`, 'listed paths and methods answer 403'),
+  enforced(`${versionPrefix}.extended_paths.ignored`, 'listed paths and methods skip authentication'),
+  replyRefused('white_list'),
+  replyRefused('black_list'),
+  replyRefused('ignored'),
   pathsRefused('internal'),
   refused(`${versionPrefix}.extended_paths.size_limits`, `request size limits are ${notEnforcedYet}`),
   refused(`${versionPrefix}.extended_paths.validate_json`, `request validation (validate_json) is ${notEnforcedYet}`),
@@ -152,14 +160,14 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   refused(`${versionPrefix}.extended_paths.virtual`, 'virtual (JavaScript) endpoints are not supported'),
   refused(`${versionPrefix}.global_size_limit`, `request size limits are ${notEnforcedYet}`),
   ignored(`${versionPrefix}.extended_paths`, nextIssue),
-  ignored(`${versionPrefix}.override_target`, nextIssue),
+  enforced(`${versionPrefix}.override_target`, "the version's own upstream"),
   ignored(`${versionPrefix}.global_headers`, nextIssue),
   ignored(`${versionPrefix}.global_headers_remove`, nextIssue),
   ignored(`${versionPrefix}.global_headers_disabled`, nextIssue),
   ignored(`${versionPrefix}.global_response_headers`, nextIssue),
   ignored(`${versionPrefix}.global_response_headers_remove`, nextIssue),
   ignored(`${versionPrefix}.global_response_headers_disabled`, nextIssue),
-  ignored(`${versionPrefix}.ignore_endpoint_case`, 'only read with path rules'),
+  enforced(`${versionPrefix}.ignore_endpoint_case`, 'path rules of the version match regardless of case'),
   enforced('proxy.listen_path', 'where the API listens'),
   enforced('proxy.target_url', 'the upstream'),
   refused('proxy.target_url', 'tyk:// internal targets are not supported', (value) => typeof value === 'string' && /^tyk:\/\//i.test(value)),
@@ -214,20 +222,6 @@ function customMiddlewareInUse(value: unknown): boolean {
     const entry = value[hook];
     return hook === 'auth_check' ? isObject(entry) && typeof entry.name === 'string' && entry.name !== '' : hook === 'id_extractor' ? isObject(entry) && isSet(entry.extract_from) && value.driver !== '' : isSet(entry);
   });
-}
-
-/**
- * Whether requests must name a version. Tyk serves one version as is only with `not_versioned`, or
- * when the version is not read from the request and `default_version` names the only version; any
- * other versioned definition refuses requests that do not name a known version.
- */
-function versioned(definition: Record<string, unknown>): boolean {
-  const data = definition.version_data;
-  if (!isObject(data) || data.not_versioned === true) return false;
-  const versions = isObject(data.versions) ? Object.keys(data.versions) : [];
-  const where = definition.definition;
-  const location = isObject(where) && typeof where.location === 'string' ? where.location : '';
-  return !(versions.length <= 1 && location === '' && (versions.length === 0 || data.default_version === versions[0]));
 }
 
 /** Every value at a dotted path, `*` expanding over a map's keys, with its concrete path. */

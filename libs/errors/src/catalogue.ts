@@ -15,6 +15,11 @@ export const errorCatalogue = {
   access_denied: { status: 403, message: 'Access to this resource has been disallowed' },
   credential_expired: { status: 403, message: 'The credential has expired' },
   credential_inactive: { status: 403, message: 'The credential is not active' },
+  // Versions and path rules, with Tyk's messages (gateway/api_definition.go's RequestStatus).
+  version_not_found: { status: 403, message: 'Version information not found' },
+  version_unknown: { status: 403, message: 'This API version does not seem to exist' },
+  version_expired: { status: 403, message: 'Api Version has expired, please check documentation or contact administrator' },
+  endpoint_forbidden: { status: 403, message: 'Requested endpoint is forbidden' },
   rate_limited: { status: 429, message: 'Rate limit exceeded' },
   quota_exceeded: { status: 429, message: 'Quota exceeded' },
   // Admin APIs and shared request handling.

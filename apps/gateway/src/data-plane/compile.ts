@@ -4,13 +4,14 @@ import type { CompiledApi, CompiledConfiguration } from './compiled.js';
 import type { Credentials } from './credentials/credentials.js';
 import type { Enforcement } from './enforcement.js';
 import type { GatewayMetrics } from './metrics.js';
-import { entryChain, pipeline } from './pipeline.js';
+import { entryChain, pipeline, withoutIdentitySteps } from './pipeline.js';
 import { RouteTable } from './route-table.js';
 import type { OAuthBridge } from './oauth/oauth-bridge.js';
 import { compileAuthentication } from './steps/authenticate.js';
 import { compileOAuth } from './steps/oauth-endpoints.js';
 import { compileUpstream } from './steps/proxy.js';
 import type { UpstreamPools } from './upstream-pools.js';
+import { compileVersions } from './versions/compiled-versions.js';
 
 export interface CompileDependencies {
   readonly pools: UpstreamPools;
@@ -32,20 +33,31 @@ export interface CompileDependencies {
  */
 export function compileApi(definition: ApiDefinition, deps: CompileDependencies): CompiledApi {
   const listenPath = normaliseListenPath(definition.proxy.listen_path);
+  const chain = pipeline.filter((step) => step.enabledFor(definition));
+  // A version's override_target: the API's upstream settings with that target (Tyk's per-version target).
+  const versionUpstream = (target: string) => compileUpstream({ ...definition, proxy: { ...definition.proxy, target_url: target } }, deps.pools, deps.defaultTimeoutSeconds, listenPath);
   return {
     id: definition.api_id,
     definition,
     listenPath,
     domain: (definition.domain ?? '').toLowerCase(),
-    chain: pipeline.filter((step) => step.enabledFor(definition)),
+    chain,
     upstream: compileUpstream(definition, deps.pools, deps.defaultTimeoutSeconds, listenPath),
     authentication: compileAuthentication(definition, deps.credentials, deps.signedBodyLimit),
     oauth: compileOAuth(definition, listenPath, deps.oauth),
+    versions: compileVersions(definition, withoutIdentitySteps(chain), versionUpstream),
     recorder: deps.metrics.recorderFor(definition.api_id),
     enforcement: deps.enforcement,
     // Tyk's do_not_track: the API's traffic is left out of analytics.
     analytics: (definition as { do_not_track?: unknown }).do_not_track === true ? null : deps.enforcement.analytics,
   };
+}
+
+/** Every upstream origin an API sends to: its target and its versions' override_targets. */
+export function upstreamOrigins(api: CompiledApi): string[] {
+  const origins = [api.upstream.origin];
+  if (api.versions !== null) for (const version of api.versions.byName.values()) if (version.upstream !== null) origins.push(version.upstream.origin);
+  return origins;
 }
 
 /** Tyk does not load inactive APIs: they are absent from the table and answer 404 like unknown ones. */

@@ -8,6 +8,7 @@ import type { Routable, RouteTable } from './route-table.js';
 import type { AuthMode } from './identity.js';
 import type { RequestContext } from './request-context.js';
 import type { RespondResult, Step, StepResult } from './step.js';
+import type { CompiledVersions } from './versions/compiled-versions.js';
 
 /** Where and how the proxy step sends an API's requests, all decided at load. */
 export interface CompiledUpstream {
@@ -46,6 +47,8 @@ export interface CompiledApi extends Routable {
   readonly authentication: CompiledAuthentication | null;
   /** Null unless the API uses OAuth 2.0 (its chain then has the oauth-endpoints step). */
   readonly oauth: CompiledOAuth | null;
+  /** Null unless the API has versions or path rules (its chain then has the version-check step). */
+  readonly versions: CompiledVersions | null;
   readonly recorder: ApiRecorder;
   /** The gateway's limiters, shared by every API (the rate-limit and quota steps use them). */
   readonly enforcement: Enforcement;

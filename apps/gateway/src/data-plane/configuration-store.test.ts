@@ -71,6 +71,21 @@ describe('ConfigurationStore', () => {
     expect((oldPool as unknown as { closed: boolean }).closed).toBe(true);
   });
 
+  it("keeps the pool of a version's override_target open across swaps", () => {
+    const { store, pools } = setup();
+    const versioned = definition({
+      api_id: 'v',
+      proxy: { listen_path: '/v', target_url: 'http://127.0.0.1:9001' },
+      version_data: { not_versioned: false, default_version: 'v2', versions: { v2: { override_target: 'http://127.0.0.1:9003/v2' } } },
+      definition: { location: 'header', key: 'x-api-version' },
+    } as never);
+    store.replace({ revision: 1, apis: [versioned], policies: [] });
+    const pool = store.current.apis.get('v')!.versions!.byName.get('v2')!.upstream!.pool;
+    store.apply({ revision: 2, api_id: 'b', change: 'created', definition: api('b', 'http://127.0.0.1:9002') });
+    expect(pools.origins.sort()).toEqual(['http://127.0.0.1:9001', 'http://127.0.0.1:9002', 'http://127.0.0.1:9003']);
+    expect((pool as unknown as { closed: boolean }).closed).toBe(false);
+  });
+
   it('logs an API that collides with another on the same route, and routes the first by id', () => {
     const { store, messages } = setup();
     const first = definition({ api_id: 'a-first', proxy: { listen_path: '/same', target_url: 'http://127.0.0.1:9001' } });

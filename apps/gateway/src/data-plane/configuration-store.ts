@@ -1,7 +1,7 @@
 import type { RegistrySnapshot } from '@portcullis/contracts';
 import type { ApiDefinition, Policy } from '@portcullis/domain';
 import type { ConfigChangedEvent } from '../config-sync/config-sync.js';
-import { buildConfiguration, compileApi, isLoaded, type CompileDependencies } from './compile.js';
+import { buildConfiguration, compileApi, isLoaded, upstreamOrigins, type CompileDependencies } from './compile.js';
 import type { CompiledApi, CompiledConfiguration } from './compiled.js';
 import { bindingsFrom, NO_BINDINGS, withBindingChange, type BindingTable } from './credentials/client-bindings.js';
 import { policiesFrom, withPolicyChange } from './policy-map.js';
@@ -108,6 +108,7 @@ export class ConfigurationStore {
     for (const api of next.routes.collisions) {
       this.log.warn(`API ${api.id} not routed: another API already uses ${api.domain || '(any host)'} ${api.listenPath}`);
     }
-    this.deps.pools.retainOnly(new Set([...next.apis.values()].map((api) => api.upstream.origin)));
+    // Versions' override_targets count too: their pools must not be closed under them.
+    this.deps.pools.retainOnly(new Set([...next.apis.values()].flatMap(upstreamOrigins)));
   }
 }

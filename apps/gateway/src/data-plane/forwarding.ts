@@ -22,7 +22,8 @@ function connectionTokens(value: string, into: Set<string> | null): Set<string> 
   return into;
 }
 
-function withoutNamed(headers: string[], names: Set<string>): string[] {
+/** `headers` (flat) without those whose lower-case name is in `names`. */
+export function withoutNamed(headers: string[], names: ReadonlySet<string>): string[] {
   const kept: string[] = [];
   for (let i = 0; i < headers.length; i += 2) {
     if (!names.has(headers[i]!.toLowerCase())) kept.push(headers[i]!, headers[i + 1]!);

@@ -6,6 +6,7 @@ import { proxy } from './steps/proxy.js';
 import { quota } from './steps/quota.js';
 import { rateLimit } from './steps/rate-limit.js';
 import { record } from './steps/record.js';
+import { versionCheck } from './steps/version-check.js';
 import type { Step } from './step.js';
 
 /**
@@ -14,6 +15,9 @@ import type { Step } from './step.js';
  *  - match is first: it picks the API, and with it the chain the rest of the request runs.
  *  - oauth-endpoints (OAuth APIs only) answers the API's own token and authorize endpoints, which
  *    need no credential of the API, so it comes before authenticate.
+ *  - version-check (versioned APIs and path rules) comes before authenticate, as Tyk's VersionCheck:
+ *    a missing, unknown or expired version and a forbidden path answer 403 without a credential, and
+ *    an ignored path must be known before authenticate to skip it (see `withoutIdentitySteps`).
  *  - authenticate comes before anything keyed on identity: authorise, rate-limit, quota.
  *  - authorise before the limits: a request the caller may not make costs it nothing.
  *  - rate-limit before quota: a burst refused by the rate limit does not use up the quota (Tyk
@@ -23,7 +27,18 @@ import type { Step } from './step.js';
  *  - proxy is the last step that answers.
  *  - record is `always`: it runs after whatever answered, failures included, and comes last.
  */
-export const pipeline: readonly Step[] = [match, oauthEndpoints, authenticate, authorise, rateLimit, quota, proxy, record];
+export const pipeline: readonly Step[] = [match, oauthEndpoints, versionCheck, authenticate, authorise, rateLimit, quota, proxy, record];
 
 /** What runs before an API is known: match, and record for requests that match nothing. */
 export const entryChain: readonly Step[] = pipeline.filter((step) => step === match || step.always);
+
+/** The steps keyed on the caller's identity: a request to an ignored path (Tyk) runs none of them. */
+const identitySteps: ReadonlySet<Step> = new Set([authenticate, authorise, rateLimit, quota]);
+
+/**
+ * An API's chain for requests to its ignored paths. Steps before version-check keep their places,
+ * so the version step can swap this chain in mid-request and the index stays valid.
+ */
+export function withoutIdentitySteps(chain: readonly Step[]): readonly Step[] {
+  return chain.filter((step) => !identitySteps.has(step));
+}

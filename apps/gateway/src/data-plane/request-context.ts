@@ -4,6 +4,7 @@ import { isHostName } from '@portcullis/http';
 import type { Identity } from './identity.js';
 import { normaliseRequestPath } from './request-path.js';
 import type { Step } from './step.js';
+import type { CompiledVersion } from './versions/compiled-versions.js';
 
 /** Which enforcement refused a request (analytics' auth_result). */
 export type Refusal = 'missing' | 'invalid' | 'forbidden' | 'rate_limited' | 'quota_exceeded';
@@ -54,6 +55,15 @@ export class RequestContext {
    * parameters); the proxy then sends these bytes instead of streaming the request. Null otherwise.
    */
   body: Buffer | null;
+  /** The API version the request resolved to (set by `version-check`); null when the API has none. */
+  version: CompiledVersion | null;
+  /** URL-versioned APIs: the path below the listen path without its version segment; null otherwise. */
+  versionlessPath: string | null;
+  /** The path and query sent upstream: `path` and `query`, unless the version step stripped the version. */
+  forwardPath: string;
+  forwardQuery: string;
+  /** Request headers not forwarded (a version header under strip_versioning_data); null: none. */
+  dropHeaders: ReadonlySet<string> | null;
   private hostHeader: string | null | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, config: CompiledConfiguration, startedAt: number) {
@@ -78,6 +88,11 @@ export class RequestContext {
     this.upstreamMs = -1;
     this.bytesOut = 0;
     this.body = null;
+    this.version = null;
+    this.versionlessPath = null;
+    this.forwardPath = this.path;
+    this.forwardQuery = this.query;
+    this.dropHeaders = null;
     this.hostHeader = undefined;
   }
 

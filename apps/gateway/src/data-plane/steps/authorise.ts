@@ -10,10 +10,10 @@ const denied = fail('access_denied');
 /**
  * Decides whether the caller `authenticate` established may make this request (403 otherwise), in
  * Tyk's order: an inactive key or policy, an expired credential, an API the rights do not list, a
- * path and method no `allowed_urls` entry permits. Everything it consults was compiled with the
- * rights (regexes included), so this only looks things up. A refusal because a policy or API the
- * credential names was deleted says which (same code), so its holder can tell an admin; working out
- * which happens on the refusal path only.
+ * version of a versioned API they do not list, a path and method no `allowed_urls` entry permits.
+ * Everything it consults was compiled with the rights (regexes included), so this only looks things
+ * up. A refusal because a policy or API the credential names was deleted says which (same code), so
+ * its holder can tell an admin; working out which happens on the refusal path only.
  */
 export const authorise: Step = {
   name: 'authorise',
@@ -26,9 +26,10 @@ export const authorise: Step = {
     let refusal: StepResult | null = rights.active ? null : rights.inactiveBecause === null ? inactive : errorResponseSaying('credential_inactive', rights.inactiveBecause);
     if (refusal === null && identity.expiresAt > 0 && identity.expiresAt * 1000 <= Date.now()) refusal = expired;
     if (refusal === null) {
-      const access = rights.accessRights.get(ctx.api!.id);
+      const api = ctx.api!;
+      const access = rights.accessRights.get(api.id);
       if (access === undefined) refusal = notListed(rights, ctx.config.definedApiIds);
-      else if (!urlAllowed(access, pathBelow(ctx.path, ctx.api!.listenPath), ctx.req.method!)) refusal = denied;
+      else if (!versionAllowed(access, ctx) || !pathAllowed(access, ctx, api.listenPath)) refusal = denied;
     }
     if (refusal === null) return CONTINUE;
     ctx.refusal = 'forbidden';
@@ -45,6 +46,23 @@ function notListed(rights: CompiledRights, definedApiIds: ReadonlySet<string>): 
     if (!definedApiIds.has(apiId)) return errorResponseSaying('access_denied', `API '${apiId}' no longer exists`);
   }
   return denied;
+}
+
+/**
+ * Tyk's AccessRightsCheck: on a versioned API the rights must list the version the request resolved
+ * to; an empty `versions` list allows none (Tyk loops over it). Not-versioned APIs are not checked.
+ */
+export function versionAllowed(access: CompiledAccessRight, ctx: RequestContext): boolean {
+  const versions = ctx.api!.versions;
+  if (versions === null || !versions.versioned) return true;
+  return access.versions.includes(ctx.version!.name);
+}
+
+/** allowed_urls on the path below the listen path, or, URL-versioned, below the version segment too. */
+function pathAllowed(access: CompiledAccessRight, ctx: RequestContext, listenPath: string): boolean {
+  const method = ctx.req.method!;
+  if (urlAllowed(access, pathBelow(ctx.path, listenPath), method)) return true;
+  return ctx.versionlessPath !== null && urlAllowed(access, ctx.versionlessPath, method);
 }
 
 /**

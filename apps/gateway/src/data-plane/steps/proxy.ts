@@ -4,7 +4,7 @@ import type { ErrorCode } from '@portcullis/errors';
 import type { Dispatcher } from 'undici';
 import { resumeChain } from '../chain.js';
 import type { CompiledUpstream } from '../compiled.js';
-import { clientAddress, clientResponseHeaders, compilePathRewrite, requestHasBody, upstreamPath, upstreamRequestHeaders } from '../forwarding.js';
+import { clientAddress, clientResponseHeaders, compilePathRewrite, requestHasBody, upstreamPath, upstreamRequestHeaders, withoutNamed } from '../forwarding.js';
 import { CLIENT_CLOSED_REQUEST, type RequestContext } from '../request-context.js';
 import { CONTINUE, fail, PENDING, type Step, type StepResult } from '../step.js';
 import type { UpstreamPools } from '../upstream-pools.js';
@@ -21,14 +21,16 @@ export const proxy: Step = {
   always: false,
   enabledFor: () => true,
   handle(ctx: RequestContext): StepResult {
-    const upstream = ctx.api!.upstream;
+    // A version with its own override_target goes there (Tyk's per-version target).
+    const upstream = ctx.version?.upstream ?? ctx.api!.upstream;
     const req = ctx.req;
+    const headers = upstreamRequestHeaders(req.rawHeaders, clientAddress(req.socket.remoteAddress), 'http', upstream.preserveHost);
     const exchange = new ProxyExchange(ctx, upstream.ownHeadTimer ? upstream.timeoutMs : 0);
     upstream.pool.dispatch(
       {
-        path: upstreamPath(upstream.rewrite, ctx.path, ctx.query),
+        path: upstreamPath(upstream.rewrite, ctx.forwardPath, ctx.forwardQuery),
         method: req.method as Dispatcher.HttpMethod,
-        headers: upstreamRequestHeaders(req.rawHeaders, clientAddress(req.socket.remoteAddress), 'http', upstream.preserveHost),
+        headers: ctx.dropHeaders === null ? headers : withoutNamed(headers, ctx.dropHeaders),
         // A body an auth mode had to read whole (see RequestContext.body) goes as those bytes.
         body: ctx.body ?? (requestHasBody(req.rawHeaders) ? req : null),
         headersTimeout: upstream.timeoutMs,
