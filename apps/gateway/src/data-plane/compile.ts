@@ -7,7 +7,11 @@ import type { GatewayMetrics } from './metrics.js';
 import { entryChain, pipeline } from './pipeline.js';
 import { RouteTable } from './route-table.js';
 import type { OAuthBridge } from './oauth/oauth-bridge.js';
+import { compileApiRateLimit } from './steps/api-rate-limit.js';
 import { compileAuthentication } from './steps/authenticate.js';
+import { compileCors } from './steps/cors.js';
+import { compileSizeLimits } from './steps/size-limit.js';
+import { compileValidations } from './steps/validate-json.js';
 import { compileOAuth } from './steps/oauth-endpoints.js';
 import { compileUpstream } from './steps/proxy.js';
 import type { UpstreamPools } from './upstream-pools.js';
@@ -41,6 +45,10 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
     upstream: compileUpstream(definition, deps.pools, deps.defaultTimeoutSeconds, listenPath),
     authentication: compileAuthentication(definition, deps.credentials, deps.signedBodyLimit),
     oauth: compileOAuth(definition, listenPath, deps.oauth),
+    cors: compileCors(definition),
+    sizeLimits: compileSizeLimits(definition),
+    validations: compileValidations(definition),
+    apiRateLimit: compileApiRateLimit(definition),
     recorder: deps.metrics.recorderFor(definition.api_id),
     enforcement: deps.enforcement,
     // Tyk's do_not_track: the API's traffic is left out of analytics.

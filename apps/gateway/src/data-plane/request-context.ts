@@ -54,6 +54,16 @@ export class RequestContext {
    * parameters); the proxy then sends these bytes instead of streaming the request. Null otherwise.
    */
   body: Buffer | null;
+  /**
+   * Headers every answer to this request carries, the gateway's own errors included (CORS, set
+   * before authentication as Tyk's CORS handler wraps the whole chain); null when none.
+   */
+  answerHeaders: readonly string[] | null;
+  /**
+   * The most request-body bytes the proxy may send upstream (a size limit the declared length
+   * could not settle: a chunked body); -1 for no limit.
+   */
+  bodyLimit: number;
   private hostHeader: string | null | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, config: CompiledConfiguration, startedAt: number) {
@@ -78,6 +88,8 @@ export class RequestContext {
     this.upstreamMs = -1;
     this.bytesOut = 0;
     this.body = null;
+    this.answerHeaders = null;
+    this.bodyLimit = -1;
     this.hostHeader = undefined;
   }
 
