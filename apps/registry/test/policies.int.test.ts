@@ -270,7 +270,7 @@ describeWithServices('registry policies (PostgreSQL + NATS)', () => {
     const revision = (await snapshotOf(running)).revision;
     const eventCount = running.events.length;
     const dry = await call('POST', '/admin/import?dry_run=true', {
-      policies: { [`new-${tag}`]: { rate: 1, per: 1 }, [`limited-${tag}`]: { access_rights: { x: { limit: { rate: 5, per: 1 } } } } },
+      policies: { [`new-${tag}`]: { rate: 1, per: 1 }, [`limited-${tag}`]: { access_rights: { x: { endpoints: [{ path: '/a', methods: [{ name: 'GET', limit: { rate: 5, per: 1 } }] }] } } } },
       apis: [tykApi(apiId), { ...tykApi(`dry2-${tag}`), name: 'changed' }, { ...tykApi(`ip-${tag}`), enable_ip_whitelisting: true, allowed_ips: ['10.0.0.1'] }, { ...tykApi(apiId), api_id: `taken-${tag}` }],
     });
     expect(dry.status).toBe(200);
@@ -278,7 +278,7 @@ describeWithServices('registry policies (PostgreSQL + NATS)', () => {
     expect(report).toMatchObject({ dry_run: true, created: 2, updated: 0, unchanged: 1, refused: 3 });
     const item = (source: string) => report.items.find((entry) => entry.source === source)!;
     expect(item(`policies["new-${tag}"]`).outcome).toBe('created');
-    expect(item(`policies["limited-${tag}"]`)).toMatchObject({ outcome: 'refused', reasons: [{ field: 'access_rights.x.limit', message: expect.stringMatching(/^not supported/) }] });
+    expect(item(`policies["limited-${tag}"]`)).toMatchObject({ outcome: 'refused', reasons: [{ field: 'access_rights.x.endpoints', message: expect.stringMatching(/^not supported/) }] });
     expect(item('apis[0]')).toMatchObject({ outcome: 'unchanged', compatibility: { refused: [] } });
     expect(item('apis[0]').compatibility!.ignored.map((entry) => entry.field)).toContain('version_data.versions.Default.name');
     expect(item('apis[1]').outcome).toBe('created');
@@ -296,8 +296,8 @@ describeWithServices('registry policies (PostgreSQL + NATS)', () => {
     expect(compat.status).toBe(200);
     const report = (await compat.json()) as { enforced: string[]; ignored: { field: string }[]; refused: unknown[] };
     expect(report.refused).toEqual([]);
-    expect(report.enforced).toEqual(expect.arrayContaining(['api_id', 'use_oauth2', 'proxy.listen_path']));
-    expect(report.ignored.map((entry) => entry.field)).toEqual(expect.arrayContaining(['cache_options', 'CORS']));
+    expect(report.enforced).toEqual(expect.arrayContaining(['api_id', 'use_oauth2', 'proxy.listen_path', 'CORS']));
+    expect(report.ignored.map((entry) => entry.field)).toEqual(expect.arrayContaining(['cache_options']));
     expect((await call('GET', `/admin/apis/nope-${tag}/compatibility`)).status).toBe(404);
     const document = (await (await fetch(`${running.registry.url}/admin/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/admin/apis/{apiId}/compatibility', '/admin/import/last']));

@@ -107,3 +107,35 @@ describe('combinePolicies: refusals and partitions', () => {
     expect(combinePolicies(session({ apply_policies: ['rate'] }), new Map([['rate', rateOnly]]))).toEqual({ ok: false, reason: 'no_acl_policy' });
   });
 });
+
+describe("combinePolicies: per-API limits (Tyk's access_rights.<api>.limit)", () => {
+  it('gives an API with a limit its own, and leaves the other APIs on the key-wide limit', () => {
+    const p = policy('p', { rate: 100, per: 60, quota_max: 1000, quota_renewal_rate: 3600, access_rights: { ...right('a', { limit: { rate: 2, per: 60, quota_max: 5, quota_renewal_rate: 60 } }), ...right('b') } });
+    const rights = combined(session({ apply_policies: ['p'] }), p);
+    expect(rights.accessRights.get('a')!.limit).toEqual({ rate: 2, per: 60, quotaMax: 5, quotaRenewalRate: 60 });
+    expect(rights.accessRights.get('b')!.limit).toBeNull();
+    expect(rights).toMatchObject({ rate: 100, per: 60, quotaMax: 1000 });
+  });
+
+  it('an empty limit (all zero) is no limit; a segment the limit leaves out is the key-wide one', () => {
+    const empty = policy('e', { rate: 10, per: 1, access_rights: right('a', { limit: { rate: 0, per: 0, quota_max: 0, quota_renewal_rate: 0 } }) });
+    expect(combined(session({ apply_policies: ['e'] }), empty).accessRights.get('a')!.limit).toBeNull();
+    const rateOnly = policy('r', { rate: 10, per: 1, quota_max: 50, quota_renewal_rate: 60, access_rights: right('a', { limit: { rate: 1, per: 1 } }) });
+    expect(combined(session({ apply_policies: ['r'] }), rateOnly).accessRights.get('a')!.limit).toEqual({ rate: 1, per: 1, quotaMax: 50, quotaRenewalRate: 60 });
+  });
+
+  it('several policies limiting one API: the higher allowance and the higher quota; partitions.per_api makes the policy-wide limit per API', () => {
+    const low = policy('low', { access_rights: right('a', { limit: { rate: 1, per: 1, quota_max: 100, quota_renewal_rate: 60 } }) });
+    const high = policy('high', { access_rights: right('a', { limit: { rate: 10, per: 1, quota_max: 10, quota_renewal_rate: 60 } }) });
+    expect(combined(session({ apply_policies: ['low', 'high'] }), low, high).accessRights.get('a')!.limit).toEqual({ rate: 10, per: 1, quotaMax: 100, quotaRenewalRate: 60 });
+    const perApi = policy('per', { rate: 3, per: 1, partitions: { per_api: true }, access_rights: { ...right('a'), ...right('b') } });
+    const rights = combined(session({ apply_policies: ['per'] }), perApi);
+    expect(rights.accessRights.get('a')!.limit).toMatchObject({ rate: 3, per: 1 });
+    expect(rights.accessRights.get('b')!.limit).toMatchObject({ rate: 3, per: 1 });
+  });
+
+  it("a key's own access rights may carry a per-API limit too", () => {
+    const rights = combined(session({ rate: 100, per: 1, access_rights: right('a', { limit: { rate: 1, per: 1 } }) }));
+    expect(rights.accessRights.get('a')!.limit).toMatchObject({ rate: 1, per: 1 });
+  });
+});

@@ -22,6 +22,12 @@ import type { AccessRight, Policy, Session } from './policy.js';
  *    with it. On a tie the earlier policy stays.
  *  - `is_inactive` on any applied policy (or on the session) makes the key inactive.
  *  - Tags: the session's and every policy's, in order, without repeats.
+ *  - Per-API limits (Tyk's `access_rights.<api>.limit`, and a policy with `partitions.per_api`,
+ *    whose own rate and quota become a limit on each API it lists): that API is held to its own
+ *    limit, with counters of its own, instead of the key-wide one; the other APIs keep the key-wide
+ *    limit. Several per-API limits for one API combine as above: the highest allowance, the highest
+ *    quota. A `quota_max` of 0 or -1, or a renewal rate <= 0, sets no quota (as in Tyk's check); a
+ *    segment a per-API limit does not set is the key-wide one, counted for that API alone.
  *
  * Allowed URLs are Tyk regular expressions on the path below the listen path. They are anchored at
  * the start (`^` added unless present), as with Tyk's recommended `enable_path_prefix_matching`:
@@ -37,10 +43,22 @@ export interface CompiledAllowedUrl {
   readonly methods: ReadonlySet<string>;
 }
 
+/** A limit of one API's own (Tyk's per-API limit); counted apart from the key-wide one. */
+export interface ApiLimit {
+  /** Requests per `per` seconds; rate <= 0 means no rate limit. */
+  readonly rate: number;
+  readonly per: number;
+  /** -1 means no quota. */
+  readonly quotaMax: number;
+  readonly quotaRenewalRate: number;
+}
+
 export interface CombinedAccessRight {
   /** Empty: the whole API is allowed. */
   readonly allowedUrls: readonly CompiledAllowedUrl[];
   readonly versions: readonly string[];
+  /** Null: the API counts against the key-wide limits. */
+  readonly limit: ApiLimit | null;
 }
 
 export interface CombinedRights {
@@ -75,7 +93,7 @@ interface Partitions {
 }
 
 type RawUrl = { url: string; methods: string[] };
-type RawRight = { versions: string[]; urls: RawUrl[] };
+type RawRight = { versions: string[]; urls: RawUrl[]; limit: ApiLimit | null };
 
 export function combinePolicies(session: SessionLimits, policies: ReadonlyMap<string, Policy>): CombineResult {
   const ids = [...new Set(session.apply_policies)];
@@ -108,7 +126,7 @@ export function combinePolicies(session: SessionLimits, policies: ReadonlyMap<st
     const parts = partitionsOf(policy);
     if (policy.is_inactive) active = false;
     tags.push(...policy.tags);
-    if (parts.acl) rights = mergeRights(rights ?? new Map(), Object.values(policy.access_rights));
+    if (parts.acl) rights = mergeRights(rights ?? new Map(), Object.values(policy.access_rights), perApiLimitOf(policy));
     if (parts.rate && !(policy.rate === 0 || policy.per === 0)) {
       if (rate === null || allowance(policy) > allowance(rate)) rate = { rate: policy.rate, per: policy.per };
     }
@@ -153,19 +171,54 @@ function quotaBeats(candidate: number, current: number): boolean {
 }
 
 function rawRights(rights: AccessRight[]): Map<string, RawRight> {
-  return mergeRights(new Map(), rights);
+  return mergeRights(new Map(), rights, null);
 }
 
-function mergeRights(into: Map<string, RawRight>, rights: AccessRight[]): Map<string, RawRight> {
+/** `partitions.per_api`: the policy's own rate and quota become a limit on each API it lists. */
+function perApiLimitOf(policy: Policy): ApiLimit | null {
+  const raw = (policy as { partitions?: unknown }).partitions;
+  if (raw === null || typeof raw !== 'object' || (raw as { per_api?: unknown }).per_api !== true) return null;
+  return apiLimit({ rate: policy.rate, per: policy.per, quota_max: policy.quota_max, quota_renewal_rate: policy.quota_renewal_rate });
+}
+
+function num(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+/** Tyk's APILimit, normalised; null when it limits nothing (Tyk's `IsEmpty`). */
+export function apiLimit(raw: unknown): ApiLimit | null {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const limit = raw as Record<string, unknown>;
+  const rate = num(limit.rate, 0);
+  const per = num(limit.per, 0);
+  const quotaMax = num(limit.quota_max, -1);
+  const renewal = num(limit.quota_renewal_rate, -1);
+  const limitsRate = rate > 0 && per > 0;
+  const limitsQuota = quotaMax > 0 && renewal > 0;
+  if (!limitsRate && !limitsQuota) return null;
+  return { rate: limitsRate ? rate : 0, per: limitsRate ? per : 0, quotaMax: limitsQuota ? quotaMax : -1, quotaRenewalRate: limitsQuota ? renewal : -1 };
+}
+
+/** Two per-API limits for one API: the higher allowance and the higher quota (Tyk's "greater wins"). */
+function greaterLimit(a: ApiLimit | null, b: ApiLimit | null): ApiLimit | null {
+  if (a === null || b === null) return a ?? b;
+  // A limit that sets no rate (or no quota) leaves the other's in place only if it sets one.
+  const rate = a.rate <= 0 ? b : b.rate <= 0 ? a : allowance(b) > allowance(a) ? b : a;
+  const quota = a.quotaMax === -1 ? b : b.quotaMax === -1 ? a : b.quotaMax > a.quotaMax ? b : a;
+  return { rate: rate.rate, per: rate.per, quotaMax: quota.quotaMax, quotaRenewalRate: quota.quotaRenewalRate };
+}
+
+function mergeRights(into: Map<string, RawRight>, rights: AccessRight[], policyWide: ApiLimit | null): Map<string, RawRight> {
   for (const right of rights) {
-    const current = into.get(right.api_id) ?? { versions: [], urls: [] };
+    const current = into.get(right.api_id) ?? { versions: [], urls: [], limit: null };
     const urls = current.urls.map((entry) => ({ url: entry.url, methods: [...entry.methods] }));
     for (const allowed of right.allowed_urls) {
       const same = urls.find((entry) => entry.url === allowed.url);
       if (same) same.methods = unique([...same.methods, ...allowed.methods]);
       else urls.push({ url: allowed.url, methods: unique(allowed.methods) });
     }
-    into.set(right.api_id, { versions: unique([...current.versions, ...right.versions]), urls });
+    const limit = greaterLimit(current.limit, apiLimit((right as { limit?: unknown }).limit) ?? policyWide);
+    into.set(right.api_id, { versions: unique([...current.versions, ...right.versions]), urls, limit });
   }
   return into;
 }
@@ -186,11 +239,23 @@ function compile(combined: Uncompiled): CombinedRights {
   for (const [apiId, right] of combined.rights) {
     accessRights.set(apiId, {
       versions: right.versions,
+      limit: withKeyWideDefaults(right.limit, combined),
       allowedUrls: right.urls.map((entry) => ({ pattern: compilePattern(entry.url), methods: new Set(entry.methods.map((method) => method.toUpperCase())) })),
     });
   }
   const { rights: _raw, ...limits } = combined;
   return { ...limits, accessRights };
+}
+
+/**
+ * A per-API limit that sets only a rate (or only a quota) takes the other from the key-wide limits,
+ * counted for that API alone: leaving it out never lifts a limit the key has.
+ */
+function withKeyWideDefaults(limit: ApiLimit | null, keyWide: Uncompiled): ApiLimit | null {
+  if (limit === null) return null;
+  const rate = limit.rate > 0 ? limit : { rate: keyWide.rate, per: keyWide.per };
+  const quota = limit.quotaMax !== -1 ? limit : { quotaMax: keyWide.quotaMax, quotaRenewalRate: keyWide.quotaRenewalRate };
+  return { rate: rate.rate, per: rate.per, quotaMax: quota.quotaMax, quotaRenewalRate: quota.quotaRenewalRate };
 }
 
 const matchesNothing = /(?!)/;

@@ -56,6 +56,7 @@ export {
   compilePattern,
   type CombinedRights,
   type CombinedAccessRight,
+  type ApiLimit,
   type CompiledAllowedUrl,
   type CombineRefusal,
   type CombineResult,

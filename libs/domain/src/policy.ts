@@ -9,7 +9,7 @@ import { toDetails } from './validation.js';
  * session carry the same fields, so a key can have its own limits or take them from its policies.
  * Every field of Tyk's policy object is accepted. Those Portcullis does not act on are kept as sent
  * (`passthrough`) when they cannot widen access; those that would restrict access and are not
- * enforced yet (per-API and per-endpoint limits, HTTP signature validation) refuse the policy,
+ * enforced yet (per-endpoint limits, HTTP signature validation) refuse the policy,
  * named with "not supported" (`unsupportedPolicyFields`), so a policy never grants more than in Tyk.
  * GraphQL-only fields (`restricted_types`, `allowed_types`, `field_access_rights`,
  * `disable_introspection`, `max_query_depth`, `graphql_access_rights`) are kept: Tyk applies them to
@@ -101,8 +101,8 @@ export function unsupportedPolicyFields(input: unknown): ErrorDetail[] {
   if (rights !== null && typeof rights === 'object' && !Array.isArray(rights)) {
     for (const [apiId, right] of Object.entries(rights as Record<string, unknown>)) {
       if (right === null || typeof right !== 'object') continue;
-      const { limit, endpoints } = right as { limit?: unknown; endpoints?: unknown };
-      if (isSet(limit)) found.push({ field: `access_rights.${apiId}.limit`, message: 'not supported: per-API limits are not enforced by Portcullis yet' });
+      // access_rights.<api>.limit is enforced: the API gets its own limit and counters (combine-policies.ts).
+      const { endpoints } = right as { endpoints?: unknown };
       if (isSet(endpoints)) found.push({ field: `access_rights.${apiId}.endpoints`, message: 'not supported: per-endpoint rate limits are not enforced by Portcullis yet' });
     }
   }

@@ -144,7 +144,7 @@ describe("a full export from Tyk's GET /tyk/apis/{id}", () => {
     const report = compatibilityReport(tykExport);
     expect(report.refused).toEqual([]);
     expect(report.enforced).toEqual(expect.arrayContaining(['api_id', 'auth', 'use_standard_auth', 'proxy.listen_path', 'proxy.target_url']));
-    expect(report.ignored.map((entry) => entry.field)).toEqual(expect.arrayContaining(['cache_options', 'CORS', 'enable_ip_whitelisting', 'version_data.versions.Default.extended_paths']));
+    expect(report.ignored.map((entry) => entry.field)).toEqual(expect.arrayContaining(['cache_options', 'enable_ip_whitelisting', 'version_data.versions.Default.extended_paths']));
   });
 
   it('an empty auth_header_name inside any auth_configs mode is Authorization too', () => {
@@ -160,10 +160,6 @@ describe('never silently weaker: fields that would decide access and are not enf
     ['a mock reply on a white list (the traffic issue)', { version_data: { not_versioned: true, versions: { Default: { use_extended_paths: true, extended_paths: { white_list: [{ path: '/a', method_actions: { GET: { action: 'reply', code: 200, data: 'hi' } } }] } } } } }, 'version_data.versions.Default.extended_paths.white_list'],
     ['a mock reply on an ignored path', { version_data: { not_versioned: true, versions: { Default: { use_extended_paths: true, extended_paths: { ignored: [{ path: '/a', method_actions: { GET: { action: 'reply' } } }] } } } } }, 'version_data.versions.Default.extended_paths.ignored'],
     ['versions served by other API definitions', { definition: { enabled: true, location: 'header', key: 'v', versions: { v2: 'other-api' } }, version_data: { not_versioned: false, default_version: 'v1', versions: { v1: {} } } }, 'definition.enabled'],
-    ['CORS', { CORS: { enable: true, allowed_origins: ['*'] } }, 'CORS'],
-    ['a global rate limit', { global_rate_limit: { rate: 10, per: 1 } }, 'global_rate_limit'],
-    ['validate_json', { version_data: { not_versioned: true, versions: { Default: { extended_paths: { validate_json: [{ path: '/x', method: 'POST', schema: {} }] } } } } }, 'version_data.versions.Default.extended_paths.validate_json'],
-    ['a global size limit', { version_data: { not_versioned: true, versions: { Default: { global_size_limit: 1024 } } } }, 'version_data.versions.Default.global_size_limit'],
     ['a Python middleware', { custom_middleware: { driver: 'python', pre: [{ name: 'Pre' }] } }, 'custom_middleware'],
     ['a gRPC auth check', { custom_middleware: { driver: 'grpc', auth_check: { name: 'Auth' } }, enable_coprocess_auth: true }, 'custom_middleware'],
     ['a tyk:// internal target', { proxy: { listen_path: '/x/', target_url: 'tyk://other-api/' } }, 'proxy.target_url'],
@@ -183,6 +179,22 @@ describe('never silently weaker: fields that would decide access and are not enf
       expect(refusedFields({ ...base, ...fields }).map((entry) => entry.field)).toContain(field);
     });
   }
+
+  it('CORS, global_rate_limit, size limits and validate_json are enforced: such definitions load', () => {
+    const fields = {
+      CORS: { enable: true, allowed_origins: ['https://*.example.com'] },
+      global_rate_limit: { rate: 10, per: 1 },
+      version_data: {
+        not_versioned: true,
+        versions: { Default: { global_size_limit: 1024, extended_paths: { size_limits: [{ path: '/x', method: 'POST', size_limit: 10 }], validate_json: [{ path: '/x', method: 'POST', schema: {} }] } } },
+      },
+    };
+    const result = validateApiDefinition({ ...base, ...fields });
+    expect(result.ok ? [] : result.errors).toEqual([]);
+    expect(compatibilityReport({ ...base, ...fields }).enforced).toEqual(
+      expect.arrayContaining(['CORS', 'global_rate_limit', 'version_data.versions.Default.global_size_limit', 'version_data.versions.Default.extended_paths.size_limits', 'version_data.versions.Default.extended_paths.validate_json']),
+    );
+  });
 
   it('every refused rule says why, every rule names a field once per support', () => {
     for (const rule of tykApiFieldRules) expect(rule.note.length, rule.field).toBeGreaterThan(3);

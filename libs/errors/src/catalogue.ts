@@ -22,6 +22,10 @@ export const errorCatalogue = {
   endpoint_forbidden: { status: 403, message: 'Requested endpoint is forbidden' },
   rate_limited: { status: 429, message: 'Rate limit exceeded' },
   quota_exceeded: { status: 429, message: 'Quota exceeded' },
+  // Checks an API definition asks for (Tyk's messages): size limits, global_rate_limit, validate_json.
+  request_too_large: { status: 413, message: 'Request is too large' },
+  api_rate_limited: { status: 429, message: 'API Rate limit exceeded' },
+  request_invalid: { status: 422, message: 'The request body does not match the schema' },
   // Admin APIs and shared request handling.
   unauthorized: { status: 401, message: 'A valid admin secret is required' },
   malformed_json: { status: 400, message: 'The request body is not valid JSON' },

@@ -36,7 +36,8 @@ function answer(ctx: RequestContext, result: Exclude<StepResult, { kind: 'contin
     res.destroy();
   } else {
     ctx.status = response.status;
-    res.writeHead(response.status, response.headers as string[]);
+    const extra = ctx.answerHeaders;
+    res.writeHead(response.status, (extra === null ? response.headers : [...response.headers, ...extra]) as string[]);
     res.end(response.body);
   }
   const chain = ctx.chain;

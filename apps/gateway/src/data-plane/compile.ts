@@ -7,7 +7,11 @@ import type { GatewayMetrics } from './metrics.js';
 import { entryChain, pipeline, withoutIdentitySteps } from './pipeline.js';
 import { RouteTable } from './route-table.js';
 import type { OAuthBridge } from './oauth/oauth-bridge.js';
+import { compileApiRateLimit } from './steps/api-rate-limit.js';
 import { compileAuthentication } from './steps/authenticate.js';
+import { compileCors } from './steps/cors.js';
+import { compileSizeLimits } from './steps/size-limit.js';
+import { compileValidations } from './steps/validate-json.js';
 import { compileOAuth } from './steps/oauth-endpoints.js';
 import { compileUpstream } from './steps/proxy.js';
 import type { UpstreamPools } from './upstream-pools.js';
@@ -46,6 +50,10 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
     authentication: compileAuthentication(definition, deps.credentials, deps.signedBodyLimit),
     oauth: compileOAuth(definition, listenPath, deps.oauth),
     versions: compileVersions(definition, withoutIdentitySteps(chain), versionUpstream),
+    cors: compileCors(definition),
+    sizeLimits: compileSizeLimits(definition),
+    validations: compileValidations(definition),
+    apiRateLimit: compileApiRateLimit(definition),
     recorder: deps.metrics.recorderFor(definition.api_id),
     enforcement: deps.enforcement,
     // Tyk's do_not_track: the API's traffic is left out of analytics.

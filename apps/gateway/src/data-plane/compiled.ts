@@ -9,6 +9,10 @@ import type { AuthMode } from './identity.js';
 import type { RequestContext } from './request-context.js';
 import type { RespondResult, Step, StepResult } from './step.js';
 import type { CompiledVersions } from './versions/compiled-versions.js';
+import type { CompiledApiRateLimit } from './steps/api-rate-limit.js';
+import type { CompiledCors } from './steps/cors.js';
+import type { CompiledSizeLimits } from './steps/size-limit.js';
+import type { CompiledValidation } from './steps/validate-json.js';
 
 /** Where and how the proxy step sends an API's requests, all decided at load. */
 export interface CompiledUpstream {
@@ -49,6 +53,14 @@ export interface CompiledApi extends Routable {
   readonly oauth: CompiledOAuth | null;
   /** Null unless the API has versions or path rules (its chain then has the version-check step). */
   readonly versions: CompiledVersions | null;
+  /** Null unless the API enables Tyk's CORS (its chain then has the cors step). */
+  readonly cors: CompiledCors | null;
+  /** Null unless the API sets size limits (global_size_limit, extended_paths.size_limits). */
+  readonly sizeLimits: CompiledSizeLimits | null;
+  /** Null unless the API validates JSON bodies (extended_paths.validate_json). */
+  readonly validations: readonly CompiledValidation[] | null;
+  /** Null unless the API sets a global_rate_limit. */
+  readonly apiRateLimit: CompiledApiRateLimit | null;
   readonly recorder: ApiRecorder;
   /** The gateway's limiters, shared by every API (the rate-limit and quota steps use them). */
   readonly enforcement: Enforcement;

@@ -1,4 +1,4 @@
-import type { AuthMode } from '@portcullis/domain';
+import type { ApiLimit, AuthMode } from '@portcullis/domain';
 
 export type { AuthMode };
 
@@ -47,4 +47,6 @@ export interface CompiledRights {
 export interface CompiledAccessRight {
   readonly allowedUrls: readonly { readonly pattern: RegExp; readonly methods: ReadonlySet<string> }[];
   readonly versions: readonly string[];
+  /** Tyk's per-API limit: this API is held to it, with counters of its own; null: the key-wide limits. */
+  readonly limit: ApiLimit | null;
 }

@@ -1,5 +1,7 @@
+import { apiRateLimit } from './steps/api-rate-limit.js';
 import { authenticate } from './steps/authenticate.js';
 import { authorise } from './steps/authorise.js';
+import { cors } from './steps/cors.js';
 import { match } from './steps/match.js';
 import { oauthEndpoints } from './steps/oauth-endpoints.js';
 import { proxy } from './steps/proxy.js';
@@ -7,12 +9,19 @@ import { quota } from './steps/quota.js';
 import { rateLimit } from './steps/rate-limit.js';
 import { record } from './steps/record.js';
 import { versionCheck } from './steps/version-check.js';
+import { sizeLimit } from './steps/size-limit.js';
+import { validateJson } from './steps/validate-json.js';
 import type { Step } from './step.js';
 
 /**
  * Every step a request can run through, in order; each API's chain is this list minus the steps
  * it does not use (decided at load). Ordering rules, as Tyk's api_loader.go keeps them:
  *  - match is first: it picks the API, and with it the chain the rest of the request runs.
+ *  - cors right after match: Tyk wraps an API's whole chain in its CORS handler, so a preflight
+ *    (sent by browsers without credentials) is answered before authentication, and the CORS headers
+ *    it sets for an actual request are on every answer, the gateway's errors included.
+ *  - size-limit before authentication, as Tyk's RequestSizeLimitMiddleware: an oversized declared
+ *    body is refused before anything (an auth mode included) reads it.
  *  - oauth-endpoints (OAuth APIs only) answers the API's own token and authorize endpoints, which
  *    need no credential of the API, so it comes before authenticate.
  *  - version-check (versioned APIs and path rules) comes before authenticate, as Tyk's VersionCheck:
@@ -22,12 +31,31 @@ import type { Step } from './step.js';
  *  - authorise before the limits: a request the caller may not make costs it nothing.
  *  - rate-limit before quota: a burst refused by the rate limit does not use up the quota (Tyk
  *    checks them in this order too), and the quota, durable and leased, is the dearer to spend.
- *  - quota is the last check before proxy, so a unit is spent only on a request that goes out.
+ *  - api-rate-limit (global_rate_limit) after the caller's own limits, where Tyk's RateLimitForAPI
+ *    runs: a request the caller's limits refuse does not use up the API's shared allowance.
+ *  - validate-json after the limits (Tyk's order): a body is read and parsed only for a request
+ *    that may otherwise go out.
+ *  - quota spends a unit before api-rate-limit and validate-json: as in Tyk, whose
+ *    RateLimitAndQuotaCheck comes before both.
  *  - transform steps (later) sit right before proxy, so nothing after them sees a rewritten request.
  *  - proxy is the last step that answers.
  *  - record is `always`: it runs after whatever answered, failures included, and comes last.
  */
-export const pipeline: readonly Step[] = [match, oauthEndpoints, versionCheck, authenticate, authorise, rateLimit, quota, proxy, record];
+export const pipeline: readonly Step[] = [
+  match,
+  cors,
+  sizeLimit,
+  oauthEndpoints,
+  versionCheck,
+  authenticate,
+  authorise,
+  rateLimit,
+  quota,
+  apiRateLimit,
+  validateJson,
+  proxy,
+  record,
+];
 
 /** What runs before an API is known: match, and record for requests that match nothing. */
 export const entryChain: readonly Step[] = pipeline.filter((step) => step === match || step.always);

@@ -64,6 +64,16 @@ export class RequestContext {
   forwardQuery: string;
   /** Request headers not forwarded (a version header under strip_versioning_data); null: none. */
   dropHeaders: ReadonlySet<string> | null;
+  /**
+   * Headers every answer to this request carries, the gateway's own errors included (CORS, set
+   * before authentication as Tyk's CORS handler wraps the whole chain); null when none.
+   */
+  answerHeaders: readonly string[] | null;
+  /**
+   * The most request-body bytes the proxy may send upstream (a size limit the declared length
+   * could not settle: a chunked body); -1 for no limit.
+   */
+  bodyLimit: number;
   private hostHeader: string | null | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, config: CompiledConfiguration, startedAt: number) {
@@ -93,6 +103,8 @@ export class RequestContext {
     this.forwardPath = this.path;
     this.forwardQuery = this.query;
     this.dropHeaders = null;
+    this.answerHeaders = null;
+    this.bodyLimit = -1;
     this.hostHeader = undefined;
   }
 

@@ -19,17 +19,11 @@ const refusedApps: Record<string, string[]> = {
   'coprocess_lua_app_sample.json': ['custom_middleware', 'enable_batch_request_support'],
 };
 
-// Tyk's policy tests' per-API (`limit`) and per-endpoint (`endpoints`) limits: not enforced yet, so refused.
+// Tyk's policy tests' per-endpoint (`endpoints`) limits: not enforced yet, so refused. Per-API limits
+// (`access_rights.*.limit`) are enforced: the per_api_* policies load.
 const refusedPolicies: Record<string, string[]> = {
-  per_api_and_no_other_partitions: ['access_rights.c.limit', 'access_rights.d.limit'],
-  per_api_and_partitions: ['access_rights.d.limit'],
-  per_api_and_some_partitions: ['access_rights.d.limit'],
-  per_api_with_limit_set_from_policy: ['access_rights.d.limit'],
-  per_api_with_api_d: ['access_rights.d.limit'],
-  per_api_with_higher_rate_on_api_d: ['access_rights.d.limit'],
-  per_api_with_api_c: ['access_rights.c.limit'],
-  per_api_with_endpoint_limits_on_d_and_e: ['access_rights.d.limit', 'access_rights.d.endpoints', 'access_rights.e.endpoints'],
-  per_endpoint_limits_different_on_api_d: ['access_rights.d.limit', 'access_rights.d.endpoints'],
+  per_api_with_endpoint_limits_on_d_and_e: ['access_rights.d.endpoints', 'access_rights.e.endpoints'],
+  per_endpoint_limits_different_on_api_d: ['access_rights.d.endpoints'],
   endpoint_rate_limits_on_acl_partition_only: ['access_rights.d.endpoints'],
   api_d_get_endpoint_rl_1_configure_on_non_partitioned_policy: ['access_rights.d.endpoints'],
   api_d_get_endpoint_rl_2_configure_on_non_partitioned_policy: ['access_rights.d.endpoints'],
@@ -93,6 +87,14 @@ describe("Tyk's sample policies", () => {
     expect(byId.get('per-path1')!.access_rights.b).toMatchObject({ api_id: 'b', allowed_urls: [{ url: '/', methods: ['PUT'] }] });
     expect(byId.get('tags1')!.tags.length).toBeGreaterThan(0);
     expect(byId.get('inactive1')!.is_inactive).toBe(true);
+  });
+
+  it('the per-API limit policies load, their limits kept for the gateway', () => {
+    const { value } = validateImport({ policies: policyItems(readTykPolicies('policies-testdata.json'), 'p').items, apis: [] });
+    const byId = new Map(value.policies.map((item) => [item.policy.id, item.policy]));
+    for (const id of ['per_api_and_partitions', 'per_api_with_api_d', 'per_api_with_higher_rate_on_api_d']) {
+      expect((byId.get(id)?.access_rights.d as { limit?: unknown } | undefined)?.limit, id).toBeTruthy();
+    }
   });
 });
 

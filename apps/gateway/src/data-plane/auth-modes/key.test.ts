@@ -106,7 +106,7 @@ describe('sessions from the bus', () => {
     });
     const raw = await h.send('/api/x', { Authorization: 'raw' });
     expect(raw.status).toBe(200);
-    expect(raw.identity!.rights.accessRights.get('api')).toEqual({ allowedUrls: [], versions: [] });
+    expect(raw.identity!.rights.accessRights.get('api')).toEqual({ allowedUrls: [], versions: [], limit: null });
     expect((await h.send('/api/x', { Authorization: 'bad' })).status).toBe(401);
   });
 });

@@ -5,6 +5,9 @@ import type { Dispatcher } from 'undici';
 import { resumeChain } from '../chain.js';
 import type { CompiledUpstream } from '../compiled.js';
 import { clientAddress, clientResponseHeaders, compilePathRewrite, requestHasBody, upstreamPath, upstreamRequestHeaders, withoutNamed } from '../forwarding.js';
+import { BodyTooLargeError, limitedBody } from '../body-limit.js';
+import { withoutCorsHeaders } from './cors.js';
+import { tooLarge } from './size-limit.js';
 import { CLIENT_CLOSED_REQUEST, type RequestContext } from '../request-context.js';
 import { CONTINUE, fail, PENDING, type Step, type StepResult } from '../step.js';
 import type { UpstreamPools } from '../upstream-pools.js';
@@ -32,7 +35,7 @@ export const proxy: Step = {
         method: req.method as Dispatcher.HttpMethod,
         headers: ctx.dropHeaders === null ? headers : withoutNamed(headers, ctx.dropHeaders),
         // A body an auth mode had to read whole (see RequestContext.body) goes as those bytes.
-        body: ctx.body ?? (requestHasBody(req.rawHeaders) ? req : null),
+        body: ctx.body ?? (requestHasBody(req.rawHeaders) ? (ctx.bodyLimit === -1 ? req : limitedBody(req, ctx.bodyLimit)) : null),
         headersTimeout: upstream.timeoutMs,
         // Also the longest silence allowed between body chunks: a stalled upstream is cut off.
         bodyTimeout: upstream.timeoutMs,
@@ -148,11 +151,14 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     const ctx = this.ctx;
     ctx.status = statusCode;
     ctx.upstreamMs = performance.now() - this.dispatchedAt;
-    const headers = clientResponseHeaders(rawHeaders);
+    const answer = ctx.answerHeaders;
+    // With CORS on, the gateway's CORS headers are the only ones (as Tyk drops the upstream's duplicates).
+    const headers = answer === null ? clientResponseHeaders(rawHeaders) : withoutCorsHeaders(clientResponseHeaders(rawHeaders));
     // The enforcement steps' headers (rate limit, quota) join the upstream's in the one writeHead:
     // appended to the array already built, no header object, no setHeader merge.
     const extra = ctx.extraHeaders;
     if (extra !== null) for (let i = 0; i < extra.length; i++) headers.push(extra[i]!);
+    if (answer !== null) for (let i = 0; i < answer.length; i++) headers.push(answer[i]!);
     ctx.res.writeHead(statusCode, headers);
     return true;
   }
@@ -181,6 +187,8 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
       // The status is on the wire already; cutting the response short is the only honest signal.
       res.destroy();
       this.settle(CONTINUE);
+    } else if (error instanceof BodyTooLargeError) {
+      this.settle(tooLarge);
     } else {
       this.settle(fail(failureCode(error)));
     }

@@ -69,6 +69,15 @@ describe('quota step', () => {
     expect(leases.every((l) => l.identity === who.id && l.quota_max === 3 && l.quota_renewal_rate === 3600)).toBe(true);
   });
 
+  it('spends a per-API quota under the identity scoped to the API, apart from the key-wide one', async () => {
+    const { spend, leases } = setup();
+    const who = identity(rights({ quotaMax: 1000, quotaRenewalRate: 3600, access: { a: [] }, limits: { a: { rate: 0, per: 0, quotaMax: 1, quotaRenewalRate: 60 } } }));
+    expect((await spend(who)).allowed).toBe(true);
+    const refused = await spend(who);
+    expect(refused).toMatchObject({ allowed: false, status: 429, refusal: 'quota_exceeded' });
+    expect(leases.every((l) => l.identity === `${who.id}:a` && l.quota_max === 1)).toBe(true);
+  });
+
   it('renews once the renewal period is over', async () => {
     const { spend, advance } = setup();
     const who = identity(rights({ quotaMax: 1, quotaRenewalRate: 10, access: { a: [] } }));

@@ -21,10 +21,15 @@ export const quota: Step = {
   enabledFor: (api) => !api.use_keyless,
   handle(ctx: RequestContext): StepResult {
     const identity = ctx.identity!;
-    const rights = identity.rights;
-    if (rights.quotaMax < 0 || rights.quotaRenewalRate <= 0) return CONTINUE;
+    const api = ctx.api!;
+    // authorise has passed: the rights list this API. A per-API limit (Tyk's access_rights.<api>.limit)
+    // has a quota of its own, kept under the identity scoped to the API (ids are hashes: no ':').
+    const perApi = identity.rights.accessRights.get(api.id)?.limit ?? null;
+    const limits = perApi ?? identity.rights;
+    if (limits.quotaMax < 0 || limits.quotaRenewalRate <= 0) return CONTINUE;
+    const account = perApi === null ? identity.id : `${identity.id}:${api.id}`;
     // The request's own result: the spender may fill it after a lease arrives.
-    const decision = ctx.api!.enforcement.quota.spend(identity.id, rights.quotaMax, rights.quotaRenewalRate, createQuotaResult());
+    const decision = api.enforcement.quota.spend(account, limits.quotaMax, limits.quotaRenewalRate, createQuotaResult());
     if (!isPromise(decision)) return decide(ctx, decision);
     // Never rejects: with the auth service unreachable the spender decides by its own rule.
     void decision.then((settled) => resumeChain(ctx, decide(ctx, settled)));

@@ -97,6 +97,16 @@ describe('rate-limit step', () => {
     expect(run(other, '/a/1').result.kind).toBe('continue');
   });
 
+  it("holds an API with a per-API limit to it, with counters of its own; the key's other APIs keep the key-wide limit", () => {
+    const { run } = setup();
+    const who = identity(rights({ rate: 100, per: 60, access: { a: [], b: [] }, limits: { a: { rate: 1, per: 60, quotaMax: -1, quotaRenewalRate: -1 } } }));
+    expect(run(who, '/a/1').result.kind).toBe('continue');
+    const refused = run(who, '/a/2');
+    expect(refused.result.kind).toBe('respond');
+    expect(headerMap(refused.result.kind === 'respond' ? refused.result.headers : null).get('x-ratelimit-limit')).toBe('1');
+    for (let i = 0; i < 5; i++) expect(run(who, `/b/${i}`).result.kind).toBe('continue');
+  });
+
   it('waits for a limiter that answers later (Redis) and resumes the chain with its decision', async () => {
     const { config } = setup({ redisLike: true });
     const who = identity(rights({ rate: 1, per: 60, access: { a: [] } }));

@@ -10,17 +10,18 @@ const tooMany = preparedError('rate_limited');
 
 /**
  * Tyk's limit is the key's across every API it may call (one allowance, not one per API), so the
- * limiter's API scope is always ''.
+ * limiter's API scope is '' unless the API has a per-API limit of its own (Tyk's
+ * `access_rights.<api>.limit`): then that limit, scoped to the API, counted apart.
  */
 const ACROSS_APIS = '';
 
 /**
- * Rules are compiled once per compiled rights (shared by every request of a session or policy
- * version, and replaced when a policy changes), not per request.
+ * Rules are compiled once per compiled rights or per-API limit (shared by every request of a
+ * session or policy version, and replaced when a policy changes), not per request.
  */
-const rules = new WeakMap<CompiledRights, RateRule>();
+const rules = new WeakMap<Pick<CompiledRights, 'rate' | 'per'>, RateRule>();
 
-function ruleFor(rights: CompiledRights): RateRule {
+function ruleFor(rights: Pick<CompiledRights, 'rate' | 'per'>): RateRule {
   let rule = rules.get(rights);
   if (rule === undefined) {
     rule = compileRule(rights.rate, rights.per);
@@ -47,11 +48,14 @@ export const rateLimit: Step = {
   enabledFor: (api) => !api.use_keyless,
   handle(ctx: RequestContext): StepResult {
     const identity = ctx.identity!;
-    const rights = identity.rights;
-    if (!(rights.rate > 0) || !(rights.per > 0)) return CONTINUE;
-    const enforcement = ctx.api!.enforcement;
-    const rule = ruleFor(rights);
-    const decision = enforcement.rateLimiter.check(identity.id, ACROSS_APIS, rule, enforcement.rateLimiterDecidesAtOnce ? sharedResult : createResult());
+    const api = ctx.api!;
+    // authorise has passed: the rights list this API.
+    const perApi = identity.rights.accessRights.get(api.id)?.limit ?? null;
+    const limits = perApi ?? identity.rights;
+    if (!(limits.rate > 0) || !(limits.per > 0)) return CONTINUE;
+    const enforcement = api.enforcement;
+    const rule = ruleFor(limits);
+    const decision = enforcement.rateLimiter.check(identity.id, perApi === null ? ACROSS_APIS : api.id, rule, enforcement.rateLimiterDecidesAtOnce ? sharedResult : createResult());
     if (!isPromise(decision)) return decide(ctx, decision, rule);
     // The limiter never rejects: when its store fails it decides with its fallback.
     void decision.then((settled) => resumeChain(ctx, decide(ctx, settled, rule)));
