@@ -28,11 +28,14 @@ export interface CompiledUpstream {
 
 /** What the authenticate step needs of an API that requires credentials. */
 export interface CompiledAuthentication {
+  /** The base mode: whose identity decides policy, rights, limits and analytics. */
   readonly mode: AuthMode;
-  /** The mode's check, compiled for this API: sets `ctx.identity` or answers 401 / 503. */
+  /** Every mode required, in Tyk's chain order (one for most APIs). */
+  readonly modes: readonly AuthMode[];
+  /** The modes' checks, compiled for this API (chained when several): sets `ctx.identity` or answers 401 / 403 / 503. */
   readonly check: (ctx: RequestContext) => StepResult;
-  /** The answer when no credential was presented: 401 with a WWW-Authenticate challenge. */
-  readonly challenge: RespondResult;
+  /** Each mode's answer when no credential was presented: 401 with its WWW-Authenticate challenge. */
+  readonly challenges: ReadonlySet<RespondResult>;
 }
 
 /** An API definition turned into what the hot path looks up: its chain and each step's settings. */
