@@ -8,6 +8,7 @@ import type { Routable, RouteTable } from './route-table.js';
 import type { AuthMode } from './identity.js';
 import type { RequestContext } from './request-context.js';
 import type { RespondResult, Step, StepResult } from './step.js';
+import type { CompiledIpAccess } from './steps/ip-lists.js';
 
 /** Where and how the proxy step sends an API's requests, all decided at load. */
 export interface CompiledUpstream {
@@ -47,6 +48,8 @@ export interface CompiledApi extends Routable {
   readonly upstream: CompiledUpstream;
   /** Null for keyless APIs (their chain has no authenticate step). */
   readonly authentication: CompiledAuthentication | null;
+  /** Null unless the API has an IP allow or block list (its chain then has the ip-lists step). */
+  readonly ipAccess: CompiledIpAccess | null;
   /** Null unless the API uses OAuth 2.0 (its chain then has the oauth-endpoints step). */
   readonly oauth: CompiledOAuth | null;
   readonly recorder: ApiRecorder;
