@@ -1,5 +1,6 @@
 import { analyticsVariables } from '@portcullis/analytics';
 import { env, loadConfig, z, type Config } from '@portcullis/config';
+import { parseIpRule, type IpRule } from '@portcullis/domain';
 
 /** The environment variables the gateway reads, shaped into the settings its parts use. */
 export const gatewayConfigSchema = z
@@ -52,6 +53,22 @@ export const gatewayConfigSchema = z
       .url({ protocol: /^rediss?$/ })
       .optional()
       .or(z.literal('').transform(() => undefined)),
+    /**
+     * Proxies whose X-Forwarded-For / X-Real-IP the IP allow and block lists believe: addresses or
+     * CIDR networks, comma-separated. Empty (the default): none, the socket's address is the client's.
+     */
+    TRUSTED_PROXIES: z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        const rules: IpRule[] = [];
+        for (const entry of value.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+          const rule = parseIpRule(entry);
+          if (rule === null) ctx.addIssue({ code: 'custom', message: `${entry} is not an IP address or CIDR network` });
+          else rules.push(rule);
+        }
+        return rules;
+      }),
     /** Analytics records of proxied requests (on unless set to false). */
     ANALYTICS_ENABLED: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
     ...analyticsVariables,
@@ -61,7 +78,7 @@ export const gatewayConfigSchema = z
     nats: { servers: vars.NATS_URL, subjectPrefix: vars.NATS_SUBJECT_PREFIX },
     adminSecret: vars.ADMIN_SECRET,
     logLevel: vars.LOG_LEVEL,
-    proxy: { defaultTimeoutSeconds: vars.PROXY_DEFAULT_TIMEOUT, signedBodyLimit: vars.OAUTH1_MAX_BODY_BYTES },
+    proxy: { defaultTimeoutSeconds: vars.PROXY_DEFAULT_TIMEOUT, signedBodyLimit: vars.OAUTH1_MAX_BODY_BYTES, trustedProxies: vars.TRUSTED_PROXIES },
     sync: { snapshotTimeoutMs: vars.SNAPSHOT_TIMEOUT_MS },
     admin: { maxBodyBytes: vars.ADMIN_MAX_BODY_BYTES },
     auth: { publicUrl: vars.AUTH_PUBLIC_URL },

@@ -20,6 +20,7 @@ import { CredentialsService } from './data-plane/credentials/credentials.service
 import { DataPlaneServer } from './data-plane/data-plane.server.js';
 import { GatewayMetrics } from './data-plane/metrics.js';
 import type { OAuthBridge } from './data-plane/oauth/oauth-bridge.js';
+import { ClientAddress } from './data-plane/client-address.js';
 import { UpstreamPools } from './data-plane/upstream-pools.js';
 import { EnforcementService } from './enforcement/enforcement.service.js';
 import { HeartbeatController } from './enforcement/heartbeat.controller.js';
@@ -69,6 +70,7 @@ export class GatewayModule {
                   metrics,
                   defaultTimeoutSeconds: config.proxy.defaultTimeoutSeconds,
                   signedBodyLimit: config.proxy.signedBodyLimit,
+                  clientAddress: new ClientAddress(config.proxy.trustedProxies),
                   oauth: oauthBridge(bus, config),
                   credentials: credentials.credentials,
                   enforcement: enforcement.enforcement,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorDetail } from '@portcullis/errors';
+import { parseIpRule } from './ip-rules.js';
 import { refusedFields } from './tyk-compatibility.js';
 import { toDetails } from './validation.js';
 import { readVersioning } from './versioning.js';
@@ -178,6 +179,24 @@ const skewSeconds = z.number().int().min(0).max(3600);
 export const hmacAlgorithms = ['hmac-sha1', 'hmac-sha256', 'hmac-sha384', 'hmac-sha512'] as const;
 
 /**
+ * Tyk's `base_identity_provided_by` values, and the mode each names. `oidc_user` and `custom_auth`
+ * name modes Portcullis refuses (use_openid, plugin auth), so they never name an enabled mode;
+ * `oauth1_key` is ours, for the OAuth 1.0a mode Tyk does not have.
+ */
+export const baseIdentityProviders = ['', 'auth_token', 'hmac_key', 'basic_auth_user', 'jwt_claim', 'oauth_key', 'oidc_user', 'custom_auth', 'oauth1_key'] as const;
+const baseIdentityModes: Record<(typeof baseIdentityProviders)[number], AuthMode | null> = {
+  '': null,
+  auth_token: 'key',
+  hmac_key: 'hmac',
+  basic_auth_user: 'basic',
+  jwt_claim: 'jwt',
+  oauth_key: 'oauth2',
+  oidc_user: null,
+  custom_auth: null,
+  oauth1_key: 'oauth1',
+};
+
+/**
  * The authentication fields of an API definition, Tyk's names where Tyk has one. With none of
  * keyless, basic, HMAC, JWT, OAuth 1.0a or OAuth 2.0 set, callers present an auth token (API key),
  * Tyk's default.
@@ -209,6 +228,20 @@ const authFields = {
   jwt_issued_at_validation_skew: skewSeconds.optional(),
   /** OAuth 1.0a signed requests (RFC 5849). Ours: Tyk has no such mode. */
   use_oauth1: z.boolean().default(false),
+  /** Auth tokens (API keys): Tyk's default mode; set explicitly, it chains with the others. */
+  use_standard_auth: z.boolean().optional(),
+  /** With several modes (all must pass), whose session decides policy, rights and limits (Tyk's names). */
+  base_identity_provided_by: z.enum(baseIdentityProviders).optional(),
+};
+
+/** Tyk's IP lists: single addresses or CIDR networks, IPv4 or IPv6 (see ip-rules.ts). */
+const ipList = unsetWhenNull(z.array(z.string().max(64).refine((value) => parseIpRule(value) !== null, 'must be an IP address or a CIDR network')).max(4096).optional());
+
+const ipFields = {
+  enable_ip_whitelisting: z.boolean().optional(),
+  allowed_ips: ipList,
+  enable_ip_blacklisting: z.boolean().optional(),
+  blacklisted_ips: ipList,
 };
 
 export const apiDefinitionSchema = z
@@ -226,6 +259,7 @@ export const apiDefinitionSchema = z
     use_keyless: z.boolean().default(false),
     use_oauth2: z.boolean().default(false),
     ...authFields,
+    ...ipFields,
     proxy: proxySchema,
     oauth_meta: unsetWhenNull(oauthMetaSchema.optional()),
     // Tyk exports carry `{"shared_secret": "", "oauth_on_keychange_url": ""}` when none is set.
@@ -236,6 +270,14 @@ export const apiDefinitionSchema = z
   })
   .passthrough()
   .superRefine((api, ctx) => {
+    const base = api.base_identity_provided_by;
+    if (!api.use_keyless && base !== undefined && base !== '') {
+      const modes = authModesOf(api as ApiDefinition);
+      // Tyk would run with no session at all; a definition that cannot work is refused instead.
+      if (!modes.includes(baseIdentityModes[base] as AuthMode)) {
+        ctx.addIssue({ code: 'custom', path: ['base_identity_provided_by'], message: `names a mode this API does not enable (it enables: ${modes.join(', ')})` });
+      }
+    }
     if (!api.enable_jwt) return;
     const issuers = api.jwt_issuers ?? [];
     if (api.jwt_source === undefined && issuers.length === 0) {
@@ -303,17 +345,32 @@ export function routeKey(definition: Pick<ApiDefinition, 'domain' | 'proxy'>): s
 export type AuthMode = 'keyless' | 'key' | 'basic' | 'hmac' | 'jwt' | 'oauth2' | 'oauth1';
 
 /**
- * The mode an API authenticates with. One per API: a definition enabling several is refused at
- * validation (Tyk chains them; we do not, yet), so the order below only breaks ties. None of
- * them: auth tokens (API keys), Tyk's default. The gateway enforces it; the portal reads it to know
- * which credentials an API can take.
+ * Every mode an API requires, in the order Tyk chains them (api_loader.go: OAuth 2.0, basic, HMAC,
+ * JWT, then auth tokens when `use_standard_auth` is set or nothing else is; our OAuth 1.0a before
+ * the tokens). A request must pass all of them. Keyless APIs: none.
+ */
+export function authModesOf(api: ApiDefinition): AuthMode[] {
+  if (api.use_keyless) return [];
+  const modes: AuthMode[] = [];
+  if (api.use_oauth2) modes.push('oauth2');
+  if (api.use_basic_auth) modes.push('basic');
+  if (api.enable_signature_checking) modes.push('hmac');
+  if (api.enable_jwt) modes.push('jwt');
+  if (api.use_oauth1) modes.push('oauth1');
+  if (api.use_standard_auth === true || modes.length === 0) modes.push('key');
+  return modes;
+}
+
+/**
+ * The mode whose identity (session) decides an API's policy, access rights, limits and analytics:
+ * the one `base_identity_provided_by` names, else the last in the chain, as in Tyk, where every
+ * mode sets the session when none is named and the last to run wins. The portal reads it to know
+ * which credential to issue for an API.
  */
 export function authModeOf(api: ApiDefinition): AuthMode {
   if (api.use_keyless) return 'keyless';
-  if (api.use_oauth2) return 'oauth2';
-  if (api.enable_jwt) return 'jwt';
-  if (api.enable_signature_checking) return 'hmac';
-  if (api.use_basic_auth) return 'basic';
-  if (api.use_oauth1) return 'oauth1';
-  return 'key';
+  const named = baseIdentityModes[api.base_identity_provided_by ?? ''];
+  if (named !== null) return named;
+  const modes = authModesOf(api);
+  return modes[modes.length - 1]!;
 }

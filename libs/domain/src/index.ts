@@ -20,6 +20,8 @@ export {
   normaliseListenPath,
   routeKey,
   authModeOf,
+  authModesOf,
+  baseIdentityProviders,
   type AuthMode,
   type ApiDefinition,
   type ApiDefinitionInput,
@@ -63,11 +65,11 @@ export {
   type SessionLimits,
 } from './combine-policies.js';
 export { isHttpUrl } from './validation.js';
+export { parseIpRule, type IpRule } from './ip-rules.js';
 export {
   tykApiFieldRules,
   compatibilityReport,
   refusedFields,
-  enabledAuthModes,
   isSet,
   type FieldRule,
   type FieldSupport,

@@ -143,8 +143,8 @@ describe("a full export from Tyk's GET /tyk/apis/{id}", () => {
   it('has a report with nothing refused, its traffic features ignored and its auth fields enforced', () => {
     const report = compatibilityReport(tykExport);
     expect(report.refused).toEqual([]);
-    expect(report.enforced).toEqual(expect.arrayContaining(['api_id', 'auth', 'use_standard_auth', 'proxy.listen_path', 'proxy.target_url']));
-    expect(report.ignored.map((entry) => entry.field)).toEqual(expect.arrayContaining(['cache_options', 'enable_ip_whitelisting', 'version_data.versions.Default.extended_paths']));
+    expect(report.enforced).toEqual(expect.arrayContaining(['api_id', 'auth', 'use_standard_auth', 'enable_ip_whitelisting', 'allowed_ips', 'proxy.listen_path', 'proxy.target_url']));
+    expect(report.ignored.map((entry) => entry.field)).toEqual(expect.arrayContaining(['cache_options', 'version_data.versions.Default.extended_paths']));
   });
 
   it('an empty auth_header_name inside any auth_configs mode is Authorization too', () => {
@@ -155,8 +155,6 @@ describe("a full export from Tyk's GET /tyk/apis/{id}", () => {
 
 describe('never silently weaker: fields that would decide access and are not enforced refuse the definition', () => {
   const cases: [string, Record<string, unknown>, string][] = [
-    ['an IP allow list', { enable_ip_whitelisting: true, allowed_ips: ['10.0.0.0/8'] }, 'enable_ip_whitelisting'],
-    ['an IP block list', { enable_ip_blacklisting: true, blacklisted_ips: ['10.0.0.1'] }, 'enable_ip_blacklisting'],
     ['a mock reply on a white list (the traffic issue)', { version_data: { not_versioned: true, versions: { Default: { use_extended_paths: true, extended_paths: { white_list: [{ path: '/a', method_actions: { GET: { action: 'reply', code: 200, data: 'hi' } } }] } } } } }, 'version_data.versions.Default.extended_paths.white_list'],
     ['a mock reply on an ignored path', { version_data: { not_versioned: true, versions: { Default: { use_extended_paths: true, extended_paths: { ignored: [{ path: '/a', method_actions: { GET: { action: 'reply' } } }] } } } } }, 'version_data.versions.Default.extended_paths.ignored'],
     ['versions served by other API definitions', { definition: { enabled: true, location: 'header', key: 'v', versions: { v2: 'other-api' } }, version_data: { not_versioned: false, default_version: 'v1', versions: { v1: {} } } }, 'definition.enabled'],
@@ -166,7 +164,6 @@ describe('never silently weaker: fields that would decide access and are not enf
     ['GraphQL', { graphql: { enabled: true } }, 'graphql'],
     ['batch requests', { enable_batch_request_support: true }, 'enable_batch_request_support'],
     ['mutual TLS', { use_mutual_tls_auth: true }, 'use_mutual_tls_auth'],
-    ['two auth modes chained', { use_standard_auth: true, enable_jwt: true, jwt_signing_method: 'hmac', jwt_source: 'c2VjcmV0' }, 'enable_jwt+use_standard_auth'],
   ];
   const base = { api_id: 'a', name: 'A', proxy: { listen_path: '/a/', target_url: 'http://u:1' } };
 
@@ -247,5 +244,41 @@ describe('versions and path rules are enforced: they load, and the report says s
       'version_data.versions.v2.override_target',
       'version_data.versions.v2.paths.ignored.0',
     ]);
+  });
+});
+
+describe('enforced: several auth modes chained, IP allow and block lists', () => {
+  const base = { api_id: 'a', name: 'A', proxy: { listen_path: '/a/', target_url: 'http://u:1' } };
+  const jwt = { enable_jwt: true, jwt_signing_method: 'hmac', jwt_source: 'c2VjcmV0' };
+
+  it('a definition with two modes loads, with the report listing both as enforced', () => {
+    const definition = { ...base, use_standard_auth: true, ...jwt, base_identity_provided_by: 'auth_token' };
+    expect(validateApiDefinition(definition).ok).toBe(true);
+    expect(refusedFields(definition)).toEqual([]);
+    expect(compatibilityReport(definition).enforced).toEqual(expect.arrayContaining(['use_standard_auth', 'enable_jwt', 'base_identity_provided_by']));
+  });
+
+  it('base_identity_provided_by must name a mode the API enables (Tyk would run without a session)', () => {
+    const result = validateApiDefinition({ ...base, use_basic_auth: true, ...jwt, base_identity_provided_by: 'auth_token' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toContainEqual({ field: 'base_identity_provided_by', message: 'names a mode this API does not enable (it enables: basic, jwt)' });
+    expect(validateApiDefinition({ ...base, use_basic_auth: true, base_identity_provided_by: 'oidc_user' }).ok).toBe(false);
+    expect(validateApiDefinition({ ...base, use_basic_auth: true, base_identity_provided_by: 'someone' }).ok).toBe(false);
+    // Tyk's exports carry the empty value; keyless APIs have no session to choose.
+    expect(validateApiDefinition({ ...base, use_basic_auth: true, base_identity_provided_by: '' }).ok).toBe(true);
+    expect(validateApiDefinition({ ...base, use_keyless: true, base_identity_provided_by: 'jwt_claim' }).ok).toBe(true);
+  });
+
+  it('IP lists load with addresses and CIDR networks of both families; anything else is refused naming the entry', () => {
+    const lists = { enable_ip_whitelisting: true, allowed_ips: ['10.0.0.0/8', '127.0.0.1', '::1', '2001:db8::/32'], enable_ip_blacklisting: true, blacklisted_ips: ['10.1.0.0/16'] };
+    expect(validateApiDefinition({ ...base, ...lists }).ok).toBe(true);
+    expect(refusedFields({ ...base, ...lists })).toEqual([]);
+    const bad = validateApiDefinition({ ...base, enable_ip_whitelisting: true, allowed_ips: ['10.0.0.0/33', 'example.com', ' 10.0.0.1', 'fe80::1%eth0'], blacklisted_ips: ['::/129'] });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.errors.map((error) => error.field).sort()).toEqual(['allowed_ips.0', 'allowed_ips.1', 'allowed_ips.2', 'allowed_ips.3', 'blacklisted_ips.0']);
+    // Tyk's exports carry null for an empty list.
+    expect(validateApiDefinition({ ...base, enable_ip_whitelisting: false, allowed_ips: null, blacklisted_ips: null }).ok).toBe(true);
   });
 });

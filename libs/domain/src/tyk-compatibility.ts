@@ -55,13 +55,6 @@ const enforced = (field: string, note: string): FieldRule => ({ field, support: 
 const ignored = (field: string, note: string): FieldRule => ({ field, support: 'ignored', note });
 const refused = (field: string, note: string, inUse?: FieldRule['inUse']): FieldRule => ({ field, support: 'refused', note, ...(inUse ? { inUse } : {}) });
 
-/** The auth modes a definition enables; Tyk chains every one of them (several: all must pass). */
-export function enabledAuthModes(definition: Record<string, unknown>): string[] {
-  if (definition.use_keyless === true) return [];
-  const modes = ['use_oauth2', 'enable_jwt', 'enable_signature_checking', 'use_basic_auth', 'use_oauth1', 'use_standard_auth'].filter((flag) => definition[flag] === true);
-  return modes;
-}
-
 const versionPrefix = 'version_data.versions.*';
 const pathsRefused = (name: string) => refused(`${versionPrefix}.extended_paths.${name}`, `path rules (${name}) are ${notEnforcedYet}`);
 /** Path rules are enforced, but a `reply` method action (a mock answer) is the traffic issue's. */
@@ -105,7 +98,7 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   enforced('jwt_issued_at_validation_skew', 'iat skew'),
   refused('jwt_client_base_field', `binding JWTs to OAuth clients by claim is ${notEnforcedYet}`),
   refused('scopes', 'use jwt_scope_to_policy_mapping: scopes.jwt / scopes.oidc are not supported'),
-  ignored('base_identity_provided_by', 'only read with several auth modes (refused below)'),
+  enforced('base_identity_provided_by', 'with several auth modes (all must pass), whose session applies'),
   enforced('jwt_issuers', 'Portcullis: several trusted issuers'),
   enforced('use_oauth1', 'Portcullis: OAuth 1.0a signed requests'),
   enforced('proxy.timeout', 'Portcullis: upstream response timeout'),
@@ -126,10 +119,10 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   refused('listen_port', 'a separate listen port is not supported: the API would be served on the gateway port'),
   refused('protocol', 'only HTTP and HTTPS are served', (value) => typeof value === 'string' && value !== '' && value !== 'http' && value !== 'https'),
   ignored('enable_proxy_protocol', 'the PROXY protocol is a listener setting'),
-  refused('enable_ip_whitelisting', `IP allow lists are ${notEnforcedYet}`, (value, definition) => value === true && isSet(definition.allowed_ips)),
-  ignored('allowed_ips', 'only read with enable_ip_whitelisting'),
-  refused('enable_ip_blacklisting', `IP block lists are ${notEnforcedYet}`, (value, definition) => value === true && isSet(definition.blacklisted_ips)),
-  ignored('blacklisted_ips', 'only read with enable_ip_blacklisting'),
+  enforced('enable_ip_whitelisting', 'IP allow list (403 before authentication)'),
+  enforced('allowed_ips', 'addresses and CIDR networks, IPv4 and IPv6'),
+  enforced('enable_ip_blacklisting', 'IP block list (403 before authentication)'),
+  enforced('blacklisted_ips', 'addresses and CIDR networks, IPv4 and IPv6'),
   enforced('global_rate_limit', 'one rate limit for the whole API, all callers together, shared across gateways'),
   enforced('CORS', 'preflights answered before authentication; CORS headers on every answer'),
   refused('expiration', `an API expiry date is ${notEnforcedYet}`),
@@ -249,9 +242,6 @@ export function refusedFields(definition: Record<string, unknown>): Compatibilit
       if (inUse) found.push({ field: path, note: `not supported: ${rule.note}` });
     }
   }
-  // Tyk chains every enabled mode (all must pass); checking only one would be weaker.
-  const modes = enabledAuthModes(definition);
-  if (modes.length > 1) found.push({ field: modes.join('+'), note: `not supported: several auth modes chained are ${notEnforcedYet}` });
   return found;
 }
 

@@ -11,6 +11,8 @@ export const errorCatalogue = {
   upstream_timeout: { status: 504, message: 'The upstream service did not answer in time' },
   auth_required: { status: 401, message: 'Authorization is required' },
   api_inactive: { status: 403, message: 'This API is not active' },
+  // Tyk's IP allow and block lists (mw_ip_whitelist.go, mw_ip_blacklist.go): 403, Tyk's words.
+  ip_not_allowed: { status: 403, message: 'Access from this IP has been disallowed' },
   // Enforcement: a known caller that may not do this (403), or not now (429).
   access_denied: { status: 403, message: 'Access to this resource has been disallowed' },
   credential_expired: { status: 403, message: 'The credential has expired' },

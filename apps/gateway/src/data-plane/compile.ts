@@ -1,5 +1,6 @@
 import type { ApiDefinition } from '@portcullis/domain';
 import { normaliseListenPath } from '@portcullis/domain';
+import { ClientAddress } from './client-address.js';
 import type { CompiledApi, CompiledConfiguration } from './compiled.js';
 import type { Credentials } from './credentials/credentials.js';
 import type { Enforcement } from './enforcement.js';
@@ -12,6 +13,7 @@ import { compileAuthentication } from './steps/authenticate.js';
 import { compileCors } from './steps/cors.js';
 import { compileSizeLimits } from './steps/size-limit.js';
 import { compileValidations } from './steps/validate-json.js';
+import { compileIpAccess } from './steps/ip-lists.js';
 import { compileOAuth } from './steps/oauth-endpoints.js';
 import { compileUpstream } from './steps/proxy.js';
 import type { UpstreamPools } from './upstream-pools.js';
@@ -29,7 +31,11 @@ export interface CompileDependencies {
   readonly enforcement: Enforcement;
   /** OAUTH1_MAX_BODY_BYTES: the largest form body read to check its signature; absent: the default. */
   readonly signedBodyLimit?: number;
+  /** Finds the client's address for IP lists (TRUSTED_PROXIES); absent: no proxy is trusted. */
+  readonly clientAddress?: ClientAddress;
 }
+
+const untrusting = new ClientAddress([]);
 
 /**
  * Turns one definition into its compiled form (STYLE habit 5): the chain of the steps it uses, the
@@ -47,6 +53,7 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
     domain: (definition.domain ?? '').toLowerCase(),
     chain,
     upstream: compileUpstream(definition, deps.pools, deps.defaultTimeoutSeconds, listenPath),
+    ipAccess: compileIpAccess(definition, deps.clientAddress ?? untrusting),
     authentication: compileAuthentication(definition, deps.credentials, deps.signedBodyLimit),
     oauth: compileOAuth(definition, listenPath, deps.oauth),
     versions: compileVersions(definition, withoutIdentitySteps(chain), versionUpstream),

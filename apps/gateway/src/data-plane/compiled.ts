@@ -13,6 +13,7 @@ import type { CompiledApiRateLimit } from './steps/api-rate-limit.js';
 import type { CompiledCors } from './steps/cors.js';
 import type { CompiledSizeLimits } from './steps/size-limit.js';
 import type { CompiledValidation } from './steps/validate-json.js';
+import type { CompiledIpAccess } from './steps/ip-lists.js';
 
 /** Where and how the proxy step sends an API's requests, all decided at load. */
 export interface CompiledUpstream {
@@ -33,11 +34,14 @@ export interface CompiledUpstream {
 
 /** What the authenticate step needs of an API that requires credentials. */
 export interface CompiledAuthentication {
+  /** The base mode: whose identity decides policy, rights, limits and analytics. */
   readonly mode: AuthMode;
-  /** The mode's check, compiled for this API: sets `ctx.identity` or answers 401 / 503. */
+  /** Every mode required, in Tyk's chain order (one for most APIs). */
+  readonly modes: readonly AuthMode[];
+  /** The modes' checks, compiled for this API (chained when several): sets `ctx.identity` or answers 401 / 403 / 503. */
   readonly check: (ctx: RequestContext) => StepResult;
-  /** The answer when no credential was presented: 401 with a WWW-Authenticate challenge. */
-  readonly challenge: RespondResult;
+  /** Each mode's answer when no credential was presented: 401 with its WWW-Authenticate challenge. */
+  readonly challenges: ReadonlySet<RespondResult>;
 }
 
 /** An API definition turned into what the hot path looks up: its chain and each step's settings. */
@@ -49,6 +53,8 @@ export interface CompiledApi extends Routable {
   readonly upstream: CompiledUpstream;
   /** Null for keyless APIs (their chain has no authenticate step). */
   readonly authentication: CompiledAuthentication | null;
+  /** Null unless the API has an IP allow or block list (its chain then has the ip-lists step). */
+  readonly ipAccess: CompiledIpAccess | null;
   /** Null unless the API uses OAuth 2.0 (its chain then has the oauth-endpoints step). */
   readonly oauth: CompiledOAuth | null;
   /** Null unless the API has versions or path rules (its chain then has the version-check step). */

@@ -2,6 +2,7 @@ import { apiRateLimit } from './steps/api-rate-limit.js';
 import { authenticate } from './steps/authenticate.js';
 import { authorise } from './steps/authorise.js';
 import { cors } from './steps/cors.js';
+import { ipLists } from './steps/ip-lists.js';
 import { match } from './steps/match.js';
 import { oauthEndpoints } from './steps/oauth-endpoints.js';
 import { proxy } from './steps/proxy.js';
@@ -17,6 +18,9 @@ import type { Step } from './step.js';
  * Every step a request can run through, in order; each API's chain is this list minus the steps
  * it does not use (decided at load). Ordering rules, as Tyk's api_loader.go keeps them:
  *  - match is first: it picks the API, and with it the chain the rest of the request runs.
+ *  - ip-lists (APIs with an IP allow or block list) comes before anything that authenticates, as in
+ *    Tyk: a refused address costs no credential lookup. It covers the API's OAuth endpoints too
+ *    (stricter than Tyk, whose OAuth routes skip the chain).
  *  - cors right after match: Tyk wraps an API's whole chain in its CORS handler, so a preflight
  *    (sent by browsers without credentials) is answered before authentication, and the CORS headers
  *    it sets for an actual request are on every answer, the gateway's errors included.
@@ -43,6 +47,7 @@ import type { Step } from './step.js';
  */
 export const pipeline: readonly Step[] = [
   match,
+  ipLists,
   cors,
   sizeLimit,
   oauthEndpoints,

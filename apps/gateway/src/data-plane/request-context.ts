@@ -40,6 +40,12 @@ export class RequestContext {
   /** Set by `authenticate`; null for keyless APIs and requests that failed before it. */
   identity: Identity | null;
   /**
+   * APIs with several auth modes only: the next mode `authenticate` checks (it re-enters after a
+   * mode that waited on a lookup), and the base mode's identity once that mode has passed.
+   */
+  authStage: number;
+  baseIdentity: Identity | null;
+  /**
    * Headers the enforcement steps add to the proxied response (rate-limit and quota state), flat
    * [name, value, ...]; null when none (the common keyless case appends nothing).
    */
@@ -93,6 +99,8 @@ export class RequestContext {
     this.index = 0;
     this.status = 0;
     this.identity = null;
+    this.authStage = 0;
+    this.baseIdentity = null;
     this.extraHeaders = null;
     this.refusal = null;
     this.upstreamMs = -1;

@@ -9,7 +9,7 @@ import type { RespondResult, StepResult } from '../step.js';
  * challenge means nothing was presented, any other 401 a refused credential.
  */
 export function noteRefusal(ctx: RequestContext, result: StepResult): void {
-  if (result.kind === 'respond' && result.status === 401) ctx.refusal = result === ctx.api?.authentication?.challenge ? 'missing' : 'invalid';
+  if (result.kind === 'respond' && result.status === 401) ctx.refusal = ctx.api?.authentication?.challenges.has(result) === true ? 'missing' : 'invalid';
 }
 
 /** The 401s of one API, prepared at load: the same body for a missing and a wrong credential. */
