@@ -78,8 +78,8 @@ describe('module boundaries', () => {
             }
           } else if (spec.startsWith('.')) {
             const resolved = join(file, '..', spec);
-            // Tests (never shipped code) may use the shared test support in tools/test.
-            const testSupport = !file.includes('/src/') && resolved.startsWith(join(root, 'tools', 'test'));
+            // Tests (never shipped code, unit tests beside the source included) may use the shared test support in tools/test.
+            const testSupport = (file.endsWith('.test.ts') || !file.includes('/src/')) && resolved.startsWith(join(root, 'tools', 'test'));
             if (!resolved.startsWith(project.dir) && !testSupport) problems.push(`${where}: relative import leaves the project: ${spec}`);
           }
         }
