@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { errorBody, statusOf, type ErrorBody } from '@portcullis/errors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { RequestInputCheck } from './request-input.check.js';
+import { MAX_JSON_DEPTH } from './request-input.js';
 import type { IncomingMessage } from 'node:http';
 import { isWellFormedPercentEncoding } from './percent-encoding.js';
 import { prototypeNamed, PrototypeKeyError, refusePrototypeKeys } from './prototype-keys.js';
@@ -57,5 +58,9 @@ export function refuseMalformedForm(_req: IncomingMessage, _res: unknown, buffer
 export function bodyProblem(error: unknown): ErrorBody | undefined {
   if (error instanceof BodyRefused) return error.answer;
   if (error instanceof PrototypeKeyError) return errorBody('validation_failed', `The key ${error.field} is not allowed in a request body`, [{ field: error.field, message: 'is not allowed' }]);
+  // JSON.parse with the prototype-key reviver recurses once per level: thousands of levels overflow
+  // the stack there, before the input check could name the depth. It is the same refusal.
+  const cause = (error as { type?: string; message?: string }).type === 'entity.parse.failed' ? String((error as { message?: string }).message) : '';
+  if (cause.includes('call stack')) return errorBody('validation_failed', undefined, [{ field: '(body)', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]);
   return undefined;
 }
