@@ -90,7 +90,7 @@ describeWithServices('policies: Tyk /tyk/policies through the gateway, changes r
 
   it("answers failures in Tyk's error shape with the right status, changing nothing", async () => {
     const start = await revisionOf(gateways[0]!);
-    const invalid = await tykCall(gateways[0]!, 'POST', '/tyk/policies', { rate: 'fast' });
+    const invalid = await tykCall(gateways[0]!, 'POST', '/tyk/policies', { id: 'bad-one', rate: 'fast', name: 42 });
     expect(invalid.status).toBe(400);
     expect(invalid.body).toMatchObject({ status: 'error', error: 'validation_failed', details: expect.arrayContaining([expect.objectContaining({ field: 'rate' }), expect.objectContaining({ field: 'name' })]) });
 
