@@ -1,7 +1,8 @@
 import { parseIpRule } from '@portcullis/domain';
 import type { IncomingMessage } from 'node:http';
-import { describe, expect, it } from 'vitest';
-import { ClientAddress } from './client-address.js';
+import { BlockList } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AddressList, ClientAddress, REMEMBERED_ADDRESSES } from './client-address.js';
 
 const rules = (...entries: string[]) => entries.map((entry) => parseIpRule(entry)!);
 const request = (remoteAddress: string | undefined, headers: [string, string][] = []) =>
@@ -42,5 +43,35 @@ describe('the client address for IP lists', () => {
     expect(trusting.of(request('127.0.0.1', [['X-Real-IP', '203.0.113.5']]))).toBe('203.0.113.5');
     expect(trusting.of(request('127.0.0.1', [['X-Real-IP', 'somewhere']]))).toBe('127.0.0.1');
     expect(trusting.of(request('127.0.0.1'))).toBe('127.0.0.1');
+  });
+});
+
+describe('an address list', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('matches addresses and networks of both families, IPv4-mapped addresses against IPv4 rules', () => {
+    const list = new AddressList(rules('127.0.0.1', '10.0.0.0/8', '::1', '2001:db8::/32'));
+    for (const inside of ['127.0.0.1', '::ffff:127.0.0.1', '10.200.3.4', '::1', '2001:db8::9']) expect(list.has(inside), inside).toBe(true);
+    for (const outside of ['127.0.0.2', '11.0.0.1', '::2', '2001:db9::1']) expect(list.has(outside), outside).toBe(false);
+  });
+
+  it('asks the BlockList once per address: the same verdict after, at the price of a Map lookup', () => {
+    const check = vi.spyOn(BlockList.prototype, 'check');
+    const list = new AddressList(rules('127.0.0.1'));
+    for (let i = 0; i < 5; i++) {
+      expect(list.has('127.0.0.1')).toBe(true);
+      expect(list.has('192.0.2.1')).toBe(false);
+    }
+    expect(check).toHaveBeenCalledTimes(2);
+  });
+
+  it('remembers a bounded number of verdicts, and still answers right past the bound', () => {
+    const list = new AddressList(rules('10.0.0.0/8'));
+    for (let i = 0; i < REMEMBERED_ADDRESSES + 10; i++) {
+      const address = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+      expect(list.has(address)).toBe(true);
+      expect(list.remembered).toBeLessThanOrEqual(REMEMBERED_ADDRESSES);
+    }
+    expect(list.has('192.0.2.1')).toBe(false);
   });
 });

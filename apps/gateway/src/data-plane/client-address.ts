@@ -2,16 +2,40 @@ import type { IpRule } from '@portcullis/domain';
 import type { IncomingMessage } from 'node:http';
 import { BlockList, isIP } from 'node:net';
 
-/** A node:net BlockList of rules (it matches IPv4-mapped IPv6 addresses against IPv4 rules and back). */
-export function blockListOf(rules: readonly IpRule[]): BlockList {
-  const list = new BlockList();
-  for (const rule of rules) list.addSubnet(rule.address, rule.prefix, rule.family);
-  return list;
-}
+/** The most verdicts an AddressList remembers; past that it forgets them all and starts again. */
+export const REMEMBERED_ADDRESSES = 10_000;
 
-/** Whether `list` holds `address`, a valid IPv4 or IPv6 address. */
-export function listed(list: BlockList, address: string): boolean {
-  return list.check(address, isIP(address) === 4 ? 'ipv4' : 'ipv6');
+/**
+ * IP rules as a node:net BlockList (it matches IPv4-mapped IPv6 addresses against IPv4 rules and
+ * back), with each address's verdict remembered: BlockList.check builds a native SocketAddress per
+ * call, which was most of an IP-listed API's per-request cost, while a gateway sees the same few
+ * client addresses again and again (keep-alive connections, NAT, its own proxies). The verdict is a
+ * function of the address string and of rules that never change (a new definition compiles a new
+ * list), so remembering it is exact. Bounded, so that many distinct addresses cost memory no longer
+ * than one cycle; a flood of them only brings back the uncached cost.
+ */
+export class AddressList {
+  private readonly list = new BlockList();
+  private readonly verdicts = new Map<string, boolean>();
+
+  constructor(rules: readonly IpRule[]) {
+    for (const rule of rules) this.list.addSubnet(rule.address, rule.prefix, rule.family);
+  }
+
+  /** Whether `address`, a valid IPv4 or IPv6 address, is in the list. */
+  has(address: string): boolean {
+    const known = this.verdicts.get(address);
+    if (known !== undefined) return known;
+    const verdict = this.list.check(address, isIP(address) === 4 ? 'ipv4' : 'ipv6');
+    if (this.verdicts.size >= REMEMBERED_ADDRESSES) this.verdicts.clear();
+    this.verdicts.set(address, verdict);
+    return verdict;
+  }
+
+  /** How many verdicts are remembered (for tests). */
+  get remembered(): number {
+    return this.verdicts.size;
+  }
 }
 
 /**
@@ -21,10 +45,10 @@ export function listed(list: BlockList, address: string): boolean {
  * appends the address it saw, so hops left of that one are the client's own claims), else X-Real-IP.
  */
 export class ClientAddress {
-  private readonly trusted: BlockList | null;
+  private readonly trusted: AddressList | null;
 
   constructor(trustedProxies: readonly IpRule[]) {
-    this.trusted = trustedProxies.length === 0 ? null : blockListOf(trustedProxies);
+    this.trusted = trustedProxies.length === 0 ? null : new AddressList(trustedProxies);
   }
 
   /** The client's address, or null when the socket has none left (it closed). */
@@ -32,7 +56,7 @@ export class ClientAddress {
     const socket = req.socket.remoteAddress;
     if (socket === undefined) return null;
     const trusted = this.trusted;
-    if (trusted === null || !listed(trusted, socket)) return socket;
+    if (trusted === null || !trusted.has(socket)) return socket;
     const forwarded = headerValues(req.rawHeaders, 'x-forwarded-for');
     if (forwarded !== null) {
       let client = socket;
@@ -42,7 +66,7 @@ export class ClientAddress {
         // Not an address: nothing further left can be believed; the last believable hop stands.
         if (hop === null) break;
         client = hop;
-        if (!listed(trusted, hop)) break;
+        if (!trusted.has(hop)) break;
       }
       return client;
     }

@@ -1,16 +1,15 @@
 import type { ApiDefinition } from '@portcullis/domain';
 import { parseIpRule, type IpRule } from '@portcullis/domain';
-import type { BlockList } from 'node:net';
-import { blockListOf, listed, type ClientAddress } from '../client-address.js';
+import { AddressList, type ClientAddress } from '../client-address.js';
 import type { RequestContext } from '../request-context.js';
 import { CONTINUE, fail, type Step, type StepResult } from '../step.js';
 
-/** An API's IP lists, compiled at load into BlockLists. */
+/** An API's IP lists, compiled at load. */
 export interface CompiledIpAccess {
   /** enable_ip_whitelisting + allowed_ips: only these may call; null when off. */
-  readonly allowed: BlockList | null;
+  readonly allowed: AddressList | null;
   /** enable_ip_blacklisting + blacklisted_ips: these may not; null when off. */
-  readonly blocked: BlockList | null;
+  readonly blocked: AddressList | null;
   readonly clientAddress: ClientAddress;
 }
 
@@ -29,7 +28,7 @@ export const ipLists: Step = {
   handle(ctx: RequestContext): StepResult {
     const access = ctx.api!.ipAccess!;
     const address = access.clientAddress.of(ctx.req);
-    if (address !== null && (access.allowed === null || listed(access.allowed, address)) && (access.blocked === null || !listed(access.blocked, address))) {
+    if (address !== null && (access.allowed === null || access.allowed.has(address)) && (access.blocked === null || !access.blocked.has(address))) {
       return CONTINUE;
     }
     ctx.refusal = 'forbidden';
@@ -42,8 +41,8 @@ export function compileIpAccess(api: ApiDefinition, clientAddress: ClientAddress
   const allowed = allowList(api);
   const blocked = blockList(api);
   return {
-    allowed: allowed === null ? null : blockListOf(allowed),
-    blocked: blocked === null ? null : blockListOf(blocked),
+    allowed: allowed === null ? null : new AddressList(allowed),
+    blocked: blocked === null ? null : new AddressList(blocked),
     clientAddress,
   };
 }
