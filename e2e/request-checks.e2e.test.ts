@@ -62,6 +62,17 @@ describeWithServices('request checks: CORS, size limits, validate_json, global a
           },
         }),
       }),
+      tykApi('versioned', {
+        definition: { location: 'header', key: 'x-api-version' },
+        version_data: {
+          not_versioned: false,
+          default_version: 'v1',
+          versions: {
+            v1: { name: 'v1', use_extended_paths: true, global_size_limit: 32, extended_paths: { validate_json: [{ path: '/people', method: 'POST', schema: { type: 'object', required: ['name'] } }] } },
+            v2: { name: 'v2', use_extended_paths: true, global_size_limit: 1024, extended_paths: { validate_json: [{ path: '/people', method: 'POST', schema: { type: 'object', required: ['email'] }, error_response_code: 400 }] } },
+          },
+        },
+      }),
       tykApi('global', { global_rate_limit: { rate: 3, per: 60 } }),
       tykApi('per-api', {}),
       tykApi('other', {}),
@@ -73,7 +84,7 @@ describeWithServices('request checks: CORS, size limits, validate_json, global a
       per: 60,
       quota_max: -1,
       access_rights: {
-        ...Object.fromEntries(apis.map((api) => [api.api_id, { api_id: api.api_id, versions: ['Default'] }])),
+        ...Object.fromEntries(apis.map((api) => [api.api_id, { api_id: api.api_id, versions: api.api_id === 'versioned' ? ['v1', 'v2'] : ['Default'] }])),
         // Tyk's per-API limit: 'per-api' is held to 2 a minute, its own counter; 'other' keeps the policy's 1000.
         'per-api': { api_id: 'per-api', versions: ['Default'], limit: { rate: 2, per: 60, quota_max: -1, quota_renewal_rate: 0 } },
       },
@@ -179,6 +190,33 @@ describeWithServices('request checks: CORS, size limits, validate_json, global a
     expect(order.status).toBe(400);
     expect(await order.json()).toEqual({ error: 'request_invalid', message: 'qty: must be >= 1' });
     expect((await post('/orders', '{"qty":2}')).status).toBe(200);
+  });
+
+  it('size limits and validate_json are those of the version the request names', async () => {
+    const post = (version: string | null, path: string, body: string) =>
+      fetch(`${gateway.url}/versioned${path}`, { method: 'POST', headers: { authorization: key, 'content-type': 'application/json', ...(version === null ? {} : { 'x-api-version': version }) }, body });
+    const big = JSON.stringify({ name: 'Ada', email: 'ada@example.com', note: 'x'.repeat(40) });
+    // v1 (also the default) holds bodies to 32 bytes; v2 to 1024.
+    expect((await post('v1', '/other', big)).status).toBe(413);
+    expect((await post(null, '/other', big)).status).toBe(413);
+    expect((await post('v2', '/other', big)).status).toBe(200);
+    // v1's schema wants a name (422), v2's an email (its error_response_code, 400).
+    expect((await post('v1', '/people', '{"name":"Ada"}')).status).toBe(200);
+    const v1 = await post('v1', '/people', '{"email":"ada@example.com"}');
+    expect(v1.status).toBe(422);
+    expect(await v1.json()).toEqual({ error: 'request_invalid', message: "(root): must have required property 'name'" });
+    expect((await post('v2', '/people', '{"email":"ada@example.com"}')).status).toBe(200);
+    const v2 = await post('v2', '/people', '{"name":"Ada"}');
+    expect(v2.status).toBe(400);
+    expect(await v2.json()).toEqual({ error: 'request_invalid', message: "(root): must have required property 'email'" });
+  });
+
+  it('validate_json: a schema that does not compile is refused when the definition is posted (400 naming the field), not served as a 500', async () => {
+    const broken = tykApi('broken-schema', { version_data: versionData({ extended_paths: { validate_json: [{ path: '/x', method: 'POST', schema: { type: 'no-such-type' } }] } }) });
+    const posted = await call('POST', '/tyk/apis', broken);
+    expect(posted.status).toBe(400);
+    expect(JSON.stringify(posted.body)).toContain('version_data.versions.Default.extended_paths.validate_json.0.schema');
+    expect((await call('GET', '/tyk/apis/broken-schema')).status).toBe(404);
   });
 
   it('global_rate_limit: all callers together; a second key is refused once the first used the allowance', async () => {

@@ -35,10 +35,10 @@ describeWithServices("Tyk's Gateway API behaviours, answers checked against Tyk'
   });
 
   /** Calls the gateway's /tyk/ API and checks the answer against Tyk's document for `template`. */
-  async function call(method: string, path: string, template: string, body?: unknown) {
-    const response = await fetch(`${gateway.url}${path}`, { method, headers: tyk, body: body === undefined ? undefined : JSON.stringify(body) });
+  async function call(method: string, path: string, template: string, body?: unknown, options: { headers?: Record<string, string>; documentedAs?: number } = {}) {
+    const response = await fetch(`${gateway.url}${path}`, { method, headers: options.headers ?? tyk, body: body === undefined ? undefined : JSON.stringify(body) });
     const json = (await response.json()) as any;
-    expectTykShape(template, method, response.status, json);
+    expectTykShape(template, method, response.status, json, options.documentedAs);
     return { status: response.status, body: json };
   }
 
@@ -118,5 +118,98 @@ describeWithServices("Tyk's Gateway API behaviours, answers checked against Tyk'
     expect((await call('DELETE', `/tyk/keys/${created.body.key}`, '/tyk/keys/{keyID}')).status).toBe(200);
     expect((await call('DELETE', '/tyk/policies/oauth-pol', '/tyk/policies/{polID}')).status).toBe(200);
     expect((await call('DELETE', '/tyk/apis/3', '/tyk/apis/{apiID}')).status).toBe(200);
+  });
+
+  /**
+   * Every /tyk/ route the gateway serves (apps/gateway/src/control-plane/*.controller.ts), its success
+   * and its main errors, each answer checked against swagger.yml. Answers swagger.yml does not document,
+   * each a deliberate difference listed in docs/migrating-from-tyk.md's "Differences from Tyk":
+   *  - 401 without (or with a wrong) admin secret, where Tyk answers 403: checked against Tyk's 403 body;
+   *  - 404 for an unknown policy on PUT / DELETE /tyk/policies/{polID} (Tyk documents 400 / 500 only):
+   *    checked against Tyk's 400 body;
+   *  - any other path under /tyk/ (TykFallbackController): 404 in Tyk's error shape, no Tyk operation.
+   */
+  it('every /tyk/ route: success and main errors in the shapes swagger.yml documents', async () => {
+    const api = { api_id: 'routes', name: 'routes', use_keyless: false, use_standard_auth: true, auth: { auth_header_name: 'Authorization' }, proxy: { listen_path: '/routes/', target_url: 'http://127.0.0.1:9', strip_listen_path: true }, version_data: { not_versioned: true, versions: { Default: { name: 'Default' } } } };
+    const badApi = { ...api, proxy: { listen_path: 'no-slash', target_url: 'ftp://x' } };
+
+    // Without the admin secret: 401 (Tyk 403), Tyk's error body.
+    expect((await call('GET', '/tyk/apis', '/tyk/apis', undefined, { headers: {}, documentedAs: 403 })).status).toBe(401);
+    expect((await call('GET', '/tyk/keys', '/tyk/keys', undefined, { headers: { 'x-tyk-authorization': 'wrong' }, documentedAs: 403 })).status).toBe(401);
+
+    // APIs.
+    expect((await call('POST', '/tyk/apis', '/tyk/apis', api)).status).toBe(200);
+    expect((await call('POST', '/tyk/apis', '/tyk/apis', badApi)).status).toBe(400);
+    expect((await call('GET', '/tyk/apis', '/tyk/apis')).status).toBe(200);
+    expect((await call('GET', '/tyk/apis/routes', '/tyk/apis/{apiID}')).status).toBe(200);
+    expect((await call('PUT', '/tyk/apis/routes', '/tyk/apis/{apiID}', { ...api, name: 'renamed' })).body).toMatchObject({ key: 'routes', status: 'ok', action: 'modified' });
+    expect((await call('PUT', '/tyk/apis/routes', '/tyk/apis/{apiID}', badApi)).status).toBe(400);
+    expect((await call('PUT', '/tyk/apis/nobody', '/tyk/apis/{apiID}', { ...api, api_id: 'nobody' })).status).toBe(404);
+    expect((await call('GET', '/tyk/apis/nobody', '/tyk/apis/{apiID}')).status).toBe(404);
+    expect((await call('DELETE', '/tyk/apis/nobody', '/tyk/apis/{apiID}')).status).toBe(404);
+
+    // Policies.
+    const policy = { id: 'routes-pol', rate: 100, per: 60, quota_max: -1, access_rights: { routes: { api_id: 'routes', versions: ['Default'] } } };
+    expect((await call('POST', '/tyk/policies', '/tyk/policies', policy)).status).toBe(200);
+    expect((await call('POST', '/tyk/policies', '/tyk/policies', { ...policy, id: 'bad-pol', rate: 'fast' })).status).toBe(400);
+    expect((await call('GET', '/tyk/policies', '/tyk/policies')).status).toBe(200);
+    expect((await call('GET', '/tyk/policies/routes-pol', '/tyk/policies/{polID}')).status).toBe(200);
+    expect((await call('GET', '/tyk/policies/nobody', '/tyk/policies/{polID}')).status).toBe(404);
+    expect((await call('PUT', '/tyk/policies/routes-pol', '/tyk/policies/{polID}', { ...policy, rate: 50 })).body).toMatchObject({ key: 'routes-pol', status: 'ok', action: 'modified' });
+    expect((await call('PUT', '/tyk/policies/routes-pol', '/tyk/policies/{polID}', { ...policy, rate: 'fast' })).status).toBe(400);
+    expect((await call('PUT', '/tyk/policies/nobody', '/tyk/policies/{polID}', { ...policy, id: 'nobody' }, { documentedAs: 400 })).status).toBe(404);
+    expect((await call('DELETE', '/tyk/policies/nobody', '/tyk/policies/{polID}', undefined, { documentedAs: 400 })).status).toBe(404);
+
+    // Keys.
+    const created = await call('POST', '/tyk/keys', '/tyk/keys', { apply_policies: ['routes-pol'] });
+    expect(created.body).toMatchObject({ status: 'ok', action: 'added' });
+    expect((await call('POST', '/tyk/keys', '/tyk/keys', { apply_policies: 'routes-pol', rate: 'fast' })).status).toBe(400);
+    expect((await call('POST', '/tyk/keys/create', '/tyk/keys/create', { rate: 'fast' })).status).toBe(400);
+    expect((await call('POST', '/tyk/keys/a-chosen-key-of-enough-length', '/tyk/keys/{keyID}', { apply_policies: ['routes-pol'] })).status).toBe(200);
+    expect((await call('POST', '/tyk/keys/another-chosen-key-0123', '/tyk/keys/{keyID}', { rate: 'fast' })).status).toBe(400);
+    expect((await call('GET', '/tyk/keys', '/tyk/keys')).status).toBe(200);
+    expect((await call('GET', `/tyk/keys/${created.body.key}`, '/tyk/keys/{keyID}')).status).toBe(200);
+    expect((await call('GET', '/tyk/keys/no-such-key-0123456789', '/tyk/keys/{keyID}')).status).toBe(404);
+    expect((await call('PUT', `/tyk/keys/${created.body.key}`, '/tyk/keys/{keyID}', { apply_policies: ['routes-pol'], rate: 10, per: 60 })).body).toMatchObject({ status: 'ok', action: 'modified' });
+    expect((await call('PUT', `/tyk/keys/${created.body.key}`, '/tyk/keys/{keyID}', { rate: 'fast' })).status).toBe(400);
+    expect((await call('PUT', '/tyk/keys/no-such-key-0123456789', '/tyk/keys/{keyID}', { apply_policies: ['routes-pol'] })).status).toBe(404);
+    expect((await call('DELETE', `/tyk/keys/${created.body.key}`, '/tyk/keys/{keyID}')).body).toMatchObject({ status: 'ok', action: 'deleted' });
+    expect((await call('DELETE', '/tyk/keys/no-such-key-0123456789', '/tyk/keys/{keyID}')).status).toBe(404);
+
+    // OAuth clients.
+    expect((await call('POST', '/tyk/apis', '/tyk/apis', oauthApi('routes-oauth'))).status).toBe(200);
+    const oauthPolicy = { id: 'routes-oauth-pol', access_rights: { 'routes-oauth': {} } };
+    expect((await call('POST', '/tyk/policies', '/tyk/policies', oauthPolicy)).status).toBe(200);
+    const client = await call('POST', '/tyk/oauth/clients/create', '/tyk/oauth/clients/create', { api_id: 'routes-oauth', policy_id: 'routes-oauth-pol', redirect_uri: 'https://app.example/cb' });
+    expect(client.status).toBe(200);
+    const clientPath = `/tyk/oauth/clients/routes-oauth/${client.body.client_id}`;
+    expect((await call('POST', '/tyk/oauth/clients/create', '/tyk/oauth/clients/create', { api_id: 'routes-oauth', policy_id: 'routes-oauth-pol', redirect_uri: 7 })).status).toBe(400);
+    expect((await call('GET', '/tyk/oauth/clients/routes-oauth', '/tyk/oauth/clients/{apiID}')).status).toBe(200);
+    expect((await call('GET', '/tyk/oauth/clients/nobody', '/tyk/oauth/clients/{apiID}')).status).toBe(404);
+    expect((await call('GET', clientPath, '/tyk/oauth/clients/{apiID}/{keyName}')).status).toBe(200);
+    expect((await call('GET', '/tyk/oauth/clients/routes-oauth/nobody', '/tyk/oauth/clients/{apiID}/{keyName}')).status).toBe(404);
+    expect((await call('PUT', clientPath, '/tyk/oauth/clients/{apiID}/{keyName}', { description: 'renamed' })).status).toBe(200);
+    expect((await call('PUT', clientPath, '/tyk/oauth/clients/{apiID}/{keyName}', [])).status).toBe(400);
+    expect((await call('GET', `${clientPath}/tokens`, '/tyk/oauth/clients/{apiID}/{keyName}/tokens')).status).toBe(200);
+    expect((await call('GET', '/tyk/oauth/clients/routes-oauth/nobody/tokens', '/tyk/oauth/clients/{apiID}/{keyName}/tokens')).status).toBe(404);
+    const rotated = await call('PUT', `${clientPath}/rotate`, '/tyk/oauth/clients/{apiID}/{keyName}/rotate');
+    expect(rotated.status).toBe(200);
+    expect((await call('PUT', '/tyk/oauth/clients/routes-oauth/nobody/rotate', '/tyk/oauth/clients/{apiID}/{keyName}/rotate')).status).toBe(404);
+    const credentials = { client_id: client.body.client_id, client_secret: rotated.body.secret };
+    expect((await call('POST', '/tyk/oauth/revoke', '/tyk/oauth/revoke', { ...credentials, token: 'not-a-token', token_type_hint: 'access_token' })).status).toBe(200);
+    expect((await call('POST', '/tyk/oauth/revoke', '/tyk/oauth/revoke', credentials)).status).toBe(400);
+    expect((await call('POST', '/tyk/oauth/revoke_all', '/tyk/oauth/revoke_all', credentials)).status).toBe(200);
+    expect([400, 401]).toContain((await call('POST', '/tyk/oauth/revoke_all', '/tyk/oauth/revoke_all', { client_id: client.body.client_id, client_secret: 'wrong' })).status);
+    expect((await call('DELETE', clientPath, '/tyk/oauth/clients/{apiID}/{keyName}')).status).toBe(200);
+    expect((await call('DELETE', clientPath, '/tyk/oauth/clients/{apiID}/{keyName}')).status).toBe(404);
+
+    // Reload: nothing to do, answered ok.
+    expect((await call('GET', '/tyk/reload', '/tyk/reload')).body).toMatchObject({ status: 'ok' });
+    expect((await call('GET', '/tyk/reload/group', '/tyk/reload/group')).body).toMatchObject({ status: 'ok' });
+
+    // Not served: 404 in Tyk's error shape.
+    const unserved = await fetch(`${gateway.url}/tyk/apis/oas`, { headers: tyk });
+    expect(unserved.status).toBe(404);
+    expect(await unserved.json()).toMatchObject({ status: 'error', message: expect.any(String) });
   });
 });

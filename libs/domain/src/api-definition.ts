@@ -4,6 +4,7 @@ import { parseIpRule } from './ip-rules.js';
 import { refusedFields } from './tyk-compatibility.js';
 import { toDetails } from './validation.js';
 import { readVersioning } from './versioning.js';
+import { validateJsonSchemaErrors } from './json-schema.js';
 
 /**
  * An API definition in Tyk's classic shape: the fields Tyk has keep Tyk's names, so a definition
@@ -322,7 +323,9 @@ export function validateApiDefinition(input: unknown): ValidationResult<z.output
   const shapeErrors = result.success ? [] : toDetails(result.error).filter((error) => !refusedPaths.has(error.field));
   // Versions and path rules (patterns compiled here, expiry dates parsed): each problem by its field.
   const versioning = readVersioning(input as Record<string, unknown>).errors.filter((error) => !refusedPaths.has(error.field));
-  const errors = [...shapeErrors, ...refusals, ...versioning];
+  // validate_json schemas compiled as the gateway compiles them: one that does not is refused here, not a 500 there.
+  const schemas = validateJsonSchemaErrors(input as Record<string, unknown>);
+  const errors = [...shapeErrors, ...refusals, ...versioning, ...schemas];
   if (errors.length > 0 || !result.success) return { ok: false, errors };
   return { ok: true, value: result.data };
 }

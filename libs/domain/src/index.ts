@@ -87,3 +87,4 @@ export {
   type PathRule,
   type PathList,
 } from './versioning.js';
+export { compileJsonSchema, validateJsonSchemaErrors, type JsonSchemaValidator, type JsonSchemaError } from './json-schema.js';

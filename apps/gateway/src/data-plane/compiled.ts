@@ -14,6 +14,7 @@ import type { CompiledCors } from './steps/cors.js';
 import type { CompiledSizeLimits } from './steps/size-limit.js';
 import type { CompiledValidation } from './steps/validate-json.js';
 import type { CompiledIpAccess } from './steps/ip-lists.js';
+import type { PerVersion } from './version-settings.js';
 
 /** Where and how the proxy step sends an API's requests, all decided at load. */
 export interface CompiledUpstream {
@@ -61,10 +62,10 @@ export interface CompiledApi extends Routable {
   readonly versions: CompiledVersions | null;
   /** Null unless the API enables Tyk's CORS (its chain then has the cors step). */
   readonly cors: CompiledCors | null;
-  /** Null unless the API sets size limits (global_size_limit, extended_paths.size_limits). */
-  readonly sizeLimits: CompiledSizeLimits | null;
-  /** Null unless the API validates JSON bodies (extended_paths.validate_json). */
-  readonly validations: readonly CompiledValidation[] | null;
+  /** Null unless a version sets size limits (global_size_limit, extended_paths.size_limits); per version. */
+  readonly sizeLimits: PerVersion<CompiledSizeLimits> | null;
+  /** Null unless a version validates JSON bodies (extended_paths.validate_json); per version. */
+  readonly validations: PerVersion<readonly CompiledValidation[]> | null;
   /** Null unless the API sets a global_rate_limit. */
   readonly apiRateLimit: CompiledApiRateLimit | null;
   readonly recorder: ApiRecorder;

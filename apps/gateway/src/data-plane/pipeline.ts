@@ -24,13 +24,16 @@ import type { Step } from './step.js';
  *  - cors right after match: Tyk wraps an API's whole chain in its CORS handler, so a preflight
  *    (sent by browsers without credentials) is answered before authentication, and the CORS headers
  *    it sets for an actual request are on every answer, the gateway's errors included.
- *  - size-limit before authentication, as Tyk's RequestSizeLimitMiddleware: an oversized declared
- *    body is refused before anything (an auth mode included) reads it.
  *  - oauth-endpoints (OAuth APIs only) answers the API's own token and authorize endpoints, which
  *    need no credential of the API, so it comes before authenticate.
  *  - version-check (versioned APIs and path rules) comes before authenticate, as Tyk's VersionCheck:
  *    a missing, unknown or expired version and a forbidden path answer 403 without a credential, and
  *    an ignored path must be known before authenticate to skip it (see `withoutIdentitySteps`).
+ *  - size-limit right after version-check and before authentication, as Tyk's
+ *    RequestSizeLimitMiddleware (after VersionCheck there too): the limits are the resolved
+ *    version's (Tyk's `spec.Version(r)`), and version-check reads no body, so an oversized declared
+ *    body is still refused before anything (an auth mode included) reads it. The API's OAuth
+ *    endpoints, answered earlier, bound their own form bodies (Tyk's OAuth routes skip the chain).
  *  - authenticate comes before anything keyed on identity: authorise, rate-limit, quota.
  *  - authorise before the limits: a request the caller may not make costs it nothing.
  *  - rate-limit before quota: a burst refused by the rate limit does not use up the quota (Tyk
@@ -49,9 +52,9 @@ export const pipeline: readonly Step[] = [
   match,
   ipLists,
   cors,
-  sizeLimit,
   oauthEndpoints,
   versionCheck,
+  sizeLimit,
   authenticate,
   authorise,
   rateLimit,

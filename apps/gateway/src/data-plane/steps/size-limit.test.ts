@@ -70,12 +70,49 @@ describe('size-limit step', () => {
   });
 
   it('takes the smaller of the global limit and the first entry matching path and method', () => {
-    const limits = compileSizeLimits(api({ global_size_limit: 100, extended_paths: { size_limits: [{ path: '/upload/{id}', method: 'POST', size_limit: 1000 }, { path: '/small', method: 'POST', size_limit: 5 }] } }))!;
+    const limits = compileSizeLimits(api({ global_size_limit: 100, extended_paths: { size_limits: [{ path: '/upload/{id}', method: 'POST', size_limit: 1000 }, { path: '/small', method: 'POST', size_limit: 5 }] } }))!.unversioned!;
     expect(limitFor(limits, 'POST', '/small')).toBe(5);
     expect(limitFor(limits, 'POST', '/upload/7')).toBe(100);
     expect(limitFor(limits, 'GET', '/small')).toBe(100);
-    const pathOnly = compileSizeLimits(api({ extended_paths: { size_limits: [{ path: '/small', method: 'POST', size_limit: 5 }] } }))!;
+    const pathOnly = compileSizeLimits(api({ extended_paths: { size_limits: [{ path: '/small', method: 'POST', size_limit: 5 }, { path: '/small', method: 'PUT', size_limit: 1, disabled: true }] } }))!.unversioned!;
+    // A disabled entry (Tyk's `disabled: true`) limits nothing.
     expect(limitFor(pathOnly, 'PUT', '/small')).toBe(-1);
+  });
+
+  it('takes the limits of the version the request resolved to, checked after version-check and before authentication', async () => {
+    const versioned = definition({
+      api_id: 'by-version',
+      proxy: { listen_path: '/s', target_url: upstreamUrl },
+      definition: { location: 'header', key: 'x-api-version' },
+      version_data: {
+        not_versioned: false,
+        default_version: 'v1',
+        versions: {
+          v1: { name: 'v1', global_size_limit: 10 },
+          v2: { name: 'v2', global_size_limit: 100, extended_paths: { size_limits: [{ path: '/tiny', method: 'POST', size_limit: 3 }] } },
+          v3: { name: 'v3' },
+        },
+      },
+    } as never);
+    const built = compiledConfiguration([versioned, { ...versioned, api_id: 'locked', use_keyless: false, proxy: { ...versioned.proxy, listen_path: '/locked' } }]);
+    const names = built.config.apis.get('locked')!.chain.map((s) => s.name);
+    expect(names.slice(names.indexOf('version-check'), names.indexOf('authenticate') + 1)).toEqual(['version-check', 'size-limit', 'authenticate']);
+    const plane = await startDataPlane(built.config);
+    const send = (version: string | null, path: string, size: number) =>
+      fetch(`${plane.url}/s${path}`, { method: 'POST', headers: version === null ? {} : { 'x-api-version': version }, body: 'x'.repeat(size) }).then((r) => r.status);
+    try {
+      expect(await send('v1', '/a', 11)).toBe(413);
+      expect(await send(null, '/a', 11)).toBe(413);
+      expect(await send('v2', '/a', 11)).toBe(200);
+      expect(await send('v2', '/a', 101)).toBe(413);
+      expect(await send('v2', '/tiny', 4)).toBe(413);
+      expect(await send('v1', '/tiny', 4)).toBe(200);
+      // A version without limits is not limited, though the API's others are.
+      expect(await send('v3', '/a', 1000)).toBe(200);
+    } finally {
+      await plane.close();
+      await built.pools.closeAll();
+    }
   });
 
   it('refuses a declared Content-Length over the limit with 413 before reading the body, and lets one at the limit through', async () => {

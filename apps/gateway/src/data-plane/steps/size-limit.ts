@@ -2,14 +2,14 @@ import type { ApiDefinition } from '@portcullis/domain';
 import { errorResponse } from '../error-responses.js';
 import type { RequestContext } from '../request-context.js';
 import { CONTINUE, type RespondResult, type Step, type StepResult } from '../step.js';
-import { compileTykPath, extendedPathEntries, versionSettings } from '../version-settings.js';
+import { compilePerVersion, compileTykPath, extendedPathEntries, forRequestVersion, type PerVersion, type VersionSettings } from '../version-settings.js';
 import { pathBelow } from './authorise.js';
 
 /**
- * Tyk's request size limits: the version's `global_size_limit` and `extended_paths.size_limits`
- * entries ({path, method, size_limit}), checked before authentication as Tyk's
- * RequestSizeLimitMiddleware is. The global limit applies to every request, then the first entry
- * matching the path and method; the smaller wins.
+ * Tyk's request size limits: the `global_size_limit` and `extended_paths.size_limits` entries
+ * ({path, method, size_limit}) of the version the request resolved to, compiled per version at load
+ * and checked before authentication, as Tyk's RequestSizeLimitMiddleware is. The global limit applies
+ * to every request, then the first entry matching the path and method; the smaller wins.
  *
  * A declared Content-Length over the limit is refused before a byte of the body is read. Tyk refuses
  * a body without Content-Length (411); Portcullis takes a chunked body and counts it as it streams to
@@ -25,9 +25,13 @@ export interface CompiledSizeLimits {
 
 export const tooLarge: RespondResult = errorResponse('request_too_large', ['connection', 'close']);
 
-export function compileSizeLimits(api: ApiDefinition): CompiledSizeLimits | null {
-  const settings = versionSettings(api);
-  const rules = extendedPathEntries(api, 'size_limits')
+/** Each version's limits; null when no version sets any. */
+export function compileSizeLimits(api: ApiDefinition): PerVersion<CompiledSizeLimits> | null {
+  return compilePerVersion(api, compileVersionLimits);
+}
+
+function compileVersionLimits(settings: VersionSettings): CompiledSizeLimits | null {
+  const rules = extendedPathEntries(settings, 'size_limits')
     .filter((entry) => typeof entry.path === 'string' && typeof entry.size_limit === 'number' && entry.size_limit > 0)
     .map((entry) => ({
       pattern: compileTykPath(entry.path as string, settings.ignoreCase),
@@ -59,7 +63,9 @@ export const sizeLimit: Step = {
   enabledFor: (api) => compileSizeLimits(api) !== null,
   handle(ctx: RequestContext): StepResult {
     const api = ctx.api!;
-    const limit = limitFor(api.sizeLimits!, ctx.req.method!, pathBelow(ctx.path, api.listenPath));
+    const limits = forRequestVersion(api.sizeLimits!, ctx);
+    if (limits === null) return CONTINUE;
+    const limit = limitFor(limits, ctx.req.method!, pathBelow(ctx.path, api.listenPath));
     if (limit === -1) return CONTINUE;
     const declared = ctx.req.headers['content-length'];
     // Node's parser has already refused a malformed or conflicting Content-Length (400), and reads no

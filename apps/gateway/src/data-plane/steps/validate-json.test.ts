@@ -100,8 +100,55 @@ describe('validate-json step', () => {
     }
   });
 
-  it('a schema that compiles under no draft refuses its path (500) rather than letting bodies through unchecked', () => {
-    const [entry] = compileValidations(api([{ path: '/x', method: 'POST', schema: { type: 'no-such-type' } }]))!;
+  it('a schema that compiles under no draft (stored before validation refused it) refuses its path (500) rather than letting bodies through unchecked', () => {
+    const valid = api([{ path: '/x', method: 'POST', schema: draft04 }]);
+    const stored = { ...valid, version_data: { not_versioned: true, versions: { Default: { name: 'Default', extended_paths: { validate_json: [{ path: '/x', method: 'POST', schema: { type: 'no-such-type' } }] } } } } };
+    const [entry] = compileValidations(stored as never)!.unversioned!;
     expect(entry!.validate).toBeNull();
+  });
+
+  it('compiles a schema with an $id again on every load (a new snapshot), and skips disabled entries', () => {
+    const withId = { $schema: 'http://json-schema.org/draft-07/schema#', $id: 'https://example.com/person.json', type: 'object', required: ['name'] };
+    for (let load = 0; load < 2; load++) {
+      const [entry] = compileValidations(api([{ path: '/people', method: 'POST', schema: { ...withId } }]))!.unversioned!;
+      expect(entry!.validate!({})).toBe(false);
+      expect(entry!.validate!({ name: 'Ada' })).toBe(true);
+    }
+    expect(compileValidations(api([{ path: '/people', method: 'POST', schema: draft04, disabled: true }]))).toBeNull();
+  });
+
+  it('checks a body against the schemas of the version the request resolved to', async () => {
+    const versioned = definition({
+      api_id: 'by-version',
+      proxy: { listen_path: '/v', target_url: upstreamUrl },
+      definition: { location: 'url-param', key: 'version' },
+      version_data: {
+        not_versioned: false,
+        default_version: 'v1',
+        versions: {
+          v1: { name: 'v1', extended_paths: { validate_json: [{ path: '/people', method: 'POST', schema: draft04 }] } },
+          v2: { name: 'v2', extended_paths: { validate_json: [{ path: '/people', method: 'POST', schema: draft07, error_response_code: 400 }] } },
+          v3: { name: 'v3' },
+        },
+      },
+    } as never);
+    const built = compiledConfiguration([versioned]);
+    const plane = await startDataPlane(built.config);
+    try {
+      const person = '{"name":"Ada"}';
+      const contact = '{"email":"ada@example.com"}';
+      expect((await post(`${plane.url}/v/people?version=v1`, person)).status).toBe(200);
+      expect((await post(`${plane.url}/v/people`, person)).status).toBe(200);
+      expect((await post(`${plane.url}/v/people?version=v1`, contact)).status).toBe(422);
+      expect((await post(`${plane.url}/v/people?version=v2`, contact)).status).toBe(200);
+      const refused = await post(`${plane.url}/v/people?version=v2`, person);
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toEqual({ error: 'request_invalid', message: "(root): must have required property 'email'" });
+      // A version without validate_json is not validated, though the API's others are.
+      expect((await post(`${plane.url}/v/people?version=v3`, 'not json')).status).toBe(200);
+    } finally {
+      await plane.close();
+      await built.pools.closeAll();
+    }
   });
 });
