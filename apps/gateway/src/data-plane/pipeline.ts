@@ -18,12 +18,13 @@ import type { Step } from './step.js';
  * Every step a request can run through, in order; each API's chain is this list minus the steps
  * it does not use (decided at load). Ordering rules, as Tyk's api_loader.go keeps them:
  *  - match is first: it picks the API, and with it the chain the rest of the request runs.
- *  - ip-lists (APIs with an IP allow or block list) comes before anything that authenticates, as in
- *    Tyk: a refused address costs no credential lookup. It covers the API's OAuth endpoints too
- *    (stricter than Tyk, whose OAuth routes skip the chain).
  *  - cors right after match: Tyk wraps an API's whole chain in its CORS handler, so a preflight
  *    (sent by browsers without credentials) is answered before authentication, and the CORS headers
  *    it sets for an actual request are on every answer, the gateway's errors included.
+ *  - ip-lists (APIs with an IP allow or block list) after cors, so its 403 carries the CORS headers
+ *    as Tyk's does, and before anything that authenticates, as in Tyk: a refused address costs no
+ *    credential lookup. It covers the API's OAuth endpoints too (stricter than Tyk, whose OAuth
+ *    routes skip the chain).
  *  - oauth-endpoints (OAuth APIs only) answers the API's own token and authorize endpoints, which
  *    need no credential of the API, so it comes before authenticate.
  *  - version-check (versioned APIs and path rules) comes before authenticate, as Tyk's VersionCheck:
@@ -50,8 +51,8 @@ import type { Step } from './step.js';
  */
 export const pipeline: readonly Step[] = [
   match,
-  ipLists,
   cors,
+  ipLists,
   oauthEndpoints,
   versionCheck,
   sizeLimit,

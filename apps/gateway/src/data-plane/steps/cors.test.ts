@@ -118,6 +118,22 @@ describe('cors step', () => {
     }
   });
 
+  it("puts the CORS headers on an IP list's 403 too (cors runs before ip-lists, as Tyk's handler wraps the chain)", async () => {
+    const built = compiledConfiguration([
+      definition({ api_id: 'c', use_keyless: true, CORS: corsOf({ allowed_origins: ['*'] }), enable_ip_whitelisting: true, allowed_ips: ['10.9.9.9'], proxy: { listen_path: '/c', target_url: upstreamUrl } } as never),
+    ]);
+    const plane = await startDataPlane(built.config);
+    try {
+      const refused = await fetch(`${plane.url}/c/things`, { headers: { origin: 'https://app.example' } });
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toMatchObject({ error: 'ip_not_allowed' });
+      expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+    } finally {
+      await plane.close();
+      await built.pools.closeAll();
+    }
+  });
+
   it('with options_passthrough sends the preflight on through the chain (authentication included), with its headers', async () => {
     const gw = await gateway({ allowed_origins: ['https://app.example'], options_passthrough: true }, true);
     try {
