@@ -127,6 +127,8 @@ describeWithServices("Tyk's Gateway API behaviours, answers checked against Tyk'
    *  - 401 without (or with a wrong) admin secret, where Tyk answers 403: checked against Tyk's 403 body;
    *  - 404 for an unknown policy on PUT / DELETE /tyk/policies/{polID} (Tyk documents 400 / 500 only):
    *    checked against Tyk's 400 body;
+   *  - 400 for a session that is not valid at POST /tyk/keys/preview (Tyk documents 200 / 403 / 500
+   *    only): checked against Tyk's 500 body;
    *  - any other path under /tyk/ (TykFallbackController): 404 in Tyk's error shape, no Tyk operation.
    */
   it('every /tyk/ route: success and main errors in the shapes swagger.yml documents', async () => {
@@ -167,6 +169,12 @@ describeWithServices("Tyk's Gateway API behaviours, answers checked against Tyk'
     expect((await call('POST', '/tyk/keys/create', '/tyk/keys/create', { rate: 'fast' })).status).toBe(400);
     expect((await call('POST', '/tyk/keys/a-chosen-key-of-enough-length', '/tyk/keys/{keyID}', { apply_policies: ['routes-pol'] })).status).toBe(200);
     expect((await call('POST', '/tyk/keys/another-chosen-key-0123', '/tyk/keys/{keyID}', { rate: 'fast' })).status).toBe(400);
+    const keysBefore = (await call('GET', '/tyk/keys', '/tyk/keys')).body.keys.length;
+    const preview = await call('POST', '/tyk/keys/preview', '/tyk/keys/preview', { apply_policies: ['routes-pol'], rate: 10, per: 60, alias: 'previewed' });
+    expect(preview).toMatchObject({ status: 200, body: { apply_policies: ['routes-pol'], rate: 10, per: 60, alias: 'previewed' } });
+    expect((await call('POST', '/tyk/keys/preview', '/tyk/keys/preview', { rate: 'fast' }, { documentedAs: 500 })).status).toBe(400);
+    expect((await call('POST', '/tyk/keys/preview', '/tyk/keys/preview', { apply_policies: ['no-such-policy'] }, { documentedAs: 500 })).body).toMatchObject({ details: [{ field: 'apply_policies.0' }] });
+    expect((await call('GET', '/tyk/keys', '/tyk/keys')).body.keys.length).toBe(keysBefore);
     expect((await call('GET', '/tyk/keys', '/tyk/keys')).status).toBe(200);
     expect((await call('GET', `/tyk/keys/${created.body.key}`, '/tyk/keys/{keyID}')).status).toBe(200);
     expect((await call('GET', '/tyk/keys/no-such-key-0123456789', '/tyk/keys/{keyID}')).status).toBe(404);

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseFilters, UseGuards } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
 import { subjects, type KeyRecord } from '@portcullis/contracts';
-import type { Policy, Session } from '@portcullis/domain';
+import { validateSession, type Policy, type Session } from '@portcullis/domain';
+import { PortcullisError } from '@portcullis/errors';
 import { ConfigurationStore } from '../data-plane/configuration-store.js';
 import { TykErrorFilter } from './tyk-errors.js';
 import { TykSecretGuard } from './tyk-secret.guard.js';
@@ -65,6 +66,21 @@ export class TykKeysController {
   @HttpCode(200)
   createLegacy(@Body() body: unknown): Promise<TykKeyWriteResult> {
     return this.add(body, undefined);
+  }
+
+  /**
+   * Tyk's `POST /tyk/keys/preview`: the session a create would store, checked the same way (every
+   * problem listed, 400), and nothing created. Declared before `:key`, or "preview" would be taken for
+   * a chosen key. The policies it applies are checked against this gateway's configuration.
+   */
+  @Post('preview')
+  @HttpCode(200)
+  preview(@Body() body: unknown): Session {
+    const result = validateSession(body);
+    if (!result.ok) throw new PortcullisError('validation_failed', undefined, result.errors);
+    const missing = (result.value.apply_policies ?? []).flatMap((id, index) => (this.store.policies.has(id) ? [] : [{ field: `apply_policies.${index}`, message: `no policy has id ${JSON.stringify(id)}` }]));
+    if (missing.length > 0) throw new PortcullisError('validation_failed', undefined, missing);
+    return result.value;
   }
 
   /** A key the caller chose (at least 16 characters; for basic auth, the username). */
