@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { OAuthError } from '../oauth-errors/oauth-error.js';
 import { AuthorizationCodeRecord } from '../storage/authorization-code.entity.js';
 import { hashToken } from '../tokens/token-issuer.js';
+import { errorSummary } from '@portcullis/logging';
 
 /** RFC 6749 §4.1.2: a maximum of 10 minutes is RECOMMENDED; one minute is plenty for a redirect. */
 export const CODE_LIFETIME_SECONDS = 60;
@@ -32,7 +33,7 @@ export class AuthorizationCodesService implements OnModuleInit, OnApplicationShu
   constructor(private readonly dataSource: DataSource) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.prune().catch((error: unknown) => this.logger.warn(`pruning expired codes failed: ${String(error)}`)), 10 * 60_000);
+    this.timer = setInterval(() => void this.prune().catch((error: unknown) => this.logger.warn(`pruning expired codes failed: ${errorSummary(error)}`)), 10 * 60_000);
     this.timer.unref();
   }
 

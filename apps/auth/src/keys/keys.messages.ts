@@ -3,6 +3,7 @@ import { EventPattern, MessagePattern } from '@nestjs/microservices';
 import { replyFrom } from '@portcullis/bus';
 import { queues, subjects, type Jwks, type Reply } from '@portcullis/contracts';
 import { SigningKeys } from './signing-keys.service.js';
+import { errorSummary } from '@portcullis/logging';
 
 @Controller()
 export class KeysMessages {
@@ -24,6 +25,6 @@ export class KeysMessages {
   /** Every replica (no queue group) re-reads the keys when any of them rotates. */
   @EventPattern(subjects.authKeysRotated)
   async rotated(_event: unknown): Promise<void> {
-    await this.keys.reload().catch((error: unknown) => this.logger.error(`could not reload signing keys: ${String(error)}`));
+    await this.keys.reload().catch((error: unknown) => this.logger.error(`could not reload signing keys: ${errorSummary(error)}`));
   }
 }

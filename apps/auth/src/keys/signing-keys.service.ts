@@ -10,6 +10,7 @@ import { SigningKeyRecord } from '../storage/signing-key.entity.js';
 import { publishQuietly } from '../events/publish.js';
 import { accessTokenHeader } from './compact-jws.js';
 import { KeyEncryption } from './key-encryption.js';
+import { errorSummary } from '@portcullis/logging';
 
 export const SIGNING_ALG = 'ES256' as const;
 
@@ -58,7 +59,7 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
     if (!this.active) await this.rotate('no usable active key');
     else await this.maintain();
     const every = Math.max(250, Math.min(60_000, (this.config.keys.rotationSeconds * 1000) / 4));
-    this.timer = setInterval(() => void this.maintain().catch((error: unknown) => this.logger.error(`key maintenance failed: ${String(error)}`)), every);
+    this.timer = setInterval(() => void this.maintain().catch((error: unknown) => this.logger.error(`key maintenance failed: ${errorSummary(error)}`)), every);
     this.timer.unref();
   }
 

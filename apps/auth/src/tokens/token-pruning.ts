@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { TokenStore } from './token-store.js';
+import { errorSummary } from '@portcullis/logging';
 
 const PRUNE_EVERY_MS = 10 * 60_000;
 
@@ -12,7 +13,7 @@ export class TokenPruning implements OnModuleInit, OnApplicationShutdown {
   constructor(private readonly store: TokenStore) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.store.prune().catch((error: unknown) => this.logger.warn(`pruning expired tokens failed: ${String(error)}`)), PRUNE_EVERY_MS);
+    this.timer = setInterval(() => void this.store.prune().catch((error: unknown) => this.logger.warn(`pruning expired tokens failed: ${errorSummary(error)}`)), PRUNE_EVERY_MS);
     this.timer.unref();
   }
 

@@ -6,6 +6,7 @@ import { REGISTRY_CONFIG } from '../registry-config.token.js';
 import { AnalyticsStore } from './analytics-store.js';
 import { analyticsBatchSchema } from './batch-schema.js';
 import { JetStreamAnalyticsConsumer } from './jetstream-consumer.js';
+import { errorSummary } from '@portcullis/logging';
 
 /**
  * Feeds analytics batches into the store: from JetStream's durable consumer when the bus is NATS,
@@ -54,7 +55,7 @@ export class AnalyticsIngest implements OnApplicationBootstrap, OnApplicationShu
     try {
       await this.store.storeBatch(parsed.data);
     } catch (error) {
-      this.logger.error(`analytics batch ${parsed.data.batch_id} lost: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(`analytics batch ${parsed.data.batch_id} lost: ${errorSummary(error)}`);
     }
   }
 }

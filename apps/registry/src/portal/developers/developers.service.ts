@@ -13,6 +13,7 @@ import type { Developer, DeveloperStatus } from '../portal-types.js';
 import { normaliseEmail, passwordProblems, validSignUp } from './developer-input.js';
 import { DeveloperRecord } from './developer.entity.js';
 import { PasswordResetRecord } from './password-reset.entity.js';
+import { errorSummary } from '@portcullis/logging';
 
 const RESET_LINK_TTL_MS = 60 * 60 * 1000;
 
@@ -172,7 +173,7 @@ export class DevelopersService {
     if (!developer) throw resetLinkInvalid();
     // Expired links nobody used: cleared on the way, so the table stays small.
     await this.dataSource.manager.delete(PasswordResetRecord, { expiresAt: LessThan(new Date()) }).catch((error: unknown) => {
-      this.logger.warn(`could not clear expired reset links: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`could not clear expired reset links: ${errorSummary(error)}`);
     });
     return toDeveloper(developer);
   }
