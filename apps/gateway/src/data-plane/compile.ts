@@ -1,7 +1,7 @@
 import type { ApiDefinition } from '@portcullis/domain';
 import { normaliseListenPath } from '@portcullis/domain';
 import { ClientAddress } from './client-address.js';
-import type { CompiledApi, CompiledConfiguration } from './compiled.js';
+import type { CompiledApi, CompiledConfiguration, CompiledUpstream } from './compiled.js';
 import type { Credentials } from './credentials/credentials.js';
 import type { Enforcement } from './enforcement.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -68,11 +68,21 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
   };
 }
 
-/** Every upstream origin an API sends to: its target and its versions' override_targets. */
+/** Every upstream an API sends to: its target (or target_list) and its versions' override_targets. */
+function upstreamsOf(api: CompiledApi): CompiledUpstream[] {
+  const upstreams = [api.upstream];
+  if (api.versions !== null) for (const version of api.versions.byName.values()) if (version.upstream !== null) upstreams.push(version.upstream);
+  return upstreams;
+}
+
+/** Every upstream origin an API sends to, load-balanced targets included. */
 export function upstreamOrigins(api: CompiledApi): string[] {
-  const origins = [api.upstream.origin];
-  if (api.versions !== null) for (const version of api.versions.byName.values()) if (version.upstream !== null) origins.push(version.upstream.origin);
-  return origins;
+  return upstreamsOf(api).flatMap((upstream) => [upstream.origin, ...(upstream.balancing?.balancer.targets.map((target) => target.origin) ?? [])]);
+}
+
+/** The uptime checkers an API keeps running. */
+export function uptimeCheckKeys(api: CompiledApi): readonly string[] {
+  return upstreamsOf(api).flatMap((upstream) => upstream.balancing?.checkKeys ?? []);
 }
 
 /** Tyk does not load inactive APIs: they are absent from the table and answer 404 like unknown ones. */

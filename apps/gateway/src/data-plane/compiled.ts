@@ -15,6 +15,7 @@ import type { CompiledSizeLimits } from './steps/size-limit.js';
 import type { CompiledValidation } from './steps/validate-json.js';
 import type { CompiledIpAccess } from './steps/ip-lists.js';
 import type { PerVersion } from './version-settings.js';
+import type { CompiledBalancing } from './upstreams/compile-balancer.js';
 
 /** Where and how the proxy step sends an API's requests, all decided at load. */
 export interface CompiledUpstream {
@@ -31,6 +32,8 @@ export interface CompiledUpstream {
    * (cheap, but a 0.5 s timeout could fire after 1 s), fine for long timeouts, not for short ones.
    */
   readonly ownHeadTimer: boolean;
+  /** proxy.enable_load_balancing: the target_list's balancer (pool and rewrite then come from the target). */
+  readonly balancing: CompiledBalancing | null;
 }
 
 /** What the authenticate step needs of an API that requires credentials. */

@@ -50,7 +50,7 @@ export class ApiRecorder {
 }
 
 /** A metric prom-client's registry renders by calling `get()` at scrape time. */
-function collector(name: string, help: string, type: 'counter' | 'histogram', values: () => MetricValueWithName<string>[]): Metric {
+function collector(name: string, help: string, type: 'counter' | 'histogram' | 'gauge', values: () => MetricValueWithName<string>[]): Metric {
   const metric = {
     name,
     help,
@@ -82,6 +82,15 @@ export class GatewayMetrics {
     this.registry.registerMetric(
       collector(DURATION, 'Time from receiving a request to finishing its response, by API', 'histogram', () =>
         [...this.recorders.values()].flatMap((recorder) => recorder.durationSeries()),
+      ),
+    );
+  }
+
+  /** Load-balanced targets' health, read at scrape time (1 up, 0 taken out by a health check). */
+  trackUpstreamHealth(source: () => readonly { origin: string; healthy: boolean }[]): void {
+    this.registry.registerMetric(
+      collector('portcullis_upstream_target_up', 'Whether a load-balanced upstream target is in service (0: taken out by an active or passive health check)', 'gauge', () =>
+        source().map((target) => ({ labels: { target: target.origin }, value: target.healthy ? 1 : 0 })),
       ),
     );
   }
