@@ -84,6 +84,8 @@ export class GatewayModule {
                   oauth: oauthBridge(bus, config),
                   credentials: credentials.credentials,
                   enforcement: enforcement.enforcement,
+                  // Tyk sends these to the API's event_handlers; Portcullis runs none: logged and counted.
+                  breakerEvents: (event, labels, reason) => upstreamLogger.warn(`${event} api ${labels.api_id} version ${labels.version} ${labels.method || 'any method'} ${labels.path}: ${reason}`),
                 },
                 { warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
               ),

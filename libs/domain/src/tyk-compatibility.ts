@@ -151,6 +151,7 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   refused(`${versionPrefix}.extended_paths.rate_limit`, `per-endpoint rate limits are ${notEnforcedYet}`),
   refused(`${versionPrefix}.extended_paths.go_plugin`, 'Go plugins are not supported'),
   refused(`${versionPrefix}.extended_paths.virtual`, 'virtual (JavaScript) endpoints are not supported'),
+  enforced(`${versionPrefix}.extended_paths.circuit_breakers`, 'circuit breakers (503 circuit_open while open, half-open trial request); BreakerTripped/BreakerReset are logged and counted, not sent to event_handlers'),
   enforced(`${versionPrefix}.global_size_limit`, 'request size limit for every path (413)'),
   ignored(`${versionPrefix}.extended_paths`, nextIssue),
   enforced(`${versionPrefix}.override_target`, "the version's own upstream"),

@@ -35,3 +35,22 @@ describe('load balancing and uptime test fields', () => {
     expect(fieldsOf({ ...valid, uptime_tests: { check_list: [{ url: 'nope', expected_status: 42 }] } })).toEqual(['uptime_tests.check_list.0.expected_status', 'uptime_tests.check_list.0.url']);
   });
 });
+
+describe('circuit_breakers entries', () => {
+  const withBreakers = (entries: unknown) => ({ ...valid, version_data: { not_versioned: true, versions: { Default: { name: 'Default', use_extended_paths: true, extended_paths: { circuit_breakers: entries } } } } });
+  const at = 'version_data.versions.Default.extended_paths.circuit_breakers';
+
+  it("accepts Tyk's entry as its docs show it", () => {
+    expect(fieldsOf(withBreakers([{ path: '/widgets/{id}', method: 'GET', threshold_percent: 0.5, samples: 5, return_to_service_after: 60, disable_half_open_state: false }]))).toEqual([]);
+  });
+
+  it('refuses negative or absurd thresholds, samples and waits, and a bad path pattern, naming each field', () => {
+    expect(fieldsOf(withBreakers([{ path: '/a(', method: 'GET', threshold_percent: -0.5, samples: 0, return_to_service_after: -1 }, 'x', { path: '/b', threshold_percent: 50, samples: 2.5, return_to_service_after: 1e9 }]))).toEqual(
+      [`${at}.0.path`, `${at}.0.return_to_service_after`, `${at}.0.samples`, `${at}.0.threshold_percent`, `${at}.1`, `${at}.2.return_to_service_after`, `${at}.2.samples`, `${at}.2.threshold_percent`].sort(),
+    );
+  });
+
+  it('skips a disabled entry, as Tyk does', () => {
+    expect(fieldsOf(withBreakers([{ path: '/a', disabled: true, threshold_percent: -1 }]))).toEqual([]);
+  });
+});

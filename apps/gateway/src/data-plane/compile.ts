@@ -16,6 +16,8 @@ import { compileValidations } from './steps/validate-json.js';
 import { compileIpAccess } from './steps/ip-lists.js';
 import { compileOAuth } from './steps/oauth-endpoints.js';
 import { compileUpstream } from './steps/proxy.js';
+import { compileBreakers } from './steps/circuit-breakers.js';
+import type { BreakerListener } from './upstreams/circuit-breaker.js';
 import type { UpstreamPools } from './upstream-pools.js';
 import { compileVersions } from './versions/compiled-versions.js';
 
@@ -33,7 +35,11 @@ export interface CompileDependencies {
   readonly signedBodyLimit?: number;
   /** Finds the client's address for IP lists (TRUSTED_PROXIES); absent: no proxy is trusted. */
   readonly clientAddress?: ClientAddress;
+  /** Where circuit breakers' BreakerTripped / BreakerReset go (logged); absent: nowhere (tests). */
+  readonly breakerEvents?: BreakerListener;
 }
+
+const noBreakerEvents: BreakerListener = () => undefined;
 
 const untrusting = new ClientAddress([]);
 
@@ -44,6 +50,8 @@ const untrusting = new ClientAddress([]);
 export function compileApi(definition: ApiDefinition, deps: CompileDependencies): CompiledApi {
   const listenPath = normaliseListenPath(definition.proxy.listen_path);
   const chain = pipeline.filter((step) => step.enabledFor(definition));
+  const breakers = compileBreakers(definition, deps.breakerEvents ?? noBreakerEvents);
+  deps.metrics.trackBreakers(definition.api_id, breakers === null ? [] : [...breakers.byName.values()].flatMap((rules) => rules.map((rule) => rule.breaker)));
   // A version's override_target: the API's upstream settings with that target (Tyk's per-version target).
   const versionUpstream = (target: string) => compileUpstream({ ...definition, proxy: { ...definition.proxy, target_url: target } }, deps.pools, deps.defaultTimeoutSeconds, listenPath);
   return {
@@ -61,6 +69,7 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
     sizeLimits: compileSizeLimits(definition),
     validations: compileValidations(definition),
     apiRateLimit: compileApiRateLimit(definition),
+    breakers,
     recorder: deps.metrics.recorderFor(definition.api_id),
     enforcement: deps.enforcement,
     // Tyk's do_not_track: the API's traffic is left out of analytics.

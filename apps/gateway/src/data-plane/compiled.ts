@@ -16,6 +16,7 @@ import type { CompiledValidation } from './steps/validate-json.js';
 import type { CompiledIpAccess } from './steps/ip-lists.js';
 import type { PerVersion } from './version-settings.js';
 import type { CompiledBalancing } from './upstreams/compile-balancer.js';
+import type { CompiledBreakers } from './steps/circuit-breakers.js';
 
 /** Where and how the proxy step sends an API's requests, all decided at load. */
 export interface CompiledUpstream {
@@ -69,6 +70,8 @@ export interface CompiledApi extends Routable {
   readonly sizeLimits: PerVersion<CompiledSizeLimits> | null;
   /** Null unless a version validates JSON bodies (extended_paths.validate_json); per version. */
   readonly validations: PerVersion<readonly CompiledValidation[]> | null;
+  /** Null unless a version has extended_paths.circuit_breakers (its chain then has the circuit-breakers step); per version. */
+  readonly breakers: PerVersion<CompiledBreakers> | null;
   /** Null unless the API sets a global_rate_limit. */
   readonly apiRateLimit: CompiledApiRateLimit | null;
   readonly recorder: ApiRecorder;

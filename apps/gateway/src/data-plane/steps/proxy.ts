@@ -50,7 +50,10 @@ export const proxy: Step = {
 /** Load balancing: the next healthy target, or 502 upstream_unavailable when every target is out. */
 function sendBalanced(ctx: RequestContext, upstream: CompiledUpstream, balancer: TargetBalancer, options: Dispatcher.DispatchOptions): StepResult {
   const target = balancer.next();
-  if (target === null) return fail('upstream_unavailable');
+  if (target === null) {
+    ctx.breaker?.record(false, ctx.breakerTrial);
+    return fail('upstream_unavailable');
+  }
   const exchange = new ProxyExchange(ctx, upstream.ownHeadTimer ? upstream.timeoutMs : 0, { balancer, target, options, retried: !replayable(options) });
   exchange.sendTo(target);
   return PENDING;
@@ -176,7 +179,10 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     this.timeoutReached = true;
     if (this.abortUpstream !== null) this.abortUpstream(headTimeout);
     // Still waiting for a connection: answer now; the request is dropped once it gets one.
-    else if (!this.settled) this.settle(fail('upstream_timeout'));
+    else if (!this.settled) {
+      if (this.ctx.breaker !== null) this.reportToBreaker(false);
+      this.settle(fail('upstream_timeout'));
+    }
   }
 
   onConnect(abort: (error?: Error) => void): void {
@@ -190,6 +196,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return true;
     this.stopHeadTimer();
     if (statusCode >= 500 && this.balanced !== null) this.balanced.target.health.recordFailure();
+    if (this.ctx.breaker !== null) this.reportToBreaker(statusCode < 500);
     this.resume = resume;
     const ctx = this.ctx;
     ctx.status = statusCode;
@@ -235,6 +242,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     } else if (this.balanced !== null && this.retryElsewhere(this.balanced, error)) {
       return;
     } else {
+      if (this.ctx.breaker !== null) this.reportToBreaker(false);
       this.settle(fail(failureCode(error)));
     }
   }
@@ -259,7 +267,18 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     }
   }
 
+  /** The request's outcome to its circuit breaker, once; null: none (the client left, the body was too large). */
+  private reportToBreaker(success: boolean | null): void {
+    const ctx = this.ctx;
+    const breaker = ctx.breaker!;
+    ctx.breaker = null;
+    if (success === null) breaker.release(ctx.breakerTrial);
+    else breaker.record(success, ctx.breakerTrial);
+  }
+
   private settle(result: StepResult): void {
+    // Whatever ended the exchange without an outcome still frees a half-open trial.
+    if (this.ctx.breaker !== null) this.reportToBreaker(null);
     this.settled = true;
     resumeChain(this.ctx, result);
   }
