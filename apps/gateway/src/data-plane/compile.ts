@@ -53,7 +53,8 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
   const breakers = compileBreakers(definition, deps.breakerEvents ?? noBreakerEvents);
   deps.metrics.trackBreakers(definition.api_id, breakers === null ? [] : [...breakers.byName.values()].flatMap((rules) => rules.map((rule) => rule.breaker)));
   // A version's override_target: the API's upstream settings with that target (Tyk's per-version target).
-  const versionUpstream = (target: string) => compileUpstream({ ...definition, proxy: { ...definition.proxy, target_url: target } }, deps.pools, deps.defaultTimeoutSeconds, listenPath);
+  // The version's target replaces the API's, target_list included: it is not balanced.
+  const versionUpstream = (target: string) => compileUpstream({ ...definition, proxy: { ...definition.proxy, target_url: target, enable_load_balancing: false } }, deps.pools, deps.defaultTimeoutSeconds, listenPath);
   return {
     id: definition.api_id,
     definition,
