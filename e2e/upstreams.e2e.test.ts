@@ -149,6 +149,8 @@ describeWithServices('upstreams that fail: Tyk definitions through the real serv
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
     expect(metrics).toContain(`portcullis_upstream_target_up{target="${b.url}"} 0`);
     expect(metrics).toContain(`portcullis_upstream_target_up{target="${a.url}"} 1`);
+    // The admin view wants the admin secret, as every /tyk/ call.
+    expect((await fetch(`${gateway.url}/tyk/upstreams/health`)).status).toBe(401);
 
     await b.start();
     await waitFor(async () => (await healthOf(b.url)) === true, { timeoutMs: 5_000, message: 'b to be back in service' });
