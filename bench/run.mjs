@@ -91,14 +91,14 @@ async function runWhenQuiet(s, generator, options, settings) {
   for (let attempt = 0; attempt <= settings.retries; attempt++) {
     const before = await waitForQuiet(QUIET, settings.quietWaitS * 1000);
     if (before !== null && before >= QUIET) log(`  (machine still busy: others at ${(before * 100).toFixed(0)}% after ${settings.quietWaitS} s; measuring anyway)`);
-    const servedBefore = s.upstreamUrl ? await upstreamServed(s.upstreamUrl) : null;
+    const servedBefore = s.upstreamUrl ? await upstreamServed(s) : null;
     const window = cpuWindow(s.instance.pid, await companions(s));
     const r = await generator.run(s.instance.url, { ...options, request: s.instance.request });
     const cpu = window.end(await companions(s));
     r.foreignCpu = cpu.foreign;
     r.proxyCores = cpu.proxyCores;
     r.companionCores = cpu.companionCores;
-    r.upstreamServed = s.upstreamUrl ? (await upstreamServed(s.upstreamUrl)) - servedBefore : null;
+    r.upstreamServed = s.upstreamUrl ? (await upstreamServed(s)) - servedBefore : null;
     if (!best || (r.foreignCpu ?? 0) < (best.foreignCpu ?? 0)) best = r;
     if (r.foreignCpu === null || r.foreignCpu < DISTURBED) break;
     if (attempt < settings.retries) log(`  ${s.name}: others used ${(r.foreignCpu * 100).toFixed(0)}% of the CPUs during the run; again`);
@@ -116,9 +116,10 @@ async function companions(s) {
   }
 }
 
-async function upstreamServed(upstreamUrl) {
-  const { body } = await httpGet(`${upstreamUrl}${COUNT_PATH}`, { timeoutMs: 5000 });
-  return JSON.parse(body).served;
+/** What the bench's upstream served, plus what a target's own upstreams did (`extraServed`: portcullis-lb's second target). */
+async function upstreamServed(s) {
+  const { body } = await httpGet(`${s.upstreamUrl}${COUNT_PATH}`, { timeoutMs: 5000 });
+  return JSON.parse(body).served + ((await s.instance.extraServed?.()) ?? 0);
 }
 
 async function measure(states, generator, settings, group, scratchDir) {

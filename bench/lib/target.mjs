@@ -10,6 +10,7 @@ import { waitFor } from './processes.mjs';
  *   };
  *
  * ctx = { upstream: { url, pid }, proxyCpu, loadCpu, tmpDir, repoRoot, log(msg) }.
+ * Optional: `extraServed()`, what upstreams of the target's own served (added to the bench upstream's count).
  * `url` is what the load generator hits; it must answer 200 with the upstream's body, which the
  * harness checks before measuring. `pid` is the process pinned to the proxy core (for the report).
  * Throw TargetUnavailable(reason) when the target cannot run here (missing binary, app not built):

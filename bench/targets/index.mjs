@@ -7,6 +7,7 @@ import oidcProviderToken from './oidc-provider-token.mjs';
 import portcullis from './portcullis.mjs';
 import portcullisJwt from './portcullis-jwt.mjs';
 import portcullisKey from './portcullis-key.mjs';
+import portcullisLb from './portcullis-lb.mjs';
 import portcullisToken from './portcullis-token.mjs';
 import portcullisTyk from './portcullis-tyk.mjs';
 import portcullisUntracked from './portcullis-untracked.mjs';
@@ -22,6 +23,7 @@ export const targets = [
   portcullisKey,
   portcullisJwt,
   portcullisTyk,
+  portcullisLb,
   fastifyHttpProxy,
   nodeMinimal,
   nginx,

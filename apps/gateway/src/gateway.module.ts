@@ -21,6 +21,7 @@ import { DataPlaneServer } from './data-plane/data-plane.server.js';
 import { GatewayMetrics } from './data-plane/metrics.js';
 import type { OAuthBridge } from './data-plane/oauth/oauth-bridge.js';
 import { ClientAddress } from './data-plane/client-address.js';
+import { UpstreamHealthController } from './control-plane/upstream-health.controller.js';
 import { UpstreamPools } from './data-plane/upstream-pools.js';
 import { EnforcementService } from './enforcement/enforcement.service.js';
 import { HeartbeatController } from './enforcement/heartbeat.controller.js';
@@ -47,17 +48,26 @@ function oauthBridge(bus: Bus, config: GatewayConfig): OAuthBridge {
 export class GatewayModule {
   static forRoot(config: GatewayConfig, transport: BusTransport): DynamicModule {
     const logger = new Logger('Configuration');
+    const upstreamLogger = new Logger('Upstreams');
     return {
       module: GatewayModule,
       imports: [BusModule.forRoot(transport)],
       // TykFallbackController last: it catches what the other /tyk/ controllers do not.
-      controllers: [HealthController, TykApisController, TykOAuthController, TykPoliciesController, TykReloadController, ApiEventsController, PolicyEventsController, ClientBindingEventsController, HeartbeatController, TykKeysController, CredentialEventsController, TykFallbackController],
+      controllers: [HealthController, TykApisController, TykOAuthController, TykPoliciesController, TykReloadController, ApiEventsController, PolicyEventsController, ClientBindingEventsController, HeartbeatController, TykKeysController, UpstreamHealthController, CredentialEventsController, TykFallbackController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GatewayMetrics, useFactory: () => new GatewayMetrics() },
         {
           provide: UpstreamPools,
-          useFactory: () => new PoolsLifecycle((origin, error) => logger.warn(`closing the pool of ${origin} failed: ${String(error)}`)),
+          inject: [GatewayMetrics],
+          useFactory: (metrics: GatewayMetrics) => {
+            const pools = new PoolsLifecycle(
+              (origin, error) => logger.warn(`closing the pool of ${origin} failed: ${String(error)}`),
+              (origin, healthy, reason) => upstreamLogger.warn(`upstream target ${origin} ${healthy ? 'back in service' : 'taken out'}: ${reason}`),
+            );
+            metrics.trackUpstreamHealth(() => pools.targetHealth);
+            return pools;
+          },
         },
         {
           provide: ConfigurationStore,
@@ -74,6 +84,8 @@ export class GatewayModule {
                   oauth: oauthBridge(bus, config),
                   credentials: credentials.credentials,
                   enforcement: enforcement.enforcement,
+                  // Tyk sends these to the API's event_handlers; Portcullis runs none: logged and counted.
+                  breakerEvents: (event, labels, reason) => upstreamLogger.warn(`${event} api ${labels.api_id} version ${labels.version} ${labels.method || 'any method'} ${labels.path}: ${reason}`),
                 },
                 { warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
               ),

@@ -5,6 +5,7 @@ import { refusedFields } from './tyk-compatibility.js';
 import { toDetails } from './validation.js';
 import { readVersioning } from './versioning.js';
 import { validateJsonSchemaErrors } from './json-schema.js';
+import { circuitBreakerErrors } from './circuit-breakers.js';
 
 /**
  * An API definition in Tyk's classic shape: the fields Tyk has keep Tyk's names, so a definition
@@ -52,8 +53,47 @@ export const proxySchema = z
      * cookies included (cross-site tracing), so the gateway answers 405 for it.
      */
     allow_trace: z.boolean().optional(),
+    /** Tyk's load balancing: round robin over target_list (a target listed twice gets twice the share). */
+    enable_load_balancing: z.boolean().optional(),
+    target_list: unsetWhenNull(z.array(targetUrl).max(256).optional()),
+    /** Tyk's: the balancer skips targets whose uptime_tests fail. */
+    check_host_against_uptime_tests: z.boolean().optional(),
+  })
+  .passthrough()
+  .superRefine((proxy, ctx) => {
+    if (proxy.enable_load_balancing === true && (proxy.target_list ?? []).length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['target_list'], message: 'must list at least one target when enable_load_balancing is true' });
+    }
+  });
+
+/**
+ * Tyk's uptime_tests: active health checks of upstream hosts. `timeout` is Tyk's Go duration
+ * (nanoseconds); `recheck_wait` (seconds) is how often each check runs here. `expected_status` is
+ * ours (Tyk expects 200, the default).
+ */
+const uptimeCheckSchema = z
+  .object({
+    url: absoluteHttpUrl,
+    method: z.string().regex(/^[A-Za-z]{1,16}$/, 'must be an HTTP method').optional(),
+    timeout: z.number().int().nonnegative().max(3600e9).refine((value) => value === 0 || value >= 1e6, 'is a Go duration in nanoseconds: at least 1000000 (1 ms), or 0 for the default').optional(),
+    headers: unsetWhenNull(z.record(z.string(), z.string().max(8192)).optional()),
+    body: z.string().max(65536).optional(),
+    expected_status: z.number().int().min(100).max(599).optional(),
   })
   .passthrough();
+
+export const uptimeTestsSchema = z
+  .object({
+    check_list: unsetWhenNull(z.array(uptimeCheckSchema).max(64).default([])),
+    config: unsetWhenNull(
+      z
+        .object({ recheck_wait: z.number().nonnegative().max(86400).optional() })
+        .passthrough()
+        .optional(),
+    ),
+  })
+  .passthrough();
+export type UptimeTests = z.output<typeof uptimeTestsSchema>;
 
 /** The grant types an OAuth API may allow on its token endpoint (Tyk's `allowed_access_types`). */
 export const oauthAccessTypes = ['authorization_code', 'refresh_token', 'client_credentials', 'password'] as const;
@@ -262,6 +302,7 @@ export const apiDefinitionSchema = z
     ...authFields,
     ...ipFields,
     proxy: proxySchema,
+    uptime_tests: unsetWhenNull(uptimeTestsSchema.optional()),
     oauth_meta: unsetWhenNull(oauthMetaSchema.optional()),
     // Tyk exports carry `{"shared_secret": "", "oauth_on_keychange_url": ""}` when none is set.
     notifications: z.preprocess(
@@ -325,7 +366,8 @@ export function validateApiDefinition(input: unknown): ValidationResult<z.output
   const versioning = readVersioning(input as Record<string, unknown>).errors.filter((error) => !refusedPaths.has(error.field));
   // validate_json schemas compiled as the gateway compiles them: one that does not is refused here, not a 500 there.
   const schemas = validateJsonSchemaErrors(input as Record<string, unknown>);
-  const errors = [...shapeErrors, ...refusals, ...versioning, ...schemas];
+  const breakers = circuitBreakerErrors(input as Record<string, unknown>);
+  const errors = [...shapeErrors, ...refusals, ...versioning, ...schemas, ...breakers];
   if (errors.length > 0 || !result.success) return { ok: false, errors };
   return { ok: true, value: result.data };
 }

@@ -87,4 +87,5 @@ export {
   type PathRule,
   type PathList,
 } from './versioning.js';
+export { circuitBreakerErrors, readCircuitBreaker, type CircuitBreakerSpec } from './circuit-breakers.js';
 export { compileJsonSchema, validateJsonSchemaErrors, type JsonSchemaValidator, type JsonSchemaError } from './json-schema.js';

@@ -9,6 +9,10 @@ export const errorCatalogue = {
   invalid_path: { status: 400, message: 'The request path is not valid' },
   upstream_unreachable: { status: 502, message: 'The upstream service could not be reached' },
   upstream_timeout: { status: 504, message: 'The upstream service did not answer in time' },
+  // Load balancing and health checks: every target of the API is taken out (failed its checks).
+  upstream_unavailable: { status: 502, message: 'No healthy upstream target is available' },
+  // Tyk's circuit breakers: the breaker of this path is open, the upstream is not called.
+  circuit_open: { status: 503, message: 'The upstream service is unavailable: circuit breaker open' },
   auth_required: { status: 401, message: 'Authorization is required' },
   api_inactive: { status: 403, message: 'This API is not active' },
   // Tyk's IP allow and block lists (mw_ip_whitelist.go, mw_ip_blacklist.go): 403, Tyk's words.

@@ -1,7 +1,7 @@
 import type { ApiDefinition } from '@portcullis/domain';
 import { normaliseListenPath } from '@portcullis/domain';
 import { ClientAddress } from './client-address.js';
-import type { CompiledApi, CompiledConfiguration } from './compiled.js';
+import type { CompiledApi, CompiledConfiguration, CompiledUpstream } from './compiled.js';
 import type { Credentials } from './credentials/credentials.js';
 import type { Enforcement } from './enforcement.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -16,6 +16,8 @@ import { compileValidations } from './steps/validate-json.js';
 import { compileIpAccess } from './steps/ip-lists.js';
 import { compileOAuth } from './steps/oauth-endpoints.js';
 import { compileUpstream } from './steps/proxy.js';
+import { compileBreakers } from './steps/circuit-breakers.js';
+import type { BreakerListener } from './upstreams/circuit-breaker.js';
 import type { UpstreamPools } from './upstream-pools.js';
 import { compileVersions } from './versions/compiled-versions.js';
 
@@ -33,7 +35,11 @@ export interface CompileDependencies {
   readonly signedBodyLimit?: number;
   /** Finds the client's address for IP lists (TRUSTED_PROXIES); absent: no proxy is trusted. */
   readonly clientAddress?: ClientAddress;
+  /** Where circuit breakers' BreakerTripped / BreakerReset go (logged); absent: nowhere (tests). */
+  readonly breakerEvents?: BreakerListener;
 }
+
+const noBreakerEvents: BreakerListener = () => undefined;
 
 const untrusting = new ClientAddress([]);
 
@@ -44,8 +50,11 @@ const untrusting = new ClientAddress([]);
 export function compileApi(definition: ApiDefinition, deps: CompileDependencies): CompiledApi {
   const listenPath = normaliseListenPath(definition.proxy.listen_path);
   const chain = pipeline.filter((step) => step.enabledFor(definition));
+  const breakers = compileBreakers(definition, deps.breakerEvents ?? noBreakerEvents);
+  deps.metrics.trackBreakers(definition.api_id, breakers === null ? [] : [...breakers.byName.values()].flatMap((rules) => rules.map((rule) => rule.breaker)));
   // A version's override_target: the API's upstream settings with that target (Tyk's per-version target).
-  const versionUpstream = (target: string) => compileUpstream({ ...definition, proxy: { ...definition.proxy, target_url: target } }, deps.pools, deps.defaultTimeoutSeconds, listenPath);
+  // The version's target replaces the API's, target_list included: it is not balanced.
+  const versionUpstream = (target: string) => compileUpstream({ ...definition, proxy: { ...definition.proxy, target_url: target, enable_load_balancing: false } }, deps.pools, deps.defaultTimeoutSeconds, listenPath);
   return {
     id: definition.api_id,
     definition,
@@ -61,6 +70,7 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
     sizeLimits: compileSizeLimits(definition),
     validations: compileValidations(definition),
     apiRateLimit: compileApiRateLimit(definition),
+    breakers,
     recorder: deps.metrics.recorderFor(definition.api_id),
     enforcement: deps.enforcement,
     // Tyk's do_not_track: the API's traffic is left out of analytics.
@@ -68,11 +78,21 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
   };
 }
 
-/** Every upstream origin an API sends to: its target and its versions' override_targets. */
+/** Every upstream an API sends to: its target (or target_list) and its versions' override_targets. */
+function upstreamsOf(api: CompiledApi): CompiledUpstream[] {
+  const upstreams = [api.upstream];
+  if (api.versions !== null) for (const version of api.versions.byName.values()) if (version.upstream !== null) upstreams.push(version.upstream);
+  return upstreams;
+}
+
+/** Every upstream origin an API sends to, load-balanced targets included. */
 export function upstreamOrigins(api: CompiledApi): string[] {
-  const origins = [api.upstream.origin];
-  if (api.versions !== null) for (const version of api.versions.byName.values()) if (version.upstream !== null) origins.push(version.upstream.origin);
-  return origins;
+  return upstreamsOf(api).flatMap((upstream) => [upstream.origin, ...(upstream.balancing?.balancer.targets.map((target) => target.origin) ?? [])]);
+}
+
+/** The uptime checkers an API keeps running. */
+export function uptimeCheckKeys(api: CompiledApi): readonly string[] {
+  return upstreamsOf(api).flatMap((upstream) => upstream.balancing?.checkKeys ?? []);
 }
 
 /** Tyk does not load inactive APIs: they are absent from the table and answer 404 like unknown ones. */

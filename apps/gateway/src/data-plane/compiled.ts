@@ -15,6 +15,8 @@ import type { CompiledSizeLimits } from './steps/size-limit.js';
 import type { CompiledValidation } from './steps/validate-json.js';
 import type { CompiledIpAccess } from './steps/ip-lists.js';
 import type { PerVersion } from './version-settings.js';
+import type { CompiledBalancing } from './upstreams/compile-balancer.js';
+import type { CompiledBreakers } from './steps/circuit-breakers.js';
 
 /** Where and how the proxy step sends an API's requests, all decided at load. */
 export interface CompiledUpstream {
@@ -31,6 +33,8 @@ export interface CompiledUpstream {
    * (cheap, but a 0.5 s timeout could fire after 1 s), fine for long timeouts, not for short ones.
    */
   readonly ownHeadTimer: boolean;
+  /** proxy.enable_load_balancing: the target_list's balancer (pool and rewrite then come from the target). */
+  readonly balancing: CompiledBalancing | null;
 }
 
 /** What the authenticate step needs of an API that requires credentials. */
@@ -66,6 +70,8 @@ export interface CompiledApi extends Routable {
   readonly sizeLimits: PerVersion<CompiledSizeLimits> | null;
   /** Null unless a version validates JSON bodies (extended_paths.validate_json); per version. */
   readonly validations: PerVersion<readonly CompiledValidation[]> | null;
+  /** Null unless a version has extended_paths.circuit_breakers (its chain then has the circuit-breakers step); per version. */
+  readonly breakers: PerVersion<CompiledBreakers> | null;
   /** Null unless the API sets a global_rate_limit. */
   readonly apiRateLimit: CompiledApiRateLimit | null;
   readonly recorder: ApiRecorder;

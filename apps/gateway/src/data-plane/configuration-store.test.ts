@@ -86,6 +86,40 @@ describe('ConfigurationStore', () => {
     expect((pool as unknown as { closed: boolean }).closed).toBe(false);
   });
 
+  it("keeps the pools of a load-balanced API's every target open across swaps, and stops its uptime checkers when it goes", () => {
+    const { store, pools } = setup();
+    const balanced = definition({
+      api_id: 'lb',
+      proxy: { listen_path: '/lb', target_url: 'http://127.0.0.1:9001', enable_load_balancing: true, target_list: ['http://127.0.0.1:9004', 'http://127.0.0.1:9005'], check_host_against_uptime_tests: true },
+      uptime_tests: { check_list: [{ url: 'http://127.0.0.1:9005/health' }], config: { recheck_wait: 3600 } },
+    } as never);
+    store.replace({ revision: 1, apis: [balanced], policies: [] });
+    const targets = store.current.apis.get('lb')!.upstream.balancing!.balancer.targets;
+    store.apply({ revision: 2, api_id: 'b', change: 'created', definition: api('b', 'http://127.0.0.1:9002') });
+    expect(pools.origins.sort()).toEqual(['http://127.0.0.1:9001', 'http://127.0.0.1:9002', 'http://127.0.0.1:9004', 'http://127.0.0.1:9005']);
+    for (const target of targets) expect((target.pool as unknown as { closed: boolean }).closed).toBe(false);
+    const checkers = (pools as unknown as { checkers: Map<string, { stopped: boolean }> }).checkers;
+    const [checker] = [...checkers.values()];
+    expect(checkers.size).toBe(1);
+    store.apply({ revision: 3, api_id: 'lb', change: 'deleted', definition: null });
+    expect(checkers.size).toBe(0);
+    expect(checker!.stopped).toBe(true);
+    expect(pools.origins).toEqual(['http://127.0.0.1:9002']);
+  });
+
+  it("a version's override_target is not balanced: it replaces the target_list", () => {
+    const { store } = setup();
+    const versioned = definition({
+      api_id: 'v',
+      proxy: { listen_path: '/v', target_url: 'http://127.0.0.1:9001', enable_load_balancing: true, target_list: ['http://127.0.0.1:9004'] },
+      version_data: { not_versioned: false, default_version: 'v2', versions: { v2: { override_target: 'http://127.0.0.1:9003/v2' } } },
+      definition: { location: 'header', key: 'x-api-version' },
+    } as never);
+    store.replace({ revision: 1, apis: [versioned], policies: [] });
+    expect(store.current.apis.get('v')!.upstream.balancing).not.toBeNull();
+    expect(store.current.apis.get('v')!.versions!.byName.get('v2')!.upstream!.balancing).toBeNull();
+  });
+
   it('logs an API that collides with another on the same route, and routes the first by id', () => {
     const { store, messages } = setup();
     const first = definition({ api_id: 'a-first', proxy: { listen_path: '/same', target_url: 'http://127.0.0.1:9001' } });

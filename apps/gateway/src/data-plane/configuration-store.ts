@@ -1,7 +1,7 @@
 import type { RegistrySnapshot } from '@portcullis/contracts';
 import type { ApiDefinition, Policy } from '@portcullis/domain';
 import type { ConfigChangedEvent } from '../config-sync/config-sync.js';
-import { buildConfiguration, compileApi, isLoaded, upstreamOrigins, type CompileDependencies } from './compile.js';
+import { buildConfiguration, compileApi, isLoaded, upstreamOrigins, uptimeCheckKeys, type CompileDependencies } from './compile.js';
 import type { CompiledApi, CompiledConfiguration } from './compiled.js';
 import { bindingsFrom, NO_BINDINGS, withBindingChange, type BindingTable } from './credentials/client-bindings.js';
 import { policiesFrom, withPolicyChange } from './policy-map.js';
@@ -109,6 +109,8 @@ export class ConfigurationStore {
       this.log.warn(`API ${api.id} not routed: another API already uses ${api.domain || '(any host)'} ${api.listenPath}`);
     }
     // Versions' override_targets count too: their pools must not be closed under them.
+    // Load-balanced target_lists too (each target has its pool); and their uptime checkers.
     this.deps.pools.retainOnly(new Set([...next.apis.values()].flatMap(upstreamOrigins)));
+    this.deps.pools.retainChecks(new Set([...next.apis.values()].flatMap(uptimeCheckKeys)));
   }
 }

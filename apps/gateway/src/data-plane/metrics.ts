@@ -1,4 +1,7 @@
+import type { CircuitBreaker } from './upstreams/circuit-breaker.js';
 import { collectDefaultMetrics, Registry, type Metric, type MetricObjectWithValues, type MetricValueWithName } from 'prom-client';
+
+const breakerStates = { closed: 0, open: 1, 'half-open': 2 } as const;
 
 const REQUESTS = 'portcullis_gateway_requests_total';
 const DURATION = 'portcullis_gateway_request_duration_seconds';
@@ -50,7 +53,7 @@ export class ApiRecorder {
 }
 
 /** A metric prom-client's registry renders by calling `get()` at scrape time. */
-function collector(name: string, help: string, type: 'counter' | 'histogram', values: () => MetricValueWithName<string>[]): Metric {
+function collector(name: string, help: string, type: 'counter' | 'histogram' | 'gauge', values: () => MetricValueWithName<string>[]): Metric {
   const metric = {
     name,
     help,
@@ -71,6 +74,8 @@ function collector(name: string, help: string, type: 'counter' | 'histogram', va
 export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly recorders = new Map<string, ApiRecorder>();
+  private readonly breakers = new Map<string, readonly CircuitBreaker[]>();
+  private breakersRegistered = false;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -82,6 +87,40 @@ export class GatewayMetrics {
     this.registry.registerMetric(
       collector(DURATION, 'Time from receiving a request to finishing its response, by API', 'histogram', () =>
         [...this.recorders.values()].flatMap((recorder) => recorder.durationSeries()),
+      ),
+    );
+  }
+
+  /** Load-balanced targets' health, read at scrape time (1 up, 0 taken out by a health check). */
+  trackUpstreamHealth(source: () => readonly { origin: string; healthy: boolean }[]): void {
+    this.registry.registerMetric(
+      collector('portcullis_upstream_target_up', 'Whether a load-balanced upstream target is in service (0: taken out by an active or passive health check)', 'gauge', () =>
+        source().map((target) => ({ labels: { target: target.origin }, value: target.healthy ? 1 : 0 })),
+      ),
+    );
+  }
+
+  /**
+   * An API's circuit breakers, replaced when it is compiled again (its breakers start closed). Their
+   * state (0 closed, 1 open, 2 half-open) and their BreakerTripped / BreakerReset counts.
+   */
+  trackBreakers(apiId: string, breakers: readonly CircuitBreaker[]): void {
+    if (breakers.length === 0 && !this.breakers.has(apiId)) return;
+    this.breakers.set(apiId, breakers);
+    if (this.breakersRegistered) return;
+    this.breakersRegistered = true;
+    const all = () => [...this.breakers.values()].flat();
+    this.registry.registerMetric(
+      collector('portcullis_circuit_breaker_state', 'Circuit breaker state by API, version, method and path: 0 closed, 1 open, 2 half-open', 'gauge', () =>
+        all().map((breaker) => ({ labels: { ...breaker.labels }, value: breakerStates[breaker.state] })),
+      ),
+    );
+    this.registry.registerMetric(
+      collector('portcullis_circuit_breaker_events_total', "Circuit breaker transitions (Tyk's BreakerTripped / BreakerReset events) since the API was loaded", 'counter', () =>
+        all().flatMap((breaker) => [
+          { labels: { ...breaker.labels, event: 'BreakerTripped' }, value: breaker.tripped },
+          { labels: { ...breaker.labels, event: 'BreakerReset' }, value: breaker.resets },
+        ]),
       ),
     );
   }

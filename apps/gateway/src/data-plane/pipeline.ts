@@ -12,6 +12,7 @@ import { record } from './steps/record.js';
 import { versionCheck } from './steps/version-check.js';
 import { sizeLimit } from './steps/size-limit.js';
 import { validateJson } from './steps/validate-json.js';
+import { circuitBreakers } from './steps/circuit-breakers.js';
 import type { Step } from './step.js';
 
 /**
@@ -45,6 +46,9 @@ import type { Step } from './step.js';
  *    that may otherwise go out.
  *  - quota spends a unit before api-rate-limit and validate-json: as in Tyk, whose
  *    RateLimitAndQuotaCheck comes before both.
+ *  - circuit-breakers right before proxy (transforms aside): an open breaker answers 503 in place of
+ *    the upstream call, and only requests that would reach the upstream are its samples (a request
+ *    refused by authentication or a limit tells nothing about the upstream's health).
  *  - transform steps (later) sit right before proxy, so nothing after them sees a rewritten request.
  *  - proxy is the last step that answers.
  *  - record is `always`: it runs after whatever answered, failures included, and comes last.
@@ -62,6 +66,7 @@ export const pipeline: readonly Step[] = [
   quota,
   apiRateLimit,
   validateJson,
+  circuitBreakers,
   proxy,
   record,
 ];

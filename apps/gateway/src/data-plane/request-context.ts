@@ -6,6 +6,7 @@ import { normaliseRequestPath } from './request-path.js';
 import type { Step } from './step.js';
 import type { CompiledVersion } from './versions/compiled-versions.js';
 
+import type { CircuitBreaker } from './upstreams/circuit-breaker.js';
 /** Which enforcement refused a request (analytics' auth_result). */
 export type Refusal = 'missing' | 'invalid' | 'forbidden' | 'rate_limited' | 'quota_exceeded';
 
@@ -80,6 +81,10 @@ export class RequestContext {
    * could not settle: a chunked body); -1 for no limit.
    */
   bodyLimit: number;
+  /** The circuit breaker that admitted this request (set by `circuit-breakers`); the proxy reports the outcome to it. */
+  breaker: CircuitBreaker | null;
+  /** Whether the request is its breaker's half-open trial. */
+  breakerTrial: boolean;
   private hostHeader: string | null | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, config: CompiledConfiguration, startedAt: number) {
@@ -113,6 +118,8 @@ export class RequestContext {
     this.dropHeaders = null;
     this.answerHeaders = null;
     this.bodyLimit = -1;
+    this.breaker = null;
+    this.breakerTrial = false;
     this.hostHeader = undefined;
   }
 

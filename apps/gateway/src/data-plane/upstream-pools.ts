@@ -1,4 +1,6 @@
 import { Pool } from 'undici';
+import { TargetHealth, type HealthChange } from './upstreams/target-health.js';
+import { UptimeChecker, uptimeCheckKey, type UptimeCheckSpec } from './upstreams/uptime-check.js';
 
 /** Connection settings shared by every upstream pool. */
 const poolOptions: Pool.Options = {
@@ -16,8 +18,49 @@ const poolOptions: Pool.Options = {
  */
 export class UpstreamPools {
   private readonly pools = new Map<string, Pool>();
+  /** Health of load-balanced targets, by origin (only APIs with enable_load_balancing make them). */
+  private readonly healths = new Map<string, TargetHealth>();
+  /** Active uptime checkers, by uptimeCheckKey. */
+  private readonly checkers = new Map<string, UptimeChecker>();
 
-  constructor(private readonly onCloseError: (origin: string, error: unknown) => void = () => undefined) {}
+  constructor(
+    private readonly onCloseError: (origin: string, error: unknown) => void = () => undefined,
+    private readonly onHealthChange: HealthChange = () => undefined,
+  ) {}
+
+  health(origin: string): TargetHealth {
+    let health = this.healths.get(origin);
+    if (health === undefined) {
+      health = new TargetHealth(origin, this.onHealthChange);
+      this.healths.set(origin, health);
+    }
+    return health;
+  }
+
+  /** Every target's health, for /metrics and the admin API. */
+  get targetHealth(): { origin: string; healthy: boolean }[] {
+    return [...this.healths.values()].map((health) => ({ origin: health.origin, healthy: health.healthy }));
+  }
+
+  /** Starts (or keeps) the checker of `spec`, reporting to the targets on its host; returns its key. */
+  uptimeCheck(spec: UptimeCheckSpec, targets: readonly TargetHealth[]): string {
+    const key = `${uptimeCheckKey(spec)} ${targets.map((health) => health.origin).join(' ')}`;
+    if (!this.checkers.has(key)) {
+      const checker = new UptimeChecker(spec, targets);
+      this.checkers.set(key, checker);
+      checker.start();
+    }
+    return key;
+  }
+
+  /** Stops the checkers not in `inUse` (their APIs changed or went away). */
+  retainChecks(inUse: ReadonlySet<string>): void {
+    for (const [key, checker] of this.checkers) {
+      if (inUse.has(key)) continue;
+      this.checkers.delete(key);
+      checker.stop();
+    }
+  }
 
   get(origin: string): Pool {
     let pool = this.pools.get(origin);
@@ -37,6 +80,7 @@ export class UpstreamPools {
     for (const [origin, pool] of this.pools) {
       if (inUse.has(origin)) continue;
       this.pools.delete(origin);
+      this.healths.delete(origin);
       pool.close().catch((error: unknown) => this.onCloseError(origin, error));
     }
   }
@@ -44,6 +88,7 @@ export class UpstreamPools {
   async closeAll(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
+    this.retainChecks(new Set());
     await Promise.allSettled(pools.map((pool) => pool.close()));
   }
 }

@@ -11,6 +11,8 @@ import { tooLarge } from './size-limit.js';
 import { CLIENT_CLOSED_REQUEST, type RequestContext } from '../request-context.js';
 import { CONTINUE, fail, PENDING, type Step, type StepResult } from '../step.js';
 import type { UpstreamPools } from '../upstream-pools.js';
+import type { TargetBalancer, UpstreamTarget } from '../upstreams/balancer.js';
+import { compileBalancing } from '../upstreams/compile-balancer.js';
 
 /**
  * Sends the request to the API's upstream and streams the answer back, both bodies flowing through
@@ -28,29 +30,61 @@ export const proxy: Step = {
     const upstream = ctx.version?.upstream ?? ctx.api!.upstream;
     const req = ctx.req;
     const headers = upstreamRequestHeaders(req.rawHeaders, clientAddress(req.socket.remoteAddress), 'http', upstream.preserveHost);
-    const exchange = new ProxyExchange(ctx, upstream.ownHeadTimer ? upstream.timeoutMs : 0);
-    upstream.pool.dispatch(
-      {
-        path: upstreamPath(upstream.rewrite, ctx.forwardPath, ctx.forwardQuery),
-        method: req.method as Dispatcher.HttpMethod,
-        headers: ctx.dropHeaders === null ? headers : withoutNamed(headers, ctx.dropHeaders),
-        // A body an auth mode had to read whole (see RequestContext.body) goes as those bytes.
-        body: ctx.body ?? (requestHasBody(req.rawHeaders) ? (ctx.bodyLimit === -1 ? req : limitedBody(req, ctx.bodyLimit)) : null),
-        headersTimeout: upstream.timeoutMs,
-        // Also the longest silence allowed between body chunks: a stalled upstream is cut off.
-        bodyTimeout: upstream.timeoutMs,
-      },
-      exchange,
-    );
+    const options: Dispatcher.DispatchOptions = {
+      path: '',
+      method: req.method as Dispatcher.HttpMethod,
+      headers: ctx.dropHeaders === null ? headers : withoutNamed(headers, ctx.dropHeaders),
+      // A body an auth mode had to read whole (see RequestContext.body) goes as those bytes.
+      body: ctx.body ?? (requestHasBody(req.rawHeaders) ? (ctx.bodyLimit === -1 ? req : limitedBody(req, ctx.bodyLimit)) : null),
+      headersTimeout: upstream.timeoutMs,
+      // Also the longest silence allowed between body chunks: a stalled upstream is cut off.
+      bodyTimeout: upstream.timeoutMs,
+    };
+    if (upstream.balancing !== null) return sendBalanced(ctx, upstream, upstream.balancing.balancer, options);
+    options.path = upstreamPath(upstream.rewrite, ctx.forwardPath, ctx.forwardQuery);
+    upstream.pool.dispatch(options, new ProxyExchange(ctx, upstream.ownHeadTimer ? upstream.timeoutMs : 0, null));
     return PENDING;
   },
 };
+
+/** Load balancing: the next healthy target, or 502 upstream_unavailable when every target is out. */
+function sendBalanced(ctx: RequestContext, upstream: CompiledUpstream, balancer: TargetBalancer, options: Dispatcher.DispatchOptions): StepResult {
+  const target = balancer.next();
+  if (target === null) {
+    ctx.breaker?.record(false, ctx.breakerTrial);
+    return fail('upstream_unavailable');
+  }
+  const exchange = new ProxyExchange(ctx, upstream.ownHeadTimer ? upstream.timeoutMs : 0, { balancer, target, options, retried: !replayable(options) });
+  exchange.sendTo(target);
+  return PENDING;
+}
+
+/** RFC 9110 §9.2.2: only idempotent requests may be sent twice. */
+const idempotent = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+/** A retry resends the request: only an idempotent one whose body (if any) is still in hand as bytes. */
+function replayable(options: Dispatcher.DispatchOptions): boolean {
+  return idempotent.has(options.method) && (options.body === null || options.body === undefined || Buffer.isBuffer(options.body));
+}
+
+/** Errors that mean the request never reached the target: safe to send to another one. */
+const notSent = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
+
+/** A load-balanced exchange: the target it went to, and what a retry needs. */
+interface Balanced {
+  readonly balancer: TargetBalancer;
+  target: UpstreamTarget;
+  readonly options: Dispatcher.DispatchOptions;
+  /** Retried already, or not replayable: the next failure is answered. */
+  retried: boolean;
+}
 
 /** Below this, a timeout is kept by a timer of the exchange's own rather than undici's coarse one. */
 const OWN_TIMER_BELOW_MS = 10_000;
 
 export function compileUpstream(api: ApiDefinition, pools: UpstreamPools, defaultTimeoutSeconds: number, listenPath: string): CompiledUpstream {
   const target = new URL(api.proxy.target_url);
+  const balancing = compileBalancing(api, pools, listenPath);
   const timeoutMs = Math.round((api.proxy.timeout ?? defaultTimeoutSeconds) * 1000);
   return {
     origin: target.origin,
@@ -60,6 +94,7 @@ export function compileUpstream(api: ApiDefinition, pools: UpstreamPools, defaul
     allowTrace: api.proxy.allow_trace === true,
     timeoutMs,
     ownHeadTimer: timeoutMs < OWN_TIMER_BELOW_MS,
+    balancing,
   };
 }
 
@@ -111,6 +146,8 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
   constructor(
     private readonly ctx: RequestContext,
     headTimeoutMs: number,
+    /** Null unless the API balances over a target_list. */
+    private readonly balanced: Balanced | null,
   ) {
     this.abortUpstream = null;
     this.resume = null;
@@ -124,6 +161,14 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     res.once('close', onClientClose);
   }
 
+  /** Load balancing: (re)sends the request to `target`. */
+  sendTo(target: UpstreamTarget): void {
+    const balanced = this.balanced!;
+    balanced.target = target;
+    // Fresh options per send: undici keeps the ones it was given with the request it made of them.
+    target.pool.dispatch({ ...balanced.options, path: upstreamPath(target.rewrite, this.ctx.forwardPath, this.ctx.forwardQuery) }, this);
+  }
+
   clientClosed(): void {
     this.clientGone = true;
     this.abortUpstream?.(new Error('client closed the request'));
@@ -134,7 +179,10 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     this.timeoutReached = true;
     if (this.abortUpstream !== null) this.abortUpstream(headTimeout);
     // Still waiting for a connection: answer now; the request is dropped once it gets one.
-    else if (!this.settled) this.settle(fail('upstream_timeout'));
+    else if (!this.settled) {
+      if (this.ctx.breaker !== null) this.reportToBreaker(false);
+      this.settle(fail('upstream_timeout'));
+    }
   }
 
   onConnect(abort: (error?: Error) => void): void {
@@ -147,6 +195,8 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     // Interim 1xx answers are the upstream's business with us; the client gets the final one.
     if (statusCode < 200) return true;
     this.stopHeadTimer();
+    if (statusCode >= 500 && this.balanced !== null) this.balanced.target.health.recordFailure();
+    if (this.ctx.breaker !== null) this.reportToBreaker(statusCode < 500);
     this.resume = resume;
     const ctx = this.ctx;
     ctx.status = statusCode;
@@ -189,9 +239,25 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
       this.settle(CONTINUE);
     } else if (error instanceof BodyTooLargeError) {
       this.settle(tooLarge);
+    } else if (this.balanced !== null && this.retryElsewhere(this.balanced, error)) {
+      return;
     } else {
+      if (this.ctx.breaker !== null) this.reportToBreaker(false);
       this.settle(fail(failureCode(error)));
     }
+  }
+
+  /** Passive check, then one retry on another target if the request was never sent. */
+  private retryElsewhere(balanced: Balanced, error: Error): boolean {
+    balanced.target.health.recordFailure();
+    // onConnect is called just before undici writes the request: without it, no byte left.
+    if (balanced.retried || this.abortUpstream !== null || this.timeoutReached) return false;
+    if (!notSent.has((error as { code?: string }).code ?? '')) return false;
+    const other = balanced.balancer.other(balanced.target);
+    if (other === null) return false;
+    balanced.retried = true;
+    this.sendTo(other);
+    return true;
   }
 
   private stopHeadTimer(): void {
@@ -201,7 +267,18 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     }
   }
 
+  /** The request's outcome to its circuit breaker, once; null: none (the client left, the body was too large). */
+  private reportToBreaker(success: boolean | null): void {
+    const ctx = this.ctx;
+    const breaker = ctx.breaker!;
+    ctx.breaker = null;
+    if (success === null) breaker.release(ctx.breakerTrial);
+    else breaker.record(success, ctx.breakerTrial);
+  }
+
   private settle(result: StepResult): void {
+    // Whatever ended the exchange without an outcome still frees a half-open trial.
+    if (this.ctx.breaker !== null) this.reportToBreaker(null);
     this.settled = true;
     resumeChain(this.ctx, result);
   }
