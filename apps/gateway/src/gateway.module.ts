@@ -13,6 +13,8 @@ import { TykKeysController } from './control-plane/tyk-keys.controller.js';
 import { TykOAuthController } from './control-plane/tyk-oauth.controller.js';
 import { TykPoliciesController } from './control-plane/tyk-policies.controller.js';
 import { TykReloadController } from './control-plane/tyk-reload.controller.js';
+import { CachePurgeEventsController, TykCacheController } from './control-plane/tyk-cache.controller.js';
+import { ResponseCacheService } from './cache/response-cache.service.js';
 import { TykSecretGuard } from './control-plane/tyk-secret.guard.js';
 import { ConfigurationStore } from './data-plane/configuration-store.js';
 import { CredentialEventsController } from './data-plane/credentials/credential-events.controller.js';
@@ -51,7 +53,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [BusModule.forRoot(transport)],
       // TykFallbackController last: it catches what the other /tyk/ controllers do not.
-      controllers: [HealthController, TykApisController, TykOAuthController, TykPoliciesController, TykReloadController, ApiEventsController, PolicyEventsController, ClientBindingEventsController, HeartbeatController, TykKeysController, CredentialEventsController, TykFallbackController],
+      controllers: [HealthController, TykApisController, TykOAuthController, TykPoliciesController, TykReloadController, TykCacheController, CachePurgeEventsController, ApiEventsController, PolicyEventsController, ClientBindingEventsController, HeartbeatController, TykKeysController, CredentialEventsController, TykFallbackController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GatewayMetrics, useFactory: () => new GatewayMetrics() },
@@ -61,8 +63,8 @@ export class GatewayModule {
         },
         {
           provide: ConfigurationStore,
-          inject: [UpstreamPools, GatewayMetrics, Bus, EnforcementService, CredentialsService],
-          useFactory: (pools: UpstreamPools, metrics: GatewayMetrics, bus: Bus, enforcement: EnforcementService, credentials: CredentialsService) =>
+          inject: [UpstreamPools, GatewayMetrics, Bus, EnforcementService, CredentialsService, ResponseCacheService],
+          useFactory: (pools: UpstreamPools, metrics: GatewayMetrics, bus: Bus, enforcement: EnforcementService, credentials: CredentialsService, cache: ResponseCacheService) =>
             credentials.followPolicies(
               new ConfigurationStore(
                 {
@@ -74,12 +76,14 @@ export class GatewayModule {
                   oauth: oauthBridge(bus, config),
                   credentials: credentials.credentials,
                   enforcement: enforcement.enforcement,
+                  responseCache: { store: cache.store, maxEntryBytes: cache.maxEntryBytes },
                 },
                 { warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
               ),
             ),
         },
         EnforcementService,
+        ResponseCacheService,
         CredentialsService,
         ConfigSyncService,
         DataPlaneServer,

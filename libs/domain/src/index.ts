@@ -88,3 +88,12 @@ export {
   type PathList,
 } from './versioning.js';
 export { compileJsonSchema, validateJsonSchemaErrors, type JsonSchemaValidator, type JsonSchemaError } from './json-schema.js';
+export {
+  readCacheOptions,
+  readCachePaths,
+  DEFAULT_CACHE_TIMEOUT_SECONDS,
+  DEFAULT_CACHE_TTL_HEADER,
+  MAX_CACHE_TIMEOUT_SECONDS,
+  type CacheOptions,
+  type CachePathRule,
+} from './cache-options.js';

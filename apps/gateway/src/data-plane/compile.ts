@@ -10,7 +10,9 @@ import { RouteTable } from './route-table.js';
 import type { OAuthBridge } from './oauth/oauth-bridge.js';
 import { compileApiRateLimit } from './steps/api-rate-limit.js';
 import { compileAuthentication } from './steps/authenticate.js';
+import { compileCache } from './steps/cache.js';
 import { compileCors } from './steps/cors.js';
+import type { ResponseCache } from './cache/response-cache.js';
 import { compileSizeLimits } from './steps/size-limit.js';
 import { compileValidations } from './steps/validate-json.js';
 import { compileIpAccess } from './steps/ip-lists.js';
@@ -33,6 +35,8 @@ export interface CompileDependencies {
   readonly signedBodyLimit?: number;
   /** Finds the client's address for IP lists (TRUSTED_PROXIES); absent: no proxy is trusted. */
   readonly clientAddress?: ClientAddress;
+  /** Where cached answers are kept, and the largest body stored (CACHE_MAX_ENTRY_BYTES); absent: no cache (tests). */
+  readonly responseCache?: { readonly store: ResponseCache; readonly maxEntryBytes: number };
 }
 
 const untrusting = new ClientAddress([]);
@@ -61,6 +65,7 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
     sizeLimits: compileSizeLimits(definition),
     validations: compileValidations(definition),
     apiRateLimit: compileApiRateLimit(definition),
+    cache: deps.responseCache === undefined ? null : compileCache(definition, deps.responseCache.store, deps.responseCache.maxEntryBytes),
     recorder: deps.metrics.recorderFor(definition.api_id),
     enforcement: deps.enforcement,
     // Tyk's do_not_track: the API's traffic is left out of analytics.

@@ -1,6 +1,7 @@
 import { apiRateLimit } from './steps/api-rate-limit.js';
 import { authenticate } from './steps/authenticate.js';
 import { authorise } from './steps/authorise.js';
+import { cache } from './steps/cache.js';
 import { cors } from './steps/cors.js';
 import { ipLists } from './steps/ip-lists.js';
 import { match } from './steps/match.js';
@@ -46,6 +47,11 @@ import type { Step } from './step.js';
  *  - quota spends a unit before api-rate-limit and validate-json: as in Tyk, whose
  *    RateLimitAndQuotaCheck comes before both.
  *  - transform steps (later) sit right before proxy, so nothing after them sees a rewritten request.
+ *  - cache (APIs with cache_options.enable_cache) after every check and the limits, and right
+ *    before proxy: as Tyk's RedisCacheMiddleware, which api_loader.go adds after
+ *    RateLimitAndQuotaCheck, the request checks and the transforms, a cached answer is only given to
+ *    a caller allowed the request and still costs it its rate limit and quota; and it keys on the
+ *    request as it would be sent (after any request transform).
  *  - proxy is the last step that answers.
  *  - record is `always`: it runs after whatever answered, failures included, and comes last.
  */
@@ -62,6 +68,7 @@ export const pipeline: readonly Step[] = [
   quota,
   apiRateLimit,
   validateJson,
+  cache,
   proxy,
   record,
 ];

@@ -4,6 +4,7 @@ import { isHostName } from '@portcullis/http';
 import type { Identity } from './identity.js';
 import { normaliseRequestPath } from './request-path.js';
 import type { Step } from './step.js';
+import type { CacheFill } from './steps/cache.js';
 import type { CompiledVersion } from './versions/compiled-versions.js';
 
 /** Which enforcement refused a request (analytics' auth_result). */
@@ -80,6 +81,8 @@ export class RequestContext {
    * could not settle: a chunked body); -1 for no limit.
    */
   bodyLimit: number;
+  /** Set by `cache` on a miss: the proxy hands it the upstream's answer to store; null otherwise. */
+  cacheFill: CacheFill | null;
   private hostHeader: string | null | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, config: CompiledConfiguration, startedAt: number) {
@@ -113,6 +116,7 @@ export class RequestContext {
     this.dropHeaders = null;
     this.answerHeaders = null;
     this.bodyLimit = -1;
+    this.cacheFill = null;
     this.hostHeader = undefined;
   }
 
