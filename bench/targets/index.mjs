@@ -9,6 +9,7 @@ import portcullisJwt from './portcullis-jwt.mjs';
 import portcullisKey from './portcullis-key.mjs';
 import portcullisToken from './portcullis-token.mjs';
 import portcullisTyk from './portcullis-tyk.mjs';
+import portcullisCache from './portcullis-cache.mjs';
 import portcullisUntracked from './portcullis-untracked.mjs';
 
 /**
@@ -22,6 +23,7 @@ export const targets = [
   portcullisKey,
   portcullisJwt,
   portcullisTyk,
+  portcullisCache,
   fastifyHttpProxy,
   nodeMinimal,
   nginx,
