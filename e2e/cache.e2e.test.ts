@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices, itWithRedis, testServices } from '../tools/test/with-services.js';
 import { createScratchDatabase } from './support/database.js';
+import { tykSwaggerChecker } from './support/tyk-swagger.js';
 import { startService, waitFor, type StartedService } from './support/processes.js';
 
 /**
@@ -15,6 +16,8 @@ describeWithServices("Tyk's response cache through real gateways", () => {
   const adminSecret = randomBytes(24).toString('base64url');
   const runId = randomBytes(3).toString('hex');
   const tyk = { 'x-tyk-authorization': adminSecret, 'content-type': 'application/json' };
+  /** Tyk's Gateway API document: /tyk/cache answers as it documents them (differences in docs/migrating-from-tyk.md). */
+  const expectTykShape = tykSwaggerChecker();
   let database: Awaited<ReturnType<typeof createScratchDatabase>>;
   let registry: StartedService;
   let auth: StartedService;
@@ -173,15 +176,20 @@ describeWithServices("Tyk's response cache through real gateways", () => {
     const path = `/${id('open')}/purged`;
     for (const g of [gateway, second]) await get(g, path);
     for (const g of [gateway, second]) expect((await get(g, path)).cached).toBe('1');
-    expect((await fetch(`${gateway.url}/tyk/cache/${id('open')}`, { method: 'DELETE' })).status).toBe(401);
+    const anonymous = await fetch(`${gateway.url}/tyk/cache/${id('open')}`, { method: 'DELETE' });
+    expect(anonymous.status).toBe(401);
+    expectTykShape('/tyk/cache/{apiID}', 'DELETE', 401, await anonymous.json(), 403);
     expect((await get(gateway, path)).cached).toBe('1');
-    expect(await admin('DELETE', `/tyk/cache/${id('open')}`)).toEqual({ status: 200, body: { status: 'ok', message: 'cache invalidated' } });
+    const purged = await admin('DELETE', `/tyk/cache/${id('open')}`);
+    expect(purged).toEqual({ status: 200, body: { status: 'ok', message: 'cache invalidated' } });
+    expectTykShape('/tyk/cache/{apiID}', 'DELETE', 200, purged.body);
     // Broadcast over NATS: the other gateway (memory cache) drops it too.
     for (const g of [gateway, second]) await waitFor(async () => (await get(g, path)).cached === null, { timeoutMs: 5_000, message: 'the purge to reach every gateway' });
     // A pattern is not an API id: nothing wider than one API can be purged.
     const bad = await admin('DELETE', '/tyk/cache/*');
     expect(bad.status).toBe(400);
     expect(bad.body.details).toEqual([{ field: 'api_id', message: expect.any(String) }]);
+    expectTykShape('/tyk/cache/{apiID}', 'DELETE', 400, bad.body, 500);
   });
 
   it('bad input: a negative cache_timeout is refused with 400 naming the field, nothing stored', async () => {
