@@ -220,4 +220,20 @@ describe('cache step', () => {
     const again = request('alice').result;
     expect(again).toMatchObject({ kind: 'respond', status: 200, body: Buffer.from("alice's data") });
   });
+
+  it('a request without an identity to a keyed API (an ignored path) is keyed by its client address', () => {
+    const { config } = build([api(all, { use_keyless: false })]);
+    const request = (address: string) => {
+      const { ctx } = contextFor(config, '/c/public');
+      ctx.api = config.apis.get('c')!;
+      (ctx.req.socket as { remoteAddress: string }).remoteAddress = address;
+      return { ctx, result: cache.handle(ctx) };
+    };
+    const first = request('10.0.0.1');
+    first.ctx.cacheFill!.onHead(200, []);
+    first.ctx.cacheFill!.onData(Buffer.from('for 10.0.0.1'));
+    first.ctx.cacheFill!.onComplete();
+    expect(request('10.0.0.2').result.kind).toBe('continue');
+    expect(request('10.0.0.1').result).toMatchObject({ kind: 'respond', body: Buffer.from('for 10.0.0.1') });
+  });
 });

@@ -74,9 +74,21 @@ function matchingPath(compiled: CompiledCache, ctx: RequestContext, method: stri
   return null;
 }
 
+/**
+ * Who the answer is for: the caller's identity; on a keyless API everyone. A request without an
+ * identity to an API that has callers (an ignored path, which skips authentication) is keyed by its
+ * client address, as Tyk keys a request without a token by its IP: the upstream may still tell
+ * callers apart by the credential they send.
+ */
+function callerOf(ctx: RequestContext): string {
+  const identity = ctx.identity;
+  if (identity !== null) return identity.id;
+  return ctx.api!.authentication === null ? '' : `ip:${ctx.req.socket.remoteAddress ?? ''}`;
+}
+
 /** Parts joined by a newline, which none of them can hold (request targets and header values cannot). */
 function cacheKey(compiled: CompiledCache, ctx: RequestContext, method: string): string {
-  let key = `${ctx.version?.name ?? ''}\n${method}\n${ctx.path}${ctx.query}\n${ctx.identity?.id ?? ''}`;
+  let key = `${ctx.version?.name ?? ''}\n${method}\n${ctx.path}${ctx.query}\n${callerOf(ctx)}`;
   const names = compiled.options.byHeaders;
   if (names.length > 0) {
     const headers = ctx.req.headers;
