@@ -22,13 +22,14 @@ export class ResponseCacheService implements OnApplicationShutdown {
     this.maxEntryBytes = maxEntryBytes;
     // Keys carry the subject prefix: deployments (and test runs) sharing one Redis keep apart.
     this.store = redisUrl === null ? new MemoryResponseCache(maxBytes) : new RedisResponseCache(redisUrl, `portcullis:cache:${config.nats.subjectPrefix}:`, { warn: (message) => this.logger.warn(message) });
+    this.logger.log(`response cache ${redisUrl === null ? `in memory (at most ${maxBytes} bytes)` : 'in Redis'}`);
   }
 
   /** Tyk's DELETE /tyk/cache/{api_id}: every gateway loses the API's cached answers. */
   async purge(apiId: string): Promise<void> {
-    if (this.store.shared) await this.store.purge(apiId);
-    // Published to every gateway, this one included (it purges when its own event arrives, as the others do).
-    else await this.bus.publish(subjects.gatewayCachePurge, { api_id: apiId });
+    // Here at once (the caller's next request must miss), then on every other gateway over NATS.
+    await this.store.purge(apiId);
+    if (!this.store.shared) await this.bus.publish(subjects.gatewayCachePurge, { api_id: apiId });
   }
 
   /** A purge broadcast by a gateway that keeps its cache in memory. */
