@@ -117,6 +117,26 @@ describe('cache step', () => {
     }
   });
 
+  it('a 304 or 206 (an answer to the request\'s conditions or range) is not stored, even with every status cached', async () => {
+    const gw = await gateway([api(all)]);
+    answers.set('/conditional', (req, res) => {
+      res.statusCode = req.headers['if-none-match'] === undefined ? 200 : 304;
+      res.end(res.statusCode === 200 ? 'the body' : undefined);
+    });
+    answers.set('/ranged', (req, res) => {
+      res.statusCode = req.headers.range === undefined ? 200 : 206;
+      res.end(res.statusCode === 200 ? 'the whole body' : 'the');
+    });
+    try {
+      expect((await gw.get('/c/conditional', { headers: { 'if-none-match': '"x"' } })).status).toBe(304);
+      expect(await gw.get('/c/conditional')).toMatchObject({ status: 200, cached: null, text: 'the body' });
+      expect((await gw.get('/c/ranged', { headers: { range: 'bytes=0-2' } })).status).toBe(206);
+      expect(await gw.get('/c/ranged')).toMatchObject({ status: 200, cached: null, text: 'the whole body' });
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('cache_by_headers: each value of a listed header has its own entry', async () => {
     const gw = await gateway([api({ ...all, cache_by_headers: ['X-Variant'] })]);
     try {

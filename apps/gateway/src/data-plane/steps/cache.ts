@@ -114,7 +114,7 @@ function miss(ctx: RequestContext, compiled: CompiledCache, rule: CacheRule, key
 /**
  * Collects one upstream answer for the cache while the proxy relays it: told the head, then each
  * chunk, then the end. It gives up (stores nothing) on a status the rule does not cache, an answer
- * setting a cookie (one caller's session must not be replayed to another), an answer the upstream
+ * setting a cookie (one caller's session must not be replayed to another), a 304 or 206, an answer the upstream
  * did not mark when it controls the cache, or a body beyond the entry bound.
  */
 export class CacheFill {
@@ -140,6 +140,9 @@ export class CacheFill {
 
   /** The upstream's status and the headers the client gets from it (before the gateway's own). */
   onHead(status: number, headers: readonly string[]): void {
+    // Answers to one request's conditions or range (RFC 9110 §15.4.5, §15.3.7), not to the key's
+    // request: replayed to a plain GET, they would lose it its body.
+    if (status === 304 || status === 206) return;
     const codes = this.rule.codes;
     if (codes !== null && !codes.has(status)) return;
     const options = this.compiled.options;
