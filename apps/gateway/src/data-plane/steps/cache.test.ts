@@ -137,6 +137,26 @@ describe('cache step', () => {
     }
   });
 
+  it("the upstream's Cache-Control: no-store is never stored; private is not stored where every caller would get it", async () => {
+    const gw = await gateway([api(all), api(all, { api_id: 'k', use_keyless: false, proxy: { listen_path: '/k', target_url: upstreamUrl, strip_listen_path: true } })]);
+    answers.set('/no-store', (_req, res) => {
+      res.setHeader('cache-control', 'no-store');
+      res.end('fresh');
+    });
+    answers.set('/private', (_req, res) => {
+      res.setHeader('cache-control', 'Private, max-age=60');
+      res.end('mine');
+    });
+    try {
+      await gw.get('/c/no-store');
+      expect((await gw.get('/c/no-store')).cached).toBeNull();
+      await gw.get('/c/private');
+      expect((await gw.get('/c/private')).cached).toBeNull();
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('cache_by_headers: each value of a listed header has its own entry', async () => {
     const gw = await gateway([api({ ...all, cache_by_headers: ['X-Variant'] })]);
     try {
@@ -239,6 +259,12 @@ describe('cache step', () => {
     expect(request('bob').result.kind).toBe('continue');
     const again = request('alice').result;
     expect(again).toMatchObject({ kind: 'respond', status: 200, body: Buffer.from("alice's data") });
+    // Cache-Control: private is for one user: kept in that user's own entry.
+    const carol = request('carol');
+    carol.ctx.cacheFill!.onHead(200, ['Cache-Control', 'private']);
+    carol.ctx.cacheFill!.onData(Buffer.from("carol's data"));
+    carol.ctx.cacheFill!.onComplete();
+    expect(request('carol').result).toMatchObject({ kind: 'respond', body: Buffer.from("carol's data") });
   });
 
   it('a request without an identity to a keyed API (an ignored path) is keyed by its client address', () => {

@@ -54,11 +54,12 @@ export const cache: Step = {
     const rule = compiled.allRequests ?? matchingPath(compiled, ctx, method);
     if (rule === null) return CONTINUE;
     const apiId = ctx.api!.id;
-    const key = cacheKey(compiled, ctx, method);
+    const caller = callerOf(ctx);
+    const key = cacheKey(compiled, ctx, method, caller);
     const found = compiled.store.get(apiId, key);
-    if (found === null) return miss(ctx, compiled, rule, key);
+    if (found === null) return miss(ctx, compiled, rule, key, caller === '');
     if (!(found instanceof Promise)) return hit(ctx, found);
-    void found.then((response) => resumeChain(ctx, response === null ? miss(ctx, compiled, rule, key) : hit(ctx, response)));
+    void found.then((response) => resumeChain(ctx, response === null ? miss(ctx, compiled, rule, key, caller === '') : hit(ctx, response)));
     return PENDING;
   },
 };
@@ -87,8 +88,8 @@ function callerOf(ctx: RequestContext): string {
 }
 
 /** Parts joined by a newline, which none of them can hold (request targets and header values cannot). */
-function cacheKey(compiled: CompiledCache, ctx: RequestContext, method: string): string {
-  let key = `${ctx.version?.name ?? ''}\n${method}\n${ctx.path}${ctx.query}\n${callerOf(ctx)}`;
+function cacheKey(compiled: CompiledCache, ctx: RequestContext, method: string, caller: string): string {
+  let key = `${ctx.version?.name ?? ''}\n${method}\n${ctx.path}${ctx.query}\n${caller}`;
   const names = compiled.options.byHeaders;
   if (names.length > 0) {
     const headers = ctx.req.headers;
@@ -106,15 +107,17 @@ function hit(ctx: RequestContext, response: CachedResponse): StepResult {
   return extra === null ? response.answer : respond(response.status, [...response.headers, ...extra], response.body);
 }
 
-function miss(ctx: RequestContext, compiled: CompiledCache, rule: CacheRule, key: string): StepResult {
-  ctx.cacheFill = new CacheFill(compiled, rule, ctx.api!.id, key, ctx.req.method === 'HEAD');
+/** `shared`: the entry answers every caller (a keyless API). */
+function miss(ctx: RequestContext, compiled: CompiledCache, rule: CacheRule, key: string, shared: boolean): StepResult {
+  ctx.cacheFill = new CacheFill(compiled, rule, ctx.api!.id, key, ctx.req.method === 'HEAD', shared);
   return CONTINUE;
 }
 
 /**
  * Collects one upstream answer for the cache while the proxy relays it: told the head, then each
  * chunk, then the end. It gives up (stores nothing) on a status the rule does not cache, an answer
- * setting a cookie (one caller's session must not be replayed to another), a 304 or 206, an answer the upstream
+ * setting a cookie (one caller's session must not be replayed to another), one whose Cache-Control
+ * forbids it, a 304 or 206, an answer the upstream
  * did not mark when it controls the cache, or a body beyond the entry bound.
  */
 export class CacheFill {
@@ -130,6 +133,7 @@ export class CacheFill {
     private readonly apiId: string,
     private readonly key: string,
     private readonly head: boolean,
+    private readonly shared: boolean,
   ) {
     this.status = 0;
     this.headers = null;
@@ -151,6 +155,7 @@ export class CacheFill {
     for (let i = 0; i < headers.length; i += 2) {
       const name = headers[i]!.toLowerCase();
       if (name === 'set-cookie') return;
+      if (name === 'cache-control' && refusesStore(headers[i + 1]!, this.shared)) return;
       if (options.upstreamControl) {
         if (name === UPSTREAM_CACHE_HEADER) marked = true;
         else if (name === options.ttlHeader) {
@@ -189,6 +194,15 @@ export class CacheFill {
     if (!this.head) headers.push('content-length', String(body.length));
     this.compiled.store.set(this.apiId, this.key, this.status, headers, body, this.ttlMs);
   }
+}
+
+/**
+ * The upstream's own word (RFC 9111 §5.2.2): `no-store` is never stored; `private` (meant for one
+ * user) is not stored where the entry would answer every caller.
+ */
+function refusesStore(cacheControl: string, shared: boolean): boolean {
+  const value = cacheControl.toLowerCase();
+  return value.includes('no-store') || (shared && value.includes('private'));
 }
 
 function ruleOf(ttlSeconds: number, codes: readonly number[]): CacheRule {
