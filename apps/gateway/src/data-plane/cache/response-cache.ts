@@ -12,6 +12,8 @@ export interface CachedResponse {
   readonly body: Buffer;
   /** The prepared answer (a hit without extra headers allocates nothing). */
   readonly answer: RespondResult;
+  /** Its ETag, for a conditional request's 304 (as Tyk answers one from its cache); null without one. */
+  readonly etag: string | null;
 }
 
 /**
@@ -30,7 +32,9 @@ export interface ResponseCache {
 
 export function cachedResponse(status: number, headers: readonly string[], body: Buffer): CachedResponse {
   const marked = [...headers, CACHED_RESPONSE_HEADER, '1'];
-  return { status, headers: marked, body, answer: respond(status, marked, body) };
+  let etag: string | null = null;
+  for (let i = 0; i < headers.length; i += 2) if (headers[i]!.length === 4 && headers[i]!.toLowerCase() === 'etag') etag = headers[i + 1]!;
+  return { status, headers: marked, body, answer: respond(status, marked, body), etag };
 }
 
 interface MemoryEntry {

@@ -157,6 +157,21 @@ describe('cache step', () => {
     }
   });
 
+  it('a hit for a request whose If-None-Match holds the stored ETag is a 304 without a body, as Tyk answers it', async () => {
+    const gw = await gateway([api(all)]);
+    answers.set('/tagged', (_req, res) => {
+      res.setHeader('etag', '"v1"');
+      res.end('tagged body');
+    });
+    try {
+      await gw.get('/c/tagged');
+      expect(await gw.get('/c/tagged', { headers: { 'if-none-match': '"v1"' } })).toMatchObject({ status: 304, cached: '1', text: '' });
+      expect(await gw.get('/c/tagged', { headers: { 'if-none-match': '"v0"' } })).toMatchObject({ status: 200, cached: '1', text: 'tagged body' });
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('cache_by_headers: each value of a listed header has its own entry', async () => {
     const gw = await gateway([api({ ...all, cache_by_headers: ['X-Variant'] })]);
     try {

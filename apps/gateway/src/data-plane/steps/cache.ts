@@ -102,10 +102,31 @@ function cacheKey(compiled: CompiledCache, ctx: RequestContext, method: string, 
 }
 
 function hit(ctx: RequestContext, response: CachedResponse): StepResult {
+  if (response.etag !== null && matchesIfNoneMatch(ctx.req.rawHeaders, response.etag)) return notModified(ctx, response);
   // The caller's rate-limit and quota headers still go with the answer (the request cost them).
   const extra = ctx.extraHeaders;
   return extra === null ? response.answer : respond(response.status, [...response.headers, ...extra], response.body);
 }
+
+/** Tyk's check on a hit: the request's If-None-Match contains the stored ETag. */
+function matchesIfNoneMatch(raw: readonly string[], etag: string): boolean {
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length === 13 && raw[i]!.toLowerCase() === 'if-none-match') return raw[i + 1]!.includes(etag);
+  }
+  return false;
+}
+
+/** 304 with the stored headers but the body's length (RFC 9110 §15.4.5), and no body. */
+function notModified(ctx: RequestContext, response: CachedResponse): StepResult {
+  const headers: string[] = [];
+  const stored = response.headers;
+  for (let i = 0; i < stored.length; i += 2) if (stored[i]!.toLowerCase() !== 'content-length') headers.push(stored[i]!, stored[i + 1]!);
+  const extra = ctx.extraHeaders;
+  if (extra !== null) headers.push(...extra);
+  return respond(304, headers, EMPTY);
+}
+
+const EMPTY = Buffer.alloc(0);
 
 /** `shared`: the entry answers every caller (a keyless API). */
 function miss(ctx: RequestContext, compiled: CompiledCache, rule: CacheRule, key: string, shared: boolean): StepResult {
