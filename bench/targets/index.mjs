@@ -10,6 +10,7 @@ import portcullisKey from './portcullis-key.mjs';
 import portcullisLb from './portcullis-lb.mjs';
 import portcullisToken from './portcullis-token.mjs';
 import portcullisTyk from './portcullis-tyk.mjs';
+import portcullisCache from './portcullis-cache.mjs';
 import portcullisUntracked from './portcullis-untracked.mjs';
 
 /**
@@ -24,6 +25,7 @@ export const targets = [
   portcullisJwt,
   portcullisTyk,
   portcullisLb,
+  portcullisCache,
   fastifyHttpProxy,
   nodeMinimal,
   nginx,

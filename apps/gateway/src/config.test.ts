@@ -22,3 +22,15 @@ describe('TRUSTED_PROXIES', () => {
     expect(() => loadGatewayConfig({ ...base, TRUSTED_PROXIES: '10.0.0.0/8,proxy.internal' })).toThrow(/proxy\.internal is not an IP address/);
   });
 });
+
+describe('the response cache settings', () => {
+  it('default to 64 MiB in memory and 1 MiB per entry, in Redis when REDIS_URL is set', () => {
+    expect(loadGatewayConfig(base).cache).toEqual({ redisUrl: null, maxBytes: 67_108_864, maxEntryBytes: 1_048_576 });
+    expect(loadGatewayConfig({ ...base, REDIS_URL: 'redis://127.0.0.1:6379', CACHE_MAX_BYTES: '1024' }).cache).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', maxBytes: 1024 });
+  });
+
+  it('refuses the start naming a negative or non-numeric bound', () => {
+    expect(() => loadGatewayConfig({ ...base, CACHE_MAX_BYTES: '-1' })).toThrow(/CACHE_MAX_BYTES/);
+    expect(() => loadGatewayConfig({ ...base, CACHE_MAX_ENTRY_BYTES: 'lots' })).toThrow(/CACHE_MAX_ENTRY_BYTES/);
+  });
+});

@@ -69,6 +69,10 @@ export const gatewayConfigSchema = z
         }
         return rules;
       }),
+    /** The most bytes of cached answers (keys, headers, bodies) one gateway keeps in memory (least recently used go first). */
+    CACHE_MAX_BYTES: z.coerce.number().int().min(0).max(68_719_476_736).default(67_108_864),
+    /** The largest upstream body stored in the cache; a larger answer is relayed and not stored. */
+    CACHE_MAX_ENTRY_BYTES: z.coerce.number().int().min(0).max(1_073_741_824).default(1_048_576),
     /** Analytics records of proxied requests (on unless set to false). */
     ANALYTICS_ENABLED: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
     ...analyticsVariables,
@@ -93,6 +97,8 @@ export const gatewayConfigSchema = z
       lookupTimeoutMs: vars.CREDENTIAL_LOOKUP_TIMEOUT_MS,
     },
     rateLimit: { redisUrl: vars.REDIS_URL ?? null },
+    /** Tyk's response cache: in Redis (shared by the gateways) when REDIS_URL is set, else in memory. */
+    cache: { redisUrl: vars.REDIS_URL ?? null, maxBytes: vars.CACHE_MAX_BYTES, maxEntryBytes: vars.CACHE_MAX_ENTRY_BYTES },
     analytics: {
       enabled: vars.ANALYTICS_ENABLED,
       flushMs: vars.ANALYTICS_FLUSH_MS,

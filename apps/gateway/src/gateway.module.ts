@@ -13,6 +13,8 @@ import { TykKeysController } from './control-plane/tyk-keys.controller.js';
 import { TykOAuthController } from './control-plane/tyk-oauth.controller.js';
 import { TykPoliciesController } from './control-plane/tyk-policies.controller.js';
 import { TykReloadController } from './control-plane/tyk-reload.controller.js';
+import { CachePurgeEventsController, TykCacheController } from './control-plane/tyk-cache.controller.js';
+import { ResponseCacheService } from './cache/response-cache.service.js';
 import { TykSecretGuard } from './control-plane/tyk-secret.guard.js';
 import { ConfigurationStore } from './data-plane/configuration-store.js';
 import { CredentialEventsController } from './data-plane/credentials/credential-events.controller.js';
@@ -53,7 +55,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [BusModule.forRoot(transport)],
       // TykFallbackController last: it catches what the other /tyk/ controllers do not.
-      controllers: [HealthController, TykApisController, TykOAuthController, TykPoliciesController, TykReloadController, ApiEventsController, PolicyEventsController, ClientBindingEventsController, HeartbeatController, TykKeysController, UpstreamHealthController, CredentialEventsController, TykFallbackController],
+      controllers: [HealthController, TykApisController, TykOAuthController, TykPoliciesController, TykReloadController, TykCacheController, CachePurgeEventsController, ApiEventsController, PolicyEventsController, ClientBindingEventsController, HeartbeatController, TykKeysController, UpstreamHealthController, CredentialEventsController, TykFallbackController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GatewayMetrics, useFactory: () => new GatewayMetrics() },
@@ -71,8 +73,8 @@ export class GatewayModule {
         },
         {
           provide: ConfigurationStore,
-          inject: [UpstreamPools, GatewayMetrics, Bus, EnforcementService, CredentialsService],
-          useFactory: (pools: UpstreamPools, metrics: GatewayMetrics, bus: Bus, enforcement: EnforcementService, credentials: CredentialsService) =>
+          inject: [UpstreamPools, GatewayMetrics, Bus, EnforcementService, CredentialsService, ResponseCacheService],
+          useFactory: (pools: UpstreamPools, metrics: GatewayMetrics, bus: Bus, enforcement: EnforcementService, credentials: CredentialsService, cache: ResponseCacheService) =>
             credentials.followPolicies(
               new ConfigurationStore(
                 {
@@ -86,12 +88,14 @@ export class GatewayModule {
                   enforcement: enforcement.enforcement,
                   // Tyk sends these to the API's event_handlers; Portcullis runs none: logged and counted.
                   breakerEvents: (event, labels, reason) => upstreamLogger.warn(`${event} api ${labels.api_id} version ${labels.version} ${labels.method || 'any method'} ${labels.path}: ${reason}`),
+                  responseCache: { store: cache.store, maxEntryBytes: cache.maxEntryBytes },
                 },
                 { warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
               ),
             ),
         },
         EnforcementService,
+        ResponseCacheService,
         CredentialsService,
         ConfigSyncService,
         DataPlaneServer,

@@ -29,6 +29,7 @@ export type {
   OAuth1TokenCreateRequest,
   OAuth1TokenRecord,
   GatewayHeartbeat,
+  CachePurgeEvent,
   AnalyticsRecord,
   AnalyticsBatch,
   ApiChange,

@@ -217,6 +217,10 @@ export interface GatewayHeartbeat {
   at: number;
 }
 
+export interface CachePurgeEvent {
+  api_id: string;
+}
+
 export interface AnalyticsRecord {
   /** Milliseconds since the epoch. */
   at: number;
@@ -469,6 +473,7 @@ export interface EventContracts {
   [subjects.registryClientBindingChanged]: ClientBindingChangedEvent;
   [subjects.authKeyChanged]: KeyChangedEvent;
   [subjects.gatewayHeartbeat]: GatewayHeartbeat;
+  [subjects.gatewayCachePurge]: CachePurgeEvent;
   [subjects.analyticsRecords]: AnalyticsBatch;
   [subjects.authTokenIssued]: TokenIssuedEvent;
   [subjects.authTokenRevoked]: TokenRevokedEvent;

@@ -54,6 +54,8 @@ export const subjects = {
   authOAuth1NoncesClaim: 'auth.oauth1.nonces.claim',
   /** event: a gateway announces itself; limits shared over NATS divide among the live ones. */
   gatewayHeartbeat: 'gateway.heartbeat',
+  /** event: drop an API's cached answers (Tyk's DELETE /tyk/cache/{api_id}) on every gateway keeping them in memory. */
+  gatewayCachePurge: 'gateway.cache.purge',
   /** JetStream subject: batches of analytics records, consumed durably by the registry. */
   analyticsRecords: 'analytics.records',
   /** request: liveness of the auth service over the bus. */

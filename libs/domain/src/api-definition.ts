@@ -6,6 +6,7 @@ import { toDetails } from './validation.js';
 import { readVersioning } from './versioning.js';
 import { validateJsonSchemaErrors } from './json-schema.js';
 import { circuitBreakerErrors } from './circuit-breakers.js';
+import { cacheErrors } from './cache-options.js';
 
 /**
  * An API definition in Tyk's classic shape: the fields Tyk has keep Tyk's names, so a definition
@@ -367,7 +368,9 @@ export function validateApiDefinition(input: unknown): ValidationResult<z.output
   // validate_json schemas compiled as the gateway compiles them: one that does not is refused here, not a 500 there.
   const schemas = validateJsonSchemaErrors(input as Record<string, unknown>);
   const breakers = circuitBreakerErrors(input as Record<string, unknown>);
-  const errors = [...shapeErrors, ...refusals, ...versioning, ...schemas, ...breakers];
+  // cache_options and the versions' cached paths (timeouts, status codes, path patterns), by field.
+  const cache = cacheErrors(input as Record<string, unknown>);
+  const errors = [...shapeErrors, ...refusals, ...versioning, ...schemas, ...breakers, ...cache];
   if (errors.length > 0 || !result.success) return { ok: false, errors };
   return { ok: true, value: result.data };
 }

@@ -89,3 +89,12 @@ export {
 } from './versioning.js';
 export { circuitBreakerErrors, readCircuitBreaker, type CircuitBreakerSpec } from './circuit-breakers.js';
 export { compileJsonSchema, validateJsonSchemaErrors, type JsonSchemaValidator, type JsonSchemaError } from './json-schema.js';
+export {
+  readCacheOptions,
+  readCachePaths,
+  DEFAULT_CACHE_TIMEOUT_SECONDS,
+  DEFAULT_CACHE_TTL_HEADER,
+  MAX_CACHE_TIMEOUT_SECONDS,
+  type CacheOptions,
+  type CachePathRule,
+} from './cache-options.js';

@@ -10,7 +10,9 @@ import { RouteTable } from './route-table.js';
 import type { OAuthBridge } from './oauth/oauth-bridge.js';
 import { compileApiRateLimit } from './steps/api-rate-limit.js';
 import { compileAuthentication } from './steps/authenticate.js';
+import { compileCache } from './steps/cache.js';
 import { compileCors } from './steps/cors.js';
+import type { ResponseCache } from './cache/response-cache.js';
 import { compileSizeLimits } from './steps/size-limit.js';
 import { compileValidations } from './steps/validate-json.js';
 import { compileIpAccess } from './steps/ip-lists.js';
@@ -37,6 +39,8 @@ export interface CompileDependencies {
   readonly clientAddress?: ClientAddress;
   /** Where circuit breakers' BreakerTripped / BreakerReset go (logged); absent: nowhere (tests). */
   readonly breakerEvents?: BreakerListener;
+  /** Where cached answers are kept, and the largest body stored (CACHE_MAX_ENTRY_BYTES); absent: no cache (tests). */
+  readonly responseCache?: { readonly store: ResponseCache; readonly maxEntryBytes: number };
 }
 
 const noBreakerEvents: BreakerListener = () => undefined;
@@ -71,6 +75,7 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
     validations: compileValidations(definition),
     apiRateLimit: compileApiRateLimit(definition),
     breakers,
+    cache: deps.responseCache === undefined ? null : compileCache(definition, deps.responseCache.store, deps.responseCache.maxEntryBytes),
     recorder: deps.metrics.recorderFor(definition.api_id),
     enforcement: deps.enforcement,
     // Tyk's do_not_track: the API's traffic is left out of analytics.

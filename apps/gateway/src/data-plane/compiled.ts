@@ -10,6 +10,7 @@ import type { RequestContext } from './request-context.js';
 import type { RespondResult, Step, StepResult } from './step.js';
 import type { CompiledVersions } from './versions/compiled-versions.js';
 import type { CompiledApiRateLimit } from './steps/api-rate-limit.js';
+import type { CompiledCache } from './steps/cache.js';
 import type { CompiledCors } from './steps/cors.js';
 import type { CompiledSizeLimits } from './steps/size-limit.js';
 import type { CompiledValidation } from './steps/validate-json.js';
@@ -74,6 +75,8 @@ export interface CompiledApi extends Routable {
   readonly breakers: PerVersion<CompiledBreakers> | null;
   /** Null unless the API sets a global_rate_limit. */
   readonly apiRateLimit: CompiledApiRateLimit | null;
+  /** Null unless the API enables Tyk's cache (cache_options.enable_cache). */
+  readonly cache: CompiledCache | null;
   readonly recorder: ApiRecorder;
   /** The gateway's limiters, shared by every API (the rate-limit and quota steps use them). */
   readonly enforcement: Enforcement;

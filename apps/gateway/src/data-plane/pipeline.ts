@@ -1,6 +1,7 @@
 import { apiRateLimit } from './steps/api-rate-limit.js';
 import { authenticate } from './steps/authenticate.js';
 import { authorise } from './steps/authorise.js';
+import { cache } from './steps/cache.js';
 import { cors } from './steps/cors.js';
 import { ipLists } from './steps/ip-lists.js';
 import { match } from './steps/match.js';
@@ -50,6 +51,13 @@ import type { Step } from './step.js';
  *    the upstream call, and only requests that would reach the upstream are its samples (a request
  *    refused by authentication or a limit tells nothing about the upstream's health).
  *  - transform steps (later) sit right before proxy, so nothing after them sees a rewritten request.
+ *  - cache (APIs with cache_options.enable_cache) after every check and the limits, and right
+ *    before proxy: as Tyk's RedisCacheMiddleware, which api_loader.go adds after
+ *    RateLimitAndQuotaCheck, the request checks and the transforms, a cached answer is only given to
+ *    a caller allowed the request and still costs it its rate limit and quota; and it keys on the
+ *    request as it would be sent (after any request transform). Before circuit-breakers: a hit
+ *    calls no upstream, so an open breaker has no reason to refuse it, and a hit is no sample of the
+ *    upstream's health.
  *  - proxy is the last step that answers.
  *  - record is `always`: it runs after whatever answered, failures included, and comes last.
  */
@@ -66,6 +74,7 @@ export const pipeline: readonly Step[] = [
   quota,
   apiRateLimit,
   validateJson,
+  cache,
   circuitBreakers,
   proxy,
   record,

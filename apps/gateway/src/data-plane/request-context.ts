@@ -4,6 +4,7 @@ import { isHostName } from '@portcullis/http';
 import type { Identity } from './identity.js';
 import { normaliseRequestPath } from './request-path.js';
 import type { Step } from './step.js';
+import type { CacheFill } from './steps/cache.js';
 import type { CompiledVersion } from './versions/compiled-versions.js';
 
 import type { CircuitBreaker } from './upstreams/circuit-breaker.js';
@@ -85,6 +86,8 @@ export class RequestContext {
   breaker: CircuitBreaker | null;
   /** Whether the request is its breaker's half-open trial. */
   breakerTrial: boolean;
+  /** Set by `cache` on a miss: the proxy hands it the upstream's answer to store; null otherwise. */
+  cacheFill: CacheFill | null;
   private hostHeader: string | null | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, config: CompiledConfiguration, startedAt: number) {
@@ -120,6 +123,7 @@ export class RequestContext {
     this.bodyLimit = -1;
     this.breaker = null;
     this.breakerTrial = false;
+    this.cacheFill = null;
     this.hostHeader = undefined;
   }
 

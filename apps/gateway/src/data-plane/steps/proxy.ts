@@ -204,6 +204,8 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     const answer = ctx.answerHeaders;
     // With CORS on, the gateway's CORS headers are the only ones (as Tyk drops the upstream's duplicates).
     const headers = answer === null ? clientResponseHeaders(rawHeaders) : withoutCorsHeaders(clientResponseHeaders(rawHeaders));
+    // A cache miss: the answer is offered to the cache before the gateway's own headers join it.
+    ctx.cacheFill?.onHead(statusCode, headers);
     // The enforcement steps' headers (rate limit, quota) join the upstream's in the one writeHead:
     // appended to the array already built, no header object, no setHeader merge.
     const extra = ctx.extraHeaders;
@@ -215,6 +217,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
 
   onData(chunk: Buffer): boolean {
     this.ctx.bytesOut += chunk.length;
+    this.ctx.cacheFill?.onData(chunk);
     if (this.ctx.res.write(chunk)) return true;
     // Pause the upstream until the client has taken what is buffered.
     this.ctx.res.once('drain', onClientDrain);
@@ -222,6 +225,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
+    this.ctx.cacheFill?.onComplete();
     this.ctx.res.end();
     this.settle(CONTINUE);
   }
