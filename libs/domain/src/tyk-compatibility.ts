@@ -172,6 +172,7 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   ignored('proxy.check_host_against_uptime_tests', nextIssue),
   ignored('proxy.service_discovery', nextIssue),
   ignored('proxy.transport', nextIssue),
+  enforced('enable_websockets', 'WebSocket upgrades proxied after the chain (authentication, limits); refused (400) on APIs without it'),
   enforced('do_not_track', 'left out of analytics'),
   ignored('disable_rate_limit', 'limits still apply (stricter)'),
   ignored('disable_quota', 'quotas still apply (stricter)'),

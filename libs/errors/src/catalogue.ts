@@ -9,6 +9,8 @@ export const errorCatalogue = {
   invalid_path: { status: 400, message: 'The request path is not valid' },
   upstream_unreachable: { status: 502, message: 'The upstream service could not be reached' },
   upstream_timeout: { status: 504, message: 'The upstream service did not answer in time' },
+  // An Upgrade to an API without Tyk's enable_websockets, or an upgrade that is not a WebSocket handshake.
+  websocket_not_enabled: { status: 400, message: 'WebSocket upgrades are not enabled for this API' },
   auth_required: { status: 401, message: 'Authorization is required' },
   api_inactive: { status: 403, message: 'This API is not active' },
   // Tyk's IP allow and block lists (mw_ip_whitelist.go, mw_ip_blacklist.go): 403, Tyk's words.

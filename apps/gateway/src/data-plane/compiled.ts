@@ -15,6 +15,7 @@ import type { CompiledSizeLimits } from './steps/size-limit.js';
 import type { CompiledValidation } from './steps/validate-json.js';
 import type { CompiledIpAccess } from './steps/ip-lists.js';
 import type { PerVersion } from './version-settings.js';
+import type { UpstreamTlsOptions } from './upstream-tls.js';
 
 /** Where and how the proxy step sends an API's requests, all decided at load. */
 export interface CompiledUpstream {
@@ -31,6 +32,8 @@ export interface CompiledUpstream {
    * (cheap, but a 0.5 s timeout could fire after 1 s), fine for long timeouts, not for short ones.
    */
   readonly ownHeadTimer: boolean;
+  /** https targets: the TLS options of the connection (proxy.transport); null for http ones. */
+  readonly tls: UpstreamTlsOptions | null;
 }
 
 /** What the authenticate step needs of an API that requires credentials. */

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { answerClientErrors, listeningUrl, refuseRequestTarget } from '@portcullis/http';
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, ServerResponse, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { GatewayConfig } from '../config.js';
 import { GATEWAY_CONFIG } from '../tokens.js';
 import { runChain } from './chain.js';
@@ -38,6 +38,8 @@ export class DataPlaneServer implements OnApplicationBootstrap, BeforeApplicatio
   private readonly logger = new Logger('DataPlane');
   private server: Server | null = null;
   private controlPlane: RequestListener | null = null;
+  /** Connections handed over by 'upgrade' (WebSocket tunnels), which server.close() does not wait for. */
+  private readonly tunnels = new Set<Socket>();
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -63,6 +65,7 @@ export class DataPlaneServer implements OnApplicationBootstrap, BeforeApplicatio
       this.onRequest,
     );
     answerClientErrors(server);
+    server.on('upgrade', this.onUpgrade);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.config.http.port, this.config.http.host, () => {
@@ -81,7 +84,11 @@ export class DataPlaneServer implements OnApplicationBootstrap, BeforeApplicatio
     this.server = null;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    const timer = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+    const timer = setTimeout(() => {
+      server.closeAllConnections();
+      // Upgraded connections have left the server's books: cut what is still tunnelled.
+      for (const socket of this.tunnels) socket.destroy();
+    }, DRAIN_MS);
     await closed;
     clearTimeout(timer);
   }
@@ -93,7 +100,37 @@ export class DataPlaneServer implements OnApplicationBootstrap, BeforeApplicatio
       this.controlPlane!(req, res);
       return;
     }
+    this.run(new RequestContext(req, res, this.store.current, performance.now()));
+  };
+
+  /**
+   * An `Upgrade` request (Node hands these over on their own event, with the socket): it runs its
+   * API's chain like any request, answering through a response bound to the socket, and the proxy
+   * step tunnels it (websocket-tunnel.ts) or refuses it when the API does not enable WebSockets.
+   */
+  private readonly onUpgrade = (req: IncomingMessage, socket: Socket, head: Buffer): void => {
+    this.tunnels.add(socket);
+    socket.once('close', () => this.tunnels.delete(socket));
+    socket.on('error', () => socket.destroy());
+    const res = new ServerResponse(req);
+    res.assignSocket(socket);
+    // An answer other than the upstream's 101 ends the connection (it is no longer HTTP/1.1 parsed).
+    res.shouldKeepAlive = false;
+    res.once('finish', () => socket.end());
+    if (refuseRequestTarget(req, res)) return;
+    if (this.server === null || isControlPlane(req.url ?? '/')) {
+      const response = preparedError('websocket_not_enabled');
+      res.writeHead(response.status, response.headers as string[]);
+      res.end(response.body);
+      return;
+    }
     const ctx = new RequestContext(req, res, this.store.current, performance.now());
+    ctx.upgradeHead = head;
+    this.run(ctx);
+  };
+
+  private run(ctx: RequestContext): void {
+    const res = ctx.res;
     try {
       runChain(ctx);
     } catch (error) {
@@ -107,5 +144,5 @@ export class DataPlaneServer implements OnApplicationBootstrap, BeforeApplicatio
         res.end(response.body);
       }
     }
-  };
+  }
 }

@@ -80,6 +80,13 @@ export class RequestContext {
    * could not settle: a chunked body); -1 for no limit.
    */
   bodyLimit: number;
+  /** The request came over TLS (the HTTPS listener sets it): X-Forwarded-Proto says https. */
+  secure: boolean;
+  /**
+   * Upgrade requests only (the server's 'upgrade' event): the bytes that came after the request
+   * head; the proxy step then tunnels the connection (websocket-tunnel.ts). Null otherwise.
+   */
+  upgradeHead: Buffer | null;
   private hostHeader: string | null | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, config: CompiledConfiguration, startedAt: number) {
@@ -113,6 +120,8 @@ export class RequestContext {
     this.dropHeaders = null;
     this.answerHeaders = null;
     this.bodyLimit = -1;
+    this.secure = false;
+    this.upgradeHead = null;
     this.hostHeader = undefined;
   }
 

@@ -11,6 +11,7 @@ import { tooLarge } from './size-limit.js';
 import { CLIENT_CLOSED_REQUEST, type RequestContext } from '../request-context.js';
 import { CONTINUE, fail, PENDING, type Step, type StepResult } from '../step.js';
 import type { UpstreamPools } from '../upstream-pools.js';
+import { proxyUpgrade } from '../websocket-tunnel.js';
 
 /**
  * Sends the request to the API's upstream and streams the answer back, both bodies flowing through
@@ -26,8 +27,9 @@ export const proxy: Step = {
   handle(ctx: RequestContext): StepResult {
     // A version with its own override_target goes there (Tyk's per-version target).
     const upstream = ctx.version?.upstream ?? ctx.api!.upstream;
+    if (ctx.upgradeHead !== null) return proxyUpgrade(ctx, upstream);
     const req = ctx.req;
-    const headers = upstreamRequestHeaders(req.rawHeaders, clientAddress(req.socket.remoteAddress), 'http', upstream.preserveHost);
+    const headers = upstreamRequestHeaders(req.rawHeaders, clientAddress(req.socket.remoteAddress), ctx.secure ? 'https' : 'http', upstream.preserveHost);
     const exchange = new ProxyExchange(ctx, upstream.ownHeadTimer ? upstream.timeoutMs : 0);
     upstream.pool.dispatch(
       {
@@ -60,6 +62,7 @@ export function compileUpstream(api: ApiDefinition, pools: UpstreamPools, defaul
     allowTrace: api.proxy.allow_trace === true,
     timeoutMs,
     ownHeadTimer: timeoutMs < OWN_TIMER_BELOW_MS,
+    tls: null,
   };
 }
 

@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { describeWithServices } from '../tools/test/with-services.js';
+import { createScratchDatabase } from './support/database.js';
+import { startService, waitFor, type StartedService } from './support/processes.js';
+
+/**
+ * The gateway's transport features end to end: WebSocket upgrades proxied after authentication
+ * (Tyk's enable_websockets) to a real `ws` echo server; registry, auth service and a gateway as
+ * processes on the machine's NATS and PostgreSQL.
+ */
+describeWithServices('transport: WebSockets', () => {
+  const adminSecret = randomBytes(24).toString('base64url');
+  const tyk = { 'x-tyk-authorization': adminSecret, 'content-type': 'application/json' };
+  let database: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let registry: StartedService;
+  let auth: StartedService;
+  let gateway: StartedService;
+  let echoServer: Server;
+  let echo: WebSocketServer;
+  let echoUrl: string;
+  let key: string;
+  /** What the echo server saw close, in order: code and reason. */
+  const upstreamCloses: { code: number; reason: string }[] = [];
+
+  async function call(method: string, path: string, body?: unknown) {
+    const response = await fetch(`${gateway.url}${path}`, { method, headers: tyk, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as any };
+  }
+
+  // A Tyk classic definition as Tyk's docs show one with WebSockets on (enable_websockets at the top level).
+  const tykApi = (api_id: string, fields: Record<string, unknown>) => ({
+    api_id,
+    name: api_id,
+    org_id: 'e2e',
+    use_keyless: false,
+    use_standard_auth: true,
+    auth: { auth_header_name: 'Authorization' },
+    proxy: { listen_path: `/${api_id}/`, target_url: echoUrl, strip_listen_path: true },
+    version_data: { not_versioned: true, default_version: 'Default', versions: { Default: { name: 'Default', use_extended_paths: true } } },
+    ...fields,
+  });
+
+  function wsUrl(path: string): string {
+    return `${gateway.url.replace(/^http/, 'ws')}${path}`;
+  }
+
+  /** Opens a WebSocket through the gateway; resolves once open, or rejects with the HTTP status it got instead. */
+  function open(path: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(wsUrl(path), { headers });
+      socket.once('open', () => resolve(socket));
+      socket.once('unexpected-response', (_request, response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => reject(Object.assign(new Error(`status ${response.statusCode}`), { status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') })));
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  function nextMessage(socket: WebSocket): Promise<string> {
+    return new Promise((resolve) => socket.once('message', (data) => resolve(String(data))));
+  }
+
+  function closed(socket: WebSocket): Promise<{ code: number; reason: string }> {
+    return new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString('utf8') })));
+  }
+
+  async function tunnelsCounted(apiId: string): Promise<number> {
+    const text = await (await fetch(`${gateway.url}/metrics`)).text();
+    const line = text.split('\n').find((row) => row.startsWith('portcullis_gateway_requests_total{') && row.includes(`api_id="${apiId}"`) && row.includes('status="101"'));
+    return line === undefined ? 0 : Number(line.split(' ').pop());
+  }
+
+  beforeAll(async () => {
+    database = await createScratchDatabase('portcullis_e2e_transport');
+    echoServer = createServer((_req, res) => res.writeHead(426).end());
+    echo = new WebSocketServer({ server: echoServer });
+    echo.on('connection', (socket, request) => {
+      socket.on('message', (data) => {
+        const text = String(data);
+        // The upstream closes on request, to show a close from its side reaching the client.
+        if (text === 'close please') socket.close(4001, 'upstream says bye');
+        else socket.send(`echo: ${text} (${request.url})`);
+      });
+      socket.on('close', (code, reason) => upstreamCloses.push({ code, reason: reason.toString('utf8') }));
+    });
+    await new Promise<void>((resolve) => echoServer.listen(0, '127.0.0.1', resolve));
+    echoUrl = `http://127.0.0.1:${(echoServer.address() as AddressInfo).port}`;
+    [registry, auth] = await Promise.all([
+      startService('registry', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),
+      startService('auth', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),
+    ]);
+    gateway = await startService('gateway', { adminSecret, env: { AUTH_PUBLIC_URL: auth.url } });
+    await waitFor(async () => (await fetch(`${gateway.url}/ready`)).status === 200, { timeoutMs: 15_000, message: 'the gateway to be ready' });
+
+    const apis = [tykApi('ws', { enable_websockets: true }), tykApi('plain', {})];
+    const policy = { id: 'ws', org_id: 'e2e', rate: 1000, per: 60, quota_max: -1, access_rights: Object.fromEntries(apis.map((api) => [api.api_id, { api_id: api.api_id, versions: ['Default'] }])) };
+    expect((await call('POST', '/tyk/policies', policy)).status).toBe(200);
+    for (const api of apis) {
+      const posted = await call('POST', '/tyk/apis', api);
+      expect(posted.status, JSON.stringify(posted.body)).toBe(200);
+    }
+    key = (await call('POST', '/tyk/keys', { apply_policies: ['ws'] })).body.key;
+    for (const api of apis) {
+      await waitFor(async () => (await fetch(`${gateway.url}/${api.api_id}/x`)).status === 401, { timeoutMs: 10_000, message: `${api.api_id} to be served` });
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.allSettled([gateway, auth, registry].filter(Boolean).map((service) => service.stop()));
+    echo?.close();
+    echoServer?.closeAllConnections();
+    await new Promise((resolve) => (echoServer ? echoServer.close(resolve) : resolve(undefined)));
+    await database?.drop();
+  });
+
+  it('refuses the upgrade without a credential (401), before the upstream sees it', async () => {
+    const before = echo.clients.size;
+    const refused = await open('/ws/chat').catch((error: { status: number; body: string }) => error);
+    expect((refused as { status: number }).status).toBe(401);
+    expect(echo.clients.size).toBe(before);
+  });
+
+  it('tunnels messages both ways with a key; a close from the client reaches the upstream with its code', async () => {
+    const counted = await tunnelsCounted('ws');
+    const socket = await open('/ws/chat?room=1', { authorization: key });
+    const reply = nextMessage(socket);
+    socket.send('hello');
+    expect(await reply).toBe('echo: hello (/chat?room=1)');
+    const second = nextMessage(socket);
+    socket.send('again');
+    expect(await second).toBe('echo: again (/chat?room=1)');
+    const clientSaw = closed(socket);
+    socket.close(1000, 'client done');
+    expect(await clientSaw).toEqual({ code: 1000, reason: 'client done' });
+    await waitFor(() => upstreamCloses.some((close) => close.reason === 'client done'), { timeoutMs: 5_000, message: 'the upstream to see the close' });
+    expect(upstreamCloses.find((close) => close.reason === 'client done')!.code).toBe(1000);
+    // Counted once, when the tunnel is over.
+    await waitFor(async () => (await tunnelsCounted('ws')) === counted + 1, { timeoutMs: 5_000, message: 'the tunnel to be counted' });
+    expect(await tunnelsCounted('ws')).toBe(counted + 1);
+  });
+
+  it('a close from the upstream reaches the client with its code and reason', async () => {
+    const socket = await open('/ws/chat', { authorization: key });
+    const clientSaw = closed(socket);
+    socket.send('close please');
+    expect(await clientSaw).toEqual({ code: 4001, reason: 'upstream says bye' });
+  });
+
+  it('refuses an upgrade to an API without enable_websockets (400 websocket_not_enabled), with or without a key', async () => {
+    const refused = (await open('/plain/chat', { authorization: key }).catch((error: unknown) => error)) as { status: number; body: string };
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.body).error).toBe('websocket_not_enabled');
+    const anonymous = (await open('/plain/chat').catch((error: unknown) => error)) as { status: number };
+    expect(anonymous.status).toBe(401);
+    // An ordinary request to the same API still goes through.
+    expect((await fetch(`${gateway.url}/plain/x`, { headers: { authorization: key } })).status).toBe(426);
+  });
+});
