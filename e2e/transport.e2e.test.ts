@@ -1,18 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { describeWithServices } from '../tools/test/with-services.js';
 import { createScratchDatabase } from './support/database.js';
-import { startService, waitFor, type StartedService } from './support/processes.js';
+import { freePort, startService, startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
+import { createTestCa, type TestCertificate } from '../tools/test/certificates.js';
 
 /**
  * The gateway's transport features end to end: WebSocket upgrades proxied after authentication
- * (Tyk's enable_websockets) to a real `ws` echo server; registry, auth service and a gateway as
- * processes on the machine's NATS and PostgreSQL.
+ * (Tyk's enable_websockets) to a real `ws` echo server; TLS termination with certificates chosen by
+ * SNI and reloaded when their files change; registry, auth service and a gateway as processes on
+ * the machine's NATS and PostgreSQL.
  */
-describeWithServices('transport: WebSockets', () => {
+describeWithServices('transport: WebSockets and TLS', () => {
   const adminSecret = randomBytes(24).toString('base64url');
   const tyk = { 'x-tyk-authorization': adminSecret, 'content-type': 'application/json' };
   let database: Awaited<ReturnType<typeof createScratchDatabase>>;
@@ -23,6 +28,11 @@ describeWithServices('transport: WebSockets', () => {
   let echo: WebSocketServer;
   let echoUrl: string;
   let key: string;
+  let upstream: Upstream;
+  const ca = createTestCa();
+  let tlsPort: number;
+  let gatewayCert: TestCertificate;
+  let ordersCert: TestCertificate;
   /** What the echo server saw close, in order: code and reason. */
   const upstreamCloses: { code: number; reason: string }[] = [];
 
@@ -43,6 +53,18 @@ describeWithServices('transport: WebSockets', () => {
     version_data: { not_versioned: true, default_version: 'Default', versions: { Default: { name: 'Default', use_extended_paths: true } } },
     ...fields,
   });
+
+  /** A plain HTTP request with the headers as given (fetch would not send a Host of our choosing). */
+  function httpStatus(path: string, headers: Record<string, string>): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const request = httpRequest(`${gateway.url}${path}`, { headers, agent: false }, (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode!));
+      });
+      request.on('error', reject);
+      request.end();
+    });
+  }
 
   function wsUrl(path: string): string {
     return `${gateway.url.replace(/^http/, 'ws')}${path}`;
@@ -95,10 +117,26 @@ describeWithServices('transport: WebSockets', () => {
       startService('registry', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),
       startService('auth', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),
     ]);
-    gateway = await startService('gateway', { adminSecret, env: { AUTH_PUBLIC_URL: auth.url } });
+    upstream = await startUpstream();
+    gatewayCert = ca.issue(['gateway.test'], { file: 'gateway' });
+    ordersCert = ca.issue(['orders.apps.test'], { file: 'orders' });
+    tlsPort = await freePort();
+    gateway = await startService('gateway', {
+      adminSecret,
+      env: {
+        AUTH_PUBLIC_URL: auth.url,
+        GATEWAY_TLS_PORT: String(tlsPort),
+        GATEWAY_TLS_CERTIFICATES: `${gatewayCert.certFile}:${gatewayCert.keyFile},${ordersCert.certFile}:${ordersCert.keyFile}`,
+        GATEWAY_TLS_RELOAD_MS: '200',
+      },
+    });
     await waitFor(async () => (await fetch(`${gateway.url}/ready`)).status === 200, { timeoutMs: 15_000, message: 'the gateway to be ready' });
 
-    const apis = [tykApi('ws', { enable_websockets: true }), tykApi('plain', {})];
+    const apis = [
+      tykApi('ws', { enable_websockets: true }),
+      tykApi('plain', {}),
+      tykApi('orders', { domain: 'orders.apps.test', proxy: { listen_path: '/orders/', target_url: upstream.url, strip_listen_path: true } }),
+    ];
     const policy = { id: 'ws', org_id: 'e2e', rate: 1000, per: 60, quota_max: -1, access_rights: Object.fromEntries(apis.map((api) => [api.api_id, { api_id: api.api_id, versions: ['Default'] }])) };
     expect((await call('POST', '/tyk/policies', policy)).status).toBe(200);
     for (const api of apis) {
@@ -107,7 +145,7 @@ describeWithServices('transport: WebSockets', () => {
     }
     key = (await call('POST', '/tyk/keys', { apply_policies: ['ws'] })).body.key;
     for (const api of apis) {
-      await waitFor(async () => (await fetch(`${gateway.url}/${api.api_id}/x`)).status === 401, { timeoutMs: 10_000, message: `${api.api_id} to be served` });
+      await waitFor(async () => (await httpStatus(`/${api.api_id}/x`, api.domain === undefined ? {} : { host: api.domain as string })) === 401, { timeoutMs: 10_000, message: `${api.api_id} to be served` });
     }
   }, 120_000);
 
@@ -116,7 +154,9 @@ describeWithServices('transport: WebSockets', () => {
     echo?.close();
     echoServer?.closeAllConnections();
     await new Promise((resolve) => (echoServer ? echoServer.close(resolve) : resolve(undefined)));
+    await upstream?.close();
     await database?.drop();
+    ca.dispose();
   });
 
   it('refuses the upgrade without a credential (401), before the upstream sees it', async () => {
@@ -160,5 +200,61 @@ describeWithServices('transport: WebSockets', () => {
     expect(anonymous.status).toBe(401);
     // An ordinary request to the same API still goes through.
     expect((await fetch(`${gateway.url}/plain/x`, { headers: { authorization: key } })).status).toBe(426);
+  });
+
+  /** One HTTPS request to the gateway's TLS port, trusting only the test CA; the certificate it was shown. */
+  function httpsGet(path: string, servername: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; peer: PeerCertificate }> {
+    return new Promise((resolve, reject) => {
+      const request = httpsRequest({ host: '127.0.0.1', port: tlsPort, path, servername, ca: ca.cert, headers: { host: servername, ...headers }, agent: false }, (response) => {
+        const peer = (response.socket as TLSSocket).getPeerCertificate();
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, body: Buffer.concat(chunks).toString('utf8'), peer }));
+      });
+      request.on('error', reject);
+      request.end();
+    });
+  }
+
+  it('terminates TLS beside plain HTTP: SNI picks the certificate covering the API domain, the default otherwise', async () => {
+    const orders = await httpsGet('/orders/items?x=1', 'orders.apps.test', { authorization: key });
+    expect(orders.peer.subjectaltname).toBe('DNS:orders.apps.test');
+    expect(orders.status).toBe(200);
+    const echoed = JSON.parse(orders.body) as { path: string; headers: Record<string, string> };
+    expect(echoed.path).toBe('/items');
+    // The upstream is told the client came over HTTPS.
+    expect(echoed.headers['x-forwarded-proto']).toBe('https');
+    const other = await httpsGet('/plain/x', 'gateway.test');
+    expect(other.peer.subjectaltname).toBe('DNS:gateway.test');
+    expect(other.status).toBe(401);
+    // Plain HTTP is still served on its own port.
+    expect(await httpStatus('/orders/items', { host: 'orders.apps.test', authorization: key })).toBe(200);
+  });
+
+  it('reloads a changed certificate file without a restart; a broken change keeps the previous certificate', async () => {
+    const before = (await httpsGet('/orders/x', 'orders.apps.test', { authorization: key })).peer.serialNumber;
+    ca.issue(['orders.apps.test', 'renewed.apps.test'], { file: 'orders' });
+    await waitFor(async () => (await httpsGet('/orders/x', 'orders.apps.test', { authorization: key })).peer.serialNumber !== before, { timeoutMs: 10_000, message: 'the renewed certificate to be served' });
+    const renewed = await httpsGet('/orders/x', 'orders.apps.test', { authorization: key });
+    expect(renewed.peer.subjectaltname).toBe('DNS:orders.apps.test, DNS:renewed.apps.test');
+    expect(renewed.status).toBe(200);
+    // A file that does not parse is not loaded: the renewed certificate stays, and the gateway says why.
+    writeFileSync(ordersCert.certFile, 'not a certificate');
+    await waitFor(() => gateway.logs().includes(`${ordersCert.certFile} is not a PEM certificate`), { timeoutMs: 10_000, message: 'the failed reload to be logged' });
+    expect((await httpsGet('/orders/x', 'orders.apps.test', { authorization: key })).peer.serialNumber).toBe(renewed.peer.serialNumber);
+  });
+
+  it('tunnels a WebSocket over TLS (wss) too', async () => {
+    const socket = await new Promise<WebSocket>((resolve, reject) => {
+      const client = new WebSocket(`wss://127.0.0.1:${tlsPort}/ws/secure`, { headers: { authorization: key }, ca: ca.cert, servername: 'gateway.test' });
+      client.once('open', () => resolve(client));
+      client.once('error', reject);
+    });
+    const reply = nextMessage(socket);
+    socket.send('over tls');
+    expect(await reply).toBe('echo: over tls (/secure)');
+    const done = closed(socket);
+    socket.close(1000);
+    expect((await done).code).toBe(1000);
   });
 });

@@ -2,7 +2,9 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { HttpAdapterHost } from '@nestjs/core';
 import { answerClientErrors, listeningUrl, refuseRequestTarget } from '@portcullis/http';
 import { createServer, ServerResponse, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { TlsTermination } from './tls/tls-termination.js';
 import type { GatewayConfig } from '../config.js';
 import { GATEWAY_CONFIG } from '../tokens.js';
 import { runChain } from './chain.js';
@@ -25,6 +27,11 @@ function isControlPlane(url: string): boolean {
 
 /** RFC 9112 §3.2's 400; the connection is closed too, as nginx does after a bad request. */
 
+// Stated rather than implied: a client has 60 s to send its headers and 5 min for the whole
+// request. maxHeaderSize stays Node's (16 KiB); what its parser refuses (oversized headers,
+// smuggling attempts, bad header bytes) is answered by answerClientErrors.
+const serverTimeouts = { headersTimeout: 60_000, requestTimeout: 300_000 };
+
 /** How long a closing gateway lets in-flight requests finish before cutting them off. */
 const DRAIN_MS = 5_000;
 
@@ -37,6 +44,9 @@ const DRAIN_MS = 5_000;
 export class DataPlaneServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('DataPlane');
   private server: Server | null = null;
+  /** The HTTPS listener beside the HTTP one (GATEWAY_TLS_PORT), and its certificates; null without TLS. */
+  private tlsServer: Server | null = null;
+  private tls: TlsTermination | null = null;
   private controlPlane: RequestListener | null = null;
   /** Connections handed over by 'upgrade' (WebSocket tunnels), which server.close() does not wait for. */
   private readonly tunnels = new Set<Socket>();
@@ -51,37 +61,48 @@ export class DataPlaneServer implements OnApplicationBootstrap, BeforeApplicatio
     return listeningUrl(this.server?.address() as AddressInfo | null, this.config.http.host);
   }
 
+  get tlsUrl(): string | null {
+    return this.tlsServer === null ? null : listeningUrl(this.tlsServer.address() as AddressInfo | null, this.config.http.host).replace(/^http:/, 'https:');
+  }
+
   /** Runs at the end of `app.init()`, when Nest's routes are registered. */
   async onApplicationBootstrap(): Promise<void> {
     this.controlPlane = this.adapterHost.httpAdapter.getInstance<RequestListener>();
-    const server = createServer(
-      {
-        // Stated rather than implied: a client has 60 s to send its headers and 5 min for the whole
-        // request. maxHeaderSize stays Node's (16 KiB); what its parser refuses (oversized headers,
-        // smuggling attempts, bad header bytes) is answered by answerClientErrors below.
-        headersTimeout: 60_000,
-        requestTimeout: 300_000,
-      },
-      this.onRequest,
-    );
+    this.server = await this.listen(createServer(serverTimeouts, this.onRequest), this.config.http.port);
+    this.logger.log(`data plane listening on ${this.url}`);
+    const tls = this.config.tls;
+    if (tls !== null) {
+      this.tls = new TlsTermination(tls.certificates, tls.reloadMs, this.logger);
+      const server = createHttpsServer({ ...serverTimeouts, ...this.tls.serverOptions() }, this.onSecureRequest);
+      this.tlsServer = await this.listen(server, tls.port);
+      this.tls.watch(server);
+      this.logger.log(`data plane listening on ${this.tlsUrl} (TLS)`);
+    }
+  }
+
+  private async listen(server: Server, port: number): Promise<Server> {
     answerClientErrors(server);
     server.on('upgrade', this.onUpgrade);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.config.http.port, this.config.http.host, () => {
+      server.listen(port, this.config.http.host, () => {
         server.off('error', reject);
         resolve();
       });
     });
-    this.server = server;
-    this.logger.log(`data plane listening on ${this.url}`);
+    return server;
   }
 
   /** Stops accepting, lets in-flight requests finish (up to DRAIN_MS), then closes what is left. */
   async beforeApplicationShutdown(): Promise<void> {
-    const server = this.server;
-    if (server === null) return;
+    this.tls?.stop();
+    const servers = [this.server, this.tlsServer].filter((server): server is Server => server !== null);
     this.server = null;
+    this.tlsServer = null;
+    await Promise.all(servers.map((server) => this.drain(server)));
+  }
+
+  private async drain(server: Server): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const timer = setTimeout(() => {
@@ -92,6 +113,17 @@ export class DataPlaneServer implements OnApplicationBootstrap, BeforeApplicatio
     await closed;
     clearTimeout(timer);
   }
+
+  private readonly onSecureRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (refuseRequestTarget(req, res)) return;
+    if (isControlPlane(req.url ?? '/')) {
+      this.controlPlane!(req, res);
+      return;
+    }
+    const ctx = new RequestContext(req, res, this.store.current, performance.now());
+    ctx.secure = true;
+    this.run(ctx);
+  };
 
   private readonly onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     // Before routing, for the control plane too: one authority and one path (request-target.ts).
@@ -125,6 +157,7 @@ export class DataPlaneServer implements OnApplicationBootstrap, BeforeApplicatio
       return;
     }
     const ctx = new RequestContext(req, res, this.store.current, performance.now());
+    ctx.secure = (socket as { encrypted?: boolean }).encrypted === true;
     ctx.upgradeHead = head;
     this.run(ctx);
   };
