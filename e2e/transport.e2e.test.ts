@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { createServer as createHttpsServer, request as httpsRequest, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -33,6 +33,10 @@ describeWithServices('transport: WebSockets and TLS', () => {
   let tlsPort: number;
   let gatewayCert: TestCertificate;
   let ordersCert: TestCertificate;
+  /** An HTTPS upstream with a certificate from the test CA that asks for (and requires) a client certificate from it. */
+  let secureUpstream: HttpsServer;
+  let secureUrl: string;
+  let clientCert: TestCertificate;
   /** What the echo server saw close, in order: code and reason. */
   const upstreamCloses: { code: number; reason: string }[] = [];
 
@@ -64,6 +68,18 @@ describeWithServices('transport: WebSockets and TLS', () => {
       request.on('error', reject);
       request.end();
     });
+  }
+
+  /** APIs in front of the HTTPS upstream, each with its own proxy.transport (Tyk's field, our PEM fields). */
+  function secureApis() {
+    const secure = (api_id: string, transport: Record<string, unknown> | undefined) => tykApi(api_id, { proxy: { listen_path: `/${api_id}/`, target_url: secureUrl, strip_listen_path: true, ...(transport ? { transport } : {}) } });
+    return [
+      secure('mtls', { ssl_min_version: 771, ssl_ca_certificates: ca.cert, ssl_client_certificate: clientCert.cert, ssl_client_key: clientCert.key }),
+      secure('no-client-cert', { ssl_ca_certificates: ca.cert }),
+      secure('untrusted', undefined),
+      secure('insecure', { ssl_insecure_skip_verify: true, ssl_client_certificate: clientCert.cert, ssl_client_key: clientCert.key }),
+      secure('tls13', { ssl_min_version: 772, ssl_ca_certificates: ca.cert, ssl_client_certificate: clientCert.cert, ssl_client_key: clientCert.key }),
+    ];
   }
 
   function wsUrl(path: string): string {
@@ -118,6 +134,15 @@ describeWithServices('transport: WebSockets and TLS', () => {
       startService('auth', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),
     ]);
     upstream = await startUpstream();
+    const upstreamCert = ca.issue(['IP:127.0.0.1', 'localhost'], { file: 'upstream' });
+    clientCert = ca.issue(['portcullis-gateway'], { clientAuth: true, file: 'client' });
+    secureUpstream = createHttpsServer({ cert: upstreamCert.cert, key: upstreamCert.key, ca: ca.cert, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+      const peer = (req.socket as TLSSocket).getPeerCertificate();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ path: req.url, client: peer.subject?.CN ?? null, protocol: (req.socket as TLSSocket).getProtocol() }));
+    });
+    await new Promise<void>((resolve) => secureUpstream.listen(0, '127.0.0.1', resolve));
+    secureUrl = `https://127.0.0.1:${(secureUpstream.address() as AddressInfo).port}`;
     gatewayCert = ca.issue(['gateway.test'], { file: 'gateway' });
     ordersCert = ca.issue(['orders.apps.test'], { file: 'orders' });
     tlsPort = await freePort();
@@ -136,6 +161,7 @@ describeWithServices('transport: WebSockets and TLS', () => {
       tykApi('ws', { enable_websockets: true }),
       tykApi('plain', {}),
       tykApi('orders', { domain: 'orders.apps.test', proxy: { listen_path: '/orders/', target_url: upstream.url, strip_listen_path: true } }),
+      ...secureApis(),
     ];
     const policy = { id: 'ws', org_id: 'e2e', rate: 1000, per: 60, quota_max: -1, access_rights: Object.fromEntries(apis.map((api) => [api.api_id, { api_id: api.api_id, versions: ['Default'] }])) };
     expect((await call('POST', '/tyk/policies', policy)).status).toBe(200);
@@ -155,6 +181,8 @@ describeWithServices('transport: WebSockets and TLS', () => {
     echoServer?.closeAllConnections();
     await new Promise((resolve) => (echoServer ? echoServer.close(resolve) : resolve(undefined)));
     await upstream?.close();
+    secureUpstream?.closeAllConnections();
+    await new Promise((resolve) => (secureUpstream ? secureUpstream.close(resolve) : resolve(undefined)));
     await database?.drop();
     ca.dispose();
   });
@@ -256,5 +284,31 @@ describeWithServices('transport: WebSockets and TLS', () => {
     const done = closed(socket);
     socket.close(1000);
     expect((await done).code).toBe(1000);
+  });
+
+  it('reaches an HTTPS upstream through the test CA, presenting the client certificate it requires (upstream mTLS)', async () => {
+    const mtls = await fetch(`${gateway.url}/mtls/things`, { headers: { authorization: key } });
+    expect(mtls.status).toBe(200);
+    expect(await mtls.json()).toMatchObject({ path: '/things', client: 'portcullis-gateway' });
+    const tls13 = await fetch(`${gateway.url}/tls13/things`, { headers: { authorization: key } });
+    expect(await tls13.json()).toMatchObject({ protocol: 'TLSv1.3' });
+    // Without the client certificate the upstream ends the handshake; without the CA its certificate is not trusted.
+    expect((await fetch(`${gateway.url}/no-client-cert/things`, { headers: { authorization: key } })).status).toBe(502);
+    expect((await fetch(`${gateway.url}/untrusted/things`, { headers: { authorization: key } })).status).toBe(502);
+    // ssl_insecure_skip_verify: the certificate is not checked, and the gateway says so in its log.
+    expect((await fetch(`${gateway.url}/insecure/things`, { headers: { authorization: key } })).status).toBe(200);
+    await waitFor(() => gateway.logs().includes('its TLS certificate is not verified (proxy.transport.ssl_insecure_skip_verify)'), { timeoutMs: 5_000, message: 'the warning' });
+  });
+
+  it('refuses a definition with an unparseable certificate or a bad ssl_min_version with 400 naming the field; nothing stored', async () => {
+    const bad = tykApi('bad-tls', {
+      proxy: { listen_path: '/bad-tls/', target_url: secureUrl, transport: { ssl_min_version: 12, ssl_ca_certificates: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' } },
+    });
+    const refused = await call('POST', '/tyk/apis', bad);
+    expect(refused.status).toBe(400);
+    const named = JSON.stringify(refused.body);
+    expect(named).toContain('proxy.transport.ssl_min_version');
+    expect(named).toContain('proxy.transport.ssl_ca_certificates');
+    expect((await call('GET', '/tyk/apis/bad-tls')).status).toBe(404);
   });
 });

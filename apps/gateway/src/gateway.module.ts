@@ -57,7 +57,11 @@ export class GatewayModule {
         { provide: GatewayMetrics, useFactory: () => new GatewayMetrics() },
         {
           provide: UpstreamPools,
-          useFactory: () => new PoolsLifecycle((origin, error) => logger.warn(`closing the pool of ${origin} failed: ${String(error)}`)),
+          useFactory: () =>
+            new PoolsLifecycle(
+              (origin, error) => logger.warn(`closing the pool of ${origin} failed: ${String(error)}`),
+              (origin) => logger.warn(`upstream ${origin}: its TLS certificate is not verified (proxy.transport.ssl_insecure_skip_verify)`),
+            ),
         },
         {
           provide: ConfigurationStore,

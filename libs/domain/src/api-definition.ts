@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { upstreamTransportSchema } from './upstream-transport.js';
 import type { ErrorDetail } from '@portcullis/errors';
 import { parseIpRule } from './ip-rules.js';
 import { refusedFields } from './tyk-compatibility.js';
@@ -52,6 +53,8 @@ export const proxySchema = z
      * cookies included (cross-site tracing), so the gateway answers 405 for it.
      */
     allow_trace: z.boolean().optional(),
+    /** Tyk's proxy.transport: TLS to an https upstream (upstream-transport.ts). */
+    transport: z.preprocess((value) => (value === null ? undefined : value), upstreamTransportSchema.optional()),
   })
   .passthrough();
 

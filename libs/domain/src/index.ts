@@ -88,3 +88,4 @@ export {
   type PathList,
 } from './versioning.js';
 export { compileJsonSchema, validateJsonSchemaErrors, type JsonSchemaValidator, type JsonSchemaError } from './json-schema.js';
+export { upstreamTransportSchema, tlsVersionNames, cipherSuiteNames, type UpstreamTransport } from './upstream-transport.js';

@@ -68,10 +68,10 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
   };
 }
 
-/** Every upstream origin an API sends to: its target and its versions' override_targets. */
+/** Every upstream pool an API sends to (see poolKey): its target's and its versions' override_targets'. */
 export function upstreamOrigins(api: CompiledApi): string[] {
-  const origins = [api.upstream.origin];
-  if (api.versions !== null) for (const version of api.versions.byName.values()) if (version.upstream !== null) origins.push(version.upstream.origin);
+  const origins = [api.upstream.poolKey];
+  if (api.versions !== null) for (const version of api.versions.byName.values()) if (version.upstream !== null) origins.push(version.upstream.poolKey);
   return origins;
 }
 

@@ -32,8 +32,10 @@ export interface CompiledUpstream {
    * (cheap, but a 0.5 s timeout could fire after 1 s), fine for long timeouts, not for short ones.
    */
   readonly ownHeadTimer: boolean;
-  /** https targets: the TLS options of the connection (proxy.transport); null for http ones. */
+  /** https targets with proxy.transport set: the TLS options of the connection; null otherwise. */
   readonly tls: UpstreamTlsOptions | null;
+  /** Which pool of UpstreamPools it uses: the origin, or the origin and its TLS options' digest. */
+  readonly poolKey: string;
 }
 
 /** What the authenticate step needs of an API that requires credentials. */

@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import type { CompiledUpstreamTls } from './upstream-tls.js';
 
 /** Connection settings shared by every upstream pool. */
 const poolOptions: Pool.Options = {
@@ -17,13 +18,20 @@ const poolOptions: Pool.Options = {
 export class UpstreamPools {
   private readonly pools = new Map<string, Pool>();
 
-  constructor(private readonly onCloseError: (origin: string, error: unknown) => void = () => undefined) {}
+  constructor(
+    private readonly onCloseError: (origin: string, error: unknown) => void = () => undefined,
+    /** Told once per pool that skips certificate checks (proxy.transport.ssl_insecure_skip_verify). */
+    private readonly onInsecure: (origin: string) => void = () => undefined,
+  ) {}
 
-  get(origin: string): Pool {
-    let pool = this.pools.get(origin);
+  /** The pool's key: the origin, plus the TLS options' digest when an API sets any (see poolKey). */
+  get(origin: string, tls: CompiledUpstreamTls | null = null): Pool {
+    const key = poolKey(origin, tls);
+    let pool = this.pools.get(key);
     if (pool === undefined) {
-      pool = new Pool(origin, poolOptions);
-      this.pools.set(origin, pool);
+      pool = new Pool(origin, tls === null ? poolOptions : { ...poolOptions, connect: { ...poolOptions.connect, ...tls.options } });
+      if (tls?.insecure === true) this.onInsecure(origin);
+      this.pools.set(key, pool);
     }
     return pool;
   }
@@ -32,7 +40,7 @@ export class UpstreamPools {
     return [...this.pools.keys()];
   }
 
-  /** Closes the pools of origins not in `inUse`. */
+  /** Closes the pools whose keys (see poolKey) are not in `inUse`. */
   retainOnly(inUse: ReadonlySet<string>): void {
     for (const [origin, pool] of this.pools) {
       if (inUse.has(origin)) continue;
@@ -46,4 +54,9 @@ export class UpstreamPools {
     this.pools.clear();
     await Promise.allSettled(pools.map((pool) => pool.close()));
   }
+}
+
+/** Connections with different TLS options (a CA, a client certificate) are never shared. */
+export function poolKey(origin: string, tls: CompiledUpstreamTls | null): string {
+  return tls === null ? origin : `${origin}#${tls.id}`;
 }

@@ -10,7 +10,8 @@ import { withoutCorsHeaders } from './cors.js';
 import { tooLarge } from './size-limit.js';
 import { CLIENT_CLOSED_REQUEST, type RequestContext } from '../request-context.js';
 import { CONTINUE, fail, PENDING, type Step, type StepResult } from '../step.js';
-import type { UpstreamPools } from '../upstream-pools.js';
+import { poolKey, type UpstreamPools } from '../upstream-pools.js';
+import { compileUpstreamTls } from '../upstream-tls.js';
 import { proxyUpgrade } from '../websocket-tunnel.js';
 
 /**
@@ -54,15 +55,17 @@ const OWN_TIMER_BELOW_MS = 10_000;
 export function compileUpstream(api: ApiDefinition, pools: UpstreamPools, defaultTimeoutSeconds: number, listenPath: string): CompiledUpstream {
   const target = new URL(api.proxy.target_url);
   const timeoutMs = Math.round((api.proxy.timeout ?? defaultTimeoutSeconds) * 1000);
+  const tls = compileUpstreamTls(target, api.proxy.transport);
   return {
     origin: target.origin,
-    pool: pools.get(target.origin),
+    pool: pools.get(target.origin, tls),
+    poolKey: poolKey(target.origin, tls),
     rewrite: compilePathRewrite(target, listenPath, api.proxy.strip_listen_path),
     preserveHost: api.proxy.preserve_host_header,
     allowTrace: api.proxy.allow_trace === true,
     timeoutMs,
     ownHeadTimer: timeoutMs < OWN_TIMER_BELOW_MS,
-    tls: null,
+    tls: tls === null ? null : tls.options,
   };
 }
 
