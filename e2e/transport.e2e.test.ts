@@ -160,6 +160,9 @@ describeWithServices('transport: WebSockets and TLS', () => {
     const apis = [
       tykApi('ws', { enable_websockets: true }),
       tykApi('plain', {}),
+      // WebSockets on, but the upstream is a plain HTTP server that answers the handshake with a 200; and one that is down.
+      tykApi('no-ws-upstream', { enable_websockets: true, proxy: { listen_path: '/no-ws-upstream/', target_url: upstream.url, strip_listen_path: true } }),
+      tykApi('ws-down', { enable_websockets: true, proxy: { listen_path: '/ws-down/', target_url: `http://127.0.0.1:${await freePort()}`, strip_listen_path: true } }),
       tykApi('orders', { domain: 'orders.apps.test', proxy: { listen_path: '/orders/', target_url: upstream.url, strip_listen_path: true } }),
       ...secureApis(),
     ];
@@ -218,6 +221,24 @@ describeWithServices('transport: WebSockets and TLS', () => {
     const clientSaw = closed(socket);
     socket.send('close please');
     expect(await clientSaw).toEqual({ code: 4001, reason: 'upstream says bye' });
+  });
+
+  it('an abrupt end of the client connection (no close frame) ends the upstream connection too', async () => {
+    const socket = await open('/ws/abrupt', { authorization: key });
+    const reply = nextMessage(socket);
+    socket.send('before');
+    await reply;
+    socket.terminate();
+    await waitFor(() => upstreamCloses.some((close) => close.code === 1006), { timeoutMs: 5_000, message: 'the upstream connection to end' });
+  });
+
+  it("relays the upstream's own answer when it does not switch protocols, and 502 when it is down", async () => {
+    const notSwitched = (await open('/no-ws-upstream/chat', { authorization: key }).catch((error: unknown) => error)) as { status: number; body: string };
+    expect(notSwitched.status).toBe(200);
+    expect(JSON.parse(notSwitched.body)).toMatchObject({ path: '/chat' });
+    const down = (await open('/ws-down/chat', { authorization: key }).catch((error: unknown) => error)) as { status: number; body: string };
+    expect(down.status).toBe(502);
+    expect(JSON.parse(down.body).error).toBe('upstream_unreachable');
   });
 
   it('refuses an upgrade to an API without enable_websockets (400 websocket_not_enabled), with or without a key', async () => {
