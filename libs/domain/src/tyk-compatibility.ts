@@ -105,7 +105,7 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   refused('use_openid', 'OpenID Connect (use_openid) is not supported: use enable_jwt with jwt_source set to the provider'),
   ignored('openid_options', 'only read with use_openid'),
   refused('external_oauth', 'external OAuth (introspection) is not supported', enabledFlag),
-  refused('use_mutual_tls_auth', 'mutual TLS is not supported'),
+  refused('use_mutual_tls_auth', 'client certificates as an auth mode are not supported: the HTTPS listener does not ask clients for certificates, and there is no certificate store for client_certificates to name'),
   refused('client_certificates', 'client certificates are not supported', (value, definition) => definition.use_mutual_tls_auth === true && isSet(value)),
   refused('use_go_plugin_auth', 'Go plugin authentication is not supported'),
   refused('enable_coprocess_auth', 'coprocess (Python/Lua/gRPC) authentication is not supported'),
