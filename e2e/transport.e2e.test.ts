@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { createServer as createHttpsServer, request as httpsRequest, type Server as HttpsServer } from 'node:https';
@@ -82,6 +82,10 @@ describeWithServices('transport: WebSockets and TLS', () => {
     ];
   }
 
+  function fingerprintOf(pem: string): string {
+    return new X509Certificate(pem).fingerprint256.replaceAll(':', '').toLowerCase();
+  }
+
   function wsUrl(path: string): string {
     return `${gateway.url.replace(/^http/, 'ws')}${path}`;
   }
@@ -153,6 +157,7 @@ describeWithServices('transport: WebSockets and TLS', () => {
         GATEWAY_TLS_PORT: String(tlsPort),
         GATEWAY_TLS_CERTIFICATES: `${gatewayCert.certFile}:${gatewayCert.keyFile},${ordersCert.certFile}:${ordersCert.keyFile}`,
         GATEWAY_TLS_RELOAD_MS: '200',
+        GATEWAY_TLS_REQUEST_CLIENT_CERT: 'true',
       },
     });
     await waitFor(async () => (await fetch(`${gateway.url}/ready`)).status === 200, { timeoutMs: 15_000, message: 'the gateway to be ready' });
@@ -165,6 +170,8 @@ describeWithServices('transport: WebSockets and TLS', () => {
       tykApi('ws-down', { enable_websockets: true, proxy: { listen_path: '/ws-down/', target_url: `http://127.0.0.1:${await freePort()}`, strip_listen_path: true } }),
       tykApi('orders', { domain: 'orders.apps.test', proxy: { listen_path: '/orders/', target_url: upstream.url, strip_listen_path: true } }),
       ...secureApis(),
+      // Tyk's static mTLS on a keyless API: the client certificate is the only check.
+      tykApi('mtls-in', { use_keyless: true, use_standard_auth: false, use_mutual_tls_auth: true, client_certificates: [`e2e${fingerprintOf(clientCert.cert)}`], proxy: { listen_path: '/mtls-in/', target_url: upstream.url, strip_listen_path: true } }),
     ];
     const policy = { id: 'ws', org_id: 'e2e', rate: 1000, per: 60, quota_max: -1, access_rights: Object.fromEntries(apis.map((api) => [api.api_id, { api_id: api.api_id, versions: ['Default'] }])) };
     expect((await call('POST', '/tyk/policies', policy)).status).toBe(200);
@@ -174,7 +181,7 @@ describeWithServices('transport: WebSockets and TLS', () => {
     }
     key = (await call('POST', '/tyk/keys', { apply_policies: ['ws'] })).body.key;
     for (const api of apis) {
-      await waitFor(async () => (await httpStatus(`/${api.api_id}/x`, api.domain === undefined ? {} : { host: api.domain as string })) === 401, { timeoutMs: 10_000, message: `${api.api_id} to be served` });
+      await waitFor(async () => (await httpStatus(`/${api.api_id}/x`, api.domain === undefined ? {} : { host: api.domain as string })) === (api.api_id === 'mtls-in' ? 403 : 401), { timeoutMs: 10_000, message: `${api.api_id} to be served` });
     }
   }, 120_000);
 
@@ -252,9 +259,9 @@ describeWithServices('transport: WebSockets and TLS', () => {
   });
 
   /** One HTTPS request to the gateway's TLS port, trusting only the test CA; the certificate it was shown. */
-  function httpsGet(path: string, servername: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; peer: PeerCertificate }> {
+  function httpsGet(path: string, servername: string, headers: Record<string, string> = {}, client?: TestCertificate): Promise<{ status: number; body: string; peer: PeerCertificate }> {
     return new Promise((resolve, reject) => {
-      const request = httpsRequest({ host: '127.0.0.1', port: tlsPort, path, servername, ca: ca.cert, headers: { host: servername, ...headers }, agent: false }, (response) => {
+      const request = httpsRequest({ host: '127.0.0.1', port: tlsPort, path, servername, ca: ca.cert, headers: { host: servername, ...headers }, agent: false, ...(client ? { cert: client.cert, key: client.key } : {}) }, (response) => {
         const peer = (response.socket as TLSSocket).getPeerCertificate();
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -331,5 +338,19 @@ describeWithServices('transport: WebSockets and TLS', () => {
     expect(named).toContain('proxy.transport.ssl_min_version');
     expect(named).toContain('proxy.transport.ssl_ca_certificates');
     expect((await call('GET', '/tyk/apis/bad-tls')).status).toBe(404);
+  });
+
+  it("use_mutual_tls_auth: a listed client certificate passes; none, another one, or plain HTTP get Tyk's 403", async () => {
+    const passed = await httpsGet('/mtls-in/things', 'gateway.test', {}, clientCert);
+    expect(passed.status).toBe(200);
+    expect(JSON.parse(passed.body)).toMatchObject({ path: '/things' });
+    const without = await httpsGet('/mtls-in/things', 'gateway.test');
+    expect(without.status).toBe(403);
+    expect(JSON.parse(without.body).error).toBe('client_certificate_required');
+    const stranger = ca.issue(['stranger'], { clientAuth: true });
+    const other = await httpsGet('/mtls-in/things', 'gateway.test', {}, stranger);
+    expect(other.status).toBe(403);
+    expect(JSON.parse(other.body).error).toBe('client_certificate_not_allowed');
+    expect(await httpStatus('/mtls-in/things', {})).toBe(403);
   });
 });

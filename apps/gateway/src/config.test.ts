@@ -33,7 +33,7 @@ describe('GATEWAY_TLS_PORT and GATEWAY_TLS_CERTIFICATES', () => {
     expect(() => loadGatewayConfig({ ...base, GATEWAY_TLS_PORT: '8443' })).toThrow(/GATEWAY_TLS_CERTIFICATES: required when GATEWAY_TLS_PORT is set/);
     const ca = createTestCa();
     const pair = ca.issue(['gateway.test']);
-    expect(loadGatewayConfig({ ...base, GATEWAY_TLS_PORT: '8443', GATEWAY_TLS_CERTIFICATES: `${pair.certFile}:${pair.keyFile}` }).tls).toEqual({ port: 8443, certificates: [{ certFile: pair.certFile, keyFile: pair.keyFile }], reloadMs: 2000 });
+    expect(loadGatewayConfig({ ...base, GATEWAY_TLS_PORT: '8443', GATEWAY_TLS_CERTIFICATES: `${pair.certFile}:${pair.keyFile}` }).tls).toEqual({ port: 8443, certificates: [{ certFile: pair.certFile, keyFile: pair.keyFile }], reloadMs: 2000, requestClientCert: false });
     expect(() => loadGatewayConfig({ ...base, GATEWAY_TLS_CERTIFICATES: `${pair.certFile}:${pair.keyFile}` })).toThrow(/GATEWAY_TLS_PORT: required when GATEWAY_TLS_CERTIFICATES is set/);
     ca.dispose();
   });

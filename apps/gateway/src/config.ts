@@ -98,6 +98,11 @@ export const gatewayConfigSchema = z
         }
         return parsed.files;
       }),
+    /**
+     * The HTTPS listener asks clients for a certificate (not checked against a CA: an API with
+     * use_mutual_tls_auth lists the ones it allows). Off by default: browsers may prompt for one.
+     */
+    GATEWAY_TLS_REQUEST_CLIENT_CERT: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
     /** How often the certificate files are checked for changes (a changed pair is loaded without a restart). */
     GATEWAY_TLS_RELOAD_MS: z.coerce.number().int().min(100).max(3_600_000).default(2_000),
     /** Analytics records of proxied requests (on unless set to false). */
@@ -113,7 +118,12 @@ export const gatewayConfigSchema = z
     tls:
       vars.GATEWAY_TLS_PORT === undefined
         ? null
-        : { port: vars.GATEWAY_TLS_PORT, certificates: vars.GATEWAY_TLS_CERTIFICATES as CertificateFiles[], reloadMs: vars.GATEWAY_TLS_RELOAD_MS },
+        : {
+            port: vars.GATEWAY_TLS_PORT,
+            certificates: vars.GATEWAY_TLS_CERTIFICATES as CertificateFiles[],
+            reloadMs: vars.GATEWAY_TLS_RELOAD_MS,
+            requestClientCert: vars.GATEWAY_TLS_REQUEST_CLIENT_CERT,
+          },
     nats: { servers: vars.NATS_URL, subjectPrefix: vars.NATS_SUBJECT_PREFIX },
     adminSecret: vars.ADMIN_SECRET,
     logLevel: vars.LOG_LEVEL,

@@ -248,6 +248,15 @@ const ipFields = {
   blacklisted_ips: ipList,
 };
 
+/**
+ * Tyk's static mTLS: the certificates allowed to call, by Tyk's certificate id (an org id and the
+ * SHA-256 of the certificate in hex, or the SHA-256 alone).
+ */
+const mutualTlsFields = {
+  use_mutual_tls_auth: z.boolean().optional(),
+  client_certificates: unsetWhenNull(z.array(z.string().max(128).regex(/[0-9a-fA-F]{64}$/, "must be a certificate's SHA-256 in hex (optionally after an org id)")).max(4096).optional()),
+};
+
 export const apiDefinitionSchema = z
   .object({
     api_id: z.string().regex(apiIdPattern, 'must be 1-128 characters of letters, digits, . _ ~ -').optional(),
@@ -264,6 +273,7 @@ export const apiDefinitionSchema = z
     use_oauth2: z.boolean().default(false),
     ...authFields,
     ...ipFields,
+    ...mutualTlsFields,
     proxy: proxySchema,
     oauth_meta: unsetWhenNull(oauthMetaSchema.optional()),
     // Tyk exports carry `{"shared_secret": "", "oauth_on_keychange_url": ""}` when none is set.
@@ -274,6 +284,10 @@ export const apiDefinitionSchema = z
   })
   .passthrough()
   .superRefine((api, ctx) => {
+    // Tyk would refuse every request; a definition that cannot work is refused instead.
+    if (api.use_mutual_tls_auth === true && (api.client_certificates ?? []).length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['client_certificates'], message: 'use_mutual_tls_auth needs at least one allowed certificate' });
+    }
     const base = api.base_identity_provided_by;
     if (!api.use_keyless && base !== undefined && base !== '') {
       const modes = authModesOf(api as ApiDefinition);

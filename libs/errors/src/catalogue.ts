@@ -15,6 +15,9 @@ export const errorCatalogue = {
   api_inactive: { status: 403, message: 'This API is not active' },
   // Tyk's IP allow and block lists (mw_ip_whitelist.go, mw_ip_blacklist.go): 403, Tyk's words.
   ip_not_allowed: { status: 403, message: 'Access from this IP has been disallowed' },
+  // Tyk's static mTLS (mw_certificate_check.go): 403, Tyk's words.
+  client_certificate_required: { status: 403, message: 'Client TLS certificate is required' },
+  client_certificate_not_allowed: { status: 403, message: 'Certificate not allowed' },
   // Enforcement: a known caller that may not do this (403), or not now (429).
   access_denied: { status: 403, message: 'Access to this resource has been disallowed' },
   credential_expired: { status: 403, message: 'The credential has expired' },

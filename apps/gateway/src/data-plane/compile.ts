@@ -14,6 +14,7 @@ import { compileCors } from './steps/cors.js';
 import { compileSizeLimits } from './steps/size-limit.js';
 import { compileValidations } from './steps/validate-json.js';
 import { compileIpAccess } from './steps/ip-lists.js';
+import { compileClientCertificates } from './steps/client-certificate.js';
 import { compileOAuth } from './steps/oauth-endpoints.js';
 import { compileUpstream } from './steps/proxy.js';
 import type { UpstreamPools } from './upstream-pools.js';
@@ -54,6 +55,7 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
     chain,
     upstream: compileUpstream(definition, deps.pools, deps.defaultTimeoutSeconds, listenPath),
     ipAccess: compileIpAccess(definition, deps.clientAddress ?? untrusting),
+    clientCertificates: compileClientCertificates(definition),
     authentication: compileAuthentication(definition, deps.credentials, deps.signedBodyLimit),
     oauth: compileOAuth(definition, listenPath, deps.oauth),
     versions: compileVersions(definition, withoutIdentitySteps(chain), versionUpstream),

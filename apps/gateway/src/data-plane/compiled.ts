@@ -14,6 +14,7 @@ import type { CompiledCors } from './steps/cors.js';
 import type { CompiledSizeLimits } from './steps/size-limit.js';
 import type { CompiledValidation } from './steps/validate-json.js';
 import type { CompiledIpAccess } from './steps/ip-lists.js';
+import type { CompiledClientCertificates } from './steps/client-certificate.js';
 import type { PerVersion } from './version-settings.js';
 import type { UpstreamTlsOptions } from './upstream-tls.js';
 
@@ -61,6 +62,8 @@ export interface CompiledApi extends Routable {
   readonly authentication: CompiledAuthentication | null;
   /** Null unless the API has an IP allow or block list (its chain then has the ip-lists step). */
   readonly ipAccess: CompiledIpAccess | null;
+  /** Null unless the API uses static mTLS (use_mutual_tls_auth; its chain then has the client-certificate step). */
+  readonly clientCertificates: CompiledClientCertificates | null;
   /** Null unless the API uses OAuth 2.0 (its chain then has the oauth-endpoints step). */
   readonly oauth: CompiledOAuth | null;
   /** Null unless the API has versions or path rules (its chain then has the version-check step). */

@@ -73,7 +73,10 @@ export class DataPlaneServer implements OnApplicationBootstrap, BeforeApplicatio
     const tls = this.config.tls;
     if (tls !== null) {
       this.tls = new TlsTermination(tls.certificates, tls.reloadMs, this.logger);
-      const server = createHttpsServer({ ...serverTimeouts, ...this.tls.serverOptions() }, this.onSecureRequest);
+      // requestCert without rejectUnauthorized: a certificate is asked for, and judged per API
+      // (use_mutual_tls_auth's list), never required of every client of the listener.
+      const clientCerts = tls.requestClientCert ? { requestCert: true, rejectUnauthorized: false } : {};
+      const server = createHttpsServer({ ...serverTimeouts, ...this.tls.serverOptions(), ...clientCerts }, this.onSecureRequest);
       this.tlsServer = await this.listen(server, tls.port);
       this.tls.watch(server);
       this.logger.log(`data plane listening on ${this.tlsUrl} (TLS)`);
