@@ -1,3 +1,4 @@
+import { Agent, fetch as undiciFetch } from 'undici';
 import { UPSTREAM_BODY } from './upstream-body.mjs';
 
 /**
@@ -9,7 +10,9 @@ import { UPSTREAM_BODY } from './upstream-body.mjs';
 /** One request exactly as the load generator sends it (the target's own, else a plain GET). */
 export async function probe(instance, { timeoutMs = 5000 } = {}) {
   const { method = 'GET', headers, body } = instance.request ?? {};
-  const response = await fetch(instance.url, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
+  const init = { method, headers, body, signal: AbortSignal.timeout(timeoutMs) };
+  // An HTTPS target with its own certificate (instance.ca): trusted for this probe only.
+  const response = instance.ca === undefined ? await fetch(instance.url, init) : await undiciFetch(instance.url, { ...init, dispatcher: new Agent({ connect: { ca: instance.ca } }) });
   return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() };
 }
 

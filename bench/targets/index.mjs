@@ -2,6 +2,7 @@ import { es256AccessToken, upstreamBody } from '../lib/checks.mjs';
 import direct from './direct.mjs';
 import fastifyHttpProxy from './fastify-http-proxy.mjs';
 import nginx from './nginx.mjs';
+import nginxTls from './nginx-tls.mjs';
 import nodeMinimal from './node-minimal.mjs';
 import oidcProviderToken from './oidc-provider-token.mjs';
 import portcullis from './portcullis.mjs';
@@ -9,6 +10,7 @@ import portcullisJwt from './portcullis-jwt.mjs';
 import portcullisKey from './portcullis-key.mjs';
 import portcullisLb from './portcullis-lb.mjs';
 import portcullisToken from './portcullis-token.mjs';
+import portcullisTls from './portcullis-tls.mjs';
 import portcullisTyk from './portcullis-tyk.mjs';
 import portcullisCache from './portcullis-cache.mjs';
 import portcullisUntracked from './portcullis-untracked.mjs';
@@ -26,9 +28,11 @@ export const targets = [
   portcullisTyk,
   portcullisLb,
   portcullisCache,
+  portcullisTls,
   fastifyHttpProxy,
   nodeMinimal,
   nginx,
+  nginxTls,
 ];
 
 /** Ratios in the report are to these, when they ran ('portcullis', the keyless gateway: issue 5's goal is JWT + rate limit + analytics at ≥ 0.85 of it, issue 12's the Tyk definition at ≥ 0.90). */

@@ -1,5 +1,6 @@
 import { ConfigError } from '@portcullis/config';
 import { describe, expect, it } from 'vitest';
+import { createTestCa } from '../../../tools/test/certificates.js';
 import { loadGatewayConfig } from './config.js';
 
 const base = { ADMIN_SECRET: 'a-test-admin-secret-0123456789' };
@@ -32,5 +33,27 @@ describe('the response cache settings', () => {
   it('refuses the start naming a negative or non-numeric bound', () => {
     expect(() => loadGatewayConfig({ ...base, CACHE_MAX_BYTES: '-1' })).toThrow(/CACHE_MAX_BYTES/);
     expect(() => loadGatewayConfig({ ...base, CACHE_MAX_ENTRY_BYTES: 'lots' })).toThrow(/CACHE_MAX_ENTRY_BYTES/);
+  });
+});
+
+describe('GATEWAY_TLS_PORT and GATEWAY_TLS_CERTIFICATES', () => {
+  it('has no HTTPS listener by default', () => {
+    expect(loadGatewayConfig(base).tls).toBeNull();
+  });
+
+  it('refuses the start naming the variable the other one needs', () => {
+    expect(() => loadGatewayConfig({ ...base, GATEWAY_TLS_PORT: '8443' })).toThrow(/GATEWAY_TLS_CERTIFICATES: required when GATEWAY_TLS_PORT is set/);
+    const ca = createTestCa();
+    const pair = ca.issue(['gateway.test']);
+    expect(loadGatewayConfig({ ...base, GATEWAY_TLS_PORT: '8443', GATEWAY_TLS_CERTIFICATES: `${pair.certFile}:${pair.keyFile}` }).tls).toEqual({ port: 8443, certificates: [{ certFile: pair.certFile, keyFile: pair.keyFile }], reloadMs: 2000, requestClientCert: false });
+    expect(() => loadGatewayConfig({ ...base, GATEWAY_TLS_CERTIFICATES: `${pair.certFile}:${pair.keyFile}` })).toThrow(/GATEWAY_TLS_PORT: required when GATEWAY_TLS_CERTIFICATES is set/);
+    ca.dispose();
+  });
+
+  it('refuses the start naming a certificate file that cannot be read or parsed', () => {
+    expect(() => loadGatewayConfig({ ...base, GATEWAY_TLS_PORT: '8443', GATEWAY_TLS_CERTIFICATES: '/nonexistent/cert.pem:/nonexistent/key.pem' })).toThrow(
+      /GATEWAY_TLS_CERTIFICATES: \/nonexistent\/cert\.pem cannot be read \(ENOENT\)/,
+    );
+    expect(() => loadGatewayConfig({ ...base, GATEWAY_TLS_PORT: '8443', GATEWAY_TLS_CERTIFICATES: 'cert.pem' })).toThrow(/GATEWAY_TLS_CERTIFICATES: "cert\.pem" is not certFile:keyFile/);
   });
 });

@@ -1,6 +1,7 @@
 import { analyticsVariables } from '@portcullis/analytics';
 import { env, loadConfig, z, type Config } from '@portcullis/config';
 import { parseIpRule, type IpRule } from '@portcullis/domain';
+import { loadCertificate, parseCertificateList, type CertificateFiles } from './data-plane/tls/certificates.js';
 
 /** The environment variables the gateway reads, shaped into the settings its parts use. */
 export const gatewayConfigSchema = z
@@ -73,12 +74,60 @@ export const gatewayConfigSchema = z
     CACHE_MAX_BYTES: z.coerce.number().int().min(0).max(68_719_476_736).default(67_108_864),
     /** The largest upstream body stored in the cache; a larger answer is relayed and not stored. */
     CACHE_MAX_ENTRY_BYTES: z.coerce.number().int().min(0).max(1_073_741_824).default(1_048_576),
+    /**
+     * TLS termination: the HTTPS listener's port (beside GATEWAY_PORT's plain HTTP); unset, there
+     * is none. Needs GATEWAY_TLS_CERTIFICATES.
+     */
+    GATEWAY_TLS_PORT: z.coerce.number().int().min(0).max(65_535).optional().or(z.literal('').transform(() => undefined)),
+    /**
+     * `cert.pem:key.pem,other.pem:other-key.pem`: PEM files, each certificate served to clients
+     * asking (SNI) for a name it covers (an API's `domain`); the first one for any other name. Read
+     * and checked here (each parses, each key is its certificate's), so a bad file stops the start.
+     */
+    GATEWAY_TLS_CERTIFICATES: z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        const parsed = parseCertificateList(value);
+        if ('problem' in parsed) {
+          ctx.addIssue({ code: 'custom', message: parsed.problem });
+          return [];
+        }
+        for (const files of parsed.files) {
+          try {
+            loadCertificate(files);
+          } catch (error) {
+            ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          }
+        }
+        return parsed.files;
+      }),
+    /**
+     * The HTTPS listener asks clients for a certificate (not checked against a CA: an API with
+     * use_mutual_tls_auth lists the ones it allows). Off by default: browsers may prompt for one.
+     */
+    GATEWAY_TLS_REQUEST_CLIENT_CERT: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+    /** How often the certificate files are checked for changes (a changed pair is loaded without a restart). */
+    GATEWAY_TLS_RELOAD_MS: z.coerce.number().int().min(100).max(3_600_000).default(2_000),
     /** Analytics records of proxied requests (on unless set to false). */
     ANALYTICS_ENABLED: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
     ...analyticsVariables,
   })
+  .superRefine((vars, ctx) => {
+    if (vars.GATEWAY_TLS_PORT !== undefined && vars.GATEWAY_TLS_CERTIFICATES.length === 0) ctx.addIssue({ code: 'custom', path: ['GATEWAY_TLS_CERTIFICATES'], message: 'required when GATEWAY_TLS_PORT is set' });
+    if (vars.GATEWAY_TLS_PORT === undefined && vars.GATEWAY_TLS_CERTIFICATES.length > 0) ctx.addIssue({ code: 'custom', path: ['GATEWAY_TLS_PORT'], message: 'required when GATEWAY_TLS_CERTIFICATES is set' });
+  })
   .transform((vars) => ({
     http: { host: vars.HOST, port: vars.GATEWAY_PORT },
+    tls:
+      vars.GATEWAY_TLS_PORT === undefined
+        ? null
+        : {
+            port: vars.GATEWAY_TLS_PORT,
+            certificates: vars.GATEWAY_TLS_CERTIFICATES as CertificateFiles[],
+            reloadMs: vars.GATEWAY_TLS_RELOAD_MS,
+            requestClientCert: vars.GATEWAY_TLS_REQUEST_CLIENT_CERT,
+          },
     nats: { servers: vars.NATS_URL, subjectPrefix: vars.NATS_SUBJECT_PREFIX },
     adminSecret: vars.ADMIN_SECRET,
     logLevel: vars.LOG_LEVEL,

@@ -66,6 +66,7 @@ export class GatewayModule {
             const pools = new PoolsLifecycle(
               (origin, error) => logger.warn(`closing the pool of ${origin} failed: ${String(error)}`),
               (origin, healthy, reason) => upstreamLogger.warn(`upstream target ${origin} ${healthy ? 'back in service' : 'taken out'}: ${reason}`),
+              (origin) => logger.warn(`upstream ${origin}: its TLS certificate is not verified (proxy.transport.ssl_insecure_skip_verify)`),
             );
             metrics.trackUpstreamHealth(() => pools.targetHealth);
             return pools;

@@ -271,7 +271,7 @@ describeWithServices('registry policies (PostgreSQL + NATS)', () => {
     const eventCount = running.events.length;
     const dry = await call('POST', '/admin/import?dry_run=true', {
       policies: { [`new-${tag}`]: { rate: 1, per: 1 }, [`limited-${tag}`]: { access_rights: { x: { endpoints: [{ path: '/a', methods: [{ name: 'GET', limit: { rate: 5, per: 1 } }] }] } } } },
-      apis: [tykApi(apiId), { ...tykApi(`dry2-${tag}`), name: 'changed' }, { ...tykApi(`mtls-${tag}`), use_mutual_tls_auth: true }, { ...tykApi(apiId), api_id: `taken-${tag}` }],
+      apis: [tykApi(apiId), { ...tykApi(`dry2-${tag}`), name: 'changed' }, { ...tykApi(`batch-${tag}`), enable_batch_request_support: true }, { ...tykApi(apiId), api_id: `taken-${tag}` }],
     });
     expect(dry.status).toBe(200);
     const report = (await dry.json()) as { dry_run: boolean; items: { source: string; outcome: string; reasons?: { field: string; message: string }[]; compatibility?: { refused: unknown[]; ignored: { field: string }[] } }[] };
@@ -282,7 +282,7 @@ describeWithServices('registry policies (PostgreSQL + NATS)', () => {
     expect(item('apis[0]')).toMatchObject({ outcome: 'unchanged', compatibility: { refused: [] } });
     expect(item('apis[0]').compatibility!.ignored.map((entry) => entry.field)).toContain('version_data.versions.Default.name');
     expect(item('apis[1]').outcome).toBe('created');
-    expect(item('apis[2]')).toMatchObject({ outcome: 'refused', reasons: [{ field: 'use_mutual_tls_auth', message: expect.stringMatching(/^not supported/) }], compatibility: { refused: [{ field: 'use_mutual_tls_auth' }] } });
+    expect(item('apis[2]')).toMatchObject({ outcome: 'refused', reasons: [{ field: 'enable_batch_request_support', message: expect.stringMatching(/^not supported/) }], compatibility: { refused: [{ field: 'enable_batch_request_support' }] } });
     expect(item('apis[3]')).toMatchObject({ outcome: 'refused', reasons: [{ field: 'proxy.listen_path', message: expect.stringContaining(apiId) }] });
     expect((await snapshotOf(running)).revision).toBe(revision);
     expect(running.events.length).toBe(eventCount);

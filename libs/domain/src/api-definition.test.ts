@@ -199,3 +199,21 @@ describe('authentication fields (Tyk names)', () => {
     expect(fields('ecdsa', 'https://idp.example/.well-known/openid-configuration')).toEqual([]);
   });
 });
+
+describe('use_mutual_tls_auth', () => {
+  const base = { name: 'Mtls', proxy: { listen_path: '/m/', target_url: 'https://m.internal' } };
+  const fingerprint = 'ab'.repeat(32);
+
+  it("takes Tyk's certificate ids (an org id and the SHA-256, or the SHA-256 alone)", () => {
+    expect(validateApiDefinition({ ...base, use_mutual_tls_auth: true, client_certificates: [fingerprint, `5e9d9544a1dcd60001d0ed20${fingerprint}`] }).ok).toBe(true);
+    // Tyk's exports: off, with a null list.
+    expect(validateApiDefinition({ ...base, use_mutual_tls_auth: false, client_certificates: null }).ok).toBe(true);
+  });
+
+  it('refuses, naming client_certificates, an empty list (nobody could call) and an entry that is not a fingerprint', () => {
+    const empty = validateApiDefinition({ ...base, use_mutual_tls_auth: true, client_certificates: [] });
+    expect(empty.ok ? [] : empty.errors.map((error) => error.field)).toEqual(['client_certificates']);
+    const bad = validateApiDefinition({ ...base, use_mutual_tls_auth: true, client_certificates: [fingerprint, 'not-a-fingerprint'] });
+    expect(bad.ok ? [] : bad.errors.map((error) => error.field)).toEqual(['client_certificates.1']);
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { upstreamTransportSchema } from './upstream-transport.js';
 import type { ErrorDetail } from '@portcullis/errors';
 import { parseIpRule } from './ip-rules.js';
 import { refusedFields } from './tyk-compatibility.js';
@@ -54,6 +55,8 @@ export const proxySchema = z
      * cookies included (cross-site tracing), so the gateway answers 405 for it.
      */
     allow_trace: z.boolean().optional(),
+    /** Tyk's proxy.transport: TLS to an https upstream (upstream-transport.ts). */
+    transport: z.preprocess((value) => (value === null ? undefined : value), upstreamTransportSchema.optional()),
     /** Tyk's load balancing: round robin over target_list (a target listed twice gets twice the share). */
     enable_load_balancing: z.boolean().optional(),
     target_list: unsetWhenNull(z.array(targetUrl).max(256).optional()),
@@ -286,6 +289,15 @@ const ipFields = {
   blacklisted_ips: ipList,
 };
 
+/**
+ * Tyk's static mTLS: the certificates allowed to call, by Tyk's certificate id (an org id and the
+ * SHA-256 of the certificate in hex, or the SHA-256 alone).
+ */
+const mutualTlsFields = {
+  use_mutual_tls_auth: z.boolean().optional(),
+  client_certificates: unsetWhenNull(z.array(z.string().max(128).regex(/[0-9a-fA-F]{64}$/, "must be a certificate's SHA-256 in hex (optionally after an org id)")).max(4096).optional()),
+};
+
 export const apiDefinitionSchema = z
   .object({
     api_id: z.string().regex(apiIdPattern, 'must be 1-128 characters of letters, digits, . _ ~ -').optional(),
@@ -302,6 +314,7 @@ export const apiDefinitionSchema = z
     use_oauth2: z.boolean().default(false),
     ...authFields,
     ...ipFields,
+    ...mutualTlsFields,
     proxy: proxySchema,
     uptime_tests: unsetWhenNull(uptimeTestsSchema.optional()),
     oauth_meta: unsetWhenNull(oauthMetaSchema.optional()),
@@ -313,6 +326,10 @@ export const apiDefinitionSchema = z
   })
   .passthrough()
   .superRefine((api, ctx) => {
+    // Tyk would refuse every request; a definition that cannot work is refused instead.
+    if (api.use_mutual_tls_auth === true && (api.client_certificates ?? []).length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['client_certificates'], message: 'use_mutual_tls_auth needs at least one allowed certificate' });
+    }
     const base = api.base_identity_provided_by;
     if (!api.use_keyless && base !== undefined && base !== '') {
       const modes = authModesOf(api as ApiDefinition);

@@ -98,3 +98,4 @@ export {
   type CacheOptions,
   type CachePathRule,
 } from './cache-options.js';
+export { upstreamTransportSchema, tlsVersionNames, cipherSuiteNames, type UpstreamTransport } from './upstream-transport.js';

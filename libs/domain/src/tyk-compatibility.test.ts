@@ -163,7 +163,7 @@ describe('never silently weaker: fields that would decide access and are not enf
     ['a tyk:// internal target', { proxy: { listen_path: '/x/', target_url: 'tyk://other-api/' } }, 'proxy.target_url'],
     ['GraphQL', { graphql: { enabled: true } }, 'graphql'],
     ['batch requests', { enable_batch_request_support: true }, 'enable_batch_request_support'],
-    ['mutual TLS', { use_mutual_tls_auth: true }, 'use_mutual_tls_auth'],
+    ['a forward proxy to the upstream', { proxy: { listen_path: '/x/', target_url: 'https://u', transport: { proxy_url: 'http://squid:3128' } } }, 'proxy.transport.proxy_url'],
   ];
   const base = { api_id: 'a', name: 'A', proxy: { listen_path: '/a/', target_url: 'http://u:1' } };
 

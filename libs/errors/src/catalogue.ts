@@ -13,10 +13,15 @@ export const errorCatalogue = {
   upstream_unavailable: { status: 502, message: 'No healthy upstream target is available' },
   // Tyk's circuit breakers: the breaker of this path is open, the upstream is not called.
   circuit_open: { status: 503, message: 'The upstream service is unavailable: circuit breaker open' },
+  // An Upgrade to an API without Tyk's enable_websockets, or an upgrade that is not a WebSocket handshake.
+  websocket_not_enabled: { status: 400, message: 'WebSocket upgrades are not enabled for this API' },
   auth_required: { status: 401, message: 'Authorization is required' },
   api_inactive: { status: 403, message: 'This API is not active' },
   // Tyk's IP allow and block lists (mw_ip_whitelist.go, mw_ip_blacklist.go): 403, Tyk's words.
   ip_not_allowed: { status: 403, message: 'Access from this IP has been disallowed' },
+  // Tyk's static mTLS (mw_certificate_check.go): 403, Tyk's words.
+  client_certificate_required: { status: 403, message: 'Client TLS certificate is required' },
+  client_certificate_not_allowed: { status: 403, message: 'Certificate not allowed' },
   // Enforcement: a known caller that may not do this (403), or not now (429).
   access_denied: { status: 403, message: 'Access to this resource has been disallowed' },
   credential_expired: { status: 403, message: 'The credential has expired' },

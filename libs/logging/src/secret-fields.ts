@@ -51,6 +51,7 @@ export const SECRET_FIELDS: readonly string[] = [
   'key_hash',
   'private_key',
   'private_key_encrypted',
+  'ssl_client_key',
   'signature',
   'oauth_signature',
   'csrf',

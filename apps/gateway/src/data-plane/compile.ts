@@ -16,6 +16,7 @@ import type { ResponseCache } from './cache/response-cache.js';
 import { compileSizeLimits } from './steps/size-limit.js';
 import { compileValidations } from './steps/validate-json.js';
 import { compileIpAccess } from './steps/ip-lists.js';
+import { compileClientCertificates } from './steps/client-certificate.js';
 import { compileOAuth } from './steps/oauth-endpoints.js';
 import { compileUpstream } from './steps/proxy.js';
 import { compileBreakers } from './steps/circuit-breakers.js';
@@ -67,6 +68,7 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
     chain,
     upstream: compileUpstream(definition, deps.pools, deps.defaultTimeoutSeconds, listenPath),
     ipAccess: compileIpAccess(definition, deps.clientAddress ?? untrusting),
+    clientCertificates: compileClientCertificates(definition),
     authentication: compileAuthentication(definition, deps.credentials, deps.signedBodyLimit),
     oauth: compileOAuth(definition, listenPath, deps.oauth),
     versions: compileVersions(definition, withoutIdentitySteps(chain), versionUpstream),
@@ -90,9 +92,9 @@ function upstreamsOf(api: CompiledApi): CompiledUpstream[] {
   return upstreams;
 }
 
-/** Every upstream origin an API sends to, load-balanced targets included. */
+/** Every upstream pool an API sends to (see poolKey), load-balanced targets' included. */
 export function upstreamOrigins(api: CompiledApi): string[] {
-  return upstreamsOf(api).flatMap((upstream) => [upstream.origin, ...(upstream.balancing?.balancer.targets.map((target) => target.origin) ?? [])]);
+  return upstreamsOf(api).flatMap((upstream) => [upstream.poolKey, ...(upstream.balancing?.balancer.targets.map((target) => target.origin) ?? [])]);
 }
 
 /** The uptime checkers an API keeps running. */

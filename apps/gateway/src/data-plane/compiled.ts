@@ -15,9 +15,11 @@ import type { CompiledCors } from './steps/cors.js';
 import type { CompiledSizeLimits } from './steps/size-limit.js';
 import type { CompiledValidation } from './steps/validate-json.js';
 import type { CompiledIpAccess } from './steps/ip-lists.js';
+import type { CompiledClientCertificates } from './steps/client-certificate.js';
 import type { PerVersion } from './version-settings.js';
 import type { CompiledBalancing } from './upstreams/compile-balancer.js';
 import type { CompiledBreakers } from './steps/circuit-breakers.js';
+import type { UpstreamTlsOptions } from './upstream-tls.js';
 
 /** Where and how the proxy step sends an API's requests, all decided at load. */
 export interface CompiledUpstream {
@@ -36,6 +38,10 @@ export interface CompiledUpstream {
   readonly ownHeadTimer: boolean;
   /** proxy.enable_load_balancing: the target_list's balancer (pool and rewrite then come from the target). */
   readonly balancing: CompiledBalancing | null;
+  /** https targets with proxy.transport set: the TLS options of the connection; null otherwise. */
+  readonly tls: UpstreamTlsOptions | null;
+  /** Which pool of UpstreamPools it uses: the origin, or the origin and its TLS options' digest. */
+  readonly poolKey: string;
 }
 
 /** What the authenticate step needs of an API that requires credentials. */
@@ -61,6 +67,8 @@ export interface CompiledApi extends Routable {
   readonly authentication: CompiledAuthentication | null;
   /** Null unless the API has an IP allow or block list (its chain then has the ip-lists step). */
   readonly ipAccess: CompiledIpAccess | null;
+  /** Null unless the API uses static mTLS (use_mutual_tls_auth; its chain then has the client-certificate step). */
+  readonly clientCertificates: CompiledClientCertificates | null;
   /** Null unless the API uses OAuth 2.0 (its chain then has the oauth-endpoints step). */
   readonly oauth: CompiledOAuth | null;
   /** Null unless the API has versions or path rules (its chain then has the version-check step). */

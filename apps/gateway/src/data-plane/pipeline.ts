@@ -4,6 +4,7 @@ import { authorise } from './steps/authorise.js';
 import { cache } from './steps/cache.js';
 import { cors } from './steps/cors.js';
 import { ipLists } from './steps/ip-lists.js';
+import { clientCertificate } from './steps/client-certificate.js';
 import { match } from './steps/match.js';
 import { oauthEndpoints } from './steps/oauth-endpoints.js';
 import { proxy } from './steps/proxy.js';
@@ -27,7 +28,10 @@ import type { Step } from './step.js';
  *    as Tyk's does, and before anything that authenticates, as in Tyk: a refused address costs no
  *    credential lookup. It covers the API's OAuth endpoints too (stricter than Tyk, whose OAuth
  *    routes skip the chain).
- *  - oauth-endpoints (OAuth APIs only) answers the API's own token and authorize endpoints, which
+ *  - client-certificate (use_mutual_tls_auth APIs only) right after ip-lists and before anything
+    that authenticates, as Tyk's CertificateCheckMW: a client without an allowed certificate costs
+    no credential lookup, and its 403 carries the CORS headers.
+  - oauth-endpoints (OAuth APIs only) answers the API's own token and authorize endpoints, which
  *    need no credential of the API, so it comes before authenticate.
  *  - version-check (versioned APIs and path rules) comes before authenticate, as Tyk's VersionCheck:
  *    a missing, unknown or expired version and a forbidden path answer 403 without a credential, and
@@ -65,6 +69,7 @@ export const pipeline: readonly Step[] = [
   match,
   cors,
   ipLists,
+  clientCertificate,
   oauthEndpoints,
   versionCheck,
   sizeLimit,

@@ -88,6 +88,13 @@ export class RequestContext {
   breakerTrial: boolean;
   /** Set by `cache` on a miss: the proxy hands it the upstream's answer to store; null otherwise. */
   cacheFill: CacheFill | null;
+  /** The request came over TLS (the HTTPS listener sets it): X-Forwarded-Proto says https. */
+  secure: boolean;
+  /**
+   * Upgrade requests only (the server's 'upgrade' event): the bytes that came after the request
+   * head; the proxy step then tunnels the connection (websocket-tunnel.ts). Null otherwise.
+   */
+  upgradeHead: Buffer | null;
   private hostHeader: string | null | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, config: CompiledConfiguration, startedAt: number) {
@@ -124,6 +131,8 @@ export class RequestContext {
     this.breaker = null;
     this.breakerTrial = false;
     this.cacheFill = null;
+    this.secure = false;
+    this.upgradeHead = null;
     this.hostHeader = undefined;
   }
 

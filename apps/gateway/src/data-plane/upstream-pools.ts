@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import { TargetHealth, type HealthChange } from './upstreams/target-health.js';
 import { UptimeChecker, uptimeCheckKey, type UptimeCheckSpec } from './upstreams/uptime-check.js';
+import type { CompiledUpstreamTls } from './upstream-tls.js';
 
 /** Connection settings shared by every upstream pool. */
 const poolOptions: Pool.Options = {
@@ -26,6 +27,8 @@ export class UpstreamPools {
   constructor(
     private readonly onCloseError: (origin: string, error: unknown) => void = () => undefined,
     private readonly onHealthChange: HealthChange = () => undefined,
+    /** Told once per pool that skips certificate checks (proxy.transport.ssl_insecure_skip_verify). */
+    private readonly onInsecure: (origin: string) => void = () => undefined,
   ) {}
 
   health(origin: string): TargetHealth {
@@ -62,11 +65,14 @@ export class UpstreamPools {
     }
   }
 
-  get(origin: string): Pool {
-    let pool = this.pools.get(origin);
+  /** The pool's key: the origin, plus the TLS options' digest when an API sets any (see poolKey). */
+  get(origin: string, tls: CompiledUpstreamTls | null = null): Pool {
+    const key = poolKey(origin, tls);
+    let pool = this.pools.get(key);
     if (pool === undefined) {
-      pool = new Pool(origin, poolOptions);
-      this.pools.set(origin, pool);
+      pool = new Pool(origin, tls === null ? poolOptions : { ...poolOptions, connect: { ...poolOptions.connect, ...tls.options } });
+      if (tls?.insecure === true) this.onInsecure(origin);
+      this.pools.set(key, pool);
     }
     return pool;
   }
@@ -75,7 +81,7 @@ export class UpstreamPools {
     return [...this.pools.keys()];
   }
 
-  /** Closes the pools of origins not in `inUse`. */
+  /** Closes the pools whose keys (see poolKey) are not in `inUse`. */
   retainOnly(inUse: ReadonlySet<string>): void {
     for (const [origin, pool] of this.pools) {
       if (inUse.has(origin)) continue;
@@ -91,4 +97,9 @@ export class UpstreamPools {
     this.retainChecks(new Set());
     await Promise.allSettled(pools.map((pool) => pool.close()));
   }
+}
+
+/** Connections with different TLS options (a CA, a client certificate) are never shared. */
+export function poolKey(origin: string, tls: CompiledUpstreamTls | null): string {
+  return tls === null ? origin : `${origin}#${tls.id}`;
 }

@@ -10,9 +10,11 @@ import { withoutCorsHeaders } from './cors.js';
 import { tooLarge } from './size-limit.js';
 import { CLIENT_CLOSED_REQUEST, type RequestContext } from '../request-context.js';
 import { CONTINUE, fail, PENDING, type Step, type StepResult } from '../step.js';
-import type { UpstreamPools } from '../upstream-pools.js';
+import { poolKey, type UpstreamPools } from '../upstream-pools.js';
+import { compileUpstreamTls } from '../upstream-tls.js';
 import type { TargetBalancer, UpstreamTarget } from '../upstreams/balancer.js';
 import { compileBalancing } from '../upstreams/compile-balancer.js';
+import { proxyUpgrade } from '../websocket-tunnel.js';
 
 /**
  * Sends the request to the API's upstream and streams the answer back, both bodies flowing through
@@ -28,8 +30,9 @@ export const proxy: Step = {
   handle(ctx: RequestContext): StepResult {
     // A version with its own override_target goes there (Tyk's per-version target).
     const upstream = ctx.version?.upstream ?? ctx.api!.upstream;
+    if (ctx.upgradeHead !== null) return proxyUpgrade(ctx, upstream);
     const req = ctx.req;
-    const headers = upstreamRequestHeaders(req.rawHeaders, clientAddress(req.socket.remoteAddress), 'http', upstream.preserveHost);
+    const headers = upstreamRequestHeaders(req.rawHeaders, clientAddress(req.socket.remoteAddress), ctx.secure ? 'https' : 'http', upstream.preserveHost);
     const options: Dispatcher.DispatchOptions = {
       path: '',
       method: req.method as Dispatcher.HttpMethod,
@@ -86,15 +89,18 @@ export function compileUpstream(api: ApiDefinition, pools: UpstreamPools, defaul
   const target = new URL(api.proxy.target_url);
   const balancing = compileBalancing(api, pools, listenPath);
   const timeoutMs = Math.round((api.proxy.timeout ?? defaultTimeoutSeconds) * 1000);
+  const tls = compileUpstreamTls(target, api.proxy.transport);
   return {
     origin: target.origin,
-    pool: pools.get(target.origin),
+    pool: pools.get(target.origin, tls),
+    poolKey: poolKey(target.origin, tls),
     rewrite: compilePathRewrite(target, listenPath, api.proxy.strip_listen_path),
     preserveHost: api.proxy.preserve_host_header,
     allowTrace: api.proxy.allow_trace === true,
     timeoutMs,
     ownHeadTimer: timeoutMs < OWN_TIMER_BELOW_MS,
     balancing,
+    tls: tls === null ? null : tls.options,
   };
 }
 

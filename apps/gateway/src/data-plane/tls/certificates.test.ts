@@ -1,0 +1,68 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTestCa } from '../../../../../tools/test/certificates.js';
+import { CertificateSet, loadCertificate, parseCertificateList } from './certificates.js';
+import { TlsTermination } from './tls-termination.js';
+
+const ca = createTestCa();
+const main = ca.issue(['gateway.test']);
+const wildcard = ca.issue(['*.apps.test', 'apps.test']);
+const orders = ca.issue(['orders.apps.test']);
+afterAll(() => ca.dispose());
+
+describe('loadCertificate', () => {
+  it('reads a pair and the names it serves (subjectAltName DNS names, lower case)', () => {
+    expect(loadCertificate(wildcard).names).toEqual(['*.apps.test', 'apps.test']);
+  });
+
+  it('refuses, naming the file, a certificate that does not parse, a key that does not parse, a key of another certificate', () => {
+    const garbage = join(ca.dir, 'garbage.pem');
+    writeFileSync(garbage, '-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n');
+    expect(() => loadCertificate({ certFile: garbage, keyFile: main.keyFile })).toThrow(`${garbage} is not a PEM certificate`);
+    expect(() => loadCertificate({ certFile: main.certFile, keyFile: garbage })).toThrow(`${garbage} is not a PEM private key`);
+    expect(() => loadCertificate({ certFile: main.certFile, keyFile: orders.keyFile })).toThrow(`${orders.keyFile} is not the private key of ${main.certFile}`);
+    expect(() => loadCertificate({ certFile: join(ca.dir, 'missing.pem'), keyFile: main.keyFile })).toThrow(/missing\.pem cannot be read \(ENOENT\)/);
+  });
+});
+
+describe('CertificateSet', () => {
+  const set = new CertificateSet([main, wildcard, orders].map(loadCertificate));
+  const contextOf = (index: number) => set.certificates[index]!.context;
+
+  it('picks the exact name first, then a one-label wildcard, else the first certificate', () => {
+    expect(set.contextFor('orders.apps.test')).toBe(contextOf(2));
+    expect(set.contextFor('ORDERS.apps.test')).toBe(contextOf(2));
+    expect(set.contextFor('billing.apps.test')).toBe(contextOf(1));
+    expect(set.contextFor('apps.test')).toBe(contextOf(1));
+    // A wildcard covers one label only (RFC 6125 §6.4.3).
+    expect(set.contextFor('a.b.apps.test')).toBe(contextOf(0));
+    expect(set.contextFor('unknown.test')).toBe(contextOf(0));
+    expect(set.contextFor(undefined)).toBe(contextOf(0));
+  });
+});
+
+describe('parseCertificateList', () => {
+  it('reads cert:key pairs in order and names a malformed entry', () => {
+    expect(parseCertificateList(' /a.pem:/a.key, /b.pem:/b.key ')).toEqual({ files: [{ certFile: '/a.pem', keyFile: '/a.key' }, { certFile: '/b.pem', keyFile: '/b.key' }] });
+    expect(parseCertificateList('/a.pem')).toEqual({ problem: '"/a.pem" is not certFile:keyFile' });
+  });
+});
+
+describe('TlsTermination.reload', () => {
+  it('swaps in a changed pair, and keeps serving the previous ones when the change does not load', () => {
+    const pair = ca.issue(['reload.test'], { file: 'reloaded' });
+    const warnings: string[] = [];
+    const tls = new TlsTermination([pair], 60_000, { log: () => undefined, warn: (message) => warnings.push(message) });
+    const first = tls.certificates;
+    ca.issue(['reload.test', 'renewed.test'], { file: 'reloaded' });
+    expect(tls.reload()).toBe(true);
+    expect(tls.certificates).not.toBe(first);
+    expect(tls.certificates.fallback.names).toEqual(['reload.test', 'renewed.test']);
+    const good = tls.certificates;
+    writeFileSync(pair.certFile, 'half written');
+    expect(tls.reload()).toBe(false);
+    expect(tls.certificates).toBe(good);
+    expect(warnings).toEqual([`TLS certificates not reloaded, still serving the previous ones: ${pair.certFile} is not a PEM certificate`]);
+  });
+});

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import type { ConnectionOptions } from 'node:tls';
+import { cipherSuiteNames, tlsVersionNames, type UpstreamTransport } from '@portcullis/domain';
+
+/** The TLS settings of connections to an https upstream, as both undici's connector and node:https take them. */
+export type UpstreamTlsOptions = Pick<ConnectionOptions, 'rejectUnauthorized' | 'minVersion' | 'maxVersion' | 'ciphers' | 'ca' | 'cert' | 'key'>;
+
+/** An API's compiled upstream TLS: the options, and a key naming them (one pool per origin and options). */
+export interface CompiledUpstreamTls {
+  readonly options: UpstreamTlsOptions;
+  /** A digest of the options: APIs with the same origin and the same options share a pool. */
+  readonly id: string;
+  readonly insecure: boolean;
+}
+
+/**
+ * proxy.transport (validated at the registry) as connect options, once per API at load; null when
+ * the target is plain http or nothing is set (Node's defaults: verify against the system CAs).
+ */
+export function compileUpstreamTls(target: URL, transport: UpstreamTransport | undefined): CompiledUpstreamTls | null {
+  if (target.protocol !== 'https:' || transport === undefined) return null;
+  const options: UpstreamTlsOptions = {};
+  if (transport.ssl_insecure_skip_verify === true) options.rejectUnauthorized = false;
+  const min = tlsVersionNames.get(transport.ssl_min_version ?? 0);
+  if (min !== undefined) options.minVersion = min;
+  const max = tlsVersionNames.get(transport.ssl_max_version ?? 0);
+  if (max !== undefined) options.maxVersion = max;
+  if (transport.ssl_ciphers !== undefined && transport.ssl_ciphers.length > 0) {
+    // TLS 1.3 suites stay as OpenSSL's defaults: Go does not let Tyk choose them either.
+    options.ciphers = transport.ssl_ciphers.map((name) => cipherSuiteNames.get(name)!).join(':');
+  }
+  if (transport.ssl_ca_certificates !== undefined) options.ca = transport.ssl_ca_certificates;
+  if (transport.ssl_client_certificate !== undefined && transport.ssl_client_key !== undefined) {
+    options.cert = transport.ssl_client_certificate;
+    options.key = transport.ssl_client_key;
+  }
+  if (Object.keys(options).length === 0) return null;
+  const id = createHash('sha256').update(JSON.stringify(options)).digest('base64url').slice(0, 16);
+  return { options, id, insecure: options.rejectUnauthorized === false };
+}
