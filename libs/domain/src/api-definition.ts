@@ -5,6 +5,7 @@ import { refusedFields } from './tyk-compatibility.js';
 import { toDetails } from './validation.js';
 import { readVersioning } from './versioning.js';
 import { validateJsonSchemaErrors } from './json-schema.js';
+import { shapingErrors } from './shaping.js';
 
 /**
  * An API definition in Tyk's classic shape: the fields Tyk has keep Tyk's names, so a definition
@@ -325,7 +326,9 @@ export function validateApiDefinition(input: unknown): ValidationResult<z.output
   const versioning = readVersioning(input as Record<string, unknown>).errors.filter((error) => !refusedPaths.has(error.field));
   // validate_json schemas compiled as the gateway compiles them: one that does not is refused here, not a 500 there.
   const schemas = validateJsonSchemaErrors(input as Record<string, unknown>);
-  const errors = [...shapeErrors, ...refusals, ...versioning, ...schemas];
+  // Header transforms, mocks, timeouts, rewrites: regexes compiled and values checked as the gateway reads them.
+  const shaping = shapingErrors(input as Record<string, unknown>);
+  const errors = [...shapeErrors, ...refusals, ...versioning, ...schemas, ...shaping];
   if (errors.length > 0 || !result.success) return { ok: false, errors };
   return { ok: true, value: result.data };
 }

@@ -88,3 +88,17 @@ export {
   type PathList,
 } from './versioning.js';
 export { compileJsonSchema, validateJsonSchemaErrors, type JsonSchemaValidator, type JsonSchemaError } from './json-schema.js';
+export {
+  readVersionShaping,
+  hasShaping,
+  shapingErrors,
+  contextVariables,
+  MAX_HARD_TIMEOUT_SECONDS,
+  type VersionShaping,
+  type ShapedPath,
+  type HeaderEdit,
+  type MockAnswer,
+  type UrlRewrite,
+  type RewriteTrigger,
+  type ValueMatch,
+} from './shaping.js';

@@ -220,8 +220,9 @@ function readExtendedEntry(list: PathList, entry: unknown, field: string, versio
     for (const [method, meta] of Object.entries(entry.method_actions)) {
       const action = isObject(meta) && typeof meta.action === 'string' ? meta.action : '';
       // Anything but no_action blocks, as Tyk's "URL Method Action was not set to NoAction, blocking."
-      // (`reply`, a mock answer, is refused at validation through the compatibility table.)
-      methods.set(method, action !== 'no_action');
+      // `reply` lets the request on to be answered by the mock (the gateway's shaping step; a black
+      // list reply is refused at validation through the compatibility table).
+      methods.set(method, action !== 'no_action' && action !== 'reply');
     }
   } else if (typeof entry.method === 'string' && entry.method !== '') {
     methods = new Map([[entry.method, false]]);

@@ -15,6 +15,8 @@ import type { CompiledSizeLimits } from './steps/size-limit.js';
 import type { CompiledValidation } from './steps/validate-json.js';
 import type { CompiledIpAccess } from './steps/ip-lists.js';
 import type { PerVersion } from './version-settings.js';
+import type { CompiledShaping } from './steps/shape.js';
+import type { ShapedPath } from '@portcullis/domain';
 
 /** Where and how the proxy step sends an API's requests, all decided at load. */
 export interface CompiledUpstream {
@@ -73,6 +75,10 @@ export interface CompiledApi extends Routable {
   readonly enforcement: Enforcement;
   /** Where this API's analytics records go; null when analytics are off or the API opts out (do_not_track). */
   readonly analytics: AnalyticsSinkPort | null;
+  /** Null unless a version shapes requests or strip_auth_data is set (its chain then has the shape step). */
+  readonly shaping: CompiledShaping | null;
+  /** Null unless a version lists do_not_track_endpoints: requests to them get no analytics record. */
+  readonly untracked: PerVersion<readonly ShapedPath[]> | null;
 }
 
 /** One immutable configuration: built whole, swapped in by reference, never changed in place. */

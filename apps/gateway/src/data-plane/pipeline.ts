@@ -8,6 +8,7 @@ import { oauthEndpoints } from './steps/oauth-endpoints.js';
 import { proxy } from './steps/proxy.js';
 import { quota } from './steps/quota.js';
 import { rateLimit } from './steps/rate-limit.js';
+import { shape } from './steps/shape.js';
 import { record } from './steps/record.js';
 import { versionCheck } from './steps/version-check.js';
 import { sizeLimit } from './steps/size-limit.js';
@@ -45,7 +46,11 @@ import type { Step } from './step.js';
  *    that may otherwise go out.
  *  - quota spends a unit before api-rate-limit and validate-json: as in Tyk, whose
  *    RateLimitAndQuotaCheck comes before both.
- *  - transform steps (later) sit right before proxy, so nothing after them sees a rewritten request.
+ *  - shape (APIs with header transforms, mocks, rewrites, method transforms, hard timeouts, internal
+ *    paths or strip_auth_data) right before proxy, where Tyk's transform and mock middleware run:
+ *    after authentication (a mocked path still needs its credential; `$tyk_context` values are
+ *    the authenticated request's) and after every check, so nothing before it sees a rewritten
+ *    request. It is not an identity step: an ignored path's mock is answered too.
  *  - proxy is the last step that answers.
  *  - record is `always`: it runs after whatever answered, failures included, and comes last.
  */
@@ -62,6 +67,7 @@ export const pipeline: readonly Step[] = [
   quota,
   apiRateLimit,
   validateJson,
+  shape,
   proxy,
   record,
 ];

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CompiledApi, CompiledConfiguration } from './compiled.js';
 import { isHostName } from '@portcullis/http';
 import type { Identity } from './identity.js';
+import type { ForwardShaping } from './shaping/forward-shaping.js';
 import { normaliseRequestPath } from './request-path.js';
 import type { Step } from './step.js';
 import type { CompiledVersion } from './versions/compiled-versions.js';
@@ -80,6 +81,8 @@ export class RequestContext {
    * could not settle: a chunked body); -1 for no limit.
    */
   bodyLimit: number;
+  /** What the shape step decided for the proxy (headers, method, rewrite, timeout); null: nothing. */
+  shaping: ForwardShaping | null;
   private hostHeader: string | null | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, config: CompiledConfiguration, startedAt: number) {
@@ -113,6 +116,7 @@ export class RequestContext {
     this.dropHeaders = null;
     this.answerHeaders = null;
     this.bodyLimit = -1;
+    this.shaping = null;
     this.hostHeader = undefined;
   }
 

@@ -8,6 +8,7 @@ import { clientAddress, clientResponseHeaders, compilePathRewrite, requestHasBod
 import { BodyTooLargeError, limitedBody } from '../body-limit.js';
 import { withoutCorsHeaders } from './cors.js';
 import { tooLarge } from './size-limit.js';
+import { shapedRequestHeaders, shapedResponseHeaders } from '../shaping/apply.js';
 import { CLIENT_CLOSED_REQUEST, type RequestContext } from '../request-context.js';
 import { CONTINUE, fail, PENDING, type Step, type StepResult } from '../step.js';
 import type { UpstreamPools } from '../upstream-pools.js';
@@ -27,18 +28,30 @@ export const proxy: Step = {
     // A version with its own override_target goes there (Tyk's per-version target).
     const upstream = ctx.version?.upstream ?? ctx.api!.upstream;
     const req = ctx.req;
-    const headers = upstreamRequestHeaders(req.rawHeaders, clientAddress(req.socket.remoteAddress), 'http', upstream.preserveHost);
-    const exchange = new ProxyExchange(ctx, upstream.ownHeadTimer ? upstream.timeoutMs : 0);
+    let headers = upstreamRequestHeaders(req.rawHeaders, clientAddress(req.socket.remoteAddress), 'http', upstream.preserveHost);
+    if (ctx.dropHeaders !== null) headers = withoutNamed(headers, ctx.dropHeaders);
+    const shaping = ctx.shaping;
+    let timeoutMs = upstream.timeoutMs;
+    let ownHeadTimer = upstream.ownHeadTimer;
+    if (shaping !== null) {
+      headers = shapedRequestHeaders(headers, shaping);
+      // hard_timeouts: this path's own timeout, timed as the API's would be (see ownHeadTimer).
+      if (shaping.timeoutMs > 0) {
+        timeoutMs = shaping.timeoutMs;
+        ownHeadTimer = timeoutMs < OWN_TIMER_BELOW_MS;
+      }
+    }
+    const exchange = new ProxyExchange(ctx, ownHeadTimer ? timeoutMs : 0);
     upstream.pool.dispatch(
       {
-        path: upstreamPath(upstream.rewrite, ctx.forwardPath, ctx.forwardQuery),
-        method: req.method as Dispatcher.HttpMethod,
-        headers: ctx.dropHeaders === null ? headers : withoutNamed(headers, ctx.dropHeaders),
+        path: shaping?.upstreamPath ?? upstreamPath(upstream.rewrite, ctx.forwardPath, ctx.forwardQuery),
+        method: (shaping?.method ?? req.method) as Dispatcher.HttpMethod,
+        headers,
         // A body an auth mode had to read whole (see RequestContext.body) goes as those bytes.
         body: ctx.body ?? (requestHasBody(req.rawHeaders) ? (ctx.bodyLimit === -1 ? req : limitedBody(req, ctx.bodyLimit)) : null),
-        headersTimeout: upstream.timeoutMs,
+        headersTimeout: timeoutMs,
         // Also the longest silence allowed between body chunks: a stalled upstream is cut off.
-        bodyTimeout: upstream.timeoutMs,
+        bodyTimeout: timeoutMs,
       },
       exchange,
     );
@@ -153,7 +166,8 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     ctx.upstreamMs = performance.now() - this.dispatchedAt;
     const answer = ctx.answerHeaders;
     // With CORS on, the gateway's CORS headers are the only ones (as Tyk drops the upstream's duplicates).
-    const headers = answer === null ? clientResponseHeaders(rawHeaders) : withoutCorsHeaders(clientResponseHeaders(rawHeaders));
+    let headers = answer === null ? clientResponseHeaders(rawHeaders) : withoutCorsHeaders(clientResponseHeaders(rawHeaders));
+    if (ctx.shaping !== null) headers = shapedResponseHeaders(headers, ctx.shaping);
     // The enforcement steps' headers (rate limit, quota) join the upstream's in the one writeHead:
     // appended to the array already built, no header object, no setHeader merge.
     const extra = ctx.extraHeaders;

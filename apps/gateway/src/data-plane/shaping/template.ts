@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { headerValue } from '../auth-modes/credential-location.js';
+import { clientAddress } from '../forwarding.js';
+import type { RequestContext } from '../request-context.js';
+
+/**
+ * A header value or rewrite target with Tyk's variables, split at load into its parts so a request
+ * only joins them: literal text, a `$1`-style group of the rewrite's match, or a `$tyk_context.*`
+ * variable. A value without variables stays a plain string and costs nothing per request.
+ */
+export type Template = string | readonly TemplatePart[];
+
+type TemplatePart = string | { readonly group: number } | { readonly variable: (ctx: RequestContext) => string };
+
+/** Per request: the request id is made once, when a value first asks for it. */
+const requestIds = new WeakMap<RequestContext, string>();
+
+function requestId(ctx: RequestContext): string {
+  let id = requestIds.get(ctx);
+  if (id === undefined) {
+    id = randomUUID();
+    requestIds.set(ctx, id);
+  }
+  return id;
+}
+
+/** The getter for one `$tyk_context` name (validation refused the names not listed here). */
+function contextVariable(name: string): ((ctx: RequestContext) => string) | null {
+  switch (name) {
+    case 'request_id':
+      return requestId;
+    case 'remote_addr':
+      return (ctx) => clientAddress(ctx.req.socket.remoteAddress);
+    case 'path':
+      return (ctx) => ctx.path;
+    case 'request_method':
+      return (ctx) => ctx.req.method ?? '';
+  }
+  if (name.startsWith('headers_')) {
+    // Tyk's key is the canonical header name with `-` as `_`: headers_X_Request_Id.
+    const header = name.slice(8).replaceAll('_', '-').toLowerCase();
+    return (ctx) => headerValue(ctx, header) ?? '';
+  }
+  return null;
+}
+
+const parts = /\$tyk_context\.([A-Za-z0-9_-]+)|\$(\d+)/g;
+
+/**
+ * `contextVars`: Tyk's `enable_context_vars`; without it `$tyk_context.*` stays as written, as in
+ * Tyk. `groups`: whether `$1` stands for a match group (rewrite targets only).
+ */
+export function compileTemplate(value: string, contextVars: boolean, groups: boolean): Template {
+  const compiled: TemplatePart[] = [];
+  let last = 0;
+  for (const match of value.matchAll(parts)) {
+    let part: TemplatePart | null = null;
+    if (match[1] !== undefined && contextVars) {
+      const variable = contextVariable(match[1]);
+      if (variable !== null) part = { variable };
+    } else if (match[2] !== undefined && groups) {
+      part = { group: Number(match[2]) };
+    }
+    if (part === null) continue;
+    if (match.index > last) compiled.push(value.slice(last, match.index));
+    compiled.push(part);
+    last = match.index + match[0].length;
+  }
+  if (compiled.length === 0) return value;
+  if (last < value.length) compiled.push(value.slice(last));
+  return compiled;
+}
+
+export function renderTemplate(template: Template, ctx: RequestContext, groups: RegExpExecArray | null = null): string {
+  if (typeof template === 'string') return template;
+  let out = '';
+  for (let i = 0; i < template.length; i++) {
+    const part = template[i]!;
+    if (typeof part === 'string') out += part;
+    else if ('group' in part) out += groups?.[part.group] ?? '';
+    else out += part.variable(ctx);
+  }
+  return out;
+}

@@ -1,0 +1,238 @@
+import { readVersionShaping, hasShaping, type ApiDefinition, type HeaderEdit, type MockAnswer, type ShapedPath, type RewriteTrigger, type ValueMatch, type VersionShaping } from '@portcullis/domain';
+import { headerValue } from '../auth-modes/credential-location.js';
+import type { RequestContext } from '../request-context.js';
+import { ForwardShaping } from '../shaping/forward-shaping.js';
+import { compileTemplate, renderTemplate, type Template } from '../shaping/template.js';
+import { CONTINUE, fail, respond, type RespondResult, type Step, type StepResult } from '../step.js';
+import { compilePerVersion, forRequestVersion, type PerVersion } from '../version-settings.js';
+import { pathBelow } from './authorise.js';
+
+/**
+ * Tyk's request and response shaping of the version the request resolved to: internal paths and
+ * mock answers (answered here, no upstream call), then what the proxy applies on the way out —
+ * header transforms (global, then per path, as Tyk's TransformHeaders), the credential removed under
+ * `strip_auth_data`, the URL rewrite, the method transform, the hard timeout. Entries match the
+ * path as received (below the listen path), as Tyk matches each of them against the original path.
+ * Everything is read and compiled at load (see libs/domain shaping.ts); templates without
+ * variables are plain strings.
+ */
+interface CompiledEdit {
+  readonly add: readonly (readonly [string, Template])[];
+  readonly remove: readonly string[];
+}
+
+interface CompiledRewrite extends ShapedPath {
+  readonly match: RegExp;
+  readonly rewriteTo: Template;
+  readonly triggers: readonly (RewriteTrigger & { readonly target: Template })[];
+}
+
+export interface CompiledVersionShaping {
+  readonly globalRequest: CompiledEdit | null;
+  readonly globalResponse: CompiledEdit | null;
+  readonly requestHeaders: readonly (ShapedPath & CompiledEdit)[];
+  readonly responseHeaders: readonly (ShapedPath & CompiledEdit)[];
+  readonly mocks: readonly (ShapedPath & { readonly answer: RespondResult })[];
+  readonly hardTimeouts: readonly (ShapedPath & { readonly timeoutMs: number })[];
+  readonly methodTransforms: readonly (ShapedPath & { readonly toMethod: string })[];
+  readonly internal: readonly ShapedPath[];
+  readonly rewrites: readonly CompiledRewrite[];
+}
+
+export interface CompiledShaping {
+  /** Null when no version shapes (the API only strips its credential). */
+  readonly versions: PerVersion<CompiledVersionShaping> | null;
+  /** strip_auth_data: the credential's headers (lower case) and query parameters; null: forwarded. */
+  readonly stripHeaders: ReadonlySet<string> | null;
+  readonly stripParams: readonly string[];
+}
+
+function readShaping(api: ApiDefinition, compile: (shaping: VersionShaping) => CompiledVersionShaping) {
+  return compilePerVersion(api, (settings) => {
+    // Validation refused definitions with problems: what is read here is the same reading.
+    const raw = (api as { version_data?: { versions?: Record<string, Record<string, unknown>> } }).version_data!.versions![settings.name]!;
+    const shaping = readVersionShaping(raw, `version_data.versions.${settings.name}`).value;
+    return hasShaping(shaping) ? compile(shaping) : null;
+  });
+}
+
+/** The credential's locations (every auth mode's), for strip_auth_data. */
+function credentialLocations(api: ApiDefinition): { headers: Set<string>; params: string[] } {
+  const headers = new Set<string>();
+  const params: string[] = [];
+  const locations = [api.auth ?? {}, ...Object.values((api.auth_configs ?? {}) as Record<string, object>)] as { auth_header_name?: string; use_param?: boolean; param_name?: string }[];
+  for (const location of locations) {
+    const header = location.auth_header_name || 'Authorization';
+    headers.add(header.toLowerCase());
+    if (location.use_param === true) params.push(location.param_name || header);
+  }
+  return { headers, params };
+}
+
+export function compileShaping(api: ApiDefinition): CompiledShaping | null {
+  const contextVars = (api as { enable_context_vars?: unknown }).enable_context_vars === true;
+  // An added header replaces the request's (or response's) own, as Tyk sets it: removed first.
+  const edit = (value: HeaderEdit): CompiledEdit => ({
+    add: value.add.map(([name, template]) => [name, compileTemplate(template, contextVars, false)] as const),
+    remove: [...new Set([...value.remove, ...value.add.map(([name]) => name.toLowerCase())])],
+  });
+  const versions = readShaping(api, (shaping) => ({
+    globalRequest: shaping.globalRequest === null ? null : edit(shaping.globalRequest),
+    globalResponse: shaping.globalResponse === null ? null : edit(shaping.globalResponse),
+    requestHeaders: shaping.requestHeaders.map((entry) => ({ pattern: entry.pattern, method: entry.method, ...edit(entry) })),
+    responseHeaders: shaping.responseHeaders.map((entry) => ({ pattern: entry.pattern, method: entry.method, ...edit(entry) })),
+    mocks: shaping.mocks.map((entry) => ({ pattern: entry.pattern, method: entry.method, answer: mockResponse(entry) })),
+    hardTimeouts: shaping.hardTimeouts,
+    methodTransforms: shaping.methodTransforms,
+    internal: shaping.internal,
+    rewrites: shaping.rewrites.map((entry) => ({
+      pattern: entry.pattern,
+      method: entry.method,
+      match: entry.match,
+      rewriteTo: compileTemplate(entry.rewriteTo, contextVars, true),
+      triggers: entry.triggers.map((trigger) => ({ ...trigger, target: compileTemplate(trigger.rewriteTo, contextVars, true) })),
+    })),
+  }));
+  const strip = (api as { strip_auth_data?: unknown }).strip_auth_data === true && !api.use_keyless;
+  if (versions === null && !strip) return null;
+  const locations = strip ? credentialLocations(api) : null;
+  return { versions, stripHeaders: locations?.headers ?? null, stripParams: locations?.params ?? [] };
+}
+
+function mockResponse(mock: MockAnswer): RespondResult {
+  const body = Buffer.from(mock.body);
+  const headers: string[] = [];
+  for (const [name, value] of mock.headers) headers.push(name, value);
+  if (!mock.headers.some(([name]) => name.toLowerCase() === 'content-type')) headers.push('content-type', 'text/plain; charset=utf-8');
+  headers.push('content-length', String(body.length));
+  return respond(mock.status, headers, body);
+}
+
+function find<T extends ShapedPath>(entries: readonly T[], path: string, method: string): T | null {
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    if ((entry.method === '' || entry.method === method) && entry.pattern.test(path)) return entry;
+  }
+  return null;
+}
+
+const forbidden = fail('endpoint_forbidden');
+
+export const shape: Step = {
+  name: 'shape',
+  always: false,
+  enabledFor: (api) => compileShaping(api) !== null,
+  handle(ctx: RequestContext): StepResult {
+    const api = ctx.api!;
+    const compiled = api.shaping!;
+    const method = ctx.req.method!;
+    const path = pathBelow(ctx.path, api.listenPath);
+    const version = compiled.versions === null ? null : forRequestVersion(compiled.versions, ctx);
+    if (version !== null) {
+      // Reached only by Tyk's internal looping, which Portcullis does not do: an outside caller is
+      // refused as Tyk refuses one (its URLAllowedAndIgnored answers EndPointNotAllowed).
+      if (version.internal.length > 0 && find(version.internal, path, method) !== null) {
+        ctx.refusal = 'forbidden';
+        return forbidden;
+      }
+      if (version.mocks.length > 0) {
+        const mock = find(version.mocks, path, method);
+        if (mock !== null) return mock.answer;
+      }
+    }
+    const shaping = new ForwardShaping();
+    ctx.shaping = shaping;
+    if (compiled.stripHeaders !== null) {
+      shaping.removeRequest(compiled.stripHeaders);
+      if (compiled.stripParams.length > 0 && ctx.forwardQuery.length > 1) ctx.forwardQuery = withoutParams(ctx.forwardQuery, compiled.stripParams);
+    }
+    if (version === null) return CONTINUE;
+    if (version.globalRequest !== null) applyRequest(shaping, version.globalRequest, ctx);
+    const requestEdit = version.requestHeaders.length > 0 ? find(version.requestHeaders, path, method) : null;
+    if (requestEdit !== null) applyRequest(shaping, requestEdit, ctx);
+    if (version.globalResponse !== null) applyResponse(shaping, version.globalResponse, ctx);
+    const responseEdit = version.responseHeaders.length > 0 ? find(version.responseHeaders, path, method) : null;
+    if (responseEdit !== null) applyResponse(shaping, responseEdit, ctx);
+    if (version.rewrites.length > 0) {
+      const rewrite = find(version.rewrites, path, method);
+      if (rewrite !== null) {
+        const target = rewriteTarget(rewrite, path + ctx.forwardQuery, ctx);
+        if (target !== null) {
+          const upstream = ctx.version?.upstream ?? api.upstream;
+          const withSlash = target.charCodeAt(0) === 47 ? target : `/${target}`;
+          // The rewritten path is below the listen path; without a query of its own the request's stays.
+          shaping.upstreamPath = upstream.rewrite.targetPath + withSlash + (withSlash.includes('?') ? '' : ctx.forwardQuery);
+        }
+      }
+    }
+    if (version.methodTransforms.length > 0) shaping.method = find(version.methodTransforms, path, method)?.toMethod ?? null;
+    if (version.hardTimeouts.length > 0) shaping.timeoutMs = find(version.hardTimeouts, path, method)?.timeoutMs ?? -1;
+    return CONTINUE;
+  },
+};
+
+function applyRequest(shaping: ForwardShaping, edit: CompiledEdit, ctx: RequestContext): void {
+  if (edit.remove.length > 0) shaping.removeRequest(edit.remove);
+  for (let i = 0; i < edit.add.length; i++) {
+    const [name, template] = edit.add[i]!;
+    shaping.addHeaders.push(name, renderTemplate(template, ctx));
+  }
+}
+
+function applyResponse(shaping: ForwardShaping, edit: CompiledEdit, ctx: RequestContext): void {
+  if (edit.remove.length > 0) shaping.removeResponse(edit.remove);
+  for (let i = 0; i < edit.add.length; i++) {
+    const [name, template] = edit.add[i]!;
+    shaping.responseAdd.push(name, renderTemplate(template, ctx));
+  }
+}
+
+/**
+ * Tyk's urlRewrite: nothing unless match_pattern matches; then the first trigger that fires (any:
+ * one of its options; all: every option it sets) gives the target, else rewrite_to. `$n` are the
+ * match_pattern's groups.
+ */
+export function rewriteTarget(rewrite: CompiledRewrite, input: string, ctx: RequestContext): string | null {
+  rewrite.match.lastIndex = 0;
+  const groups = rewrite.match.exec(input);
+  if (groups === null) return null;
+  for (let i = 0; i < rewrite.triggers.length; i++) {
+    const trigger = rewrite.triggers[i]!;
+    if (fires(trigger, ctx, input)) return renderTemplate(trigger.target, ctx, groups);
+  }
+  return renderTemplate(rewrite.rewriteTo, ctx, groups);
+}
+
+function fires(trigger: RewriteTrigger, ctx: RequestContext, input: string): boolean {
+  const results: boolean[] = [];
+  const check = (options: readonly ValueMatch[], value: (name: string) => string | null) => {
+    for (const option of options) {
+      const found = value(option.name);
+      const matched = found !== null && option.match.test(found);
+      results.push(option.reverse ? !matched : matched);
+    }
+  };
+  check(trigger.headers, (name) => headerValue(ctx, name.toLowerCase()));
+  if (trigger.query.length > 0) {
+    const query = new URLSearchParams(ctx.query.slice(1));
+    check(trigger.query, (name) => query.get(name));
+  }
+  if (trigger.pathParts.length > 0) {
+    const segments = input.split('?')[0]!.split('/');
+    // Tyk: a path part option matches when any segment of the path matches.
+    for (const option of trigger.pathParts) {
+      const matched = segments.some((segment) => segment !== '' && option.match.test(segment));
+      results.push(option.reverse ? !matched : matched);
+    }
+  }
+  check(trigger.context, (name) => renderTemplate(compileTemplate(`$tyk_context.${name}`, true, false), ctx));
+  if (results.length === 0) return false;
+  return trigger.any ? results.includes(true) : results.every(Boolean);
+}
+
+function withoutParams(query: string, names: readonly string[]): string {
+  const params = new URLSearchParams(query.slice(1));
+  for (const name of names) params.delete(name);
+  const rest = params.toString();
+  return rest === '' ? '' : `?${rest}`;
+}
