@@ -8,6 +8,7 @@ import portcullis from './portcullis.mjs';
 import portcullisJwt from './portcullis-jwt.mjs';
 import portcullisKey from './portcullis-key.mjs';
 import portcullisToken from './portcullis-token.mjs';
+import portcullisTransform from './portcullis-transform.mjs';
 import portcullisTyk from './portcullis-tyk.mjs';
 import portcullisUntracked from './portcullis-untracked.mjs';
 
@@ -22,6 +23,7 @@ export const targets = [
   portcullisKey,
   portcullisJwt,
   portcullisTyk,
+  portcullisTransform,
   fastifyHttpProxy,
   nodeMinimal,
   nginx,
