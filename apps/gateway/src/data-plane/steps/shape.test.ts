@@ -138,6 +138,42 @@ describe('shape step', () => {
     }
   });
 
+  it('an ignored entry with a reply action is answered without a credential on a keyed API; other paths still need one', async () => {
+    const gw = await gateway(
+      { use_extended_paths: true, extended_paths: { ignored: [{ path: '/ping', method_actions: { GET: { action: 'reply', code: 200, data: 'pong', headers: {} } } }] } },
+      { use_keyless: false },
+    );
+    try {
+      const before = hits;
+      const ping = await fetch(`${gw.url}/s/ping`);
+      expect(ping.status).toBe(200);
+      expect(await ping.text()).toBe('pong');
+      expect(hits).toBe(before);
+      expect((await fetch(`${gw.url}/s/other`)).status).toBe(401);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('is read per version: the version the request resolved to shapes it', async () => {
+    const enforcement = memoryEnforcement();
+    const versioned = definition({
+      api_id: 'vs',
+      definition: { location: 'header', key: 'x-api-version' },
+      version_data: { not_versioned: false, default_version: 'v1', versions: { v1: { name: 'v1', global_headers: { 'X-Version': 'one' } }, v2: { name: 'v2' } } },
+      proxy: { listen_path: '/vs/', target_url: upstreamUrl, strip_listen_path: true },
+    } as never);
+    const built = compiledConfiguration([versioned], 30, undefined, enforcement.enforcement);
+    const plane = await startDataPlane(built.config);
+    try {
+      expect((await echo(await fetch(`${plane.url}/vs/a`, { headers: { 'x-api-version': 'v1' } }))).headers['x-version']).toBe('one');
+      expect((await echo(await fetch(`${plane.url}/vs/a`, { headers: { 'x-api-version': 'v2' } }))).headers['x-version']).toBeUndefined();
+    } finally {
+      await plane.close();
+      await built.pools.closeAll();
+    }
+  });
+
   it('internal paths answer 403 from outside; method_transforms change the method upstream', async () => {
     const gw = await gateway({
       extended_paths: {
