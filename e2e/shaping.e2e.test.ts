@@ -32,7 +32,7 @@ describeWithServices('shaping: header transforms, rewrites, mocks, internal path
   const shapedVersion = {
     name: 'Default',
     use_extended_paths: true,
-    global_headers: { 'X-Gateway': 'portcullis', 'X-Request-Id': '$tyk_context.request_id' },
+    global_headers: { 'X-Gateway': 'portcullis', 'X-Request-Id': '$tyk_context.request_id', 'X-Tier': '$tyk_meta.tier' },
     global_headers_remove: ['X-Internal-Debug'],
     global_response_headers: { 'X-Served-By': 'portcullis' },
     global_response_headers_remove: [],
@@ -45,7 +45,10 @@ describeWithServices('shaping: header transforms, rewrites, mocks, internal path
           method: 'GET',
           match_pattern: '/old/(\\d+)',
           rewrite_to: '/new/$1',
-          triggers: [{ on: 'any', options: { header_matches: { 'X-Beta': { match_rx: '^true$', reverse: false } } }, rewrite_to: '/beta/$1' }],
+          triggers: [
+            { on: 'any', options: { header_matches: { 'X-Beta': { match_rx: '^true$', reverse: false } } }, rewrite_to: '/beta/$1' },
+            { on: 'all', options: { session_meta_matches: { tier: { match_rx: '^gold$', reverse: false } }, query_val_matches: { tiered: { match_rx: '1' } } }, rewrite_to: '/gold/$1' },
+          ],
         },
       ],
       method_transforms: [{ path: '/legacy', method: 'GET', to_method: 'POST' }],
@@ -97,7 +100,7 @@ describeWithServices('shaping: header transforms, rewrites, mocks, internal path
       const posted = await call('POST', '/tyk/apis', api);
       expect(posted.status, JSON.stringify(posted.body)).toBe(200);
     }
-    const created = await call('POST', '/tyk/keys', { access_rights: Object.fromEntries(apis.map((api) => [api.api_id, { api_id: api.api_id, api_name: api.api_id, versions: ['Default'] }])) });
+    const created = await call('POST', '/tyk/keys', { meta_data: { tier: 'gold' }, access_rights: Object.fromEntries(apis.map((api) => [api.api_id, { api_id: api.api_id, api_name: api.api_id, versions: ['Default'] }])) });
     expect(created.status, JSON.stringify(created.body)).toBe(200);
     key = created.body.key;
     for (const api of apis) {
@@ -123,17 +126,22 @@ describeWithServices('shaping: header transforms, rewrites, mocks, internal path
     expect(seen.headers['x-gateway']).toBe('portcullis');
     expect(seen.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(seen.headers['x-agent']).toBe('e2e-agent');
+    // $tyk_meta: the key's session meta data.
+    expect(seen.headers['x-tier']).toBe('gold');
     expect(seen.headers['x-drop']).toBeUndefined();
     expect(seen.headers['x-internal-debug']).toBeUndefined();
     expect(seen.headers.authorization).toBeUndefined();
   });
 
-  it('url_rewrites: $1 groups, and a header trigger picks its own target', async () => {
+  it('url_rewrites: $1 groups; a header trigger, and a session meta + query trigger, pick their own targets', async () => {
     const plain = (await (await fetch(`${gateway.url}/shaped/old/42?q=1`, { headers: { authorization: key } })).json()) as { path: string; query: Record<string, string> };
     expect(plain.path).toBe('/new/42');
     expect(plain.query).toEqual({ q: '1' });
     const beta = (await (await fetch(`${gateway.url}/shaped/old/42`, { headers: { authorization: key, 'x-beta': 'true' } })).json()) as { path: string };
     expect(beta.path).toBe('/beta/42');
+    // `all`: the key's session meta (tier gold) and the query parameter together.
+    const gold = (await (await fetch(`${gateway.url}/shaped/old/42?tiered=1`, { headers: { authorization: key } })).json()) as { path: string };
+    expect(gold.path).toBe('/gold/42');
   });
 
   it('method_transforms: the upstream sees the new method', async () => {
@@ -162,7 +170,7 @@ describeWithServices('shaping: header transforms, rewrites, mocks, internal path
     expect(upstream.requests.length).toBe(before);
   });
 
-  it('hard_timeouts: a slow upstream answers 504 JSON at the path's own timeout', async () => {
+  it('hard_timeouts: a slow upstream answers 504 JSON at its path timeout', async () => {
     const started = performance.now();
     const response = await fetch(`${gateway.url}/timed/slow`, { headers: { authorization: key } });
     expect(response.status).toBe(504);
@@ -178,7 +186,7 @@ describeWithServices('shaping: header transforms, rewrites, mocks, internal path
       [{ extended_paths: { hard_timeouts: [{ path: '/a', method: 'GET', timeout: -5 }] } }, 'version_data.versions.Default.extended_paths.hard_timeouts.0.timeout'],
       [{ extended_paths: { hard_timeouts: [{ path: '/a', method: 'GET', timeout: 1e9 }] } }, 'version_data.versions.Default.extended_paths.hard_timeouts.0.timeout'],
       [{ extended_paths: { transform: [{ path: '/a', method: 'POST', template_data: { template_mode: 'blob', template_source: 'e30=' } }] } }, 'version_data.versions.Default.extended_paths.transform'],
-      [{ global_headers: { 'X-Tier': '$tyk_meta.tier' } }, 'version_data.versions.Default.global_headers.X-Tier'],
+      [{ global_headers: { 'X-Device': '$tyk_context.deviceid' } }, 'version_data.versions.Default.global_headers.X-Device'],
     ];
     for (const [version, field] of bad) {
       const response = await call('POST', '/tyk/apis', tykApi('bad', upstream.url, { name: 'Default', use_extended_paths: true, ...version }));

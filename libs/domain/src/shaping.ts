@@ -43,6 +43,8 @@ export interface RewriteTrigger {
   readonly query: readonly ValueMatch[];
   readonly pathParts: readonly ValueMatch[];
   readonly context: readonly ValueMatch[];
+  /** Matched against the session's meta data (string values as they are, others as JSON). */
+  readonly sessionMeta: readonly ValueMatch[];
   readonly rewriteTo: string;
 }
 
@@ -71,12 +73,12 @@ export interface VersionShaping {
 export const MAX_HARD_TIMEOUT_SECONDS = 86_400;
 
 /**
- * The `$tyk_context` variables the gateway can fill: request facts only. The caller's token is
- * never offered, and `$tyk_meta` / `jwt_claims_*` (session meta data, claims) are not kept by the
- * gateway: a definition naming them is refused rather than sent an empty value.
+ * The `$tyk_context` variables the gateway can fill: request facts, request headers and a JWT's
+ * claims (`jwt_claims_<claim>`); `$tyk_meta.<key>` is the session's meta data. The caller's token
+ * is never offered; a name the gateway cannot fill is refused rather than sent as an empty value.
  */
 export const contextVariables = new Set(['request_id', 'remote_addr', 'path', 'request_method']);
-const contextPrefixes = ['headers_'];
+const contextPrefixes = ['headers_', 'jwt_claims_'];
 const variablePattern = /\$tyk_(context|meta)\.([A-Za-z0-9_\-]+)/g;
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -123,9 +125,9 @@ class Reader {
       return null;
     }
     for (const [, kind, name] of value.matchAll(variablePattern)) {
-      if (kind === 'meta') this.problem(field, `not supported: $tyk_meta.${name} (session meta data is not available at the gateway)`);
-      else if (!contextVariables.has(name!) && !contextPrefixes.some((prefix) => name!.startsWith(prefix) && name!.length > prefix.length)) {
-        this.problem(field, `not supported: $tyk_context.${name} (available: ${[...contextVariables].join(', ')}, headers_<Name>)`);
+      if (kind === 'meta') continue;
+      if (!contextVariables.has(name!) && !contextPrefixes.some((prefix) => name!.startsWith(prefix) && name!.length > prefix.length)) {
+        this.problem(field, `not supported: $tyk_context.${name} (available: ${[...contextVariables].join(', ')}, headers_<Name>, jwt_claims_<claim>)`);
       }
     }
     return value;
@@ -217,12 +219,10 @@ function readRewrite(reader: Reader, entry: Record<string, unknown>, field: stri
       const on = trigger.on ?? 'all';
       if (on !== 'any' && on !== 'all') reader.problem(`${at}.on`, 'must be "any" or "all"');
       const options = isObject(trigger.options) ? trigger.options : {};
-      // Session meta data is not kept at the gateway, and a body match would mean reading every body:
-      // refused by name rather than never firing.
-      if (isSetMatch(options.session_meta_matches)) reader.problem(`${at}.options.session_meta_matches`, 'not supported: session meta data is not available at the gateway');
+      // A body match would mean reading every matching body: refused by name rather than never firing.
       if (isObject(options.payload_matches) && typeof options.payload_matches.match_rx === 'string' && options.payload_matches.match_rx !== '') reader.problem(`${at}.options.payload_matches`, 'not supported: triggers on the request body');
       const context = reader.matches(options.request_context_matches, `${at}.options.request_context_matches`);
-      for (const item of context) if (!contextVariables.has(item.name) && !item.name.startsWith('headers_')) reader.problem(`${at}.options.request_context_matches.${item.name}`, 'not supported: not a context variable the gateway fills');
+      for (const item of context) if (!contextVariables.has(item.name) && !contextPrefixes.some((prefix) => item.name.startsWith(prefix))) reader.problem(`${at}.options.request_context_matches.${item.name}`, 'not supported: not a context variable the gateway fills');
       const to = reader.template(trigger.rewrite_to, `${at}.rewrite_to`);
       checkTarget(reader, to, `${at}.rewrite_to`);
       triggers.push({
@@ -231,16 +231,13 @@ function readRewrite(reader: Reader, entry: Record<string, unknown>, field: stri
         query: reader.matches(options.query_val_matches, `${at}.options.query_val_matches`),
         pathParts: reader.matches(options.path_part_matches, `${at}.options.path_part_matches`),
         context,
+        sessionMeta: reader.matches(options.session_meta_matches, `${at}.options.session_meta_matches`),
         rewriteTo: to ?? '',
       });
     });
   checkTarget(reader, rewriteTo, `${field}.rewrite_to`);
   if (path === null || match === null || rewriteTo === null) return null;
   return { ...path, match, rewriteTo, triggers };
-}
-
-function isSetMatch(value: unknown): boolean {
-  return isObject(value) && Object.keys(value).length > 0;
 }
 
 function isInternalTarget(value: string): boolean {

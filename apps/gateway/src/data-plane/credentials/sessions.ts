@@ -94,6 +94,7 @@ export class SessionLookups {
         oauthClientId: null,
         expiresAt: session.expires > 0 ? session.expires : 0,
         rights: this.rights.forSession(session, policies),
+        meta: session.meta_data,
       });
       entry.identityPolicies = policies;
     }

@@ -36,6 +36,10 @@ function contextVariable(name: string): ((ctx: RequestContext) => string) | null
     case 'request_method':
       return (ctx) => ctx.req.method ?? '';
   }
+  if (name.startsWith('jwt_claims_')) {
+    const claim = name.slice(11);
+    return (ctx) => asText(ctx.identity?.claims?.[claim]);
+  }
   if (name.startsWith('headers_')) {
     // Tyk's key is the canonical header name with `-` as `_`: headers_X_Request_Id.
     const header = name.slice(8).replaceAll('_', '-').toLowerCase();
@@ -44,7 +48,20 @@ function contextVariable(name: string): ((ctx: RequestContext) => string) | null
   return null;
 }
 
-const parts = /\$tyk_context\.([A-Za-z0-9_-]+)|\$(\d+)/g;
+/** A claim or meta value as header text: strings as they are, anything else as JSON; absent: ''. */
+function asText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  // A value from a token or a session must not split the header it goes in.
+  return /[\r\n\0]/.test(text) ? text.replace(/[\r\n\0]/g, ' ') : text;
+}
+
+/** `$tyk_meta.<key>`: the session's meta data (Tyk fills it whether or not context variables are on). */
+function metaVariable(key: string): (ctx: RequestContext) => string {
+  return (ctx) => asText(ctx.identity?.meta?.[key]);
+}
+
+const parts = /\$tyk_context\.([A-Za-z0-9_-]+)|\$tyk_meta\.([A-Za-z0-9_-]+)|\$(\d+)/g;
 
 /**
  * `contextVars`: Tyk's `enable_context_vars`; without it `$tyk_context.*` stays as written, as in
@@ -58,8 +75,10 @@ export function compileTemplate(value: string, contextVars: boolean, groups: boo
     if (match[1] !== undefined && contextVars) {
       const variable = contextVariable(match[1]);
       if (variable !== null) part = { variable };
-    } else if (match[2] !== undefined && groups) {
-      part = { group: Number(match[2]) };
+    } else if (match[2] !== undefined) {
+      part = { variable: metaVariable(match[2]) };
+    } else if (match[3] !== undefined && groups) {
+      part = { group: Number(match[3]) };
     }
     if (part === null) continue;
     if (match.index > last) compiled.push(value.slice(last, match.index));

@@ -226,6 +226,10 @@ function fires(trigger: RewriteTrigger, ctx: RequestContext, input: string): boo
     }
   }
   check(trigger.context, (name) => renderTemplate(compileTemplate(`$tyk_context.${name}`, true, false), ctx));
+  if (trigger.sessionMeta.length > 0) {
+    const meta = ctx.identity?.meta;
+    check(trigger.sessionMeta, (name) => (meta === undefined || meta[name] === undefined ? null : typeof meta[name] === 'string' ? meta[name] : JSON.stringify(meta[name])));
+  }
   if (results.length === 0) return false;
   return trigger.any ? results.includes(true) : results.every(Boolean);
 }
