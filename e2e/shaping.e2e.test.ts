@@ -93,7 +93,7 @@ describeWithServices('shaping: header transforms, rewrites, mocks, internal path
     await waitFor(async () => (await fetch(`${gateway.url}/ready`)).status === 200, { timeoutMs: 15_000, message: 'the gateway to be ready' });
 
     const apis = [
-      tykApi('shaped', upstream.url, shapedVersion),
+      tykApi('shaped', upstream.url, shapedVersion, { auth: { auth_header_name: 'Authorization', use_cookie: true, cookie_name: 'session' } }),
       tykApi('timed', slowUrl, { name: 'Default', use_extended_paths: true, extended_paths: { hard_timeouts: [{ path: '/slow', method: 'GET', timeout: 1 }] } }, { strip_auth_data: false }),
     ];
     for (const api of apis) {
@@ -131,6 +131,14 @@ describeWithServices('shaping: header transforms, rewrites, mocks, internal path
     expect(seen.headers['x-drop']).toBeUndefined();
     expect(seen.headers['x-internal-debug']).toBeUndefined();
     expect(seen.headers.authorization).toBeUndefined();
+  });
+
+  it('strip_auth_data: a key sent as a cookie is taken out of the Cookie header; the other cookies go on', async () => {
+    const response = await fetch(`${gateway.url}/shaped/widgets`, { headers: { cookie: `theme=dark; session=${key}; lang=en` } });
+    expect(response.status).toBe(200);
+    const seen = (await response.json()) as { headers: Record<string, string> };
+    expect(seen.headers.cookie).toBe('theme=dark; lang=en');
+    expect(JSON.stringify(seen.headers)).not.toContain(key);
   });
 
   it('url_rewrites: $1 groups; a header trigger, and a session meta + query trigger, pick their own targets', async () => {

@@ -253,6 +253,26 @@ describe('shape step', () => {
     }
   });
 
+  it('request_context_matches triggers fire on the request context; strip_auth_data does nothing for a keyless API', async () => {
+    const keyed = definition({
+      api_id: 'sk',
+      use_keyless: true,
+      strip_auth_data: true,
+      version_data: { not_versioned: true, versions: { Default: { name: 'Default', extended_paths: { url_rewrites: [{ path: '/ctx', method: 'GET', match_pattern: '/ctx', rewrite_to: '/ctx-miss', triggers: [{ on: 'any', options: { request_context_matches: { request_method: { match_rx: '^GET$' } } }, rewrite_to: '/ctx-hit' }] }] } } } },
+      proxy: { listen_path: '/sk/', target_url: upstreamUrl, strip_listen_path: true },
+    } as never);
+    // Keyless here (no auth service in this test): strip applies to authenticated APIs only.
+    expect(compileShaping(keyed)!.stripHeaders).toBeNull();
+    const built = compiledConfiguration([keyed]);
+    const plane = await startDataPlane(built.config);
+    try {
+      expect((await echo(await fetch(`${plane.url}/sk/ctx`))).url).toBe('/ctx-hit');
+    } finally {
+      await plane.close();
+      await built.pools.closeAll();
+    }
+  });
+
   it('strip_auth_data: the credential header and query parameter are removed upstream', () => {
     const keyed = definition({
       api_id: 'k',
@@ -268,5 +288,7 @@ describe('shape step', () => {
     shaping.removeRequest(compiled.stripHeaders!);
     expect(shapedRequestHeaders(['X-Api-Key', 'secret', 'Accept', '*/*'], shaping)).toEqual(['Accept', '*/*']);
     expect(compileShaping({ ...keyed, strip_auth_data: false } as never)).toBeNull();
+    const cookied = compileShaping({ ...keyed, auth: { auth_header_name: 'Authorization', use_cookie: true, cookie_name: 'session' } } as never)!;
+    expect(cookied.stripCookies).toEqual(['session']);
   });
 });

@@ -24,7 +24,13 @@ interface CompiledEdit {
 interface CompiledRewrite extends ShapedPath {
   readonly match: RegExp;
   readonly rewriteTo: Template;
-  readonly triggers: readonly (RewriteTrigger & { readonly target: Template })[];
+  readonly triggers: readonly CompiledTrigger[];
+}
+
+interface CompiledTrigger extends RewriteTrigger {
+  readonly target: Template;
+  /** request_context_matches' variables, compiled once: index i fills `context[i]`. */
+  readonly contextValues: readonly Template[];
 }
 
 export interface CompiledVersionShaping {
@@ -45,6 +51,8 @@ export interface CompiledShaping {
   /** strip_auth_data: the credential's headers (lower case) and query parameters; null: forwarded. */
   readonly stripHeaders: ReadonlySet<string> | null;
   readonly stripParams: readonly string[];
+  /** Cookies carrying the credential (use_cookie), removed from the Cookie header. */
+  readonly stripCookies: readonly string[];
 }
 
 function readShaping(api: ApiDefinition, compile: (shaping: VersionShaping) => CompiledVersionShaping) {
@@ -57,16 +65,18 @@ function readShaping(api: ApiDefinition, compile: (shaping: VersionShaping) => C
 }
 
 /** The credential's locations (every auth mode's), for strip_auth_data. */
-function credentialLocations(api: ApiDefinition): { headers: Set<string>; params: string[] } {
+function credentialLocations(api: ApiDefinition): { headers: Set<string>; params: string[]; cookies: string[] } {
   const headers = new Set<string>();
   const params: string[] = [];
-  const locations = [api.auth ?? {}, ...Object.values((api.auth_configs ?? {}) as Record<string, object>)] as { auth_header_name?: string; use_param?: boolean; param_name?: string }[];
+  const cookies: string[] = [];
+  const locations = [api.auth ?? {}, ...Object.values((api.auth_configs ?? {}) as Record<string, object>)] as { auth_header_name?: string; use_param?: boolean; param_name?: string; use_cookie?: boolean; cookie_name?: string }[];
   for (const location of locations) {
     const header = location.auth_header_name || 'Authorization';
     headers.add(header.toLowerCase());
     if (location.use_param === true) params.push(location.param_name || header);
+    if (location.use_cookie === true) cookies.push(location.cookie_name || header);
   }
-  return { headers, params };
+  return { headers, params, cookies };
 }
 
 export function compileShaping(api: ApiDefinition): CompiledShaping | null {
@@ -90,13 +100,18 @@ export function compileShaping(api: ApiDefinition): CompiledShaping | null {
       method: entry.method,
       match: entry.match,
       rewriteTo: compileTemplate(entry.rewriteTo, contextVars, true),
-      triggers: entry.triggers.map((trigger) => ({ ...trigger, target: compileTemplate(trigger.rewriteTo, contextVars, true) })),
+      triggers: entry.triggers.map((trigger) => ({
+        ...trigger,
+        target: compileTemplate(trigger.rewriteTo, contextVars, true),
+        // Tyk's request context is there for triggers whether or not enable_context_vars is set.
+        contextValues: trigger.context.map((option) => compileTemplate(`$tyk_context.${option.name}`, true, false)),
+      })),
     })),
   }));
   const strip = (api as { strip_auth_data?: unknown }).strip_auth_data === true && !api.use_keyless;
   if (versions === null && !strip) return null;
   const locations = strip ? credentialLocations(api) : null;
-  return { versions, stripHeaders: locations?.headers ?? null, stripParams: locations?.params ?? [] };
+  return { versions, stripHeaders: locations?.headers ?? null, stripParams: locations?.params ?? [], stripCookies: locations?.cookies ?? [] };
 }
 
 function mockResponse(mock: MockAnswer): RespondResult {
@@ -145,6 +160,7 @@ export const shape: Step = {
     if (compiled.stripHeaders !== null) {
       shaping.removeRequest(compiled.stripHeaders);
       if (compiled.stripParams.length > 0 && ctx.forwardQuery.length > 1) ctx.forwardQuery = withoutParams(ctx.forwardQuery, compiled.stripParams);
+      if (compiled.stripCookies.length > 0) stripCookies(shaping, ctx, compiled.stripCookies);
     }
     if (version === null) return CONTINUE;
     if (version.globalRequest !== null) applyRequest(shaping, version.globalRequest, ctx);
@@ -203,7 +219,7 @@ export function rewriteTarget(rewrite: CompiledRewrite, input: string, ctx: Requ
   return renderTemplate(rewrite.rewriteTo, ctx, groups);
 }
 
-function fires(trigger: RewriteTrigger, ctx: RequestContext, input: string): boolean {
+function fires(trigger: CompiledTrigger, ctx: RequestContext, input: string): boolean {
   const results: boolean[] = [];
   const check = (options: readonly ValueMatch[], value: (name: string) => string | null) => {
     for (const option of options) {
@@ -225,7 +241,11 @@ function fires(trigger: RewriteTrigger, ctx: RequestContext, input: string): boo
       results.push(option.reverse ? !matched : matched);
     }
   }
-  check(trigger.context, (name) => renderTemplate(compileTemplate(`$tyk_context.${name}`, true, false), ctx));
+  for (let i = 0; i < trigger.context.length; i++) {
+    const option = trigger.context[i]!;
+    const matched = option.match.test(renderTemplate(trigger.contextValues[i]!, ctx));
+    results.push(option.reverse ? !matched : matched);
+  }
   if (trigger.sessionMeta.length > 0) {
     const meta = ctx.identity?.meta;
     check(trigger.sessionMeta, (name) => (meta === undefined || meta[name] === undefined ? null : typeof meta[name] === 'string' ? meta[name] : JSON.stringify(meta[name])));
@@ -239,4 +259,16 @@ function withoutParams(query: string, names: readonly string[]): string {
   for (const name of names) params.delete(name);
   const rest = params.toString();
   return rest === '' ? '' : `?${rest}`;
+}
+
+/** The Cookie header without the credential's cookies (RFC 6265 §5.4 pairs); dropped when none is left. */
+function stripCookies(shaping: ForwardShaping, ctx: RequestContext, names: readonly string[]): void {
+  const header = headerValue(ctx, 'cookie');
+  if (header === null) return;
+  const kept = header
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair !== '' && !names.includes(pair.slice(0, pair.indexOf('=') === -1 ? pair.length : pair.indexOf('=')).trim()));
+  shaping.removeRequest(['cookie']);
+  if (kept.length > 0) shaping.addHeaders.push('cookie', kept.join('; '));
 }
