@@ -137,6 +137,7 @@ export class JwtVerifier {
         oauthClientId: token.oauthClientId,
         expiresAt: token.expiresAt,
         rights: this.credentials.rights.forPolicies(ids, policies),
+        meta: undefined,
         claims: token.claims,
       });
       token.identityPolicies = policies;
