@@ -49,7 +49,7 @@ export interface RewriteTrigger {
 }
 
 export interface UrlRewrite extends ShapedPath {
-  /** Matched against the path below the listen path with its query string. */
+  /** Matched against the request URL as received (listen path and query included), as Tyk's r.URL.String(). */
   readonly match: RegExp;
   readonly rewriteTo: string;
   readonly triggers: readonly RewriteTrigger[];

@@ -90,14 +90,26 @@ export function compileTemplate(value: string, contextVars: boolean, groups: boo
   return compiled;
 }
 
-export function renderTemplate(template: Template, ctx: RequestContext, groups: RegExpExecArray | null = null): string {
+/**
+ * `escape` (rewrite targets): a variable's value is query-escaped unless it starts with `http`, as
+ * Tyk's replaceTykVariables does, so a header value cannot add path segments or a query of its own.
+ */
+export function renderTemplate(template: Template, ctx: RequestContext, groups: RegExpExecArray | null = null, escape = false): string {
   if (typeof template === 'string') return template;
   let out = '';
   for (let i = 0; i < template.length; i++) {
     const part = template[i]!;
     if (typeof part === 'string') out += part;
     else if ('group' in part) out += groups?.[part.group] ?? '';
-    else out += part.variable(ctx);
+    else {
+      const value = part.variable(ctx);
+      out += escape && !value.startsWith('http') ? queryEscape(value) : value;
+    }
   }
   return out;
+}
+
+/** Go's url.QueryEscape: everything but unreserved characters percent-encoded, space as `+`. */
+function queryEscape(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+');
 }

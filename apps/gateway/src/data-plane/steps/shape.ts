@@ -172,12 +172,13 @@ export const shape: Step = {
     if (version.rewrites.length > 0) {
       const rewrite = find(version.rewrites, path, method);
       if (rewrite !== null) {
-        const target = rewriteTarget(rewrite, path + ctx.forwardQuery, ctx);
+        // Tyk matches match_pattern against the request URL as received (r.URL.String(): listen path
+        // and query included), and the result replaces that URL whole: its query is the target's own.
+        const target = rewriteTarget(rewrite, ctx.path + ctx.query, ctx);
         if (target !== null) {
           const upstream = ctx.version?.upstream ?? api.upstream;
-          const withSlash = target.charCodeAt(0) === 47 ? target : `/${target}`;
-          // The rewritten path is below the listen path; without a query of its own the request's stays.
-          shaping.upstreamPath = upstream.rewrite.targetPath + withSlash + (withSlash.includes('?') ? '' : ctx.forwardQuery);
+          // Joined to the target URL's path as Tyk's director does (the listen path, no longer there, is not stripped).
+          shaping.upstreamPath = upstream.rewrite.targetPath + (target.charCodeAt(0) === 47 ? target : `/${target}`);
         }
       }
     }
@@ -206,7 +207,7 @@ function applyResponse(shaping: ForwardShaping, edit: CompiledEdit, ctx: Request
 /**
  * Tyk's urlRewrite: nothing unless match_pattern matches; then the first trigger that fires (any:
  * one of its options; all: every option it sets) gives the target, else rewrite_to. `$n` are the
- * match_pattern's groups.
+ * match_pattern's groups; variables are query-escaped, as Tyk escapes them in a rewrite.
  */
 export function rewriteTarget(rewrite: CompiledRewrite, input: string, ctx: RequestContext): string | null {
   rewrite.match.lastIndex = 0;
@@ -214,12 +215,12 @@ export function rewriteTarget(rewrite: CompiledRewrite, input: string, ctx: Requ
   if (groups === null) return null;
   for (let i = 0; i < rewrite.triggers.length; i++) {
     const trigger = rewrite.triggers[i]!;
-    if (fires(trigger, ctx, input)) return renderTemplate(trigger.target, ctx, groups);
+    if (fires(trigger, ctx)) return renderTemplate(trigger.target, ctx, groups, true);
   }
-  return renderTemplate(rewrite.rewriteTo, ctx, groups);
+  return renderTemplate(rewrite.rewriteTo, ctx, groups, true);
 }
 
-function fires(trigger: CompiledTrigger, ctx: RequestContext, input: string): boolean {
+function fires(trigger: CompiledTrigger, ctx: RequestContext): boolean {
   const results: boolean[] = [];
   const check = (options: readonly ValueMatch[], value: (name: string) => string | null) => {
     for (const option of options) {
@@ -234,7 +235,7 @@ function fires(trigger: CompiledTrigger, ctx: RequestContext, input: string): bo
     check(trigger.query, (name) => query.get(name));
   }
   if (trigger.pathParts.length > 0) {
-    const segments = input.split('?')[0]!.split('/');
+    const segments = ctx.path.split('/');
     // Tyk: a path part option matches when any segment of the path matches.
     for (const option of trigger.pathParts) {
       const matched = segments.some((segment) => segment !== '' && option.match.test(segment));
@@ -248,7 +249,8 @@ function fires(trigger: CompiledTrigger, ctx: RequestContext, input: string): bo
   }
   if (trigger.sessionMeta.length > 0) {
     const meta = ctx.identity?.meta;
-    check(trigger.sessionMeta, (name) => (meta === undefined || meta[name] === undefined ? null : typeof meta[name] === 'string' ? meta[name] : JSON.stringify(meta[name])));
+    // Tyk matches string values only.
+    check(trigger.sessionMeta, (name) => (typeof meta?.[name] === 'string' ? meta[name] : null));
   }
   if (results.length === 0) return false;
   return trigger.any ? results.includes(true) : results.every(Boolean);
