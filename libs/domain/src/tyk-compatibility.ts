@@ -192,7 +192,7 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   ignored('session_lifetime', 'keys keep their own expiry'),
   ignored('session_lifetime_respects_key_expiration', 'keys keep their own expiry'),
   ignored('dont_set_quota_on_create', 'quota bookkeeping'),
-  enforced('enable_context_vars', '$tyk_context variables in header values and rewrites are filled only when set (as Tyk)'),
+  enforced('enable_context_vars', '$tyk_context variables in header values and rewrites are filled only when set (empty otherwise, as Tyk)'),
   ignored('config_data', 'plugin configuration'),
   ignored('config_data_disabled', 'plugin configuration'),
   ignored('tag_headers', 'analytics tags'),

@@ -19,13 +19,30 @@ export class ForwardShaping {
   /** Lower-case response header names dropped. */
   responseRemove: Set<string> | null = null;
 
-  removeRequest(names: readonly string[] | ReadonlySet<string>): void {
+  /**
+   * Removes headers by lower-case name: the request's own, and those an earlier edit added (Tyk
+   * applies the global edits, then the path's, each deleting then setting on the same header map).
+   */
+  removeRequest(names: ReadonlySet<string>): void {
     const set = (this.removeHeaders ??= new Set());
     for (const name of names) set.add(name);
+    if (this.addHeaders.length > 0) dropAdded(this.addHeaders, names);
   }
 
-  removeResponse(names: readonly string[]): void {
+  removeResponse(names: ReadonlySet<string>): void {
     const set = (this.responseRemove ??= new Set());
     for (const name of names) set.add(name);
+    if (this.responseAdd.length > 0) dropAdded(this.responseAdd, names);
   }
+}
+
+/** Removes, in place, the (flat) added headers whose lower-case name is in `names`. */
+function dropAdded(added: string[], drop: ReadonlySet<string>): void {
+  let kept = 0;
+  for (let i = 0; i < added.length; i += 2) {
+    if (drop.has(added[i]!.toLowerCase())) continue;
+    added[kept++] = added[i]!;
+    added[kept++] = added[i + 1]!;
+  }
+  added.length = kept;
 }

@@ -64,17 +64,18 @@ function metaVariable(key: string): (ctx: RequestContext) => string {
 const parts = /\$tyk_context\.([A-Za-z0-9_-]+)|\$tyk_meta\.([A-Za-z0-9_-]+)|\$(\d+)/g;
 
 /**
- * `contextVars`: Tyk's `enable_context_vars`; without it `$tyk_context.*` stays as written, as in
- * Tyk. `groups`: whether `$1` stands for a match group (rewrite targets only).
+ * `contextVars`: Tyk's `enable_context_vars`; without it `$tyk_context.*` is replaced by nothing, as
+ * in Tyk. `groups`: whether `$1` stands for a match group (rewrite targets only).
  */
 export function compileTemplate(value: string, contextVars: boolean, groups: boolean): Template {
   const compiled: TemplatePart[] = [];
   let last = 0;
   for (const match of value.matchAll(parts)) {
     let part: TemplatePart | null = null;
-    if (match[1] !== undefined && contextVars) {
-      const variable = contextVariable(match[1]);
-      if (variable !== null) part = { variable };
+    if (match[1] !== undefined) {
+      // Without enable_context_vars Tyk has no context data, and its replacement gives ''.
+      const variable = contextVars ? contextVariable(match[1]) : null;
+      part = variable === null ? '' : { variable };
     } else if (match[2] !== undefined) {
       part = { variable: metaVariable(match[2]) };
     } else if (match[3] !== undefined && groups) {
@@ -87,7 +88,8 @@ export function compileTemplate(value: string, contextVars: boolean, groups: boo
   }
   if (compiled.length === 0) return value;
   if (last < value.length) compiled.push(value.slice(last));
-  return compiled;
+  // Only literals left (context variables without enable_context_vars): one plain string.
+  return compiled.every((part) => typeof part === 'string') ? compiled.join('') : compiled;
 }
 
 /**

@@ -100,10 +100,16 @@ describe('shape step', () => {
     }
   });
 
-  it('leaves $tyk_context as written without enable_context_vars (as Tyk)', async () => {
-    const gw = await gateway({ global_headers: { 'X-Client': '$tyk_context.remote_addr' } });
+  it('without enable_context_vars $tyk_context is empty (as Tyk); a path edit deletes or replaces what the global one added', async () => {
+    const gw = await gateway({
+      global_headers: { 'X-Client': 'ip=$tyk_context.remote_addr', 'X-Both': 'global', 'X-Gone': 'global' },
+      extended_paths: { transform_headers: [{ path: '/x', method: 'GET', add_headers: { 'X-Both': 'path' }, delete_headers: ['X-Gone'] }] },
+    });
     try {
-      expect((await echo(await fetch(`${gw.url}/s/x`))).headers['x-client']).toBe('$tyk_context.remote_addr');
+      const seen = await echo(await fetch(`${gw.url}/s/x`));
+      expect(seen.headers['x-client']).toBe('ip=');
+      expect(seen.headers['x-both']).toBe('path');
+      expect(seen.headers['x-gone']).toBeUndefined();
     } finally {
       await gw.close();
     }

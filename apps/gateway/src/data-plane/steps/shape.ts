@@ -18,7 +18,8 @@ import { pathBelow } from './authorise.js';
  */
 interface CompiledEdit {
   readonly add: readonly (readonly [string, Template])[];
-  readonly remove: readonly string[];
+  /** Lower case: the deleted headers and the added ones (an added header replaces its namesake). */
+  readonly remove: ReadonlySet<string>;
 }
 
 interface CompiledRewrite extends ShapedPath {
@@ -84,7 +85,7 @@ export function compileShaping(api: ApiDefinition): CompiledShaping | null {
   // An added header replaces the request's (or response's) own, as Tyk sets it: removed first.
   const edit = (value: HeaderEdit): CompiledEdit => ({
     add: value.add.map(([name, template]) => [name, compileTemplate(template, contextVars, false)] as const),
-    remove: [...new Set([...value.remove, ...value.add.map(([name]) => name.toLowerCase())])],
+    remove: new Set([...value.remove, ...value.add.map(([name]) => name.toLowerCase())]),
   });
   const versions = readShaping(api, (shaping) => ({
     globalRequest: shaping.globalRequest === null ? null : edit(shaping.globalRequest),
@@ -189,7 +190,7 @@ export const shape: Step = {
 };
 
 function applyRequest(shaping: ForwardShaping, edit: CompiledEdit, ctx: RequestContext): void {
-  if (edit.remove.length > 0) shaping.removeRequest(edit.remove);
+  if (edit.remove.size > 0) shaping.removeRequest(edit.remove);
   for (let i = 0; i < edit.add.length; i++) {
     const [name, template] = edit.add[i]!;
     shaping.addHeaders.push(name, renderTemplate(template, ctx));
@@ -197,7 +198,7 @@ function applyRequest(shaping: ForwardShaping, edit: CompiledEdit, ctx: RequestC
 }
 
 function applyResponse(shaping: ForwardShaping, edit: CompiledEdit, ctx: RequestContext): void {
-  if (edit.remove.length > 0) shaping.removeResponse(edit.remove);
+  if (edit.remove.size > 0) shaping.removeResponse(edit.remove);
   for (let i = 0; i < edit.add.length; i++) {
     const [name, template] = edit.add[i]!;
     shaping.responseAdd.push(name, renderTemplate(template, ctx));
@@ -263,6 +264,8 @@ function withoutParams(query: string, names: readonly string[]): string {
   return rest === '' ? '' : `?${rest}`;
 }
 
+const cookieHeader: ReadonlySet<string> = new Set(['cookie']);
+
 /** The Cookie header without the credential's cookies (RFC 6265 §5.4 pairs); dropped when none is left. */
 function stripCookies(shaping: ForwardShaping, ctx: RequestContext, names: readonly string[]): void {
   const header = headerValue(ctx, 'cookie');
@@ -271,6 +274,6 @@ function stripCookies(shaping: ForwardShaping, ctx: RequestContext, names: reado
     .split(';')
     .map((pair) => pair.trim())
     .filter((pair) => pair !== '' && !names.includes(pair.slice(0, pair.indexOf('=') === -1 ? pair.length : pair.indexOf('=')).trim()));
-  shaping.removeRequest(['cookie']);
+  shaping.removeRequest(cookieHeader);
   if (kept.length > 0) shaping.addHeaders.push('cookie', kept.join('; '));
 }
