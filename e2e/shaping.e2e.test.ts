@@ -158,9 +158,10 @@ describeWithServices('shaping: header transforms, rewrites, mocks, internal path
     expect(seen.method).toBe('POST');
   });
 
-  it('mock_response and a white_list reply are answered by the gateway, after authentication, without the upstream', async () => {
+  it('mock_response is answered after authentication, a white_list reply before it (Tyk VersionCheck), neither calls the upstream', async () => {
     const before = upstream.requests.length;
     expect((await fetch(`${gateway.url}/shaped/status`)).status).toBe(401);
+    expect((await fetch(`${gateway.url}/shaped/teapot`)).status).toBe(418);
     const mocked = await fetch(`${gateway.url}/shaped/status`, { headers: { authorization: key } });
     expect(mocked.status).toBe(200);
     expect(await mocked.json()).toEqual({ status: 'ok' });

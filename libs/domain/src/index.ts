@@ -85,6 +85,7 @@ export {
   type VersionSpec,
   type VersionLocation,
   type PathRule,
+  type PathReply,
   type PathList,
 } from './versioning.js';
 export { compileJsonSchema, validateJsonSchemaErrors, type JsonSchemaValidator, type JsonSchemaError } from './json-schema.js';

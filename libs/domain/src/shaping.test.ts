@@ -28,6 +28,8 @@ describe('shaping validation: bad values refused naming the field', () => {
     ['an unknown context variable', { global_headers: { 'X-Device': '$tyk_context.deviceid' } }, `${prefix}.global_headers.X-Device`],
     ['the caller token as a context variable', { global_headers: { 'X-T': '$tyk_context.token' } }, `${prefix}.global_headers.X-T`],
     ['a method transform to a non-method', { extended_paths: { method_transforms: [{ path: '/a', method: 'GET', to_method: 'PO ST' }] } }, `${prefix}.extended_paths.method_transforms.0.to_method`],
+    ['a reply action status out of range', { use_extended_paths: true, extended_paths: { white_list: [{ path: '/a', method_actions: { GET: { action: 'reply', code: 1000, data: 'x' } } }] } }, `${prefix}.extended_paths.white_list.0.method_actions.GET.code`],
+    ['a reply action header with CRLF', { use_extended_paths: true, extended_paths: { ignored: [{ path: '/a', method_actions: { GET: { action: 'reply', code: 200, data: 'x', headers: { 'X-A': 'b\r\nSet-Cookie: x' } } } }] } }, `${prefix}.extended_paths.ignored.0.method_actions.GET.headers.X-A`],
     ['a mock status out of range', { extended_paths: { mock_response: [{ path: '/a', method: 'GET', code: 99, body: '' }] } }, `${prefix}.extended_paths.mock_response.0.code`],
   ];
   for (const [what, version, field] of cases) {

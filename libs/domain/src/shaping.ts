@@ -1,11 +1,10 @@
 import type { ErrorDetail } from '@portcullis/errors';
-import { compilePathPattern } from './versioning.js';
 
 /**
  * Tyk's request and response shaping, per version, read from a classic definition: header
- * transforms (per path and global), mock answers (`mock_response` and the white_list / ignored
- * `reply` action), hard timeouts, method transforms, internal paths, URL rewrites with triggers, and
- * which endpoints are left out of analytics. One reading for both validation (each problem a 400
+ * transforms (per path and global), mock answers (`mock_response`), hard timeouts, method transforms, internal paths, URL rewrites with triggers, and
+ * which endpoints are left out of analytics. (The older `reply` method action of the path lists is
+ * the version step's: Tyk answers it in VersionCheck, before authentication; see versioning.ts.) One reading for both validation (each problem a 400
  * naming its field) and the gateway's compilation, so the two cannot disagree.
  */
 
@@ -272,20 +271,6 @@ export function readVersionShaping(version: Record<string, unknown>, field: stri
   };
   const headerEdits = (list: string) => paths(list, (entry, entryField) => reader.headerEdit(entry.add_headers, entry.delete_headers, entryField, 'add_headers', 'delete_headers'));
   const mocks = paths('mock_response', (entry, entryField) => mockAnswer(reader, entry.code, entry.headers, entry.body, entryField, 'code', 'body'));
-  // The older form: a white_list / ignored entry whose method action is `reply`.
-  for (const list of ['white_list', 'ignored']) {
-    for (const [entry, entryField] of reader.entries(extended, list, at)) {
-      if (!isObject(entry.method_actions)) continue;
-      for (const [method, action] of Object.entries(entry.method_actions)) {
-        if (!isObject(action) || action.action !== 'reply') continue;
-        // The very pattern the version step matched the entry with, so the mock answers what it let through.
-        const pattern = typeof entry.path === 'string' ? compilePathPattern(entry.path, list as 'white_list' | 'ignored', version.ignore_endpoint_case === true || entry.ignore_case === true) : null;
-        const path = pattern === null ? null : { pattern, method: method.toUpperCase() };
-        const answer = mockAnswer(reader, action.code, action.headers, action.data, `${entryField}.method_actions.${method}`, 'code', 'data');
-        if (path !== null && answer !== null) mocks.push({ ...answer, ...path });
-      }
-    }
-  }
   const value: VersionShaping = {
     globalRequest: version.global_headers_disabled === true ? null : reader.headerEdit(version.global_headers, version.global_headers_remove, field, 'global_headers', 'global_headers_remove'),
     globalResponse: version.global_response_headers_disabled === true ? null : reader.headerEdit(version.global_response_headers, version.global_response_headers_remove, field, 'global_response_headers', 'global_response_headers_remove'),

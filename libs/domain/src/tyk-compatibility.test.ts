@@ -155,7 +155,6 @@ describe("a full export from Tyk's GET /tyk/apis/{id}", () => {
 
 describe('never silently weaker: fields that would decide access and are not enforced refuse the definition', () => {
   const cases: [string, Record<string, unknown>, string][] = [
-    ['a mock reply on a black list (Tyk forbids the path first)', { version_data: { not_versioned: true, versions: { Default: { use_extended_paths: true, extended_paths: { black_list: [{ path: '/a', method_actions: { GET: { action: 'reply', code: 200, data: 'hi' } } }] } } } } }, 'version_data.versions.Default.extended_paths.black_list'],
     ['a Go template body transform', { version_data: { not_versioned: true, versions: { Default: { extended_paths: { transform: [{ path: '/a', method: 'POST', template_data: { template_mode: 'blob', template_source: 'e30=' } }] } } } } }, 'version_data.versions.Default.extended_paths.transform'],
     ['a jq body transform', { version_data: { not_versioned: true, versions: { Default: { extended_paths: { transform_jq: [{ path: '/a', method: 'POST', filter: '.' }] } } } } }, 'version_data.versions.Default.extended_paths.transform_jq'],
     ['versions served by other API definitions', { definition: { enabled: true, location: 'header', key: 'v', versions: { v2: 'other-api' } }, version_data: { not_versioned: false, default_version: 'v1', versions: { v1: {} } } }, 'definition.enabled'],

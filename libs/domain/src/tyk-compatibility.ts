@@ -1,5 +1,3 @@
-import { hasReplyAction } from './versioning.js';
-
 /**
  * What Portcullis does with each field of Tyk's classic API definition: the one table that both
  * validation (refused fields) and the compatibility report (`GET /admin/apis/{id}/compatibility`,
@@ -56,8 +54,6 @@ const ignored = (field: string, note: string): FieldRule => ({ field, support: '
 const refused = (field: string, note: string, inUse?: FieldRule['inUse']): FieldRule => ({ field, support: 'refused', note, ...(inUse ? { inUse } : {}) });
 
 const versionPrefix = 'version_data.versions.*';
-/** Path rules are enforced, but a `reply` method action (a mock answer) is the traffic issue's. */
-const replyRefused = (name: string) => refused(`${versionPrefix}.extended_paths.${name}`, `mock replies (method action "reply") are ${notEnforcedYet}`, hasReplyAction);
 
 export const tykApiFieldRules: readonly FieldRule[] = [
   enforced('api_id', 'the API id'),
@@ -137,13 +133,11 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   enforced(`${versionPrefix}.expires`, 'an expired version answers 403 (read for versioned APIs, as in Tyk)'),
   enforced(`${versionPrefix}.use_extended_paths`, 'which path set is read: extended_paths or the legacy paths'),
   enforced(`${versionPrefix}.paths`, 'legacy white_list / black_list / ignored path lists'),
-  enforced(`${versionPrefix}.extended_paths.white_list`, 'only listed paths and methods are served'),
+  enforced(`${versionPrefix}.extended_paths.white_list`, 'only listed paths and methods are served; a `reply` method action is answered with its mock before authentication, as Tyk'),
   enforced(`${versionPrefix}.extended_paths.black_list`, 'listed paths and methods answer 403'),
   enforced(`${versionPrefix}.extended_paths.ignored`, 'listed paths and methods skip authentication'),
-  // A `reply` action on a black-listed path: Tyk forbids the path first; kept refused rather than guessed.
-  replyRefused('black_list'),
   enforced(`${versionPrefix}.extended_paths.internal`, 'reachable only by internal looping, which Portcullis does not do: 403 from outside, as Tyk answers an external caller'),
-  enforced(`${versionPrefix}.extended_paths.mock_response`, 'answered at the gateway (status, headers, body), no upstream call'),
+  enforced(`${versionPrefix}.extended_paths.mock_response`, 'answered at the gateway after authentication (status, headers, body), no upstream call'),
   enforced(`${versionPrefix}.extended_paths.transform_headers`, 'request headers added (with $tyk_context variables) and deleted per path'),
   enforced(`${versionPrefix}.extended_paths.transform_response_headers`, 'response headers added and deleted per path'),
   enforced(`${versionPrefix}.extended_paths.url_rewrites`, 'rewrites with triggers (headers, query, path parts, request context; any/all) and $1 groups; tyk:// targets refused'),

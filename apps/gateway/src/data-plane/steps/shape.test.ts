@@ -144,9 +144,17 @@ describe('shape step', () => {
     }
   });
 
-  it('an ignored entry with a reply action is answered without a credential on a keyed API; other paths still need one', async () => {
+  it('a reply method action is answered by the version step before authentication, on any list (Tyk VersionCheck); mock_response after it', async () => {
     const gw = await gateway(
-      { use_extended_paths: true, extended_paths: { ignored: [{ path: '/ping', method_actions: { GET: { action: 'reply', code: 200, data: 'pong', headers: {} } } }] } },
+      {
+        use_extended_paths: true,
+        extended_paths: {
+          ignored: [{ path: '/ping', method_actions: { GET: { action: 'reply', code: 200, data: 'pong', headers: {} } } }],
+          black_list: [{ path: '/gone', method_actions: { GET: { action: 'reply', code: 410, data: 'gone', headers: { 'X-Why': 'retired' } } } }],
+          white_list: [{ path: '/hello', method_actions: { GET: { action: 'reply', code: 200, data: 'hi', headers: {} } } }],
+          mock_response: [{ path: '/mocked', method: 'GET', code: 200, body: 'mocked' }],
+        },
+      },
       { use_keyless: false },
     );
     try {
@@ -154,8 +162,15 @@ describe('shape step', () => {
       const ping = await fetch(`${gw.url}/s/ping`);
       expect(ping.status).toBe(200);
       expect(await ping.text()).toBe('pong');
+      const gone = await fetch(`${gw.url}/s/gone`);
+      expect(gone.status).toBe(410);
+      expect(gone.headers.get('x-why')).toBe('retired');
+      expect((await fetch(`${gw.url}/s/hello`)).status).toBe(200);
       expect(hits).toBe(before);
-      expect((await fetch(`${gw.url}/s/other`)).status).toBe(401);
+      // The white list leaves /mocked out (403); with it listed, mock_response would still need a credential.
+      expect((await fetch(`${gw.url}/s/mocked`)).status).toBe(403);
+      expect((await fetch(`${gw.url}/s/other`)).status).toBe(403);
+      expect((await fetch(`${gw.url}/s/hello`, { method: 'POST' })).status).toBe(403);
     } finally {
       await gw.close();
     }
