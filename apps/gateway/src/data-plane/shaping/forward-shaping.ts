@@ -18,6 +18,8 @@ export class ForwardShaping {
   readonly responseAdd: string[] = [];
   /** Lower-case response header names dropped. */
   responseRemove: Set<string> | null = null;
+  /** `$tyk_context.request_id`, made when first used. */
+  requestId: string | null = null;
 
   /**
    * Removes headers by lower-case name: the request's own, and those an earlier edit added (Tyk

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compiledConfiguration, contextFor, definition } from '../../../test/fixtures/data-plane.js';
 import type { Identity } from '../identity.js';
+import { ForwardShaping } from './forward-shaping.js';
 import { compileTemplate, renderTemplate } from './template.js';
 
 const { config } = compiledConfiguration([definition({ api_id: 't', proxy: { listen_path: '/t', target_url: 'http://127.0.0.1:9' } })]);
@@ -8,6 +9,7 @@ const { config } = compiledConfiguration([definition({ api_id: 't', proxy: { lis
 function request(identity: Partial<Identity> | null = null) {
   const { ctx } = contextFor(config, '/t/orders/7?x=1', { 'X-Trace-Id': 'abc', 'User-Agent': 'ua' });
   ctx.identity = identity as Identity | null;
+  ctx.shaping = new ForwardShaping();
   return ctx;
 }
 

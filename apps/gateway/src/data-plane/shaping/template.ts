@@ -12,16 +12,11 @@ export type Template = string | readonly TemplatePart[];
 
 type TemplatePart = string | { readonly group: number } | { readonly variable: (ctx: RequestContext) => string };
 
-/** Per request: the request id is made once, when a value first asks for it. */
-const requestIds = new WeakMap<RequestContext, string>();
-
+/** Per request: the request id is made once, when a value first asks for it, and kept with the request's shaping. */
 function requestId(ctx: RequestContext): string {
-  let id = requestIds.get(ctx);
-  if (id === undefined) {
-    id = randomUUID();
-    requestIds.set(ctx, id);
-  }
-  return id;
+  const shaping = ctx.shaping;
+  if (shaping === null) return randomUUID();
+  return (shaping.requestId ??= randomUUID());
 }
 
 /** The getter for one `$tyk_context` name (validation refused the names not listed here). */

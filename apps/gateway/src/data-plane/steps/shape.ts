@@ -28,7 +28,9 @@ interface CompiledRewrite extends ShapedPath {
   readonly triggers: readonly CompiledTrigger[];
 }
 
-interface CompiledTrigger extends RewriteTrigger {
+interface CompiledTrigger extends Omit<RewriteTrigger, 'headers'> {
+  /** header_matches with the header's name in lower case, as the raw headers are searched. */
+  readonly headers: readonly (ValueMatch & { readonly lowerName: string })[];
   readonly target: Template;
   /** request_context_matches' variables, compiled once: index i fills `context[i]`. */
   readonly contextValues: readonly Template[];
@@ -103,6 +105,7 @@ export function compileShaping(api: ApiDefinition): CompiledShaping | null {
       rewriteTo: compileTemplate(entry.rewriteTo, contextVars, true),
       triggers: entry.triggers.map((trigger) => ({
         ...trigger,
+        headers: trigger.headers.map((option) => ({ ...option, lowerName: option.name.toLowerCase() })),
         target: compileTemplate(trigger.rewriteTo, contextVars, true),
         // Tyk's request context is there for triggers whether or not enable_context_vars is set.
         contextValues: trigger.context.map((option) => compileTemplate(`$tyk_context.${option.name}`, true, false)),
@@ -222,39 +225,47 @@ export function rewriteTarget(rewrite: CompiledRewrite, input: string, ctx: Requ
 }
 
 function fires(trigger: CompiledTrigger, ctx: RequestContext): boolean {
-  const results: boolean[] = [];
-  const check = (options: readonly ValueMatch[], value: (name: string) => string | null) => {
-    for (const option of options) {
-      const found = value(option.name);
-      const matched = found !== null && option.match.test(found);
-      results.push(option.reverse ? !matched : matched);
-    }
-  };
-  check(trigger.headers, (name) => headerValue(ctx, name.toLowerCase()));
+  // Counted, not collected: no array or closure per request.
+  let total = 0;
+  let hits = 0;
+  for (let i = 0; i < trigger.headers.length; i++) {
+    const option = trigger.headers[i]!;
+    const found = headerValue(ctx, option.lowerName);
+    total++;
+    if ((found !== null && option.match.test(found)) !== option.reverse) hits++;
+  }
   if (trigger.query.length > 0) {
     const query = new URLSearchParams(ctx.query.slice(1));
-    check(trigger.query, (name) => query.get(name));
+    for (const option of trigger.query) {
+      const found = query.get(option.name);
+      total++;
+      if ((found !== null && option.match.test(found)) !== option.reverse) hits++;
+    }
   }
   if (trigger.pathParts.length > 0) {
     const segments = ctx.path.split('/');
     // Tyk: a path part option matches when any segment of the path matches.
     for (const option of trigger.pathParts) {
-      const matched = segments.some((segment) => segment !== '' && option.match.test(segment));
-      results.push(option.reverse ? !matched : matched);
+      total++;
+      if (segments.some((segment) => segment !== '' && option.match.test(segment)) !== option.reverse) hits++;
     }
   }
   for (let i = 0; i < trigger.context.length; i++) {
     const option = trigger.context[i]!;
-    const matched = option.match.test(renderTemplate(trigger.contextValues[i]!, ctx));
-    results.push(option.reverse ? !matched : matched);
+    total++;
+    if (option.match.test(renderTemplate(trigger.contextValues[i]!, ctx)) !== option.reverse) hits++;
   }
   if (trigger.sessionMeta.length > 0) {
     const meta = ctx.identity?.meta;
-    // Tyk matches string values only.
-    check(trigger.sessionMeta, (name) => (typeof meta?.[name] === 'string' ? meta[name] : null));
+    for (const option of trigger.sessionMeta) {
+      // Tyk matches string values only.
+      const found = meta?.[option.name];
+      total++;
+      if ((typeof found === 'string' && option.match.test(found)) !== option.reverse) hits++;
+    }
   }
-  if (results.length === 0) return false;
-  return trigger.any ? results.includes(true) : results.every(Boolean);
+  if (total === 0) return false;
+  return trigger.any ? hits > 0 : hits === total;
 }
 
 function withoutParams(query: string, names: readonly string[]): string {
