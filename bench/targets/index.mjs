@@ -11,6 +11,7 @@ import portcullisKey from './portcullis-key.mjs';
 import portcullisLb from './portcullis-lb.mjs';
 import portcullisToken from './portcullis-token.mjs';
 import portcullisTls from './portcullis-tls.mjs';
+import portcullisTransform from './portcullis-transform.mjs';
 import portcullisTyk from './portcullis-tyk.mjs';
 import portcullisCache from './portcullis-cache.mjs';
 import portcullisUntracked from './portcullis-untracked.mjs';
@@ -29,6 +30,7 @@ export const targets = [
   portcullisLb,
   portcullisCache,
   portcullisTls,
+  portcullisTransform,
   fastifyHttpProxy,
   nodeMinimal,
   nginx,

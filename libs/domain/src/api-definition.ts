@@ -8,6 +8,7 @@ import { readVersioning } from './versioning.js';
 import { validateJsonSchemaErrors } from './json-schema.js';
 import { circuitBreakerErrors } from './circuit-breakers.js';
 import { cacheErrors } from './cache-options.js';
+import { shapingErrors } from './shaping.js';
 
 /**
  * An API definition in Tyk's classic shape: the fields Tyk has keep Tyk's names, so a definition
@@ -387,7 +388,9 @@ export function validateApiDefinition(input: unknown): ValidationResult<z.output
   const breakers = circuitBreakerErrors(input as Record<string, unknown>);
   // cache_options and the versions' cached paths (timeouts, status codes, path patterns), by field.
   const cache = cacheErrors(input as Record<string, unknown>);
-  const errors = [...shapeErrors, ...refusals, ...versioning, ...schemas, ...breakers, ...cache];
+  // Header transforms, mocks, timeouts, rewrites: regexes compiled and values checked as the gateway reads them.
+  const shaping = shapingErrors(input as Record<string, unknown>);
+  const errors = [...shapeErrors, ...refusals, ...versioning, ...schemas, ...breakers, ...cache, ...shaping];
   if (errors.length > 0 || !result.success) return { ok: false, errors };
   return { ok: true, value: result.data };
 }

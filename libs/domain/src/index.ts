@@ -85,6 +85,7 @@ export {
   type VersionSpec,
   type VersionLocation,
   type PathRule,
+  type PathReply,
   type PathList,
 } from './versioning.js';
 export { circuitBreakerErrors, readCircuitBreaker, type CircuitBreakerSpec } from './circuit-breakers.js';
@@ -99,3 +100,17 @@ export {
   type CachePathRule,
 } from './cache-options.js';
 export { upstreamTransportSchema, tlsVersionNames, cipherSuiteNames, type UpstreamTransport } from './upstream-transport.js';
+export {
+  readVersionShaping,
+  hasShaping,
+  shapingErrors,
+  contextVariables,
+  MAX_HARD_TIMEOUT_SECONDS,
+  type VersionShaping,
+  type ShapedPath,
+  type HeaderEdit,
+  type MockAnswer,
+  type UrlRewrite,
+  type RewriteTrigger,
+  type ValueMatch,
+} from './shaping.js';

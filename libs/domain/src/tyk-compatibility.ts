@@ -1,5 +1,3 @@
-import { hasReplyAction } from './versioning.js';
-
 /**
  * What Portcullis does with each field of Tyk's classic API definition: the one table that both
  * validation (refused fields) and the compatibility report (`GET /admin/apis/{id}/compatibility`,
@@ -56,9 +54,6 @@ const ignored = (field: string, note: string): FieldRule => ({ field, support: '
 const refused = (field: string, note: string, inUse?: FieldRule['inUse']): FieldRule => ({ field, support: 'refused', note, ...(inUse ? { inUse } : {}) });
 
 const versionPrefix = 'version_data.versions.*';
-const pathsRefused = (name: string) => refused(`${versionPrefix}.extended_paths.${name}`, `path rules (${name}) are ${notEnforcedYet}`);
-/** Path rules are enforced, but a `reply` method action (a mock answer) is the traffic issue's. */
-const replyRefused = (name: string) => refused(`${versionPrefix}.extended_paths.${name}`, `mock replies (method action "reply") are ${notEnforcedYet}`, hasReplyAction);
 
 export const tykApiFieldRules: readonly FieldRule[] = [
   enforced('api_id', 'the API id'),
@@ -126,7 +121,7 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   enforced('global_rate_limit', 'one rate limit for the whole API, all callers together, shared across gateways'),
   enforced('CORS', 'preflights answered before authentication; CORS headers on every answer'),
   refused('expiration', `an API expiry date is ${notEnforcedYet}`),
-  refused('strip_auth_data', 'removing the credential before the upstream is not supported: the upstream would receive it'),
+  enforced('strip_auth_data', "the caller's credential (header, query parameter) is not sent upstream"),
   refused('upstream_certificates', 'upstream client certificates are not supported', (value, definition) => isSet(value) && definition.upstream_certificates_disabled !== true),
   ignored('upstream_certificates_disabled', 'no upstream certificate is used'),
   refused('pinned_public_keys', 'certificate pinning is not supported', (value, definition) => isSet(value) && definition.certificate_pinning_disabled !== true),
@@ -138,13 +133,22 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   enforced(`${versionPrefix}.expires`, 'an expired version answers 403 (read for versioned APIs, as in Tyk)'),
   enforced(`${versionPrefix}.use_extended_paths`, 'which path set is read: extended_paths or the legacy paths'),
   enforced(`${versionPrefix}.paths`, 'legacy white_list / black_list / ignored path lists'),
-  enforced(`${versionPrefix}.extended_paths.white_list`, 'only listed paths and methods are served'),
+  enforced(`${versionPrefix}.extended_paths.white_list`, 'only listed paths and methods are served; a `reply` method action is answered with its mock before authentication, as Tyk'),
   enforced(`${versionPrefix}.extended_paths.black_list`, 'listed paths and methods answer 403'),
   enforced(`${versionPrefix}.extended_paths.ignored`, 'listed paths and methods skip authentication'),
-  replyRefused('white_list'),
-  replyRefused('black_list'),
-  replyRefused('ignored'),
-  pathsRefused('internal'),
+  enforced(`${versionPrefix}.extended_paths.internal`, 'reachable only by internal looping, which Portcullis does not do: 403 from outside, as Tyk answers an external caller'),
+  enforced(`${versionPrefix}.extended_paths.mock_response`, 'answered at the gateway after authentication (status, headers, body), no upstream call'),
+  enforced(`${versionPrefix}.extended_paths.transform_headers`, 'request headers added (with $tyk_context variables) and deleted per path'),
+  enforced(`${versionPrefix}.extended_paths.transform_response_headers`, 'response headers added and deleted per path'),
+  enforced(`${versionPrefix}.extended_paths.url_rewrites`, 'rewrites with triggers (headers, query, path parts, request context; any/all) and $1 groups; tyk:// targets refused'),
+  enforced(`${versionPrefix}.extended_paths.method_transforms`, 'the method sent upstream'),
+  enforced(`${versionPrefix}.extended_paths.hard_timeouts`, 'per path upstream timeout (504)'),
+  enforced(`${versionPrefix}.extended_paths.do_not_track_endpoints`, 'left out of analytics'),
+  ignored(`${versionPrefix}.extended_paths.track_endpoints`, 'every request is recorded already (Tyk uses it to group analytics by path)'),
+  refused(`${versionPrefix}.extended_paths.transform`, 'body transforms with Go templates cannot run here; see docs/migrating-from-tyk.md'),
+  refused(`${versionPrefix}.extended_paths.transform_response`, 'body transforms with Go templates cannot run here; see docs/migrating-from-tyk.md'),
+  refused(`${versionPrefix}.extended_paths.transform_jq`, 'jq body transforms are not supported; see docs/migrating-from-tyk.md'),
+  refused(`${versionPrefix}.extended_paths.transform_jq_response`, 'jq body transforms are not supported; see docs/migrating-from-tyk.md'),
   enforced(`${versionPrefix}.extended_paths.size_limits`, 'request size limits (413, also while a chunked body streams)'),
   enforced(`${versionPrefix}.extended_paths.validate_json`, 'JSON Schema (draft-04 / draft-07) validation of request bodies'),
   refused(`${versionPrefix}.extended_paths.validate_request`, `request validation is ${notEnforcedYet}`),
@@ -157,12 +161,12 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   enforced(`${versionPrefix}.global_size_limit`, 'request size limit for every path (413)'),
   ignored(`${versionPrefix}.extended_paths`, nextIssue),
   enforced(`${versionPrefix}.override_target`, "the version's own upstream"),
-  ignored(`${versionPrefix}.global_headers`, nextIssue),
-  ignored(`${versionPrefix}.global_headers_remove`, nextIssue),
-  ignored(`${versionPrefix}.global_headers_disabled`, nextIssue),
-  ignored(`${versionPrefix}.global_response_headers`, nextIssue),
-  ignored(`${versionPrefix}.global_response_headers_remove`, nextIssue),
-  ignored(`${versionPrefix}.global_response_headers_disabled`, nextIssue),
+  enforced(`${versionPrefix}.global_headers`, 'headers of every request (or response) of the version'),
+  enforced(`${versionPrefix}.global_headers_remove`, 'headers of every request (or response) of the version'),
+  enforced(`${versionPrefix}.global_headers_disabled`, 'headers of every request (or response) of the version'),
+  enforced(`${versionPrefix}.global_response_headers`, 'headers of every request (or response) of the version'),
+  enforced(`${versionPrefix}.global_response_headers_remove`, 'headers of every request (or response) of the version'),
+  enforced(`${versionPrefix}.global_response_headers_disabled`, 'headers of every request (or response) of the version'),
   enforced(`${versionPrefix}.ignore_endpoint_case`, 'path rules of the version match regardless of case'),
   enforced('proxy.listen_path', 'where the API listens'),
   enforced('proxy.target_url', 'the upstream'),
@@ -194,7 +198,7 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   ignored('session_lifetime', 'keys keep their own expiry'),
   ignored('session_lifetime_respects_key_expiration', 'keys keep their own expiry'),
   ignored('dont_set_quota_on_create', 'quota bookkeeping'),
-  ignored('enable_context_vars', nextIssue),
+  enforced('enable_context_vars', '$tyk_context variables in header values and rewrites are filled only when set (empty otherwise, as Tyk)'),
   ignored('config_data', 'plugin configuration'),
   ignored('config_data_disabled', 'plugin configuration'),
   ignored('tag_headers', 'analytics tags'),

@@ -34,6 +34,15 @@ export interface PathRule {
   readonly pattern: RegExp;
   /** Null: every method. Otherwise the methods the entry applies to, and whether each is blocked. */
   readonly methods: ReadonlyMap<string, boolean> | null;
+  /** Methods whose action is `reply`: Tyk's VersionCheck answers them with this mock, before authentication. */
+  readonly replies: ReadonlyMap<string, PathReply> | null;
+}
+
+/** A `reply` method action (Tyk's EndpointMethodMeta): `code`, `headers`, `data`. */
+export interface PathReply {
+  readonly status: number;
+  readonly headers: readonly (readonly [string, string])[];
+  readonly body: string;
 }
 
 export interface VersionSpec {
@@ -190,7 +199,7 @@ function readVersion(name: string, raw: unknown, versioned: boolean, errors: Err
         if (typeof path !== 'string' || path === '') return void errors.push({ field, message: 'must be a non-empty path' });
         const pattern = compilePathPattern(path, list, ignoreCase);
         if (pattern === null) return void errors.push({ field, message: 'must be a valid regular expression' });
-        rules.push({ list, pattern, methods: null });
+        rules.push({ list, pattern, methods: null, replies: null });
         if (list === 'white_list') whiteListed = true;
       });
     }
@@ -214,19 +223,52 @@ function readExtendedEntry(list: PathList, entry: unknown, field: string, versio
     return null;
   }
   let methods: Map<string, boolean> | null = null;
+  let replies: Map<string, PathReply> | null = null;
   if (isObject(entry.method_actions)) {
     // Tyk: an entry with method_actions applies to those methods only (an empty object: none).
     methods = new Map();
     for (const [method, meta] of Object.entries(entry.method_actions)) {
       const action = isObject(meta) && typeof meta.action === 'string' ? meta.action : '';
-      // Anything but no_action blocks, as Tyk's "URL Method Action was not set to NoAction, blocking."
-      // (`reply`, a mock answer, is refused at validation through the compatibility table.)
-      methods.set(method, action !== 'no_action');
+      // `reply`: Tyk's URLAllowedAndIgnored answers StatusRedirectFlowByReply whatever the list, and
+      // VersionCheck writes the mock (before authentication).
+      if (action === 'reply') {
+        const reply = readReply(meta as Record<string, unknown>, `${field}.method_actions.${method}`, errors);
+        if (reply !== null) (replies ??= new Map()).set(method, reply);
+      }
+      // Anything else but no_action blocks, as Tyk's "URL Method Action was not set to NoAction, blocking."
+      methods.set(method, action !== 'no_action' && action !== 'reply');
     }
   } else if (typeof entry.method === 'string' && entry.method !== '') {
     methods = new Map([[entry.method, false]]);
   }
-  return { list, pattern, methods };
+  return { list, pattern, methods, replies };
+}
+
+function readReply(meta: Record<string, unknown>, field: string, errors: ErrorDetail[]): PathReply | null {
+  const code = meta.code ?? 200;
+  let ok = true;
+  if (typeof code !== 'number' || !Number.isInteger(code) || code < 100 || code > 599) {
+    errors.push({ field: `${field}.code`, message: 'must be an HTTP status (100-599)' });
+    ok = false;
+  }
+  if (meta.data !== undefined && meta.data !== null && typeof meta.data !== 'string') {
+    errors.push({ field: `${field}.data`, message: 'must be a string' });
+    ok = false;
+  }
+  const headers: [string, string][] = [];
+  if (meta.headers !== undefined && meta.headers !== null) {
+    if (!isObject(meta.headers)) {
+      errors.push({ field: `${field}.headers`, message: 'must be an object of header names to values' });
+      ok = false;
+    } else
+      for (const [name, value] of Object.entries(meta.headers)) {
+        if (!headerName.test(name) || typeof value !== 'string' || /[\r\n\0]/.test(value)) {
+          errors.push({ field: `${field}.headers.${name}`, message: 'must be a header name with a string value without CR, LF or NUL' });
+          ok = false;
+        } else headers.push([name, value]);
+      }
+  }
+  return ok ? { status: code as number, headers, body: (meta.data as string | undefined) ?? '' } : null;
 }
 
 /**
@@ -265,10 +307,4 @@ function isHttpTarget(value: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Whether any white/black/ignored entry of any version asks for a mock reply (Tyk's `reply` action). */
-export function hasReplyAction(list: unknown): boolean {
-  if (!Array.isArray(list)) return false;
-  return list.some((entry) => isObject(entry) && entry.disabled !== true && isObject(entry.method_actions) && Object.values(entry.method_actions).some((meta) => isObject(meta) && meta.action === 'reply'));
 }

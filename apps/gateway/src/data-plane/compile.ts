@@ -21,6 +21,8 @@ import { compileOAuth } from './steps/oauth-endpoints.js';
 import { compileUpstream } from './steps/proxy.js';
 import { compileBreakers } from './steps/circuit-breakers.js';
 import type { BreakerListener } from './upstreams/circuit-breaker.js';
+import { compileShaping } from './steps/shape.js';
+import { compileUntracked } from './steps/record.js';
 import type { UpstreamPools } from './upstream-pools.js';
 import { compileVersions } from './versions/compiled-versions.js';
 
@@ -82,6 +84,8 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
     enforcement: deps.enforcement,
     // Tyk's do_not_track: the API's traffic is left out of analytics.
     analytics: (definition as { do_not_track?: unknown }).do_not_track === true ? null : deps.enforcement.analytics,
+    shaping: compileShaping(definition),
+    untracked: compileUntracked(definition),
   };
 }
 

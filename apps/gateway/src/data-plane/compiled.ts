@@ -20,6 +20,8 @@ import type { PerVersion } from './version-settings.js';
 import type { CompiledBalancing } from './upstreams/compile-balancer.js';
 import type { CompiledBreakers } from './steps/circuit-breakers.js';
 import type { UpstreamTlsOptions } from './upstream-tls.js';
+import type { CompiledShaping } from './steps/shape.js';
+import type { ShapedPath } from '@portcullis/domain';
 
 /** Where and how the proxy step sends an API's requests, all decided at load. */
 export interface CompiledUpstream {
@@ -90,6 +92,10 @@ export interface CompiledApi extends Routable {
   readonly enforcement: Enforcement;
   /** Where this API's analytics records go; null when analytics are off or the API opts out (do_not_track). */
   readonly analytics: AnalyticsSinkPort | null;
+  /** Null unless a version shapes requests or strip_auth_data is set (its chain then has the shape step). */
+  readonly shaping: CompiledShaping | null;
+  /** Null unless a version lists do_not_track_endpoints: requests to them get no analytics record. */
+  readonly untracked: PerVersion<readonly ShapedPath[]> | null;
 }
 
 /** One immutable configuration: built whole, swapped in by reference, never changed in place. */

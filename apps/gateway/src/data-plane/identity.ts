@@ -23,6 +23,10 @@ export interface Identity {
    * them), compiled once per session/policy version and shared by every request that carries it.
    */
   readonly rights: CompiledRights;
+  /** The session's `meta_data` (keys, basic, HMAC, OAuth 1.0a): Tyk's `$tyk_meta.*` in header transforms. */
+  readonly meta?: Readonly<Record<string, unknown>>;
+  /** A JWT's verified claims: Tyk's `$tyk_context.jwt_claims_*`. */
+  readonly claims?: Readonly<Record<string, unknown>>;
 }
 
 /** Effective access rights and limits, in a form the per-request steps only look things up in. */

@@ -10,6 +10,7 @@ import { oauthEndpoints } from './steps/oauth-endpoints.js';
 import { proxy } from './steps/proxy.js';
 import { quota } from './steps/quota.js';
 import { rateLimit } from './steps/rate-limit.js';
+import { shape } from './steps/shape.js';
 import { record } from './steps/record.js';
 import { versionCheck } from './steps/version-check.js';
 import { sizeLimit } from './steps/size-limit.js';
@@ -51,10 +52,14 @@ import type { Step } from './step.js';
  *    that may otherwise go out.
  *  - quota spends a unit before api-rate-limit and validate-json: as in Tyk, whose
  *    RateLimitAndQuotaCheck comes before both.
- *  - circuit-breakers right before proxy (transforms aside): an open breaker answers 503 in place of
+ *  - shape (APIs with header transforms, mocks, rewrites, method transforms, hard timeouts, internal
+ *    paths or strip_auth_data) right before proxy, where Tyk's transform and mock middleware run:
+ *    after authentication (a mocked path still needs its credential; `$tyk_context` values are
+ *    the authenticated request's) and after every check, so nothing before it sees a rewritten
+ *    request. It is not an identity step: an ignored path's mock is answered too.
+ *  - circuit-breakers right before proxy: an open breaker answers 503 in place of
  *    the upstream call, and only requests that would reach the upstream are its samples (a request
  *    refused by authentication or a limit tells nothing about the upstream's health).
- *  - transform steps (later) sit right before proxy, so nothing after them sees a rewritten request.
  *  - cache (APIs with cache_options.enable_cache) after every check and the limits, and right
  *    before proxy: as Tyk's RedisCacheMiddleware, which api_loader.go adds after
  *    RateLimitAndQuotaCheck, the request checks and the transforms, a cached answer is only given to
@@ -79,6 +84,7 @@ export const pipeline: readonly Step[] = [
   quota,
   apiRateLimit,
   validateJson,
+  shape,
   cache,
   circuitBreakers,
   proxy,

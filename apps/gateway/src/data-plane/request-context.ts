@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CompiledApi, CompiledConfiguration } from './compiled.js';
 import { isHostName } from '@portcullis/http';
 import type { Identity } from './identity.js';
+import type { ForwardShaping } from './shaping/forward-shaping.js';
 import { normaliseRequestPath } from './request-path.js';
 import type { Step } from './step.js';
 import type { CacheFill } from './steps/cache.js';
@@ -95,6 +96,8 @@ export class RequestContext {
    * head; the proxy step then tunnels the connection (websocket-tunnel.ts). Null otherwise.
    */
   upgradeHead: Buffer | null;
+  /** What the shape step decided for the proxy (headers, method, rewrite, timeout); null: nothing. */
+  shaping: ForwardShaping | null;
   private hostHeader: string | null | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, config: CompiledConfiguration, startedAt: number) {
@@ -133,6 +136,7 @@ export class RequestContext {
     this.cacheFill = null;
     this.secure = false;
     this.upgradeHead = null;
+    this.shaping = null;
     this.hostHeader = undefined;
   }
 

@@ -53,6 +53,8 @@ interface VerifiedToken {
   readonly policyIds: readonly string[];
   /** Where the token's policies come from instead, while its client is bound; null: from its claims. */
   readonly bindingKey: string | null;
+  /** The verified claims, for `$tyk_context.jwt_claims_*` in header transforms. */
+  readonly claims: JWTPayload;
   identity: Identity | null;
   identityPolicies: PolicyTable | null;
 }
@@ -135,6 +137,8 @@ export class JwtVerifier {
         oauthClientId: token.oauthClientId,
         expiresAt: token.expiresAt,
         rights: this.credentials.rights.forPolicies(ids, policies),
+        meta: undefined,
+        claims: token.claims,
       });
       token.identityPolicies = policies;
     }
@@ -218,6 +222,7 @@ export class JwtVerifier {
       expiresAt: claims.exp! + this.options.skews.exp,
       policyIds: Object.freeze([...(unclaimed !== undefined && claimed.length === 0 ? unclaimed.defaults : claimed)]),
       bindingKey: bound ? bindingKey(claims.iss!, clientId!) : null,
+      claims,
       identity: null,
       identityPolicies: null,
     };

@@ -48,6 +48,8 @@ describe('JWT with an inline HMAC secret', () => {
     expect(response.identity).toMatchObject({ mode: 'jwt', expiresAt: NOW + 300 + 5, oauthClientId: null });
     expect(response.identity!.id).toMatch(/^[0-9a-f]{64}$/);
     expect(response.identity!.rights.policyIds).toEqual(['gold']);
+    // The verified claims ride on the identity, for $tyk_context.jwt_claims_* in header transforms.
+    expect(response.identity!.claims).toMatchObject({ pol: ['gold'] });
   });
 
   it('falls back to jwt_default_policies without a policy claim; maps scopes to policies', async () => {

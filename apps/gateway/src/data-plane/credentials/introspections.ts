@@ -101,6 +101,8 @@ export class TokenIntrospections {
         oauthClientId: entry.oauthClientId,
         expiresAt: entry.expiresAt,
         rights: this.rights.forPolicies(entry.policyIds, policies),
+        meta: undefined,
+        claims: undefined,
       });
       entry.identityPolicies = policies;
     }

@@ -94,6 +94,9 @@ export class SessionLookups {
         oauthClientId: null,
         expiresAt: session.expires > 0 ? session.expires : 0,
         rights: this.rights.forSession(session, policies),
+        meta: session.meta_data,
+        // Every identity has the same keys in the same order: one hidden class for the steps that read them.
+        claims: undefined,
       });
       entry.identityPolicies = policies;
     }

@@ -8,6 +8,7 @@ import { clientAddress, clientResponseHeaders, compilePathRewrite, requestHasBod
 import { BodyTooLargeError, limitedBody } from '../body-limit.js';
 import { withoutCorsHeaders } from './cors.js';
 import { tooLarge } from './size-limit.js';
+import { shapedRequestHeaders, shapedResponseHeaders } from '../shaping/apply.js';
 import { CLIENT_CLOSED_REQUEST, type RequestContext } from '../request-context.js';
 import { CONTINUE, fail, PENDING, type Step, type StepResult } from '../step.js';
 import { poolKey, type UpstreamPools } from '../upstream-pools.js';
@@ -32,32 +33,45 @@ export const proxy: Step = {
     const upstream = ctx.version?.upstream ?? ctx.api!.upstream;
     if (ctx.upgradeHead !== null) return proxyUpgrade(ctx, upstream);
     const req = ctx.req;
-    const headers = upstreamRequestHeaders(req.rawHeaders, clientAddress(req.socket.remoteAddress), ctx.secure ? 'https' : 'http', upstream.preserveHost);
+    let headers = upstreamRequestHeaders(req.rawHeaders, clientAddress(req.socket.remoteAddress), ctx.secure ? 'https' : 'http', upstream.preserveHost);
+    if (ctx.dropHeaders !== null) headers = withoutNamed(headers, ctx.dropHeaders);
+    const shaping = ctx.shaping;
+    let timeoutMs = upstream.timeoutMs;
+    let ownHeadTimer = upstream.ownHeadTimer;
+    if (shaping !== null) {
+      headers = shapedRequestHeaders(headers, shaping);
+      // hard_timeouts: this path's own timeout, timed as the API's would be (see ownHeadTimer).
+      if (shaping.timeoutMs > 0) {
+        timeoutMs = shaping.timeoutMs;
+        ownHeadTimer = timeoutMs < OWN_TIMER_BELOW_MS;
+      }
+    }
     const options: Dispatcher.DispatchOptions = {
       path: '',
-      method: req.method as Dispatcher.HttpMethod,
-      headers: ctx.dropHeaders === null ? headers : withoutNamed(headers, ctx.dropHeaders),
+      method: (shaping?.method ?? req.method) as Dispatcher.HttpMethod,
+      headers,
       // A body an auth mode had to read whole (see RequestContext.body) goes as those bytes.
       body: ctx.body ?? (requestHasBody(req.rawHeaders) ? (ctx.bodyLimit === -1 ? req : limitedBody(req, ctx.bodyLimit)) : null),
-      headersTimeout: upstream.timeoutMs,
+      headersTimeout: timeoutMs,
       // Also the longest silence allowed between body chunks: a stalled upstream is cut off.
-      bodyTimeout: upstream.timeoutMs,
+      bodyTimeout: timeoutMs,
     };
-    if (upstream.balancing !== null) return sendBalanced(ctx, upstream, upstream.balancing.balancer, options);
-    options.path = upstreamPath(upstream.rewrite, ctx.forwardPath, ctx.forwardQuery);
-    upstream.pool.dispatch(options, new ProxyExchange(ctx, upstream.ownHeadTimer ? upstream.timeoutMs : 0, null));
+    const headTimeoutMs = ownHeadTimer ? timeoutMs : 0;
+    if (upstream.balancing !== null) return sendBalanced(ctx, upstream.balancing.balancer, options, headTimeoutMs);
+    options.path = shaping?.upstreamPath ?? upstreamPath(upstream.rewrite, ctx.forwardPath, ctx.forwardQuery);
+    upstream.pool.dispatch(options, new ProxyExchange(ctx, headTimeoutMs, null));
     return PENDING;
   },
 };
 
 /** Load balancing: the next healthy target, or 502 upstream_unavailable when every target is out. */
-function sendBalanced(ctx: RequestContext, upstream: CompiledUpstream, balancer: TargetBalancer, options: Dispatcher.DispatchOptions): StepResult {
+function sendBalanced(ctx: RequestContext, balancer: TargetBalancer, options: Dispatcher.DispatchOptions, headTimeoutMs: number): StepResult {
   const target = balancer.next();
   if (target === null) {
     ctx.breaker?.record(false, ctx.breakerTrial);
     return fail('upstream_unavailable');
   }
-  const exchange = new ProxyExchange(ctx, upstream.ownHeadTimer ? upstream.timeoutMs : 0, { balancer, target, options, retried: !replayable(options) });
+  const exchange = new ProxyExchange(ctx, headTimeoutMs, { balancer, target, options, retried: !replayable(options) });
   exchange.sendTo(target);
   return PENDING;
 }
@@ -172,7 +186,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     const balanced = this.balanced!;
     balanced.target = target;
     // Fresh options per send: undici keeps the ones it was given with the request it made of them.
-    target.pool.dispatch({ ...balanced.options, path: upstreamPath(target.rewrite, this.ctx.forwardPath, this.ctx.forwardQuery) }, this);
+    target.pool.dispatch({ ...balanced.options, path: this.ctx.shaping?.upstreamPath ?? upstreamPath(target.rewrite, this.ctx.forwardPath, this.ctx.forwardQuery) }, this);
   }
 
   clientClosed(): void {
@@ -209,7 +223,8 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     ctx.upstreamMs = performance.now() - this.dispatchedAt;
     const answer = ctx.answerHeaders;
     // With CORS on, the gateway's CORS headers are the only ones (as Tyk drops the upstream's duplicates).
-    const headers = answer === null ? clientResponseHeaders(rawHeaders) : withoutCorsHeaders(clientResponseHeaders(rawHeaders));
+    let headers = answer === null ? clientResponseHeaders(rawHeaders) : withoutCorsHeaders(clientResponseHeaders(rawHeaders));
+    if (ctx.shaping !== null) headers = shapedResponseHeaders(headers, ctx.shaping);
     // A cache miss: the answer is offered to the cache before the gateway's own headers join it.
     ctx.cacheFill?.onHead(statusCode, headers);
     // The enforcement steps' headers (rate limit, quota) join the upstream's in the one writeHead:

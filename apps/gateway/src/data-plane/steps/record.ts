@@ -1,4 +1,7 @@
 import type { AnalyticsRecord } from '@portcullis/contracts';
+import { readVersionShaping, type ApiDefinition, type ShapedPath } from '@portcullis/domain';
+import { compilePerVersion, forRequestVersion, type PerVersion } from '../version-settings.js';
+import { pathBelow } from './authorise.js';
 import type { RequestContext } from '../request-context.js';
 import { CONTINUE, type Step, type StepResult } from '../step.js';
 
@@ -20,10 +23,32 @@ export const record: Step = {
       return CONTINUE;
     }
     api.recorder.observe(ctx.status, totalMs / 1000);
-    if (api.analytics !== null) api.analytics.record(analyticsRecord(ctx, totalMs));
+    if (api.analytics !== null && (api.untracked === null || !untracked(api.untracked, ctx))) api.analytics.record(analyticsRecord(ctx, totalMs));
     return CONTINUE;
   },
 };
+
+/** Each version's do_not_track_endpoints (Tyk): null when none lists any. */
+export function compileUntracked(api: ApiDefinition): PerVersion<readonly ShapedPath[]> | null {
+  return compilePerVersion(api, (settings) => {
+    const raw = (api as { version_data?: { versions?: Record<string, Record<string, unknown>> } }).version_data!.versions![settings.name]!;
+    const paths = readVersionShaping(raw, `version_data.versions.${settings.name}`).value.doNotTrack;
+    return paths.length > 0 ? paths : null;
+  });
+}
+
+/** Whether the request's path (below the listen path) and method are listed in do_not_track_endpoints. */
+function untracked(compiled: PerVersion<readonly ShapedPath[]>, ctx: RequestContext): boolean {
+  const paths = forRequestVersion(compiled, ctx);
+  if (paths === null) return false;
+  const path = pathBelow(ctx.path, ctx.api!.listenPath);
+  const method = ctx.req.method;
+  for (let i = 0; i < paths.length; i++) {
+    const entry = paths[i]!;
+    if ((entry.method === '' || entry.method === method) && entry.pattern.test(path)) return true;
+  }
+  return false;
+}
 
 /** One record, in one fixed shape (every field present) so records share a hidden class. */
 export function analyticsRecord(ctx: RequestContext, totalMs: number): AnalyticsRecord {

@@ -1,6 +1,6 @@
-import type { ApiDefinition } from '@portcullis/domain';
+import type { ApiDefinition, PathReply } from '@portcullis/domain';
 import type { RequestContext } from '../request-context.js';
-import { CONTINUE, fail, type Step, type StepResult } from '../step.js';
+import { CONTINUE, fail, respond, type RespondResult, type Step, type StepResult } from '../step.js';
 import { needsVersionStep, type CompiledVersion, type CompiledVersions } from '../versions/compiled-versions.js';
 import { decidePath } from '../versions/path-rules.js';
 import { pathBelow } from './authorise.js';
@@ -15,7 +15,8 @@ const forbidden = fail('endpoint_forbidden');
  * segment below the listen path; else default_version), refuses a missing, unknown or expired one,
  * then applies that version's path rules: a black-listed path, or one a white list leaves out,
  * answers 403; an ignored path continues on the API's chain without the identity steps
- * (authenticate, authorise, limits), as Tyk's ignored paths skip authentication. It runs before
+ * (authenticate, authorise, limits), as Tyk's ignored paths skip authentication; an entry whose
+ * method action is `reply` is answered here with its mock, as Tyk's VersionCheck does. It runs before
  * authentication, as in Tyk, so these answers need no credential. Everything was compiled at load.
  */
 export const versionCheck: Step = {
@@ -45,9 +46,27 @@ export const versionCheck: Step = {
     const decision = decidePath(version.rules, version.whiteListed, below, ctx.versionlessPath, ctx.path, ctx.req.method!);
     if (decision === 'forbidden') return refuse(ctx, forbidden);
     if (decision === 'ignored') ctx.chain = versions.ignoredChain;
+    else if (typeof decision === 'object') return replyResponse(decision);
     return CONTINUE;
   },
 };
+
+/** Each reply's response, built once (the rules, and so their replies, live as long as the API). */
+const replies = new WeakMap<PathReply, RespondResult>();
+
+/** Tyk's DoMockReply: the entry's headers, code and data, answered here without an upstream. */
+function replyResponse(reply: PathReply): RespondResult {
+  let response = replies.get(reply);
+  if (response === undefined) {
+    const body = Buffer.from(reply.body);
+    const headers: string[] = [];
+    for (const [name, value] of reply.headers) headers.push(name, value);
+    headers.push('content-length', String(body.length));
+    response = respond(reply.status, headers, body);
+    replies.set(reply, response);
+  }
+  return response;
+}
 
 function refuse(ctx: RequestContext, result: StepResult): StepResult {
   ctx.refusal = 'forbidden';

@@ -1,6 +1,7 @@
-import type { PathRule } from '@portcullis/domain';
+import type { PathReply, PathRule } from '@portcullis/domain';
 
-export type PathDecision = 'ok' | 'ignored' | 'forbidden';
+/** A reply (Tyk's `reply` method action) is answered with its mock. */
+export type PathDecision = 'ok' | 'ignored' | 'forbidden' | PathReply;
 
 /**
  * Tyk's URLAllowedAndIgnored over one version's rules: the first entry whose pattern matches one
@@ -18,6 +19,11 @@ export function decidePath(rules: readonly PathRule[], whiteListed: boolean, bel
     if (rule.methods !== null) {
       const action = rule.methods.get(method);
       if (action === undefined) continue;
+      // Tyk looks at the method action before the list: a reply is answered on any list.
+      if (rule.replies !== null) {
+        const reply = rule.replies.get(method);
+        if (reply !== undefined) return reply;
+      }
       blocked = action;
     }
     if (blocked || rule.list === 'black_list') return 'forbidden';
