@@ -98,7 +98,7 @@ function upstreamsOf(api: CompiledApi): CompiledUpstream[] {
 
 /** Every upstream pool an API sends to (see poolKey), load-balanced targets' included. */
 export function upstreamOrigins(api: CompiledApi): string[] {
-  return upstreamsOf(api).flatMap((upstream) => [upstream.poolKey, ...(upstream.balancing?.balancer.targets.map((target) => target.origin) ?? [])]);
+  return upstreamsOf(api).flatMap((upstream) => [upstream.poolKey, ...(upstream.balancing?.balancer.targets.map((target) => target.poolKey) ?? [])]);
 }
 
 /** The uptime checkers an API keeps running. */

@@ -107,6 +107,26 @@ describe('ConfigurationStore', () => {
     expect(pools.origins).toEqual(['http://127.0.0.1:9002']);
   });
 
+  it("gives a load-balanced API's https targets its proxy.transport TLS options, and keeps those pools open across swaps", () => {
+    const { store, pools } = setup();
+    const balanced = definition({
+      api_id: 'lbs',
+      proxy: {
+        listen_path: '/lbs',
+        target_url: 'https://127.0.0.1:9441',
+        enable_load_balancing: true,
+        target_list: ['https://127.0.0.1:9441', 'https://127.0.0.1:9442'],
+        transport: { ssl_min_version: 772 },
+      },
+    } as never);
+    store.replace({ revision: 1, apis: [balanced], policies: [] });
+    const targets = store.current.apis.get('lbs')!.upstream.balancing!.balancer.targets;
+    for (const target of targets) expect(target.poolKey).toMatch(new RegExp(`^${target.origin}#`));
+    store.apply({ revision: 2, api_id: 'b', change: 'created', definition: api('b', 'http://127.0.0.1:9002') });
+    for (const target of targets) expect((target.pool as unknown as { closed: boolean }).closed).toBe(false);
+    expect(pools.origins).toEqual(expect.arrayContaining(targets.map((target) => target.poolKey)));
+  });
+
   it("a version's override_target is not balanced: it replaces the target_list", () => {
     const { store } = setup();
     const versioned = definition({

@@ -6,6 +6,8 @@ import type { TargetHealth } from './target-health.js';
 export interface UpstreamTarget {
   readonly origin: string;
   readonly pool: Dispatcher;
+  /** Which pool of UpstreamPools it uses (see poolKey): kept open across configuration swaps. */
+  readonly poolKey: string;
   readonly rewrite: PathRewrite;
   readonly health: TargetHealth;
 }

@@ -1,6 +1,7 @@
 import type { ApiDefinition } from '@portcullis/domain';
 import { compilePathRewrite } from '../forwarding.js';
-import type { UpstreamPools } from '../upstream-pools.js';
+import { poolKey, type UpstreamPools } from '../upstream-pools.js';
+import { compileUpstreamTls } from '../upstream-tls.js';
 import { TargetBalancer, type UpstreamTarget } from './balancer.js';
 import type { UptimeCheckSpec } from './uptime-check.js';
 
@@ -19,7 +20,15 @@ export function compileBalancing(api: ApiDefinition, pools: UpstreamPools, liste
   if (proxy.enable_load_balancing !== true || proxy.target_list === undefined || proxy.target_list.length === 0) return null;
   const targets: UpstreamTarget[] = proxy.target_list.map((entry) => {
     const url = new URL(entry);
-    return { origin: url.origin, pool: pools.get(url.origin), rewrite: compilePathRewrite(url, listenPath, proxy.strip_listen_path), health: pools.health(url.origin) };
+    // An https target gets the API's proxy.transport TLS options, as its single target_url would.
+    const tls = compileUpstreamTls(url, proxy.transport);
+    return {
+      origin: url.origin,
+      pool: pools.get(url.origin, tls),
+      poolKey: poolKey(url.origin, tls),
+      rewrite: compilePathRewrite(url, listenPath, proxy.strip_listen_path),
+      health: pools.health(url.origin),
+    };
   });
   const checkKeys: string[] = [];
   if (proxy.check_host_against_uptime_tests === true && api.uptime_tests !== undefined) {
