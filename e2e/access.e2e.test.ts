@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithServices } from '../tools/test/with-services.js';
 import { createScratchDatabase } from './support/database.js';
 import { startService, startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
+import { gatewayReady } from './support/stack.js';
 
 const unauthorised = { error: 'auth_required', message: 'Authorization is required' };
 // Tyk's mw_ip_whitelist.go / mw_ip_blacklist.go: 403 "access from this IP has been disallowed".
@@ -90,7 +91,7 @@ describeWithServices('access: multi-auth chaining and IP lists through the real 
       startService('gateway', { adminSecret, env: { AUTH_PUBLIC_URL: auth.url } }),
     ]);
     for (const gateway of [trusting, untrusting]) {
-      await waitFor(async () => (await fetch(`${gateway.url}/ready`)).status === 200, { timeoutMs: 15_000, message: 'the gateway to be ready' });
+      await gatewayReady(gateway);
     }
     const rights = Object.fromEntries(Object.keys(apis).map((id) => [id, { api_id: id }]));
     // The key's policy allows two requests a minute; the token's a thousand.

@@ -6,6 +6,7 @@ import { describeWithServices, itWithRedis, testServices } from '../tools/test/w
 import { createScratchDatabase } from './support/database.js';
 import { tykSwaggerChecker } from './support/tyk-swagger.js';
 import { startService, waitFor, type StartedService } from './support/processes.js';
+import { gatewayReady } from './support/stack.js';
 
 /**
  * Tyk's response cache end to end: registry, auth and gateways as processes on the machine's NATS,
@@ -73,7 +74,7 @@ describeWithServices("Tyk's response cache through real gateways", () => {
       startService('auth', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),
     ]);
     [gateway, second] = await Promise.all([startService('gateway', { adminSecret, env: { AUTH_PUBLIC_URL: auth.url } }), startService('gateway', { adminSecret, env: { AUTH_PUBLIC_URL: auth.url } })]);
-    for (const g of [gateway, second]) await waitFor(async () => (await fetch(`${g.url}/ready`)).status === 200, { timeoutMs: 15_000, message: 'the gateways to be ready' });
+    for (const g of [gateway, second]) await gatewayReady(g);
 
     const definitions = [
       api('open', cacheOptions({ cache_by_headers: ['X-Variant'] })),

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithServices } from '../tools/test/with-services.js';
 import { createScratchDatabase } from './support/database.js';
 import { startService, startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
+import { gatewayReady } from './support/stack.js';
 
 /**
  * Referential integrity across the services: the registry owns APIs and policies, the auth service
@@ -28,7 +29,7 @@ describeWithServices('referential integrity: credentials name only APIs and poli
       startService('auth', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),
     ]);
     gateway = await startService('gateway', { adminSecret });
-    await waitFor(async () => (await fetch(`${gateway.url}/ready`)).status === 200, { timeoutMs: 15_000, message: `${gateway.url}/ready` });
+    await gatewayReady(gateway);
     const api = (api_id: string, fields: Record<string, unknown> = {}) => ({ api_id, name: api_id, use_keyless: false, proxy: { listen_path: `/${api_id}/`, target_url: upstream.url, strip_listen_path: true }, ...fields });
     expect((await tykCall('POST', '/tyk/apis', api('ri-oauth', { use_oauth2: true }))).status).toBe(200);
     expect((await tykCall('POST', '/tyk/apis', api('ri-keys'))).status).toBe(200);

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices } from '../tools/test/with-services.js';
-import { createScratchDatabase } from './support/database.js';
-import { startService, startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
+import { startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
+import { startStack, type Stack } from './support/stack.js';
 
 /**
  * Tyk's request checks end to end, with Tyk definitions and policies in Tyk's shape posted to
@@ -14,7 +14,7 @@ import { startService, startUpstream, waitFor, type StartedService, type Upstrea
 describeWithServices('request checks: CORS, size limits, validate_json, global and per-API rate limits', () => {
   const adminSecret = randomBytes(24).toString('base64url');
   const tyk = { 'x-tyk-authorization': adminSecret, 'content-type': 'application/json' };
-  let database: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let stack: Stack | undefined;
   let registry: StartedService;
   let auth: StartedService;
   let gateway: StartedService;
@@ -40,14 +40,9 @@ describeWithServices('request checks: CORS, size limits, validate_json, global a
   });
 
   beforeAll(async () => {
-    database = await createScratchDatabase('portcullis_e2e_request_checks');
     upstream = await startUpstream();
-    [registry, auth] = await Promise.all([
-      startService('registry', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),
-      startService('auth', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),
-    ]);
-    gateway = await startService('gateway', { adminSecret, env: { AUTH_PUBLIC_URL: auth.url } });
-    await waitFor(async () => (await fetch(`${gateway.url}/ready`)).status === 200, { timeoutMs: 15_000, message: 'the gateway to be ready' });
+    stack = await startStack('portcullis_e2e_request_checks', adminSecret);
+    ({ registry, auth, gateway } = stack);
 
     const apis = [
       tykApi('cors', { CORS: { enable: true, allowed_origins: ['https://*.example.com'], allowed_methods: ['GET', 'POST'], allowed_headers: ['Authorization', 'Content-Type'], exposed_headers: ['X-Trace'], allow_credentials: true, max_age: 300, options_passthrough: false, debug: false } }),
@@ -102,9 +97,8 @@ describeWithServices('request checks: CORS, size limits, validate_json, global a
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.allSettled([gateway, auth, registry].filter(Boolean).map((service) => service.stop()));
+    await stack?.stop();
     await upstream?.close();
-    await database?.drop();
   });
 
   it('CORS: a preflight is answered by the gateway without a credential; an actual request carries the headers, its 401 too', async () => {

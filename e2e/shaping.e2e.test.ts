@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices } from '../tools/test/with-services.js';
-import { createScratchDatabase } from './support/database.js';
-import { startService, startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
+import { startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
+import { startStack, type Stack } from './support/stack.js';
 
 /**
  * Tyk's request and response shaping end to end, Tyk classic definitions posted unchanged to
@@ -15,7 +15,7 @@ import { startService, startUpstream, waitFor, type StartedService, type Upstrea
 describeWithServices('shaping: header transforms, rewrites, mocks, internal paths, hard timeouts', () => {
   const adminSecret = randomBytes(24).toString('base64url');
   const tyk = { 'x-tyk-authorization': adminSecret, 'content-type': 'application/json' };
-  let database: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let stack: Stack | undefined;
   let registry: StartedService;
   let auth: StartedService;
   let gateway: StartedService;
@@ -80,17 +80,12 @@ describeWithServices('shaping: header transforms, rewrites, mocks, internal path
   });
 
   beforeAll(async () => {
-    database = await createScratchDatabase('portcullis_e2e_shaping');
     upstream = await startUpstream();
     slow = createServer((_req, res) => setTimeout(() => res.end('late'), 2_000));
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
     slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
-    [registry, auth] = await Promise.all([
-      startService('registry', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),
-      startService('auth', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),
-    ]);
-    gateway = await startService('gateway', { adminSecret, env: { AUTH_PUBLIC_URL: auth.url } });
-    await waitFor(async () => (await fetch(`${gateway.url}/ready`)).status === 200, { timeoutMs: 15_000, message: 'the gateway to be ready' });
+    stack = await startStack('portcullis_e2e_shaping', adminSecret);
+    ({ registry, auth, gateway } = stack);
 
     const apis = [
       tykApi('shaped', upstream.url, shapedVersion, { auth: { auth_header_name: 'Authorization', use_cookie: true, cookie_name: 'session' } }),
@@ -109,11 +104,10 @@ describeWithServices('shaping: header transforms, rewrites, mocks, internal path
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.allSettled([gateway, auth, registry].filter(Boolean).map((service) => service.stop()));
+    await stack?.stop();
     await upstream?.close();
     slow?.closeAllConnections();
     await new Promise<void>((resolve) => (slow ? slow.close(() => resolve()) : resolve()));
-    await database?.drop();
   });
 
   it('header transforms with context variables both ways; the credential is not forwarded (strip_auth_data)', async () => {

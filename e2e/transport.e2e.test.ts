@@ -9,6 +9,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { describeWithServices } from '../tools/test/with-services.js';
 import { createScratchDatabase } from './support/database.js';
 import { freePort, startService, startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
+import { gatewayReady } from './support/stack.js';
 import { createTestCa, type TestCertificate } from '../tools/test/certificates.js';
 
 /**
@@ -160,7 +161,7 @@ describeWithServices('transport: WebSockets and TLS', () => {
         GATEWAY_TLS_REQUEST_CLIENT_CERT: 'true',
       },
     });
-    await waitFor(async () => (await fetch(`${gateway.url}/ready`)).status === 200, { timeoutMs: 15_000, message: 'the gateway to be ready' });
+    await gatewayReady(gateway);
 
     const apis = [
       tykApi('ws', { enable_websockets: true }),

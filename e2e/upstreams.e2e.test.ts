@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices } from '../tools/test/with-services.js';
 import { createScratchDatabase } from './support/database.js';
 import { freePort, startService, waitFor, type StartedService } from './support/processes.js';
+import { gatewayReady } from './support/stack.js';
 
 /**
  * An upstream that can be killed and revived on its port, and made to flap (answer 500): each
@@ -95,7 +96,7 @@ describeWithServices('upstreams that fail: Tyk definitions through the real serv
     await Promise.all([a.start(), b.start(), flapping.start()]);
     registry = await startService('registry', { adminSecret, database: database.name, readyTimeoutMs: 60_000 });
     gateway = await startService('gateway', { adminSecret });
-    await waitFor(async () => (await fetch(`${gateway.url}/ready`)).status === 200, { timeoutMs: 15_000, message: 'the gateway to be ready' });
+    await gatewayReady(gateway);
 
     const definitions = [
       api('balanced', {

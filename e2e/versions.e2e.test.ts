@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices } from '../tools/test/with-services.js';
-import { createScratchDatabase } from './support/database.js';
-import { startService, startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
+import { startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
+import { startStack, type Stack } from './support/stack.js';
 
 /** Tyk's answers (gateway/api_definition.go's RequestStatus), in Portcullis's error shape. */
 const versionNotFound = { error: 'version_not_found', message: 'Version information not found' };
@@ -20,7 +20,7 @@ const noAction = { GET: { action: 'no_action', code: 200, data: '', headers: {} 
 describeWithServices('versions and path rules: Tyk definitions through the real services', () => {
   const adminSecret = randomBytes(24).toString('base64url');
   const tyk = { 'x-tyk-authorization': adminSecret, 'content-type': 'application/json' };
-  let database: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let stack: Stack | undefined;
   let registry: StartedService;
   let auth: StartedService;
   let gateway: StartedService;
@@ -51,14 +51,9 @@ describeWithServices('versions and path rules: Tyk definitions through the real 
   });
 
   beforeAll(async () => {
-    database = await createScratchDatabase('portcullis_e2e_versions');
     [upstream, second] = await Promise.all([startUpstream(), startUpstream()]);
-    [registry, auth] = await Promise.all([
-      startService('registry', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),
-      startService('auth', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),
-    ]);
-    gateway = await startService('gateway', { adminSecret, env: { AUTH_PUBLIC_URL: auth.url } });
-    await waitFor(async () => (await fetch(`${gateway.url}/ready`)).status === 200, { timeoutMs: 15_000, message: 'the gateway to be ready' });
+    stack = await startStack('portcullis_e2e_versions', adminSecret);
+    ({ registry, auth, gateway } = stack);
 
     const definitions = [
       api('ver-header', {
@@ -120,9 +115,8 @@ describeWithServices('versions and path rules: Tyk definitions through the real 
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.allSettled([gateway, auth, registry].filter(Boolean).map((service) => service.stop()));
+    await stack?.stop();
     await Promise.allSettled([upstream?.close(), second?.close()]);
-    await database?.drop();
   });
 
   it('versions by header: the named version is served (the header kept from the upstream), the default without one', async () => {
