@@ -16,7 +16,6 @@ export const errorCatalogue = {
   // An Upgrade to an API without Tyk's enable_websockets, or an upgrade that is not a WebSocket handshake.
   websocket_not_enabled: { status: 400, message: 'WebSocket upgrades are not enabled for this API' },
   auth_required: { status: 401, message: 'Authorization is required' },
-  api_inactive: { status: 403, message: 'This API is not active' },
   // Tyk's IP allow and block lists (mw_ip_whitelist.go, mw_ip_blacklist.go): 403, Tyk's words.
   ip_not_allowed: { status: 403, message: 'Access from this IP has been disallowed' },
   // Tyk's static mTLS (mw_certificate_check.go): 403, Tyk's words.
