@@ -4,10 +4,25 @@ import { PortcullisError, isBackendUnavailable, isErrorCode } from '@portcullis/
 import { firstValueFrom, timeout, type Observable } from 'rxjs';
 import type { BusTransport } from './transport.js';
 import { errorForLog, errorSummary } from '@portcullis/logging';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export const BUS_TRANSPORT = Symbol('BUS_TRANSPORT');
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+
+/**
+ * How long a write's answer waits for the events announcing it to leave. They are best effort for
+ * the caller (a gateway that misses one sees the revision gap and fetches a snapshot; cached
+ * credentials also expire), so a bus that is down must not hold up the answer.
+ */
+export const BEST_EFFORT_PUBLISH_WAIT_MS = 2_000;
+
+/** One event to publish: a subject and its payload, typed together. */
+export type BusEvent = { [K in EventSubject]: { readonly subject: K; readonly payload: EventOf<K> } }[EventSubject];
+
+export interface WarnLogger {
+  warn(message: string): void;
+}
 
 /**
  * The typed face of the message bus. Subjects and payload types come from the contracts library,
@@ -45,6 +60,25 @@ export class Bus implements OnApplicationShutdown {
 
   async publish<K extends EventSubject>(subject: K, payload: EventOf<K>): Promise<void> {
     await firstValueFrom(this.transport.client.emit(subject, payload), { defaultValue: undefined });
+  }
+
+  /**
+   * Publishes the events that announce a committed write: a failure is logged as a warning, never
+   * thrown (the write stands whatever the bus does), and the caller waits at most `waitMs`. `what`
+   * names the change in the log lines ("updated of API orders (revision 7)").
+   */
+  async publishBestEffort(events: readonly BusEvent[], what: string, logger: WarnLogger, waitMs = BEST_EFFORT_PUBLISH_WAIT_MS): Promise<void> {
+    const published = Promise.all(
+      events.map((event) =>
+        this.publish(event.subject, event.payload as never).catch((error: unknown) => {
+          logger.warn(`could not publish ${what}: ${error instanceof Error ? error.message : String(error)}`);
+        }),
+      ),
+    ).then(() => true);
+    const waited = new AbortController();
+    const sent = await Promise.race([published, delay(waitMs, false, { signal: waited.signal }).catch(() => false)]);
+    waited.abort();
+    if (!sent) logger.warn(`publishing ${what} is taking over ${waitMs} ms; not waiting for it`);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -3,16 +3,9 @@ import { Bus } from '@portcullis/bus';
 import { subjects, type ApiChange, type RegistrySnapshot } from '@portcullis/contracts';
 import { validateApiDefinition, type ApiDefinition } from '@portcullis/domain';
 import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
-import { setTimeout as delay } from 'node:timers/promises';
 import { ApiStore } from '../storage/api-store.js';
 import { apiNotFound } from './api-errors.js';
 import { newApiId } from './api-id.js';
-
-/**
- * How long a write waits for its change event to leave. The event is best effort (gateways notice
- * a revision gap and re-sync), so a bus that is down must not hold up the admin's answer.
- */
-const PUBLISH_WAIT_MS = 2_000;
 
 /**
  * API definition administration: the one place that validates, stores and announces a change.
@@ -65,17 +58,11 @@ export class ApisService {
   }
 
   private async announce(revision: number, apiId: string, change: ApiChange, definition: ApiDefinition | null): Promise<void> {
-    const published = this.bus.publish(subjects.registryApiChanged, { revision, api_id: apiId, change, definition }).then(
-      () => true,
-      (error: unknown) => {
-        this.logger.warn(`could not publish ${change} of API ${apiId} (revision ${revision}): ${error instanceof Error ? error.message : String(error)}`);
-        return true;
-      },
+    await this.bus.publishBestEffort(
+      [{ subject: subjects.registryApiChanged, payload: { revision, api_id: apiId, change, definition } }],
+      `${change} of API ${apiId} (revision ${revision})`,
+      this.logger,
     );
-    const waited = new AbortController();
-    const sent = await Promise.race([published, delay(PUBLISH_WAIT_MS, false, { signal: waited.signal }).catch(() => false)]);
-    waited.abort();
-    if (!sent) this.logger.warn(`publishing ${change} of API ${apiId} (revision ${revision}) is taking over ${PUBLISH_WAIT_MS} ms; not waiting for it`);
   }
 }
 

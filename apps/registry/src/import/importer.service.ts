@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Bus } from '@portcullis/bus';
+import { Bus, type BusEvent } from '@portcullis/bus';
 import { subjects, type ApiChange } from '@portcullis/contracts';
 import { compatibilityReport, routeKey, type ApiDefinition, type CompatibilityReport, type Policy } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
-import { setTimeout as delay } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { DataSource, type EntityManager } from 'typeorm';
 import { listenPathTaken } from '../apis/api-errors.js';
@@ -11,8 +10,6 @@ import { ApiStore } from '../storage/api-store.js';
 import { PolicyStore } from '../storage/policy-store.js';
 import { nextRevision } from '../storage/revision.js';
 import { checkImportItems, type ImportBatch, type ImportError } from './import-items.js';
-
-const PUBLISH_WAIT_MS = 2_000;
 
 export type ItemOutcome = 'created' | 'updated' | 'unchanged' | 'refused';
 
@@ -186,18 +183,13 @@ export class ImporterService {
    * one notices the revision gap and fetches a snapshot), and a bus that is down must not hold the answer.
    */
   private async publishAll(changes: Change[]): Promise<void> {
-    const sent = changes.map((change) =>
-      (change.kind === 'policy'
-        ? this.bus.publish(subjects.registryPolicyChanged, { revision: change.revision, policy_id: change.policy.id, change: change.change, policy: change.policy })
-        : this.bus.publish(subjects.registryApiChanged, { revision: change.revision, api_id: change.definition.api_id, change: change.change, definition: change.definition })
-      ).catch((error: unknown) => {
-        this.logger.warn(`could not publish the imported change at revision ${change.revision}: ${error instanceof Error ? error.message : String(error)}`);
-      }),
+    const events = changes.map(
+      (change): BusEvent =>
+        change.kind === 'policy'
+          ? { subject: subjects.registryPolicyChanged, payload: { revision: change.revision, policy_id: change.policy.id, change: change.change, policy: change.policy } }
+          : { subject: subjects.registryApiChanged, payload: { revision: change.revision, api_id: change.definition.api_id, change: change.change, definition: change.definition } },
     );
-    const waited = new AbortController();
-    const done = await Promise.race([Promise.all(sent).then(() => true), delay(PUBLISH_WAIT_MS, false, { signal: waited.signal }).catch(() => false)]);
-    waited.abort();
-    if (!done) this.logger.warn(`publishing ${changes.length} imported change(s) is taking over ${PUBLISH_WAIT_MS} ms; not waiting for it`);
+    await this.bus.publishBestEffort(events, `${changes.length} imported change(s)`, this.logger);
   }
 }
 

@@ -1,13 +1,9 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
 import { subjects, type ClientBinding, type ClientBindingChangedEvent } from '@portcullis/contracts';
-import { setTimeout as delay } from 'node:timers/promises';
 import { DataSource, type EntityManager, type EntitySubscriberInterface, type QueryRunner, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
 import { nextRevision } from '../../storage/revision.js';
 import { ClientBindingRecord } from './client-binding.entity.js';
-
-/** As for policy events: best effort (gateways catch up on the revision gap), never holding a write up for long. */
-const PUBLISH_WAIT_MS = 2_000;
 
 /** Every binding, in a stable order, as the registry snapshot carries them (inside its transaction). */
 export async function listClientBindings(manager: EntityManager): Promise<ClientBinding[]> {
@@ -95,18 +91,11 @@ export class ClientBindings implements EntitySubscriberInterface, OnModuleInit, 
 
   /** Publishes a committed change; never fails (the write is committed whatever the bus does). */
   private async publish(event: ClientBindingChangedEvent): Promise<void> {
-    const what = `${event.change} binding of client ${event.client_id} (revision ${event.revision})`;
-    const published = this.bus.publish(subjects.registryClientBindingChanged, event).then(
-      () => true,
-      (error: unknown) => {
-        this.logger.warn(`could not publish the ${what}: ${error instanceof Error ? error.message : String(error)}`);
-        return true;
-      },
+    await this.bus.publishBestEffort(
+      [{ subject: subjects.registryClientBindingChanged, payload: event }],
+      `the ${event.change} binding of client ${event.client_id} (revision ${event.revision})`,
+      this.logger,
     );
-    const waited = new AbortController();
-    const sent = await Promise.race([published, delay(PUBLISH_WAIT_MS, false, { signal: waited.signal }).catch(() => false)]);
-    waited.abort();
-    if (!sent) this.logger.warn(`publishing the ${what} is taking over ${PUBLISH_WAIT_MS} ms; not waiting for it`);
   }
 }
 
