@@ -16,7 +16,7 @@ export type {
   KeyRecord,
   KeyRefRequest,
   KeyWriteRequest,
-  CredentialKind,
+  KeyLookupKind,
   KeyLookupRequest,
   KeyLookupReply,
   KeyChangedEvent,

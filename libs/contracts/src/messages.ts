@@ -169,11 +169,12 @@ export interface OAuth1TokenRecord {
   session: Session;
 }
 
-export type CredentialKind = 'key' | 'basic' | 'hmac' | 'oauth1';
+/** The kinds of credential a gateway asks the auth service to resolve (not the portal's credential kinds). */
+export type KeyLookupKind = 'key' | 'basic' | 'hmac' | 'oauth1';
 
 /** What a gateway presents to resolve an identity. Secrets needed to check signatures come back; passwords never do. */
 export interface KeyLookupRequest {
-  kind: CredentialKind;
+  kind: KeyLookupKind;
   /** key: the key; basic: the username; hmac: the keyId; oauth1: the consumer key. */
   id: string;
   /** basic: the password, checked by the auth service. */

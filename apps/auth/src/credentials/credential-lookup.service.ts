@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { CredentialKind, KeyLookupReply, KeyLookupRequest } from '@portcullis/contracts';
+import type { KeyLookupKind, KeyLookupReply, KeyLookupRequest } from '@portcullis/contracts';
 import type { Session } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
 import { hashPassword, verifyPasswordHash } from '@portcullis/http';
@@ -38,7 +38,7 @@ function found(row: ApiKeyRecord, secrets?: Record<string, string>): KeyLookupRe
 export class CredentialLookup {
   /** Checked for unknown users so an answer takes as long whether or not the user exists. */
   private readonly dummyHash = hashPassword('portcullis: no such basic-auth user');
-  private readonly strategies: ReadonlyMap<CredentialKind, Lookup> = new Map<CredentialKind, Lookup>([
+  private readonly strategies: ReadonlyMap<KeyLookupKind, Lookup> = new Map<KeyLookupKind, Lookup>([
     ['key', (request) => this.key(request)],
     ['basic', (request) => this.basic(request)],
     ['hmac', (request) => this.hmac(request)],
@@ -52,7 +52,7 @@ export class CredentialLookup {
   ) {}
 
   lookup(request: Partial<KeyLookupRequest> | null | undefined): Promise<KeyLookupReply> {
-    const strategy = this.strategies.get(request?.kind as CredentialKind);
+    const strategy = this.strategies.get(request?.kind as KeyLookupKind);
     if (!strategy) throw new PortcullisError('validation_failed', undefined, [{ field: 'kind', message: `must be one of ${[...this.strategies.keys()].join(', ')}` }]);
     return strategy(request as KeyLookupRequest);
   }

@@ -1,4 +1,4 @@
-import type { CredentialKind, KeyLookupRequest } from '@portcullis/contracts';
+import type { KeyLookupKind, KeyLookupRequest } from '@portcullis/contracts';
 import { validateSession, type Session } from '@portcullis/domain';
 import type { AuthMode, Identity } from '../identity.js';
 import { BoundedCache } from './bounded-cache.js';
@@ -29,13 +29,13 @@ const MAX_ENTRIES = 100_000;
  */
 export class SessionLookups {
   // One cache per kind, keyed by what was presented (hashed for basic auth): no key is built per request.
-  private readonly caches: Record<CredentialKind, BoundedCache<SessionEntry>> = {
+  private readonly caches: Record<KeyLookupKind, BoundedCache<SessionEntry>> = {
     key: new BoundedCache(MAX_ENTRIES),
     basic: new BoundedCache(MAX_ENTRIES),
     hmac: new BoundedCache(MAX_ENTRIES),
     oauth1: new BoundedCache(MAX_ENTRIES),
   };
-  private readonly inFlight: Record<CredentialKind, Coalescer<SessionEntry>> = {
+  private readonly inFlight: Record<KeyLookupKind, Coalescer<SessionEntry>> = {
     key: new Coalescer(),
     basic: new Coalescer(),
     hmac: new Coalescer(),
@@ -50,7 +50,7 @@ export class SessionLookups {
     private readonly onInvalid: (message: string) => void = () => undefined,
   ) {}
 
-  cached(kind: CredentialKind, cacheKey: string): SessionEntry | undefined {
+  cached(kind: KeyLookupKind, cacheKey: string): SessionEntry | undefined {
     return this.caches[kind].get(cacheKey, this.ports.now());
   }
 
