@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { ClientsModule } from './clients/clients.module.js';
 import { AUTH_CONFIG, type AuthConfig } from './config.js';
 import { DiscoveryModule } from './discovery/discovery.module.js';
-import { Issuer } from './discovery/issuer.js';
+import { Issuer } from './issuer.js';
 import { HealthModule } from './health/health.module.js';
 import { IntrospectionModule } from './introspection/introspection.module.js';
 import { KeysModule } from './keys/keys.module.js';

@@ -10,7 +10,7 @@ import { DataSource } from 'typeorm';
 import { publishQuietly } from '../events/publish.js';
 import { addedReferences, sessionReferences } from '../references/named-references.js';
 import { RegistryReferences } from '../references/registry-references.js';
-import { ApiKeyRecord, type ApiKeyKind } from './api-key.entity.js';
+import { ApiKeyRecord, type ApiKeyKind } from '../storage/api-key.entity.js';
 import { CredentialSealer } from './credential-sealer.js';
 import { checkChosenKey, hashKey, keyHashOf, newKey } from './key-material.js';
 import { expiryOf, prepareSession, withPolicyExpiry } from './session-input.js';

@@ -1,6 +1,6 @@
 import { validateSession, type Session } from '@portcullis/domain';
 import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
-import type { ApiKeyKind } from './api-key.entity.js';
+import type { ApiKeyKind } from '../storage/api-key.entity.js';
 
 /** What a submitted session becomes: the session to store (no secrets) and the secrets taken out of it. */
 export interface PreparedSession {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { OAuthClient } from '@portcullis/domain';
 import { ClientsService } from '../clients/clients.service.js';
-import { Issuer } from '../discovery/issuer.js';
+import { Issuer } from '../issuer.js';
 import { AuthorizationCodesService } from '../grants/authorization-codes.service.js';
 import {
   checkAuthorizationRequest,

@@ -1,6 +1,6 @@
 import { Controller, Get, Logger, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Issuer } from '../discovery/issuer.js';
+import { Issuer } from '../issuer.js';
 import { errorPage } from '../pages/error-page.js';
 import { loginPage } from '../pages/login-page.js';
 import { UsersService } from '../users/users.service.js';

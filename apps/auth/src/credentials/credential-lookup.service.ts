@@ -4,11 +4,11 @@ import type { Session } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
 import { hashPassword, verifyPasswordHash } from '@portcullis/http';
 import { DataSource } from 'typeorm';
-import type { ApiKeyRecord } from '../api-keys/api-key.entity.js';
+import type { ApiKeyRecord } from '../storage/api-key.entity.js';
 import { ApiKeysService, secretBinding } from '../api-keys/api-keys.service.js';
 import { CredentialSealer } from '../api-keys/credential-sealer.js';
 import { hashKey } from '../api-keys/key-material.js';
-import { OAuth1ConsumerRecord } from './oauth1-consumer.entity.js';
+import { OAuth1ConsumerRecord } from '../storage/oauth1-consumer.entity.js';
 import { consumerBinding } from './oauth1.service.js';
 
 type Lookup = (request: KeyLookupRequest) => Promise<KeyLookupReply>;

@@ -7,7 +7,7 @@ import { ApiKeysService, secretBinding } from '../api-keys/api-keys.service.js';
 import { CredentialSealer } from '../api-keys/credential-sealer.js';
 import { hashKey, newKey } from '../api-keys/key-material.js';
 import { prepareSession, withPolicyExpiry } from '../api-keys/session-input.js';
-import { OAuth1ConsumerRecord } from './oauth1-consumer.entity.js';
+import { OAuth1ConsumerRecord } from '../storage/oauth1-consumer.entity.js';
 
 export const consumerBinding = (consumerKey: string) => `oauth1-consumer:${consumerKey}`;
 

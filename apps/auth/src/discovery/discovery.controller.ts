@@ -3,7 +3,7 @@ import type { Jwks } from '@portcullis/contracts';
 import { tokenEndpointAuthMethods } from '@portcullis/domain';
 import { Grants } from '../grants/grants.js';
 import { SIGNING_ALG, SigningKeys } from '../keys/signing-keys.service.js';
-import { Issuer } from './issuer.js';
+import { Issuer } from '../issuer.js';
 
 /** Where each endpoint lives, relative to the issuer. */
 export const endpointPaths = {

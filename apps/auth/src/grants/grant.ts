@@ -1,6 +1,6 @@
 import type { GrantType } from '@portcullis/domain';
 import type { StoredClient } from '../clients/stored-client.js';
-import type { FormParams } from '../token-endpoint/form-body.js';
+import type { FormParams } from '../oauth-forms/form-body.js';
 import type { IssueInput } from '../tokens/token-issuer.js';
 import type { TokenResponse } from '../tokens/token-response.js';
 

@@ -1,6 +1,6 @@
 import type { Throttled } from '@portcullis/database';
 import { OAuthError, tooManyFailures } from '../oauth-errors/oauth-error.js';
-import { required } from '../token-endpoint/form-body.js';
+import { required } from '../oauth-forms/form-body.js';
 import type { TokenIssuer } from '../tokens/token-issuer.js';
 import type { Grant } from './grant.js';
 import { grantedScope } from './scope.js';

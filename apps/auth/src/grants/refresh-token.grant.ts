@@ -1,5 +1,5 @@
 import { OAuthError } from '../oauth-errors/oauth-error.js';
-import { required } from '../token-endpoint/form-body.js';
+import { required } from '../oauth-forms/form-body.js';
 import type { Revocations } from '../tokens/revocations.js';
 import { hashToken, type TokenIssuer } from '../tokens/token-issuer.js';
 import { RefreshTokenSpent, type TokenStore } from '../tokens/token-store.js';

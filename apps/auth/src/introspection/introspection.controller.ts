@@ -2,7 +2,7 @@ import { Controller, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common
 import type { Request, Response } from 'express';
 import { ClientAuthenticator } from '../client-auth/client-authenticator.js';
 import { noStore, OAuthErrorFilter } from '../oauth-errors/oauth-error.filter.js';
-import { parseForm, required } from '../token-endpoint/form-body.js';
+import { parseForm, required } from '../oauth-forms/form-body.js';
 import { TokenLookup } from '../tokens/token-lookup.js';
 
 type Introspection = { active: false } | ({ active: true } & Record<string, unknown>);

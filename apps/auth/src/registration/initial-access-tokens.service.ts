@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { clientReferences } from '../references/named-references.js';
 import { RegistryReferences } from '../references/registry-references.js';
 import { hashToken, newToken } from './bearer-tokens.js';
-import { InitialAccessTokenRecord } from './initial-access-token.entity.js';
+import { InitialAccessTokenRecord } from '../storage/initial-access-token.entity.js';
 import type { RegistrationGrant } from './registration-metadata.js';
 
 const DEFAULT_EXPIRES_IN = 24 * 3600;

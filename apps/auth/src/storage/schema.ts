@@ -5,11 +5,11 @@ import { CreateApiKeysAndQuotas1763950000000 } from './migrations/1763950000000-
 import { OpaqueAccessTokens1764100000000 } from './migrations/1764100000000-opaque-access-tokens.js';
 import { CreateOAuth1Nonces1764200000000 } from './migrations/1764200000000-create-oauth1-nonces.js';
 import { CreateAuthFailureThrottles1764300000000 } from './migrations/1764300000000-create-auth-failure-throttles.js';
-import { ApiKeyRecord } from '../api-keys/api-key.entity.js';
-import { OAuth1ConsumerRecord } from '../credentials/oauth1-consumer.entity.js';
-import { UserRecord } from '../users/user.entity.js';
-import { InitialAccessTokenRecord } from '../registration/initial-access-token.entity.js';
-import { ClientRegistrationRecord } from '../registration/client-registration.entity.js';
+import { ApiKeyRecord } from './api-key.entity.js';
+import { OAuth1ConsumerRecord } from './oauth1-consumer.entity.js';
+import { UserRecord } from './user.entity.js';
+import { InitialAccessTokenRecord } from './initial-access-token.entity.js';
+import { ClientRegistrationRecord } from './client-registration.entity.js';
 import { AccessTokenRecord } from './access-token.entity.js';
 import { AuthorizationCodeRecord } from './authorization-code.entity.js';
 import { OAuthClientRecord } from './oauth-client.entity.js';

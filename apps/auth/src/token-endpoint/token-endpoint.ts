@@ -8,7 +8,7 @@ import { KeyChangeNotifier } from '../notifications/key-change-notifier.js';
 import { toOAuthError } from '../oauth-errors/oauth-error.filter.js';
 import { OAuthError } from '../oauth-errors/oauth-error.js';
 import type { TokenResponse } from '../tokens/token-response.js';
-import { parseForm, required, type FormParams } from './form-body.js';
+import { parseForm, required, type FormParams } from '../oauth-forms/form-body.js';
 
 /** The API a token request came through (a gateway's `{listen_path}/oauth/token/`). */
 export interface TokenApiContext {

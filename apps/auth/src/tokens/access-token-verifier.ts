@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { Issuer } from '../discovery/issuer.js';
+import { Issuer } from '../issuer.js';
 import { SIGNING_ALG, SigningKeys } from '../keys/signing-keys.service.js';
 
 const looksLikeJwt = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;

@@ -5,7 +5,7 @@ import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, error
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { AuthConfig } from '../config.js';
-import { Issuer } from '../discovery/issuer.js';
+import { Issuer } from '../issuer.js';
 import { accessTokenHeader } from '../keys/compact-jws.js';
 import type { SigningKeys } from '../keys/signing-keys.service.js';
 import type { AccessTokenRecord } from '../storage/access-token.entity.js';

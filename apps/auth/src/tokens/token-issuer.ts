@@ -4,7 +4,7 @@ import { subjects } from '@portcullis/contracts';
 import type { OAuthClient } from '@portcullis/domain';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { AUTH_CONFIG, type AuthConfig } from '../config.js';
-import { Issuer } from '../discovery/issuer.js';
+import { Issuer } from '../issuer.js';
 import { publishInBackground } from '../events/publish.js';
 import { signCompactEs256 } from '../keys/compact-jws.js';
 import { SigningKeys } from '../keys/signing-keys.service.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isOpaqueAccessTokenShape } from '@portcullis/contracts';
 import type { JWTPayload } from 'jose';
-import { Issuer } from '../discovery/issuer.js';
+import { Issuer } from '../issuer.js';
 import type { AccessTokenRecord } from '../storage/access-token.entity.js';
 import type { RefreshTokenRecord } from '../storage/refresh-token.entity.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { UserLoginThrottle } from './user-login-throttle.js';
 import { validateUserInput } from './user-input.js';
-import { UserRecord } from './user.entity.js';
+import { UserRecord } from '../storage/user.entity.js';
 
 /**
  * Resource owners known to the auth service: who may sign in on the built-in login page and use the
