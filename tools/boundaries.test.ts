@@ -87,6 +87,10 @@ describe('module boundaries', () => {
       expect(problems).toEqual([]);
     });
 
+    it(`${project.name} has no cycle between the folders of its src (each layer imports only those below it)`, () => {
+      expect(folderCycles(join(project.dir, 'src'), files.filter((file) => !file.endsWith('.test.ts')))).toEqual([]);
+    });
+
     it(`${project.name} references in tsconfig every workspace package it depends on`, () => {
       const referenced = project.references.map((ref) => join(project.dir, ref));
       const missing = project.dependencies
@@ -105,3 +109,53 @@ describe('module boundaries', () => {
     }
   });
 });
+
+/** The top-level folder under `src` a file is in; undefined for a file directly in `src` (the wiring). */
+function folderOf(src: string, file: string): string | undefined {
+  const parts = relative(src, file).split('/');
+  return parts.length > 1 && parts[0] !== '..' ? parts[0] : undefined;
+}
+
+/**
+ * The groups of src folders that import each other in a ring (Tarjan's strongly connected components
+ * over "a file in folder A imports a file in folder B"), each with the imports that close it.
+ */
+function folderCycles(src: string, files: string[]): string[] {
+  const edges = new Map<string, Map<string, string>>();
+  for (const file of files) {
+    const from = folderOf(src, file);
+    if (from === undefined) continue;
+    for (const spec of importsOf(file).filter((s) => s.startsWith('.'))) {
+      const to = folderOf(src, join(file, '..', spec));
+      if (to === undefined || to === from) continue;
+      if (!edges.has(from)) edges.set(from, new Map());
+      if (!edges.get(from)!.has(to)) edges.get(from)!.set(to, `${relative(src, file)} imports ${spec}`);
+    }
+  }
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const cycles: string[] = [];
+  const visit = (node: string): void => {
+    index.set(node, index.size);
+    low.set(node, index.get(node)!);
+    stack.push(node);
+    for (const next of edges.get(node)?.keys() ?? []) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node)!, low.get(next)!));
+      } else if (stack.includes(next)) low.set(node, Math.min(low.get(node)!, index.get(next)!));
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const ring: string[] = [];
+    let member: string;
+    do ring.push((member = stack.pop()!));
+    while (member !== node);
+    if (ring.length > 1) {
+      const closing = ring.flatMap((a) => ring.filter((b) => edges.get(a)?.has(b)).map((b) => edges.get(a)!.get(b)!));
+      cycles.push(`${ring.sort().join(' <-> ')}: ${closing.join('; ')}`);
+    }
+  };
+  for (const node of edges.keys()) if (!index.has(node)) visit(node);
+  return cycles;
+}

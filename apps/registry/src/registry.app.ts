@@ -6,7 +6,7 @@ import type { RegistryConfig } from './config.js';
 import { serveOpenApi } from './openapi.js';
 import { usePortalHttp } from './portal/pages/portal-http.js';
 import { RootModule } from './root.module.js';
-import { registryEntities, registryMigrations } from './storage/schema.js';
+import { registryEntities, registryMigrations } from './schema.js';
 
 export interface RegistryAppOptions {
   transport: BusTransport;

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startDcrProvider, type DcrProviderFixture } from '../../../tools/test/oidc-dcr-provider.js';
 import { waitFor } from '../../../tools/test/wait-for.js';
 import { describeWithServices, dropScratchSchemas, testServices } from '../../../tools/test/with-services.js';
-import { ClientBindings } from '../src/portal/bindings/client-bindings.js';
+import { ClientBindings } from '../src/client-bindings/client-bindings.js';
 import { DcrProviderRecord } from '../src/portal/providers/dcr-provider.entity.js';
 import { DcrRegistrar, type ExternalRegistration } from '../src/portal/providers/dcr-registrar.js';
 import { ExternalRegistrationRecord } from '../src/portal/providers/external-registration.entity.js';
@@ -21,7 +21,7 @@ import { ExternalRegistrations } from '../src/portal/providers/external-registra
 import { ProvidersService } from '../src/portal/providers/providers.service.js';
 import { SecretSealer } from '../src/portal/providers/sealed-secrets.js';
 import { createRegistryApp, loadRegistryConfig } from '../src/index.js';
-import { registryEntities, registryMigrations } from '../src/storage/schema.js';
+import { registryEntities, registryMigrations } from '../src/schema.js';
 
 /**
  * The DCR side of the developer portal against a real oidc-provider (registration behind an initial

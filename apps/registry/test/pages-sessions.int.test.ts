@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices, dropScratchSchemas, testServices } from '../../../tools/test/with-services.js';
 import { PortalSessions, SESSION_TTL_SECONDS } from '../src/portal/pages/portal-sessions.js';
-import { registryEntities, registryMigrations } from '../src/storage/schema.js';
+import { registryEntities, registryMigrations } from '../src/schema.js';
 
 /** The portal's server-side sessions on the real PostgreSQL, through the registry's migrations. */
 describeWithServices('portal sessions', () => {

@@ -9,7 +9,7 @@ import { startTestAuthService, type TestAuthService } from '../../../tools/test/
 import { dropScratchSchemas, testServices } from '../../../tools/test/with-services.js';
 import { createRegistryApp, loadRegistryConfig, type RegistryConfig } from '../src/index.js';
 import { RootModule } from '../src/root.module.js';
-import { registryEntities, registryMigrations } from '../src/storage/schema.js';
+import { registryEntities, registryMigrations } from '../src/schema.js';
 
 /**
  * What the portal core's integration tests share: a registry (HTTP admin API) on a scratch schema,

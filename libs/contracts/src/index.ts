@@ -34,6 +34,7 @@ export type {
   AnalyticsBatch,
   ApiChange,
   ApiChangedEvent,
+  ConfigChangedEvent,
   ApiIdRequest,
   ApiWriteRequest,
   RequestContracts,

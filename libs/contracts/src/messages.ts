@@ -256,6 +256,9 @@ export interface ApiChangedEvent {
   definition: ApiDefinition | null;
 }
 
+/** The registry's configuration events, one revision counter for all: what a gateway applies in order. */
+export type ConfigChangedEvent = ApiChangedEvent | PolicyChangedEvent | ClientBindingChangedEvent;
+
 export interface ApiIdRequest {
   api_id: string;
 }

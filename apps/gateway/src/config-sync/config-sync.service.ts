@@ -5,7 +5,8 @@ import type { Subscription } from 'rxjs';
 import type { GatewayConfig } from '../config.js';
 import { ConfigurationStore } from '../data-plane/configuration-store.js';
 import { GATEWAY_CONFIG } from '../tokens.js';
-import { abortableSleep, ConfigSync, exponentialBackoff, type ConfigChangedEvent } from './config-sync.js';
+import { abortableSleep, ConfigSync, exponentialBackoff } from './config-sync.js';
+import type { ConfigChangedEvent } from '@portcullis/contracts';
 
 /**
  * Wires the sync logic to the bus: snapshots are asked of the registry, change events come from the

@@ -1,7 +1,8 @@
 import type { ApiChangedEvent, PolicyChangedEvent, RegistrySnapshot } from '@portcullis/contracts';
 import type { ApiDefinition } from '@portcullis/domain';
 import { describe, expect, it } from 'vitest';
-import { ConfigSync, exponentialBackoff, type ConfigChangedEvent, type ConfigurationSink, type SnapshotSource } from './config-sync.js';
+import type { ConfigChangedEvent } from '@portcullis/contracts';
+import { ConfigSync, exponentialBackoff, type ConfigurationSink, type SnapshotSource } from './config-sync.js';
 
 /** A snapshot source whose answers the test hands out one by one. */
 class FakeSource implements SnapshotSource {

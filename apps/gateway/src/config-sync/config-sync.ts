@@ -1,8 +1,5 @@
 import { isClientBinding } from '../data-plane/credentials/client-bindings.js';
-import type { ApiChangedEvent, ClientBindingChangedEvent, PolicyChangedEvent, RegistrySnapshot } from '@portcullis/contracts';
-
-/** A change to anything the registry versions: APIs, policies and client bindings share one revision counter. */
-export type ConfigChangedEvent = ApiChangedEvent | PolicyChangedEvent | ClientBindingChangedEvent;
+import type { ApiChangedEvent, ClientBindingChangedEvent, ConfigChangedEvent, PolicyChangedEvent, RegistrySnapshot } from '@portcullis/contracts';
 
 /** Where snapshots come from (the registry over the bus; a fake in tests). */
 export interface SnapshotSource {

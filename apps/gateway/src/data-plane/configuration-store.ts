@@ -1,6 +1,6 @@
 import type { RegistrySnapshot } from '@portcullis/contracts';
 import type { ApiDefinition, Policy } from '@portcullis/domain';
-import type { ConfigChangedEvent } from '../config-sync/config-sync.js';
+import type { ConfigChangedEvent } from '@portcullis/contracts';
 import { buildConfiguration, compileApi, isLoaded, upstreamOrigins, uptimeCheckKeys, type CompileDependencies } from './compile.js';
 import type { CompiledApi, CompiledConfiguration } from './compiled.js';
 import { bindingsFrom, NO_BINDINGS, withBindingChange, type BindingTable } from './credentials/client-bindings.js';

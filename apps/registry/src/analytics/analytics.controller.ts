@@ -1,7 +1,7 @@
 import { applyDecorators, Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { PortcullisError } from '@portcullis/errors';
-import { AdminGuard } from '../apis/admin.guard.js';
+import { AdminGuard } from '../http/admin.guard.js';
 import { errorBodyRef } from '../openapi.js';
 import { usageQueryDocs, usageReportSchema } from './usage-openapi.js';
 import { parseUsageQuery } from './usage-query.js';

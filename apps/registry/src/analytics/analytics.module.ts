@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AdminGuard } from '../apis/admin.guard.js';
+import { AdminGuard } from '../http/admin.guard.js';
 import { AnalyticsController } from './analytics.controller.js';
 import { AnalyticsIngest } from './analytics-ingest.js';
 import { AnalyticsStore } from './analytics-store.js';

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { compatibilityReport, type ApiDefinition, type CompatibilityReport } from '@portcullis/domain';
-import { AdminGuard } from './admin.guard.js';
+import { AdminGuard } from '../http/admin.guard.js';
 import { ApisService } from './apis.service.js';
-import { JsonBodyGuard } from './json-body.guard.js';
+import { JsonBodyGuard } from '../http/json-body.guard.js';
 import { apiDefinitionRef, compatibilitySchema, errorBodyRef } from '../openapi.js';
 
 const error = (status: number, description: string) => ApiResponse({ status, description, schema: errorBodyRef });

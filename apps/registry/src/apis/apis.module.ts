@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApiStore } from '../storage/api-store.js';
-import { AdminGuard } from './admin.guard.js';
+import { AdminGuard } from '../http/admin.guard.js';
 import { ApisController } from './apis.controller.js';
 import { ApisMessages } from './apis.messages.js';
 import { ApisService } from './apis.service.js';

@@ -4,7 +4,7 @@ import { subjects, type ApiChange, type RegistrySnapshot } from '@portcullis/con
 import { validateApiDefinition, type ApiDefinition } from '@portcullis/domain';
 import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
 import { ApiStore } from '../storage/api-store.js';
-import { apiNotFound } from './api-errors.js';
+import { apiNotFound } from '../storage/api-errors.js';
 import { newApiId } from './api-id.js';
 
 /**

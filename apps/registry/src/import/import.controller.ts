@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { PortcullisError } from '@portcullis/errors';
-import { AdminGuard } from '../apis/admin.guard.js';
-import { JsonBodyGuard } from '../apis/json-body.guard.js';
+import { AdminGuard } from '../http/admin.guard.js';
+import { JsonBodyGuard } from '../http/json-body.guard.js';
 import { apiDefinitionRef, compatibilitySchema, errorBodyRef } from '../openapi.js';
 import { policyRefs } from '../policies/policies-openapi.js';
 import { apiItems, policyItems, type ImportBatch, type ImportError } from './import-items.js';

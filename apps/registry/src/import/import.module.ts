@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AdminGuard } from '../apis/admin.guard.js';
+import { AdminGuard } from '../http/admin.guard.js';
 import { ApiStore } from '../storage/api-store.js';
 import { PolicyStore } from '../storage/policy-store.js';
 import { ImportController } from './import.controller.js';

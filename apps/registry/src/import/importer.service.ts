@@ -5,7 +5,7 @@ import { compatibilityReport, routeKey, type ApiDefinition, type CompatibilityRe
 import { PortcullisError } from '@portcullis/errors';
 import { isDeepStrictEqual } from 'node:util';
 import { DataSource, type EntityManager } from 'typeorm';
-import { listenPathTaken } from '../apis/api-errors.js';
+import { listenPathTaken } from '../storage/api-errors.js';
 import { ApiStore } from '../storage/api-store.js';
 import { PolicyStore } from '../storage/policy-store.js';
 import { nextRevision } from '../storage/revision.js';

@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, 
 import { Bus } from '@portcullis/bus';
 import { subjects, type OAuthClientWithSecret, type TokenSummary } from '@portcullis/contracts';
 import type { OAuthClient } from '@portcullis/domain';
-import { AdminGuard } from '../apis/admin.guard.js';
-import { JsonBodyGuard } from '../apis/json-body.guard.js';
+import { AdminGuard } from '../http/admin.guard.js';
+import { JsonBodyGuard } from '../http/json-body.guard.js';
 import { errorBodyRef } from '../openapi.js';
 import { jsonObject, optionalQueryString } from './admin-input.js';
 import { oauthRefs } from './oauth-openapi.js';

@@ -2,7 +2,7 @@ import { Body, Controller, Header, HttpCode, Post, UseGuards } from '@nestjs/com
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Bus } from '@portcullis/bus';
 import { subjects, type InitialAccessTokenReply, type InitialAccessTokenRequest } from '@portcullis/contracts';
-import { AdminGuard } from '../apis/admin.guard.js';
+import { AdminGuard } from '../http/admin.guard.js';
 import { errorBodyRef } from '../openapi.js';
 import { jsonObject } from './admin-input.js';
 import { oauthRefs } from './oauth-openapi.js';

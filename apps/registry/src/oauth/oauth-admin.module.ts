@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AdminGuard } from '../apis/admin.guard.js';
+import { AdminGuard } from '../http/admin.guard.js';
 import { OAuthClientsController } from './clients.controller.js';
 import { InitialAccessTokensController } from './initial-access-tokens.controller.js';
 import { OAuth1Controller } from './oauth1.controller.js';

@@ -2,8 +2,8 @@ import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/comm
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Bus } from '@portcullis/bus';
 import { subjects, type OAuth1Consumer, type OAuth1ConsumerCreateRequest, type OAuth1TokenCreateRequest, type OAuth1TokenRecord } from '@portcullis/contracts';
-import { AdminGuard } from '../apis/admin.guard.js';
-import { JsonBodyGuard } from '../apis/json-body.guard.js';
+import { AdminGuard } from '../http/admin.guard.js';
+import { JsonBodyGuard } from '../http/json-body.guard.js';
 import { errorBodyRef } from '../openapi.js';
 import { jsonObject } from './admin-input.js';
 import { oauthRefs } from './oauth-openapi.js';

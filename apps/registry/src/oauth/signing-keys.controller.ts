@@ -2,7 +2,7 @@ import { Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Bus } from '@portcullis/bus';
 import { subjects } from '@portcullis/contracts';
-import { AdminGuard } from '../apis/admin.guard.js';
+import { AdminGuard } from '../http/admin.guard.js';
 import { errorBodyRef } from '../openapi.js';
 import { oauthRefs } from './oauth-openapi.js';
 

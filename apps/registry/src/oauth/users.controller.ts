@@ -2,8 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from 
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Bus } from '@portcullis/bus';
 import { subjects, type UserCreateRequest, type UserSummary } from '@portcullis/contracts';
-import { AdminGuard } from '../apis/admin.guard.js';
-import { JsonBodyGuard } from '../apis/json-body.guard.js';
+import { AdminGuard } from '../http/admin.guard.js';
+import { JsonBodyGuard } from '../http/json-body.guard.js';
 import { errorBodyRef } from '../openapi.js';
 import { jsonObject } from './admin-input.js';
 import { oauthRefs } from './oauth-openapi.js';

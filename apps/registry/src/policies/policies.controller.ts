@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Policy } from '@portcullis/domain';
-import { AdminGuard } from '../apis/admin.guard.js';
-import { JsonBodyGuard } from '../apis/json-body.guard.js';
+import { AdminGuard } from '../http/admin.guard.js';
+import { JsonBodyGuard } from '../http/json-body.guard.js';
 import { errorBodyRef } from '../openapi.js';
 import { policyRefs } from './policies-openapi.js';
 import { PoliciesService } from './policies.service.js';

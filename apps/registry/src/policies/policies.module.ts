@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AdminGuard } from '../apis/admin.guard.js';
+import { AdminGuard } from '../http/admin.guard.js';
 import { PolicyStore } from '../storage/policy-store.js';
 import { PoliciesController } from './policies.controller.js';
 import { PoliciesMessages } from './policies.messages.js';

@@ -3,7 +3,7 @@ import { Bus } from '@portcullis/bus';
 import { subjects, type ApiChange } from '@portcullis/contracts';
 import type { Policy } from '@portcullis/domain';
 import { PolicyStore } from '../storage/policy-store.js';
-import { policyNotFound } from './policy-errors.js';
+import { policyNotFound } from '../storage/policy-errors.js';
 import { validPolicy } from './policy-input.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Policy } from '@portcullis/domain';
 import { DataSource, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
-import { policyIdTaken, policyNotFound } from '../policies/policy-errors.js';
+import { policyIdTaken, policyNotFound } from './policy-errors.js';
 import { violatedConstraint } from './pg-errors.js';
 import { PolicyRecord } from './policy.entity.js';
 import { nextRevision } from './revision.js';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PortcullisError } from '@portcullis/errors';
 import { DataSource } from 'typeorm';
-import { ClientBindings } from '../bindings/client-bindings.js';
+import { ClientBindings } from '../../client-bindings/client-bindings.js';
 import { DcrRegistrar, type ExternalRegistration } from '../providers/dcr-registrar.js';
 import { ExternalRegistrations } from '../providers/external-registrations.js';
 import { renameRow, type CredentialKindHandler, type IssueContext, type ShownCredentials } from './credential-kind.js';

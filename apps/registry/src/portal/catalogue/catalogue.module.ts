@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AdminGuard } from '../../apis/admin.guard.js';
+import { AdminGuard } from '../../http/admin.guard.js';
 import { PoliciesModule } from '../../policies/policies.module.js';
 import { ApiStore } from '../../storage/api-store.js';
 import { PortalProvidersModule } from '../providers/providers.module.js';

@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, Header, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { AdminGuard } from '../../apis/admin.guard.js';
+import { AdminGuard } from '../../http/admin.guard.js';
 import { errorBodyRef } from '../../openapi.js';
 import { AppsService } from '../apps/apps.service.js';
 import { portalRefs } from '../portal-openapi.js';

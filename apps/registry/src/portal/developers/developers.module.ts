@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AdminGuard } from '../../apis/admin.guard.js';
+import { AdminGuard } from '../../http/admin.guard.js';
 import { AppsModule } from '../apps/apps.module.js';
 import { DevelopersController } from './developers.controller.js';
 import { DeveloperLogins } from './developer-logins.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { AdminGuard } from '../../apis/admin.guard.js';
-import { JsonBodyGuard } from '../../apis/json-body.guard.js';
+import { AdminGuard } from '../../http/admin.guard.js';
+import { JsonBodyGuard } from '../../http/json-body.guard.js';
 import { errorBodyRef } from '../../openapi.js';
 import type { DcrProvider } from './dcr-provider.js';
 import { providerInputJsonSchema, providerJsonSchema } from './providers-openapi.js';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AdminGuard } from '../../apis/admin.guard.js';
-import { ClientBindings } from '../bindings/client-bindings.js';
+import { AdminGuard } from '../../http/admin.guard.js';
+import { ClientBindings } from '../../client-bindings/client-bindings.js';
 import { DcrRegistrar } from './dcr-registrar.js';
 import { ExternalRegistrations } from './external-registrations.js';
 import { ProvidersController } from './providers.controller.js';

@@ -1,6 +1,6 @@
 import type { ApiDefinition } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
-import { violatedConstraint } from '../storage/pg-errors.js';
+import { violatedConstraint } from './pg-errors.js';
 
 /**
  * The failures an API definition write can meet, each naming the field at fault, so the native

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintAsNumber } from '../../storage/bigint-number.js';
+import { bigintAsNumber } from './bigint-number.js';
 
 /** An external client bound to the policies its tokens get at the gateways. */
 @Entity({ name: 'client_bindings' })

@@ -2,14 +2,9 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { Bus } from '@portcullis/bus';
 import { subjects, type ClientBinding, type ClientBindingChangedEvent } from '@portcullis/contracts';
 import { DataSource, type EntityManager, type EntitySubscriberInterface, type QueryRunner, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
-import { nextRevision } from '../../storage/revision.js';
-import { ClientBindingRecord } from './client-binding.entity.js';
-
-/** Every binding, in a stable order, as the registry snapshot carries them (inside its transaction). */
-export async function listClientBindings(manager: EntityManager): Promise<ClientBinding[]> {
-  const records = await manager.find(ClientBindingRecord, { order: { createdAt: 'ASC', issuer: 'ASC', clientId: 'ASC' } });
-  return records.map(view);
-}
+import { nextRevision } from '../storage/revision.js';
+import { ClientBindingRecord } from '../storage/client-binding.entity.js';
+import { listClientBindings } from '../storage/client-binding-store.js';
 
 /**
  * Which policies an external provider's client gets at the gateways (table `client_bindings`, keyed
@@ -106,6 +101,3 @@ function transactionOf(manager: EntityManager): QueryRunner {
   return runner;
 }
 
-function view(record: ClientBindingRecord): ClientBinding {
-  return { issuer: record.issuer, client_id: record.clientId, api_id: record.apiId, policy_ids: record.policyIds, app_id: record.appId };
-}
