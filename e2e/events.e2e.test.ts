@@ -130,6 +130,7 @@ describeWithServices('event_handlers: Tyk webhooks from breakers and health chec
     const definitions = [
       api('breaker', { version_data: breakerVersion('/flaky'), event_handlers: { events: { BreakerTripped: [webhook('/breaker')], BreakerReset: [webhook('/breaker')] } } }),
       api('hanging', { version_data: breakerVersion('/flaky-hang'), event_handlers: { events: { BreakerTripped: [webhook(`/hang/${pathSecret}?token=${pathSecret}`)] } } }),
+      { ...api('guarded', { event_handlers: { events: { AuthFailure: [webhook('/auth')] } } }), use_keyless: false, use_standard_auth: true },
       api('hosts', {
         proxy: { target_url: a.url, enable_load_balancing: true, target_list: [a.url, b.url], check_host_against_uptime_tests: true },
         uptime_tests: { check_list: [{ url: `${a.url}/health`, timeout: 500_000_000 }, { url: `${b.url}/health`, timeout: 500_000_000 }], config: { recheck_wait: 0.2 } },
@@ -140,6 +141,7 @@ describeWithServices('event_handlers: Tyk webhooks from breakers and health chec
       const created = await call('POST', '/tyk/apis', definition);
       expect(created.status, JSON.stringify(created.body)).toBe(200);
     }
+    await waitFor(async () => (await status('/guarded/x')) === 401, { timeoutMs: 10_000, message: '/guarded/ to be served' });
     for (const path of ['/breaker/x', '/hanging/x', '/hosts/x']) await waitFor(async () => (await status(path)) === 200, { timeoutMs: 10_000, message: `${path} to be served` });
   }, 120_000);
 
@@ -203,6 +205,13 @@ describeWithServices('event_handlers: Tyk webhooks from breakers and health chec
     expect(gateway.logs()).not.toContain(hookToken);
     expect(gateway.logs()).not.toContain(pathSecret);
     flapping.failing = false;
+  });
+
+  it('a request without a key raises AuthFailure with its path and origin, no key', async () => {
+    const before = hooks.filter((hook) => hook.path === '/auth').length;
+    expect(await status('/guarded/orders?api_key=wrong')).toBe(401);
+    await waitFor(async () => hooks.filter((hook) => hook.path === '/auth').length === before + 1, { timeoutMs: 5_000, message: 'AuthFailure to reach the receiver' });
+    expect(hooks.filter((hook) => hook.path === '/auth').pop()!.body).toEqual({ event: 'AuthFailure', message: 'Auth Failure', path: '/guarded/orders', origin: expect.stringMatching(/127\.0\.0\.1$/), key: '' });
   });
 
   it('bad input: event and handler names, URL, method, headers, cooldown: 400 naming the field, nothing stored', async () => {

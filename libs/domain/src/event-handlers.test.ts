@@ -13,7 +13,7 @@ describe('event_handlers', () => {
       withEvents({
         BreakerTripped: [webhook({ header_map: { 'X-Token': 'secret' }, event_timeout: 10, template_path: 'templates/breaker.json' }), { handler_name: 'eh_log_handler', handler_meta: { prefix: 'ops' } }],
         HostDown: [webhook({ method: 'put' })],
-        QuotaExceeded: [webhook({})],
+        VersionFailure: [webhook({})],
       }),
       [],
     );
@@ -23,7 +23,7 @@ describe('event_handlers', () => {
     ]);
     expect(spec?.get('HostDown')?.[0]).toMatchObject({ method: 'PUT' });
     // Kept in the definition, not raised: not compiled.
-    expect(spec?.has('QuotaExceeded' as never)).toBe(false);
+    expect(spec?.has('VersionFailure' as never)).toBe(false);
   });
 
   it("defaults the method to GET as Tyk, skips a disabled webhook, and has no spec without handlers", () => {
@@ -64,8 +64,8 @@ describe('event_handlers', () => {
   });
 
   it('reports raised events as enforced and the others as ignored', () => {
-    const report = compatibilityReport(withEvents({ BreakerTripped: [webhook({})], HostUp: [webhook({})], AuthFailure: [webhook({})] }));
-    expect(report.enforced).toEqual(expect.arrayContaining(['event_handlers', 'event_handlers.events.BreakerTripped', 'event_handlers.events.HostUp']));
-    expect(report.ignored.map((entry) => entry.field)).toContain('event_handlers.events.AuthFailure');
+    const report = compatibilityReport(withEvents({ BreakerTripped: [webhook({})], HostUp: [webhook({})], AuthFailure: [webhook({})], TokenCreated: [webhook({})] }));
+    expect(report.enforced).toEqual(expect.arrayContaining(['event_handlers', 'event_handlers.events.BreakerTripped', 'event_handlers.events.HostUp', 'event_handlers.events.AuthFailure']));
+    expect(report.ignored.map((entry) => entry.field)).toContain('event_handlers.events.TokenCreated');
   });
 });

@@ -6,20 +6,20 @@ import type { ErrorDetail } from '@portcullis/errors';
  * gateway's compilation, so both agree on what a handler means.
  */
 
+/** The events Portcullis raises about a refused request, with Tyk's names (Tyk spells the rate limit one `RatelimitExceeded`). */
+export const REQUEST_EVENTS = ['QuotaExceeded', 'RatelimitExceeded', 'AuthFailure', 'KeyExpired'] as const;
+export type RequestEvent = (typeof REQUEST_EVENTS)[number];
+
 /** The events Portcullis raises, with Tyk's names and meaning. */
-export const RAISED_EVENTS = ['BreakerTripped', 'BreakerReset', 'BreakerTriggered', 'HostDown', 'HostUp'] as const;
+export const RAISED_EVENTS = ['BreakerTripped', 'BreakerReset', 'BreakerTriggered', 'HostDown', 'HostUp', ...REQUEST_EVENTS] as const;
 export type RaisedEvent = (typeof RAISED_EVENTS)[number];
 
 /**
  * Tyk events that Portcullis accepts in a definition but does not raise (yet): a handler for one is
  * kept and listed as ignored in the compatibility report. Events only notify: none lets a request
- * through. Tyk spells the rate limit one `RatelimitExceeded`.
+ * through.
  */
 export const UNRAISED_EVENTS = [
-  'QuotaExceeded',
-  'RatelimitExceeded',
-  'AuthFailure',
-  'KeyExpired',
   'VersionFailure',
   'OrgQuotaExceeded',
   'OrgRateLimitExceeded',

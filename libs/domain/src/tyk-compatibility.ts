@@ -15,7 +15,7 @@
  * Paths are dotted; `*` stands for every key of a map (version names, `auth_configs` modes).
  */
 
-import { RAISED_EVENTS, UNRAISED_EVENTS } from './event-handlers.js';
+import { RAISED_EVENTS, REQUEST_EVENTS, UNRAISED_EVENTS } from './event-handlers.js';
 
 export type FieldSupport = 'enforced' | 'ignored' | 'refused';
 
@@ -198,6 +198,7 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   enforced('event_handlers', "eh_web_hook_handler (sent off the request path with Tyk's default body; template_path names a file on a Tyk gateway and is not read: the default body is sent, as Tyk does when it cannot load the file; event_timeout is the cooldown between identical events) and eh_log_handler; eh_js_handler / cp_dynamic_handler and unknown event names refused"),
   ...RAISED_EVENTS.filter((event) => event.startsWith('Breaker')).map((event) => enforced(`event_handlers.events.${event}`, 'raised when a circuit breaker opens or closes')),
   ...RAISED_EVENTS.filter((event) => event.startsWith('Host')).map((event) => enforced(`event_handlers.events.${event}`, 'raised when an uptime or passive check takes a load-balanced target out or back')),
+  ...REQUEST_EVENTS.map((event) => enforced(`event_handlers.events.${event}`, "raised where the gateway refuses the request (429 rate limit or quota, 401, expired key); the body's key is the key's hash, never the credential")),
   ...UNRAISED_EVENTS.map((event) =>
     ignored(`event_handlers.events.${event}`, 'not raised by Portcullis yet: its handlers are kept, never run'),
   ),

@@ -60,7 +60,7 @@ const untrusting = new ClientAddress([]);
 export function compileApi(definition: ApiDefinition, deps: CompileDependencies): CompiledApi {
   const listenPath = normaliseListenPath(definition.proxy.listen_path);
   const chain = pipeline.filter((step) => step.enabledFor(definition));
-  const events = compileEvents(definition, deps.events);
+  const events = compileEvents(definition, deps.events, deps.clientAddress ?? null);
   const breakers = compileBreakers(definition, withBreakerHandlers(deps.breakerEvents ?? noBreakerEvents, events));
   deps.metrics.trackBreakers(definition.api_id, breakers === null ? [] : [...breakers.byName.values()].flatMap((rules) => rules.map((rule) => rule.breaker)));
   // A version's override_target: the API's upstream settings with that target (Tyk's per-version target).

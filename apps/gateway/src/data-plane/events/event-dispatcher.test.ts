@@ -145,7 +145,7 @@ describe('ApiEvents', () => {
     const sink = { dispatcher: dispatcher().instance, log: () => undefined };
     const base = { api_id: 'e', proxy: { listen_path: '/e/', target_url: 'http://127.0.0.1:1' } };
     expect(compileEvents(definition(base), sink)).toBeNull();
-    expect(compileEvents(definition({ ...base, event_handlers: { events: { AuthFailure: [{ handler_name: 'eh_log_handler', handler_meta: { prefix: 'x' } }] } } } as never), sink)).toBeNull();
+    expect(compileEvents(definition({ ...base, event_handlers: { events: { VersionFailure: [{ handler_name: 'eh_log_handler', handler_meta: { prefix: 'x' } }] } } } as never), sink)).toBeNull();
     expect(compileEvents(definition({ ...base, event_handlers: { events: { HostDown: [{ handler_name: 'eh_log_handler', handler_meta: { prefix: 'x' } }] } } } as never), sink)?.has('HostDown')).toBe(true);
   });
 
