@@ -36,6 +36,23 @@ describe('the response cache settings', () => {
   });
 });
 
+describe('passive health checks and event webhooks', () => {
+  it("default to 3 failures in 10 s, out for 10 s; webhooks: Tyk's 30 s, 1000 waiting, 4 at once", () => {
+    expect(loadGatewayConfig(base).passiveChecks).toEqual({ failures: 3, windowMs: 10_000, downMs: 10_000 });
+    expect(loadGatewayConfig(base).events).toEqual({ timeoutMs: 30_000, maxQueued: 1_000, concurrency: 4 });
+    expect(loadGatewayConfig({ ...base, UPSTREAM_PASSIVE_FAILURES: '5', UPSTREAM_PASSIVE_WINDOW_MS: '2000', UPSTREAM_PASSIVE_DOWN_MS: '30000' }).passiveChecks).toEqual({ failures: 5, windowMs: 2_000, downMs: 30_000 });
+  });
+
+  it('refuses the start naming a bound that is zero, negative or not a number', () => {
+    expect(() => loadGatewayConfig({ ...base, UPSTREAM_PASSIVE_FAILURES: '0' })).toThrow(/UPSTREAM_PASSIVE_FAILURES/);
+    expect(() => loadGatewayConfig({ ...base, UPSTREAM_PASSIVE_WINDOW_MS: '-1' })).toThrow(/UPSTREAM_PASSIVE_WINDOW_MS/);
+    expect(() => loadGatewayConfig({ ...base, UPSTREAM_PASSIVE_DOWN_MS: 'soon' })).toThrow(/UPSTREAM_PASSIVE_DOWN_MS/);
+    expect(() => loadGatewayConfig({ ...base, EVENT_WEBHOOK_TIMEOUT_MS: '0' })).toThrow(/EVENT_WEBHOOK_TIMEOUT_MS/);
+    expect(() => loadGatewayConfig({ ...base, EVENT_WEBHOOK_QUEUE_MAX: '0' })).toThrow(/EVENT_WEBHOOK_QUEUE_MAX/);
+    expect(() => loadGatewayConfig({ ...base, EVENT_WEBHOOK_CONCURRENCY: 'many' })).toThrow(/EVENT_WEBHOOK_CONCURRENCY/);
+  });
+});
+
 describe('GATEWAY_TLS_PORT and GATEWAY_TLS_CERTIFICATES', () => {
   it('has no HTTPS listener by default', () => {
     expect(loadGatewayConfig(base).tls).toBeNull();

@@ -109,6 +109,23 @@ export const gatewayConfigSchema = z
     GATEWAY_TLS_REQUEST_CLIENT_CERT: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
     /** How often the certificate files are checked for changes (a changed pair is loaded without a restart). */
     GATEWAY_TLS_RELOAD_MS: z.coerce.number().int().min(100).max(3_600_000).default(2_000),
+    /**
+     * Passive health checks of load-balanced targets: UPSTREAM_PASSIVE_FAILURES failures (connection
+     * errors, 5xx answers) within UPSTREAM_PASSIVE_WINDOW_MS take a target out for
+     * UPSTREAM_PASSIVE_DOWN_MS (or until an uptime check passes). Gateway-wide, not per API: one
+     * target's health is shared by every API balancing over it. Tyk has no such fields.
+     */
+    UPSTREAM_PASSIVE_FAILURES: z.coerce.number().int().min(1).max(10_000).default(3),
+    UPSTREAM_PASSIVE_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+    UPSTREAM_PASSIVE_DOWN_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+    /**
+     * event_handlers webhooks: how long one request may take (Tyk's fixed 30 s; Tyk's event_timeout
+     * is a cooldown, not this), how many wait at most (past it new ones are dropped and counted,
+     * requests never wait), and how many are in flight at once.
+     */
+    EVENT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+    EVENT_WEBHOOK_QUEUE_MAX: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+    EVENT_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
     /** Analytics records of proxied requests (on unless set to false). */
     ANALYTICS_ENABLED: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
     ...analyticsVariables,
@@ -146,6 +163,8 @@ export const gatewayConfigSchema = z
       lookupTimeoutMs: vars.CREDENTIAL_LOOKUP_TIMEOUT_MS,
     },
     rateLimit: { redisUrl: vars.REDIS_URL ?? null },
+    passiveChecks: { failures: vars.UPSTREAM_PASSIVE_FAILURES, windowMs: vars.UPSTREAM_PASSIVE_WINDOW_MS, downMs: vars.UPSTREAM_PASSIVE_DOWN_MS },
+    events: { timeoutMs: vars.EVENT_WEBHOOK_TIMEOUT_MS, maxQueued: vars.EVENT_WEBHOOK_QUEUE_MAX, concurrency: vars.EVENT_WEBHOOK_CONCURRENCY },
     /** Tyk's response cache: in Redis (shared by the gateways) when REDIS_URL is set, else in memory. */
     cache: { redisUrl: vars.REDIS_URL ?? null, maxBytes: vars.CACHE_MAX_BYTES, maxEntryBytes: vars.CACHE_MAX_ENTRY_BYTES },
     analytics: {

@@ -25,6 +25,8 @@ import type { OAuthBridge } from './data-plane/oauth/oauth-bridge.js';
 import { ClientAddress } from './data-plane/client-address.js';
 import { UpstreamHealthController } from './control-plane/upstream-health.controller.js';
 import { UpstreamPools } from './data-plane/upstream-pools.js';
+import { EventDispatcher } from './data-plane/events/event-dispatcher.js';
+import { HostEventRouter } from './data-plane/events/host-events.js';
 import { EnforcementService } from './enforcement/enforcement.service.js';
 import { HeartbeatController } from './enforcement/heartbeat.controller.js';
 import { GATEWAY_CONFIG } from './tokens.js';
@@ -33,6 +35,13 @@ import { GATEWAY_CONFIG } from './tokens.js';
 class PoolsLifecycle extends UpstreamPools {
   async onApplicationShutdown(): Promise<void> {
     await this.closeAll();
+  }
+}
+
+/** Stops sending event webhooks when the gateway stops: what waits is dropped, what is in flight aborted. */
+class EventDispatcherLifecycle extends EventDispatcher {
+  onApplicationShutdown(): void {
+    this.close();
   }
 }
 
@@ -51,6 +60,8 @@ export class GatewayModule {
   static forRoot(config: GatewayConfig, transport: BusTransport): DynamicModule {
     const logger = new Logger('Configuration');
     const upstreamLogger = new Logger('Upstreams');
+    const eventLogger = new Logger('Events');
+    const hostEvents = new HostEventRouter();
     return {
       module: GatewayModule,
       imports: [BusModule.forRoot(transport)],
@@ -60,13 +71,26 @@ export class GatewayModule {
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GatewayMetrics, useFactory: () => new GatewayMetrics() },
         {
+          provide: EventDispatcher,
+          inject: [GatewayMetrics],
+          useFactory: (metrics: GatewayMetrics) =>
+            new EventDispatcherLifecycle(config.events, {
+              outcome: (event, outcome) => metrics.eventWebhooks.inc({ event, outcome }),
+              warn: (message) => eventLogger.warn(message),
+            }),
+        },
+        {
           provide: UpstreamPools,
           inject: [GatewayMetrics],
           useFactory: (metrics: GatewayMetrics) => {
             const pools = new PoolsLifecycle(
               (origin, error) => logger.warn(`closing the pool of ${origin} failed: ${String(error)}`),
-              (origin, healthy, reason) => upstreamLogger.warn(`upstream target ${origin} ${healthy ? 'back in service' : 'taken out'}: ${reason}`),
+              (origin, healthy, reason, probe) => {
+                upstreamLogger.warn(`upstream target ${origin} ${healthy ? 'back in service' : 'taken out'}: ${reason}`);
+                hostEvents.changed(origin, healthy, reason, probe);
+              },
               (origin) => logger.warn(`upstream ${origin}: its TLS certificate is not verified (proxy.transport.ssl_insecure_skip_verify)`),
+              config.passiveChecks,
             );
             metrics.trackUpstreamHealth(() => pools.targetHealth);
             return pools;
@@ -74,9 +98,9 @@ export class GatewayModule {
         },
         {
           provide: ConfigurationStore,
-          inject: [UpstreamPools, GatewayMetrics, Bus, EnforcementService, CredentialsService, ResponseCacheService],
-          useFactory: (pools: UpstreamPools, metrics: GatewayMetrics, bus: Bus, enforcement: EnforcementService, credentials: CredentialsService, cache: ResponseCacheService) =>
-            credentials.followPolicies(
+          inject: [UpstreamPools, GatewayMetrics, Bus, EnforcementService, CredentialsService, ResponseCacheService, EventDispatcher],
+          useFactory: (pools: UpstreamPools, metrics: GatewayMetrics, bus: Bus, enforcement: EnforcementService, credentials: CredentialsService, cache: ResponseCacheService, dispatcher: EventDispatcher) => {
+            const store = credentials.followPolicies(
               new ConfigurationStore(
                 {
                   pools,
@@ -87,13 +111,17 @@ export class GatewayModule {
                   oauth: oauthBridge(bus, config),
                   credentials: credentials.credentials,
                   enforcement: enforcement.enforcement,
-                  // Tyk sends these to the API's event_handlers; Portcullis runs none: logged and counted.
+                  // Logged and counted for every API; sent to the API's event_handlers when it has them.
                   breakerEvents: (event, labels, reason) => upstreamLogger.warn(`${event} api ${labels.api_id} version ${labels.version} ${labels.method || 'any method'} ${labels.path}: ${reason}`),
+                  events: { dispatcher, log: (line) => eventLogger.warn(line) },
                   responseCache: { store: cache.store, maxEntryBytes: cache.maxEntryBytes },
                 },
                 { warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
               ),
-            ),
+            );
+            hostEvents.attach(() => store.current);
+            return store;
+          },
         },
         EnforcementService,
         ResponseCacheService,

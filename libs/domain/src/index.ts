@@ -89,6 +89,19 @@ export {
   type PathList,
 } from './versioning.js';
 export { circuitBreakerErrors, readCircuitBreaker, type CircuitBreakerSpec } from './circuit-breakers.js';
+export {
+  eventHandlerErrors,
+  readEventHandlers,
+  RAISED_EVENTS,
+  REQUEST_EVENTS,
+  UNRAISED_EVENTS,
+  type RequestEvent,
+  type EventHandlerSpec,
+  type EventHandlersSpec,
+  type LogHandlerSpec,
+  type RaisedEvent,
+  type WebhookSpec,
+} from './event-handlers.js';
 export { compileJsonSchema, validateJsonSchemaErrors, type JsonSchemaValidator, type JsonSchemaError } from './json-schema.js';
 export {
   readCacheOptions,

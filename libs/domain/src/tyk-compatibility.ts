@@ -15,6 +15,8 @@
  * Paths are dotted; `*` stands for every key of a map (version names, `auth_configs` modes).
  */
 
+import { RAISED_EVENTS, REQUEST_EVENTS, UNRAISED_EVENTS } from './event-handlers.js';
+
 export type FieldSupport = 'enforced' | 'ignored' | 'refused';
 
 export interface FieldRule {
@@ -155,7 +157,7 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   refused(`${versionPrefix}.extended_paths.rate_limit`, `per-endpoint rate limits are ${notEnforcedYet}`),
   refused(`${versionPrefix}.extended_paths.go_plugin`, 'Go plugins are not supported'),
   refused(`${versionPrefix}.extended_paths.virtual`, 'virtual (JavaScript) endpoints are not supported'),
-  enforced(`${versionPrefix}.extended_paths.circuit_breakers`, 'circuit breakers (503 circuit_open while open, half-open trial request); BreakerTripped/BreakerReset are logged and counted, not sent to event_handlers'),
+  enforced(`${versionPrefix}.extended_paths.circuit_breakers`, 'circuit breakers (503 circuit_open while open, half-open trial request); BreakerTripped/BreakerReset are logged, counted and sent to event_handlers'),
   enforced(`${versionPrefix}.extended_paths.cache`, 'paths whose safe requests are cached'),
   enforced(`${versionPrefix}.extended_paths.advanced_cache_config`, 'cached paths with their own timeout and status codes (safe methods only; cache_key_regex is not read)'),
   enforced(`${versionPrefix}.global_size_limit`, 'request size limit for every path (413)'),
@@ -193,7 +195,13 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   ignored('disable_quota', 'quotas still apply (stricter)'),
   enforced('cache_options', 'response cache of safe requests (memory, or Redis with REDIS_URL), keyed by caller; purged by DELETE /tyk/cache/{api_id}'),
   ignored('response_processors', nextIssue),
-  ignored('event_handlers', 'event handlers (webhooks) are not run'),
+  enforced('event_handlers', "eh_web_hook_handler (sent off the request path with Tyk's default body; template_path names a file on a Tyk gateway and is not read: the default body is sent, as Tyk does when it cannot load the file; event_timeout is the cooldown between identical events) and eh_log_handler; eh_js_handler / cp_dynamic_handler and unknown event names refused"),
+  ...RAISED_EVENTS.filter((event) => event.startsWith('Breaker')).map((event) => enforced(`event_handlers.events.${event}`, 'raised when a circuit breaker opens or closes')),
+  ...RAISED_EVENTS.filter((event) => event.startsWith('Host')).map((event) => enforced(`event_handlers.events.${event}`, 'raised when an uptime or passive check takes a load-balanced target out or back')),
+  ...REQUEST_EVENTS.map((event) => enforced(`event_handlers.events.${event}`, "raised where the gateway refuses the request (429 rate limit or quota, 401, expired key); the body's key is the key's hash, never the credential")),
+  ...UNRAISED_EVENTS.map((event) =>
+    ignored(`event_handlers.events.${event}`, 'not raised by Portcullis yet: its handlers are kept, never run'),
+  ),
   enforced('uptime_tests', 'active health checks (check_list url, method, headers, body, timeout; config.recheck_wait is the interval)'),
   ignored('session_lifetime', 'keys keep their own expiry'),
   ignored('session_lifetime_respects_key_expiration', 'keys keep their own expiry'),

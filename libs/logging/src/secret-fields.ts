@@ -32,6 +32,9 @@ export const SECRET_FIELDS: readonly string[] = [
   'jwt_source',
   'hmac_secret',
   'hmac_string',
+  // API definitions: event_handlers webhooks (credentials in headers, tokens in chat-service URLs)
+  'header_map',
+  'target_path',
   // tokens, codes and keys
   'token',
   'access_token',

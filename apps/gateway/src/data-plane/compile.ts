@@ -24,6 +24,7 @@ import type { BreakerListener } from './upstreams/circuit-breaker.js';
 import { compileShaping } from './steps/shape.js';
 import { compileUntracked } from './steps/record.js';
 import type { UpstreamPools } from './upstream-pools.js';
+import { compileEvents, type ApiEvents, type EventSink } from './events/api-events.js';
 import { compileVersions } from './versions/compiled-versions.js';
 
 export interface CompileDependencies {
@@ -42,6 +43,8 @@ export interface CompileDependencies {
   readonly clientAddress?: ClientAddress;
   /** Where circuit breakers' BreakerTripped / BreakerReset go (logged); absent: nowhere (tests). */
   readonly breakerEvents?: BreakerListener;
+  /** Where APIs' event_handlers send (webhooks, the log); absent: no handler runs (tests). */
+  readonly events?: EventSink;
   /** Where cached answers are kept, and the largest body stored (CACHE_MAX_ENTRY_BYTES); absent: no cache (tests). */
   readonly responseCache?: { readonly store: ResponseCache; readonly maxEntryBytes: number };
 }
@@ -57,7 +60,8 @@ const untrusting = new ClientAddress([]);
 export function compileApi(definition: ApiDefinition, deps: CompileDependencies): CompiledApi {
   const listenPath = normaliseListenPath(definition.proxy.listen_path);
   const chain = pipeline.filter((step) => step.enabledFor(definition));
-  const breakers = compileBreakers(definition, deps.breakerEvents ?? noBreakerEvents);
+  const events = compileEvents(definition, deps.events, deps.clientAddress ?? null);
+  const breakers = compileBreakers(definition, withBreakerHandlers(deps.breakerEvents ?? noBreakerEvents, events));
   deps.metrics.trackBreakers(definition.api_id, breakers === null ? [] : [...breakers.byName.values()].flatMap((rules) => rules.map((rule) => rule.breaker)));
   // A version's override_target: the API's upstream settings with that target (Tyk's per-version target).
   // The version's target replaces the API's, target_list included: it is not balanced.
@@ -86,7 +90,38 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
     analytics: (definition as { do_not_track?: unknown }).do_not_track === true ? null : deps.enforcement.analytics,
     shaping: compileShaping(definition),
     untracked: compileUntracked(definition),
+    events,
   };
+}
+
+/** rubyist/circuitbreaker's BreakerEvent numbers, which Tyk sends as CircuitEvent. */
+const circuitEvents = { BreakerTripped: 0, BreakerReset: 1 } as const;
+
+/**
+ * The breakers' listener, plus the API's handlers of BreakerTripped / BreakerReset and of Tyk's
+ * older BreakerTriggered (raised on both) when it has any: an API without them pays nothing more.
+ */
+function withBreakerHandlers(listener: BreakerListener, events: ApiEvents | null): BreakerListener {
+  if (events === null || !(events.has('BreakerTripped') || events.has('BreakerReset') || events.has('BreakerTriggered'))) return listener;
+  return (event, labels, reason) => {
+    listener(event, labels, reason);
+    const meta = { apiId: labels.api_id, path: labels.path, circuitEvent: circuitEvents[event], message: `${event} ${labels.method || 'any method'} ${labels.path}: ${reason}` };
+    events.fire(event, meta);
+    events.fire('BreakerTriggered', meta);
+  };
+}
+
+/**
+ * The APIs to tell that a load-balanced target went down or came back: those balancing over that
+ * origin (target_list, or a version's) whose event_handlers handle `event`.
+ */
+export function apisBalancingOver(configuration: CompiledConfiguration, origin: string, event: 'HostDown' | 'HostUp'): ApiEvents[] {
+  const found: ApiEvents[] = [];
+  for (const api of configuration.apis.values()) {
+    if (api.events === null || !api.events.has(event)) continue;
+    if (upstreamsOf(api).some((upstream) => upstream.balancing?.balancer.targets.some((target) => target.origin === origin) === true)) found.push(api.events);
+  }
+  return found;
 }
 
 /** Every upstream an API sends to: its target (or target_list) and its versions' override_targets. */

@@ -22,6 +22,7 @@ import type { CompiledBreakers } from './steps/circuit-breakers.js';
 import type { UpstreamTlsOptions } from './upstream-tls.js';
 import type { CompiledShaping } from './steps/shape.js';
 import type { ShapedPath } from '@portcullis/domain';
+import type { ApiEvents } from './events/api-events.js';
 
 /** Where and how the proxy step sends an API's requests, all decided at load. */
 export interface CompiledUpstream {
@@ -96,6 +97,8 @@ export interface CompiledApi extends Routable {
   readonly shaping: CompiledShaping | null;
   /** Null unless a version lists do_not_track_endpoints: requests to them get no analytics record. */
   readonly untracked: PerVersion<readonly ShapedPath[]> | null;
+  /** Null unless event_handlers has a handler for an event Portcullis raises (breakers, host checks). */
+  readonly events: ApiEvents | null;
 }
 
 /** One immutable configuration: built whole, swapped in by reference, never changed in place. */

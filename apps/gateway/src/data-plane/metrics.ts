@@ -1,5 +1,5 @@
 import type { CircuitBreaker } from './upstreams/circuit-breaker.js';
-import { collectDefaultMetrics, Registry, type Metric, type MetricObjectWithValues, type MetricValueWithName } from 'prom-client';
+import { collectDefaultMetrics, Counter, Registry, type Metric, type MetricObjectWithValues, type MetricValueWithName } from 'prom-client';
 
 const breakerStates = { closed: 0, open: 1, 'half-open': 2 } as const;
 
@@ -124,6 +124,14 @@ export class GatewayMetrics {
       ),
     );
   }
+
+  /** Event webhooks by event and outcome (delivered, failed, dropped: queue full, suppressed: cooldown). */
+  readonly eventWebhooks = new Counter({
+    name: 'portcullis_event_webhooks_total',
+    help: 'event_handlers webhook deliveries by event and outcome: delivered (2xx), failed (error, timeout, other status), dropped (queue full), suppressed (event_timeout cooldown)',
+    labelNames: ['event', 'outcome'] as const,
+    registers: [this.registry],
+  });
 
   /** One recorder per API id, kept across recompilations (counters never go back). */
   recorderFor(apiId: string): ApiRecorder {

@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import { TargetHealth, type HealthChange } from './upstreams/target-health.js';
+import { DEFAULT_PASSIVE_CHECKS, TargetHealth, type HealthChange, type PassiveCheckSettings } from './upstreams/target-health.js';
 import { UptimeChecker, uptimeCheckKey, type UptimeCheckSpec } from './upstreams/uptime-check.js';
 import type { CompiledUpstreamTls } from './upstream-tls.js';
 
@@ -29,12 +29,14 @@ export class UpstreamPools {
     private readonly onHealthChange: HealthChange = () => undefined,
     /** Told once per pool that skips certificate checks (proxy.transport.ssl_insecure_skip_verify). */
     private readonly onInsecure: (origin: string) => void = () => undefined,
+    /** UPSTREAM_PASSIVE_*: when passive checks take a target out, and for how long. */
+    private readonly passiveChecks: PassiveCheckSettings = DEFAULT_PASSIVE_CHECKS,
   ) {}
 
   health(origin: string): TargetHealth {
     let health = this.healths.get(origin);
     if (health === undefined) {
-      health = new TargetHealth(origin, this.onHealthChange);
+      health = new TargetHealth(origin, this.onHealthChange, Date.now, this.passiveChecks);
       this.healths.set(origin, health);
     }
     return health;

@@ -26,6 +26,8 @@ const refusedApps: Record<string, string[]> = {
  * header values name context variables its jq program sets, which the gateway cannot fill.
  */
 const refusedValuesOf: Record<string, string[]> = {
+  // A coprocess event handler runs custom code, refused as custom_middleware is.
+  'coprocess_grpc_app_sample.json': ['event_handlers.events.AuthFailure.0.handler_name'],
   'jq.json': [
     'version_data.versions.Default.extended_paths.transform_headers.0.add_headers.X-added-by-transform_headers',
     'version_data.versions.Default.extended_paths.transform_headers.0.add_headers.X-M2M-Origin',

@@ -3,13 +3,17 @@ import type { Credentials } from '../credentials/credentials.js';
 import type { AuthMode } from '../identity.js';
 import type { RequestContext } from '../request-context.js';
 import type { RespondResult, StepResult } from '../step.js';
+import { fireRequestEvent } from '../events/api-events.js';
 
 /**
  * For analytics, whether the answer came at once or after a lookup or a body read: the bare
  * challenge means nothing was presented, any other 401 a refused credential.
  */
 export function noteRefusal(ctx: RequestContext, result: StepResult): void {
-  if (result.kind === 'respond' && result.status === 401) ctx.refusal = ctx.api?.authentication?.challenges.has(result) === true ? 'missing' : 'invalid';
+  if (result.kind === 'respond' && result.status === 401) {
+    ctx.refusal = ctx.api?.authentication?.challenges.has(result) === true ? 'missing' : 'invalid';
+    fireRequestEvent(ctx, 'AuthFailure');
+  }
 }
 
 /** The 401s of one API, prepared at load: the same body for a missing and a wrong credential. */

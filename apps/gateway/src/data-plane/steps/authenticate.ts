@@ -6,6 +6,7 @@ import { authModes } from '../auth-modes/registry.js';
 import type { CompiledAuthentication } from '../compiled.js';
 import { Credentials } from '../credentials/credentials.js';
 import { errorResponse } from '../error-responses.js';
+import { fireRequestEvent } from '../events/api-events.js';
 import type { RequestContext } from '../request-context.js';
 import { CONTINUE, fail, type RespondResult, type Step, type StepResult } from '../step.js';
 
@@ -123,5 +124,6 @@ function settle(ctx: RequestContext, stage: AuthStage, clock: () => number): Ste
   ctx.identity = ctx.baseIdentity;
   const refusal = !identity.rights.active ? inactive : identity.expiresAt > 0 && identity.expiresAt * 1000 <= clock() ? expired : null;
   if (refusal !== null) ctx.refusal = 'forbidden';
+  if (refusal === expired) fireRequestEvent(ctx, 'KeyExpired', identity.id);
   return refusal;
 }

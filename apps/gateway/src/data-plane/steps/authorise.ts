@@ -1,4 +1,5 @@
 import { errorResponseSaying } from '../error-responses.js';
+import { fireRequestEvent } from '../events/api-events.js';
 import type { CompiledAccessRight, CompiledRights } from '../identity.js';
 import type { RequestContext } from '../request-context.js';
 import { CONTINUE, fail, type Step, type StepResult } from '../step.js';
@@ -33,6 +34,7 @@ export const authorise: Step = {
     }
     if (refusal === null) return CONTINUE;
     ctx.refusal = 'forbidden';
+    if (refusal === expired) fireRequestEvent(ctx, 'KeyExpired');
     return refusal;
   },
 };

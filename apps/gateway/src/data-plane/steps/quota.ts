@@ -2,6 +2,7 @@ import { appendQuotaHeaders, createQuotaResult, type QuotaResult } from '@portcu
 import { resumeChain } from '../chain.js';
 import { isPromise } from '../enforcement.js';
 import { preparedError } from '../error-responses.js';
+import { fireRequestEvent } from '../events/api-events.js';
 import type { RequestContext } from '../request-context.js';
 import { CONTINUE, PENDING, respond, type Step, type StepResult } from '../step.js';
 
@@ -43,5 +44,6 @@ function decide(ctx: RequestContext, result: QuotaResult): StepResult {
     return CONTINUE;
   }
   ctx.refusal = 'quota_exceeded';
+  fireRequestEvent(ctx, 'QuotaExceeded');
   return respond(429, appendQuotaHeaders([...exhausted.headers], result), exhausted.body);
 }

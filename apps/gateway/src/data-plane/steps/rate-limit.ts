@@ -2,6 +2,7 @@ import { appendRateLimitHeaders, compileRule, createResult, type RateLimitResult
 import { resumeChain } from '../chain.js';
 import { isPromise } from '../enforcement.js';
 import { preparedError } from '../error-responses.js';
+import { fireRequestEvent } from '../events/api-events.js';
 import type { CompiledRights } from '../identity.js';
 import type { RequestContext } from '../request-context.js';
 import { CONTINUE, PENDING, respond, type Step, type StepResult } from '../step.js';
@@ -69,5 +70,6 @@ function decide(ctx: RequestContext, result: RateLimitResult, rule: RateRule): S
     return CONTINUE;
   }
   ctx.refusal = 'rate_limited';
+  fireRequestEvent(ctx, 'RatelimitExceeded');
   return respond(429, appendRateLimitHeaders([...tooMany.headers], result, rule), tooMany.body);
 }

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { compiledConfiguration, definition, startDataPlane } from '../../../test/fixtures/data-plane.js';
-import { PASSIVE_FAILURES } from './target-health.js';
+import { DEFAULT_PASSIVE_CHECKS } from './target-health.js';
+
+const PASSIVE_FAILURES = DEFAULT_PASSIVE_CHECKS.failures;
 
 /** Real upstreams answering their own name; `health` decides what their /health says. */
 type Named = { server: Server; url: string; hits: { method: string; path: string }[]; health: number };

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Dispatcher } from 'undici';
 import { TargetBalancer, type UpstreamTarget } from './balancer.js';
-import { PASSIVE_DOWN_MS, PASSIVE_FAILURES, PASSIVE_WINDOW_MS, TargetHealth } from './target-health.js';
+import { DEFAULT_PASSIVE_CHECKS, TargetHealth } from './target-health.js';
+
+const { failures: PASSIVE_FAILURES, windowMs: PASSIVE_WINDOW_MS, downMs: PASSIVE_DOWN_MS } = DEFAULT_PASSIVE_CHECKS;
 
 function target(origin: string, health = new TargetHealth(origin, () => undefined)): UpstreamTarget {
   return { origin, pool: {} as Dispatcher, rewrite: { targetPath: '', stripLength: 0 }, health };
@@ -60,6 +62,21 @@ describe('TargetHealth (passive checks)', () => {
     for (let i = 1; i < PASSIVE_FAILURES; i++) health.recordFailure();
     now += PASSIVE_WINDOW_MS + 1;
     health.recordFailure();
+    expect(health.healthy).toBe(true);
+  });
+
+  it('takes its thresholds from the settings (UPSTREAM_PASSIVE_*): 2 failures in 1 s, out for 5 s', () => {
+    let now = 1_000_000;
+    const health = new TargetHealth('http://a', () => undefined, () => now, { failures: 2, windowMs: 1_000, downMs: 5_000 });
+    health.recordFailure();
+    now += 1_001;
+    health.recordFailure();
+    expect(health.healthy).toBe(true);
+    health.recordFailure();
+    expect(health.healthy).toBe(false);
+    now += 4_999;
+    expect(health.healthy).toBe(false);
+    now += 1;
     expect(health.healthy).toBe(true);
   });
 });

@@ -1,12 +1,27 @@
 /**
- * Passive checks: this many failures (connection errors or 5xx answers) within the window take a
- * target out for PASSIVE_DOWN_MS, or until an active check passes, whichever comes first.
+ * Passive checks: `failures` failures (connection errors or 5xx answers) within `windowMs` take a
+ * target out for `downMs`, or until an active check passes, whichever comes first. Set for the
+ * whole gateway (UPSTREAM_PASSIVE_* in config.ts): a target's health is shared by every API
+ * balancing over it, so per-API thresholds would contradict each other.
  */
-export const PASSIVE_FAILURES = 3;
-export const PASSIVE_WINDOW_MS = 10_000;
-export const PASSIVE_DOWN_MS = 10_000;
+export interface PassiveCheckSettings {
+  readonly failures: number;
+  readonly windowMs: number;
+  readonly downMs: number;
+}
 
-export type HealthChange = (origin: string, healthy: boolean, reason: string) => void;
+export const DEFAULT_PASSIVE_CHECKS: PassiveCheckSettings = { failures: 3, windowMs: 10_000, downMs: 10_000 };
+
+/** What the uptime check that changed a target's health saw (Tyk's HostInfo); null for a passive change. */
+export interface ProbeOutcome {
+  readonly url: string;
+  /** 0 when no answer came. */
+  readonly status: number;
+  /** The connection failed (or timed out) rather than answering. */
+  readonly tcpError: boolean;
+}
+
+export type HealthChange = (origin: string, healthy: boolean, reason: string, probe: ProbeOutcome | null) => void;
 
 /**
  * The health of one upstream origin, shared by every API that balances over it (one per pool). A
@@ -23,6 +38,7 @@ export class TargetHealth {
     readonly origin: string,
     private readonly onChange: HealthChange,
     private readonly now: () => number = Date.now,
+    private readonly passive: PassiveCheckSettings = DEFAULT_PASSIVE_CHECKS,
   ) {}
 
   get healthy(): boolean {
@@ -30,35 +46,36 @@ export class TargetHealth {
     if (this.passiveDownUntil === 0) return true;
     if (this.now() < this.passiveDownUntil) return false;
     this.passiveDownUntil = 0;
-    this.report('passive check window over');
+    this.report('passive check window over', null);
     return true;
   }
 
   /** A connection error or a 5xx answer from this target. */
   recordFailure(): void {
     const now = this.now();
-    if (now - this.windowStart > PASSIVE_WINDOW_MS) {
+    const { failures, windowMs, downMs } = this.passive;
+    if (now - this.windowStart > windowMs) {
       this.windowStart = now;
       this.failuresInWindow = 0;
     }
-    if (++this.failuresInWindow >= PASSIVE_FAILURES && this.passiveDownUntil === 0) {
-      this.passiveDownUntil = now + PASSIVE_DOWN_MS;
+    if (++this.failuresInWindow >= failures && this.passiveDownUntil === 0) {
+      this.passiveDownUntil = now + downMs;
       this.failuresInWindow = 0;
-      this.report(`${PASSIVE_FAILURES} failures within ${PASSIVE_WINDOW_MS / 1000} s`);
+      this.report(`${failures} failures within ${windowMs / 1000} s`, null);
     }
   }
 
   /** The outcome of an active (uptime) check. A pass also ends a passive exclusion: it answers again. */
-  recordCheck(passed: boolean, reason: string): void {
+  recordCheck(passed: boolean, reason: string, probe: ProbeOutcome | null = null): void {
     this.activeUp = passed;
     if (passed) this.passiveDownUntil = 0;
-    this.report(reason);
+    this.report(reason, probe);
   }
 
-  private report(reason: string): void {
+  private report(reason: string, probe: ProbeOutcome | null): void {
     const healthy = this.activeUp && this.passiveDownUntil === 0;
     if (healthy === this.reported) return;
     this.reported = healthy;
-    this.onChange(this.origin, healthy, reason);
+    this.onChange(this.origin, healthy, reason, probe);
   }
 }

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import type { TargetHealth } from './target-health.js';
+import type { ProbeOutcome, TargetHealth } from './target-health.js';
 
 /** One entry of uptime_tests.check_list, compiled. */
 export interface UptimeCheckSpec {
@@ -49,6 +49,7 @@ export class UptimeChecker {
     this.running = true;
     let passed: boolean;
     let reason: string;
+    let status = 0;
     try {
       const answer = await request(this.spec.url, {
         method: this.spec.method as 'GET',
@@ -59,6 +60,7 @@ export class UptimeChecker {
         signal: AbortSignal.timeout(this.spec.timeoutMs),
       });
       await answer.body.dump();
+      status = answer.statusCode;
       passed = answer.statusCode === this.spec.expectedStatus;
       reason = `uptime check ${this.spec.url} answered ${answer.statusCode}`;
     } catch (error) {
@@ -69,6 +71,7 @@ export class UptimeChecker {
     }
     // A probe that ends after its API went away reports nothing.
     if (this.stopped) return;
-    for (const health of this.targets) health.recordCheck(passed, reason);
+    const probe: ProbeOutcome = { url: this.spec.url, status, tcpError: status === 0 };
+    for (const health of this.targets) health.recordCheck(passed, reason, probe);
   }
 }
