@@ -1,8 +1,9 @@
 import { RETRY_AFTER_SECONDS } from '@portcullis/errors';
 
 /**
- * RFC 6749 §5.2 error codes (plus RFC 7009's unsupported_token_type), as the OAuth endpoints answer
- * them: `{error, error_description}`, never the platform's own error shape.
+ * The error codes every OAuth endpoint answers with, registration included: RFC 6749 §5.2 (plus RFC
+ * 7009's unsupported_token_type, RFC 7591's metadata errors and RFC 6750's invalid_token), always as
+ * `{error, error_description}`, never the platform's own error shape.
  */
 export const oauthErrorCodes = {
   invalid_request: 400,
@@ -22,6 +23,12 @@ export const oauthErrorCodes = {
    * `temporarily_unavailable` (the service's fault, a 503 that sends operators looking for an outage).
    */
   slow_down: 429,
+  // RFC 7591 §3.2.2: the registration endpoints' metadata errors.
+  invalid_redirect_uri: 400,
+  invalid_client_metadata: 400,
+  invalid_software_statement: 400,
+  // RFC 6750 §3.1: a bearer token refused (the registration endpoints' initial access and registration tokens).
+  invalid_token: 401,
 } as const;
 
 export type OAuthErrorCode = keyof typeof oauthErrorCodes;

@@ -1,6 +1,7 @@
 import { Controller, Delete, Get, Param, Post, Put, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { bearerToken } from './bearer-tokens.js';
+import { OAuthError } from '../oauth-errors/oauth-error.js';
 import { RegistrationError } from './registration-error.js';
 import { RegistrationService } from './registration.service.js';
 
@@ -51,8 +52,7 @@ async function answer(response: Response, status: number, work: () => Promise<Re
     if (body === undefined) response.status(status).end();
     else response.status(status).json(body);
   } catch (error) {
-    if (!(error instanceof RegistrationError)) throw error;
-    if (error.wwwAuthenticate) response.setHeader('WWW-Authenticate', error.wwwAuthenticate);
-    response.status(error.status).json(error.toBody());
+    if (!(error instanceof OAuthError)) throw error;
+    response.status(error.status).set(error.headers).json(error.toBody());
   }
 }
