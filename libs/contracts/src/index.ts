@@ -65,4 +65,12 @@ export type {
   TokenRevokedEvent,
   KeysRotatedEvent,
   ClientChangedEvent,
+  CertificateAddRequest,
+  CertificateListRequest,
+  CertificateIdsRequest,
+  CertificateIdRequest,
+  CertificateMeta,
+  CertificateBasics,
+  CertificateChangedEvent,
+  PkixName,
 } from './messages.js';

@@ -114,3 +114,16 @@ export {
   type RewriteTrigger,
   type ValueMatch,
 } from './shaping.js';
+export { SecretSeal } from './secret-seal.js';
+export {
+  CERTIFICATE_MAX_BYTES,
+  CertificateUploadError,
+  certificateId,
+  certificateIdPattern,
+  certificateKeySeal,
+  certificateNames,
+  fingerprintOf,
+  parseCertificateUpload,
+  type ParsedCertificateUpload,
+  type StoredCertificate,
+} from './certificates.js';

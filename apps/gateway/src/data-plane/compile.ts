@@ -25,6 +25,7 @@ import { compileShaping } from './steps/shape.js';
 import { compileUntracked } from './steps/record.js';
 import type { UpstreamPools } from './upstream-pools.js';
 import { compileVersions } from './versions/compiled-versions.js';
+import { compileUpstreamCertificates, type CertificateLookup } from './upstream-certificates.js';
 
 export interface CompileDependencies {
   readonly pools: UpstreamPools;
@@ -44,6 +45,8 @@ export interface CompileDependencies {
   readonly breakerEvents?: BreakerListener;
   /** Where cached answers are kept, and the largest body stored (CACHE_MAX_ENTRY_BYTES); absent: no cache (tests). */
   readonly responseCache?: { readonly store: ResponseCache; readonly maxEntryBytes: number };
+  /** The certificate store's pairs (upstream_certificates); absent: none (tests). */
+  readonly certificates?: CertificateLookup;
 }
 
 const noBreakerEvents: BreakerListener = () => undefined;
@@ -61,14 +64,15 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
   deps.metrics.trackBreakers(definition.api_id, breakers === null ? [] : [...breakers.byName.values()].flatMap((rules) => rules.map((rule) => rule.breaker)));
   // A version's override_target: the API's upstream settings with that target (Tyk's per-version target).
   // The version's target replaces the API's, target_list included: it is not balanced.
-  const versionUpstream = (target: string) => compileUpstream({ ...definition, proxy: { ...definition.proxy, target_url: target, enable_load_balancing: false } }, deps.pools, deps.defaultTimeoutSeconds, listenPath);
+  const clientCertificates = compileUpstreamCertificates(definition, deps.certificates);
+  const versionUpstream = (target: string) => compileUpstream({ ...definition, proxy: { ...definition.proxy, target_url: target, enable_load_balancing: false } }, deps.pools, deps.defaultTimeoutSeconds, listenPath, clientCertificates);
   return {
     id: definition.api_id,
     definition,
     listenPath,
     domain: (definition.domain ?? '').toLowerCase(),
     chain,
-    upstream: compileUpstream(definition, deps.pools, deps.defaultTimeoutSeconds, listenPath),
+    upstream: compileUpstream(definition, deps.pools, deps.defaultTimeoutSeconds, listenPath, clientCertificates),
     ipAccess: compileIpAccess(definition, deps.clientAddress ?? untrusting),
     clientCertificates: compileClientCertificates(definition),
     authentication: compileAuthentication(definition, deps.credentials, deps.signedBodyLimit),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
 import { cipherSuiteNames, tlsVersionNames, type UpstreamTransport } from '@portcullis/domain';
+import type { CertificatePair } from './upstream-certificates.js';
 
 /** The TLS settings of connections to an https upstream, as both undici's connector and node:https take them. */
 export type UpstreamTlsOptions = Pick<ConnectionOptions, 'rejectUnauthorized' | 'minVersion' | 'maxVersion' | 'ciphers' | 'ca' | 'cert' | 'key'>;
@@ -16,10 +17,17 @@ export interface CompiledUpstreamTls {
 /**
  * proxy.transport (validated at the registry) as connect options, once per API at load; null when
  * the target is plain http or nothing is set (Node's defaults: verify against the system CAs).
+ * `clientCertificate`: the stored certificate upstream_certificates names for this target; the
+ * transport's own ssl_client_certificate, when set, wins (it is written out in the definition).
  */
-export function compileUpstreamTls(target: URL, transport: UpstreamTransport | undefined): CompiledUpstreamTls | null {
-  if (target.protocol !== 'https:' || transport === undefined) return null;
+export function compileUpstreamTls(target: URL, transport: UpstreamTransport | undefined, clientCertificate: CertificatePair | null = null): CompiledUpstreamTls | null {
+  if (target.protocol !== 'https:' || (transport === undefined && clientCertificate === null)) return null;
   const options: UpstreamTlsOptions = {};
+  if (clientCertificate !== null) {
+    options.cert = clientCertificate.cert;
+    options.key = clientCertificate.key;
+  }
+  transport ??= {};
   if (transport.ssl_insecure_skip_verify === true) options.rejectUnauthorized = false;
   const min = tlsVersionNames.get(transport.ssl_min_version ?? 0);
   if (min !== undefined) options.minVersion = min;
