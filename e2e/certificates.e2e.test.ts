@@ -1,6 +1,7 @@
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import pg from 'pg';
 import { randomBytes, X509Certificate } from 'node:crypto';
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { createServer as createHttpsServer, request as httpsRequest, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +104,7 @@ describeWithServices('certificate store: /tyk/certs, TLS by SNI, upstream client
     stack = await startStack('portcullis_e2e_certs', adminSecret, {
       GATEWAY_TLS_PORT: String(tlsPort),
       GATEWAY_TLS_CERTIFICATES: `${fileCert.certFile}:${fileCert.keyFile}`,
+      GATEWAY_TLS_REQUEST_CLIENT_CERT: 'true',
       LOG_LEVEL: 'debug',
     });
   }, 120_000);
@@ -194,7 +196,41 @@ describeWithServices('certificate store: /tyk/certs, TLS by SNI, upstream client
     await waitFor(async () => (await fetch(`${stack.gateway.url}/secure/x`)).status === 502, { timeoutMs: 10_000, message: 'no client certificate once deleted' });
   });
 
+  it('lets use_mutual_tls_auth name a stored certificate by its id in client_certificates (as Tyk does)', async () => {
+    const caller = ca.issue(['caller'], { clientAuth: true, file: 'caller' });
+    const added = await certs('POST', '/tyk/certs?org_id=e2e', '/tyk/certs', caller.cert);
+    expect((await certs('GET', `/tyk/certs/${added.body.id}`, '/tyk/certs/{certID}')).body.has_private).toBe(false);
+    expect((await tykJson('POST', '/tyk/apis', api('mtls', { domain: 'files.test', use_mutual_tls_auth: true, client_certificates: [added.body.id] }))).status).toBe(200);
+    const get = (client?: TestCertificate) =>
+      new Promise<number>((resolve, reject) => {
+        const request = httpsRequest({ host: '127.0.0.1', port: tlsPort, path: '/mtls/x', servername: 'files.test', ca: ca.cert, headers: { host: 'files.test' }, agent: false, ...(client ? { cert: client.cert, key: client.key } : {}) }, (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode!));
+        });
+        request.on('error', reject);
+        request.end();
+      });
+    await waitFor(async () => (await get()) === 403, { timeoutMs: 10_000, message: 'the mTLS API to be served' });
+    expect(await get(caller)).toBe(200);
+    expect(await get(clientCert)).toBe(403);
+  });
+
   describe('the private keys', () => {
+    it('are stored sealed: the database holds no key in clear', async () => {
+      const client = new pg.Client({ connectionString: stack.databaseUrl });
+      await client.connect();
+      try {
+        const rows = (await client.query('SELECT id, cert_pem, sealed_key FROM registry.certificates')).rows as { id: string; cert_pem: string; sealed_key: string | null }[];
+        expect(rows.length).toBeGreaterThan(0);
+        expect(rows.find((row) => row.id === shopId)?.sealed_key).toMatch(/^v1\./);
+        const stored = JSON.stringify(rows);
+        expect(stored).not.toContain('PRIVATE KEY');
+        for (const line of keyLines) expect(stored).not.toContain(line);
+      } finally {
+        await client.end();
+      }
+    });
+
     it('never show in a log (gateway at debug level, registry) nor cross NATS in clear; the store did cross it', async () => {
       const logs = stack.gateway.logs() + stack.registry.logs();
       for (const line of keyLines) expect(logs).not.toContain(line);
