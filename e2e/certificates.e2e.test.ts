@@ -131,6 +131,9 @@ describeWithServices('certificate store: /tyk/certs, TLS by SNI, upstream client
 
     const meta = await certs('GET', `/tyk/certs/${shopId}`, '/tyk/certs/{certID}');
     expect(meta.body).toMatchObject({ id: shopId, fingerprint: fingerprint(shopCert.cert), has_private: true, dns_names: ['shop.test'], expired: false, subject: { CommonName: 'shop.test' }, issuer: { CommonName: 'Portcullis Test CA' } });
+    // Exactly Tyk's fields (and `expired`): nothing about the key but whether there is one.
+    expect(Object.keys(meta.body).sort()).toEqual(['dns_names', 'expired', 'fingerprint', 'has_private', 'id', 'is_ca', 'issuer', 'not_after', 'not_before', 'subject']);
+    expect(Object.keys(detailed.body.certs[0]).sort()).toEqual(['dns_names', 'has_private', 'id', 'is_ca', 'issuer_cn', 'not_after', 'not_before', 'subject_cn']);
     expect(Date.parse(meta.body.not_after)).toBe(Date.parse(new X509Certificate(shopCert.cert).validTo));
   });
 
