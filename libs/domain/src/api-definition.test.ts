@@ -217,3 +217,20 @@ describe('use_mutual_tls_auth', () => {
     expect(bad.ok ? [] : bad.errors.map((error) => error.field)).toEqual(['client_certificates.1']);
   });
 });
+
+describe('certificate store fields', () => {
+  const base = { name: 'certs', proxy: { listen_path: '/certs/', target_url: 'https://upstream.test' } };
+  const id = `5e9d9544a1dcd60001d0ed20${'a'.repeat(64)}`;
+
+  it('takes certificates and upstream_certificates naming ids of the store', () => {
+    const result = validateApiDefinition({ ...base, certificates: [id], upstream_certificates: { '*': id, 'api.example:8443': id, '*.example': id } });
+    expect(result.ok).toBe(true);
+  });
+
+  it('refuses, naming the field, an id that is no certificate id and a host that is no host', () => {
+    const bad = validateApiDefinition({ ...base, certificates: ['not-an-id'], upstream_certificates: { 'a b': id } });
+    expect(bad.ok).toBe(false);
+    const fields = (bad as { errors: { field: string }[] }).errors.map((error) => error.field);
+    expect(fields).toEqual(expect.arrayContaining(['certificates.0', 'upstream_certificates.a b']));
+  });
+});
