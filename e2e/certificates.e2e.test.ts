@@ -218,6 +218,32 @@ describeWithServices('certificate store: /tyk/certs, TLS by SNI, upstream client
     expect(await get(clientCert)).toBe(403);
   });
 
+  it("pins upstream public keys (pinned_public_keys) by store ids, a certificate's or a public key's; refused with verification off", async () => {
+    const pinnedCert = ca.issue(['IP:127.0.0.1'], { file: 'pinned-upstream' });
+    const pinned = createHttpsServer({ cert: pinnedCert.cert, key: pinnedCert.key }, (_req, res) => res.end('{"pinned":true}'));
+    await new Promise<void>((resolve) => pinned.listen(0, '127.0.0.1', resolve));
+    try {
+      const target = `https://127.0.0.1:${(pinned.address() as AddressInfo).port}`;
+      const certificateIdOfUpstream = (await certs('POST', '/tyk/certs?org_id=e2e', '/tyk/certs', pinnedCert.cert)).body.id as string;
+      const otherKey = new X509Certificate(fileCert.cert).publicKey.export({ type: 'spki', format: 'pem' }) as string;
+      const publicKeyId = (await certs('POST', '/tyk/certs?org_id=e2e', '/tyk/certs', otherKey)).body.id as string;
+      expect((await certs('GET', `/tyk/certs/${publicKeyId}`, '/tyk/certs/{certID}')).body).toMatchObject({ id: publicKeyId, has_private: false, dns_names: [] });
+      const pinnedApi = (apiId: string, pins: string, transport: Record<string, unknown> = { ssl_ca_certificates: ca.cert }) => api(apiId, { proxy: { listen_path: `/${apiId}/`, target_url: target, strip_listen_path: true, transport }, pinned_public_keys: { '127.0.0.1': pins } });
+      expect((await tykJson('POST', '/tyk/apis', pinnedApi('pin-right', `${publicKeyId},${certificateIdOfUpstream}`))).status).toBe(200);
+      expect((await tykJson('POST', '/tyk/apis', pinnedApi('pin-wrong', publicKeyId))).status).toBe(200);
+      await waitFor(async () => (await fetch(`${stack.gateway.url}/pin-right/x`)).status === 200, { timeoutMs: 10_000, message: 'the pinned upstream to be reached' });
+      expect(await (await fetch(`${stack.gateway.url}/pin-right/x`)).json()).toEqual({ pinned: true });
+      const wrong = await fetch(`${stack.gateway.url}/pin-wrong/x`);
+      expect(wrong.status).toBe(502);
+      const insecure = await tykJson('POST', '/tyk/apis', pinnedApi('pin-insecure', publicKeyId, { ssl_insecure_skip_verify: true }));
+      expect(insecure.status).toBe(400);
+      expect(insecure.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'pinned_public_keys' })]));
+    } finally {
+      pinned.closeAllConnections();
+      await new Promise((resolve) => pinned.close(resolve));
+    }
+  });
+
   describe('the private keys', () => {
     it('are stored sealed: the database holds no key in clear', async () => {
       const client = new pg.Client({ connectionString: stack.databaseUrl });

@@ -309,6 +309,20 @@ const mutualTlsFields = {
       .optional(),
   ),
   upstream_certificates_disabled: z.boolean().optional(),
+  /** Tyk: upstream host (or `*`, `*.parent`) -> comma-separated store ids whose public keys the upstream chain must show. */
+  pinned_public_keys: unsetWhenNull(
+    z
+      .record(
+        z.string().min(1).max(260).regex(/^(\*|(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?)$/, 'must be a host, host:port, *.parent or *'),
+        z
+          .string()
+          .max(4096)
+          .refine((ids) => ids.split(',').every((id) => certificateIdPattern.test(id.trim())), 'must be comma-separated ids of /tyk/certs (certificates or public keys)'),
+      )
+      .refine((map) => Object.keys(map).length <= 64, 'at most 64 hosts')
+      .optional(),
+  ),
+  certificate_pinning_disabled: z.boolean().optional(),
 };
 
 export const apiDefinitionSchema = z
@@ -339,6 +353,11 @@ export const apiDefinitionSchema = z
   })
   .passthrough()
   .superRefine((api, ctx) => {
+    // Node checks pins with the server identity, which is skipped when verification is off: pins
+    // would silently not apply. Refused rather than served weaker.
+    if (api.pinned_public_keys !== undefined && Object.keys(api.pinned_public_keys).length > 0 && api.certificate_pinning_disabled !== true && api.proxy.transport?.ssl_insecure_skip_verify === true) {
+      ctx.addIssue({ code: 'custom', path: ['pinned_public_keys'], message: 'cannot be checked with proxy.transport.ssl_insecure_skip_verify' });
+    }
     // Tyk would refuse every request; a definition that cannot work is refused instead.
     if (api.use_mutual_tls_auth === true && (api.client_certificates ?? []).length === 0) {
       ctx.addIssue({ code: 'custom', path: ['client_certificates'], message: 'use_mutual_tls_auth needs at least one allowed certificate' });

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestCa } from '../../../tools/test/certificates.js';
-import { certificateId, certificateKeySeal, parseCertificateUpload } from './certificates.js';
+import { certificateId, certificateKeySeal, parseCertificateUpload, parseUpload, publicKeyFingerprintOf } from './certificates.js';
 
 const ca = createTestCa();
 const leaf = ca.issue(['shop.test', 'www.shop.test']);
@@ -63,5 +63,15 @@ describe('certificateKeySeal', () => {
     expect(certificateKeySeal(undefined, admin).open(fromAdmin, 'id').toString()).toBe('k');
     expect(() => certificateKeySeal(admin, 'whatever-admin-secret').open(fromAdmin, 'id')).toThrow();
     expect(() => certificateKeySeal(undefined, 'a-rotated-admin-secret-value').open(fromAdmin, 'id')).toThrow();
+  });
+});
+
+describe('parseUpload of a public key alone (for pinned_public_keys)', () => {
+  it("names it by the SHA-256 of its DER SubjectPublicKeyInfo, the same as a certificate's public key", () => {
+    const publicKey = new X509Certificate(leaf.cert).publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    const parsed = parseUpload(publicKey);
+    expect(parsed).toEqual({ publicKeyPem: expect.stringContaining('BEGIN PUBLIC KEY'), fingerprint: publicKeyFingerprintOf(new X509Certificate(leaf.cert)) });
+    expect(() => parseUpload('-----BEGIN PUBLIC KEY-----\nbm90\n-----END PUBLIC KEY-----\n')).toThrow('the public key does not parse');
+    expect(() => parseCertificateUpload(publicKey)).toThrow('is not a PEM certificate');
   });
 });

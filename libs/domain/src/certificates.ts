@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { SecretSeal } from './secret-seal.js';
 
 /**
@@ -9,7 +9,7 @@ export interface StoredCertificate {
   /** Tyk's id: the org id followed by the leaf's SHA-256 (DER) in lower-case hex. */
   id: string;
   org_id: string;
-  /** The leaf first, then any intermediates, as uploaded. */
+  /** The leaf first, then any intermediates, as uploaded; or a public key (PUBLIC KEY), for pinning. */
   cert_pem: string;
   /** `certificateKeySeal(...).seal(key, id)`; null for a certificate stored without its key. */
   sealed_key: string | null;
@@ -43,6 +43,13 @@ export interface ParsedCertificateUpload {
   readonly keyPem: string | null;
 }
 
+/** Tyk's other kind of upload: a public key alone (PEM PUBLIC KEY), named for pinned_public_keys. */
+export interface ParsedPublicKeyUpload {
+  readonly publicKeyPem: string;
+  /** Lower-case hex SHA-256 of its DER SubjectPublicKeyInfo (Tyk's, and what pins compare). */
+  readonly fingerprint: string;
+}
+
 /** Why an upload is refused; `field` is what the admin's error names. */
 export class CertificateUploadError extends Error {
   constructor(
@@ -61,14 +68,32 @@ const keyLabels = new Set(['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY']);
  * one private key, which must be the leaf's. Throws CertificateUploadError (never with key bytes).
  */
 export function parseCertificateUpload(text: string): ParsedCertificateUpload {
+  const parsed = parseUpload(text);
+  if ('publicKeyPem' in parsed) throw new CertificateUploadError('body', 'is not a PEM certificate (no -----BEGIN CERTIFICATE----- block)');
+  return parsed;
+}
+
+/** A certificate (see parseCertificateUpload), or a PUBLIC KEY block alone. */
+export function parseUpload(text: string): ParsedCertificateUpload | ParsedPublicKeyUpload {
   const certificates: string[] = [];
   const keys: string[] = [];
+  const publicKeys: string[] = [];
   for (const match of text.matchAll(pemBlock)) {
     if (match[1] === 'CERTIFICATE') certificates.push(match[0]);
     else if (keyLabels.has(match[1]!)) keys.push(match[0]);
+    else if (match[1] === 'PUBLIC KEY') publicKeys.push(match[0]);
     else if (match[1] === 'ENCRYPTED PRIVATE KEY') throw new CertificateUploadError('body', 'an encrypted private key cannot be used: upload it decrypted');
   }
-  if (certificates.length === 0) throw new CertificateUploadError('body', 'is not a PEM certificate (no -----BEGIN CERTIFICATE----- block)');
+  if (certificates.length === 0 && keys.length === 0 && publicKeys.length === 1) {
+    let spki: Buffer;
+    try {
+      spki = createPublicKey(publicKeys[0]!).export({ type: 'spki', format: 'der' });
+    } catch {
+      throw new CertificateUploadError('body', 'the public key does not parse');
+    }
+    return { publicKeyPem: publicKeys[0]! + '\n', fingerprint: createHash('sha256').update(spki).digest('hex') };
+  }
+  if (certificates.length === 0) throw new CertificateUploadError('body', 'is not a PEM certificate (no -----BEGIN CERTIFICATE----- block) nor a public key');
   if (keys.length > 1) throw new CertificateUploadError('body', 'holds more than one private key');
   const chain: X509Certificate[] = [];
   for (const [index, pem] of certificates.entries()) {
@@ -91,6 +116,11 @@ export function parseCertificateUpload(text: string): ParsedCertificateUpload {
     keyPem = keys[0]!;
   }
   return { certPem: certificates.join('\n') + '\n', leaf, fingerprint: fingerprintOf(leaf), keyPem };
+}
+
+/** SHA-256 of a certificate's public key (DER SubjectPublicKeyInfo), lower-case hex: what a pin names. */
+export function publicKeyFingerprintOf(certificate: X509Certificate): string {
+  return createHash('sha256').update(certificate.publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
 }
 
 export function fingerprintOf(certificate: X509Certificate): string {

@@ -124,6 +124,9 @@ export {
   certificateNames,
   fingerprintOf,
   parseCertificateUpload,
+  parseUpload,
+  publicKeyFingerprintOf,
+  type ParsedPublicKeyUpload,
   type ParsedCertificateUpload,
   type StoredCertificate,
 } from './certificates.js';

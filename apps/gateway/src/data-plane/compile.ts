@@ -26,6 +26,7 @@ import { compileUntracked } from './steps/record.js';
 import type { UpstreamPools } from './upstream-pools.js';
 import { compileVersions } from './versions/compiled-versions.js';
 import { compileUpstreamCertificates, type CertificateLookup } from './upstream-certificates.js';
+import { compileUpstreamPins, type PublicKeyLookup } from './upstream-pins.js';
 
 export interface CompileDependencies {
   readonly pools: UpstreamPools;
@@ -47,6 +48,8 @@ export interface CompileDependencies {
   readonly responseCache?: { readonly store: ResponseCache; readonly maxEntryBytes: number };
   /** The certificate store's pairs (upstream_certificates); absent: none (tests). */
   readonly certificates?: CertificateLookup;
+  /** The certificate store's public keys (pinned_public_keys); absent: none, so a pin cannot be met. */
+  readonly publicKeys?: PublicKeyLookup;
 }
 
 const noBreakerEvents: BreakerListener = () => undefined;
@@ -65,14 +68,15 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
   // A version's override_target: the API's upstream settings with that target (Tyk's per-version target).
   // The version's target replaces the API's, target_list included: it is not balanced.
   const clientCertificates = compileUpstreamCertificates(definition, deps.certificates);
-  const versionUpstream = (target: string) => compileUpstream({ ...definition, proxy: { ...definition.proxy, target_url: target, enable_load_balancing: false } }, deps.pools, deps.defaultTimeoutSeconds, listenPath, clientCertificates);
+  const pins = compileUpstreamPins(definition, deps.publicKeys);
+  const versionUpstream = (target: string) => compileUpstream({ ...definition, proxy: { ...definition.proxy, target_url: target, enable_load_balancing: false } }, deps.pools, deps.defaultTimeoutSeconds, listenPath, clientCertificates, pins);
   return {
     id: definition.api_id,
     definition,
     listenPath,
     domain: (definition.domain ?? '').toLowerCase(),
     chain,
-    upstream: compileUpstream(definition, deps.pools, deps.defaultTimeoutSeconds, listenPath, clientCertificates),
+    upstream: compileUpstream(definition, deps.pools, deps.defaultTimeoutSeconds, listenPath, clientCertificates, pins),
     ipAccess: compileIpAccess(definition, deps.clientAddress ?? untrusting),
     clientCertificates: compileClientCertificates(definition),
     authentication: compileAuthentication(definition, deps.credentials, deps.signedBodyLimit),

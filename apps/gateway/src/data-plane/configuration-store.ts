@@ -29,6 +29,7 @@ export class ConfigurationStore {
   private certificateTable: ReadonlyMap<string, GatewayCertificate> = new Map();
   private served: ServedCertificates = NO_SERVED_CERTIFICATES;
   private readonly certificateLookup = (id: string): CertificatePair | null => this.certificateTable.get(id)?.pair ?? null;
+  private readonly publicKeyLookup = (id: string): string | null => this.certificateTable.get(id)?.publicKeyFingerprint ?? null;
 
   /** `seal` opens the store's private keys (certificateKeySeal); absent, none opens (tests). */
   constructor(
@@ -148,8 +149,12 @@ export class ConfigurationStore {
     for (const id of Object.values(upstream ?? {})) {
       if (this.certificateLookup(id) === null) this.log.warn(`API ${definition.api_id}: upstream_certificates names ${id}, which the certificate store does not hold with a usable key; no client certificate is presented for it`);
     }
+    const pinned = (definition as { pinned_public_keys?: Record<string, string> }).pinned_public_keys;
+    for (const id of Object.values(pinned ?? {}).flatMap((ids) => ids.split(',').map((part) => part.trim()))) {
+      if (id !== '' && this.publicKeyLookup(id) === null) this.log.warn(`API ${definition.api_id}: pinned_public_keys names ${id}, which the certificate store does not hold; it pins nothing`);
+    }
     try {
-      return compileApi(definition, { ...this.deps, certificates: this.certificateLookup });
+      return compileApi(definition, { ...this.deps, certificates: this.certificateLookup, publicKeys: this.publicKeyLookup });
     } catch (error) {
       this.log.error(`API ${definition.api_id} not loaded: ${error instanceof Error ? error.message : String(error)}`);
       return null;
@@ -172,7 +177,9 @@ export class ConfigurationStore {
   }
 }
 
+/** Whether the API presents (upstream_certificates) or pins (pinned_public_keys) the certificate `id`. */
 function namesUpstreamCertificate(definition: ApiDefinition, id: string): boolean {
-  const map = (definition as { upstream_certificates?: Record<string, string> }).upstream_certificates;
-  return map !== undefined && Object.values(map).includes(id);
+  const fields = definition as { upstream_certificates?: Record<string, string>; pinned_public_keys?: Record<string, string> };
+  if (fields.upstream_certificates !== undefined && Object.values(fields.upstream_certificates).includes(id)) return true;
+  return fields.pinned_public_keys !== undefined && Object.values(fields.pinned_public_keys).some((ids) => ids.split(',').some((pinned) => pinned.trim() === id));
 }

@@ -1,9 +1,10 @@
 import type { CertificateBasics, CertificateMeta, PkixName } from '@portcullis/contracts';
 import { certificateNames, fingerprintOf, type StoredCertificate } from '@portcullis/domain';
-import { X509Certificate } from 'node:crypto';
+import { createHash, createPublicKey, X509Certificate } from 'node:crypto';
 
 /** Tyk's metadata of a stored certificate, read from its leaf: what any GET answers (never the key). */
 export function certificateMeta(stored: StoredCertificate, now = Date.now()): CertificateMeta {
+  if (isPublicKey(stored)) return publicKeyMeta(stored);
   const leaf = new X509Certificate(stored.cert_pem);
   const notAfter = new Date(leaf.validTo);
   return {
@@ -32,6 +33,27 @@ export function certificateBasics(stored: StoredCertificate): CertificateBasics 
     not_before: meta.not_before,
     not_after: meta.not_after,
   };
+}
+
+/** A public key (for pinned_public_keys) has no names, dates or issuer: Go's zero values, as Tyk answers. */
+function publicKeyMeta(stored: StoredCertificate): CertificateMeta {
+  const zeroTime = '0001-01-01T00:00:00Z';
+  return {
+    id: stored.id,
+    fingerprint: createHash('sha256').update(createPublicKey(stored.cert_pem).export({ type: 'spki', format: 'der' })).digest('hex'),
+    has_private: false,
+    is_ca: false,
+    dns_names: [],
+    issuer: pkixName(''),
+    subject: pkixName(''),
+    not_before: zeroTime,
+    not_after: zeroTime,
+    expired: false,
+  };
+}
+
+export function isPublicKey(stored: StoredCertificate): boolean {
+  return stored.cert_pem.startsWith('-----BEGIN PUBLIC KEY-----');
 }
 
 /** Go's time.Time in JSON, as Tyk answers: seconds precision, UTC. */

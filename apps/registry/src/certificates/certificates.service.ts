@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
 import { subjects, type ApiChange, type CertificateBasics, type CertificateMeta } from '@portcullis/contracts';
-import { CERTIFICATE_MAX_BYTES, certificateId, certificateKeySeal, CertificateUploadError, parseCertificateUpload, type SecretSeal, type StoredCertificate } from '@portcullis/domain';
+import { CERTIFICATE_MAX_BYTES, certificateId, certificateKeySeal, CertificateUploadError, parseUpload, type SecretSeal, type StoredCertificate } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { RegistryConfig } from '../config.js';
@@ -48,13 +48,16 @@ export class CertificatesService {
     if (Buffer.byteLength(text) > CERTIFICATE_MAX_BYTES) throw new PortcullisError('payload_too_large', `A certificate upload is at most ${CERTIFICATE_MAX_BYTES} bytes`);
     let parsed;
     try {
-      parsed = parseCertificateUpload(text);
+      parsed = parseUpload(text);
     } catch (error) {
       if (error instanceof CertificateUploadError) throw new PortcullisError('validation_failed', `Malformed request body: ${error.message}`, [{ field: error.field, message: error.message }]);
       throw error;
     }
     const id = certificateId(orgId, parsed.fingerprint);
-    const stored: StoredCertificate = { id, org_id: orgId, cert_pem: parsed.certPem, sealed_key: parsed.keyPem === null ? null : this.seal.seal(Buffer.from(parsed.keyPem), id) };
+    const stored: StoredCertificate =
+      'publicKeyPem' in parsed
+        ? { id, org_id: orgId, cert_pem: parsed.publicKeyPem, sealed_key: null }
+        : { id, org_id: orgId, cert_pem: parsed.certPem, sealed_key: parsed.keyPem === null ? null : this.seal.seal(Buffer.from(parsed.keyPem), id) };
     const revision = await this.store.insert(stored);
     await this.announce(revision, id, 'created', stored);
     return certificateMeta(stored);

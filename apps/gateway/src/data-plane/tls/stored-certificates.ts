@@ -1,5 +1,5 @@
-import { certificateNames, type SecretSeal, type StoredCertificate } from '@portcullis/domain';
-import { X509Certificate } from 'node:crypto';
+import { certificateNames, publicKeyFingerprintOf, type SecretSeal, type StoredCertificate } from '@portcullis/domain';
+import { createHash, createPublicKey, X509Certificate } from 'node:crypto';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type { CertificatePair } from '../upstream-certificates.js';
 
@@ -13,6 +13,8 @@ export interface GatewayCertificate {
   /** Null without a usable key: it cannot be served nor presented. */
   readonly pair: CertificatePair | null;
   readonly context: SecureContext | null;
+  /** SHA-256 of its public key (DER SubjectPublicKeyInfo), hex: what pinned_public_keys compare. */
+  readonly publicKeyFingerprint: string;
 }
 
 export interface CertificateLog {
@@ -24,6 +26,7 @@ export interface CertificateLog {
  * the registry's, or an altered ciphertext) leaves the certificate keyless, logged by id only.
  */
 export function openStoredCertificate(stored: StoredCertificate, seal: SecretSeal | undefined, log: CertificateLog): GatewayCertificate | null {
+  if (stored.cert_pem.startsWith('-----BEGIN PUBLIC KEY-----')) return openPublicKey(stored, log);
   let leaf: X509Certificate;
   try {
     leaf = new X509Certificate(stored.cert_pem);
@@ -43,7 +46,18 @@ export function openStoredCertificate(stored: StoredCertificate, seal: SecretSea
       log.warn(`certificate ${stored.id}: its private key cannot be opened (is CERTIFICATE_ENCRYPTION_SECRET, or ADMIN_SECRET without it, the registry's?); it is not served nor presented`);
     }
   }
-  return { id: stored.id, names: certificateNames(leaf), notBefore: Date.parse(leaf.validFrom), notAfter: Date.parse(leaf.validTo), pair, context };
+  return { id: stored.id, names: certificateNames(leaf), notBefore: Date.parse(leaf.validFrom), notAfter: Date.parse(leaf.validTo), pair, context, publicKeyFingerprint: publicKeyFingerprintOf(leaf) };
+}
+
+/** A public key of the store: only pinned, never served nor presented. */
+function openPublicKey(stored: StoredCertificate, log: CertificateLog): GatewayCertificate | null {
+  try {
+    const spki = createPublicKey(stored.cert_pem).export({ type: 'spki', format: 'der' });
+    return { id: stored.id, names: [], notBefore: 0, notAfter: 0, pair: null, context: null, publicKeyFingerprint: createHash('sha256').update(spki).digest('hex') };
+  } catch {
+    log.warn(`public key ${stored.id} not loaded: it does not parse`);
+    return null;
+  }
 }
 
 /** What binds stored certificates to names: an API's `domain` and its `certificates` ids. */
