@@ -234,3 +234,17 @@ describe('certificate store fields', () => {
     expect(fields).toEqual(expect.arrayContaining(['certificates.0', 'upstream_certificates.a b']));
   });
 });
+
+describe('pinned_public_keys', () => {
+  const base = { name: 'pins', proxy: { listen_path: '/pins/', target_url: 'https://upstream.test' } };
+  const id = `org${'c'.repeat(64)}`;
+
+  it('takes comma-separated store ids per host, and refuses them with ssl_insecure_skip_verify (the check would be skipped)', () => {
+    expect(validateApiDefinition({ ...base, pinned_public_keys: { '*': `${id}, ${id}` } }).ok).toBe(true);
+    expect(validateApiDefinition({ ...base, pinned_public_keys: { '*': 'sha256/abc' } }).ok).toBe(false);
+    const insecure = validateApiDefinition({ ...base, proxy: { ...base.proxy, transport: { ssl_insecure_skip_verify: true } }, pinned_public_keys: { '*': id } });
+    expect(insecure.ok).toBe(false);
+    expect((insecure as { errors: { field: string }[] }).errors.map((error) => error.field)).toContain('pinned_public_keys');
+    expect(validateApiDefinition({ ...base, proxy: { ...base.proxy, transport: { ssl_insecure_skip_verify: true } }, pinned_public_keys: { '*': id }, certificate_pinning_disabled: true }).ok).toBe(true);
+  });
+});
