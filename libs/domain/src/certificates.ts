@@ -15,6 +15,12 @@ export interface StoredCertificate {
   sealed_key: string | null;
 }
 
+/**
+ * The associated data of an upload the gateway seals for the registry (`/tyk/certs` over NATS): such
+ * a ciphertext opens as nothing else, and a stored key's ciphertext never opens as an upload.
+ */
+export const CERTIFICATE_UPLOAD_AAD = 'tyk-certs-upload';
+
 /** The largest upload (a chain and its key) the store takes: real chains are a few KiB. */
 export const CERTIFICATE_MAX_BYTES = 65_536;
 

@@ -117,6 +117,7 @@ export {
 export { SecretSeal } from './secret-seal.js';
 export {
   CERTIFICATE_MAX_BYTES,
+  CERTIFICATE_UPLOAD_AAD,
   CertificateUploadError,
   certificateId,
   certificateIdPattern,

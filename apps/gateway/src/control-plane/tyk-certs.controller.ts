@@ -1,15 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseFilters, UseGuards } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
 import { subjects, type CertificateBasics, type CertificateMeta } from '@portcullis/contracts';
-import { certificateKeySeal, type SecretSeal } from '@portcullis/domain';
+import { CERTIFICATE_UPLOAD_AAD, certificateKeySeal, type SecretSeal } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
 import type { GatewayConfig } from '../config.js';
 import { GATEWAY_CONFIG } from '../tokens.js';
 import { TykErrorFilter } from './tyk-errors.js';
 import { TykSecretGuard } from './tyk-secret.guard.js';
-
-/** The associated data the registry opens an upload with (CertificatesService's UPLOAD_AAD). */
-const UPLOAD_AAD = 'tyk-certs-upload';
 
 /**
  * Tyk's certificate store (`/tyk/certs`), with Tyk's bodies. The registry keeps the certificates; the
@@ -40,7 +37,7 @@ export class TykCertsController {
   async add(@Body() body: unknown, @Query('org_id') orgId?: unknown): Promise<{ id: string; message: string; status: 'ok' }> {
     if (typeof body !== 'string' || body.trim() === '') throw new PortcullisError('validation_failed', 'Malformed request body', [{ field: 'body', message: 'must be PEM text: a certificate, optionally with its private key' }]);
     if (orgId !== undefined && typeof orgId !== 'string') throw new PortcullisError('validation_failed', undefined, [{ field: 'org_id', message: 'must be one value' }]);
-    const meta = await this.bus.request(subjects.registryCertsAdd, { sealed_upload: this.seal.seal(Buffer.from(body), UPLOAD_AAD), org_id: orgId ?? '' });
+    const meta = await this.bus.request(subjects.registryCertsAdd, { sealed_upload: this.seal.seal(Buffer.from(body), CERTIFICATE_UPLOAD_AAD), org_id: orgId ?? '' });
     return { id: meta.id, message: 'Certificate added', status: 'ok' };
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
 import { subjects, type ApiChange, type CertificateBasics, type CertificateMeta } from '@portcullis/contracts';
-import { CERTIFICATE_MAX_BYTES, certificateId, certificateKeySeal, CertificateUploadError, parseUpload, type SecretSeal, type StoredCertificate } from '@portcullis/domain';
+import { CERTIFICATE_MAX_BYTES, CERTIFICATE_UPLOAD_AAD, certificateId, certificateKeySeal, CertificateUploadError, parseUpload, type SecretSeal, type StoredCertificate } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { RegistryConfig } from '../config.js';
@@ -9,9 +9,6 @@ import { REGISTRY_CONFIG } from '../registry-config.token.js';
 import { CertificateStore } from '../storage/certificate-store.js';
 import { certificateNotFound } from './certificate-errors.js';
 import { certificateBasics, certificateMeta } from './certificate-meta.js';
-
-/** The associated data of an upload sealed by a gateway: such a ciphertext opens as nothing else. */
-export const UPLOAD_AAD = 'tyk-certs-upload';
 
 const PUBLISH_WAIT_MS = 2_000;
 
@@ -40,7 +37,7 @@ export class CertificatesService {
     if (typeof sealedUpload !== 'string') throw new PortcullisError('validation_failed', undefined, [{ field: 'sealed_upload', message: 'is required' }]);
     let text: string;
     try {
-      text = this.seal.open(sealedUpload, UPLOAD_AAD).toString('utf8');
+      text = this.seal.open(sealedUpload, CERTIFICATE_UPLOAD_AAD).toString('utf8');
     } catch {
       // Another CERTIFICATE_ENCRYPTION_SECRET on the gateway than here: an operator's mistake, said plainly.
       throw new PortcullisError('validation_failed', 'The upload could not be opened: the gateway and the registry must share CERTIFICATE_ENCRYPTION_SECRET (or ADMIN_SECRET)', [{ field: 'sealed_upload', message: 'cannot be opened' }]);
