@@ -130,6 +130,7 @@ describeWithServices("Tyk's Gateway API behaviours, answers checked against Tyk'
    *  - 400 for a session that is not valid at POST /tyk/keys/preview (Tyk documents 200 / 403 / 500
    *    only): checked against Tyk's 500 body;
    *  - any other path under /tyk/ (TykFallbackController): 404 in Tyk's error shape, no Tyk operation.
+   * `/tyk/certs` is checked the same way in e2e/certificates.e2e.test.ts (it needs TLS and upstreams).
    */
   it('every /tyk/ route: success and main errors in the shapes swagger.yml documents', async () => {
     const api = { api_id: 'routes', name: 'routes', use_keyless: false, use_standard_auth: true, auth: { auth_header_name: 'Authorization' }, proxy: { listen_path: '/routes/', target_url: 'http://127.0.0.1:9', strip_listen_path: true }, version_data: { not_versioned: true, versions: { Default: { name: 'Default' } } } };

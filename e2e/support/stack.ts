@@ -6,6 +6,8 @@ export interface Stack {
   readonly registry: StartedService;
   readonly auth: StartedService;
   readonly gateway: StartedService;
+  /** The scratch database's URL (to look at what the services stored). */
+  readonly databaseUrl: string;
   /** Stops the services and drops the database. */
   stop(): Promise<void>;
 }
@@ -39,7 +41,7 @@ export async function startStack(databasePrefix: string, adminSecret: string, ga
     const gateway = await startService('gateway', { adminSecret, env: { AUTH_PUBLIC_URL: auth.url, ...gatewayEnv } });
     started.push(gateway);
     await gatewayReady(gateway);
-    return { registry, auth, gateway, stop };
+    return { registry, auth, gateway, databaseUrl: database.url, stop };
   } catch (error) {
     await stop();
     throw error;

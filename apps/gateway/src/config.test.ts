@@ -58,8 +58,8 @@ describe('GATEWAY_TLS_PORT and GATEWAY_TLS_CERTIFICATES', () => {
     expect(loadGatewayConfig(base).tls).toBeNull();
   });
 
-  it('refuses the start naming the variable the other one needs', () => {
-    expect(() => loadGatewayConfig({ ...base, GATEWAY_TLS_PORT: '8443' })).toThrow(/GATEWAY_TLS_CERTIFICATES: required when GATEWAY_TLS_PORT is set/);
+  it('takes GATEWAY_TLS_PORT alone (the store\'s certificates are served), refuses certificates without a port', () => {
+    expect(loadGatewayConfig({ ...base, GATEWAY_TLS_PORT: '8443' }).tls).toEqual({ port: 8443, certificates: [], reloadMs: 2000, requestClientCert: false });
     const ca = createTestCa();
     const pair = ca.issue(['gateway.test']);
     expect(loadGatewayConfig({ ...base, GATEWAY_TLS_PORT: '8443', GATEWAY_TLS_CERTIFICATES: `${pair.certFile}:${pair.keyFile}` }).tls).toEqual({ port: 8443, certificates: [{ certFile: pair.certFile, keyFile: pair.keyFile }], reloadMs: 2000, requestClientCert: false });

@@ -11,6 +11,7 @@ export const gatewayConfigSchema = z
     NATS_URL: env.NATS_URL,
     NATS_SUBJECT_PREFIX: env.NATS_SUBJECT_PREFIX,
     ADMIN_SECRET: env.ADMIN_SECRET,
+    CERTIFICATE_ENCRYPTION_SECRET: env.CERTIFICATE_ENCRYPTION_SECRET,
     LOG_LEVEL: env.LOG_LEVEL,
     PROXY_DEFAULT_TIMEOUT: env.PROXY_DEFAULT_TIMEOUT,
     SNAPSHOT_TIMEOUT_MS: env.SNAPSHOT_TIMEOUT_MS,
@@ -76,7 +77,8 @@ export const gatewayConfigSchema = z
     CACHE_MAX_ENTRY_BYTES: z.coerce.number().int().min(0).max(1_073_741_824).default(1_048_576),
     /**
      * TLS termination: the HTTPS listener's port (beside GATEWAY_PORT's plain HTTP); unset, there
-     * is none. Needs GATEWAY_TLS_CERTIFICATES.
+     * is none. It serves GATEWAY_TLS_CERTIFICATES and the certificates of the store (/tyk/certs)
+     * that APIs bind with `certificates`; either may be absent.
      */
     GATEWAY_TLS_PORT: z.coerce.number().int().min(0).max(65_535).optional().or(z.literal('').transform(() => undefined)),
     /**
@@ -131,7 +133,6 @@ export const gatewayConfigSchema = z
     ...analyticsVariables,
   })
   .superRefine((vars, ctx) => {
-    if (vars.GATEWAY_TLS_PORT !== undefined && vars.GATEWAY_TLS_CERTIFICATES.length === 0) ctx.addIssue({ code: 'custom', path: ['GATEWAY_TLS_CERTIFICATES'], message: 'required when GATEWAY_TLS_PORT is set' });
     if (vars.GATEWAY_TLS_PORT === undefined && vars.GATEWAY_TLS_CERTIFICATES.length > 0) ctx.addIssue({ code: 'custom', path: ['GATEWAY_TLS_PORT'], message: 'required when GATEWAY_TLS_CERTIFICATES is set' });
   })
   .transform((vars) => ({
@@ -147,6 +148,8 @@ export const gatewayConfigSchema = z
           },
     nats: { servers: vars.NATS_URL, subjectPrefix: vars.NATS_SUBJECT_PREFIX },
     adminSecret: vars.ADMIN_SECRET,
+    /** The store's private keys arrive sealed; this opens them (the registry's must be the same). */
+    certificates: { encryptionSecret: vars.CERTIFICATE_ENCRYPTION_SECRET },
     logLevel: vars.LOG_LEVEL,
     proxy: { defaultTimeoutSeconds: vars.PROXY_DEFAULT_TIMEOUT, signedBodyLimit: vars.OAUTH1_MAX_BODY_BYTES, trustedProxies: vars.TRUSTED_PROXIES },
     sync: { snapshotTimeoutMs: vars.SNAPSHOT_TIMEOUT_MS },

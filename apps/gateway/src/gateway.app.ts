@@ -5,7 +5,8 @@ import { ErrorFilter, useJsonBodies, type RunningService } from '@portcullis/htt
 import { createLogger, PinoNestLogger } from '@portcullis/logging';
 import type { GatewayConfig } from './config.js';
 import { ConfigSyncService } from './config-sync/config-sync.service.js';
-import { useTykJsonBodies } from './control-plane/tyk-errors.js';
+import { useTykCertificateBodies, useTykJsonBodies } from './control-plane/tyk-errors.js';
+import { CERTIFICATE_MAX_BYTES } from '@portcullis/domain';
 import { useTykFormBodies } from './control-plane/tyk-form-bodies.js';
 import { DataPlaneServer } from './data-plane/data-plane.server.js';
 import { EnforcementService } from './enforcement/enforcement.service.js';
@@ -30,6 +31,7 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
       logger: new PinoNestLogger(logger),
     });
     useTykFormBodies(app, config.admin.maxBodyBytes);
+    useTykCertificateBodies(app, Math.min(CERTIFICATE_MAX_BYTES, config.admin.maxBodyBytes));
     useTykJsonBodies(app, config.admin.maxBodyBytes);
     useJsonBodies(app, config.admin.maxBodyBytes);
     app.useGlobalFilters(new ErrorFilter());

@@ -1,6 +1,7 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { Bus, BusModule, type BusTransport } from '@portcullis/bus';
 import { subjects } from '@portcullis/contracts';
+import { certificateKeySeal } from '@portcullis/domain';
 import type { GatewayConfig } from './config.js';
 import { ApiEventsController } from './config-sync/api-events.controller.js';
 import { ClientBindingEventsController } from './config-sync/client-binding-events.controller.js';
@@ -8,6 +9,8 @@ import { ConfigSyncService } from './config-sync/config-sync.service.js';
 import { PolicyEventsController } from './config-sync/policy-events.controller.js';
 import { HealthController } from './control-plane/health.controller.js';
 import { TykApisController } from './control-plane/tyk-apis.controller.js';
+import { TykCertsController } from './control-plane/tyk-certs.controller.js';
+import { CertificateEventsController } from './config-sync/certificate-events.controller.js';
 import { TykFallbackController } from './control-plane/tyk-fallback.controller.js';
 import { TykKeysController } from './control-plane/tyk-keys.controller.js';
 import { TykOAuthController } from './control-plane/tyk-oauth.controller.js';
@@ -66,7 +69,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [BusModule.forRoot(transport)],
       // TykFallbackController last: it catches what the other /tyk/ controllers do not.
-      controllers: [HealthController, TykApisController, TykOAuthController, TykPoliciesController, TykReloadController, TykCacheController, CachePurgeEventsController, ApiEventsController, PolicyEventsController, ClientBindingEventsController, HeartbeatController, TykKeysController, UpstreamHealthController, CredentialEventsController, TykFallbackController],
+      controllers: [HealthController, TykApisController, TykCertsController, CertificateEventsController, TykOAuthController, TykPoliciesController, TykReloadController, TykCacheController, CachePurgeEventsController, ApiEventsController, PolicyEventsController, ClientBindingEventsController, HeartbeatController, TykKeysController, UpstreamHealthController, CredentialEventsController, TykFallbackController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GatewayMetrics, useFactory: () => new GatewayMetrics() },
@@ -117,6 +120,7 @@ export class GatewayModule {
                   responseCache: { store: cache.store, maxEntryBytes: cache.maxEntryBytes },
                 },
                 { warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
+                certificateKeySeal(config.certificates.encryptionSecret, config.adminSecret),
               ),
             );
             hostEvents.attach(() => store.current);

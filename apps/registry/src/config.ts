@@ -16,6 +16,7 @@ export const registryConfigSchema = z
     NATS_SUBJECT_PREFIX: env.NATS_SUBJECT_PREFIX,
     DATABASE_URL: env.DATABASE_URL,
     ADMIN_SECRET: env.ADMIN_SECRET,
+    CERTIFICATE_ENCRYPTION_SECRET: env.CERTIFICATE_ENCRYPTION_SECRET,
     LOG_LEVEL: env.LOG_LEVEL,
     ADMIN_MAX_BODY_BYTES: env.ADMIN_MAX_BODY_BYTES,
     /** A Tyk policies.json imported (upserted) at start. */
@@ -38,6 +39,7 @@ export const registryConfigSchema = z
     nats: { servers: vars.NATS_URL, subjectPrefix: vars.NATS_SUBJECT_PREFIX },
     database: { url: vars.DATABASE_URL },
     adminSecret: vars.ADMIN_SECRET,
+    certificateEncryptionSecret: vars.CERTIFICATE_ENCRYPTION_SECRET,
     logLevel: vars.LOG_LEVEL,
     import: { policiesFile: vars.IMPORT_POLICIES_FILE, apisDir: vars.IMPORT_APIS_DIR },
     portal: {

@@ -3,6 +3,7 @@ import { BusModule, type BusTransport } from '@portcullis/bus';
 import { DataSource } from 'typeorm';
 import { AnalyticsModule } from './analytics/analytics.module.js';
 import { ApisModule } from './apis/apis.module.js';
+import { CertificatesModule } from './certificates/certificates.module.js';
 import type { RegistryConfig } from './config.js';
 import { HealthModule } from './health/health.module.js';
 import { ImportModule } from './import/import.module.js';
@@ -26,7 +27,7 @@ export class RootModule {
   static forRoot(options: RootModuleOptions): DynamicModule {
     return {
       module: RootModule,
-      imports: [BusModule.forRoot(options.transport), ApisModule, PoliciesModule, ImportModule, OAuthAdminModule, AnalyticsModule, HealthModule, PortalModule, ReferencesModule],
+      imports: [BusModule.forRoot(options.transport), ApisModule, PoliciesModule, ImportModule, OAuthAdminModule, AnalyticsModule, HealthModule, PortalModule, ReferencesModule, CertificatesModule],
       providers: [
         { provide: REGISTRY_CONFIG, useValue: options.config },
         { provide: DataSource, useValue: options.dataSource },

@@ -27,6 +27,13 @@ export const env = {
     .default('postgres://postgres@127.0.0.1:5432/postgres')
     .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// URL'),
   ADMIN_SECRET: z.string().min(16, 'must be at least 16 characters'),
+  /**
+   * Seals certificates' private keys (Tyk's security.private_certificate_encoding_secret): in the
+   * registry's database and on the bus to the gateways. Registry and gateways must share it; unset,
+   * both derive it from ADMIN_SECRET. Changing it (or ADMIN_SECRET, when unset) leaves stored keys
+   * unopenable: their certificates must be uploaded again.
+   */
+  CERTIFICATE_ENCRYPTION_SECRET: z.string().min(32, 'must be at least 32 characters').optional().or(z.literal('').transform(() => undefined)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest JSON body the admin APIs accept. */
   ADMIN_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),

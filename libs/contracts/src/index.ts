@@ -66,4 +66,12 @@ export type {
   TokenRevokedEvent,
   KeysRotatedEvent,
   ClientChangedEvent,
+  CertificateAddRequest,
+  CertificateListRequest,
+  CertificateIdsRequest,
+  CertificateIdRequest,
+  CertificateMeta,
+  CertificateBasics,
+  CertificateChangedEvent,
+  PkixName,
 } from './messages.js';

@@ -1,4 +1,4 @@
-import type { ApiDefinition, OAuthClient, Policy, Session } from '@portcullis/domain';
+import type { ApiDefinition, OAuthClient, Policy, Session, StoredCertificate } from '@portcullis/domain';
 import type { ErrorBody } from '@portcullis/errors';
 import type { subjects } from './subjects.js';
 
@@ -15,6 +15,74 @@ export interface RegistrySnapshot {
   policies: Policy[];
   /** Every external client a developer-portal app binds to policies, read in the same transaction. */
   client_bindings: ClientBinding[];
+  /** Every certificate of the store, private keys sealed; absent from a registry without the store. */
+  certificates?: StoredCertificate[];
+}
+
+/** An upload to /tyk/certs: the PEM text sealed whole by the gateway that took it (it may hold a key). */
+export interface CertificateAddRequest {
+  sealed_upload: string;
+  org_id: string;
+}
+
+export interface CertificateListRequest {
+  org_id?: string;
+  detailed?: boolean;
+}
+
+export interface CertificateIdsRequest {
+  cert_ids: string[];
+}
+
+export interface CertificateIdRequest {
+  cert_id: string;
+}
+
+/** A distinguished name as Tyk's pkix.Name serialises it (the attributes Portcullis reads). */
+export interface PkixName {
+  CommonName: string;
+  Country: string[];
+  Organization: string[];
+  OrganizationalUnit: string[];
+  Locality: string[];
+  Province: string[];
+  StreetAddress: string[];
+  PostalCode: string[];
+  SerialNumber: string;
+}
+
+/** Tyk's certs.CertificateMeta (`GET /tyk/certs/{id}`), never with the key. */
+export interface CertificateMeta {
+  id: string;
+  fingerprint: string;
+  has_private: boolean;
+  is_ca: boolean;
+  dns_names: string[];
+  issuer: PkixName;
+  subject: PkixName;
+  not_before: string;
+  not_after: string;
+  /** Portcullis: not_after has passed (Tyk stores expired certificates too; clients will refuse them). */
+  expired: boolean;
+}
+
+/** Tyk's certs.CertificateBasics (`GET /tyk/certs?mode=detailed`). */
+export interface CertificateBasics {
+  id: string;
+  issuer_cn: string;
+  subject_cn: string;
+  dns_names: string[];
+  has_private: boolean;
+  is_ca: boolean;
+  not_before: string;
+  not_after: string;
+}
+
+export interface CertificateChangedEvent {
+  revision: number;
+  cert_id: string;
+  change: ApiChange;
+  certificate: StoredCertificate | null;
 }
 
 /**
@@ -257,7 +325,7 @@ export interface ApiChangedEvent {
 }
 
 /** The registry's configuration events, one revision counter for all: what a gateway applies in order. */
-export type ConfigChangedEvent = ApiChangedEvent | PolicyChangedEvent | ClientBindingChangedEvent;
+export type ConfigChangedEvent = ApiChangedEvent | PolicyChangedEvent | ClientBindingChangedEvent | CertificateChangedEvent;
 
 export interface ApiIdRequest {
   api_id: string;
@@ -437,6 +505,10 @@ export interface RequestContracts {
   [subjects.registryPoliciesCreate]: { request: PolicyWriteRequest; reply: Policy };
   [subjects.registryPoliciesUpdate]: { request: PolicyWriteRequest & PolicyIdRequest; reply: Policy };
   [subjects.registryPoliciesDelete]: { request: PolicyIdRequest; reply: PolicyIdRequest };
+  [subjects.registryCertsAdd]: { request: CertificateAddRequest; reply: CertificateMeta };
+  [subjects.registryCertsList]: { request: CertificateListRequest; reply: string[] | CertificateBasics[] };
+  [subjects.registryCertsGet]: { request: CertificateIdsRequest; reply: CertificateMeta[] };
+  [subjects.registryCertsDelete]: { request: CertificateIdRequest; reply: CertificateIdRequest };
   [subjects.registryReferencesCheck]: { request: ReferencesCheckRequest; reply: ReferencesCheckReply };
   [subjects.authKeysCreate]: { request: KeyWriteRequest; reply: KeyRecord };
   [subjects.authKeysGet]: { request: KeyRefRequest; reply: KeyRecord };
@@ -475,6 +547,7 @@ export interface EventContracts {
   [subjects.registryApiChanged]: ApiChangedEvent;
   [subjects.registryPolicyChanged]: PolicyChangedEvent;
   [subjects.registryClientBindingChanged]: ClientBindingChangedEvent;
+  [subjects.registryCertificateChanged]: CertificateChangedEvent;
   [subjects.authKeyChanged]: KeyChangedEvent;
   [subjects.gatewayHeartbeat]: GatewayHeartbeat;
   [subjects.gatewayCachePurge]: CachePurgeEvent;

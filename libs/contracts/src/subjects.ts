@@ -32,6 +32,16 @@ export const subjects = {
   registryClientBindingChanged: 'registry.client-binding.changed',
   /** event: a policy was created, updated or deleted (same revision counter as APIs). */
   registryPolicyChanged: 'registry.policy.changed',
+  /**
+   * requests: Tyk's /tyk/certs, the certificate store. An upload crosses the bus with its private
+   * key sealed (certificateKeySeal), never in clear.
+   */
+  registryCertsAdd: 'registry.certs.add',
+  registryCertsList: 'registry.certs.list',
+  registryCertsGet: 'registry.certs.get',
+  registryCertsDelete: 'registry.certs.delete',
+  /** event: a certificate was added or deleted (same revision counter as APIs); its key sealed. */
+  registryCertificateChanged: 'registry.certificate.changed',
   /** requests: Tyk's /tyk/keys — API keys and their sessions, kept by the auth service. */
   authKeysCreate: 'auth.keys.create',
   authKeysGet: 'auth.keys.get',

@@ -217,3 +217,34 @@ describe('use_mutual_tls_auth', () => {
     expect(bad.ok ? [] : bad.errors.map((error) => error.field)).toEqual(['client_certificates.1']);
   });
 });
+
+describe('certificate store fields', () => {
+  const base = { name: 'certs', proxy: { listen_path: '/certs/', target_url: 'https://upstream.test' } };
+  const id = `5e9d9544a1dcd60001d0ed20${'a'.repeat(64)}`;
+
+  it('takes certificates and upstream_certificates naming ids of the store', () => {
+    const result = validateApiDefinition({ ...base, certificates: [id], upstream_certificates: { '*': id, 'api.example:8443': id, '*.example': id } });
+    expect(result.ok).toBe(true);
+  });
+
+  it('refuses, naming the field, an id that is no certificate id and a host that is no host', () => {
+    const bad = validateApiDefinition({ ...base, certificates: ['not-an-id'], upstream_certificates: { 'a b': id } });
+    expect(bad.ok).toBe(false);
+    const fields = (bad as { errors: { field: string }[] }).errors.map((error) => error.field);
+    expect(fields).toEqual(expect.arrayContaining(['certificates.0', 'upstream_certificates.a b']));
+  });
+});
+
+describe('pinned_public_keys', () => {
+  const base = { name: 'pins', proxy: { listen_path: '/pins/', target_url: 'https://upstream.test' } };
+  const id = `org${'c'.repeat(64)}`;
+
+  it('takes comma-separated store ids per host, and refuses them with ssl_insecure_skip_verify (the check would be skipped)', () => {
+    expect(validateApiDefinition({ ...base, pinned_public_keys: { '*': `${id}, ${id}` } }).ok).toBe(true);
+    expect(validateApiDefinition({ ...base, pinned_public_keys: { '*': 'sha256/abc' } }).ok).toBe(false);
+    const insecure = validateApiDefinition({ ...base, proxy: { ...base.proxy, transport: { ssl_insecure_skip_verify: true } }, pinned_public_keys: { '*': id } });
+    expect(insecure.ok).toBe(false);
+    expect((insecure as { errors: { field: string }[] }).errors.map((error) => error.field)).toContain('pinned_public_keys');
+    expect(validateApiDefinition({ ...base, proxy: { ...base.proxy, transport: { ssl_insecure_skip_verify: true } }, pinned_public_keys: { '*': id }, certificate_pinning_disabled: true }).ok).toBe(true);
+  });
+});

@@ -1,3 +1,4 @@
+import { certificateIdPattern } from './certificates.js';
 import { z } from 'zod';
 import { upstreamTransportSchema } from './upstream-transport.js';
 import type { ErrorDetail } from '@portcullis/errors';
@@ -295,9 +296,34 @@ const ipFields = {
  * Tyk's static mTLS: the certificates allowed to call, by Tyk's certificate id (an org id and the
  * SHA-256 of the certificate in hex, or the SHA-256 alone).
  */
+const storedCertificateId = z.string().max(128).regex(certificateIdPattern, 'must be a certificate id of /tyk/certs (an org id and a SHA-256 in hex)');
 const mutualTlsFields = {
   use_mutual_tls_auth: z.boolean().optional(),
   client_certificates: unsetWhenNull(z.array(z.string().max(128).regex(/[0-9a-fA-F]{64}$/, "must be a certificate's SHA-256 in hex (optionally after an org id)")).max(4096).optional()),
+  /** Tyk: certificates of the store served by the HTTPS listener for this API's `domain` (SNI). */
+  certificates: unsetWhenNull(z.array(storedCertificateId).max(64).optional()),
+  /** Tyk: upstream host (or `*`, or `*.parent`) -> the stored certificate presented to it (upstream mTLS). */
+  upstream_certificates: unsetWhenNull(
+    z
+      .record(z.string().min(1).max(260).regex(/^(\*|(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?)$/, 'must be a host, host:port, *.parent or *'), storedCertificateId)
+      .refine((map) => Object.keys(map).length <= 64, 'at most 64 hosts')
+      .optional(),
+  ),
+  upstream_certificates_disabled: z.boolean().optional(),
+  /** Tyk: upstream host (or `*`, `*.parent`) -> comma-separated store ids whose public keys the upstream chain must show. */
+  pinned_public_keys: unsetWhenNull(
+    z
+      .record(
+        z.string().min(1).max(260).regex(/^(\*|(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?)$/, 'must be a host, host:port, *.parent or *'),
+        z
+          .string()
+          .max(4096)
+          .refine((ids) => ids.split(',').every((id) => certificateIdPattern.test(id.trim())), 'must be comma-separated ids of /tyk/certs (certificates or public keys)'),
+      )
+      .refine((map) => Object.keys(map).length <= 64, 'at most 64 hosts')
+      .optional(),
+  ),
+  certificate_pinning_disabled: z.boolean().optional(),
 };
 
 export const apiDefinitionSchema = z
@@ -328,6 +354,11 @@ export const apiDefinitionSchema = z
   })
   .passthrough()
   .superRefine((api, ctx) => {
+    // Node checks pins with the server identity, which is skipped when verification is off: pins
+    // would silently not apply. Refused rather than served weaker.
+    if (api.pinned_public_keys !== undefined && Object.keys(api.pinned_public_keys).length > 0 && api.certificate_pinning_disabled !== true && api.proxy.transport?.ssl_insecure_skip_verify === true) {
+      ctx.addIssue({ code: 'custom', path: ['pinned_public_keys'], message: 'cannot be checked with proxy.transport.ssl_insecure_skip_verify' });
+    }
     // Tyk would refuse every request; a definition that cannot work is refused instead.
     if (api.use_mutual_tls_auth === true && (api.client_certificates ?? []).length === 0) {
       ctx.addIssue({ code: 'custom', path: ['client_certificates'], message: 'use_mutual_tls_auth needs at least one allowed certificate' });

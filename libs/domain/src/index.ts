@@ -127,3 +127,20 @@ export {
   type RewriteTrigger,
   type ValueMatch,
 } from './shaping.js';
+export { SecretSeal } from './secret-seal.js';
+export {
+  CERTIFICATE_MAX_BYTES,
+  CERTIFICATE_UPLOAD_AAD,
+  CertificateUploadError,
+  certificateId,
+  certificateIdPattern,
+  certificateKeySeal,
+  certificateNames,
+  fingerprintOf,
+  parseCertificateUpload,
+  parseUpload,
+  publicKeyFingerprintOf,
+  type ParsedPublicKeyUpload,
+  type ParsedCertificateUpload,
+  type StoredCertificate,
+} from './certificates.js';

@@ -5,8 +5,8 @@ import { z } from 'zod';
  * Tyk's `proxy.transport`: how the gateway's connections to an https upstream are made. Tyk's
  * fields keep Tyk's meaning (versions as Go's uint16 constants, ciphers by their IANA names);
  * `ssl_ca_certificates`, `ssl_client_certificate` and `ssl_client_key` are ours, PEM text in the
- * definition (Tyk names certificates of its certificate store in `upstream_certificates`, a store
- * Portcullis does not have).
+ * definition. Tyk's way, `upstream_certificates` naming certificates of the store (/tyk/certs), is
+ * supported too; a pair written here wins over it.
  */
 
 /** Go's tls.VersionTLS10..13 as Tyk stores them, and OpenSSL's names for them. 0 is Tyk's "unset". */

@@ -55,6 +55,9 @@ export const SECRET_FIELDS: readonly string[] = [
   'private_key',
   'private_key_encrypted',
   'ssl_client_key',
+  // the certificate store: sealed, but a sealed key is no business of a log either
+  'sealed_key',
+  'sealed_upload',
   'signature',
   'oauth_signature',
   'csrf',

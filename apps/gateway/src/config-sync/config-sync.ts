@@ -1,5 +1,6 @@
+import type { StoredCertificate } from '@portcullis/domain';
 import { isClientBinding } from '../data-plane/credentials/client-bindings.js';
-import type { ApiChangedEvent, ClientBindingChangedEvent, ConfigChangedEvent, PolicyChangedEvent, RegistrySnapshot } from '@portcullis/contracts';
+import type { ApiChangedEvent, CertificateChangedEvent, ClientBindingChangedEvent, ConfigChangedEvent, PolicyChangedEvent, RegistrySnapshot } from '@portcullis/contracts';
 
 /** Where snapshots come from (the registry over the bus; a fake in tests). */
 export interface SnapshotSource {
@@ -53,8 +54,16 @@ function isSnapshot(value: unknown): value is RegistrySnapshot {
     Array.isArray(snapshot.policies) &&
     snapshot.policies.every((policy) => typeof policy?.id === 'string' && policy.id.length > 0) &&
     // Absent from a registry older than the developer portal: no bindings then.
-    (snapshot.client_bindings === undefined || (Array.isArray(snapshot.client_bindings) && snapshot.client_bindings.every(isClientBinding)))
+    (snapshot.client_bindings === undefined || (Array.isArray(snapshot.client_bindings) && snapshot.client_bindings.every(isClientBinding))) &&
+    // Absent from a registry older than the certificate store: none then.
+    (snapshot.certificates === undefined || (Array.isArray(snapshot.certificates) && snapshot.certificates.every(isStoredCertificate)))
   );
+}
+
+export function isStoredCertificate(value: unknown): value is StoredCertificate {
+  if (value === null || typeof value !== 'object') return false;
+  const certificate = value as Partial<StoredCertificate>;
+  return typeof certificate.id === 'string' && certificate.id.length > 0 && typeof certificate.cert_pem === 'string' && (certificate.sealed_key === null || typeof certificate.sealed_key === 'string');
 }
 
 const byRevision = (a: ConfigChangedEvent, b: ConfigChangedEvent) => a.revision - b.revision;
@@ -170,7 +179,7 @@ export class ConfigSync {
         if (snapshot === null) return;
         this.sink.replace(snapshot);
         this.current = snapshot.revision;
-        this.log.info(`configuration loaded: revision ${snapshot.revision}, ${snapshot.apis.length} API(s), ${snapshot.policies.length} policy(ies), ${snapshot.client_bindings?.length ?? 0} client binding(s)`);
+        this.log.info(`configuration loaded: revision ${snapshot.revision}, ${snapshot.apis.length} API(s), ${snapshot.policies.length} policy(ies), ${snapshot.client_bindings?.length ?? 0} client binding(s), ${snapshot.certificates?.length ?? 0} certificate(s)`);
         const pending = this.buffered.sort(byRevision);
         this.buffered = [];
         for (let i = 0; i < pending.length; i++) {

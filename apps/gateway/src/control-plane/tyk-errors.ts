@@ -39,17 +39,28 @@ export class TykErrorFilter implements ExceptionFilter {
  * parse errors must come back in Tyk's shape too.
  */
 export function useTykJsonBodies(app: INestApplication, limitBytes: number): void {
-  app.use('/tyk', express.json({ limit: limitBytes, strict: false, type: () => true, reviver: refusePrototypeKeys }), (error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (!error) return next();
-    const refused = bodyProblem(error);
-    if (refused) return void res.status(statusOf(refused.error)).json(tykErrorBody(refused));
-    const type = (error as { type?: string }).type;
-    const code: ErrorCode =
-      type === 'entity.too.large' ? 'payload_too_large'
-      : type === 'entity.parse.failed' ? 'malformed_json'
-      : type === 'encoding.unsupported' || type === 'charset.unsupported' ? 'unsupported_media_type'
-      : 'validation_failed';
-    const body = code === 'validation_failed' ? errorBody(code, 'The request body could not be read') : errorBody(code);
-    res.status(statusOf(code)).json(tykErrorBody(body));
-  });
+  app.use('/tyk', express.json({ limit: limitBytes, strict: false, type: () => true, reviver: refusePrototypeKeys }), tykBodyErrors);
+}
+
+/**
+ * `/tyk/certs` takes PEM text (Tyk reads the body raw whatever its Content-Type), mounted before the
+ * JSON parser (which then finds the body read). Its own, smaller limit: a chain and its key.
+ */
+export function useTykCertificateBodies(app: INestApplication, limitBytes: number): void {
+  app.use('/tyk/certs', express.text({ limit: limitBytes, type: () => true }), tykBodyErrors);
+}
+
+/** A body that could not be read, answered in Tyk's shape. */
+function tykBodyErrors(error: unknown, _req: Request, res: Response, next: NextFunction): void {
+  if (!error) return next();
+  const refused = bodyProblem(error);
+  if (refused) return void res.status(statusOf(refused.error)).json(tykErrorBody(refused));
+  const type = (error as { type?: string }).type;
+  const code: ErrorCode =
+    type === 'entity.too.large' ? 'payload_too_large'
+    : type === 'entity.parse.failed' ? 'malformed_json'
+    : type === 'encoding.unsupported' || type === 'charset.unsupported' ? 'unsupported_media_type'
+    : 'validation_failed';
+  const body = code === 'validation_failed' ? errorBody(code, 'The request body could not be read') : errorBody(code);
+  res.status(statusOf(code)).json(tykErrorBody(body));
 }

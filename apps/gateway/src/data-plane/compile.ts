@@ -26,6 +26,8 @@ import { compileUntracked } from './steps/record.js';
 import type { UpstreamPools } from './upstream-pools.js';
 import { compileEvents, type ApiEvents, type EventSink } from './events/api-events.js';
 import { compileVersions } from './versions/compiled-versions.js';
+import { compileUpstreamCertificates, type CertificateLookup } from './upstream-certificates.js';
+import { compileUpstreamPins, type PublicKeyLookup } from './upstream-pins.js';
 
 export interface CompileDependencies {
   readonly pools: UpstreamPools;
@@ -47,6 +49,10 @@ export interface CompileDependencies {
   readonly events?: EventSink;
   /** Where cached answers are kept, and the largest body stored (CACHE_MAX_ENTRY_BYTES); absent: no cache (tests). */
   readonly responseCache?: { readonly store: ResponseCache; readonly maxEntryBytes: number };
+  /** The certificate store's pairs (upstream_certificates); absent: none (tests). */
+  readonly certificates?: CertificateLookup;
+  /** The certificate store's public keys (pinned_public_keys); absent: none, so a pin cannot be met. */
+  readonly publicKeys?: PublicKeyLookup;
 }
 
 const noBreakerEvents: BreakerListener = () => undefined;
@@ -65,14 +71,16 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
   deps.metrics.trackBreakers(definition.api_id, breakers === null ? [] : [...breakers.byName.values()].flatMap((rules) => rules.map((rule) => rule.breaker)));
   // A version's override_target: the API's upstream settings with that target (Tyk's per-version target).
   // The version's target replaces the API's, target_list included: it is not balanced.
-  const versionUpstream = (target: string) => compileUpstream({ ...definition, proxy: { ...definition.proxy, target_url: target, enable_load_balancing: false } }, deps.pools, deps.defaultTimeoutSeconds, listenPath);
+  const clientCertificates = compileUpstreamCertificates(definition, deps.certificates);
+  const pins = compileUpstreamPins(definition, deps.publicKeys);
+  const versionUpstream = (target: string) => compileUpstream({ ...definition, proxy: { ...definition.proxy, target_url: target, enable_load_balancing: false } }, deps.pools, deps.defaultTimeoutSeconds, listenPath, clientCertificates, pins);
   return {
     id: definition.api_id,
     definition,
     listenPath,
     domain: (definition.domain ?? '').toLowerCase(),
     chain,
-    upstream: compileUpstream(definition, deps.pools, deps.defaultTimeoutSeconds, listenPath),
+    upstream: compileUpstream(definition, deps.pools, deps.defaultTimeoutSeconds, listenPath, clientCertificates, pins),
     ipAccess: compileIpAccess(definition, deps.clientAddress ?? untrusting),
     clientCertificates: compileClientCertificates(definition),
     authentication: compileAuthentication(definition, deps.credentials, deps.signedBodyLimit),

@@ -5,6 +5,17 @@ import { memoryEnforcement } from '../../test/fixtures/enforcement.js';
 import { ConfigurationStore } from './configuration-store.js';
 import { GatewayMetrics } from './metrics.js';
 import { UpstreamPools } from './upstream-pools.js';
+import { certificateKeySeal, type StoredCertificate } from '@portcullis/domain';
+import { afterAll } from 'vitest';
+import { createTestCa } from '../../../../tools/test/certificates.js';
+
+const ca = createTestCa();
+afterAll(() => ca.dispose());
+const seal = certificateKeySeal(undefined, 'an-admin-secret-of-enough-length');
+function storedCertificate(id: string, names: string[]): StoredCertificate {
+  const pair = ca.issue(names);
+  return { id, org_id: '', cert_pem: pair.cert, sealed_key: seal.seal(Buffer.from(pair.key), id) };
+}
 
 function setup() {
   const pools = new UpstreamPools();
@@ -178,5 +189,53 @@ describe('ConfigurationStore and policies', () => {
     store.replace({ revision: 1, apis: [], policies: [policy('old')] });
     store.replace({ revision: 5, apis: [], policies: [policy('new')] });
     expect([...store.policies.keys()]).toEqual(['new']);
+  });
+
+  describe('certificates of the store', () => {
+    function withSeal() {
+      const pools = new UpstreamPools();
+      const messages: string[] = [];
+      const store = new ConfigurationStore(
+        { pools, metrics: new GatewayMetrics(), defaultTimeoutSeconds: 30, oauth: absentAuthService(), enforcement: memoryEnforcement().enforcement },
+        { warn: (m) => void messages.push(m), error: (m) => void messages.push(m) },
+        seal,
+      );
+      return { store, messages };
+    }
+    const idA = `a${'1'.repeat(64)}`;
+    const idB = `b${'2'.repeat(64)}`;
+
+    it("serves a certificate bound by an API's domain from the snapshot; an added or deleted one changes what is served", () => {
+      const { store } = withSeal();
+      const shop = api('shop', undefined, { domain: 'shop.test', certificates: [idA, idB] } as Partial<ApiDefinition>);
+      store.replace({ revision: 1, apis: [shop], policies: [], certificates: [storedCertificate(idA, ['shop.test'])] });
+      const first = store.servedCertificates.contextFor('shop.test');
+      expect(first).toBeDefined();
+      store.apply({ revision: 2, cert_id: idB, change: 'created', certificate: storedCertificate(idB, ['shop.test']) });
+      expect(store.current.revision).toBe(2);
+      // Same validity (issued the same day): the first bound stays; both are served from the table.
+      expect(store.servedCertificates.contextFor('shop.test')).toBeDefined();
+      store.apply({ revision: 3, cert_id: idA, change: 'deleted', certificate: null });
+      store.apply({ revision: 4, cert_id: idB, change: 'deleted', certificate: null });
+      expect(store.servedCertificates.contextFor('shop.test')).toBeUndefined();
+    });
+
+    it('compiles again only the APIs presenting a changed certificate upstream (their pool changes), and warns of an id it does not hold', () => {
+      const { store, messages } = withSeal();
+      const secure = api('secure', 'https://127.0.0.1:9443', { upstream_certificates: { '*': idA } } as Partial<ApiDefinition>);
+      store.replace({ revision: 1, apis: [secure, api('plain')], policies: [] });
+      expect(messages).toEqual([expect.stringContaining(`upstream_certificates names ${idA}`)]);
+      const before = store.current.apis.get('secure')!;
+      const plain = store.current.apis.get('plain')!;
+      expect(before.upstream.tls).toBeNull();
+      store.apply({ revision: 2, cert_id: idA, change: 'created', certificate: storedCertificate(idA, ['client']) });
+      const after = store.current.apis.get('secure')!;
+      expect(after).not.toBe(before);
+      expect(after.upstream.tls?.cert).toContain('BEGIN CERTIFICATE');
+      expect(after.upstream.poolKey).not.toBe(before.upstream.poolKey);
+      expect(store.current.apis.get('plain')).toBe(plain);
+      store.apply({ revision: 3, cert_id: idA, change: 'deleted', certificate: null });
+      expect(store.current.apis.get('secure')!.upstream.tls).toBeNull();
+    });
   });
 });

@@ -72,7 +72,7 @@ export class DataPlaneServer implements OnApplicationBootstrap, BeforeApplicatio
     this.logger.log(`data plane listening on ${this.url}`);
     const tls = this.config.tls;
     if (tls !== null) {
-      this.tls = new TlsTermination(tls.certificates, tls.reloadMs, this.logger);
+      this.tls = new TlsTermination(tls.certificates, tls.reloadMs, this.logger, () => this.store.servedCertificates);
       // requestCert without rejectUnauthorized: a certificate is asked for, and judged per API
       // (use_mutual_tls_auth's list), never required of every client of the listener.
       const clientCerts = tls.requestClientCert ? { requestCert: true, rejectUnauthorized: false } : {};

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
 import { cipherSuiteNames, tlsVersionNames, type UpstreamTransport } from '@portcullis/domain';
+import type { CertificatePair } from './upstream-certificates.js';
+import { pinnedServerIdentity } from './upstream-pins.js';
 
 /** The TLS settings of connections to an https upstream, as both undici's connector and node:https take them. */
-export type UpstreamTlsOptions = Pick<ConnectionOptions, 'rejectUnauthorized' | 'minVersion' | 'maxVersion' | 'ciphers' | 'ca' | 'cert' | 'key'>;
+export type UpstreamTlsOptions = Pick<ConnectionOptions, 'rejectUnauthorized' | 'minVersion' | 'maxVersion' | 'ciphers' | 'ca' | 'cert' | 'key' | 'checkServerIdentity'>;
 
 /** An API's compiled upstream TLS: the options, and a key naming them (one pool per origin and options). */
 export interface CompiledUpstreamTls {
@@ -16,10 +18,18 @@ export interface CompiledUpstreamTls {
 /**
  * proxy.transport (validated at the registry) as connect options, once per API at load; null when
  * the target is plain http or nothing is set (Node's defaults: verify against the system CAs).
+ * `clientCertificate`: the stored certificate upstream_certificates names for this target; the
+ * transport's own ssl_client_certificate, when set, wins (it is written out in the definition).
+ * `pins`: the public keys (SHA-256 hex) pinned_public_keys requires of this target's chain.
  */
-export function compileUpstreamTls(target: URL, transport: UpstreamTransport | undefined): CompiledUpstreamTls | null {
-  if (target.protocol !== 'https:' || transport === undefined) return null;
+export function compileUpstreamTls(target: URL, transport: UpstreamTransport | undefined, clientCertificate: CertificatePair | null = null, pins: ReadonlySet<string> | null = null): CompiledUpstreamTls | null {
+  if (target.protocol !== 'https:' || (transport === undefined && clientCertificate === null && pins === null)) return null;
   const options: UpstreamTlsOptions = {};
+  if (clientCertificate !== null) {
+    options.cert = clientCertificate.cert;
+    options.key = clientCertificate.key;
+  }
+  transport ??= {};
   if (transport.ssl_insecure_skip_verify === true) options.rejectUnauthorized = false;
   const min = tlsVersionNames.get(transport.ssl_min_version ?? 0);
   if (min !== undefined) options.minVersion = min;
@@ -34,7 +44,9 @@ export function compileUpstreamTls(target: URL, transport: UpstreamTransport | u
     options.cert = transport.ssl_client_certificate;
     options.key = transport.ssl_client_key;
   }
+  if (pins !== null) options.checkServerIdentity = pinnedServerIdentity(pins);
   if (Object.keys(options).length === 0) return null;
-  const id = createHash('sha256').update(JSON.stringify(options)).digest('base64url').slice(0, 16);
+  // The check is a function (JSON leaves it out): the pins themselves name the pool.
+  const id = createHash('sha256').update(JSON.stringify({ ...options, pins: pins === null ? null : [...pins].sort() })).digest('base64url').slice(0, 16);
   return { options, id, insecure: options.rejectUnauthorized === false };
 }

@@ -5,6 +5,7 @@ import { DataSource, Not, type EntityManager, type QueryDeepPartialEntity } from
 import { apiIdTaken, apiNotFound, conflictFromUniqueViolation, listenPathTaken } from './api-errors.js';
 import { listClientBindings } from './client-binding-store.js';
 import { ApiDefinitionRecord } from './api-definition.entity.js';
+import { listCertificates } from './certificate-store.js';
 import { ConfigState } from './config-state.entity.js';
 import { PolicyRecord } from './policy.entity.js';
 import { nextRevision } from './revision.js';
@@ -29,6 +30,7 @@ export class ApiStore {
         apis: await this.all(manager),
         policies: policies.map((record) => record.definition),
         client_bindings: await listClientBindings(manager),
+        certificates: await listCertificates(manager),
       };
     });
   }

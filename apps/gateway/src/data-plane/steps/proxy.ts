@@ -13,6 +13,8 @@ import { CLIENT_CLOSED_REQUEST, type RequestContext } from '../request-context.j
 import { CONTINUE, fail, PENDING, type Step, type StepResult } from '../step.js';
 import { poolKey, type UpstreamPools } from '../upstream-pools.js';
 import { compileUpstreamTls } from '../upstream-tls.js';
+import type { UpstreamClientCertificates } from '../upstream-certificates.js';
+import type { UpstreamPins } from '../upstream-pins.js';
 import type { TargetBalancer, UpstreamTarget } from '../upstreams/balancer.js';
 import { compileBalancing } from '../upstreams/compile-balancer.js';
 import { proxyUpgrade } from '../websocket-tunnel.js';
@@ -99,11 +101,11 @@ interface Balanced {
 /** Below this, a timeout is kept by a timer of the exchange's own rather than undici's coarse one. */
 const OWN_TIMER_BELOW_MS = 10_000;
 
-export function compileUpstream(api: ApiDefinition, pools: UpstreamPools, defaultTimeoutSeconds: number, listenPath: string): CompiledUpstream {
+export function compileUpstream(api: ApiDefinition, pools: UpstreamPools, defaultTimeoutSeconds: number, listenPath: string, clientCertificates: UpstreamClientCertificates | null = null, pins: UpstreamPins | null = null): CompiledUpstream {
   const target = new URL(api.proxy.target_url);
-  const balancing = compileBalancing(api, pools, listenPath);
+  const balancing = compileBalancing(api, pools, listenPath, clientCertificates, pins);
   const timeoutMs = Math.round((api.proxy.timeout ?? defaultTimeoutSeconds) * 1000);
-  const tls = compileUpstreamTls(target, api.proxy.transport);
+  const tls = compileUpstreamTls(target, api.proxy.transport, clientCertificates?.forTarget(target) ?? null, pins?.forTarget(target) ?? null);
   return {
     origin: target.origin,
     pool: pools.get(target.origin, tls),

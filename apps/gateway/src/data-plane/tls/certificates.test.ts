@@ -1,9 +1,13 @@
+import { certificateKeySeal } from '@portcullis/domain';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import { connect } from 'node:tls';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestCa } from '../../../../../tools/test/certificates.js';
 import { CertificateSet, loadCertificate, parseCertificateList } from './certificates.js';
 import { TlsTermination } from './tls-termination.js';
+import { openStoredCertificate, ServedCertificates } from './stored-certificates.js';
 
 const ca = createTestCa();
 const main = ca.issue(['gateway.test']);
@@ -64,5 +68,34 @@ describe('TlsTermination.reload', () => {
     expect(tls.reload()).toBe(false);
     expect(tls.certificates).toBe(good);
     expect(warnings).toEqual([`TLS certificates not reloaded, still serving the previous ones: ${pair.certFile} is not a PEM certificate`]);
+  });
+});
+
+describe('TlsTermination without certificate files', () => {
+  it("serves the store's certificates by SNI, and fails a handshake for a name it has none for", async () => {
+    const seal = certificateKeySeal(undefined, 'an-admin-secret-of-enough-length');
+    const pair = ca.issue(['stored.test']);
+    const stored = openStoredCertificate({ id: 's', org_id: '', cert_pem: pair.cert, sealed_key: seal.seal(Buffer.from(pair.key), 's') }, seal, { warn: () => undefined })!;
+    const served = new ServedCertificates([{ domain: 'stored.test', certificateIds: ['s'] }], new Map([['s', stored]]));
+    const tls = new TlsTermination([], 60_000, { log: () => undefined, warn: () => undefined }, () => served);
+    expect(tls.certificates).toBeNull();
+    const server = createServer(tls.serverOptions(), (_req, res) => res.end('ok'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const handshake = (servername: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect({ host: '127.0.0.1', port, servername, ca: ca.cert }, () => {
+          resolve(socket.getPeerCertificate().subjectaltname);
+          socket.end();
+        });
+        socket.on('error', () => resolve('failed'));
+      });
+    try {
+      expect(await handshake('stored.test')).toBe('DNS:stored.test');
+      expect(await handshake('other.test')).toBe('failed');
+      expect(tls.reload()).toBe(true);
+    } finally {
+      server.close();
+    }
   });
 });

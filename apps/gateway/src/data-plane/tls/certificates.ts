@@ -1,6 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContext } from 'node:tls';
+import { certificateNames } from '@portcullis/domain';
 
 /** One certificate chain and its private key, as PEM files on the gateway's disk. */
 export interface CertificateFiles {
@@ -46,20 +47,6 @@ function readPem(file: string): string {
   } catch (error) {
     throw new Error(`${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-}
-
-/** RFC 6125 §6.4.4: the DNS names in subjectAltName; the subject CN only when there are none. */
-export function certificateNames(x509: X509Certificate): string[] {
-  const san = x509.subjectAltName;
-  if (san !== undefined && san !== '') {
-    const names = san
-      .split(', ')
-      .filter((entry) => entry.startsWith('DNS:'))
-      .map((entry) => entry.slice(4).toLowerCase());
-    if (names.length > 0) return names;
-  }
-  const cn = /(?:^|\n)CN=([^\n]+)/.exec(x509.subject);
-  return cn === null ? [] : [cn[1]!.toLowerCase()];
 }
 
 /**

@@ -2,6 +2,7 @@ import { unwatchFile, watchFile, type Stats } from 'node:fs';
 import type { Server as HttpsServer, ServerOptions } from 'node:https';
 import type { SecureContext } from 'node:tls';
 import { CertificateSet, loadCertificate, type CertificateFiles } from './certificates.js';
+import { NO_SERVED_CERTIFICATES, type ServedCertificates } from './stored-certificates.js';
 
 export interface TlsLog {
   log(message: string): void;
@@ -9,15 +10,18 @@ export interface TlsLog {
 }
 
 /**
- * The HTTPS listener's certificates: chosen per handshake by SNI (CertificateSet), and reloaded
- * without a restart when a file changes. Files are polled (fs.watchFile) rather than watched with
+ * The HTTPS listener's certificates: chosen per handshake by SNI, and reloaded without a restart.
+ * The certificate store's (bound to APIs, `stored`) come first: they change with the configuration,
+ * and a name both cover is served the store's. Then the files (CertificateSet), whose first pair is
+ * the default for any other name and for clients without SNI; without files there is no default and
+ * such a handshake fails. Files change without a restart too. Files are polled (fs.watchFile) rather than watched with
  * inotify: certificate tools replace files by rename and Kubernetes swaps symlinked directories,
  * which an fs.watch on the old inode would miss. A change that does not load (a half-written file,
  * a certificate whose new key has not arrived yet) keeps the certificates being served and is
  * tried again at the next change.
  */
 export class TlsTermination {
-  private current: CertificateSet;
+  private current: CertificateSet | null;
   private server: HttpsServer | null = null;
   private readonly watched: string[];
 
@@ -25,23 +29,28 @@ export class TlsTermination {
     private readonly files: readonly CertificateFiles[],
     private readonly reloadMs: number,
     private readonly log: TlsLog,
+    private readonly stored: () => ServedCertificates = () => NO_SERVED_CERTIFICATES,
   ) {
-    this.current = new CertificateSet(files.map(loadCertificate));
+    this.current = files.length === 0 ? null : new CertificateSet(files.map(loadCertificate));
     this.watched = [...new Set(files.flatMap((pair) => [pair.certFile, pair.keyFile]))];
   }
 
-  get certificates(): CertificateSet {
+  /** The file certificates; null when there are none (only the store's are served). */
+  get certificates(): CertificateSet | null {
     return this.current;
   }
 
-  /** The server options: the default certificate, and SNI answered from the current set. */
+  /** The server options: the default certificate (the first file's, if any), and SNI answered per handshake. */
   serverOptions(): ServerOptions {
+    if (this.current === null) return { SNICallback: this.sni };
     const fallback = this.current.fallback.pem;
     return { cert: fallback.cert, key: fallback.key, SNICallback: this.sni };
   }
 
   private readonly sni = (servername: string, callback: (error: Error | null, context?: SecureContext) => void): void => {
-    callback(null, this.current.contextFor(servername));
+    const context = this.stored().contextFor(servername) ?? this.current?.contextFor(servername);
+    if (context === undefined) callback(new Error(`no certificate for ${servername}`));
+    else callback(null, context);
   };
 
   /** Starts polling the files; changes are applied to `server` (its default certificate) as well. */
@@ -62,6 +71,7 @@ export class TlsTermination {
 
   /** Loads every pair again; all or nothing, so a listener never serves half a change. */
   reload(): boolean {
+    if (this.files.length === 0) return true;
     let next: CertificateSet;
     try {
       next = new CertificateSet(this.files.map(loadCertificate));

@@ -2,6 +2,8 @@ import type { ApiDefinition } from '@portcullis/domain';
 import { compilePathRewrite } from '../forwarding.js';
 import { poolKey, type UpstreamPools } from '../upstream-pools.js';
 import { compileUpstreamTls } from '../upstream-tls.js';
+import type { UpstreamClientCertificates } from '../upstream-certificates.js';
+import type { UpstreamPins } from '../upstream-pins.js';
 import { TargetBalancer, type UpstreamTarget } from './balancer.js';
 import type { UptimeCheckSpec } from './uptime-check.js';
 
@@ -15,13 +17,13 @@ export interface CompiledBalancing {
   readonly checkKeys: readonly string[];
 }
 
-export function compileBalancing(api: ApiDefinition, pools: UpstreamPools, listenPath: string): CompiledBalancing | null {
+export function compileBalancing(api: ApiDefinition, pools: UpstreamPools, listenPath: string, clientCertificates: UpstreamClientCertificates | null = null, pins: UpstreamPins | null = null): CompiledBalancing | null {
   const proxy = api.proxy;
   if (proxy.enable_load_balancing !== true || proxy.target_list === undefined || proxy.target_list.length === 0) return null;
   const targets: UpstreamTarget[] = proxy.target_list.map((entry) => {
     const url = new URL(entry);
     // An https target gets the API's proxy.transport TLS options, as its single target_url would.
-    const tls = compileUpstreamTls(url, proxy.transport);
+    const tls = compileUpstreamTls(url, proxy.transport, clientCertificates?.forTarget(url) ?? null, pins?.forTarget(url) ?? null);
     return {
       origin: url.origin,
       pool: pools.get(url.origin, tls),
