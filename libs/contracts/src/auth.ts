@@ -1,0 +1,408 @@
+/** The auth service's messages: keys and other credentials, OAuth clients, tokens, users, signing keys, with their subjects. */
+import type { OAuthClient, Session } from '@portcullis/domain';
+import type { ApiChange } from './registry.js';
+
+export const authSubjects = {
+  /** requests: Tyk's /tyk/keys — API keys and their sessions, kept by the auth service. */
+  authKeysCreate: 'auth.keys.create',
+  authKeysGet: 'auth.keys.get',
+  authKeysUpdate: 'auth.keys.update',
+  authKeysDelete: 'auth.keys.delete',
+  authKeysList: 'auth.keys.list',
+  /** request: a gateway resolves a presented key (or basic-auth / HMAC / OAuth 1.0a credential) to its session. */
+  authKeysLookup: 'auth.keys.lookup',
+  /** event: a key's session changed or the key is gone: gateways drop what they cached for it. */
+  authKeyChanged: 'auth.key.changed',
+  /** request: a gateway takes a share of an identity's quota to spend locally (durable counters in auth). */
+  authQuotaLease: 'auth.quota.lease',
+  /** requests (admin): OAuth 1.0a consumer credentials, and token credentials (with a session) for a consumer; secrets shown once. */
+  authOAuth1ConsumersCreate: 'auth.oauth1.consumers.create',
+  authOAuth1TokensCreate: 'auth.oauth1.tokens.create',
+  /**
+   * request: a gateway spends an OAuth 1.0a nonce for the whole fleet (RFC 5849 §3.3), once the
+   * request's signature checked out: a captured request replayed to another gateway is refused too.
+   */
+  authOAuth1NoncesClaim: 'auth.oauth1.nonces.claim',
+  /** request: liveness of the auth service over the bus. */
+  authPing: 'auth.ping',
+  /** requests: OAuth client administration (native admin API on the registry, Tyk's /tyk/oauth/ on the gateway). */
+  authClientsCreate: 'auth.clients.create',
+  authClientsList: 'auth.clients.list',
+  authClientsGet: 'auth.clients.get',
+  authClientsUpdate: 'auth.clients.update',
+  authClientsDelete: 'auth.clients.delete',
+  authClientsRotateSecret: 'auth.clients.rotate-secret',
+  authClientsTokens: 'auth.clients.tokens',
+  /** request (admin): lift the brute-force lock on a client_id (README "Brute-force throttles"). */
+  authClientsUnlock: 'auth.clients.unlock',
+  /** request: Tyk's authorize-client: the app's back end approves an authorization request. */
+  authAuthorizeClient: 'auth.oauth.authorize-client',
+  /** requests: RFC 7009 revocation as Tyk's /tyk/oauth/revoke and revoke_all (client authentication required). */
+  authTokensRevoke: 'auth.tokens.revoke',
+  authTokensRevokeAll: 'auth.tokens.revoke-all',
+  /**
+   * request: a token request that reached `{listen_path}/oauth/token/` on a gateway, handed to the
+   * auth service with the API it came through (NATS is the trusted side: no header can forge it).
+   */
+  authOAuthToken: 'auth.oauth.token',
+  /**
+   * request: a gateway checks an opaque access token (a client with `access_token_format: opaque`)
+   * with the auth service, RFC 7662 style; it caches the answer briefly.
+   */
+  authTokensIntrospect: 'auth.tokens.introspect',
+  /** request: the current JWKS (public keys only). */
+  authJwks: 'auth.jwks',
+  /** request (admin): issue an RFC 7591 initial access token. */
+  authInitialAccessTokensCreate: 'auth.initial-access-tokens.create',
+  /** requests (admin): resource-owner users of the built-in login page and the password grant. */
+  authUsersCreate: 'auth.users.create',
+  authUsersList: 'auth.users.list',
+  authUsersDelete: 'auth.users.delete',
+  /** request (admin): lift the brute-force lock on a user's logins. */
+  authUsersUnlock: 'auth.users.unlock',
+  /** request (admin): rotate the signing key now. */
+  authKeysRotate: 'auth.keys.rotate',
+  /** events: what gateways keep their caches and denylists exact with. */
+  authTokenIssued: 'auth.token.issued',
+  authTokenRevoked: 'auth.token.revoked',
+  authKeysRotated: 'auth.keys.rotated',
+  authClientChanged: 'auth.client.changed',
+} as const;
+
+export interface TokenIntrospectionRequest {
+  token: string;
+}
+
+/** An opaque access token as the auth service knows it (RFC 7662 field names). */
+export type TokenIntrospection =
+  | { active: false }
+  | {
+      active: true;
+      jti: string;
+      client_id: string;
+      sub: string;
+      scope: string;
+      /** The APIs the token may call. */
+      aud: string[];
+      /** The auth service's issuer: with `sub`, the caller's identity, as for its JWTs. */
+      iss: string;
+      /** Seconds since the epoch. */
+      iat: number;
+      exp: number;
+      /** The policies the token carries. */
+      pol: string[];
+    };
+
+/** A key as shown to admins: the key itself only at creation; otherwise its hash identifies it. */
+export interface KeyRecord {
+  /** The key, present only in the reply that created it (Tyk's `key`). */
+  key?: string;
+  /** SHA-256 of the key, hex: how admins and gateways refer to it afterwards (Tyk's `key_hash`). */
+  key_hash: string;
+  session: Session;
+  /** HMAC keys: the generated shared secret, present only in the reply that created it. */
+  hmac_string?: string;
+}
+
+export interface KeyRefRequest {
+  /** The key itself, or its hash (Tyk accepts either with `hashed=true`). */
+  key: string;
+  hashed?: boolean;
+}
+
+export interface KeyWriteRequest {
+  /** The session as the caller sent it: the auth service validates it. */
+  session: unknown;
+  /** Tyk lets a key be chosen (POST /tyk/keys/{key}); generated when absent. */
+  key?: string;
+  /**
+   * Create only: seconds the key lives when its session applies policies and sets no `expires`
+   * (the policies' `key_expires_in`; the caller holds the policies, the auth service does not).
+   */
+  key_expires_in?: number;
+}
+
+export interface OAuth1ConsumerCreateRequest {
+  name?: string;
+  org_id?: string;
+}
+
+/** An OAuth 1.0a consumer; the secret is present only in the reply that created it. */
+export interface OAuth1Consumer {
+  consumer_key: string;
+  consumer_secret?: string;
+  name: string;
+  org_id: string;
+  created_at: string;
+}
+
+/** One signed request's nonce: unique per consumer, token and timestamp (RFC 5849 §3.3). */
+export interface OAuth1NonceClaimRequest {
+  consumer_key: string;
+  /** The token credentials' identifier; '' for a request signed with the consumer's alone. */
+  token: string;
+  /** `oauth_timestamp`: seconds since the epoch. */
+  timestamp: number;
+  nonce: string;
+}
+
+/** `fresh`: no request had used this nonce before (it is spent now); false: a replay, or a timestamp outside the window. */
+export interface OAuth1NonceClaimReply {
+  fresh: boolean;
+}
+
+export interface OAuth1TokenCreateRequest {
+  consumer_key: string;
+  /** The session the token carries, as the caller sent it: the auth service validates it. */
+  session: unknown;
+  key_expires_in?: number;
+}
+
+/** OAuth 1.0a token credentials (shown once); the token is a key: `key_hash` is its SHA-256. */
+export interface OAuth1TokenRecord {
+  consumer_key: string;
+  token: string;
+  token_secret: string;
+  key_hash: string;
+  session: Session;
+}
+
+/** The kinds of credential a gateway asks the auth service to resolve (not the portal's credential kinds). */
+export type KeyLookupKind = 'key' | 'basic' | 'hmac' | 'oauth1';
+
+/** What a gateway presents to resolve an identity. Secrets needed to check signatures come back; passwords never do. */
+export interface KeyLookupRequest {
+  kind: KeyLookupKind;
+  /** key: the key; basic: the username; hmac: the keyId; oauth1: the consumer key. */
+  id: string;
+  /** basic: the password, checked by the auth service. */
+  password?: string;
+  /** oauth1: the access token. */
+  token?: string;
+}
+
+export interface KeyLookupReply {
+  found: boolean;
+  key_hash?: string;
+  session?: Session;
+  /** hmac: the shared secret; oauth1: consumer secret & token secret (needed to verify signatures). */
+  secrets?: Record<string, string>;
+}
+
+export interface KeyChangedEvent {
+  key_hash: string;
+  change: ApiChange;
+}
+
+export interface QuotaLeaseRequest {
+  /** Whose quota: the key hash (or token subject) the usage counts against. */
+  identity: string;
+  /** How many units the gateway wants to spend locally. */
+  units: number;
+  quota_max: number;
+  quota_renewal_rate: number;
+}
+
+export interface QuotaLeaseReply {
+  granted: number;
+  remaining: number;
+  /** Seconds since the epoch when the quota renews. */
+  renews_at: number;
+}
+
+/** A client as created or after a secret rotation: the only time its secret is ever shown. */
+export interface OAuthClientWithSecret extends OAuthClient {
+  client_secret?: string;
+}
+
+export interface ClientIdRequest {
+  client_id: string;
+}
+
+export interface ClientWriteRequest {
+  /** The body as the caller sent it: the auth service validates it. */
+  input: unknown;
+}
+
+export interface ClientUpdateRequest extends ClientIdRequest {
+  input: unknown;
+}
+
+export interface ClientListRequest {
+  /** Only the clients allowed to call this API. */
+  api_id?: string;
+}
+
+/** What an admin may see of an issued token: never the token itself. */
+export interface TokenSummary {
+  jti: string;
+  client_id: string;
+  sub: string;
+  scope: string;
+  /** Seconds since the epoch. */
+  iat: number;
+  exp: number;
+  revoked: boolean;
+}
+
+/** Tyk's authorize-client form: the app's back end approving after its own login page. */
+export interface AuthorizeClientRequest {
+  api_id: string;
+  response_type: string;
+  client_id: string;
+  redirect_uri: string;
+  state?: string;
+  scope?: string;
+  code_challenge?: string;
+  code_challenge_method?: string;
+  /** The resource owner the app logged in; Tyk's `key_rules` identity. */
+  sub?: string;
+  key_rules?: unknown;
+}
+
+export interface AuthorizeClientReply {
+  code: string;
+  redirect_to: string;
+}
+
+/** RFC 7009 over the bus: the client authenticates as it would at the revocation endpoint. */
+export interface RevokeRequest {
+  client_id: string;
+  client_secret?: string;
+  token?: string;
+  token_type_hint?: string;
+}
+
+export interface InitialAccessTokenRequest {
+  /** Seconds until it expires; absent means the default. */
+  expires_in?: number;
+  /** How many registrations it allows; absent means one. */
+  uses?: number;
+  /** What clients registered with it may call and the policies their tokens carry (a registering client cannot choose these). */
+  api_ids?: string[];
+  policy_ids?: string[];
+}
+
+export interface InitialAccessTokenReply {
+  token: string;
+  expires_at: number;
+}
+
+/** A resource-owner user as an admin sees it: never the password or its hash. */
+export interface UserSummary {
+  id: string;
+  username: string;
+  /** ISO 8601. */
+  created_at: string;
+  disabled: boolean;
+}
+
+export interface UserCreateRequest {
+  username: string;
+  password: string;
+}
+
+export interface UserIdRequest {
+  id: string;
+}
+
+/** Tyk's key-change notification settings of an API (`notifications` in its definition). */
+export interface KeyChangeNotifications {
+  oauth_on_keychange_url: string;
+  shared_secret: string;
+}
+
+export interface OAuthTokenRequest {
+  /** The API whose `{listen_path}/oauth/token/` was called. */
+  api_id: string;
+  /** The request's Authorization header, if any (client_secret_basic). */
+  authorization?: string;
+  content_type?: string;
+  /** The raw form body, exactly as received. */
+  body: string;
+  /** The API's allowed grant types (Tyk's `oauth_meta.allowed_access_types`); absent means no API restriction. */
+  allowed_grant_types?: string[];
+  /** Per-API lifetimes, in seconds; a client's own settings win over these. */
+  access_token_ttl?: number;
+  refresh_token_ttl?: number;
+  /** Where to tell the API's owner about new and refreshed tokens (Tyk's notifications). */
+  notifications?: KeyChangeNotifications;
+}
+
+/** An HTTP answer carried over the bus, for the gateway to write out as it is. */
+export interface HttpReply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface Jwks {
+  keys: Record<string, unknown>[];
+}
+
+export interface TokenIssuedEvent {
+  jti: string;
+  client_id: string;
+  sub: string;
+  exp: number;
+  api_ids: string[];
+}
+
+export interface TokenRevokedEvent {
+  jti: string;
+  /** Until when a denylist must remember it: after that the token is expired anyway. */
+  exp: number;
+}
+
+export interface KeysRotatedEvent {
+  kid: string;
+}
+
+export interface ClientChangedEvent {
+  client_id: string;
+  change: 'created' | 'updated' | 'deleted';
+}
+
+/** Auth request subjects: what each carries and what its reply holds. */
+export interface AuthRequests {
+  [authSubjects.authPing]: { request: Record<string, never>; reply: { service: 'auth' } };
+  [authSubjects.authKeysCreate]: { request: KeyWriteRequest; reply: KeyRecord };
+  [authSubjects.authKeysGet]: { request: KeyRefRequest; reply: KeyRecord };
+  [authSubjects.authKeysUpdate]: { request: KeyRefRequest & KeyWriteRequest; reply: KeyRecord };
+  [authSubjects.authKeysDelete]: { request: KeyRefRequest; reply: { key_hash: string } };
+  [authSubjects.authKeysList]: { request: Record<string, never>; reply: KeyRecord[] };
+  [authSubjects.authKeysLookup]: { request: KeyLookupRequest; reply: KeyLookupReply };
+  [authSubjects.authQuotaLease]: { request: QuotaLeaseRequest; reply: QuotaLeaseReply };
+  [authSubjects.authOAuth1ConsumersCreate]: { request: OAuth1ConsumerCreateRequest; reply: OAuth1Consumer };
+  [authSubjects.authOAuth1TokensCreate]: { request: OAuth1TokenCreateRequest; reply: OAuth1TokenRecord };
+  [authSubjects.authOAuth1NoncesClaim]: { request: OAuth1NonceClaimRequest; reply: OAuth1NonceClaimReply };
+  [authSubjects.authClientsCreate]: { request: ClientWriteRequest; reply: OAuthClientWithSecret };
+  [authSubjects.authClientsList]: { request: ClientListRequest; reply: OAuthClient[] };
+  [authSubjects.authClientsGet]: { request: ClientIdRequest; reply: OAuthClient };
+  [authSubjects.authClientsUpdate]: { request: ClientUpdateRequest; reply: OAuthClient };
+  [authSubjects.authClientsDelete]: { request: ClientIdRequest; reply: ClientIdRequest };
+  [authSubjects.authClientsRotateSecret]: { request: ClientIdRequest; reply: OAuthClientWithSecret };
+  [authSubjects.authClientsTokens]: { request: ClientIdRequest; reply: TokenSummary[] };
+  [authSubjects.authClientsUnlock]: { request: ClientIdRequest; reply: ClientIdRequest };
+  [authSubjects.authAuthorizeClient]: { request: AuthorizeClientRequest; reply: AuthorizeClientReply };
+  [authSubjects.authTokensRevoke]: { request: RevokeRequest; reply: { revoked: boolean } };
+  [authSubjects.authTokensRevokeAll]: { request: RevokeRequest; reply: { revoked: number } };
+  [authSubjects.authOAuthToken]: { request: OAuthTokenRequest; reply: HttpReply };
+  [authSubjects.authJwks]: { request: Record<string, never>; reply: Jwks };
+  [authSubjects.authTokensIntrospect]: { request: TokenIntrospectionRequest; reply: TokenIntrospection };
+  [authSubjects.authInitialAccessTokensCreate]: { request: InitialAccessTokenRequest; reply: InitialAccessTokenReply };
+  [authSubjects.authKeysRotate]: { request: Record<string, never>; reply: { kid: string } };
+  [authSubjects.authUsersCreate]: { request: UserCreateRequest; reply: UserSummary };
+  [authSubjects.authUsersList]: { request: Record<string, never>; reply: UserSummary[] };
+  [authSubjects.authUsersDelete]: { request: UserIdRequest; reply: UserIdRequest };
+  [authSubjects.authUsersUnlock]: { request: UserIdRequest; reply: UserIdRequest };
+}
+
+/** Auth event subjects and their payloads. */
+export interface AuthEvents {
+  [authSubjects.authKeyChanged]: KeyChangedEvent;
+  [authSubjects.authTokenIssued]: TokenIssuedEvent;
+  [authSubjects.authTokenRevoked]: TokenRevokedEvent;
+  [authSubjects.authKeysRotated]: KeysRotatedEvent;
+  [authSubjects.authClientChanged]: ClientChangedEvent;
+}
