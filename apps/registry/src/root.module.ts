@@ -11,6 +11,7 @@ import { PoliciesModule } from './policies/policies.module.js';
 import { PortalModule } from './portal/portal.module.js';
 import { ReferencesModule } from './references/references.module.js';
 import { REGISTRY_CONFIG } from './registry-config.token.js';
+import { StorageModule } from './storage/storage.module.js';
 
 export interface RootModuleOptions {
   config: RegistryConfig;
@@ -19,16 +20,17 @@ export interface RootModuleOptions {
   dataSource: DataSource;
 }
 
-/** The registry's composition root: its settings and database for every module, and the bus. */
+/** The registry's composition root: its settings for every module, its storage, and the bus. */
 @Global()
 @Module({})
 export class RootModule {
   static forRoot(options: RootModuleOptions): DynamicModule {
     return {
       module: RootModule,
-      imports: [BusModule.forRoot(options.transport), ApisModule, PoliciesModule, ImportModule, OAuthAdminModule, AnalyticsModule, HealthModule, PortalModule, ReferencesModule],
+      imports: [BusModule.forRoot(options.transport), StorageModule.forRoot(options.dataSource), ApisModule, PoliciesModule, ImportModule, OAuthAdminModule, AnalyticsModule, HealthModule, PortalModule, ReferencesModule],
       providers: [
         { provide: REGISTRY_CONFIG, useValue: options.config },
+        // Until the portal has stores of its own.
         { provide: DataSource, useValue: options.dataSource },
       ],
       exports: [REGISTRY_CONFIG, DataSource],

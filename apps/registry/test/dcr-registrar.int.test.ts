@@ -20,6 +20,7 @@ import { ExternalRegistrationRecord } from '../src/portal/providers/external-reg
 import { ExternalRegistrations } from '../src/portal/providers/external-registrations.js';
 import { ProvidersService } from '../src/portal/providers/providers.service.js';
 import { SecretSealer } from '../src/portal/providers/sealed-secrets.js';
+import { Transactions } from '../src/storage/transactions.js';
 import { createRegistryApp, loadRegistryConfig } from '../src/index.js';
 import { registryEntities, registryMigrations } from '../src/schema.js';
 
@@ -96,7 +97,7 @@ describeWithServices('DCR: providers, registrar and client bindings against oidc
     providers = new ProvidersService(dataSource, sealer);
     registrar = new DcrRegistrar(providers);
     registrations = new ExternalRegistrations(dataSource, sealer);
-    bindings = new ClientBindings(dataSource, new Bus(caller));
+    bindings = new ClientBindings(new Transactions(dataSource), new Bus(caller));
     bindings.onModuleInit();
   });
 
