@@ -1,6 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { BusModule, type BusTransport } from '@portcullis/bus';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { ClientsModule } from './clients/clients.module.js';
 import { AUTH_CONFIG, type AuthConfig } from './config.js';
 import { DiscoveryModule } from './discovery/discovery.module.js';
