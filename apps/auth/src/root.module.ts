@@ -1,6 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { BusModule, type BusTransport } from '@portcullis/bus';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { ClientsModule } from './clients/clients.module.js';
 import { AUTH_CONFIG, type AuthConfig } from './config.js';
 import { DiscoveryModule } from './discovery/discovery.module.js';
@@ -17,6 +17,7 @@ import { RegistrationModule } from './registration/registration.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
 import { QuotaModule } from './quota/quota.module.js';
+import { StorageModule } from './storage/storage.module.js';
 
 export { AUTH_CONFIG };
 
@@ -29,7 +30,7 @@ export interface RootModuleOptions {
   issuer: Issuer;
 }
 
-/** The auth service's composition root: its settings, database and issuer for every module, and the bus. */
+/** The auth service's composition root: its settings and issuer for every module, its storage, and the bus. */
 @Global()
 @Module({})
 export class RootModule {
@@ -38,6 +39,7 @@ export class RootModule {
       module: RootModule,
       imports: [
         BusModule.forRoot(options.transport),
+        StorageModule.forRoot(options.dataSource),
         HealthModule,
         PingModule,
         KeysModule,
@@ -55,10 +57,9 @@ export class RootModule {
       ],
       providers: [
         { provide: AUTH_CONFIG, useValue: options.config },
-        { provide: DataSource, useValue: options.dataSource },
         { provide: Issuer, useValue: options.issuer },
       ],
-      exports: [AUTH_CONFIG, DataSource, Issuer],
+      exports: [AUTH_CONFIG, Issuer],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { BusModule, type BusTransport } from '@portcullis/bus';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { AnalyticsModule } from './analytics/analytics.module.js';
 import { ApisModule } from './apis/apis.module.js';
 import { CertificatesModule } from './certificates/certificates.module.js';
@@ -10,8 +10,10 @@ import { ImportModule } from './import/import.module.js';
 import { OAuthAdminModule } from './oauth/oauth-admin.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
 import { PortalModule } from './portal/portal.module.js';
+import { PortalStorageModule } from './portal/storage/portal-storage.module.js';
 import { ReferencesModule } from './references/references.module.js';
 import { REGISTRY_CONFIG } from './registry-config.token.js';
+import { StorageModule } from './storage/storage.module.js';
 
 export interface RootModuleOptions {
   config: RegistryConfig;
@@ -20,19 +22,16 @@ export interface RootModuleOptions {
   dataSource: DataSource;
 }
 
-/** The registry's composition root: its settings and database for every module, and the bus. */
+/** The registry's composition root: its settings for every module, its storage (core and portal), and the bus. */
 @Global()
 @Module({})
 export class RootModule {
   static forRoot(options: RootModuleOptions): DynamicModule {
     return {
       module: RootModule,
-      imports: [BusModule.forRoot(options.transport), ApisModule, PoliciesModule, ImportModule, OAuthAdminModule, AnalyticsModule, HealthModule, PortalModule, ReferencesModule, CertificatesModule],
-      providers: [
-        { provide: REGISTRY_CONFIG, useValue: options.config },
-        { provide: DataSource, useValue: options.dataSource },
-      ],
-      exports: [REGISTRY_CONFIG, DataSource],
+      imports: [BusModule.forRoot(options.transport), StorageModule.forRoot(options.dataSource), PortalStorageModule.forRoot(options.dataSource), ApisModule, PoliciesModule, ImportModule, OAuthAdminModule, AnalyticsModule, HealthModule, PortalModule, ReferencesModule, CertificatesModule],
+      providers: [{ provide: REGISTRY_CONFIG, useValue: options.config }],
+      exports: [REGISTRY_CONFIG],
     };
   }
 }

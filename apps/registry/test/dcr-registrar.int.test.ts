@@ -20,6 +20,9 @@ import { ExternalRegistrationRecord } from '../src/portal/providers/external-reg
 import { ExternalRegistrations } from '../src/portal/providers/external-registrations.js';
 import { ProvidersService } from '../src/portal/providers/providers.service.js';
 import { SecretSealer } from '../src/portal/providers/sealed-secrets.js';
+import { CatalogueStore } from '../src/portal/storage/catalogue-store.js';
+import { ExternalRegistrationStore, ProviderStore } from '../src/portal/storage/provider-store.js';
+import { Transactions } from '../src/storage/transactions.js';
 import { createRegistryApp, loadRegistryConfig } from '../src/index.js';
 import { registryEntities, registryMigrations } from '../src/schema.js';
 
@@ -93,10 +96,10 @@ describeWithServices('DCR: providers, registrar and client bindings against oidc
     caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: prefix, name: 'dcr-int-caller' });
     await caller.client.connect();
     const sealer = new SecretSealer({ adminSecret: secret });
-    providers = new ProvidersService(dataSource, sealer);
+    providers = new ProvidersService(new ProviderStore(dataSource), new ExternalRegistrationStore(dataSource), new CatalogueStore(dataSource), sealer);
     registrar = new DcrRegistrar(providers);
-    registrations = new ExternalRegistrations(dataSource, sealer);
-    bindings = new ClientBindings(dataSource, new Bus(caller));
+    registrations = new ExternalRegistrations(new ExternalRegistrationStore(dataSource), sealer);
+    bindings = new ClientBindings(new Transactions(dataSource), new Bus(caller));
     bindings.onModuleInit();
   });
 

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices, dropScratchSchemas, testServices } from '../../../tools/test/with-services.js';
 import { PortalSessions, SESSION_TTL_SECONDS } from '../src/portal/pages/portal-sessions.js';
+import { PortalSessionStore } from '../src/portal/storage/portal-session-store.js';
 import { registryEntities, registryMigrations } from '../src/schema.js';
 
 /** The portal's server-side sessions on the real PostgreSQL, through the registry's migrations. */
@@ -14,7 +15,7 @@ describeWithServices('portal sessions', () => {
 
   beforeAll(async () => {
     dataSource = await openDatabase({ url: testServices.databaseUrl, schema, entities: registryEntities, migrations: registryMigrations, poolSize: 2, applicationName: 'pages-sessions-int' });
-    sessions = new PortalSessions(dataSource);
+    sessions = new PortalSessions(new PortalSessionStore(dataSource));
   });
 
   afterAll(async () => {

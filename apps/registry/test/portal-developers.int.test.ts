@@ -9,6 +9,8 @@ import { CatalogueService } from '../src/portal/catalogue/catalogue.service.js';
 import { DeveloperLogins } from '../src/portal/developers/developer-logins.js';
 import { DevelopersService } from '../src/portal/developers/developers.service.js';
 import type { Developer } from '../src/portal/portal-types.js';
+import { DeveloperStore } from '../src/portal/storage/developer-store.js';
+import { PortalSessionStore } from '../src/portal/storage/portal-session-store.js';
 import { apiFixtures, policyFor, startPortalStack, type PortalStack } from './portal-fixtures.js';
 
 /**
@@ -165,14 +167,14 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
 
   it('login: only the right password learns that an account is pending or blocked', async () => {
     const logins = stack.service(DeveloperLogins);
-    const approving = new DevelopersService(stack.dataSource, apps, { ...stack.config, portal: { ...stack.config.portal, requireApproval: true } });
+    const approving = new DevelopersService(stack.service(DeveloperStore), stack.service(PortalSessionStore), apps, { ...stack.config, portal: { ...stack.config.portal, requireApproval: true } });
     await approving.signUp(email('waiting'), password);
     expect(await logins.logIn(email('waiting'), `${password}!`)).toEqual({ refused: { reason: 'wrong' } });
     expect(await logins.logIn(email('waiting'), password)).toEqual({ refused: { reason: 'pending' } });
   });
 
   it('with PORTAL_REQUIRE_APPROVAL, a developer waits for the admin before logging in or holding credentials', async () => {
-    const approving = new DevelopersService(stack.dataSource, apps, { ...stack.config, portal: { ...stack.config.portal, requireApproval: true } });
+    const approving = new DevelopersService(stack.service(DeveloperStore), stack.service(PortalSessionStore), apps, { ...stack.config, portal: { ...stack.config.portal, requireApproval: true } });
     const pending = await approving.signUp(email('pending'), password);
     expect(pending.status).toBe('pending');
     expect(await logIn(email('pending'), password)).toEqual({ refused: { reason: 'pending' } });

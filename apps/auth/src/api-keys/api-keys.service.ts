@@ -1,16 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
 import { subjects, type ApiChange, type KeyRecord, type KeyRefRequest, type KeyWriteRequest } from '@portcullis/contracts';
-import { qualifiedTable } from '@portcullis/database';
 import type { Session } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
 import { hashPassword } from '@portcullis/http';
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { publishQuietly } from '../events/publish.js';
 import { addedReferences, sessionReferences } from '../references/named-references.js';
 import { RegistryReferences } from '../references/registry-references.js';
 import { ApiKeyRecord, type ApiKeyKind } from '../storage/api-key.entity.js';
+import { ApiKeyStore } from '../storage/api-key-store.js';
+import { QuotaStore } from '../storage/quota-store.js';
 import { CredentialSealer } from './credential-sealer.js';
 import { checkChosenKey, hashKey, keyHashOf, newKey } from './key-material.js';
 import { expiryOf, prepareSession, withPolicyExpiry } from './session-input.js';
@@ -43,7 +43,8 @@ export class ApiKeysService {
   private readonly logger = new Logger(ApiKeysService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: ApiKeyStore,
+    private readonly quotas: QuotaStore,
     private readonly sealer: CredentialSealer,
     private readonly bus: Bus,
     private readonly references: RegistryReferences,
@@ -88,9 +89,7 @@ export class ApiKeysService {
       updatedAt: now,
       expiresAt: expiryOf(credential.session),
     };
-    // ON CONFLICT rather than catching the violation: a failed query is logged with its parameters.
-    const result = await this.dataSource.manager.createQueryBuilder().insert().into(ApiKeyRecord).values(row as never).orIgnore().returning('key_hash').execute();
-    if ((result.raw as unknown[]).length === 0) throw new PortcullisError('conflict', 'This key already exists', [{ field: 'key', message: 'is taken' }]);
+    if (!(await this.store.insert(row))) throw new PortcullisError('conflict', 'This key already exists', [{ field: 'key', message: 'is taken' }]);
     await this.changed(keyHash, 'created');
     return keyHash;
   }
@@ -101,7 +100,7 @@ export class ApiKeysService {
   }
 
   async list(): Promise<KeyRecord[]> {
-    const rows = await this.dataSource.manager.find(ApiKeyRecord, { order: { createdAt: 'ASC', keyHash: 'ASC' } });
+    const rows = await this.store.list();
     return rows.map((row) => ({ key_hash: row.keyHash, session: row.session as Session }));
   }
 
@@ -129,12 +128,16 @@ export class ApiKeysService {
       secretEncrypted = null;
     }
     const passwordHash = kind !== 'basic' ? null : prepared.password !== undefined ? await hashPassword(prepared.password) : existing.passwordHash;
-    const result = await this.dataSource.manager.update(
-      ApiKeyRecord,
-      { keyHash },
-      { kind, session: prepared.session as never, orgId: prepared.session.org_id, passwordHash, secretEncrypted, updatedAt: new Date(), expiresAt: expiryOf(prepared.session) },
-    );
-    if (!result.affected) throw notFound();
+    const updated = await this.store.update(keyHash, {
+      kind,
+      session: prepared.session as Record<string, unknown>,
+      orgId: prepared.session.org_id,
+      passwordHash,
+      secretEncrypted,
+      updatedAt: new Date(),
+      expiresAt: expiryOf(prepared.session),
+    });
+    if (!updated) throw notFound();
     await this.changed(keyHash, 'updated');
     const record: KeyRecord = { key_hash: keyHash, session: prepared.session };
     if (hmacSecret !== undefined) record.hmac_string = hmacSecret;
@@ -144,16 +147,15 @@ export class ApiKeysService {
   /** Deletes the key, and its quota counter with it (a key made again with the same value starts afresh). */
   async delete(request: Partial<KeyRefRequest> | null | undefined): Promise<{ key_hash: string }> {
     const keyHash = keyHashOf(request);
-    const result = await this.dataSource.manager.delete(ApiKeyRecord, { keyHash });
-    if (!result.affected) throw notFound();
-    await this.dataSource.query(`DELETE FROM ${this.table('quota_usage')} WHERE identity = $1`, [keyHash]);
+    if (!(await this.store.delete(keyHash))) throw notFound();
+    await this.quotas.forget(keyHash);
     await this.changed(keyHash, 'deleted');
     return { key_hash: keyHash };
   }
 
   /** The stored row, secrets sealed or hashed, for credential lookups. */
   findByHash(keyHash: string): Promise<ApiKeyRecord | null> {
-    return this.dataSource.manager.findOneBy(ApiKeyRecord, { keyHash });
+    return this.store.findByHash(keyHash);
   }
 
   private async stored(keyHash: string): Promise<ApiKeyRecord> {
@@ -164,10 +166,6 @@ export class ApiKeysService {
 
   private changed(keyHash: string, change: ApiChange): Promise<void> {
     return publishQuietly(this.bus, subjects.authKeyChanged, { key_hash: keyHash, change }, this.logger);
-  }
-
-  private table(name: string): string {
-    return qualifiedTable(this.dataSource, name);
   }
 }
 

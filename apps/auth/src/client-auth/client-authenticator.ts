@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { secretMatches } from '../clients/client-secret.js';
-import { ClientAuthThrottle } from '../clients/client-auth-throttle.js';
+import { ClientAuthThrottle } from '../storage/failure-throttles.js';
 import { ClientsService } from '../clients/clients.service.js';
 import type { StoredClient } from '../clients/stored-client.js';
 import { tooManyFailures } from '../oauth-errors/oauth-error.js';

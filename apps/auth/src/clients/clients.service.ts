@@ -3,14 +3,14 @@ import { Bus } from '@portcullis/bus';
 import { subjects, type ClientChangedEvent, type ClientListRequest, type OAuthClientWithSecret, type TokenSummary } from '@portcullis/contracts';
 import { validateOAuthClientInput, type OAuthClient, type OAuthClientInput } from '@portcullis/domain';
 import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
-import { DataSource, QueryFailedError } from 'typeorm';
 import { publishQuietly } from '../events/publish.js';
 import { addedReferences, clientReferences } from '../references/named-references.js';
 import { RegistryReferences } from '../references/registry-references.js';
-import { OAuthClientRecord, type ClientMetadata } from '../storage/oauth-client.entity.js';
+import type { ClientMetadata } from '../storage/oauth-client.entity.js';
+import { ClientStore } from '../storage/client-store.js';
 import { Revocations } from '../tokens/revocations.js';
-import { TokenStore } from '../tokens/token-store.js';
-import { ClientAuthThrottle } from './client-auth-throttle.js';
+import { TokenStore } from '../storage/token-store.js';
+import { ClientAuthThrottle } from '../storage/failure-throttles.js';
 import { ClientCache } from './client-cache.js';
 import { hashSecret, newClientId, newClientSecret } from './client-secret.js';
 import { toPublicClient, type StoredClient } from './stored-client.js';
@@ -24,7 +24,7 @@ export class ClientsService {
   private readonly logger = new Logger(ClientsService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: ClientStore,
     private readonly cache: ClientCache,
     private readonly tokenStore: TokenStore,
     private readonly revocations: Revocations,
@@ -40,11 +40,8 @@ export class ClientsService {
     const clientId = chosenId ?? newClientId();
     const secret = metadata.token_endpoint_auth_method === 'none' ? undefined : (chosenSecret ?? newClientSecret());
     const now = new Date();
-    try {
-      await this.dataSource.manager.insert(OAuthClientRecord, { clientId, secretHash: secret ? hashSecret(secret) : null, metadata: metadata as never, createdAt: now, updatedAt: now });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new PortcullisError('conflict', `A client with client_id ${JSON.stringify(clientId)} already exists`, [{ field: 'client_id', message: 'is taken' }]);
-      throw error;
+    if (!(await this.store.insert({ clientId, secretHash: secret ? hashSecret(secret) : null, metadata, createdAt: now, updatedAt: now }))) {
+      throw new PortcullisError('conflict', `A client with client_id ${JSON.stringify(clientId)} already exists`, [{ field: 'client_id', message: 'is taken' }]);
     }
     await this.changed(clientId, 'created');
     const client = shown(clientId, metadata, now, now);
@@ -56,9 +53,7 @@ export class ClientsService {
   }
 
   async list(filter: ClientListRequest = {}): Promise<OAuthClient[]> {
-    const query = this.dataSource.manager.createQueryBuilder(OAuthClientRecord, 'c').orderBy('c.created_at', 'ASC').addOrderBy('c.client_id', 'ASC');
-    if (typeof filter?.api_id === 'string') query.where(`c.metadata -> 'api_ids' @> :apiIds::jsonb`, { apiIds: JSON.stringify([filter.api_id]) });
-    const records = await query.getMany();
+    const records = await this.store.list(typeof filter?.api_id === 'string' ? filter.api_id : undefined);
     return records.map((record) => shown(record.clientId, record.metadata, record.createdAt, record.updatedAt));
   }
 
@@ -73,16 +68,14 @@ export class ClientsService {
     await this.references.requireExisting(addedReferences(clientReferences(metadata), clientReferences(existing)));
     const updatedAt = new Date();
     const secretHash = metadata.token_endpoint_auth_method === 'none' ? null : existing.secretHash;
-    const result = await this.dataSource.manager.update(OAuthClientRecord, { clientId }, { metadata: metadata as never, secretHash, updatedAt });
-    if (!result.affected) throw notFound(clientId);
+    if (!(await this.store.update(clientId, { metadata, secretHash, updatedAt }))) throw notFound(clientId);
     await this.changed(clientId, 'updated');
     return shown(clientId, metadata, new Date(existing.created_at), updatedAt);
   }
 
   /** Deletes the client and revokes everything it holds. */
   async delete(clientId: string): Promise<void> {
-    const result = await this.dataSource.manager.delete(OAuthClientRecord, { clientId });
-    if (!result.affected) throw notFound(clientId);
+    if (!(await this.store.delete(clientId))) throw notFound(clientId);
     await this.changed(clientId, 'deleted');
     await this.revocations.client(clientId);
   }
@@ -94,7 +87,7 @@ export class ClientsService {
     }
     const secret = newClientSecret();
     const updatedAt = new Date();
-    await this.dataSource.manager.update(OAuthClientRecord, { clientId }, { secretHash: hashSecret(secret), updatedAt });
+    await this.store.update(clientId, { secretHash: hashSecret(secret), updatedAt });
     // Whoever rotates holds the new secret, which nobody can have guessed: a lock set by strangers is moot.
     await this.throttle.clear(clientId);
     await this.changed(clientId, 'updated');
@@ -126,7 +119,7 @@ export class ClientsService {
     const cached = this.cache.get(clientId);
     if (cached) return cached;
     const generation = this.cache.generation(clientId);
-    const record = await this.dataSource.manager.findOneBy(OAuthClientRecord, { clientId });
+    const record = await this.store.find(clientId);
     if (!record) return null;
     const client: StoredClient = { ...shown(record.clientId, record.metadata, record.createdAt, record.updatedAt), secretHash: record.secretHash };
     this.cache.set(clientId, client, generation);
@@ -157,10 +150,6 @@ function shown(clientId: string, metadata: ClientMetadata, createdAt: Date, upda
 
 function notFound(clientId: string): PortcullisError {
   return new PortcullisError('not_found', `No client with client_id ${JSON.stringify(clientId)}`);
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '23505';
 }
 
 /** Validates a submitted client; with `urlId`, also that a client_id in the body matches it. */

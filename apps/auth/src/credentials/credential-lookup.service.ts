@@ -3,12 +3,11 @@ import type { KeyLookupKind, KeyLookupReply, KeyLookupRequest } from '@portculli
 import type { Session } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
 import { hashPassword, verifyPasswordHash } from '@portcullis/http';
-import { DataSource } from 'typeorm';
 import type { ApiKeyRecord } from '../storage/api-key.entity.js';
 import { ApiKeysService, secretBinding } from '../api-keys/api-keys.service.js';
 import { CredentialSealer } from '../api-keys/credential-sealer.js';
 import { hashKey } from '../api-keys/key-material.js';
-import { OAuth1ConsumerRecord } from '../storage/oauth1-consumer.entity.js';
+import { OAuth1ConsumerStore } from '../storage/oauth1-store.js';
 import { consumerBinding } from './oauth1.service.js';
 
 type Lookup = (request: KeyLookupRequest) => Promise<KeyLookupReply>;
@@ -46,7 +45,7 @@ export class CredentialLookup {
   ]);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly consumers: OAuth1ConsumerStore,
     private readonly keys: ApiKeysService,
     private readonly sealer: CredentialSealer,
   ) {}
@@ -83,7 +82,7 @@ export class CredentialLookup {
     if (!presented(request.id) || !presented(request.token)) return NOT_FOUND;
     const row = await this.keys.findByHash(hashKey(request.token));
     if (row?.kind !== 'oauth1' || row.consumerKey !== request.id || !row.secretEncrypted) return NOT_FOUND;
-    const consumer = await this.dataSource.manager.findOneBy(OAuth1ConsumerRecord, { consumerKey: request.id });
+    const consumer = await this.consumers.find(request.id);
     if (!consumer) return NOT_FOUND;
     return found(row, {
       consumer: this.sealer.open(consumer.secretEncrypted, consumerBinding(consumer.consumerKey)),

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OAUTH1_TIMESTAMP_WINDOW_SECONDS, type OAuth1NonceClaimReply } from '@portcullis/contracts';
-import { qualifiedTable, sweeper } from '@portcullis/database';
 import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
-import { DataSource } from 'typeorm';
+import { OAuth1NonceStore, type OAuth1NonceClaim } from '../storage/oauth1-store.js';
 
 /** Long enough for any real consumer key, token or nonce; a row costs what its columns hold. */
 const MAX_FIELD_LENGTH = 256;
@@ -15,31 +14,17 @@ const MAX_FIELD_LENGTH = 256;
  */
 @Injectable()
 export class OAuth1Nonces {
-  /** Spent nonces past their window, swept from the claim path. */
-  private readonly sweepNowAndThen = sweeper(this.dataSource, () => `DELETE FROM ${this.table()} WHERE expires_at < now()`);
-
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly store: OAuth1NonceStore) {}
 
   async claim(request: unknown, now = Date.now()): Promise<OAuth1NonceClaimReply> {
-    const { consumer_key, token, timestamp, nonce } = validClaim(request);
+    const claim = validClaim(request);
     // Outside the window the gateways refuse the request anyway; nothing to keep for it.
-    if (Math.abs(now / 1000 - timestamp) > OAUTH1_TIMESTAMP_WINDOW_SECONDS) return { fresh: false };
-    const inserted = (await this.dataSource.query(
-      `INSERT INTO ${this.table()} (consumer_key, token, "timestamp", nonce, expires_at)
-       VALUES ($1, $2, $3::bigint, $4, to_timestamp($3::bigint + $5::int))
-       ON CONFLICT DO NOTHING RETURNING 1 AS spent`,
-      [consumer_key, token, timestamp, nonce, OAUTH1_TIMESTAMP_WINDOW_SECONDS],
-    )) as unknown[];
-    this.sweepNowAndThen(now);
-    return { fresh: inserted.length === 1 };
-  }
-
-  private table(): string {
-    return qualifiedTable(this.dataSource, 'oauth1_nonces');
+    if (Math.abs(now / 1000 - claim.timestamp) > OAUTH1_TIMESTAMP_WINDOW_SECONDS) return { fresh: false };
+    return { fresh: await this.store.claim(claim, OAUTH1_TIMESTAMP_WINDOW_SECONDS, now) };
   }
 }
 
-function validClaim(request: unknown): { consumer_key: string; token: string; timestamp: number; nonce: string } {
+function validClaim(request: unknown): OAuth1NonceClaim {
   const input = (request !== null && typeof request === 'object' && !Array.isArray(request) ? request : {}) as Record<string, unknown>;
   const problems: ErrorDetail[] = [];
   const text = (field: string, mayBeEmpty: boolean): string => {

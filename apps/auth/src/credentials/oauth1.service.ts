@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { OAuth1Consumer, OAuth1ConsumerCreateRequest, OAuth1TokenCreateRequest, OAuth1TokenRecord } from '@portcullis/contracts';
 import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { ApiKeysService, secretBinding } from '../api-keys/api-keys.service.js';
 import { CredentialSealer } from '../api-keys/credential-sealer.js';
 import { hashKey, newKey } from '../api-keys/key-material.js';
 import { prepareSession, withPolicyExpiry } from '../api-keys/session-input.js';
-import { OAuth1ConsumerRecord } from '../storage/oauth1-consumer.entity.js';
+import { OAuth1ConsumerStore } from '../storage/oauth1-store.js';
 
 export const consumerBinding = (consumerKey: string) => `oauth1-consumer:${consumerKey}`;
 
@@ -19,7 +18,7 @@ export const consumerBinding = (consumerKey: string) => `oauth1-consumer:${consu
 @Injectable()
 export class OAuth1Credentials {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly consumers: OAuth1ConsumerStore,
     private readonly keys: ApiKeysService,
     private readonly sealer: CredentialSealer,
   ) {}
@@ -32,7 +31,7 @@ export class OAuth1Credentials {
     const consumerKey = randomBytes(16).toString('hex');
     const consumerSecret = randomBytes(32).toString('base64url');
     const createdAt = new Date();
-    await this.dataSource.manager.insert(OAuth1ConsumerRecord, {
+    await this.consumers.insert({
       consumerKey,
       secretEncrypted: this.sealer.seal(consumerSecret, consumerBinding(consumerKey)),
       name,
@@ -53,7 +52,7 @@ export class OAuth1Credentials {
       throw new PortcullisError('validation_failed', undefined, [{ field, message: 'cannot be set on an OAuth 1.0a token' }]);
     }
     const session = withPolicyExpiry(prepared.session, request?.key_expires_in, Math.floor(Date.now() / 1000));
-    if (!(await this.dataSource.manager.existsBy(OAuth1ConsumerRecord, { consumerKey }))) {
+    if (!(await this.consumers.exists(consumerKey))) {
       throw new PortcullisError('not_found', 'No such OAuth 1.0a consumer', [{ field: 'consumer_key', message: 'is unknown' }]);
     }
     const token = newKey();

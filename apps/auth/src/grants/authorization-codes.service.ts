@@ -1,8 +1,8 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { OAuthError } from '../oauth-errors/oauth-error.js';
-import { AuthorizationCodeRecord } from '../storage/authorization-code.entity.js';
+import type { AuthorizationCodeRecord } from '../storage/authorization-code.entity.js';
+import { AuthorizationCodeStore } from '../storage/authorization-code-store.js';
 import { hashToken } from '../tokens/token-issuer.js';
 import { errorSummary } from '@portcullis/logging';
 
@@ -30,7 +30,7 @@ export class AuthorizationCodesService implements OnModuleInit, OnApplicationShu
   private readonly logger = new Logger(AuthorizationCodesService.name);
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly store: AuthorizationCodeStore) {}
 
   onModuleInit(): void {
     this.timer = setInterval(() => void this.prune().catch((error: unknown) => this.logger.warn(`pruning expired codes failed: ${errorSummary(error)}`)), 10 * 60_000);
@@ -48,7 +48,7 @@ export class AuthorizationCodesService implements OnModuleInit, OnApplicationShu
       if (!request.codeChallenge || !challengeSyntax.test(request.codeChallenge)) throw new OAuthError('invalid_request', 'code_challenge must be a base64url SHA-256 digest');
     }
     const code = randomBytes(32).toString('base64url');
-    await this.dataSource.manager.insert(AuthorizationCodeRecord, {
+    await this.store.insert({
       codeHash: hashToken(code),
       clientId: request.clientId,
       redirectUri: request.redirectUri,
@@ -68,19 +68,13 @@ export class AuthorizationCodesService implements OnModuleInit, OnApplicationShu
   /** Marks a code used, atomically: of two redemptions exactly one wins, the other is a reuse. */
   async redeem(code: string): Promise<CodeUse> {
     const codeHash = hashToken(code);
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .update(AuthorizationCodeRecord)
-      .set({ usedAt: () => 'now()' })
-      .where('code_hash = :codeHash AND used_at IS NULL', { codeHash })
-      .execute();
-    const redeemed = (result.affected ?? 0) > 0;
-    const record = await this.dataSource.manager.findOneBy(AuthorizationCodeRecord, { codeHash });
+    const redeemed = await this.store.markUsed(codeHash);
+    const record = await this.store.find(codeHash);
     if (!record) return { outcome: 'invalid' };
     return redeemed ? { outcome: 'redeemed', code: record } : { outcome: 'reused', code: record };
   }
 
-  async prune(): Promise<void> {
-    await this.dataSource.manager.createQueryBuilder().delete().from(AuthorizationCodeRecord).where(`expires_at < now() - interval '1 hour'`).execute();
+  prune(): Promise<void> {
+    return this.store.prune();
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Revocations } from '../tokens/revocations.js';
 import { TokenIssuer } from '../tokens/token-issuer.js';
-import { TokenStore } from '../tokens/token-store.js';
+import { TokenStore } from '../storage/token-store.js';
 import { authorizationCodeGrant } from './authorization-code.grant.js';
 import { AuthorizationCodesService } from './authorization-codes.service.js';
 import { clientCredentialsGrant } from './client-credentials.grant.js';

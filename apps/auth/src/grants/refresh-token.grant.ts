@@ -2,7 +2,7 @@ import { OAuthError } from '../oauth-errors/oauth-error.js';
 import { required } from '../oauth-forms/form-body.js';
 import type { Revocations } from '../tokens/revocations.js';
 import { hashToken, type TokenIssuer } from '../tokens/token-issuer.js';
-import { RefreshTokenSpent, type TokenStore } from '../tokens/token-store.js';
+import { RefreshTokenSpent, type TokenStore } from '../storage/token-store.js';
 import type { Grant } from './grant.js';
 import { grantedScope, scopeTokens } from './scope.js';
 

@@ -1,11 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
-import { databaseAnswers } from '@portcullis/database';
 import { PortcullisError } from '@portcullis/errors';
-import { DataSource } from 'typeorm';
+import { DatabaseHealth } from '../storage/database-health.js';
 
 @Controller()
 export class HealthController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: DatabaseHealth) {}
 
   /** Liveness: the process answers. */
   @Get('health')
@@ -16,7 +15,7 @@ export class HealthController {
   /** Readiness: the database answers. */
   @Get('ready')
   async ready(): Promise<{ status: 'ok'; service: 'auth' }> {
-    if (await databaseAnswers(this.dataSource)) return { status: 'ok', service: 'auth' };
+    if (await this.database.answers()) return { status: 'ok', service: 'auth' };
     throw new PortcullisError('service_unavailable', 'The database does not answer');
   }
 }

@@ -11,7 +11,7 @@ import type { RefreshTokenRecord } from '../storage/refresh-token.entity.js';
 import { AccessTokenVerifier } from '../tokens/access-token-verifier.js';
 import { TokenIssuer } from '../tokens/token-issuer.js';
 import { TokenLookup } from '../tokens/token-lookup.js';
-import type { TokenStore } from '../tokens/token-store.js';
+import type { TokenStore } from '../storage/token-store.js';
 import { AccessTokenIntrospection } from './access-token-introspection.js';
 
 const issuerUrl = 'https://auth.example';

@@ -1,21 +1,16 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
 import { subjects, type Jwks } from '@portcullis/contracts';
-import { qualifiedTable } from '@portcullis/database';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { AUTH_CONFIG, type AuthConfig } from '../config.js';
-import { SigningKeyRecord } from '../storage/signing-key.entity.js';
+import { SigningKeyStore, type SigningKeyCandidate } from '../storage/signing-key-store.js';
 import { publishQuietly } from '../events/publish.js';
 import { accessTokenHeader } from './compact-jws.js';
 import { KeyEncryption } from './key-encryption.js';
 import { errorSummary } from '@portcullis/logging';
 
 export const SIGNING_ALG = 'ES256' as const;
-
-/** Serialises rotations across replicas: only one of them turns a due key over. */
-const ROTATION_LOCK = 7_303_541_001;
 
 /**
  * A retired key that no recorded token needs is dropped only after this long: a replica that has not
@@ -47,7 +42,7 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
   private reloading: Promise<void> | undefined;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: SigningKeyStore,
     private readonly bus: Bus,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {
@@ -88,26 +83,7 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
    */
   async rotate(reason: string, onlyIfDue = false): Promise<string> {
     const candidate = await this.generate();
-    const rotated = await this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [ROTATION_LOCK]);
-      if (onlyIfDue) {
-        const current = await manager
-          .createQueryBuilder(SigningKeyRecord, 'k')
-          .where('k.retired_at IS NULL')
-          .orderBy('k.created_at', 'DESC')
-          .getOne();
-        if (current && !this.isDue(current.createdAt)) return false;
-      }
-      const now = new Date();
-      await manager.insert(SigningKeyRecord, { ...candidate, publicJwk: candidate.publicJwk as never, createdAt: now, retiredAt: null });
-      await manager
-        .createQueryBuilder()
-        .update(SigningKeyRecord)
-        .set({ retiredAt: now })
-        .where('retired_at IS NULL AND id <> :kid', { kid: candidate.id })
-        .execute();
-      return true;
-    });
+    const rotated = await this.store.rotate(candidate, onlyIfDue ? (activeSince) => this.isDue(activeSince) : undefined);
     await this.reload();
     if (rotated) {
       this.logger.log(`signing key ${candidate.id} is now active (${reason})`);
@@ -128,15 +104,7 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
     // Also catches a rotation whose event this replica missed.
     await this.reload();
     if (this.active && this.isDue(this.active.createdAt)) await this.rotate('scheduled', true);
-    const dropped: unknown[] = await this.dataSource.query(
-      `DELETE FROM ${this.table('signing_keys')} k
-        WHERE k.retired_at IS NOT NULL AND k.retired_at < now() - make_interval(secs => $1)
-          AND NOT EXISTS (SELECT 1 FROM ${this.table('access_tokens')} t WHERE t.kid = k.id AND t.exp > now())
-        RETURNING k.id`,
-      [RETIRED_GRACE_SECONDS],
-    );
-    const rows = Array.isArray(dropped[0]) ? (dropped[0] as unknown[]) : dropped;
-    if (rows.length > 0) {
+    if (await this.store.dropRetired(RETIRED_GRACE_SECONDS)) {
       await this.reload();
       await this.announce();
     }
@@ -147,7 +115,7 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async read(): Promise<void> {
-    const rows = await this.dataSource.manager.find(SigningKeyRecord, { order: { createdAt: 'DESC' } });
+    const rows = await this.store.list();
     const publicKeys = new Map<string, KeyObject>();
     const keys: Record<string, unknown>[] = [];
     let active: (ActiveKey & { createdAt: Date }) | undefined;
@@ -169,7 +137,7 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
     this.active = active;
   }
 
-  private async generate(): Promise<Pick<SigningKeyRecord, 'id' | 'alg' | 'publicJwk' | 'privateKeyEncrypted'>> {
+  private async generate(): Promise<SigningKeyCandidate> {
     const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { extractable: true });
     const jwk: JWK = await exportJWK(publicKey);
     const publicJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
@@ -182,10 +150,6 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
     const kid = this.active?.kid;
     if (!kid) return;
     await publishQuietly(this.bus, subjects.authKeysRotated, { kid }, this.logger);
-  }
-
-  private table(name: string): string {
-    return qualifiedTable(this.dataSource, name);
   }
 }
 

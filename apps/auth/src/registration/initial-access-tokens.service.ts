@@ -2,11 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { InitialAccessTokenReply, InitialAccessTokenRequest } from '@portcullis/contracts';
 import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { clientReferences } from '../references/named-references.js';
 import { RegistryReferences } from '../references/registry-references.js';
 import { hashToken, newToken } from './bearer-tokens.js';
-import { InitialAccessTokenRecord } from '../storage/initial-access-token.entity.js';
+import { InitialAccessTokenStore } from '../storage/registration-store.js';
 import type { RegistrationGrant } from './registration-metadata.js';
 
 const DEFAULT_EXPIRES_IN = 24 * 3600;
@@ -21,7 +20,7 @@ const identifier = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
 @Injectable()
 export class InitialAccessTokensService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: InitialAccessTokenStore,
     private readonly references: RegistryReferences,
   ) {}
 
@@ -31,7 +30,7 @@ export class InitialAccessTokensService {
     await this.references.requireExisting(clientReferences({ api_ids: apiIds, policy_ids: policyIds }));
     const token = newToken();
     const expiresAt = new Date(Date.now() + expiresIn * 1000);
-    await this.dataSource.manager.insert(InitialAccessTokenRecord, {
+    await this.store.insert({
       id: randomUUID(),
       tokenHash: hashToken(token),
       expiresAt,
@@ -45,32 +44,18 @@ export class InitialAccessTokensService {
 
   /** What the token grants if it is live (known, unexpired, uses left); it is not used up by looking. */
   async peek(token: string): Promise<RegistrationGrant | null> {
-    const record = await this.dataSource.manager
-      .createQueryBuilder(InitialAccessTokenRecord, 't')
-      .where('t.token_hash = :hash AND t.uses_left > 0 AND t.expires_at > now()', { hash: hashToken(token) })
-      .getOne();
+    const record = await this.store.findLive(hashToken(token));
     return record ? { apiIds: record.apiIds, policyIds: record.policyIds } : null;
   }
 
   /** Takes one use, atomically: two registrations racing for the last use cannot both have it. */
-  async consume(token: string): Promise<boolean> {
-    const result = await this.dataSource.manager
-      .createQueryBuilder()
-      .update(InitialAccessTokenRecord)
-      .set({ usesLeft: () => 'uses_left - 1' })
-      .where('token_hash = :hash AND uses_left > 0 AND expires_at > now()', { hash: hashToken(token) })
-      .execute();
-    return (result.affected ?? 0) === 1;
+  consume(token: string): Promise<boolean> {
+    return this.store.consume(hashToken(token));
   }
 
   /** Gives back a use taken for a registration that then failed. */
-  async refund(token: string): Promise<void> {
-    await this.dataSource.manager
-      .createQueryBuilder()
-      .update(InitialAccessTokenRecord)
-      .set({ usesLeft: () => 'uses_left + 1' })
-      .where('token_hash = :hash', { hash: hashToken(token) })
-      .execute();
+  refund(token: string): Promise<void> {
+    return this.store.refund(hashToken(token));
   }
 }
 

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { PortcullisError } from '@portcullis/errors';
-import { DataSource } from 'typeorm';
 import { ClientsService } from '../clients/clients.service.js';
 import { Issuer } from '../issuer.js';
 import { hashToken, newToken, tokenMatches } from './bearer-tokens.js';
-import { ClientRegistrationRecord } from '../storage/client-registration.entity.js';
+import { ClientRegistrationStore } from '../storage/registration-store.js';
 import { InitialAccessTokensService } from './initial-access-tokens.service.js';
 import { RegistrationError } from './registration-error.js';
 import { mapRegistrationMetadata, registrationErrorFrom, registrationMetadataOf } from './registration-metadata.js';
@@ -18,7 +17,7 @@ export type ClientInformation = Record<string, unknown>;
 @Injectable()
 export class RegistrationService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: ClientRegistrationStore,
     private readonly clients: ClientsService,
     private readonly initialTokens: InitialAccessTokensService,
     private readonly issuer: Issuer,
@@ -41,7 +40,7 @@ export class RegistrationService {
     }
     const registrationToken = newToken();
     try {
-      await this.dataSource.manager.insert(ClientRegistrationRecord, { clientId: created.client_id, registrationTokenHash: hashToken(registrationToken), createdAt: new Date() });
+      await this.store.insert({ clientId: created.client_id, registrationTokenHash: hashToken(registrationToken), createdAt: new Date() });
     } catch (error) {
       // A client nobody can manage must not remain.
       await this.clients.delete(created.client_id).catch(() => undefined);
@@ -91,17 +90,17 @@ export class RegistrationService {
     await this.clients.delete(clientId).catch((error: unknown) => {
       if (!(error instanceof PortcullisError && error.code === 'not_found')) throw error;
     });
-    await this.dataSource.manager.delete(ClientRegistrationRecord, { clientId });
+    await this.store.delete(clientId);
   }
 
   /** The token must be this client's registration access token; every other case looks the same. */
   private async authorize(clientId: string, token: string | undefined): Promise<void> {
     if (token === undefined) throw RegistrationError.token(false);
-    const record = clientId.length <= 256 ? await this.dataSource.manager.findOneBy(ClientRegistrationRecord, { clientId }) : null;
+    const record = clientId.length <= 256 ? await this.store.find(clientId) : null;
     if (!tokenMatches(token, record?.registrationTokenHash)) throw RegistrationError.token(true);
     // The client may have been deleted by an admin since: its registration is then worthless.
     if (!(await this.clients.findForAuthentication(clientId))) {
-      await this.dataSource.manager.delete(ClientRegistrationRecord, { clientId });
+      await this.store.delete(clientId);
       throw RegistrationError.token(true);
     }
   }

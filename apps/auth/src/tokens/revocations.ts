@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
 import { subjects } from '@portcullis/contracts';
 import { publishQuietly } from '../events/publish.js';
-import { TokenStore, type RevokedAccessToken } from './token-store.js';
+import { TokenStore, type RevokedAccessToken } from '../storage/token-store.js';
 
 /**
  * Revokes tokens and tells every gateway (`auth.token.revoked` with jti and exp) so its denylist

@@ -10,7 +10,7 @@ import { accessTokenHeader } from '../keys/compact-jws.js';
 import type { SigningKeys } from '../keys/signing-keys.service.js';
 import type { AccessTokenRecord } from '../storage/access-token.entity.js';
 import { TokenIssuer } from './token-issuer.js';
-import type { TokenStore } from './token-store.js';
+import type { TokenStore } from '../storage/token-store.js';
 
 const issuerUrl = 'https://auth.example';
 

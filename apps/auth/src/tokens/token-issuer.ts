@@ -12,7 +12,7 @@ import type { AccessTokenRecord } from '../storage/access-token.entity.js';
 import type { RefreshTokenRecord } from '../storage/refresh-token.entity.js';
 import { newOpaqueToken } from './opaque-token.js';
 import { randomTokenId } from './random-id.js';
-import { TokenStore } from './token-store.js';
+import { TokenStore } from '../storage/token-store.js';
 import type { TokenResponse } from './token-response.js';
 
 export interface IssueInput {

@@ -6,7 +6,7 @@ import type { AccessTokenRecord } from '../storage/access-token.entity.js';
 import type { RefreshTokenRecord } from '../storage/refresh-token.entity.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import { audienceOf, hashToken } from './token-issuer.js';
-import { TokenStore } from './token-store.js';
+import { TokenStore } from '../storage/token-store.js';
 
 export type FoundToken =
   /** `claims` are what the token says: a JWT's verified claims, or for an opaque token the same claims from its row. */

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { TokenStore } from './token-store.js';
+import { TokenStore } from '../storage/token-store.js';
 import { errorSummary } from '@portcullis/logging';
 
 const PRUNE_EVERY_MS = 10 * 60_000;

@@ -1,6 +1,5 @@
 import { Global, Module } from '@nestjs/common';
 import { PASSWORD_VERIFIER } from '../grants/password.grant.js';
-import { UserLoginThrottle } from './user-login-throttle.js';
 import { UsersMessages } from './users.messages.js';
 import { UsersService } from './users.service.js';
 
@@ -11,7 +10,7 @@ import { UsersService } from './users.service.js';
 @Global()
 @Module({
   controllers: [UsersMessages],
-  providers: [UsersService, UserLoginThrottle, { provide: PASSWORD_VERIFIER, useExisting: UsersService }],
+  providers: [UsersService, { provide: PASSWORD_VERIFIER, useExisting: UsersService }],
   exports: [UsersService, PASSWORD_VERIFIER],
 })
 export class UsersModule {}

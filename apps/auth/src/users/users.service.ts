@@ -4,10 +4,10 @@ import { PortcullisError } from '@portcullis/errors';
 import type { Throttled } from '@portcullis/database';
 import { hashPassword, verifyPasswordHash } from '@portcullis/http';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { UserLoginThrottle } from './user-login-throttle.js';
+import { UserLoginThrottle } from '../storage/failure-throttles.js';
 import { validateUserInput } from './user-input.js';
-import { UserRecord } from '../storage/user.entity.js';
+import type { UserRecord } from '../storage/user.entity.js';
+import { UserStore } from '../storage/user-store.js';
 
 /**
  * Resource owners known to the auth service: who may sign in on the built-in login page and use the
@@ -19,7 +19,7 @@ export class UsersService {
   private readonly dummyHash = hashPassword('portcullis: no such user');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: UserStore,
     private readonly throttle: UserLoginThrottle,
   ) {}
 
@@ -33,9 +33,7 @@ export class UsersService {
       createdAt: new Date(),
       disabled: false,
     };
-    // ON CONFLICT rather than catching the unique violation: a taken username is an answer, not a failed query (and a warning).
-    const result = await this.dataSource.manager.createQueryBuilder().insert().into(UserRecord).values(record).orIgnore().returning(['id']).execute();
-    if ((result.raw as unknown[]).length === 0) {
+    if (!(await this.store.insert(record))) {
       throw new PortcullisError('conflict', 'A user with this username already exists', [{ field: 'username', message: 'is taken' }]);
     }
     return summary(record);
@@ -53,7 +51,7 @@ export class UsersService {
   /** An admin lifts the lock that failed logins put on the user's name. */
   async unlock(id: string): Promise<void> {
     const valid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
-    const record = valid ? await this.dataSource.manager.findOneBy(UserRecord, { id }) : null;
+    const record = valid ? await this.store.find(id) : null;
     if (!record) throw new PortcullisError('not_found', `No user with id ${JSON.stringify(id)}`);
     await this.throttle.clear(record.username);
   }
@@ -61,20 +59,19 @@ export class UsersService {
   /** The user's subject when the password is right and the user enabled; null otherwise, in about the same time. */
   async verifyPassword(username: string, password: string): Promise<{ sub: string } | null> {
     if (typeof username !== 'string' || typeof password !== 'string' || username.length > 128 || password.length > 1024) return null;
-    const record = await this.dataSource.manager.findOneBy(UserRecord, { username: username.normalize('NFC') });
+    const record = await this.store.findByUsername(username.normalize('NFC'));
     const matches = await verifyPasswordHash(password, record?.passwordHash ?? (await this.dummyHash));
     return record && matches && !record.disabled ? { sub: record.id } : null;
   }
 
   async list(): Promise<UserSummary[]> {
-    const records = await this.dataSource.manager.find(UserRecord, { order: { username: 'ASC' } });
+    const records = await this.store.list();
     return records.map(summary);
   }
 
   async delete(id: string): Promise<void> {
     const valid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
-    const result = valid ? await this.dataSource.manager.delete(UserRecord, { id }) : { affected: 0 };
-    if (!result.affected) throw new PortcullisError('not_found', `No user with id ${JSON.stringify(id)}`);
+    if (!valid || !(await this.store.delete(id))) throw new PortcullisError('not_found', `No user with id ${JSON.stringify(id)}`);
   }
 }
 

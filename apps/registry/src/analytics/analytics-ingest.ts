@@ -3,7 +3,7 @@ import { BUS_TRANSPORT, type BusTransport, type InProcessBroker } from '@portcul
 import { subjects } from '@portcullis/contracts';
 import type { RegistryConfig } from '../config.js';
 import { REGISTRY_CONFIG } from '../registry-config.token.js';
-import { AnalyticsStore } from './analytics-store.js';
+import { AnalyticsStore } from '../storage/analytics-store.js';
 import { analyticsBatchSchema } from './batch-schema.js';
 import { JetStreamAnalyticsConsumer } from './jetstream-consumer.js';
 import { errorSummary } from '@portcullis/logging';

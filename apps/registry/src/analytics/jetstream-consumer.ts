@@ -2,7 +2,7 @@ import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ensureAnalyticsConsumer } from '@portcullis/analytics';
 import type { AnalyticsBatch } from '@portcullis/contracts';
-import type { StoreOutcome } from './analytics-store.js';
+import type { StoreOutcome } from '../storage/analytics-store.js';
 import { analyticsBatchSchema } from './batch-schema.js';
 
 export interface JetStreamConsumerOptions {

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ApiStore } from '../storage/api-store.js';
 import { AdminGuard } from '../http/admin.guard.js';
 import { ApisController } from './apis.controller.js';
 import { ApisMessages } from './apis.messages.js';
@@ -7,6 +6,6 @@ import { ApisService } from './apis.service.js';
 
 @Module({
   controllers: [ApisController, ApisMessages],
-  providers: [ApiStore, ApisService, AdminGuard],
+  providers: [ApisService, AdminGuard],
 })
 export class ApisModule {}

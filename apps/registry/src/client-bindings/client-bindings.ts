@@ -1,10 +1,10 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
 import { subjects, type ClientBinding, type ClientBindingChangedEvent } from '@portcullis/contracts';
-import { DataSource, type EntityManager, type EntitySubscriberInterface, type QueryRunner, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
+import type { EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { nextRevision } from '../storage/revision.js';
-import { ClientBindingRecord } from '../storage/client-binding.entity.js';
-import { listClientBindings } from '../storage/client-binding-store.js';
+import { deleteClientBinding, putClientBinding } from '../storage/client-binding-store.js';
+import { Transactions } from '../storage/transactions.js';
 
 /**
  * Which policies an external provider's client gets at the gateways (table `client_bindings`, keyed
@@ -19,32 +19,28 @@ export class ClientBindings implements EntitySubscriberInterface, OnModuleInit, 
   private readonly pending = new WeakMap<QueryRunner, ClientBindingChangedEvent[]>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly bus: Bus,
   ) {}
 
   onModuleInit(): void {
-    this.dataSource.subscribers.push(this);
+    this.transactions.subscribe(this);
   }
 
   onModuleDestroy(): void {
-    const at = this.dataSource.subscribers.indexOf(this);
-    if (at >= 0) this.dataSource.subscribers.splice(at, 1);
+    this.transactions.unsubscribe(this);
   }
 
   /** Binds (or re-binds) the client; the manager must be inside a transaction. */
   async put(binding: ClientBinding, manager: EntityManager): Promise<void> {
     const runner = transactionOf(manager);
     const revision = await nextRevision(manager);
-    const now = new Date();
-    const fields = { apiId: binding.api_id, policyIds: [...binding.policy_ids], appId: binding.app_id, revision, updatedAt: now };
-    const updated = await manager.update(ClientBindingRecord, { issuer: binding.issuer, clientId: binding.client_id }, fields);
-    if (!updated.affected) await manager.insert(ClientBindingRecord, { issuer: binding.issuer, clientId: binding.client_id, ...fields, createdAt: now });
+    const change = await putClientBinding(manager, binding, revision);
     this.queue(runner, {
       revision,
       issuer: binding.issuer,
       client_id: binding.client_id,
-      change: updated.affected ? 'updated' : 'created',
+      change,
       binding: { issuer: binding.issuer, client_id: binding.client_id, api_id: binding.api_id, policy_ids: [...binding.policy_ids], app_id: binding.app_id },
     });
   }
@@ -54,13 +50,9 @@ export class ClientBindings implements EntitySubscriberInterface, OnModuleInit, 
     const runner = transactionOf(manager);
     // The revision first: its row lock orders this write behind any other configuration write.
     const revision = await nextRevision(manager);
-    await manager.delete(ClientBindingRecord, { issuer, clientId });
+    await deleteClientBinding(manager, issuer, clientId);
     // Published even when nothing was bound: the revision is taken, and gateways must see no gap.
     this.queue(runner, { revision, issuer, client_id: clientId, change: 'deleted', binding: null });
-  }
-
-  list(manager: EntityManager = this.dataSource.manager): Promise<ClientBinding[]> {
-    return listClientBindings(manager);
   }
 
   // TypeORM transaction events (this class is registered as a subscriber of the registry's DataSource).

@@ -1,13 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
-import { databaseAnswers } from '@portcullis/database';
 import { PortcullisError } from '@portcullis/errors';
-import { DataSource } from 'typeorm';
+import { DatabaseHealth } from '../storage/database-health.js';
 
 @ApiTags('health')
 @Controller()
 export class HealthController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: DatabaseHealth) {}
 
   /** Liveness: the process answers. */
   @Get('health')
@@ -21,7 +20,7 @@ export class HealthController {
   @ApiResponse({ status: 200, schema: { example: { status: 'ok' } } })
   @ApiResponse({ status: 503, description: 'The database does not answer' })
   async ready(): Promise<{ status: 'ok' }> {
-    if (await databaseAnswers(this.dataSource)) return { status: 'ok' };
+    if (await this.database.answers()) return { status: 'ok' };
     throw new PortcullisError('service_unavailable', 'The database does not answer');
   }
 }

@@ -4,11 +4,12 @@ import { subjects, type ApiChange } from '@portcullis/contracts';
 import { compatibilityReport, routeKey, type ApiDefinition, type CompatibilityReport, type Policy } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
 import { isDeepStrictEqual } from 'node:util';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { listenPathTaken } from '../storage/api-errors.js';
 import { ApiStore } from '../storage/api-store.js';
 import { PolicyStore } from '../storage/policy-store.js';
 import { nextRevision } from '../storage/revision.js';
+import { Transactions } from '../storage/transactions.js';
 import { checkImportItems, type ImportBatch, type ImportError } from './import-items.js';
 
 export type ItemOutcome = 'created' | 'updated' | 'unchanged' | 'refused';
@@ -83,7 +84,7 @@ export class ImporterService {
   private last: ImportReport | null = null;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly apiStore: ApiStore,
     private readonly policyStore: PolicyStore,
     private readonly bus: Bus,
@@ -100,7 +101,7 @@ export class ImporterService {
    */
   async import(batch: ImportBatch, readErrors: ImportError[] = [], mode: ImportMode = {}): Promise<ImportReport> {
     const dryRun = mode.dryRun === true;
-    const planned = await this.plan(batch, readErrors, this.dataSource.manager, dryRun);
+    const planned = await this.plan(batch, readErrors, undefined, dryRun);
     const report = summarise(planned, dryRun);
     if (dryRun) return report;
     if (!mode.partial && report.refused > 0) {
@@ -111,7 +112,7 @@ export class ImporterService {
     let source = '';
     let changes: Change[];
     try {
-      changes = await this.dataSource.transaction(async (manager) => {
+      changes = await this.transactions.run(async (manager) => {
         // Planned again inside the transaction, so a write that raced the first plan is seen.
         const final = await this.plan(batch, readErrors, manager, false);
         planned.splice(0, planned.length, ...final);
@@ -144,7 +145,7 @@ export class ImporterService {
     return done;
   }
 
-  private async plan(batch: ImportBatch, readErrors: ImportError[], manager: EntityManager, dryRun: boolean): Promise<Planned[]> {
+  private async plan(batch: ImportBatch, readErrors: ImportError[], manager: EntityManager | undefined, dryRun: boolean): Promise<Planned[]> {
     const planned: Planned[] = readErrors.map((error) => ({ kind: 'file', source: error.source, outcome: 'refused', reasons: [{ field: error.field, message: error.message }] }));
     const storedPolicies = await this.policyStore.byId(manager);
     const storedApis = await this.apiStore.byId(manager);

@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AdminGuard } from '../http/admin.guard.js';
-import { PolicyStore } from '../storage/policy-store.js';
 import { PoliciesController } from './policies.controller.js';
 import { PoliciesMessages } from './policies.messages.js';
 import { PoliciesService } from './policies.service.js';
 
 @Module({
   controllers: [PoliciesController, PoliciesMessages],
-  providers: [PolicyStore, PoliciesService, AdminGuard],
-  exports: [PolicyStore, PoliciesService],
+  providers: [PoliciesService, AdminGuard],
+  exports: [PoliciesService],
 })
 export class PoliciesModule {}

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { ReferencesCheckReply, ReferencesCheckRequest } from '@portcullis/contracts';
 import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
-import { DataSource, In } from 'typeorm';
-import { ApiDefinitionRecord } from '../storage/api-definition.entity.js';
-import { PolicyRecord } from '../storage/policy.entity.js';
+import { ApiStore } from '../storage/api-store.js';
+import { PolicyStore } from '../storage/policy-store.js';
 
 /** More than any one credential can name (a client names at most 256 of each). */
 const MAX_IDS = 1024;
@@ -14,20 +13,15 @@ const MAX_IDS = 1024;
  */
 @Injectable()
 export class References {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly apis: ApiStore,
+    private readonly policies: PolicyStore,
+  ) {}
 
   async missing(request: Partial<ReferencesCheckRequest> | null | undefined): Promise<ReferencesCheckReply> {
     const apiIds = idsOf(request?.api_ids, 'api_ids');
     const policyIds = idsOf(request?.policy_ids, 'policy_ids');
-    const apiSearch = searchable(apiIds);
-    const policySearch = searchable(policyIds);
-    const manager = this.dataSource.manager;
-    const [apis, policies] = await Promise.all([
-      apiSearch.length === 0 ? [] : manager.find(ApiDefinitionRecord, { select: { apiId: true }, where: { apiId: In(apiSearch) } }),
-      policySearch.length === 0 ? [] : manager.find(PolicyRecord, { select: { id: true }, where: { id: In(policySearch) } }),
-    ]);
-    const knownApis = new Set(apis.map((record) => record.apiId));
-    const knownPolicies = new Set(policies.map((record) => record.id));
+    const [knownApis, knownPolicies] = await Promise.all([this.apis.existing(searchable(apiIds)), this.policies.existing(searchable(policyIds))]);
     return {
       missing_api_ids: apiIds.filter((id) => !knownApis.has(id)),
       missing_policy_ids: policyIds.filter((id) => !knownPolicies.has(id)),

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RegistrySnapshot } from '@portcullis/contracts';
 import { routeKey, type ApiDefinition } from '@portcullis/domain';
-import { DataSource, Not, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
+import { DataSource, In, Not, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
 import { apiIdTaken, apiNotFound, conflictFromUniqueViolation, listenPathTaken } from './api-errors.js';
 import { listClientBindings } from './client-binding-store.js';
 import { ApiDefinitionRecord } from './api-definition.entity.js';
@@ -87,9 +87,16 @@ export class ApiStore {
     }
   }
 
-  /** Every stored definition by id, read with the caller's manager. */
-  async byId(manager: EntityManager): Promise<Map<string, ApiDefinition>> {
+  /** Every stored definition by id, read with the caller's manager (in its transaction) or outside any. */
+  async byId(manager: EntityManager = this.dataSource.manager): Promise<Map<string, ApiDefinition>> {
     return new Map((await this.all(manager)).map((definition) => [definition.api_id, definition]));
+  }
+
+  /** Which of these ids name a stored definition. */
+  async existing(apiIds: string[]): Promise<Set<string>> {
+    if (apiIds.length === 0) return new Set();
+    const records = await this.dataSource.manager.find(ApiDefinitionRecord, { select: { apiId: true }, where: { apiId: In(apiIds) } });
+    return new Set(records.map((record) => record.apiId));
   }
 
   private async write(definition: ApiDefinition, work: (manager: EntityManager, revision: number) => Promise<void>): Promise<number> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Policy } from '@portcullis/domain';
-import { DataSource, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
+import { DataSource, In, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
 import { policyIdTaken, policyNotFound } from './policy-errors.js';
 import { violatedConstraint } from './pg-errors.js';
 import { PolicyRecord } from './policy.entity.js';
@@ -71,8 +71,16 @@ export class PolicyStore {
     if (!updated.affected) await manager.insert(PolicyRecord, { id: policy.id, definition: asJsonb(policy), revision, createdAt: now, updatedAt: now });
   }
 
-  async byId(manager: EntityManager): Promise<Map<string, Policy>> {
+  /** Every stored policy by id, read with the caller's manager (in its transaction) or outside any. */
+  async byId(manager: EntityManager = this.dataSource.manager): Promise<Map<string, Policy>> {
     return new Map((await this.all(manager)).map((policy) => [policy.id, policy]));
+  }
+
+  /** Which of these ids name a stored policy. */
+  async existing(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const records = await this.dataSource.manager.find(PolicyRecord, { select: { id: true }, where: { id: In(ids) } });
+    return new Set(records.map((record) => record.id));
   }
 
   private async all(manager: EntityManager): Promise<Policy[]> {

@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
 import { subjects, type KeyWriteRequest } from '@portcullis/contracts';
 import { PortcullisError } from '@portcullis/errors';
-import { DataSource, IsNull } from 'typeorm';
 import { isNotFound, renameRow, type CredentialKindHandler, type IssueContext, type ShownCredentials } from './credential-kind.js';
-import { PortalAppRecord } from './portal-app.entity.js';
+import { PortalAppStore } from '../storage/portal-app-store.js';
+import type { PortalAppRecord } from './portal-app.entity.js';
 
 /** A remove races a rotation at most this many times before giving up with 409. */
 const MAX_REMOVE_ATTEMPTS = 3;
@@ -20,13 +20,13 @@ export class ApiKeyCredentials implements CredentialKindHandler {
 
   constructor(
     private readonly bus: Bus,
-    private readonly dataSource: DataSource,
+    private readonly apps: PortalAppStore,
   ) {}
 
   async create(context: IssueContext): Promise<ShownCredentials> {
     const key = await this.issue(context);
     try {
-      await this.dataSource.manager.insert(PortalAppRecord, { ...context.app, keyHash: key.key_hash });
+      await this.apps.insert({ ...context.app, keyHash: key.key_hash });
     } catch (error) {
       await this.revoke(key.key_hash);
       throw error;
@@ -46,8 +46,7 @@ export class ApiKeyCredentials implements CredentialKindHandler {
     const updatedAt = new Date();
     try {
       if (old) await this.deleteKey(old);
-      const result = await this.dataSource.manager.update(PortalAppRecord, { id: context.app.id, keyHash: old === null ? IsNull() : old }, { keyHash: key.key_hash, updatedAt });
-      if (!result.affected) throw new PortcullisError('conflict', 'The app changed meanwhile (rotated or deleted); try again');
+      if (!(await this.apps.update(context.app.id, { keyHash: old }, { keyHash: key.key_hash, updatedAt }))) throw new PortcullisError('conflict', 'The app changed meanwhile (rotated or deleted); try again');
     } catch (error) {
       await this.revoke(key.key_hash);
       throw error;
@@ -64,9 +63,8 @@ export class ApiKeyCredentials implements CredentialKindHandler {
     let current: PortalAppRecord | null = app;
     for (let attempt = 0; current && attempt < MAX_REMOVE_ATTEMPTS; attempt += 1) {
       if (current.keyHash) await this.deleteKey(current.keyHash);
-      const result = await this.dataSource.manager.delete(PortalAppRecord, { id: current.id, keyHash: current.keyHash === null ? IsNull() : current.keyHash });
-      if (result.affected) return;
-      current = await this.dataSource.manager.findOneBy(PortalAppRecord, { id: app.id });
+      if (await this.apps.delete(current.id, { keyHash: current.keyHash })) return;
+      current = await this.apps.findById(app.id);
     }
     if (current) throw new PortcullisError('conflict', 'The app is being rotated; try again');
   }
@@ -78,7 +76,7 @@ export class ApiKeyCredentials implements CredentialKindHandler {
       const { session } = await this.bus.request(subjects.authKeysGet, ref);
       await this.bus.request(subjects.authKeysUpdate, { ...ref, session: { ...session, alias: name } });
     }
-    await renameRow(this.dataSource.manager, app, name, { keyHash: app.keyHash === null ? IsNull() : app.keyHash });
+    await renameRow(this.apps, app, name, { keyHash: app.keyHash });
   }
 
   private async issue(context: IssueContext): Promise<{ key: string; key_hash: string }> {

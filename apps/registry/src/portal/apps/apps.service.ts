@@ -2,14 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { z } from '@portcullis/config';
 import { PortcullisError } from '@portcullis/errors';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import type { RegistryConfig } from '../../config.js';
 import { REGISTRY_CONFIG } from '../../registry-config.token.js';
 import { ApiStore } from '../../storage/api-store.js';
 import { PolicyStore } from '../../storage/policy-store.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
-import { DeveloperRecord } from '../developers/developer.entity.js';
 import { isUuid, validationFailed } from '../field-errors.js';
+import { DeveloperStore } from '../storage/developer-store.js';
+import { PortalAppStore } from '../storage/portal-app-store.js';
 import type { CatalogueEntry, CredentialKind, DeveloperStatus, IssuedCredentials, PortalApp } from '../portal-types.js';
 import { ApiKeyCredentials } from './api-key-credentials.js';
 import type { CredentialKindHandler, IssueContext, ShownCredentials } from './credential-kind.js';
@@ -46,7 +46,8 @@ export class AppsService {
   private readonly handlers: ReadonlyMap<CredentialKind, CredentialKindHandler>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: PortalAppStore,
+    private readonly developers: DeveloperStore,
     private readonly catalogue: CatalogueService,
     private readonly apis: ApiStore,
     private readonly policies: PolicyStore,
@@ -60,7 +61,7 @@ export class AppsService {
 
   async list(developerId: string): Promise<PortalApp[]> {
     if (!isUuid(developerId)) return [];
-    const records = await this.dataSource.manager.find(PortalAppRecord, { where: { developerId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const records = await this.store.listFor(developerId);
     return records.map(toApp);
   }
 
@@ -133,7 +134,7 @@ export class AppsService {
    */
   async revokeAllFor(developerId: string): Promise<void> {
     if (!isUuid(developerId)) return;
-    const apps = await this.dataSource.manager.find(PortalAppRecord, { where: { developerId }, order: { createdAt: 'ASC' } });
+    const apps = await this.store.listFor(developerId);
     let failure: unknown;
     let failed = 0;
     for (const app of apps) {
@@ -159,7 +160,7 @@ export class AppsService {
   }
 
   private async record(developerId: string, appId: string): Promise<PortalAppRecord> {
-    const record = isUuid(developerId) && isUuid(appId) ? await this.dataSource.manager.findOneBy(PortalAppRecord, { id: appId, developerId }) : null;
+    const record = isUuid(developerId) && isUuid(appId) ? await this.store.find(developerId, appId) : null;
     if (!record) throw appNotFound(appId);
     return record;
   }
@@ -183,7 +184,7 @@ export class AppsService {
   }
 
   private async statusOf(developerId: string): Promise<DeveloperStatus | null> {
-    const developer = isUuid(developerId) ? await this.dataSource.manager.findOneBy(DeveloperRecord, { id: developerId }) : null;
+    const developer = isUuid(developerId) ? await this.developers.find(developerId) : null;
     return developer?.status ?? null;
   }
 

@@ -1,8 +1,9 @@
 import type { ApiDefinition, Policy } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
-import type { EntityManager, FindOptionsWhere } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { CatalogueEntry, CredentialKind, IssuedCredentials } from '../portal-types.js';
-import { PortalAppRecord } from './portal-app.entity.js';
+import type { AppHolds, PortalAppStore } from '../storage/portal-app-store.js';
+import type { PortalAppRecord } from './portal-app.entity.js';
 
 /** What a developer is shown once: the secret parts of IssuedCredentials. */
 export type ShownCredentials = Omit<IssuedCredentials, 'app' | 'gateway_url' | 'listen_path'>;
@@ -44,10 +45,9 @@ export function gatewayTokenEndpoint(gatewayUrl: string, listenPath: string): st
  * The app row's new name, if the app still holds what `holds` says (the credential just renamed):
  * a rotation or delete that won meanwhile is a 409, never a silent rename of something else.
  */
-export async function renameRow(manager: EntityManager, app: PortalAppRecord, name: string, holds: FindOptionsWhere<PortalAppRecord>): Promise<void> {
+export async function renameRow(apps: PortalAppStore, app: PortalAppRecord, name: string, holds: AppHolds, manager?: EntityManager): Promise<void> {
   const updatedAt = new Date();
-  const result = await manager.update(PortalAppRecord, { id: app.id, ...holds }, { name, updatedAt });
-  if (!result.affected) throw new PortcullisError('conflict', 'The app changed meanwhile (rotated or deleted); try again');
+  if (!(await apps.update(app.id, holds, { name, updatedAt }, manager))) throw new PortcullisError('conflict', 'The app changed meanwhile (rotated or deleted); try again');
   Object.assign(app, { name, updatedAt });
 }
 

@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PortcullisError } from '@portcullis/errors';
-import { DataSource } from 'typeorm';
 import { ClientBindings } from '../../client-bindings/client-bindings.js';
+import { Transactions } from '../../storage/transactions.js';
 import { DcrRegistrar, type ExternalRegistration } from '../providers/dcr-registrar.js';
 import { ExternalRegistrations } from '../providers/external-registrations.js';
 import { renameRow, type CredentialKindHandler, type IssueContext, type ShownCredentials } from './credential-kind.js';
-import { PortalAppRecord } from './portal-app.entity.js';
+import { PortalAppStore } from '../storage/portal-app-store.js';
+import type { PortalAppRecord } from './portal-app.entity.js';
 
 /** A remove races a rotation at most this many times before giving up with 409. */
 const MAX_REMOVE_ATTEMPTS = 3;
@@ -22,7 +23,8 @@ export class ExternalDcrCredentials implements CredentialKindHandler {
   private readonly logger = new Logger(ExternalDcrCredentials.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly apps: PortalAppStore,
+    private readonly transactions: Transactions,
     private readonly registrar: DcrRegistrar,
     private readonly registrations: ExternalRegistrations,
     private readonly bindings: ClientBindings,
@@ -34,8 +36,8 @@ export class ExternalDcrCredentials implements CredentialKindHandler {
     const registration = await this.registrar.register(providerId, { client_name: context.app.name });
     const app = { ...context.app, clientId: registration.client_id, providerId };
     await this.storeOrUnregister(registration, async () => {
-      await this.dataSource.transaction(async (manager) => {
-        await manager.insert(PortalAppRecord, app);
+      await this.transactions.run(async (manager) => {
+        await this.apps.insert(app, manager);
         await this.registrations.save(app.id, registration, manager);
         await this.bindings.put(this.binding(context, registration), manager);
       });
@@ -56,9 +58,8 @@ export class ExternalDcrCredentials implements CredentialKindHandler {
     const registration = await this.registrar.register(providerId, { client_name: context.app.name });
     const updatedAt = new Date();
     await this.storeOrUnregister(registration, async () => {
-      await this.dataSource.transaction(async (manager) => {
-        const result = await manager.update(PortalAppRecord, { id: context.app.id, clientId: old.client_id }, { clientId: registration.client_id, updatedAt });
-        if (!result.affected) throw new PortcullisError('conflict', 'The app changed meanwhile (rotated or deleted); try again');
+      await this.transactions.run(async (manager) => {
+        if (!(await this.apps.update(context.app.id, { clientId: old.client_id }, { clientId: registration.client_id, updatedAt }, manager))) throw new PortcullisError('conflict', 'The app changed meanwhile (rotated or deleted); try again');
         await this.registrations.save(context.app.id, registration, manager);
         await this.bindings.remove(old.issuer, old.client_id, manager);
         await this.bindings.put(this.binding(context, registration), manager);
@@ -80,17 +81,16 @@ export class ExternalDcrCredentials implements CredentialKindHandler {
     for (let attempt = 0; attempt < MAX_REMOVE_ATTEMPTS; attempt += 1) {
       const registration = await this.registrations.get(app.id);
       if (registration) await this.registrar.remove(registration);
-      const removed = await this.dataSource.transaction(async (manager) => {
+      const removed = await this.transactions.run(async (manager) => {
         const held = registration ? { clientId: registration.client_id } : {};
-        const result = await manager.delete(PortalAppRecord, { id: app.id, ...held });
-        if (!result.affected) return false;
+        if (!(await this.apps.delete(app.id, held, manager))) return false;
         if (registration) {
           await this.bindings.remove(registration.issuer, registration.client_id, manager);
           await this.registrations.remove(app.id, manager);
         }
         return true;
       });
-      if (removed || !(await this.dataSource.manager.existsBy(PortalAppRecord, { id: app.id }))) return;
+      if (removed || !(await this.apps.exists(app.id))) return;
     }
     throw new PortcullisError('conflict', 'The app is being rotated; try again');
   }
@@ -104,8 +104,8 @@ export class ExternalDcrCredentials implements CredentialKindHandler {
     const registration = await this.registrations.get(app.id);
     if (!registration) throw new PortcullisError('conflict', 'This app holds no registration to change');
     const updated = await this.registrar.update(registration, { client_name: name });
-    await this.dataSource.transaction(async (manager) => {
-      await renameRow(manager, app, name, { clientId: registration.client_id });
+    await this.transactions.run(async (manager) => {
+      await renameRow(this.apps, app, name, { clientId: registration.client_id }, manager);
       await this.registrations.save(app.id, updated, manager);
     });
   }

@@ -2,11 +2,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
 import { subjects } from '@portcullis/contracts';
 import { PortcullisError } from '@portcullis/errors';
-import { DataSource } from 'typeorm';
 import type { RegistryConfig } from '../../config.js';
 import { REGISTRY_CONFIG } from '../../registry-config.token.js';
 import { gatewayTokenEndpoint, isNotFound, renameRow, type CredentialKindHandler, type IssueContext, type ShownCredentials } from './credential-kind.js';
-import { PortalAppRecord } from './portal-app.entity.js';
+import { PortalAppStore } from '../storage/portal-app-store.js';
+import type { PortalAppRecord } from './portal-app.entity.js';
 
 /**
  * OAuth clients of our own auth service, for the client_credentials grant on the entry's API, their
@@ -20,7 +20,7 @@ export class OAuthClientCredentials implements CredentialKindHandler {
 
   constructor(
     private readonly bus: Bus,
-    private readonly dataSource: DataSource,
+    private readonly apps: PortalAppStore,
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
   ) {}
 
@@ -36,7 +36,7 @@ export class OAuthClientCredentials implements CredentialKindHandler {
     });
     if (!client.client_secret) throw new PortcullisError('internal');
     try {
-      await this.dataSource.manager.insert(PortalAppRecord, { ...context.app, clientId: client.client_id });
+      await this.apps.insert({ ...context.app, clientId: client.client_id });
     } catch (error) {
       await this.deleteClient(client.client_id).catch((undo: unknown) => {
         this.logger.error(`could not delete client ${client.client_id} made for an app that was not stored: ${undo instanceof Error ? undo.message : String(undo)}`);
@@ -54,14 +54,14 @@ export class OAuthClientCredentials implements CredentialKindHandler {
     const client = await this.bus.request(subjects.authClientsRotateSecret, { client_id: clientId });
     if (!client.client_secret) throw new PortcullisError('internal');
     context.app.updatedAt = new Date();
-    await this.dataSource.manager.update(PortalAppRecord, { id: context.app.id }, { updatedAt: context.app.updatedAt });
+    await this.apps.update(context.app.id, {}, { updatedAt: context.app.updatedAt });
     return this.shown(context, clientId, client.client_secret);
   }
 
   /** Deleting the client revokes every token it holds (the auth service announces them). */
   async remove(app: PortalAppRecord): Promise<void> {
     if (app.clientId) await this.deleteClient(app.clientId);
-    await this.dataSource.manager.delete(PortalAppRecord, { id: app.id });
+    await this.apps.delete(app.id, {});
   }
 
   /** The auth service replaces a client whole: it is read, renamed and written back. */
@@ -70,7 +70,7 @@ export class OAuthClientCredentials implements CredentialKindHandler {
       const { created_at: _created, updated_at: _updated, ...client } = await this.bus.request(subjects.authClientsGet, { client_id: app.clientId });
       await this.bus.request(subjects.authClientsUpdate, { client_id: app.clientId, input: { ...client, client_name: name } });
     }
-    await renameRow(this.dataSource.manager, app, name, {});
+    await renameRow(this.apps, app, name, {});
   }
 
   private shown(context: IssueContext, clientId: string, secret: string): ShownCredentials {

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { PortcullisError } from '@portcullis/errors';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type QueryDeepPartialEntity } from 'typeorm';
 import { ApiStore } from '../../storage/api-store.js';
 import { violatedConstraint } from '../../storage/pg-errors.js';
 import { PolicyStore } from '../../storage/policy-store.js';
-import { PortalAppRecord } from '../apps/portal-app.entity.js';
 import { invalid, isUuid } from '../field-errors.js';
 import type { CatalogueEntry } from '../portal-types.js';
 import type { DcrProvider } from '../providers/dcr-provider.js';
 import { ProvidersService } from '../providers/providers.service.js';
+import { CatalogueStore } from '../storage/catalogue-store.js';
+import { PortalAppStore } from '../storage/portal-app-store.js';
 import { CatalogueEntryRecord } from './catalogue-entry.entity.js';
 import { referenceProblems, unknownProvider, validEntryInput, type ValidEntryInput } from './catalogue-input.js';
 
@@ -24,14 +24,15 @@ export function entryNotFound(id: string): PortcullisError {
 @Injectable()
 export class CatalogueService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: CatalogueStore,
+    private readonly apps: PortalAppStore,
     private readonly apis: ApiStore,
     private readonly policies: PolicyStore,
     private readonly providers: ProvidersService,
   ) {}
 
   async listPublished(): Promise<CatalogueEntry[]> {
-    const records = await this.dataSource.manager.find(CatalogueEntryRecord, { where: { published: true }, order: { name: 'ASC', createdAt: 'ASC' } });
+    const records = await this.store.listPublished();
     return records.map(toEntry);
   }
 
@@ -43,13 +44,13 @@ export class CatalogueService {
   }
 
   async list(): Promise<CatalogueEntry[]> {
-    const records = await this.dataSource.manager.find(CatalogueEntryRecord, { order: { createdAt: 'ASC', id: 'ASC' } });
+    const records = await this.store.list();
     return records.map(toEntry);
   }
 
   /** Published or not (admins, and apps made before a withdrawal). */
   async get(id: string): Promise<CatalogueEntry> {
-    const record = isUuid(id) ? await this.dataSource.manager.findOneBy(CatalogueEntryRecord, { id }) : null;
+    const record = isUuid(id) ? await this.store.find(id) : null;
     if (!record) throw entryNotFound(id);
     return toEntry(record);
   }
@@ -59,7 +60,7 @@ export class CatalogueService {
     await this.checkReferences(entry);
     const now = new Date();
     const record: CatalogueEntryRecord = Object.assign(new CatalogueEntryRecord(), { id: randomUUID(), ...toColumns(entry), createdAt: now, updatedAt: now });
-    await this.dataSource.manager.insert(CatalogueEntryRecord, asRow(record)).catch(providerGoneMeanwhile(entry));
+    await this.store.insert(record).catch(providerGoneMeanwhile(entry));
     return toEntry(record);
   }
 
@@ -72,8 +73,8 @@ export class CatalogueService {
     const entry = validEntryInput(input, stored);
     await this.checkReferences(entry);
     const updatedAt = new Date();
-    const result = await this.dataSource.manager.update(CatalogueEntryRecord, { id }, asRow({ ...toColumns(entry), updatedAt })).catch(providerGoneMeanwhile(entry));
-    if (!result.affected) throw entryNotFound(id);
+    const updated = await this.store.update(id, { ...toColumns(entry), updatedAt }).catch(providerGoneMeanwhile(entry));
+    if (!updated) throw entryNotFound(id);
     return { ...stored, ...entry, updated_at: updatedAt.toISOString() };
   }
 
@@ -89,11 +90,10 @@ export class CatalogueService {
   /** Only an entry no app holds credentials for: withdrawing hides it without revoking anything. */
   async remove(id: string): Promise<void> {
     if (!isUuid(id)) throw entryNotFound(id);
-    const apps = await this.dataSource.manager.countBy(PortalAppRecord, { entryId: id });
+    const apps = await this.apps.countForEntry(id);
     if (apps > 0) throw inUse(apps);
     try {
-      const result = await this.dataSource.manager.delete(CatalogueEntryRecord, { id });
-      if (!result.affected) throw entryNotFound(id);
+      if (!(await this.store.delete(id))) throw entryNotFound(id);
     } catch (error) {
       // An app made between the count and the delete: the foreign key decides, with the same 409.
       if (violatedConstraint(error, 'foreign_key') !== undefined) throw inUse(1);
@@ -104,7 +104,7 @@ export class CatalogueService {
   private async setPublished(id: string, published: boolean): Promise<CatalogueEntry> {
     const stored = await this.get(id);
     const updatedAt = new Date();
-    await this.dataSource.manager.update(CatalogueEntryRecord, { id }, { published, updatedAt });
+    await this.store.update(id, { published, updatedAt });
     return { ...stored, published, updated_at: updatedAt.toISOString() };
   }
 
@@ -131,11 +131,6 @@ function inUse(apps: number): PortcullisError {
   return new PortcullisError('conflict', 'Developers hold credentials for this entry', [
     { field: 'id', message: `${apps} app(s) were made for this entry: withdraw it instead (its apps keep working), or delete them first` },
   ]);
-}
-
-/** TypeORM's deep-partial typing cannot follow the open OpenAPI document (jsonb, stored whole). */
-function asRow(row: Partial<CatalogueEntryRecord>): QueryDeepPartialEntity<CatalogueEntryRecord> {
-  return row as QueryDeepPartialEntity<CatalogueEntryRecord>;
 }
 
 function toColumns(entry: ValidEntryInput): Omit<CatalogueEntryRecord, 'id' | 'createdAt' | 'updatedAt'> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Developer } from '../portal-types.js';
 import { normaliseEmail } from './developer-input.js';
 import { DevelopersService } from './developers.service.js';
-import { LoginThrottle } from './login-throttle.js';
+import { LoginThrottle } from '../storage/login-throttle.js';
 
 /** Why a login did not start a session; `throttled` carries when to try again. */
 export type LoginRefusal = { reason: 'wrong' | 'pending' | 'blocked' } | { reason: 'throttled'; retryAfterSeconds: number };

@@ -4,12 +4,11 @@ import { AppsModule } from '../apps/apps.module.js';
 import { DevelopersController } from './developers.controller.js';
 import { DeveloperLogins } from './developer-logins.js';
 import { DevelopersService } from './developers.service.js';
-import { LoginThrottle } from './login-throttle.js';
 
 @Module({
   imports: [AppsModule],
   controllers: [DevelopersController],
-  providers: [DevelopersService, DeveloperLogins, LoginThrottle, AdminGuard],
+  providers: [DevelopersService, DeveloperLogins, AdminGuard],
   exports: [DevelopersService, DeveloperLogins],
 })
 export class DevelopersModule {}

@@ -2,17 +2,15 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PortcullisError } from '@portcullis/errors';
 import { hashPassword, sha256Hex, spendVerification, verifyPasswordHash } from '@portcullis/http';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DataSource, LessThan } from 'typeorm';
 import type { RegistryConfig } from '../../config.js';
 import { REGISTRY_CONFIG } from '../../registry-config.token.js';
-import { violatedConstraint } from '../../storage/pg-errors.js';
 import { AppsService } from '../apps/apps.service.js';
 import { invalid, isUuid } from '../field-errors.js';
-import { PortalSessionRecord } from '../pages/portal-session.entity.js';
+import { DeveloperStore } from '../storage/developer-store.js';
+import { PortalSessionStore } from '../storage/portal-session-store.js';
 import type { Developer, DeveloperStatus } from '../portal-types.js';
 import { normaliseEmail, passwordProblems, validSignUp } from './developer-input.js';
 import { DeveloperRecord } from './developer.entity.js';
-import { PasswordResetRecord } from './password-reset.entity.js';
 import { errorSummary } from '@portcullis/logging';
 
 const RESET_LINK_TTL_MS = 60 * 60 * 1000;
@@ -31,7 +29,8 @@ export class DevelopersService {
   private readonly logger = new Logger(DevelopersService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: DeveloperStore,
+    private readonly sessions: PortalSessionStore,
     private readonly apps: AppsService,
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
   ) {}
@@ -56,7 +55,7 @@ export class DevelopersService {
     const valid = validSignUp(email, password);
     // Hashed before the email is looked up, so a taken one costs the same scrypt (see signUpQuietly).
     const passwordHash = await hashPassword(valid.password);
-    if (await this.dataSource.manager.existsBy(DeveloperRecord, { email: valid.email })) throw emailTaken();
+    if (await this.store.existsWithEmail(valid.email)) throw emailTaken();
     const now = new Date();
     const record: DeveloperRecord = Object.assign(new DeveloperRecord(), {
       id: randomUUID(),
@@ -66,13 +65,8 @@ export class DevelopersService {
       createdAt: now,
       updatedAt: now,
     });
-    try {
-      await this.dataSource.manager.insert(DeveloperRecord, record);
-    } catch (error) {
-      // Two sign-ups racing past the check: the unique index decides, with the same 409.
-      if (violatedConstraint(error, 'unique') !== undefined) throw emailTaken();
-      throw error;
-    }
+    // Two sign-ups racing past the check: the unique index decides, with the same 409.
+    if (!(await this.store.insert(record))) throw emailTaken();
     return toDeveloper(record);
   }
 
@@ -96,7 +90,7 @@ export class DevelopersService {
   }
 
   async list(): Promise<Developer[]> {
-    const records = await this.dataSource.manager.find(DeveloperRecord, { order: { createdAt: 'ASC', id: 'ASC' } });
+    const records = await this.store.list();
     return records.map(toDeveloper);
   }
 
@@ -114,7 +108,7 @@ export class DevelopersService {
     const developer = await this.setStatus(id, 'blocked');
     // Ended now, not at their next click: approving them again must not revive a session from
     // before the block (perhaps the reason for it) that made no request meanwhile.
-    await this.dataSource.manager.delete(PortalSessionRecord, { developerId: id });
+    await this.sessions.deleteAllFor(id);
     await this.apps.revokeAllFor(id);
     return developer;
   }
@@ -124,7 +118,7 @@ export class DevelopersService {
     await this.record(id);
     await this.setStatus(id, 'blocked');
     await this.apps.revokeAllFor(id);
-    await this.dataSource.manager.delete(DeveloperRecord, { id });
+    await this.store.delete(id);
   }
 
   /**
@@ -136,17 +130,14 @@ export class DevelopersService {
     const token = randomBytes(32).toString('base64url');
     const now = new Date();
     const expiresAt = new Date(now.getTime() + RESET_LINK_TTL_MS);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.delete(PasswordResetRecord, { developerId: id });
-      await manager.insert(PasswordResetRecord, { tokenHash: sha256Hex(token), developerId: id, expiresAt, createdAt: now });
-    });
+    await this.store.replaceResetLink(id, sha256Hex(token), expiresAt, now);
     return { url: `${this.config.portal.publicUrl}/portal/reset/${token}`, expires_at: expiresAt.toISOString() };
   }
 
   /** Whether a reset link is still good, so the page can say so before asking for a password. */
   async resetLinkValid(token: unknown): Promise<boolean> {
     if (typeof token !== 'string' || token.length === 0 || token.length > 256) return false;
-    const record = await this.dataSource.manager.findOneBy(PasswordResetRecord, { tokenHash: sha256Hex(token) });
+    const record = await this.store.findResetLink(sha256Hex(token));
     return record !== null && record.expiresAt.getTime() > Date.now();
   }
 
@@ -159,20 +150,10 @@ export class DevelopersService {
     if (problems.length > 0) throw invalid(problems);
     if (typeof token !== 'string' || token.length === 0 || token.length > 256) throw resetLinkInvalid();
     const passwordHash = await hashPassword(newPassword as string);
-    const developer = await this.dataSource.transaction(async (manager) => {
-      // Locked, then deleted: of two requests racing with one link, only the first finds it.
-      const link = await manager.findOne(PasswordResetRecord, { where: { tokenHash: sha256Hex(token) }, lock: { mode: 'pessimistic_write' } });
-      if (!link) return null;
-      await manager.delete(PasswordResetRecord, { tokenHash: link.tokenHash });
-      if (link.expiresAt.getTime() <= Date.now()) return null;
-      await manager.update(DeveloperRecord, { id: link.developerId }, { passwordHash, updatedAt: new Date() });
-      // Whoever is logged in as the developer (perhaps why the password was reset) is logged out.
-      await manager.delete(PortalSessionRecord, { developerId: link.developerId });
-      return manager.findOneBy(DeveloperRecord, { id: link.developerId });
-    });
+    const developer = await this.store.resetPassword(sha256Hex(token), passwordHash);
     if (!developer) throw resetLinkInvalid();
     // Expired links nobody used: cleared on the way, so the table stays small.
-    await this.dataSource.manager.delete(PasswordResetRecord, { expiresAt: LessThan(new Date()) }).catch((error: unknown) => {
+    await this.store.pruneResetLinks(new Date()).catch((error: unknown) => {
       this.logger.warn(`could not clear expired reset links: ${errorSummary(error)}`);
     });
     return toDeveloper(developer);
@@ -183,13 +164,13 @@ export class DevelopersService {
     if (record.status !== status) {
       record.status = status;
       record.updatedAt = new Date();
-      await this.dataSource.manager.update(DeveloperRecord, { id }, { status, updatedAt: record.updatedAt });
+      await this.store.setStatus(id, status, record.updatedAt);
     }
     return toDeveloper(record);
   }
 
   private async record(id: string): Promise<DeveloperRecord> {
-    const record = isUuid(id) ? await this.dataSource.manager.findOneBy(DeveloperRecord, { id }) : null;
+    const record = isUuid(id) ? await this.store.find(id) : null;
     if (!record) throw developerNotFound(id);
     return record;
   }
@@ -197,7 +178,7 @@ export class DevelopersService {
   private recordByEmail(email: unknown): Promise<DeveloperRecord | null> {
     const normalised = normaliseEmail(email);
     if (normalised === '' || normalised.length > 254) return Promise.resolve(null);
-    return this.dataSource.manager.findOneBy(DeveloperRecord, { email: normalised });
+    return this.store.findByEmail(normalised);
   }
 }
 

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sha256Hex } from '@portcullis/http';
 import { randomBytes } from 'node:crypto';
-import { DataSource, LessThan, MoreThan, type Repository } from 'typeorm';
-import { PortalSessionRecord } from './portal-session.entity.js';
+import { PortalSessionStore } from '../storage/portal-session-store.js';
 
 /** How long a login lasts; a fixed lifetime, so a stolen cookie does not live on by being used. */
 export const SESSION_TTL_SECONDS = 8 * 60 * 60;
@@ -19,33 +18,29 @@ export interface PortalSession {
 /** Server-side developer sessions: the cookie carries a random id, the table only its hash. */
 @Injectable()
 export class PortalSessions {
-  private readonly rows: Repository<PortalSessionRecord>;
-
-  constructor(dataSource: DataSource) {
-    this.rows = dataSource.getRepository(PortalSessionRecord);
-  }
+  constructor(private readonly rows: PortalSessionStore) {}
 
   /** A new session (a new id at every login, so an id planted before login is worth nothing). */
   async start(developerId: string, now = new Date()): Promise<{ id: string; session: PortalSession }> {
     const id = randomBytes(32).toString('base64url');
     const idHash = sha256Hex(id);
-    await this.rows.delete({ expiresAt: LessThan(now) });
+    await this.rows.pruneExpired(now);
     await this.rows.insert({ idHash, developerId, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_SECONDS * 1000) });
     return { id, session: { idHash, developerId } };
   }
 
   async find(id: string | undefined, now = new Date()): Promise<PortalSession | null> {
     if (!id || !SESSION_ID.test(id)) return null;
-    const row = await this.rows.findOneBy({ idHash: sha256Hex(id), expiresAt: MoreThan(now) });
+    const row = await this.rows.findLive(sha256Hex(id), now);
     return row ? { idHash: row.idHash, developerId: row.developerId } : null;
   }
 
   async end(session: PortalSession): Promise<void> {
-    await this.rows.delete({ idHash: session.idHash });
+    await this.rows.delete(session.idHash);
   }
 
   /** Every session of a developer: after a password reset, or when they are blocked or deleted. */
   async endAllFor(developerId: string): Promise<void> {
-    await this.rows.delete({ developerId });
+    await this.rows.deleteAllFor(developerId);
   }
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { PortcullisError } from '@portcullis/errors';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { ExternalRegistration } from './dcr-registrar.js';
-import { ExternalRegistrationRecord } from './external-registration.entity.js';
+import { ExternalRegistrationStore } from '../storage/provider-store.js';
+import type { ExternalRegistrationRecord } from './external-registration.entity.js';
 import { SecretSealer } from './sealed-secrets.js';
 
 /**
@@ -13,7 +14,7 @@ import { SecretSealer } from './sealed-secrets.js';
 @Injectable()
 export class ExternalRegistrations {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: ExternalRegistrationStore,
     private readonly sealer: SecretSealer,
   ) {}
 
@@ -29,13 +30,12 @@ export class ExternalRegistrations {
       tokenEndpoint: registration.token_endpoint,
       updatedAt: now,
     };
-    const updated = await manager.update(ExternalRegistrationRecord, { appId }, fields);
-    if (!updated.affected) await manager.insert(ExternalRegistrationRecord, { appId, ...fields, createdAt: now });
+    await this.store.put(appId, fields, manager);
   }
 
   /** The stored registration, the registration access token opened; null when the app has none. */
-  async get(appId: string, manager: EntityManager = this.dataSource.manager): Promise<ExternalRegistration | null> {
-    const record = await manager.findOneBy(ExternalRegistrationRecord, { appId });
+  async get(appId: string, manager?: EntityManager): Promise<ExternalRegistration | null> {
+    const record = await this.store.find(appId, manager);
     if (!record) return null;
     return {
       provider_id: record.providerId,
@@ -60,6 +60,6 @@ export class ExternalRegistrations {
   }
 
   async remove(appId: string, manager: EntityManager): Promise<void> {
-    await manager.delete(ExternalRegistrationRecord, { appId });
+    await this.store.delete(appId, manager);
   }
 }

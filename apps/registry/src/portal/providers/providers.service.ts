@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { PortcullisError } from '@portcullis/errors';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { violatedConstraint } from '../../storage/pg-errors.js';
-import { CatalogueEntryRecord } from '../catalogue/catalogue-entry.entity.js';
 import { isUuid } from '../field-errors.js';
-import { DcrProviderRecord } from './dcr-provider.entity.js';
+import type { DcrProviderRecord } from './dcr-provider.entity.js';
 import type { DcrProvider } from './dcr-provider.js';
-import { ExternalRegistrationRecord } from './external-registration.entity.js';
 import { discoverProvider } from './provider-discovery.js';
 import { validProviderInput } from './provider-input.js';
+import { CatalogueStore } from '../storage/catalogue-store.js';
+import { ExternalRegistrationStore, ProviderStore } from '../storage/provider-store.js';
 import { SecretSealer } from './sealed-secrets.js';
 
 /** What the registrar needs of a provider: its endpoints, settings and the opened initial access token. */
@@ -47,12 +46,14 @@ export function providerNotFound(id: string): PortcullisError {
 @Injectable()
 export class ProvidersService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: ProviderStore,
+    private readonly registrations: ExternalRegistrationStore,
+    private readonly catalogue: CatalogueStore,
     private readonly sealer: SecretSealer,
   ) {}
 
   async list(): Promise<DcrProvider[]> {
-    const records = await this.dataSource.manager.find(DcrProviderRecord, { order: { createdAt: 'ASC', id: 'ASC' } });
+    const records = await this.store.list();
     return records.map(view);
   }
 
@@ -62,7 +63,7 @@ export class ProvidersService {
 
   /** Whether a provider exists (the catalogue checks an external_dcr entry's provider_id with it). */
   async exists(id: string): Promise<boolean> {
-    return isUuid(id) && (await this.dataSource.manager.existsBy(DcrProviderRecord, { id }));
+    return isUuid(id) && (await this.store.exists(id));
   }
 
   async create(input: unknown): Promise<DcrProvider> {
@@ -83,7 +84,7 @@ export class ProvidersService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.dataSource.manager.insert(DcrProviderRecord, record);
+    await this.store.insert(record);
     return view(record);
   }
 
@@ -109,7 +110,7 @@ export class ProvidersService {
       scope: fields.scope === undefined ? current.scope : fields.scope,
       updatedAt: new Date(),
     };
-    await this.dataSource.manager.save(DcrProviderRecord, next);
+    await this.store.save(next);
     return view(next);
   }
 
@@ -120,13 +121,13 @@ export class ProvidersService {
   async remove(id: string): Promise<void> {
     await this.record(id);
     const [registered, offered] = await Promise.all([
-      this.dataSource.manager.countBy(ExternalRegistrationRecord, { providerId: id }),
-      this.dataSource.manager.countBy(CatalogueEntryRecord, { providerId: id }),
+      this.registrations.countForProvider(id),
+      this.catalogue.countForProvider(id),
     ]);
     if (registered > 0) throw stillHoldsClients(registered);
     if (offered > 0) throw stillOffered(offered);
     try {
-      await this.dataSource.manager.delete(DcrProviderRecord, { id });
+      await this.store.delete(id);
     } catch (error) {
       // An app registered or an entry saved meanwhile: the foreign keys (ON DELETE RESTRICT) decide, with the same 409.
       const constraint = violatedConstraint(error, 'foreign_key');
@@ -163,7 +164,7 @@ export class ProvidersService {
   }
 
   private async record(id: string): Promise<DcrProviderRecord> {
-    const record = isUuid(id) ? await this.dataSource.manager.findOneBy(DcrProviderRecord, { id }) : null;
+    const record = isUuid(id) ? await this.store.find(id) : null;
     if (!record) throw providerNotFound(id);
     return record;
   }

@@ -1,8 +1,8 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { qualifiedTable } from '@portcullis/database';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AccessTokenRecord } from '../storage/access-token.entity.js';
-import { RefreshTokenRecord } from '../storage/refresh-token.entity.js';
+import { AccessTokenRecord } from './access-token.entity.js';
+import { RefreshTokenRecord } from './refresh-token.entity.js';
 import { GroupCommit } from './group-commit.js';
 
 /** What a revocation must announce: the denylist entry gateways keep until `exp`. */

@@ -1,0 +1,28 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AnalyticsStore } from './analytics-store.js';
+import { ApiStore } from './api-store.js';
+import { CertificateStore } from './certificate-store.js';
+import { DatabaseHealth } from './database-health.js';
+import { PolicyStore } from './policy-store.js';
+import { Transactions } from './transactions.js';
+
+/** Every store of the registry core. */
+const stores = [ApiStore, PolicyStore, CertificateStore, AnalyticsStore, Transactions, DatabaseHealth];
+
+/**
+ * The registry core's lowest layer: given the DataSource (the portal's storage is the only other
+ * module that is), it exports the stores the rest of the registry reaches PostgreSQL through
+ * (global: most features need one or two).
+ */
+@Module({})
+export class StorageModule {
+  static forRoot(dataSource: DataSource): DynamicModule {
+    return {
+      module: StorageModule,
+      global: true,
+      providers: [{ provide: DataSource, useValue: dataSource }, ...stores],
+      exports: stores,
+    };
+  }
+}
