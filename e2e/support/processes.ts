@@ -46,7 +46,8 @@ process.once('exit', () => {
 export interface SpawnedProcess {
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
-  logs(): string;
+  // A function property, not a method: handed on unbound (`logs: spawned.logs`).
+  readonly logs: () => string;
   stop(graceMs?: number): Promise<number | null>;
 }
 
