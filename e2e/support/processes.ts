@@ -129,7 +129,7 @@ export async function startService(name: ServiceName, overrides: ServiceOverride
     );
   } catch (error) {
     await spawned.stop(2_000);
-    throw new Error(`${(error as Error).message}\n--- ${name} output ---\n${spawned.logs()}`);
+    throw new Error(`${(error as Error).message}\n--- ${name} output ---\n${spawned.logs()}`, { cause: error });
   }
   return service;
 }
