@@ -40,8 +40,6 @@ export default tseslint.config(
       // An `async` stand-in for a Promise-returning interface says what it returns and turns a throw into a
       // rejection; the promise rules above are the ones that catch lost promises.
       '@typescript-eslint/require-await': 'off',
-      // Rethrowing what was caught, typed `unknown`, as it came (a stored first failure, say) is the right throw.
-      '@typescript-eslint/only-throw-error': ['error', { allowThrowingUnknown: true }],
       // `_name` marks a parameter or binding kept for its position or shape (Express error handlers, destructuring).
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
     },
