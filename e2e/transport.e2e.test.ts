@@ -105,8 +105,9 @@ describeWithServices('transport: WebSockets and TLS', () => {
     });
   }
 
+  // ws hands messages over as Buffers (its default binaryType, 'nodebuffer').
   function nextMessage(socket: WebSocket): Promise<string> {
-    return new Promise((resolve) => socket.once('message', (data) => resolve(String(data))));
+    return new Promise((resolve) => socket.once('message', (data) => resolve((data as Buffer).toString())));
   }
 
   function closed(socket: WebSocket): Promise<{ code: number; reason: string }> {
@@ -125,7 +126,7 @@ describeWithServices('transport: WebSockets and TLS', () => {
     echo = new WebSocketServer({ server: echoServer });
     echo.on('connection', (socket, request) => {
       socket.on('message', (data) => {
-        const text = String(data);
+        const text = (data as Buffer).toString();
         // The upstream closes on request, to show a close from its side reaching the client.
         if (text === 'close please') socket.close(4001, 'upstream says bye');
         else socket.send(`echo: ${text} (${request.url})`);

@@ -16,7 +16,7 @@ const wrkScript = fileURLToPath(new URL('./wrk-report.lua', import.meta.url));
 function luaString(value) {
   let out = '"';
   for (const byte of Buffer.from(value, 'utf8')) {
-    out += /[A-Za-z0-9 _.,:;=+\/-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `\\${String(byte).padStart(3, '0')}`;
+    out += /[A-Za-z0-9 _.,:;=+/-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `\\${String(byte).padStart(3, '0')}`;
   }
   return `${out}"`;
 }

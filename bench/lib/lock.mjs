@@ -35,7 +35,9 @@ export async function acquireBenchLock(log, timeoutMs) {
     if (pid === null) {
       try {
         unlinkSync(lockFile);
-      } catch {}
+      } catch {
+        // A stale lock another run has removed first: try again either way.
+      }
       continue;
     }
     if (Date.now() > deadline) throw new Error(`another benchmark (pid ${pid}) still holds ${lockFile}`);
@@ -48,5 +50,7 @@ export async function acquireBenchLock(log, timeoutMs) {
 function release() {
   try {
     if (Number(readFileSync(lockFile, 'utf8')) === process.pid) unlinkSync(lockFile);
-  } catch {}
+  } catch {
+    // No lock file (or an unreadable one): nothing of ours to release.
+  }
 }

@@ -47,7 +47,7 @@ export async function startEmbeddedProcess(
     return { ...parsed, process: spawned, stop: () => spawned.stop() };
   } catch (error) {
     await spawned.stop(2_000);
-    throw new Error(`${(error as Error).message}\n--- launcher output ---\n${spawned.logs()}`);
+    throw new Error(`${(error as Error).message}\n--- launcher output ---\n${spawned.logs()}`, { cause: error });
   }
 }
 

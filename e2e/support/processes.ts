@@ -46,7 +46,8 @@ process.once('exit', () => {
 export interface SpawnedProcess {
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
-  logs(): string;
+  // A function property, not a method: handed on unbound (`logs: spawned.logs`).
+  readonly logs: () => string;
   stop(graceMs?: number): Promise<number | null>;
 }
 
@@ -128,7 +129,7 @@ export async function startService(name: ServiceName, overrides: ServiceOverride
     );
   } catch (error) {
     await spawned.stop(2_000);
-    throw new Error(`${(error as Error).message}\n--- ${name} output ---\n${spawned.logs()}`);
+    throw new Error(`${(error as Error).message}\n--- ${name} output ---\n${spawned.logs()}`, { cause: error });
   }
   return service;
 }

@@ -84,7 +84,7 @@ export async function startDcrProvider(): Promise<DcrProviderFixture> {
         initialAccessToken: true,
         policies: {
           'portal-names': (_ctx: unknown, properties: Record<string, unknown>) => {
-            if (String(properties.client_name ?? '').toLowerCase().includes('forbidden')) {
+            if ((typeof properties.client_name === 'string' ? properties.client_name : '').toLowerCase().includes('forbidden')) {
               throw new errors.InvalidClientMetadata('client_name is not allowed by this provider’s policy');
             }
           },

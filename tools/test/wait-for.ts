@@ -1,3 +1,5 @@
+import { inspect } from 'node:util';
+
 /** Thrown from a waitFor condition to give up at once (e.g. the process it waits for has died). */
 export class StopWaiting extends Error {}
 
@@ -27,7 +29,7 @@ export async function waitFor<T>(condition: () => T | Promise<T>, options: WaitO
       lastError = error;
     }
     if (Date.now() >= deadline) {
-      const why = lastError ? `; last error: ${lastError instanceof Error ? lastError.message : String(lastError)}` : '';
+      const why = lastError ? `; last error: ${lastError instanceof Error ? lastError.message : inspect(lastError)}` : '';
       throw new Error(`Timed out after ${timeoutMs} ms waiting for ${options.message ?? 'a condition'}${why}`);
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));

@@ -20,7 +20,7 @@ export async function lockDataDir(dataDir: string, pid: number = process.pid): P
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
       if (Number.isInteger(holder) && holder !== pid && isRunning(holder)) {
-        throw new Error(`${dataDir} is in use by another Portcullis (pid ${holder}); stop it or choose another DATA_DIR`);
+        throw new Error(`${dataDir} is in use by another Portcullis (pid ${holder}); stop it or choose another DATA_DIR`, { cause: error });
       }
       await rm(path, { force: true });
     }

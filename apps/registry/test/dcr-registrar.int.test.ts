@@ -110,7 +110,10 @@ describeWithServices('DCR: providers, registrar and client bindings against oidc
     await caller?.client.close();
     await nats?.drain();
     await idp?.close();
-    for (const server of servers) server.closeAllConnections(), server.close();
+    for (const server of servers) {
+      server.closeAllConnections();
+      server.close();
+    }
     await dropScratchSchemas(schema);
   });
 

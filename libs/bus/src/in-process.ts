@@ -1,4 +1,4 @@
-import { ClientProxy, Server, type CustomTransportStrategy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
+import { ClientProxy, Server, type CustomTransportStrategy, type MsPattern, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 
 type Handler = (data: unknown) => Promise<unknown>;
@@ -85,7 +85,7 @@ export class InProcessClient extends ClientProxy {
   }
 
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
-    this.broker.request(this.normalizePattern(packet.pattern), packet.data).then(
+    this.broker.request(this.normalizePattern(packet.pattern as MsPattern), packet.data).then(
       (response) => callback({ response, isDisposed: true }),
       (err: unknown) => callback({ err: err instanceof Error ? err.message : String(err), isDisposed: true }),
     );
@@ -93,7 +93,7 @@ export class InProcessClient extends ClientProxy {
   }
 
   protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
-    await this.broker.publish(this.normalizePattern(packet.pattern), packet.data);
+    await this.broker.publish(this.normalizePattern(packet.pattern as MsPattern), packet.data);
     return undefined as T;
   }
 }

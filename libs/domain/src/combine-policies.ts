@@ -126,7 +126,7 @@ export function combinePolicies(session: SessionLimits, policies: ReadonlyMap<st
     const parts = partitionsOf(policy);
     if (policy.is_inactive) active = false;
     tags.push(...policy.tags);
-    if (parts.acl) rights = mergeRights(rights ?? new Map(), Object.values(policy.access_rights), perApiLimitOf(policy));
+    if (parts.acl) rights = mergeRights(rights ?? new Map<string, RawRight>(), Object.values(policy.access_rights), perApiLimitOf(policy));
     if (parts.rate && !(policy.rate === 0 || policy.per === 0)) {
       if (rate === null || allowance(policy) > allowance(rate)) rate = { rate: policy.rate, per: policy.per };
     }

@@ -74,7 +74,7 @@ function readWebhook(meta: unknown, at: string, errors: ErrorDetail[]): WebhookS
   if (method !== undefined && method !== '' && (typeof method !== 'string' || !WEBHOOK_METHODS.has(method.toUpperCase()))) {
     errors.push({ field: `${at}.method`, message: 'must be one of GET, PUT, POST, PATCH, DELETE' });
   }
-  let url: URL | null = null;
+  let url: URL | null;
   try {
     url = typeof target === 'string' ? new URL(target) : null;
   } catch {

@@ -78,7 +78,7 @@ export const MAX_HARD_TIMEOUT_SECONDS = 86_400;
  */
 export const contextVariables = new Set(['request_id', 'remote_addr', 'path', 'request_method']);
 const contextPrefixes = ['headers_', 'jwt_claims_'];
-const variablePattern = /\$tyk_(context|meta)\.([A-Za-z0-9_\-]+)/g;
+const variablePattern = /\$tyk_(context|meta)\.([A-Za-z0-9_-]+)/g;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -43,9 +43,10 @@ export async function startNestService(options: NestServiceOptions): Promise<Run
     await options.transport.client.connect();
     await app.startAllMicroservices();
     // After beforeListen: the checks go in front of every request listener installed by then.
-    guardHttpServer(app.getHttpServer() as Server);
+    const server = app.getHttpServer() as Server;
+    guardHttpServer(server);
     await app.listen(options.http.port, options.http.host);
-    url = listeningUrl(app.getHttpServer().address() as AddressInfo | null, options.http.host);
+    url = listeningUrl(server.address() as AddressInfo | null, options.http.host);
     options.afterListen?.(app, url);
   } catch (error) {
     await app?.close().catch(() => undefined);

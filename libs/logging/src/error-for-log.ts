@@ -46,7 +46,7 @@ export function databaseErrorFields(error: unknown): DatabaseErrorFields | undef
   const driver = driverErrorOf(error);
   if (!driver) return undefined;
   const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-  const rawMessage = error instanceof Error ? error.message : String((driver as { message?: unknown }).message ?? '');
+  const rawMessage = error instanceof Error ? error.message : (text((driver as { message?: unknown }).message) ?? '');
   const fields: DatabaseErrorFields = { sqlstate: text(driver.code) ?? 'unknown', message: withoutQuotedValues(rawMessage) };
   for (const name of ['table', 'column', 'constraint'] as const) {
     const value = text(driver[name]);

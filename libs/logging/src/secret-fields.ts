@@ -94,7 +94,7 @@ function censor(value: unknown, depth: number, seen: Set<object>): unknown {
       let copy: unknown[] | null = null;
       value.forEach((item, index) => {
         const censored = censor(item, depth + 1, seen);
-        if (censored !== item) (copy ??= [...value])[index] = censored;
+        if (censored !== item) (copy ??= [...(value as unknown[])])[index] = censored;
       });
       return copy ?? value;
     }

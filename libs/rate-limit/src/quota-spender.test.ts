@@ -120,6 +120,28 @@ describe('QuotaSpender', () => {
     expect(auth.used.get('alice')).toBe(10);
   });
 
+  it('counts a lease reply it cannot read as a failed lease, also for a lease taken ahead of need (no unhandled rejection)', async () => {
+    const auth = authority(100);
+    let unreadable = false;
+    const lease = (request: QuotaLeaseRequest) => (unreadable ? Promise.resolve(null as unknown as QuotaLeaseReply) : auth.lease(request));
+    const warnings: string[] = [];
+    const spender = new QuotaSpender({ lease, clock: () => 0, log: { warn: (_d, m) => warnings.push(m), info() {} } });
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      expect((await spend(spender, 'alice', 100)).allowed).toBe(true);
+      unreadable = true;
+      // The tenth unit of the first lease of 10 starts the next lease in the background.
+      for (let i = 0; i < 9; i++) expect(spender.spend('alice', 100, 3_600, createQuotaResult())).toMatchObject({ allowed: true });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+      expect(warnings).toHaveLength(1);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  });
+
   it("refuses while the auth service is down when told to ('deny')", async () => {
     const auth = authority(100);
     auth.down(true);

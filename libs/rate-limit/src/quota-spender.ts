@@ -98,7 +98,7 @@ export class QuotaSpender {
       out.allowed = true;
       out.remaining = account.serverRemaining + account.units;
       if (account.units === 0 && account.serverRemaining > 0 && account.pending === null) {
-        void this.takeLease(account, identity, quotaMax, renewalRate);
+        this.takeLease(account, identity, quotaMax, renewalRate);
       }
       return out;
     }
@@ -115,11 +115,13 @@ export class QuotaSpender {
     return account.pending!.then(() => this.spendFrom(account, identity, quotaMax, renewalRate, out));
   }
 
-  private takeLease(account: Account, identity: string, quotaMax: number, renewalRate: number): Promise<void> {
+  /** Starts a lease; its promise, which never rejects, is `account.pending` until it settles. */
+  private takeLease(account: Account, identity: string, quotaMax: number, renewalRate: number): void {
     const units = Math.max(1, Math.min(this.maxChunk, Math.floor(account.serverRemaining / 10)));
     const request: QuotaLeaseRequest = { identity, units, quota_max: quotaMax, quota_renewal_rate: renewalRate };
-    account.pending = this.options.lease(request).then(
-      (reply) => {
+    account.pending = this.options
+      .lease(request)
+      .then((reply) => {
         account.pending = null;
         account.units += reply.granted;
         account.lastGranted = reply.granted;
@@ -133,17 +135,17 @@ export class QuotaSpender {
           this.failing = false;
           this.log.info({}, 'quota: leases are granted again');
         }
-      },
-      (error: unknown) => {
+      })
+      // After the reply's handler too: a reply it cannot read counts as a failed lease, never as a
+      // rejection nobody awaits (a lease taken ahead of need has no caller waiting on it).
+      .catch((error: unknown) => {
         account.pending = null;
         account.failedUntil = this.clock() + this.retryAfterFailureMs;
         if (!this.failing) {
           this.failing = true;
           this.log.warn({ err: error }, `quota: cannot lease from the auth service; requests are ${this.allowWhenUnavailable ? 'allowed' : 'refused'} meanwhile`);
         }
-      },
-    );
-    return account.pending;
+      });
   }
 
   private unavailable(account: Account, out: QuotaResult): QuotaResult {

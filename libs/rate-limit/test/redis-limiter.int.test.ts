@@ -87,7 +87,7 @@ describeWithRedis('RedisLimiter on a real Redis', () => {
   it('is exact across three limiters sharing Redis: 100 of 300 concurrent tries', async () => {
     const three = [open(), open(), open()];
     await Promise.all(three.map((l) => l.ready()));
-    const tries = Array.from({ length: 300 }, (_, i) => three[i % 3]!.check('alice', 'api-1', hundredAnHour, createResult()));
+    const tries = Array.from({ length: 300 }, async (_, i) => three[i % 3]!.check('alice', 'api-1', hundredAnHour, createResult()));
     const results = await Promise.all(tries);
     expect(results.filter((r) => r.allowed)).toHaveLength(100);
     const refused = results.find((r) => !r.allowed)!;
@@ -119,7 +119,7 @@ describeWithRedis('RedisLimiter on a real Redis', () => {
     const two = [open(), open()];
     await Promise.all(two.map((l) => l.ready()));
     const rule = compileRule(10, 3_600, { algorithm: 'sliding-window' });
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => two[i % 2]!.check('dave', 'api-1', rule, createResult())));
+    const results = await Promise.all(Array.from({ length: 30 }, async (_, i) => two[i % 2]!.check('dave', 'api-1', rule, createResult())));
     expect(results.filter((r) => r.allowed)).toHaveLength(10);
     // The same identity and API under GCRA has its own state: no WRONGTYPE, no outage.
     expect((await two[0]!.check('dave', 'api-1', compileRule(10, 3_600), createResult())).allowed).toBe(true);
@@ -132,7 +132,7 @@ describeWithRedis('RedisLimiter on a real Redis', () => {
     limiters.push(limiter as RedisLimiter);
     shared.onHeartbeat({ gateway_id: 'gw-b', at: Date.now() });
     const rule = compileRule(10, 3_600);
-    const results = await Promise.all(Array.from({ length: 20 }, () => limiter.check('frank', 'api', rule, createResult())));
+    const results = await Promise.all(Array.from({ length: 20 }, async () => limiter.check('frank', 'api', rule, createResult())));
     // Two live gateways: this one's share is 5.
     expect(results.filter((r) => r.allowed)).toHaveLength(5);
   });

@@ -28,7 +28,7 @@ export function clientAuthenticationFailed(): OAuthError {
 /** A parameter from a parsed form (Map) or a JSON-ish body (object); only strings count. */
 export function parameter(body: ParameterBag, name: string): string | undefined {
   if (!body) return undefined;
-  const value = body instanceof Map ? body.get(name) : Object.hasOwn(body, name) ? (body as Record<string, unknown>)[name] : undefined;
+  const value: unknown = body instanceof Map ? body.get(name) : Object.hasOwn(body, name) ? (body as Record<string, unknown>)[name] : undefined;
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 

@@ -50,9 +50,9 @@ describe('key-change notification retries', () => {
     let calls = 0;
     const result = await deliverWithRetry(
       async () => (calls++, 'retry'),
-      (_ms, signal) => {
+      async (_ms, signal) => {
         stop.abort();
-        return Promise.reject(signal.reason);
+        signal.throwIfAborted();
       },
       stop.signal,
     );

@@ -31,9 +31,10 @@ export class TokenLookup {
   ) {}
 
   async find(token: string, hint: string | undefined): Promise<FoundToken | null> {
-    const order = hint === 'refresh_token' ? [this.refresh, this.accessToken] : [this.accessToken, this.refresh];
-    for (const attempt of order) {
-      const found = await attempt.call(this, token);
+    const refresh = () => this.refresh(token);
+    const access = () => this.accessToken(token);
+    for (const attempt of hint === 'refresh_token' ? [refresh, access] : [access, refresh]) {
+      const found = await attempt();
       if (found) return found;
     }
     return null;

@@ -1,6 +1,6 @@
 import type { StoredCertificate } from '@portcullis/domain';
 import { isClientBinding } from '../data-plane/credentials/client-bindings.js';
-import type { ApiChangedEvent, CertificateChangedEvent, ClientBindingChangedEvent, ConfigChangedEvent, PolicyChangedEvent, RegistrySnapshot } from '@portcullis/contracts';
+import type { ConfigChangedEvent, RegistrySnapshot } from '@portcullis/contracts';
 
 /** Where snapshots come from (the registry over the bus; a fake in tests). */
 export interface SnapshotSource {

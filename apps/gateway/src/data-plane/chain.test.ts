@@ -62,6 +62,16 @@ describe('runChain', () => {
     expect(ran).toEqual(['wait', 'rec']);
   });
 
+  it('answers a bug in a step after a pending one with a generic 500, instead of throwing into the promise that resumed it', () => {
+    const ran: string[] = [];
+    const broken: Step = { name: 'broken', always: false, enabledFor: () => true, handle: () => { throw new Error('a bug'); } };
+    const { ctx, written } = contextWith([step('wait', PENDING, ran), broken, step('rec', CONTINUE, ran, true)]);
+    runChain(ctx);
+    expect(() => resumeChain(ctx, CONTINUE)).not.toThrow();
+    expect(written.status).toBe(500);
+    expect(JSON.parse(written.body!.toString())).toMatchObject({ error: 'internal' });
+  });
+
   it('says nothing more once the client is gone, and records 499', () => {
     const ran: string[] = [];
     const { ctx, written } = contextWith([step('a', fail('upstream_unreachable'), ran), step('rec', CONTINUE, ran, true)]);

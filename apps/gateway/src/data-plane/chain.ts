@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+import { errorForLog } from '@portcullis/logging';
 import { preparedError } from './error-responses.js';
 import { CLIENT_CLOSED_REQUEST, type RequestContext } from './request-context.js';
 import type { StepResult } from './step.js';
@@ -18,12 +20,32 @@ export function runChain(ctx: RequestContext): void {
   }
 }
 
-/** Continues a chain after a pending step settled with `result`. */
+const logger = new Logger('DataPlane');
+
+/**
+ * Continues a chain after a pending step settled with `result`. It runs from a promise callback or
+ * an event, outside the server's own try: a bug in a later step is answered here as the server
+ * answers one, never left to become an unhandled rejection (which stops the process) and a request
+ * that hangs.
+ */
 export function resumeChain(ctx: RequestContext, result: StepResult): void {
   if (result.kind === 'pending') return;
-  if (result.kind === 'continue') ctx.index++;
-  else answer(ctx, result);
-  runChain(ctx);
+  try {
+    if (result.kind === 'continue') ctx.index++;
+    else answer(ctx, result);
+    runChain(ctx);
+  } catch (error) {
+    // A bug, not a request problem: a generic 500 outside, the details in the log.
+    logger.error(errorForLog(error));
+    const res = ctx.res;
+    if (res.headersSent) {
+      res.destroy();
+    } else {
+      const response = preparedError('internal');
+      res.writeHead(response.status, response.headers as string[]);
+      res.end(response.body);
+    }
+  }
 }
 
 /** Writes a step's answer (or the catalogue error it failed with), then skips to the `always` steps. */

@@ -5,6 +5,7 @@ import { subjects, type GatewayHeartbeat } from '@portcullis/contracts';
 import { QuotaSpender, RedisLimiter, SharedOverNatsLimiter, type LimiterLog } from '@portcullis/rate-limit';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { inspect } from 'node:util';
 import type { GatewayConfig } from '../config.js';
 import type { Enforcement } from '../data-plane/enforcement.js';
 import { GATEWAY_CONFIG } from '../tokens.js';
@@ -95,7 +96,7 @@ function analyticsSink(config: GatewayConfig, transport: BusTransport): Analytic
 function limiterLog(logger: Logger): LimiterLog {
   const text = (details: object, message: string) => {
     const err = (details as { err?: unknown }).err;
-    return err === undefined ? message : `${message}: ${err instanceof Error ? err.message : String(err)}`;
+    return err === undefined ? message : `${message}: ${err instanceof Error ? err.message : inspect(err)}`;
   };
   return { warn: (details, message) => logger.warn(text(details, message)), info: (details, message) => logger.log(text(details, message)) };
 }

@@ -37,15 +37,15 @@ export interface ValidatedImport {
  * array of policies (what `GET /tyk/policies` answers). Anything else is one error.
  */
 export function policyItems(value: unknown, source: string): { items: ImportItem[]; errors: ImportError[] } {
-  if (Array.isArray(value)) return { items: value.map((input, index) => ({ source: `${source}[${index}]`, input })), errors: [] };
+  if (Array.isArray(value)) return { items: value.map((input: unknown, index) => ({ source: `${source}[${index}]`, input })), errors: [] };
   if (value !== null && typeof value === 'object') {
-    return { items: Object.entries(value).map(([key, input]) => ({ source: `${source}[${JSON.stringify(key)}]`, input, key })), errors: [] };
+    return { items: Object.entries(value as Record<string, unknown>).map(([key, input]) => ({ source: `${source}[${JSON.stringify(key)}]`, input, key })), errors: [] };
   }
   return { items: [], errors: [{ source, field: '(body)', message: 'must be an object keyed by policy id, or an array of policies' }] };
 }
 
 export function apiItems(value: unknown, source: string): { items: ImportItem[]; errors: ImportError[] } {
-  if (Array.isArray(value)) return { items: value.map((input, index) => ({ source: `${source}[${index}]`, input })), errors: [] };
+  if (Array.isArray(value)) return { items: value.map((input: unknown, index) => ({ source: `${source}[${index}]`, input })), errors: [] };
   return { items: [], errors: [{ source, field: '(body)', message: 'must be an array of API definitions' }] };
 }
 

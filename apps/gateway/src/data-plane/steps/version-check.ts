@@ -114,7 +114,7 @@ function requestedVersion(ctx: RequestContext, versions: CompiledVersions, below
       }
       return decodeSegment(segment);
     }
-    default:
+    case null:
       return '';
   }
 }

@@ -135,22 +135,24 @@ export class AppsService {
   async revokeAllFor(developerId: string): Promise<void> {
     if (!isUuid(developerId)) return;
     const apps = await this.store.listFor(developerId);
-    let failure: unknown;
+    // Boxed: the first failure may be any thrown value, undefined included.
+    let failure: { error: unknown } | undefined;
     let failed = 0;
     for (const app of apps) {
       try {
         await this.handler(app.kind).remove(app);
       } catch (error) {
         failed += 1;
-        failure ??= error;
+        failure ??= { error };
         this.logger.warn(`could not revoke app ${app.id} of developer ${developerId}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
     if (failure === undefined) return;
-    if (failure instanceof PortcullisError) {
-      throw new PortcullisError(failure.code, `${failed} of ${apps.length} apps could not be revoked (they are kept; try again): ${failure.message}`, failure.details);
+    const first = failure.error;
+    if (first instanceof PortcullisError) {
+      throw new PortcullisError(first.code, `${failed} of ${apps.length} apps could not be revoked (they are kept; try again): ${first.message}`, first.details);
     }
-    throw failure;
+    throw first;
   }
 
   private handler(kind: CredentialKind): CredentialKindHandler {

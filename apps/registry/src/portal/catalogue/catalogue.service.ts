@@ -6,7 +6,6 @@ import { violatedConstraint } from '../../storage/pg-errors.js';
 import { PolicyStore } from '../../storage/policy-store.js';
 import { invalid, isUuid } from '../field-errors.js';
 import type { CatalogueEntry } from '../portal-types.js';
-import type { DcrProvider } from '../providers/dcr-provider.js';
 import { ProvidersService } from '../providers/providers.service.js';
 import { CatalogueStore } from '../storage/catalogue-store.js';
 import { PortalAppStore } from '../storage/portal-app-store.js';

@@ -46,7 +46,10 @@ describe('DcrRegistrar: where the registration access token may be sent', () => 
   });
 
   afterAll(() => {
-    for (const { server } of [provider, elsewhere]) server.closeAllConnections(), server.close();
+    for (const { server } of [provider, elsewhere]) {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   beforeEach(() => {
