@@ -9,6 +9,7 @@ import { validateJsonSchemaErrors } from './json-schema.js';
 import { circuitBreakerErrors } from './circuit-breakers.js';
 import { cacheErrors } from './cache-options.js';
 import { shapingErrors } from './shaping.js';
+import { bodyTransformErrors } from './body-transforms.js';
 
 /**
  * An API definition in Tyk's classic shape: the fields Tyk has keep Tyk's names, so a definition
@@ -390,7 +391,9 @@ export function validateApiDefinition(input: unknown): ValidationResult<z.output
   const cache = cacheErrors(input as Record<string, unknown>);
   // Header transforms, mocks, timeouts, rewrites: regexes compiled and values checked as the gateway reads them.
   const shaping = shapingErrors(input as Record<string, unknown>);
-  const errors = [...shapeErrors, ...refusals, ...versioning, ...schemas, ...breakers, ...cache, ...shaping];
+  // jq filters and JSONata expressions compiled (not run): one that does not compile is refused here.
+  const bodies = bodyTransformErrors(input as Record<string, unknown>);
+  const errors = [...shapeErrors, ...refusals, ...versioning, ...schemas, ...breakers, ...cache, ...shaping, ...bodies];
   if (errors.length > 0 || !result.success) return { ok: false, errors };
   return { ok: true, value: result.data };
 }

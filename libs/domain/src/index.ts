@@ -89,6 +89,7 @@ export {
   type PathList,
 } from './versioning.js';
 export { circuitBreakerErrors, readCircuitBreaker, type CircuitBreakerSpec } from './circuit-breakers.js';
+export { readBodyTransforms, hasBodyTransforms, bodyTransformErrors, jsonataCompileError, MAX_TRANSFORM_PROGRAM_LENGTH, type BodyTransform, type BodyTransformLanguage, type VersionBodyTransforms } from './body-transforms.js';
 export { compileJsonSchema, validateJsonSchemaErrors, type JsonSchemaValidator, type JsonSchemaError } from './json-schema.js';
 export {
   readCacheOptions,
