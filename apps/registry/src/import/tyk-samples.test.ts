@@ -17,13 +17,14 @@ const refusedApps: Record<string, string[]> = {
   // `custom_middleware_` (trailing underscore) is no Tyk field: Tyk ignores it, so do we; the bundle is real.
   'coprocess_grpc_app_sample_protected.json': ['custom_middleware_bundle', 'enable_batch_request_support'],
   'coprocess_lua_app_sample.json': ['custom_middleware', 'enable_batch_request_support'],
-  // jq transforms cannot run here (issue 13: refused by name, as Go templates are).
-  'jq.json': ['version_data.versions.Default.extended_paths.transform_jq', 'version_data.versions.Default.extended_paths.transform_jq_response'],
+  // Its jq transforms run (issue 13); only its header values are refused (below).
+  'jq.json': [],
 };
 
 /**
  * Refusals validation adds beyond the compatibility table's: values read field by field. jq.json's
- * header values name context variables its jq program sets, which the gateway cannot fill.
+ * header values name context variables its jq program sets (`tyk_context`), which the gateway does
+ * not read back, so cannot fill.
  */
 const refusedValuesOf: Record<string, string[]> = {
   'jq.json': [

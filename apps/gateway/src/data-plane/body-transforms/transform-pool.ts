@@ -80,7 +80,8 @@ export class TransformPool {
   }
 
   run(task: TransformTask): Promise<TransformOutcome> {
-    this.warm();
+    // A worker replaced after a runaway jq program loads jq before its next task.
+    this.warm(task.language === 'jq');
     if (this.queue.length >= this.limits.maxQueued) return Promise.resolve({ ok: false, kind: 'busy', message: 'too many transforms waiting' });
     return new Promise((resolve) => {
       const pending: Pending = { id: this.nextId++, task, resolve, slot: null, timer: setTimeout(() => this.expire(pending), this.limits.timeoutMs) };
