@@ -47,7 +47,7 @@ async function runJq(id, task, body) {
   const result = outputs[0];
   if (!isObject(result) || !Object.hasOwn(result, 'body')) return fail(id, 'failed', 'the jq program must give an object with a body field');
   const headers = {};
-  if (isObject(result.rewrite_headers)) for (const [name, value] of Object.entries(result.rewrite_headers)) headers[name] = typeof value === 'string' ? value : JSON.stringify(value);
+  if (isObject(result.rewrite_headers)) for (const [name, value] of Object.entries(result.rewrite_headers)) headers[name] = typeof value === 'string' ? value : value === null ? '' : JSON.stringify(value);
   done(id, task, result.body, headers);
 }
 
