@@ -75,7 +75,7 @@ export class ResponseBody {
         if (answer !== null) for (let i = 0; i < answer.length; i++) written.push(answer[i]!);
         ctx.bytesOut += outcome.body.length;
         ctx.res.writeHead(this.status, written);
-        ctx.res.end(ctx.req.method === 'HEAD' ? undefined : outcome.body);
+        ctx.res.end(outcome.body);
         done(null);
       });
   }

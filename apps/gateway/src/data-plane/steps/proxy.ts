@@ -230,7 +230,8 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     // With CORS on, the gateway's CORS headers are the only ones (as Tyk drops the upstream's duplicates).
     let headers = answer === null ? clientResponseHeaders(rawHeaders) : withoutCorsHeaders(clientResponseHeaders(rawHeaders));
     if (ctx.shaping !== null) headers = shapedResponseHeaders(headers, ctx.shaping);
-    if (ctx.responseTransform !== null) {
+    // An answer with no body (HEAD, 204, 304) has nothing to transform.
+    if (ctx.responseTransform !== null && statusCode !== 204 && statusCode !== 304 && ctx.req.method !== 'HEAD') {
       // Written when the transform is done (see ResponseBody); nothing goes to the client before.
       this.buffered = new ResponseBody(ctx, statusCode, headers);
       return true;

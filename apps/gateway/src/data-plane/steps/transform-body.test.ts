@@ -49,6 +49,7 @@ beforeAll(async () => {
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       seen.push({ headers: req.headers, body });
+      if (req.url === '/empty') return res.writeHead(204).end();
       if (req.url === '/text') return res.writeHead(200, { 'content-type': 'text/plain' }).end('plain words');
       if (req.url === '/big') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items: 'x'.repeat(2 * 1024 * 1024) }));
       if (req.url === '/stream') {
@@ -78,7 +79,8 @@ beforeAll(async () => {
         { path: '/echo', method: 'POST', filter: '{body: .body}' },
       ],
       transform_jq_response: [
-        { path: '/text', method: 'GET', filter: '{body: .body}' },
+        { path: '/text', filter: '{body: .body}' },
+        { path: '/empty', method: 'GET', filter: '{body: {made: "up"}}' },
         // Its output is small: only the limit on what is read refuses it.
         { path: '/big', method: 'GET', filter: '{body: (.body.items | length)}' },
       ],
@@ -196,6 +198,18 @@ describe('protections', () => {
     const big = await fetch(`${plane.url}/guard/big`);
     expect(big.status).toBe(502);
     expect((await big.json()).error).toBe('upstream_body_too_large');
+  });
+
+  it('an answer without a body (204, HEAD) is passed on untransformed', async () => {
+    const response = await fetch(`${plane.url}/guard/empty`);
+    expect(response.status).toBe(204);
+    expect(response.headers.get('content-length')).toBeNull();
+    expect(await response.text()).toBe('');
+    const head = await fetch(`${plane.url}/guard/text`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    // The upstream's own head (it sends no length for HEAD), not one made for a transformed body.
+    expect(head.headers.get('content-length')).toBeNull();
+    expect(head.headers.get('content-type')).toBe('text/plain');
   });
 
   it('a response on a path without a transform still streams', async () => {
