@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices } from '../tools/test/with-services.js';
+import { readTykApp } from '../tools/test/tyk-samples.js';
 import { startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
 import { startStack, type Stack } from './support/stack.js';
 
@@ -60,7 +61,7 @@ describeWithServices('body transforms: jq (Tyk) and JSONata (Portcullis)', () =>
     stack = await startStack('portcullis_e2e_bodies', adminSecret);
     ({ gateway } = stack);
     const apis = [
-      tykApi('jq', upstream.url, tykDocsExtendedPaths),
+      tykApi('jqdocs', upstream.url, tykDocsExtendedPaths),
       tykApi('nata', upstream.url, {
         portcullis_transform_jsonata: [{ path: '/orders', method: 'POST', expression: '{"id": orderId, "total": $sum(lines.(qty * price))}' }],
         portcullis_transform_jsonata_response: [{ path: '/orders', method: 'POST', expression: '{"upstream_saw": $eval(body), "path": path}' }],
@@ -80,11 +81,11 @@ describeWithServices('body transforms: jq (Tyk) and JSONata (Portcullis)', () =>
   });
 
   it("Tyk's documented jq transforms: the request body and headers, then the response body and headers", async () => {
-    const response = await send('/jq/post', JSON.stringify({ DEVICEID: 'd-1', a: 1 }), { 'user-agent': 'e2e-agent' });
+    const response = await send('/jqdocs/post', JSON.stringify({ DEVICEID: 'd-1', a: 1 }), { 'user-agent': 'e2e-agent' });
     expect(response.status).toBe(200);
     const received = upstream.requests.at(-1)!;
     const sent = JSON.parse(received.body);
-    expect(sent).toEqual({ DEVICEID: 'd-1', a: 1, 'TRANSFORMED-REQUEST-BY-JQ': true, path: '/jq/post', user_agent: 'e2e-agent' });
+    expect(sent).toEqual({ DEVICEID: 'd-1', a: 1, 'TRANSFORMED-REQUEST-BY-JQ': true, path: '/jqdocs/post', user_agent: 'e2e-agent' });
     expect(received.headers['x-added-rewrite-headers']).toBe('test');
     expect(Number(received.headers['content-length'])).toBe(Buffer.byteLength(received.body));
     const text = await response.text();
@@ -93,6 +94,25 @@ describeWithServices('body transforms: jq (Tyk) and JSONata (Portcullis)', () =>
     expect(response.headers.get('jq-response-header')).toBe('');
     const answer = JSON.parse(text);
     expect(answer).toMatchObject({ 'TRANSFORMED-RESPONSE-BY-JQ': true, 'HEADERS-OF-RESPONSE': null, method: 'POST', path: '/post' });
+  });
+
+  it("Tyk's jq.json sample loads unchanged; its jq filter's tyk_context fills its header transforms", async () => {
+    const sample = readTykApp('jq.json') as { api_id: string; proxy: Record<string, unknown> };
+    const posted = await call('POST', '/tyk/apis', sample);
+    expect(posted.status, JSON.stringify(posted.body)).toBe(200);
+    // Its target is httpbin.org: pointed at the test's upstream, nothing else changed.
+    const pointed = await call('PUT', `/tyk/apis/${sample.api_id}`, { ...sample, proxy: { ...sample.proxy, target_url: upstream.url } });
+    expect(pointed.status, JSON.stringify(pointed.body)).toBe(200);
+    let received: (typeof upstream.requests)[number] | undefined;
+    await waitFor(async () => {
+      const response = await send('/jq/post', JSON.stringify({ DEVICEID: 'dev-42' }));
+      received = upstream.requests.at(-1);
+      return response.status === 200 && received?.headers['x-m2m-origin'] !== undefined;
+    }, { timeoutMs: 10_000, message: 'jq.json to be served from the upstream' });
+    expect(received!.headers['x-added-by-transform_headers']).toBe('dev-42');
+    expect(received!.headers['x-m2m-origin']).toBe('CSE3219/C9886');
+    expect(received!.headers['x-added-rewrite-headers']).toBe('test');
+    expect(JSON.parse(received!.body)).toMatchObject({ DEVICEID: 'dev-42', 'TRANSFORMED-REQUEST-BY-JQ': true, path: '/jq/post' });
   });
 
   it('JSONata transforms both ways (Portcullis extension)', async () => {

@@ -56,6 +56,21 @@ describe('jq programs are compiled when a definition is validated', () => {
   });
 });
 
+describe("the context variables a jq filter sets (its tyk_context)", () => {
+  const headers = { transform_headers: [{ path: '/post', method: 'POST', add_headers: { 'X-Device': '$tyk_context.deviceid' } }] };
+
+  it('may be named in header values of a version with a jq request transform', () => {
+    expect(errorsOf({ ...headers, transform_jq: [{ path: '/post', method: 'POST', filter: '{body: .body, tyk_context: {deviceid: .body.id}}' }] })).toEqual([]);
+  });
+
+  it('are refused by name where no jq request transform could set them', () => {
+    const refused = { field: `${at}.transform_headers.0.add_headers.X-Device`, message: expect.stringMatching(/^not supported: \$tyk_context.deviceid/) };
+    expect(errorsOf(headers)).toEqual([refused]);
+    expect(errorsOf({ ...headers, transform_jq: [{ path: '/post', method: 'POST', filter: '.', disabled: true }] })).toEqual([refused]);
+    expect(errorsOf({ ...headers, transform_jq_response: [{ path: '/post', method: 'POST', filter: '{body: .body}' }] })).toEqual([refused]);
+  });
+});
+
 describe('portcullis_transform_jsonata', () => {
   it('accepts an expression and refuses one that does not compile, naming the field', () => {
     expect(errorsOf({ portcullis_transform_jsonata: [{ path: '/a', method: 'POST', expression: '{"id": orderId}' }] })).toEqual([]);

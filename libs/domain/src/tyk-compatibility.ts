@@ -147,7 +147,7 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   ignored(`${versionPrefix}.extended_paths.track_endpoints`, 'every request is recorded already (Tyk uses it to group analytics by path)'),
   refused(`${versionPrefix}.extended_paths.transform`, 'body transforms with Go templates cannot run here: use transform_jq or portcullis_transform_jsonata (docs/body-transforms.md)'),
   refused(`${versionPrefix}.extended_paths.transform_response`, 'body transforms with Go templates cannot run here: use transform_jq_response or portcullis_transform_jsonata_response (docs/body-transforms.md)'),
-  enforced(`${versionPrefix}.extended_paths.transform_jq`, "request body transformed by the jq program (jq 1.8, Tyk's input and output: body, rewrite_headers; tyk_context is not read); checked when saved; bounded in time and size"),
+  enforced(`${versionPrefix}.extended_paths.transform_jq`, "request body transformed by the jq program (jq 1.8, Tyk's input and output: body, rewrite_headers, tyk_context for the header transforms); checked when saved; bounded in time and size"),
   enforced(`${versionPrefix}.extended_paths.transform_jq_response`, "response body transformed by the jq program (Tyk's input: body, _tyk_response_headers, _tyk_context); checked when saved; bounded in time and size"),
   enforced(`${versionPrefix}.extended_paths.portcullis_transform_jsonata`, 'Portcullis extension: request body transformed by a JSONata expression (docs/body-transforms.md)'),
   enforced(`${versionPrefix}.extended_paths.portcullis_transform_jsonata_response`, 'Portcullis extension: response body transformed by a JSONata expression (docs/body-transforms.md)'),

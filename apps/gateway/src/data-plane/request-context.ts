@@ -76,6 +76,8 @@ export class RequestContext {
   dropHeaders: ReadonlySet<string> | null;
   /** The response body transform of the request's path (steps/transform-body.ts); null: the response streams. */
   responseTransform: BodyTransform | null;
+  /** The `tyk_context` a jq request transform gave: `$tyk_context.<name>` values for the header transforms; null: none. */
+  transformContext: Record<string, unknown> | null;
   /**
    * Headers every answer to this request carries, the gateway's own errors included (CORS, set
    * before authentication as Tyk's CORS handler wraps the whole chain); null when none.
@@ -133,6 +135,7 @@ export class RequestContext {
     this.forwardQuery = this.query;
     this.dropHeaders = null;
     this.responseTransform = null;
+    this.transformContext = null;
     this.answerHeaders = null;
     this.bodyLimit = -1;
     this.breaker = null;

@@ -29,7 +29,13 @@ export interface TransformTask {
 }
 
 export type TransformOutcome =
-  | { readonly ok: true; readonly body: Buffer; readonly headers: Record<string, string> | null }
+  | {
+      readonly ok: true;
+      readonly body: Buffer;
+      readonly headers: Record<string, string> | null;
+      /** A jq request filter's `tyk_context`: variables for the header transforms. */
+      readonly context: Record<string, unknown> | null;
+    }
   | { readonly ok: false; readonly kind: 'not_json' | 'failed' | 'too_large' | 'timeout' | 'busy'; readonly message: string };
 
 export interface TransformLimits {
@@ -55,7 +61,7 @@ interface Slot {
   running: Pending | null;
 }
 
-type Reply = { id: number; ok: true; body: Uint8Array; headers: Record<string, string> | null } | { id: number; ok: false; kind: 'not_json' | 'failed' | 'too_large'; message: string; fatal: boolean };
+type Reply = { id: number; ok: true; body: Uint8Array; headers: Record<string, string> | null; context: Record<string, unknown> | null } | { id: number; ok: false; kind: 'not_json' | 'failed' | 'too_large'; message: string; fatal: boolean };
 
 const moduleRequire = createRequire(import.meta.url);
 
@@ -127,7 +133,7 @@ export class TransformPool {
     const pending = slot.running;
     if (pending === null || pending.id !== reply.id) return;
     slot.running = null;
-    if (reply.ok) this.settle(pending, { ok: true, body: Buffer.from(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength), headers: reply.headers });
+    if (reply.ok) this.settle(pending, { ok: true, body: Buffer.from(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength), headers: reply.headers, context: reply.context });
     else {
       this.settle(pending, { ok: false, kind: reply.kind, message: reply.message });
       if (reply.fatal) return this.replace(slot, null);

@@ -24,11 +24,11 @@ function isObject(value) {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function done(id, task, body, headers) {
+function done(id, task, body, headers, context) {
   const text = JSON.stringify(body === undefined ? null : body);
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length > task.maxBytes) return fail(id, 'too_large', 'the transformed body is over ' + task.maxBytes + ' bytes');
-  parentPort.postMessage({ id, ok: true, body: bytes, headers }, [bytes.buffer]);
+  parentPort.postMessage({ id, ok: true, body: bytes, headers, context: context === undefined ? null : context }, [bytes.buffer]);
 }
 
 async function runJq(id, task, body) {
@@ -48,7 +48,7 @@ async function runJq(id, task, body) {
   if (!isObject(result) || !Object.hasOwn(result, 'body')) return fail(id, 'failed', 'the jq program must give an object with a body field');
   const headers = {};
   if (isObject(result.rewrite_headers)) for (const [name, value] of Object.entries(result.rewrite_headers)) headers[name] = typeof value === 'string' ? value : value === null ? '' : JSON.stringify(value);
-  done(id, task, result.body, headers);
+  done(id, task, result.body, headers, task.direction === 'request' && isObject(result.tyk_context) ? result.tyk_context : null);
 }
 
 async function runJsonata(id, task, body) {
@@ -69,7 +69,7 @@ async function runJsonata(id, task, body) {
     return fail(id, 'failed', (error && error.message) || String(error));
   }
   if (result === undefined) return fail(id, 'failed', 'the JSONata expression gave no value');
-  done(id, task, result, null);
+  done(id, task, result, null, null);
 }
 
 parentPort.on('message', async (task) => {

@@ -66,7 +66,11 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
   const { config } = compiledConfiguration([
-    api('jq', tykDocsExtendedPaths),
+    api('jq', {
+      ...tykDocsExtendedPaths,
+      // As Tyk's jq.json sample: header values from the jq filter's tyk_context (TransformHeaders runs after it).
+      transform_headers: [{ path: '/post', method: 'POST', add_headers: { 'X-Device': '$tyk_context.deviceid', 'X-M2M-Origin': '$tyk_context.m2m_origin', 'X-added-rewrite-headers': 'from transform_headers' } }],
+    }),
     api('nata', {
       portcullis_transform_jsonata: [{ path: '/orders', method: 'POST', expression: '{"id": orderId, "total": $sum(lines.(qty * price)), "by": $headers."x-user", "method": $method}' }],
       portcullis_transform_jsonata_response: [{ path: '/orders', method: 'POST', expression: '{"received": json, "status": $status}' }],
@@ -108,7 +112,10 @@ describe('transform_jq / transform_jq_response (Tyk documentation example)', () 
     const upstreamSaw = seen.at(-1)!;
     const sent = JSON.parse(upstreamSaw.body);
     expect(sent).toEqual({ DEVICEID: 'd-1', a: 1, 'TRANSFORMED-REQUEST-BY-JQ': true, path: '/jq/post', user_agent: 'e2e-agent' });
-    expect(upstreamSaw.headers['x-added-rewrite-headers']).toBe('test');
+    // Tyk's TransformHeaders runs after the jq transform: its header replaces rewrite_headers' namesake.
+    expect(upstreamSaw.headers['x-added-rewrite-headers']).toBe('from transform_headers');
+    expect(upstreamSaw.headers['x-device']).toBe('d-1');
+    expect(upstreamSaw.headers['x-m2m-origin']).toBe('CSE3219/C9886');
     expect(Number(upstreamSaw.headers['content-length'])).toBe(Buffer.byteLength(upstreamSaw.body));
     expect(response.headers.get('jq-response-header')).toBe('10.0.0.1');
     // The upstream's validator no longer describes the body.

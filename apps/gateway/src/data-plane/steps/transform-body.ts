@@ -167,6 +167,7 @@ function runRequestTransform(ctx: RequestContext, entry: BodyTransform, body: Bu
     .then((outcome) => {
       if (!outcome.ok) return resumeChain(ctx, failureResult(outcome, true));
       ctx.body = outcome.body;
+      ctx.transformContext = outcome.context;
       const shaping = (ctx.shaping ??= new ForwardShaping());
       // The new body's length replaces the client's (or its chunked encoding).
       shaping.removeRequest(bodyHeaders);
