@@ -1,6 +1,6 @@
 import { withoutNamed } from '../forwarding.js';
 import type { RequestContext } from '../request-context.js';
-import { failureResult, headerObject, rewrittenHeaders, transformContext, tykContext, TRANSFORMED_BODY_LIMIT } from '../steps/transform-body.js';
+import { failureResult, headerObject, rewrittenHeaders, transformContext, TRANSFORMED_BODY_LIMIT } from '../steps/transform-body.js';
 import { errorResponseSaying } from '../error-responses.js';
 import type { StepResult } from '../step.js';
 import { transformPool } from './transform-pool.js';
@@ -40,7 +40,6 @@ export class ResponseBody {
   finish(done: (failure: StepResult | null) => void): void {
     const ctx = this.ctx;
     const entry = ctx.responseTransform!;
-    const context = transformContext(ctx);
     const headers = headerObject(this.headers);
     void transformPool()
       .run({
@@ -49,7 +48,7 @@ export class ResponseBody {
         program: entry.program,
         body: Buffer.concat(this.chunks, this.size),
         headers,
-        context: entry.language === 'jq' ? (tykContext(ctx, context) as Record<string, unknown>) : context,
+        context: transformContext(ctx, entry.language),
         status: this.status,
         maxBytes: TRANSFORMED_BODY_LIMIT,
       })

@@ -21,8 +21,8 @@ export interface TransformTask {
   readonly body: Buffer;
   /** Lower-case header names to values: the request's, or the response's. */
   readonly headers: Record<string, string>;
-  /** Tyk's `_tyk_context` (jq) and the request's method and path (JSONata's $method, $path). */
-  readonly context: Record<string, unknown>;
+  /** Tyk's `_tyk_context` (jq; null without enable_context_vars) or the request's method and path (JSONata's $method, $path). */
+  readonly context: Record<string, unknown> | null;
   readonly status: number;
   /** The largest transformed body accepted. */
   readonly maxBytes: number;

@@ -33,10 +33,10 @@ const tykDocsExtendedPaths = {
   ],
 };
 
-function api(id: string, extendedPaths: Record<string, unknown>, version: Record<string, unknown> = {}) {
+function api(id: string, extendedPaths: Record<string, unknown>, version: Record<string, unknown> = {}, contextVars = true) {
   return definition({
     api_id: id,
-    enable_context_vars: true,
+    enable_context_vars: contextVars,
     version_data: { not_versioned: true, versions: { Default: { name: 'Default', use_extended_paths: true, extended_paths: extendedPaths, ...version } } },
     proxy: { listen_path: `/${id}/`, target_url: upstreamUrl, strip_listen_path: true },
   } as Parameters<typeof definition>[0]);
@@ -89,6 +89,7 @@ beforeAll(async () => {
         { path: '/big', method: 'GET', filter: '{body: (.body.items | length)}' },
       ],
     }),
+    api('plain', { transform_jq: [{ path: '/context', method: 'POST', filter: '{body: {context: ._tyk_context}}' }] }, {}, false),
     api('limited', { transform_jq: [{ path: '/echo', method: 'POST', filter: '{body: .body}' }], size_limits: [{ path: '/echo', method: 'POST', size_limit: 100 }] }),
   ]);
   plane = await startDataPlane(config);
@@ -126,6 +127,12 @@ describe('transform_jq / transform_jq_response (Tyk documentation example)', () 
     expect(answer['TRANSFORMED-RESPONSE-BY-JQ']).toBe(true);
     expect(answer.json).toEqual(sent);
     expect(answer).toHaveProperty('HEADERS-OF-RESPONSE', null);
+  });
+
+  it('without enable_context_vars, _tyk_context is null, as Tyk has no context data then', async () => {
+    const response = await post('/plain/context', '{}', { 'user-agent': 'e2e-agent' });
+    expect(response.status).toBe(200);
+    expect(JSON.parse(seen.at(-1)!.body)).toEqual({ context: null });
   });
 
   it('a chunked request body is transformed and sent with its new Content-Length', async () => {

@@ -1,4 +1,4 @@
-import { hasBodyTransforms, readBodyTransforms, type ApiDefinition, type BodyTransform, type VersionBodyTransforms } from '@portcullis/domain';
+import { hasBodyTransforms, readBodyTransforms, type ApiDefinition, type BodyTransform, type BodyTransformLanguage, type VersionBodyTransforms } from '@portcullis/domain';
 import { resumeChain } from '../chain.js';
 import { errorResponseSaying } from '../error-responses.js';
 import { clientAddress } from '../forwarding.js';
@@ -64,23 +64,19 @@ function contextKey(name: string): string {
 }
 
 /**
- * Tyk's `_tyk_context` as its jq transforms see it: null unless the API sets enable_context_vars
- * (Tyk fills the context only then). The caller's token is never put in it.
+ * What a transform of `language` is given of the request: for jq, Tyk's `_tyk_context`, filled
+ * only with enable_context_vars (null otherwise, as Tyk has no context data then); for JSONata, the
+ * method and path ($method, $path). The caller's token is never put in it.
  */
-export function transformContext(ctx: RequestContext): Record<string, unknown> {
-  const api = ctx.api!;
-  const base: Record<string, unknown> = { path: ctx.path, request_method: ctx.req.method ?? '' };
-  if ((api.definition as { enable_context_vars?: unknown }).enable_context_vars !== true) return base;
-  base.remote_addr = clientAddress(ctx.req.socket.remoteAddress);
-  base.path_parts = ctx.path.split('/').filter((part) => part !== '');
+export function transformContext(ctx: RequestContext, language: BodyTransformLanguage): Record<string, unknown> | null {
+  const context: Record<string, unknown> = { path: ctx.path, request_method: ctx.req.method ?? '' };
+  if (language === 'jsonata') return context;
+  if ((ctx.api!.definition as { enable_context_vars?: unknown }).enable_context_vars !== true) return null;
+  context.remote_addr = clientAddress(ctx.req.socket.remoteAddress);
+  context.path_parts = ctx.path.split('/').filter((part) => part !== '');
   const raw = ctx.req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) base[contextKey(raw[i]!)] = raw[i + 1]!;
-  return base;
-}
-
-/** The jq input's `_tyk_context`: null without enable_context_vars, as in Tyk. */
-export function tykContext(ctx: RequestContext, context: Record<string, unknown>): Record<string, unknown> | null {
-  return (ctx.api!.definition as { enable_context_vars?: unknown }).enable_context_vars === true ? context : null;
+  for (let i = 0; i < raw.length; i += 2) context[contextKey(raw[i]!)] = raw[i + 1]!;
+  return context;
 }
 
 /** A failed outcome as the answer to the client. `request`: the body was the client's. */
@@ -151,14 +147,13 @@ export const transformBody: Step = {
 };
 
 function runRequestTransform(ctx: RequestContext, entry: BodyTransform, body: Buffer): void {
-  const context = transformContext(ctx);
   const task = {
     language: entry.language,
     direction: 'request' as const,
     program: entry.program,
     body,
     headers: headerObject(ctx.req.rawHeaders),
-    context: entry.language === 'jq' ? (tykContext(ctx, context) as Record<string, unknown>) : context,
+    context: transformContext(ctx, entry.language),
     status: 0,
     maxBytes: TRANSFORMED_BODY_LIMIT,
   };
