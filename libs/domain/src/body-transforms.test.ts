@@ -80,6 +80,16 @@ describe('portcullis_transform_jsonata', () => {
   });
 });
 
+describe('input_type', () => {
+  it('is "json" or "xml" for JSONata entries, and only "json" for jq ones', () => {
+    expect(errorsOf({ portcullis_transform_jsonata: [{ path: '/a', expression: 'x', input_type: 'xml' }] })).toEqual([]);
+    expect(errorsOf({ portcullis_transform_jsonata: [{ path: '/a', expression: 'x', input_type: 'yaml' }], transform_jq: [{ path: '/a', filter: '.', input_type: 'xml' }] })).toEqual([
+      { field: `${at}.transform_jq.0.input_type`, message: 'must be "json" (jq reads JSON)' },
+      { field: `${at}.portcullis_transform_jsonata.0.input_type`, message: 'must be "json" or "xml"' },
+    ]);
+  });
+});
+
 describe('reading for the gateway', () => {
   it('keeps jq entries before JSONata ones, skips disabled entries, and compiles nothing', () => {
     const { value, errors } = readBodyTransforms(

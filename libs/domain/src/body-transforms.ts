@@ -16,6 +16,8 @@ export interface BodyTransform extends ShapedPath {
   readonly language: BodyTransformLanguage;
   /** The jq filter or the JSONata expression, as written. */
   readonly program: string;
+  /** How the body is read: JSON, or (JSONata entries with `input_type: "xml"`) XML turned into JSON. */
+  readonly input: 'json' | 'xml';
 }
 
 export interface VersionBodyTransforms {
@@ -94,7 +96,10 @@ export function readBodyTransforms(version: Record<string, unknown>, field: stri
           const problem = language === 'jq' ? jqCompileError(program) : jsonataCompileError(program);
           if (problem !== null) errors.push({ field: programAt, message: `does not compile: ${problem}` });
         }
-        if (errors.length === before) found.push({ pattern: pattern!, method: (method as string).toUpperCase(), language, program: program as string });
+        const input = entry.input_type ?? 'json';
+        // Tyk's jq transforms read JSON only; XML input is a Portcullis option of JSONata entries.
+        if (language === 'jsonata' ? input !== 'json' && input !== 'xml' : input !== 'json') errors.push({ field: `${entryField}.input_type`, message: language === 'jsonata' ? 'must be "json" or "xml"' : 'must be "json" (jq reads JSON)' });
+        if (errors.length === before) found.push({ pattern: pattern!, method: (method as string).toUpperCase(), language, program: program as string, input: input as 'json' | 'xml' });
       });
     }
     return found;

@@ -46,6 +46,7 @@ export class ResponseBody {
         language: entry.language,
         direction: 'response',
         program: entry.program,
+        input: entry.input,
         body: Buffer.concat(this.chunks, this.size),
         headers,
         context: transformContext(ctx, entry.language),
@@ -54,7 +55,9 @@ export class ResponseBody {
       })
       .then((outcome) => {
         if (!outcome.ok) return done(failureResult(outcome, false));
-        let written = withoutNamed(this.headers, bodyHeaders);
+        // XML read, JSON written.
+        let written = withoutNamed(this.headers, entry.input === 'xml' ? xmlBodyHeaders : bodyHeaders);
+        if (entry.input === 'xml') written.push('content-type', 'application/json');
         if (outcome.headers !== null) {
           const pairs = rewrittenHeaders(outcome.headers);
           if (typeof pairs === 'string') return done(errorResponseSaying('transform_failed', `The path's body transform failed: ${pairs}`));
@@ -82,3 +85,4 @@ export class ResponseBody {
 
 /** Headers of the upstream's body that no longer describe the transformed one. */
 const bodyHeaders: ReadonlySet<string> = new Set(['content-length', 'transfer-encoding', 'content-encoding', 'etag', 'content-md5']);
+const xmlBodyHeaders: ReadonlySet<string> = new Set([...bodyHeaders, 'content-type']);

@@ -6,7 +6,7 @@ const pool = new TransformPool({ workers: 1, timeoutMs: 1000, maxQueued: 2, heap
 afterAll(() => pool.close());
 
 function task(language: TransformTask['language'], program: string, body = '{}', direction: TransformTask['direction'] = 'request'): TransformTask {
-  return { language, direction, program, body: Buffer.from(body), headers: { 'x-user': 'ana' }, context: { path: '/p', request_method: 'POST' }, status: 201, maxBytes: 1000 };
+  return { language, direction, program, input: 'json', body: Buffer.from(body), headers: { 'x-user': 'ana' }, context: { path: '/p', request_method: 'POST' }, status: 201, maxBytes: 1000 };
 }
 
 const text = (outcome: Awaited<ReturnType<TransformPool['run']>>) => (outcome.ok ? outcome.body.toString('utf8') : outcome);

@@ -17,6 +17,8 @@ export interface TransformTask {
   readonly language: BodyTransformLanguage;
   readonly direction: 'request' | 'response';
   readonly program: string;
+  /** How the body is parsed: JSON, or XML turned into JSON. */
+  readonly input: 'json' | 'xml';
   /** The body as received (parsed in the worker). */
   readonly body: Buffer;
   /** Lower-case header names to values: the request's, or the response's. */
@@ -36,7 +38,7 @@ export type TransformOutcome =
       /** A jq request filter's `tyk_context`: variables for the header transforms. */
       readonly context: Record<string, unknown> | null;
     }
-  | { readonly ok: false; readonly kind: 'not_json' | 'failed' | 'too_large' | 'timeout' | 'busy'; readonly message: string };
+  | { readonly ok: false; readonly kind: 'not_json' | 'not_xml' | 'failed' | 'too_large' | 'timeout' | 'busy'; readonly message: string };
 
 export interface TransformLimits {
   readonly workers: number;
@@ -61,7 +63,7 @@ interface Slot {
   running: Pending | null;
 }
 
-type Reply = { id: number; ok: true; body: Uint8Array; headers: Record<string, string> | null; context: Record<string, unknown> | null } | { id: number; ok: false; kind: 'not_json' | 'failed' | 'too_large'; message: string; fatal: boolean };
+type Reply = { id: number; ok: true; body: Uint8Array; headers: Record<string, string> | null; context: Record<string, unknown> | null } | { id: number; ok: false; kind: 'not_json' | 'not_xml' | 'failed' | 'too_large'; message: string; fatal: boolean };
 
 const moduleRequire = createRequire(import.meta.url);
 
@@ -69,7 +71,7 @@ export class TransformPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
   private nextId = 1;
-  private readonly paths = { jqPath: moduleRequire.resolve('jq-wasm'), jsonataPath: moduleRequire.resolve('jsonata') };
+  private readonly paths = { jqPath: moduleRequire.resolve('jq-wasm'), jsonataPath: moduleRequire.resolve('jsonata'), xmlPath: moduleRequire.resolve('fast-xml-parser') };
 
   constructor(readonly limits: TransformLimits = defaultTransformLimits) {}
 

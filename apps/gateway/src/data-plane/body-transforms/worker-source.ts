@@ -14,6 +14,18 @@ export const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 let jq = null;
 let jsonata = null;
+let xml = null;
+
+/** XML as JSON (attributes as "@name"), validated first: the parser itself is lenient. */
+function parseXml(text) {
+  if (xml === null) {
+    const { XMLParser, XMLValidator } = require(workerData.xmlPath);
+    // Entity expansion bounded (no external entity is ever fetched).
+    xml = { parser: new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', processEntities: { maxTotalExpansions: 10000, maxExpandedLength: 100000 } }), XMLValidator };
+  }
+  if (xml.XMLValidator.validate(text) !== true) return undefined;
+  return xml.parser.parse(text);
+}
 const expressions = new Map();
 
 function fail(id, kind, message, fatal) {
@@ -80,7 +92,14 @@ parentPort.on('message', async (task) => {
   const id = task.id;
   let body = null;
   const text = Buffer.from(task.body.buffer, task.body.byteOffset, task.body.byteLength).toString('utf8');
-  if (text.trim() !== '') {
+  if (text.trim() !== '' && task.input === 'xml') {
+    try {
+      body = parseXml(text);
+    } catch {
+      body = undefined;
+    }
+    if (body === undefined) return fail(id, 'not_xml', 'the body is not valid XML');
+  } else if (text.trim() !== '') {
     try {
       body = JSON.parse(text);
     } catch {

@@ -49,6 +49,7 @@ beforeAll(async () => {
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       seen.push({ headers: req.headers, body });
+      if (req.url === '/feed') return res.writeHead(200, { 'content-type': 'application/xml' }).end('<feed updated="2026-12-07"><item>a</item><item>b</item></feed>');
       if (req.url === '/empty') return res.writeHead(204).end();
       if (req.url === '/text') return res.writeHead(200, { 'content-type': 'text/plain' }).end('plain words');
       if (req.url === '/big') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items: 'x'.repeat(2 * 1024 * 1024) }));
@@ -88,6 +89,10 @@ beforeAll(async () => {
         // Its output is small: only the limit on what is read refuses it.
         { path: '/big', method: 'GET', filter: '{body: (.body.items | length)}' },
       ],
+    }),
+    api('xml', {
+      portcullis_transform_jsonata: [{ path: '/orders', method: 'POST', input_type: 'xml', expression: '{"id": order."@id", "skus": order.line."@sku", "qty": $sum(order.line.qty)}' }],
+      portcullis_transform_jsonata_response: [{ path: '/feed', method: 'GET', input_type: 'xml', expression: '{"updated": feed."@updated", "items": feed.item}' }],
     }),
     api('plain', { transform_jq: [{ path: '/context', method: 'POST', filter: '{body: {context: ._tyk_context}}' }] }, {}, false),
     api('limited', { transform_jq: [{ path: '/echo', method: 'POST', filter: '{body: .body}' }], size_limits: [{ path: '/echo', method: 'POST', size_limit: 100 }] }),
@@ -158,6 +163,42 @@ describe('portcullis_transform_jsonata (Portcullis extension)', () => {
     expect(response.status).toBe(200);
     expect(JSON.parse(seen.at(-1)!.body)).toEqual({ id: 7, total: 13, by: 'ana', method: 'POST' });
     expect(await response.json()).toEqual({ received: { id: 7, total: 13, by: 'ana', method: 'POST' }, status: 200 });
+  });
+});
+
+describe('XML input (input_type: "xml", a Portcullis option of JSONata entries)', () => {
+  it('reads an XML request body as JSON (attributes as @name) and sends JSON', async () => {
+    const response = await fetch(`${plane.url}/xml/orders`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<order id="7"><line sku="a"><qty>2</qty></line><line sku="b"><qty>1</qty></line></order>' });
+    expect(response.status).toBe(200);
+    const received = seen.at(-1)!;
+    expect(JSON.parse(received.body)).toEqual({ id: '7', skus: ['a', 'b'], qty: 3 });
+    expect(received.headers['content-type']).toBe('application/json');
+  });
+
+  it('turns an XML answer into JSON', async () => {
+    const response = await fetch(`${plane.url}/xml/feed`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await response.json()).toEqual({ updated: '2026-12-07', items: ['a', 'b'] });
+  });
+
+  it('refuses a body that is not XML (400 malformed_xml), and bounds entity expansion', async () => {
+    const before = seen.length;
+    const broken = await fetch(`${plane.url}/xml/orders`, { method: 'POST', body: '<order><line></order>' });
+    expect(broken.status).toBe(400);
+    expect((await broken.json()).error).toBe('malformed_xml');
+    // An entity expanding past 100 000 characters: refused, not expanded.
+    const wide = `<?xml version="1.0"?><!DOCTYPE order [<!ENTITY a "${'x'.repeat(5000)}">]><order>${'&a;'.repeat(100)}</order>`;
+    const bomb = await fetch(`${plane.url}/xml/orders`, { method: 'POST', body: wide });
+    expect(bomb.status).toBe(400);
+    expect((await bomb.json()).error).toBe('malformed_xml');
+    expect(seen.length).toBe(before);
+    // Entities made of entities (billion laughs) are not expanded at all.
+    const entities = Array.from({ length: 9 }, (_, i) => `<!ENTITY e${i + 1} "${`&e${i};`.repeat(10)}">`).join('');
+    const laughs = `<?xml version="1.0"?><!DOCTYPE order [<!ENTITY e0 "lol">${entities}]><order id="1">&e9;</order>`;
+    const nested = await fetch(`${plane.url}/xml/orders`, { method: 'POST', body: laughs });
+    expect(nested.status).toBe(200);
+    expect(seen.at(-1)!.body.length).toBeLessThan(100);
   });
 });
 

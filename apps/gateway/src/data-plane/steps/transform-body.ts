@@ -84,6 +84,8 @@ export function failureResult(outcome: Exclude<TransformOutcome, { ok: true }>, 
   switch (outcome.kind) {
     case 'not_json':
       return request ? fail('malformed_json') : fail('upstream_body_not_json');
+    case 'not_xml':
+      return request ? fail('malformed_xml') : fail('upstream_body_not_xml');
     case 'too_large':
       return request ? errorResponseSaying('transform_failed', `The path's body transform failed: ${outcome.message}`) : fail('upstream_body_too_large');
     case 'timeout':
@@ -97,6 +99,7 @@ export function failureResult(outcome: Exclude<TransformOutcome, { ok: true }>, 
 
 const bodyHeaders: ReadonlySet<string> = new Set(['content-length', 'transfer-encoding']);
 const acceptEncoding: ReadonlySet<string> = new Set(['accept-encoding']);
+const contentType: ReadonlySet<string> = new Set(['content-type']);
 const headerName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** rewrite_headers as [name, value] pairs, or the reason they cannot be sent. */
@@ -151,6 +154,7 @@ function runRequestTransform(ctx: RequestContext, entry: BodyTransform, body: Bu
     language: entry.language,
     direction: 'request' as const,
     program: entry.program,
+    input: entry.input,
     body,
     headers: headerObject(ctx.req.rawHeaders),
     context: transformContext(ctx, entry.language),
@@ -173,6 +177,11 @@ function runRequestTransform(ctx: RequestContext, entry: BodyTransform, body: Bu
         for (const [name, value] of pairs) shaping.addHeaders.push(name, value);
       }
       shaping.addHeaders.push('content-length', String(outcome.body.length));
+      // XML read, JSON sent.
+      if (entry.input === 'xml') {
+        shaping.removeRequest(contentType);
+        shaping.addHeaders.push('content-type', 'application/json');
+      }
       resumeChain(ctx, CONTINUE);
     });
 }
