@@ -377,12 +377,12 @@ describeWithServices('registry import from files at start (PostgreSQL + NATS)', 
     try {
       const snapshot = await snapshotOf(running);
       expect(snapshot.policies.map((p) => p.id)).toEqual(['default']);
-      // jq.json is refused: its jq transforms cannot run here (issue 13).
-      expect(snapshot.apis.map((a) => a.proxy.listen_path).sort()).toEqual(['/quickstart/']);
+      // jq.json loads: its jq transforms run (issue 13).
+      expect(snapshot.apis.map((a) => a.proxy.listen_path).sort()).toEqual(['/jq/', '/quickstart/']);
       const report = (await (await caller(running.registry)('GET', '/admin/import/last')).json()) as { created: number; refused: number; items: { source: string; outcome: string; reasons?: { field: string; message: string }[] }[] };
-      expect(report).toMatchObject({ created: 2, refused: 7 });
+      expect(report).toMatchObject({ created: 3, refused: 6 });
       const refused = report.items.filter((item) => item.outcome === 'refused');
-      expect(refused.map((item) => item.source).sort()).toEqual(tykAppFiles().filter((file) => file !== 'quickstart.json'));
+      expect(refused.map((item) => item.source).sort()).toEqual(tykAppFiles().filter((file) => file !== 'quickstart.json' && file !== 'jq.json'));
       for (const item of refused) expect(item.reasons!.every((reason) => reason.message.startsWith('not supported'))).toBe(true);
     } finally {
       await running.close();

@@ -11,6 +11,7 @@ import { circuitBreakerErrors } from './circuit-breakers.js';
 import { cacheErrors } from './cache-options.js';
 import { shapingErrors } from './shaping.js';
 import { eventHandlerErrors } from './event-handlers.js';
+import { bodyTransformErrors } from './body-transforms.js';
 
 /**
  * An API definition in Tyk's classic shape: the fields Tyk has keep Tyk's names, so a definition
@@ -424,7 +425,9 @@ export function validateApiDefinition(input: unknown): ValidationResult<z.output
   const shaping = shapingErrors(input as Record<string, unknown>);
   // event_handlers: event and handler names, webhook URL, method, headers and cooldown, by field.
   const events = eventHandlerErrors(input as Record<string, unknown>);
-  const errors = [...shapeErrors, ...refusals, ...versioning, ...schemas, ...breakers, ...cache, ...shaping, ...events];
+  // jq filters and JSONata expressions compiled (not run): one that does not compile is refused here.
+  const bodies = bodyTransformErrors(input as Record<string, unknown>);
+  const errors = [...shapeErrors, ...refusals, ...versioning, ...schemas, ...breakers, ...cache, ...shaping, ...events, ...bodies];
   if (errors.length > 0 || !result.success) return { ok: false, errors };
   return { ok: true, value: result.data };
 }

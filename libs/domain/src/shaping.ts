@@ -88,7 +88,11 @@ const methodPattern = /^[A-Za-z]+$/;
 
 class Reader {
   readonly errors: ErrorDetail[] = [];
-  constructor(private readonly ignoreCase: boolean) {}
+  constructor(
+    private readonly ignoreCase: boolean,
+    /** The version has jq request transforms: other `$tyk_context` names may be set by their `tyk_context`. */
+    private readonly jqContext: boolean,
+  ) {}
 
   problem(field: string, message: string): void {
     this.errors.push({ field, message });
@@ -124,7 +128,7 @@ class Reader {
       return null;
     }
     for (const [, kind, name] of value.matchAll(variablePattern)) {
-      if (kind === 'meta') continue;
+      if (kind === 'meta' || this.jqContext) continue;
       if (!contextVariables.has(name!) && !contextPrefixes.some((prefix) => name!.startsWith(prefix) && name!.length > prefix.length)) {
         this.problem(field, `not supported: $tyk_context.${name} (available: ${[...contextVariables].join(', ')}, headers_<Name>, jwt_claims_<claim>)`);
       }
@@ -257,8 +261,9 @@ function checkTarget(reader: Reader, value: string | null, field: string): void 
 
 /** One version's shaping; `field` is its dotted path (`version_data.versions.v1`). */
 export function readVersionShaping(version: Record<string, unknown>, field: string): { value: VersionShaping; errors: ErrorDetail[] } {
-  const reader = new Reader(version.ignore_endpoint_case === true);
   const extended = isObject(version.extended_paths) ? version.extended_paths : {};
+  const jq = extended.transform_jq;
+  const reader = new Reader(version.ignore_endpoint_case === true, Array.isArray(jq) && jq.some((entry) => isObject(entry) && entry.disabled !== true));
   const at = `${field}.extended_paths`;
   const paths = <T>(list: string, read: (entry: Record<string, unknown>, entryField: string, path: ShapedPath) => T | null): (ShapedPath & T)[] => {
     const found: (ShapedPath & T)[] = [];

@@ -156,7 +156,7 @@ describe("a full export from Tyk's GET /tyk/apis/{id}", () => {
 describe('never silently weaker: fields that would decide access and are not enforced refuse the definition', () => {
   const cases: [string, Record<string, unknown>, string][] = [
     ['a Go template body transform', { version_data: { not_versioned: true, versions: { Default: { extended_paths: { transform: [{ path: '/a', method: 'POST', template_data: { template_mode: 'blob', template_source: 'e30=' } }] } } } } }, 'version_data.versions.Default.extended_paths.transform'],
-    ['a jq body transform', { version_data: { not_versioned: true, versions: { Default: { extended_paths: { transform_jq: [{ path: '/a', method: 'POST', filter: '.' }] } } } } }, 'version_data.versions.Default.extended_paths.transform_jq'],
+    ['a Go template response body transform', { version_data: { not_versioned: true, versions: { Default: { extended_paths: { transform_response: [{ path: '/a', method: 'GET', template_data: { template_mode: 'blob', template_source: 'e30=' } }] } } } } }, 'version_data.versions.Default.extended_paths.transform_response'],
     ['versions served by other API definitions', { definition: { enabled: true, location: 'header', key: 'v', versions: { v2: 'other-api' } }, version_data: { not_versioned: false, default_version: 'v1', versions: { v1: {} } } }, 'definition.enabled'],
     ['a Python middleware', { custom_middleware: { driver: 'python', pre: [{ name: 'Pre' }] } }, 'custom_middleware'],
     ['a gRPC auth check', { custom_middleware: { driver: 'grpc', auth_check: { name: 'Auth' } }, enable_coprocess_auth: true }, 'custom_middleware'],

@@ -36,6 +36,14 @@ export const errorCatalogue = {
   request_too_large: { status: 413, message: 'Request is too large' },
   api_rate_limited: { status: 429, message: 'API Rate limit exceeded' },
   request_invalid: { status: 422, message: 'The request body does not match the schema' },
+  // Body transforms (transform_jq, portcullis_transform_jsonata and their _response lists).
+  transform_failed: { status: 500, message: "The path's body transform failed" },
+  transform_timeout: { status: 500, message: "The path's body transform did not finish in time" },
+  transform_busy: { status: 503, message: 'Too many body transforms are waiting; try again' },
+  malformed_xml: { status: 400, message: 'The request body is not valid XML' },
+  upstream_body_not_xml: { status: 502, message: "The upstream response body is not valid XML, which the path's transform needs" },
+  upstream_body_not_json: { status: 502, message: 'The upstream response body is not valid JSON, which the path\'s transform needs' },
+  upstream_body_too_large: { status: 502, message: 'The upstream response body is too large to transform' },
   // Admin APIs and shared request handling.
   unauthorized: { status: 401, message: 'A valid admin secret is required' },
   malformed_json: { status: 400, message: 'The request body is not valid JSON' },

@@ -22,6 +22,7 @@ import { compileUpstream } from './steps/proxy.js';
 import { compileBreakers } from './steps/circuit-breakers.js';
 import type { BreakerListener } from './upstreams/circuit-breaker.js';
 import { compileShaping } from './steps/shape.js';
+import { compileBodyTransforms } from './steps/transform-body.js';
 import { compileUntracked } from './steps/record.js';
 import type { UpstreamPools } from './upstream-pools.js';
 import { compileEvents, type ApiEvents, type EventSink } from './events/api-events.js';
@@ -97,6 +98,7 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
     // Tyk's do_not_track: the API's traffic is left out of analytics.
     analytics: (definition as { do_not_track?: unknown }).do_not_track === true ? null : deps.enforcement.analytics,
     shaping: compileShaping(definition),
+    bodyTransforms: compileBodyTransforms(definition),
     untracked: compileUntracked(definition),
     events,
   };

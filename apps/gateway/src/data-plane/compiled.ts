@@ -21,6 +21,7 @@ import type { CompiledBalancing } from './upstreams/compile-balancer.js';
 import type { CompiledBreakers } from './steps/circuit-breakers.js';
 import type { UpstreamTlsOptions } from './upstream-tls.js';
 import type { CompiledShaping } from './steps/shape.js';
+import type { CompiledBodyTransforms } from './steps/transform-body.js';
 import type { ShapedPath } from '@portcullis/domain';
 import type { ApiEvents } from './events/api-events.js';
 
@@ -95,6 +96,8 @@ export interface CompiledApi extends Routable {
   readonly analytics: AnalyticsSinkPort | null;
   /** Null unless a version shapes requests or strip_auth_data is set (its chain then has the shape step). */
   readonly shaping: CompiledShaping | null;
+  /** Null unless a version has body transforms (transform_jq, portcullis_transform_jsonata, their _response lists); per version. */
+  readonly bodyTransforms: CompiledBodyTransforms | null;
   /** Null unless a version lists do_not_track_endpoints: requests to them get no analytics record. */
   readonly untracked: PerVersion<readonly ShapedPath[]> | null;
   /** Null unless event_handlers has a handler for an event Portcullis raises (breakers, host checks). */

@@ -11,6 +11,7 @@ import { proxy } from './steps/proxy.js';
 import { quota } from './steps/quota.js';
 import { rateLimit } from './steps/rate-limit.js';
 import { shape } from './steps/shape.js';
+import { transformBody } from './steps/transform-body.js';
 import { record } from './steps/record.js';
 import { versionCheck } from './steps/version-check.js';
 import { sizeLimit } from './steps/size-limit.js';
@@ -57,6 +58,11 @@ import type { Step } from './step.js';
  *    after authentication (a mocked path still needs its credential; `$tyk_context` values are
  *    the authenticated request's) and after every check, so nothing before it sees a rewritten
  *    request. It is not an identity step: an ignored path's mock is answered too.
+ *  - transform-body (paths with a body transform) right before shape, as Tyk's TransformJQMiddleware
+ *    runs before TransformHeaders: the `tyk_context` a jq filter gives fills the header transforms'
+ *    variables, and their headers replace its `rewrite_headers` of the same name. The response
+ *    transform of the path is chosen here for the proxy. Before cache: the cache stores the
+ *    transformed answer.
  *  - circuit-breakers right before proxy: an open breaker answers 503 in place of
  *    the upstream call, and only requests that would reach the upstream are its samples (a request
  *    refused by authentication or a limit tells nothing about the upstream's health).
@@ -84,6 +90,7 @@ export const pipeline: readonly Step[] = [
   quota,
   apiRateLimit,
   validateJson,
+  transformBody,
   shape,
   cache,
   circuitBreakers,

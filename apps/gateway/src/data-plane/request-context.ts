@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CompiledApi, CompiledConfiguration } from './compiled.js';
 import { isHostName } from '@portcullis/http';
+import type { BodyTransform } from '@portcullis/domain';
 import type { Identity } from './identity.js';
 import type { ForwardShaping } from './shaping/forward-shaping.js';
 import { normaliseRequestPath } from './request-path.js';
@@ -73,6 +74,10 @@ export class RequestContext {
   forwardQuery: string;
   /** Request headers not forwarded (a version header under strip_versioning_data); null: none. */
   dropHeaders: ReadonlySet<string> | null;
+  /** The response body transform of the request's path (steps/transform-body.ts); null: the response streams. */
+  responseTransform: BodyTransform | null;
+  /** The `tyk_context` a jq request transform gave: `$tyk_context.<name>` values for the header transforms; null: none. */
+  transformContext: Record<string, unknown> | null;
   /**
    * Headers every answer to this request carries, the gateway's own errors included (CORS, set
    * before authentication as Tyk's CORS handler wraps the whole chain); null when none.
@@ -129,6 +134,8 @@ export class RequestContext {
     this.forwardPath = this.path;
     this.forwardQuery = this.query;
     this.dropHeaders = null;
+    this.responseTransform = null;
+    this.transformContext = null;
     this.answerHeaders = null;
     this.bodyLimit = -1;
     this.breaker = null;

@@ -17,21 +17,15 @@ const refusedApps: Record<string, string[]> = {
   // `custom_middleware_` (trailing underscore) is no Tyk field: Tyk ignores it, so do we; the bundle is real.
   'coprocess_grpc_app_sample_protected.json': ['custom_middleware_bundle', 'enable_batch_request_support'],
   'coprocess_lua_app_sample.json': ['custom_middleware', 'enable_batch_request_support'],
-  // jq transforms cannot run here (issue 13: refused by name, as Go templates are).
-  'jq.json': ['version_data.versions.Default.extended_paths.transform_jq', 'version_data.versions.Default.extended_paths.transform_jq_response'],
 };
 
 /**
- * Refusals validation adds beyond the compatibility table's: values read field by field. jq.json's
- * header values name context variables its jq program sets, which the gateway cannot fill.
+ * Refusals validation adds beyond the compatibility table's: values read field by field. (jq.json
+ * loads: its jq transforms run, and its header values name context variables its jq filter sets.)
  */
 const refusedValuesOf: Record<string, string[]> = {
   // A coprocess event handler runs custom code, refused as custom_middleware is.
   'coprocess_grpc_app_sample.json': ['event_handlers.events.AuthFailure.0.handler_name'],
-  'jq.json': [
-    'version_data.versions.Default.extended_paths.transform_headers.0.add_headers.X-added-by-transform_headers',
-    'version_data.versions.Default.extended_paths.transform_headers.0.add_headers.X-M2M-Origin',
-  ],
 };
 
 // Tyk's policy tests' per-endpoint (`endpoints`) limits: not enforced yet, so refused. Per-API limits
@@ -119,7 +113,7 @@ describe("Tyk's stock layout (apps/ and policies/policies.json)", () => {
     expect(errors).toEqual([]);
     const { value, errors: refused } = validateImport(batch);
     expect(value.policies.map((item) => item.policy.id)).toEqual(['default']);
-    expect(value.apis.map((item) => item.source).sort()).toEqual(['quickstart.json']);
+    expect(value.apis.map((item) => item.source).sort()).toEqual(['jq.json', 'quickstart.json']);
     expect(new Set(refused.map((error) => error.source))).toEqual(new Set(Object.keys(refusedApps)));
   });
 });

@@ -19,7 +19,7 @@ function requestId(ctx: RequestContext): string {
   return (shaping.requestId ??= randomUUID());
 }
 
-/** The getter for one `$tyk_context` name (validation refused the names not listed here). */
+/** The getter for one `$tyk_context` name. */
 function contextVariable(name: string): ((ctx: RequestContext) => string) | null {
   switch (name) {
     case 'request_id':
@@ -40,7 +40,9 @@ function contextVariable(name: string): ((ctx: RequestContext) => string) | null
     const header = name.slice(8).replaceAll('_', '-').toLowerCase();
     return (ctx) => headerValue(ctx, header) ?? '';
   }
-  return null;
+  // Any other name: one a jq request transform set (its `tyk_context`); validation allows such
+  // names only in versions with transform_jq. Empty when the filter did not set it, as in Tyk.
+  return (ctx) => asText(ctx.transformContext?.[name]);
 }
 
 /** A claim or meta value as header text: strings as they are, anything else as JSON; absent: ''. */

@@ -18,6 +18,7 @@ import type { UpstreamPins } from '../upstream-pins.js';
 import type { TargetBalancer, UpstreamTarget } from '../upstreams/balancer.js';
 import { compileBalancing } from '../upstreams/compile-balancer.js';
 import { proxyUpgrade } from '../websocket-tunnel.js';
+import { ResponseBody } from '../body-transforms/response-body.js';
 
 /**
  * Sends the request to the API's upstream and streams the answer back, both bodies flowing through
@@ -130,6 +131,7 @@ class HeadTimeoutError extends Error {
   readonly code = 'UND_ERR_HEADERS_TIMEOUT';
 }
 const headTimeout = new HeadTimeoutError('no response head in time');
+const responseTooLarge = new Error('response body over the transform limit');
 
 function onHeadTimeout(exchange: ProxyExchange): void {
   exchange.timedOut();
@@ -161,6 +163,8 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
   private settled: boolean;
   private headTimer: NodeJS.Timeout | null;
   private timeoutReached: boolean;
+  /** A response body transform's buffer (ctx.responseTransform); null: the response streams. */
+  private buffered: ResponseBody | null;
   /** Upstream latency runs from here to the response head. */
   private readonly dispatchedAt: number;
 
@@ -176,6 +180,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     this.clientGone = false;
     this.settled = false;
     this.timeoutReached = false;
+    this.buffered = null;
     this.dispatchedAt = performance.now();
     this.headTimer = headTimeoutMs > 0 ? setTimeout(onHeadTimeout, headTimeoutMs, this) : null;
     const res = ctx.res as ExchangeResponse;
@@ -227,6 +232,12 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     // With CORS on, the gateway's CORS headers are the only ones (as Tyk drops the upstream's duplicates).
     let headers = answer === null ? clientResponseHeaders(rawHeaders) : withoutCorsHeaders(clientResponseHeaders(rawHeaders));
     if (ctx.shaping !== null) headers = shapedResponseHeaders(headers, ctx.shaping);
+    // An answer with no body (HEAD, 204, 304) has nothing to transform.
+    if (ctx.responseTransform !== null && statusCode !== 204 && statusCode !== 304 && ctx.req.method !== 'HEAD') {
+      // Written when the transform is done (see ResponseBody); nothing goes to the client before.
+      this.buffered = new ResponseBody(ctx, statusCode, headers);
+      return true;
+    }
     // A cache miss: the answer is offered to the cache before the gateway's own headers join it.
     ctx.cacheFill?.onHead(statusCode, headers);
     // The enforcement steps' headers (rate limit, quota) join the upstream's in the one writeHead:
@@ -239,6 +250,13 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
   }
 
   onData(chunk: Buffer): boolean {
+    const buffered = this.buffered;
+    if (buffered !== null) {
+      if (buffered.add(chunk)) return true;
+      // Past the transform's limit: the rest is not read.
+      this.abortUpstream?.(responseTooLarge);
+      return false;
+    }
     this.ctx.bytesOut += chunk.length;
     this.ctx.cacheFill?.onData(chunk);
     if (this.ctx.res.write(chunk)) return true;
@@ -248,6 +266,12 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
+    const buffered = this.buffered;
+    if (buffered !== null) {
+      if (buffered.overLimit) return;
+      buffered.finish((failure) => this.settle(failure ?? CONTINUE));
+      return;
+    }
     this.ctx.cacheFill?.onComplete();
     this.ctx.res.end();
     this.settle(CONTINUE);
@@ -260,6 +284,8 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     if (this.clientGone) {
       this.ctx.status = CLIENT_CLOSED_REQUEST;
       this.settle(CONTINUE);
+    } else if (this.buffered !== null && this.buffered.overLimit) {
+      this.settle(fail('upstream_body_too_large'));
     } else if (res.headersSent) {
       // The status is on the wire already; cutting the response short is the only honest signal.
       res.destroy();

@@ -159,8 +159,8 @@ export const shape: Step = {
         if (mock !== null) return mock.answer;
       }
     }
-    const shaping = new ForwardShaping();
-    ctx.shaping = shaping;
+    // transform-body may have started it (the new body's length, rewrite_headers).
+    const shaping = (ctx.shaping ??= new ForwardShaping());
     if (compiled.stripHeaders !== null) {
       shaping.removeRequest(compiled.stripHeaders);
       if (compiled.stripParams.length > 0 && ctx.forwardQuery.length > 1) ctx.forwardQuery = withoutParams(ctx.forwardQuery, compiled.stripParams);
