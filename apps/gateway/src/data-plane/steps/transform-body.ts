@@ -92,7 +92,7 @@ export function failureResult(outcome: Exclude<TransformOutcome, { ok: true }>, 
       return fail('transform_timeout');
     case 'busy':
       return fail('transform_busy');
-    default:
+    case 'failed':
       return errorResponseSaying('transform_failed', `The path's body transform failed: ${outcome.message}`);
   }
 }
