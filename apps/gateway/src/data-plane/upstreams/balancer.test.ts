@@ -4,7 +4,7 @@ import { TargetBalancer, type UpstreamTarget } from './balancer.js';
 import { PASSIVE_DOWN_MS, PASSIVE_FAILURES, PASSIVE_WINDOW_MS, TargetHealth } from './target-health.js';
 
 function target(origin: string, health = new TargetHealth(origin, () => undefined)): UpstreamTarget {
-  return { origin, pool: {} as Dispatcher, rewrite: { targetPath: '', stripLength: 0 }, health };
+  return { origin, poolKey: origin, pool: {} as Dispatcher, rewrite: { targetPath: '', stripLength: 0 }, health };
 }
 
 describe('TargetBalancer', () => {
