@@ -58,7 +58,6 @@ describeWithServices('enforcement: policies, rate limits, quotas and analytics a
   });
 
   const items = () => `items-${runId}`;
-  const other = () => `other-${runId}`;
   const itemsPath = (rest: string) => `/${runId}/items${rest}`;
 
   async function policy(id: string, body: Record<string, unknown>) {

@@ -15,8 +15,6 @@ describeWithServices('request checks: CORS, size limits, validate_json, global a
   const adminSecret = randomBytes(24).toString('base64url');
   const tyk = { 'x-tyk-authorization': adminSecret, 'content-type': 'application/json' };
   let stack: Stack | undefined;
-  let registry: StartedService;
-  let auth: StartedService;
   let gateway: StartedService;
   let upstream: Upstream;
   let key: string;
@@ -42,7 +40,7 @@ describeWithServices('request checks: CORS, size limits, validate_json, global a
   beforeAll(async () => {
     upstream = await startUpstream();
     stack = await startStack('portcullis_e2e_request_checks', adminSecret);
-    ({ registry, auth, gateway } = stack);
+    ({ gateway } = stack);
 
     const apis = [
       tykApi('cors', { CORS: { enable: true, allowed_origins: ['https://*.example.com'], allowed_methods: ['GET', 'POST'], allowed_headers: ['Authorization', 'Content-Type'], exposed_headers: ['X-Trace'], allow_credentials: true, max_age: 300, options_passthrough: false, debug: false } }),

@@ -16,8 +16,6 @@ describeWithServices('shaping: header transforms, rewrites, mocks, internal path
   const adminSecret = randomBytes(24).toString('base64url');
   const tyk = { 'x-tyk-authorization': adminSecret, 'content-type': 'application/json' };
   let stack: Stack | undefined;
-  let registry: StartedService;
-  let auth: StartedService;
   let gateway: StartedService;
   let upstream: Upstream;
   let slow: Server;
@@ -85,7 +83,7 @@ describeWithServices('shaping: header transforms, rewrites, mocks, internal path
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
     slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
     stack = await startStack('portcullis_e2e_shaping', adminSecret);
-    ({ registry, auth, gateway } = stack);
+    ({ gateway } = stack);
 
     const apis = [
       tykApi('shaped', upstream.url, shapedVersion, { auth: { auth_header_name: 'Authorization', use_cookie: true, cookie_name: 'session' } }),

@@ -21,8 +21,6 @@ describeWithServices('versions and path rules: Tyk definitions through the real 
   const adminSecret = randomBytes(24).toString('base64url');
   const tyk = { 'x-tyk-authorization': adminSecret, 'content-type': 'application/json' };
   let stack: Stack | undefined;
-  let registry: StartedService;
-  let auth: StartedService;
   let gateway: StartedService;
   let upstream: Upstream;
   let second: Upstream;
@@ -53,7 +51,7 @@ describeWithServices('versions and path rules: Tyk definitions through the real 
   beforeAll(async () => {
     [upstream, second] = await Promise.all([startUpstream(), startUpstream()]);
     stack = await startStack('portcullis_e2e_versions', adminSecret);
-    ({ registry, auth, gateway } = stack);
+    ({ gateway } = stack);
 
     const definitions = [
       api('ver-header', {

@@ -4,7 +4,7 @@ import { subjects, type OAuthClientWithSecret, type Reply, type TokenIntrospecti
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { firstValueFrom, timeout } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestAuthService, type TestAuthService } from '../../../tools/test/auth-service.js';
 import { startTestRegistry, type TestRegistryService } from '../../../tools/test/registry-service.js';
 import { describeWithServices, testServices } from '../../../tools/test/with-services.js';

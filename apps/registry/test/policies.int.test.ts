@@ -1,5 +1,5 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { createBusTransport, type BusTransport } from '@portcullis/bus';
+import { connect } from '@nats-io/transport-node';
+import { createBusTransport } from '@portcullis/bus';
 import { subjects, type ApiChangedEvent, type PolicyChangedEvent, type RegistrySnapshot, type Reply } from '@portcullis/contracts';
 import type { ApiDefinition, Policy } from '@portcullis/domain';
 import type { RunningService } from '@portcullis/http';

@@ -2,8 +2,6 @@ import type { ApiDefinition, OAuthClient, Policy, Session } from '@portcullis/do
 import type { ErrorBody } from '@portcullis/errors';
 import type { subjects } from './subjects.js';
 
-type S = typeof subjects;
-
 /** A reply that carries a failure as data: a 409 in the registry stays a 409 at the gateway. */
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
 

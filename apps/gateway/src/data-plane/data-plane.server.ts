@@ -9,7 +9,7 @@ import type { GatewayConfig } from '../config.js';
 import { GATEWAY_CONFIG } from '../tokens.js';
 import { runChain } from './chain.js';
 import { ConfigurationStore } from './configuration-store.js';
-import { errorResponse, preparedError } from './error-responses.js';
+import { preparedError } from './error-responses.js';
 import { RequestContext } from './request-context.js';
 import { errorForLog } from '@portcullis/logging';
 

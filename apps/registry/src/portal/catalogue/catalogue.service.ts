@@ -8,7 +8,6 @@ import { PolicyStore } from '../../storage/policy-store.js';
 import { PortalAppRecord } from '../apps/portal-app.entity.js';
 import { invalid, isUuid } from '../field-errors.js';
 import type { CatalogueEntry } from '../portal-types.js';
-import type { DcrProvider } from '../providers/dcr-provider.js';
 import { ProvidersService } from '../providers/providers.service.js';
 import { CatalogueEntryRecord } from './catalogue-entry.entity.js';
 import { referenceProblems, unknownProvider, validEntryInput, type ValidEntryInput } from './catalogue-input.js';
