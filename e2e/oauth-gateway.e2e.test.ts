@@ -87,7 +87,7 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
       expect(created.status).toBe(200);
     }
     // The policies the clients below name (the auth service refuses a client naming one that does not exist).
-    for (const [id, apiId] of [['openApi', 'openApi'], ['other', 'otherApi']]) {
+    for (const [id, apiId] of [['openApi', 'openApi'], ['other', 'otherApi']] as const) {
       const created = await fetch(`${gateway.url}/tyk/policies`, { method: 'POST', headers: tykJson, body: JSON.stringify({ id, name: id, access_rights: { [apiId]: { api_id: apiId } } }) });
       expect(created.status).toBe(200);
     }
