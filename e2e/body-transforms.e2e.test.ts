@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { ErrorBody } from '@portcullis/errors';
 import { describeWithServices } from '../tools/test/with-services.js';
 import { readTykApp } from '../tools/test/tyk-samples.js';
 import { startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
@@ -142,7 +143,7 @@ describeWithServices('body transforms: jq (Tyk) and JSONata (Portcullis)', () =>
     const started = performance.now();
     const response = await send('/guard/spin', '{}');
     expect(response.status).toBe(500);
-    expect((await response.json()).error).toBe('transform_timeout');
+    expect(((await response.json()) as ErrorBody).error).toBe('transform_timeout');
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(upstream.requests.length).toBe(before);
     const next = await send('/guard/echo', '{"still":"served"}');
@@ -154,10 +155,10 @@ describeWithServices('body transforms: jq (Tyk) and JSONata (Portcullis)', () =>
     const before = upstream.requests.length;
     const notJson = await send('/guard/echo', '<xml/>');
     expect(notJson.status).toBe(400);
-    expect((await notJson.json()).error).toBe('malformed_json');
+    expect(((await notJson.json()) as ErrorBody).error).toBe('malformed_json');
     const big = await send('/guard/echo', JSON.stringify({ x: 'y'.repeat(1024 * 1024) }));
     expect(big.status).toBe(413);
-    expect((await big.json()).error).toBe('request_too_large');
+    expect(((await big.json()) as ErrorBody).error).toBe('request_too_large');
     expect(upstream.requests.length).toBe(before);
   });
 });

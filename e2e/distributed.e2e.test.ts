@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices, testServices } from '../tools/test/with-services.js';
 import { createScratchDatabase } from './support/database.js';
-import { startService, startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
+import { startService, startUpstream, waitFor, type EchoReply, type StartedService, type Upstream } from './support/processes.js';
 import { startTcpLink, type TcpLink } from '../tools/test/tcp-link.js';
 
 /**
@@ -47,16 +47,17 @@ describeWithServices('distributed: three services as separate processes over NAT
     await database?.drop();
   });
 
-  async function getJson(url: string, headers: Record<string, string> = {}) {
+  /** `T`: the shape the test expects the answer to have (its assertions check it). */
+  async function getJson<T = unknown>(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
     const response = await fetch(url, { headers });
-    return { status: response.status, body: await response.json() };
+    return { status: response.status, body: (await response.json()) as T };
   }
 
   /** Polls until `gateway` answers `path` with `status` (and, given, a body passing `check`). */
-  function untilServed(gateway: StartedService, path: string, status: number, check: (body: any) => boolean = () => true) {
+  function untilServed(gateway: StartedService, path: string, status: number, check: (body: EchoReply) => boolean = () => true) {
     return waitFor(
       async () => {
-        const { status: got, body } = await getJson(`${gateway.url}${path}`);
+        const { status: got, body } = await getJson<EchoReply>(`${gateway.url}${path}`);
         return got === status && check(body) ? body : false;
       },
       { timeoutMs: 1_000, intervalMs: 20, message: `${gateway.url}${path} to answer ${status}` },
@@ -105,9 +106,9 @@ describeWithServices('distributed: three services as separate processes over NAT
     for (const gateway of gateways()) {
       expect(await untilServed(gateway, '/hub/v2/users', 200)).toMatchObject({ path: '/hub/v2/users' });
     }
-    const listed = await getJson(`${gatewayB.url}/tyk/apis`, tyk);
-    expect(listed.body.map((api: { api_id: string }) => api.api_id).sort()).toEqual(['hub', 'orders']);
-    expect(listed.body.find((api: { api_id: string }) => api.api_id === 'hub').version_data.versions.Default.name).toBe('Default');
+    const listed = await getJson<{ api_id: string; version_data: { versions: Record<string, { name: string }> } }[]>(`${gatewayB.url}/tyk/apis`, tyk);
+    expect(listed.body.map((api) => api.api_id).sort()).toEqual(['hub', 'orders']);
+    expect(listed.body.find((api) => api.api_id === 'hub')?.version_data.versions['Default']?.name).toBe('Default');
   });
 
   it('refuses the Tyk API without the admin secret, and the native API with a wrong one', async () => {
@@ -116,7 +117,7 @@ describeWithServices('distributed: three services as separate processes over NAT
   });
 
   it('a changed target takes effect on both gateways without a restart', async () => {
-    const current = await getJson(`${registry.url}/admin/apis/orders`, admin);
+    const current = await getJson<{ proxy: object }>(`${registry.url}/admin/apis/orders`, admin);
     const updated = await fetch(`${registry.url}/admin/apis/orders`, {
       method: 'PUT',
       headers: admin,
@@ -168,7 +169,7 @@ describeWithServices('distributed: three services as separate processes over NAT
       body: JSON.stringify({ name: 'Clash', use_keyless: true, proxy: { listen_path: '/hub/v2', target_url: upstreamTwo.url } }),
     });
     expect(collision.status).toBe(409);
-    expect((await collision.json()).details).toEqual([expect.objectContaining({ field: 'proxy.listen_path' })]);
+    expect(await collision.json()).toMatchObject({ details: [expect.objectContaining({ field: 'proxy.listen_path' })] });
     const malformed = await fetch(`${gatewayA.url}/tyk/apis`, { method: 'POST', headers: tyk, body: '{"name": ' });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ status: 'error', error: 'malformed_json' });

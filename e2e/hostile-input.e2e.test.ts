@@ -43,7 +43,7 @@ describeWithServices('hostile input, 401 challenges and a lost database, across 
     expect((await fetch(`${gateway.url}/tyk/apis`, { method: 'POST', headers: tyk, body: JSON.stringify(api) })).status).toBe(200);
     const created = await fetch(`${gateway.url}/tyk/oauth/clients/create`, { method: 'POST', headers: tyk, body: JSON.stringify({ api_id: 'hostile', redirect_uri: 'http://www.test.fr' }) });
     expect(created.status).toBe(200);
-    client = await created.json();
+    client = (await created.json()) as { client_id: string; secret: string };
     await waitFor(async () => (await fetch(`${gateway.url}/hostile/oauth/token/`, { method: 'POST', headers: form, body: 'grant_type=client_credentials' })).status === 401, { timeoutMs: 5_000, message: '/hostile/ to be served' });
   });
 
@@ -183,7 +183,8 @@ describeWithServices('hostile input, 401 challenges and a lost database, across 
     });
 
     it('at the /tyk/ admin API (missing or wrong secret) and /tyk/oauth/revoke (wrong client secret)', async () => {
-      for (const headers of [{}, { 'x-tyk-authorization': 'wrong' }]) {
+      const refused: Record<string, string>[] = [{}, { 'x-tyk-authorization': 'wrong' }];
+      for (const headers of refused) {
         const response = await fetch(`${gateway.url}/tyk/apis`, { headers });
         expect(response.status).toBe(401);
         expect(response.headers.get('www-authenticate')).toBe('X-Tyk-Authorization realm="portcullis-admin"');

@@ -12,6 +12,18 @@ import { startService, startUpstream, waitFor, type StartedService, type Upstrea
  * over the machine's NATS and PostgreSQL, everything driven over HTTP as the issue's curl flow does.
  */
 
+/** What the token endpoint answers (RFC 6749 §5.1). */
+interface Tokens {
+  access_token: string;
+  refresh_token?: string;
+}
+
+/** A client as /tyk/oauth/clients/create answers it, the secret shown once. */
+interface CreatedClient {
+  client_id: string;
+  secret: string;
+}
+
 interface Notification {
   headers: IncomingHttpHeaders;
   body: Record<string, string>;
@@ -75,7 +87,7 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
       expect(created.status).toBe(200);
     }
     // The policies the clients below name (the auth service refuses a client naming one that does not exist).
-    for (const [id, apiId] of [['openApi', 'openApi'], ['other', 'otherApi']]) {
+    for (const [id, apiId] of [['openApi', 'openApi'], ['other', 'otherApi']] as const) {
       const created = await fetch(`${gateway.url}/tyk/policies`, { method: 'POST', headers: tykJson, body: JSON.stringify({ id, name: id, access_rights: { [apiId]: { api_id: apiId } } }) });
       expect(created.status).toBe(200);
     }
@@ -102,7 +114,7 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
     it('creates a client through /tyk/oauth/clients/create, answering as Tyk does (secret shown once)', async () => {
       const response = await createClient({ api_id: 'openApi', redirect_uri: 'http://www.test.fr', policy_id: 'openApi' });
       expect(response.status).toBe(200);
-      const body = await response.json();
+      const body = (await response.json()) as CreatedClient;
       expect(body).toEqual({ client_id: expect.any(String), secret: expect.any(String), redirect_uri: 'http://www.test.fr', api_id: 'openApi', policy_id: 'openApi', description: '', meta: null, meta_data: null });
       client = body;
     });
@@ -111,7 +123,7 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
       const response = await tokenAt('/hub/v2/oauth/token/', `client_id=${client.client_id}&client_secret=${client.secret}&grant_type=client_credentials`);
       expect(response.status).toBe(200);
       expect(response.headers.get('cache-control')).toBe('no-store');
-      const tokens = await response.json();
+      const tokens = (await response.json()) as Tokens;
       expect(tokens).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
       const { payload, protectedHeader } = await jwtVerify(tokens.access_token, jwks(), { issuer: auth.url, audience: 'openApi', typ: 'at+jwt', algorithms: ['ES256'] });
       expect(protectedHeader.alg).toBe('ES256');
@@ -125,7 +137,7 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
     it('issues a token with the credentials in HTTP Basic, without the trailing slash', async () => {
       const response = await tokenAt('/hub/v2/oauth/token', 'grant_type=client_credentials', { ...form, authorization: basic(client.client_id, client.secret) });
       expect(response.status).toBe(200);
-      const { payload } = await jwtVerify((await response.json()).access_token, jwks(), { audience: 'openApi' });
+      const { payload } = await jwtVerify(((await response.json()) as Tokens).access_token, jwks(), { audience: 'openApi' });
       expect(payload.pol).toEqual(['openApi']);
     });
   });
@@ -149,7 +161,7 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
         body: `response_type=code&client_id=${client.client_id}&redirect_uri=${encodeURIComponent('http://www.test.fr')}&state=s1&key_rules=${encodeURIComponent('{"alias":"alice"}')}`,
       });
       expect(approved.status).toBe(200);
-      const { code, redirect_to } = await approved.json();
+      const { code, redirect_to } = (await approved.json()) as { code: string; redirect_to: string };
       expect(new URL(redirect_to).searchParams.get('code')).toBe(code);
       expect(new URL(redirect_to).searchParams.get('state')).toBe('s1');
 
@@ -158,7 +170,7 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
         authorization: basic(client.client_id, client.secret),
       });
       expect(exchanged.status).toBe(200);
-      const tokens = await exchanged.json();
+      const tokens = (await exchanged.json()) as Tokens;
       expect(tokens.refresh_token).toEqual(expect.any(String));
       const { payload } = await jwtVerify(tokens.access_token, jwks(), { audience: 'openApi' });
       expect(payload.sub).toBe('alice');
@@ -167,7 +179,7 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
 
       const refreshed = await tokenAt('/hub/v2/oauth/token/', `grant_type=refresh_token&refresh_token=${tokens.refresh_token}`, { ...form, authorization: basic(client.client_id, client.secret) });
       expect(refreshed.status).toBe(200);
-      const next = await refreshed.json();
+      const next = (await refreshed.json()) as Tokens;
       const refresh = await waitFor(() => receiver.received.find((n) => n.body.notification_type === 'refresh'), { message: 'the "refresh" notification' });
       expect(refresh.headers['x-tyk-shared-secret']).toBe(hookSecret);
       expect(refresh.body).toEqual({ auth_code: '', new_oauth_token: next.access_token, refresh_token: next.refresh_token, old_refresh_token: tokens.refresh_token, notification_type: 'refresh' });
@@ -178,9 +190,9 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
         authorization: basic(client.client_id, client.secret),
       });
       expect(again.status).toBe(400);
-      expect((await again.json()).error).toBe('invalid_grant');
+      expect(await again.json()).toMatchObject({ error: 'invalid_grant' });
       const revokedRefresh = await tokenAt('/hub/v2/oauth/token/', `grant_type=refresh_token&refresh_token=${next.refresh_token}`, { ...form, authorization: basic(client.client_id, client.secret) });
-      expect((await revokedRefresh.json()).error).toBe('invalid_grant');
+      expect(await revokedRefresh.json()).toMatchObject({ error: 'invalid_grant' });
     });
   });
 
@@ -188,7 +200,7 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
     it('lists and gets the clients of an API, never with a secret', async () => {
       const listed = await fetch(`${gateway.url}/tyk/oauth/clients/openApi`, { headers: tykJson });
       expect(listed.status).toBe(200);
-      const clients = await listed.json();
+      const clients = (await listed.json()) as unknown[];
       expect(clients).toEqual([{ client_id: client.client_id, redirect_uri: 'http://www.test.fr', api_id: 'openApi', policy_id: 'openApi', description: '', meta: null, meta_data: null }]);
       const got = await fetch(`${gateway.url}/tyk/oauth/clients/openApi/${client.client_id}`, { headers: tykJson });
       expect(await got.json()).toEqual(clients[0]);
@@ -200,7 +212,7 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
     it('lists what was issued to a client, without the tokens themselves', async () => {
       const response = await fetch(`${gateway.url}/tyk/oauth/clients/openApi/${client.client_id}/tokens`, { headers: tykJson });
       expect(response.status).toBe(200);
-      const tokens = await response.json();
+      const tokens = (await response.json()) as unknown[];
       expect(tokens.length).toBeGreaterThanOrEqual(3);
       expect(tokens[0]).toEqual({ jti: expect.any(String), client_id: client.client_id, sub: expect.any(String), scope: '', iat: expect.any(Number), exp: expect.any(Number), revoked: expect.any(Boolean) });
     });
@@ -208,13 +220,13 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
     it('rotates the secret: the new one works, the old one no longer does', async () => {
       const rotated = await fetch(`${gateway.url}/tyk/oauth/clients/openApi/${client.client_id}/rotate`, { method: 'PUT', headers: tykJson });
       expect(rotated.status).toBe(200);
-      const body = await rotated.json();
+      const body = (await rotated.json()) as CreatedClient;
       expect(body).toMatchObject({ client_id: client.client_id, secret: expect.any(String), api_id: 'openApi' });
       expect(body.secret).not.toBe(client.secret);
       const old = await tokenAt('/hub/v2/oauth/token/', 'grant_type=client_credentials', { ...form, authorization: basic(client.client_id, client.secret) });
       expect(old.status).toBe(401);
       expect(old.headers.get('www-authenticate')).toMatch(/^Basic /);
-      expect((await old.json()).error).toBe('invalid_client');
+      expect(await old.json()).toMatchObject({ error: 'invalid_client' });
       client = { client_id: client.client_id, secret: body.secret };
       expect((await tokenAt('/hub/v2/oauth/token/', 'grant_type=client_credentials', { ...form, authorization: basic(client.client_id, client.secret) })).status).toBe(200);
     });
@@ -223,12 +235,12 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
   describe('revocation (client authentication required, unlike Tyk)', () => {
     async function freshToken(): Promise<string> {
       const response = await tokenAt('/hub/v2/oauth/token/', `client_id=${client.client_id}&client_secret=${client.secret}&grant_type=client_credentials`);
-      return (await response.json()).access_token;
+      return ((await response.json()) as Tokens).access_token;
     }
 
     async function active(token: string): Promise<boolean> {
       const response = await fetch(`${auth.url}/oauth/introspect`, { method: 'POST', headers: { ...form, authorization: basic(client.client_id, client.secret) }, body: `token=${token}` });
-      return (await response.json()).active;
+      return ((await response.json()) as { active: boolean }).active;
     }
 
     it('refuses to revoke without the client secret', async () => {
@@ -255,7 +267,7 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
       const token = await freshToken();
       const response = await fetch(`${gateway.url}/tyk/oauth/revoke_all`, { method: 'POST', headers: { ...form, 'x-tyk-authorization': adminSecret }, body: `client_id=${client.client_id}&client_secret=${client.secret}` });
       expect(response.status).toBe(200);
-      const body = await response.json();
+      const body = (await response.json()) as { status: string; revoked: number };
       expect(body).toMatchObject({ status: 'ok' });
       expect(body.revoked).toBeGreaterThanOrEqual(1);
       expect(await active(token)).toBe(false);
@@ -284,19 +296,19 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
       expect(await malformed.json()).toMatchObject({ status: 'error', error: 'malformed_json' });
       const wrongTypes = await createClient({ redirect_uri: 42 });
       expect(wrongTypes.status).toBe(400);
-      expect((await wrongTypes.json()).details.map((d: { field: string }) => d.field)).toEqual(['api_id', 'redirect_uri']);
+      expect(((await wrongTypes.json()) as { details: { field: string }[] }).details.map((d) => d.field)).toEqual(['api_id', 'redirect_uri']);
       const shortSecret = await createClient({ api_id: 'openApi', redirect_uri: 'http://www.test.fr', secret: 'short' });
       expect(shortSecret.status).toBe(400);
-      expect((await shortSecret.json()).details).toEqual([expect.objectContaining({ field: 'secret' })]);
+      expect(await shortSecret.json()).toMatchObject({ details: [expect.objectContaining({ field: 'secret' })] });
       const token = await tokenAt('/hub/v2/oauth/token/', '{"grant_type":"client_credentials"}', { 'content-type': 'application/json' });
       expect(token.status).toBe(400);
-      expect((await token.json()).error).toBe('invalid_request');
+      expect(await token.json()).toMatchObject({ error: 'invalid_request' });
       const repeated = await fetch(`${gateway.url}/tyk/oauth/revoke`, { method: 'POST', headers: { ...form, 'x-tyk-authorization': adminSecret }, body: 'token=a&token=b&client_id=c&client_secret=d' });
       expect(repeated.status).toBe(400);
     });
 
     it('refuses a token for a client not allowed on this API with unauthorized_client', async () => {
-      const other = await (await createClient({ api_id: 'otherApi', policy_id: 'other' })).json();
+      const other = (await (await createClient({ api_id: 'otherApi', policy_id: 'other' })).json()) as CreatedClient;
       expect((await tokenAt('/other/oauth/token', `client_id=${other.client_id}&client_secret=${other.secret}&grant_type=client_credentials`)).status).toBe(200);
       const response = await tokenAt('/hub/v2/oauth/token/', `client_id=${other.client_id}&client_secret=${other.secret}&grant_type=client_credentials`);
       expect(response.status).toBe(400);

@@ -18,7 +18,7 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? ['/usr/lib/chromium/chromium',
 const chromiumMissing = 'Chromium is not installed: apt-get install -y chromium (or set CHROMIUM_PATH)';
 // Without Chromium the test fails (below); only an explicit opt-out skips it, and says so.
 if (!chromiumPath && skipAllowed) console.warn(`\n*** PORTCULLIS_ALLOW_SKIP=1: SKIPPING the portal browser test. ${chromiumMissing}\n`);
-const describeInBrowser: typeof describe = !chromiumPath && skipAllowed ? describe.skip : describeWithServices;
+const describeInBrowser = !chromiumPath && skipAllowed ? describe.skip : describeWithServices;
 /** Kept by the run (gitignored): what each step of the journey looked like. */
 const screenshots = fileURLToPath(new URL('../test-results/portal/', import.meta.url));
 

@@ -3,9 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { createServer as createHttpsServer, request as httpsRequest, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { PeerCertificate, TLSSocket } from 'node:tls';
+import type { ConnectionOptions, PeerCertificate, TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer, type ClientOptions } from 'ws';
 import { describeWithServices } from '../tools/test/with-services.js';
 import { createScratchDatabase } from './support/database.js';
 import { freePort, startService, startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
@@ -47,7 +47,7 @@ describeWithServices('transport: WebSockets and TLS', () => {
   }
 
   // A Tyk classic definition as Tyk's docs show one with WebSockets on (enable_websockets at the top level).
-  const tykApi = (api_id: string, fields: Record<string, unknown>) => ({
+  const tykApi = (api_id: string, fields: Record<string, unknown> & { domain?: string }) => ({
     api_id,
     name: api_id,
     org_id: 'e2e',
@@ -183,7 +183,7 @@ describeWithServices('transport: WebSockets and TLS', () => {
     }
     key = (await call('POST', '/tyk/keys', { apply_policies: ['ws'] })).body.key;
     for (const api of apis) {
-      await waitFor(async () => (await httpStatus(`/${api.api_id}/x`, api.domain === undefined ? {} : { host: api.domain as string })) === (api.api_id === 'mtls-in' ? 403 : 401), { timeoutMs: 10_000, message: `${api.api_id} to be served` });
+      await waitFor(async () => (await httpStatus(`/${api.api_id}/x`, api.domain === undefined ? {} : { host: api.domain })) === (api.api_id === 'mtls-in' ? 403 : 401), { timeoutMs: 10_000, message: `${api.api_id} to be served` });
     }
   }, 120_000);
 
@@ -304,7 +304,9 @@ describeWithServices('transport: WebSockets and TLS', () => {
 
   it('tunnels a WebSocket over TLS (wss) too', async () => {
     const socket = await new Promise<WebSocket>((resolve, reject) => {
-      const client = new WebSocket(`wss://127.0.0.1:${tlsPort}/ws/secure`, { headers: { authorization: key }, ca: ca.cert, servername: 'gateway.test' });
+      // ws hands its options to tls.connect, servername included (its types leave that one out).
+      const options: ClientOptions & Pick<ConnectionOptions, 'servername'> = { headers: { authorization: key }, ca: ca.cert, servername: 'gateway.test' };
+      const client = new WebSocket(`wss://127.0.0.1:${tlsPort}/ws/secure`, options);
       client.once('open', () => resolve(client));
       client.once('error', reject);
     });

@@ -1,11 +1,11 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv, type SchemaObject, type ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { expect } from 'vitest';
 import { tykSamplesDir } from '../../tools/test/tyk-samples.js';
 
-type Operation = { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+type Operation = { responses?: Record<string, { content?: Record<string, { schema?: SchemaObject }> }> };
 
 /**
  * Checks Portcullis's /tyk/ answers against Tyk's own Gateway API document (../shared/tyk/swagger.yml):
@@ -26,7 +26,7 @@ export function tykSwaggerChecker() {
     const status = documentedAs ?? actual;
     const documented = Object.keys(operation!.responses ?? {});
     expect(documented, `${method} ${template} answers ${status}, which Tyk documents`).toContain(String(status));
-    const schema = operation!.responses![String(status)]!.content?.['application/json']?.schema as { $ref?: string } | undefined;
+    const schema = operation!.responses![String(status)]!.content?.['application/json']?.schema;
     if (!schema) return;
     const key = `${method} ${template} ${status}`;
     let validate = compiled.get(key);
@@ -40,8 +40,12 @@ export function tykSwaggerChecker() {
 }
 
 /** The document's local refs, made to point into the document registered as `tyk`. */
-function rebase(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(rebase);
-  if (schema === null || typeof schema !== 'object') return schema;
-  return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, key === '$ref' && typeof value === 'string' && value.startsWith('#') ? `tyk${value}` : rebase(value)]));
+function rebase(schema: SchemaObject): SchemaObject {
+  return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, key === '$ref' && typeof value === 'string' && value.startsWith('#') ? `tyk${value}` : rebaseValue(value)]));
+}
+
+function rebaseValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(rebaseValue);
+  if (value === null || typeof value !== 'object') return value;
+  return rebase(value);
 }

@@ -11,12 +11,12 @@ declare module 'vitest' {
 // otherwise the tier's global setup (require-services.ts) has already failed the run.
 
 /** `describe` for tests that need the real PostgreSQL and NATS. */
-export const describeWithServices: typeof describe = inject('servicesMissing') ? describe.skip : describe;
+export const describeWithServices = describe.skipIf(inject('servicesMissing'));
 
 /** `describe` for tests that all need the real Redis too. */
-export const describeWithRedis: typeof describe = inject('servicesMissing') || inject('redisMissing') ? describe.skip : describe;
+export const describeWithRedis = describe.skipIf(inject('servicesMissing') || inject('redisMissing'));
 
 /** `it` for the one test of a suite that needs the real Redis, when its neighbours do not. */
-export const itWithRedis: typeof it = inject('redisMissing') ? it.skip : it;
+export const itWithRedis = it.skipIf(inject('redisMissing'));
 
 export { dropScratchSchemas, testServices } from './services.js';

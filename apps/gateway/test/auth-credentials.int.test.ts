@@ -12,7 +12,7 @@ import { startStandInAuth, type StandInAuth } from './fixtures/stand-in-auth.js'
 import { startStandInRegistry, type StandInRegistry } from './fixtures/stand-in-registry.js';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-const rights = { access_rights: { keyed: { api_id: 'keyed' }, tokens: { api_id: 'tokens' } } };
+const rights = { access_rights: { keyed: { api_id: 'keyed', api_name: 'keyed', versions: [], allowed_urls: [] }, tokens: { api_id: 'tokens', api_name: 'tokens', versions: [], allowed_urls: [] } } };
 const found = (key: string) => ({ found: true, key_hash: sha256(key), session: { rate: 0, per: 0, quota_max: -1, quota_renewal_rate: -1, tags: [], apply_policies: [], expires: 0, is_inactive: false, org_id: '', meta_data: {}, hmac_enabled: false, ...rights } });
 
 /** Retries `check` until it stops throwing, within `timeout` ms (each file keeps the bound it asserts). */

@@ -47,7 +47,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   };
 
   try {
-    const [registryDb, authDb] = await startAll([
+    const [registryDb, authDb] = await startBoth([
       () => startEmbeddedPostgres(join(options.dataDir, 'postgres', 'registry')),
       () => startEmbeddedPostgres(join(options.dataDir, 'postgres', 'auth')),
     ], (db: EmbeddedPostgres) => started.push(() => db.stop()));
@@ -57,7 +57,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
 
     // Registry and auth answer on the bus before the gateway starts: its first act is to ask the
     // registry for a snapshot, and the in-process broker has no queue to hold the request.
-    const [registry, auth] = await startAll([
+    const [registry, auth] = await startBoth([
       () => createRegistryApp(registryConfig, { transport: transport(), database: { url: registryDb.url, poolSize: 1 } }),
       () => createAuthApp(authConfig, { transport: transport(), database: { url: authDb.url, poolSize: 1 } }),
     ], (service: RunningService) => started.push(() => service.close()));
@@ -91,13 +91,13 @@ function plannedPublicUrls(env: Environment): Environment {
 }
 
 /**
- * Starts independent things together; every one that did start is registered for stopping even
- * when a sibling fails, so nothing is left holding a port or a data directory.
+ * Starts two independent things together; each one that did start is registered for stopping even
+ * when the other fails, so nothing is left holding a port or a data directory.
  */
-async function startAll<T>(starts: (() => Promise<T>)[], onStarted: (value: T) => void): Promise<T[]> {
-  const results = await Promise.allSettled(starts.map((start) => start()));
-  for (const result of results) if (result.status === 'fulfilled') onStarted(result.value);
-  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (failed) throw failed.reason;
-  return results.map((result) => (result as PromiseFulfilledResult<T>).value);
+async function startBoth<T>(starts: readonly [() => Promise<T>, () => Promise<T>], onStarted: (value: T) => void): Promise<[T, T]> {
+  const [first, second] = await Promise.allSettled([starts[0](), starts[1]()]);
+  for (const result of [first, second]) if (result.status === 'fulfilled') onStarted(result.value);
+  if (first.status === 'rejected') throw first.reason;
+  if (second.status === 'rejected') throw second.reason;
+  return [first.value, second.value];
 }

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UsageReport } from '../src/analytics/usage.service.js';
 import { createRegistryApp, loadRegistryConfig } from '../src/index.js';
 
 /** Embedded mode (`npm start`): no NATS, so the gateway's batches reach the registry as in-process events. */
@@ -54,7 +55,7 @@ describe('registry analytics on embedded PostgreSQL and the in-process bus', () 
       headers: { authorization: `Bearer ${secret}` },
     });
     expect(response.status).toBe(200);
-    const report = await response.json();
+    const report = (await response.json()) as UsageReport;
     expect(report.buckets).toEqual([
       { start: '2025-02-01T10:00:00.000Z', total: 10, status: { '2xx': 8, '3xx': 0, '4xx': 2, '5xx': 0 }, latency_ms: { p50: 14.5, p95: 18.55 }, bytes_in: 0, bytes_out: 100 },
     ]);

@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
+import type { UsageReport } from '../src/analytics/usage.service.js';
 import { createRegistryApp, loadRegistryConfig } from '../src/index.js';
 
 const tag = randomBytes(4).toString('hex');
@@ -199,7 +200,7 @@ describeWithServices('registry analytics (JetStream + PostgreSQL)', () => {
 
     const byHour = await get(`${range}&bucket=hour&api_id=usage-api`);
     expect(byHour.status).toBe(200);
-    const report = await byHour.json();
+    const report = (await byHour.json()) as UsageReport;
     expect(report).toMatchObject({ from: '2025-01-01T00:00:00.000Z', to: '2025-01-01T02:00:00.000Z', bucket: 'hour', group_by: null, truncated: false });
     expect(report.buckets).toHaveLength(2);
     expect(report.buckets[0]).toEqual({
@@ -212,20 +213,20 @@ describeWithServices('registry analytics (JetStream + PostgreSQL)', () => {
     });
     expect(report.buckets[1]).toMatchObject({ start: '2025-01-01T01:00:00.000Z', total: 1, status: { '2xx': 0, '3xx': 1, '4xx': 0, '5xx': 0 } });
 
-    const byClass = await (await get(`${range}&bucket=day&group_by=status_class&api_id=usage-api`)).json();
-    expect(byClass.buckets.map((b: { group: string; total: number }) => [b.group, b.total])).toEqual([['2xx', 3], ['3xx', 1], ['4xx', 1], ['5xx', 1]]);
+    const byClass = (await (await get(`${range}&bucket=day&group_by=status_class&api_id=usage-api`)).json()) as UsageReport;
+    expect(byClass.buckets.map((b) => [b.group, b.total])).toEqual([['2xx', 3], ['3xx', 1], ['4xx', 1], ['5xx', 1]]);
 
-    const byApi = await (await get(`${range}&bucket=day&group_by=api`)).json();
-    const apis = Object.fromEntries(byApi.buckets.map((b: { group: string; total: number }) => [b.group, b.total]));
+    const byApi = (await (await get(`${range}&bucket=day&group_by=api`)).json()) as UsageReport;
+    const apis = Object.fromEntries(byApi.buckets.map((b) => [b.group, b.total]));
     expect(apis).toMatchObject({ 'usage-api': 6, 'other-api': 1 });
 
-    const oneIdentity = await (await get(`${range}&bucket=day&identity=id-a`)).json();
-    expect(oneIdentity.buckets.map((b: { total: number }) => b.total)).toEqual([3]);
-    const oneClient = await (await get(`${range}&bucket=day&oauth_client_id=c1`)).json();
+    const oneIdentity = (await (await get(`${range}&bucket=day&identity=id-a`)).json()) as UsageReport;
+    expect(oneIdentity.buckets.map((b) => b.total)).toEqual([3]);
+    const oneClient = (await (await get(`${range}&bucket=day&oauth_client_id=c1`)).json()) as UsageReport;
     expect(oneClient.buckets).toMatchObject([{ total: 1, status: { '4xx': 1 } }]);
 
-    const byMinute = await (await get(`${range}&bucket=minute&api_id=usage-api`)).json();
-    expect(byMinute.buckets.map((b: { start: string }) => b.start)).toEqual([
+    const byMinute = (await (await get(`${range}&bucket=minute&api_id=usage-api`)).json()) as UsageReport;
+    expect(byMinute.buckets.map((b) => b.start)).toEqual([
       '2025-01-01T00:01:00.000Z',
       '2025-01-01T00:02:00.000Z',
       '2025-01-01T00:03:00.000Z',
@@ -240,15 +241,15 @@ describeWithServices('registry analytics (JetStream + PostgreSQL)', () => {
     const auth = { authorization: `Bearer ${secret}` };
     const bad = await fetch(`${registry!.url}/admin/analytics/usage?bucket=week&from=soon`, { headers: auth });
     expect(bad.status).toBe(400);
-    const body = await bad.json();
+    const body = (await bad.json()) as { error: string; details: { field: string }[] };
     expect(body.error).toBe('validation_failed');
-    expect(body.details.map((d: { field: string }) => d.field).sort()).toEqual(['bucket', 'from']);
+    expect(body.details.map((d) => d.field).sort()).toEqual(['bucket', 'from']);
     const tooMany = await fetch(`${registry!.url}/admin/analytics/usage?bucket=minute&from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z`, { headers: auth });
     expect(tooMany.status).toBe(400);
-    expect((await tooMany.json()).details).toMatchObject([{ field: 'bucket' }]);
+    expect(await tooMany.json()).toMatchObject({ details: [{ field: 'bucket' }] });
     expect((await fetch(`${registry!.url}/admin/analytics/usage`)).status).toBe(401);
-    const openapi = await (await fetch(`${registry!.url}/admin/openapi.json`)).json();
-    expect(openapi.paths['/admin/analytics/usage'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+    const openapi = (await (await fetch(`${registry!.url}/admin/openapi.json`)).json()) as { paths: Record<string, { get: { parameters: { name: string }[] } }> };
+    expect(openapi.paths['/admin/analytics/usage']!.get.parameters.map((p) => p.name)).toEqual(
       expect.arrayContaining(['from', 'to', 'bucket', 'api_id', 'identity', 'oauth_client_id', 'group_by']),
     );
   });

@@ -242,7 +242,7 @@ describeWithServices('portal apps (PostgreSQL + NATS + the auth service)', () =>
       // Whichever came first, nothing is left: no app, no key at the auth service.
       expect(await apps.list(mallory.id), `block after ${delayMs} ms`).toEqual([]);
       expect(held, `block after ${delayMs} ms`).toEqual([]);
-      if ('api_key' in outcome) expect((await lookup(outcome.api_key!)).found).toBe(false);
+      if ('app' in outcome) expect((await lookup(outcome.api_key!)).found).toBe(false);
       else expect(outcome.code).toBe('access_denied');
     }
   });

@@ -155,7 +155,8 @@ describeWithServices('registry (PostgreSQL + NATS)', () => {
   });
 
   it('refuses requests without the admin secret, or with a wrong one', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong-secret-of-some-length' }, { authorization: `Basic ${secret}` }, { authorization: secret }]) {
+    const refused: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-secret-of-some-length' }, { authorization: `Basic ${secret}` }, { authorization: secret }];
+    for (const headers of refused) {
       const list = await fetch(`${registry.url}/admin/apis`, { headers });
       expect(list.status).toBe(401);
       expect(await list.json()).toMatchObject({ error: 'unauthorized' });

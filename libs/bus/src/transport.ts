@@ -1,5 +1,5 @@
 import { ClientNats, ServerNats, type ClientProxy, type CustomTransportStrategy, type Server } from '@nestjs/microservices';
-import { InProcessBroker, InProcessClient, InProcessServer } from './in-process.js';
+import { InProcessClient, InProcessServer, type InProcessBroker } from './in-process.js';
 
 export type BusOptions =
   | {

@@ -1,4 +1,4 @@
-import { type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { errorBody, PortcullisError } from '@portcullis/errors';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { secretsMatch } from './secrets.js';

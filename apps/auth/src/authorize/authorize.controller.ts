@@ -4,7 +4,7 @@ import { Issuer } from '../issuer.js';
 import { errorPage } from '../pages/error-page.js';
 import { loginPage } from '../pages/login-page.js';
 import { UsersService } from '../users/users.service.js';
-import { authorizationParameters, type RawParameters, type ValidAuthorizationRequest } from './authorization-request.js';
+import type { authorizationParameters, RawParameters, ValidAuthorizationRequest } from './authorization-request.js';
 import { AuthorizationService, type AuthorizationOutcome } from './authorization.service.js';
 import { CSRF_COOKIE, CSRF_FIELD, csrfCookie, CsrfTokens, readCookie } from './csrf.js';
 import { redirectNoStore, setPageHeaders } from './page-headers.js';

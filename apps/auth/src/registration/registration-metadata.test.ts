@@ -98,6 +98,7 @@ describe('registrationMetadataOf', () => {
       redirect_uris: ['https://app.example/cb'],
       grant_types: ['authorization_code', 'refresh_token'],
       token_endpoint_auth_method: 'client_secret_basic',
+      access_token_format: 'jwt',
       scope: 'read',
       api_ids: ['orders'],
       policy_ids: ['gold'],

@@ -17,7 +17,7 @@ class FakeSource implements SnapshotSource {
   answer(revision: number, ids: string[] = []): void {
     const next = this.waiting.shift();
     if (!next) throw new Error('no snapshot request is waiting');
-    next.resolve({ revision, apis: ids.map(definition), policies: [] });
+    next.resolve({ revision, apis: ids.map(definition), policies: [], client_bindings: [] });
   }
 
   answerRaw(value: unknown): void {
@@ -44,6 +44,14 @@ class RecordingSink implements ConfigurationSink {
   }
 
   apply(event: ConfigChangedEvent): void {
+    if ('client_id' in event) {
+      this.log.push(`${event.change} binding ${event.client_id}@${event.revision}`);
+      return;
+    }
+    if ('cert_id' in event) {
+      this.log.push(`${event.change} certificate ${event.cert_id}@${event.revision}`);
+      return;
+    }
     if ('policy_id' in event) {
       this.log.push(`${event.change} policy ${event.policy_id}@${event.revision}`);
       return;

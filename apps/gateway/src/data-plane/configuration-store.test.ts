@@ -36,7 +36,7 @@ describe('ConfigurationStore', () => {
     expect(store.loaded).toBe(false);
     expect(store.current.revision).toBe(-1);
     expect(store.current.routes.match(null, '/a')).toBeUndefined();
-    store.replace({ revision: 3, apis: [api('a'), api('b')], policies: [] });
+    store.replace({ revision: 3, apis: [api('a'), api('b')], policies: [], client_bindings: [] });
     expect(store.loaded).toBe(true);
     expect(store.current.revision).toBe(3);
     expect(store.current.routes.match(null, '/a/x')?.id).toBe('a');
@@ -44,7 +44,7 @@ describe('ConfigurationStore', () => {
 
   it('leaves inactive APIs out, as Tyk does not load them', () => {
     const { store } = setup();
-    store.replace({ revision: 1, apis: [api('on'), api('off', undefined, { active: false })], policies: [] });
+    store.replace({ revision: 1, apis: [api('on'), api('off', undefined, { active: false })], policies: [], client_bindings: [] });
     expect([...store.current.apis.keys()]).toEqual(['on']);
     store.apply({ revision: 2, api_id: 'on', change: 'updated', definition: api('on', undefined, { active: false }) });
     expect(store.current.apis.size).toBe(0);
@@ -52,7 +52,7 @@ describe('ConfigurationStore', () => {
 
   it('swaps in a new configuration per event and leaves the old one untouched', () => {
     const { store } = setup();
-    store.replace({ revision: 1, apis: [api('a')], policies: [] });
+    store.replace({ revision: 1, apis: [api('a')], policies: [], client_bindings: [] });
     const before = store.current;
     store.apply({ revision: 2, api_id: 'b', change: 'created', definition: api('b') });
     store.apply({ revision: 3, api_id: 'a', change: 'deleted', definition: null });
@@ -66,7 +66,7 @@ describe('ConfigurationStore', () => {
 
   it('keeps unchanged APIs compiled as they were, and a shared origin on one pool', () => {
     const { store } = setup();
-    store.replace({ revision: 1, apis: [api('a'), api('b')], policies: [] });
+    store.replace({ revision: 1, apis: [api('a'), api('b')], policies: [], client_bindings: [] });
     const a = store.current.apis.get('a');
     store.apply({ revision: 2, api_id: 'b', change: 'updated', definition: api('b', 'http://127.0.0.1:9001/v2') });
     expect(store.current.apis.get('a')).toBe(a);
@@ -75,7 +75,7 @@ describe('ConfigurationStore', () => {
 
   it('closes the pool of an origin no API targets any more', () => {
     const { store, pools } = setup();
-    store.replace({ revision: 1, apis: [api('a', 'http://127.0.0.1:9001'), api('b', 'http://127.0.0.1:9002')], policies: [] });
+    store.replace({ revision: 1, apis: [api('a', 'http://127.0.0.1:9001'), api('b', 'http://127.0.0.1:9002')], policies: [], client_bindings: [] });
     const oldPool = store.current.apis.get('b')!.upstream.pool;
     store.apply({ revision: 2, api_id: 'b', change: 'updated', definition: api('b', 'http://127.0.0.1:9001') });
     expect(pools.origins).toEqual(['http://127.0.0.1:9001']);
@@ -90,7 +90,7 @@ describe('ConfigurationStore', () => {
       version_data: { not_versioned: false, default_version: 'v2', versions: { v2: { override_target: 'http://127.0.0.1:9003/v2' } } },
       definition: { location: 'header', key: 'x-api-version' },
     } as never);
-    store.replace({ revision: 1, apis: [versioned], policies: [] });
+    store.replace({ revision: 1, apis: [versioned], policies: [], client_bindings: [] });
     const pool = store.current.apis.get('v')!.versions!.byName.get('v2')!.upstream!.pool;
     store.apply({ revision: 2, api_id: 'b', change: 'created', definition: api('b', 'http://127.0.0.1:9002') });
     expect(pools.origins.sort()).toEqual(['http://127.0.0.1:9001', 'http://127.0.0.1:9002', 'http://127.0.0.1:9003']);
@@ -104,7 +104,7 @@ describe('ConfigurationStore', () => {
       proxy: { listen_path: '/lb', target_url: 'http://127.0.0.1:9001', enable_load_balancing: true, target_list: ['http://127.0.0.1:9004', 'http://127.0.0.1:9005'], check_host_against_uptime_tests: true },
       uptime_tests: { check_list: [{ url: 'http://127.0.0.1:9005/health' }], config: { recheck_wait: 3600 } },
     } as never);
-    store.replace({ revision: 1, apis: [balanced], policies: [] });
+    store.replace({ revision: 1, apis: [balanced], policies: [], client_bindings: [] });
     const targets = store.current.apis.get('lb')!.upstream.balancing!.balancer.targets;
     store.apply({ revision: 2, api_id: 'b', change: 'created', definition: api('b', 'http://127.0.0.1:9002') });
     expect(pools.origins.sort()).toEqual(['http://127.0.0.1:9001', 'http://127.0.0.1:9002', 'http://127.0.0.1:9004', 'http://127.0.0.1:9005']);
@@ -130,7 +130,7 @@ describe('ConfigurationStore', () => {
         transport: { ssl_min_version: 772 },
       },
     } as never);
-    store.replace({ revision: 1, apis: [balanced], policies: [] });
+    store.replace({ revision: 1, apis: [balanced], policies: [], client_bindings: [] });
     const targets = store.current.apis.get('lbs')!.upstream.balancing!.balancer.targets;
     for (const target of targets) expect(target.poolKey).toMatch(new RegExp(`^${target.origin}#`));
     store.apply({ revision: 2, api_id: 'b', change: 'created', definition: api('b', 'http://127.0.0.1:9002') });
@@ -146,7 +146,7 @@ describe('ConfigurationStore', () => {
       version_data: { not_versioned: false, default_version: 'v2', versions: { v2: { override_target: 'http://127.0.0.1:9003/v2' } } },
       definition: { location: 'header', key: 'x-api-version' },
     } as never);
-    store.replace({ revision: 1, apis: [versioned], policies: [] });
+    store.replace({ revision: 1, apis: [versioned], policies: [], client_bindings: [] });
     expect(store.current.apis.get('v')!.upstream.balancing).not.toBeNull();
     expect(store.current.apis.get('v')!.versions!.byName.get('v2')!.upstream!.balancing).toBeNull();
   });
@@ -155,7 +155,7 @@ describe('ConfigurationStore', () => {
     const { store, messages } = setup();
     const first = definition({ api_id: 'a-first', proxy: { listen_path: '/same', target_url: 'http://127.0.0.1:9001' } });
     const second = definition({ api_id: 'b-second', proxy: { listen_path: '/same/', target_url: 'http://127.0.0.1:9001' } });
-    store.replace({ revision: 1, apis: [second, first], policies: [] });
+    store.replace({ revision: 1, apis: [second, first], policies: [], client_bindings: [] });
     expect(store.current.routes.match(null, '/same')?.id).toBe('a-first');
     expect(messages.some((m) => m.includes('b-second'))).toBe(true);
   });
@@ -166,7 +166,7 @@ describe('ConfigurationStore and policies', () => {
 
   it('keeps the snapshot\'s policies by id, and follows policy events without recompiling the APIs', () => {
     const { store } = setup();
-    store.replace({ revision: 1, apis: [api('a')], policies: [policy('gold'), policy('silver')] });
+    store.replace({ revision: 1, apis: [api('a')], policies: [policy('gold'), policy('silver')], client_bindings: [] });
     expect([...store.policies.keys()]).toEqual(['gold', 'silver']);
     const compiledA = store.current.apis.get('a');
     const before = store.policies;
@@ -186,8 +186,8 @@ describe('ConfigurationStore and policies', () => {
 
   it('replaces the policies whole on a snapshot', () => {
     const { store } = setup();
-    store.replace({ revision: 1, apis: [], policies: [policy('old')] });
-    store.replace({ revision: 5, apis: [], policies: [policy('new')] });
+    store.replace({ revision: 1, apis: [], policies: [policy('old')], client_bindings: [] });
+    store.replace({ revision: 5, apis: [], policies: [policy('new')], client_bindings: [] });
     expect([...store.policies.keys()]).toEqual(['new']);
   });
 
@@ -208,7 +208,7 @@ describe('ConfigurationStore and policies', () => {
     it("serves a certificate bound by an API's domain from the snapshot; an added or deleted one changes what is served", () => {
       const { store } = withSeal();
       const shop = api('shop', undefined, { domain: 'shop.test', certificates: [idA, idB] } as Partial<ApiDefinition>);
-      store.replace({ revision: 1, apis: [shop], policies: [], certificates: [storedCertificate(idA, ['shop.test'])] });
+      store.replace({ revision: 1, apis: [shop], policies: [], client_bindings: [], certificates: [storedCertificate(idA, ['shop.test'])] });
       const first = store.servedCertificates.contextFor('shop.test');
       expect(first).toBeDefined();
       store.apply({ revision: 2, cert_id: idB, change: 'created', certificate: storedCertificate(idB, ['shop.test']) });
@@ -223,7 +223,7 @@ describe('ConfigurationStore and policies', () => {
     it('compiles again only the APIs presenting a changed certificate upstream (their pool changes), and warns of an id it does not hold', () => {
       const { store, messages } = withSeal();
       const secure = api('secure', 'https://127.0.0.1:9443', { upstream_certificates: { '*': idA } } as Partial<ApiDefinition>);
-      store.replace({ revision: 1, apis: [secure, api('plain')], policies: [] });
+      store.replace({ revision: 1, apis: [secure, api('plain')], policies: [], client_bindings: [] });
       expect(messages).toEqual([expect.stringContaining(`upstream_certificates names ${idA}`)]);
       const before = store.current.apis.get('secure')!;
       const plain = store.current.apis.get('plain')!;

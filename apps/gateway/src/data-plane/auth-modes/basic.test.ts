@@ -40,7 +40,8 @@ describe('basic auth', () => {
 
   it('challenges a missing or malformed header with Basic and the same body', async () => {
     const h = basicApi();
-    for (const headers of [{}, { Authorization: 'Basic !!!' }, { Authorization: 'Bearer x' }]) {
+    const refused: Record<string, string>[] = [{}, { Authorization: 'Basic !!!' }, { Authorization: 'Bearer x' }];
+    for (const headers of refused) {
       const response = await h.send('/api/x', headers);
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBe('Basic realm="api"');

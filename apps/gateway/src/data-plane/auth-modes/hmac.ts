@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { hmacAlgorithms } from '@portcullis/domain';
+import type { hmacAlgorithms } from '@portcullis/domain';
 import type { SessionEntry } from '../credentials/sessions.js';
 import type { RequestContext } from '../request-context.js';
 import { CONTINUE, type StepResult } from '../step.js';

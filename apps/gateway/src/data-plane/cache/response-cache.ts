@@ -65,7 +65,7 @@ export class MemoryResponseCache implements ResponseCache {
     return this.size;
   }
 
-  get(apiId: string, key: string): CachedResponse | null {
+  get(_apiId: string, key: string): CachedResponse | null {
     const entry = this.entries.get(key);
     if (entry === undefined) return null;
     this.entries.delete(key);

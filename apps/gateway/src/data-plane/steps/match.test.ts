@@ -38,7 +38,8 @@ describe('match step', () => {
     (refused.ctx.req as { method: string }).method = 'TRACE';
     const result = match.handle(refused.ctx);
     expect(result).toMatchObject({ kind: 'respond', status: 405 });
-    const { headers, body } = result as { headers: string[]; body: Buffer };
+    if (result.kind !== 'respond') throw new Error(`expected a response, got ${result.kind}`);
+    const { headers, body } = result;
     expect(headers[headers.indexOf('allow') + 1]).not.toMatch(/TRACE/);
     expect(JSON.parse(body.toString())).toEqual({ error: 'method_not_allowed', message: 'Method not allowed' });
     // Recorded against the API it was meant for.

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorBody } from '@portcullis/errors';
 import { compiledConfiguration, definition, startDataPlane } from '../../../test/fixtures/data-plane.js';
 import { closeTransformPool } from '../body-transforms/transform-pool.js';
 
@@ -186,12 +187,12 @@ describe('XML input (input_type: "xml", a Portcullis option of JSONata entries)'
     const before = seen.length;
     const broken = await fetch(`${plane.url}/xml/orders`, { method: 'POST', body: '<order><line></order>' });
     expect(broken.status).toBe(400);
-    expect((await broken.json()).error).toBe('malformed_xml');
+    expect(((await broken.json()) as ErrorBody).error).toBe('malformed_xml');
     // An entity expanding past 100 000 characters: refused, not expanded.
     const wide = `<?xml version="1.0"?><!DOCTYPE order [<!ENTITY a "${'x'.repeat(5000)}">]><order>${'&a;'.repeat(100)}</order>`;
     const bomb = await fetch(`${plane.url}/xml/orders`, { method: 'POST', body: wide });
     expect(bomb.status).toBe(400);
-    expect((await bomb.json()).error).toBe('malformed_xml');
+    expect(((await bomb.json()) as ErrorBody).error).toBe('malformed_xml');
     expect(seen.length).toBe(before);
     // Entities made of entities (billion laughs) are not expanded at all.
     const entities = Array.from({ length: 9 }, (_, i) => `<!ENTITY e${i + 1} "${`&e${i};`.repeat(10)}">`).join('');
@@ -207,7 +208,7 @@ describe('protections', () => {
     const before = seen.length;
     const response = await post('/guard/echo', 'not json {');
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toBe('malformed_json');
+    expect(((await response.json()) as ErrorBody).error).toBe('malformed_json');
     expect(seen.length).toBe(before);
   });
 
@@ -215,7 +216,7 @@ describe('protections', () => {
     const big = JSON.stringify({ x: 'y'.repeat(1024 * 1024) });
     const response = await post('/guard/echo', big);
     expect(response.status).toBe(413);
-    expect((await response.json()).error).toBe('request_too_large');
+    expect(((await response.json()) as ErrorBody).error).toBe('request_too_large');
     const limited = await post('/limited/echo', JSON.stringify({ x: 'y'.repeat(200) }));
     expect(limited.status).toBe(413);
   });
@@ -224,7 +225,7 @@ describe('protections', () => {
     const started = performance.now();
     const response = await post('/guard/spin', '{}');
     expect(response.status).toBe(500);
-    expect((await response.json()).error).toBe('transform_timeout');
+    expect(((await response.json()) as ErrorBody).error).toBe('transform_timeout');
     expect(performance.now() - started).toBeLessThan(3_000);
     const next = await post('/guard/echo', '{"still":"served"}');
     expect(next.status).toBe(200);
@@ -234,7 +235,7 @@ describe('protections', () => {
   it("a program that fails answers 500 transform_failed with jq's message, no stack", async () => {
     const response = await post('/guard/boom', '{}');
     expect(response.status).toBe(500);
-    const body = await response.json();
+    const body = (await response.json()) as ErrorBody;
     expect(body.error).toBe('transform_failed');
     expect(body.message).toContain('boom');
     expect(JSON.stringify(body)).not.toContain('    at ');
@@ -243,16 +244,16 @@ describe('protections', () => {
   it('rewrite_headers that cannot be sent fail the transform', async () => {
     const response = await post('/guard/headers', '{}');
     expect(response.status).toBe(500);
-    expect((await response.json()).message).toContain('"bad name" is not a header name');
+    expect(((await response.json()) as ErrorBody).message).toContain('"bad name" is not a header name');
   });
 
   it('an upstream body that is not JSON, or too large, is 502 with its own code', async () => {
     const text = await fetch(`${plane.url}/guard/text`);
     expect(text.status).toBe(502);
-    expect((await text.json()).error).toBe('upstream_body_not_json');
+    expect(((await text.json()) as ErrorBody).error).toBe('upstream_body_not_json');
     const big = await fetch(`${plane.url}/guard/big`);
     expect(big.status).toBe(502);
-    expect((await big.json()).error).toBe('upstream_body_too_large');
+    expect(((await big.json()) as ErrorBody).error).toBe('upstream_body_too_large');
   });
 
   it('an answer without a body (204, HEAD) is passed on untransformed', async () => {

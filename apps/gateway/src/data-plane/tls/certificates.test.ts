@@ -62,7 +62,7 @@ describe('TlsTermination.reload', () => {
     ca.issue(['reload.test', 'renewed.test'], { file: 'reloaded' });
     expect(tls.reload()).toBe(true);
     expect(tls.certificates).not.toBe(first);
-    expect(tls.certificates.fallback.names).toEqual(['reload.test', 'renewed.test']);
+    expect(tls.certificates?.fallback.names).toEqual(['reload.test', 'renewed.test']);
     const good = tls.certificates;
     writeFileSync(pair.certFile, 'half written');
     expect(tls.reload()).toBe(false);
@@ -83,7 +83,7 @@ describe('TlsTermination without certificate files', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     const handshake = (servername: string) =>
-      new Promise<string>((resolve) => {
+      new Promise<string | undefined>((resolve) => {
         const socket = connect({ host: '127.0.0.1', port, servername, ca: ca.cert }, () => {
           resolve(socket.getPeerCertificate().subjectaltname);
           socket.end();

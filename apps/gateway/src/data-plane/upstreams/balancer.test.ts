@@ -6,7 +6,7 @@ import { DEFAULT_PASSIVE_CHECKS, TargetHealth } from './target-health.js';
 const { failures: PASSIVE_FAILURES, windowMs: PASSIVE_WINDOW_MS, downMs: PASSIVE_DOWN_MS } = DEFAULT_PASSIVE_CHECKS;
 
 function target(origin: string, health = new TargetHealth(origin, () => undefined)): UpstreamTarget {
-  return { origin, pool: {} as Dispatcher, rewrite: { targetPath: '', stripLength: 0 }, health };
+  return { origin, poolKey: origin, pool: {} as Dispatcher, rewrite: { targetPath: '', stripLength: 0 }, health };
 }
 
 describe('TargetBalancer', () => {
