@@ -113,7 +113,7 @@ describe('docker-compose.yml', () => {
 
   it('is served by a Dockerfile that ships the built apps and libs and runs as a non-root user', () => {
     const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/^FROM node:22-bookworm-slim|ARG NODE_IMAGE=node:22-bookworm-slim/m);
+    expect(dockerfile).toMatch(/^FROM node:26-trixie-slim|ARG NODE_IMAGE=node:26-trixie-slim/m);
     expect(dockerfile).toContain('npm ci --omit=dev');
     expect(dockerfile).toContain('apps/*/dist libs/*/dist');
     expect(dockerfile).toMatch(/^USER node$/m);
