@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: compile what changed since the last start, then run the embedded launcher in this
+ * process (one process, so Ctrl-C and SIGTERM reach the launcher's own shutdown handling). A fresh
+ * clone has nothing compiled yet: say so before the compiler's silent seconds, and how long it took.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const main = fileURLToPath(new URL('../../apps/portcullis/dist/main.js', import.meta.url));
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+
+const firstStart = !existsSync(main);
+const began = performance.now();
+if (firstStart) process.stdout.write('Compiling TypeScript (first start only, about 10 s) ...\n');
+
+const build = spawnSync(process.execPath, [tsc, '-b', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) {
+  process.stderr.write(`The build failed${build.signal ? ` (${build.signal})` : ''}; nothing was started.\n`);
+  process.exit(build.status ?? 1);
+}
+if (firstStart) process.stdout.write(`Compiled in ${((performance.now() - began) / 1000).toFixed(1)} s.\n`);
+
+await import(pathToFileURL(main).href);
