@@ -157,4 +157,13 @@ describeWithServices('the compose services, run as plain processes', () => {
     expect((await fetch(`${registry.url}/admin/apis`)).status).toBe(401);
     expect((await fetch(`${registry.url}/admin/apis`, { headers: { authorization: `Bearer ${adminSecret}` } })).status).toBe(200);
   });
+
+  it('each stops on SIGTERM (gateway first), exits 0 and logs that it stopped cleanly', async () => {
+    for (const service of [...started].reverse()) {
+      expect(await service.stop(), `${service.name}\n${service.logs()}`).toBe(0);
+      const lines = service.logs().trimEnd().split('\n').filter((line) => line.startsWith('{'));
+      const entries = lines.map((line) => JSON.parse(line) as { level: number; msg: string });
+      expect(entries.filter((entry) => entry.msg === `${service.name} stopped cleanly`).map((entry) => entry.level)).toEqual([30]);
+    }
+  });
 });
