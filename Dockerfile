@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # One image for all three services; docker-compose.yml picks the service with its `command`
-# (node apps/gateway/dist/main.js, apps/registry/..., apps/auth/...). Node 22 LTS.
-ARG NODE_IMAGE=node:22-bookworm-slim
+# (node apps/gateway/dist/main.js, apps/registry/..., apps/auth/...). Node 26, the current LTS, on
+# Debian 13 (trixie), the current stable.
+ARG NODE_IMAGE=node:26-trixie-slim
 
 # Only the package manifests, so the dependency layers below are rebuilt when a manifest or the
 # lock file changes, not on every source edit (COPY caches on the content of /manifests).

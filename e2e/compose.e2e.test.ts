@@ -113,7 +113,7 @@ describe('docker-compose.yml', () => {
 
   it('is served by a Dockerfile that ships the built apps and libs and runs as a non-root user', () => {
     const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/^FROM node:22-bookworm-slim|ARG NODE_IMAGE=node:22-bookworm-slim/m);
+    expect(dockerfile).toMatch(/^FROM node:26-trixie-slim|ARG NODE_IMAGE=node:26-trixie-slim/m);
     expect(dockerfile).toContain('npm ci --omit=dev');
     expect(dockerfile).toContain('apps/*/dist libs/*/dist');
     expect(dockerfile).toMatch(/^USER node$/m);
@@ -156,5 +156,14 @@ describeWithServices('the compose services, run as plain processes', () => {
     const registry = started.find((service) => service.name === 'registry')!;
     expect((await fetch(`${registry.url}/admin/apis`)).status).toBe(401);
     expect((await fetch(`${registry.url}/admin/apis`, { headers: { authorization: `Bearer ${adminSecret}` } })).status).toBe(200);
+  });
+
+  it('each stops on SIGTERM (gateway first), exits 0 and logs that it stopped cleanly', async () => {
+    for (const service of [...started].reverse()) {
+      expect(await service.stop(), `${service.name}\n${service.logs()}`).toBe(0);
+      const lines = service.logs().trimEnd().split('\n').filter((line) => line.startsWith('{'));
+      const entries = lines.map((line) => JSON.parse(line) as { level: number; msg: string });
+      expect(entries.filter((entry) => entry.msg === `${service.name} stopped cleanly`).map((entry) => entry.level)).toEqual([30]);
+    }
   });
 });

@@ -101,7 +101,9 @@ describeWithServices('gateway authentication: every mode through the real servic
       },
       extraTokenClaims: () => ({ pol: ['auth-e2e'] }),
     });
-    oidcServer = createServer(provider.callback());
+    const serve = provider.callback();
+    // koa's handler answers its own errors; nothing awaits it.
+    oidcServer = createServer((req, res) => void serve(req, res));
     await new Promise<void>((resolve) => oidcServer.listen(port, '127.0.0.1', resolve));
 
     [registry, auth] = await Promise.all([

@@ -28,8 +28,8 @@ export interface StartedService {
   readonly url: string;
   readonly port: number;
   readonly pid: number;
-  /** SIGTERM, then SIGKILL if it has not exited within a few seconds. Resolves once it has exited. */
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL if it has not exited within a few seconds. Resolves with the exit code once it has exited. */
+  stop(): Promise<number | null>;
   /** Everything it wrote to stdout and stderr so far, for failure messages. */
   logs(): string;
 }
@@ -111,9 +111,7 @@ export async function startService(name: ServiceName, overrides: ServiceOverride
     url,
     port,
     pid: spawned.child.pid!,
-    stop: async () => {
-      await spawned.stop();
-    },
+    stop: () => spawned.stop(),
     logs: spawned.logs,
   };
   try {

@@ -100,7 +100,9 @@ export async function startDcrProvider(): Promise<DcrProviderFixture> {
     },
   } as never);
   // Node 20 warning aside, oidc-provider's koa app serves the plain node:http server.
-  server.on('request', provider.callback());
+  const serve = provider.callback();
+  // koa's handler answers its own errors; nothing awaits it.
+  server.on('request', (req, res) => void serve(req, res));
   const initialAccessToken = await new provider.InitialAccessToken({ policies: ['portal-names'] } as never).save();
 
   return {

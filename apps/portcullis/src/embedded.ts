@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { createAuthApp, loadAuthConfig } from '@portcullis/auth';
+import { createAuthApp, loadAuthConfig, type AuthConfig } from '@portcullis/auth';
 import { createBusTransport, InProcessBroker } from '@portcullis/bus';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '@portcullis/database';
 import { createGatewayApp, loadGatewayConfig } from '@portcullis/gateway';
-import { createRegistryApp, loadRegistryConfig } from '@portcullis/registry';
+import { ConfigError } from '@portcullis/config';
+import { createRegistryApp, loadRegistryConfig, type RegistryConfig } from '@portcullis/registry';
 
 type RunningService = Awaited<ReturnType<typeof createGatewayApp>>;
 type Environment = Record<string, string | undefined>;
@@ -31,12 +32,7 @@ export interface EmbeddedPortcullis {
  */
 export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedPortcullis> {
   const env: Environment = { ...options.env, ADMIN_SECRET: options.adminSecret };
-  // Read every config before starting anything, so a bad variable fails fast and lists them all.
-  // The portal tells developers where to call APIs and get tokens: where the services will listen
-  // (known up front when their ports are fixed), unless the operator says where they are published.
-  const registryConfig = loadRegistryConfig({ ...plannedPublicUrls(env), ...env });
-  const authConfig = loadAuthConfig(env);
-  loadGatewayConfig(env);
+  const { registryConfig, authConfig } = readServiceConfigs(env);
 
   // Whatever has started is stopped again, in reverse, if a later step fails.
   const started: (() => Promise<void>)[] = [];
@@ -73,6 +69,31 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * Every service's configuration, read before anything starts: a bad variable fails fast, and one
+ * ConfigError lists every bad variable whichever service reads it (one line each: the services
+ * share variables, so the same complaint from two of them is one line).
+ */
+export function readServiceConfigs(env: Environment): { registryConfig: RegistryConfig; authConfig: AuthConfig } {
+  const problems: string[] = [];
+  const read = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  // The portal tells developers where to call APIs and get tokens: where the services will listen
+  // (known up front when their ports are fixed), unless the operator says where they are published.
+  const registryConfig = read(() => loadRegistryConfig({ ...plannedPublicUrls(env), ...env }));
+  const authConfig = read(() => loadAuthConfig(env));
+  read(() => loadGatewayConfig(env));
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
+  return { registryConfig: registryConfig!, authConfig: authConfig! };
 }
 
 /** The portal's public URLs from the host and fixed ports the services will listen on (port 0: left to the defaults). */

@@ -7,6 +7,18 @@ export interface Launched extends EmbeddedPortcullis {
   readonly adminSecret: AdminSecret;
 }
 
+/** What the services read: the launcher's settings win over the same variables in `env`. */
+export function servicesEnvironment(config: PortcullisConfig, env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return {
+    ...env,
+    HOST: config.host,
+    GATEWAY_PORT: String(config.ports.gateway),
+    REGISTRY_PORT: String(config.ports.registry),
+    AUTH_PORT: String(config.ports.auth),
+    LOG_LEVEL: config.logLevel,
+  };
+}
+
 /**
  * Claims the data directory, settles the admin secret, and starts the services on it. The
  * launcher's settings win over the same variables in `env` (the services read host, ports and
@@ -16,18 +28,7 @@ export async function launch(config: PortcullisConfig, env: Record<string, strin
   const lock = await lockDataDir(config.dataDir);
   try {
     const adminSecret = await resolveAdminSecret(config.dataDir, config.adminSecret);
-    const running = await startEmbedded({
-      dataDir: config.dataDir,
-      adminSecret: adminSecret.secret,
-      env: {
-        ...env,
-        HOST: config.host,
-        GATEWAY_PORT: String(config.ports.gateway),
-        REGISTRY_PORT: String(config.ports.registry),
-        AUTH_PORT: String(config.ports.auth),
-        LOG_LEVEL: config.logLevel,
-      },
-    });
+    const running = await startEmbedded({ dataDir: config.dataDir, adminSecret: adminSecret.secret, env: servicesEnvironment(config, env) });
     return {
       ...running,
       adminSecret,

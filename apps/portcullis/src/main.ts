@@ -1,18 +1,13 @@
-import { ConfigError } from '@portcullis/config';
-import { createLogger } from '@portcullis/logging';
+import { configOrExit, ConfigError } from '@portcullis/config';
+import { createLogger, setLogOutput, terminalOutput } from '@portcullis/logging';
 import { banner } from './banner.js';
-import { loadPortcullisConfig } from './config.js';
 import { launch } from './launch.js';
 import { handleShutdown } from './shutdown.js';
+import { loadStartupConfig } from './startup-config.js';
 
-let config;
-try {
-  config = loadPortcullisConfig(process.env);
-} catch (error) {
-  // A configuration mistake is the user's to fix: show the list of problems, not a stack.
-  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
-  process.exit(1);
-}
+const config = configOrExit(() => loadStartupConfig(process.env));
+// A person at a terminal reads the log; anywhere else (CI, docker, a pipe) a program does.
+if (process.stdout.isTTY) setLogOutput(await terminalOutput());
 const logger = createLogger('portcullis', config.logLevel);
 const shutdown = handleShutdown(logger);
 
@@ -25,6 +20,10 @@ try {
   process.stdout.write(banner({ urls, adminSecret: portcullis.adminSecret, dataDir: config.dataDir, cwd: process.cwd() }));
   shutdown.ready(() => portcullis.close());
 } catch (error) {
-  logger.fatal({ err: error }, error instanceof ConfigError ? error.message : 'Portcullis could not start');
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    logger.fatal({ err: error }, 'Portcullis could not start');
+  }
   process.exit(1);
 }

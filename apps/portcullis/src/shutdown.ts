@@ -9,18 +9,22 @@ export interface Shutdown {
 }
 
 /**
- * SIGINT/SIGTERM stop everything in order and exit 0. Handlers are installed before anything
+ * SIGINT/SIGTERM stop everything in order, say so on stdout (where the banner went: embedded mode
+ * logs only warnings by default) and exit 0. Handlers are installed before anything
  * starts: Ctrl-C while PGlite creates its files must not kill the process half-way through
  * (it would leave a data directory that cannot open), so such a signal waits for the start to
  * finish and then stops. A second signal, or a stop that takes too long, exits at once with 1.
  */
-export function handleShutdown(logger: Logger): Shutdown {
+export function handleShutdown(logger: Logger, say: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Shutdown {
   let stop: (() => Promise<void>) | null = null;
   let requested = false;
 
   const run = () => {
     stop!().then(
-      () => process.exit(0),
+      () => {
+        say('Portcullis stopped cleanly.');
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error({ err: error }, 'error while stopping');
         process.exit(1);

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { createBusTransport } from '@portcullis/bus';
+import { configOrExit } from '@portcullis/config';
 import { serveUntilSignalled } from '@portcullis/http';
 import { createLogger } from '@portcullis/logging';
 import { loadRegistryConfig } from './config.js';
 import { createRegistryApp } from './registry.app.js';
 
-const config = loadRegistryConfig();
+const config = configOrExit(() => loadRegistryConfig());
 const logger = createLogger('registry', config.logLevel);
 const transport = createBusTransport({ kind: 'nats', servers: config.nats.servers, subjectPrefix: config.nats.subjectPrefix, name: 'registry' });
 const registry = await createRegistryApp(config, { transport, database: config.database });

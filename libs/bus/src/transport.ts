@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { ClientNats, ServerNats, type ClientProxy, type CustomTransportStrategy, type Server } from '@nestjs/microservices';
 import { InProcessClient, InProcessServer, type InProcessBroker } from './in-process.js';
 
@@ -42,7 +43,22 @@ function prefixed(prefix: string, route: string): string {
   return route.startsWith(prefix) ? route : prefix + route;
 }
 
-class PrefixedServerNats extends ServerNats {
+/**
+ * Nest's NATS transports log a lost connection as an error. Losing NATS is the NATS server's or the
+ * network's failure, which the connection rides out (it reconnects, and Nest logs that too): a
+ * warning. Every other error the transports report stays an error.
+ */
+export class NatsTransportLogger extends Logger {
+  override error(message: unknown, ...optionalParams: unknown[]): void {
+    if (typeof message === 'string' && message.startsWith('NatsError: type: "disconnect"')) this.warn(message);
+    else super.error(message, ...(optionalParams as [string?, string?]));
+  }
+}
+
+/** Nest's NATS server with the subject prefix and the transport logger above. */
+class PortcullisServerNats extends ServerNats {
+  protected override readonly logger = new NatsTransportLogger(ServerNats.name);
+
   constructor(
     options: ConstructorParameters<typeof ServerNats>[0],
     private readonly prefix: string,
@@ -54,7 +70,10 @@ class PrefixedServerNats extends ServerNats {
   }
 }
 
-class PrefixedClientNats extends ClientNats {
+/** Nest's NATS client with the subject prefix and the transport logger above. */
+class PortcullisClientNats extends ClientNats {
+  protected override readonly logger = new NatsTransportLogger(ClientNats.name);
+
   constructor(
     options: ConstructorParameters<typeof ClientNats>[0],
     private readonly prefix: string,
@@ -74,7 +93,8 @@ export function createBusTransport(options: BusOptions): BusTransport {
   const prefix = options.subjectPrefix ?? '';
   return {
     kind: 'nats',
-    client: (prefix ? new PrefixedClientNats(connection, prefix) : new ClientNats(connection)) as unknown as ClientProxy,
-    server: (prefix ? new PrefixedServerNats(connection, prefix) : new ServerNats(connection)) as Server & CustomTransportStrategy,
+    // An empty prefix leaves every subject as it is.
+    client: new PortcullisClientNats(connection, prefix) as unknown as ClientProxy,
+    server: new PortcullisServerNats(connection, prefix) as Server & CustomTransportStrategy,
   };
 }

@@ -1,3 +1,3 @@
-export { loadConfig, ConfigError, type Config } from './load-config.js';
+export { loadConfig, configOrExit, ConfigError, type Config } from './load-config.js';
 export { env, type SharedVariable } from './variables.js';
 export { z } from 'zod';

@@ -40,3 +40,18 @@ export function loadConfig<S extends z.ZodType>(
 }
 
 export type Config<S extends z.ZodType> = DeepReadonly<z.output<S>>;
+
+/**
+ * What a main does with its configuration: use it, or, when it is wrong, print the list of what is
+ * wrong (one line per variable, with the reason) and exit 1. A configuration mistake is the
+ * operator's to fix; a stack trace would only bury the list. Anything else thrown is a bug: rethrown.
+ */
+export function configOrExit<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}

@@ -23,7 +23,10 @@ export function serveUntilSignalled(service: RunningService, log: ShutdownLog): 
       if (stopping) return;
       stopping = true;
       service.close().then(
-        () => process.exit(0),
+        () => {
+          log.info({ signal }, `${service.name} stopped cleanly`);
+          process.exit(0);
+        },
         (error: unknown) => {
           log.error({ err: error }, 'shutdown failed');
           process.exit(1);

@@ -3,6 +3,16 @@ import { pino, type DestinationStream, type Logger, type LevelWithSilent, type L
 import { errorForLog, errorSummary, serializeError } from './error-for-log.js';
 import { censorSecrets } from './secret-fields.js';
 
+let processOutput: DestinationStream | undefined;
+
+/**
+ * Where every logger made from now on without a destination of its own writes (pino's JSON on
+ * stdout until this is called): one process, one output, whichever part makes the logger.
+ */
+export function setLogOutput(destination: DestinationStream): void {
+  processOutput = destination;
+}
+
 /**
  * A log is the easiest place for a secret to leak: every logged object has its secret-named fields
  * censored at any depth (secret-fields.ts), and errors are written without what they carry
@@ -24,7 +34,8 @@ export function createLogger(service: string, level: LevelWithSilent = 'info', d
       },
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  const target = destination ?? processOutput;
+  return target ? pino(options, target) : pino(options);
 }
 
 /** NestJS's own messages (startup, routes, transport status) written through pino. */

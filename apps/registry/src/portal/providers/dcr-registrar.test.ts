@@ -1,7 +1,8 @@
 import { PortcullisError } from '@portcullis/errors';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Logger } from '@nestjs/common';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DcrRegistrar, type ExternalRegistration } from './dcr-registrar.js';
 import type { ProvidersService, ProviderForRegistration } from './providers.service.js';
 
@@ -80,6 +81,20 @@ describe('DcrRegistrar: where the registration access token may be sent', () => 
       registrationAnswer = { client_id: 'c4', client_secret: 's4', registration_access_token: token, registration_client_uri: `${provider.origin}/reg/c4` };
       const error = await registrar.register(PROVIDER_ID, { client_name: 'App' }).catch((e: unknown) => e);
       expect((error as PortcullisError).code, JSON.stringify(token)).toBe('provider_unavailable');
+    }
+  });
+
+  it("warns the operator of a client left at the provider: the provider's fault, not this service's error", async () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn');
+    const error = vi.spyOn(Logger.prototype, 'error');
+    try {
+      registrationAnswer = { client_id: 'c5', client_secret: 's5' };
+      await registrar.register(PROVIDER_ID, { client_name: 'App' }).catch(() => undefined);
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/registered client c5 without .* must be deleted there by hand/));
+      expect(error).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+      error.mockRestore();
     }
   });
 

@@ -52,9 +52,10 @@ export class DcrRegistrar {
     if (answer.status !== 201 && answer.status !== 200) throw refusal(answer, 'the registration');
     const registration = registrationOf(provider, answer.json, null);
     if (registration === null) {
-      // Registered, but without RFC 7592 handles we may use we could not delete it: say so loudly.
+      // Registered, but without RFC 7592 handles we may use we could not delete it: the operator must
+      // hear of it. A warning: the provider broke the protocol, and this service refused the result.
       const clientId = (answer.json as { client_id?: unknown } | undefined)?.client_id;
-      this.logger.error(
+      this.logger.warn(
         `provider ${provider.id} registered client ${String(clientId)} without a registration_access_token and a registration_client_uri on ${originOf(provider.registration_endpoint)} (RFC 7592): it must be deleted there by hand`,
       );
       throw new PortcullisError(
