@@ -1,6 +1,6 @@
 /**
  * Every NATS subject, once. Both ends import these constants: a `client.send(...)` and the
- * `@MessagePattern(...)` that answers it can never drift apart. The table in README "Messages"
+ * `@MessagePattern(...)` that answers it can never drift apart. The table in docs/architecture.md "Messages"
  * lists them with their meaning; `subjects.test.ts` keeps the two in step.
  */
 export const subjects = {
@@ -68,7 +68,7 @@ export const subjects = {
   authClientsDelete: 'auth.clients.delete',
   authClientsRotateSecret: 'auth.clients.rotate-secret',
   authClientsTokens: 'auth.clients.tokens',
-  /** request (admin): lift the brute-force lock on a client_id (README "Brute-force throttles"). */
+  /** request (admin): lift the brute-force lock on a client_id (docs/oauth.md "Brute-force throttles"). */
   authClientsUnlock: 'auth.clients.unlock',
   /** request: Tyk's authorize-client: the app's back end approves an authorization request. */
   authAuthorizeClient: 'auth.oauth.authorize-client',
