@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareOutput, instrument, outputsOf, parsePage, splitCommands, type DocBlock } from '../tools/docs-examples/examples.js';
 import { startDcrProvider, type DcrProviderFixture } from '../tools/test/oidc-dcr-provider.js';
 import { repoRoot } from './support/compose-services.js';
-import { startEmbeddedProcess } from './support/embedded-process.js';
+import { freeEmbeddedPorts, startEmbeddedProcess } from './support/embedded-process.js';
 
 /**
  * Every shell example of the README and docs/*.md, run in order as printed, each page against a
@@ -93,6 +93,19 @@ async function runBlock(block: DocBlock, cwd: string, env: Record<string, string
 const summary: string[] = [];
 
 describe('the shell examples of the README and docs/ run as printed', () => {
+  // A first start creates the databases (the slow part); each page gets a copy of that empty data
+  // folder, so every page still starts fresh: a new process on an empty configuration.
+  let template: string;
+  beforeAll(async () => {
+    template = await mkdtemp(join(tmpdir(), 'portcullis-docs-template-'));
+    const first = await startEmbeddedProcess(join(template, 'data'), await freeEmbeddedPorts(), {}, 180_000);
+    await first.stop();
+  }, 240_000);
+  afterAll(async () => {
+    if (template) await rm(template, { recursive: true, force: true });
+    console.log(`the docs examples, per page:\n${summary.join('\n')}`);
+  });
+
   for (const page of pages) {
     const parsed = parsePage(readFileSync(join(repoRoot, page), 'utf8'));
     const runnable = parsed.blocks.filter((block) => block.notRun === null);
@@ -101,6 +114,7 @@ describe('the shell examples of the README and docs/ run as printed', () => {
         if (!(await portFree(port))) throw new Error(`port ${port} (the ${name} in the docs) is in use: the docs examples run on the documented ports`);
       }
       const cwd = await mkdtemp(join(tmpdir(), 'portcullis-docs-'));
+      await cp(join(template, 'data'), join(cwd, 'data'), { recursive: true });
       const groups: number[] = [];
       const provided = await Promise.all(parsed.provides.map(provide));
       const portcullis = await startEmbeddedProcess(join(cwd, 'data'), documentedPorts);
@@ -125,8 +139,8 @@ describe('the shell examples of the README and docs/ run as printed', () => {
       const count = (outcome: BlockResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
       const notRun = results.filter((r) => r.outcome === 'not-run').map((r) => `  not run, line ${r.line}: ${r.detail}`);
       summary.push(`${page}: ${results.length - count('not-run')} run, ${count('passed')} passed, ${count('failed')} failed, ${count('not-run')} not run\n${notRun.join('\n')}`);
-      console.log(summary.at(-1));
       const failures = results.filter((r) => r.outcome === 'failed').map((r) => `${page} block at line ${r.line}:\n${r.detail}`);
+      if (failures.length) console.log(failures.join('\n\n'));
       expect(failures, failures.join('\n\n')).toEqual([]);
     });
   }
