@@ -92,7 +92,7 @@ async function runBlock(block: DocBlock, cwd: string, env: Record<string, string
 
 const summary: string[] = [];
 
-describe('the shell examples of the README and docs/ run as printed', () => {
+describe('shell examples, run as printed', () => {
   // A first start creates the databases (the slow part); each page gets a copy of that empty data
   // folder, so every page still starts fresh: a new process on an empty configuration.
   let template: string;
