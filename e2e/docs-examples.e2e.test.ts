@@ -8,18 +8,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareOutput, instrument, outputsOf, parsePage, splitCommands, type DocBlock } from '../tools/docs-examples/examples.js';
 import { startDcrProvider, type DcrProviderFixture } from '../tools/test/oidc-dcr-provider.js';
 import { repoRoot } from './support/compose-services.js';
-import { freeEmbeddedPorts, startEmbeddedProcess } from './support/embedded-process.js';
+import { freeEmbeddedPorts, startEmbeddedProcess, type EmbeddedPorts } from './support/embedded-process.js';
 
 /**
  * Every shell example of the README and docs/*.md, run in order as printed, each page against a
- * fresh `npm start` (the built launcher, a scratch DATA_DIR) on the ports the docs name, and its
- * shown output checked. The rules are in tools/docs-examples/examples.ts and CONTRIBUTING.md
+ * fresh `npm start` (the built launcher, a scratch DATA_DIR), and its shown output checked. The
+ * services listen on free ports, and the one rewrite the test makes is theirs: `localhost:8080` and
+ * `127.0.0.1:8080` (3001, 3002 likewise) become those ports, in the commands and in the output shown,
+ * so a developer's own `npm start` on 8080 does not fail the run. The servers the examples start
+ * themselves (an upstream on 9000, ...) are run as printed, on their ports, which must be free. The rules are in tools/docs-examples/examples.ts and CONTRIBUTING.md
  * ("Docs are tested"). The blocks of a page run one after another in one folder (the one that holds
  * `data/`), as a reader's terminal would: variables set by one block are there in the next, and the
  * servers a block starts in the background run until the page is done.
  */
 
-const documentedPorts = { gateway: 8080, registry: 3001, auth: 3002 };
+/** The ports of the servers the examples start themselves, or the test for them (test-provides). */
+const exampleServerPorts = [9000, 9001, 9002, 9400];
 const blockTimeoutMs = 60_000;
 const stateFile = '.docs-state';
 
@@ -29,6 +33,12 @@ interface BlockResult {
   line: number;
   outcome: 'passed' | 'failed' | 'not-run';
   detail: string;
+}
+
+/** The documented service ports, as host:port, rewritten to where this run's services listen. */
+function onPorts(code: string, ports: EmbeddedPorts): string {
+  const actual: Record<string, number> = { '8080': ports.gateway, '3001': ports.registry, '3002': ports.auth };
+  return code.replace(/\b(localhost|127\.0\.0\.1):(8080|3001|3002)\b/g, (_, host: string, port: string) => `${host}:${actual[port]}`);
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -50,8 +60,8 @@ async function provide(what: string): Promise<{ env: Record<string, string>; clo
 }
 
 /** Runs one block with bash in `cwd`; stdout and stderr go to files, so background servers hold no pipe. */
-async function runBlock(block: DocBlock, cwd: string, env: Record<string, string>, groups: number[]): Promise<BlockResult> {
-  const commands = splitCommands(block.code);
+async function runBlock(block: DocBlock, cwd: string, env: Record<string, string>, groups: number[], ports: EmbeddedPorts): Promise<BlockResult> {
+  const commands = splitCommands(onPorts(block.code, ports));
   const script = instrument(commands, stateFile);
   const outPath = join(cwd, '.docs-out');
   const errPath = join(cwd, '.docs-err');
@@ -110,19 +120,20 @@ describe('shell examples, run as printed', () => {
     const parsed = parsePage(readFileSync(join(repoRoot, page), 'utf8'));
     const runnable = parsed.blocks.filter((block) => block.notRun === null);
     it.skipIf(runnable.length === 0)(`${page}`, { timeout: 120_000 + runnable.length * blockTimeoutMs }, async () => {
-      for (const [name, port] of Object.entries(documentedPorts)) {
-        if (!(await portFree(port))) throw new Error(`port ${port} (the ${name} in the docs) is in use: the docs examples run on the documented ports`);
+      for (const port of exampleServerPorts) {
+        if (!(await portFree(port))) throw new Error(`port ${port} is in use: the examples start their own servers on it, as printed`);
       }
+      const ports = await freeEmbeddedPorts();
       const cwd = await mkdtemp(join(tmpdir(), 'portcullis-docs-'));
       await cp(join(template, 'data'), join(cwd, 'data'), { recursive: true });
       const groups: number[] = [];
       const provided = await Promise.all(parsed.provides.map(provide));
-      const portcullis = await startEmbeddedProcess(join(cwd, 'data'), documentedPorts);
+      const portcullis = await startEmbeddedProcess(join(cwd, 'data'), ports);
       const results: BlockResult[] = [];
       try {
         const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, ...Object.assign({}, ...provided.map((p) => p.env)) };
         for (const block of parsed.blocks) {
-          results.push(block.notRun !== null ? { line: block.line, outcome: 'not-run', detail: block.notRun } : await runBlock(block, cwd, env, groups));
+          results.push(block.notRun !== null ? { line: block.line, outcome: 'not-run', detail: block.notRun } : await runBlock(block, cwd, env, groups, ports));
         }
       } finally {
         for (const group of groups) {
