@@ -370,7 +370,7 @@ describeWithServices('OAuth admin API: registry → NATS → auth service', () =
     });
   });
 
-  describe('brute-force locks (README "Brute-force throttles")', () => {
+  describe('brute-force locks (docs/oauth.md "Brute-force throttles")', () => {
     /** The raw answer and what oauth4webapi makes of it. */
     async function clientCredentialsAnswer(clientId: string, secret: string): Promise<{ status: number; retryAfter: string | null; error?: string }> {
       const response = await oauth.clientCredentialsGrantRequest(as, asClient({ client_id: clientId }), oauth.ClientSecretBasic(secret), {}, insecure);

@@ -57,12 +57,17 @@ export interface DcrProviderFixture {
  * behind an initial access token, RFC 7592 management, client_credentials with RFC 9068 JWT access
  * tokens (ES256) and no policy claim. It refuses (invalid_client_metadata, with a description) any
  * client whose name contains "forbidden", through a registration policy attached to the token.
+ * `port` and `audience` place it where a document's example says (the docs test); by default any
+ * free port, and `{issuer}/api`.
  */
-export async function startDcrProvider(): Promise<DcrProviderFixture> {
+export async function startDcrProvider(options: { port?: number; audience?: string } = {}): Promise<DcrProviderFixture> {
   const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const audience = `${issuer}/api`;
+  const audience = options.audience ?? `${issuer}/api`;
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
   const clientModel = `Client:${issuer}`;
   // One adapter namespace per fixture, so two providers in a run never share clients.

@@ -18,7 +18,7 @@ export default async function requireServices(project: TestProject): Promise<(()
   project.provide('servicesMissing', servicesMissing);
   project.provide('redisMissing', redisMissing);
   if (missing.length === 0) return () => sweepTestStreams().then(() => undefined);
-  const message = `The ${project.name} tests need real services that are not reachable:\n  - ${missing.join('\n  - ')}\nStart them (see README, "Test it") and run again.`;
+  const message = `The ${project.name} tests need real services that are not reachable:\n  - ${missing.join('\n  - ')}\nStart them (see CONTRIBUTING.md, "Set up, build, test") and run again.`;
   if (!skipAllowed) throw new Error(`${message}\n${howToOptOut}`);
   const skipped = servicesMissing ? `the ${project.name} tests` : `the Redis tests of the ${project.name} tier`;
   console.warn(`\n*** PORTCULLIS_ALLOW_SKIP=1: SKIPPING ${skipped}. ${message}\n`);

@@ -35,7 +35,7 @@ export const authConfigSchema = z
     ACCESS_TOKEN_TTL: seconds(3600),
     REFRESH_TOKEN_TTL: seconds(14 * 24 * 3600),
     /**
-     * Brute-force throttles (README "Brute-force throttles"): failures per account within a window
+     * Brute-force throttles (docs/oauth.md "Brute-force throttles"): failures per account within a window
      * lock it. Users' passwords are chosen by people: OWASP's handful per quarter hour. Client
      * secrets are 256 random bits (or 32+ chosen characters): guessing is hopeless, so the limit is
      * looser and the lock shorter, which bounds what a stranger knowing a client_id can deny.

@@ -14,7 +14,7 @@ const tag = randomBytes(4).toString('hex');
 const redirectUri = 'http://app.test/callback';
 const password = 'correct horse battery staple';
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
-/** The documented defaults (README "Brute-force throttles"): this test runs the service as shipped. */
+/** The documented defaults (docs/oauth.md "Brute-force throttles"): this test runs the service as shipped. */
 const clientLimit = 10;
 const loginLimit = 5;
 

@@ -33,7 +33,7 @@ export const authSubjects = {
   authClientsDelete: 'auth.clients.delete',
   authClientsRotateSecret: 'auth.clients.rotate-secret',
   authClientsTokens: 'auth.clients.tokens',
-  /** request (admin): lift the brute-force lock on a client_id (README "Brute-force throttles"). */
+  /** request (admin): lift the brute-force lock on a client_id (docs/oauth.md "Brute-force throttles"). */
   authClientsUnlock: 'auth.clients.unlock',
   /** request: Tyk's authorize-client: the app's back end approves an authorization request. */
   authAuthorizeClient: 'auth.oauth.authorize-client',

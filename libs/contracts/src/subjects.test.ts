@@ -23,9 +23,9 @@ describe('subjects', () => {
     expect(new Set(values).size).toBe(values.length);
   });
 
-  it('are exactly the ones the README "Messages" table documents', () => {
-    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-    const section = readme.split('## Messages')[1]!.split('\n## ')[0]!;
+  it('are exactly the ones the "Messages" table of docs/architecture.md documents', () => {
+    const page = readFileSync(new URL('../../../docs/architecture.md', import.meta.url), 'utf8');
+    const section = page.split('## Messages')[1]!.split('\n## ')[0]!;
     const documented = [...section.matchAll(/^\| `([a-z0-9.-]+)` \|/gm)].map((m) => m[1]);
     expect(documented.sort()).toEqual(Object.values(subjects).sort());
   });

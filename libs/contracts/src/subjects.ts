@@ -5,7 +5,7 @@ import { registrySubjects } from './registry.js';
 
 /**
  * Every NATS subject, once. Both ends import these constants: a `client.send(...)` and the
- * `@MessagePattern(...)` that answers it can never drift apart. The table in README "Messages"
+ * `@MessagePattern(...)` that answers it can never drift apart. The table in docs/architecture.md "Messages"
  * lists them with their meaning; `subjects.test.ts` keeps the two in step.
  */
 export const subjects = { ...registrySubjects, ...authSubjects, ...gatewaySubjects, ...analyticsSubjects } as const;

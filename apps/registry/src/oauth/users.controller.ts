@@ -55,7 +55,7 @@ export class OAuthUsersController {
 
   @Delete(':id/lockout')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Lift the brute-force lock that failed passwords put on this user\'s logins (README "Brute-force throttles")' })
+  @ApiOperation({ summary: 'Lift the brute-force lock that failed passwords put on this user\'s logins (docs/oauth.md "Brute-force throttles")' })
   @ApiParam({ name: 'id', description: 'The user id (a UUID)' })
   @ApiResponse({ status: 204, description: 'Unlocked; failures count again from zero' })
   @error(404, 'No user has this id')
