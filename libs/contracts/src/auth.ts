@@ -1,7 +1,7 @@
 /** The auth service's messages: keys and other credentials, OAuth clients, tokens, users, signing keys, with their subjects. */
 import type { OAuthClient, Session } from '@portcullis/domain';
 import { z } from 'zod';
-import { changeSchema, emptySchema, requiredString } from './payload.js';
+import { changeSchema, checkedByService, emptySchema, requiredString } from './payload.js';
 import type { ApiChange } from './registry.js';
 
 export const authSubjects = {
@@ -379,7 +379,7 @@ export const keyRefRequestSchema = z
   .object({ key: z.string({ error: 'is required' }).min(1, 'is required').max(1024, 'is required'), hashed: z.boolean().optional() })
   .refine((request) => !request.hashed || KEY_HASH.test(request.key), { path: ['key'], message: 'must be a SHA-256 hash (64 hex digits) when hashed=true' }) satisfies z.ZodType<KeyRefRequest>;
 
-const keyWriteFields = { session: z.unknown(), key: z.unknown().optional() as z.ZodType<string | undefined>, key_expires_in: z.number().optional() };
+const keyWriteFields = { session: checkedByService(), key: checkedByService<string | undefined>(), key_expires_in: z.number().optional() };
 export const keyWriteRequestSchema = z.object(keyWriteFields) satisfies z.ZodType<KeyWriteRequest>;
 
 export const quotaLeaseRequestSchema = z.object({
@@ -399,7 +399,7 @@ export const oauthTokenRequestSchema = z.object({
   authorization: forwardedString,
   content_type: forwardedString,
   // The endpoint answers a missing or odd body as the OAuth error it is.
-  body: z.unknown() as z.ZodType<string>,
+  body: checkedByService<string>(),
   allowed_grant_types: z.array(z.string(), { error: 'must be a list of grant types' }).optional(),
   access_token_ttl: positiveSeconds.optional(),
   refresh_token_ttl: positiveSeconds.optional(),
@@ -408,7 +408,7 @@ export const oauthTokenRequestSchema = z.object({
 
 const clientIdRequestSchema = z.object({ client_id: requiredString() }) satisfies z.ZodType<ClientIdRequest>;
 const userIdRequestSchema = z.object({ id: requiredString() }) satisfies z.ZodType<UserIdRequest>;
-const revokeRequestSchema = z.looseObject({ client_id: z.unknown() as z.ZodType<string> }) as z.ZodType<RevokeRequest>;
+const revokeRequestSchema = z.looseObject({ client_id: checkedByService<string>() }) as z.ZodType<RevokeRequest>;
 
 /** The request schemas of the auth service's subjects, one per subject (a test keeps it complete). */
 export const authRequestSchemas = {
@@ -422,18 +422,18 @@ export const authRequestSchemas = {
   [authSubjects.authKeysLookup]: z.object({ kind: z.enum(['key', 'basic', 'hmac', 'oauth1']), id: z.string(), password: z.string().optional(), token: z.string().optional() }),
   [authSubjects.authQuotaLease]: quotaLeaseRequestSchema,
   [authSubjects.authOAuth1ConsumersCreate]: z.object({ name: z.string().optional(), org_id: z.string().optional() }),
-  [authSubjects.authOAuth1TokensCreate]: z.object({ consumer_key: z.string(), session: z.unknown(), key_expires_in: z.number().optional() }),
+  [authSubjects.authOAuth1TokensCreate]: z.object({ consumer_key: z.string(), session: checkedByService(), key_expires_in: z.number().optional() }),
   [authSubjects.authOAuth1NoncesClaim]: z.object({ consumer_key: z.string(), token: z.string(), timestamp: z.int(), nonce: z.string() }),
-  [authSubjects.authClientsCreate]: z.object({ input: z.unknown() }),
+  [authSubjects.authClientsCreate]: z.object({ input: checkedByService() }),
   [authSubjects.authClientsList]: z.object({ api_id: z.string().optional() }),
   [authSubjects.authClientsGet]: clientIdRequestSchema,
-  [authSubjects.authClientsUpdate]: clientIdRequestSchema.extend({ input: z.unknown() }),
+  [authSubjects.authClientsUpdate]: clientIdRequestSchema.extend({ input: checkedByService() }),
   [authSubjects.authClientsDelete]: clientIdRequestSchema,
   [authSubjects.authClientsRotateSecret]: clientIdRequestSchema,
   [authSubjects.authClientsTokens]: clientIdRequestSchema,
   [authSubjects.authClientsUnlock]: clientIdRequestSchema,
   // Checked field by field as OAuth errors by the authorize and revocation services, which answer in OAuth's words.
-  [authSubjects.authAuthorizeClient]: z.looseObject({ api_id: z.unknown(), response_type: z.unknown(), client_id: z.unknown(), redirect_uri: z.unknown() }) as unknown as z.ZodType<AuthorizeClientRequest>,
+  [authSubjects.authAuthorizeClient]: z.looseObject({ api_id: checkedByService(), response_type: checkedByService(), client_id: checkedByService(), redirect_uri: checkedByService() }) as unknown as z.ZodType<AuthorizeClientRequest>,
   [authSubjects.authTokensRevoke]: revokeRequestSchema,
   [authSubjects.authTokensRevokeAll]: revokeRequestSchema,
   [authSubjects.authOAuthToken]: oauthTokenRequestSchema,
@@ -447,7 +447,7 @@ export const authRequestSchemas = {
   }),
   [authSubjects.authKeysRotate]: emptySchema,
   // The users service names a bad username or password with its own rules.
-  [authSubjects.authUsersCreate]: z.object({ username: z.unknown() as z.ZodType<string>, password: z.unknown() as z.ZodType<string> }),
+  [authSubjects.authUsersCreate]: z.object({ username: checkedByService<string>(), password: checkedByService<string>() }),
   [authSubjects.authUsersList]: emptySchema,
   [authSubjects.authUsersDelete]: userIdRequestSchema,
   [authSubjects.authUsersUnlock]: userIdRequestSchema,

@@ -26,3 +26,9 @@ export const changeSchema = z.enum(['created', 'updated', 'deleted']);
 
 /** Payloads that carry nothing. */
 export const emptySchema = z.object({}) as z.ZodType<Record<string, never>>;
+
+/**
+ * A field the receiving service validates in full itself, naming its problems in its own words (a
+ * session, a client's metadata, an OAuth form): the envelope lets anything through, absence too.
+ */
+export const checkedByService = <T = unknown>() => z.unknown().optional() as unknown as z.ZodType<T>;

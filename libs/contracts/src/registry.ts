@@ -1,7 +1,7 @@
 /** The registry's messages: API definitions, policies, client bindings, certificates and the snapshot gateways load, with their subjects. */
 import type { ApiDefinition, Policy, StoredCertificate } from '@portcullis/domain';
 import { z } from 'zod';
-import { changeSchema, emptySchema, requiredString } from './payload.js';
+import { changeSchema, checkedByService, emptySchema, requiredString } from './payload.js';
 
 export const registrySubjects = {
   /** request: everything a gateway needs to serve, with the revision it reflects. */
@@ -257,8 +257,8 @@ export const certificateChangedEventSchema = z
 
 const apiIdRequestSchema = z.object({ api_id: requiredString() }) satisfies z.ZodType<ApiIdRequest>;
 const policyIdRequestSchema = z.object({ policy_id: requiredString() }) satisfies z.ZodType<PolicyIdRequest>;
-const apiWriteRequestSchema = z.object({ definition: z.unknown(), api_id: z.string().optional() }) satisfies z.ZodType<ApiWriteRequest>;
-const policyWriteRequestSchema = z.object({ policy: z.unknown(), policy_id: z.string().optional() }) satisfies z.ZodType<PolicyWriteRequest>;
+const apiWriteRequestSchema = z.object({ definition: checkedByService(), api_id: z.string().optional() }) satisfies z.ZodType<ApiWriteRequest>;
+const policyWriteRequestSchema = z.object({ policy: checkedByService(), policy_id: z.string().optional() }) satisfies z.ZodType<PolicyWriteRequest>;
 
 /** The request schemas of the registry's subjects, one per subject (a test keeps it complete). */
 export const registryRequestSchemas = {

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { QuotaLeaseReply, QuotaLeaseRequest } from '@portcullis/contracts';
 import { qualifiedTable } from '@portcullis/database';
 import { DataSource } from 'typeorm';
-import { checkLeaseRequest } from './lease-request.js';
 
 interface LeaseRow {
   granted: string;
@@ -21,8 +20,8 @@ interface LeaseRow {
 export class QuotaService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async lease(input: Partial<QuotaLeaseRequest> | null | undefined): Promise<QuotaLeaseReply> {
-    const request = checkLeaseRequest(input);
+  /** `quota_renewal_rate` <= 0: the period never renews. */
+  async lease(request: QuotaLeaseRequest): Promise<QuotaLeaseReply> {
     // Tyk: quota_max -1 is no quota. Nothing to count, nothing to store.
     if (request.quota_max < 0) return { granted: request.units, remaining: -1, renews_at: 0 };
     const table = this.table();
