@@ -255,6 +255,12 @@ export const certificateChangedEventSchema = z
   .object({ revision: revisionSchema, cert_id: z.string(), change: changeSchema, certificate: storedCertificateSchema.nullable() })
   .superRefine((e, ctx) => carriesObject(e.change, e.certificate, 'certificate', e.certificate?.id === e.cert_id, ctx)) satisfies z.ZodType<CertificateChangedEvent>;
 
+/** Named as a whole: which id of the list is bad matters less than the rule. */
+const certificateIdsSchema = z.custom<string[]>(
+  (ids) => Array.isArray(ids) && ids.length > 0 && ids.length <= 100 && ids.every((id) => typeof id === 'string' && id.length > 0),
+  'must be 1 to 100 ids',
+);
+
 const apiIdRequestSchema = z.object({ api_id: requiredString() }) satisfies z.ZodType<ApiIdRequest>;
 const policyIdRequestSchema = z.object({ policy_id: requiredString() }) satisfies z.ZodType<PolicyIdRequest>;
 const apiWriteRequestSchema = z.object({ definition: checkedByService(), api_id: z.string().optional() }) satisfies z.ZodType<ApiWriteRequest>;
@@ -276,8 +282,9 @@ export const registryRequestSchemas = {
   [registrySubjects.registryPoliciesDelete]: policyIdRequestSchema,
   // The upload is opened and checked by the certificate service (its errors name sealed_upload).
   [registrySubjects.registryCertsAdd]: z.object({ sealed_upload: requiredString(), org_id: z.string().optional().transform((org) => org ?? '') }),
-  [registrySubjects.registryCertsList]: z.object({ org_id: z.string().optional(), detailed: z.boolean().optional() }),
-  [registrySubjects.registryCertsGet]: z.object({ cert_ids: z.array(z.string().min(1), { error: 'must be 1 to 100 ids' }).min(1, 'must be 1 to 100 ids').max(100, 'must be 1 to 100 ids') }),
+  // Filters: one of another type reads as absent.
+  [registrySubjects.registryCertsList]: z.object({ org_id: z.string().optional().catch(undefined), detailed: z.boolean().optional().catch(undefined) }),
+  [registrySubjects.registryCertsGet]: z.object({ cert_ids: certificateIdsSchema }),
   [registrySubjects.registryCertsDelete]: z.object({ cert_id: requiredString() }),
   // Bounded and deduplicated by the registry's References, which names either list when it is not one.
   [registrySubjects.registryReferencesCheck]: z.object({ api_ids: z.array(z.string()).default([]), policy_ids: z.array(z.string()).default([]) }),
