@@ -55,6 +55,8 @@ describe('auth contracts', () => {
     [authSubjects.authUsersDelete, null, ['id']],
     [authSubjects.authUsersUnlock, { id: '' }, ['id']],
     [authSubjects.authKeysLookup, { kind: 'carrier-pigeon', id: 'x' }, ['kind']],
+    [authSubjects.authAuthorizeClient, { response_type: 'code', sub: '' }, ['api_id', 'sub']],
+    [authSubjects.authAuthorizeClient, { api_id: 'orders', sub: 's'.repeat(257) }, ['sub']],
     [authSubjects.authOAuth1NoncesClaim, { consumer_key: 'c', token: '', timestamp: 1.5, nonce: 'n' }, ['timestamp']],
   ] as const)('refuse a malformed %s request, naming the field', (subject, payload, fields) => {
     expect(refused(authRequestSchemas[subject], payload)).toEqual(fields);

@@ -406,6 +406,21 @@ export const oauthTokenRequestSchema = z.object({
   notifications: z.unknown().optional().refine((value) => value === undefined || keyChangeNotificationsSchema.safeParse(value).success, 'must name oauth_on_keychange_url and shared_secret') as z.ZodType<KeyChangeNotifications | undefined>,
 }) satisfies z.ZodType<OAuthTokenRequest>;
 
+const SUBJECT_RULE = 'must be a non-empty string of at most 256 characters';
+/** The authorization request's own fields are checked by the authorization service, as OAuth errors in OAuth's words. */
+export const authorizeClientRequestSchema = z.object({
+  api_id: requiredString(),
+  sub: z.string({ error: SUBJECT_RULE }).min(1, SUBJECT_RULE).max(256, SUBJECT_RULE).optional(),
+  response_type: checkedByService<string>(),
+  client_id: checkedByService<string>(),
+  redirect_uri: checkedByService<string>(),
+  state: checkedByService<string | undefined>(),
+  scope: checkedByService<string | undefined>(),
+  code_challenge: checkedByService<string | undefined>(),
+  code_challenge_method: checkedByService<string | undefined>(),
+  key_rules: checkedByService(),
+}) satisfies z.ZodType<AuthorizeClientRequest>;
+
 const clientIdRequestSchema = z.object({ client_id: requiredString() }) satisfies z.ZodType<ClientIdRequest>;
 const userIdRequestSchema = z.object({ id: requiredString() }) satisfies z.ZodType<UserIdRequest>;
 const revokeRequestSchema = z.looseObject({ client_id: checkedByService<string>() }) as z.ZodType<RevokeRequest>;
@@ -432,8 +447,8 @@ export const authRequestSchemas = {
   [authSubjects.authClientsRotateSecret]: clientIdRequestSchema,
   [authSubjects.authClientsTokens]: clientIdRequestSchema,
   [authSubjects.authClientsUnlock]: clientIdRequestSchema,
-  // Checked field by field as OAuth errors by the authorize and revocation services, which answer in OAuth's words.
-  [authSubjects.authAuthorizeClient]: z.looseObject({ api_id: checkedByService(), response_type: checkedByService(), client_id: checkedByService(), redirect_uri: checkedByService() }) as unknown as z.ZodType<AuthorizeClientRequest>,
+  [authSubjects.authAuthorizeClient]: authorizeClientRequestSchema,
+  // The client authenticates before anything else is looked at: the revocation handler checks the rest after.
   [authSubjects.authTokensRevoke]: revokeRequestSchema,
   [authSubjects.authTokensRevokeAll]: revokeRequestSchema,
   [authSubjects.authOAuthToken]: oauthTokenRequestSchema,
