@@ -165,10 +165,13 @@ export function instrument(commands: DocCommand[], stateFile: string): string {
   return parts.join('\n') + '\n';
 }
 
+/** The record separator (0x1E, octal 036 in the printf above) that brackets each command's status line. */
+const RS = String.fromCharCode(0x1e);
+
 /** Splits an instrumented run's stdout into each command's output and exit status. */
 export function outputsOf(stdout: string): { output: string; status: number }[] {
   const results: { output: string; status: number }[] = [];
-  const marker = /\n\x1e(\d+) (\d+)\x1e\n/g;
+  const marker = new RegExp(String.raw`\n${RS}(\d+) (\d+)${RS}\n`, 'g');
   let from = 0;
   for (let match = marker.exec(stdout); match; match = marker.exec(stdout)) {
     results[Number(match[1])] = { output: stdout.slice(from, match.index), status: Number(match[2]) };

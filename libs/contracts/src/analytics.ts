@@ -1,4 +1,5 @@
 /** Analytics: the records gateways publish on JetStream for the registry to store, with their subject and stream. */
+import { z } from 'zod';
 
 export const analyticsSubjects = {
   /** JetStream subject: batches of analytics records, consumed durably by the registry. */
@@ -36,3 +37,24 @@ export interface AnalyticsBatch {
 export interface AnalyticsEvents {
   [analyticsSubjects.analyticsRecords]: AnalyticsBatch;
 }
+
+const count = z.number().nonnegative();
+export const analyticsRecordSchema = z.object({
+  at: z.number(),
+  api_id: z.string(),
+  identity: z.string().optional(),
+  oauth_client_id: z.string().optional(),
+  method: z.string(),
+  path: z.string(),
+  status: z.int(),
+  upstream_ms: count,
+  total_ms: count,
+  bytes_in: count,
+  bytes_out: count,
+  auth_result: z.enum(['ok', 'keyless', 'missing', 'invalid', 'forbidden', 'rate_limited', 'quota_exceeded']),
+}) satisfies z.ZodType<AnalyticsRecord>;
+
+/** The payload schemas of the analytics subjects. */
+export const analyticsEventSchemas = {
+  [analyticsSubjects.analyticsRecords]: z.object({ gateway_id: z.string(), batch_id: z.string().min(1), records: z.array(analyticsRecordSchema) }),
+} satisfies { [K in keyof AnalyticsEvents]: z.ZodType<AnalyticsEvents[K]> };

@@ -1,5 +1,7 @@
 /** The auth service's messages: keys and other credentials, OAuth clients, tokens, users, signing keys, with their subjects. */
 import type { OAuthClient, Session } from '@portcullis/domain';
+import { z } from 'zod';
+import { changeSchema, checkedByService, emptySchema, requiredString } from './payload.js';
 import type { ApiChange } from './registry.js';
 
 export const authSubjects = {
@@ -362,6 +364,118 @@ export interface ClientChangedEvent {
   client_id: string;
   change: 'created' | 'updated' | 'deleted';
 }
+
+// Runtime schemas, one per payload a handler receives. Bodies typed `unknown` (a session, a client's
+// input) are validated in full by the service that owns them; a schema checks the envelope.
+const KEY_HASH = /^[0-9a-f]{64}$/i;
+const MAX_LEASE_UNITS = 1_000_000;
+const MAX_RENEWAL_SECONDS = 10 * 365 * 24 * 3600;
+const integerFrom = (min: number, max: number) => z.int({ error: `must be an integer from ${min} to ${max}` }).min(min, `must be an integer from ${min} to ${max}`).max(max, `must be an integer from ${min} to ${max}`);
+const positiveSeconds = z.int({ error: 'must be a positive whole number of seconds' }).positive('must be a positive whole number of seconds');
+/** A string field a gateway forwards as it got it: anything else reads as absent. */
+const forwardedString = z.string().optional().catch(undefined);
+
+export const keyRefRequestSchema = z
+  .object({ key: z.string({ error: 'is required' }).min(1, 'is required').max(1024, 'is required'), hashed: z.boolean().optional() })
+  .refine((request) => !request.hashed || KEY_HASH.test(request.key), { path: ['key'], message: 'must be a SHA-256 hash (64 hex digits) when hashed=true' }) satisfies z.ZodType<KeyRefRequest>;
+
+const keyWriteFields = { session: checkedByService(), key: checkedByService<string | undefined>(), key_expires_in: z.number().optional() };
+export const keyWriteRequestSchema = z.object(keyWriteFields) satisfies z.ZodType<KeyWriteRequest>;
+
+export const quotaLeaseRequestSchema = z.object({
+  identity: z.string({ error: 'must be a string of 1-512 characters' }).min(1, 'must be a string of 1-512 characters').max(512, 'must be a string of 1-512 characters'),
+  units: integerFrom(1, MAX_LEASE_UNITS),
+  quota_max: integerFrom(-1, Number.MAX_SAFE_INTEGER),
+  quota_renewal_rate: integerFrom(-1, MAX_RENEWAL_SECONDS),
+}) satisfies z.ZodType<QuotaLeaseRequest>;
+
+export const keyChangeNotificationsSchema = z.object({
+  oauth_on_keychange_url: z.string().regex(/^https?:\/\//),
+  shared_secret: z.string(),
+}) satisfies z.ZodType<KeyChangeNotifications>;
+
+export const oauthTokenRequestSchema = z.object({
+  api_id: requiredString(),
+  authorization: forwardedString,
+  content_type: forwardedString,
+  // The endpoint answers a missing or odd body as the OAuth error it is.
+  body: checkedByService<string>(),
+  allowed_grant_types: z.array(z.string(), { error: 'must be a list of grant types' }).optional(),
+  access_token_ttl: positiveSeconds.optional(),
+  refresh_token_ttl: positiveSeconds.optional(),
+  notifications: z.unknown().optional().refine((value) => value === undefined || keyChangeNotificationsSchema.safeParse(value).success, 'must name oauth_on_keychange_url and shared_secret') as z.ZodType<KeyChangeNotifications | undefined>,
+}) satisfies z.ZodType<OAuthTokenRequest>;
+
+const SUBJECT_RULE = 'must be a non-empty string of at most 256 characters';
+/** The authorization request's own fields are checked by the authorization service, as OAuth errors in OAuth's words. */
+export const authorizeClientRequestSchema = z.object({
+  api_id: requiredString(),
+  sub: z.string({ error: SUBJECT_RULE }).min(1, SUBJECT_RULE).max(256, SUBJECT_RULE).optional(),
+  response_type: checkedByService<string>(),
+  client_id: checkedByService<string>(),
+  redirect_uri: checkedByService<string>(),
+  state: checkedByService<string | undefined>(),
+  scope: checkedByService<string | undefined>(),
+  code_challenge: checkedByService<string | undefined>(),
+  code_challenge_method: checkedByService<string | undefined>(),
+  key_rules: checkedByService(),
+}) satisfies z.ZodType<AuthorizeClientRequest>;
+
+const clientIdRequestSchema = z.object({ client_id: requiredString() }) satisfies z.ZodType<ClientIdRequest>;
+const userIdRequestSchema = z.object({ id: requiredString() }) satisfies z.ZodType<UserIdRequest>;
+const revokeRequestSchema = z.looseObject({ client_id: checkedByService<string>() }) as z.ZodType<RevokeRequest>;
+
+/** The request schemas of the auth service's subjects, one per subject (a test keeps it complete). */
+export const authRequestSchemas = {
+  [authSubjects.authPing]: emptySchema,
+  [authSubjects.authKeysCreate]: keyWriteRequestSchema,
+  [authSubjects.authKeysGet]: keyRefRequestSchema,
+  [authSubjects.authKeysUpdate]: keyRefRequestSchema.and(keyWriteRequestSchema.omit({ key: true })) as z.ZodType<KeyRefRequest & KeyWriteRequest>,
+  [authSubjects.authKeysDelete]: keyRefRequestSchema,
+  [authSubjects.authKeysList]: emptySchema,
+  // Per uncached credential on a gateway's hot path: the lookup service checks kind and id itself.
+  [authSubjects.authKeysLookup]: z.object({ kind: z.enum(['key', 'basic', 'hmac', 'oauth1']), id: z.string(), password: z.string().optional(), token: z.string().optional() }),
+  [authSubjects.authQuotaLease]: quotaLeaseRequestSchema,
+  [authSubjects.authOAuth1ConsumersCreate]: z.object({ name: z.string().optional(), org_id: z.string().optional() }),
+  [authSubjects.authOAuth1TokensCreate]: z.object({ consumer_key: z.string(), session: checkedByService(), key_expires_in: z.number().optional() }),
+  [authSubjects.authOAuth1NoncesClaim]: z.object({ consumer_key: z.string(), token: z.string(), timestamp: z.int(), nonce: z.string() }),
+  [authSubjects.authClientsCreate]: z.object({ input: checkedByService() }),
+  [authSubjects.authClientsList]: z.object({ api_id: z.string().optional() }),
+  [authSubjects.authClientsGet]: clientIdRequestSchema,
+  [authSubjects.authClientsUpdate]: clientIdRequestSchema.extend({ input: checkedByService() }),
+  [authSubjects.authClientsDelete]: clientIdRequestSchema,
+  [authSubjects.authClientsRotateSecret]: clientIdRequestSchema,
+  [authSubjects.authClientsTokens]: clientIdRequestSchema,
+  [authSubjects.authClientsUnlock]: clientIdRequestSchema,
+  [authSubjects.authAuthorizeClient]: authorizeClientRequestSchema,
+  // The client authenticates before anything else is looked at: the revocation handler checks the rest after.
+  [authSubjects.authTokensRevoke]: revokeRequestSchema,
+  [authSubjects.authTokensRevokeAll]: revokeRequestSchema,
+  [authSubjects.authOAuthToken]: oauthTokenRequestSchema,
+  [authSubjects.authJwks]: emptySchema,
+  [authSubjects.authTokensIntrospect]: z.object({ token: z.string() }),
+  [authSubjects.authInitialAccessTokensCreate]: z.object({
+    expires_in: z.number().optional(),
+    uses: z.number().optional(),
+    api_ids: z.array(z.string()).optional(),
+    policy_ids: z.array(z.string()).optional(),
+  }),
+  [authSubjects.authKeysRotate]: emptySchema,
+  // The users service names a bad username or password with its own rules.
+  [authSubjects.authUsersCreate]: z.object({ username: checkedByService<string>(), password: checkedByService<string>() }),
+  [authSubjects.authUsersList]: emptySchema,
+  [authSubjects.authUsersDelete]: userIdRequestSchema,
+  [authSubjects.authUsersUnlock]: userIdRequestSchema,
+} satisfies { [K in keyof AuthRequests]: z.ZodType<AuthRequests[K]['request']> };
+
+/** The payload schemas of the auth service's events. */
+export const authEventSchemas = {
+  [authSubjects.authKeyChanged]: z.object({ key_hash: z.string(), change: changeSchema }),
+  [authSubjects.authTokenIssued]: z.object({ jti: z.string(), client_id: z.string(), sub: z.string(), exp: z.number(), api_ids: z.array(z.string()) }),
+  [authSubjects.authTokenRevoked]: z.object({ jti: z.string(), exp: z.number().refine(Number.isFinite) }),
+  [authSubjects.authKeysRotated]: z.object({ kid: z.string() }),
+  [authSubjects.authClientChanged]: z.object({ client_id: z.string(), change: changeSchema }),
+} satisfies { [K in keyof AuthEvents]: z.ZodType<AuthEvents[K]> };
 
 /** Auth request subjects: what each carries and what its reply holds. */
 export interface AuthRequests {

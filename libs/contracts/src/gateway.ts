@@ -1,4 +1,5 @@
 /** The gateways' own messages: their heartbeats and cache purges, with their subjects. */
+import { z } from 'zod';
 
 export const gatewaySubjects = {
   /** event: a gateway announces itself; limits shared over NATS divide among the live ones. */
@@ -22,3 +23,9 @@ export interface GatewayEvents {
   [gatewaySubjects.gatewayHeartbeat]: GatewayHeartbeat;
   [gatewaySubjects.gatewayCachePurge]: CachePurgeEvent;
 }
+
+/** The payload schemas of the gateways' events. */
+export const gatewayEventSchemas = {
+  [gatewaySubjects.gatewayHeartbeat]: z.object({ gateway_id: z.string().min(1), at: z.number() }),
+  [gatewaySubjects.gatewayCachePurge]: z.object({ api_id: z.string().min(1) }),
+} satisfies { [K in keyof GatewayEvents]: z.ZodType<GatewayEvents[K]> };

@@ -1,5 +1,7 @@
 /** The registry's messages: API definitions, policies, client bindings, certificates and the snapshot gateways load, with their subjects. */
 import type { ApiDefinition, Policy, StoredCertificate } from '@portcullis/domain';
+import { z } from 'zod';
+import { changeSchema, checkedByService, emptySchema, requiredString } from './payload.js';
 
 export const registrySubjects = {
   /** request: everything a gateway needs to serve, with the revision it reflects. */
@@ -197,6 +199,104 @@ export interface ApiWriteRequest {
   /** For update: the id in the URL, which wins over any id in the body. */
   api_id?: string;
 }
+
+// Runtime schemas, one per payload a handler receives. Definitions and policies were validated in
+// full by the registry when stored: a receiver checks what it indexes them by, and trusts the rest.
+const apiDefinitionShape = z.looseObject({ api_id: requiredString(), proxy: z.looseObject({}) }) as unknown as z.ZodType<ApiDefinition>;
+const policyShape = z.looseObject({ id: requiredString() }) as unknown as z.ZodType<Policy>;
+const revisionSchema = z.int().min(0);
+
+export const storedCertificateSchema = z.object({
+  id: requiredString(),
+  org_id: z.string(),
+  cert_pem: z.string(),
+  sealed_key: z.string().nullable(),
+}) satisfies z.ZodType<StoredCertificate>;
+
+export const clientBindingSchema = z.object({
+  issuer: z.string(),
+  client_id: z.string(),
+  api_id: z.string(),
+  policy_ids: z.array(z.string()),
+  app_id: z.string(),
+}) satisfies z.ZodType<ClientBinding>;
+
+/** The snapshot a gateway asks for: checked by the asker, since a malformed one must never read as "no APIs". */
+export const registrySnapshotSchema = z.object({
+  revision: revisionSchema,
+  apis: z.array(apiDefinitionShape),
+  policies: z.array(policyShape),
+  // Absent from a registry older than the developer portal (no bindings then) or the certificate store.
+  client_bindings: z.array(clientBindingSchema).optional().transform((bindings) => bindings ?? []),
+  certificates: z.array(storedCertificateSchema).optional(),
+}) satisfies z.ZodType<RegistrySnapshot>;
+
+/** A change that is not a deletion carries the object, under the id the event names. */
+function carriesObject(change: ApiChange, value: unknown, field: string, idMatches: boolean, ctx: z.core.$RefinementCtx): void {
+  if (change !== 'deleted' && (value === null || !idMatches)) ctx.addIssue({ code: 'custom', path: [field], message: `must be the ${change} object, under the event's id` });
+}
+
+export const apiChangedEventSchema = z
+  .object({ revision: revisionSchema, api_id: z.string(), change: changeSchema, definition: apiDefinitionShape.nullable() })
+  .superRefine((e, ctx) => carriesObject(e.change, e.definition, 'definition', e.definition?.api_id === e.api_id, ctx)) satisfies z.ZodType<ApiChangedEvent>;
+
+export const policyChangedEventSchema = z
+  .object({ revision: revisionSchema, policy_id: z.string(), change: changeSchema, policy: policyShape.nullable() })
+  .superRefine((e, ctx) => carriesObject(e.change, e.policy, 'policy', e.policy?.id === e.policy_id, ctx)) satisfies z.ZodType<PolicyChangedEvent>;
+
+export const clientBindingChangedEventSchema = z
+  .object({ revision: revisionSchema, issuer: z.string(), client_id: z.string(), change: changeSchema, binding: clientBindingSchema.nullable() })
+  .superRefine((e, ctx) => {
+    if (e.change === 'deleted' && e.binding !== null) ctx.addIssue({ code: 'custom', path: ['binding'], message: 'must be null when deleted' });
+    carriesObject(e.change, e.binding, 'binding', e.binding?.issuer === e.issuer && e.binding.client_id === e.client_id, ctx);
+  }) satisfies z.ZodType<ClientBindingChangedEvent>;
+
+export const certificateChangedEventSchema = z
+  .object({ revision: revisionSchema, cert_id: z.string(), change: changeSchema, certificate: storedCertificateSchema.nullable() })
+  .superRefine((e, ctx) => carriesObject(e.change, e.certificate, 'certificate', e.certificate?.id === e.cert_id, ctx)) satisfies z.ZodType<CertificateChangedEvent>;
+
+/** Named as a whole: which id of the list is bad matters less than the rule. */
+const certificateIdsSchema = z.custom<string[]>(
+  (ids) => Array.isArray(ids) && ids.length > 0 && ids.length <= 100 && ids.every((id) => typeof id === 'string' && id.length > 0),
+  'must be 1 to 100 ids',
+);
+
+const apiIdRequestSchema = z.object({ api_id: requiredString() }) satisfies z.ZodType<ApiIdRequest>;
+const policyIdRequestSchema = z.object({ policy_id: requiredString() }) satisfies z.ZodType<PolicyIdRequest>;
+const apiWriteRequestSchema = z.object({ definition: checkedByService(), api_id: z.string().optional() }) satisfies z.ZodType<ApiWriteRequest>;
+const policyWriteRequestSchema = z.object({ policy: checkedByService(), policy_id: z.string().optional() }) satisfies z.ZodType<PolicyWriteRequest>;
+
+/** The request schemas of the registry's subjects, one per subject (a test keeps it complete). */
+export const registryRequestSchemas = {
+  [registrySubjects.registrySnapshot]: emptySchema,
+  [registrySubjects.registryApisList]: emptySchema,
+  [registrySubjects.registryApisGet]: apiIdRequestSchema,
+  // The definition is validated in full by the registry's service (Tyk compatibility table and all).
+  [registrySubjects.registryApisCreate]: apiWriteRequestSchema,
+  [registrySubjects.registryApisUpdate]: apiWriteRequestSchema.extend(apiIdRequestSchema.shape),
+  [registrySubjects.registryApisDelete]: apiIdRequestSchema,
+  [registrySubjects.registryPoliciesList]: emptySchema,
+  [registrySubjects.registryPoliciesGet]: policyIdRequestSchema,
+  [registrySubjects.registryPoliciesCreate]: policyWriteRequestSchema,
+  [registrySubjects.registryPoliciesUpdate]: policyWriteRequestSchema.extend(policyIdRequestSchema.shape),
+  [registrySubjects.registryPoliciesDelete]: policyIdRequestSchema,
+  // The upload is opened and checked by the certificate service (its errors name sealed_upload).
+  [registrySubjects.registryCertsAdd]: z.object({ sealed_upload: requiredString(), org_id: z.string().optional().transform((org) => org ?? '') }),
+  // Filters: one of another type reads as absent.
+  [registrySubjects.registryCertsList]: z.object({ org_id: z.string().optional().catch(undefined), detailed: z.boolean().optional().catch(undefined) }),
+  [registrySubjects.registryCertsGet]: z.object({ cert_ids: certificateIdsSchema }),
+  [registrySubjects.registryCertsDelete]: z.object({ cert_id: requiredString() }),
+  // Bounded and deduplicated by the registry's References, which names either list when it is not one.
+  [registrySubjects.registryReferencesCheck]: z.object({ api_ids: z.array(z.string()).default([]), policy_ids: z.array(z.string()).default([]) }),
+} satisfies { [K in keyof RegistryRequests]: z.ZodType<RegistryRequests[K]['request']> };
+
+/** The payload schemas of the registry's events. */
+export const registryEventSchemas = {
+  [registrySubjects.registryApiChanged]: apiChangedEventSchema,
+  [registrySubjects.registryPolicyChanged]: policyChangedEventSchema,
+  [registrySubjects.registryClientBindingChanged]: clientBindingChangedEventSchema,
+  [registrySubjects.registryCertificateChanged]: certificateChangedEventSchema,
+} satisfies { [K in keyof RegistryEvents]: z.ZodType<RegistryEvents[K]> };
 
 /** Registry request subjects: what each carries and what its reply holds. */
 export interface RegistryRequests {

@@ -1,6 +1,6 @@
 import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { replyFrom } from '@portcullis/bus';
+import { replyFrom, requestPayload } from '@portcullis/bus';
 import { queues, subjects, type KeyRecord, type KeyRefRequest, type KeyWriteRequest, type Reply } from '@portcullis/contracts';
 import { ApiKeysService } from './api-keys.service.js';
 
@@ -21,17 +21,17 @@ export class ApiKeysMessages {
 
   @MessagePattern(subjects.authKeysGet, { queue: queues.auth })
   get(@Payload() request: Partial<KeyRefRequest> | null): Promise<Reply<KeyRecord>> {
-    return replyFrom(() => this.keys.get(request), this.logger);
+    return replyFrom(() => this.keys.get(requestPayload(subjects.authKeysGet, request)), this.logger);
   }
 
   @MessagePattern(subjects.authKeysUpdate, { queue: queues.auth })
   update(@Payload() request: (Partial<KeyRefRequest> & Partial<KeyWriteRequest>) | null): Promise<Reply<KeyRecord>> {
-    return replyFrom(() => this.keys.update(request), this.logger);
+    return replyFrom(() => this.keys.update(requestPayload(subjects.authKeysUpdate, request)), this.logger);
   }
 
   @MessagePattern(subjects.authKeysDelete, { queue: queues.auth })
   remove(@Payload() request: Partial<KeyRefRequest> | null): Promise<Reply<{ key_hash: string }>> {
-    return replyFrom(() => this.keys.delete(request), this.logger);
+    return replyFrom(() => this.keys.delete(requestPayload(subjects.authKeysDelete, request)), this.logger);
   }
 
   @MessagePattern(subjects.authKeysList, { queue: queues.auth })

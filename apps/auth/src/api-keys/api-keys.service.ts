@@ -94,7 +94,7 @@ export class ApiKeysService {
     return keyHash;
   }
 
-  async get(request: Partial<KeyRefRequest> | null | undefined): Promise<KeyRecord> {
+  async get(request: KeyRefRequest): Promise<KeyRecord> {
     const row = await this.stored(keyHashOf(request));
     return { key_hash: row.keyHash, session: row.session as Session };
   }
@@ -109,7 +109,7 @@ export class ApiKeysService {
    * secret is generated and shown in this reply) or back; a basic-auth key stays one (its password
    * is kept unless a new one is given); an OAuth 1.0a token takes neither.
    */
-  async update(request: (Partial<KeyRefRequest> & Partial<KeyWriteRequest>) | null | undefined): Promise<KeyRecord> {
+  async update(request: KeyRefRequest & Partial<KeyWriteRequest>): Promise<KeyRecord> {
     const keyHash = keyHashOf(request);
     const existing = await this.stored(keyHash);
     const prepared = prepareSession(request?.session, existing.kind === 'basic');
@@ -145,7 +145,7 @@ export class ApiKeysService {
   }
 
   /** Deletes the key, and its quota counter with it (a key made again with the same value starts afresh). */
-  async delete(request: Partial<KeyRefRequest> | null | undefined): Promise<{ key_hash: string }> {
+  async delete(request: KeyRefRequest): Promise<{ key_hash: string }> {
     const keyHash = keyHashOf(request);
     if (!(await this.store.delete(keyHash))) throw notFound();
     await this.quotas.forget(keyHash);

@@ -35,8 +35,6 @@ describe('key material', () => {
   it('resolves a reference by key or, with hashed, by its hash', () => {
     expect(keyHashOf({ key: 'abc' })).toBe(hashKey('abc'));
     expect(keyHashOf({ key: hashKey('abc').toUpperCase(), hashed: true })).toBe(hashKey('abc'));
-    expect(fieldsOf(() => keyHashOf({ key: 'abc', hashed: true }))).toEqual(['key']);
-    expect(fieldsOf(() => keyHashOf({}))).toEqual(['key']);
-    expect(fieldsOf(() => keyHashOf(null))).toEqual(['key']);
+    // A reference that is no key or no hash is refused by its schema (libs/contracts auth.test.ts).
   });
 });

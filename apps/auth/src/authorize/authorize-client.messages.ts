@@ -1,6 +1,6 @@
 import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { replyFrom } from '@portcullis/bus';
+import { replyFrom, requestPayload } from '@portcullis/bus';
 import { queues, subjects, type AuthorizeClientReply, type AuthorizeClientRequest, type Reply } from '@portcullis/contracts';
 import { PortcullisError } from '@portcullis/errors';
 import { AuthorizationService } from './authorization.service.js';
@@ -19,10 +19,8 @@ export class AuthorizeClientMessages {
   @MessagePattern(subjects.authAuthorizeClient, { queue: queues.auth })
   authorizeClient(@Payload() request: Partial<AuthorizeClientRequest> | null): Promise<Reply<AuthorizeClientReply>> {
     return replyFrom(async () => {
-      const input = request ?? {};
+      const input = requestPayload(subjects.authAuthorizeClient, request);
       const { api_id: apiId, sub } = input;
-      if (typeof apiId !== 'string' || apiId === '') throw invalid('api_id', 'is required');
-      if (sub !== undefined && (typeof sub !== 'string' || sub === '' || sub.length > 256)) throw invalid('sub', 'must be a non-empty string of at most 256 characters');
       const outcome = await this.authorization.check({
         response_type: input.response_type,
         client_id: input.client_id,

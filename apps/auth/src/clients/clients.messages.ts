@@ -1,10 +1,9 @@
 import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
-import { replyFrom } from '@portcullis/bus';
+import { eventPayload, replyFrom, requestPayload } from '@portcullis/bus';
 import {
   queues,
   subjects,
-  type ClientChangedEvent,
   type ClientIdRequest,
   type ClientListRequest,
   type ClientUpdateRequest,
@@ -14,7 +13,6 @@ import {
   type TokenSummary,
 } from '@portcullis/contracts';
 import type { OAuthClient } from '@portcullis/domain';
-import { PortcullisError } from '@portcullis/errors';
 import { ClientsService } from './clients.service.js';
 
 /**
@@ -39,18 +37,21 @@ export class ClientsMessages {
 
   @MessagePattern(subjects.authClientsGet, { queue: queues.auth })
   get(@Payload() request: ClientIdRequest): Promise<Reply<OAuthClient>> {
-    return replyFrom(() => this.clients.get(clientIdOf(request)), this.logger);
+    return replyFrom(() => this.clients.get(requestPayload(subjects.authClientsGet, request).client_id), this.logger);
   }
 
   @MessagePattern(subjects.authClientsUpdate, { queue: queues.auth })
   update(@Payload() request: ClientUpdateRequest): Promise<Reply<OAuthClient>> {
-    return replyFrom(() => this.clients.update(clientIdOf(request), request.input), this.logger);
+    return replyFrom(() => {
+      const { client_id, input } = requestPayload(subjects.authClientsUpdate, request);
+      return this.clients.update(client_id, input);
+    }, this.logger);
   }
 
   @MessagePattern(subjects.authClientsDelete, { queue: queues.auth })
   remove(@Payload() request: ClientIdRequest): Promise<Reply<ClientIdRequest>> {
     return replyFrom(async () => {
-      const clientId = clientIdOf(request);
+      const clientId = requestPayload(subjects.authClientsDelete, request).client_id;
       await this.clients.delete(clientId);
       return { client_id: clientId };
     }, this.logger);
@@ -58,13 +59,13 @@ export class ClientsMessages {
 
   @MessagePattern(subjects.authClientsRotateSecret, { queue: queues.auth })
   rotateSecret(@Payload() request: ClientIdRequest): Promise<Reply<OAuthClientWithSecret>> {
-    return replyFrom(() => this.clients.rotateSecret(clientIdOf(request)), this.logger);
+    return replyFrom(() => this.clients.rotateSecret(requestPayload(subjects.authClientsRotateSecret, request).client_id), this.logger);
   }
 
   @MessagePattern(subjects.authClientsUnlock, { queue: queues.auth })
   unlock(@Payload() request: ClientIdRequest): Promise<Reply<ClientIdRequest>> {
     return replyFrom(async () => {
-      const clientId = clientIdOf(request);
+      const clientId = requestPayload(subjects.authClientsUnlock, request).client_id;
       await this.clients.unlock(clientId);
       return { client_id: clientId };
     }, this.logger);
@@ -72,18 +73,13 @@ export class ClientsMessages {
 
   @MessagePattern(subjects.authClientsTokens, { queue: queues.auth })
   tokens(@Payload() request: ClientIdRequest): Promise<Reply<TokenSummary[]>> {
-    return replyFrom(() => this.clients.tokens(clientIdOf(request)), this.logger);
+    return replyFrom(() => this.clients.tokens(requestPayload(subjects.authClientsTokens, request).client_id), this.logger);
   }
 
   /** Every replica (no queue group) drops its cached copy of a changed client. */
   @EventPattern(subjects.authClientChanged)
-  changed(@Payload() event: ClientChangedEvent): void {
-    this.clients.forget(event);
+  changed(@Payload() payload: unknown): void {
+    const event = eventPayload(subjects.authClientChanged, payload, this.logger);
+    if (event) this.clients.forget(event);
   }
-}
-
-function clientIdOf(request: Partial<ClientIdRequest> | null | undefined): string {
-  const clientId = request?.client_id;
-  if (typeof clientId === 'string' && clientId.length > 0) return clientId;
-  throw new PortcullisError('validation_failed', undefined, [{ field: 'client_id', message: 'is required' }]);
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { QuotaLeaseReply, QuotaLeaseRequest } from '@portcullis/contracts';
 import { QuotaStore } from '../storage/quota-store.js';
-import { checkLeaseRequest } from './lease-request.js';
 
 /**
  * Durable quotas (`auth.quota.lease`): the store's one-statement lease grants at most `quota_max`
@@ -11,8 +10,8 @@ import { checkLeaseRequest } from './lease-request.js';
 export class QuotaService {
   constructor(private readonly store: QuotaStore) {}
 
-  async lease(input: Partial<QuotaLeaseRequest> | null | undefined): Promise<QuotaLeaseReply> {
-    const request = checkLeaseRequest(input);
+  /** `quota_renewal_rate` <= 0: the period never renews. */
+  async lease(request: QuotaLeaseRequest): Promise<QuotaLeaseReply> {
     // Tyk: quota_max -1 is no quota. Nothing to count, nothing to store.
     if (request.quota_max < 0) return { granted: request.units, remaining: -1, renews_at: 0 };
     const row = await this.store.lease(request.identity, request.units, request.quota_max, request.quota_renewal_rate);

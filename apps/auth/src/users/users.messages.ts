@@ -1,8 +1,7 @@
 import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { replyFrom } from '@portcullis/bus';
+import { replyFrom, requestPayload } from '@portcullis/bus';
 import { queues, subjects, type Reply, type UserCreateRequest, type UserIdRequest, type UserSummary } from '@portcullis/contracts';
-import { PortcullisError } from '@portcullis/errors';
 import { UsersService } from './users.service.js';
 
 /** User administration over the bus, for the registry's admin API (the admin secret is checked there). */
@@ -25,7 +24,7 @@ export class UsersMessages {
   @MessagePattern(subjects.authUsersDelete, { queue: queues.auth })
   remove(@Payload() request: Partial<UserIdRequest> | null): Promise<Reply<UserIdRequest>> {
     return replyFrom(async () => {
-      const id = idOf(request);
+      const { id } = requestPayload(subjects.authUsersDelete, request);
       await this.users.delete(id);
       return { id };
     }, this.logger);
@@ -34,15 +33,9 @@ export class UsersMessages {
   @MessagePattern(subjects.authUsersUnlock, { queue: queues.auth })
   unlock(@Payload() request: Partial<UserIdRequest> | null): Promise<Reply<UserIdRequest>> {
     return replyFrom(async () => {
-      const id = idOf(request);
+      const { id } = requestPayload(subjects.authUsersUnlock, request);
       await this.users.unlock(id);
       return { id };
     }, this.logger);
   }
-}
-
-function idOf(request: Partial<UserIdRequest> | null): string {
-  const id = request?.id;
-  if (typeof id !== 'string' || id.length === 0) throw new PortcullisError('validation_failed', undefined, [{ field: 'id', message: 'is required' }]);
-  return id;
 }

@@ -1,10 +1,8 @@
 import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { subjects, type CertificateChangedEvent } from '@portcullis/contracts';
+import { eventPayload } from '@portcullis/bus';
+import { subjects } from '@portcullis/contracts';
 import { ConfigSyncService } from './config-sync.service.js';
-import { isStoredCertificate } from './config-sync.js';
-
-const changes = new Set(['created', 'updated', 'deleted']);
 
 /** Certificate store changes from the registry; no queue group: every gateway must see every change. */
 @Controller()
@@ -14,22 +12,8 @@ export class CertificateEventsController {
   constructor(private readonly sync: ConfigSyncService) {}
 
   @EventPattern(subjects.registryCertificateChanged)
-  onCertificateChanged(@Payload() event: CertificateChangedEvent): void {
-    if (!isCertificateChangedEvent(event)) {
-      this.logger.warn('ignored a malformed registry.certificate.changed event');
-      return;
-    }
-    this.sync.onEvent(event);
+  onCertificateChanged(@Payload() payload: unknown): void {
+    const event = eventPayload(subjects.registryCertificateChanged, payload, this.logger);
+    if (event) this.sync.onEvent(event);
   }
-}
-
-export function isCertificateChangedEvent(value: unknown): value is CertificateChangedEvent {
-  if (value === null || typeof value !== 'object') return false;
-  const event = value as Partial<CertificateChangedEvent>;
-  return (
-    Number.isSafeInteger(event.revision) &&
-    typeof event.cert_id === 'string' &&
-    changes.has(event.change as string) &&
-    (event.change === 'deleted' || (isStoredCertificate(event.certificate) && event.certificate.id === event.cert_id))
-  );
 }

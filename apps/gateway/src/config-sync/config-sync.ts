@@ -1,5 +1,4 @@
-import type { StoredCertificate } from '@portcullis/domain';
-import { isClientBinding } from '../data-plane/credentials/client-bindings.js';
+import { checkPayload, registrySnapshotSchema } from '@portcullis/contracts';
 import type { ConfigChangedEvent, RegistrySnapshot } from '@portcullis/contracts';
 
 /** Where snapshots come from (the registry over the bus; a fake in tests). */
@@ -42,28 +41,6 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done);
   });
-}
-
-function isSnapshot(value: unknown): value is RegistrySnapshot {
-  if (value === null || typeof value !== 'object') return false;
-  const snapshot = value as Partial<RegistrySnapshot>;
-  return (
-    Number.isSafeInteger(snapshot.revision) &&
-    Array.isArray(snapshot.apis) &&
-    snapshot.apis.every((api) => typeof api?.api_id === 'string' && typeof api.proxy === 'object' && api.proxy !== null) &&
-    Array.isArray(snapshot.policies) &&
-    snapshot.policies.every((policy) => typeof policy?.id === 'string' && policy.id.length > 0) &&
-    // Absent from a registry older than the developer portal: no bindings then.
-    (snapshot.client_bindings === undefined || (Array.isArray(snapshot.client_bindings) && snapshot.client_bindings.every(isClientBinding))) &&
-    // Absent from a registry older than the certificate store: none then.
-    (snapshot.certificates === undefined || (Array.isArray(snapshot.certificates) && snapshot.certificates.every(isStoredCertificate)))
-  );
-}
-
-export function isStoredCertificate(value: unknown): value is StoredCertificate {
-  if (value === null || typeof value !== 'object') return false;
-  const certificate = value as Partial<StoredCertificate>;
-  return typeof certificate.id === 'string' && certificate.id.length > 0 && typeof certificate.cert_pem === 'string' && (certificate.sealed_key === null || typeof certificate.sealed_key === 'string');
 }
 
 const byRevision = (a: ConfigChangedEvent, b: ConfigChangedEvent) => a.revision - b.revision;
@@ -199,10 +176,10 @@ export class ConfigSync {
   private async fetchWithRetry(): Promise<RegistrySnapshot | null> {
     for (let attempt = 0; !this.stopper.signal.aborted; attempt++) {
       try {
-        const snapshot = await this.source.fetch();
         // Bus input is input: a malformed answer counts as a failed request, never as "no APIs".
-        if (!isSnapshot(snapshot)) throw new Error('malformed snapshot');
-        return this.stopper.signal.aborted ? null : snapshot;
+        const snapshot = checkPayload(registrySnapshotSchema, await this.source.fetch());
+        if (!snapshot.ok) throw new Error(`malformed snapshot (${snapshot.problems.map((problem) => problem.field).join(', ')})`);
+        return this.stopper.signal.aborted ? null : snapshot.value;
       } catch (error) {
         const delay = this.timing.backoff(attempt);
         this.log.warn(`snapshot request failed (${error instanceof Error ? error.message : String(error)}); retrying in ${delay} ms`);

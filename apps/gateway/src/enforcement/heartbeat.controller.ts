@@ -1,6 +1,6 @@
 import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { subjects, type GatewayHeartbeat } from '@portcullis/contracts';
+import { checkPayload, eventSchemas, subjects } from '@portcullis/contracts';
 import { EnforcementService } from './enforcement.service.js';
 
 /** Other gateways announcing themselves. No queue: every gateway must hear every heartbeat. */
@@ -12,13 +12,15 @@ export class HeartbeatController {
   constructor(private readonly enforcement: EnforcementService) {}
 
   @EventPattern(subjects.gatewayHeartbeat)
-  onHeartbeat(@Payload() heartbeat: GatewayHeartbeat): void {
-    // Bus input is input: a malformed heartbeat would otherwise count as a peer forever.
-    if (heartbeat === null || typeof heartbeat !== 'object' || typeof heartbeat.gateway_id !== 'string' || heartbeat.gateway_id === '') {
-      if (!this.warned) this.logger.warn('ignored a malformed gateway.heartbeat event');
+  onHeartbeat(@Payload() payload: unknown): void {
+    // Bus input is input: a malformed heartbeat would otherwise count as a peer forever. Warned of
+    // once, not per heartbeat: a peer sending them keeps sending them every few seconds.
+    const heartbeat = checkPayload(eventSchemas[subjects.gatewayHeartbeat], payload);
+    if (!heartbeat.ok) {
+      if (!this.warned) this.logger.warn(`ignored a malformed gateway.heartbeat event (${heartbeat.problems.map((problem) => problem.field).join(', ')})`);
       this.warned = true;
       return;
     }
-    this.enforcement.onHeartbeat(heartbeat);
+    this.enforcement.onHeartbeat(heartbeat.value);
   }
 }

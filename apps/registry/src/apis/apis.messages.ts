@@ -1,9 +1,8 @@
 import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { replyFrom } from '@portcullis/bus';
+import { replyFrom, requestPayload } from '@portcullis/bus';
 import { queues, subjects, type ApiIdRequest, type ApiWriteRequest, type RegistrySnapshot, type Reply } from '@portcullis/contracts';
 import type { ApiDefinition } from '@portcullis/domain';
-import { PortcullisError } from '@portcullis/errors';
 import { ApisService } from './apis.service.js';
 
 /**
@@ -28,7 +27,7 @@ export class ApisMessages {
 
   @MessagePattern(subjects.registryApisGet, { queue: queues.registry })
   get(@Payload() request: ApiIdRequest): Promise<Reply<ApiDefinition>> {
-    return replyFrom(() => this.apis.get(apiIdOf(request)), this.logger);
+    return replyFrom(() => this.apis.get(requestPayload(subjects.registryApisGet, request).api_id), this.logger);
   }
 
   @MessagePattern(subjects.registryApisCreate, { queue: queues.registry })
@@ -38,22 +37,18 @@ export class ApisMessages {
 
   @MessagePattern(subjects.registryApisUpdate, { queue: queues.registry })
   update(@Payload() request: ApiWriteRequest & ApiIdRequest): Promise<Reply<ApiDefinition>> {
-    return replyFrom(() => this.apis.update(apiIdOf(request), request.definition), this.logger);
+    return replyFrom(() => {
+      const { api_id, definition } = requestPayload(subjects.registryApisUpdate, request);
+      return this.apis.update(api_id, definition);
+    }, this.logger);
   }
 
   @MessagePattern(subjects.registryApisDelete, { queue: queues.registry })
   remove(@Payload() request: ApiIdRequest): Promise<Reply<ApiIdRequest>> {
     return replyFrom(async () => {
-      const apiId = apiIdOf(request);
+      const apiId = requestPayload(subjects.registryApisDelete, request).api_id;
       await this.apis.remove(apiId);
       return { api_id: apiId };
     }, this.logger);
   }
-}
-
-/** A request from another service is still input: a missing id is the sender's mistake, named. */
-function apiIdOf(request: Partial<ApiIdRequest> | null | undefined): string {
-  const apiId = request?.api_id;
-  if (typeof apiId === 'string' && apiId.length > 0) return apiId;
-  throw new PortcullisError('validation_failed', undefined, [{ field: 'api_id', message: 'is required' }]);
 }

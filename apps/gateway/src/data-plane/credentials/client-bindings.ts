@@ -24,17 +24,3 @@ export function withBindingChange(current: BindingTable, event: ClientBindingCha
   if (event.change !== 'deleted' && event.binding !== null) next.set(bindingKey(event.issuer, event.client_id), event.binding);
   return next;
 }
-
-/** Bus input is input: a binding from a snapshot or an event is checked before it is trusted. */
-export function isClientBinding(value: unknown): value is ClientBinding {
-  if (value === null || typeof value !== 'object') return false;
-  const binding = value as Partial<ClientBinding>;
-  return (
-    typeof binding.issuer === 'string' &&
-    typeof binding.client_id === 'string' &&
-    typeof binding.api_id === 'string' &&
-    typeof binding.app_id === 'string' &&
-    Array.isArray(binding.policy_ids) &&
-    binding.policy_ids.every((id) => typeof id === 'string')
-  );
-}

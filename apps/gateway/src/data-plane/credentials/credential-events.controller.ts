@@ -1,6 +1,7 @@
 import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { subjects, type KeyChangedEvent, type KeysRotatedEvent, type TokenRevokedEvent } from '@portcullis/contracts';
+import { eventPayload } from '@portcullis/bus';
+import { subjects, type KeysRotatedEvent } from '@portcullis/contracts';
 import { CredentialsService } from './credentials.service.js';
 
 /**
@@ -14,24 +15,21 @@ export class CredentialEventsController {
   constructor(private readonly service: CredentialsService) {}
 
   @EventPattern(subjects.authKeyChanged)
-  onKeyChanged(@Payload() event: KeyChangedEvent): void {
-    if (typeof event?.key_hash !== 'string') return this.ignored(subjects.authKeyChanged);
-    this.service.credentials.onKeyChanged(event.key_hash);
+  onKeyChanged(@Payload() payload: unknown): void {
+    // Bus input is input too: a malformed event is logged and dropped.
+    const event = eventPayload(subjects.authKeyChanged, payload, this.logger);
+    if (event) this.service.credentials.onKeyChanged(event.key_hash);
   }
 
   @EventPattern(subjects.authTokenRevoked)
-  onTokenRevoked(@Payload() event: TokenRevokedEvent): void {
-    if (typeof event?.jti !== 'string' || !Number.isFinite(event.exp)) return this.ignored(subjects.authTokenRevoked);
-    this.service.credentials.onTokenRevoked(event.jti, event.exp);
+  onTokenRevoked(@Payload() payload: unknown): void {
+    const event = eventPayload(subjects.authTokenRevoked, payload, this.logger);
+    if (event) this.service.credentials.onTokenRevoked(event.jti, event.exp);
   }
 
   @EventPattern(subjects.authKeysRotated)
   onKeysRotated(@Payload() _event: KeysRotatedEvent): void {
+    // Not parsed: the payload is not read, and a refetch of the JWKS is right whatever it says.
     this.service.credentials.onSigningKeysRotated();
-  }
-
-  private ignored(subject: string): void {
-    // Bus input is input too: a malformed event is logged and dropped.
-    this.logger.warn(`ignored a malformed ${subject} event`);
   }
 }
