@@ -37,8 +37,13 @@ function wholeNumber(name, fallback) {
 function readSettings() {
   const pinning = os.availableParallelism() >= 2 && commandExists('taskset');
   if (!pinning) log('warning: fewer than 2 CPUs or no taskset: load generator and proxies are NOT pinned');
-  const only = process.env.BENCH_TARGETS?.split(',').map((s) => s.trim()).filter(Boolean);
-  const groupNames = process.env.BENCH_GROUPS?.split(',').map((s) => s.trim()).filter(Boolean) ?? groups.map((g) => g.name);
+  const only = process.env.BENCH_TARGETS?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const groupNames =
+    process.env.BENCH_GROUPS?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) ?? groups.map((g) => g.name);
   const unknown = groupNames.filter((name) => !groups.some((g) => g.name === name));
   if (unknown.length) throw new Error(`BENCH_GROUPS: no group ${unknown.join(', ')} (there are ${groups.map((g) => g.name).join(', ')})`);
   return {
@@ -76,7 +81,14 @@ async function startTarget(state, ctx, group) {
   } catch (error) {
     state.reason = error instanceof TargetUnavailable ? error.message : `failed to start: ${error.message.split('\n')[0]}`;
     log(`  ${state.name}: UNAVAILABLE — ${state.reason}`);
-    if (!(error instanceof TargetUnavailable)) log(error.message.split('\n').slice(1).map((l) => `    | ${l}`).join('\n'));
+    if (!(error instanceof TargetUnavailable))
+      log(
+        error.message
+          .split('\n')
+          .slice(1)
+          .map((l) => `    | ${l}`)
+          .join('\n'),
+      );
     if (state.instance) await state.instance.stop().catch(() => {});
     state.instance = null;
   }
@@ -90,7 +102,8 @@ async function runWhenQuiet(s, generator, options, settings) {
   let best = null;
   for (let attempt = 0; attempt <= settings.retries; attempt++) {
     const before = await waitForQuiet(QUIET, settings.quietWaitS * 1000);
-    if (before !== null && before >= QUIET) log(`  (machine still busy: others at ${(before * 100).toFixed(0)}% after ${settings.quietWaitS} s; measuring anyway)`);
+    if (before !== null && before >= QUIET)
+      log(`  (machine still busy: others at ${(before * 100).toFixed(0)}% after ${settings.quietWaitS} s; measuring anyway)`);
     const servedBefore = s.upstreamUrl ? await upstreamServed(s) : null;
     const window = cpuWindow(s.instance.pid, await companions(s));
     const r = await generator.run(s.instance.url, { ...options, request: s.instance.request });
@@ -138,8 +151,10 @@ async function measure(states, generator, settings, group, scratchDir) {
         s.rounds.push(r);
         const problems = r.errors || r.non2xx ? `  (${r.errors} errors, ${r.non2xx} non-2xx)` : '';
         const foreign = r.foreignCpu === null ? '' : `  target ${r.proxyCores.toFixed(2)} cores, others ${(r.foreignCpu * 100).toFixed(0)}% of CPUs`;
-        log(`round ${round}/${settings.rounds}  ${s.name.padEnd(20)} ${Math.round(r.rps).toString().padStart(7)} ${group.unit}` +
-          `  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms${foreign}${problems}`);
+        log(
+          `round ${round}/${settings.rounds}  ${s.name.padEnd(20)} ${Math.round(r.rps).toString().padStart(7)} ${group.unit}` +
+            `  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms${foreign}${problems}`,
+        );
       } catch (error) {
         s.warnings.push(`round ${round} failed: ${error.message.split('\n')[0]}`);
         log(`round ${round}/${settings.rounds}  ${s.name}: FAILED ${error.message}`);
@@ -157,7 +172,16 @@ async function measure(states, generator, settings, group, scratchDir) {
 async function runGroup(group, ctx, generator, settings) {
   const states = group.targets
     .filter((t) => settings.targets.includes(t.name))
-    .map((target) => ({ target, name: target.name, description: target.description, instance: null, rounds: [], warnings: [], reason: null, upstreamUrl: group.upstream ? ctx.upstream.url : null }));
+    .map((target) => ({
+      target,
+      name: target.name,
+      description: target.description,
+      instance: null,
+      rounds: [],
+      warnings: [],
+      reason: null,
+      upstreamUrl: group.upstream ? ctx.upstream.url : null,
+    }));
   if (!states.length) return null;
   const stopTargets = async () => {
     for (const s of states) await s.instance?.stop().catch((e) => log(`stopping ${s.name}: ${e.message}`));
@@ -172,7 +196,14 @@ async function runGroup(group, ctx, generator, settings) {
     await stopTargets();
     forget();
   }
-  return { name: group.name, title: group.title, unit: group.unit, upstream: group.upstream, references: group.references, results: summarise(states, group.references) };
+  return {
+    name: group.name,
+    title: group.title,
+    unit: group.unit,
+    upstream: group.upstream,
+    references: group.references,
+    results: summarise(states, group.references),
+  };
 }
 
 async function main() {
@@ -189,7 +220,8 @@ async function main() {
   try {
     ensureTools(log);
     generator = loadGenerators.wrk.available() ? loadGenerators.wrk : loadGenerators.autocannon;
-    if (generator !== loadGenerators.wrk) log('wrk unavailable: falling back to autocannon (it needs more CPU; figures near its ceiling are its, not the target\'s)');
+    if (generator !== loadGenerators.wrk)
+      log("wrk unavailable: falling back to autocannon (it needs more CPU; figures near its ceiling are its, not the target's)");
     if (!generator.available()) throw new Error('no load generator: neither wrk nor autocannon is available');
 
     let upstream = null;

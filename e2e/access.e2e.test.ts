@@ -40,7 +40,9 @@ describeWithServices('access: multi-auth chaining and IP lists through the real 
   }
 
   const jwt = (pol: string) =>
-    new SignJWT({ sub: `user-${randomBytes(4).toString('hex')}`, pol: [pol], exp: Math.floor(Date.now() / 1000) + 300 }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(jwtSecret));
+    new SignJWT({ sub: `user-${randomBytes(4).toString('hex')}`, pol: [pol], exp: Math.floor(Date.now() / 1000) + 300 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(jwtSecret));
 
   const apis: Record<string, Record<string, unknown>> = {
     // Tyk's own multi-auth layout: the key and the token each in a header of its own.
@@ -98,7 +100,12 @@ describeWithServices('access: multi-auth chaining and IP lists through the real 
     expect((await call('POST', '/tyk/policies', { id: 'access-narrow', name: 'narrow', rate: 2, per: 60, access_rights: rights })).status).toBe(200);
     expect((await call('POST', '/tyk/policies', { id: 'access-wide', name: 'wide', rate: 1000, per: 60, access_rights: rights })).status).toBe(200);
     for (const [api_id, fields] of Object.entries(apis)) {
-      const created = await call('POST', '/tyk/apis', { api_id, name: api_id, proxy: { listen_path: `/${api_id}/`, target_url: upstream.url, strip_listen_path: true }, ...fields });
+      const created = await call('POST', '/tyk/apis', {
+        api_id,
+        name: api_id,
+        proxy: { listen_path: `/${api_id}/`, target_url: upstream.url, strip_listen_path: true },
+        ...fields,
+      });
       expect(created.status, JSON.stringify(created.body)).toBe(200);
     }
     for (const gateway of [trusting, untrusting]) {
@@ -114,8 +121,8 @@ describeWithServices('access: multi-auth chaining and IP lists through the real 
     await database?.drop();
   });
 
-  describe('several auth modes: all must pass, the base identity\'s policy applies', () => {
-    it('API key + JWT: either alone gets the missing mode\'s 401, both pass; the key\'s policy (the base) limits the rate', async () => {
+  describe("several auth modes: all must pass, the base identity's policy applies", () => {
+    it("API key + JWT: either alone gets the missing mode's 401, both pass; the key's policy (the base) limits the rate", async () => {
       const { key } = (await call('POST', '/tyk/keys', { apply_policies: ['access-narrow'] })).body;
       const token = await jwt('access-wide');
       const keyOnly = await get(untrusting, '/multi-key-jwt/x', { 'X-Api-Key': key });
@@ -138,14 +145,27 @@ describeWithServices('access: multi-auth chaining and IP lists through the real 
       expect(byJwt).toEqual([200, 200, 200, 200, 200]);
     });
 
-    it('basic + API key: either alone gets the missing mode\'s 401 (Basic or Bearer challenge), both pass', async () => {
+    it("basic + API key: either alone gets the missing mode's 401 (Basic or Bearer challenge), both pass", async () => {
       const username = `user-${randomBytes(4).toString('hex')}`;
-      expect((await call('POST', `/tyk/keys/${username}`, { apply_policies: ['access-wide'], basic_auth_data: { password: 'correct horse' } })).status).toBe(200);
+      expect((await call('POST', `/tyk/keys/${username}`, { apply_policies: ['access-wide'], basic_auth_data: { password: 'correct horse' } })).status).toBe(
+        200,
+      );
       const { key } = (await call('POST', '/tyk/keys', { apply_policies: ['access-narrow'] })).body;
       const basic = { Authorization: `Basic ${b64(`${username}:correct horse`)}` };
-      expect(await get(untrusting, '/multi-basic-key/x', basic)).toMatchObject({ status: 401, body: unauthorised, challenge: 'Bearer realm="multi-basic-key"' });
-      expect(await get(untrusting, '/multi-basic-key/x', { 'X-Api-Key': key })).toMatchObject({ status: 401, body: unauthorised, challenge: 'Basic realm="multi-basic-key"' });
-      expect(await get(untrusting, '/multi-basic-key/x', { Authorization: `Basic ${b64(`${username}:battery staple`)}`, 'X-Api-Key': key })).toMatchObject({ status: 401, challenge: 'Basic realm="multi-basic-key"' });
+      expect(await get(untrusting, '/multi-basic-key/x', basic)).toMatchObject({
+        status: 401,
+        body: unauthorised,
+        challenge: 'Bearer realm="multi-basic-key"',
+      });
+      expect(await get(untrusting, '/multi-basic-key/x', { 'X-Api-Key': key })).toMatchObject({
+        status: 401,
+        body: unauthorised,
+        challenge: 'Basic realm="multi-basic-key"',
+      });
+      expect(await get(untrusting, '/multi-basic-key/x', { Authorization: `Basic ${b64(`${username}:battery staple`)}`, 'X-Api-Key': key })).toMatchObject({
+        status: 401,
+        challenge: 'Basic realm="multi-basic-key"',
+      });
       // The base is the basic user (policy: a thousand a minute), not the key (two a minute).
       for (let i = 0; i < 4; i++) expect((await get(untrusting, '/multi-basic-key/x', { ...basic, 'X-Api-Key': key })).status).toBe(200);
     });
@@ -177,7 +197,7 @@ describeWithServices('access: multi-auth chaining and IP lists through the real 
       expect(await get(trusting, '/ip-block-proxied/x', viaProxy)).toMatchObject({ status: 403, body: ipRefused });
     });
 
-    it('behind an untrusted proxy (no TRUSTED_PROXIES): forwarding headers are ignored, the socket\'s address decides', async () => {
+    it("behind an untrusted proxy (no TRUSTED_PROXIES): forwarding headers are ignored, the socket's address decides", async () => {
       const spoofed = { 'X-Forwarded-For': '203.0.113.7', 'X-Real-IP': '203.0.113.7' };
       expect(await get(untrusting, '/ip-allow-net/x', spoofed)).toMatchObject({ status: 403, body: ipRefused });
       expect((await get(untrusting, '/ip-allow-v4/x', spoofed)).status).toBe(200);

@@ -104,10 +104,10 @@ describeWithServices('analytics: gateway → JetStream → registry, surviving a
     // The gateway serves on from its configuration; its analytics go to the stream meanwhile.
     for (let i = 0; i < 15; i++) expect(await call()).toBe(200);
     expect(proxied).toBe(before + 15);
-    await waitFor(
-      async () => (await jsm.consumers.info(analyticsStreamName(runSubjectPrefix), analyticsStream.durableConsumer)).num_pending > 0,
-      { timeoutMs: 5_000, message: 'batches waiting in the stream' },
-    );
+    await waitFor(async () => (await jsm.consumers.info(analyticsStreamName(runSubjectPrefix), analyticsStream.durableConsumer)).num_pending > 0, {
+      timeoutMs: 5_000,
+      message: 'batches waiting in the stream',
+    });
     await startRegistry();
     await waitFor(async () => (await totalStored()) === proxied, { timeoutMs: 15_000, message: `${proxied} records after the restart` });
     await consumerIdle();

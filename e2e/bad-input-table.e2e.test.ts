@@ -16,7 +16,14 @@ import { startService, startUpstream, waitFor, type StartedService, type Upstrea
  */
 
 /** Text that must never reach a client: stack frames, ORM and SQL. */
-const leaks = [/at .*\.(js|ts):\d+/, /\bat (async )?[\w.<>]+ \(/, /QueryFailedError|typeorm|TypeORM|EntityNotFound/i, /\b(SELECT|INSERT|UPDATE|DELETE) .*\b(FROM|INTO|SET|WHERE)\b/, /syntax error|invalid byte sequence|violates .* constraint/i, /node:internal|node_modules/];
+const leaks = [
+  /at .*\.(js|ts):\d+/,
+  /\bat (async )?[\w.<>]+ \(/,
+  /QueryFailedError|typeorm|TypeORM|EntityNotFound/i,
+  /\b(SELECT|INSERT|UPDATE|DELETE) .*\b(FROM|INTO|SET|WHERE)\b/,
+  /syntax error|invalid byte sequence|violates .* constraint/i,
+  /node:internal|node_modules/,
+];
 
 interface RawResponse {
   /** Every status line seen: more than one means a second (smuggled) request was answered. */
@@ -93,7 +100,8 @@ function bytesOf(row: HostileRow, fill: (text: string) => string): Buffer {
   if ('raw' in request) return Buffer.from(fill(request.raw), 'latin1');
   const body = request.body === undefined ? '' : fill(request.body);
   const lines = [`${request.method} ${fill(request.target)} HTTP/1.1`, ...request.headers.map(([name, value]) => `${name}: ${fill(value)}`)];
-  if (request.body !== undefined || request.contentLength !== undefined) lines.push(`Content-Length: ${request.contentLength ?? Buffer.byteLength(body, 'latin1')}`);
+  if (request.body !== undefined || request.contentLength !== undefined)
+    lines.push(`Content-Length: ${request.contentLength ?? Buffer.byteLength(body, 'latin1')}`);
   lines.push('Connection: close');
   return Buffer.from(`${lines.join('\r\n')}\r\n\r\n${body}`, 'latin1');
 }
@@ -115,7 +123,10 @@ function problemWith(row: HostileRow, answer: RawResponse | 'closed'): string | 
 
 function shapeProblem(shape: Shape, status: number, answer: RawResponse): string | null {
   const type = answer.headers['content-type'] ?? '';
-  if (shape === 'page') return /^text\/html/.test(type) || isCatalogueBody(answer.body) ? null : `status ${status}, ${type || 'no content type'}, not an HTML page: ${answer.body.slice(0, 200)}`;
+  if (shape === 'page')
+    return /^text\/html/.test(type) || isCatalogueBody(answer.body)
+      ? null
+      : `status ${status}, ${type || 'no content type'}, not an HTML page: ${answer.body.slice(0, 200)}`;
   if (!/^application\/json/.test(type)) return `status ${status}, ${type || 'no content type'}, not JSON: ${JSON.stringify(answer.body.slice(0, 200))}`;
   let body: any;
   try {
@@ -157,7 +168,12 @@ describeWithServices(`bad-input table: ${hostileRows.length} hostile requests`, 
     const response = await fetch(`${base}${path}`, {
       method,
       redirect: 'manual',
-      headers: { authorization: `Bearer ${adminSecret}`, 'x-tyk-authorization': adminSecret, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        authorization: `Bearer ${adminSecret}`,
+        'x-tyk-authorization': adminSecret,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -190,7 +206,10 @@ describeWithServices(`bad-input table: ${hostileRows.length} hostile requests`, 
     const page = await call(registry.url, 'GET', path, undefined, cookie ? { cookie } : {});
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
     if (!csrf) throw new Error(`no CSRF token on ${path}`);
-    const set = page.headers.getSetCookie().map((line) => line.split(';', 1)[0]!).filter((pair) => !pair.endsWith('='));
+    const set = page.headers
+      .getSetCookie()
+      .map((line) => line.split(';', 1)[0]!)
+      .filter((pair) => !pair.endsWith('='));
     return { csrf, cookie: [cookie, ...set].filter(Boolean).join('; ') };
   }
 
@@ -204,25 +223,51 @@ describeWithServices(`bad-input table: ${hostileRows.length} hostile requests`, 
     gateway = await startService('gateway', { adminSecret, env: { AUTH_PUBLIC_URL: auth.url } });
     await waitFor(async () => (await fetch(`${gateway.url}/ready`)).status === 200, { timeoutMs: 15_000, message: 'the gateway to be ready' });
 
-    await call(gateway.url, 'POST', '/tyk/policies', { id: 'tbl-policy', name: 'table', access_rights: { 'tbl-keys': { api_id: 'tbl-keys' }, 'tbl-jwt': { api_id: 'tbl-jwt' } } });
+    await call(gateway.url, 'POST', '/tyk/policies', {
+      id: 'tbl-policy',
+      name: 'table',
+      access_rights: { 'tbl-keys': { api_id: 'tbl-keys' }, 'tbl-jwt': { api_id: 'tbl-jwt' } },
+    });
     const proxy = (id: string) => ({ listen_path: `/${id}/`, target_url: upstream.url, strip_listen_path: true });
     await call(gateway.url, 'POST', '/tyk/apis', { api_id: 'tbl-open', name: 'open', use_keyless: true, proxy: proxy('tbl-open') });
     await call(gateway.url, 'POST', '/tyk/apis', { api_id: 'tbl-keys', name: 'keys', proxy: proxy('tbl-keys') });
-    await call(gateway.url, 'POST', '/tyk/apis', { api_id: 'tbl-jwt', name: 'jwt', enable_jwt: true, jwt_signing_method: 'hmac', jwt_source: Buffer.from(jwtSecret).toString('base64'), jwt_policy_field_name: 'pol', proxy: proxy('tbl-jwt') });
+    await call(gateway.url, 'POST', '/tyk/apis', {
+      api_id: 'tbl-jwt',
+      name: 'jwt',
+      enable_jwt: true,
+      jwt_signing_method: 'hmac',
+      jwt_source: Buffer.from(jwtSecret).toString('base64'),
+      jwt_policy_field_name: 'pol',
+      proxy: proxy('tbl-jwt'),
+    });
     values.key = (await call(gateway.url, 'POST', '/tyk/keys', { apply_policies: ['tbl-policy'] })).body.key;
-    values.jwt = await new SignJWT({ sub: 'table', pol: ['tbl-policy'] }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(Buffer.from(jwtSecret));
+    values.jwt = await new SignJWT({ sub: 'table', pol: ['tbl-policy'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('1h')
+      .sign(Buffer.from(jwtSecret));
     const client = (await call(registry.url, 'POST', '/admin/oauth/clients', { redirect_uris: ['http://127.0.0.1/cb'], policy_ids: ['tbl-policy'] })).body;
     values.clientId = client.client_id;
     values.clientSecret = client.client_secret;
     values.clientBasic = Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64');
     values.initialAccessToken = (await call(registry.url, 'POST', '/admin/oauth/initial-access-tokens', { uses: 100, expires_in: 3600 })).body.token;
-    values.entryId = (await call(registry.url, 'POST', '/admin/portal/catalogue', { api_id: 'tbl-keys', policy_id: 'tbl-policy', name: 'Table API', credential_kind: 'api_key' })).body.id;
+    values.entryId = (
+      await call(registry.url, 'POST', '/admin/portal/catalogue', {
+        api_id: 'tbl-keys',
+        policy_id: 'tbl-policy',
+        name: 'Table API',
+        credential_kind: 'api_key',
+      })
+    ).body.id;
 
     // A developer, logged in, with one app: the portal's forms need a session and its CSRF token.
     values.developerEmail = `table-${randomBytes(4).toString('hex')}@example.test`;
     const password = 'correct-horse-battery-staple';
     const signUp = await formToken('/portal/signup');
-    const form = (cookie: string, fields: Record<string, string>) => ({ 'content-type': 'application/x-www-form-urlencoded', cookie, _body: new URLSearchParams(fields).toString() });
+    const form = (cookie: string, fields: Record<string, string>) => ({
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie,
+      _body: new URLSearchParams(fields).toString(),
+    });
     const post = async (path: string, cookie: string, fields: Record<string, string>) => {
       const { _body, ...headers } = form(cookie, fields);
       return fetch(`${registry.url}${path}`, { method: 'POST', redirect: 'manual', headers, body: _body });
@@ -231,7 +276,10 @@ describeWithServices(`bad-input table: ${hostileRows.length} hostile requests`, 
     const login = await formToken('/portal/login');
     const loggedIn = await post('/portal/login', login.cookie, { _csrf: login.csrf, email: values.developerEmail, password });
     expect(loggedIn.status).toBe(303);
-    const session = loggedIn.headers.getSetCookie().map((line) => line.split(';', 1)[0]!).find((pair) => pair.startsWith('portal_session='))!;
+    const session = loggedIn.headers
+      .getSetCookie()
+      .map((line) => line.split(';', 1)[0]!)
+      .find((pair) => pair.startsWith('portal_session='))!;
     const inside = await formToken('/portal/apps/new', session);
     values.sessionCookie = inside.cookie;
     values.sessionCsrf = inside.csrf;
@@ -244,10 +292,20 @@ describeWithServices(`bad-input table: ${hostileRows.length} hostile requests`, 
     values.appId = ((await call(registry.url, 'GET', `/admin/portal/developers/${values.developerId}/apps`)).body as Array<{ id: string }>)[0]!.id;
 
     // The credentials work: a row refused is refused for what it carries, not for a bad setup.
-    await waitFor(async () => (await fetch(`${gateway.url}/tbl-keys/x`, { headers: { authorization: values.key! } })).status === 200, { timeoutMs: 10_000, message: 'the key to pass' });
-    await waitFor(async () => (await fetch(`${gateway.url}/tbl-jwt/x`, { headers: { authorization: `Bearer ${values.jwt}` } })).status === 200, { timeoutMs: 10_000, message: 'the JWT to pass' });
+    await waitFor(async () => (await fetch(`${gateway.url}/tbl-keys/x`, { headers: { authorization: values.key! } })).status === 200, {
+      timeoutMs: 10_000,
+      message: 'the key to pass',
+    });
+    await waitFor(async () => (await fetch(`${gateway.url}/tbl-jwt/x`, { headers: { authorization: `Bearer ${values.jwt}` } })).status === 200, {
+      timeoutMs: 10_000,
+      message: 'the JWT to pass',
+    });
     expect((await fetch(`${gateway.url}/tbl-open/x`)).status).toBe(200);
-    const token = await fetch(`${auth.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${values.clientBasic}` }, body: 'grant_type=client_credentials' });
+    const token = await fetch(`${auth.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${values.clientBasic}` },
+      body: 'grant_type=client_credentials',
+    });
     expect(token.status).toBe(200);
   }, 180_000);
 
@@ -273,10 +331,15 @@ describeWithServices(`bad-input table: ${hostileRows.length} hostile requests`, 
       const service = services[row.target]();
       const host = `127.0.0.1:${service.port}`;
       const proxiedBefore = upstream.requests.length;
-      const answer = await sendRaw(service.port, bytesOf(row, (text) => fill(text.replaceAll('{{host}}', host)))).catch((error: Error) => error.message as unknown as 'closed');
+      const answer = await sendRaw(
+        service.port,
+        bytesOf(row, (text) => fill(text.replaceAll('{{host}}', host))),
+      ).catch((error: Error) => error.message as unknown as 'closed');
       const reached = upstream.requests.slice(proxiedBefore).map((request) => `${request.method} ${request.path}`);
       // Nothing hostile reaches an upstream, whatever the gateway answered.
-      const problem = (typeof answer === 'string' && answer !== 'closed' ? answer : problemWith(row, answer)) ?? (reached.length > 0 ? `reached the upstream as ${reached.join(', ')}` : null);
+      const problem =
+        (typeof answer === 'string' && answer !== 'closed' ? answer : problemWith(row, answer)) ??
+        (reached.length > 0 ? `reached the upstream as ${reached.join(', ')}` : null);
       const isPending = row.fixedBy !== undefined && pendingOwners.has(row.fixedBy);
       if (problem && isPending) stillPending.push(`[${row.fixedBy}] ${row.name} (${row.category}): ${problem}`);
       else if (problem) failures.push(`${row.name} (${row.category}): ${problem}`);
@@ -291,7 +354,11 @@ describeWithServices(`bad-input table: ${hostileRows.length} hostile requests`, 
       fetch(`${gateway.url}/tbl-keys/x`),
       fetch(`${registry.url}/admin/apis`),
       fetch(`${gateway.url}/tyk/apis`),
-      fetch(`${auth.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${values.clientBasic}` }, body: 'grant_type=client_credentials' }),
+      fetch(`${auth.url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${values.clientBasic}` },
+        body: 'grant_type=client_credentials',
+      }),
       fetch(`${auth.url}/.well-known/openid-configuration`),
     ]);
     const probeText = (await Promise.all(probes.map(async (response) => `${[...response.headers].join('\n')}\n${await response.text()}`))).join('\n');
@@ -317,7 +384,9 @@ describeWithServices(`bad-input table: ${hostileRows.length} hostile requests`, 
   it(`prints the ${pending.length} rows pending on other branches, by owner`, () => {
     const byOwner = new Map<string, number>();
     for (const row of pending) byOwner.set(row.fixedBy!, (byOwner.get(row.fixedBy!) ?? 0) + 1);
-    console.log(`bad-input table: rows marked fixedBy another helper (not failing this run while pendingOwners lists them): ${[...byOwner].map(([owner, count]) => `${owner} ${count}`).join(', ')}`);
+    console.log(
+      `bad-input table: rows marked fixedBy another helper (not failing this run while pendingOwners lists them): ${[...byOwner].map(([owner, count]) => `${owner} ${count}`).join(', ')}`,
+    );
     expect(pending.every((row) => row.fixedBy !== undefined)).toBe(true);
   });
 });

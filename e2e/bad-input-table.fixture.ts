@@ -39,9 +39,7 @@ export type Category =
 /** The helper (issue 11 scope) whose branch fixes the row; absent: fixed on this branch. */
 export type Owner = 'input' | 'gwtokens' | 'refint';
 
-export type RawRequest =
-  | { method: string; target: string; headers: Array<[string, string]>; body?: string; contentLength?: number }
-  | { raw: string };
+export type RawRequest = { method: string; target: string; headers: Array<[string, string]>; body?: string; contentLength?: number } | { raw: string };
 
 export interface HostileRow {
   name: string;
@@ -89,11 +87,28 @@ interface Opts {
 }
 
 function add(surface: string, target: Target, category: Category, name: string, request: RawRequest, shape: Shape, opts: Opts = {}): void {
-  rows.push({ name: `${surface}: ${name}`, surface, target, category, request, expect: '4xx', shape: opts.shape ?? shape, ...(opts.fixedBy ? { fixedBy: opts.fixedBy } : {}), ...(opts.closeReason ? { closeReason: opts.closeReason } : {}), ...(opts.redirectsWithError ? { redirectsWithError: true as const } : {}) });
+  rows.push({
+    name: `${surface}: ${name}`,
+    surface,
+    target,
+    category,
+    request,
+    expect: '4xx',
+    shape: opts.shape ?? shape,
+    ...(opts.fixedBy ? { fixedBy: opts.fixedBy } : {}),
+    ...(opts.closeReason ? { closeReason: opts.closeReason } : {}),
+    ...(opts.redirectsWithError ? { redirectsWithError: true as const } : {}),
+  });
 }
 
 function req(method: string, target: string, headers: Array<[string, string]> = [], body?: string, contentLength?: number): RawRequest {
-  return { method, target, headers: [['Host', '{{host}}'], ...headers], ...(body === undefined ? {} : { body }), ...(contentLength === undefined ? {} : { contentLength }) };
+  return {
+    method,
+    target,
+    headers: [['Host', '{{host}}'], ...headers],
+    ...(body === undefined ? {} : { body }),
+    ...(contentLength === undefined ? {} : { contentLength }),
+  };
 }
 
 const json: [string, string] = ['Content-Type', 'application/json'];
@@ -126,14 +141,63 @@ interface JsonSurface {
 }
 
 const jsonSurfaces: JsonSurface[] = [
-  { surface: 'admin /admin/apis', target: 'registry', auth: admin, create: '/admin/apis', byId: (id) => `/admin/apis/${id}`, valid: { api_id: 'tbl-new', name: 'n', proxy: { listen_path: '/tbl-new/', target_url: 'http://127.0.0.1:1' } } },
-  { surface: 'admin /admin/policies', target: 'registry', auth: admin, create: '/admin/policies', byId: (id) => `/admin/policies/${id}`, valid: { id: 'tbl-newpol', name: 'n' } },
-  { surface: 'admin /admin/oauth/clients', target: 'registry', auth: admin, create: '/admin/oauth/clients', byId: (id) => `/admin/oauth/clients/${id}`, valid: { redirect_uris: ['http://127.0.0.1/cb'], policy_ids: ['tbl-policy'] } },
-  { surface: 'admin /admin/portal/catalogue', target: 'registry', auth: admin, create: '/admin/portal/catalogue', byId: (id) => `/admin/portal/catalogue/${id}`, valid: { api_id: 'tbl-keys', name: 'n' } },
-  { surface: 'tyk /tyk/apis', target: 'gateway', auth: tyk, create: '/tyk/apis', byId: (id) => `/tyk/apis/${id}`, valid: { api_id: 'tbl-new', name: 'n', proxy: { listen_path: '/tbl-new/', target_url: 'http://127.0.0.1:1' } } },
-  { surface: 'tyk /tyk/policies', target: 'gateway', auth: tyk, create: '/tyk/policies', byId: (id) => `/tyk/policies/${id}`, valid: { id: 'tbl-newpol', name: 'n' } },
+  {
+    surface: 'admin /admin/apis',
+    target: 'registry',
+    auth: admin,
+    create: '/admin/apis',
+    byId: (id) => `/admin/apis/${id}`,
+    valid: { api_id: 'tbl-new', name: 'n', proxy: { listen_path: '/tbl-new/', target_url: 'http://127.0.0.1:1' } },
+  },
+  {
+    surface: 'admin /admin/policies',
+    target: 'registry',
+    auth: admin,
+    create: '/admin/policies',
+    byId: (id) => `/admin/policies/${id}`,
+    valid: { id: 'tbl-newpol', name: 'n' },
+  },
+  {
+    surface: 'admin /admin/oauth/clients',
+    target: 'registry',
+    auth: admin,
+    create: '/admin/oauth/clients',
+    byId: (id) => `/admin/oauth/clients/${id}`,
+    valid: { redirect_uris: ['http://127.0.0.1/cb'], policy_ids: ['tbl-policy'] },
+  },
+  {
+    surface: 'admin /admin/portal/catalogue',
+    target: 'registry',
+    auth: admin,
+    create: '/admin/portal/catalogue',
+    byId: (id) => `/admin/portal/catalogue/${id}`,
+    valid: { api_id: 'tbl-keys', name: 'n' },
+  },
+  {
+    surface: 'tyk /tyk/apis',
+    target: 'gateway',
+    auth: tyk,
+    create: '/tyk/apis',
+    byId: (id) => `/tyk/apis/${id}`,
+    valid: { api_id: 'tbl-new', name: 'n', proxy: { listen_path: '/tbl-new/', target_url: 'http://127.0.0.1:1' } },
+  },
+  {
+    surface: 'tyk /tyk/policies',
+    target: 'gateway',
+    auth: tyk,
+    create: '/tyk/policies',
+    byId: (id) => `/tyk/policies/${id}`,
+    valid: { id: 'tbl-newpol', name: 'n' },
+  },
   { surface: 'tyk /tyk/keys', target: 'gateway', auth: tyk, create: '/tyk/keys', byId: (id) => `/tyk/keys/${id}`, valid: { apply_policies: ['tbl-policy'] } },
-  { surface: 'tyk /tyk/oauth/clients/create', target: 'gateway', auth: tyk, create: '/tyk/oauth/clients/create', byId: (id) => `/tyk/oauth/clients/tbl-keys/${id}`, valid: { api_id: 'tbl-keys', redirect_uri: 'http://127.0.0.1/cb', policy_id: 'tbl-policy' } },
+  {
+    surface: 'tyk /tyk/oauth/clients/create',
+    target: 'gateway',
+    auth: tyk,
+    create: '/tyk/oauth/clients/create',
+    byId: (id) => `/tyk/oauth/clients/tbl-keys/${id}`,
+    valid: { api_id: 'tbl-keys', redirect_uri: 'http://127.0.0.1/cb', policy_id: 'tbl-policy' },
+  },
 ];
 
 for (const s of jsonSurfaces) {
@@ -146,7 +210,9 @@ for (const s of jsonSurfaces) {
   post('NUL in a JSON key', 'nul', JSON.stringify({ ...s.valid, 'na\u0000me': 'x' }), { fixedBy: 'input' });
   post('raw NUL byte inside a JSON string (not valid JSON)', 'nul', `{"name":"a\u0000b"}`);
   add(s.surface, s.target, 'nul', 'NUL in an id in the path', req('GET', s.byId('a%00b'), [s.auth]), 'catalogue', { fixedBy: 'input' });
-  add(s.surface, s.target, 'nul', 'NUL in an id in the path (PUT)', req('PUT', s.byId('a%00b'), [s.auth, json], JSON.stringify(s.valid)), 'catalogue', { fixedBy: 'input' });
+  add(s.surface, s.target, 'nul', 'NUL in an id in the path (PUT)', req('PUT', s.byId('a%00b'), [s.auth, json], JSON.stringify(s.valid)), 'catalogue', {
+    fixedBy: 'input',
+  });
 
   // JSON depth (helper 1).
   post('JSON nested 5,000 objects deep', 'json-depth', nested(5000), { fixedBy: 'input' });
@@ -164,7 +230,8 @@ for (const s of jsonSurfaces) {
   post('JSON number for an object', 'wrong-type', '42');
   // An empty body reads as `{}` (body-parser, and clients that label body-less POSTs as JSON rely on
   // it); where `{}` is a complete request (a client, key or policy with every default: Tyk's policies need no name) it is no bad input.
-  if (!s.surface.endsWith('/oauth/clients') && !s.surface.endsWith('/tyk/keys') && !s.surface.endsWith('/admin/policies')) post('empty body with a JSON type', 'json-malformed', '');
+  if (!s.surface.endsWith('/oauth/clients') && !s.surface.endsWith('/tyk/keys') && !s.surface.endsWith('/admin/policies'))
+    post('empty body with a JSON type', 'json-malformed', '');
   post('body larger than the limit', 'json-oversized', JSON.stringify({ ...s.valid, name: 'x'.repeat(2 * 1024 * 1024) }));
 
   // Wrong types in fields.
@@ -175,7 +242,11 @@ for (const s of jsonSurfaces) {
   post('a huge number (1e400)', 'wrong-type', `{"${firstField}":1e400}`);
 
   // Prototype pollution: answered 400, and nothing polluted (checked after the table by the test).
-  post('__proto__ key at the top', 'prototype-pollution', `{"__proto__":{"${CANARY}":"yes","use_keyless":true,"is_inactive":false},${JSON.stringify(s.valid).slice(1)}`);
+  post(
+    '__proto__ key at the top',
+    'prototype-pollution',
+    `{"__proto__":{"${CANARY}":"yes","use_keyless":true,"is_inactive":false},${JSON.stringify(s.valid).slice(1)}`,
+  );
   post('constructor.prototype key', 'prototype-pollution', `{"constructor":{"prototype":{"${CANARY}":"yes"}},${JSON.stringify(s.valid).slice(1)}`);
   post('__proto__ key nested', 'prototype-pollution', `${JSON.stringify(s.valid).slice(0, -1)},"meta":{"__proto__":{"${CANARY}":"yes"}}}`);
 
@@ -194,7 +265,9 @@ for (const s of jsonSurfaces) {
     post('no Content-Type', 'content-type', JSON.stringify(s.valid), {}, []);
   }
   post('form body', 'content-type', 'name=x&id=y', {}, [form]);
-  post('multipart body', 'content-type', '--b\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--b--\r\n', {}, [['Content-Type', 'multipart/form-data; boundary=b']]);
+  post('multipart body', 'content-type', '--b\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--b--\r\n', {}, [
+    ['Content-Type', 'multipart/form-data; boundary=b'],
+  ]);
   post('JSON with charset=utf-16', 'content-type', JSON.stringify(s.valid), {}, [['Content-Type', 'application/json; charset=utf-16']]);
 }
 
@@ -214,7 +287,9 @@ const cc = 'grant_type=client_credentials';
 tokenPost('NUL in client_id (body)', 'nul', `${cc}&client_id=a%00b&client_secret=x`, [form], { fixedBy: 'input' });
 tokenPost('NUL in client_secret (body)', 'nul', `${cc}&client_id={{clientId}}&client_secret=a%00b`, [form], { fixedBy: 'input' });
 tokenPost('NUL in Basic credentials', 'nul', cc, [form, ['Authorization', `Basic ${Buffer.from('a\u0000b:x').toString('base64')}`]], { fixedBy: 'input' });
-tokenPost('NUL in the grant_type', 'nul', `grant_type=client%00credentials&client_id={{clientId}}&client_secret={{clientSecret}}`, [form], { fixedBy: 'input' });
+tokenPost('NUL in the grant_type', 'nul', `grant_type=client%00credentials&client_id={{clientId}}&client_secret={{clientSecret}}`, [form], {
+  fixedBy: 'input',
+});
 tokenPost('NUL in a field name', 'nul', `${cc}&client%00_id=x&client_secret=x`, [form], { fixedBy: 'input' });
 tokenPost('raw NUL byte in the form body', 'nul', `${cc}&client_id=a\u0000b&client_secret=x`, [form], { fixedBy: 'input' });
 tokenPost('two grant_type', 'duplicate-parameter', `${cc}&grant_type=password&client_id={{clientId}}&client_secret={{clientSecret}}`);
@@ -222,10 +297,15 @@ tokenPost('two client_id', 'duplicate-parameter', `${cc}&client_id={{clientId}}&
 tokenPost('two client_secret', 'duplicate-parameter', `${cc}&client_id={{clientId}}&client_secret={{clientSecret}}&client_secret=x`);
 tokenPost('two scope', 'duplicate-parameter', `${cc}&scope=a&scope=b`, [form, basicClient]);
 tokenPost('client_id[] array syntax twice', 'duplicate-parameter', `${cc}&client_id[]={{clientId}}&client_id[]=x&client_secret={{clientSecret}}`);
-tokenPost('JSON body', 'content-type', JSON.stringify({ grant_type: 'client_credentials', client_id: '{{clientId}}', client_secret: '{{clientSecret}}' }), [json]);
+tokenPost('JSON body', 'content-type', JSON.stringify({ grant_type: 'client_credentials', client_id: '{{clientId}}', client_secret: '{{clientSecret}}' }), [
+  json,
+]);
 tokenPost('text/plain body', 'content-type', `${cc}&client_id={{clientId}}&client_secret={{clientSecret}}`, [['Content-Type', 'text/plain']]);
 tokenPost('no Content-Type', 'content-type', `${cc}&client_id={{clientId}}&client_secret={{clientSecret}}`, []);
-tokenPost('multipart body', 'content-type', '--b\r\nContent-Disposition: form-data; name="grant_type"\r\n\r\nclient_credentials\r\n--b--\r\n', [['Content-Type', 'multipart/form-data; boundary=b'], basicClient]);
+tokenPost('multipart body', 'content-type', '--b\r\nContent-Disposition: form-data; name="grant_type"\r\n\r\nclient_credentials\r\n--b--\r\n', [
+  ['Content-Type', 'multipart/form-data; boundary=b'],
+  basicClient,
+]);
 tokenPost('form type with charset=utf-16', 'content-type', cc, [['Content-Type', 'application/x-www-form-urlencoded; charset=utf-16'], basicClient]);
 tokenPost('unknown grant_type', 'wrong-type', 'grant_type=urn:evil', [form, basicClient]);
 tokenPost('no grant_type', 'wrong-type', 'scope=x', [form, basicClient]);
@@ -284,30 +364,80 @@ const authorizeRows: Array<[string, Category, string, Owner?]> = [
 ];
 for (const [name, category, query, owner] of authorizeRows) {
   // The authorization endpoint talks to a person's browser: its refusals are pages (RFC 6749 §4.1.2.1).
-  add('auth /oauth/authorize GET', 'auth', category, name, req('GET', `/oauth/authorize?${query}`), 'page', { redirectsWithError: true, ...(owner ? { fixedBy: owner } : {}) });
-  add('auth /oauth/authorize POST', 'auth', category, name, req('POST', '/oauth/authorize', [form], query), 'page', { redirectsWithError: true, ...(owner ? { fixedBy: owner } : {}) });
+  add('auth /oauth/authorize GET', 'auth', category, name, req('GET', `/oauth/authorize?${query}`), 'page', {
+    redirectsWithError: true,
+    ...(owner ? { fixedBy: owner } : {}),
+  });
+  add('auth /oauth/authorize POST', 'auth', category, name, req('POST', '/oauth/authorize', [form], query), 'page', {
+    redirectsWithError: true,
+    ...(owner ? { fixedBy: owner } : {}),
+  });
 }
-add('auth /oauth/authorize POST', 'auth', 'content-type', 'JSON body', req('POST', '/oauth/authorize', [json], JSON.stringify({ response_type: 'code', client_id: '{{clientId}}' })), 'page');
-add('auth /oauth/authorize POST', 'auth', 'json-oversized', 'oversized form', req('POST', '/oauth/authorize', [form], `${authorizeBase}&x=${'a'.repeat(2 * 1024 * 1024)}`), 'page');
+add(
+  'auth /oauth/authorize POST',
+  'auth',
+  'content-type',
+  'JSON body',
+  req('POST', '/oauth/authorize', [json], JSON.stringify({ response_type: 'code', client_id: '{{clientId}}' })),
+  'page',
+);
+add(
+  'auth /oauth/authorize POST',
+  'auth',
+  'json-oversized',
+  'oversized form',
+  req('POST', '/oauth/authorize', [form], `${authorizeBase}&x=${'a'.repeat(2 * 1024 * 1024)}`),
+  'page',
+);
 
 // RFC 7591 registration and the RFC 7592 client URI.
-const register = (name: string, category: Category, request: RawRequest, opts: Opts = {}) => add('auth /oauth/register', 'auth', category, name, request, 'oauth', opts);
+const register = (name: string, category: Category, request: RawRequest, opts: Opts = {}) =>
+  add('auth /oauth/register', 'auth', category, name, request, 'oauth', opts);
 const iat: [string, string] = ['Authorization', 'Bearer {{initialAccessToken}}'];
 register('no initial access token', 'wrong-type', req('POST', '/oauth/register', [json], JSON.stringify({ redirect_uris: ['http://127.0.0.1/cb'] })));
-register('NUL in a metadata value', 'nul', req('POST', '/oauth/register', [json, iat], JSON.stringify({ redirect_uris: ['http://127.0.0.1/cb'], client_name: 'a\u0000b' })), { fixedBy: 'input' });
-register('NUL in a metadata key', 'nul', req('POST', '/oauth/register', [json, iat], JSON.stringify({ redirect_uris: ['http://127.0.0.1/cb'], 'client\u0000name': 'x' })), { fixedBy: 'input' });
+register(
+  'NUL in a metadata value',
+  'nul',
+  req('POST', '/oauth/register', [json, iat], JSON.stringify({ redirect_uris: ['http://127.0.0.1/cb'], client_name: 'a\u0000b' })),
+  { fixedBy: 'input' },
+);
+register(
+  'NUL in a metadata key',
+  'nul',
+  req('POST', '/oauth/register', [json, iat], JSON.stringify({ redirect_uris: ['http://127.0.0.1/cb'], 'client\u0000name': 'x' })),
+  { fixedBy: 'input' },
+);
 register('JSON 5,000 deep', 'json-depth', req('POST', '/oauth/register', [json, iat], nested(5000)), { fixedBy: 'input' });
 register('malformed JSON', 'json-malformed', req('POST', '/oauth/register', [json, iat], '{"redirect_uris":['));
 register('JSON array', 'wrong-type', req('POST', '/oauth/register', [json, iat], '[]'));
 register('redirect_uris a string', 'wrong-type', req('POST', '/oauth/register', [json, iat], JSON.stringify({ redirect_uris: 'http://127.0.0.1/cb' })));
 register('redirect_uris of numbers', 'wrong-type', req('POST', '/oauth/register', [json, iat], JSON.stringify({ redirect_uris: [1, 2] })));
 register('__proto__ metadata', 'prototype-pollution', req('POST', '/oauth/register', [json, iat], `{"__proto__":{"${CANARY}":"yes"},"redirect_uris":"nope"}`));
-register('constructor.prototype metadata', 'prototype-pollution', req('POST', '/oauth/register', [json, iat], `{"constructor":{"prototype":{"${CANARY}":"yes"}},"redirect_uris":"nope"}`));
+register(
+  'constructor.prototype metadata',
+  'prototype-pollution',
+  req('POST', '/oauth/register', [json, iat], `{"constructor":{"prototype":{"${CANARY}":"yes"}},"redirect_uris":"nope"}`),
+);
 register('form body', 'content-type', req('POST', '/oauth/register', [form, iat], 'redirect_uris=http://127.0.0.1/cb'));
-register('text/plain body', 'content-type', req('POST', '/oauth/register', [['Content-Type', 'text/plain'], iat], JSON.stringify({ redirect_uris: ['http://127.0.0.1/cb'] })));
-register('oversized body', 'json-oversized', req('POST', '/oauth/register', [json, iat], JSON.stringify({ redirect_uris: ['http://127.0.0.1/cb'], client_name: 'x'.repeat(2 * 1024 * 1024) })));
-const clientUri = (name: string, category: Category, method: string, id: string, opts: Opts = {}, headers: Array<[string, string]> = [['Authorization', 'Bearer not-a-registration-token']], body?: string) =>
-  add('auth /oauth/register/{client_id}', 'auth', category, `${method} ${name}`, req(method, `/oauth/register/${id}`, headers, body), 'oauth', opts);
+register(
+  'text/plain body',
+  'content-type',
+  req('POST', '/oauth/register', [['Content-Type', 'text/plain'], iat], JSON.stringify({ redirect_uris: ['http://127.0.0.1/cb'] })),
+);
+register(
+  'oversized body',
+  'json-oversized',
+  req('POST', '/oauth/register', [json, iat], JSON.stringify({ redirect_uris: ['http://127.0.0.1/cb'], client_name: 'x'.repeat(2 * 1024 * 1024) })),
+);
+const clientUri = (
+  name: string,
+  category: Category,
+  method: string,
+  id: string,
+  opts: Opts = {},
+  headers: Array<[string, string]> = [['Authorization', 'Bearer not-a-registration-token']],
+  body?: string,
+) => add('auth /oauth/register/{client_id}', 'auth', category, `${method} ${name}`, req(method, `/oauth/register/${id}`, headers, body), 'oauth', opts);
 for (const method of ['GET', 'PUT', 'DELETE']) {
   const body = method === 'PUT' ? JSON.stringify({ client_id: 'x', redirect_uris: ['http://127.0.0.1/cb'] }) : undefined;
   const headers: Array<[string, string]> = [['Authorization', 'Bearer not-a-registration-token'], ...(body ? [json] : [])];
@@ -325,7 +455,22 @@ for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-aut
   add(surface, 'auth', 'absolute-form', 'absolute-form URI naming another host', req('GET', `http://evil.example${path}`), 'catalogue');
   add(surface, 'auth', 'host', 'Host with userinfo', { method: 'GET', target: path, headers: [['Host', 'attacker@evil.example']] }, 'catalogue');
   add(surface, 'auth', 'host', 'Host with a non-numeric port', { method: 'GET', target: path, headers: [['Host', '127.0.0.1:abc']] }, 'catalogue');
-  add(surface, 'auth', 'two-host', 'two Host headers', { method: 'GET', target: path, headers: [['Host', '{{host}}'], ['Host', 'evil.example']] }, 'catalogue', { fixedBy: 'gwtokens' });
+  add(
+    surface,
+    'auth',
+    'two-host',
+    'two Host headers',
+    {
+      method: 'GET',
+      target: path,
+      headers: [
+        ['Host', '{{host}}'],
+        ['Host', 'evil.example'],
+      ],
+    },
+    'catalogue',
+    { fixedBy: 'gwtokens' },
+  );
 }
 add('auth /.well-known/{name}', 'auth', 'unicode', 'lone surrogate in the document name', req('GET', '/.well-known/%ED%A0%80'), 'catalogue');
 add('auth /.well-known/{name}', 'auth', 'nul', 'NUL in the document name', req('GET', '/.well-known/openid-configuration%00'), 'catalogue');
@@ -347,21 +492,43 @@ for (const d of dataPlane) {
   g('unicode', 'truncated UTF-8 sequence in the path', req('GET', `${d.path}/%E2%80`, d.auth));
   g('unicode', 'invalid UTF-8 byte 0xFF in the path', req('GET', `${d.path}/%FF`, d.auth));
   g('nul', 'NUL in the path', req('GET', `${d.path}/a%00b`, d.auth), { fixedBy: 'input' });
-  g('crlf', 'bare LF inside a header value', { raw: `GET ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nX-A: a\nInjected: 1\r\n${d.auth.map(([k, v]) => `${k}: ${v}\r\n`).join('')}Connection: close\r\n\r\n` });
-  g('crlf', 'bare CR inside a header value', { raw: `GET ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nX-A: a\rInjected: 1\r\n${d.auth.map(([k, v]) => `${k}: ${v}\r\n`).join('')}Connection: close\r\n\r\n` });
-  g('crlf', 'obsolete line folding (RFC 9112 §5.2)', { raw: `GET ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nX-A: a\r\n folded: 1\r\n${d.auth.map(([k, v]) => `${k}: ${v}\r\n`).join('')}Connection: close\r\n\r\n` });
+  g('crlf', 'bare LF inside a header value', {
+    raw: `GET ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nX-A: a\nInjected: 1\r\n${d.auth.map(([k, v]) => `${k}: ${v}\r\n`).join('')}Connection: close\r\n\r\n`,
+  });
+  g('crlf', 'bare CR inside a header value', {
+    raw: `GET ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nX-A: a\rInjected: 1\r\n${d.auth.map(([k, v]) => `${k}: ${v}\r\n`).join('')}Connection: close\r\n\r\n`,
+  });
+  g('crlf', 'obsolete line folding (RFC 9112 §5.2)', {
+    raw: `GET ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nX-A: a\r\n folded: 1\r\n${d.auth.map(([k, v]) => `${k}: ${v}\r\n`).join('')}Connection: close\r\n\r\n`,
+  });
   g('crlf', 'NUL byte inside a header value', { raw: `GET ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nX-A: a\u0000b\r\nConnection: close\r\n\r\n` });
-  g('crlf', 'space before the colon of a header name', { raw: `GET ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nTransfer-Encoding : chunked\r\nConnection: close\r\n\r\n0\r\n\r\n` });
-  g('smuggling', 'Content-Length and Transfer-Encoding both', { raw: `POST ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n${d.auth.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n0\r\n\r\nGET ${d.path}/smuggled HTTP/1.1\r\nHost: {{host}}\r\n\r\n` });
-  g('smuggling', 'Transfer-Encoding then Content-Length', { raw: `POST ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n5c\r\nGPOST / HTTP/1.1\r\n\r\n0\r\n\r\n` });
-  g('smuggling', 'two Content-Length values that differ', { raw: `POST ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nContent-Length: 3\r\nContent-Length: 40\r\n\r\nabc` });
+  g('crlf', 'space before the colon of a header name', {
+    raw: `GET ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nTransfer-Encoding : chunked\r\nConnection: close\r\n\r\n0\r\n\r\n`,
+  });
+  g('smuggling', 'Content-Length and Transfer-Encoding both', {
+    raw: `POST ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n${d.auth.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n0\r\n\r\nGET ${d.path}/smuggled HTTP/1.1\r\nHost: {{host}}\r\n\r\n`,
+  });
+  g('smuggling', 'Transfer-Encoding then Content-Length', {
+    raw: `POST ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n5c\r\nGPOST / HTTP/1.1\r\n\r\n0\r\n\r\n`,
+  });
+  g('smuggling', 'two Content-Length values that differ', {
+    raw: `POST ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nContent-Length: 3\r\nContent-Length: 40\r\n\r\nabc`,
+  });
   g('smuggling', 'Content-Length with a list', { raw: `POST ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nContent-Length: 3, 40\r\n\r\nabc` });
-  g('smuggling', 'Transfer-Encoding: xchunked', { raw: `POST ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nTransfer-Encoding: xchunked\r\nContent-Length: 3\r\n\r\nabc` });
-  g('smuggling', 'Transfer-Encoding: chunked, identity', { raw: `POST ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n` });
-  g('smuggling', 'Transfer-Encoding on an HTTP/1.0 request', { raw: `POST ${d.path}/x HTTP/1.0\r\nHost: {{host}}\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\nabc` });
+  g('smuggling', 'Transfer-Encoding: xchunked', {
+    raw: `POST ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nTransfer-Encoding: xchunked\r\nContent-Length: 3\r\n\r\nabc`,
+  });
+  g('smuggling', 'Transfer-Encoding: chunked, identity', {
+    raw: `POST ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n`,
+  });
+  g('smuggling', 'Transfer-Encoding on an HTTP/1.0 request', {
+    raw: `POST ${d.path}/x HTTP/1.0\r\nHost: {{host}}\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\nabc`,
+  });
   g('smuggling', 'negative Content-Length', { raw: `POST ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nContent-Length: -1\r\n\r\n` });
   g('smuggling', 'Content-Length with a plus sign', { raw: `POST ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nContent-Length: +3\r\n\r\nabc` });
-  g('smuggling', 'chunk size not hexadecimal', { raw: `POST ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n` });
+  g('smuggling', 'chunk size not hexadecimal', {
+    raw: `POST ${d.path}/x HTTP/1.1\r\nHost: {{host}}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n`,
+  });
   g('absolute-form', 'absolute-form URI naming another host', req('GET', `http://evil.example${d.path}/x`, d.auth));
   g('absolute-form', 'absolute-form URI with userinfo', req('GET', `http://user:pass@{{host}}${d.path}/x`, d.auth));
   g('absolute-form', 'absolute-form URI, https scheme, other port', req('GET', `https://127.0.0.1:1${d.path}/x`, d.auth));
@@ -374,13 +541,23 @@ for (const d of dataPlane) {
   g('host', 'empty Host', { method: 'GET', target: `${d.path}/x`, headers: [['Host', ''], ...d.auth] });
   g('host', 'Host with a path', { method: 'GET', target: `${d.path}/x`, headers: [['Host', '{{host}}/evil'], ...d.auth] });
   g('host', 'no Host on HTTP/1.1', { method: 'GET', target: `${d.path}/x`, headers: [...d.auth] });
-  g('two-host', 'two Host headers', { method: 'GET', target: `${d.path}/x`, headers: [['Host', '{{host}}'], ['Host', 'evil.example'], ...d.auth] }, { fixedBy: 'gwtokens' });
+  g(
+    'two-host',
+    'two Host headers',
+    { method: 'GET', target: `${d.path}/x`, headers: [['Host', '{{host}}'], ['Host', 'evil.example'], ...d.auth] },
+    { fixedBy: 'gwtokens' },
+  );
   g('oversized-headers', 'one 20 KiB header', req('GET', `${d.path}/x`, [...d.auth, ['X-Big', LONG]]));
-  g('oversized-headers', '400 small headers', req('GET', `${d.path}/x`, [...d.auth, ...Array.from({ length: 400 }, (_, i) => [`X-H${i}`, 'y'.repeat(100)] as [string, string])]));
+  g(
+    'oversized-headers',
+    '400 small headers',
+    req('GET', `${d.path}/x`, [...d.auth, ...Array.from({ length: 400 }, (_, i) => [`X-H${i}`, 'y'.repeat(100)] as [string, string])]),
+  );
   g('oversized-headers', 'a 20 KiB request target', req('GET', `${d.path}/${LONG}`, d.auth));
 }
 // Credentials that are themselves hostile.
-const keyed = (category: Category, name: string, value: string, opts: Opts = {}) => add('gateway keyed /tbl-keys/', 'gateway', category, name, req('GET', '/tbl-keys/x', [['Authorization', value]]), 'catalogue', opts);
+const keyed = (category: Category, name: string, value: string, opts: Opts = {}) =>
+  add('gateway keyed /tbl-keys/', 'gateway', category, name, req('GET', '/tbl-keys/x', [['Authorization', value]]), 'catalogue', opts);
 keyed('wrong-type', 'a made-up key', 'no-such-key');
 keyed('unicode', 'RTL override in the key', utf8('abc\u202Eexe'));
 keyed('unicode', 'invalid UTF-8 bytes in the key', '\u00ff\u00fe');
@@ -388,12 +565,17 @@ keyed('nul', 'NUL in Basic credentials', `Basic ${Buffer.from('a\u0000b:x').toSt
 keyed('oversized-headers', 'a 7 KiB key', 'k'.repeat(7 * 1024));
 keyed('prototype-pollution', 'the key __proto__', '__proto__');
 keyed('prototype-pollution', 'the key constructor', 'constructor');
-const jwt = (category: Category, name: string, value: string, opts: Opts = {}) => add('gateway JWT /tbl-jwt/', 'gateway', category, name, req('GET', '/tbl-jwt/x', [['Authorization', value]]), 'catalogue', opts);
+const jwt = (category: Category, name: string, value: string, opts: Opts = {}) =>
+  add('gateway JWT /tbl-jwt/', 'gateway', category, name, req('GET', '/tbl-jwt/x', [['Authorization', value]]), 'catalogue', opts);
 const b64u = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 jwt('wrong-type', 'alg none', `Bearer ${b64u({ alg: 'none' })}.${b64u({ sub: 'x' })}.`);
 jwt('json-malformed', 'header not JSON', `Bearer ${Buffer.from('{nope').toString('base64url')}.${b64u({ sub: 'x' })}.c2ln`);
 jwt('json-depth', 'payload nested 5,000 deep', `Bearer ${b64u({ alg: 'HS256' })}.${Buffer.from(nested(5000)).toString('base64url')}.c2ln`);
-jwt('prototype-pollution', '__proto__ in the payload', `Bearer ${b64u({ alg: 'HS256' })}.${Buffer.from(`{"__proto__":{"${CANARY}":"yes"},"sub":"x"}`).toString('base64url')}.c2ln`);
+jwt(
+  'prototype-pollution',
+  '__proto__ in the payload',
+  `Bearer ${b64u({ alg: 'HS256' })}.${Buffer.from(`{"__proto__":{"${CANARY}":"yes"},"sub":"x"}`).toString('base64url')}.c2ln`,
+);
 jwt('wrong-type', 'exp as a string', `Bearer ${b64u({ alg: 'HS256' })}.${b64u({ sub: 'x', exp: 'never' })}.c2ln`);
 jwt('unicode', 'RTL override in the token', `Bearer ${utf8('a.b\u202E.c')}`);
 jwt('wrong-type', 'four segments', 'Bearer a.b.c.d');
@@ -402,8 +584,12 @@ jwt('wrong-type', 'four segments', 'Bearer a.b.c.d');
 const t = (category: Category, name: string, request: RawRequest, opts: Opts = {}) => add('tyk /tyk/', 'gateway', category, name, request, 'catalogue', opts);
 t('absolute-form', 'absolute-form URI naming another host', req('GET', 'http://evil.example/tyk/apis', [tyk]));
 t('host', 'Host with userinfo', { method: 'GET', target: '/tyk/apis', headers: [['Host', 'admin@{{host}}'], tyk] });
-t('smuggling', 'Content-Length and Transfer-Encoding both', { raw: `POST /tyk/apis HTTP/1.1\r\nHost: {{host}}\r\nx-tyk-authorization: {{admin}}\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n` });
-t('crlf', 'bare LF in the admin secret header', { raw: `GET /tyk/apis HTTP/1.1\r\nHost: {{host}}\r\nx-tyk-authorization: {{admin}}\nX: 1\r\nConnection: close\r\n\r\n` });
+t('smuggling', 'Content-Length and Transfer-Encoding both', {
+  raw: `POST /tyk/apis HTTP/1.1\r\nHost: {{host}}\r\nx-tyk-authorization: {{admin}}\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+});
+t('crlf', 'bare LF in the admin secret header', {
+  raw: `GET /tyk/apis HTTP/1.1\r\nHost: {{host}}\r\nx-tyk-authorization: {{admin}}\nX: 1\r\nConnection: close\r\n\r\n`,
+});
 t('wrong-type', 'no admin secret', req('GET', '/tyk/apis'));
 t('unicode', 'admin secret with RTL override', req('GET', '/tyk/apis', [['x-tyk-authorization', utf8('\u202E{{admin}}')]]));
 t('duplicate-parameter', 'two admin secret headers, the first wrong', req('GET', '/tyk/apis', [['x-tyk-authorization', 'wrong'], tyk]));
@@ -411,25 +597,53 @@ t('oversized-headers', 'one 20 KiB header', req('GET', '/tyk/apis', [tyk, ['X-Bi
 
 // References to a policy or an API that does not exist (helper 3's referential integrity).
 const refint = (surface: string, target: Target, path: string, auth: [string, string], body: unknown) =>
-  add(surface, target, 'wrong-type', 'names a policy or API that does not exist', req('POST', path, [auth, json], JSON.stringify(body)), 'catalogue', { fixedBy: 'refint' });
-refint('tyk /tyk/oauth/clients/create', 'gateway', '/tyk/oauth/clients/create', tyk, { api_id: 'tbl-keys', redirect_uri: 'http://127.0.0.1/cb', policy_id: 'no-such-policy' });
+  add(surface, target, 'wrong-type', 'names a policy or API that does not exist', req('POST', path, [auth, json], JSON.stringify(body)), 'catalogue', {
+    fixedBy: 'refint',
+  });
+refint('tyk /tyk/oauth/clients/create', 'gateway', '/tyk/oauth/clients/create', tyk, {
+  api_id: 'tbl-keys',
+  redirect_uri: 'http://127.0.0.1/cb',
+  policy_id: 'no-such-policy',
+});
 refint('tyk /tyk/keys', 'gateway', '/tyk/keys', tyk, { apply_policies: ['no-such-policy'] });
 refint('admin /admin/oauth/clients', 'registry', '/admin/oauth/clients', admin, { redirect_uris: ['http://127.0.0.1/cb'], policy_ids: ['no-such-policy'] });
-refint('admin /admin/portal/catalogue', 'registry', '/admin/portal/catalogue', admin, { api_id: 'no-such-api', policy_id: 'tbl-policy', name: 'n', credential_kind: 'api_key' });
-refint('admin /admin/portal/catalogue', 'registry', '/admin/portal/catalogue', admin, { api_id: 'tbl-keys', policy_id: 'no-such-policy', name: 'n', credential_kind: 'api_key' });
+refint('admin /admin/portal/catalogue', 'registry', '/admin/portal/catalogue', admin, {
+  api_id: 'no-such-api',
+  policy_id: 'tbl-policy',
+  name: 'n',
+  credential_kind: 'api_key',
+});
+refint('admin /admin/portal/catalogue', 'registry', '/admin/portal/catalogue', admin, {
+  api_id: 'tbl-keys',
+  policy_id: 'no-such-policy',
+  name: 'n',
+  credential_kind: 'api_key',
+});
 
 // ---------------------------------------------------------------------------------------------
 // The registry's /admin/ API, beyond the JSON bodies above.
-const a = (category: Category, name: string, request: RawRequest, opts: Opts = {}) => add('admin /admin/', 'registry', category, name, request, 'catalogue', opts);
+const a = (category: Category, name: string, request: RawRequest, opts: Opts = {}) =>
+  add('admin /admin/', 'registry', category, name, request, 'catalogue', opts);
 a('absolute-form', 'absolute-form URI naming another host', req('GET', 'http://evil.example/admin/apis', [admin]));
 a('absolute-form', 'absolute-form URI with userinfo', req('GET', 'http://admin:x@{{host}}/admin/apis', [admin]));
 a('host', 'Host with userinfo', { method: 'GET', target: '/admin/apis', headers: [['Host', 'admin@{{host}}'], admin] });
 a('host', 'Host with a port above 65535', { method: 'GET', target: '/admin/apis', headers: [['Host', '127.0.0.1:99999'], admin] });
 a('host', 'empty Host', { method: 'GET', target: '/admin/apis', headers: [['Host', ''], admin] });
-a('two-host', 'two Host headers', { method: 'GET', target: '/admin/apis', headers: [['Host', '{{host}}'], ['Host', 'evil.example'], admin] }, { fixedBy: 'gwtokens' });
-a('smuggling', 'Content-Length and Transfer-Encoding both', { raw: `POST /admin/apis HTTP/1.1\r\nHost: {{host}}\r\nAuthorization: Bearer {{admin}}\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n` });
-a('smuggling', 'two Content-Length values that differ', { raw: `POST /admin/apis HTTP/1.1\r\nHost: {{host}}\r\nAuthorization: Bearer {{admin}}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 9\r\n\r\n{}` });
-a('crlf', 'bare LF in the Authorization header', { raw: `GET /admin/apis HTTP/1.1\r\nHost: {{host}}\r\nAuthorization: Bearer {{admin}}\nX: 1\r\nConnection: close\r\n\r\n` });
+a(
+  'two-host',
+  'two Host headers',
+  { method: 'GET', target: '/admin/apis', headers: [['Host', '{{host}}'], ['Host', 'evil.example'], admin] },
+  { fixedBy: 'gwtokens' },
+);
+a('smuggling', 'Content-Length and Transfer-Encoding both', {
+  raw: `POST /admin/apis HTTP/1.1\r\nHost: {{host}}\r\nAuthorization: Bearer {{admin}}\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+});
+a('smuggling', 'two Content-Length values that differ', {
+  raw: `POST /admin/apis HTTP/1.1\r\nHost: {{host}}\r\nAuthorization: Bearer {{admin}}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 9\r\n\r\n{}`,
+});
+a('crlf', 'bare LF in the Authorization header', {
+  raw: `GET /admin/apis HTTP/1.1\r\nHost: {{host}}\r\nAuthorization: Bearer {{admin}}\nX: 1\r\nConnection: close\r\n\r\n`,
+});
 a('oversized-headers', 'one 20 KiB header', req('GET', '/admin/apis', [admin, ['X-Big', LONG]]));
 a('oversized-headers', 'a 20 KiB query string', req('GET', `/admin/analytics/usage?from=${LONG}`, [admin]));
 a('wrong-type', 'analytics with a nonsense date', req('GET', '/admin/analytics/usage?from=yesterday&to=%00', [admin]), { fixedBy: 'input' });
@@ -469,20 +683,88 @@ for (const p of portalForms) {
   post('prototype-pollution', 'constructor[prototype] field', `_csrf=${p.csrf}&${p.fields}&constructor[prototype][${CANARY}]=yes`);
   post('content-type', 'JSON body', JSON.stringify({ _csrf: p.csrf, [field0]: 'x' }), [json, p.headers[1]!]);
   post('content-type', 'text/plain body', `_csrf=${p.csrf}&${p.fields}`, [['Content-Type', 'text/plain'], p.headers[1]!]);
-  post('content-type', 'multipart body', '--b\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\nx\r\n--b--\r\n', [['Content-Type', 'multipart/form-data; boundary=b'], p.headers[1]!]);
+  post('content-type', 'multipart body', '--b\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\nx\r\n--b--\r\n', [
+    ['Content-Type', 'multipart/form-data; boundary=b'],
+    p.headers[1]!,
+  ]);
   post('unicode', `lone surrogate in ${field0}`, `_csrf=${p.csrf}&${p.fields.replace('=', '=%ED%A0%80')}`);
   post('unicode', 'malformed percent-encoding', `_csrf=${p.csrf}&${p.fields.replace('=', '=%E0%A4%A')}`);
   post('json-oversized', 'oversized form', `_csrf=${p.csrf}&${p.fields}&x=${'a'.repeat(2 * 1024 * 1024)}`);
   post('wrong-type', 'no CSRF token', p.fields);
-  add(p.surface, 'registry', 'absolute-form', 'absolute-form URI naming another host', req('POST', `http://evil.example${p.path}`, p.headers, `_csrf=${p.csrf}&${p.fields}`), 'catalogue');
-  add(p.surface, 'registry', 'smuggling', 'Content-Length and Transfer-Encoding both', { raw: `POST ${p.path} HTTP/1.1\r\nHost: {{host}}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n` }, 'catalogue');
+  add(
+    p.surface,
+    'registry',
+    'absolute-form',
+    'absolute-form URI naming another host',
+    req('POST', `http://evil.example${p.path}`, p.headers, `_csrf=${p.csrf}&${p.fields}`),
+    'catalogue',
+  );
+  add(
+    p.surface,
+    'registry',
+    'smuggling',
+    'Content-Length and Transfer-Encoding both',
+    {
+      raw: `POST ${p.path} HTTP/1.1\r\nHost: {{host}}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+    },
+    'catalogue',
+  );
 }
-add('portal /portal/signup', 'registry', 'crlf', 'CRLF in next (reflected into Location)', req('POST', '/portal/signup', [form, ['Cookie', '{{anonCookie}}']], '_csrf={{anonCsrf}}&email=bad&password=x&next=/portal%0D%0ASet-Cookie:%20x=1'), 'page');
-add('portal /portal/login', 'registry', 'crlf', 'CRLF in next (reflected into Location)', req('POST', '/portal/login', [form, ['Cookie', '{{anonCookie}}']], '_csrf={{anonCsrf}}&email={{developerEmail}}&password=wrong&next=/portal%0D%0ASet-Cookie:%20x=1'), 'page');
-add('portal /portal/apps/{id}', 'registry', 'unicode', 'app id with a lone surrogate', req('GET', '/portal/apps/%ED%A0%80', [['Cookie', '{{sessionCookie}}']]), 'page');
-add('portal /portal/apps/{id}', 'registry', 'unicode', 'app id with RTL override', req('POST', '/portal/apps/%E2%80%AE/rename', [form, ['Cookie', '{{sessionCookie}}']], '_csrf={{sessionCsrf}}&name=x'), 'page');
-add('portal /portal/apps/{id}', 'registry', 'nul', 'app id with NUL', req('POST', '/portal/apps/a%00b/delete', [form, ['Cookie', '{{sessionCookie}}']], '_csrf={{sessionCsrf}}'), 'page', { fixedBy: 'input' });
+add(
+  'portal /portal/signup',
+  'registry',
+  'crlf',
+  'CRLF in next (reflected into Location)',
+  req('POST', '/portal/signup', [form, ['Cookie', '{{anonCookie}}']], '_csrf={{anonCsrf}}&email=bad&password=x&next=/portal%0D%0ASet-Cookie:%20x=1'),
+  'page',
+);
+add(
+  'portal /portal/login',
+  'registry',
+  'crlf',
+  'CRLF in next (reflected into Location)',
+  req(
+    'POST',
+    '/portal/login',
+    [form, ['Cookie', '{{anonCookie}}']],
+    '_csrf={{anonCsrf}}&email={{developerEmail}}&password=wrong&next=/portal%0D%0ASet-Cookie:%20x=1',
+  ),
+  'page',
+);
+add(
+  'portal /portal/apps/{id}',
+  'registry',
+  'unicode',
+  'app id with a lone surrogate',
+  req('GET', '/portal/apps/%ED%A0%80', [['Cookie', '{{sessionCookie}}']]),
+  'page',
+);
+add(
+  'portal /portal/apps/{id}',
+  'registry',
+  'unicode',
+  'app id with RTL override',
+  req('POST', '/portal/apps/%E2%80%AE/rename', [form, ['Cookie', '{{sessionCookie}}']], '_csrf={{sessionCsrf}}&name=x'),
+  'page',
+);
+add(
+  'portal /portal/apps/{id}',
+  'registry',
+  'nul',
+  'app id with NUL',
+  req('POST', '/portal/apps/a%00b/delete', [form, ['Cookie', '{{sessionCookie}}']], '_csrf={{sessionCsrf}}'),
+  'page',
+  { fixedBy: 'input' },
+);
 add('portal /portal/reset/{token}', 'registry', 'unicode', 'reset token with a lone surrogate', req('GET', '/portal/reset/%ED%A0%80'), 'page');
-add('portal /portal/reset/{token}', 'registry', 'nul', 'reset token with NUL', req('POST', '/portal/reset/a%00b', [form, ['Cookie', '{{anonCookie}}']], '_csrf={{anonCsrf}}&password=x'), 'page', { fixedBy: 'input' });
+add(
+  'portal /portal/reset/{token}',
+  'registry',
+  'nul',
+  'reset token with NUL',
+  req('POST', '/portal/reset/a%00b', [form, ['Cookie', '{{anonCookie}}']], '_csrf={{anonCsrf}}&password=x'),
+  'page',
+  { fixedBy: 'input' },
+);
 
 export const hostileRows: readonly HostileRow[] = rows;

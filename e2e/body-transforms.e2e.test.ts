@@ -24,7 +24,8 @@ describeWithServices('body transforms: jq (Tyk) and JSONata (Portcullis)', () =>
     return { status: response.status, body: (await response.json()) as any };
   }
 
-  const send = (path: string, body: string, headers: Record<string, string> = {}) => fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const send = (path: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
   // Tyk's jq transforms documentation: its example's extended_paths, unchanged.
   const tykDocsExtendedPaths = {
@@ -40,7 +41,8 @@ describeWithServices('body transforms: jq (Tyk) and JSONata (Portcullis)', () =>
       {
         path: '/post',
         method: 'POST',
-        filter: '{"body": (.body + {"TRANSFORMED-RESPONSE-BY-JQ": true, "HEADERS-OF-RESPONSE": .response_headers}), "rewrite_headers": {"JQ-Response-header": .body.origin}}',
+        filter:
+          '{"body": (.body + {"TRANSFORMED-RESPONSE-BY-JQ": true, "HEADERS-OF-RESPONSE": .response_headers}), "rewrite_headers": {"JQ-Response-header": .body.origin}}',
       },
     ],
   };
@@ -67,13 +69,19 @@ describeWithServices('body transforms: jq (Tyk) and JSONata (Portcullis)', () =>
         portcullis_transform_jsonata: [{ path: '/orders', method: 'POST', expression: '{"id": orderId, "total": $sum(lines.(qty * price))}' }],
         portcullis_transform_jsonata_response: [{ path: '/orders', method: 'POST', expression: '{"upstream_saw": $eval(body), "path": path}' }],
       }),
-      tykApi('guard', upstream.url, { transform_jq: [{ path: '/spin', method: 'POST', filter: '{body: [repeat(.)]}' }, { path: '/echo', method: 'POST', filter: '{body: .body}' }] }),
+      tykApi('guard', upstream.url, {
+        transform_jq: [
+          { path: '/spin', method: 'POST', filter: '{body: [repeat(.)]}' },
+          { path: '/echo', method: 'POST', filter: '{body: .body}' },
+        ],
+      }),
     ];
     for (const api of apis) {
       const posted = await call('POST', '/tyk/apis', api);
       expect(posted.status, JSON.stringify(posted.body)).toBe(200);
     }
-    for (const api of apis) await waitFor(async () => (await send(`/${api.api_id}/echo`, '{}')).status !== 404, { timeoutMs: 10_000, message: `${api.api_id} to be served` });
+    for (const api of apis)
+      await waitFor(async () => (await send(`/${api.api_id}/echo`, '{}')).status !== 404, { timeoutMs: 10_000, message: `${api.api_id} to be served` });
   }, 120_000);
 
   afterAll(async () => {
@@ -105,11 +113,14 @@ describeWithServices('body transforms: jq (Tyk) and JSONata (Portcullis)', () =>
     const pointed = await call('PUT', `/tyk/apis/${sample.api_id}`, { ...sample, proxy: { ...sample.proxy, target_url: upstream.url } });
     expect(pointed.status, JSON.stringify(pointed.body)).toBe(200);
     let received: (typeof upstream.requests)[number] | undefined;
-    await waitFor(async () => {
-      const response = await send('/jq/post', JSON.stringify({ DEVICEID: 'dev-42' }));
-      received = upstream.requests.at(-1);
-      return response.status === 200 && received?.headers['x-m2m-origin'] !== undefined;
-    }, { timeoutMs: 10_000, message: 'jq.json to be served from the upstream' });
+    await waitFor(
+      async () => {
+        const response = await send('/jq/post', JSON.stringify({ DEVICEID: 'dev-42' }));
+        received = upstream.requests.at(-1);
+        return response.status === 200 && received?.headers['x-m2m-origin'] !== undefined;
+      },
+      { timeoutMs: 10_000, message: 'jq.json to be served from the upstream' },
+    );
     expect(received!.headers['x-added-by-transform_headers']).toBe('dev-42');
     expect(received!.headers['x-m2m-origin']).toBe('CSE3219/C9886');
     expect(received!.headers['x-added-rewrite-headers']).toBe('test');
@@ -117,17 +128,38 @@ describeWithServices('body transforms: jq (Tyk) and JSONata (Portcullis)', () =>
   });
 
   it('JSONata transforms both ways (Portcullis extension)', async () => {
-    const response = await send('/nata/orders', JSON.stringify({ orderId: 7, lines: [{ qty: 2, price: 5 }, { qty: 1, price: 3 }] }));
+    const response = await send(
+      '/nata/orders',
+      JSON.stringify({
+        orderId: 7,
+        lines: [
+          { qty: 2, price: 5 },
+          { qty: 1, price: 3 },
+        ],
+      }),
+    );
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ upstream_saw: { id: 7, total: 13 }, path: '/orders' });
   });
 
   it('a program that does not compile is refused when saved, naming the field; nothing is stored', async () => {
     const bad: [Record<string, unknown>, string][] = [
-      [{ transform_jq: [{ path: '/a', method: 'POST', filter: '{body: .body | nosuch}' }] }, 'version_data.versions.Default.extended_paths.transform_jq.0.filter'],
-      [{ transform_jq_response: [{ path: '/a', method: 'POST', filter: '{body: (.body' }] }, 'version_data.versions.Default.extended_paths.transform_jq_response.0.filter'],
-      [{ portcullis_transform_jsonata: [{ path: '/a', method: 'POST', expression: '{"id": }' }] }, 'version_data.versions.Default.extended_paths.portcullis_transform_jsonata.0.expression'],
-      [{ transform: [{ path: '/a', method: 'POST', template_data: { input_type: 'xml', template_mode: 'blob', template_source: 'e30=' } }] }, 'version_data.versions.Default.extended_paths.transform'],
+      [
+        { transform_jq: [{ path: '/a', method: 'POST', filter: '{body: .body | nosuch}' }] },
+        'version_data.versions.Default.extended_paths.transform_jq.0.filter',
+      ],
+      [
+        { transform_jq_response: [{ path: '/a', method: 'POST', filter: '{body: (.body' }] },
+        'version_data.versions.Default.extended_paths.transform_jq_response.0.filter',
+      ],
+      [
+        { portcullis_transform_jsonata: [{ path: '/a', method: 'POST', expression: '{"id": }' }] },
+        'version_data.versions.Default.extended_paths.portcullis_transform_jsonata.0.expression',
+      ],
+      [
+        { transform: [{ path: '/a', method: 'POST', template_data: { input_type: 'xml', template_mode: 'blob', template_source: 'e30=' } }] },
+        'version_data.versions.Default.extended_paths.transform',
+      ],
     ];
     for (const [paths, field] of bad) {
       const response = await call('POST', '/tyk/apis', tykApi('bad', upstream.url, paths));

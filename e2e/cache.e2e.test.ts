@@ -41,7 +41,15 @@ describeWithServices("Tyk's response cache through real gateways", () => {
   });
   /** Tyk's documented cache_options (tyk-docs, "Caching"), with every safe request cached. */
   const cacheOptions = (fields: Record<string, unknown> = {}) => ({
-    cache_options: { cache_timeout: 60, enable_cache: true, cache_all_safe_requests: true, enable_upstream_cache_control: false, cache_by_headers: [], cache_response_codes: [200], ...fields },
+    cache_options: {
+      cache_timeout: 60,
+      enable_cache: true,
+      cache_all_safe_requests: true,
+      enable_upstream_cache_control: false,
+      cache_by_headers: [],
+      cache_response_codes: [200],
+      ...fields,
+    },
   });
 
   async function admin(method: string, path: string, body?: unknown) {
@@ -73,7 +81,10 @@ describeWithServices("Tyk's response cache through real gateways", () => {
       startService('registry', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),
       startService('auth', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),
     ]);
-    [gateway, second] = await Promise.all([startService('gateway', { adminSecret, env: { AUTH_PUBLIC_URL: auth.url } }), startService('gateway', { adminSecret, env: { AUTH_PUBLIC_URL: auth.url } })]);
+    [gateway, second] = await Promise.all([
+      startService('gateway', { adminSecret, env: { AUTH_PUBLIC_URL: auth.url } }),
+      startService('gateway', { adminSecret, env: { AUTH_PUBLIC_URL: auth.url } }),
+    ]);
     for (const g of [gateway, second]) await gatewayReady(g);
 
     const definitions = [
@@ -83,14 +94,27 @@ describeWithServices("Tyk's response cache through real gateways", () => {
       // Tyk's upstream-controlled cache as its docs set it up: cached paths listed, the upstream decides.
       api('upstream', {
         ...cacheOptions({ cache_all_safe_requests: false, enable_upstream_cache_control: true }),
-        version_data: { not_versioned: true, versions: { Default: { name: 'Default', use_extended_paths: true, extended_paths: { cache: ['/marked', '/plain'] } } } },
+        version_data: {
+          not_versioned: true,
+          versions: { Default: { name: 'Default', use_extended_paths: true, extended_paths: { cache: ['/marked', '/plain'] } } },
+        },
       }),
     ];
     for (const definition of definitions) {
       const created = await admin('POST', '/tyk/apis', definition);
       expect(created.status, JSON.stringify(created.body)).toBe(200);
     }
-    expect((await admin('POST', '/tyk/policies', { id: id('policy'), name: id('policy'), rate: 4, per: 60, access_rights: { [id('keyed')]: { api_id: id('keyed'), api_name: id('keyed'), versions: [], allowed_urls: [] } } })).status).toBe(200);
+    expect(
+      (
+        await admin('POST', '/tyk/policies', {
+          id: id('policy'),
+          name: id('policy'),
+          rate: 4,
+          per: 60,
+          access_rights: { [id('keyed')]: { api_id: id('keyed'), api_name: id('keyed'), versions: [], allowed_urls: [] } },
+        })
+      ).status,
+    ).toBe(200);
     for (const g of [gateway, second]) {
       await waitFor(async () => (await get(g, `/${id('upstream')}/probe`)).status === 200, { timeoutMs: 10_000, message: 'the APIs to be served' });
       await waitFor(async () => (await get(g, `/${id('keyed')}/probe`)).status === 401, { timeoutMs: 10_000, message: 'the keyed API to be served' });
@@ -173,7 +197,7 @@ describeWithServices("Tyk's response cache through real gateways", () => {
     expect([callsTo('/plain'), callsTo('/marked-ttl')]).toEqual([2, 1]);
   });
 
-  it('DELETE /tyk/cache/{api_id} (Tyk\'s endpoint) empties the cache of every gateway, and needs the secret', async () => {
+  it("DELETE /tyk/cache/{api_id} (Tyk's endpoint) empties the cache of every gateway, and needs the secret", async () => {
     const path = `/${id('open')}/purged`;
     for (const g of [gateway, second]) await get(g, path);
     for (const g of [gateway, second]) expect((await get(g, path)).cached).toBe('1');
@@ -201,19 +225,29 @@ describeWithServices("Tyk's response cache through real gateways", () => {
     expect((await admin('GET', `/tyk/apis/${id('bad')}`)).status).toBe(404);
   });
 
-  itWithRedis('with REDIS_URL, gateways share the cache: stored by one, served by another, purged for all', async () => {
-    const fleet = await Promise.all([0, 1].map(() => startService('gateway', { adminSecret, env: { AUTH_PUBLIC_URL: auth.url, REDIS_URL: testServices.redisUrl } })));
-    extra.push(...fleet);
-    for (const g of fleet) await waitFor(async () => (await get(g, `/${id('upstream')}/probe`)).status === 200, { timeoutMs: 15_000, message: 'the Redis gateways to serve the APIs' });
-    const path = `/${id('open')}/shared`;
-    const stored = await get(fleet[0]!, path);
-    expect(stored.cached).toBeNull();
-    await waitFor(async () => (await get(fleet[1]!, path)).cached === '1', { timeoutMs: 5_000, message: 'the answer to be in Redis' });
-    expect((await get(fleet[1]!, path)).text).toBe(stored.text);
-    expect(callsTo('/shared')).toBe(1);
-    const purged = await fetch(`${fleet[1]!.url}/tyk/cache/${id('open')}`, { method: 'DELETE', headers: tyk });
-    expect(purged.status).toBe(200);
-    expect((await get(fleet[0]!, path)).cached).toBeNull();
-    expect(callsTo('/shared')).toBe(2);
-  }, 60_000);
+  itWithRedis(
+    'with REDIS_URL, gateways share the cache: stored by one, served by another, purged for all',
+    async () => {
+      const fleet = await Promise.all(
+        [0, 1].map(() => startService('gateway', { adminSecret, env: { AUTH_PUBLIC_URL: auth.url, REDIS_URL: testServices.redisUrl } })),
+      );
+      extra.push(...fleet);
+      for (const g of fleet)
+        await waitFor(async () => (await get(g, `/${id('upstream')}/probe`)).status === 200, {
+          timeoutMs: 15_000,
+          message: 'the Redis gateways to serve the APIs',
+        });
+      const path = `/${id('open')}/shared`;
+      const stored = await get(fleet[0]!, path);
+      expect(stored.cached).toBeNull();
+      await waitFor(async () => (await get(fleet[1]!, path)).cached === '1', { timeoutMs: 5_000, message: 'the answer to be in Redis' });
+      expect((await get(fleet[1]!, path)).text).toBe(stored.text);
+      expect(callsTo('/shared')).toBe(1);
+      const purged = await fetch(`${fleet[1]!.url}/tyk/cache/${id('open')}`, { method: 'DELETE', headers: tyk });
+      expect(purged.status).toBe(200);
+      expect((await get(fleet[0]!, path)).cached).toBeNull();
+      expect(callsTo('/shared')).toBe(2);
+    },
+    60_000,
+  );
 });

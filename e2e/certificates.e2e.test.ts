@@ -56,7 +56,11 @@ describeWithServices('certificate store: /tyk/certs, TLS by SNI, upstream client
   }
 
   async function tykJson(method: string, path: string, body: unknown) {
-    const response = await fetch(`${stack.gateway.url}${path}`, { method, headers: { ...tyk, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${stack.gateway.url}${path}`, {
+      method,
+      headers: { ...tyk, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: response.status, body: (await response.json()) as any };
   }
 
@@ -94,10 +98,13 @@ describeWithServices('certificate store: /tyk/certs, TLS by SNI, upstream client
     renewedShopCert = remember(ca.issue(['shop.test'], { file: 'shop-renewed' }));
     clientCert = remember(ca.issue(['portcullis-gateway'], { clientAuth: true, file: 'client' }));
     const upstreamCert = ca.issue(['IP:127.0.0.1'], { file: 'upstream' });
-    secureUpstream = createHttpsServer({ cert: upstreamCert.cert, key: upstreamCert.key, ca: ca.cert, requestCert: true, rejectUnauthorized: true }, (req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ client: (req.socket as TLSSocket).getPeerCertificate().subject?.CN ?? null }));
-    });
+    secureUpstream = createHttpsServer(
+      { cert: upstreamCert.cert, key: upstreamCert.key, ca: ca.cert, requestCert: true, rejectUnauthorized: true },
+      (req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ client: (req.socket as TLSSocket).getPeerCertificate().subject?.CN ?? null }));
+      },
+    );
     await new Promise<void>((resolve) => secureUpstream.listen(0, '127.0.0.1', resolve));
     secureUrl = `https://127.0.0.1:${(secureUpstream.address() as AddressInfo).port}`;
     tlsPort = await freePort();
@@ -127,13 +134,50 @@ describeWithServices('certificate store: /tyk/certs, TLS by SNI, upstream client
 
     expect((await certs('GET', '/tyk/certs', '/tyk/certs')).body).toEqual({ certs: [shopId] });
     const detailed = await certs('GET', '/tyk/certs?mode=detailed', '/tyk/certs');
-    expect(detailed.body.certs).toEqual([expect.objectContaining({ id: shopId, dns_names: ['shop.test'], has_private: true, is_ca: false, subject_cn: 'shop.test', issuer_cn: 'Portcullis Test CA' })]);
+    expect(detailed.body.certs).toEqual([
+      expect.objectContaining({
+        id: shopId,
+        dns_names: ['shop.test'],
+        has_private: true,
+        is_ca: false,
+        subject_cn: 'shop.test',
+        issuer_cn: 'Portcullis Test CA',
+      }),
+    ]);
 
     const meta = await certs('GET', `/tyk/certs/${shopId}`, '/tyk/certs/{certID}');
-    expect(meta.body).toMatchObject({ id: shopId, fingerprint: fingerprint(shopCert.cert), has_private: true, dns_names: ['shop.test'], expired: false, subject: { CommonName: 'shop.test' }, issuer: { CommonName: 'Portcullis Test CA' } });
+    expect(meta.body).toMatchObject({
+      id: shopId,
+      fingerprint: fingerprint(shopCert.cert),
+      has_private: true,
+      dns_names: ['shop.test'],
+      expired: false,
+      subject: { CommonName: 'shop.test' },
+      issuer: { CommonName: 'Portcullis Test CA' },
+    });
     // Exactly Tyk's fields (and `expired`): nothing about the key but whether there is one.
-    expect(Object.keys(meta.body).sort()).toEqual(['dns_names', 'expired', 'fingerprint', 'has_private', 'id', 'is_ca', 'issuer', 'not_after', 'not_before', 'subject']);
-    expect(Object.keys(detailed.body.certs[0]).sort()).toEqual(['dns_names', 'has_private', 'id', 'is_ca', 'issuer_cn', 'not_after', 'not_before', 'subject_cn']);
+    expect(Object.keys(meta.body).sort()).toEqual([
+      'dns_names',
+      'expired',
+      'fingerprint',
+      'has_private',
+      'id',
+      'is_ca',
+      'issuer',
+      'not_after',
+      'not_before',
+      'subject',
+    ]);
+    expect(Object.keys(detailed.body.certs[0]).sort()).toEqual([
+      'dns_names',
+      'has_private',
+      'id',
+      'is_ca',
+      'issuer_cn',
+      'not_after',
+      'not_before',
+      'subject_cn',
+    ]);
     expect(Date.parse(meta.body.not_after)).toBe(Date.parse(new X509Certificate(shopCert.cert).validTo));
   });
 
@@ -142,7 +186,12 @@ describeWithServices('certificate store: /tyk/certs, TLS by SNI, upstream client
       ['not PEM', 'hello', 400, /not a PEM certificate/],
       ['a certificate that does not parse', '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n', 400, /does not parse/],
       ["another certificate's key", renewedShopCert.cert + shopCert.key, 400, /not the certificate's/],
-      ['a key that does not parse', renewedShopCert.cert + '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n', 400, /private key does not parse/],
+      [
+        'a key that does not parse',
+        renewedShopCert.cert + '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n',
+        400,
+        /private key does not parse/,
+      ],
       ['an empty body', '', 400, /Malformed request body/],
     ];
     for (const [what, body, status, message] of bad) {
@@ -169,47 +218,82 @@ describeWithServices('certificate store: /tyk/certs, TLS by SNI, upstream client
     // Not bound to any API yet: the file certificate (the default) answers for shop.test.
     expect(await servedFor('shop.test')).toBe(fingerprint(fileCert.cert));
     expect((await tykJson('POST', '/tyk/apis', api('shop', { domain: 'shop.test', certificates: [shopId] }))).status).toBe(200);
-    await waitFor(async () => (await servedFor('shop.test')) === fingerprint(shopCert.cert), { timeoutMs: 10_000, message: 'the stored certificate to be served for shop.test' });
+    await waitFor(async () => (await servedFor('shop.test')) === fingerprint(shopCert.cert), {
+      timeoutMs: 10_000,
+      message: 'the stored certificate to be served for shop.test',
+    });
     expect(await servedFor('files.test')).toBe(fingerprint(fileCert.cert));
 
     // A renewal: uploaded, bound beside the old one (the one valid longest wins), then the old one deleted.
     const renewed = await certs('POST', '/tyk/certs?org_id=e2e', '/tyk/certs', renewedShopCert.key + renewedShopCert.cert);
     const renewedId = renewed.body.id as string;
     expect((await tykJson('PUT', '/tyk/apis/shop', api('shop', { domain: 'shop.test', certificates: [renewedId] }))).status).toBe(200);
-    await waitFor(async () => (await servedFor('shop.test')) === fingerprint(renewedShopCert.cert), { timeoutMs: 10_000, message: 'the renewed certificate to be served' });
+    await waitFor(async () => (await servedFor('shop.test')) === fingerprint(renewedShopCert.cert), {
+      timeoutMs: 10_000,
+      message: 'the renewed certificate to be served',
+    });
 
     expect(await certs('DELETE', `/tyk/certs/${renewedId}`, '/tyk/certs/{certID}')).toEqual({ status: 200, body: { message: 'removed', status: 'ok' } });
-    await waitFor(async () => (await servedFor('shop.test')) === fingerprint(fileCert.cert), { timeoutMs: 10_000, message: 'the file certificate to be served again once the stored one is deleted' });
+    await waitFor(async () => (await servedFor('shop.test')) === fingerprint(fileCert.cert), {
+      timeoutMs: 10_000,
+      message: 'the file certificate to be served again once the stored one is deleted',
+    });
     const both = await certs('GET', `/tyk/certs/${shopId},${shopId}`, '/tyk/certs/{certID}');
     expect(both.body).toHaveLength(2);
   });
 
   it('presents a stored certificate to an upstream that requires one (upstream_certificates), and none once it is deleted', async () => {
     const clientId = `e2e${fingerprint(clientCert.cert)}`;
-    const secure = api('secure', { proxy: { listen_path: '/secure/', target_url: secureUrl, strip_listen_path: true, transport: { ssl_ca_certificates: ca.cert } }, upstream_certificates: { '*': clientId } });
+    const secure = api('secure', {
+      proxy: { listen_path: '/secure/', target_url: secureUrl, strip_listen_path: true, transport: { ssl_ca_certificates: ca.cert } },
+      upstream_certificates: { '*': clientId },
+    });
     expect((await tykJson('POST', '/tyk/apis', secure)).status).toBe(200);
     // Not in the store yet: no client certificate, the upstream refuses the handshake.
-    await waitFor(async () => (await fetch(`${stack.gateway.url}/secure/x`)).status === 502, { timeoutMs: 10_000, message: 'the API to be served (502 without a client certificate)' });
+    await waitFor(async () => (await fetch(`${stack.gateway.url}/secure/x`)).status === 502, {
+      timeoutMs: 10_000,
+      message: 'the API to be served (502 without a client certificate)',
+    });
 
     expect((await certs('POST', '/tyk/certs?org_id=e2e', '/tyk/certs', clientCert.cert + clientCert.key)).body.id).toBe(clientId);
-    await waitFor(async () => (await fetch(`${stack.gateway.url}/secure/x`)).status === 200, { timeoutMs: 10_000, message: 'the stored client certificate to be presented' });
+    await waitFor(async () => (await fetch(`${stack.gateway.url}/secure/x`)).status === 200, {
+      timeoutMs: 10_000,
+      message: 'the stored client certificate to be presented',
+    });
     expect(await (await fetch(`${stack.gateway.url}/secure/x`)).json()).toEqual({ client: 'portcullis-gateway' });
 
     await certs('DELETE', `/tyk/certs/${clientId}`, '/tyk/certs/{certID}');
-    await waitFor(async () => (await fetch(`${stack.gateway.url}/secure/x`)).status === 502, { timeoutMs: 10_000, message: 'no client certificate once deleted' });
+    await waitFor(async () => (await fetch(`${stack.gateway.url}/secure/x`)).status === 502, {
+      timeoutMs: 10_000,
+      message: 'no client certificate once deleted',
+    });
   });
 
   it('lets use_mutual_tls_auth name a stored certificate by its id in client_certificates (as Tyk does)', async () => {
     const caller = ca.issue(['caller'], { clientAuth: true, file: 'caller' });
     const added = await certs('POST', '/tyk/certs?org_id=e2e', '/tyk/certs', caller.cert);
     expect((await certs('GET', `/tyk/certs/${added.body.id}`, '/tyk/certs/{certID}')).body.has_private).toBe(false);
-    expect((await tykJson('POST', '/tyk/apis', api('mtls', { domain: 'files.test', use_mutual_tls_auth: true, client_certificates: [added.body.id] }))).status).toBe(200);
+    expect(
+      (await tykJson('POST', '/tyk/apis', api('mtls', { domain: 'files.test', use_mutual_tls_auth: true, client_certificates: [added.body.id] }))).status,
+    ).toBe(200);
     const get = (client?: TestCertificate) =>
       new Promise<number>((resolve, reject) => {
-        const request = httpsRequest({ host: '127.0.0.1', port: tlsPort, path: '/mtls/x', servername: 'files.test', ca: ca.cert, headers: { host: 'files.test' }, agent: false, ...(client ? { cert: client.cert, key: client.key } : {}) }, (response) => {
-          response.resume();
-          response.on('end', () => resolve(response.statusCode!));
-        });
+        const request = httpsRequest(
+          {
+            host: '127.0.0.1',
+            port: tlsPort,
+            path: '/mtls/x',
+            servername: 'files.test',
+            ca: ca.cert,
+            headers: { host: 'files.test' },
+            agent: false,
+            ...(client ? { cert: client.cert, key: client.key } : {}),
+          },
+          (response) => {
+            response.resume();
+            response.on('end', () => resolve(response.statusCode!));
+          },
+        );
         request.on('error', reject);
         request.end();
       });
@@ -227,11 +311,19 @@ describeWithServices('certificate store: /tyk/certs, TLS by SNI, upstream client
       const certificateIdOfUpstream = (await certs('POST', '/tyk/certs?org_id=e2e', '/tyk/certs', pinnedCert.cert)).body.id as string;
       const otherKey = new X509Certificate(fileCert.cert).publicKey.export({ type: 'spki', format: 'pem' }) as string;
       const publicKeyId = (await certs('POST', '/tyk/certs?org_id=e2e', '/tyk/certs', otherKey)).body.id as string;
-      expect((await certs('GET', `/tyk/certs/${publicKeyId}`, '/tyk/certs/{certID}')).body).toMatchObject({ id: publicKeyId, has_private: false, dns_names: [] });
-      const pinnedApi = (apiId: string, pins: string, transport: Record<string, unknown> = { ssl_ca_certificates: ca.cert }) => api(apiId, { proxy: { listen_path: `/${apiId}/`, target_url: target, strip_listen_path: true, transport }, pinned_public_keys: { '127.0.0.1': pins } });
+      expect((await certs('GET', `/tyk/certs/${publicKeyId}`, '/tyk/certs/{certID}')).body).toMatchObject({
+        id: publicKeyId,
+        has_private: false,
+        dns_names: [],
+      });
+      const pinnedApi = (apiId: string, pins: string, transport: Record<string, unknown> = { ssl_ca_certificates: ca.cert }) =>
+        api(apiId, { proxy: { listen_path: `/${apiId}/`, target_url: target, strip_listen_path: true, transport }, pinned_public_keys: { '127.0.0.1': pins } });
       expect((await tykJson('POST', '/tyk/apis', pinnedApi('pin-right', `${publicKeyId},${certificateIdOfUpstream}`))).status).toBe(200);
       expect((await tykJson('POST', '/tyk/apis', pinnedApi('pin-wrong', publicKeyId))).status).toBe(200);
-      await waitFor(async () => (await fetch(`${stack.gateway.url}/pin-right/x`)).status === 200, { timeoutMs: 10_000, message: 'the pinned upstream to be reached' });
+      await waitFor(async () => (await fetch(`${stack.gateway.url}/pin-right/x`)).status === 200, {
+        timeoutMs: 10_000,
+        message: 'the pinned upstream to be reached',
+      });
       expect(await (await fetch(`${stack.gateway.url}/pin-right/x`)).json()).toEqual({ pinned: true });
       const wrong = await fetch(`${stack.gateway.url}/pin-wrong/x`);
       expect(wrong.status).toBe(502);
@@ -249,7 +341,11 @@ describeWithServices('certificate store: /tyk/certs, TLS by SNI, upstream client
       const client = new pg.Client({ connectionString: stack.databaseUrl });
       await client.connect();
       try {
-        const rows = (await client.query('SELECT id, cert_pem, sealed_key FROM registry.certificates')).rows as { id: string; cert_pem: string; sealed_key: string | null }[];
+        const rows = (await client.query('SELECT id, cert_pem, sealed_key FROM registry.certificates')).rows as {
+          id: string;
+          cert_pem: string;
+          sealed_key: string | null;
+        }[];
         expect(rows.length).toBeGreaterThan(0);
         expect(rows.find((row) => row.id === shopId)?.sealed_key).toMatch(/^v1\./);
         const stored = JSON.stringify(rows);

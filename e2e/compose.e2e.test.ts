@@ -50,7 +50,7 @@ describe('docker-compose.yml', () => {
         expect(existsSync(join(repoRoot, command[1]!)), `${command[1]} (npm run build)`).toBe(true);
       });
 
-      it("sets only variables its config schema knows, and every one it requires", async () => {
+      it('sets only variables its config schema knows, and every one it requires', async () => {
         const { known, required } = await configVariables(name);
         const set = Object.keys(composeDefinition(name).env);
         expect(set.filter((key) => !known.includes(key))).toEqual([]);
@@ -161,7 +161,11 @@ describeWithServices('the compose services, run as plain processes', () => {
   it('each stops on SIGTERM (gateway first), exits 0 and logs that it stopped cleanly', async () => {
     for (const service of [...started].reverse()) {
       expect(await service.stop(), `${service.name}\n${service.logs()}`).toBe(0);
-      const lines = service.logs().trimEnd().split('\n').filter((line) => line.startsWith('{'));
+      const lines = service
+        .logs()
+        .trimEnd()
+        .split('\n')
+        .filter((line) => line.startsWith('{'));
       const entries = lines.map((line) => JSON.parse(line) as { level: number; msg: string });
       expect(entries.filter((entry) => entry.msg === `${service.name} stopped cleanly`).map((entry) => entry.level)).toEqual([30]);
     }

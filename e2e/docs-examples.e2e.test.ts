@@ -27,7 +27,13 @@ const exampleServerPorts = [9000, 9001, 9002, 9400];
 const blockTimeoutMs = 60_000;
 const stateFile = '.docs-state';
 
-const pages = ['README.md', ...readdirSync(join(repoRoot, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const pages = [
+  'README.md',
+  ...readdirSync(join(repoRoot, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
 
 interface BlockResult {
   line: number;
@@ -154,7 +160,9 @@ describe('shell examples, run as printed', () => {
       }
       const count = (outcome: BlockResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
       const notRun = results.filter((r) => r.outcome === 'not-run').map((r) => `  not run, line ${r.line}: ${r.detail}`);
-      summary.push(`${page}: ${results.length - count('not-run')} run, ${count('passed')} passed, ${count('failed')} failed, ${count('not-run')} not run\n${notRun.join('\n')}`);
+      summary.push(
+        `${page}: ${results.length - count('not-run')} run, ${count('passed')} passed, ${count('failed')} failed, ${count('not-run')} not run\n${notRun.join('\n')}`,
+      );
       const failures = results.filter((r) => r.outcome === 'failed').map((r) => `${page} block at line ${r.line}:\n${r.detail}`);
       if (failures.length) console.log(failures.join('\n\n'));
       expect(failures, failures.join('\n\n')).toEqual([]);

@@ -19,7 +19,14 @@ describe('embedded mode (npm start)', () => {
   let secret: string;
   const suffix = randomUUID().slice(0, 8);
   const nativeApi = { api_id: `native-${suffix}`, name: 'Native', use_keyless: true, proxy: { listen_path: '/native/', strip_listen_path: true } };
-  const tykApi = { api_id: `tyk-${suffix}`, name: 'Tyk', org_id: 'default', active: true, use_keyless: true, proxy: { listen_path: '/tyk-classic/v1/', strip_listen_path: true } };
+  const tykApi = {
+    api_id: `tyk-${suffix}`,
+    name: 'Tyk',
+    org_id: 'default',
+    active: true,
+    use_keyless: true,
+    proxy: { listen_path: '/tyk-classic/v1/', strip_listen_path: true },
+  };
 
   const failWithOutput = (error: unknown): never => {
     throw new Error(`${(error as Error).message}\n--- launcher output ---\n${portcullis?.process.logs() ?? ''}`);

@@ -45,7 +45,11 @@ describeWithServices('enforcement: policies, rate limits, quotas and analytics a
       const created = await fetch(`${registry.url}/admin/apis`, {
         method: 'POST',
         headers: { authorization: `Bearer ${adminSecret}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ api_id: `${id}-${runId}`, name: id, proxy: { listen_path: `/${runId}${listen}`, target_url: upstream.url, strip_listen_path: true } }),
+        body: JSON.stringify({
+          api_id: `${id}-${runId}`,
+          name: id,
+          proxy: { listen_path: `/${runId}${listen}`, target_url: upstream.url, strip_listen_path: true },
+        }),
       });
       expect(created.status, await created.clone().text()).toBe(201);
     }
@@ -77,7 +81,9 @@ describeWithServices('enforcement: policies, rate limits, quotas and analytics a
     return body.key;
   }
 
-  const access = (apiId: string, allowed_urls: { url: string; methods: string[] }[] = []) => ({ [apiId]: { api_id: apiId, api_name: apiId, versions: [], allowed_urls } });
+  const access = (apiId: string, allowed_urls: { url: string; methods: string[] }[] = []) => ({
+    [apiId]: { api_id: apiId, api_name: apiId, versions: [], allowed_urls },
+  });
 
   async function call(target: StartedService, key: string, path: string, method = 'GET') {
     const res = await fetch(`${target.url}${path}`, { method, headers: { authorization: key } });
@@ -282,19 +288,23 @@ describeWithServices('enforcement: policies, rate limits, quotas and analytics a
     expect(allowed).toBeGreaterThanOrEqual(90);
   }, 120_000);
 
-  itWithRedis('three gateways keeping limits in Redis: a key limited to 100 a minute gets no more than 110 through', async () => {
-    const redisFleet: StartedService[] = [];
-    for (let i = 0; i < 3; i++) redisFleet.push(await startService('gateway', { adminSecret, env: { REDIS_URL: testServices.redisUrl } }));
-    extraGateways.push(...redisFleet);
-    for (const g of redisFleet) await ready(g);
-    const id = `fleet-redis-${runId}`;
-    await policy(id, { access_rights: access(items()), rate: 100, per: 60 });
-    const k = await key([id]);
-    for (const g of redisFleet) await until(g, k, itemsPath('/probe'), 200);
-    const allowed = await hammer(redisFleet, k, 300);
-    // The three probes were allowed too: Redis holds one count for the whole fleet (shared over
-    // NATS among the six gateways now running, it would be 3 × ceil(100/6) = 51).
-    expect(allowed + 3).toBeLessThanOrEqual(110);
-    expect(allowed + 3).toBeGreaterThanOrEqual(100);
-  }, 120_000);
+  itWithRedis(
+    'three gateways keeping limits in Redis: a key limited to 100 a minute gets no more than 110 through',
+    async () => {
+      const redisFleet: StartedService[] = [];
+      for (let i = 0; i < 3; i++) redisFleet.push(await startService('gateway', { adminSecret, env: { REDIS_URL: testServices.redisUrl } }));
+      extraGateways.push(...redisFleet);
+      for (const g of redisFleet) await ready(g);
+      const id = `fleet-redis-${runId}`;
+      await policy(id, { access_rights: access(items()), rate: 100, per: 60 });
+      const k = await key([id]);
+      for (const g of redisFleet) await until(g, k, itemsPath('/probe'), 200);
+      const allowed = await hammer(redisFleet, k, 300);
+      // The three probes were allowed too: Redis holds one count for the whole fleet (shared over
+      // NATS among the six gateways now running, it would be 3 × ceil(100/6) = 51).
+      expect(allowed + 3).toBeLessThanOrEqual(110);
+      expect(allowed + 3).toBeGreaterThanOrEqual(100);
+    },
+    120_000,
+  );
 });

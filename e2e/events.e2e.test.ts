@@ -80,7 +80,14 @@ describeWithServices('event_handlers: Tyk webhooks from breakers and health chec
   };
   const webhook = (path: string, more: Record<string, unknown> = {}) => ({
     handler_name: 'eh_web_hook_handler',
-    handler_meta: { method: 'POST', target_path: `${receiverUrl}${path}`, template_path: 'templates/default_webhook.json', header_map: { 'X-Hook-Token': hookToken }, event_timeout: 0, ...more },
+    handler_meta: {
+      method: 'POST',
+      target_path: `${receiverUrl}${path}`,
+      template_path: 'templates/default_webhook.json',
+      header_map: { 'X-Hook-Token': hookToken },
+      event_timeout: 0,
+      ...more,
+    },
   });
   const breakerVersion = (path: string) => ({
     not_versioned: true,
@@ -88,7 +95,9 @@ describeWithServices('event_handlers: Tyk webhooks from breakers and health chec
       Default: {
         name: 'Default',
         use_extended_paths: true,
-        extended_paths: { circuit_breakers: [{ path, method: 'GET', threshold_percent: 0.5, samples: 4, return_to_service_after: 1, disable_half_open_state: false }] },
+        extended_paths: {
+          circuit_breakers: [{ path, method: 'GET', threshold_percent: 0.5, samples: 4, return_to_service_after: 1, disable_half_open_state: false }],
+        },
       },
     },
   });
@@ -128,12 +137,24 @@ describeWithServices('event_handlers: Tyk webhooks from breakers and health chec
     await gatewayReady(gateway);
 
     const definitions = [
-      api('breaker', { version_data: breakerVersion('/flaky'), event_handlers: { events: { BreakerTripped: [webhook('/breaker')], BreakerReset: [webhook('/breaker')] } } }),
-      api('hanging', { version_data: breakerVersion('/flaky-hang'), event_handlers: { events: { BreakerTripped: [webhook(`/hang/${pathSecret}?token=${pathSecret}`)] } } }),
+      api('breaker', {
+        version_data: breakerVersion('/flaky'),
+        event_handlers: { events: { BreakerTripped: [webhook('/breaker')], BreakerReset: [webhook('/breaker')] } },
+      }),
+      api('hanging', {
+        version_data: breakerVersion('/flaky-hang'),
+        event_handlers: { events: { BreakerTripped: [webhook(`/hang/${pathSecret}?token=${pathSecret}`)] } },
+      }),
       { ...api('guarded', { event_handlers: { events: { AuthFailure: [webhook('/auth')] } } }), use_keyless: false, use_standard_auth: true },
       api('hosts', {
         proxy: { target_url: a.url, enable_load_balancing: true, target_list: [a.url, b.url], check_host_against_uptime_tests: true },
-        uptime_tests: { check_list: [{ url: `${a.url}/health`, timeout: 500_000_000 }, { url: `${b.url}/health`, timeout: 500_000_000 }], config: { recheck_wait: 0.2 } },
+        uptime_tests: {
+          check_list: [
+            { url: `${a.url}/health`, timeout: 500_000_000 },
+            { url: `${b.url}/health`, timeout: 500_000_000 },
+          ],
+          config: { recheck_wait: 0.2 },
+        },
         event_handlers: { events: { HostDown: [webhook('/hosts')], HostUp: [webhook('/hosts')] } },
       }),
     ];
@@ -142,7 +163,8 @@ describeWithServices('event_handlers: Tyk webhooks from breakers and health chec
       expect(created.status, JSON.stringify(created.body)).toBe(200);
     }
     await waitFor(async () => (await status('/guarded/x')) === 401, { timeoutMs: 10_000, message: '/guarded/ to be served' });
-    for (const path of ['/breaker/x', '/hanging/x', '/hosts/x']) await waitFor(async () => (await status(path)) === 200, { timeoutMs: 10_000, message: `${path} to be served` });
+    for (const path of ['/breaker/x', '/hanging/x', '/hosts/x'])
+      await waitFor(async () => (await status(path)) === 200, { timeoutMs: 10_000, message: `${path} to be served` });
   }, 120_000);
 
   afterAll(async () => {
@@ -153,19 +175,34 @@ describeWithServices('event_handlers: Tyk webhooks from breakers and health chec
     await database?.drop();
   });
 
-  it('a flapping upstream trips the breaker: the webhook receives BreakerTripped, then BreakerReset when it closes, in Tyk\'s default body', async () => {
+  it("a flapping upstream trips the breaker: the webhook receives BreakerTripped, then BreakerReset when it closes, in Tyk's default body", async () => {
     flapping.failing = true;
     for (let i = 0; i < 4; i++) expect(await status('/breaker/flaky')).toBe(500);
     expect(await status('/breaker/flaky')).toBe(503);
     await waitFor(async () => hooks.some((hook) => hook.path === '/breaker'), { timeoutMs: 5_000, message: 'BreakerTripped to reach the receiver' });
     flapping.failing = false;
     await waitFor(async () => (await status('/breaker/flaky')) === 200, { timeoutMs: 5_000, message: 'the trial request to close the breaker' });
-    await waitFor(async () => hooks.filter((hook) => hook.path === '/breaker').length === 2, { timeoutMs: 5_000, message: 'BreakerReset to reach the receiver' });
+    await waitFor(async () => hooks.filter((hook) => hook.path === '/breaker').length === 2, {
+      timeoutMs: 5_000,
+      message: 'BreakerReset to reach the receiver',
+    });
 
     const received = hooks.filter((hook) => hook.path === '/breaker');
     expect(received.map((hook) => hook.body.event)).toEqual(['BreakerTripped', 'BreakerReset']);
-    expect(received[0]!.body).toEqual({ event: 'BreakerTripped', message: expect.stringContaining('4 of the last 4 requests failed'), api_id: 'breaker', path: '/flaky', Status: '0' });
-    expect(received[1]!.body).toEqual({ event: 'BreakerReset', message: expect.stringContaining('the trial request succeeded'), api_id: 'breaker', path: '/flaky', Status: '1' });
+    expect(received[0]!.body).toEqual({
+      event: 'BreakerTripped',
+      message: expect.stringContaining('4 of the last 4 requests failed'),
+      api_id: 'breaker',
+      path: '/flaky',
+      Status: '0',
+    });
+    expect(received[1]!.body).toEqual({
+      event: 'BreakerReset',
+      message: expect.stringContaining('the trial request succeeded'),
+      api_id: 'breaker',
+      path: '/flaky',
+      Status: '1',
+    });
     expect(received[0]!.headers['x-hook-token']).toBe(hookToken);
     expect(received[0]!.headers['content-type']).toBe('application/json');
     expect(await metric('BreakerTripped', 'delivered')).toBe(1);
@@ -174,13 +211,35 @@ describeWithServices('event_handlers: Tyk webhooks from breakers and health chec
 
   it('a killed target raises HostDown, its revival HostUp, each with the check that saw it', async () => {
     await b.kill();
-    await waitFor(async () => hooks.some((hook) => hook.path === '/hosts' && hook.body.event === 'HostDown'), { timeoutMs: 5_000, message: 'HostDown to reach the receiver' });
+    await waitFor(async () => hooks.some((hook) => hook.path === '/hosts' && hook.body.event === 'HostDown'), {
+      timeoutMs: 5_000,
+      message: 'HostDown to reach the receiver',
+    });
     await b.start();
-    await waitFor(async () => hooks.some((hook) => hook.path === '/hosts' && hook.body.event === 'HostUp'), { timeoutMs: 5_000, message: 'HostUp to reach the receiver' });
+    await waitFor(async () => hooks.some((hook) => hook.path === '/hosts' && hook.body.event === 'HostUp'), {
+      timeoutMs: 5_000,
+      message: 'HostUp to reach the receiver',
+    });
     const received = hooks.filter((hook) => hook.path === '/hosts').map((hook) => hook.body);
     expect(received).toEqual([
-      { event: 'HostDown', message: expect.stringContaining(`${b.url} taken out`), url: `${b.url}/health`, response_code: '0', tcp_error: 'true', host: `127.0.0.1:${b.port}`, api_id: 'hosts' },
-      { event: 'HostUp', message: expect.stringContaining(`${b.url} back in service`), url: `${b.url}/health`, response_code: '200', tcp_error: 'false', host: `127.0.0.1:${b.port}`, api_id: 'hosts' },
+      {
+        event: 'HostDown',
+        message: expect.stringContaining(`${b.url} taken out`),
+        url: `${b.url}/health`,
+        response_code: '0',
+        tcp_error: 'true',
+        host: `127.0.0.1:${b.port}`,
+        api_id: 'hosts',
+      },
+      {
+        event: 'HostUp',
+        message: expect.stringContaining(`${b.url} back in service`),
+        url: `${b.url}/health`,
+        response_code: '200',
+        tcp_error: 'false',
+        host: `127.0.0.1:${b.port}`,
+        api_id: 'hosts',
+      },
     ]);
   });
 
@@ -211,8 +270,17 @@ describeWithServices('event_handlers: Tyk webhooks from breakers and health chec
   it('a request without a key raises AuthFailure with its path and origin, no key', async () => {
     const before = hooks.filter((hook) => hook.path === '/auth').length;
     expect(await status('/guarded/orders?api_key=wrong')).toBe(401);
-    await waitFor(async () => hooks.filter((hook) => hook.path === '/auth').length === before + 1, { timeoutMs: 5_000, message: 'AuthFailure to reach the receiver' });
-    expect(hooks.filter((hook) => hook.path === '/auth').pop()!.body).toEqual({ event: 'AuthFailure', message: 'Auth Failure', path: '/guarded/orders', origin: expect.stringMatching(/127\.0\.0\.1$/), key: '' });
+    await waitFor(async () => hooks.filter((hook) => hook.path === '/auth').length === before + 1, {
+      timeoutMs: 5_000,
+      message: 'AuthFailure to reach the receiver',
+    });
+    expect(hooks.filter((hook) => hook.path === '/auth').pop()!.body).toEqual({
+      event: 'AuthFailure',
+      message: 'Auth Failure',
+      path: '/guarded/orders',
+      origin: expect.stringMatching(/127\.0\.0\.1$/),
+      key: '',
+    });
   });
 
   it('bad input: event and handler names, URL, method, headers, cooldown: 400 naming the field, nothing stored', async () => {
@@ -233,7 +301,11 @@ describeWithServices('event_handlers: Tyk webhooks from breakers and health chec
       expect((await call('GET', '/tyk/apis/refused')).status).toBe(404);
     }
     // An update with a bad handler leaves the stored definition as it was.
-    const update = await call('PUT', '/tyk/apis/breaker', api('breaker', { version_data: breakerVersion('/flaky'), event_handlers: { events: { BreakerTripped: [webhook('/x', { target_path: 'nope' })] } } }));
+    const update = await call(
+      'PUT',
+      '/tyk/apis/breaker',
+      api('breaker', { version_data: breakerVersion('/flaky'), event_handlers: { events: { BreakerTripped: [webhook('/x', { target_path: 'nope' })] } } }),
+    );
     expect(update.status).toBe(400);
     const stored = await call('GET', '/tyk/apis/breaker');
     expect(stored.body.event_handlers.events.BreakerTripped[0].handler_meta.target_path).toBe(`${receiverUrl}/breaker`);

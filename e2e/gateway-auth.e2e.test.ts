@@ -87,7 +87,16 @@ describeWithServices('gateway authentication: every mode through the real servic
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });
     const provider = new Provider(issuer, {
       adapter: MapAdapter as never,
-      clients: [{ client_id: 'ext-app', client_secret: 'ext-app-secret-0123456789', grant_types: ['client_credentials'], redirect_uris: [], response_types: [], id_token_signed_response_alg: 'ES256' }],
+      clients: [
+        {
+          client_id: 'ext-app',
+          client_secret: 'ext-app-secret-0123456789',
+          grant_types: ['client_credentials'],
+          redirect_uris: [],
+          response_types: [],
+          id_token_signed_response_alg: 'ES256',
+        },
+      ],
       jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'ext-1', alg: 'ES256', use: 'sig' }] as never },
       features: {
         devInteractions: { enabled: false },
@@ -134,7 +143,13 @@ describeWithServices('gateway authentication: every mode through the real servic
     const policy = { id: 'auth-e2e', name: 'auth e2e', access_rights: Object.fromEntries(Object.keys(apis).map((id) => [id, { api_id: id }])) };
     expect((await call('POST', '/tyk/policies', policy)).status).toBe(200);
     for (const [api_id, fields] of Object.entries(apis)) {
-      const created = await call('POST', '/tyk/apis', { api_id, name: api_id, use_keyless: false, proxy: { listen_path: `/${api_id}/`, target_url: upstream.url, strip_listen_path: true }, ...fields });
+      const created = await call('POST', '/tyk/apis', {
+        api_id,
+        name: api_id,
+        use_keyless: false,
+        proxy: { listen_path: `/${api_id}/`, target_url: upstream.url, strip_listen_path: true },
+        ...fields,
+      });
       expect(created.status, JSON.stringify(created.body)).toBe(200);
     }
     for (const api_id of Object.keys(apis)) {
@@ -167,7 +182,10 @@ describeWithServices('gateway authentication: every mode through the real servic
 
     // auth.key.changed reaches the gateway: the cached session is dropped.
     expect((await call('DELETE', `/tyk/keys/${key}`)).status).toBe(200);
-    await waitFor(async () => (await get('/auth-keys/hello', { Authorization: key })).status === 401, { timeoutMs: 5_000, message: 'the deleted key to be refused' });
+    await waitFor(async () => (await get('/auth-keys/hello', { Authorization: key })).status === 401, {
+      timeoutMs: 5_000,
+      message: 'the deleted key to be refused',
+    });
   });
 
   it('API keys: an expired key is a 403, a key without rights to the API a 403', async () => {
@@ -186,11 +204,14 @@ describeWithServices('gateway authentication: every mode through the real servic
     expect(wrong).toMatchObject({ status: 401, challenge: 'Basic realm="auth-basic"', body: unauthorised });
   });
 
-  it('HMAC signatures: a request signed with the key\'s secret passes; a forged or stale one does not', async () => {
+  it("HMAC signatures: a request signed with the key's secret passes; a forged or stale one does not", async () => {
     const { key, hmac_string: secret } = (await call('POST', '/tyk/keys', { apply_policies: ['auth-e2e'], hmac_enabled: true })).body;
     const signed = (secretUsed: string, date = new Date().toUTCString(), path = '/auth-hmac/x') => {
       const signature = createHmac('sha256', secretUsed).update(`(request-target): get ${path}\ndate: ${date}`).digest('base64');
-      return { Date: date, Authorization: `Signature keyId="${key}",algorithm="hmac-sha256",headers="(request-target) date",signature="${encodeURIComponent(signature)}"` };
+      return {
+        Date: date,
+        Authorization: `Signature keyId="${key}",algorithm="hmac-sha256",headers="(request-target) date",signature="${encodeURIComponent(signature)}"`,
+      };
     };
     expect((await get('/auth-hmac/x', signed(secret))).status).toBe(200);
     expect(await get('/auth-hmac/x', signed('forged'))).toMatchObject({ status: 401, challenge: 'Signature realm="auth-hmac"', body: unauthorised });
@@ -249,7 +270,10 @@ describeWithServices('gateway authentication: every mode through the real servic
       body: `token=${access_token}&token_type_hint=access_token&client_id=${client.client_id}&client_secret=${client.secret}`,
     });
     expect(revoked.status).toBe(200);
-    await waitFor(async () => (await get('/auth-oauth/x', { Authorization: `Bearer ${access_token}` })).status === 401, { timeoutMs: 5_000, message: 'the revoked token to be refused' });
+    await waitFor(async () => (await get('/auth-oauth/x', { Authorization: `Bearer ${access_token}` })).status === 401, {
+      timeoutMs: 5_000,
+      message: 'the revoked token to be refused',
+    });
   });
 
   it('OAuth 1.0a: a request signed with consumer and token secrets passes once; its replay does not', async () => {
@@ -267,7 +291,9 @@ describeWithServices('gateway authentication: every mode through the real servic
     };
     const all = [...Object.entries(params), ['q', 'a b']].map(([k, v]) => `${enc(k!)}=${enc(v!)}`).sort();
     const base = `GET&${enc(`http://${host}/auth-oauth1/x`)}&${enc(all.join('&'))}`;
-    const signature = createHmac('sha256', `${enc(consumer.consumer_secret!)}&${enc(token.token_secret!)}`).update(base).digest('base64');
+    const signature = createHmac('sha256', `${enc(consumer.consumer_secret!)}&${enc(token.token_secret!)}`)
+      .update(base)
+      .digest('base64');
     const header = `OAuth ${Object.entries({ ...params, oauth_signature: signature })
       .map(([k, v]) => `${k}="${enc(v)}"`)
       .join(', ')}`;

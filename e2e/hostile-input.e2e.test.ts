@@ -39,12 +39,26 @@ describeWithServices('hostile input, 401 challenges and a lost database, across 
     ]);
     gateway = await startService('gateway', { adminSecret, env: { AUTH_PUBLIC_URL: auth.url } });
     await waitFor(async () => (await fetch(`${gateway.url}/ready`)).status === 200, { timeoutMs: 15_000, message: 'the gateway to be ready' });
-    const api = { api_id: 'hostile', name: 'Hostile', use_keyless: false, use_oauth2: true, oauth_meta: { allowed_access_types: ['client_credentials'] }, proxy: { listen_path: '/hostile/', target_url: upstream.url } };
+    const api = {
+      api_id: 'hostile',
+      name: 'Hostile',
+      use_keyless: false,
+      use_oauth2: true,
+      oauth_meta: { allowed_access_types: ['client_credentials'] },
+      proxy: { listen_path: '/hostile/', target_url: upstream.url },
+    };
     expect((await fetch(`${gateway.url}/tyk/apis`, { method: 'POST', headers: tyk, body: JSON.stringify(api) })).status).toBe(200);
-    const created = await fetch(`${gateway.url}/tyk/oauth/clients/create`, { method: 'POST', headers: tyk, body: JSON.stringify({ api_id: 'hostile', redirect_uri: 'http://www.test.fr' }) });
+    const created = await fetch(`${gateway.url}/tyk/oauth/clients/create`, {
+      method: 'POST',
+      headers: tyk,
+      body: JSON.stringify({ api_id: 'hostile', redirect_uri: 'http://www.test.fr' }),
+    });
     expect(created.status).toBe(200);
     client = (await created.json()) as { client_id: string; secret: string };
-    await waitFor(async () => (await fetch(`${gateway.url}/hostile/oauth/token/`, { method: 'POST', headers: form, body: 'grant_type=client_credentials' })).status === 401, { timeoutMs: 5_000, message: '/hostile/ to be served' });
+    await waitFor(
+      async () => (await fetch(`${gateway.url}/hostile/oauth/token/`, { method: 'POST', headers: form, body: 'grant_type=client_credentials' })).status === 401,
+      { timeoutMs: 5_000, message: '/hostile/ to be served' },
+    );
   });
 
   afterAll(async () => {
@@ -90,30 +104,66 @@ describeWithServices('hostile input, 401 challenges and a lost database, across 
 
     for (const [door, url] of Object.entries(tokenDoors)) {
       it(`answers client_id=a%00b in the body with 401 invalid_client at ${door}`, async () => {
-        await expectOAuthError(await fetch(url(), { method: 'POST', headers: form, body: 'grant_type=client_credentials&client_id=a%00b&client_secret=x' }), 401, 'invalid_client');
+        await expectOAuthError(
+          await fetch(url(), { method: 'POST', headers: form, body: 'grant_type=client_credentials&client_id=a%00b&client_secret=x' }),
+          401,
+          'invalid_client',
+        );
       });
 
       it(`answers a NUL in Basic credentials with 401 invalid_client at ${door}`, async () => {
         for (const header of [basic('a%00b', 'x'), basic(client.client_id, 'x\u0000')]) {
-          await expectOAuthError(await fetch(url(), { method: 'POST', headers: { ...form, authorization: header }, body: 'grant_type=client_credentials' }), 401, 'invalid_client');
+          await expectOAuthError(
+            await fetch(url(), { method: 'POST', headers: { ...form, authorization: header }, body: 'grant_type=client_credentials' }),
+            401,
+            'invalid_client',
+          );
         }
       });
 
       it(`answers a NUL in another parameter with 400 invalid_request at ${door}`, async () => {
-        await expectOAuthError(await fetch(url(), { method: 'POST', headers: { ...form, authorization: basic(client.client_id, client.secret) }, body: 'grant_type=client_credentials&scope=a%00' }), 400, 'invalid_request');
+        await expectOAuthError(
+          await fetch(url(), {
+            method: 'POST',
+            headers: { ...form, authorization: basic(client.client_id, client.secret) },
+            body: 'grant_type=client_credentials&scope=a%00',
+          }),
+          400,
+          'invalid_request',
+        );
       });
     }
 
     for (const endpoint of ['/oauth/introspect', '/oauth/revoke']) {
       it(`answers NUL credentials at ${endpoint} with 401 invalid_client, and a NUL token with 400`, async () => {
-        await expectOAuthError(await fetch(`${auth.url}${endpoint}`, { method: 'POST', headers: form, body: 'token=t&client_id=a%00b&client_secret=x' }), 401, 'invalid_client');
-        await expectOAuthError(await fetch(`${auth.url}${endpoint}`, { method: 'POST', headers: { ...form, authorization: basic('a%00b', 'x') }, body: 'token=t' }), 401, 'invalid_client');
-        await expectOAuthError(await fetch(`${auth.url}${endpoint}`, { method: 'POST', headers: { ...form, authorization: basic(client.client_id, client.secret) }, body: 'token=a%00b' }), 400, 'invalid_request');
+        await expectOAuthError(
+          await fetch(`${auth.url}${endpoint}`, { method: 'POST', headers: form, body: 'token=t&client_id=a%00b&client_secret=x' }),
+          401,
+          'invalid_client',
+        );
+        await expectOAuthError(
+          await fetch(`${auth.url}${endpoint}`, { method: 'POST', headers: { ...form, authorization: basic('a%00b', 'x') }, body: 'token=t' }),
+          401,
+          'invalid_client',
+        );
+        await expectOAuthError(
+          await fetch(`${auth.url}${endpoint}`, {
+            method: 'POST',
+            headers: { ...form, authorization: basic(client.client_id, client.secret) },
+            body: 'token=a%00b',
+          }),
+          400,
+          'invalid_request',
+        );
       });
     }
 
     it('still issues tokens to the real client (the check refuses only what it should)', async () => {
-      const response = await fetch(`${auth.url}/oauth/token`, { method: 'POST', headers: form, body: `grant_type=client_credentials&client_id=${client.client_id}&client_secret=${client.secret}` });
+      const response = await fetch(`${auth.url}/oauth/token`, {
+        method: 'POST',
+        headers: form,
+        body: `grant_type=client_credentials&client_id=${client.client_id}&client_secret=${client.secret}`,
+      });
       expect(response.status).toBe(200);
     });
 
@@ -125,9 +175,21 @@ describeWithServices('hostile input, 401 challenges and a lost database, across 
 
   describe('the admin APIs: 400 validation_failed naming the field, 404 for ids, nothing stored', () => {
     const bodies: [string, string, string][] = [
-      ['a NUL in a string', JSON.stringify({ api_id: 'nul-value', name: 'x\u0000y', proxy: { listen_path: '/nul/', target_url: 'http://127.0.0.1:1' } }), 'name'],
-      ['a NUL in a nested string', JSON.stringify({ api_id: 'nul-nested', name: 'n', proxy: { listen_path: '/nul\u0000/', target_url: 'http://127.0.0.1:1' } }), 'proxy.listen_path'],
-      ['a NUL in a key', JSON.stringify({ api_id: 'nul-key', name: 'n', 'na\u0000me': 'x', proxy: { listen_path: '/nulkey/', target_url: 'http://127.0.0.1:1' } }), 'na\\u0000me'],
+      [
+        'a NUL in a string',
+        JSON.stringify({ api_id: 'nul-value', name: 'x\u0000y', proxy: { listen_path: '/nul/', target_url: 'http://127.0.0.1:1' } }),
+        'name',
+      ],
+      [
+        'a NUL in a nested string',
+        JSON.stringify({ api_id: 'nul-nested', name: 'n', proxy: { listen_path: '/nul\u0000/', target_url: 'http://127.0.0.1:1' } }),
+        'proxy.listen_path',
+      ],
+      [
+        'a NUL in a key',
+        JSON.stringify({ api_id: 'nul-key', name: 'n', 'na\u0000me': 'x', proxy: { listen_path: '/nulkey/', target_url: 'http://127.0.0.1:1' } }),
+        'na\\u0000me',
+      ],
     ];
 
     for (const [what, body, field] of bodies) {
@@ -136,17 +198,30 @@ describeWithServices('hostile input, 401 challenges and a lost database, across 
         const native = await fetch(`${registry.url}/admin/apis`, { method: 'POST', headers: admin, body });
         expect(native.status).toBe(400);
         expect(native.headers.get('x-powered-by')).toBeNull();
-        expect(await native.json()).toEqual({ error: 'validation_failed', message: 'The request is not valid', details: [{ field, message: 'must not contain a NUL character' }] });
+        expect(await native.json()).toEqual({
+          error: 'validation_failed',
+          message: 'The request is not valid',
+          details: [{ field, message: 'must not contain a NUL character' }],
+        });
         const tykAnswer = await fetch(`${gateway.url}/tyk/apis`, { method: 'POST', headers: tyk, body });
         expect(tykAnswer.status).toBe(400);
-        expect(await tykAnswer.json()).toEqual({ status: 'error', error: 'validation_failed', message: 'The request is not valid', details: [{ field, message: 'must not contain a NUL character' }] });
+        expect(await tykAnswer.json()).toEqual({
+          status: 'error',
+          error: 'validation_failed',
+          message: 'The request is not valid',
+          details: [{ field, message: 'must not contain a NUL character' }],
+        });
         expect(await storedApis()).toEqual(before);
       });
     }
 
     it('refuses JSON nested 5,000 levels deep with 400 at /admin/apis, /tyk/apis and /tyk/oauth/clients/create', async () => {
       const before = await storedApis();
-      for (const [url, headers] of [[`${registry.url}/admin/apis`, admin], [`${gateway.url}/tyk/apis`, tyk], [`${gateway.url}/tyk/oauth/clients/create`, tyk]] as const) {
+      for (const [url, headers] of [
+        [`${registry.url}/admin/apis`, admin],
+        [`${gateway.url}/tyk/apis`, tyk],
+        [`${gateway.url}/tyk/oauth/clients/create`, tyk],
+      ] as const) {
         const response = await fetch(url, { method: 'POST', headers, body: deepJson(5000) });
         expect(response.status, url).toBe(400);
         const answer = await response.json();
@@ -177,7 +252,11 @@ describeWithServices('hostile input, 401 challenges and a lost database, across 
   describe('every 401 carries WWW-Authenticate (RFC 9110 §15.5.2)', () => {
     it('at the token endpoint when the client authenticated in the body', async () => {
       for (const url of [`${auth.url}/oauth/token`, `${gateway.url}/hostile/oauth/token/`]) {
-        const response = await fetch(url, { method: 'POST', headers: form, body: `grant_type=client_credentials&client_id=${client.client_id}&client_secret=wrong` });
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: form,
+          body: `grant_type=client_credentials&client_id=${client.client_id}&client_secret=wrong`,
+        });
         await expectOAuthError(response, 401, 'invalid_client');
       }
     });
@@ -225,7 +304,11 @@ describeWithServices('hostile input, 401 challenges and a lost database, across 
     it('at the OAuth endpoints: temporarily_unavailable, through the gateway too', async () => {
       const body = `grant_type=client_credentials&client_id=${client.client_id}&client_secret=${client.secret}`;
       for (const url of [`${auth.url}/oauth/token`, `${gateway.url}/hostile/oauth/token/`, `${auth.url}/oauth/introspect`]) {
-        const response = await fetch(url, { method: 'POST', headers: form, body: url.endsWith('introspect') ? `token=t&client_id=${client.client_id}&client_secret=${client.secret}` : body });
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: form,
+          body: url.endsWith('introspect') ? `token=t&client_id=${client.client_id}&client_secret=${client.secret}` : body,
+        });
         await expectOAuthError(response, 503, 'temporarily_unavailable');
         expect(response.headers.get('retry-after'), url).toBe('5');
       }

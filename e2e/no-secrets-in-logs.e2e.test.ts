@@ -55,14 +55,24 @@ describeWithServices('no secret in any log, under any fault', () => {
 
   /** The writes that carry secrets, each entering where a user would send it. */
   const writes = {
-    adminApi: (apiId: string, name?: string) => fetch(`${registry.url}/admin/apis`, { method: 'POST', headers: admin, body: JSON.stringify(apiWithSecrets(apiId, name)) }),
-    tykApi: (apiId: string, name?: string) => fetch(`${gateway.url}/tyk/apis`, { method: 'POST', headers: tyk, body: JSON.stringify(apiWithSecrets(apiId, name)) }),
+    adminApi: (apiId: string, name?: string) =>
+      fetch(`${registry.url}/admin/apis`, { method: 'POST', headers: admin, body: JSON.stringify(apiWithSecrets(apiId, name)) }),
+    tykApi: (apiId: string, name?: string) =>
+      fetch(`${gateway.url}/tyk/apis`, { method: 'POST', headers: tyk, body: JSON.stringify(apiWithSecrets(apiId, name)) }),
     client: (name: string) => fetch(`${registry.url}/admin/oauth/clients`, { method: 'POST', headers: admin, body: JSON.stringify(clientWithSecret(name)) }),
     user: (username: string) => fetch(`${registry.url}/admin/oauth/users`, { method: 'POST', headers: admin, body: JSON.stringify({ username, password }) }),
     tokenInBody: (clientId: string) =>
-      fetch(`${auth.url}/oauth/token`, { method: 'POST', headers: form, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString() }),
+      fetch(`${auth.url}/oauth/token`, {
+        method: 'POST',
+        headers: form,
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString(),
+      }),
     tokenInBasic: (clientId: string) =>
-      fetch(`${auth.url}/oauth/token`, { method: 'POST', headers: { ...form, authorization: `Basic ${b64(`${clientId}:${clientSecret}`)}` }, body: 'grant_type=client_credentials' }),
+      fetch(`${auth.url}/oauth/token`, {
+        method: 'POST',
+        headers: { ...form, authorization: `Basic ${b64(`${clientId}:${clientSecret}`)}` },
+        body: 'grant_type=client_credentials',
+      }),
     passwordGrant: (clientId: string, username: string) =>
       fetch(`${auth.url}/oauth/token`, {
         method: 'POST',
@@ -97,7 +107,10 @@ describeWithServices('no secret in any log, under any fault', () => {
   async function killedMidWrite(table: string, applicationName: string, write: () => Promise<Response>): Promise<Response> {
     // The previous kill's service reads again first: this test is about what is logged, not how fast a pool heals.
     const read = applicationName === 'portcullis-auth' ? '/admin/oauth/users' : '/admin/apis';
-    await waitFor(async () => (await fetch(`${registry.url}${read}`, { headers: admin })).status === 200, { timeoutMs: 20_000, message: `${read} to answer again` });
+    await waitFor(async () => (await fetch(`${registry.url}${read}`, { headers: admin })).status === 200, {
+      timeoutMs: 20_000,
+      message: `${read} to answer again`,
+    });
     const locker = new pg.Client({ connectionString: database.url });
     await locker.connect();
     const waiting = `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND wait_event_type = 'Lock'`;
@@ -141,10 +154,22 @@ describeWithServices('no secret in any log, under any fault', () => {
     await record('refused: client', writes.client(`bad ${REFUSED_BY_POSTGRESQL}`));
 
     // 2. The session killed while the write waits (TypeORM's own logger printed such a query with its parameters).
-    await record('killed: /admin/apis', killedMidWrite('registry.api_definitions', 'portcullis-registry', () => writes.adminApi('killed-admin')));
-    await record('killed: /tyk/apis', killedMidWrite('registry.api_definitions', 'portcullis-registry', () => writes.tykApi('killed-tyk')));
-    await record('killed: client', killedMidWrite('auth.oauth_clients', 'portcullis-auth', () => writes.client('killed-client')));
-    await record('killed: user', killedMidWrite('auth.users', 'portcullis-auth', () => writes.user('killed-user')));
+    await record(
+      'killed: /admin/apis',
+      killedMidWrite('registry.api_definitions', 'portcullis-registry', () => writes.adminApi('killed-admin')),
+    );
+    await record(
+      'killed: /tyk/apis',
+      killedMidWrite('registry.api_definitions', 'portcullis-registry', () => writes.tykApi('killed-tyk')),
+    );
+    await record(
+      'killed: client',
+      killedMidWrite('auth.oauth_clients', 'portcullis-auth', () => writes.client('killed-client')),
+    );
+    await record(
+      'killed: user',
+      killedMidWrite('auth.users', 'portcullis-auth', () => writes.user('killed-user')),
+    );
 
     // 3. The database unreachable.
     await link.cut();

@@ -26,16 +26,26 @@ describeWithServices('OAuth admin API: registry → NATS → auth service', () =
     [registry, auth] = await Promise.all([
       startService('registry', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),
       // The issuer is the address this test reaches it at: oauth4webapi checks discovery's issuer against it.
-      startService('auth', { adminSecret, database: database.name, port: authPort, readyTimeoutMs: 60_000, env: { AUTH_ISSUER: `http://127.0.0.1:${authPort}` } }),
+      startService('auth', {
+        adminSecret,
+        database: database.name,
+        port: authPort,
+        readyTimeoutMs: 60_000,
+        env: { AUTH_ISSUER: `http://127.0.0.1:${authPort}` },
+      }),
     ]);
     as = await oauth.processDiscoveryResponse(new URL(auth.url), await oauth.discoveryRequest(new URL(auth.url), insecure));
     // What the clients below name must exist: the auth service asks the registry before storing them.
     for (const api_id of ['billing', 'orders']) {
-      const created = await admin('POST', '/admin/apis', { json: { api_id, name: api_id, use_oauth2: true, proxy: { listen_path: `/${api_id}/`, target_url: 'http://127.0.0.1:9' } } });
+      const created = await admin('POST', '/admin/apis', {
+        json: { api_id, name: api_id, use_oauth2: true, proxy: { listen_path: `/${api_id}/`, target_url: 'http://127.0.0.1:9' } },
+      });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
     }
     for (const id of ['gold', 'silver']) {
-      const created = await admin('POST', '/admin/policies', { json: { id, name: id, access_rights: { billing: { api_id: 'billing' }, orders: { api_id: 'orders' } } } });
+      const created = await admin('POST', '/admin/policies', {
+        json: { id, name: id, access_rights: { billing: { api_id: 'billing' }, orders: { api_id: 'orders' } } },
+      });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
     }
   });
@@ -146,7 +156,14 @@ describeWithServices('OAuth admin API: registry → NATS → auth service', () =
       });
       expect(created.status).toBe(201);
       expect(created.headers.get('cache-control')).toBe('no-store');
-      expect(created.body).toMatchObject({ client_name: 'Billing batch', grant_types: ['client_credentials'], scope: 'read write', api_ids: ['billing'], policy_ids: ['gold'], token_endpoint_auth_method: 'client_secret_basic' });
+      expect(created.body).toMatchObject({
+        client_name: 'Billing batch',
+        grant_types: ['client_credentials'],
+        scope: 'read write',
+        api_ids: ['billing'],
+        policy_ids: ['gold'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      });
       expect(created.body.client_secret).toMatch(/^[A-Za-z0-9_-]{43,}$/);
       const { client_id: clientId, client_secret: _secret, ...shown } = created.body;
 
@@ -167,7 +184,13 @@ describeWithServices('OAuth admin API: registry → NATS → auth service', () =
         json: { client_name: 'Billing batch v2', grant_types: ['client_credentials'], scope: 'read', api_ids: ['billing', 'orders'] },
       });
       expect(updated.status).toBe(200);
-      expect(updated.body).toMatchObject({ client_id: clientId, client_name: 'Billing batch v2', scope: 'read', api_ids: ['billing', 'orders'], policy_ids: [] });
+      expect(updated.body).toMatchObject({
+        client_id: clientId,
+        client_name: 'Billing batch v2',
+        scope: 'read',
+        api_ids: ['billing', 'orders'],
+        policy_ids: [],
+      });
       expect(updated.body).not.toHaveProperty('client_secret');
       expect((await admin('GET', `/admin/oauth/clients/${clientId}`)).body).toEqual(updated.body);
 
@@ -227,7 +250,9 @@ describeWithServices('OAuth admin API: registry → NATS → auth service', () =
       expect(fields).toEqual(expect.arrayContaining(['grant_types.0', 'redirect_uris.0', 'token_endpoint_auth_method']));
       expect(fields.some((field: string) => field === '(body)' || field === 'colour')).toBe(true);
 
-      const publicWithSecretGrant = await admin('POST', '/admin/oauth/clients', { json: { token_endpoint_auth_method: 'none', grant_types: ['client_credentials'] } });
+      const publicWithSecretGrant = await admin('POST', '/admin/oauth/clients', {
+        json: { token_endpoint_auth_method: 'none', grant_types: ['client_credentials'] },
+      });
       expect(publicWithSecretGrant.status).toBe(400);
       expect(publicWithSecretGrant.body.details).toContainEqual({ field: 'grant_types', message: 'client_credentials needs a confidential client' });
 
@@ -269,7 +294,9 @@ describeWithServices('OAuth admin API: registry → NATS → auth service', () =
 
   describe('initial access tokens', () => {
     it('one works once for RFC 7591 registration at the auth service, carrying the APIs and policies the admin chose', async () => {
-      const issued = await admin('POST', '/admin/oauth/initial-access-tokens', { json: { uses: 1, expires_in: 600, api_ids: ['orders'], policy_ids: ['silver'] } });
+      const issued = await admin('POST', '/admin/oauth/initial-access-tokens', {
+        json: { uses: 1, expires_in: 600, api_ids: ['orders'], policy_ids: ['silver'] },
+      });
       expect(issued.status).toBe(201);
       expect(issued.headers.get('cache-control')).toBe('no-store');
       expect(issued.body.token).toEqual(expect.any(String));
@@ -287,7 +314,11 @@ describeWithServices('OAuth admin API: registry → NATS → auth service', () =
       const registered = await register();
       expect(registered.status, await registered.clone().text()).toBe(201);
       const client = (await registered.json()) as { client_id: string; client_secret: string };
-      expect((await admin('GET', `/admin/oauth/clients/${client.client_id}`)).body).toMatchObject({ client_name: 'Self-registered', api_ids: ['orders'], policy_ids: ['silver'] });
+      expect((await admin('GET', `/admin/oauth/clients/${client.client_id}`)).body).toMatchObject({
+        client_name: 'Self-registered',
+        api_ids: ['orders'],
+        policy_ids: ['silver'],
+      });
       expect((await clientCredentials(client.client_id, client.client_secret)).access_token).toBeTruthy();
 
       expect((await register()).status).toBe(401);
@@ -318,7 +349,14 @@ describeWithServices('OAuth admin API: registry → NATS → auth service', () =
 
       const app = await createClient({ client_name: 'First-party app', grant_types: ['password', 'refresh_token'], scope: 'profile' });
       const signIn = async (secret: string) => {
-        const response = await oauth.genericTokenEndpointRequest(as, asClient(app), oauth.ClientSecretBasic(app.client_secret!), 'password', { username: 'ada', password: secret, scope: 'profile' }, insecure);
+        const response = await oauth.genericTokenEndpointRequest(
+          as,
+          asClient(app),
+          oauth.ClientSecretBasic(app.client_secret!),
+          'password',
+          { username: 'ada', password: secret, scope: 'profile' },
+          insecure,
+        );
         return oauth.processGenericTokenEndpointResponse(as, asClient(app), response);
       };
       const tokens = await signIn(password);
@@ -327,7 +365,14 @@ describeWithServices('OAuth admin API: registry → NATS → auth service', () =
 
       // A client not allowed the grant is refused it, whatever the password.
       const machine = await createClient({ grant_types: ['client_credentials'] });
-      const refused = await oauth.genericTokenEndpointRequest(as, asClient(machine), oauth.ClientSecretBasic(machine.client_secret!), 'password', { username: 'ada', password }, insecure);
+      const refused = await oauth.genericTokenEndpointRequest(
+        as,
+        asClient(machine),
+        oauth.ClientSecretBasic(machine.client_secret!),
+        'password',
+        { username: 'ada', password },
+        insecure,
+      );
       expect(await tokenError(() => oauth.processGenericTokenEndpointResponse(as, asClient(machine), refused))).toBe('unauthorized_client');
 
       expect((await admin('DELETE', `/admin/oauth/users/${created.body.id}`)).status).toBe(204);
@@ -382,7 +427,8 @@ describeWithServices('OAuth admin API: registry → NATS → auth service', () =
 
     it('10 wrong secrets lock a client (429 slow_down, Retry-After), the right one too; the admin call lifts it', async () => {
       const client = await createClient({ grant_types: ['client_credentials'] });
-      for (let i = 0; i < 9; i += 1) expect(await clientCredentialsAnswer(client.client_id, `wrong-${i}`)).toMatchObject({ status: 401, error: 'invalid_client' });
+      for (let i = 0; i < 9; i += 1)
+        expect(await clientCredentialsAnswer(client.client_id, `wrong-${i}`)).toMatchObject({ status: 401, error: 'invalid_client' });
       expect(await clientCredentialsAnswer(client.client_id, 'wrong-10')).toEqual({ status: 429, retryAfter: '300', error: 'slow_down' });
       expect(await clientCredentialsAnswer(client.client_id, client.client_secret!)).toMatchObject({ status: 429, error: 'slow_down' });
 
@@ -404,7 +450,14 @@ describeWithServices('OAuth admin API: registry → NATS → auth service', () =
       const user = await admin<UserSummary>('POST', '/admin/oauth/users', { json: { username: 'locked-out', password } });
       const app = await createClient({ grant_types: ['password'] });
       const signIn = async (secret: string) => {
-        const response = await oauth.genericTokenEndpointRequest(as, asClient(app), oauth.ClientSecretBasic(app.client_secret!), 'password', { username: 'locked-out', password: secret }, insecure);
+        const response = await oauth.genericTokenEndpointRequest(
+          as,
+          asClient(app),
+          oauth.ClientSecretBasic(app.client_secret!),
+          'password',
+          { username: 'locked-out', password: secret },
+          insecure,
+        );
         return oauth.processGenericTokenEndpointResponse(as, asClient(app), response);
       };
       for (let i = 0; i < 4; i += 1) expect(await tokenError(() => signIn(`wrong-${i}`))).toBe('invalid_grant');
@@ -445,7 +498,9 @@ describeWithServices('OAuth admin API: registry → NATS → auth service', () =
     expect(schemas.OAuthClientInput.properties.grant_types.items.enum).toEqual(['authorization_code', 'client_credentials', 'refresh_token', 'password']);
     expect(schemas.OAuthClient.properties).not.toHaveProperty('client_secret');
     expect(JSON.stringify(schemas.OAuthClientWithSecret)).toContain('client_secret');
-    expect(document.paths['/admin/oauth/clients']!.post!.responses['201']).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/OAuthClientWithSecret' } } } });
+    expect(document.paths['/admin/oauth/clients']!.post!.responses['201']).toMatchObject({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/OAuthClientWithSecret' } } },
+    });
   });
 
   // Last: it stops the auth service.

@@ -87,12 +87,22 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
       expect(created.status).toBe(200);
     }
     // The policies the clients below name (the auth service refuses a client naming one that does not exist).
-    for (const [id, apiId] of [['openApi', 'openApi'], ['other', 'otherApi']] as const) {
-      const created = await fetch(`${gateway.url}/tyk/policies`, { method: 'POST', headers: tykJson, body: JSON.stringify({ id, name: id, access_rights: { [apiId]: { api_id: apiId } } }) });
+    for (const [id, apiId] of [
+      ['openApi', 'openApi'],
+      ['other', 'otherApi'],
+    ] as const) {
+      const created = await fetch(`${gateway.url}/tyk/policies`, {
+        method: 'POST',
+        headers: tykJson,
+        body: JSON.stringify({ id, name: id, access_rights: { [apiId]: { api_id: apiId } } }),
+      });
       expect(created.status).toBe(200);
     }
     for (const path of ['/hub/v2', '/other']) {
-      await waitFor(async () => (await fetch(`${gateway.url}${path}/oauth/authorize`, { redirect: 'manual' })).status === 302, { timeoutMs: 5_000, message: `${path} to be served` });
+      await waitFor(async () => (await fetch(`${gateway.url}${path}/oauth/authorize`, { redirect: 'manual' })).status === 302, {
+        timeoutMs: 5_000,
+        message: `${path} to be served`,
+      });
     }
   });
 
@@ -115,7 +125,16 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
       const response = await createClient({ api_id: 'openApi', redirect_uri: 'http://www.test.fr', policy_id: 'openApi' });
       expect(response.status).toBe(200);
       const body = (await response.json()) as CreatedClient;
-      expect(body).toEqual({ client_id: expect.any(String), secret: expect.any(String), redirect_uri: 'http://www.test.fr', api_id: 'openApi', policy_id: 'openApi', description: '', meta: null, meta_data: null });
+      expect(body).toEqual({
+        client_id: expect.any(String),
+        secret: expect.any(String),
+        redirect_uri: 'http://www.test.fr',
+        api_id: 'openApi',
+        policy_id: 'openApi',
+        description: '',
+        meta: null,
+        meta_data: null,
+      });
       client = body;
     });
 
@@ -125,17 +144,33 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
       expect(response.headers.get('cache-control')).toBe('no-store');
       const tokens = (await response.json()) as Tokens;
       expect(tokens).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
-      const { payload, protectedHeader } = await jwtVerify(tokens.access_token, jwks(), { issuer: auth.url, audience: 'openApi', typ: 'at+jwt', algorithms: ['ES256'] });
+      const { payload, protectedHeader } = await jwtVerify(tokens.access_token, jwks(), {
+        issuer: auth.url,
+        audience: 'openApi',
+        typ: 'at+jwt',
+        algorithms: ['ES256'],
+      });
       expect(protectedHeader.alg).toBe('ES256');
       expect(payload).toMatchObject({ aud: 'openApi', pol: ['openApi'], client_id: client.client_id, sub: client.client_id });
 
-      const notified = await waitFor(() => receiver.received.find((n) => n.body.new_oauth_token === tokens.access_token), { message: 'the key-change notification' });
+      const notified = await waitFor(() => receiver.received.find((n) => n.body.new_oauth_token === tokens.access_token), {
+        message: 'the key-change notification',
+      });
       expect(notified.headers['x-tyk-shared-secret']).toBe(hookSecret);
-      expect(notified.body).toEqual({ auth_code: '', new_oauth_token: tokens.access_token, refresh_token: '', old_refresh_token: '', notification_type: 'new' });
+      expect(notified.body).toEqual({
+        auth_code: '',
+        new_oauth_token: tokens.access_token,
+        refresh_token: '',
+        old_refresh_token: '',
+        notification_type: 'new',
+      });
     });
 
     it('issues a token with the credentials in HTTP Basic, without the trailing slash', async () => {
-      const response = await tokenAt('/hub/v2/oauth/token', 'grant_type=client_credentials', { ...form, authorization: basic(client.client_id, client.secret) });
+      const response = await tokenAt('/hub/v2/oauth/token', 'grant_type=client_credentials', {
+        ...form,
+        authorization: basic(client.client_id, client.secret),
+      });
       expect(response.status).toBe(200);
       const { payload } = await jwtVerify(((await response.json()) as Tokens).access_token, jwks(), { audience: 'openApi' });
       expect(payload.pol).toEqual(['openApi']);
@@ -165,10 +200,14 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
       expect(new URL(redirect_to).searchParams.get('code')).toBe(code);
       expect(new URL(redirect_to).searchParams.get('state')).toBe('s1');
 
-      const exchanged = await tokenAt('/hub/v2/oauth/token/', `grant_type=authorization_code&code=${code}&redirect_uri=${encodeURIComponent('http://www.test.fr')}`, {
-        ...form,
-        authorization: basic(client.client_id, client.secret),
-      });
+      const exchanged = await tokenAt(
+        '/hub/v2/oauth/token/',
+        `grant_type=authorization_code&code=${code}&redirect_uri=${encodeURIComponent('http://www.test.fr')}`,
+        {
+          ...form,
+          authorization: basic(client.client_id, client.secret),
+        },
+      );
       expect(exchanged.status).toBe(200);
       const tokens = (await exchanged.json()) as Tokens;
       expect(tokens.refresh_token).toEqual(expect.any(String));
@@ -177,21 +216,37 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
       const issued = await waitFor(() => receiver.received.find((n) => n.body.auth_code === code), { message: 'the "new" notification with the code' });
       expect(issued.body).toMatchObject({ new_oauth_token: tokens.access_token, refresh_token: tokens.refresh_token, notification_type: 'new' });
 
-      const refreshed = await tokenAt('/hub/v2/oauth/token/', `grant_type=refresh_token&refresh_token=${tokens.refresh_token}`, { ...form, authorization: basic(client.client_id, client.secret) });
+      const refreshed = await tokenAt('/hub/v2/oauth/token/', `grant_type=refresh_token&refresh_token=${tokens.refresh_token}`, {
+        ...form,
+        authorization: basic(client.client_id, client.secret),
+      });
       expect(refreshed.status).toBe(200);
       const next = (await refreshed.json()) as Tokens;
       const refresh = await waitFor(() => receiver.received.find((n) => n.body.notification_type === 'refresh'), { message: 'the "refresh" notification' });
       expect(refresh.headers['x-tyk-shared-secret']).toBe(hookSecret);
-      expect(refresh.body).toEqual({ auth_code: '', new_oauth_token: next.access_token, refresh_token: next.refresh_token, old_refresh_token: tokens.refresh_token, notification_type: 'refresh' });
+      expect(refresh.body).toEqual({
+        auth_code: '',
+        new_oauth_token: next.access_token,
+        refresh_token: next.refresh_token,
+        old_refresh_token: tokens.refresh_token,
+        notification_type: 'refresh',
+      });
 
       // The code is spent; presenting it again also revokes what it issued (RFC 6749 §4.1.2).
-      const again = await tokenAt('/hub/v2/oauth/token/', `grant_type=authorization_code&code=${code}&redirect_uri=${encodeURIComponent('http://www.test.fr')}`, {
+      const again = await tokenAt(
+        '/hub/v2/oauth/token/',
+        `grant_type=authorization_code&code=${code}&redirect_uri=${encodeURIComponent('http://www.test.fr')}`,
+        {
+          ...form,
+          authorization: basic(client.client_id, client.secret),
+        },
+      );
+      expect(again.status).toBe(400);
+      expect(await again.json()).toMatchObject({ error: 'invalid_grant' });
+      const revokedRefresh = await tokenAt('/hub/v2/oauth/token/', `grant_type=refresh_token&refresh_token=${next.refresh_token}`, {
         ...form,
         authorization: basic(client.client_id, client.secret),
       });
-      expect(again.status).toBe(400);
-      expect(await again.json()).toMatchObject({ error: 'invalid_grant' });
-      const revokedRefresh = await tokenAt('/hub/v2/oauth/token/', `grant_type=refresh_token&refresh_token=${next.refresh_token}`, { ...form, authorization: basic(client.client_id, client.secret) });
       expect(await revokedRefresh.json()).toMatchObject({ error: 'invalid_grant' });
     });
   });
@@ -201,7 +256,17 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
       const listed = await fetch(`${gateway.url}/tyk/oauth/clients/openApi`, { headers: tykJson });
       expect(listed.status).toBe(200);
       const clients = (await listed.json()) as unknown[];
-      expect(clients).toEqual([{ client_id: client.client_id, redirect_uri: 'http://www.test.fr', api_id: 'openApi', policy_id: 'openApi', description: '', meta: null, meta_data: null }]);
+      expect(clients).toEqual([
+        {
+          client_id: client.client_id,
+          redirect_uri: 'http://www.test.fr',
+          api_id: 'openApi',
+          policy_id: 'openApi',
+          description: '',
+          meta: null,
+          meta_data: null,
+        },
+      ]);
       const got = await fetch(`${gateway.url}/tyk/oauth/clients/openApi/${client.client_id}`, { headers: tykJson });
       expect(await got.json()).toEqual(clients[0]);
       // Not through another API.
@@ -214,7 +279,15 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
       expect(response.status).toBe(200);
       const tokens = (await response.json()) as unknown[];
       expect(tokens.length).toBeGreaterThanOrEqual(3);
-      expect(tokens[0]).toEqual({ jti: expect.any(String), client_id: client.client_id, sub: expect.any(String), scope: '', iat: expect.any(Number), exp: expect.any(Number), revoked: expect.any(Boolean) });
+      expect(tokens[0]).toEqual({
+        jti: expect.any(String),
+        client_id: client.client_id,
+        sub: expect.any(String),
+        scope: '',
+        iat: expect.any(Number),
+        exp: expect.any(Number),
+        revoked: expect.any(Boolean),
+      });
     });
 
     it('rotates the secret: the new one works, the old one no longer does', async () => {
@@ -228,7 +301,9 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
       expect(old.headers.get('www-authenticate')).toMatch(/^Basic /);
       expect(await old.json()).toMatchObject({ error: 'invalid_client' });
       client = { client_id: client.client_id, secret: body.secret };
-      expect((await tokenAt('/hub/v2/oauth/token/', 'grant_type=client_credentials', { ...form, authorization: basic(client.client_id, client.secret) })).status).toBe(200);
+      expect(
+        (await tokenAt('/hub/v2/oauth/token/', 'grant_type=client_credentials', { ...form, authorization: basic(client.client_id, client.secret) })).status,
+      ).toBe(200);
     });
   });
 
@@ -239,13 +314,21 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
     }
 
     async function active(token: string): Promise<boolean> {
-      const response = await fetch(`${auth.url}/oauth/introspect`, { method: 'POST', headers: { ...form, authorization: basic(client.client_id, client.secret) }, body: `token=${token}` });
+      const response = await fetch(`${auth.url}/oauth/introspect`, {
+        method: 'POST',
+        headers: { ...form, authorization: basic(client.client_id, client.secret) },
+        body: `token=${token}`,
+      });
       return ((await response.json()) as { active: boolean }).active;
     }
 
     it('refuses to revoke without the client secret', async () => {
       const token = await freshToken();
-      const response = await fetch(`${gateway.url}/tyk/oauth/revoke`, { method: 'POST', headers: { ...form, 'x-tyk-authorization': adminSecret }, body: `token=${token}&client_id=${client.client_id}` });
+      const response = await fetch(`${gateway.url}/tyk/oauth/revoke`, {
+        method: 'POST',
+        headers: { ...form, 'x-tyk-authorization': adminSecret },
+        body: `token=${token}&client_id=${client.client_id}`,
+      });
       expect(response.status).toBe(401);
       expect(await response.json()).toMatchObject({ status: 'error', error: 'unauthorized' });
       expect(await active(token)).toBe(true);
@@ -265,7 +348,11 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
 
     it('revokes everything the client holds with revoke_all', async () => {
       const token = await freshToken();
-      const response = await fetch(`${gateway.url}/tyk/oauth/revoke_all`, { method: 'POST', headers: { ...form, 'x-tyk-authorization': adminSecret }, body: `client_id=${client.client_id}&client_secret=${client.secret}` });
+      const response = await fetch(`${gateway.url}/tyk/oauth/revoke_all`, {
+        method: 'POST',
+        headers: { ...form, 'x-tyk-authorization': adminSecret },
+        body: `client_id=${client.client_id}&client_secret=${client.secret}`,
+      });
       expect(response.status).toBe(200);
       const body = (await response.json()) as { status: string; revoked: number };
       expect(body).toMatchObject({ status: 'ok' });
@@ -276,7 +363,11 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
 
   describe('bad input', () => {
     it('answers 401 without the admin secret', async () => {
-      const response = await fetch(`${gateway.url}/tyk/oauth/clients/create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"api_id":"openApi"}' });
+      const response = await fetch(`${gateway.url}/tyk/oauth/clients/create`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"api_id":"openApi"}',
+      });
       expect(response.status).toBe(401);
       expect(await response.json()).toMatchObject({ status: 'error', error: 'unauthorized' });
       const approve = await fetch(`${gateway.url}/hub/v2/tyk/oauth/authorize-client/`, { method: 'POST', headers: form, body: 'response_type=code' });
@@ -286,7 +377,11 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
     it('answers 400 naming api_id for a client of an unknown API, 404 for the list of its clients', async () => {
       const response = await createClient({ api_id: 'nope', redirect_uri: 'http://www.test.fr', policy_id: 'p' });
       expect(response.status).toBe(400);
-      expect(await response.json()).toMatchObject({ status: 'error', error: 'validation_failed', details: [{ field: 'api_id', message: 'no API has id "nope"' }] });
+      expect(await response.json()).toMatchObject({
+        status: 'error',
+        error: 'validation_failed',
+        details: [{ field: 'api_id', message: 'no API has id "nope"' }],
+      });
       expect((await fetch(`${gateway.url}/tyk/oauth/clients/nope`, { headers: tykJson })).status).toBe(404);
     });
 
@@ -303,13 +398,19 @@ describeWithServices('the gateway as the OAuth front door (Tyk flow), three proc
       const token = await tokenAt('/hub/v2/oauth/token/', '{"grant_type":"client_credentials"}', { 'content-type': 'application/json' });
       expect(token.status).toBe(400);
       expect(await token.json()).toMatchObject({ error: 'invalid_request' });
-      const repeated = await fetch(`${gateway.url}/tyk/oauth/revoke`, { method: 'POST', headers: { ...form, 'x-tyk-authorization': adminSecret }, body: 'token=a&token=b&client_id=c&client_secret=d' });
+      const repeated = await fetch(`${gateway.url}/tyk/oauth/revoke`, {
+        method: 'POST',
+        headers: { ...form, 'x-tyk-authorization': adminSecret },
+        body: 'token=a&token=b&client_id=c&client_secret=d',
+      });
       expect(repeated.status).toBe(400);
     });
 
     it('refuses a token for a client not allowed on this API with unauthorized_client', async () => {
       const other = (await (await createClient({ api_id: 'otherApi', policy_id: 'other' })).json()) as CreatedClient;
-      expect((await tokenAt('/other/oauth/token', `client_id=${other.client_id}&client_secret=${other.secret}&grant_type=client_credentials`)).status).toBe(200);
+      expect((await tokenAt('/other/oauth/token', `client_id=${other.client_id}&client_secret=${other.secret}&grant_type=client_credentials`)).status).toBe(
+        200,
+      );
       const response = await tokenAt('/hub/v2/oauth/token/', `client_id=${other.client_id}&client_secret=${other.secret}&grant_type=client_credentials`);
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ error: 'unauthorized_client' });

@@ -40,14 +40,22 @@ describeWithServices('opaque OAuth 2.0 access tokens, checked by introspection o
   }
 
   async function tyk(method: string, path: string, body: unknown): Promise<number> {
-    const response = await fetch(`${gateway.url}${path}`, { method, headers: { 'x-tyk-authorization': adminSecret, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${gateway.url}${path}`, {
+      method,
+      headers: { 'x-tyk-authorization': adminSecret, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return response.status;
   }
 
   async function call(path: string, token: string) {
     const response = await fetch(`${gateway.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
     const text = await response.text();
-    return { status: response.status, challenge: response.headers.get('www-authenticate'), body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : text };
+    return {
+      status: response.status,
+      challenge: response.headers.get('www-authenticate'),
+      body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : text,
+    };
   }
 
   /** client_credentials at the API's own token endpoint, through oauth4webapi (which checks the answer's shape). */
@@ -72,7 +80,14 @@ describeWithServices('opaque OAuth 2.0 access tokens, checked by introspection o
     const policy = { id: 'opaque-e2e', name: 'opaque e2e', access_rights: Object.fromEntries(apis.map((id) => [id, { api_id: id }])) };
     expect(await tyk('POST', '/tyk/policies', policy)).toBe(200);
     for (const api_id of apis) {
-      const definition = { api_id, name: api_id, use_keyless: false, use_oauth2: true, oauth_meta: { allowed_access_types: ['client_credentials'] }, proxy: { listen_path: `/${api_id}/`, target_url: upstream.url, strip_listen_path: true } };
+      const definition = {
+        api_id,
+        name: api_id,
+        use_keyless: false,
+        use_oauth2: true,
+        oauth_meta: { allowed_access_types: ['client_credentials'] },
+        proxy: { listen_path: `/${api_id}/`, target_url: upstream.url, strip_listen_path: true },
+      };
       expect(await tyk('POST', '/tyk/apis', definition)).toBe(200);
     }
     for (const api_id of apis) {
@@ -139,7 +154,11 @@ describeWithServices('opaque OAuth 2.0 access tokens, checked by introspection o
       body: `token=${token}&token_type_hint=access_token`,
     });
     expect(revoked.status).toBe(200);
-    await waitFor(async () => (await call('/opaque-api/hello', token)).status === 401, { timeoutMs: 1_000, intervalMs: 20, message: 'the revoked token to be refused' });
+    await waitFor(async () => (await call('/opaque-api/hello', token)).status === 401, {
+      timeoutMs: 1_000,
+      intervalMs: 20,
+      message: 'the revoked token to be refused',
+    });
   });
 
   it('stops a token once it expires, although the gateway had it cached as active', async () => {
@@ -147,7 +166,11 @@ describeWithServices('opaque OAuth 2.0 access tokens, checked by introspection o
     expect(tokens.expires_in).toBe(2);
     const issuedAt = Date.now();
     expect((await call('/opaque-api/hello', tokens.access_token)).status).toBe(200);
-    await waitFor(async () => (await call('/opaque-api/hello', tokens.access_token)).status === 401, { timeoutMs: 6_000, intervalMs: 100, message: 'the expired token to be refused' });
+    await waitFor(async () => (await call('/opaque-api/hello', tokens.access_token)).status === 401, {
+      timeoutMs: 6_000,
+      intervalMs: 100,
+      message: 'the expired token to be refused',
+    });
     // Not refused before its time: the two seconds of its life (less a second of rounding of exp).
     expect(Date.now() - issuedAt).toBeGreaterThanOrEqual(1_000);
   });

@@ -43,7 +43,11 @@ describeWithServices('OAuth 1.0a: form body parameters are signed, and the upstr
   }
 
   async function adminPost(path: string, body: unknown, secret = adminSecret) {
-    const response = await fetch(`${registry.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${registry.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: response.status, body: (await response.json()) as any };
   }
 
@@ -65,7 +69,13 @@ describeWithServices('OAuth 1.0a: form body parameters are signed, and the upstr
 
     const policy = { id: 'oauth1-body', name: 'oauth1 body', access_rights: { 'oauth1-body': { api_id: 'oauth1-body' } } };
     expect((await call('POST', '/tyk/policies', policy)).status).toBe(200);
-    const api = { api_id: 'oauth1-body', name: 'oauth1 body', use_keyless: false, use_oauth1: true, proxy: { listen_path: '/o1/', target_url: upstream.url, strip_listen_path: true } };
+    const api = {
+      api_id: 'oauth1-body',
+      name: 'oauth1 body',
+      use_keyless: false,
+      use_oauth1: true,
+      proxy: { listen_path: '/o1/', target_url: upstream.url, strip_listen_path: true },
+    };
     const created = await call('POST', '/tyk/apis', api);
     expect(created.status, JSON.stringify(created.body)).toBe(200);
     await waitFor(async () => (await fetch(`${gateway.url}/o1/x`)).status === 401, { timeoutMs: 10_000, message: 'the OAuth 1.0a API to be served' });
@@ -116,7 +126,12 @@ describeWithServices('OAuth 1.0a: form body parameters are signed, and the upstr
     const data = { name: 'Zoë', list: 'a,b' };
     const body = new URLSearchParams(data).toString();
     const chunks = [Buffer.from(body.slice(0, 4)), Buffer.from(body.slice(4))];
-    const ok = await send('PUT', '/o1/profile', { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', authorization: signed('PUT', '/o1/profile', data) }, Readable.from(chunks));
+    const ok = await send(
+      'PUT',
+      '/o1/profile',
+      { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', authorization: signed('PUT', '/o1/profile', data) },
+      Readable.from(chunks),
+    );
     expect(ok.status).toBe(200);
     expect((ok.body as EchoReply).body).toBe(body);
     expect((ok.body as EchoReply).headers['content-length']).toBe(String(Buffer.byteLength(body)));

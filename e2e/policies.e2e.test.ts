@@ -26,9 +26,24 @@ describeWithServices('policies: Tyk /tyk/policies through the gateway, changes r
     // Tyk 2.x's file-based shape: keyed by id, no name, access rights without api_id.
     await writeFile(
       join(dir, 'policies.json'),
-      JSON.stringify({ openApi: { rate: 1000, per: 1, quota_max: 100, quota_renewal_rate: 60, access_rights: { openApi: { api_name: 'Open API', versions: ['Default'] } }, org_id: '1', active: true } }),
+      JSON.stringify({
+        openApi: {
+          rate: 1000,
+          per: 1,
+          quota_max: 100,
+          quota_renewal_rate: 60,
+          access_rights: { openApi: { api_name: 'Open API', versions: ['Default'] } },
+          org_id: '1',
+          active: true,
+        },
+      }),
     );
-    registry = await startService('registry', { adminSecret, database: database.name, readyTimeoutMs: 60_000, env: { IMPORT_POLICIES_FILE: join(dir, 'policies.json') } });
+    registry = await startService('registry', {
+      adminSecret,
+      database: database.name,
+      readyTimeoutMs: 60_000,
+      env: { IMPORT_POLICIES_FILE: join(dir, 'policies.json') },
+    });
     gateways = await Promise.all([startService('gateway', { adminSecret }), startService('gateway', { adminSecret })]);
     for (const gateway of gateways) {
       await waitFor(async () => (await fetch(`${gateway.url}/ready`)).status === 200, { timeoutMs: 15_000, message: `${gateway.url}/ready` });
@@ -51,14 +66,26 @@ describeWithServices('policies: Tyk /tyk/policies through the gateway, changes r
   /** Every gateway's configuration reaches `revision` within a second (the issue's bound). */
   async function everyGatewayAt(revision: number) {
     for (const gateway of gateways) {
-      await waitFor(async () => (await revisionOf(gateway)) === revision, { timeoutMs: 1_000, intervalMs: 20, message: `${gateway.url} at revision ${revision}` });
+      await waitFor(async () => (await revisionOf(gateway)) === revision, {
+        timeoutMs: 1_000,
+        intervalMs: 20,
+        message: `${gateway.url} at revision ${revision}`,
+      });
     }
   }
 
   it('serves the policies imported at start through /tyk/policies', async () => {
     const listed = await tykCall(gateways[0]!, 'GET', '/tyk/policies');
     expect(listed.status).toBe(200);
-    expect(listed.body).toEqual([expect.objectContaining({ id: 'openApi', name: 'openApi', rate: 1000, quota_max: 100, access_rights: { openApi: expect.objectContaining({ api_id: 'openApi' }) } })]);
+    expect(listed.body).toEqual([
+      expect.objectContaining({
+        id: 'openApi',
+        name: 'openApi',
+        rate: 1000,
+        quota_max: 100,
+        access_rights: { openApi: expect.objectContaining({ api_id: 'openApi' }) },
+      }),
+    ]);
     // The gateways loaded it with their snapshot: one write (the import) so far.
     expect(await revisionOf(gateways[0]!)).toBe(1);
     expect(await revisionOf(gateways[1]!)).toBe(1);
@@ -66,7 +93,15 @@ describeWithServices('policies: Tyk /tyk/policies through the gateway, changes r
 
   it("creates, reads, replaces and deletes a policy with Tyk's bodies, each change reaching both gateways", async () => {
     const start = await revisionOf(gateways[0]!);
-    const policy = { id: 'gold', name: 'Gold', rate: 100, per: 60, quota_max: -1, access_rights: { orders: { api_id: 'orders', versions: ['Default'], allowed_urls: [{ url: '/items', methods: ['GET'] }] } }, tags: ['gold'] };
+    const policy = {
+      id: 'gold',
+      name: 'Gold',
+      rate: 100,
+      per: 60,
+      quota_max: -1,
+      access_rights: { orders: { api_id: 'orders', versions: ['Default'], allowed_urls: [{ url: '/items', methods: ['GET'] }] } },
+      tags: ['gold'],
+    };
 
     const created = await tykCall(gateways[0]!, 'POST', '/tyk/policies', policy);
     expect(created).toEqual({ status: 200, body: { key: 'gold', status: 'ok', action: 'added' } });
@@ -92,7 +127,11 @@ describeWithServices('policies: Tyk /tyk/policies through the gateway, changes r
     const start = await revisionOf(gateways[0]!);
     const invalid = await tykCall(gateways[0]!, 'POST', '/tyk/policies', { id: 'bad-one', rate: 'fast', name: 42 });
     expect(invalid.status).toBe(400);
-    expect(invalid.body).toMatchObject({ status: 'error', error: 'validation_failed', details: expect.arrayContaining([expect.objectContaining({ field: 'rate' }), expect.objectContaining({ field: 'name' })]) });
+    expect(invalid.body).toMatchObject({
+      status: 'error',
+      error: 'validation_failed',
+      details: expect.arrayContaining([expect.objectContaining({ field: 'rate' }), expect.objectContaining({ field: 'name' })]),
+    });
 
     const taken = await tykCall(gateways[0]!, 'POST', '/tyk/policies', { id: 'openApi', name: 'again' });
     expect(taken.status).toBe(409);

@@ -69,13 +69,18 @@ describeInBrowser('developer portal in a browser: sign up, catalogue, app, crede
       quota_max: -1,
       access_rights: { [apiId]: { api_id: apiId, versions: ['Default'], allowed_urls: [] } },
     });
-    await adminCall('POST', '/admin/apis', { api_id: apiId, name: 'Orders', proxy: { listen_path: listenPath, target_url: upstream.url, strip_listen_path: true } });
+    await adminCall('POST', '/admin/apis', {
+      api_id: apiId,
+      name: 'Orders',
+      proxy: { listen_path: listenPath, target_url: upstream.url, strip_listen_path: true },
+    });
     const entry = await adminCall('POST', '/admin/portal/catalogue', {
       api_id: apiId,
       policy_id: `portal-gold-${suffix}`,
       name: 'Orders API',
       description: 'Place and track orders.',
-      documentation: '# Getting started\n\nSend your key in the `Authorization` header.\n\n<script>window.pwned = 1</script>\n\n[Status page](https://status.example.com)',
+      documentation:
+        '# Getting started\n\nSend your key in the `Authorization` header.\n\n<script>window.pwned = 1</script>\n\n[Status page](https://status.example.com)',
       openapi: { openapi: '3.1.0', info: { title: 'Orders', version: '1.0.0' }, paths: { '/orders': { get: { summary: 'List orders' } } } },
       credential_kind: 'api_key',
     });
@@ -100,7 +105,11 @@ describeInBrowser('developer portal in a browser: sign up, catalogue, app, crede
   }
 
   async function newContext(options: { javaScriptEnabled?: boolean; colorScheme?: 'light' | 'dark' } = {}): Promise<BrowserContext> {
-    const context = await browser.newContext({ baseURL: registry.url, javaScriptEnabled: options.javaScriptEnabled ?? true, colorScheme: options.colorScheme ?? 'light' });
+    const context = await browser.newContext({
+      baseURL: registry.url,
+      javaScriptEnabled: options.javaScriptEnabled ?? true,
+      colorScheme: options.colorScheme ?? 'light',
+    });
     // 4xx answers are logged as console errors too; those are expected here, CSP reports are not.
     context.on('console', (message) => {
       if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageProblems.push(message.text());
@@ -213,7 +222,7 @@ describeInBrowser('developer portal in a browser: sign up, catalogue, app, crede
     expect((await page.request.get(`/portal/apps/${firstApp.id}`)).headers()['cache-control']).toBe('no-store');
   });
 
-  it('a second developer, without JavaScript, sees none of the first one\'s apps and cannot touch them', async () => {
+  it("a second developer, without JavaScript, sees none of the first one's apps and cannot touch them", async () => {
     // Also in the dark colour scheme, so the screenshots show the stylesheet's dark variant.
     const context = await newContext({ javaScriptEnabled: false, colorScheme: 'dark' });
     const page = await context.newPage();
@@ -270,7 +279,7 @@ describeInBrowser('developer portal in a browser: sign up, catalogue, app, crede
     await page.close();
   });
 
-  it('an oauth_client entry: the credentials page\'s two-step example gets a token and calls the API through the gateway', async () => {
+  it("an oauth_client entry: the credentials page's two-step example gets a token and calls the API through the gateway", async () => {
     const oauthApiId = `portal-reports-${suffix}`;
     const oauthPath = `/portal-reports-${suffix}/`;
     await adminCall('POST', '/admin/policies', {
@@ -281,7 +290,12 @@ describeInBrowser('developer portal in a browser: sign up, catalogue, app, crede
       quota_max: -1,
       access_rights: { [oauthApiId]: { api_id: oauthApiId, versions: ['Default'], allowed_urls: [] } },
     });
-    await adminCall('POST', '/admin/apis', { api_id: oauthApiId, name: 'Reports', use_oauth2: true, proxy: { listen_path: oauthPath, target_url: upstream.url, strip_listen_path: true } });
+    await adminCall('POST', '/admin/apis', {
+      api_id: oauthApiId,
+      name: 'Reports',
+      use_oauth2: true,
+      proxy: { listen_path: oauthPath, target_url: upstream.url, strip_listen_path: true },
+    });
     const entry = await adminCall('POST', '/admin/portal/catalogue', {
       api_id: oauthApiId,
       policy_id: `portal-reports-${suffix}`,
@@ -318,7 +332,11 @@ describeInBrowser('developer portal in a browser: sign up, catalogue, app, crede
     try {
       const dcrApiId = `portal-partners-${suffix}`;
       const dcrPath = `/portal-partners-${suffix}/`;
-      const provider = await adminCall('POST', '/admin/portal/providers', { name: 'Partner IdP', discovery_url: idp.issuer, initial_access_token: idp.initialAccessToken });
+      const provider = await adminCall('POST', '/admin/portal/providers', {
+        name: 'Partner IdP',
+        discovery_url: idp.issuer,
+        initial_access_token: idp.initialAccessToken,
+      });
       await adminCall('POST', '/admin/policies', {
         id: `portal-partners-${suffix}`,
         name: 'Partners',
@@ -356,7 +374,10 @@ describeInBrowser('developer portal in a browser: sign up, catalogue, app, crede
       await screenshot(page, 'credentials-external-dcr');
       // As printed: the token from the provider, the call through the gateway (once the binding is there).
       const curl = (await page.locator('pre[data-curl]').textContent())!.trim();
-      await waitFor(async () => /^HTTP\/1\.1 200/.test((await run('sh', ['-c', curl], { timeout: 10_000 })).stdout), { timeoutMs: 10_000, message: 'the printed example to pass the gateway' });
+      await waitFor(async () => /^HTTP\/1\.1 200/.test((await run('sh', ['-c', curl], { timeout: 10_000 })).stdout), {
+        timeoutMs: 10_000,
+        message: 'the printed example to pass the gateway',
+      });
 
       await page.getByRole('link', { name: 'Go to the app' }).click();
       await page.getByLabel('App name').fill('Partner sync (EU)');
@@ -410,7 +431,7 @@ describeInBrowser('developer portal in a browser: sign up, catalogue, app, crede
     await expect.poll(() => page.getByRole('status').textContent()).toContain('The app was deleted');
     expect(await page.getByRole('link', { name: 'Billing batch' }).count()).toBe(0);
     await screenshot(page, 'deleted');
-    await waitFor(async () => (await gatewayStatus(rotated)) === 401, { timeoutMs: 10_000, message: 'the deleted app\'s key to stop working' });
+    await waitFor(async () => (await gatewayStatus(rotated)) === 401, { timeoutMs: 10_000, message: "the deleted app's key to stop working" });
 
     // Logging out ends the session on the server: the old cookie no longer opens the pages.
     await page.getByRole('button', { name: 'Log out' }).click();
@@ -474,7 +495,7 @@ describeInBrowser('developer portal in a browser: sign up, catalogue, app, crede
     expect(pageProblems).toEqual([]);
   });
 
-  it('the pages stay out of the admin API\'s OpenAPI document', async () => {
+  it("the pages stay out of the admin API's OpenAPI document", async () => {
     const document = (await (await fetch(`${registry.url}/admin/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(document.paths).filter((path) => path.startsWith('/portal'))).toEqual([]);
     expect(Object.keys(document.paths)).toContain('/admin/portal/catalogue');

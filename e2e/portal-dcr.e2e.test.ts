@@ -38,7 +38,12 @@ class PortalVisitor {
 }
 
 function decode(text: string): string {
-  return text.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return text
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 function credential(html: string, kind: string): string {
@@ -119,11 +124,21 @@ describeWithServices('developer portal: DCR at an external provider, trusted by 
   });
 
   it('the admin configures the provider, the API trusting it, and a catalogue entry registering clients there', async () => {
-    const provider = await admin('POST', '/admin/portal/providers', { name: 'Corporate IdP', discovery_url: idp.issuer, initial_access_token: idp.initialAccessToken });
+    const provider = await admin('POST', '/admin/portal/providers', {
+      name: 'Corporate IdP',
+      discovery_url: idp.issuer,
+      initial_access_token: idp.initialAccessToken,
+    });
     expect(provider.status, JSON.stringify(provider.body)).toBe(201);
     expect(provider.body).toMatchObject({ issuer: idp.issuer, registration_endpoint: `${idp.issuer}/reg`, has_initial_access_token: true });
 
-    const policy = await admin('POST', '/admin/policies', { id: policyId, name: 'DCR bronze', rate: 3, per: 60, access_rights: { [apiId]: { api_id: apiId } } });
+    const policy = await admin('POST', '/admin/policies', {
+      id: policyId,
+      name: 'DCR bronze',
+      rate: 3,
+      per: 60,
+      access_rights: { [apiId]: { api_id: apiId } },
+    });
     expect(policy.status, JSON.stringify(policy.body)).toBe(201);
     const api = await admin('POST', '/admin/apis', {
       api_id: apiId,

@@ -30,10 +30,24 @@ describeWithServices('referential integrity: credentials name only APIs and poli
     ]);
     gateway = await startService('gateway', { adminSecret });
     await gatewayReady(gateway);
-    const api = (api_id: string, fields: Record<string, unknown> = {}) => ({ api_id, name: api_id, use_keyless: false, proxy: { listen_path: `/${api_id}/`, target_url: upstream.url, strip_listen_path: true }, ...fields });
+    const api = (api_id: string, fields: Record<string, unknown> = {}) => ({
+      api_id,
+      name: api_id,
+      use_keyless: false,
+      proxy: { listen_path: `/${api_id}/`, target_url: upstream.url, strip_listen_path: true },
+      ...fields,
+    });
     expect((await tykCall('POST', '/tyk/apis', api('ri-oauth', { use_oauth2: true }))).status).toBe(200);
     expect((await tykCall('POST', '/tyk/apis', api('ri-keys'))).status).toBe(200);
-    expect((await tykCall('POST', '/tyk/policies', { id: 'ri-gold', name: 'gold', access_rights: { 'ri-oauth': { api_id: 'ri-oauth' }, 'ri-keys': { api_id: 'ri-keys' } } })).status).toBe(200);
+    expect(
+      (
+        await tykCall('POST', '/tyk/policies', {
+          id: 'ri-gold',
+          name: 'gold',
+          access_rights: { 'ri-oauth': { api_id: 'ri-oauth' }, 'ri-keys': { api_id: 'ri-keys' } },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   afterAll(async () => {
@@ -66,7 +80,12 @@ describeWithServices('referential integrity: credentials name only APIs and poli
       const before = await clientCount();
       expect(await tykCall('POST', '/tyk/oauth/clients/create', { api_id: 'ri-oauth', policy_id: 'no-such-policy' })).toEqual({
         status: 400,
-        body: { status: 'error', error: 'validation_failed', message: expect.any(String), details: [{ field: 'policy_id', message: 'no policy has id "no-such-policy"' }] },
+        body: {
+          status: 'error',
+          error: 'validation_failed',
+          message: expect.any(String),
+          details: [{ field: 'policy_id', message: 'no policy has id "no-such-policy"' }],
+        },
       });
       expect(await tykCall('POST', '/tyk/oauth/clients/create', { api_id: 'no-such-api', policy_id: 'ri-gold' })).toMatchObject({
         status: 400,
@@ -80,7 +99,12 @@ describeWithServices('referential integrity: credentials name only APIs and poli
 
     it('the native admin API: create, an update adding a reference, an initial access token', async () => {
       const before = await clientCount();
-      const refused = await adminCall('POST', '/admin/oauth/clients', { client_name: 'x', grant_types: ['client_credentials'], api_ids: ['ri-oauth', 'ghost-api'], policy_ids: ['ghost-policy'] });
+      const refused = await adminCall('POST', '/admin/oauth/clients', {
+        client_name: 'x',
+        grant_types: ['client_credentials'],
+        api_ids: ['ri-oauth', 'ghost-api'],
+        policy_ids: ['ghost-policy'],
+      });
       expect(refused).toMatchObject({ status: 400, body: { error: 'validation_failed' } });
       expect(refused.body.details).toEqual([
         { field: 'api_ids.1', message: 'no API has id "ghost-api"' },
@@ -88,16 +112,32 @@ describeWithServices('referential integrity: credentials name only APIs and poli
       ]);
       expect(await clientCount()).toBe(before);
 
-      const created = await adminCall('POST', '/admin/oauth/clients', { client_name: 'x', grant_types: ['client_credentials'], api_ids: ['ri-oauth'], policy_ids: ['ri-gold'] });
+      const created = await adminCall('POST', '/admin/oauth/clients', {
+        client_name: 'x',
+        grant_types: ['client_credentials'],
+        api_ids: ['ri-oauth'],
+        policy_ids: ['ri-gold'],
+      });
       expect(created.status).toBe(201);
       const { client_id } = created.body;
-      const update = await adminCall('PUT', `/admin/oauth/clients/${client_id}`, { client_name: 'x', grant_types: ['client_credentials'], api_ids: ['ri-oauth'], policy_ids: ['ri-gold', 'ghost-policy'] });
-      expect(update).toMatchObject({ status: 400, body: { error: 'validation_failed', details: [{ field: 'policy_ids.1', message: 'no policy has id "ghost-policy"' }] } });
+      const update = await adminCall('PUT', `/admin/oauth/clients/${client_id}`, {
+        client_name: 'x',
+        grant_types: ['client_credentials'],
+        api_ids: ['ri-oauth'],
+        policy_ids: ['ri-gold', 'ghost-policy'],
+      });
+      expect(update).toMatchObject({
+        status: 400,
+        body: { error: 'validation_failed', details: [{ field: 'policy_ids.1', message: 'no policy has id "ghost-policy"' }] },
+      });
       expect((await adminCall('GET', `/admin/oauth/clients/${client_id}`)).body.policy_ids).toEqual(['ri-gold']);
 
       // RFC 7591 registration names no API or policy itself: the initial access token does.
       const token = await adminCall('POST', '/admin/oauth/initial-access-tokens', { api_ids: ['ghost-api'], policy_ids: ['ri-gold'] });
-      expect(token).toMatchObject({ status: 400, body: { error: 'validation_failed', details: [{ field: 'api_ids.0', message: 'no API has id "ghost-api"' }] } });
+      expect(token).toMatchObject({
+        status: 400,
+        body: { error: 'validation_failed', details: [{ field: 'api_ids.0', message: 'no API has id "ghost-api"' }] },
+      });
     });
 
     it("Tyk's /tyk/keys: an unknown policy in apply_policies, an unknown API in access_rights, on create and update", async () => {
@@ -112,7 +152,10 @@ describeWithServices('referential integrity: credentials name only APIs and poli
       });
       expect(await keyCount()).toBe(before);
       const { key } = (await tykCall('POST', '/tyk/keys', { apply_policies: ['ri-gold'] })).body;
-      expect(await tykCall('PUT', `/tyk/keys/${key}`, { apply_policies: ['no-such-policy'] })).toMatchObject({ status: 400, body: { details: [{ field: 'apply_policies.0' }] } });
+      expect(await tykCall('PUT', `/tyk/keys/${key}`, { apply_policies: ['no-such-policy'] })).toMatchObject({
+        status: 400,
+        body: { details: [{ field: 'apply_policies.0' }] },
+      });
       expect((await tykCall('GET', `/tyk/keys/${key}`)).body.apply_policies).toEqual(['ri-gold']);
     });
 
@@ -120,14 +163,24 @@ describeWithServices('referential integrity: credentials name only APIs and poli
       const consumer = await adminCall('POST', '/admin/oauth1/consumers', { name: 'ri consumer' });
       expect(consumer.status).toBe(201);
       const before = await keyCount();
-      const refused = await adminCall('POST', `/admin/oauth1/consumers/${consumer.body.consumer_key}/tokens`, { session: { apply_policies: ['no-such-policy'] } });
-      expect(refused).toMatchObject({ status: 400, body: { error: 'validation_failed', details: [{ field: 'apply_policies.0', message: 'no policy has id "no-such-policy"' }] } });
+      const refused = await adminCall('POST', `/admin/oauth1/consumers/${consumer.body.consumer_key}/tokens`, {
+        session: { apply_policies: ['no-such-policy'] },
+      });
+      expect(refused).toMatchObject({
+        status: 400,
+        body: { error: 'validation_failed', details: [{ field: 'apply_policies.0', message: 'no policy has id "no-such-policy"' }] },
+      });
       expect(await keyCount()).toBe(before);
     });
 
     it('the portal catalogue: an unknown API and an unknown policy, both named', async () => {
       const before = (await adminCall('GET', '/admin/portal/catalogue')).body.length;
-      const refused = await adminCall('POST', '/admin/portal/catalogue', { api_id: 'ghost-api', policy_id: 'ghost-policy', name: 'Ghost', credential_kind: 'api_key' });
+      const refused = await adminCall('POST', '/admin/portal/catalogue', {
+        api_id: 'ghost-api',
+        policy_id: 'ghost-policy',
+        name: 'Ghost',
+        credential_kind: 'api_key',
+      });
       expect(refused).toMatchObject({ status: 400, body: { error: 'validation_failed' } });
       expect(refused.body.details).toEqual([
         { field: 'api_id', message: 'no API has id "ghost-api"' },
@@ -139,18 +192,28 @@ describeWithServices('referential integrity: credentials name only APIs and poli
 
   describe('deleting what credentials name stays allowed; their requests get 403 saying what is gone', () => {
     it('a policy: the key applying it gets 403 credential_inactive naming the policy', async () => {
-      expect((await tykCall('POST', '/tyk/policies', { id: 'ri-short-lived', name: 'short', access_rights: { 'ri-keys': { api_id: 'ri-keys' } } })).status).toBe(200);
+      expect(
+        (await tykCall('POST', '/tyk/policies', { id: 'ri-short-lived', name: 'short', access_rights: { 'ri-keys': { api_id: 'ri-keys' } } })).status,
+      ).toBe(200);
       const { key } = (await tykCall('POST', '/tyk/keys', { apply_policies: ['ri-short-lived'] })).body;
       await waitFor(async () => (await dataPlane('/ri-keys/x', key)).status === 200, { timeoutMs: 5_000, message: 'the key to work' });
       expect((await tykCall('DELETE', '/tyk/policies/ri-short-lived')).status).toBe(200);
       await waitFor(async () => (await dataPlane('/ri-keys/x', key)).status === 403, { timeoutMs: 5_000, message: 'the key to be refused' });
-      expect(await dataPlane('/ri-keys/x', key)).toEqual({ status: 403, body: { error: 'credential_inactive', message: "Policy 'ri-short-lived' no longer exists" } });
+      expect(await dataPlane('/ri-keys/x', key)).toEqual({
+        status: 403,
+        body: { error: 'credential_inactive', message: "Policy 'ri-short-lived' no longer exists" },
+      });
       // Rights of an update may keep the reference that went missing (renaming works), not add one.
       expect((await tykCall('PUT', `/tyk/keys/${key}`, { apply_policies: ['ri-short-lived'], alias: 'renamed' })).status).toBe(200);
     });
 
     it('an API: a key with rights for it, at the API that replaced it on its path, gets 403 access_denied naming it', async () => {
-      const route = (api_id: string) => ({ api_id, name: api_id, use_keyless: false, proxy: { listen_path: '/ri-replaced/', target_url: upstream.url, strip_listen_path: true } });
+      const route = (api_id: string) => ({
+        api_id,
+        name: api_id,
+        use_keyless: false,
+        proxy: { listen_path: '/ri-replaced/', target_url: upstream.url, strip_listen_path: true },
+      });
       expect((await tykCall('POST', '/tyk/apis', route('ri-v1'))).status).toBe(200);
       const { key } = (await tykCall('POST', '/tyk/keys', { access_rights: { 'ri-v1': { api_id: 'ri-v1' } } })).body;
       await waitFor(async () => (await dataPlane('/ri-replaced/x', key)).status === 200, { timeoutMs: 5_000, message: 'the key to work' });

@@ -24,7 +24,11 @@ describeWithServices('request checks: CORS, size limits, validate_json, global a
     return { status: response.status, body: (await response.json()) as any };
   }
 
-  const versionData = (version: Record<string, unknown>) => ({ not_versioned: true, default_version: 'Default', versions: { Default: { name: 'Default', use_extended_paths: true, ...version } } });
+  const versionData = (version: Record<string, unknown>) => ({
+    not_versioned: true,
+    default_version: 'Default',
+    versions: { Default: { name: 'Default', use_extended_paths: true, ...version } },
+  });
   const tykApi = (api_id: string, fields: Record<string, unknown>) => ({
     api_id,
     name: api_id,
@@ -43,14 +47,42 @@ describeWithServices('request checks: CORS, size limits, validate_json, global a
     ({ gateway } = stack);
 
     const apis = [
-      tykApi('cors', { CORS: { enable: true, allowed_origins: ['https://*.example.com'], allowed_methods: ['GET', 'POST'], allowed_headers: ['Authorization', 'Content-Type'], exposed_headers: ['X-Trace'], allow_credentials: true, max_age: 300, options_passthrough: false, debug: false } }),
-      tykApi('sized', { version_data: versionData({ global_size_limit: 4096, extended_paths: { size_limits: [{ path: '/upload', method: 'POST', size_limit: 64 }] } }) }),
+      tykApi('cors', {
+        CORS: {
+          enable: true,
+          allowed_origins: ['https://*.example.com'],
+          allowed_methods: ['GET', 'POST'],
+          allowed_headers: ['Authorization', 'Content-Type'],
+          exposed_headers: ['X-Trace'],
+          allow_credentials: true,
+          max_age: 300,
+          options_passthrough: false,
+          debug: false,
+        },
+      }),
+      tykApi('sized', {
+        version_data: versionData({ global_size_limit: 4096, extended_paths: { size_limits: [{ path: '/upload', method: 'POST', size_limit: 64 }] } }),
+      }),
       tykApi('validated', {
         version_data: versionData({
           extended_paths: {
             validate_json: [
-              { path: '/people', method: 'POST', schema: { $schema: 'http://json-schema.org/draft-04/schema#', type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } },
-              { path: '/orders', method: 'POST', schema: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', properties: { qty: { type: 'integer', minimum: 1 } }, required: ['qty'] }, error_response_code: 400 },
+              {
+                path: '/people',
+                method: 'POST',
+                schema: { $schema: 'http://json-schema.org/draft-04/schema#', type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+              },
+              {
+                path: '/orders',
+                method: 'POST',
+                schema: {
+                  $schema: 'http://json-schema.org/draft-07/schema#',
+                  type: 'object',
+                  properties: { qty: { type: 'integer', minimum: 1 } },
+                  required: ['qty'],
+                },
+                error_response_code: 400,
+              },
             ],
           },
         }),
@@ -61,8 +93,20 @@ describeWithServices('request checks: CORS, size limits, validate_json, global a
           not_versioned: false,
           default_version: 'v1',
           versions: {
-            v1: { name: 'v1', use_extended_paths: true, global_size_limit: 32, extended_paths: { validate_json: [{ path: '/people', method: 'POST', schema: { type: 'object', required: ['name'] } }] } },
-            v2: { name: 'v2', use_extended_paths: true, global_size_limit: 1024, extended_paths: { validate_json: [{ path: '/people', method: 'POST', schema: { type: 'object', required: ['email'] }, error_response_code: 400 }] } },
+            v1: {
+              name: 'v1',
+              use_extended_paths: true,
+              global_size_limit: 32,
+              extended_paths: { validate_json: [{ path: '/people', method: 'POST', schema: { type: 'object', required: ['name'] } }] },
+            },
+            v2: {
+              name: 'v2',
+              use_extended_paths: true,
+              global_size_limit: 1024,
+              extended_paths: {
+                validate_json: [{ path: '/people', method: 'POST', schema: { type: 'object', required: ['email'] }, error_response_code: 400 }],
+              },
+            },
           },
         },
       }),
@@ -126,7 +170,10 @@ describeWithServices('request checks: CORS, size limits, validate_json, global a
   });
 
   it('CORS: a disallowed origin gets no CORS headers, on the preflight or the actual request', async () => {
-    const preflight = await fetch(`${gateway.url}/cors/things`, { method: 'OPTIONS', headers: { origin: 'https://evil.test', 'access-control-request-method': 'POST' } });
+    const preflight = await fetch(`${gateway.url}/cors/things`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.test', 'access-control-request-method': 'POST' },
+    });
     expect(preflight.status).toBe(200);
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
     const actual = await fetch(`${gateway.url}/cors/things`, { headers: { origin: 'https://example.com.evil.test', authorization: key } });
@@ -171,7 +218,8 @@ describeWithServices('request checks: CORS, size limits, validate_json, global a
   });
 
   it('validate_json: a valid body passes; an invalid one gets 422 (or the error_response_code) with the schema error', async () => {
-    const post = (path: string, body: string) => fetch(`${gateway.url}/validated${path}`, { method: 'POST', headers: { authorization: key, 'content-type': 'application/json' }, body });
+    const post = (path: string, body: string) =>
+      fetch(`${gateway.url}/validated${path}`, { method: 'POST', headers: { authorization: key, 'content-type': 'application/json' }, body });
     const valid = await post('/people', '{"name":"Ada"}');
     expect(valid.status).toBe(200);
     expect(((await valid.json()) as { body: string }).body).toBe('{"name":"Ada"}');
@@ -186,7 +234,11 @@ describeWithServices('request checks: CORS, size limits, validate_json, global a
 
   it('size limits and validate_json are those of the version the request names', async () => {
     const post = (version: string | null, path: string, body: string) =>
-      fetch(`${gateway.url}/versioned${path}`, { method: 'POST', headers: { authorization: key, 'content-type': 'application/json', ...(version === null ? {} : { 'x-api-version': version }) }, body });
+      fetch(`${gateway.url}/versioned${path}`, {
+        method: 'POST',
+        headers: { authorization: key, 'content-type': 'application/json', ...(version === null ? {} : { 'x-api-version': version }) },
+        body,
+      });
     const big = JSON.stringify({ name: 'Ada', email: 'ada@example.com', note: 'x'.repeat(40) });
     // v1 (also the default) holds bodies to 32 bytes; v2 to 1024.
     expect((await post('v1', '/other', big)).status).toBe(413);
@@ -204,7 +256,9 @@ describeWithServices('request checks: CORS, size limits, validate_json, global a
   });
 
   it('validate_json: a schema that does not compile is refused when the definition is posted (400 naming the field), not served as a 500', async () => {
-    const broken = tykApi('broken-schema', { version_data: versionData({ extended_paths: { validate_json: [{ path: '/x', method: 'POST', schema: { type: 'no-such-type' } }] } }) });
+    const broken = tykApi('broken-schema', {
+      version_data: versionData({ extended_paths: { validate_json: [{ path: '/x', method: 'POST', schema: { type: 'no-such-type' } }] } }),
+    });
     const posted = await call('POST', '/tyk/apis', broken);
     expect(posted.status).toBe(400);
     expect(JSON.stringify(posted.body)).toContain('version_data.versions.Default.extended_paths.validate_json.0.schema');

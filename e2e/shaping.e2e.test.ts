@@ -35,8 +35,12 @@ describeWithServices('shaping: header transforms, rewrites, mocks, internal path
     global_response_headers: { 'X-Served-By': 'portcullis' },
     global_response_headers_remove: [],
     extended_paths: {
-      transform_headers: [{ delete_headers: ['X-Drop'], add_headers: { 'X-Agent': '$tyk_context.headers_User_Agent' }, path: '/widgets', method: 'GET', act_on: false }],
-      transform_response_headers: [{ delete_headers: ['Content-Type'], add_headers: { 'Content-Type': 'application/vnd.widgets+json' }, path: '/widgets', method: 'GET', act_on: false }],
+      transform_headers: [
+        { delete_headers: ['X-Drop'], add_headers: { 'X-Agent': '$tyk_context.headers_User_Agent' }, path: '/widgets', method: 'GET', act_on: false },
+      ],
+      transform_response_headers: [
+        { delete_headers: ['Content-Type'], add_headers: { 'Content-Type': 'application/vnd.widgets+json' }, path: '/widgets', method: 'GET', act_on: false },
+      ],
       url_rewrites: [
         {
           path: '/old/{id}',
@@ -45,7 +49,11 @@ describeWithServices('shaping: header transforms, rewrites, mocks, internal path
           rewrite_to: '/new/$1',
           triggers: [
             { on: 'any', options: { header_matches: { 'X-Beta': { match_rx: '^true$', reverse: false } } }, rewrite_to: '/beta/$1' },
-            { on: 'all', options: { session_meta_matches: { tier: { match_rx: '^gold$', reverse: false } }, query_val_matches: { tiered: { match_rx: '1' } } }, rewrite_to: '/gold/$1' },
+            {
+              on: 'all',
+              options: { session_meta_matches: { tier: { match_rx: '^gold$', reverse: false } }, query_val_matches: { tiered: { match_rx: '1' } } },
+              rewrite_to: '/gold/$1',
+            },
           ],
         },
       ],
@@ -87,17 +95,28 @@ describeWithServices('shaping: header transforms, rewrites, mocks, internal path
 
     const apis = [
       tykApi('shaped', upstream.url, shapedVersion, { auth: { auth_header_name: 'Authorization', use_cookie: true, cookie_name: 'session' } }),
-      tykApi('timed', slowUrl, { name: 'Default', use_extended_paths: true, extended_paths: { hard_timeouts: [{ path: '/slow', method: 'GET', timeout: 1 }] } }, { strip_auth_data: false }),
+      tykApi(
+        'timed',
+        slowUrl,
+        { name: 'Default', use_extended_paths: true, extended_paths: { hard_timeouts: [{ path: '/slow', method: 'GET', timeout: 1 }] } },
+        { strip_auth_data: false },
+      ),
     ];
     for (const api of apis) {
       const posted = await call('POST', '/tyk/apis', api);
       expect(posted.status, JSON.stringify(posted.body)).toBe(200);
     }
-    const created = await call('POST', '/tyk/keys', { meta_data: { tier: 'gold' }, access_rights: Object.fromEntries(apis.map((api) => [api.api_id, { api_id: api.api_id, api_name: api.api_id, versions: ['Default'] }])) });
+    const created = await call('POST', '/tyk/keys', {
+      meta_data: { tier: 'gold' },
+      access_rights: Object.fromEntries(apis.map((api) => [api.api_id, { api_id: api.api_id, api_name: api.api_id, versions: ['Default'] }])),
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(200);
     key = created.body.key;
     for (const api of apis) {
-      await waitFor(async () => (await fetch(`${gateway.url}/${api.api_id}/widgets`)).status === 401, { timeoutMs: 10_000, message: `${api.api_id} to be served` });
+      await waitFor(async () => (await fetch(`${gateway.url}/${api.api_id}/widgets`)).status === 401, {
+        timeoutMs: 10_000,
+        message: `${api.api_id} to be served`,
+      });
     }
   }, 120_000);
 
@@ -109,7 +128,9 @@ describeWithServices('shaping: header transforms, rewrites, mocks, internal path
   });
 
   it('header transforms with context variables both ways; the credential is not forwarded (strip_auth_data)', async () => {
-    const response = await fetch(`${gateway.url}/shaped/widgets`, { headers: { authorization: key, 'user-agent': 'e2e-agent', 'x-drop': '1', 'x-internal-debug': '1' } });
+    const response = await fetch(`${gateway.url}/shaped/widgets`, {
+      headers: { authorization: key, 'user-agent': 'e2e-agent', 'x-drop': '1', 'x-internal-debug': '1' },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-served-by')).toBe('portcullis');
     expect(response.headers.get('content-type')).toBe('application/vnd.widgets+json');
@@ -134,7 +155,10 @@ describeWithServices('shaping: header transforms, rewrites, mocks, internal path
   });
 
   it('url_rewrites: $1 groups; a header trigger, and a session meta + query trigger, pick their own targets', async () => {
-    const plain = (await (await fetch(`${gateway.url}/shaped/old/42?q=1`, { headers: { authorization: key } })).json()) as { path: string; query: Record<string, string> };
+    const plain = (await (await fetch(`${gateway.url}/shaped/old/42?q=1`, { headers: { authorization: key } })).json()) as {
+      path: string;
+      query: Record<string, string>;
+    };
     expect(plain.path).toBe('/new/42');
     // As Tyk: the rewritten URL replaces the request's, query included.
     expect(plain.query).toEqual({});
@@ -182,12 +206,42 @@ describeWithServices('shaping: header transforms, rewrites, mocks, internal path
 
   it('bad shaping values are refused with 400 naming the field; nothing is stored', async () => {
     const bad: [Record<string, unknown>, string][] = [
-      [{ extended_paths: { url_rewrites: [{ path: '/a', method: 'GET', match_pattern: '/a/(', rewrite_to: '/b' }] } }, 'version_data.versions.Default.extended_paths.url_rewrites.0.match_pattern'],
-      [{ extended_paths: { url_rewrites: [{ path: '/a', method: 'GET', match_pattern: '/a', rewrite_to: '/b', triggers: [{ on: 'any', options: { query_val_matches: { q: { match_rx: '(' } } }, rewrite_to: '/c' }] }] } }, 'version_data.versions.Default.extended_paths.url_rewrites.0.triggers.0.options.query_val_matches.q.match_rx'],
-      [{ extended_paths: { url_rewrites: [{ path: '/a', method: 'GET', match_pattern: '/a', rewrite_to: 'tyk://self/b' }] } }, 'version_data.versions.Default.extended_paths.url_rewrites.0.rewrite_to'],
-      [{ extended_paths: { hard_timeouts: [{ path: '/a', method: 'GET', timeout: -5 }] } }, 'version_data.versions.Default.extended_paths.hard_timeouts.0.timeout'],
-      [{ extended_paths: { hard_timeouts: [{ path: '/a', method: 'GET', timeout: 1e9 }] } }, 'version_data.versions.Default.extended_paths.hard_timeouts.0.timeout'],
-      [{ extended_paths: { transform: [{ path: '/a', method: 'POST', template_data: { template_mode: 'blob', template_source: 'e30=' } }] } }, 'version_data.versions.Default.extended_paths.transform'],
+      [
+        { extended_paths: { url_rewrites: [{ path: '/a', method: 'GET', match_pattern: '/a/(', rewrite_to: '/b' }] } },
+        'version_data.versions.Default.extended_paths.url_rewrites.0.match_pattern',
+      ],
+      [
+        {
+          extended_paths: {
+            url_rewrites: [
+              {
+                path: '/a',
+                method: 'GET',
+                match_pattern: '/a',
+                rewrite_to: '/b',
+                triggers: [{ on: 'any', options: { query_val_matches: { q: { match_rx: '(' } } }, rewrite_to: '/c' }],
+              },
+            ],
+          },
+        },
+        'version_data.versions.Default.extended_paths.url_rewrites.0.triggers.0.options.query_val_matches.q.match_rx',
+      ],
+      [
+        { extended_paths: { url_rewrites: [{ path: '/a', method: 'GET', match_pattern: '/a', rewrite_to: 'tyk://self/b' }] } },
+        'version_data.versions.Default.extended_paths.url_rewrites.0.rewrite_to',
+      ],
+      [
+        { extended_paths: { hard_timeouts: [{ path: '/a', method: 'GET', timeout: -5 }] } },
+        'version_data.versions.Default.extended_paths.hard_timeouts.0.timeout',
+      ],
+      [
+        { extended_paths: { hard_timeouts: [{ path: '/a', method: 'GET', timeout: 1e9 }] } },
+        'version_data.versions.Default.extended_paths.hard_timeouts.0.timeout',
+      ],
+      [
+        { extended_paths: { transform: [{ path: '/a', method: 'POST', template_data: { template_mode: 'blob', template_source: 'e30=' } }] } },
+        'version_data.versions.Default.extended_paths.transform',
+      ],
       [{ global_headers: { 'X-Device': '$tyk_context.deviceid' } }, 'version_data.versions.Default.global_headers.X-Device'],
     ];
     for (const [version, field] of bad) {

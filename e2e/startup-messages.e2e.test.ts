@@ -26,7 +26,16 @@ describe('a configuration error', () => {
     CREDENTIAL_CACHE_TTL_MS: '-1',
   };
   const mains = {
-    portcullis: ['GATEWAY_PORT', 'REGISTRY_PORT', 'AUTH_PORT', 'LOG_LEVEL', 'NATS_SUBJECT_PREFIX', 'ADMIN_SECRET', 'PORTAL_PUBLIC_URL', 'CREDENTIAL_CACHE_TTL_MS'],
+    portcullis: [
+      'GATEWAY_PORT',
+      'REGISTRY_PORT',
+      'AUTH_PORT',
+      'LOG_LEVEL',
+      'NATS_SUBJECT_PREFIX',
+      'ADMIN_SECRET',
+      'PORTAL_PUBLIC_URL',
+      'CREDENTIAL_CACHE_TTL_MS',
+    ],
     gateway: ['GATEWAY_PORT', 'LOG_LEVEL', 'NATS_SUBJECT_PREFIX', 'ADMIN_SECRET', 'CREDENTIAL_CACHE_TTL_MS'],
     auth: ['AUTH_PORT', 'LOG_LEVEL', 'NATS_SUBJECT_PREFIX', 'ADMIN_SECRET'],
     registry: ['REGISTRY_PORT', 'LOG_LEVEL', 'NATS_SUBJECT_PREFIX', 'ADMIN_SECRET', 'PORTAL_PUBLIC_URL'],
@@ -91,7 +100,11 @@ describe('embedded mode logs', () => {
     // util-linux's `script` runs the launcher on a pseudo-terminal; the shell says the launcher's
     // pid (exec keeps it), for the SIGTERM.
     const command = `echo "pid=$$"; exec '${process.execPath}' apps/portcullis/dist/main.js`;
-    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: repoRoot, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...(await launcherEnv()) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...(await launcherEnv()) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let text = '';
     child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));

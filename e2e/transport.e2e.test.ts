@@ -73,7 +73,8 @@ describeWithServices('transport: WebSockets and TLS', () => {
 
   /** APIs in front of the HTTPS upstream, each with its own proxy.transport (Tyk's field, our PEM fields). */
   function secureApis() {
-    const secure = (api_id: string, transport: Record<string, unknown> | undefined) => tykApi(api_id, { proxy: { listen_path: `/${api_id}/`, target_url: secureUrl, strip_listen_path: true, ...(transport ? { transport } : {}) } });
+    const secure = (api_id: string, transport: Record<string, unknown> | undefined) =>
+      tykApi(api_id, { proxy: { listen_path: `/${api_id}/`, target_url: secureUrl, strip_listen_path: true, ...(transport ? { transport } : {}) } });
     return [
       secure('mtls', { ssl_min_version: 771, ssl_ca_certificates: ca.cert, ssl_client_certificate: clientCert.cert, ssl_client_key: clientCert.key }),
       secure('no-client-cert', { ssl_ca_certificates: ca.cert }),
@@ -99,7 +100,9 @@ describeWithServices('transport: WebSockets and TLS', () => {
       socket.once('unexpected-response', (_request, response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => reject(Object.assign(new Error(`status ${response.statusCode}`), { status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') })));
+        response.on('end', () =>
+          reject(Object.assign(new Error(`status ${response.statusCode}`), { status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') })),
+        );
       });
       socket.once('error', reject);
     });
@@ -116,7 +119,9 @@ describeWithServices('transport: WebSockets and TLS', () => {
 
   async function tunnelsCounted(apiId: string): Promise<number> {
     const text = await (await fetch(`${gateway.url}/metrics`)).text();
-    const line = text.split('\n').find((row) => row.startsWith('portcullis_gateway_requests_total{') && row.includes(`api_id="${apiId}"`) && row.includes('status="101"'));
+    const line = text
+      .split('\n')
+      .find((row) => row.startsWith('portcullis_gateway_requests_total{') && row.includes(`api_id="${apiId}"`) && row.includes('status="101"'));
     return line === undefined ? 0 : Number(line.split(' ').pop());
   }
 
@@ -142,11 +147,14 @@ describeWithServices('transport: WebSockets and TLS', () => {
     upstream = await startUpstream();
     const upstreamCert = ca.issue(['IP:127.0.0.1', 'localhost'], { file: 'upstream' });
     clientCert = ca.issue(['portcullis-gateway'], { clientAuth: true, file: 'client' });
-    secureUpstream = createHttpsServer({ cert: upstreamCert.cert, key: upstreamCert.key, ca: ca.cert, requestCert: true, rejectUnauthorized: true }, (req, res) => {
-      const peer = (req.socket as TLSSocket).getPeerCertificate();
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ path: req.url, client: peer.subject?.CN ?? null, protocol: (req.socket as TLSSocket).getProtocol() }));
-    });
+    secureUpstream = createHttpsServer(
+      { cert: upstreamCert.cert, key: upstreamCert.key, ca: ca.cert, requestCert: true, rejectUnauthorized: true },
+      (req, res) => {
+        const peer = (req.socket as TLSSocket).getPeerCertificate();
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ path: req.url, client: peer.subject?.CN ?? null, protocol: (req.socket as TLSSocket).getProtocol() }));
+      },
+    );
     await new Promise<void>((resolve) => secureUpstream.listen(0, '127.0.0.1', resolve));
     secureUrl = `https://127.0.0.1:${(secureUpstream.address() as AddressInfo).port}`;
     gatewayCert = ca.issue(['gateway.test'], { file: 'gateway' });
@@ -169,13 +177,29 @@ describeWithServices('transport: WebSockets and TLS', () => {
       tykApi('plain', {}),
       // WebSockets on, but the upstream is a plain HTTP server that answers the handshake with a 200; and one that is down.
       tykApi('no-ws-upstream', { enable_websockets: true, proxy: { listen_path: '/no-ws-upstream/', target_url: upstream.url, strip_listen_path: true } }),
-      tykApi('ws-down', { enable_websockets: true, proxy: { listen_path: '/ws-down/', target_url: `http://127.0.0.1:${await freePort()}`, strip_listen_path: true } }),
+      tykApi('ws-down', {
+        enable_websockets: true,
+        proxy: { listen_path: '/ws-down/', target_url: `http://127.0.0.1:${await freePort()}`, strip_listen_path: true },
+      }),
       tykApi('orders', { domain: 'orders.apps.test', proxy: { listen_path: '/orders/', target_url: upstream.url, strip_listen_path: true } }),
       ...secureApis(),
       // Tyk's static mTLS on a keyless API: the client certificate is the only check.
-      tykApi('mtls-in', { use_keyless: true, use_standard_auth: false, use_mutual_tls_auth: true, client_certificates: [`e2e${fingerprintOf(clientCert.cert)}`], proxy: { listen_path: '/mtls-in/', target_url: upstream.url, strip_listen_path: true } }),
+      tykApi('mtls-in', {
+        use_keyless: true,
+        use_standard_auth: false,
+        use_mutual_tls_auth: true,
+        client_certificates: [`e2e${fingerprintOf(clientCert.cert)}`],
+        proxy: { listen_path: '/mtls-in/', target_url: upstream.url, strip_listen_path: true },
+      }),
     ];
-    const policy = { id: 'ws', org_id: 'e2e', rate: 1000, per: 60, quota_max: -1, access_rights: Object.fromEntries(apis.map((api) => [api.api_id, { api_id: api.api_id, versions: ['Default'] }])) };
+    const policy = {
+      id: 'ws',
+      org_id: 'e2e',
+      rate: 1000,
+      per: 60,
+      quota_max: -1,
+      access_rights: Object.fromEntries(apis.map((api) => [api.api_id, { api_id: api.api_id, versions: ['Default'] }])),
+    };
     expect((await call('POST', '/tyk/policies', policy)).status).toBe(200);
     for (const api of apis) {
       const posted = await call('POST', '/tyk/apis', api);
@@ -183,7 +207,10 @@ describeWithServices('transport: WebSockets and TLS', () => {
     }
     key = (await call('POST', '/tyk/keys', { apply_policies: ['ws'] })).body.key;
     for (const api of apis) {
-      await waitFor(async () => (await httpStatus(`/${api.api_id}/x`, api.domain === undefined ? {} : { host: api.domain })) === (api.api_id === 'mtls-in' ? 403 : 401), { timeoutMs: 10_000, message: `${api.api_id} to be served` });
+      await waitFor(
+        async () => (await httpStatus(`/${api.api_id}/x`, api.domain === undefined ? {} : { host: api.domain })) === (api.api_id === 'mtls-in' ? 403 : 401),
+        { timeoutMs: 10_000, message: `${api.api_id} to be served` },
+      );
     }
   }, 120_000);
 
@@ -261,14 +288,31 @@ describeWithServices('transport: WebSockets and TLS', () => {
   });
 
   /** One HTTPS request to the gateway's TLS port, trusting only the test CA; the certificate it was shown. */
-  function httpsGet(path: string, servername: string, headers: Record<string, string> = {}, client?: TestCertificate): Promise<{ status: number; body: string; peer: PeerCertificate }> {
+  function httpsGet(
+    path: string,
+    servername: string,
+    headers: Record<string, string> = {},
+    client?: TestCertificate,
+  ): Promise<{ status: number; body: string; peer: PeerCertificate }> {
     return new Promise((resolve, reject) => {
-      const request = httpsRequest({ host: '127.0.0.1', port: tlsPort, path, servername, ca: ca.cert, headers: { host: servername, ...headers }, agent: false, ...(client ? { cert: client.cert, key: client.key } : {}) }, (response) => {
-        const peer = (response.socket as TLSSocket).getPeerCertificate();
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, body: Buffer.concat(chunks).toString('utf8'), peer }));
-      });
+      const request = httpsRequest(
+        {
+          host: '127.0.0.1',
+          port: tlsPort,
+          path,
+          servername,
+          ca: ca.cert,
+          headers: { host: servername, ...headers },
+          agent: false,
+          ...(client ? { cert: client.cert, key: client.key } : {}),
+        },
+        (response) => {
+          const peer = (response.socket as TLSSocket).getPeerCertificate();
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode!, body: Buffer.concat(chunks).toString('utf8'), peer }));
+        },
+      );
       request.on('error', reject);
       request.end();
     });
@@ -292,13 +336,19 @@ describeWithServices('transport: WebSockets and TLS', () => {
   it('reloads a changed certificate file without a restart; a broken change keeps the previous certificate', async () => {
     const before = (await httpsGet('/orders/x', 'orders.apps.test', { authorization: key })).peer.serialNumber;
     ca.issue(['orders.apps.test', 'renewed.apps.test'], { file: 'orders' });
-    await waitFor(async () => (await httpsGet('/orders/x', 'orders.apps.test', { authorization: key })).peer.serialNumber !== before, { timeoutMs: 10_000, message: 'the renewed certificate to be served' });
+    await waitFor(async () => (await httpsGet('/orders/x', 'orders.apps.test', { authorization: key })).peer.serialNumber !== before, {
+      timeoutMs: 10_000,
+      message: 'the renewed certificate to be served',
+    });
     const renewed = await httpsGet('/orders/x', 'orders.apps.test', { authorization: key });
     expect(renewed.peer.subjectaltname).toBe('DNS:orders.apps.test, DNS:renewed.apps.test');
     expect(renewed.status).toBe(200);
     // A file that does not parse is not loaded: the renewed certificate stays, and the gateway says why.
     writeFileSync(ordersCert.certFile, 'not a certificate');
-    await waitFor(() => gateway.logs().includes(`${ordersCert.certFile} is not a PEM certificate`), { timeoutMs: 10_000, message: 'the failed reload to be logged' });
+    await waitFor(() => gateway.logs().includes(`${ordersCert.certFile} is not a PEM certificate`), {
+      timeoutMs: 10_000,
+      message: 'the failed reload to be logged',
+    });
     expect((await httpsGet('/orders/x', 'orders.apps.test', { authorization: key })).peer.serialNumber).toBe(renewed.peer.serialNumber);
   });
 
@@ -329,12 +379,19 @@ describeWithServices('transport: WebSockets and TLS', () => {
     expect((await fetch(`${gateway.url}/untrusted/things`, { headers: { authorization: key } })).status).toBe(502);
     // ssl_insecure_skip_verify: the certificate is not checked, and the gateway says so in its log.
     expect((await fetch(`${gateway.url}/insecure/things`, { headers: { authorization: key } })).status).toBe(200);
-    await waitFor(() => gateway.logs().includes('its TLS certificate is not verified (proxy.transport.ssl_insecure_skip_verify)'), { timeoutMs: 5_000, message: 'the warning' });
+    await waitFor(() => gateway.logs().includes('its TLS certificate is not verified (proxy.transport.ssl_insecure_skip_verify)'), {
+      timeoutMs: 5_000,
+      message: 'the warning',
+    });
   });
 
   it('refuses a definition with an unparseable certificate or a bad ssl_min_version with 400 naming the field; nothing stored', async () => {
     const bad = tykApi('bad-tls', {
-      proxy: { listen_path: '/bad-tls/', target_url: secureUrl, transport: { ssl_min_version: 12, ssl_ca_certificates: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' } },
+      proxy: {
+        listen_path: '/bad-tls/',
+        target_url: secureUrl,
+        transport: { ssl_min_version: 12, ssl_ca_certificates: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' },
+      },
     });
     const refused = await call('POST', '/tyk/apis', bad);
     expect(refused.status).toBe(400);

@@ -35,8 +35,18 @@ describeWithServices("Tyk's Gateway API behaviours, answers checked against Tyk'
   });
 
   /** Calls the gateway's /tyk/ API and checks the answer against Tyk's document for `template`. */
-  async function call(method: string, path: string, template: string, body?: unknown, options: { headers?: Record<string, string>; documentedAs?: number } = {}) {
-    const response = await fetch(`${gateway.url}${path}`, { method, headers: options.headers ?? tyk, body: body === undefined ? undefined : JSON.stringify(body) });
+  async function call(
+    method: string,
+    path: string,
+    template: string,
+    body?: unknown,
+    options: { headers?: Record<string, string>; documentedAs?: number } = {},
+  ) {
+    const response = await fetch(`${gateway.url}${path}`, {
+      method,
+      headers: options.headers ?? tyk,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const json = (await response.json()) as any;
     expectTykShape(template, method, response.status, json, options.documentedAs);
     return { status: response.status, body: json };
@@ -62,7 +72,7 @@ describeWithServices("Tyk's Gateway API behaviours, answers checked against Tyk'
     expect((await call('GET', '/tyk/apis/none', '/tyk/apis/{apiID}')).status).toBe(404);
   });
 
-  it('refuses a coprocess sample naming the unsupported feature, in Tyk\'s error shape', async () => {
+  it("refuses a coprocess sample naming the unsupported feature, in Tyk's error shape", async () => {
     const refused = await call('POST', '/tyk/apis', '/tyk/apis', readTykApp('coprocess_app_sample.json'));
     expect(refused.status).toBe(400);
     expect(refused.body.details).toEqual(expect.arrayContaining([{ field: 'custom_middleware', message: expect.stringMatching(/^not supported/) }]));
@@ -72,12 +82,18 @@ describeWithServices("Tyk's Gateway API behaviours, answers checked against Tyk'
     const missing = await call('POST', '/tyk/policies', '/tyk/policies', { rate: 1, per: 1 });
     expect(missing.status).toBe(400);
     expect(missing.body).toMatchObject({ status: 'error', message: 'Unable to create policy without id.' });
-    expect(await call('POST', '/tyk/policies', '/tyk/policies', { id: 'oauth-pol', access_rights: { 'oauth-a': {}, 'oauth-b': {}, '3': {} } })).toMatchObject({ status: 200 });
+    expect(await call('POST', '/tyk/policies', '/tyk/policies', { id: 'oauth-pol', access_rights: { 'oauth-a': {}, 'oauth-b': {}, '3': {} } })).toMatchObject({
+      status: 200,
+    });
     await call('GET', '/tyk/policies', '/tyk/policies');
-    expect((await call('GET', '/tyk/policies/oauth-pol', '/tyk/policies/{polID}')).body).toMatchObject({ id: 'oauth-pol', name: '', access_rights: { 'oauth-a': { api_id: 'oauth-a' } } });
+    expect((await call('GET', '/tyk/policies/oauth-pol', '/tyk/policies/{polID}')).body).toMatchObject({
+      id: 'oauth-pol',
+      name: '',
+      access_rights: { 'oauth-a': { api_id: 'oauth-a' } },
+    });
   });
 
-  it("creates OAuth clients as Tyk does: meta_data kept, a chosen id and secret, every OAuth API of the policy without api_id, 400 \"API doesn't exist\", PUT updates", async () => {
+  it('creates OAuth clients as Tyk does: meta_data kept, a chosen id and secret, every OAuth API of the policy without api_id, 400 "API doesn\'t exist", PUT updates', async () => {
     for (const id of ['oauth-a', 'oauth-b']) expect((await call('POST', '/tyk/apis', '/tyk/apis', oauthApi(id))).status).toBe(200);
 
     const chosen = await call('POST', '/tyk/oauth/clients/create', '/tyk/oauth/clients/create', {
@@ -87,13 +103,19 @@ describeWithServices("Tyk's Gateway API behaviours, answers checked against Tyk'
       policy_id: 'oauth-pol',
       meta_data: { team: 'billing' },
     });
-    expect(chosen).toMatchObject({ status: 200, body: { client_id: 'my-client', secret: 'a-caller-chosen-secret-of-enough-length', api_id: 'oauth-a', meta_data: { team: 'billing' } } });
+    expect(chosen).toMatchObject({
+      status: 200,
+      body: { client_id: 'my-client', secret: 'a-caller-chosen-secret-of-enough-length', api_id: 'oauth-a', meta_data: { team: 'billing' } },
+    });
     const read = await call('GET', '/tyk/oauth/clients/oauth-a/my-client', '/tyk/oauth/clients/{apiID}/{keyName}');
     expect(read.body).toMatchObject({ client_id: 'my-client', meta_data: { team: 'billing' } });
     expect(read.body).not.toHaveProperty('secret');
 
     // Without api_id: one client for every OAuth API the policy grants (API "3" is keyless: left out).
-    const everywhere = await call('POST', '/tyk/oauth/clients/create', '/tyk/oauth/clients/create', { policy_id: 'oauth-pol', redirect_uri: 'https://app.example/cb' });
+    const everywhere = await call('POST', '/tyk/oauth/clients/create', '/tyk/oauth/clients/create', {
+      policy_id: 'oauth-pol',
+      redirect_uri: 'https://app.example/cb',
+    });
     expect(everywhere.status).toBe(200);
     for (const apiId of ['oauth-a', 'oauth-b']) {
       expect((await call('GET', `/tyk/oauth/clients/${apiId}/${everywhere.body.client_id}`, '/tyk/oauth/clients/{apiID}/{keyName}')).status).toBe(200);
@@ -102,13 +124,23 @@ describeWithServices("Tyk's Gateway API behaviours, answers checked against Tyk'
     const unknown = await call('POST', '/tyk/oauth/clients/create', '/tyk/oauth/clients/create', { api_id: 'no-such-api', policy_id: 'oauth-pol' });
     expect(unknown).toMatchObject({ status: 400, body: { status: 'error', message: "API doesn't exist" } });
 
-    const updated = await call('PUT', '/tyk/oauth/clients/oauth-a/my-client', '/tyk/oauth/clients/{apiID}/{keyName}', { redirect_uri: 'https://new.example/cb', description: 'renamed', meta_data: { team: 'ops' } });
-    expect(updated).toMatchObject({ status: 200, body: { client_id: 'my-client', redirect_uri: 'https://new.example/cb', description: 'renamed', meta_data: { team: 'ops' } } });
+    const updated = await call('PUT', '/tyk/oauth/clients/oauth-a/my-client', '/tyk/oauth/clients/{apiID}/{keyName}', {
+      redirect_uri: 'https://new.example/cb',
+      description: 'renamed',
+      meta_data: { team: 'ops' },
+    });
+    expect(updated).toMatchObject({
+      status: 200,
+      body: { client_id: 'my-client', redirect_uri: 'https://new.example/cb', description: 'renamed', meta_data: { team: 'ops' } },
+    });
     expect(updated.body).not.toHaveProperty('secret');
     expect((await call('PUT', '/tyk/oauth/clients/oauth-b/nobody', '/tyk/oauth/clients/{apiID}/{keyName}', { description: 'x' })).status).toBe(404);
 
     await call('GET', '/tyk/oauth/clients/oauth-a', '/tyk/oauth/clients/{apiID}');
-    expect(await call('DELETE', '/tyk/oauth/clients/oauth-a/my-client', '/tyk/oauth/clients/{apiID}/{keyName}')).toMatchObject({ status: 200, body: { key: 'my-client', status: 'ok', action: 'deleted' } });
+    expect(await call('DELETE', '/tyk/oauth/clients/oauth-a/my-client', '/tyk/oauth/clients/{apiID}/{keyName}')).toMatchObject({
+      status: 200,
+      body: { key: 'my-client', status: 'ok', action: 'deleted' },
+    });
   });
 
   it('keys and deletes answer in the shapes Tyk documents', async () => {
@@ -133,7 +165,15 @@ describeWithServices("Tyk's Gateway API behaviours, answers checked against Tyk'
    * `/tyk/certs` is checked the same way in e2e/certificates.e2e.test.ts (it needs TLS and upstreams).
    */
   it('every /tyk/ route: success and main errors in the shapes swagger.yml documents', async () => {
-    const api = { api_id: 'routes', name: 'routes', use_keyless: false, use_standard_auth: true, auth: { auth_header_name: 'Authorization' }, proxy: { listen_path: '/routes/', target_url: 'http://127.0.0.1:9', strip_listen_path: true }, version_data: { not_versioned: true, versions: { Default: { name: 'Default' } } } };
+    const api = {
+      api_id: 'routes',
+      name: 'routes',
+      use_keyless: false,
+      use_standard_auth: true,
+      auth: { auth_header_name: 'Authorization' },
+      proxy: { listen_path: '/routes/', target_url: 'http://127.0.0.1:9', strip_listen_path: true },
+      version_data: { not_versioned: true, versions: { Default: { name: 'Default' } } },
+    };
     const badApi = { ...api, proxy: { listen_path: 'no-slash', target_url: 'ftp://x' } };
 
     // Without the admin secret: 401 (Tyk 403), Tyk's error body.
@@ -145,7 +185,11 @@ describeWithServices("Tyk's Gateway API behaviours, answers checked against Tyk'
     expect((await call('POST', '/tyk/apis', '/tyk/apis', badApi)).status).toBe(400);
     expect((await call('GET', '/tyk/apis', '/tyk/apis')).status).toBe(200);
     expect((await call('GET', '/tyk/apis/routes', '/tyk/apis/{apiID}')).status).toBe(200);
-    expect((await call('PUT', '/tyk/apis/routes', '/tyk/apis/{apiID}', { ...api, name: 'renamed' })).body).toMatchObject({ key: 'routes', status: 'ok', action: 'modified' });
+    expect((await call('PUT', '/tyk/apis/routes', '/tyk/apis/{apiID}', { ...api, name: 'renamed' })).body).toMatchObject({
+      key: 'routes',
+      status: 'ok',
+      action: 'modified',
+    });
     expect((await call('PUT', '/tyk/apis/routes', '/tyk/apis/{apiID}', badApi)).status).toBe(400);
     expect((await call('PUT', '/tyk/apis/nobody', '/tyk/apis/{apiID}', { ...api, api_id: 'nobody' })).status).toBe(404);
     expect((await call('GET', '/tyk/apis/nobody', '/tyk/apis/{apiID}')).status).toBe(404);
@@ -158,7 +202,11 @@ describeWithServices("Tyk's Gateway API behaviours, answers checked against Tyk'
     expect((await call('GET', '/tyk/policies', '/tyk/policies')).status).toBe(200);
     expect((await call('GET', '/tyk/policies/routes-pol', '/tyk/policies/{polID}')).status).toBe(200);
     expect((await call('GET', '/tyk/policies/nobody', '/tyk/policies/{polID}')).status).toBe(404);
-    expect((await call('PUT', '/tyk/policies/routes-pol', '/tyk/policies/{polID}', { ...policy, rate: 50 })).body).toMatchObject({ key: 'routes-pol', status: 'ok', action: 'modified' });
+    expect((await call('PUT', '/tyk/policies/routes-pol', '/tyk/policies/{polID}', { ...policy, rate: 50 })).body).toMatchObject({
+      key: 'routes-pol',
+      status: 'ok',
+      action: 'modified',
+    });
     expect((await call('PUT', '/tyk/policies/routes-pol', '/tyk/policies/{polID}', { ...policy, rate: 'fast' })).status).toBe(400);
     expect((await call('PUT', '/tyk/policies/nobody', '/tyk/policies/{polID}', { ...policy, id: 'nobody' }, { documentedAs: 400 })).status).toBe(404);
     expect((await call('DELETE', '/tyk/policies/nobody', '/tyk/policies/{polID}', undefined, { documentedAs: 400 })).status).toBe(404);
@@ -174,12 +222,16 @@ describeWithServices("Tyk's Gateway API behaviours, answers checked against Tyk'
     const preview = await call('POST', '/tyk/keys/preview', '/tyk/keys/preview', { apply_policies: ['routes-pol'], rate: 10, per: 60, alias: 'previewed' });
     expect(preview).toMatchObject({ status: 200, body: { apply_policies: ['routes-pol'], rate: 10, per: 60, alias: 'previewed' } });
     expect((await call('POST', '/tyk/keys/preview', '/tyk/keys/preview', { rate: 'fast' }, { documentedAs: 500 })).status).toBe(400);
-    expect((await call('POST', '/tyk/keys/preview', '/tyk/keys/preview', { apply_policies: ['no-such-policy'] }, { documentedAs: 500 })).body).toMatchObject({ details: [{ field: 'apply_policies.0' }] });
+    expect((await call('POST', '/tyk/keys/preview', '/tyk/keys/preview', { apply_policies: ['no-such-policy'] }, { documentedAs: 500 })).body).toMatchObject({
+      details: [{ field: 'apply_policies.0' }],
+    });
     expect((await call('GET', '/tyk/keys', '/tyk/keys')).body.keys.length).toBe(keysBefore);
     expect((await call('GET', '/tyk/keys', '/tyk/keys')).status).toBe(200);
     expect((await call('GET', `/tyk/keys/${created.body.key}`, '/tyk/keys/{keyID}')).status).toBe(200);
     expect((await call('GET', '/tyk/keys/no-such-key-0123456789', '/tyk/keys/{keyID}')).status).toBe(404);
-    expect((await call('PUT', `/tyk/keys/${created.body.key}`, '/tyk/keys/{keyID}', { apply_policies: ['routes-pol'], rate: 10, per: 60 })).body).toMatchObject({ status: 'ok', action: 'modified' });
+    expect((await call('PUT', `/tyk/keys/${created.body.key}`, '/tyk/keys/{keyID}', { apply_policies: ['routes-pol'], rate: 10, per: 60 })).body).toMatchObject(
+      { status: 'ok', action: 'modified' },
+    );
     expect((await call('PUT', `/tyk/keys/${created.body.key}`, '/tyk/keys/{keyID}', { rate: 'fast' })).status).toBe(400);
     expect((await call('PUT', '/tyk/keys/no-such-key-0123456789', '/tyk/keys/{keyID}', { apply_policies: ['routes-pol'] })).status).toBe(404);
     expect((await call('DELETE', `/tyk/keys/${created.body.key}`, '/tyk/keys/{keyID}')).body).toMatchObject({ status: 'ok', action: 'deleted' });
@@ -189,10 +241,17 @@ describeWithServices("Tyk's Gateway API behaviours, answers checked against Tyk'
     expect((await call('POST', '/tyk/apis', '/tyk/apis', oauthApi('routes-oauth'))).status).toBe(200);
     const oauthPolicy = { id: 'routes-oauth-pol', access_rights: { 'routes-oauth': {} } };
     expect((await call('POST', '/tyk/policies', '/tyk/policies', oauthPolicy)).status).toBe(200);
-    const client = await call('POST', '/tyk/oauth/clients/create', '/tyk/oauth/clients/create', { api_id: 'routes-oauth', policy_id: 'routes-oauth-pol', redirect_uri: 'https://app.example/cb' });
+    const client = await call('POST', '/tyk/oauth/clients/create', '/tyk/oauth/clients/create', {
+      api_id: 'routes-oauth',
+      policy_id: 'routes-oauth-pol',
+      redirect_uri: 'https://app.example/cb',
+    });
     expect(client.status).toBe(200);
     const clientPath = `/tyk/oauth/clients/routes-oauth/${client.body.client_id}`;
-    expect((await call('POST', '/tyk/oauth/clients/create', '/tyk/oauth/clients/create', { api_id: 'routes-oauth', policy_id: 'routes-oauth-pol', redirect_uri: 7 })).status).toBe(400);
+    expect(
+      (await call('POST', '/tyk/oauth/clients/create', '/tyk/oauth/clients/create', { api_id: 'routes-oauth', policy_id: 'routes-oauth-pol', redirect_uri: 7 }))
+        .status,
+    ).toBe(400);
     expect((await call('GET', '/tyk/oauth/clients/routes-oauth', '/tyk/oauth/clients/{apiID}')).status).toBe(200);
     expect((await call('GET', '/tyk/oauth/clients/nobody', '/tyk/oauth/clients/{apiID}')).status).toBe(404);
     expect((await call('GET', clientPath, '/tyk/oauth/clients/{apiID}/{keyName}')).status).toBe(200);
@@ -205,10 +264,14 @@ describeWithServices("Tyk's Gateway API behaviours, answers checked against Tyk'
     expect(rotated.status).toBe(200);
     expect((await call('PUT', '/tyk/oauth/clients/routes-oauth/nobody/rotate', '/tyk/oauth/clients/{apiID}/{keyName}/rotate')).status).toBe(404);
     const credentials = { client_id: client.body.client_id, client_secret: rotated.body.secret };
-    expect((await call('POST', '/tyk/oauth/revoke', '/tyk/oauth/revoke', { ...credentials, token: 'not-a-token', token_type_hint: 'access_token' })).status).toBe(200);
+    expect(
+      (await call('POST', '/tyk/oauth/revoke', '/tyk/oauth/revoke', { ...credentials, token: 'not-a-token', token_type_hint: 'access_token' })).status,
+    ).toBe(200);
     expect((await call('POST', '/tyk/oauth/revoke', '/tyk/oauth/revoke', credentials)).status).toBe(400);
     expect((await call('POST', '/tyk/oauth/revoke_all', '/tyk/oauth/revoke_all', credentials)).status).toBe(200);
-    expect([400, 401]).toContain((await call('POST', '/tyk/oauth/revoke_all', '/tyk/oauth/revoke_all', { client_id: client.body.client_id, client_secret: 'wrong' })).status);
+    expect([400, 401]).toContain(
+      (await call('POST', '/tyk/oauth/revoke_all', '/tyk/oauth/revoke_all', { client_id: client.body.client_id, client_secret: 'wrong' })).status,
+    );
     expect((await call('DELETE', clientPath, '/tyk/oauth/clients/{apiID}/{keyName}')).status).toBe(200);
     expect((await call('DELETE', clientPath, '/tyk/oauth/clients/{apiID}/{keyName}')).status).toBe(404);
 

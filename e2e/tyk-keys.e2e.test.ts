@@ -59,22 +59,31 @@ describeWithServices("keys: Tyk's /tyk/keys through the gateway, kept by the aut
     const legacy = await call('POST', '/tyk/keys/create', {});
     expect(legacy.body).toMatchObject({ status: 'ok', action: 'added' });
     const chosen = `my-chosen-key-${randomBytes(6).toString('hex')}`;
-    expect(await call('POST', `/tyk/keys/${chosen}`, { rate: 1, per: 1 })).toEqual({ status: 200, body: { key: chosen, status: 'ok', action: 'added', key_hash: sha256(chosen) } });
+    expect(await call('POST', `/tyk/keys/${chosen}`, { rate: 1, per: 1 })).toEqual({
+      status: 200,
+      body: { key: chosen, status: 'ok', action: 'added', key_hash: sha256(chosen) },
+    });
     expect(await call('POST', `/tyk/keys/${chosen}`, {})).toMatchObject({ status: 409, body: { status: 'error', error: 'conflict' } });
-    expect(await call('POST', '/tyk/keys/short', {})).toMatchObject({ status: 400, body: { status: 'error', error: 'validation_failed', details: [{ field: 'key' }] } });
+    expect(await call('POST', '/tyk/keys/short', {})).toMatchObject({
+      status: 400,
+      body: { status: 'error', error: 'validation_failed', details: [{ field: 'key' }] },
+    });
   });
 
-  it('updates and deletes, by key and by hash, with Tyk\'s replies; a deleted key is a 404', async () => {
+  it("updates and deletes, by key and by hash, with Tyk's replies; a deleted key is a 404", async () => {
     const { key, key_hash } = (await call('POST', '/tyk/keys', { rate: 1, per: 1 })).body;
     expect(await call('PUT', `/tyk/keys/${key}`, { rate: 50, per: 1 })).toEqual({ status: 200, body: { key, status: 'ok', action: 'modified', key_hash } });
     expect((await call('GET', `/tyk/keys/${key}`)).body.rate).toBe(50);
     expect(await call('PUT', `/tyk/keys/${key_hash}?hashed=true`, { rate: 60, per: 1 })).toMatchObject({ status: 200, body: { action: 'modified', key_hash } });
-    expect(await call('DELETE', `/tyk/keys/${key_hash}?hashed=true`)).toEqual({ status: 200, body: { key: key_hash, status: 'ok', action: 'deleted', key_hash } });
+    expect(await call('DELETE', `/tyk/keys/${key_hash}?hashed=true`)).toEqual({
+      status: 200,
+      body: { key: key_hash, status: 'ok', action: 'deleted', key_hash },
+    });
     expect(await call('GET', `/tyk/keys/${key}`)).toMatchObject({ status: 404, body: { status: 'error', error: 'not_found' } });
     expect(await call('DELETE', `/tyk/keys/${key}`)).toMatchObject({ status: 404 });
   });
 
-  it('every bad session field comes back at once, in Tyk\'s error shape', async () => {
+  it("every bad session field comes back at once, in Tyk's error shape", async () => {
     const bad = await call('POST', '/tyk/keys', { rate: 'lots', quota_max: -9 });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ status: 'error', error: 'validation_failed' });

@@ -83,7 +83,8 @@ describeWithServices('upstreams that fail: Tyk definitions through the real serv
     ...Object.fromEntries(Object.entries(fields).filter(([field]) => field !== 'proxy')),
   });
 
-  const healthOf = async (origin: string) => ((await call('GET', '/tyk/upstreams/health')).body.targets as { origin: string; healthy: boolean }[]).find((target) => target.origin === origin)?.healthy;
+  const healthOf = async (origin: string) =>
+    ((await call('GET', '/tyk/upstreams/health')).body.targets as { origin: string; healthy: boolean }[]).find((target) => target.origin === origin)?.healthy;
 
   beforeAll(async () => {
     database = await createScratchDatabase('portcullis_e2e_upstreams');
@@ -101,11 +102,20 @@ describeWithServices('upstreams that fail: Tyk definitions through the real serv
       api('balanced', {
         proxy: { enable_load_balancing: true, target_list: [a.url, a.url, b.url], check_host_against_uptime_tests: true },
         // Tyk's uptime_tests: timeout is a Go duration (ns); recheck_wait the interval here.
-        uptime_tests: { check_list: [{ url: `${a.url}/health`, method: 'GET', timeout: 1_000_000_000 }, { url: `${b.url}/health`, method: 'GET', timeout: 1_000_000_000 }], config: { expire_utime_after: 0, recheck_wait: 0.2 } },
+        uptime_tests: {
+          check_list: [
+            { url: `${a.url}/health`, method: 'GET', timeout: 1_000_000_000 },
+            { url: `${b.url}/health`, method: 'GET', timeout: 1_000_000_000 },
+          ],
+          config: { expire_utime_after: 0, recheck_wait: 0.2 },
+        },
       }),
       api('all-down', {
         proxy: { enable_load_balancing: true, target_list: deadPorts.map((port) => `http://127.0.0.1:${port}`), check_host_against_uptime_tests: true },
-        uptime_tests: { check_list: deadPorts.map((port) => ({ url: `http://127.0.0.1:${port}/health`, timeout: 500_000_000 })), config: { recheck_wait: 0.2 } },
+        uptime_tests: {
+          check_list: deadPorts.map((port) => ({ url: `http://127.0.0.1:${port}/health`, timeout: 500_000_000 })),
+          config: { recheck_wait: 0.2 },
+        },
       }),
       api('breaker', {
         proxy: { target_url: flapping.url },
@@ -115,7 +125,11 @@ describeWithServices('upstreams that fail: Tyk definitions through the real serv
             Default: {
               name: 'Default',
               use_extended_paths: true,
-              extended_paths: { circuit_breakers: [{ path: '/flaky', method: 'GET', threshold_percent: 0.5, samples: 4, return_to_service_after: 1, disable_half_open_state: false }] },
+              extended_paths: {
+                circuit_breakers: [
+                  { path: '/flaky', method: 'GET', threshold_percent: 0.5, samples: 4, return_to_service_after: 1, disable_half_open_state: false },
+                ],
+              },
             },
           },
         },
@@ -168,7 +182,10 @@ describeWithServices('upstreams that fail: Tyk definitions through the real serv
     flapping.failing = true;
     for (let i = 0; i < 4; i++) expect((await send('/breaker/flaky')).status).toBe(500);
     const calls = flapping.calls;
-    expect(await send('/breaker/flaky')).toEqual({ status: 503, body: { error: 'circuit_open', message: 'The upstream service is unavailable: circuit breaker open' } });
+    expect(await send('/breaker/flaky')).toEqual({
+      status: 503,
+      body: { error: 'circuit_open', message: 'The upstream service is unavailable: circuit breaker open' },
+    });
     expect(flapping.calls).toBe(calls);
     // Other paths have no breaker.
     expect((await send('/breaker/steady')).status).toBe(500);
@@ -190,11 +207,33 @@ describeWithServices('upstreams that fail: Tyk definitions through the real serv
       [{ uptime_tests: { check_list: [{ url: `${a.url}/health` }], config: { recheck_wait: -1 } } }, 'uptime_tests.config.recheck_wait'],
       [{ uptime_tests: { check_list: [{ url: `${a.url}/health`, timeout: -5 }] } }, 'uptime_tests.check_list.0.timeout'],
       [
-        { version_data: { not_versioned: true, versions: { Default: { name: 'Default', use_extended_paths: true, extended_paths: { circuit_breakers: [{ path: '/x', threshold_percent: -0.5, samples: 5, return_to_service_after: 60 }] } } } } },
+        {
+          version_data: {
+            not_versioned: true,
+            versions: {
+              Default: {
+                name: 'Default',
+                use_extended_paths: true,
+                extended_paths: { circuit_breakers: [{ path: '/x', threshold_percent: -0.5, samples: 5, return_to_service_after: 60 }] },
+              },
+            },
+          },
+        },
         'version_data.versions.Default.extended_paths.circuit_breakers.0.threshold_percent',
       ],
       [
-        { version_data: { not_versioned: true, versions: { Default: { name: 'Default', use_extended_paths: true, extended_paths: { circuit_breakers: [{ path: '/x', threshold_percent: 0.5, samples: 5, return_to_service_after: -60 }] } } } } },
+        {
+          version_data: {
+            not_versioned: true,
+            versions: {
+              Default: {
+                name: 'Default',
+                use_extended_paths: true,
+                extended_paths: { circuit_breakers: [{ path: '/x', threshold_percent: 0.5, samples: 5, return_to_service_after: -60 }] },
+              },
+            },
+          },
+        },
         'version_data.versions.Default.extended_paths.circuit_breakers.0.return_to_service_after',
       ],
     ];

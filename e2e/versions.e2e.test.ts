@@ -69,7 +69,10 @@ describeWithServices('versions and path rules: Tyk definitions through the real 
               extended_paths: {
                 ignored: [{ path: '/health', method_actions: noAction }],
                 black_list: [{ path: '/items/admin', method_actions: noAction }],
-                white_list: [{ path: '/items/{id}', method_actions: noAction }, { path: '/health', method_actions: noAction }],
+                white_list: [
+                  { path: '/items/{id}', method_actions: noAction },
+                  { path: '/health', method_actions: noAction },
+                ],
               },
             },
           },
@@ -77,18 +80,34 @@ describeWithServices('versions and path rules: Tyk definitions through the real 
       }),
       api('ver-url', {
         definition: { location: 'url', key: '', strip_versioning_data: true },
-        version_data: { not_versioned: false, default_version: '', versions: { v1: { name: 'v1', use_extended_paths: true }, v2: { name: 'v2', use_extended_paths: true } } },
+        version_data: {
+          not_versioned: false,
+          default_version: '',
+          versions: { v1: { name: 'v1', use_extended_paths: true }, v2: { name: 'v2', use_extended_paths: true } },
+        },
       }),
       api('ver-param', {
         use_keyless: true,
         use_standard_auth: false,
         definition: { location: 'url-param', key: 'version' },
-        version_data: { not_versioned: false, versions: { v1: { name: 'v1', use_extended_paths: true }, v2: { name: 'v2', use_extended_paths: false, paths: { ignored: [], white_list: [], black_list: ['/old'] } } } },
+        version_data: {
+          not_versioned: false,
+          versions: {
+            v1: { name: 'v1', use_extended_paths: true },
+            v2: { name: 'v2', use_extended_paths: false, paths: { ignored: [], white_list: [], black_list: ['/old'] } },
+          },
+        },
       }),
       api('paths', {
         version_data: {
           not_versioned: true,
-          versions: { Default: { name: 'Default', use_extended_paths: true, extended_paths: { ignored: [{ path: '/public', method_actions: noAction }], black_list: [{ path: '/blocked', method_actions: noAction }] } } },
+          versions: {
+            Default: {
+              name: 'Default',
+              use_extended_paths: true,
+              extended_paths: { ignored: [{ path: '/public', method_actions: noAction }], black_list: [{ path: '/blocked', method_actions: noAction }] },
+            },
+          },
         },
       }),
     ];
@@ -125,7 +144,7 @@ describeWithServices('versions and path rules: Tyk definitions through the real 
     expect(await send('/ver-header/items/7', withKey())).toMatchObject({ status: 200, body: { path: '/items/7' } });
   });
 
-  it('an expired version and an unknown one answer 403 with Tyk\'s messages, before any credential is asked for', async () => {
+  it("an expired version and an unknown one answer 403 with Tyk's messages, before any credential is asked for", async () => {
     expect(await send('/ver-header/items/7', withKey({ 'x-api-version': 'v1' }))).toEqual({ status: 403, body: versionExpired });
     expect(await send('/ver-header/items/7', { 'x-api-version': 'v1' })).toEqual({ status: 403, body: versionExpired });
     expect(await send('/ver-header/items/7', withKey({ 'x-api-version': 'v9' }))).toEqual({ status: 403, body: versionUnknown });
@@ -161,7 +180,7 @@ describeWithServices('versions and path rules: Tyk definitions through the real 
     expect((await send('/paths/public', {}, 'POST')).status).toBe(401);
   });
 
-  it('versions by URL segment: stripped from the upstream path; a version the key\'s rights do not list is 403', async () => {
+  it("versions by URL segment: stripped from the upstream path; a version the key's rights do not list is 403", async () => {
     expect(await send('/ver-url/v1/orders', withKey())).toMatchObject({ status: 200, body: { path: '/orders' } });
     expect(await send('/ver-url/v2/orders', withKey())).toEqual({ status: 403, body: accessDenied });
     expect(await send('/ver-url/v3/orders', withKey())).toEqual({ status: 403, body: versionUnknown });
@@ -177,7 +196,16 @@ describeWithServices('versions and path rules: Tyk definitions through the real 
   });
 
   it('a definition whose path is no regular expression is refused with 400 naming the field', async () => {
-    const refused = await call('POST', '/tyk/apis', api('ver-bad', { version_data: { not_versioned: true, versions: { Default: { use_extended_paths: true, extended_paths: { black_list: [{ path: '/a(', method_actions: noAction }] } } } } }));
+    const refused = await call(
+      'POST',
+      '/tyk/apis',
+      api('ver-bad', {
+        version_data: {
+          not_versioned: true,
+          versions: { Default: { use_extended_paths: true, extended_paths: { black_list: [{ path: '/a(', method_actions: noAction }] } } },
+        },
+      }),
+    );
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ error: 'validation_failed', details: [{ field: 'version_data.versions.Default.extended_paths.black_list.0.path' }] });
   });

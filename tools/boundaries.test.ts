@@ -74,7 +74,8 @@ describe('module boundaries', () => {
               if (target.name === project.name) problems.push(`${where}: imports itself by package name`);
               if (!allowed[project.tag].includes(target.tag)) problems.push(`${where}: a ${project.tag} may not import ${target.name} (${target.tag})`);
               // Tests may use more than the code ships with; source imports must be declared.
-              if (file.includes('/src/') && !project.dependencies.includes(target.name)) problems.push(`${where}: ${target.name} not in package.json dependencies`);
+              if (file.includes('/src/') && !project.dependencies.includes(target.name))
+                problems.push(`${where}: ${target.name} not in package.json dependencies`);
             }
           } else if (spec.startsWith('.')) {
             const resolved = join(file, '..', spec);
@@ -88,14 +89,17 @@ describe('module boundaries', () => {
     });
 
     it(`${project.name} has no cycle between the folders of its src (each layer imports only those below it)`, () => {
-      expect(folderCycles(join(project.dir, 'src'), files.filter((file) => !file.endsWith('.test.ts')))).toEqual([]);
+      expect(
+        folderCycles(
+          join(project.dir, 'src'),
+          files.filter((file) => !file.endsWith('.test.ts')),
+        ),
+      ).toEqual([]);
     });
 
     it(`${project.name} references in tsconfig every workspace package it depends on`, () => {
       const referenced = project.references.map((ref) => join(project.dir, ref));
-      const missing = project.dependencies
-        .filter((dep) => byName.has(dep))
-        .filter((dep) => !referenced.includes(byName.get(dep)!.dir));
+      const missing = project.dependencies.filter((dep) => byName.has(dep)).filter((dep) => !referenced.includes(byName.get(dep)!.dir));
       expect(missing).toEqual([]);
     });
   }

@@ -22,7 +22,13 @@ function documented(): Map<string, string[]> {
   const rows = new Map<string, string[]>();
   for (const match of page.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \| .*? \| ((?:gateway|registry|auth|embedded)(?:, (?:gateway|registry|auth|embedded))*) \|/gm)) {
     expect(rows.has(match[1]!), `${match[1]} is listed twice`).toBe(false);
-    rows.set(match[1]!, match[2]!.split(',').map((service) => service.trim()).sort());
+    rows.set(
+      match[1]!,
+      match[2]!
+        .split(',')
+        .map((service) => service.trim())
+        .sort(),
+    );
   }
   return rows;
 }

@@ -49,7 +49,8 @@ function problemsOf(src: string): string[] {
       const allowed = file.endsWith('.entity.ts') && names.every((name) => entityDecorators.has(name));
       if (!allowed) problems.push(`${src}/${path}: imports ${names.join(', ') || clause} from typeorm outside storage`);
     }
-    for (const clause of valueImports(text, '@portcullis/database')) problems.push(`${src}/${path}: imports ${clause} from @portcullis/database outside storage`);
+    for (const clause of valueImports(text, '@portcullis/database'))
+      problems.push(`${src}/${path}: imports ${clause} from @portcullis/database outside storage`);
   }
   return problems;
 }

@@ -12,7 +12,10 @@ export async function probe(instance, { timeoutMs = 5000 } = {}) {
   const { method = 'GET', headers, body } = instance.request ?? {};
   const init = { method, headers, body, signal: AbortSignal.timeout(timeoutMs) };
   // An HTTPS target with its own certificate (instance.ca): trusted for this probe only.
-  const response = instance.ca === undefined ? await fetch(instance.url, init) : await undiciFetch(instance.url, { ...init, dispatcher: new Agent({ connect: { ca: instance.ca } }) });
+  const response =
+    instance.ca === undefined
+      ? await fetch(instance.url, init)
+      : await undiciFetch(instance.url, { ...init, dispatcher: new Agent({ connect: { ca: instance.ca } }) });
   return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() };
 }
 

@@ -44,7 +44,7 @@ function sample() {
 /** CPU ticks of `pid` and its descendants (nginx's worker, for one). */
 function treeTicks(stats, root) {
   const tree = new Set([root]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [pid, stat] of stats) {
       if (!tree.has(pid) && tree.has(stat.ppid)) {

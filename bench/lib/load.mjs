@@ -79,7 +79,10 @@ const autocannon = {
     const args = [autocannonBin(), '--json', '-c', String(connections), '-d', String(durationS), ...own, url];
     const proc = startProcess('autocannon', process.execPath, args, { cpu });
     const { code } = await proc.exited;
-    const line = proc.output().split('\n').find((l) => l.startsWith('{'));
+    const line = proc
+      .output()
+      .split('\n')
+      .find((l) => l.startsWith('{'));
     if (code !== 0 || !line) throw new Error(`autocannon failed (exit ${code}):\n${proc.output()}`);
     const r = JSON.parse(line);
     return {

@@ -52,7 +52,9 @@ export async function startPortcullisStack(ctx, name, { apps = ['registry', 'aut
     // In order (registry first: a gateway's first act is to ask it for a snapshot).
     const procs = {};
     for (const app of apps) procs[app] = await start(app, app === pinned ? ctx.proxyCpu : null, app === 'gateway' ? gatewayEnv : {});
-    ctx.log(`${name}: ${apps.map((app) => `${app} :${ports[app]}${app === pinned ? ` (pid ${procs[app].pid}, pinned)` : ''}`).join(', ')}, NATS ${privateNats ? `private ${natsUrl}` : natsUrl}, database ${database.name}`);
+    ctx.log(
+      `${name}: ${apps.map((app) => `${app} :${ports[app]}${app === pinned ? ` (pid ${procs[app].pid}, pinned)` : ''}`).join(', ')}, NATS ${privateNats ? `private ${natsUrl}` : natsUrl}, database ${database.name}`,
+    );
     const admin = async (method, url, body) => {
       const headers = url.includes('/tyk/') ? { 'x-tyk-authorization': adminSecret } : { authorization: `Bearer ${adminSecret}` };
       const response = await fetch(url, {

@@ -173,8 +173,12 @@ export async function httpGet(url, { timeoutMs = 2000, headers } = {}) {
 
 /** Resolves once `url` answers 200 with `body` (when given): the target is really serving. */
 export function waitForBody(url, body, options) {
-  return waitFor(`${url} to answer 200`, async () => {
-    const response = await httpGet(url);
-    return response.status === 200 && (body === undefined || response.body === body);
-  }, options);
+  return waitFor(
+    `${url} to answer 200`,
+    async () => {
+      const response = await httpGet(url);
+      return response.status === 200 && (body === undefined || response.body === body);
+    },
+    options,
+  );
 }

@@ -46,7 +46,11 @@ export function textTable(rows, references, unit) {
   const lines = [header(references, unit), ...rows.map((row) => cells(row, references))];
   const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
   const numeric = new Set([1, 2, 3, ...references.map((_, i) => 4 + i), 4 + references.length, 5 + references.length]);
-  const render = (l) => l.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const render = (l) =>
+    l
+      .map((c, i) => (numeric.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [render(lines[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.slice(1).map(render)].join('\n');
 }
 
@@ -59,8 +63,10 @@ export function markdownTable(rows, references, unit) {
 
 export function settingsLine(meta) {
   const s = meta.settings;
-  return `${meta.loadGenerator} on cpu ${s.loadCpu}, target on cpu ${s.proxyCpu}; ${s.connections} connections, ` +
-    `${s.rounds} interleaved rounds of ${s.durationS} s after ${s.warmupS} s warm-up each; medians`;
+  return (
+    `${meta.loadGenerator} on cpu ${s.loadCpu}, target on cpu ${s.proxyCpu}; ${s.connections} connections, ` +
+    `${s.rounds} interleaved rounds of ${s.durationS} s after ${s.warmupS} s warm-up each; medians`
+  );
 }
 
 /** One results file per run: every group's rows, each with its own references and unit. */
@@ -70,8 +76,7 @@ export async function writeResults(dir, groups, meta) {
   const md = [
     `# Benchmark ${meta.finishedAt}`,
     '',
-    `${settingsLine(meta)}. Machine: ${meta.machine.cpu} × ${meta.machine.cpus}, Node ${meta.machine.node}, ` +
-      `commit ${meta.commit}.`,
+    `${settingsLine(meta)}. Machine: ${meta.machine.cpu} × ${meta.machine.cpus}, Node ${meta.machine.node}, ` + `commit ${meta.commit}.`,
   ];
   for (const group of groups) {
     md.push(

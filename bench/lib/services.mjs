@@ -13,7 +13,10 @@ export function reachable(url, timeoutMs = 1500) {
       socket.destroy();
       resolve(ok);
     };
-    socket.once('connect', () => done(true)).once('timeout', () => done(false)).once('error', () => done(false));
+    socket
+      .once('connect', () => done(true))
+      .once('timeout', () => done(false))
+      .once('error', () => done(false));
   });
 }
 

@@ -41,10 +41,7 @@ export const targets = [
 export const references = ['nginx', 'node-minimal', 'portcullis'];
 
 /** The token endpoint: client_credentials, HTTP Basic client auth, an ES256 JWT per request. */
-export const tokenTargets = [
-  portcullisToken,
-  oidcProviderToken,
-];
+export const tokenTargets = [portcullisToken, oidcProviderToken];
 
 /**
  * Benchmarks run one group after the other (BENCH_GROUPS chooses), each with its own targets,
@@ -53,5 +50,13 @@ export const tokenTargets = [
  */
 export const groups = [
   { name: 'proxy', title: 'proxies (GET through to the upstream)', unit: 'req/s', targets, references, check: upstreamBody, upstream: true },
-  { name: 'token', title: 'token endpoint (client_credentials)', unit: 'tokens/s', targets: tokenTargets, references: ['oidc-provider-token'], check: es256AccessToken, upstream: false },
+  {
+    name: 'token',
+    title: 'token endpoint (client_credentials)',
+    unit: 'tokens/s',
+    targets: tokenTargets,
+    references: ['oidc-provider-token'],
+    check: es256AccessToken,
+    upstream: false,
+  },
 ];

@@ -8,8 +8,7 @@ import { Pool } from 'undici';
 
 const [upstream, prefix = '/'] = process.argv.slice(2);
 const pool = new Pool(upstream, { connections: 128, keepAliveTimeout: 60_000 });
-const hopByHop = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer',
-  'transfer-encoding', 'upgrade', 'host']);
+const hopByHop = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
 
 class Exchange {
   constructor(res) {

@@ -52,14 +52,16 @@ const provider = new Provider('http://127.0.0.1', {
   jwks: { keys: [jwk] },
   // Its default is RS256, and the only key here is ES256.
   clientDefaults: { id_token_signed_response_alg: 'ES256' },
-  clients: [{
-    client_id: clientId,
-    client_secret: clientSecret,
-    token_endpoint_auth_method: 'client_secret_basic',
-    grant_types: ['client_credentials'],
-    response_types: [],
-    redirect_uris: [],
-  }],
+  clients: [
+    {
+      client_id: clientId,
+      client_secret: clientSecret,
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+    },
+  ],
   features: {
     clientCredentials: { enabled: true },
     devInteractions: { enabled: false },

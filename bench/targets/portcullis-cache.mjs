@@ -2,7 +2,14 @@ import { portcullisTarget } from './portcullis.mjs';
 
 const keyless = portcullisTarget('portcullis-cache', '', {
   // Tyk's cache_options as its docs show them, every safe request cached; the memory cache (no REDIS_URL).
-  cache_options: { enable_cache: true, cache_timeout: 3600, cache_all_safe_requests: true, enable_upstream_cache_control: false, cache_by_headers: [], cache_response_codes: [200] },
+  cache_options: {
+    enable_cache: true,
+    cache_timeout: 3600,
+    cache_all_safe_requests: true,
+    enable_upstream_cache_control: false,
+    cache_by_headers: [],
+    cache_response_codes: [200],
+  },
 });
 
 /**

@@ -36,10 +36,14 @@ export default {
         .sign(privateKey);
       const request = { method: 'GET', headers: { Authorization: `Bearer ${token}` } };
       const url = `${stack.gatewayUrl}/bench/`;
-      await waitFor(`${url} to accept the token`, async () => {
-        const response = await fetch(url, { headers: request.headers });
-        return response.status === 200 && (await response.text()) === UPSTREAM_BODY && response.headers.has('x-ratelimit-limit');
-      }, { process: stack.gateway, timeoutMs: 15_000 });
+      await waitFor(
+        `${url} to accept the token`,
+        async () => {
+          const response = await fetch(url, { headers: request.headers });
+          return response.status === 200 && (await response.text()) === UPSTREAM_BODY && response.headers.has('x-ratelimit-limit');
+        },
+        { process: stack.gateway, timeoutMs: 15_000 },
+      );
       return { url, request, pid: stack.gateway.pid, stop: stack.stop };
     } catch (error) {
       await stack.stop();

@@ -24,10 +24,14 @@ export default {
       const request = { method: 'GET', headers: { Authorization: created.key } };
       const url = `${stack.gatewayUrl}/bench/`;
       // The API and policy reach the gateway over NATS: wait until the key is served.
-      await waitFor(`${url} to serve the key`, async () => {
-        const response = await fetch(url, { headers: request.headers });
-        return response.status === 200 && (await response.text()) === UPSTREAM_BODY && response.headers.has('x-ratelimit-limit');
-      }, { process: stack.gateway, timeoutMs: 15_000 });
+      await waitFor(
+        `${url} to serve the key`,
+        async () => {
+          const response = await fetch(url, { headers: request.headers });
+          return response.status === 200 && (await response.text()) === UPSTREAM_BODY && response.headers.has('x-ratelimit-limit');
+        },
+        { process: stack.gateway, timeoutMs: 15_000 },
+      );
       return { url, request, pid: stack.gateway.pid, stop: stack.stop };
     } catch (error) {
       await stack.stop();

@@ -38,14 +38,21 @@ export default {
         org_id: 'bench',
         active: true,
         use_keyless: true,
-        proxy: { listen_path: '/bench/', target_url: ctx.upstream.url, strip_listen_path: true, enable_load_balancing: true, target_list: [ctx.upstream.url, secondUrl] },
+        proxy: {
+          listen_path: '/bench/',
+          target_url: ctx.upstream.url,
+          strip_listen_path: true,
+          enable_load_balancing: true,
+          target_list: [ctx.upstream.url, secondUrl],
+        },
       });
       const url = `${stack.gatewayUrl}/bench/`;
       await waitForBody(url, UPSTREAM_BODY, { process: stack.gateway, timeoutMs: 15_000 });
       // Balanced, not sent to one: the next two requests reach one upstream each.
       const before = await served(secondUrl);
       for (let i = 0; i < 2; i++) await waitForBody(url, UPSTREAM_BODY, { process: stack.gateway, timeoutMs: 5_000 });
-      if ((await served(secondUrl)) - before !== 1) throw new Error('portcullis-lb: the second target did not get every other request: load balancing is not in effect');
+      if ((await served(secondUrl)) - before !== 1)
+        throw new Error('portcullis-lb: the second target did not get every other request: load balancing is not in effect');
       return { url, pid: stack.gateway.pid, stop, extraServed: () => served(secondUrl) };
     } catch (error) {
       await stop();

@@ -29,7 +29,9 @@ export function transformDefinition(targetUrl) {
           global_response_headers: { 'X-Served-By': 'portcullis' },
           global_response_headers_remove: ['X-Upstream'],
           extended_paths: {
-            transform_headers: [{ path: '/items', method: 'GET', add_headers: { 'X-Agent': '$tyk_context.headers_User_Agent' }, delete_headers: ['Cookie'], act_on: false }],
+            transform_headers: [
+              { path: '/items', method: 'GET', add_headers: { 'X-Agent': '$tyk_context.headers_User_Agent' }, delete_headers: ['Cookie'], act_on: false },
+            ],
             url_rewrites: [
               {
                 path: '/items/{id}',
@@ -57,10 +59,14 @@ export default {
       const request = { method: 'GET', headers: { 'user-agent': 'bench' } };
       const url = `${stack.gatewayUrl}/bench/items/42`;
       // The response header added by the definition proves the transforms run on the measured request.
-      await waitFor(`${url} to serve the transform API`, async () => {
-        const response = await fetch(url, { headers: request.headers });
-        return response.status === 200 && (await response.text()) === UPSTREAM_BODY && response.headers.get('x-served-by') === 'portcullis';
-      }, { process: stack.gateway, timeoutMs: 15_000 });
+      await waitFor(
+        `${url} to serve the transform API`,
+        async () => {
+          const response = await fetch(url, { headers: request.headers });
+          return response.status === 200 && (await response.text()) === UPSTREAM_BODY && response.headers.get('x-served-by') === 'portcullis';
+        },
+        { process: stack.gateway, timeoutMs: 15_000 },
+      );
       return { url, request, pid: stack.gateway.pid, stop: stack.stop };
     } catch (error) {
       await stack.stop();

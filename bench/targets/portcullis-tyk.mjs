@@ -75,12 +75,21 @@ async function refusals(gatewayUrl, headers) {
   const expect = async (what, status, path, init = {}) => {
     const response = await fetch(`${gatewayUrl}${path}`, { ...init, headers: { ...headers, ...init.headers } });
     await response.arrayBuffer();
-    if (response.status !== status) throw new Error(`portcullis-tyk: ${what} answered ${response.status}, not ${status}: the definition is not enforced as the bench assumes`);
+    if (response.status !== status)
+      throw new Error(`portcullis-tyk: ${what} answered ${response.status}, not ${status}: the definition is not enforced as the bench assumes`);
   };
   await expect('a path outside the white list', 403, '/bench/admin');
   await expect('an unknown version', 403, '/bench/items', { headers: { 'x-api-version': 'v9' } });
-  await expect('POST /orders with a body the schema refuses', 422, '/bench/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"qty":0}' });
-  await expect('POST /orders with a valid body', 200, '/bench/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"item":"a","qty":1}' });
+  await expect('POST /orders with a body the schema refuses', 422, '/bench/orders', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"qty":0}',
+  });
+  await expect('POST /orders with a valid body', 200, '/bench/orders', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"item":"a","qty":1}',
+  });
 }
 
 /**
@@ -99,10 +108,14 @@ export default {
       const request = { method: 'GET', headers: { 'x-api-version': 'v1', Origin: ORIGIN } };
       const url = `${stack.gatewayUrl}/bench/items`;
       // Served once the definition reached the gateway over NATS, with the CORS answer that proves the features run.
-      await waitFor(`${url} to serve the Tyk API`, async () => {
-        const response = await fetch(url, { headers: request.headers });
-        return response.status === 200 && (await response.text()) === UPSTREAM_BODY && response.headers.get('access-control-allow-origin') === ORIGIN;
-      }, { process: stack.gateway, timeoutMs: 15_000 });
+      await waitFor(
+        `${url} to serve the Tyk API`,
+        async () => {
+          const response = await fetch(url, { headers: request.headers });
+          return response.status === 200 && (await response.text()) === UPSTREAM_BODY && response.headers.get('access-control-allow-origin') === ORIGIN;
+        },
+        { process: stack.gateway, timeoutMs: 15_000 },
+      );
       await refusals(stack.gatewayUrl, request.headers);
       return { url, request, pid: stack.gateway.pid, stop: stack.stop };
     } catch (error) {

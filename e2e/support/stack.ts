@@ -14,7 +14,10 @@ export interface Stack {
 
 /** Waits until a gateway has its configuration (its /ready answers 200). */
 export function gatewayReady(gateway: StartedService): Promise<void> {
-  return waitFor(async () => (await fetch(`${gateway.url}/ready`)).status === 200, { timeoutMs: 15_000, message: `the gateway at ${gateway.url} to be ready` }).then(() => undefined);
+  return waitFor(async () => (await fetch(`${gateway.url}/ready`)).status === 200, {
+    timeoutMs: 15_000,
+    message: `the gateway at ${gateway.url} to be ready`,
+  }).then(() => undefined);
 }
 
 /**

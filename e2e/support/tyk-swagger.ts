@@ -41,7 +41,12 @@ export function tykSwaggerChecker() {
 
 /** The document's local refs, made to point into the document registered as `tyk`. */
 function rebase(schema: SchemaObject): SchemaObject {
-  return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, key === '$ref' && typeof value === 'string' && value.startsWith('#') ? `tyk${value}` : rebaseValue(value)]));
+  return Object.fromEntries(
+    Object.entries(schema).map(([key, value]) => [
+      key,
+      key === '$ref' && typeof value === 'string' && value.startsWith('#') ? `tyk${value}` : rebaseValue(value),
+    ]),
+  );
 }
 
 function rebaseValue(value: unknown): unknown {

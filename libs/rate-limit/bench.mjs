@@ -7,14 +7,7 @@
  */
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import {
-  appendRateLimitHeaders,
-  compileRule,
-  createResult,
-  LocalLimiter,
-  RedisLimiter,
-  SharedOverNatsLimiter,
-} from './dist/index.js';
+import { appendRateLimitHeaders, compileRule, createResult, LocalLimiter, RedisLimiter, SharedOverNatsLimiter } from './dist/index.js';
 
 const redisUrl = process.argv[2] ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const rule = compileRule(1e9, 1); // never refuses: measures the check, not the refusal path

@@ -4,7 +4,23 @@ import { compareOutput, outputsOf, parsePage, splitCommands } from './examples.j
 describe('the docs examples: how a page is read', () => {
   it('finds sh, bash and console blocks in order, with their not-run marker, and skips other fences', () => {
     const page = parsePage(
-      ['```sh', 'echo 1', '```', '```json', '{}', '```', '<!-- not-run: needs Docker -->', '', '```bash', 'docker compose up', '```', '<!-- test-provides: oidc-provider -->', '```console', 'echo 2', '```'].join('\n'),
+      [
+        '```sh',
+        'echo 1',
+        '```',
+        '```json',
+        '{}',
+        '```',
+        '<!-- not-run: needs Docker -->',
+        '',
+        '```bash',
+        'docker compose up',
+        '```',
+        '<!-- test-provides: oidc-provider -->',
+        '```console',
+        'echo 2',
+        '```',
+      ].join('\n'),
     );
     expect(page.blocks.map((b) => [b.line, b.lang, b.code, b.notRun])).toEqual([
       [1, 'sh', 'echo 1', null],
@@ -17,9 +33,9 @@ describe('the docs examples: how a page is read', () => {
   it('splits commands at line ends outside quotes and continuations, with the output each shows', () => {
     const commands = splitCommands(
       [
-        "curl -s -X POST x \\",
-        "  -d '{\"a\":1,",
-        "       \"b\":2}'",
+        'curl -s -X POST x \\',
+        '  -d \'{"a":1,',
+        '       "b":2}\'',
         '# {"ok":true}   (a remark)',
         'A=1 B="x # not a comment"',
         'curl -s y    # {"status":"ok"}',
@@ -40,7 +56,12 @@ describe('the docs examples: how a page is read', () => {
 
 describe('the docs examples: how output is matched', () => {
   it('matches JSON whitespace aside, with ... (and its illustrative prefix) as any text', () => {
-    expect(compareOutput(['{"client_id":"830c...","secret":"n7o5...",', ' "api_id":"openApi",...}'], '{"client_id":"ab12","secret":"zz","api_id":"openApi","x":1}\n')).toBeNull();
+    expect(
+      compareOutput(
+        ['{"client_id":"830c...","secret":"n7o5...",', ' "api_id":"openApi",...}'],
+        '{"client_id":"ab12","secret":"zz","api_id":"openApi","x":1}\n',
+      ),
+    ).toBeNull();
     expect(compareOutput(['{"api_id":"openApi",...}'], '{"api_id":"other","x":1}')).toMatch(/expected/);
     expect(compareOutput(['{"a":1}'], '{"a":1,"b":2}')).toMatch(/expected/);
     expect(compareOutput([], '')).toBeNull();

@@ -111,7 +111,14 @@ export function splitCommands(code: string): DocCommand[] {
 }
 
 function withoutRemarks(lines: string[]): string[] {
-  return lines.map((line) => line.replace(/^\(.*\)$/, '').replace(/\s{2,}\(.*\)$/, '').trim()).filter((line) => line !== '');
+  return lines
+    .map((line) =>
+      line
+        .replace(/^\(.*\)$/, '')
+        .replace(/\s{2,}\(.*\)$/, '')
+        .trim(),
+    )
+    .filter((line) => line !== '');
 }
 
 /** `...` with its illustrative prefix: any text. */

@@ -5,7 +5,13 @@
 import { TransformPool } from '../../apps/gateway/dist/data-plane/body-transforms/transform-pool.js';
 
 const iterations = Number(process.argv[2] ?? 2000);
-const body = Buffer.from(JSON.stringify({ orderId: 7, customer: { id: 'c-1', name: 'Ana' }, lines: Array.from({ length: 10 }, (_, i) => ({ sku: `s-${i}`, qty: i + 1, price: 2.5 })) }));
+const body = Buffer.from(
+  JSON.stringify({
+    orderId: 7,
+    customer: { id: 'c-1', name: 'Ana' },
+    lines: Array.from({ length: 10 }, (_, i) => ({ sku: `s-${i}`, qty: i + 1, price: 2.5 })),
+  }),
+);
 const programs = {
   jq: '{body: {id: .body.orderId, total: ([.body.lines[] | .qty * .price] | add), customer: .body.customer.name}, rewrite_headers: {"X-Order": (.body.orderId | tostring)}}',
   jsonata: '{"id": orderId, "total": $sum(lines.(qty * price)), "customer": customer.name}',
@@ -14,7 +20,16 @@ const pool = new TransformPool();
 pool.warm(true);
 
 async function measure(language, concurrency) {
-  const task = { language, direction: 'request', program: programs[language], body, headers: {}, context: { path: '/orders', request_method: 'POST' }, status: 0, maxBytes: 1 << 20 };
+  const task = {
+    language,
+    direction: 'request',
+    program: programs[language],
+    body,
+    headers: {},
+    context: { path: '/orders', request_method: 'POST' },
+    status: 0,
+    maxBytes: 1 << 20,
+  };
   for (let i = 0; i < 200; i++) await pool.run(task);
   const started = performance.now();
   let next = 0;

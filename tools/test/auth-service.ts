@@ -16,8 +16,20 @@ export interface TestAuthService extends RunningService {
 
 export async function startTestAuthService(options: { adminSecret: string; schema?: string }): Promise<TestAuthService> {
   const schema = options.schema ?? `auth_for_tests_${randomBytes(6).toString('hex')}`;
-  const config = loadAuthConfig({ AUTH_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: options.adminSecret, LOG_LEVEL: 'silent', NATS_SUBJECT_PREFIX: testServices.subjectPrefix, NATS_URL: testServices.natsUrl });
-  const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-for-tests-${schema}` });
+  const config = loadAuthConfig({
+    AUTH_PORT: '0',
+    HOST: '127.0.0.1',
+    ADMIN_SECRET: options.adminSecret,
+    LOG_LEVEL: 'silent',
+    NATS_SUBJECT_PREFIX: testServices.subjectPrefix,
+    NATS_URL: testServices.natsUrl,
+  });
+  const transport = createBusTransport({
+    kind: 'nats',
+    servers: [testServices.natsUrl],
+    subjectPrefix: testServices.subjectPrefix,
+    name: `auth-for-tests-${schema}`,
+  });
   const auth = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
   return {
     name: auth.name,

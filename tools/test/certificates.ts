@@ -40,7 +40,27 @@ export function createTestCa(commonName = 'Portcullis Test CA'): TestCa & { read
       const san = names.map((name) => (name.startsWith('IP:') ? name : `DNS:${name}`)).join(',');
       writeFileSync(join(dir, `${base}.ext`), `subjectAltName=${san}\nextendedKeyUsage=${options.clientAuth ? 'clientAuth' : 'serverAuth'}\n`);
       openssl(['req', ...ec, '-keyout', `${base}.key.tmp`, '-out', `${base}.csr`, '-subj', `/CN=${names[0]!.replace(/^IP:/, '')}`], dir);
-      openssl(['x509', '-req', '-in', `${base}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', String(Date.now() * 1000 + serial), '-out', `${base}.pem.tmp`, '-days', '2', '-extfile', `${base}.ext`], dir);
+      openssl(
+        [
+          'x509',
+          '-req',
+          '-in',
+          `${base}.csr`,
+          '-CA',
+          'ca.pem',
+          '-CAkey',
+          'ca.key',
+          '-set_serial',
+          String(Date.now() * 1000 + serial),
+          '-out',
+          `${base}.pem.tmp`,
+          '-days',
+          '2',
+          '-extfile',
+          `${base}.ext`,
+        ],
+        dir,
+      );
       // Written last and whole, so a watcher never sees a half-made pair.
       const cert = readFileSync(join(dir, `${base}.pem.tmp`), 'utf8');
       const key = readFileSync(join(dir, `${base}.key.tmp`), 'utf8');

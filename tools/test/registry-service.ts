@@ -26,10 +26,19 @@ export async function startTestRegistry(options: { adminSecret: string; schema?:
     NATS_SUBJECT_PREFIX: testServices.subjectPrefix,
     NATS_URL: testServices.natsUrl,
   });
-  const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `registry-for-tests-${schema}` });
+  const transport = createBusTransport({
+    kind: 'nats',
+    servers: [testServices.natsUrl],
+    subjectPrefix: testServices.subjectPrefix,
+    name: `registry-for-tests-${schema}`,
+  });
   const registry = await createRegistryApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
   const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${registry.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${options.adminSecret}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${registry.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${options.adminSecret}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (response.status !== 201 && response.status !== 200) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
   };
   return {
@@ -37,7 +46,8 @@ export async function startTestRegistry(options: { adminSecret: string; schema?:
     url: registry.url,
     close: () => registry.close(),
     async define({ apis = [], policies = [] }) {
-      for (const id of apis) await post('/admin/apis', { api_id: id, name: id, use_keyless: true, proxy: { listen_path: `/${id}-${schema}/`, target_url: 'http://127.0.0.1:9' } });
+      for (const id of apis)
+        await post('/admin/apis', { api_id: id, name: id, use_keyless: true, proxy: { listen_path: `/${id}-${schema}/`, target_url: 'http://127.0.0.1:9' } });
       const rights = Object.fromEntries(apis.map((id) => [id, { api_id: id, versions: ['Default'] }]));
       for (const id of policies) await post('/admin/policies', { id, name: id, access_rights: rights });
     },

@@ -23,7 +23,10 @@ export async function sweepTestStreams(idleMs = IDLE_MS): Promise<number> {
       if (!testStream.test(info.config.name)) continue;
       const lastActivity = Math.max(Date.parse(info.created), Date.parse(info.state.last_ts ?? '') || 0);
       if (Date.now() - lastActivity < idleMs) continue;
-      await jsm.streams.delete(info.config.name).then(() => deleted++, () => undefined);
+      await jsm.streams.delete(info.config.name).then(
+        () => deleted++,
+        () => undefined,
+      );
     }
   } finally {
     await nc.close();

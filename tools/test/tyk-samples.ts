@@ -11,11 +11,15 @@ export const tykAppsDir = join(tykSamplesDir, 'apps');
 export const tykPoliciesDir = join(tykSamplesDir, 'policies');
 
 export function tykAppFiles(): string[] {
-  return readdirSync(tykAppsDir).filter((name) => name.endsWith('.json')).sort();
+  return readdirSync(tykAppsDir)
+    .filter((name) => name.endsWith('.json'))
+    .sort();
 }
 
 export function tykPolicyFiles(): string[] {
-  return readdirSync(tykPoliciesDir).filter((name) => name.endsWith('.json')).sort();
+  return readdirSync(tykPoliciesDir)
+    .filter((name) => name.endsWith('.json'))
+    .sort();
 }
 
 export function readTykApp(name: string): Record<string, unknown> {

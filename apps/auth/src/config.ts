@@ -1,6 +1,12 @@
 import { env, loadConfig, z, type Config } from '@portcullis/config';
 
-const seconds = (fallback: number) => z.coerce.number().int().positive().max(365 * 24 * 3600).default(fallback);
+const seconds = (fallback: number) =>
+  z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(365 * 24 * 3600)
+    .default(fallback);
 const count = (fallback: number) => z.coerce.number().int().positive().max(1_000_000).default(fallback);
 
 export const authConfigSchema = z
@@ -30,7 +36,11 @@ export const authConfigSchema = z
      */
     KEY_ENCRYPTION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     /** How long a signing key signs before the next one takes over. */
-    SIGNING_KEY_ROTATION_HOURS: z.coerce.number().positive().max(24 * 365).default(720),
+    SIGNING_KEY_ROTATION_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 365)
+      .default(720),
     /** Tyk's defaults: access tokens one hour, refresh tokens 14 days. Clients (and APIs) may override. */
     ACCESS_TOKEN_TTL: seconds(3600),
     REFRESH_TOKEN_TTL: seconds(14 * 24 * 3600),

@@ -55,9 +55,19 @@ describeWithServices('API keys and credentials (PostgreSQL + NATS)', () => {
     })();
     await nats.flush();
     const config = loadAuthConfig({ AUTH_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: 'auth-keys-int-secret-' + tag, LOG_LEVEL: 'silent' });
-    const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-keys-int-${tag}` });
+    const transport = createBusTransport({
+      kind: 'nats',
+      servers: [testServices.natsUrl],
+      subjectPrefix: testServices.subjectPrefix,
+      name: `auth-keys-int-${tag}`,
+    });
     auth = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
-    caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-keys-int-caller-${tag}` });
+    caller = createBusTransport({
+      kind: 'nats',
+      servers: [testServices.natsUrl],
+      subjectPrefix: testServices.subjectPrefix,
+      name: `auth-keys-int-caller-${tag}`,
+    });
     await caller.client.connect();
   });
 
@@ -185,7 +195,10 @@ describeWithServices('API keys and credentials (PostgreSQL + NATS)', () => {
     });
 
     it('refuses an unknown kind', async () => {
-      expect(await busReply(subjects.authKeysLookup, { kind: 'carrier-pigeon', id: 'x' })).toMatchObject({ ok: false, error: { error: 'validation_failed', details: [{ field: 'kind' }] } });
+      expect(await busReply(subjects.authKeysLookup, { kind: 'carrier-pigeon', id: 'x' })).toMatchObject({
+        ok: false,
+        error: { error: 'validation_failed', details: [{ field: 'kind' }] },
+      });
     });
   });
 
@@ -253,7 +266,12 @@ describeWithServices('API keys and credentials (PostgreSQL + NATS)', () => {
       expect(JSON.stringify(stored)).not.toContain('attacker-chosen');
       expect(JSON.stringify(await bus(subjects.authKeysGet, { key: created.key }))).not.toContain(created.hmac_string);
 
-      expect(await lookup({ kind: 'hmac', id: created.key })).toEqual({ found: true, key_hash: created.key_hash, session: created.session, secrets: { hmac: created.hmac_string } });
+      expect(await lookup({ kind: 'hmac', id: created.key })).toEqual({
+        found: true,
+        key_hash: created.key_hash,
+        session: created.session,
+        secrets: { hmac: created.hmac_string },
+      });
       expect(await lookup({ kind: 'key', id: created.key })).toEqual({ found: false });
       expect(await lookup({ kind: 'hmac', id: 'no-such-key-' + tag })).toEqual({ found: false });
     });
@@ -269,7 +287,10 @@ describeWithServices('API keys and credentials (PostgreSQL + NATS)', () => {
     it('a ciphertext moved onto another row does not open', async () => {
       const one = await bus<KeyRecord>(subjects.authKeysCreate, { session: { hmac_enabled: true } });
       const two = await bus<KeyRecord>(subjects.authKeysCreate, { session: { hmac_enabled: true } });
-      await db.query(`UPDATE "${schema}".api_keys SET secret_encrypted = (SELECT secret_encrypted FROM "${schema}".api_keys WHERE key_hash = $1) WHERE key_hash = $2`, [one.key_hash, two.key_hash]);
+      await db.query(
+        `UPDATE "${schema}".api_keys SET secret_encrypted = (SELECT secret_encrypted FROM "${schema}".api_keys WHERE key_hash = $1) WHERE key_hash = $2`,
+        [one.key_hash, two.key_hash],
+      );
       expect(await busReply(subjects.authKeysLookup, { kind: 'hmac', id: two.key })).toMatchObject({ ok: false, error: { error: 'internal' } });
     });
   });
@@ -298,8 +319,11 @@ describeWithServices('API keys and credentials (PostgreSQL + NATS)', () => {
       await changeSeen(token.key_hash, 'created');
     });
 
-    it("a token is found only with its own consumer, and is not a bearer key", async () => {
-      const [a, b] = await Promise.all([bus<OAuth1Consumer>(subjects.authOAuth1ConsumersCreate, {}), bus<OAuth1Consumer>(subjects.authOAuth1ConsumersCreate, {})]);
+    it('a token is found only with its own consumer, and is not a bearer key', async () => {
+      const [a, b] = await Promise.all([
+        bus<OAuth1Consumer>(subjects.authOAuth1ConsumersCreate, {}),
+        bus<OAuth1Consumer>(subjects.authOAuth1ConsumersCreate, {}),
+      ]);
       const token = await bus<OAuth1TokenRecord>(subjects.authOAuth1TokensCreate, { consumer_key: a.consumer_key, session: {} });
       expect(await lookup({ kind: 'oauth1', id: b.consumer_key, token: token.token })).toEqual({ found: false });
       expect(await lookup({ kind: 'oauth1', id: a.consumer_key })).toEqual({ found: false });
@@ -307,9 +331,14 @@ describeWithServices('API keys and credentials (PostgreSQL + NATS)', () => {
     });
 
     it('refuses a token for an unknown consumer, and a session that tries to be basic auth', async () => {
-      expect(await busReply(subjects.authOAuth1TokensCreate, { consumer_key: 'nope', session: {} })).toMatchObject({ ok: false, error: { error: 'not_found' } });
+      expect(await busReply(subjects.authOAuth1TokensCreate, { consumer_key: 'nope', session: {} })).toMatchObject({
+        ok: false,
+        error: { error: 'not_found' },
+      });
       const consumer = await bus<OAuth1Consumer>(subjects.authOAuth1ConsumersCreate, {});
-      expect(await busReply(subjects.authOAuth1TokensCreate, { consumer_key: consumer.consumer_key, session: { basic_auth_data: { password: 'x' } } })).toMatchObject({
+      expect(
+        await busReply(subjects.authOAuth1TokensCreate, { consumer_key: consumer.consumer_key, session: { basic_auth_data: { password: 'x' } } }),
+      ).toMatchObject({
         ok: false,
         error: { error: 'validation_failed' },
       });
@@ -328,7 +357,9 @@ describeWithServices('API keys and credentials (PostgreSQL + NATS)', () => {
       expect(await claim({ ...request, token: 'tk-2' })).toEqual({ fresh: true });
       expect(await claim({ ...request, token: '' })).toEqual({ fresh: true });
       expect(await claim({ ...request, timestamp: timestamp - 1 })).toEqual({ fresh: true });
-      const [stored] = (await db.query(`SELECT expires_at FROM "${schema}".oauth1_nonces WHERE consumer_key = 'ck-nonce' AND token = 'tk-1' AND "timestamp" = $1`, [timestamp])).rows;
+      const [stored] = (
+        await db.query(`SELECT expires_at FROM "${schema}".oauth1_nonces WHERE consumer_key = 'ck-nonce' AND token = 'tk-1' AND "timestamp" = $1`, [timestamp])
+      ).rows;
       expect(new Date(stored.expires_at).getTime()).toBe((timestamp + 300) * 1000);
     });
 

@@ -18,7 +18,14 @@ const insecure = { [oauth.allowInsecureRequests]: true } as const;
 
 /** The hidden fields of the login form, unescaped as a browser would. */
 function hiddenFields(page: string): Record<string, string> {
-  const unescape = (value: string) => value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&#96;/g, '`').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const unescape = (value: string) =>
+    value
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&#96;/g, '`')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
   return Object.fromEntries([...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, unescape(m[2]!)]));
 }
 
@@ -76,9 +83,19 @@ describeWithServices('authorization endpoint (PostgreSQL + NATS, real HTTP)', ()
   beforeAll(async () => {
     await db.connect();
     const config = loadAuthConfig({ AUTH_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: 'authorize-int-test-secret-' + tag, LOG_LEVEL: 'silent' });
-    const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-authorize-${tag}` });
+    const transport = createBusTransport({
+      kind: 'nats',
+      servers: [testServices.natsUrl],
+      subjectPrefix: testServices.subjectPrefix,
+      name: `auth-authorize-${tag}`,
+    });
     auth = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
-    caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-authorize-caller-${tag}` });
+    caller = createBusTransport({
+      kind: 'nats',
+      servers: [testServices.natsUrl],
+      subjectPrefix: testServices.subjectPrefix,
+      name: `auth-authorize-caller-${tag}`,
+    });
     await caller.client.connect();
     // RFC 8414 discovery, as a client would start; oauth4webapi checks the document's issuer.
     const issuer = new URL(auth.url);
@@ -158,7 +175,15 @@ describeWithServices('authorization endpoint (PostgreSQL + NATS, real HTTP)', ()
     const callback = oauth.validateAuthResponse(as, client, location, state);
     expect(callback.get('iss')).toBe(auth.url);
 
-    const tokenResponse = await oauth.authorizationCodeGrantRequest(as, client, oauth.ClientSecretBasic(web.client_secret!), callback, redirectUri, verifier, insecure);
+    const tokenResponse = await oauth.authorizationCodeGrantRequest(
+      as,
+      client,
+      oauth.ClientSecretBasic(web.client_secret!),
+      callback,
+      redirectUri,
+      verifier,
+      insecure,
+    );
     const tokens = await oauth.processAuthorizationCodeResponse(as, client, tokenResponse);
     expect(tokens.token_type.toLowerCase()).toBe('bearer');
     expect(tokens.scope).toBe('read');
@@ -167,7 +192,9 @@ describeWithServices('authorization endpoint (PostgreSQL + NATS, real HTTP)', ()
   });
 
   it('shows an error page, never a redirect, for an unknown client or a redirect URI that is not registered', async () => {
-    const unknown = await fetch(authorizeUrl({ response_type: 'code', client_id: 'no-such-client', redirect_uri: redirectUri, state: 's' }), { redirect: 'manual' });
+    const unknown = await fetch(authorizeUrl({ response_type: 'code', client_id: 'no-such-client', redirect_uri: redirectUri, state: 's' }), {
+      redirect: 'manual',
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.headers.get('location')).toBeNull();
     expect(await unknown.text()).toContain('not registered');
@@ -182,7 +209,9 @@ describeWithServices('authorization endpoint (PostgreSQL + NATS, real HTTP)', ()
   });
 
   it('answers a public client without PKCE by redirect with invalid_request, state and iss', async () => {
-    const response = await fetch(authorizeUrl({ response_type: 'code', client_id: spa.client_id, redirect_uri: redirectUri, state: 'st<1>' }), { redirect: 'manual' });
+    const response = await fetch(authorizeUrl({ response_type: 'code', client_id: spa.client_id, redirect_uri: redirectUri, state: 'st<1>' }), {
+      redirect: 'manual',
+    });
     expect(response.status).toBe(302);
     const location = new URL(response.headers.get('location')!);
     expect(Object.fromEntries(location.searchParams)).toMatchObject({ error: 'invalid_request', state: 'st<1>', iss: auth.url });
@@ -202,9 +231,13 @@ describeWithServices('authorization endpoint (PostgreSQL + NATS, real HTTP)', ()
   });
 
   it('answers unsupported response types and scopes by redirect', async () => {
-    const token = await fetch(authorizeUrl({ response_type: 'token', client_id: web.client_id, redirect_uri: redirectUri, state: 'a' }), { redirect: 'manual' });
+    const token = await fetch(authorizeUrl({ response_type: 'token', client_id: web.client_id, redirect_uri: redirectUri, state: 'a' }), {
+      redirect: 'manual',
+    });
     expect(new URL(token.headers.get('location')!).searchParams.get('error')).toBe('unsupported_response_type');
-    const scope = await fetch(authorizeUrl({ response_type: 'code', client_id: web.client_id, redirect_uri: redirectUri, scope: 'admin', state: 'a' }), { redirect: 'manual' });
+    const scope = await fetch(authorizeUrl({ response_type: 'code', client_id: web.client_id, redirect_uri: redirectUri, scope: 'admin', state: 'a' }), {
+      redirect: 'manual',
+    });
     expect(new URL(scope.headers.get('location')!).searchParams.get('error')).toBe('invalid_scope');
   });
 
@@ -230,7 +263,10 @@ describeWithServices('authorization endpoint (PostgreSQL + NATS, real HTTP)', ()
   it('shows the page again (200, with an error) for a wrong password or unknown user, and issues no code', async () => {
     const before = await codeCount();
     const { cookie, fields } = await openLoginPage(authorizeUrl({ response_type: 'code', client_id: web.client_id, redirect_uri: redirectUri, state: 'x' }));
-    for (const credentials of [{ username: `alice-${tag}`, password: 'wrong password' }, { username: 'nobody', password }]) {
+    for (const credentials of [
+      { username: `alice-${tag}`, password: 'wrong password' },
+      { username: 'nobody', password },
+    ]) {
       const response = await submit({ ...fields, ...credentials, decision: 'approve' }, cookie);
       expect(response.status).toBe(200);
       expect(response.headers.get('location')).toBeNull();
@@ -251,10 +287,16 @@ describeWithServices('authorization endpoint (PostgreSQL + NATS, real HTTP)', ()
   });
 
   it('redirects with access_denied when the user denies', async () => {
-    const { cookie, fields } = await openLoginPage(authorizeUrl({ response_type: 'code', client_id: web.client_id, redirect_uri: redirectUri, state: 'deny-me' }));
+    const { cookie, fields } = await openLoginPage(
+      authorizeUrl({ response_type: 'code', client_id: web.client_id, redirect_uri: redirectUri, state: 'deny-me' }),
+    );
     const response = await submit({ ...fields, decision: 'deny' }, cookie);
     expect(response.status).toBe(302);
-    expect(Object.fromEntries(new URL(response.headers.get('location')!).searchParams)).toMatchObject({ error: 'access_denied', state: 'deny-me', iss: auth.url });
+    expect(Object.fromEntries(new URL(response.headers.get('location')!).searchParams)).toMatchObject({
+      error: 'access_denied',
+      state: 'deny-me',
+      iss: auth.url,
+    });
   });
 
   it('re-checks the request on POST: an altered redirect URI in the form is refused on the page', async () => {
@@ -288,9 +330,19 @@ describeWithServices('authorization endpoint (PostgreSQL + NATS, real HTTP)', ()
     );
     expect(JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString())).toMatchObject({ sub: 'user-from-app' });
 
-    const wrongRedirect = await request(subjects.authAuthorizeClient, { api_id: 'orders', response_type: 'code', client_id: spa.client_id, redirect_uri: 'http://evil.test/' });
+    const wrongRedirect = await request(subjects.authAuthorizeClient, {
+      api_id: 'orders',
+      response_type: 'code',
+      client_id: spa.client_id,
+      redirect_uri: 'http://evil.test/',
+    });
     expect(wrongRedirect).toMatchObject({ ok: false, error: { error: 'validation_failed', details: [{ field: 'redirect_uri' }] } });
-    const noPkce = await request(subjects.authAuthorizeClient, { api_id: 'orders', response_type: 'code', client_id: spa.client_id, redirect_uri: redirectUri });
+    const noPkce = await request(subjects.authAuthorizeClient, {
+      api_id: 'orders',
+      response_type: 'code',
+      client_id: spa.client_id,
+      redirect_uri: redirectUri,
+    });
     expect(noPkce).toMatchObject({ ok: false, error: { error: 'validation_failed' } });
   });
 });

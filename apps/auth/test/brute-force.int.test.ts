@@ -19,7 +19,13 @@ const clientLimit = 10;
 const loginLimit = 5;
 
 function hiddenFields(page: string): Record<string, string> {
-  const unescape = (value: string) => value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const unescape = (value: string) =>
+    value
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
   return Object.fromEntries([...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, unescape(m[2]!)]));
 }
 
@@ -72,7 +78,10 @@ describeWithServices('brute-force throttles at the auth service (PostgreSQL + NA
   const passwordGrant = (username: string, secret: string) =>
     fetch(`${auth.url}/oauth/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${passwordClient.client_id}:${passwordClient.client_secret}`).toString('base64')}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${passwordClient.client_id}:${passwordClient.client_secret}`).toString('base64')}`,
+      },
       body: new URLSearchParams({ grant_type: 'password', username, password: secret }),
     });
 
@@ -82,8 +91,16 @@ describeWithServices('brute-force throttles at the auth service (PostgreSQL + NA
   beforeAll(async () => {
     await db.connect();
     const config = loadAuthConfig({ AUTH_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: 'brute-force-int-secret-' + tag, LOG_LEVEL: 'silent' });
-    expect(config.throttles).toEqual({ logins: { maxFailures: loginLimit, windowSeconds: 900, lockSeconds: 900 }, clients: { maxFailures: clientLimit, windowSeconds: 300, lockSeconds: 300 } });
-    const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-brute-${tag}` });
+    expect(config.throttles).toEqual({
+      logins: { maxFailures: loginLimit, windowSeconds: 900, lockSeconds: 900 },
+      clients: { maxFailures: clientLimit, windowSeconds: 300, lockSeconds: 300 },
+    });
+    const transport = createBusTransport({
+      kind: 'nats',
+      servers: [testServices.natsUrl],
+      subjectPrefix: testServices.subjectPrefix,
+      name: `auth-brute-${tag}`,
+    });
     auth = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
     caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-brute-caller-${tag}` });
     await caller.client.connect();
@@ -119,11 +136,15 @@ describeWithServices('brute-force throttles at the auth service (PostgreSQL + NA
       expect(await failuresRow('client_auth_failures', client.client_id)).toMatchObject({ failures: clientLimit });
     });
 
-    it('the lock holds wherever the client authenticates: introspection, revocation, and Tyk\'s revoke over the bus', async () => {
+    it("the lock holds wherever the client authenticates: introspection, revocation, and Tyk's revoke over the bus", async () => {
       const client = await newClient();
-      const { access_token: token } = (await processed(await clientCredentials(client.client_id, client.client_secret!), client.client_id)) as oauth.TokenEndpointResponse;
+      const { access_token: token } = (await processed(
+        await clientCredentials(client.client_id, client.client_secret!),
+        client.client_id,
+      )) as oauth.TokenEndpointResponse;
       // Introspection counts wrong secrets as the token endpoint does: they share the client authenticator.
-      for (let i = 0; i < clientLimit; i += 1) await oauth.introspectionRequest(as, { client_id: client.client_id }, oauth.ClientSecretPost(`wrong ${i}`), token, insecure);
+      for (let i = 0; i < clientLimit; i += 1)
+        await oauth.introspectionRequest(as, { client_id: client.client_id }, oauth.ClientSecretPost(`wrong ${i}`), token, insecure);
       const auth = oauth.ClientSecretBasic(client.client_secret!);
       const introspection = await oauth.introspectionRequest(as, { client_id: client.client_id }, auth, token, insecure);
       expect(introspection.status).toBe(429);
@@ -132,7 +153,10 @@ describeWithServices('brute-force throttles at the auth service (PostgreSQL + NA
       const revocation = await oauth.revocationRequest(as, { client_id: client.client_id }, auth, token, insecure);
       expect(revocation.status).toBe(429);
       expect(await revocation.json()).toMatchObject({ error: 'slow_down' });
-      expect(await request(subjects.authTokensRevoke, { client_id: client.client_id, client_secret: client.client_secret!, token })).toMatchObject({ ok: false, error: { error: 'rate_limited' } });
+      expect(await request(subjects.authTokensRevoke, { client_id: client.client_id, client_secret: client.client_secret!, token })).toMatchObject({
+        ok: false,
+        error: { error: 'rate_limited' },
+      });
     });
 
     it(`guesses sent all at once are counted: of 25 in flight ${clientLimit - 1} get 401, the rest 429`, async () => {
@@ -149,11 +173,17 @@ describeWithServices('brute-force throttles at the auth service (PostgreSQL + NA
       // Every row the throttle ever writes for this client is logged, so "nothing counted" is seen even
       // when a write was cleared again before the requests ended.
       await db.query(`CREATE TABLE IF NOT EXISTS "${schema}".throttle_writes (account_hash text)`);
-      await db.query(`CREATE OR REPLACE FUNCTION "${schema}".log_throttle_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO "${schema}".throttle_writes VALUES (NEW.account_hash); RETURN NEW; END $$`);
-      await db.query(`CREATE OR REPLACE TRIGGER log_writes AFTER INSERT OR UPDATE ON "${schema}".client_auth_failures FOR EACH ROW EXECUTE FUNCTION "${schema}".log_throttle_write()`);
+      await db.query(
+        `CREATE OR REPLACE FUNCTION "${schema}".log_throttle_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO "${schema}".throttle_writes VALUES (NEW.account_hash); RETURN NEW; END $$`,
+      );
+      await db.query(
+        `CREATE OR REPLACE TRIGGER log_writes AFTER INSERT OR UPDATE ON "${schema}".client_auth_failures FOR EACH ROW EXECUTE FUNCTION "${schema}".log_throttle_write()`,
+      );
       const answers = await Promise.all(Array.from({ length: 3 * clientLimit }, () => clientCredentials(client.client_id, client.client_secret!)));
       expect(answers.map((answer) => answer.status)).toEqual(Array(3 * clientLimit).fill(200));
-      const writes = await db.query(`SELECT count(*)::int AS n FROM "${schema}".throttle_writes WHERE account_hash = $1`, [createHash('sha256').update(client.client_id).digest('hex')]);
+      const writes = await db.query(`SELECT count(*)::int AS n FROM "${schema}".throttle_writes WHERE account_hash = $1`, [
+        createHash('sha256').update(client.client_id).digest('hex'),
+      ]);
       expect(writes.rows[0].n).toBe(0);
     });
 
@@ -162,7 +192,9 @@ describeWithServices('brute-force throttles at the auth service (PostgreSQL + NA
       const answers = await failWrongSecrets(ghost, clientLimit);
       expect(answers.at(-1)!.status).toBe(429);
       // A stranger's secrets against a public client's id lock that id for secrets; the client itself sends none.
-      const spa = await value(subjects.authClientsCreate, { input: { redirect_uris: [redirectUri], token_endpoint_auth_method: 'none', grant_types: ['authorization_code'], scope: 'read' } });
+      const spa = await value(subjects.authClientsCreate, {
+        input: { redirect_uris: [redirectUri], token_endpoint_auth_method: 'none', grant_types: ['authorization_code'], scope: 'read' },
+      });
       expect((await failWrongSecrets(spa.client_id, clientLimit)).at(-1)!.status).toBe(429);
       const asPublic = await oauth.introspectionRequest(as, { client_id: spa.client_id }, oauth.None(), 'some-token', insecure);
       expect(asPublic.status).toBe(200);
@@ -173,7 +205,9 @@ describeWithServices('brute-force throttles at the auth service (PostgreSQL + NA
       await failWrongSecrets(client.client_id, clientLimit);
       expect((await clientCredentials(client.client_id, client.client_secret!)).status).toBe(429);
       const rotated = await value(subjects.authClientsRotateSecret, { client_id: client.client_id });
-      expect(await processed(await clientCredentials(client.client_id, rotated.client_secret!), client.client_id)).toMatchObject({ access_token: expect.any(String) });
+      expect(await processed(await clientCredentials(client.client_id, rotated.client_secret!), client.client_id)).toMatchObject({
+        access_token: expect.any(String),
+      });
       expect((await clientCredentials(client.client_id, client.client_secret!)).status).toBe(401);
     });
 
@@ -182,7 +216,9 @@ describeWithServices('brute-force throttles at the auth service (PostgreSQL + NA
       await failWrongSecrets(client.client_id, clientLimit);
       expect((await clientCredentials(client.client_id, client.client_secret!)).status).toBe(429);
       expect(await value(subjects.authClientsUnlock, { client_id: client.client_id })).toEqual({ client_id: client.client_id });
-      expect(await processed(await clientCredentials(client.client_id, client.client_secret!), client.client_id)).toMatchObject({ access_token: expect.any(String) });
+      expect(await processed(await clientCredentials(client.client_id, client.client_secret!), client.client_id)).toMatchObject({
+        access_token: expect.any(String),
+      });
       expect(await request(subjects.authClientsUnlock, { client_id: `nobody-${tag}` })).toMatchObject({ ok: false, error: { error: 'not_found' } });
     });
 
@@ -191,9 +227,10 @@ describeWithServices('brute-force throttles at the auth service (PostgreSQL + NA
       await failWrongSecrets(client.client_id, clientLimit);
       expect((await clientCredentials(client.client_id, client.client_secret!)).status).toBe(429);
       // Five minutes pass (the database's clock is the throttle's only clock).
-      await db.query(`UPDATE "${schema}".client_auth_failures SET locked_until = now() - interval '1 second', first_failure_at = now() - interval '6 minutes' WHERE account_hash = $1`, [
-        createHash('sha256').update(client.client_id).digest('hex'),
-      ]);
+      await db.query(
+        `UPDATE "${schema}".client_auth_failures SET locked_until = now() - interval '1 second', first_failure_at = now() - interval '6 minutes' WHERE account_hash = $1`,
+        [createHash('sha256').update(client.client_id).digest('hex')],
+      );
       expect((await clientCredentials(client.client_id, client.client_secret!)).status).toBe(200);
       expect((await clientCredentials(client.client_id, 'wrong again')).status).toBe(401);
     });
@@ -213,14 +250,18 @@ describeWithServices('brute-force throttles at the auth service (PostgreSQL + NA
       expect((await passwordGrant(user.username, password)).status).toBe(429);
       expect(await value(subjects.authUsersUnlock, { id: user.id })).toEqual({ id: user.id });
       expect((await passwordGrant(user.username, password)).status).toBe(200);
-      expect(await request(subjects.authUsersUnlock, { id: '00000000-0000-4000-8000-000000000000' })).toMatchObject({ ok: false, error: { error: 'not_found' } });
+      expect(await request(subjects.authUsersUnlock, { id: '00000000-0000-4000-8000-000000000000' })).toMatchObject({
+        ok: false,
+        error: { error: 'not_found' },
+      });
     });
 
     it('the login page counts the same username: a 429 page with Retry-After, the right password refused, no code issued', async () => {
       const codes = async () => Number((await db.query(`SELECT count(*) AS n FROM "${schema}".authorization_codes`)).rows[0].n);
       const web = await newClient({ redirect_uris: [redirectUri], grant_types: ['authorization_code'] });
       const url = new URL(as.authorization_endpoint!);
-      for (const [name, parameter] of Object.entries({ response_type: 'code', client_id: web.client_id, redirect_uri: redirectUri, scope: 'read', state: 's' })) url.searchParams.set(name, parameter);
+      for (const [name, parameter] of Object.entries({ response_type: 'code', client_id: web.client_id, redirect_uri: redirectUri, scope: 'read', state: 's' }))
+        url.searchParams.set(name, parameter);
       const page = await fetch(url, { redirect: 'manual' });
       const cookie = (page.headers.get('set-cookie') ?? '').split(';', 1)[0]!;
       const fields = hiddenFields(await page.text());

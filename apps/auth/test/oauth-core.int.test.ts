@@ -51,15 +51,33 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
     listen(nats, subjects.authKeysRotated, events.rotated);
     await nats.flush();
     const config = loadAuthConfig({ AUTH_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: 'auth-oauth-int-secret-' + tag, LOG_LEVEL: 'silent' });
-    const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-oauth-int-${tag}` });
+    const transport = createBusTransport({
+      kind: 'nats',
+      servers: [testServices.natsUrl],
+      subjectPrefix: testServices.subjectPrefix,
+      name: `auth-oauth-int-${tag}`,
+    });
     auth = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
-    caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-oauth-int-caller-${tag}` });
+    caller = createBusTransport({
+      kind: 'nats',
+      servers: [testServices.natsUrl],
+      subjectPrefix: testServices.subjectPrefix,
+      name: `auth-oauth-int-caller-${tag}`,
+    });
     await caller.client.connect();
 
-    service = await bus(subjects.authClientsCreate, { input: { client_name: 'service', scope: 'read write', api_ids: ['orders'], policy_ids: ['gold'], grant_types: ['client_credentials'] } });
+    service = await bus(subjects.authClientsCreate, {
+      input: { client_name: 'service', scope: 'read write', api_ids: ['orders'], policy_ids: ['gold'], grant_types: ['client_credentials'] },
+    });
     other = await bus(subjects.authClientsCreate, { input: { client_name: 'other', scope: 'read', grant_types: ['client_credentials'] } });
     webApp = await bus(subjects.authClientsCreate, {
-      input: { client_name: 'web', redirect_uris: ['https://app.example/cb'], scope: 'read write', api_ids: ['orders'], grant_types: ['authorization_code', 'refresh_token'] },
+      input: {
+        client_name: 'web',
+        redirect_uris: ['https://app.example/cb'],
+        scope: 'read write',
+        api_ids: ['orders'],
+        grant_types: ['authorization_code', 'refresh_token'],
+      },
     });
     spa = await bus(subjects.authClientsCreate, {
       input: { client_name: 'spa', redirect_uris: ['https://spa.example/cb'], token_endpoint_auth_method: 'none', scope: 'read' },
@@ -96,7 +114,10 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
   const eventually = <T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 5_000) =>
     waitFor(probe, { timeoutMs, intervalMs: 25, message: what }) as Promise<T>;
 
-  const asClient = (client: OAuthClientWithSecret): oauth.Client => ({ client_id: client.client_id, token_endpoint_auth_method: client.token_endpoint_auth_method });
+  const asClient = (client: OAuthClientWithSecret): oauth.Client => ({
+    client_id: client.client_id,
+    token_endpoint_auth_method: client.token_endpoint_auth_method,
+  });
 
   async function clientCredentials(client: OAuthClientWithSecret, scope?: string, method: 'basic' | 'post' = 'basic'): Promise<oauth.TokenEndpointResponse> {
     const authn = method === 'basic' ? oauth.ClientSecretBasic(client.client_secret!) : oauth.ClientSecretPost(client.client_secret!);
@@ -119,12 +140,23 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
   });
 
   /** Stands in for the authorize step (the other module's): stores a code the way it does. */
-  async function storeCode(client: OAuthClientWithSecret, options: { redirectUri: string; scope: string; challenge?: string; expiresInSeconds?: number }): Promise<string> {
+  async function storeCode(
+    client: OAuthClientWithSecret,
+    options: { redirectUri: string; scope: string; challenge?: string; expiresInSeconds?: number },
+  ): Promise<string> {
     const code = randomBytes(32).toString('base64url');
     await db.query(
       `INSERT INTO "${schema}".authorization_codes (code_hash, client_id, redirect_uri, scope, sub, code_challenge, code_challenge_method, family_id, expires_at)
        VALUES ($1, $2, $3, $4, 'user-1', $5, $6, gen_random_uuid(), now() + make_interval(secs => $7))`,
-      [createHash('sha256').update(code).digest(), client.client_id, options.redirectUri, options.scope, options.challenge ?? null, options.challenge ? 'S256' : null, options.expiresInSeconds ?? 60],
+      [
+        createHash('sha256').update(code).digest(),
+        client.client_id,
+        options.redirectUri,
+        options.scope,
+        options.challenge ?? null,
+        options.challenge ? 'S256' : null,
+        options.expiresInSeconds ?? 60,
+      ],
     );
     return code;
   }
@@ -150,7 +182,10 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
         token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       });
       expect(as.grant_types_supported).toEqual(expect.arrayContaining(['authorization_code', 'client_credentials', 'refresh_token', 'password']));
-      const oauth2 = await oauth.processDiscoveryResponse(new URL(auth.url), await oauth.discoveryRequest(new URL(auth.url), { ...insecure, algorithm: 'oauth2' }));
+      const oauth2 = await oauth.processDiscoveryResponse(
+        new URL(auth.url),
+        await oauth.discoveryRequest(new URL(auth.url), { ...insecure, algorithm: 'oauth2' }),
+      );
       expect(oauth2).toEqual(as);
     });
 
@@ -179,7 +214,11 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
       const tokens = await clientCredentials(service, 'read');
       expect(tokens).toMatchObject({ token_type: 'bearer', expires_in: 3600, scope: 'read' });
       expect(tokens.refresh_token).toBeUndefined();
-      const { payload, protectedHeader } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(as.jwks_uri!)), { issuer: as.issuer, typ: 'at+jwt', algorithms: ['ES256'] });
+      const { payload, protectedHeader } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(as.jwks_uri!)), {
+        issuer: as.issuer,
+        typ: 'at+jwt',
+        algorithms: ['ES256'],
+      });
       expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
       expect(payload).toMatchObject({ iss: auth.url, sub: service.client_id, aud: 'orders', client_id: service.client_id, scope: 'read', pol: ['gold'] });
       expect(payload.exp! - payload.iat!).toBe(3600);
@@ -213,7 +252,11 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
   describe('authorization_code with PKCE, and refresh tokens', () => {
     it('redeems a code once with the right verifier; a replay revokes what it issued', async () => {
       const verifier = oauth.generateRandomCodeVerifier();
-      const code = await storeCode(webApp, { redirectUri: 'https://app.example/cb', scope: 'read write', challenge: await oauth.calculatePKCECodeChallenge(verifier) });
+      const code = await storeCode(webApp, {
+        redirectUri: 'https://app.example/cb',
+        scope: 'read write',
+        challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      });
       const tokens = await oauth.processAuthorizationCodeResponse(as, asClient(webApp), await redeem(webApp, code, 'https://app.example/cb', verifier));
       expect(tokens.refresh_token).toMatch(/^[\w-]{43}$/);
       expect((await introspect(tokens.access_token)).active).toBe(true);
@@ -224,7 +267,13 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
       expect((await introspect(tokens.access_token)).active).toBe(false);
       const jti = (await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(as.jwks_uri!)))).payload.jti;
       await eventually(() => events.revoked.find((event) => event.jti === jti), 'auth.token.revoked for the replayed code');
-      const refresh = await oauth.refreshTokenGrantRequest(as, asClient(webApp), oauth.ClientSecretBasic(webApp.client_secret!), tokens.refresh_token!, insecure);
+      const refresh = await oauth.refreshTokenGrantRequest(
+        as,
+        asClient(webApp),
+        oauth.ClientSecretBasic(webApp.client_secret!),
+        tokens.refresh_token!,
+        insecure,
+      );
       expect(refresh.status).toBe(400);
     });
 
@@ -234,8 +283,17 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
       ['another redirect_uri', { redirectUri: 'https://app.example/cb/' }],
     ] as const)('refuses %s with invalid_grant', async (_case, change) => {
       const verifier = oauth.generateRandomCodeVerifier();
-      const code = await storeCode(webApp, { redirectUri: 'https://app.example/cb', scope: 'read', challenge: await oauth.calculatePKCECodeChallenge(verifier) });
-      const response = await redeem(webApp, code, 'redirectUri' in change ? change.redirectUri : 'https://app.example/cb', 'verifier' in change ? change.verifier : verifier);
+      const code = await storeCode(webApp, {
+        redirectUri: 'https://app.example/cb',
+        scope: 'read',
+        challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      });
+      const response = await redeem(
+        webApp,
+        code,
+        'redirectUri' in change ? change.redirectUri : 'https://app.example/cb',
+        'verifier' in change ? change.verifier : verifier,
+      );
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ error: 'invalid_grant' });
     });
@@ -244,7 +302,10 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
       const code = await storeCode(webApp, { redirectUri: 'https://app.example/cb', scope: 'read' });
       const downgraded = await redeem(webApp, code, 'https://app.example/cb', oauth.generateRandomCodeVerifier());
       expect(downgraded.status).toBe(400);
-      expect(await downgraded.json()).toEqual({ error: 'invalid_grant', error_description: 'code_verifier was sent but the authorization request had no code_challenge' });
+      expect(await downgraded.json()).toEqual({
+        error: 'invalid_grant',
+        error_description: 'code_verifier was sent but the authorization request had no code_challenge',
+      });
       // The refusal cost the code: it is not redeemable afterwards, with or without a verifier.
       const retried = await redeem(webApp, code, 'https://app.example/cb', oauth.nopkce);
       expect(retried.status).toBe(400);
@@ -255,7 +316,10 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
       const expired = await storeCode(webApp, { redirectUri: 'https://app.example/cb', scope: 'read', expiresInSeconds: -1 });
       expect(await (await redeem(webApp, expired, 'https://app.example/cb', oauth.nopkce)).json()).toMatchObject({ error: 'invalid_grant' });
       const noPkce = await storeCode(spa, { redirectUri: 'https://spa.example/cb', scope: 'read' });
-      expect(await (await redeem(spa, noPkce, 'https://spa.example/cb', oauth.nopkce)).json()).toMatchObject({ error: 'invalid_grant', error_description: 'PKCE is required for public clients' });
+      expect(await (await redeem(spa, noPkce, 'https://spa.example/cb', oauth.nopkce)).json()).toMatchObject({
+        error: 'invalid_grant',
+        error_description: 'PKCE is required for public clients',
+      });
     });
 
     it('serves a public client (none) with PKCE', async () => {
@@ -267,11 +331,19 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
 
     it('rotates refresh tokens; reusing a rotated one revokes the whole family', async () => {
       const verifier = oauth.generateRandomCodeVerifier();
-      const code = await storeCode(webApp, { redirectUri: 'https://app.example/cb', scope: 'read write', challenge: await oauth.calculatePKCECodeChallenge(verifier) });
+      const code = await storeCode(webApp, {
+        redirectUri: 'https://app.example/cb',
+        scope: 'read write',
+        challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      });
       const first = await oauth.processAuthorizationCodeResponse(as, asClient(webApp), await redeem(webApp, code, 'https://app.example/cb', verifier));
       const authn = oauth.ClientSecretBasic(webApp.client_secret!);
 
-      const second = await oauth.processRefreshTokenResponse(as, asClient(webApp), await oauth.refreshTokenGrantRequest(as, asClient(webApp), authn, first.refresh_token!, insecure));
+      const second = await oauth.processRefreshTokenResponse(
+        as,
+        asClient(webApp),
+        await oauth.refreshTokenGrantRequest(as, asClient(webApp), authn, first.refresh_token!, insecure),
+      );
       expect(second.refresh_token).toBeDefined();
       expect(second.refresh_token).not.toBe(first.refresh_token);
       expect(second.scope).toBe('read write');
@@ -283,11 +355,18 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
         await oauth.refreshTokenGrantRequest(as, asClient(webApp), authn, second.refresh_token!, { ...insecure, additionalParameters: { scope: 'read' } }),
       );
       expect(narrowed.scope).toBe('read');
-      const wider = await oauth.refreshTokenGrantRequest(as, asClient(webApp), authn, narrowed.refresh_token!, { ...insecure, additionalParameters: { scope: 'read admin' } });
+      const wider = await oauth.refreshTokenGrantRequest(as, asClient(webApp), authn, narrowed.refresh_token!, {
+        ...insecure,
+        additionalParameters: { scope: 'read admin' },
+      });
       expect(wider.status).toBe(400);
       expect(await wider.json()).toMatchObject({ error: 'invalid_scope' });
       // Asking for too much does not spend the refresh token.
-      const third = await oauth.processRefreshTokenResponse(as, asClient(webApp), await oauth.refreshTokenGrantRequest(as, asClient(webApp), authn, narrowed.refresh_token!, insecure));
+      const third = await oauth.processRefreshTokenResponse(
+        as,
+        asClient(webApp),
+        await oauth.refreshTokenGrantRequest(as, asClient(webApp), authn, narrowed.refresh_token!, insecure),
+      );
       expect(third.scope).toBe('read write');
       const live = [first.access_token, second.access_token, narrowed.access_token, third.access_token];
       for (const token of live) expect((await introspect(token)).active).toBe(true);
@@ -304,7 +383,11 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
       // Several rounds: which request reaches the database first varies, and each order must hold.
       for (let round = 0; round < 5; round++) {
         const verifier = oauth.generateRandomCodeVerifier();
-        const code = await storeCode(webApp, { redirectUri: 'https://app.example/cb', scope: 'read write', challenge: await oauth.calculatePKCECodeChallenge(verifier) });
+        const code = await storeCode(webApp, {
+          redirectUri: 'https://app.example/cb',
+          scope: 'read write',
+          challenge: await oauth.calculatePKCECodeChallenge(verifier),
+        });
         const first = await oauth.processAuthorizationCodeResponse(as, asClient(webApp), await redeem(webApp, code, 'https://app.example/cb', verifier));
         const exchange = () => post('/oauth/token', `grant_type=refresh_token&refresh_token=${first.refresh_token}`, basic(webApp));
         const answers = await Promise.all([exchange(), exchange()]);
@@ -329,13 +412,25 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
 
     it('refuses another client’s refresh token without revoking it', async () => {
       const verifier = oauth.generateRandomCodeVerifier();
-      const code = await storeCode(webApp, { redirectUri: 'https://app.example/cb', scope: 'read', challenge: await oauth.calculatePKCECodeChallenge(verifier) });
+      const code = await storeCode(webApp, {
+        redirectUri: 'https://app.example/cb',
+        scope: 'read',
+        challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      });
       const tokens = await oauth.processAuthorizationCodeResponse(as, asClient(webApp), await redeem(webApp, code, 'https://app.example/cb', verifier));
-      const thief = await bus<OAuthClientWithSecret>(subjects.authClientsCreate, { input: { client_name: 'thief', redirect_uris: ['https://thief.example/cb'], grant_types: ['authorization_code', 'refresh_token'] } });
+      const thief = await bus<OAuthClientWithSecret>(subjects.authClientsCreate, {
+        input: { client_name: 'thief', redirect_uris: ['https://thief.example/cb'], grant_types: ['authorization_code', 'refresh_token'] },
+      });
       const stolen = await post('/oauth/token', `grant_type=refresh_token&refresh_token=${tokens.refresh_token}`, basic(thief));
       expect(stolen.status).toBe(400);
       expect(await stolen.json()).toMatchObject({ error: 'invalid_grant' });
-      const refreshed = await oauth.refreshTokenGrantRequest(as, asClient(webApp), oauth.ClientSecretBasic(webApp.client_secret!), tokens.refresh_token!, insecure);
+      const refreshed = await oauth.refreshTokenGrantRequest(
+        as,
+        asClient(webApp),
+        oauth.ClientSecretBasic(webApp.client_secret!),
+        tokens.refresh_token!,
+        insecure,
+      );
       expect(refreshed.status).toBe(200);
     });
   });
@@ -344,7 +439,9 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
     it('issues tokens for a user with the right password, only to a client allowed the grant', async () => {
       const username = `alice-${tag}`;
       const user = await bus<{ id: string }>(subjects.authUsersCreate, { username, password: 'correct horse battery' });
-      const trusted = await bus<OAuthClientWithSecret>(subjects.authClientsCreate, { input: { client_name: 'trusted', scope: 'read', grant_types: ['password', 'refresh_token'] } });
+      const trusted = await bus<OAuthClientWithSecret>(subjects.authClientsCreate, {
+        input: { client_name: 'trusted', scope: 'read', grant_types: ['password', 'refresh_token'] },
+      });
       const good = await post('/oauth/token', `grant_type=password&username=${username}&password=correct+horse+battery`, basic(trusted));
       expect(good.status).toBe(200);
       const tokens = (await good.json()) as { access_token: string; refresh_token?: string; scope: string };
@@ -356,7 +453,9 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
       expect(wrong.status).toBe(400);
       expect(await wrong.json()).toMatchObject({ error: 'invalid_grant' });
       const unknown = await post('/oauth/token', `grant_type=password&username=nobody-${tag}&password=correct+horse+battery`, basic(trusted));
-      expect(await unknown.json()).toEqual(await (await post('/oauth/token', `grant_type=password&username=${username}&password=wrong-password`, basic(trusted))).json());
+      expect(await unknown.json()).toEqual(
+        await (await post('/oauth/token', `grant_type=password&username=${username}&password=wrong-password`, basic(trusted))).json(),
+      );
       const missing = await post('/oauth/token', `grant_type=password&username=${username}`, basic(trusted));
       expect(await missing.json()).toMatchObject({ error: 'invalid_request' });
       const notAllowed = await post('/oauth/token', `grant_type=password&username=${username}&password=correct+horse+battery`, basic(service));
@@ -375,7 +474,9 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
     it('revokes with oauth4webapi; the token then introspects inactive and a revocation event goes out', async () => {
       const tokens = await clientCredentials(service);
       const jti = (await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(as.jwks_uri!)))).payload.jti;
-      await oauth.processRevocationResponse(await oauth.revocationRequest(as, asClient(service), oauth.ClientSecretBasic(service.client_secret!), tokens.access_token, insecure));
+      await oauth.processRevocationResponse(
+        await oauth.revocationRequest(as, asClient(service), oauth.ClientSecretBasic(service.client_secret!), tokens.access_token, insecure),
+      );
       expect((await introspect(tokens.access_token)).active).toBe(false);
       const event = await eventually(() => events.revoked.find((revoked) => revoked.jti === jti), 'auth.token.revoked');
       expect(event.exp).toBeGreaterThan(Date.now() / 1000);
@@ -393,27 +494,48 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
 
     it('revokes a refresh token and its family (RFC 7009 §2.1)', async () => {
       const verifier = oauth.generateRandomCodeVerifier();
-      const code = await storeCode(webApp, { redirectUri: 'https://app.example/cb', scope: 'read', challenge: await oauth.calculatePKCECodeChallenge(verifier) });
+      const code = await storeCode(webApp, {
+        redirectUri: 'https://app.example/cb',
+        scope: 'read',
+        challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      });
       const tokens = await oauth.processAuthorizationCodeResponse(as, asClient(webApp), await redeem(webApp, code, 'https://app.example/cb', verifier));
       const webAuth = oauth.ClientSecretBasic(webApp.client_secret!);
-      expect((await oauth.processIntrospectionResponse(as, asClient(webApp), await oauth.introspectionRequest(as, asClient(webApp), webAuth, tokens.refresh_token!, insecure))).active).toBe(true);
+      expect(
+        (
+          await oauth.processIntrospectionResponse(
+            as,
+            asClient(webApp),
+            await oauth.introspectionRequest(as, asClient(webApp), webAuth, tokens.refresh_token!, insecure),
+          )
+        ).active,
+      ).toBe(true);
       // Another client cannot even see it.
       expect((await introspect(tokens.refresh_token!, service)).active).toBe(false);
-      const response = await oauth.revocationRequest(as, asClient(webApp), webAuth, tokens.refresh_token!, { ...insecure, additionalParameters: { token_type_hint: 'refresh_token' } });
+      const response = await oauth.revocationRequest(as, asClient(webApp), webAuth, tokens.refresh_token!, {
+        ...insecure,
+        additionalParameters: { token_type_hint: 'refresh_token' },
+      });
       await oauth.processRevocationResponse(response);
       expect((await introspect(tokens.access_token)).active).toBe(false);
       expect((await oauth.refreshTokenGrantRequest(as, asClient(webApp), webAuth, tokens.refresh_token!, insecure)).status).toBe(400);
     });
 
     it('introspects expired tokens as inactive', async () => {
-      const brief = await bus<OAuthClientWithSecret>(subjects.authClientsCreate, { input: { client_name: 'brief', access_token_ttl: 1, grant_types: ['client_credentials'] } });
+      const brief = await bus<OAuthClientWithSecret>(subjects.authClientsCreate, {
+        input: { client_name: 'brief', access_token_ttl: 1, grant_types: ['client_credentials'] },
+      });
       const tokens = await clientCredentials(brief);
       expect(tokens.expires_in).toBe(1);
       await eventually(async () => (await introspect(tokens.access_token)).active === false || undefined, 'the token to expire', 4_000);
     });
 
     it.each([
-      ['a tampered JWT', async (token: string) => token.slice(0, token.indexOf('.') + 5) + (token[token.indexOf('.') + 5] === 'A' ? 'B' : 'A') + token.slice(token.indexOf('.') + 6)],
+      [
+        'a tampered JWT',
+        async (token: string) =>
+          token.slice(0, token.indexOf('.') + 5) + (token[token.indexOf('.') + 5] === 'A' ? 'B' : 'A') + token.slice(token.indexOf('.') + 6),
+      ],
       ['a JWT with alg none', async (token: string) => `${b64({ alg: 'none', typ: 'at+jwt' })}.${token.split('.')[1]}.`],
       [
         'an HS256 JWT signed with the public key as the secret',
@@ -438,27 +560,75 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
   describe('bad requests', () => {
     const cases: [string, () => Promise<Response>, number, string][] = [
       ['missing grant_type', () => post('/oauth/token', 'scope=read', basic(service)), 400, 'invalid_request'],
-      ['duplicated grant_type', () => post('/oauth/token', 'grant_type=client_credentials&grant_type=client_credentials', basic(service)), 400, 'invalid_request'],
+      [
+        'duplicated grant_type',
+        () => post('/oauth/token', 'grant_type=client_credentials&grant_type=client_credentials', basic(service)),
+        400,
+        'invalid_request',
+      ],
       ['duplicated scope', () => post('/oauth/token', 'grant_type=client_credentials&scope=read&scope=write', basic(service)), 400, 'invalid_request'],
-      ['a JSON body', () => post('/oauth/token', '{"grant_type":"client_credentials"}', { ...basic(service), 'content-type': 'application/json' }), 400, 'invalid_request'],
+      [
+        'a JSON body',
+        () => post('/oauth/token', '{"grant_type":"client_credentials"}', { ...basic(service), 'content-type': 'application/json' }),
+        400,
+        'invalid_request',
+      ],
       ['no client authentication', () => post('/oauth/token', 'grant_type=client_credentials'), 401, 'invalid_client'],
       ['a wrong secret in Basic', () => post('/oauth/token', 'grant_type=client_credentials', basic(service, 'wrong')), 401, 'invalid_client'],
-      ['an unknown client in Basic', () => post('/oauth/token', 'grant_type=client_credentials', basic({ ...service, client_id: 'nobody' })), 401, 'invalid_client'],
+      [
+        'an unknown client in Basic',
+        () => post('/oauth/token', 'grant_type=client_credentials', basic({ ...service, client_id: 'nobody' })),
+        401,
+        'invalid_client',
+      ],
       ['a malformed Basic header', () => post('/oauth/token', 'grant_type=client_credentials', { ...form, authorization: 'Basic !!!' }), 401, 'invalid_client'],
-      ['a wrong secret in the body', () => post('/oauth/token', `grant_type=client_credentials&client_id=${service.client_id}&client_secret=wrong`), 401, 'invalid_client'],
-      ['Basic and body credentials at once', () => post('/oauth/token', `grant_type=client_credentials&client_id=${service.client_id}&client_secret=${service.client_secret}`, basic(service)), 400, 'invalid_request'],
-      ['a confidential client without its secret', () => post('/oauth/token', `grant_type=client_credentials&client_id=${service.client_id}`), 401, 'invalid_client'],
+      [
+        'a wrong secret in the body',
+        () => post('/oauth/token', `grant_type=client_credentials&client_id=${service.client_id}&client_secret=wrong`),
+        401,
+        'invalid_client',
+      ],
+      [
+        'Basic and body credentials at once',
+        () => post('/oauth/token', `grant_type=client_credentials&client_id=${service.client_id}&client_secret=${service.client_secret}`, basic(service)),
+        400,
+        'invalid_request',
+      ],
+      [
+        'a confidential client without its secret',
+        () => post('/oauth/token', `grant_type=client_credentials&client_id=${service.client_id}`),
+        401,
+        'invalid_client',
+      ],
       ['an unknown grant type', () => post('/oauth/token', 'grant_type=urn:example:magic', basic(service)), 400, 'unsupported_grant_type'],
       ['a grant the client may not use', () => post('/oauth/token', 'grant_type=password&username=a&password=b', basic(service)), 400, 'unauthorized_client'],
       ['a scope not allowed', () => post('/oauth/token', 'grant_type=client_credentials&scope=admin', basic(service)), 400, 'invalid_scope'],
-      ['any scope for a client with none allowed', () => post('/oauth/token', 'grant_type=client_credentials&scope=read', basic(other)).then(() => post('/oauth/token', 'grant_type=client_credentials&scope=write', basic(other))), 400, 'invalid_scope'],
+      [
+        'any scope for a client with none allowed',
+        () =>
+          post('/oauth/token', 'grant_type=client_credentials&scope=read', basic(other)).then(() =>
+            post('/oauth/token', 'grant_type=client_credentials&scope=write', basic(other)),
+          ),
+        400,
+        'invalid_scope',
+      ],
       ['a refresh token that does not exist', () => post('/oauth/token', 'grant_type=refresh_token&refresh_token=nope', basic(webApp)), 400, 'invalid_grant'],
-      ['a missing code', () => post('/oauth/token', 'grant_type=authorization_code&redirect_uri=https://app.example/cb', basic(webApp)), 400, 'invalid_request'],
+      [
+        'a missing code',
+        () => post('/oauth/token', 'grant_type=authorization_code&redirect_uri=https://app.example/cb', basic(webApp)),
+        400,
+        'invalid_request',
+      ],
       ['introspection without a token', () => post('/oauth/introspect', '', basic(service)), 400, 'invalid_request'],
       ['introspection without client authentication', () => post('/oauth/introspect', 'token=x'), 401, 'invalid_client'],
       ['introspection with a duplicated token', () => post('/oauth/introspect', 'token=a&token=b', basic(service)), 400, 'invalid_request'],
       ['revocation with a wrong secret', () => post('/oauth/revoke', 'token=x', basic(service, 'wrong')), 401, 'invalid_client'],
-      ['a body over the size limit', () => post('/oauth/token', 'grant_type=client_credentials&x=' + 'a'.repeat(1_100_000), basic(service)), 413, 'invalid_request'],
+      [
+        'a body over the size limit',
+        () => post('/oauth/token', 'grant_type=client_credentials&x=' + 'a'.repeat(1_100_000), basic(service)),
+        413,
+        'invalid_request',
+      ],
     ];
 
     it.each(cases)('answers %s with the RFC 6749 error', async (_case, request, status, error) => {
@@ -529,9 +699,14 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
 
     it('revokes over the bus (Tyk revoke / revoke_all) only with the client’s secret', async () => {
       const tokens = await clientCredentials(service);
-      expect(await busReply(subjects.authTokensRevoke, { client_id: service.client_id, client_secret: 'wrong', token: tokens.access_token })).toMatchObject({ ok: false, error: { error: 'unauthorized' } });
+      expect(await busReply(subjects.authTokensRevoke, { client_id: service.client_id, client_secret: 'wrong', token: tokens.access_token })).toMatchObject({
+        ok: false,
+        error: { error: 'unauthorized' },
+      });
       expect((await introspect(tokens.access_token)).active).toBe(true);
-      expect(await bus(subjects.authTokensRevoke, { client_id: service.client_id, client_secret: service.client_secret, token: tokens.access_token })).toEqual({ revoked: true });
+      expect(await bus(subjects.authTokensRevoke, { client_id: service.client_id, client_secret: service.client_secret, token: tokens.access_token })).toEqual({
+        revoked: true,
+      });
       expect((await introspect(tokens.access_token)).active).toBe(false);
       const more = await clientCredentials(other);
       const all = await bus<{ revoked: number }>(subjects.authTokensRevokeAll, { client_id: other.client_id, client_secret: other.client_secret });
@@ -560,9 +735,21 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
 
     it('rotates on schedule on one replica, and the other replica follows from the shared table', async () => {
       // A second replica on the same schema whose keys are due every 3.6 s: it rotates at start.
-      const config = loadAuthConfig({ AUTH_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: 'auth-oauth-int-secret-' + tag, LOG_LEVEL: 'silent', SIGNING_KEY_ROTATION_HOURS: '0.001', AUTH_ISSUER: auth.url });
+      const config = loadAuthConfig({
+        AUTH_PORT: '0',
+        HOST: '127.0.0.1',
+        ADMIN_SECRET: 'auth-oauth-int-secret-' + tag,
+        LOG_LEVEL: 'silent',
+        SIGNING_KEY_ROTATION_HOURS: '0.001',
+        AUTH_ISSUER: auth.url,
+      });
       const before = await db.query<{ id: string }>(`SELECT id FROM "${schema}".signing_keys WHERE retired_at IS NULL`);
-      const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-oauth-int-replica-${tag}` });
+      const transport = createBusTransport({
+        kind: 'nats',
+        servers: [testServices.natsUrl],
+        subjectPrefix: testServices.subjectPrefix,
+        name: `auth-oauth-int-replica-${tag}`,
+      });
       const replica = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
       try {
         const rotated = await eventually(() => events.rotated.find((event) => event.kid !== before.rows[0]!.id), 'a scheduled rotation');

@@ -44,10 +44,22 @@ describeWithServices('opaque access tokens: issued, stored as hashes, introspect
     })();
     await nats.flush();
     auth = await startTestAuthService({ adminSecret: 'auth-opaque-int-secret-' + tag, schema });
-    caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-opaque-int-caller-${tag}` });
+    caller = createBusTransport({
+      kind: 'nats',
+      servers: [testServices.natsUrl],
+      subjectPrefix: testServices.subjectPrefix,
+      name: `auth-opaque-int-caller-${tag}`,
+    });
     await caller.client.connect();
     opaque = await bus(subjects.authClientsCreate, {
-      input: { client_name: 'opaque', scope: 'read write', api_ids: ['orders'], policy_ids: ['gold'], grant_types: ['client_credentials', 'password', 'refresh_token'], access_token_format: 'opaque' },
+      input: {
+        client_name: 'opaque',
+        scope: 'read write',
+        api_ids: ['orders'],
+        policy_ids: ['gold'],
+        grant_types: ['client_credentials', 'password', 'refresh_token'],
+        access_token_format: 'opaque',
+      },
     });
     other = await bus(subjects.authClientsCreate, { input: { client_name: 'other', scope: 'read', grant_types: ['client_credentials'] } });
   });
@@ -66,7 +78,10 @@ describeWithServices('opaque access tokens: issued, stored as hashes, introspect
     return reply.value;
   }
 
-  const basic = (client: OAuthClientWithSecret) => ({ ...form, authorization: 'Basic ' + Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64') });
+  const basic = (client: OAuthClientWithSecret) => ({
+    ...form,
+    authorization: 'Basic ' + Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64'),
+  });
   const post = (path: string, body: string, headers: Record<string, string>) => fetch(`${auth.url}${path}`, { method: 'POST', headers, body });
 
   async function token(body = 'grant_type=client_credentials&scope=read'): Promise<TokenAnswer> {
@@ -75,7 +90,8 @@ describeWithServices('opaque access tokens: issued, stored as hashes, introspect
     return (await response.json()) as TokenAnswer;
   }
 
-  const introspectHttp = async (value: string, by = other) => (await post('/oauth/introspect', `token=${encodeURIComponent(value)}`, basic(by))).json() as Promise<Record<string, unknown>>;
+  const introspectHttp = async (value: string, by = other) =>
+    (await post('/oauth/introspect', `token=${encodeURIComponent(value)}`, basic(by))).json() as Promise<Record<string, unknown>>;
   const introspectBus = (value: unknown) => bus<TokenIntrospection>(subjects.authTokensIntrospect, { token: value });
 
   it('gives the client an opaque token whose row holds its SHA-256 and claims, never the token', async () => {
@@ -85,14 +101,30 @@ describeWithServices('opaque access tokens: issued, stored as hashes, introspect
     const hash = createHash('sha256').update(answer.access_token).digest();
     const rows = await db.query(`SELECT * FROM "${schema}".access_tokens WHERE token_hash = $1`, [hash]);
     expect(rows.rows).toHaveLength(1);
-    expect(rows.rows[0]).toMatchObject({ client_id: opaque.client_id, sub: opaque.client_id, scope: 'read', api_ids: ['orders'], policy_ids: ['gold'], kid: null });
+    expect(rows.rows[0]).toMatchObject({
+      client_id: opaque.client_id,
+      sub: opaque.client_id,
+      scope: 'read',
+      api_ids: ['orders'],
+      policy_ids: ['gold'],
+      kid: null,
+    });
     expect(JSON.stringify(rows.rows[0])).not.toContain(answer.access_token.slice(5));
   });
 
   it('introspects it as active over HTTP (RFC 7662) and over the bus, with the same claims a JWT would carry', async () => {
     const { access_token: value } = await token();
     const overHttp = await introspectHttp(value);
-    expect(overHttp).toMatchObject({ active: true, token_type: 'Bearer', client_id: opaque.client_id, sub: opaque.client_id, scope: 'read', aud: 'orders', iss: auth.url, pol: ['gold'] });
+    expect(overHttp).toMatchObject({
+      active: true,
+      token_type: 'Bearer',
+      client_id: opaque.client_id,
+      sub: opaque.client_id,
+      scope: 'read',
+      aud: 'orders',
+      iss: auth.url,
+      pol: ['gold'],
+    });
     const overBus = await introspectBus(value);
     expect(overBus).toEqual({
       active: true,

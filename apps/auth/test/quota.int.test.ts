@@ -19,7 +19,12 @@ describeWithServices('durable quotas: auth.quota.lease (PostgreSQL + NATS)', () 
 
   function startReplica(n: number): Promise<RunningService> {
     const config = loadAuthConfig({ AUTH_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: 'auth-quota-int-secret-' + tag, LOG_LEVEL: 'silent' });
-    const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-quota-int-${tag}-${n}` });
+    const transport = createBusTransport({
+      kind: 'nats',
+      servers: [testServices.natsUrl],
+      subjectPrefix: testServices.subjectPrefix,
+      name: `auth-quota-int-${tag}-${n}`,
+    });
     return createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
   }
 
@@ -27,7 +32,12 @@ describeWithServices('durable quotas: auth.quota.lease (PostgreSQL + NATS)', () 
     await db.connect();
     replicas.push(await startReplica(1));
     replicas.push(await startReplica(2));
-    caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-quota-int-caller-${tag}` });
+    caller = createBusTransport({
+      kind: 'nats',
+      servers: [testServices.natsUrl],
+      subjectPrefix: testServices.subjectPrefix,
+      name: `auth-quota-int-caller-${tag}`,
+    });
     await caller.client.connect();
   });
 

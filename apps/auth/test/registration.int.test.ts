@@ -103,7 +103,9 @@ describeWithServices('dynamic client registration, RFC 7591 and RFC 7592 (Postgr
       await expectInvalidToken(await register(metadata, randomBytes(32).toString('base64url')), true);
 
       const expired = await value(subjects.authInitialAccessTokensCreate, { uses: 5 });
-      await db.query(`UPDATE "${schema}".initial_access_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1`, [createHash('sha256').update(expired.token).digest('hex')]);
+      await db.query(`UPDATE "${schema}".initial_access_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1`, [
+        createHash('sha256').update(expired.token).digest('hex'),
+      ]);
       await expectInvalidToken(await register(metadata, expired.token), true);
 
       const once = await value(subjects.authInitialAccessTokensCreate, { uses: 1 });
@@ -113,7 +115,9 @@ describeWithServices('dynamic client registration, RFC 7591 and RFC 7592 (Postgr
     });
 
     it('refuses bad requests for one over the bus, naming each field', async () => {
-      const reply = await firstValueFrom(caller.client.send<Reply<unknown>>(subjects.authInitialAccessTokensCreate, { uses: 0, expires_in: -1 }).pipe(timeout(10_000)));
+      const reply = await firstValueFrom(
+        caller.client.send<Reply<unknown>>(subjects.authInitialAccessTokensCreate, { uses: 0, expires_in: -1 }).pipe(timeout(10_000)),
+      );
       expect(reply).toMatchObject({ ok: false, error: { error: 'validation_failed', details: [{ field: 'expires_in' }, { field: 'uses' }] } });
     });
   });
@@ -146,8 +150,15 @@ describeWithServices('dynamic client registration, RFC 7591 and RFC 7592 (Postgr
       // The client chose neither what it may call nor its policies: the initial access token did.
       const client = await value(subjects.authClientsGet, { client_id: clientId });
       expect(client).toMatchObject({ api_ids: ['orders'], policy_ids: ['gold'] });
-      const stored = await db.query<{ registration_token_hash: string }>(`SELECT registration_token_hash FROM "${schema}".client_registrations WHERE client_id = $1`, [clientId]);
-      expect(stored.rows[0]!.registration_token_hash).toBe(createHash('sha256').update(registered.registration_access_token as string).digest('hex'));
+      const stored = await db.query<{ registration_token_hash: string }>(
+        `SELECT registration_token_hash FROM "${schema}".client_registrations WHERE client_id = $1`,
+        [clientId],
+      );
+      expect(stored.rows[0]!.registration_token_hash).toBe(
+        createHash('sha256')
+          .update(registered.registration_access_token as string)
+          .digest('hex'),
+      );
 
       const oauthClient: oauth.Client = { client_id: clientId };
       const tokens = await oauth.processClientCredentialsResponse(
@@ -220,7 +231,12 @@ describeWithServices('dynamic client registration, RFC 7591 and RFC 7592 (Postgr
       const response = await configure('GET', client.uri, client.token);
       expect(response.status).toBe(200);
       expect(response.headers.get('cache-control')).toBe('no-store');
-      expect(await response.json()).toMatchObject({ ...metadata, client_id: client.clientId, registration_access_token: client.token, registration_client_uri: client.uri });
+      expect(await response.json()).toMatchObject({
+        ...metadata,
+        client_id: client.clientId,
+        registration_access_token: client.token,
+        registration_client_uri: client.uri,
+      });
     });
 
     it("refuses no token, a wrong one, and another client's registration token (401)", async () => {
@@ -238,7 +254,12 @@ describeWithServices('dynamic client registration, RFC 7591 and RFC 7592 (Postgr
     it('replaces the metadata on update: what the body leaves out goes back to its default', async () => {
       const client = await registered();
       const { scope: _dropped, contacts: _alsoDropped, ...rest } = metadata;
-      const response = await configure('PUT', client.uri, client.token, { ...rest, client_id: client.clientId, client_name: 'Renamed', client_secret: client.secret });
+      const response = await configure('PUT', client.uri, client.token, {
+        ...rest,
+        client_id: client.clientId,
+        client_name: 'Renamed',
+        client_secret: client.secret,
+      });
       expect(response.status).toBe(200);
       const updated = (await response.json()) as Record<string, unknown>;
       expect(updated).toMatchObject({ client_id: client.clientId, client_name: 'Renamed', registration_access_token: client.token });

@@ -63,14 +63,34 @@ describeWithServices('token endpoint over the bus (auth.oauth.token), as a gatew
     registry = await startTestRegistry({ adminSecret: 'registry-for-token-over-bus-' + randomBytes(8).toString('hex') });
     await registry.define({ apis: ['openApi'], policies: ['openApi'] });
     const config = loadAuthConfig({ AUTH_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: 'auth-tokbus-int-secret-' + tag, LOG_LEVEL: 'silent' });
-    const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-tokbus-${tag}` });
+    const transport = createBusTransport({
+      kind: 'nats',
+      servers: [testServices.natsUrl],
+      subjectPrefix: testServices.subjectPrefix,
+      name: `auth-tokbus-${tag}`,
+    });
     auth = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
-    caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-tokbus-caller-${tag}` });
+    caller = createBusTransport({
+      kind: 'nats',
+      servers: [testServices.natsUrl],
+      subjectPrefix: testServices.subjectPrefix,
+      name: `auth-tokbus-caller-${tag}`,
+    });
     await caller.client.connect();
-    machine = await bus(subjects.authClientsCreate, { input: { client_name: 'machine', api_ids: ['openApi'], policy_ids: ['openApi'], grant_types: ['client_credentials'] } });
-    longLived = await bus(subjects.authClientsCreate, { input: { client_name: 'long', api_ids: ['openApi'], access_token_ttl: 7200, grant_types: ['client_credentials'] } });
+    machine = await bus(subjects.authClientsCreate, {
+      input: { client_name: 'machine', api_ids: ['openApi'], policy_ids: ['openApi'], grant_types: ['client_credentials'] },
+    });
+    longLived = await bus(subjects.authClientsCreate, {
+      input: { client_name: 'long', api_ids: ['openApi'], access_token_ttl: 7200, grant_types: ['client_credentials'] },
+    });
     webApp = await bus(subjects.authClientsCreate, {
-      input: { client_name: 'web', api_ids: ['openApi'], policy_ids: ['openApi'], redirect_uris: ['http://www.test.fr'], grant_types: ['authorization_code', 'refresh_token'] },
+      input: {
+        client_name: 'web',
+        api_ids: ['openApi'],
+        policy_ids: ['openApi'],
+        redirect_uris: ['http://www.test.fr'],
+        grant_types: ['authorization_code', 'refresh_token'],
+      },
     });
   });
 
@@ -92,9 +112,11 @@ describeWithServices('token endpoint over the bus (auth.oauth.token), as a gatew
     return reply.value;
   }
 
-  const token = (request: Partial<OAuthTokenRequest>) => bus<HttpReply>(subjects.authOAuthToken, { api_id: 'openApi', content_type: form, body: '', ...request });
+  const token = (request: Partial<OAuthTokenRequest>) =>
+    bus<HttpReply>(subjects.authOAuthToken, { api_id: 'openApi', content_type: form, body: '', ...request });
   const basic = (client: OAuthClientWithSecret, secret = client.client_secret!) => 'Basic ' + Buffer.from(`${client.client_id}:${secret}`).toString('base64');
-  const postBody = (client: OAuthClientWithSecret, rest = 'grant_type=client_credentials') => `client_id=${client.client_id}&client_secret=${client.client_secret}&${rest}`;
+  const postBody = (client: OAuthClientWithSecret, rest = 'grant_type=client_credentials') =>
+    `client_id=${client.client_id}&client_secret=${client.client_secret}&${rest}`;
 
   const eventually = <T>(probe: () => T | undefined, what: string, timeoutMs = 5_000) =>
     waitFor(probe, { timeoutMs, intervalMs: 25, message: what }) as Promise<T>;
@@ -178,16 +200,38 @@ describeWithServices('token endpoint over the bus (auth.oauth.token), as a gatew
           redirect_uri: 'http://www.test.fr',
           sub: 'alice',
         });
-        const issued = JSON.parse((await token({ authorization: basic(webApp), body: `grant_type=authorization_code&code=${code}&redirect_uri=${encodeURIComponent('http://www.test.fr')}`, notifications })).body);
+        const issued = JSON.parse(
+          (
+            await token({
+              authorization: basic(webApp),
+              body: `grant_type=authorization_code&code=${code}&redirect_uri=${encodeURIComponent('http://www.test.fr')}`,
+              notifications,
+            })
+          ).body,
+        );
         expect(issued.refresh_token).toEqual(expect.any(String));
         const first = await eventually(() => receiver.received[0], 'the "new" notification');
         expect(first.headers['x-tyk-shared-secret']).toBe(notifications.shared_secret);
         expect(first.headers['content-type']).toBe('application/json');
-        expect(first.body).toEqual({ auth_code: code, new_oauth_token: issued.access_token, refresh_token: issued.refresh_token, old_refresh_token: '', notification_type: 'new' });
+        expect(first.body).toEqual({
+          auth_code: code,
+          new_oauth_token: issued.access_token,
+          refresh_token: issued.refresh_token,
+          old_refresh_token: '',
+          notification_type: 'new',
+        });
 
-        const refreshed = JSON.parse((await token({ authorization: basic(webApp), body: `grant_type=refresh_token&refresh_token=${issued.refresh_token}`, notifications })).body);
+        const refreshed = JSON.parse(
+          (await token({ authorization: basic(webApp), body: `grant_type=refresh_token&refresh_token=${issued.refresh_token}`, notifications })).body,
+        );
         const second = await eventually(() => receiver.received[1], 'the "refresh" notification');
-        expect(second.body).toEqual({ auth_code: '', new_oauth_token: refreshed.access_token, refresh_token: refreshed.refresh_token, old_refresh_token: issued.refresh_token, notification_type: 'refresh' });
+        expect(second.body).toEqual({
+          auth_code: '',
+          new_oauth_token: refreshed.access_token,
+          refresh_token: refreshed.refresh_token,
+          old_refresh_token: issued.refresh_token,
+          notification_type: 'refresh',
+        });
       } finally {
         await receiver.close();
       }

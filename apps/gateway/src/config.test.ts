@@ -27,7 +27,10 @@ describe('TRUSTED_PROXIES', () => {
 describe('the response cache settings', () => {
   it('default to 64 MiB in memory and 1 MiB per entry, in Redis when REDIS_URL is set', () => {
     expect(loadGatewayConfig(base).cache).toEqual({ redisUrl: null, maxBytes: 67_108_864, maxEntryBytes: 1_048_576 });
-    expect(loadGatewayConfig({ ...base, REDIS_URL: 'redis://127.0.0.1:6379', CACHE_MAX_BYTES: '1024' }).cache).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', maxBytes: 1024 });
+    expect(loadGatewayConfig({ ...base, REDIS_URL: 'redis://127.0.0.1:6379', CACHE_MAX_BYTES: '1024' }).cache).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379',
+      maxBytes: 1024,
+    });
   });
 
   it('refuses the start naming a negative or non-numeric bound', () => {
@@ -40,7 +43,9 @@ describe('passive health checks and event webhooks', () => {
   it("default to 3 failures in 10 s, out for 10 s; webhooks: Tyk's 30 s, 1000 waiting, 4 at once", () => {
     expect(loadGatewayConfig(base).passiveChecks).toEqual({ failures: 3, windowMs: 10_000, downMs: 10_000 });
     expect(loadGatewayConfig(base).events).toEqual({ timeoutMs: 30_000, maxQueued: 1_000, concurrency: 4 });
-    expect(loadGatewayConfig({ ...base, UPSTREAM_PASSIVE_FAILURES: '5', UPSTREAM_PASSIVE_WINDOW_MS: '2000', UPSTREAM_PASSIVE_DOWN_MS: '30000' }).passiveChecks).toEqual({ failures: 5, windowMs: 2_000, downMs: 30_000 });
+    expect(
+      loadGatewayConfig({ ...base, UPSTREAM_PASSIVE_FAILURES: '5', UPSTREAM_PASSIVE_WINDOW_MS: '2000', UPSTREAM_PASSIVE_DOWN_MS: '30000' }).passiveChecks,
+    ).toEqual({ failures: 5, windowMs: 2_000, downMs: 30_000 });
   });
 
   it('refuses the start naming a bound that is zero, negative or not a number', () => {
@@ -58,12 +63,19 @@ describe('GATEWAY_TLS_PORT and GATEWAY_TLS_CERTIFICATES', () => {
     expect(loadGatewayConfig(base).tls).toBeNull();
   });
 
-  it('takes GATEWAY_TLS_PORT alone (the store\'s certificates are served), refuses certificates without a port', () => {
+  it("takes GATEWAY_TLS_PORT alone (the store's certificates are served), refuses certificates without a port", () => {
     expect(loadGatewayConfig({ ...base, GATEWAY_TLS_PORT: '8443' }).tls).toEqual({ port: 8443, certificates: [], reloadMs: 2000, requestClientCert: false });
     const ca = createTestCa();
     const pair = ca.issue(['gateway.test']);
-    expect(loadGatewayConfig({ ...base, GATEWAY_TLS_PORT: '8443', GATEWAY_TLS_CERTIFICATES: `${pair.certFile}:${pair.keyFile}` }).tls).toEqual({ port: 8443, certificates: [{ certFile: pair.certFile, keyFile: pair.keyFile }], reloadMs: 2000, requestClientCert: false });
-    expect(() => loadGatewayConfig({ ...base, GATEWAY_TLS_CERTIFICATES: `${pair.certFile}:${pair.keyFile}` })).toThrow(/GATEWAY_TLS_PORT: required when GATEWAY_TLS_CERTIFICATES is set/);
+    expect(loadGatewayConfig({ ...base, GATEWAY_TLS_PORT: '8443', GATEWAY_TLS_CERTIFICATES: `${pair.certFile}:${pair.keyFile}` }).tls).toEqual({
+      port: 8443,
+      certificates: [{ certFile: pair.certFile, keyFile: pair.keyFile }],
+      reloadMs: 2000,
+      requestClientCert: false,
+    });
+    expect(() => loadGatewayConfig({ ...base, GATEWAY_TLS_CERTIFICATES: `${pair.certFile}:${pair.keyFile}` })).toThrow(
+      /GATEWAY_TLS_PORT: required when GATEWAY_TLS_CERTIFICATES is set/,
+    );
     ca.dispose();
   });
 
@@ -71,6 +83,8 @@ describe('GATEWAY_TLS_PORT and GATEWAY_TLS_CERTIFICATES', () => {
     expect(() => loadGatewayConfig({ ...base, GATEWAY_TLS_PORT: '8443', GATEWAY_TLS_CERTIFICATES: '/nonexistent/cert.pem:/nonexistent/key.pem' })).toThrow(
       /GATEWAY_TLS_CERTIFICATES: \/nonexistent\/cert\.pem cannot be read \(ENOENT\)/,
     );
-    expect(() => loadGatewayConfig({ ...base, GATEWAY_TLS_PORT: '8443', GATEWAY_TLS_CERTIFICATES: 'cert.pem' })).toThrow(/GATEWAY_TLS_CERTIFICATES: "cert\.pem" is not certFile:keyFile/);
+    expect(() => loadGatewayConfig({ ...base, GATEWAY_TLS_PORT: '8443', GATEWAY_TLS_CERTIFICATES: 'cert.pem' })).toThrow(
+      /GATEWAY_TLS_CERTIFICATES: "cert\.pem" is not certFile:keyFile/,
+    );
   });
 });

@@ -64,7 +64,10 @@ export const gatewayConfigSchema = z
       .default('')
       .transform((value, ctx) => {
         const rules: IpRule[] = [];
-        for (const entry of value.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+        for (const entry of value
+          .split(',')
+          .map((part) => part.trim())
+          .filter((part) => part !== '')) {
           const rule = parseIpRule(entry);
           if (rule === null) ctx.addIssue({ code: 'custom', message: `${entry} is not an IP address or CIDR network` });
           else rules.push(rule);
@@ -80,7 +83,13 @@ export const gatewayConfigSchema = z
      * is none. It serves GATEWAY_TLS_CERTIFICATES and the certificates of the store (/tyk/certs)
      * that APIs bind with `certificates`; either may be absent.
      */
-    GATEWAY_TLS_PORT: z.coerce.number().int().min(0).max(65_535).optional().or(z.literal('').transform(() => undefined)),
+    GATEWAY_TLS_PORT: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(65_535)
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
     /**
      * `cert.pem:key.pem,other.pem:other-key.pem`: PEM files, each certificate served to clients
      * asking (SNI) for a name it covers (an API's `domain`); the first one for any other name. Read
@@ -108,7 +117,10 @@ export const gatewayConfigSchema = z
      * The HTTPS listener asks clients for a certificate (not checked against a CA: an API with
      * use_mutual_tls_auth lists the ones it allows). Off by default: browsers may prompt for one.
      */
-    GATEWAY_TLS_REQUEST_CLIENT_CERT: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+    GATEWAY_TLS_REQUEST_CLIENT_CERT: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
     /** How often the certificate files are checked for changes (a changed pair is loaded without a restart). */
     GATEWAY_TLS_RELOAD_MS: z.coerce.number().int().min(100).max(3_600_000).default(2_000),
     /**
@@ -129,11 +141,15 @@ export const gatewayConfigSchema = z
     EVENT_WEBHOOK_QUEUE_MAX: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
     EVENT_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
     /** Analytics records of proxied requests (on unless set to false). */
-    ANALYTICS_ENABLED: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+    ANALYTICS_ENABLED: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
     ...analyticsVariables,
   })
   .superRefine((vars, ctx) => {
-    if (vars.GATEWAY_TLS_PORT === undefined && vars.GATEWAY_TLS_CERTIFICATES.length > 0) ctx.addIssue({ code: 'custom', path: ['GATEWAY_TLS_PORT'], message: 'required when GATEWAY_TLS_CERTIFICATES is set' });
+    if (vars.GATEWAY_TLS_PORT === undefined && vars.GATEWAY_TLS_CERTIFICATES.length > 0)
+      ctx.addIssue({ code: 'custom', path: ['GATEWAY_TLS_PORT'], message: 'required when GATEWAY_TLS_CERTIFICATES is set' });
   })
   .transform((vars) => ({
     http: { host: vars.HOST, port: vars.GATEWAY_PORT },

@@ -69,7 +69,25 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [BusModule.forRoot(transport)],
       // TykFallbackController last: it catches what the other /tyk/ controllers do not.
-      controllers: [HealthController, TykApisController, TykCertsController, CertificateEventsController, TykOAuthController, TykPoliciesController, TykReloadController, TykCacheController, CachePurgeEventsController, ApiEventsController, PolicyEventsController, ClientBindingEventsController, HeartbeatController, TykKeysController, UpstreamHealthController, CredentialEventsController, TykFallbackController],
+      controllers: [
+        HealthController,
+        TykApisController,
+        TykCertsController,
+        CertificateEventsController,
+        TykOAuthController,
+        TykPoliciesController,
+        TykReloadController,
+        TykCacheController,
+        CachePurgeEventsController,
+        ApiEventsController,
+        PolicyEventsController,
+        ClientBindingEventsController,
+        HeartbeatController,
+        TykKeysController,
+        UpstreamHealthController,
+        CredentialEventsController,
+        TykFallbackController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GatewayMetrics, useFactory: () => new GatewayMetrics() },
@@ -102,7 +120,15 @@ export class GatewayModule {
         {
           provide: ConfigurationStore,
           inject: [UpstreamPools, GatewayMetrics, Bus, EnforcementService, CredentialsService, ResponseCacheService, EventDispatcher],
-          useFactory: (pools: UpstreamPools, metrics: GatewayMetrics, bus: Bus, enforcement: EnforcementService, credentials: CredentialsService, cache: ResponseCacheService, dispatcher: EventDispatcher) => {
+          useFactory: (
+            pools: UpstreamPools,
+            metrics: GatewayMetrics,
+            bus: Bus,
+            enforcement: EnforcementService,
+            credentials: CredentialsService,
+            cache: ResponseCacheService,
+            dispatcher: EventDispatcher,
+          ) => {
             const store = credentials.followPolicies(
               new ConfigurationStore(
                 {
@@ -115,7 +141,8 @@ export class GatewayModule {
                   credentials: credentials.credentials,
                   enforcement: enforcement.enforcement,
                   // Logged and counted for every API; sent to the API's event_handlers when it has them.
-                  breakerEvents: (event, labels, reason) => upstreamLogger.warn(`${event} api ${labels.api_id} version ${labels.version} ${labels.method || 'any method'} ${labels.path}: ${reason}`),
+                  breakerEvents: (event, labels, reason) =>
+                    upstreamLogger.warn(`${event} api ${labels.api_id} version ${labels.version} ${labels.method || 'any method'} ${labels.path}: ${reason}`),
                   events: { dispatcher, log: (line) => eventLogger.warn(line) },
                   responseCache: { store: cache.store, maxEntryBytes: cache.maxEntryBytes },
                 },

@@ -12,8 +12,30 @@ import { startStandInAuth, type StandInAuth } from './fixtures/stand-in-auth.js'
 import { startStandInRegistry, type StandInRegistry } from './fixtures/stand-in-registry.js';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-const rights = { access_rights: { keyed: { api_id: 'keyed', api_name: 'keyed', versions: [], allowed_urls: [] }, tokens: { api_id: 'tokens', api_name: 'tokens', versions: [], allowed_urls: [] } } };
-const found = (key: string) => ({ found: true, key_hash: sha256(key), session: { rate: 0, per: 0, quota_max: -1, quota_renewal_rate: -1, tags: [], apply_policies: [], expires: 0, is_inactive: false, org_id: '', meta_data: {}, hmac_enabled: false, ...rights } });
+const rights = {
+  access_rights: {
+    keyed: { api_id: 'keyed', api_name: 'keyed', versions: [], allowed_urls: [] },
+    tokens: { api_id: 'tokens', api_name: 'tokens', versions: [], allowed_urls: [] },
+  },
+};
+const found = (key: string) => ({
+  found: true,
+  key_hash: sha256(key),
+  session: {
+    rate: 0,
+    per: 0,
+    quota_max: -1,
+    quota_renewal_rate: -1,
+    tags: [],
+    apply_policies: [],
+    expires: 0,
+    is_inactive: false,
+    org_id: '',
+    meta_data: {},
+    hmac_enabled: false,
+    ...rights,
+  },
+});
 
 /** Retries `check` until it stops throwing, within `timeout` ms (each file keeps the bound it asserts). */
 const eventually = <T>(check: () => Promise<T>, timeout = 3_000): Promise<T> => vi.waitFor(check, { timeout, interval: 20 });
@@ -54,9 +76,23 @@ describeWithServices('gateway credentials on real NATS', () => {
     registry = await startStandInRegistry(testServices.natsUrl, testServices.subjectPrefix);
     auth = await startStandInAuth(testServices.natsUrl, testServices.subjectPrefix);
     await registry.state.put({ api_id: 'keyed', name: 'keyed', use_keyless: false, proxy: { listen_path: '/keyed', target_url: upstream.url } });
-    await registry.state.put({ api_id: 'tokens', name: 'tokens', use_keyless: false, use_oauth2: true, proxy: { listen_path: '/tokens', target_url: upstream.url } });
-    const config = loadGatewayConfig({ GATEWAY_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: 'gateway-auth-int-secret', LOG_LEVEL: 'silent', CREDENTIAL_LOOKUP_TIMEOUT_MS: '500' });
-    gateway = await createGatewayApp(config, { transport: createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: 'gateway-auth-int' }) });
+    await registry.state.put({
+      api_id: 'tokens',
+      name: 'tokens',
+      use_keyless: false,
+      use_oauth2: true,
+      proxy: { listen_path: '/tokens', target_url: upstream.url },
+    });
+    const config = loadGatewayConfig({
+      GATEWAY_PORT: '0',
+      HOST: '127.0.0.1',
+      ADMIN_SECRET: 'gateway-auth-int-secret',
+      LOG_LEVEL: 'silent',
+      CREDENTIAL_LOOKUP_TIMEOUT_MS: '500',
+    });
+    gateway = await createGatewayApp(config, {
+      transport: createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: 'gateway-auth-int' }),
+    });
     await eventually(async () => expect((await request(`${gateway.url}/ready`)).statusCode).toBe(200), 5_000);
     await newSigningKey('k1');
   });

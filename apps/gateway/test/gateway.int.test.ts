@@ -105,7 +105,9 @@ describeWithServices('gateway on real NATS', () => {
       SNAPSHOT_TIMEOUT_MS: '2000',
       ADMIN_MAX_BODY_BYTES: '4096',
     });
-    gateway = await createGatewayApp(config, { transport: createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: 'gateway-int' }) });
+    gateway = await createGatewayApp(config, {
+      transport: createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: 'gateway-int' }),
+    });
   });
 
   afterAll(async () => {
@@ -160,7 +162,11 @@ describeWithServices('gateway on real NATS', () => {
   });
 
   it('answers 400 JSON to two Host headers before routing (RFC 9112 §3.2), on API and control paths, and closes', async () => {
-    for (const [path, second] of [['/orders/1', 'Host: shop.example'], ['/orders/1', 'host: other.example'], ['/health', 'HOST: x']]) {
+    for (const [path, second] of [
+      ['/orders/1', 'Host: shop.example'],
+      ['/orders/1', 'host: other.example'],
+      ['/health', 'HOST: x'],
+    ]) {
       const answer = await socketExchange(gateway.url, `GET ${path} HTTP/1.1\r\nHost: other.example\r\nAccept: */*\r\n${second}\r\n\r\n`);
       const [head, body] = answer.split('\r\n\r\n');
       expect(head, path).toMatch(/^HTTP\/1\.1 400 /);
@@ -210,7 +216,11 @@ describeWithServices('gateway on real NATS', () => {
     const chunks = Array.from({ length: size / (64 * 1024) }, (_, i) => bigChunk(i * 7));
     const expected = createHash('sha256');
     for (const chunk of chunks) expected.update(chunk);
-    const res = await request(`${gateway.url}/keep/upload`, { method: 'POST', body: Readable.from(chunks), headers: { 'content-type': 'application/octet-stream' } });
+    const res = await request(`${gateway.url}/keep/upload`, {
+      method: 'POST',
+      body: Readable.from(chunks),
+      headers: { 'content-type': 'application/octet-stream' },
+    });
     expect(res.statusCode).toBe(200);
     const echo = (await res.body.json()) as Echo;
     expect(echo.method).toBe('POST');
@@ -249,7 +259,7 @@ describeWithServices('gateway on real NATS', () => {
     expect(elapsedMs).toBeLessThan(500 + timerLatenessMs + 2_500);
   });
 
-  it("lets Node answer 431 to oversized request headers, as it does by default", async () => {
+  it('lets Node answer 431 to oversized request headers, as it does by default', async () => {
     const res = await rawRequest(`${gateway.url}/keep/x`, { 'X-Huge': 'x'.repeat(32 * 1024) }).catch((error: Error) => error);
     expect(res instanceof Error ? res.message : res.status).toBe(431);
   });
@@ -306,7 +316,13 @@ describeWithServices('gateway on real NATS', () => {
   }
 
   it('closes the Tyk API without x-tyk-authorization', async () => {
-    for (const [method, path] of [['GET', '/tyk/apis'], ['POST', '/tyk/apis'], ['GET', '/tyk/apis/orders'], ['DELETE', '/tyk/apis/orders'], ['GET', '/tyk/reload']]) {
+    for (const [method, path] of [
+      ['GET', '/tyk/apis'],
+      ['POST', '/tyk/apis'],
+      ['GET', '/tyk/apis/orders'],
+      ['DELETE', '/tyk/apis/orders'],
+      ['GET', '/tyk/reload'],
+    ]) {
       const res = await tyk(method!, path!, undefined, false);
       expect(res.statusCode, `${method} ${path}`).toBe(401);
       expect(await res.body.json()).toMatchObject({ status: 'error', error: 'unauthorized' });
@@ -324,7 +340,12 @@ describeWithServices('gateway on real NATS', () => {
     expect(list.statusCode).toBe(200);
     expect(((await list.body.json()) as { api_id: string }[]).map((a) => a.api_id)).toContain('orders');
 
-    const created = await tyk('POST', '/tyk/apis', { api_id: 'via-tyk', name: 'via tyk', use_keyless: true, proxy: { listen_path: '/via-tyk/', target_url: upstream.url, strip_listen_path: true } });
+    const created = await tyk('POST', '/tyk/apis', {
+      api_id: 'via-tyk',
+      name: 'via tyk',
+      use_keyless: true,
+      proxy: { listen_path: '/via-tyk/', target_url: upstream.url, strip_listen_path: true },
+    });
     expect(created.statusCode).toBe(200);
     expect(await created.body.json()).toEqual({ key: 'via-tyk', status: 'ok', action: 'added' });
     await eventually(async () => expect((await echoOf('/via-tyk/x')).url).toBe('/x'));
@@ -332,7 +353,11 @@ describeWithServices('gateway on real NATS', () => {
     const one = await tyk('GET', '/tyk/apis/via-tyk');
     expect(await one.body.json()).toMatchObject({ api_id: 'via-tyk', name: 'via tyk' });
 
-    const updated = await tyk('PUT', '/tyk/apis/via-tyk', { name: 'via tyk', use_keyless: true, proxy: { listen_path: '/via-tyk/', target_url: upstream.url, strip_listen_path: false } });
+    const updated = await tyk('PUT', '/tyk/apis/via-tyk', {
+      name: 'via tyk',
+      use_keyless: true,
+      proxy: { listen_path: '/via-tyk/', target_url: upstream.url, strip_listen_path: false },
+    });
     expect(await updated.body.json()).toEqual({ key: 'via-tyk', status: 'ok', action: 'modified' });
     await eventually(async () => expect((await echoOf('/via-tyk/x')).url).toBe('/via-tyk/x'));
 
@@ -360,7 +385,11 @@ describeWithServices('gateway on real NATS', () => {
     expect(body.details.map((d) => d.field)).toEqual(expect.arrayContaining(['name', 'proxy.listen_path', 'proxy.target_url']));
 
     // Tyk reads the body as JSON whatever the Content-Type says (curl -d sends a form type).
-    const malformed = await request(`${gateway.url}/tyk/apis`, { method: 'POST', headers: { 'x-tyk-authorization': secret, 'content-type': 'application/x-www-form-urlencoded' }, body: '{"name":' });
+    const malformed = await request(`${gateway.url}/tyk/apis`, {
+      method: 'POST',
+      headers: { 'x-tyk-authorization': secret, 'content-type': 'application/x-www-form-urlencoded' },
+      body: '{"name":',
+    });
     expect(malformed.statusCode).toBe(400);
     expect(await malformed.body.json()).toMatchObject({ status: 'error', error: 'malformed_json' });
 

@@ -30,8 +30,16 @@ describeWithServices('gateway losing and regaining NATS', () => {
     registry = await startStandInRegistry(testServices.natsUrl, testServices.subjectPrefix);
     await registry.state.put(api('before'));
     link = await startTcpLink(testServices.natsUrl);
-    const config = loadGatewayConfig({ GATEWAY_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: 'reconnect-test-secret', LOG_LEVEL: 'silent', SNAPSHOT_TIMEOUT_MS: '1000' });
-    gateway = await createGatewayApp(config, { transport: createBusTransport({ kind: 'nats', servers: [link.url], subjectPrefix: testServices.subjectPrefix, name: 'gateway-reconnect-int' }) });
+    const config = loadGatewayConfig({
+      GATEWAY_PORT: '0',
+      HOST: '127.0.0.1',
+      ADMIN_SECRET: 'reconnect-test-secret',
+      LOG_LEVEL: 'silent',
+      SNAPSHOT_TIMEOUT_MS: '1000',
+    });
+    gateway = await createGatewayApp(config, {
+      transport: createBusTransport({ kind: 'nats', servers: [link.url], subjectPrefix: testServices.subjectPrefix, name: 'gateway-reconnect-int' }),
+    });
     await eventually(async () => expect((await get('/ready')).statusCode).toBe(200), 5_000);
   });
 

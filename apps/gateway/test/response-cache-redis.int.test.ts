@@ -5,7 +5,7 @@ import { RedisResponseCache } from '../src/data-plane/cache/response-cache.js';
 
 const body = (size: number) => Buffer.alloc(size, 'x');
 
-describeWithRedis('RedisResponseCache on the machine\'s Redis', () => {
+describeWithRedis("RedisResponseCache on the machine's Redis", () => {
   it("two stores on one Redis share answers, and one purge drops the API's answers for both", async () => {
     const prefix = `portcullis:cache:test-${randomBytes(4).toString('hex')}:`;
     const log = { warn: () => undefined };

@@ -47,7 +47,14 @@ describeWithServices('gateway Tyk API: the admin secret closes every route', () 
     await nats.flush();
     registry = await startStandInRegistry(testServices.natsUrl, testServices.subjectPrefix);
     const config = loadGatewayConfig({ GATEWAY_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: secret, LOG_LEVEL: 'silent' });
-    gateway = await createGatewayApp(config, { transport: createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `gateway-tyk-secret-${tag}` }) });
+    gateway = await createGatewayApp(config, {
+      transport: createBusTransport({
+        kind: 'nats',
+        servers: [testServices.natsUrl],
+        subjectPrefix: testServices.subjectPrefix,
+        name: `gateway-tyk-secret-${tag}`,
+      }),
+    });
     // Started once its first snapshot is in: from then on the gateway asks nothing on its own.
     await waitFor(async () => (await fetch(`${gateway.url}/ready`)).status === 200, { timeoutMs: 10_000, message: 'the gateway to load its snapshot' });
   });
@@ -70,8 +77,15 @@ describeWithServices('gateway Tyk API: the admin secret closes every route', () 
     busMessages.length = 0;
     for (const route of routes) {
       for (const [how, headers] of withoutSecret) {
-        const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : JSON.stringify({ api_id: 'x', id: 'x', name: 'x', token: 'x', client_id: 'x', client_secret: 'x' });
-        const response = await fetch(`${gateway.url}${route.path}`, { method: route.method, headers: { ...headers, 'content-type': 'application/json' }, body });
+        const body =
+          route.method === 'GET' || route.method === 'DELETE'
+            ? undefined
+            : JSON.stringify({ api_id: 'x', id: 'x', name: 'x', token: 'x', client_id: 'x', client_secret: 'x' });
+        const response = await fetch(`${gateway.url}${route.path}`, {
+          method: route.method,
+          headers: { ...headers, 'content-type': 'application/json' },
+          body,
+        });
         const answer = (await response.json()) as { status?: string; error?: string };
         // At the first route that answers otherwise: a handler that ran may be slow to answer.
         expect(`${response.status} ${answer.status} ${answer.error}`, `${route.method} ${route.declared} with ${how}`).toBe('401 error unauthorized');

@@ -30,10 +30,7 @@ export const portcullisConfigSchema = z
 export type PortcullisConfig = Config<typeof portcullisConfigSchema>;
 
 /** `cwd` anchors a relative DATA_DIR, so the printed path is the one actually used. */
-export function loadPortcullisConfig(
-  environment: Record<string, string | undefined> = process.env,
-  cwd: string = process.cwd(),
-): PortcullisConfig {
+export function loadPortcullisConfig(environment: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): PortcullisConfig {
   const config = loadConfig(portcullisConfigSchema, environment);
   return Object.freeze({ ...config, dataDir: resolve(cwd, config.dataDir) });
 }

@@ -43,20 +43,23 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   };
 
   try {
-    const [registryDb, authDb] = await startBoth([
-      () => startEmbeddedPostgres(join(options.dataDir, 'postgres', 'registry')),
-      () => startEmbeddedPostgres(join(options.dataDir, 'postgres', 'auth')),
-    ], (db: EmbeddedPostgres) => started.push(() => db.stop()));
+    const [registryDb, authDb] = await startBoth(
+      [() => startEmbeddedPostgres(join(options.dataDir, 'postgres', 'registry')), () => startEmbeddedPostgres(join(options.dataDir, 'postgres', 'auth'))],
+      (db: EmbeddedPostgres) => started.push(() => db.stop()),
+    );
 
     const broker = new InProcessBroker();
     const transport = () => createBusTransport({ kind: 'in-process', broker });
 
     // Registry and auth answer on the bus before the gateway starts: its first act is to ask the
     // registry for a snapshot, and the in-process broker has no queue to hold the request.
-    const [registry, auth] = await startBoth([
-      () => createRegistryApp(registryConfig, { transport: transport(), database: { url: registryDb.url, poolSize: 1 } }),
-      () => createAuthApp(authConfig, { transport: transport(), database: { url: authDb.url, poolSize: 1 } }),
-    ], (service: RunningService) => started.push(() => service.close()));
+    const [registry, auth] = await startBoth(
+      [
+        () => createRegistryApp(registryConfig, { transport: transport(), database: { url: registryDb.url, poolSize: 1 } }),
+        () => createAuthApp(authConfig, { transport: transport(), database: { url: authDb.url, poolSize: 1 } }),
+      ],
+      (service: RunningService) => started.push(() => service.close()),
+    );
 
     // The gateway sends browsers to the auth service's login page: where it really listens, unless
     // the operator says where it is published.

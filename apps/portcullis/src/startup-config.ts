@@ -11,10 +11,7 @@ const SECRET_TO_COME = 'x'.repeat(43);
  * environment), before anything is claimed or started: one ConfigError lists every bad variable,
  * whichever part reads it, each once.
  */
-export function loadStartupConfig(
-  env: Record<string, string | undefined> = process.env,
-  cwd: string = process.cwd(),
-): PortcullisConfig {
+export function loadStartupConfig(env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): PortcullisConfig {
   const problems: string[] = [];
   let config: PortcullisConfig | undefined;
   try {

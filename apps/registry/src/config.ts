@@ -30,7 +30,10 @@ export const registryConfigSchema = z
     /** Where developers reach the auth service (its discovery document and /oauth/token). */
     AUTH_PUBLIC_URL: publicUrl('http://localhost:3002'),
     /** New developers wait for an admin's approval before they can log in. */
-    PORTAL_REQUIRE_APPROVAL: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+    PORTAL_REQUIRE_APPROVAL: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
     /** The portal's cookies carry `Secure`; `auto`: when PORTAL_PUBLIC_URL is https. */
     PORTAL_COOKIE_SECURE: z.enum(['true', 'false', 'auto']).default('auto'),
   })

@@ -10,15 +10,23 @@ import { openApiSchemaOf, schemaRef } from './openapi-schema.js';
 export const apiDefinitionRef = schemaRef('ApiDefinition');
 export const errorBodyRef = schemaRef('ErrorBody');
 
-const compatibilityEntry = { type: 'object', required: ['field', 'note'], properties: { field: { type: 'string', example: 'CORS' }, note: { type: 'string' } } };
+const compatibilityEntry = {
+  type: 'object',
+  required: ['field', 'note'],
+  properties: { field: { type: 'string', example: 'CORS' }, note: { type: 'string' } },
+};
 /** What Portcullis does with each field of a Tyk classic definition (libs/domain's compatibility table). */
 export const compatibilitySchema = {
   type: 'object',
   required: ['enforced', 'ignored', 'refused'],
   properties: {
-    enforced: { type: 'array', items: { type: 'string' }, description: 'Fields Portcullis acts on with Tyk\'s meaning' },
+    enforced: { type: 'array', items: { type: 'string' }, description: "Fields Portcullis acts on with Tyk's meaning" },
     ignored: { type: 'array', items: compatibilityEntry, description: 'Fields kept as sent but not acted on: none of them can widen access' },
-    refused: { type: 'array', items: compatibilityEntry, description: 'Fields that ask for what Portcullis does not enforce: a definition using one is refused' },
+    refused: {
+      type: 'array',
+      items: compatibilityEntry,
+      description: 'Fields that ask for what Portcullis does not enforce: a definition using one is refused',
+    },
   },
 };
 
@@ -54,14 +62,23 @@ const errorBodySchema = {
 export function serveOpenApi(app: INestApplication): void {
   const base = new DocumentBuilder()
     .setTitle('Portcullis registry admin API')
-    .setDescription('API definitions, policies, the import of a Tyk file-based setup, and the OAuth clients, users, initial access tokens and signing keys of the auth service, and the developer portal (catalogue, developers and their apps). Every request needs `Authorization: Bearer <ADMIN_SECRET>`.')
+    .setDescription(
+      'API definitions, policies, the import of a Tyk file-based setup, and the OAuth clients, users, initial access tokens and signing keys of the auth service, and the developer portal (catalogue, developers and their apps). Every request needs `Authorization: Bearer <ADMIN_SECRET>`.',
+    )
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'admin secret', description: 'The admin secret (ADMIN_SECRET)' })
     .build();
   const document = SwaggerModule.createDocument(app, base);
   document.components = {
     ...document.components,
-    schemas: { ...document.components?.schemas, ApiDefinition: apiDefinitionJsonSchema(), ErrorBody: errorBodySchema, ...oauthSchemas(), ...policySchemas(), ...portalSchemas() },
+    schemas: {
+      ...document.components?.schemas,
+      ApiDefinition: apiDefinitionJsonSchema(),
+      ErrorBody: errorBodySchema,
+      ...oauthSchemas(),
+      ...policySchemas(),
+      ...portalSchemas(),
+    },
   };
   SwaggerModule.setup('admin/docs', app, document, { jsonDocumentUrl: 'admin/openapi.json', raw: ['json'] });
 }

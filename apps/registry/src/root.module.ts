@@ -29,7 +29,20 @@ export class RootModule {
   static forRoot(options: RootModuleOptions): DynamicModule {
     return {
       module: RootModule,
-      imports: [BusModule.forRoot(options.transport), StorageModule.forRoot(options.dataSource), PortalStorageModule.forRoot(options.dataSource), ApisModule, PoliciesModule, ImportModule, OAuthAdminModule, AnalyticsModule, HealthModule, PortalModule, ReferencesModule, CertificatesModule],
+      imports: [
+        BusModule.forRoot(options.transport),
+        StorageModule.forRoot(options.dataSource),
+        PortalStorageModule.forRoot(options.dataSource),
+        ApisModule,
+        PoliciesModule,
+        ImportModule,
+        OAuthAdminModule,
+        AnalyticsModule,
+        HealthModule,
+        PortalModule,
+        ReferencesModule,
+        CertificatesModule,
+      ],
       providers: [{ provide: REGISTRY_CONFIG, useValue: options.config }],
       exports: [REGISTRY_CONFIG],
     };

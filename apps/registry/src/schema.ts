@@ -21,5 +21,28 @@ import { CreateCertificates1764100000000 } from './storage/migrations/1764100000
 import { CertificateRecord } from './storage/certificate.entity.js';
 
 /** What `openDatabase` needs for the registry's schema: its entities, and its migrations in order. */
-export const registryEntities = [ApiDefinitionRecord, ConfigState, PolicyRecord, CatalogueEntryRecord, DeveloperRecord, PasswordResetRecord, PortalAppRecord, DcrProviderRecord, ExternalRegistrationRecord, ClientBindingRecord, PortalSessionRecord, CertificateRecord];
-export const registryMigrations = [CreateApiDefinitions1732350000000, CreatePolicies1763900000000, CreateAnalytics1763900100000, CreatePortalCore1764000000000, CreateDcrProviders1764000100000, CreatePortalSessions1764000200000, CatalogueProviderReference1764000300000, CreatePortalLoginFailures1764000400000, CreateCertificates1764100000000];
+export const registryEntities = [
+  ApiDefinitionRecord,
+  ConfigState,
+  PolicyRecord,
+  CatalogueEntryRecord,
+  DeveloperRecord,
+  PasswordResetRecord,
+  PortalAppRecord,
+  DcrProviderRecord,
+  ExternalRegistrationRecord,
+  ClientBindingRecord,
+  PortalSessionRecord,
+  CertificateRecord,
+];
+export const registryMigrations = [
+  CreateApiDefinitions1732350000000,
+  CreatePolicies1763900000000,
+  CreateAnalytics1763900100000,
+  CreatePortalCore1764000000000,
+  CreateDcrProviders1764000100000,
+  CreatePortalSessions1764000200000,
+  CatalogueProviderReference1764000300000,
+  CreatePortalLoginFailures1764000400000,
+  CreateCertificates1764100000000,
+];

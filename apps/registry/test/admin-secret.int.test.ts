@@ -42,7 +42,12 @@ describeWithServices('registry admin API: the admin secret closes every route', 
     })();
     await nats.flush();
     const config = loadRegistryConfig({ REGISTRY_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: secret, LOG_LEVEL: 'silent' });
-    const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `registry-admin-secret-${tag}` });
+    const transport = createBusTransport({
+      kind: 'nats',
+      servers: [testServices.natsUrl],
+      subjectPrefix: testServices.subjectPrefix,
+      name: `registry-admin-secret-${tag}`,
+    });
     registry = await createRegistryApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
   });
 
@@ -85,7 +90,11 @@ describeWithServices('registry admin API: the admin secret closes every route', 
     for (const route of routes) {
       for (const [how, headers] of withoutSecret) {
         const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : JSON.stringify({ api_id: 'x', id: 'x', name: 'x' });
-        const response = await fetch(`${registry.url}${route.path}`, { method: route.method, headers: { ...headers, 'content-type': 'application/json' }, body });
+        const response = await fetch(`${registry.url}${route.path}`, {
+          method: route.method,
+          headers: { ...headers, 'content-type': 'application/json' },
+          body,
+        });
         const answer = (await response.json()) as { error?: string };
         // At the first route that answers otherwise: a handler that ran may be slow to answer.
         expect(`${response.status} ${answer.error}`, `${route.method} ${route.declared} with ${how}`).toBe('401 unauthorized');

@@ -57,7 +57,14 @@ describe('registry analytics on embedded PostgreSQL and the in-process bus', () 
     expect(response.status).toBe(200);
     const report = (await response.json()) as UsageReport;
     expect(report.buckets).toEqual([
-      { start: '2025-02-01T10:00:00.000Z', total: 10, status: { '2xx': 8, '3xx': 0, '4xx': 2, '5xx': 0 }, latency_ms: { p50: 14.5, p95: 18.55 }, bytes_in: 0, bytes_out: 100 },
+      {
+        start: '2025-02-01T10:00:00.000Z',
+        total: 10,
+        status: { '2xx': 8, '3xx': 0, '4xx': 2, '5xx': 0 },
+        latency_ms: { p50: 14.5, p95: 18.55 },
+        bytes_in: 0,
+        bytes_out: 100,
+      },
     ]);
   });
 });

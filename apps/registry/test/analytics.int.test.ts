@@ -63,7 +63,11 @@ describeWithServices('registry analytics (JetStream + PostgreSQL)', () => {
       batchSize: 500,
     });
     for (const r of records) recorder.record(r);
-    await until('the recorder to publish', async () => (await recorder.flush(), recorder.stats()), (stats) => stats.published === records.length);
+    await until(
+      'the recorder to publish',
+      async () => (await recorder.flush(), recorder.stats()),
+      (stats) => stats.published === records.length,
+    );
     await recorder.close();
     expect(recorder.stats().dropped).toBe(0);
   }
@@ -106,14 +110,22 @@ describeWithServices('registry analytics (JetStream + PostgreSQL)', () => {
 
     await startRegistry();
     const stored = `SELECT count(*) AS n FROM $schema.analytics_records WHERE api_id = 'outage-api'`;
-    await until('1200 records', () => count(stored), (n) => n === 1_200);
+    await until(
+      '1200 records',
+      () => count(stored),
+      (n) => n === 1_200,
+    );
 
     // Down again: these wait in the stream for the durable consumer.
     await stopRegistry();
     const second = Array.from({ length: 300 }, (_, n) => record('outage-api', 1_200 + n));
     await publishWithRecorder(second);
     await startRegistry();
-    await until('1500 records', () => count(stored), (n) => n === 1_500);
+    await until(
+      '1500 records',
+      () => count(stored),
+      (n) => n === 1_500,
+    );
     await consumerIdle();
     expect(await count(stored)).toBe(1_500);
     expect(await count(`SELECT count(DISTINCT path) AS n FROM $schema.analytics_records WHERE api_id = 'outage-api'`)).toBe(1_500);
@@ -156,7 +168,11 @@ describeWithServices('registry analytics (JetStream + PostgreSQL)', () => {
       expect(await count(`SELECT count(*) AS n FROM $schema.analytics_batches WHERE batch_id = $1`, [batch.batch_id])).toBe(0);
       await db.query(`ALTER TABLE "${schema}".analytics_records_away RENAME TO analytics_records`);
       renamedBack = true;
-      await until('the batch after the outage', () => count(`SELECT count(*) AS n FROM $schema.analytics_records WHERE api_id = 'dbfail-api'`), (n) => n === 2);
+      await until(
+        'the batch after the outage',
+        () => count(`SELECT count(*) AS n FROM $schema.analytics_records WHERE api_id = 'dbfail-api'`),
+        (n) => n === 2,
+      );
       await consumerIdle();
       expect(await count(`SELECT count(*) AS n FROM $schema.analytics_records WHERE api_id = 'dbfail-api'`)).toBe(2);
     } finally {
@@ -192,7 +208,11 @@ describeWithServices('registry analytics (JetStream + PostgreSQL)', () => {
       { ...record('other-api', 8, at(5)), total_ms: 1 },
     ];
     await publishWithRecorder(usage);
-    await until('usage records', () => count(`SELECT count(*) AS n FROM $schema.analytics_records WHERE api_id IN ('usage-api', 'other-api')`), (n) => n === 8);
+    await until(
+      'usage records',
+      () => count(`SELECT count(*) AS n FROM $schema.analytics_records WHERE api_id IN ('usage-api', 'other-api')`),
+      (n) => n === 8,
+    );
 
     const get = (query: string, headers: Record<string, string> = { authorization: `Bearer ${secret}` }) =>
       fetch(`${registry!.url}/admin/analytics/usage?${query}`, { headers });
@@ -214,7 +234,12 @@ describeWithServices('registry analytics (JetStream + PostgreSQL)', () => {
     expect(report.buckets[1]).toMatchObject({ start: '2025-01-01T01:00:00.000Z', total: 1, status: { '2xx': 0, '3xx': 1, '4xx': 0, '5xx': 0 } });
 
     const byClass = (await (await get(`${range}&bucket=day&group_by=status_class&api_id=usage-api`)).json()) as UsageReport;
-    expect(byClass.buckets.map((b) => [b.group, b.total])).toEqual([['2xx', 3], ['3xx', 1], ['4xx', 1], ['5xx', 1]]);
+    expect(byClass.buckets.map((b) => [b.group, b.total])).toEqual([
+      ['2xx', 3],
+      ['3xx', 1],
+      ['4xx', 1],
+      ['5xx', 1],
+    ]);
 
     const byApi = (await (await get(`${range}&bucket=day&group_by=api`)).json()) as UsageReport;
     const apis = Object.fromEntries(byApi.buckets.map((b) => [b.group, b.total]));
@@ -248,7 +273,9 @@ describeWithServices('registry analytics (JetStream + PostgreSQL)', () => {
     expect(tooMany.status).toBe(400);
     expect(await tooMany.json()).toMatchObject({ details: [{ field: 'bucket' }] });
     expect((await fetch(`${registry!.url}/admin/analytics/usage`)).status).toBe(401);
-    const openapi = (await (await fetch(`${registry!.url}/admin/openapi.json`)).json()) as { paths: Record<string, { get: { parameters: { name: string }[] } }> };
+    const openapi = (await (await fetch(`${registry!.url}/admin/openapi.json`)).json()) as {
+      paths: Record<string, { get: { parameters: { name: string }[] } }>;
+    };
     expect(openapi.paths['/admin/analytics/usage']!.get.parameters.map((p) => p.name)).toEqual(
       expect.arrayContaining(['from', 'to', 'bucket', 'api_id', 'identity', 'oauth_client_id', 'group_by']),
     );

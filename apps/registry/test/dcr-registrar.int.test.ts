@@ -92,7 +92,13 @@ describeWithServices('DCR: providers, registrar and client bindings against oidc
     transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: prefix, name: 'dcr-int-registry' });
     const config = loadRegistryConfig({ NATS_URL: testServices.natsUrl, REGISTRY_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: secret, LOG_LEVEL: 'silent' });
     registry = await createRegistryApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
-    dataSource = await openDatabase({ url: testServices.databaseUrl, schema, entities: registryEntities, migrations: registryMigrations, applicationName: 'dcr-int-test' });
+    dataSource = await openDatabase({
+      url: testServices.databaseUrl,
+      schema,
+      entities: registryEntities,
+      migrations: registryMigrations,
+      applicationName: 'dcr-int-test',
+    });
     caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: prefix, name: 'dcr-int-caller' });
     await caller.client.connect();
     const sealer = new SecretSealer({ adminSecret: secret });
@@ -118,7 +124,11 @@ describeWithServices('DCR: providers, registrar and client bindings against oidc
   });
 
   it('admin API: a provider is discovered and checked on save; its initial access token is sealed and never shown', async () => {
-    const created = await admin('POST', '/admin/portal/providers', { name: 'Test IdP', discovery_url: idp.issuer, initial_access_token: idp.initialAccessToken });
+    const created = await admin('POST', '/admin/portal/providers', {
+      name: 'Test IdP',
+      discovery_url: idp.issuer,
+      initial_access_token: idp.initialAccessToken,
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body).toMatchObject({
       name: 'Test IdP',
@@ -139,7 +149,10 @@ describeWithServices('DCR: providers, registrar and client bindings against oidc
     expect((await admin('GET', '/admin/portal/providers')).body).toEqual([created.body]);
 
     // The discovery URL itself works too; an update without the token keeps it.
-    const updated = await admin('PUT', `/admin/portal/providers/${providerId}`, { name: 'Test IdP', discovery_url: `${idp.issuer}/.well-known/openid-configuration` });
+    const updated = await admin('PUT', `/admin/portal/providers/${providerId}`, {
+      name: 'Test IdP',
+      discovery_url: `${idp.issuer}/.well-known/openid-configuration`,
+    });
     expect(updated.status, JSON.stringify(updated.body)).toBe(200);
     expect(updated.body).toMatchObject({ issuer: idp.issuer, has_initial_access_token: true });
 
@@ -154,7 +167,10 @@ describeWithServices('DCR: providers, registrar and client bindings against oidc
     expect(invalid.body.error).toBe('validation_failed');
     expect(invalid.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['(body)', 'discovery_url', 'grant_types', 'name']);
 
-    const plain = await serve(() => ({ status: 200, body: { issuer: 'https://someone-else.test', token_endpoint: 'https://x.test/token', grant_types_supported: ['authorization_code'] } }));
+    const plain = await serve(() => ({
+      status: 200,
+      body: { issuer: 'https://someone-else.test', token_endpoint: 'https://x.test/token', grant_types_supported: ['authorization_code'] },
+    }));
     const unusable = await admin('POST', '/admin/portal/providers', { name: 'Plain', discovery_url: plain });
     expect(unusable.status).toBe(400);
     expect(unusable.body.error).toBe('validation_failed');
@@ -217,7 +233,11 @@ describeWithServices('DCR: providers, registrar and client bindings against oidc
 
   it('a provider that is down, answers 5xx or does not answer within 5 s is provider_unavailable', async () => {
     const other = await startDcrProvider();
-    const created = await admin('POST', '/admin/portal/providers', { name: 'Other', discovery_url: other.issuer, initial_access_token: other.initialAccessToken });
+    const created = await admin('POST', '/admin/portal/providers', {
+      name: 'Other',
+      discovery_url: other.issuer,
+      initial_access_token: other.initialAccessToken,
+    });
     expect(created.status).toBe(201);
     await other.close();
     const down = await refusal(registrar.register(created.body.id, { client_name: 'x' }));
@@ -285,14 +305,19 @@ describeWithServices('DCR: providers, registrar and client bindings against oidc
     expect(snapshot.client_bindings).toEqual([binding]);
 
     await dataSource.transaction((manager) => bindings.remove(idp.issuer, 'client-1', manager));
-    const deleted = await waitFor(() => events.find((e) => e.client_id === 'client-1' && e.change === 'deleted'), { timeoutMs: 5_000, message: 'the deleted event' });
+    const deleted = await waitFor(() => events.find((e) => e.client_id === 'client-1' && e.change === 'deleted'), {
+      timeoutMs: 5_000,
+      message: 'the deleted event',
+    });
     expect(deleted).toMatchObject({ revision: created.revision + 1, binding: null });
     expect((await snapshotOf()).client_bindings).toEqual([]);
     expect(events.some((e) => e.client_id === 'rolled-back')).toBe(false);
   });
 
   async function snapshotOf(): Promise<RegistrySnapshot> {
-    const reply = (await firstValueFrom(caller.client.send<Reply<RegistrySnapshot>>(subjects.registrySnapshot, {}).pipe(timeout(5_000)))) as Reply<RegistrySnapshot>;
+    const reply = (await firstValueFrom(
+      caller.client.send<Reply<RegistrySnapshot>>(subjects.registrySnapshot, {}).pipe(timeout(5_000)),
+    )) as Reply<RegistrySnapshot>;
     if (!reply.ok) throw new Error(reply.error.message);
     return reply.value;
   }

@@ -81,8 +81,21 @@ describeWithServices('registry OAuth admin API (PostgreSQL + NATS, stand-in auth
   let standIn: INestMicroservice | undefined;
 
   beforeAll(async () => {
-    const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `registry-oauth-int-${tag}` });
-    const config = loadRegistryConfig({ NATS_URL: testServices.natsUrl, NATS_SUBJECT_PREFIX: testServices.subjectPrefix, REGISTRY_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: secret, LOG_LEVEL: 'silent', ADMIN_MAX_BODY_BYTES: String(maxBodyBytes) });
+    const transport = createBusTransport({
+      kind: 'nats',
+      servers: [testServices.natsUrl],
+      subjectPrefix: testServices.subjectPrefix,
+      name: `registry-oauth-int-${tag}`,
+    });
+    const config = loadRegistryConfig({
+      NATS_URL: testServices.natsUrl,
+      NATS_SUBJECT_PREFIX: testServices.subjectPrefix,
+      REGISTRY_PORT: '0',
+      HOST: '127.0.0.1',
+      ADMIN_SECRET: secret,
+      LOG_LEVEL: 'silent',
+      ADMIN_MAX_BODY_BYTES: String(maxBodyBytes),
+    });
     registry = await createRegistryApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
   });
 
@@ -93,7 +106,12 @@ describeWithServices('registry OAuth admin API (PostgreSQL + NATS, stand-in auth
   });
 
   async function startStandIn(): Promise<void> {
-    const transport: BusTransport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `stand-in-auth-${tag}` });
+    const transport: BusTransport = createBusTransport({
+      kind: 'nats',
+      servers: [testServices.natsUrl],
+      subjectPrefix: testServices.subjectPrefix,
+      name: `stand-in-auth-${tag}`,
+    });
     @Module({ imports: [BusModule.forRoot(transport)], controllers: [StandInAuth] })
     class StandInModule {}
     standIn = await NestFactory.createMicroservice(StandInModule, { strategy: transport.server, logger: false });
@@ -101,7 +119,11 @@ describeWithServices('registry OAuth admin API (PostgreSQL + NATS, stand-in auth
   }
 
   async function call(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}) {
-    const response = await fetch(`${registry.url}${path}`, { method, body: init.body, headers: init.headers ?? { authorization: `Bearer ${secret}`, 'content-type': 'application/json' } });
+    const response = await fetch(`${registry.url}${path}`, {
+      method,
+      body: init.body,
+      headers: init.headers ?? { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+    });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   }
@@ -114,7 +136,12 @@ describeWithServices('registry OAuth admin API (PostgreSQL + NATS, stand-in auth
 
   it('refuses without the admin secret before reading the body, even a malformed or oversized one', async () => {
     const big = JSON.stringify({ pad: 'x'.repeat(maxBodyBytes * 2) });
-    for (const [method, path] of [['POST', '/admin/oauth/clients'], ['POST', '/admin/oauth/users'], ['POST', '/admin/oauth/initial-access-tokens'], ['POST', '/admin/oauth/keys/rotate']]) {
+    for (const [method, path] of [
+      ['POST', '/admin/oauth/clients'],
+      ['POST', '/admin/oauth/users'],
+      ['POST', '/admin/oauth/initial-access-tokens'],
+      ['POST', '/admin/oauth/keys/rotate'],
+    ]) {
       for (const body of ['{"oops":', big]) {
         for (const authorization of [undefined, `Bearer ${secret}x`, secret]) {
           const headers: Record<string, string> = { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) };
@@ -172,7 +199,11 @@ describeWithServices('registry OAuth admin API (PostgreSQL + NATS, stand-in auth
     const invalid = await call('PUT', '/admin/oauth/clients/web', { body: JSON.stringify({ redirect_uris: ['x#y'] }) });
     expect(invalid).toEqual({
       status: 400,
-      body: { error: 'validation_failed', message: 'The request is not valid', details: [{ field: 'redirect_uris.0', message: 'must be an absolute URI without a fragment' }] },
+      body: {
+        error: 'validation_failed',
+        message: 'The request is not valid',
+        details: [{ field: 'redirect_uris.0', message: 'must be an absolute URI without a fragment' }],
+      },
     });
     expect(received.at(-1)).toEqual({ subject: subjects.authClientsUpdate, payload: { client_id: 'web', input: { redirect_uris: ['x#y'] } } });
 

@@ -16,7 +16,12 @@ describeWithServices('portal pages over HTTP', () => {
   let registry: RunningService;
 
   beforeAll(async () => {
-    const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: `${testServices.subjectPrefix}p${randomBytes(4).toString('hex')}.`, name: 'pages-http-int' });
+    const transport = createBusTransport({
+      kind: 'nats',
+      servers: [testServices.natsUrl],
+      subjectPrefix: `${testServices.subjectPrefix}p${randomBytes(4).toString('hex')}.`,
+      name: 'pages-http-int',
+    });
     const config = loadRegistryConfig({
       NATS_URL: testServices.natsUrl,
       REGISTRY_PORT: '0',
@@ -42,7 +47,10 @@ describeWithServices('portal pages over HTTP', () => {
       const response = await fetch(`${registry.url}${path}`, {
         method,
         redirect: 'manual',
-        headers: { cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; '), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+        headers: {
+          cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; '),
+          ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        },
         body: form ? new URLSearchParams(form).toString() : undefined,
       });
       for (const cookie of response.headers.getSetCookie()) {
@@ -68,7 +76,7 @@ describeWithServices('portal pages over HTTP', () => {
     expect(page.headers.get('cache-control')).toBe('no-store');
   });
 
-  it('the login form needs the CSRF token of the visitor\'s own cookie', async () => {
+  it("the login form needs the CSRF token of the visitor's own cookie", async () => {
     const alice = visitor();
     const mallory = visitor();
     await alice.send('GET', '/portal/login');
@@ -90,7 +98,10 @@ describeWithServices('portal pages over HTTP', () => {
     expect(pending.status).toBe(403);
     expect(pending.html).toMatch(/role="alert"[^>]*>Your account is waiting for an administrator/);
 
-    const developers = (await (await fetch(`${registry.url}/admin/portal/developers`, { headers: { authorization: `Bearer ${secret}` } })).json()) as { id: string; email: string }[];
+    const developers = (await (await fetch(`${registry.url}/admin/portal/developers`, { headers: { authorization: `Bearer ${secret}` } })).json()) as {
+      id: string;
+      email: string;
+    }[];
     const id = developers.find((developer) => developer.email === email)!.id;
     await fetch(`${registry.url}/admin/portal/developers/${id}/approve`, { method: 'POST', headers: { authorization: `Bearer ${secret}` } });
 
@@ -99,7 +110,9 @@ describeWithServices('portal pages over HTTP', () => {
     expect(loggedIn.status).toBe(303);
     expect(loggedIn.headers.get('location')).toBe('/portal/apps');
     const cookies = loggedIn.headers.getSetCookie();
-    expect(cookies.find((cookie) => cookie.startsWith('portal_session='))).toMatch(/^portal_session=[A-Za-z0-9_-]{43}; Max-Age=28800; Path=\/portal; HttpOnly; Secure; SameSite=Lax$/);
+    expect(cookies.find((cookie) => cookie.startsWith('portal_session='))).toMatch(
+      /^portal_session=[A-Za-z0-9_-]{43}; Max-Age=28800; Path=\/portal; HttpOnly; Secure; SameSite=Lax$/,
+    );
     expect(dev.jar.has('portal_csrf')).toBe(false);
     const apps = await dev.send('GET', '/portal/apps');
     expect(apps.status).toBe(200);
@@ -118,8 +131,12 @@ describeWithServices('portal pages over HTTP', () => {
     const emails = [`again-a-${tag}@example.com`, `again-b-${tag}@example.com`];
     const dev = visitor();
     await dev.send('GET', '/portal/signup');
-    for (const email of emails) expect((await dev.send('POST', '/portal/signup', { email, password: 'long enough password', _csrf: dev.csrf() })).status).toBe(303);
-    const developers = (await (await fetch(`${registry.url}/admin/portal/developers`, { headers: { authorization: `Bearer ${secret}` } })).json()) as { id: string; email: string }[];
+    for (const email of emails)
+      expect((await dev.send('POST', '/portal/signup', { email, password: 'long enough password', _csrf: dev.csrf() })).status).toBe(303);
+    const developers = (await (await fetch(`${registry.url}/admin/portal/developers`, { headers: { authorization: `Bearer ${secret}` } })).json()) as {
+      id: string;
+      email: string;
+    }[];
     for (const email of emails) {
       const id = developers.find((developer) => developer.email === email)!.id;
       await fetch(`${registry.url}/admin/portal/developers/${id}/approve`, { method: 'POST', headers: { authorization: `Bearer ${secret}` } });
@@ -156,7 +173,10 @@ describeWithServices('portal pages over HTTP', () => {
     expect(again.status).toBe(303);
     expect(again.html).not.toContain('already');
     expect((await dev.send('GET', again.headers.get('location')!)).html).toContain('If this email had an account already, it is unchanged');
-    const developers = (await (await fetch(`${registry.url}/admin/portal/developers`, { headers: { authorization: `Bearer ${secret}` } })).json()) as { id: string; email: string }[];
+    const developers = (await (await fetch(`${registry.url}/admin/portal/developers`, { headers: { authorization: `Bearer ${secret}` } })).json()) as {
+      id: string;
+      email: string;
+    }[];
     expect(developers.filter((developer) => developer.email === email)).toHaveLength(1);
     // The approval flow is the first sign-up's: the second password opened nothing.
     const id = developers.find((developer) => developer.email === email)!.id;
@@ -169,7 +189,8 @@ describeWithServices('portal pages over HTTP', () => {
     const email = `guessed-${randomBytes(4).toString('hex')}@example.com`;
     const guesser = visitor();
     await guesser.send('GET', '/portal/login');
-    for (let i = 0; i < 4; i += 1) expect((await guesser.send('POST', '/portal/login', { email, password: `guess number ${i}`, _csrf: guesser.csrf() })).status).toBe(401);
+    for (let i = 0; i < 4; i += 1)
+      expect((await guesser.send('POST', '/portal/login', { email, password: `guess number ${i}`, _csrf: guesser.csrf() })).status).toBe(401);
     const locked = await guesser.send('POST', '/portal/login', { email, password: 'guess number 5', _csrf: guesser.csrf() });
     expect(locked.status).toBe(429);
     expect(locked.headers.get('retry-after')).toBe('900');

@@ -14,7 +14,14 @@ describeWithServices('portal sessions', () => {
   let sessions: PortalSessions;
 
   beforeAll(async () => {
-    dataSource = await openDatabase({ url: testServices.databaseUrl, schema, entities: registryEntities, migrations: registryMigrations, poolSize: 2, applicationName: 'pages-sessions-int' });
+    dataSource = await openDatabase({
+      url: testServices.databaseUrl,
+      schema,
+      entities: registryEntities,
+      migrations: registryMigrations,
+      poolSize: 2,
+      applicationName: 'pages-sessions-int',
+    });
     sessions = new PortalSessions(new PortalSessionStore(dataSource));
   });
 
@@ -33,7 +40,10 @@ describeWithServices('portal sessions', () => {
     const developerId = await developer();
     const { id, session } = await sessions.start(developerId);
     expect(id).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const rows: { id_hash: string; expires_at: Date; created_at: Date }[] = await dataSource.query(`SELECT * FROM "${schema}".portal_sessions WHERE developer_id = $1`, [developerId]);
+    const rows: { id_hash: string; expires_at: Date; created_at: Date }[] = await dataSource.query(
+      `SELECT * FROM "${schema}".portal_sessions WHERE developer_id = $1`,
+      [developerId],
+    );
     expect(rows.map((row) => row.id_hash)).toEqual([createHash('sha256').update(id).digest('hex')]);
     expect(JSON.stringify(rows)).not.toContain(id);
     expect(rows[0]!.expires_at.getTime() - rows[0]!.created_at.getTime()).toBe(SESSION_TTL_SECONDS * 1000);
@@ -56,7 +66,7 @@ describeWithServices('portal sessions', () => {
     expect(count).toBe(0);
   });
 
-  it('ends one session at logout, all of a developer\'s on reset, and goes with a deleted developer', async () => {
+  it("ends one session at logout, all of a developer's on reset, and goes with a deleted developer", async () => {
     const developerId = await developer();
     const other = await developer();
     const [first, second, theirs] = await Promise.all([sessions.start(developerId), sessions.start(developerId), sessions.start(other)]);

@@ -36,7 +36,15 @@ async function startRegistry(env: Record<string, string> = {}, reuse?: { schema:
   await nats.flush();
   const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: prefix, name: `policies-int-${tag}` });
   const caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: prefix, name: `policies-int-caller-${tag}` });
-  const config = loadRegistryConfig({ NATS_URL: testServices.natsUrl, NATS_SUBJECT_PREFIX: testServices.subjectPrefix, REGISTRY_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: secret, LOG_LEVEL: 'silent', ...env });
+  const config = loadRegistryConfig({
+    NATS_URL: testServices.natsUrl,
+    NATS_SUBJECT_PREFIX: testServices.subjectPrefix,
+    REGISTRY_PORT: '0',
+    HOST: '127.0.0.1',
+    ADMIN_SECRET: secret,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
   let registry: RunningService;
   try {
     registry = await createRegistryApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
@@ -132,10 +140,19 @@ describeWithServices('registry policies (PostgreSQL + NATS)', () => {
   });
 
   const policyEvent = (id: string, change: PolicyChangedEvent['change']) =>
-    waitFor(() => running.events.find((e): e is ChangeEvent & PolicyChangedEvent => 'policy_id' in e && e.policy_id === id && e.change === change), `${change} of policy ${id}`);
+    waitFor(
+      () => running.events.find((e): e is ChangeEvent & PolicyChangedEvent => 'policy_id' in e && e.policy_id === id && e.change === change),
+      `${change} of policy ${id}`,
+    );
 
   it('creates, lists, gets, replaces and deletes a policy, announcing each change', async () => {
-    const created = await call('POST', '/admin/policies', { name: 'Silver', rate: 10, per: 1, access_rights: { orders: { api_id: 'orders', allowed_urls: [{ url: '/items', methods: ['GET'] }] } }, partitions: { acl: true } });
+    const created = await call('POST', '/admin/policies', {
+      name: 'Silver',
+      rate: 10,
+      per: 1,
+      access_rights: { orders: { api_id: 'orders', allowed_urls: [{ url: '/items', methods: ['GET'] }] } },
+      partitions: { acl: true },
+    });
     expect(created.status).toBe(201);
     const policy = (await created.json()) as Policy;
     expect(policy.id).toMatch(/^[0-9a-f]{32}$/);
@@ -168,7 +185,11 @@ describeWithServices('registry policies (PostgreSQL + NATS)', () => {
     const taken = await call('POST', '/admin/policies', { id, name: 'Again' });
     expect(taken.status).toBe(409);
     expect(await taken.json()).toMatchObject({ error: 'conflict', details: [{ field: 'id' }] });
-    for (const [method, body] of [['GET', undefined], ['PUT', { name: 'x' }], ['DELETE', undefined]] as const) {
+    for (const [method, body] of [
+      ['GET', undefined],
+      ['PUT', { name: 'x' }],
+      ['DELETE', undefined],
+    ] as const) {
       const missing = await call(method, `/admin/policies/nope-${tag}`, body);
       expect(missing.status).toBe(404);
       expect(await missing.json()).toMatchObject({ error: 'not_found' });
@@ -191,7 +212,9 @@ describeWithServices('registry policies (PostgreSQL + NATS)', () => {
   });
 
   it('shares one revision counter with API writes, and the snapshot carries the policies', async () => {
-    const api = (await (await call('POST', '/admin/apis', { name: 'rev', proxy: { listen_path: `/rev-${tag}/`, target_url: 'http://127.0.0.1:9000' } })).json()) as ApiDefinition;
+    const api = (await (
+      await call('POST', '/admin/apis', { name: 'rev', proxy: { listen_path: `/rev-${tag}/`, target_url: 'http://127.0.0.1:9000' } })
+    ).json()) as ApiDefinition;
     const apiEvent = await waitFor(() => running.events.find((e) => 'api_id' in e && e.api_id === api.api_id), 'api event');
     const policy = (await (await call('POST', '/admin/policies', { name: 'After the API' })).json()) as Policy;
     const event = await policyEvent(policy.id, 'created');
@@ -208,10 +231,22 @@ describeWithServices('registry policies (PostgreSQL + NATS)', () => {
     const created = await running.busRequest<Policy>(subjects.registryPoliciesCreate, { policy: { id: `bus-${tag}`, name: 'Bus' } });
     expect(created).toMatchObject({ ok: true, value: { id: `bus-${tag}` } });
     expect(await running.busRequest(subjects.registryPoliciesGet, { policy_id: `bus-${tag}` })).toMatchObject({ ok: true, value: { name: 'Bus' } });
-    expect(await running.busRequest(subjects.registryPoliciesUpdate, { policy_id: `bus-${tag}`, policy: { name: 'Bus 2' } })).toMatchObject({ ok: true, value: { id: `bus-${tag}`, name: 'Bus 2' } });
-    expect(await running.busRequest(subjects.registryPoliciesCreate, { policy: { id: `bus-${tag}`, name: 'Bus' } })).toMatchObject({ ok: false, error: { error: 'conflict' } });
-    expect(await running.busRequest(subjects.registryPoliciesCreate, { policy: { name: 5 } })).toMatchObject({ ok: false, error: { error: 'validation_failed', details: [{ field: 'name' }] } });
-    expect(await running.busRequest(subjects.registryPoliciesGet, {})).toMatchObject({ ok: false, error: { error: 'validation_failed', details: [{ field: 'policy_id' }] } });
+    expect(await running.busRequest(subjects.registryPoliciesUpdate, { policy_id: `bus-${tag}`, policy: { name: 'Bus 2' } })).toMatchObject({
+      ok: true,
+      value: { id: `bus-${tag}`, name: 'Bus 2' },
+    });
+    expect(await running.busRequest(subjects.registryPoliciesCreate, { policy: { id: `bus-${tag}`, name: 'Bus' } })).toMatchObject({
+      ok: false,
+      error: { error: 'conflict' },
+    });
+    expect(await running.busRequest(subjects.registryPoliciesCreate, { policy: { name: 5 } })).toMatchObject({
+      ok: false,
+      error: { error: 'validation_failed', details: [{ field: 'name' }] },
+    });
+    expect(await running.busRequest(subjects.registryPoliciesGet, {})).toMatchObject({
+      ok: false,
+      error: { error: 'validation_failed', details: [{ field: 'policy_id' }] },
+    });
     expect(await running.busRequest(subjects.registryPoliciesDelete, { policy_id: `bus-${tag}` })).toEqual({ ok: true, value: { policy_id: `bus-${tag}` } });
     const list = await running.busRequest<Policy[]>(subjects.registryPoliciesList, {});
     expect(list.ok && list.value.some((p) => p.id === `bus-${tag}`)).toBe(false);
@@ -223,7 +258,12 @@ describeWithServices('registry policies (PostgreSQL + NATS)', () => {
     const first = await call('POST', '/admin/import', body);
     expect(first.status).toBe(200);
     expect(await first.json()).toMatchObject({ dry_run: false, created: 3, updated: 0, unchanged: 0, refused: 0, errors: [] });
-    expect(await (await call('GET', '/admin/policies/openApi')).json()).toMatchObject({ id: 'openApi', name: 'openApi', rate: 1000, access_rights: { openApi: { api_id: 'openApi' } } });
+    expect(await (await call('GET', '/admin/policies/openApi')).json()).toMatchObject({
+      id: 'openApi',
+      name: 'openApi',
+      rate: 1000,
+      access_rights: { openApi: { api_id: 'openApi' } },
+    });
     expect(await (await call('GET', `/admin/apis/${apiId}`)).json()).toMatchObject({ api_id: apiId, use_oauth2: true });
     await policyEvent('openApi', 'created');
     await waitFor(() => running.events.find((e) => 'api_id' in e && e.api_id === apiId), 'imported api event');
@@ -245,19 +285,28 @@ describeWithServices('registry policies (PostgreSQL + NATS)', () => {
   it('imports nothing when any item is invalid or conflicts, and reports every error by source', async () => {
     const revision = (await snapshotOf(running)).revision;
     const invalid = await call('POST', '/admin/import', {
-      policies: [{ id: `ok-${tag}`, name: 'fine' }, { id: `bad-${tag}`, name: 'bad', rate: -5 }],
+      policies: [
+        { id: `ok-${tag}`, name: 'fine' },
+        { id: `bad-${tag}`, name: 'bad', rate: -5 },
+      ],
       apis: [{ api_id: `bad-api-${tag}`, name: 'x', proxy: { target_url: 'http://u' } }],
     });
     expect(invalid.status).toBe(400);
     const report = (await invalid.json()) as { error: string; created: number; errors: { source: string; field: string }[] };
     expect(report).toMatchObject({ error: 'validation_failed', created: 0, updated: 0, unchanged: 0 });
     expect(report.errors).toEqual(
-      expect.arrayContaining([expect.objectContaining({ source: 'policies[1]', field: 'rate' }), expect.objectContaining({ source: 'apis[0]', field: 'proxy.listen_path' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ source: 'policies[1]', field: 'rate' }),
+        expect.objectContaining({ source: 'apis[0]', field: 'proxy.listen_path' }),
+      ]),
     );
     expect((await call('GET', `/admin/policies/ok-${tag}`)).status).toBe(404);
 
     // Valid alone, but its listen path is taken: the policy before it is rolled back too.
-    const conflict = await call('POST', '/admin/import', { policies: [{ id: `ok-${tag}`, name: 'fine' }], apis: [{ ...tykApi(`clash-${tag}`), proxy: { listen_path: `/imp-${tag}/`, target_url: 'http://u' } }] });
+    const conflict = await call('POST', '/admin/import', {
+      policies: [{ id: `ok-${tag}`, name: 'fine' }],
+      apis: [{ ...tykApi(`clash-${tag}`), proxy: { listen_path: `/imp-${tag}/`, target_url: 'http://u' } }],
+    });
     expect(conflict.status).toBe(409);
     expect(await conflict.json()).toMatchObject({ errors: [{ source: 'apis[0]', field: 'proxy.listen_path' }] });
     expect((await call('GET', `/admin/policies/ok-${tag}`)).status).toBe(404);
@@ -270,19 +319,42 @@ describeWithServices('registry policies (PostgreSQL + NATS)', () => {
     const revision = (await snapshotOf(running)).revision;
     const eventCount = running.events.length;
     const dry = await call('POST', '/admin/import?dry_run=true', {
-      policies: { [`new-${tag}`]: { rate: 1, per: 1 }, [`limited-${tag}`]: { access_rights: { x: { endpoints: [{ path: '/a', methods: [{ name: 'GET', limit: { rate: 5, per: 1 } }] }] } } } },
-      apis: [tykApi(apiId), { ...tykApi(`dry2-${tag}`), name: 'changed' }, { ...tykApi(`batch-${tag}`), enable_batch_request_support: true }, { ...tykApi(apiId), api_id: `taken-${tag}` }],
+      policies: {
+        [`new-${tag}`]: { rate: 1, per: 1 },
+        [`limited-${tag}`]: { access_rights: { x: { endpoints: [{ path: '/a', methods: [{ name: 'GET', limit: { rate: 5, per: 1 } }] }] } } },
+      },
+      apis: [
+        tykApi(apiId),
+        { ...tykApi(`dry2-${tag}`), name: 'changed' },
+        { ...tykApi(`batch-${tag}`), enable_batch_request_support: true },
+        { ...tykApi(apiId), api_id: `taken-${tag}` },
+      ],
     });
     expect(dry.status).toBe(200);
-    const report = (await dry.json()) as { dry_run: boolean; items: { source: string; outcome: string; reasons?: { field: string; message: string }[]; compatibility?: { refused: unknown[]; ignored: { field: string }[] } }[] };
+    const report = (await dry.json()) as {
+      dry_run: boolean;
+      items: {
+        source: string;
+        outcome: string;
+        reasons?: { field: string; message: string }[];
+        compatibility?: { refused: unknown[]; ignored: { field: string }[] };
+      }[];
+    };
     expect(report).toMatchObject({ dry_run: true, created: 2, updated: 0, unchanged: 1, refused: 3 });
     const item = (source: string) => report.items.find((entry) => entry.source === source)!;
     expect(item(`policies["new-${tag}"]`).outcome).toBe('created');
-    expect(item(`policies["limited-${tag}"]`)).toMatchObject({ outcome: 'refused', reasons: [{ field: 'access_rights.x.endpoints', message: expect.stringMatching(/^not supported/) }] });
+    expect(item(`policies["limited-${tag}"]`)).toMatchObject({
+      outcome: 'refused',
+      reasons: [{ field: 'access_rights.x.endpoints', message: expect.stringMatching(/^not supported/) }],
+    });
     expect(item('apis[0]')).toMatchObject({ outcome: 'unchanged', compatibility: { refused: [] } });
     expect(item('apis[0]').compatibility!.ignored.map((entry) => entry.field)).toContain('version_data.versions.Default.name');
     expect(item('apis[1]').outcome).toBe('created');
-    expect(item('apis[2]')).toMatchObject({ outcome: 'refused', reasons: [{ field: 'enable_batch_request_support', message: expect.stringMatching(/^not supported/) }], compatibility: { refused: [{ field: 'enable_batch_request_support' }] } });
+    expect(item('apis[2]')).toMatchObject({
+      outcome: 'refused',
+      reasons: [{ field: 'enable_batch_request_support', message: expect.stringMatching(/^not supported/) }],
+      compatibility: { refused: [{ field: 'enable_batch_request_support' }] },
+    });
     expect(item('apis[3]')).toMatchObject({ outcome: 'refused', reasons: [{ field: 'proxy.listen_path', message: expect.stringContaining(apiId) }] });
     expect((await snapshotOf(running)).revision).toBe(revision);
     expect(running.events.length).toBe(eventCount);
@@ -310,9 +382,14 @@ describeWithServices('registry policies (PostgreSQL + NATS)', () => {
   });
 
   it('documents the policy and import endpoints in OpenAPI, with the schema from the validator', async () => {
-    const document = (await (await fetch(`${running.registry.url}/admin/openapi.json`)).json()) as { paths: Record<string, unknown>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
+    const document = (await (await fetch(`${running.registry.url}/admin/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/admin/policies', '/admin/policies/{id}', '/admin/import']));
-    expect(Object.keys(document.components.schemas.PolicyInput!.properties!)).toEqual(expect.arrayContaining(['rate', 'per', 'quota_max', 'access_rights', 'is_inactive', 'key_expires_in']));
+    expect(Object.keys(document.components.schemas.PolicyInput!.properties!)).toEqual(
+      expect.arrayContaining(['rate', 'per', 'quota_max', 'access_rights', 'is_inactive', 'key_expires_in']),
+    );
   });
 });
 
@@ -336,7 +413,13 @@ describeWithServices('registry import from files at start (PostgreSQL + NATS)', 
       expect(snapshot.policies.map((p) => p.id).sort()).toEqual([`gold-${tag}`, 'openApi'].sort());
       expect(snapshot.apis.map((a) => a.api_id)).toEqual([`file-${tag}`]);
       expect(snapshot.revision).toBe(3);
-      expect(snapshot.policies.find((p) => p.id === 'openApi')).toMatchObject({ name: 'openApi', org_id: '1', quota_max: 100, quota_renewal_rate: 60, access_rights: { openApi: { api_id: 'openApi', versions: ['Default'] } } });
+      expect(snapshot.policies.find((p) => p.id === 'openApi')).toMatchObject({
+        name: 'openApi',
+        org_id: '1',
+        quota_max: 100,
+        quota_renewal_rate: 60,
+        access_rights: { openApi: { api_id: 'openApi', versions: ['Default'] } },
+      });
       reuse = { schema: first.schema, prefix: first.prefix };
     } finally {
       await first.close();
@@ -361,7 +444,20 @@ describeWithServices('registry import from files at start (PostgreSQL + NATS)', 
       expect((await snapshotOf(running)).policies.map((p) => p.id)).toEqual([`fine-${tag}`]);
       const last = await caller(running.registry)('GET', '/admin/import/last');
       expect(last.status).toBe(200);
-      expect(await last.json()).toMatchObject({ dry_run: false, created: 1, refused: 1, items: expect.arrayContaining([{ kind: 'policy', source: 'bad-policies.json["broken"]', id: 'broken', outcome: 'refused', reasons: [{ field: 'rate', message: expect.any(String) }] }]) });
+      expect(await last.json()).toMatchObject({
+        dry_run: false,
+        created: 1,
+        refused: 1,
+        items: expect.arrayContaining([
+          {
+            kind: 'policy',
+            source: 'bad-policies.json["broken"]',
+            id: 'broken',
+            outcome: 'refused',
+            reasons: [{ field: 'rate', message: expect.any(String) }],
+          },
+        ]),
+      });
     } finally {
       await running.close();
     }
@@ -379,7 +475,11 @@ describeWithServices('registry import from files at start (PostgreSQL + NATS)', 
       expect(snapshot.policies.map((p) => p.id)).toEqual(['default']);
       // jq.json loads: its jq transforms run (issue 13).
       expect(snapshot.apis.map((a) => a.proxy.listen_path).sort()).toEqual(['/jq/', '/quickstart/']);
-      const report = (await (await caller(running.registry)('GET', '/admin/import/last')).json()) as { created: number; refused: number; items: { source: string; outcome: string; reasons?: { field: string; message: string }[] }[] };
+      const report = (await (await caller(running.registry)('GET', '/admin/import/last')).json()) as {
+        created: number;
+        refused: number;
+        items: { source: string; outcome: string; reasons?: { field: string; message: string }[] }[];
+      };
       expect(report).toMatchObject({ created: 3, refused: 6 });
       const refused = report.items.filter((item) => item.outcome === 'refused');
       expect(refused.map((item) => item.source).sort()).toEqual(tykAppFiles().filter((file) => file !== 'quickstart.json' && file !== 'jq.json'));

@@ -32,7 +32,11 @@ describeWithServices('portal external_dcr apps (PostgreSQL + NATS + oidc-provide
     idp = await startDcrProvider();
     stack = await startPortalStack();
     apps = stack.service(AppsService);
-    const provider = await stack.admin('POST', '/admin/portal/providers', { name: 'Partner IdP', discovery_url: idp.issuer, initial_access_token: idp.initialAccessToken });
+    const provider = await stack.admin('POST', '/admin/portal/providers', {
+      name: 'Partner IdP',
+      discovery_url: idp.issuer,
+      initial_access_token: idp.initialAccessToken,
+    });
     expect(provider.status, JSON.stringify(provider.body)).toBe(201);
     providerId = provider.body.id;
     const definition = {
@@ -45,7 +49,11 @@ describeWithServices('portal external_dcr apps (PostgreSQL + NATS + oidc-provide
     };
     expect((await stack.admin('POST', '/admin/apis', definition)).status).toBe(201);
     expect((await stack.admin('POST', '/admin/policies', policyFor(gold, [api]))).status).toBe(201);
-    entryId = (await stack.service(CatalogueService).create({ api_id: api, policy_id: gold, name: 'Partners', credential_kind: 'external_dcr', provider_id: provider.body.id })).id;
+    entryId = (
+      await stack
+        .service(CatalogueService)
+        .create({ api_id: api, policy_id: gold, name: 'Partners', credential_kind: 'external_dcr', provider_id: provider.body.id })
+    ).id;
     const developers = stack.service(DevelopersService);
     ada = await developers.signUp(`ada-${tag}@example.test`, 'correct horse battery');
     eve = await developers.signUp(`eve-${tag}@example.test`, 'correct horse battery');
@@ -71,10 +79,20 @@ describeWithServices('portal external_dcr apps (PostgreSQL + NATS + oidc-provide
     expect(refused.body).toMatchObject({ error: 'conflict', message: expect.stringContaining('1 catalogue entry') });
     expect((await stack.admin('GET', `/admin/portal/providers/${providerId}`)).status).toBe(200);
 
-    const spare = await stack.admin('POST', '/admin/portal/providers', { name: 'Spare IdP', discovery_url: idp.issuer, initial_access_token: idp.initialAccessToken });
+    const spare = await stack.admin('POST', '/admin/portal/providers', {
+      name: 'Spare IdP',
+      discovery_url: idp.issuer,
+      initial_access_token: idp.initialAccessToken,
+    });
     expect(spare.status, JSON.stringify(spare.body)).toBe(201);
     const catalogue = stack.service(CatalogueService);
-    const entry = await catalogue.create({ api_id: api, policy_id: gold, name: 'Partners (spare)', credential_kind: 'external_dcr', provider_id: spare.body.id });
+    const entry = await catalogue.create({
+      api_id: api,
+      policy_id: gold,
+      name: 'Partners (spare)',
+      credential_kind: 'external_dcr',
+      provider_id: spare.body.id,
+    });
     expect((await stack.admin('DELETE', `/admin/portal/providers/${spare.body.id}`)).status).toBe(409);
     await catalogue.remove(entry.id);
     expect((await stack.admin('DELETE', `/admin/portal/providers/${spare.body.id}`)).status).toBe(204);
@@ -154,7 +172,7 @@ describeWithServices('portal external_dcr apps (PostgreSQL + NATS + oidc-provide
     expect([await rows('portal_apps'), await rows('external_registrations'), await rows('client_bindings')]).toEqual([0, 0, 0]);
   });
 
-  it("a provider that refuses: the developer gets its reason, and nothing is stored", async () => {
+  it('a provider that refuses: the developer gets its reason, and nothing is stored', async () => {
     const clients = idp.clientIds().length;
     await expect(apps.create(ada.id, { entry_id: entryId, name: 'Forbidden name' })).rejects.toMatchObject({
       code: 'provider_refused',

@@ -119,7 +119,13 @@ describeWithServices('portal apps (PostgreSQL + NATS + the auth service)', () =>
       listen_path: `/${oauth}/`,
     });
     const client = await bus.request(subjects.authClientsGet, { client_id: issued.client_id! });
-    expect(client).toMatchObject({ client_name: 'Batch', grant_types: ['client_credentials'], api_ids: [oauth], policy_ids: [gold], meta: { portal_app_id: issued.app.id } });
+    expect(client).toMatchObject({
+      client_name: 'Batch',
+      grant_types: ['client_credentials'],
+      api_ids: [oauth],
+      policy_ids: [gold],
+      meta: { portal_app_id: issued.app.id },
+    });
 
     const first = await token(issued.client_id!, issued.client_secret!);
     expect(first.status).toBe(200);
@@ -128,7 +134,11 @@ describeWithServices('portal apps (PostgreSQL + NATS + the auth service)', () =>
     // Renamed: the client's name follows; the rest of the client, and its secret, are untouched.
     await apps.rename(ada.id, issued.app.id, { name: 'Nightly batch' });
     const { updated_at: _before, ...unchanged } = client;
-    expect(await bus.request(subjects.authClientsGet, { client_id: issued.client_id! })).toEqual({ ...unchanged, client_name: 'Nightly batch', updated_at: expect.any(String) });
+    expect(await bus.request(subjects.authClientsGet, { client_id: issued.client_id! })).toEqual({
+      ...unchanged,
+      client_name: 'Nightly batch',
+      updated_at: expect.any(String),
+    });
     expect((await token(issued.client_id!, issued.client_secret!)).status).toBe(200);
 
     const rotated = await apps.rotate(ada.id, issued.app.id);
@@ -220,7 +230,10 @@ describeWithServices('portal apps (PostgreSQL + NATS + the auth service)', () =>
         await expect(apps.get(ada.id, issued.app.id)).rejects.toMatchObject({ code: 'not_found' });
       } else {
         // The delete gave up against the rotation (409): the app keeps exactly the key it points at.
-        expect(left.map((key) => key.key_hash), context).toEqual([(await apps.get(ada.id, issued.app.id)).key_hash]);
+        expect(
+          left.map((key) => key.key_hash),
+          context,
+        ).toEqual([(await apps.get(ada.id, issued.app.id)).key_hash]);
         await apps.remove(ada.id, issued.app.id);
       }
     }

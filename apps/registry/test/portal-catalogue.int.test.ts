@@ -9,12 +9,26 @@ import { apiFixtures, policyFor, startPortalStack, type PortalStack } from './po
 /** The catalogue's admin API (/admin/portal/catalogue) and what developers see of it, on real PostgreSQL. */
 describeWithServices('portal catalogue (PostgreSQL + NATS)', () => {
   const tag = randomBytes(4).toString('hex');
-  const ids = { keyed: `keyed-${tag}`, oauth: `oauth-${tag}`, jwt: `jwt-${tag}`, open: `open-${tag}`, noCc: `nocc-${tag}`, gold: `gold-${tag}`, elsewhere: `elsewhere-${tag}` };
+  const ids = {
+    keyed: `keyed-${tag}`,
+    oauth: `oauth-${tag}`,
+    jwt: `jwt-${tag}`,
+    open: `open-${tag}`,
+    noCc: `nocc-${tag}`,
+    gold: `gold-${tag}`,
+    elsewhere: `elsewhere-${tag}`,
+  };
   let stack: PortalStack;
 
   beforeAll(async () => {
     stack = await startPortalStack();
-    for (const api of [apiFixtures.keyed(ids.keyed), apiFixtures.oauth(ids.oauth), apiFixtures.jwt(ids.jwt), apiFixtures.keyless(ids.open), apiFixtures.oauthWithoutClientCredentials(ids.noCc)]) {
+    for (const api of [
+      apiFixtures.keyed(ids.keyed),
+      apiFixtures.oauth(ids.oauth),
+      apiFixtures.jwt(ids.jwt),
+      apiFixtures.keyless(ids.open),
+      apiFixtures.oauthWithoutClientCredentials(ids.noCc),
+    ]) {
       expect((await stack.admin('POST', '/admin/apis', api)).status).toBe(201);
     }
     expect((await stack.admin('POST', '/admin/policies', policyFor(ids.gold, [ids.keyed, ids.oauth, ids.jwt, ids.noCc, ids.open]))).status).toBe(201);
@@ -36,7 +50,12 @@ describeWithServices('portal catalogue (PostgreSQL + NATS)', () => {
   });
 
   it('refuses without the admin secret', async () => {
-    for (const [method, path] of [['GET', '/admin/portal/catalogue'], ['POST', '/admin/portal/catalogue'], ['GET', '/admin/portal/developers'], ['POST', `/admin/portal/developers/${randomUUID()}/block`]] as const) {
+    for (const [method, path] of [
+      ['GET', '/admin/portal/catalogue'],
+      ['POST', '/admin/portal/catalogue'],
+      ['GET', '/admin/portal/developers'],
+      ['POST', `/admin/portal/developers/${randomUUID()}/block`],
+    ] as const) {
       const answer = await stack.admin(method, path, method === 'POST' ? entry() : undefined, { authorization: `Bearer ${stack.secret}x` });
       expect(answer.status, `${method} ${path}`).toBe(401);
       expect(answer.body.error).toBe('unauthorized');
@@ -44,7 +63,11 @@ describeWithServices('portal catalogue (PostgreSQL + NATS)', () => {
   });
 
   it('creates, reads, changes, withdraws, publishes and deletes an entry', async () => {
-    const created = await stack.admin('POST', '/admin/portal/catalogue', entry({ openapi: { openapi: '3.1.0', info: { title: 'Orders', version: '1' }, paths: {} } }));
+    const created = await stack.admin(
+      'POST',
+      '/admin/portal/catalogue',
+      entry({ openapi: { openapi: '3.1.0', info: { title: 'Orders', version: '1' }, paths: {} } }),
+    );
     expect(created.status).toBe(201);
     expect(created.body).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -109,15 +132,31 @@ describeWithServices('portal catalogue (PostgreSQL + NATS)', () => {
       { field: 'api_id', message: 'no API has id "ghost"' },
       { field: 'policy_id', message: 'no policy has id "nobody"' },
     ]);
-    expect(await problems({ api_id: ids.oauth, credential_kind: 'api_key' })).toEqual([{ field: 'credential_kind', message: expect.stringContaining('authenticates with oauth2') }]);
-    expect(await problems({ api_id: ids.open, credential_kind: 'api_key' })).toEqual([{ field: 'credential_kind', message: expect.stringContaining('keyless') }]);
-    expect(await problems({ api_id: ids.keyed, credential_kind: 'oauth_client' })).toEqual([{ field: 'credential_kind', message: expect.stringContaining('use_oauth2') }]);
-    expect(await problems({ api_id: ids.noCc, credential_kind: 'oauth_client' })).toEqual([{ field: 'credential_kind', message: expect.stringContaining('client_credentials') }]);
-    expect(await problems({ api_id: ids.keyed, policy_id: ids.elsewhere })).toEqual([{ field: 'policy_id', message: expect.stringContaining('does not grant access') }]);
+    expect(await problems({ api_id: ids.oauth, credential_kind: 'api_key' })).toEqual([
+      { field: 'credential_kind', message: expect.stringContaining('authenticates with oauth2') },
+    ]);
+    expect(await problems({ api_id: ids.open, credential_kind: 'api_key' })).toEqual([
+      { field: 'credential_kind', message: expect.stringContaining('keyless') },
+    ]);
+    expect(await problems({ api_id: ids.keyed, credential_kind: 'oauth_client' })).toEqual([
+      { field: 'credential_kind', message: expect.stringContaining('use_oauth2') },
+    ]);
+    expect(await problems({ api_id: ids.noCc, credential_kind: 'oauth_client' })).toEqual([
+      { field: 'credential_kind', message: expect.stringContaining('client_credentials') },
+    ]);
+    expect(await problems({ api_id: ids.keyed, policy_id: ids.elsewhere })).toEqual([
+      { field: 'policy_id', message: expect.stringContaining('does not grant access') },
+    ]);
     // external_dcr: a provider is required, must exist, and the API must verify JWTs.
-    expect(await problems({ api_id: ids.jwt, credential_kind: 'external_dcr' })).toEqual([{ field: 'provider_id', message: 'is required for credential_kind external_dcr' }]);
-    expect(await problems({ api_id: ids.jwt, credential_kind: 'external_dcr', provider_id: randomUUID() })).toEqual([{ field: 'provider_id', message: expect.stringContaining('no DCR provider') }]);
-    expect(await problems({ api_id: ids.keyed, provider_id: randomUUID() })).toEqual([{ field: 'provider_id', message: 'is only for credential_kind external_dcr' }]);
+    expect(await problems({ api_id: ids.jwt, credential_kind: 'external_dcr' })).toEqual([
+      { field: 'provider_id', message: 'is required for credential_kind external_dcr' },
+    ]);
+    expect(await problems({ api_id: ids.jwt, credential_kind: 'external_dcr', provider_id: randomUUID() })).toEqual([
+      { field: 'provider_id', message: expect.stringContaining('no DCR provider') },
+    ]);
+    expect(await problems({ api_id: ids.keyed, provider_id: randomUUID() })).toEqual([
+      { field: 'provider_id', message: 'is only for credential_kind external_dcr' },
+    ]);
 
     expect((await stack.admin('POST', '/admin/portal/catalogue', entry({ api_id: ids.oauth, credential_kind: 'oauth_client' }))).status).toBe(201);
   });
@@ -155,7 +194,18 @@ describeWithServices('portal catalogue (PostgreSQL + NATS)', () => {
 
   it('documents its routes in the OpenAPI document', async () => {
     const document = (await (await fetch(`${stack.registry.url}/admin/openapi.json`)).json()) as any;
-    for (const path of ['/admin/portal/catalogue', '/admin/portal/catalogue/{id}', '/admin/portal/catalogue/{id}/withdraw', '/admin/portal/catalogue/{id}/publish', '/admin/portal/developers', '/admin/portal/developers/{id}', '/admin/portal/developers/{id}/apps', '/admin/portal/developers/{id}/approve', '/admin/portal/developers/{id}/block', '/admin/portal/developers/{id}/reset-link']) {
+    for (const path of [
+      '/admin/portal/catalogue',
+      '/admin/portal/catalogue/{id}',
+      '/admin/portal/catalogue/{id}/withdraw',
+      '/admin/portal/catalogue/{id}/publish',
+      '/admin/portal/developers',
+      '/admin/portal/developers/{id}',
+      '/admin/portal/developers/{id}/apps',
+      '/admin/portal/developers/{id}/approve',
+      '/admin/portal/developers/{id}/block',
+      '/admin/portal/developers/{id}/reset-link',
+    ]) {
       expect(document.paths[path], path).toBeDefined();
     }
     expect(document.components.schemas.CatalogueEntryInput.properties.credential_kind.enum).toEqual(['api_key', 'oauth_client', 'external_dcr']);

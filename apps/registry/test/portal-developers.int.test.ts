@@ -94,7 +94,10 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
         { field: 'password', message: 'must be at least 10 characters' },
       ],
     });
-    await expect(developers.signUp(email('bob'), undefined)).rejects.toMatchObject({ code: 'validation_failed', details: [{ field: 'password', message: 'is required' }] });
+    await expect(developers.signUp(email('bob'), undefined)).rejects.toMatchObject({
+      code: 'validation_failed',
+      details: [{ field: 'password', message: 'is required' }],
+    });
     expect(await listed(email('bob'))).toBeUndefined();
   });
 
@@ -142,7 +145,10 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
     expect(await logins.logIn(email('nobody-at-all'), 'wrong guess 5')).toMatchObject({ refused: { reason: 'throttled' } });
 
     // The lock running out starts the count again.
-    await stack.dataSource.query(`UPDATE ${failures} SET locked_until = now() - interval '1 second', first_failure_at = now() - interval '16 minutes' WHERE account_hash = $1`, [hashOf(email('guessed'))]);
+    await stack.dataSource.query(
+      `UPDATE ${failures} SET locked_until = now() - interval '1 second', first_failure_at = now() - interval '16 minutes' WHERE account_hash = $1`,
+      [hashOf(email('guessed'))],
+    );
     expect(await logins.logIn(email('guessed'), 'wrong again')).toEqual(wrong);
     expect(await stack.dataSource.query(`SELECT failures FROM ${failures} WHERE account_hash = $1`, [hashOf(email('guessed'))])).toEqual([{ failures: 1 }]);
 
@@ -167,14 +173,20 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
 
   it('login: only the right password learns that an account is pending or blocked', async () => {
     const logins = stack.service(DeveloperLogins);
-    const approving = new DevelopersService(stack.service(DeveloperStore), stack.service(PortalSessionStore), apps, { ...stack.config, portal: { ...stack.config.portal, requireApproval: true } });
+    const approving = new DevelopersService(stack.service(DeveloperStore), stack.service(PortalSessionStore), apps, {
+      ...stack.config,
+      portal: { ...stack.config.portal, requireApproval: true },
+    });
     await approving.signUp(email('waiting'), password);
     expect(await logins.logIn(email('waiting'), `${password}!`)).toEqual({ refused: { reason: 'wrong' } });
     expect(await logins.logIn(email('waiting'), password)).toEqual({ refused: { reason: 'pending' } });
   });
 
   it('with PORTAL_REQUIRE_APPROVAL, a developer waits for the admin before logging in or holding credentials', async () => {
-    const approving = new DevelopersService(stack.service(DeveloperStore), stack.service(PortalSessionStore), apps, { ...stack.config, portal: { ...stack.config.portal, requireApproval: true } });
+    const approving = new DevelopersService(stack.service(DeveloperStore), stack.service(PortalSessionStore), apps, {
+      ...stack.config,
+      portal: { ...stack.config.portal, requireApproval: true },
+    });
     const pending = await approving.signUp(email('pending'), password);
     expect(pending.status).toBe('pending');
     expect(await logIn(email('pending'), password)).toEqual({ refused: { reason: 'pending' } });
@@ -193,7 +205,10 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
     const client = await apps.create(developer.id, { entry_id: clientEntry, name: 'Client app' });
     expect(await keyFound(key.api_key!)).toBe(true);
     expect(await clientExists(client.client_id!)).toBe(true);
-    expect((await stack.admin('GET', `/admin/portal/developers/${developer.id}/apps`)).body.map((app: { id: string }) => app.id)).toEqual([key.app.id, client.app.id]);
+    expect((await stack.admin('GET', `/admin/portal/developers/${developer.id}/apps`)).body.map((app: { id: string }) => app.id)).toEqual([
+      key.app.id,
+      client.app.id,
+    ]);
 
     const blocked = await stack.admin('POST', `/admin/portal/developers/${developer.id}/block`);
     expect(blocked).toMatchObject({ status: 200, body: { id: developer.id, status: 'blocked' } });
@@ -209,10 +224,13 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
     expect(await apps.list(developer.id)).toEqual([]);
   });
 
-  it('blocking ends the developer\'s sessions at once: approving them again revives none from before the block', async () => {
+  it("blocking ends the developer's sessions at once: approving them again revives none from before the block", async () => {
     const developer = await developers.signUp(email('revived'), password);
     const sessions = `"${stack.schema}".portal_sessions`;
-    await stack.dataSource.query(`INSERT INTO ${sessions} (id_hash, developer_id, created_at, expires_at) VALUES ($1, $2, now(), now() + interval '1 hour')`, [`revived-${tag}`, developer.id]);
+    await stack.dataSource.query(`INSERT INTO ${sessions} (id_hash, developer_id, created_at, expires_at) VALUES ($1, $2, now(), now() + interval '1 hour')`, [
+      `revived-${tag}`,
+      developer.id,
+    ]);
     expect((await stack.admin('POST', `/admin/portal/developers/${developer.id}/block`)).status).toBe(200);
     expect((await stack.admin('POST', `/admin/portal/developers/${developer.id}/approve`)).status).toBe(200);
     expect(await stack.dataSource.query(`SELECT id_hash FROM ${sessions} WHERE developer_id = $1`, [developer.id])).toEqual([]);
@@ -250,7 +268,14 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
 
   it('answers 404 for developer ids that name nobody, UUID or not', async () => {
     for (const id of [randomUUID(), 'nope']) {
-      for (const [method, path] of [['GET', ''], ['GET', '/apps'], ['POST', '/approve'], ['POST', '/block'], ['POST', '/reset-link'], ['DELETE', '']] as const) {
+      for (const [method, path] of [
+        ['GET', ''],
+        ['GET', '/apps'],
+        ['POST', '/approve'],
+        ['POST', '/block'],
+        ['POST', '/reset-link'],
+        ['DELETE', ''],
+      ] as const) {
         expect((await stack.admin(method, `/admin/portal/developers/${id}${path}`)).status, `${method} ${path} for ${id}`).toBe(404);
       }
     }
@@ -280,7 +305,10 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
     expect(await developers.resetLinkValid(token)).toBe(true);
 
     const sessions = `"${stack.schema}".portal_sessions`;
-    await stack.dataSource.query(`INSERT INTO ${sessions} (id_hash, developer_id, created_at, expires_at) VALUES ($1, $2, now(), now() + interval '1 hour')`, [`session-${tag}`, developer.id]);
+    await stack.dataSource.query(`INSERT INTO ${sessions} (id_hash, developer_id, created_at, expires_at) VALUES ($1, $2, now(), now() + interval '1 hour')`, [
+      `session-${tag}`,
+      developer.id,
+    ]);
     expect(await developers.resetPassword(token, 'a brand new password')).toEqual(developer);
     expect(await stack.dataSource.query(`SELECT id_hash FROM ${sessions} WHERE developer_id = $1`, [developer.id])).toEqual([]);
     expect(await logIn(email('forgetful'), 'a brand new password')).toEqual({ developer });
@@ -289,7 +317,9 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
 
     const third = await developers.createResetLink(developer.id);
     const expiring = third.url.split('/').pop()!;
-    await stack.dataSource.query(`UPDATE "${stack.schema}".developer_password_resets SET expires_at = now() - interval '1 second' WHERE developer_id = $1`, [developer.id]);
+    await stack.dataSource.query(`UPDATE "${stack.schema}".developer_password_resets SET expires_at = now() - interval '1 second' WHERE developer_id = $1`, [
+      developer.id,
+    ]);
     expect(await developers.resetLinkValid(expiring)).toBe(false);
     await expect(developers.resetPassword(expiring, 'yet another password')).rejects.toMatchObject({ code: 'not_found' });
     expect(await logIn(email('forgetful'), 'a brand new password')).toEqual({ developer });

@@ -56,8 +56,20 @@ export async function startPortalStack(options: { env?: Record<string, string> }
     transport: createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `registry-portal-${tag}` }),
     database: { url: testServices.databaseUrl, schema },
   });
-  const dataSource = await openDatabase({ url: testServices.databaseUrl, schema, entities: registryEntities, migrations: registryMigrations, poolSize: 4, applicationName: 'portal-int-test' });
-  const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `registry-portal-services-${tag}` });
+  const dataSource = await openDatabase({
+    url: testServices.databaseUrl,
+    schema,
+    entities: registryEntities,
+    migrations: registryMigrations,
+    poolSize: 4,
+    applicationName: 'portal-int-test',
+  });
+  const transport = createBusTransport({
+    kind: 'nats',
+    servers: [testServices.natsUrl],
+    subjectPrefix: testServices.subjectPrefix,
+    name: `registry-portal-services-${tag}`,
+  });
   await transport.client.connect();
   const services = await NestFactory.createApplicationContext(RootModule.forRoot({ config, transport, dataSource }), { logger: false });
 
@@ -100,7 +112,12 @@ const target = 'http://127.0.0.1:9';
 
 export const apiFixtures = {
   keyed: (id: string) => ({ api_id: id, name: `Keyed ${id}`, proxy: { listen_path: `/${id}/`, target_url: target, strip_listen_path: true } }),
-  oauth: (id: string) => ({ api_id: id, name: `OAuth ${id}`, use_oauth2: true, proxy: { listen_path: `/${id}/`, target_url: target, strip_listen_path: true } }),
+  oauth: (id: string) => ({
+    api_id: id,
+    name: `OAuth ${id}`,
+    use_oauth2: true,
+    proxy: { listen_path: `/${id}/`, target_url: target, strip_listen_path: true },
+  }),
   oauthWithoutClientCredentials: (id: string) => ({ ...apiFixtures.oauth(id), oauth_meta: { allowed_access_types: ['authorization_code', 'refresh_token'] } }),
   jwt: (id: string) => ({
     api_id: id,

@@ -39,11 +39,17 @@ describe('registry on embedded PostgreSQL and the in-process bus', () => {
   });
 
   const post = (body: unknown) =>
-    fetch(`${registry.url}/admin/apis`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${registry.url}/admin/apis`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('serialises concurrent writes on one connection, and the snapshot agrees with the events', async () => {
     const responses = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => post({ name: `api ${i}`, proxy: { listen_path: i < 3 ? '/shared' : `/own-${i}`, target_url: 'http://127.0.0.1:1' } })),
+      Array.from({ length: 6 }, (_, i) =>
+        post({ name: `api ${i}`, proxy: { listen_path: i < 3 ? '/shared' : `/own-${i}`, target_url: 'http://127.0.0.1:1' } }),
+      ),
     );
     expect(responses.map((r) => r.status).sort()).toEqual([201, 201, 201, 201, 409, 409]);
     const created = (await Promise.all(responses.filter((r) => r.status === 201).map((r) => r.json()))) as ApiDefinition[];
@@ -57,7 +63,9 @@ describe('registry on embedded PostgreSQL and the in-process bus', () => {
   });
 
   it('answers the Tyk API over the in-process bus with the same errors', async () => {
-    await expect(bus.request(subjects.registryApisCreate, { definition: { name: 'x', proxy: { listen_path: '/shared/', target_url: 'http://127.0.0.1:1' } } })).rejects.toMatchObject({
+    await expect(
+      bus.request(subjects.registryApisCreate, { definition: { name: 'x', proxy: { listen_path: '/shared/', target_url: 'http://127.0.0.1:1' } } }),
+    ).rejects.toMatchObject({
       code: 'conflict',
       details: [{ field: 'proxy.listen_path' }],
     });

@@ -29,8 +29,15 @@ describeWithServices('registry (PostgreSQL + NATS)', () => {
       for await (const message of subscription) events.push((message.json() as { data: ApiChangedEvent }).data);
     })();
     transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `registry-int-${tag}` });
-    caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `registry-int-caller-${tag}` });
-    const config = loadRegistryConfig({ NATS_URL: testServices.natsUrl, NATS_SUBJECT_PREFIX: testServices.subjectPrefix,
+    caller = createBusTransport({
+      kind: 'nats',
+      servers: [testServices.natsUrl],
+      subjectPrefix: testServices.subjectPrefix,
+      name: `registry-int-caller-${tag}`,
+    });
+    const config = loadRegistryConfig({
+      NATS_URL: testServices.natsUrl,
+      NATS_SUBJECT_PREFIX: testServices.subjectPrefix,
       REGISTRY_PORT: '0',
       HOST: '127.0.0.1',
       ADMIN_SECRET: secret,
@@ -66,7 +73,10 @@ describeWithServices('registry (PostgreSQL + NATS)', () => {
     return (await busRequest<RegistrySnapshot>(subjects.registrySnapshot, {})).value!.revision;
   }
 
-  async function busRequest<T>(subject: string, payload: unknown): Promise<{ ok: boolean; value?: T; error?: { error: string; details?: { field: string }[] } }> {
+  async function busRequest<T>(
+    subject: string,
+    payload: unknown,
+  ): Promise<{ ok: boolean; value?: T; error?: { error: string; details?: { field: string }[] } }> {
     return (await firstValueFrom(caller.client.send<Reply<T>>(subject, payload).pipe(timeout(5_000)))) as never;
   }
 
@@ -94,7 +104,8 @@ describeWithServices('registry (PostgreSQL + NATS)', () => {
     }
   }
 
-  const eventFor = (apiId: string, change: ApiChangedEvent['change']) => waitFor(() => events.find((e) => e.api_id === apiId && e.change === change), `${change} event of ${apiId}`);
+  const eventFor = (apiId: string, change: ApiChangedEvent['change']) =>
+    waitFor(() => events.find((e) => e.api_id === apiId && e.change === change), `${change} event of ${apiId}`);
 
   const definition = (path: string, extra: Record<string, unknown> = {}) => ({
     name: `API ${path}`,
@@ -155,12 +166,21 @@ describeWithServices('registry (PostgreSQL + NATS)', () => {
   });
 
   it('refuses requests without the admin secret, or with a wrong one', async () => {
-    const refused: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-secret-of-some-length' }, { authorization: `Basic ${secret}` }, { authorization: secret }];
+    const refused: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer wrong-secret-of-some-length' },
+      { authorization: `Basic ${secret}` },
+      { authorization: secret },
+    ];
     for (const headers of refused) {
       const list = await fetch(`${registry.url}/admin/apis`, { headers });
       expect(list.status).toBe(401);
       expect(await list.json()).toMatchObject({ error: 'unauthorized' });
-      await failsWithoutChange(() => call('POST', '/admin/apis', { body: definition('/unauth'), headers: { ...headers, 'content-type': 'application/json' } }), 401, 'unauthorized');
+      await failsWithoutChange(
+        () => call('POST', '/admin/apis', { body: definition('/unauth'), headers: { ...headers, 'content-type': 'application/json' } }),
+        401,
+        'unauthorized',
+      );
     }
     expect((await fetch(`${registry.url}/admin/apis`, { headers: auth })).status).toBe(200);
   });
@@ -243,7 +263,9 @@ describeWithServices('registry (PostgreSQL + NATS)', () => {
 
   it('keeps exactly one of many concurrent creates on one listen path', async () => {
     const revisionBefore = await revision();
-    const responses = await Promise.all(Array.from({ length: 8 }, (_, i) => call('POST', '/admin/apis', { body: definition('/race', { name: `racer ${i}` }) })));
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => call('POST', '/admin/apis', { body: definition('/race', { name: `racer ${i}` }) })),
+    );
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
     expect((await stored()).filter((a) => a.proxy.listen_path === `/${tag}/race`)).toHaveLength(1);
@@ -252,7 +274,11 @@ describeWithServices('registry (PostgreSQL + NATS)', () => {
 
   it('refuses a body id that differs from the URL id, naming api_id', async () => {
     const api = (await (await call('POST', '/admin/apis', { body: definition('/mismatch') })).json()) as ApiDefinition;
-    const details = await failsWithoutChange(() => call('PUT', `/admin/apis/${api.api_id}`, { body: { ...api, api_id: 'someone-else' } }), 400, 'validation_failed');
+    const details = await failsWithoutChange(
+      () => call('PUT', `/admin/apis/${api.api_id}`, { body: { ...api, api_id: 'someone-else' } }),
+      400,
+      'validation_failed',
+    );
     expect(details.map((d) => d.field)).toEqual(['api_id']);
   });
 
@@ -270,7 +296,11 @@ describeWithServices('registry (PostgreSQL + NATS)', () => {
       415,
       'unsupported_media_type',
     );
-    await failsWithoutChange(() => call('POST', '/admin/apis', { raw: JSON.stringify(definition('/text')), headers: { ...auth, 'content-type': 'text/plain' } }), 415, 'unsupported_media_type');
+    await failsWithoutChange(
+      () => call('POST', '/admin/apis', { raw: JSON.stringify(definition('/text')), headers: { ...auth, 'content-type': 'text/plain' } }),
+      415,
+      'unsupported_media_type',
+    );
   });
 
   it('serves a snapshot over NATS that matches the REST list and the revision of the last write', async () => {
@@ -313,7 +343,11 @@ describeWithServices('registry (PostgreSQL + NATS)', () => {
   it('publishes its OpenAPI document and docs UI', async () => {
     const response = await fetch(`${registry.url}/admin/openapi.json`);
     expect(response.status).toBe(200);
-    const document = (await response.json()) as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown>; securitySchemes: Record<string, { scheme?: string }> } };
+    const document = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, unknown>; securitySchemes: Record<string, { scheme?: string }> };
+    };
     expect(document.openapi).toMatch(/^3\./);
     expect(Object.keys(document.paths['/admin/apis']!).sort()).toEqual(['get', 'post']);
     expect(Object.keys(document.paths['/admin/apis/{apiId}']!).sort()).toEqual(['delete', 'get', 'put']);

@@ -54,7 +54,11 @@ export class JetStreamAnalyticsSink implements AnalyticsSink {
     const nc = await within(this.connection, 0, 'not connected').catch(() => undefined);
     if (nc) await nc.drain().catch(() => nc.close());
     // Still connecting: close the connection whenever it arrives.
-    else void this.connection.then((late) => late.close(), () => undefined);
+    else
+      void this.connection.then(
+        (late) => late.close(),
+        () => undefined,
+      );
   }
 
   private jetStream(): Promise<JetStreamClient> {

@@ -4,7 +4,18 @@ import { AnalyticsRecorder, type AnalyticsRecorderOptions } from './recorder.js'
 import type { AnalyticsSink } from './sink.js';
 
 function rec(n: number): AnalyticsRecord {
-  return { at: 1_700_000_000_000 + n, api_id: 'api', method: 'GET', path: `/${n}`, status: 200, upstream_ms: 1, total_ms: 2, bytes_in: 0, bytes_out: 10, auth_result: 'keyless' };
+  return {
+    at: 1_700_000_000_000 + n,
+    api_id: 'api',
+    method: 'GET',
+    path: `/${n}`,
+    status: 200,
+    upstream_ms: 1,
+    total_ms: 2,
+    bytes_in: 0,
+    bytes_out: 10,
+    auth_result: 'keyless',
+  };
 }
 
 /** A sink that records batches, and fails while `down` is set. */

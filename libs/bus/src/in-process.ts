@@ -18,7 +18,11 @@ export class InProcessBroker {
     const list = table.get(subject) ?? [];
     list.push(handler);
     table.set(subject, list);
-    return () => table.set(subject, (table.get(subject) ?? []).filter((h) => h !== handler));
+    return () =>
+      table.set(
+        subject,
+        (table.get(subject) ?? []).filter((h) => h !== handler),
+      );
   }
 
   async request(subject: string, data: unknown): Promise<unknown> {

@@ -21,14 +21,20 @@ describe('requestPayload', () => {
       error: 'validation_failed',
       details: [{ field: 'units' }, { field: 'quota_max' }, { field: 'quota_renewal_rate' }],
     });
-    expect(refusal(() => requestPayload(subjects.authClientsGet, null, 'request_invalid'))).toMatchObject({ error: 'request_invalid', details: [{ field: 'client_id', message: 'is required' }] });
+    expect(refusal(() => requestPayload(subjects.authClientsGet, null, 'request_invalid'))).toMatchObject({
+      error: 'request_invalid',
+      details: [{ field: 'client_id', message: 'is required' }],
+    });
   });
 });
 
 describe('eventPayload', () => {
   it('returns a well-formed event without a word', () => {
     const warnings: string[] = [];
-    expect(eventPayload(subjects.authKeyChanged, { key_hash: 'h', change: 'deleted' }, { warn: (m) => warnings.push(m) })).toEqual({ key_hash: 'h', change: 'deleted' });
+    expect(eventPayload(subjects.authKeyChanged, { key_hash: 'h', change: 'deleted' }, { warn: (m) => warnings.push(m) })).toEqual({
+      key_hash: 'h',
+      change: 'deleted',
+    });
     expect(warnings).toEqual([]);
   });
 

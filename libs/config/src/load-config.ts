@@ -7,11 +7,7 @@ export class ConfigError extends Error {
   }
 }
 
-type DeepReadonly<T> = T extends (infer U)[]
-  ? readonly DeepReadonly<U>[]
-  : T extends object
-    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
-    : T;
+type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 
 function deepFreeze<T>(value: T): DeepReadonly<T> {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -26,15 +22,10 @@ function deepFreeze<T>(value: T): DeepReadonly<T> {
  * must not discover its next misconfiguration only after the first one is fixed), and freezes the
  * result so nothing downstream can change it or read `process.env` behind its back.
  */
-export function loadConfig<S extends z.ZodType>(
-  schema: S,
-  env: Record<string, string | undefined> = process.env,
-): DeepReadonly<z.output<S>> {
+export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): DeepReadonly<z.output<S>> {
   const result = schema.safeParse(env);
   if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
-    );
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
   }
   return deepFreeze(result.data);
 }

@@ -16,7 +16,12 @@ export const env = {
   NATS_URL: z
     .string()
     .default('nats://127.0.0.1:4222')
-    .transform((value) => value.split(',').map((server) => server.trim()).filter(Boolean)),
+    .transform((value) =>
+      value
+        .split(',')
+        .map((server) => server.trim())
+        .filter(Boolean),
+    ),
   /** Put in front of every NATS subject, e.g. `staging.`: deployments sharing one NATS stay apart. */
   NATS_SUBJECT_PREFIX: z
     .string()
@@ -33,7 +38,11 @@ export const env = {
    * both derive it from ADMIN_SECRET. Changing it (or ADMIN_SECRET, when unset) leaves stored keys
    * unopenable: their certificates must be uploaded again.
    */
-  CERTIFICATE_ENCRYPTION_SECRET: z.string().min(32, 'must be at least 32 characters').optional().or(z.literal('').transform(() => undefined)),
+  CERTIFICATE_ENCRYPTION_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest JSON body the admin APIs accept. */
   ADMIN_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),

@@ -27,7 +27,12 @@ describe('auth contracts', () => {
     const request = { identity: 'a'.repeat(64), units: 10, quota_max: 100, quota_renewal_rate: 3600 };
     expect(checkPayload(quotaLeaseRequestSchema, request)).toEqual({ ok: true, value: request });
     expect(refused(quotaLeaseRequestSchema, { ...request, quota_max: -1, quota_renewal_rate: -1 })).toEqual([]);
-    expect(refused(quotaLeaseRequestSchema, { identity: '', units: 0, quota_max: 1.5, quota_renewal_rate: '60' })).toEqual(['identity', 'units', 'quota_max', 'quota_renewal_rate']);
+    expect(refused(quotaLeaseRequestSchema, { identity: '', units: 0, quota_max: 1.5, quota_renewal_rate: '60' })).toEqual([
+      'identity',
+      'units',
+      'quota_max',
+      'quota_renewal_rate',
+    ]);
     expect(refused(quotaLeaseRequestSchema, { ...request, units: 1_000_001, identity: 'a'.repeat(513) })).toEqual(['identity', 'units']);
     expect(refused(quotaLeaseRequestSchema, null)).toEqual(['identity', 'units', 'quota_max', 'quota_renewal_rate']);
   });

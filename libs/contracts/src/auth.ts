@@ -370,20 +370,30 @@ export interface ClientChangedEvent {
 const KEY_HASH = /^[0-9a-f]{64}$/i;
 const MAX_LEASE_UNITS = 1_000_000;
 const MAX_RENEWAL_SECONDS = 10 * 365 * 24 * 3600;
-const integerFrom = (min: number, max: number) => z.int({ error: `must be an integer from ${min} to ${max}` }).min(min, `must be an integer from ${min} to ${max}`).max(max, `must be an integer from ${min} to ${max}`);
+const integerFrom = (min: number, max: number) =>
+  z
+    .int({ error: `must be an integer from ${min} to ${max}` })
+    .min(min, `must be an integer from ${min} to ${max}`)
+    .max(max, `must be an integer from ${min} to ${max}`);
 const positiveSeconds = z.int({ error: 'must be a positive whole number of seconds' }).positive('must be a positive whole number of seconds');
 /** A string field a gateway forwards as it got it: anything else reads as absent. */
 const forwardedString = z.string().optional().catch(undefined);
 
 export const keyRefRequestSchema = z
   .object({ key: z.string({ error: 'is required' }).min(1, 'is required').max(1024, 'is required'), hashed: z.boolean().optional() })
-  .refine((request) => !request.hashed || KEY_HASH.test(request.key), { path: ['key'], message: 'must be a SHA-256 hash (64 hex digits) when hashed=true' }) satisfies z.ZodType<KeyRefRequest>;
+  .refine((request) => !request.hashed || KEY_HASH.test(request.key), {
+    path: ['key'],
+    message: 'must be a SHA-256 hash (64 hex digits) when hashed=true',
+  }) satisfies z.ZodType<KeyRefRequest>;
 
 const keyWriteFields = { session: checkedByService(), key: checkedByService<string | undefined>(), key_expires_in: z.number().optional() };
 export const keyWriteRequestSchema = z.object(keyWriteFields) satisfies z.ZodType<KeyWriteRequest>;
 
 export const quotaLeaseRequestSchema = z.object({
-  identity: z.string({ error: 'must be a string of 1-512 characters' }).min(1, 'must be a string of 1-512 characters').max(512, 'must be a string of 1-512 characters'),
+  identity: z
+    .string({ error: 'must be a string of 1-512 characters' })
+    .min(1, 'must be a string of 1-512 characters')
+    .max(512, 'must be a string of 1-512 characters'),
   units: integerFrom(1, MAX_LEASE_UNITS),
   quota_max: integerFrom(-1, Number.MAX_SAFE_INTEGER),
   quota_renewal_rate: integerFrom(-1, MAX_RENEWAL_SECONDS),
@@ -403,7 +413,13 @@ export const oauthTokenRequestSchema = z.object({
   allowed_grant_types: z.array(z.string(), { error: 'must be a list of grant types' }).optional(),
   access_token_ttl: positiveSeconds.optional(),
   refresh_token_ttl: positiveSeconds.optional(),
-  notifications: z.unknown().optional().refine((value) => value === undefined || keyChangeNotificationsSchema.safeParse(value).success, 'must name oauth_on_keychange_url and shared_secret') as z.ZodType<KeyChangeNotifications | undefined>,
+  notifications: z
+    .unknown()
+    .optional()
+    .refine(
+      (value) => value === undefined || keyChangeNotificationsSchema.safeParse(value).success,
+      'must name oauth_on_keychange_url and shared_secret',
+    ) as z.ZodType<KeyChangeNotifications | undefined>,
 }) satisfies z.ZodType<OAuthTokenRequest>;
 
 const SUBJECT_RULE = 'must be a non-empty string of at most 256 characters';
@@ -434,7 +450,12 @@ export const authRequestSchemas = {
   [authSubjects.authKeysDelete]: keyRefRequestSchema,
   [authSubjects.authKeysList]: emptySchema,
   // Per uncached credential on a gateway's hot path: the lookup service checks kind and id itself.
-  [authSubjects.authKeysLookup]: z.object({ kind: z.enum(['key', 'basic', 'hmac', 'oauth1']), id: z.string(), password: z.string().optional(), token: z.string().optional() }),
+  [authSubjects.authKeysLookup]: z.object({
+    kind: z.enum(['key', 'basic', 'hmac', 'oauth1']),
+    id: z.string(),
+    password: z.string().optional(),
+    token: z.string().optional(),
+  }),
   [authSubjects.authQuotaLease]: quotaLeaseRequestSchema,
   [authSubjects.authOAuth1ConsumersCreate]: z.object({ name: z.string().optional(), org_id: z.string().optional() }),
   [authSubjects.authOAuth1TokensCreate]: z.object({ consumer_key: z.string(), session: checkedByService(), key_expires_in: z.number().optional() }),

@@ -24,4 +24,9 @@ export type EventOf<K extends EventSubject> = EventContracts[K];
 export const requestSchemas: { [K in RequestSubject]: z.ZodType<RequestOf<K>> } = { ...registryRequestSchemas, ...authRequestSchemas };
 
 /** Every event subject's payload schema. */
-export const eventSchemas: { [K in EventSubject]: z.ZodType<EventOf<K>> } = { ...registryEventSchemas, ...authEventSchemas, ...gatewayEventSchemas, ...analyticsEventSchemas };
+export const eventSchemas: { [K in EventSubject]: z.ZodType<EventOf<K>> } = {
+  ...registryEventSchemas,
+  ...authEventSchemas,
+  ...gatewayEventSchemas,
+  ...analyticsEventSchemas,
+};

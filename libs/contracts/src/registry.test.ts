@@ -19,16 +19,27 @@ describe('registry contracts', () => {
   });
 
   it('check a snapshot down to what a gateway indexes, keeping the rest of each definition', () => {
-    const snapshot = { revision: 3, apis: [{ ...definition, name: 'Orders' }], policies: [{ id: 'gold', rate: 10 }], client_bindings: [binding], certificates: [certificate] };
+    const snapshot = {
+      revision: 3,
+      apis: [{ ...definition, name: 'Orders' }],
+      policies: [{ id: 'gold', rate: 10 }],
+      client_bindings: [binding],
+      certificates: [certificate],
+    };
     expect(checkPayload(registrySnapshotSchema, snapshot)).toEqual({ ok: true, value: snapshot });
     // A registry older than the developer portal sends no bindings: none then.
     expect(checkPayload(registrySnapshotSchema, { revision: 3, apis: [], policies: [] })).toMatchObject({ ok: true, value: { client_bindings: [] } });
     expect(refused(registrySnapshotSchema, { revision: 'seven', apis: null })).toEqual(['revision', 'apis', 'policies']);
     expect(refused(registrySnapshotSchema, { revision: 2, apis: [{ api_id: 'a' }], policies: [{ id: '' }] })).toEqual(['apis.0.proxy', 'policies.0.id']);
-    expect(refused(registrySnapshotSchema, { revision: 2, apis: [], policies: [], client_bindings: [{ ...binding, policy_ids: [1] }], certificates: [{ ...certificate, sealed_key: 3 }] })).toEqual([
-      'client_bindings.0.policy_ids.0',
-      'certificates.0.sealed_key',
-    ]);
+    expect(
+      refused(registrySnapshotSchema, {
+        revision: 2,
+        apis: [],
+        policies: [],
+        client_bindings: [{ ...binding, policy_ids: [1] }],
+        certificates: [{ ...certificate, sealed_key: 3 }],
+      }),
+    ).toEqual(['client_bindings.0.policy_ids.0', 'certificates.0.sealed_key']);
   });
 
   it.each([

@@ -227,13 +227,17 @@ export const registrySnapshotSchema = z.object({
   apis: z.array(apiDefinitionShape),
   policies: z.array(policyShape),
   // Absent from a registry older than the developer portal (no bindings then) or the certificate store.
-  client_bindings: z.array(clientBindingSchema).optional().transform((bindings) => bindings ?? []),
+  client_bindings: z
+    .array(clientBindingSchema)
+    .optional()
+    .transform((bindings) => bindings ?? []),
   certificates: z.array(storedCertificateSchema).optional(),
 }) satisfies z.ZodType<RegistrySnapshot>;
 
 /** A change that is not a deletion carries the object, under the id the event names. */
 function carriesObject(change: ApiChange, value: unknown, field: string, idMatches: boolean, ctx: z.core.$RefinementCtx): void {
-  if (change !== 'deleted' && (value === null || !idMatches)) ctx.addIssue({ code: 'custom', path: [field], message: `must be the ${change} object, under the event's id` });
+  if (change !== 'deleted' && (value === null || !idMatches))
+    ctx.addIssue({ code: 'custom', path: [field], message: `must be the ${change} object, under the event's id` });
 }
 
 export const apiChangedEventSchema = z
@@ -253,7 +257,9 @@ export const clientBindingChangedEventSchema = z
 
 export const certificateChangedEventSchema = z
   .object({ revision: revisionSchema, cert_id: z.string(), change: changeSchema, certificate: storedCertificateSchema.nullable() })
-  .superRefine((e, ctx) => carriesObject(e.change, e.certificate, 'certificate', e.certificate?.id === e.cert_id, ctx)) satisfies z.ZodType<CertificateChangedEvent>;
+  .superRefine((e, ctx) =>
+    carriesObject(e.change, e.certificate, 'certificate', e.certificate?.id === e.cert_id, ctx),
+  ) satisfies z.ZodType<CertificateChangedEvent>;
 
 /** Named as a whole: which id of the list is bad matters less than the rule. */
 const certificateIdsSchema = z.custom<string[]>(
@@ -281,7 +287,13 @@ export const registryRequestSchemas = {
   [registrySubjects.registryPoliciesUpdate]: policyWriteRequestSchema.extend(policyIdRequestSchema.shape),
   [registrySubjects.registryPoliciesDelete]: policyIdRequestSchema,
   // The upload is opened and checked by the certificate service (its errors name sealed_upload).
-  [registrySubjects.registryCertsAdd]: z.object({ sealed_upload: requiredString(), org_id: z.string().optional().transform((org) => org ?? '') }),
+  [registrySubjects.registryCertsAdd]: z.object({
+    sealed_upload: requiredString(),
+    org_id: z
+      .string()
+      .optional()
+      .transform((org) => org ?? ''),
+  }),
   // Filters: one of another type reads as absent.
   [registrySubjects.registryCertsList]: z.object({ org_id: z.string().optional().catch(undefined), detailed: z.boolean().optional().catch(undefined) }),
   [registrySubjects.registryCertsGet]: z.object({ cert_ids: certificateIdsSchema }),

@@ -16,7 +16,10 @@ describe('databaseAnswers', () => {
     vi.useFakeTimers();
     try {
       let answer: boolean | undefined;
-      void databaseAnswers(answering(() => new Promise(() => undefined)), 50).then((value) => (answer = value));
+      void databaseAnswers(
+        answering(() => new Promise(() => undefined)),
+        50,
+      ).then((value) => (answer = value));
       await vi.advanceTimersByTimeAsync(49);
       expect(answer).toBeUndefined();
       await vi.advanceTimersByTimeAsync(1);

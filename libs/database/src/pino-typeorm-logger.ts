@@ -21,7 +21,10 @@ export class PinoTypeOrmLogger implements TypeOrmLogger {
   }
 
   logQueryError(error: string | Error, query: string): void {
-    const fields = databaseErrorFields(error) ?? { sqlstate: 'none', message: error instanceof Error ? `${error.name}: ${withoutQuotedValues(error.message)}` : 'no error given' };
+    const fields = databaseErrorFields(error) ?? {
+      sqlstate: 'none',
+      message: error instanceof Error ? `${error.name}: ${withoutQuotedValues(error.message)}` : 'no error given',
+    };
     const debug = this.logger.isLevelEnabled('debug') ? { query: queryText(query) } : {};
     this.logger.warn({ ...fields, ...debug }, `query failed: ${fields.message}`);
   }

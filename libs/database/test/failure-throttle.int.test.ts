@@ -33,7 +33,9 @@ describeWithServices('FailureThrottle (PostgreSQL)', () => {
     dataSource = new DataSource({ type: 'postgres', url: testServices.databaseUrl, schema, poolSize: 30 });
     await dataSource.initialize();
     await dataSource.query(`CREATE SCHEMA "${schema}"`);
-    await dataSource.query(`CREATE TABLE "${schema}".failures (account_hash text PRIMARY KEY, failures integer NOT NULL, first_failure_at timestamptz NOT NULL, locked_until timestamptz)`);
+    await dataSource.query(
+      `CREATE TABLE "${schema}".failures (account_hash text PRIMARY KEY, failures integer NOT NULL, first_failure_at timestamptz NOT NULL, locked_until timestamptz)`,
+    );
     throttle = new FailureThrottle(dataSource, 'failures', limits);
   });
 
@@ -104,7 +106,11 @@ describeWithServices('FailureThrottle (PostgreSQL)', () => {
   });
   describe('guardCheapCheck (a check cheaper than the count: only failures are written)', () => {
     const rowOf = async (name: string) =>
-      ((await dataSource.query(`SELECT failures FROM "${schema}".failures WHERE account_hash = $1`, [createHash('sha256').update(name).digest('hex')])) as unknown[])[0];
+      (
+        (await dataSource.query(`SELECT failures FROM "${schema}".failures WHERE account_hash = $1`, [
+          createHash('sha256').update(name).digest('hex'),
+        ])) as unknown[]
+      )[0];
 
     it('a burst of 50 right credentials all pass and write nothing', async () => {
       const name = fresh();

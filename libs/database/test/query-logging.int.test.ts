@@ -47,9 +47,17 @@ describeWithServices('a failed query is logged without the values it carried', (
     // detail: Key (name)=(...) already exists.
     { sqlstate: '23505', sql: 'INSERT INTO "S".t (id, name) VALUES (gen_random_uuid(), $1)', parameters: ['duplicate-secret'] },
     // detail: Failing row contains (...).
-    { sqlstate: '23502', sql: 'INSERT INTO "S".t (id, name, doc) VALUES (gen_random_uuid(), NULL, $1)', parameters: [JSON.stringify({ client_secret: 'row-secret' })] },
+    {
+      sqlstate: '23502',
+      sql: 'INSERT INTO "S".t (id, name, doc) VALUES (gen_random_uuid(), NULL, $1)',
+      parameters: [JSON.stringify({ client_secret: 'row-secret' })],
+    },
     // where: JSON data, line 1: {"jwt_source":"..."
-    { sqlstate: '22P02', sql: 'INSERT INTO "S".t (id, name, doc) VALUES (gen_random_uuid(), $1, $2)', parameters: ['y', JSON.stringify({ jwt_source: 'json-secret', name: '\ud800' })] },
+    {
+      sqlstate: '22P02',
+      sql: 'INSERT INTO "S".t (id, name, doc) VALUES (gen_random_uuid(), $1, $2)',
+      parameters: ['y', JSON.stringify({ jwt_source: 'json-secret', name: '\ud800' })],
+    },
     // message: value "..." is out of range for type integer
     { sqlstate: '22003', sql: 'INSERT INTO "S".t (id, name, n) VALUES (gen_random_uuid(), $1, $2)', parameters: ['z', '98765432109876543210'] },
   ];

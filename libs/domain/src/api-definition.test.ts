@@ -98,7 +98,10 @@ describe('OAuth settings (Tyk oauth_meta, notifications)', () => {
 
   it('fills oauth_meta defaults: every grant but password, code authorizations', () => {
     const result = validateApiDefinition({ ...oauthApi, oauth_meta: {} });
-    expect(result.ok && result.value.oauth_meta).toEqual({ allowed_access_types: ['authorization_code', 'refresh_token', 'client_credentials'], allowed_authorize_types: ['code'] });
+    expect(result.ok && result.value.oauth_meta).toEqual({
+      allowed_access_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+      allowed_authorize_types: ['code'],
+    });
   });
 
   it('gives the same defaults for an API without oauth_meta', () => {
@@ -110,19 +113,36 @@ describe('OAuth settings (Tyk oauth_meta, notifications)', () => {
   it('keeps lifetimes, a login redirect, notifications and unknown oauth_meta fields', () => {
     const result = validateApiDefinition({
       ...oauthApi,
-      oauth_meta: { allowed_access_types: ['client_credentials', 'password'], auth_login_redirect: 'https://app.example/login', access_token_expires_in: 600, refresh_token_expires_in: 86400, tyk_extra: 1 },
+      oauth_meta: {
+        allowed_access_types: ['client_credentials', 'password'],
+        auth_login_redirect: 'https://app.example/login',
+        access_token_expires_in: 600,
+        refresh_token_expires_in: 86400,
+        tyk_extra: 1,
+      },
       notifications: { oauth_on_keychange_url: 'http://hooks.internal/keys', shared_secret: 's3cret' },
     });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.value.oauth_meta).toMatchObject({ allowed_access_types: ['client_credentials', 'password'], access_token_expires_in: 600, refresh_token_expires_in: 86400, tyk_extra: 1 });
+    expect(result.value.oauth_meta).toMatchObject({
+      allowed_access_types: ['client_credentials', 'password'],
+      access_token_expires_in: 600,
+      refresh_token_expires_in: 86400,
+      tyk_extra: 1,
+    });
     expect(result.value.notifications).toEqual({ oauth_on_keychange_url: 'http://hooks.internal/keys', shared_secret: 's3cret' });
   });
 
   it('collects every OAuth error with its field', () => {
     const result = validateApiDefinition({
       ...oauthApi,
-      oauth_meta: { allowed_access_types: ['implicit', 'client_credentials'], allowed_authorize_types: ['id_token'], auth_login_redirect: '/login', access_token_expires_in: -1, refresh_token_expires_in: 1.5 },
+      oauth_meta: {
+        allowed_access_types: ['implicit', 'client_credentials'],
+        allowed_authorize_types: ['id_token'],
+        auth_login_redirect: '/login',
+        access_token_expires_in: -1,
+        refresh_token_expires_in: 1.5,
+      },
       notifications: { oauth_on_keychange_url: 'ftp://x', shared_secret: '' },
     });
     expect(result.ok).toBe(false);
@@ -150,7 +170,15 @@ describe('authentication fields (Tyk names)', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.value.auth).toEqual({ auth_header_name: 'Authorization', use_param: false, use_cookie: false });
-    expect(result.value).toMatchObject({ use_basic_auth: false, enable_signature_checking: false, enable_jwt: false, use_oauth1: false, jwt_identity_base_field: 'sub', jwt_scope_claim_name: 'scope', jwt_default_policies: [] });
+    expect(result.value).toMatchObject({
+      use_basic_auth: false,
+      enable_signature_checking: false,
+      enable_jwt: false,
+      use_oauth1: false,
+      jwt_identity_base_field: 'sub',
+      jwt_scope_claim_name: 'scope',
+      jwt_default_policies: [],
+    });
   });
 
   it('collects every JWT problem: no source, no pinned algorithm, hmac for a JWKS issuer', () => {
@@ -205,7 +233,9 @@ describe('use_mutual_tls_auth', () => {
   const fingerprint = 'ab'.repeat(32);
 
   it("takes Tyk's certificate ids (an org id and the SHA-256, or the SHA-256 alone)", () => {
-    expect(validateApiDefinition({ ...base, use_mutual_tls_auth: true, client_certificates: [fingerprint, `5e9d9544a1dcd60001d0ed20${fingerprint}`] }).ok).toBe(true);
+    expect(validateApiDefinition({ ...base, use_mutual_tls_auth: true, client_certificates: [fingerprint, `5e9d9544a1dcd60001d0ed20${fingerprint}`] }).ok).toBe(
+      true,
+    );
     // Tyk's exports: off, with a null list.
     expect(validateApiDefinition({ ...base, use_mutual_tls_auth: false, client_certificates: null }).ok).toBe(true);
   });
@@ -242,9 +272,20 @@ describe('pinned_public_keys', () => {
   it('takes comma-separated store ids per host, and refuses them with ssl_insecure_skip_verify (the check would be skipped)', () => {
     expect(validateApiDefinition({ ...base, pinned_public_keys: { '*': `${id}, ${id}` } }).ok).toBe(true);
     expect(validateApiDefinition({ ...base, pinned_public_keys: { '*': 'sha256/abc' } }).ok).toBe(false);
-    const insecure = validateApiDefinition({ ...base, proxy: { ...base.proxy, transport: { ssl_insecure_skip_verify: true } }, pinned_public_keys: { '*': id } });
+    const insecure = validateApiDefinition({
+      ...base,
+      proxy: { ...base.proxy, transport: { ssl_insecure_skip_verify: true } },
+      pinned_public_keys: { '*': id },
+    });
     expect(insecure.ok).toBe(false);
     expect((insecure as { errors: { field: string }[] }).errors.map((error) => error.field)).toContain('pinned_public_keys');
-    expect(validateApiDefinition({ ...base, proxy: { ...base.proxy, transport: { ssl_insecure_skip_verify: true } }, pinned_public_keys: { '*': id }, certificate_pinning_disabled: true }).ok).toBe(true);
+    expect(
+      validateApiDefinition({
+        ...base,
+        proxy: { ...base.proxy, transport: { ssl_insecure_skip_verify: true } },
+        pinned_public_keys: { '*': id },
+        certificate_pinning_disabled: true,
+      }).ok,
+    ).toBe(true);
   });
 });

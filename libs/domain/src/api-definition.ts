@@ -82,8 +82,17 @@ export const proxySchema = z
 const uptimeCheckSchema = z
   .object({
     url: absoluteHttpUrl,
-    method: z.string().regex(/^[A-Za-z]{1,16}$/, 'must be an HTTP method').optional(),
-    timeout: z.number().int().nonnegative().max(3600e9).refine((value) => value === 0 || value >= 1e6, 'is a Go duration in nanoseconds: at least 1000000 (1 ms), or 0 for the default').optional(),
+    method: z
+      .string()
+      .regex(/^[A-Za-z]{1,16}$/, 'must be an HTTP method')
+      .optional(),
+    timeout: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(3600e9)
+      .refine((value) => value === 0 || value >= 1e6, 'is a Go duration in nanoseconds: at least 1000000 (1 ms), or 0 for the default')
+      .optional(),
     headers: unsetWhenNull(z.record(z.string(), z.string().max(8192)).optional()),
     body: z.string().max(65536).optional(),
     expected_status: z.number().int().min(100).max(599).optional(),
@@ -106,7 +115,11 @@ export type UptimeTests = z.output<typeof uptimeTestsSchema>;
 /** The grant types an OAuth API may allow on its token endpoint (Tyk's `allowed_access_types`). */
 export const oauthAccessTypes = ['authorization_code', 'refresh_token', 'client_credentials', 'password'] as const;
 export type OAuthAccessType = (typeof oauthAccessTypes)[number];
-const tokenLifetime = z.number().int().positive().max(365 * 24 * 3600);
+const tokenLifetime = z
+  .number()
+  .int()
+  .positive()
+  .max(365 * 24 * 3600);
 
 /**
  * Tyk's `oauth_meta`, for an API with `use_oauth2`. `password` is allowed only when named: Tyk
@@ -116,17 +129,21 @@ const tokenLifetime = z.number().int().positive().max(365 * 24 * 3600);
  */
 export const oauthMetaSchema = z
   .object({
-    allowed_access_types: unsetWhenNull(z
-      .array(z.enum(oauthAccessTypes))
-      .max(oauthAccessTypes.length)
-      .refine((types) => new Set(types).size === types.length, 'must not repeat a grant type')
-      .default(['authorization_code', 'refresh_token', 'client_credentials'])),
+    allowed_access_types: unsetWhenNull(
+      z
+        .array(z.enum(oauthAccessTypes))
+        .max(oauthAccessTypes.length)
+        .refine((types) => new Set(types).size === types.length, 'must not repeat a grant type')
+        .default(['authorization_code', 'refresh_token', 'client_credentials']),
+    ),
     // Tyk's values. `token` (the implicit grant) is kept so Tyk exports load unchanged, but the auth
     // service refuses it (RFC 9700 §2.1.2): unsupported_response_type.
-    allowed_authorize_types: unsetWhenNull(z
-      .array(z.enum(['code', 'token']))
-      .max(2)
-      .default(['code'])),
+    allowed_authorize_types: unsetWhenNull(
+      z
+        .array(z.enum(['code', 'token']))
+        .max(2)
+        .default(['code']),
+    ),
     /**
      * Where `{listen_path}/oauth/authorize` sends the user: the app's own login page (Tyk's flow).
      * Tyk exports write "" for none.
@@ -181,7 +198,24 @@ export const authLocationSchema = z
 export type AuthLocation = z.output<typeof authLocationSchema>;
 
 /** JWS algorithm families as Tyk names them (`jwt_signing_method`), or one algorithm by its JWS name. */
-export const jwtSigningMethods = ['hmac', 'rsa', 'ecdsa', 'HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+export const jwtSigningMethods = [
+  'hmac',
+  'rsa',
+  'ecdsa',
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
 export type JwtSigningMethod = (typeof jwtSigningMethods)[number];
 const signingMethod = z.enum(jwtSigningMethods);
 
@@ -232,7 +266,17 @@ export const hmacAlgorithms = ['hmac-sha1', 'hmac-sha256', 'hmac-sha384', 'hmac-
  * name modes Portcullis refuses (use_openid, plugin auth), so they never name an enabled mode;
  * `oauth1_key` is ours, for the OAuth 1.0a mode Tyk does not have.
  */
-export const baseIdentityProviders = ['', 'auth_token', 'hmac_key', 'basic_auth_user', 'jwt_claim', 'oauth_key', 'oidc_user', 'custom_auth', 'oauth1_key'] as const;
+export const baseIdentityProviders = [
+  '',
+  'auth_token',
+  'hmac_key',
+  'basic_auth_user',
+  'jwt_claim',
+  'oauth_key',
+  'oidc_user',
+  'custom_auth',
+  'oauth1_key',
+] as const;
 const baseIdentityModes: Record<(typeof baseIdentityProviders)[number], AuthMode | null> = {
   '': null,
   auth_token: 'key',
@@ -284,7 +328,17 @@ const authFields = {
 };
 
 /** Tyk's IP lists: single addresses or CIDR networks, IPv4 or IPv6 (see ip-rules.ts). */
-const ipList = unsetWhenNull(z.array(z.string().max(64).refine((value) => parseIpRule(value) !== null, 'must be an IP address or a CIDR network')).max(4096).optional());
+const ipList = unsetWhenNull(
+  z
+    .array(
+      z
+        .string()
+        .max(64)
+        .refine((value) => parseIpRule(value) !== null, 'must be an IP address or a CIDR network'),
+    )
+    .max(4096)
+    .optional(),
+);
 
 const ipFields = {
   enable_ip_whitelisting: z.boolean().optional(),
@@ -300,13 +354,30 @@ const ipFields = {
 const storedCertificateId = z.string().max(128).regex(certificateIdPattern, 'must be a certificate id of /tyk/certs (an org id and a SHA-256 in hex)');
 const mutualTlsFields = {
   use_mutual_tls_auth: z.boolean().optional(),
-  client_certificates: unsetWhenNull(z.array(z.string().max(128).regex(/[0-9a-fA-F]{64}$/, "must be a certificate's SHA-256 in hex (optionally after an org id)")).max(4096).optional()),
+  client_certificates: unsetWhenNull(
+    z
+      .array(
+        z
+          .string()
+          .max(128)
+          .regex(/[0-9a-fA-F]{64}$/, "must be a certificate's SHA-256 in hex (optionally after an org id)"),
+      )
+      .max(4096)
+      .optional(),
+  ),
   /** Tyk: certificates of the store served by the HTTPS listener for this API's `domain` (SNI). */
   certificates: unsetWhenNull(z.array(storedCertificateId).max(64).optional()),
   /** Tyk: upstream host (or `*`, or `*.parent`) -> the stored certificate presented to it (upstream mTLS). */
   upstream_certificates: unsetWhenNull(
     z
-      .record(z.string().min(1).max(260).regex(/^(\*|(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?)$/, 'must be a host, host:port, *.parent or *'), storedCertificateId)
+      .record(
+        z
+          .string()
+          .min(1)
+          .max(260)
+          .regex(/^(\*|(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?)$/, 'must be a host, host:port, *.parent or *'),
+        storedCertificateId,
+      )
       .refine((map) => Object.keys(map).length <= 64, 'at most 64 hosts')
       .optional(),
   ),
@@ -315,11 +386,18 @@ const mutualTlsFields = {
   pinned_public_keys: unsetWhenNull(
     z
       .record(
-        z.string().min(1).max(260).regex(/^(\*|(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?)$/, 'must be a host, host:port, *.parent or *'),
+        z
+          .string()
+          .min(1)
+          .max(260)
+          .regex(/^(\*|(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?)$/, 'must be a host, host:port, *.parent or *'),
         z
           .string()
           .max(4096)
-          .refine((ids) => ids.split(',').every((id) => certificateIdPattern.test(id.trim())), 'must be comma-separated ids of /tyk/certs (certificates or public keys)'),
+          .refine(
+            (ids) => ids.split(',').every((id) => certificateIdPattern.test(id.trim())),
+            'must be comma-separated ids of /tyk/certs (certificates or public keys)',
+          ),
       )
       .refine((map) => Object.keys(map).length <= 64, 'at most 64 hosts')
       .optional(),
@@ -357,7 +435,12 @@ export const apiDefinitionSchema = z
   .superRefine((api, ctx) => {
     // Node checks pins with the server identity, which is skipped when verification is off: pins
     // would silently not apply. Refused rather than served weaker.
-    if (api.pinned_public_keys !== undefined && Object.keys(api.pinned_public_keys).length > 0 && api.certificate_pinning_disabled !== true && api.proxy.transport?.ssl_insecure_skip_verify === true) {
+    if (
+      api.pinned_public_keys !== undefined &&
+      Object.keys(api.pinned_public_keys).length > 0 &&
+      api.certificate_pinning_disabled !== true &&
+      api.proxy.transport?.ssl_insecure_skip_verify === true
+    ) {
       ctx.addIssue({ code: 'custom', path: ['pinned_public_keys'], message: 'cannot be checked with proxy.transport.ssl_insecure_skip_verify' });
     }
     // Tyk would refuse every request; a definition that cannot work is refused instead.
@@ -369,7 +452,11 @@ export const apiDefinitionSchema = z
       const modes = authModesOf(api as ApiDefinition);
       // Tyk would run with no session at all; a definition that cannot work is refused instead.
       if (!modes.includes(baseIdentityModes[base] as AuthMode)) {
-        ctx.addIssue({ code: 'custom', path: ['base_identity_provided_by'], message: `names a mode this API does not enable (it enables: ${modes.join(', ')})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['base_identity_provided_by'],
+          message: `names a mode this API does not enable (it enables: ${modes.join(', ')})`,
+        });
       }
     }
     if (!api.enable_jwt) return;
@@ -384,12 +471,23 @@ export const apiDefinitionSchema = z
       // An HS secret is never a public key and a public key never an HS secret (key confusion).
       const hmac = api.jwt_signing_method === 'hmac' || api.jwt_signing_method.startsWith('HS');
       const kind = parseJwtSource(api.jwt_source).kind;
-      if (hmac && kind !== 'secret') ctx.addIssue({ code: 'custom', path: ['jwt_source'], message: 'an hmac jwt_signing_method needs a shared secret, not a public key or URL' });
-      if (!hmac && kind === 'secret') ctx.addIssue({ code: 'custom', path: ['jwt_source'], message: 'a public-key jwt_signing_method needs a PEM public key, a JWKS URL or an OpenID discovery URL' });
+      if (hmac && kind !== 'secret')
+        ctx.addIssue({ code: 'custom', path: ['jwt_source'], message: 'an hmac jwt_signing_method needs a shared secret, not a public key or URL' });
+      if (!hmac && kind === 'secret')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['jwt_source'],
+          message: 'a public-key jwt_signing_method needs a PEM public key, a JWKS URL or an OpenID discovery URL',
+        });
     }
     issuers.forEach((issuer, index) => {
       const hmac = issuer.signing_methods.some((method) => method === 'hmac' || method.startsWith('HS'));
-      if (hmac) ctx.addIssue({ code: 'custom', path: ['jwt_issuers', index, 'signing_methods'], message: 'an issuer with a JWKS signs with public keys: hmac is not allowed' });
+      if (hmac)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['jwt_issuers', index, 'signing_methods'],
+          message: 'an issuer with a JWKS signs with public keys: hmac is not allowed',
+        });
     });
   });
 
@@ -398,7 +496,6 @@ export type ApiDefinitionInput = z.input<typeof apiDefinitionSchema>;
 export type ApiDefinition = z.output<typeof apiDefinitionSchema> & { api_id: string };
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: ErrorDetail[] };
-
 
 /**
  * Validates a submitted definition, collecting every problem rather than stopping at the first:

@@ -27,7 +27,10 @@ describe('jq programs are compiled when a definition is validated', () => {
   });
 
   it("refuses a syntax error and an unknown function, naming the entry's filter and jq's reason", () => {
-    const errors = errorsOf({ transform_jq: [{ path: '/a', method: 'POST', filter: '{body: (.body' }], transform_jq_response: [{ path: '/a', method: 'POST', filter: '{body: .body | nosuch}' }] });
+    const errors = errorsOf({
+      transform_jq: [{ path: '/a', method: 'POST', filter: '{body: (.body' }],
+      transform_jq_response: [{ path: '/a', method: 'POST', filter: '{body: .body | nosuch}' }],
+    });
     expect(errors).toEqual([
       { field: `${at}.transform_jq.0.filter`, message: expect.stringMatching(/^does not compile: syntax error/) },
       { field: `${at}.transform_jq_response.0.filter`, message: 'does not compile: nosuch/0 is not defined at line 1, column 16' },
@@ -56,7 +59,7 @@ describe('jq programs are compiled when a definition is validated', () => {
   });
 });
 
-describe("the context variables a jq filter sets (its tyk_context)", () => {
+describe('the context variables a jq filter sets (its tyk_context)', () => {
   const headers = { transform_headers: [{ path: '/post', method: 'POST', add_headers: { 'X-Device': '$tyk_context.deviceid' } }] };
 
   it('may be named in header values of a version with a jq request transform', () => {
@@ -83,7 +86,12 @@ describe('portcullis_transform_jsonata', () => {
 describe('input_type', () => {
   it('is "json" or "xml" for JSONata entries, and only "json" for jq ones', () => {
     expect(errorsOf({ portcullis_transform_jsonata: [{ path: '/a', expression: 'x', input_type: 'xml' }] })).toEqual([]);
-    expect(errorsOf({ portcullis_transform_jsonata: [{ path: '/a', expression: 'x', input_type: 'yaml' }], transform_jq: [{ path: '/a', filter: '.', input_type: 'xml' }] })).toEqual([
+    expect(
+      errorsOf({
+        portcullis_transform_jsonata: [{ path: '/a', expression: 'x', input_type: 'yaml' }],
+        transform_jq: [{ path: '/a', filter: '.', input_type: 'xml' }],
+      }),
+    ).toEqual([
       { field: `${at}.transform_jq.0.input_type`, message: 'must be "json" (jq reads JSON)' },
       { field: `${at}.portcullis_transform_jsonata.0.input_type`, message: 'must be "json" or "xml"' },
     ]);
@@ -93,7 +101,15 @@ describe('input_type', () => {
 describe('reading for the gateway', () => {
   it('keeps jq entries before JSONata ones, skips disabled entries, and compiles nothing', () => {
     const { value, errors } = readBodyTransforms(
-      { extended_paths: { portcullis_transform_jsonata: [{ path: '/a', expression: 'x' }], transform_jq: [{ path: '/a', method: 'post', filter: '.', disabled: true }, { path: '/a/{id}', method: 'post', filter: 'not compiled (' }] } },
+      {
+        extended_paths: {
+          portcullis_transform_jsonata: [{ path: '/a', expression: 'x' }],
+          transform_jq: [
+            { path: '/a', method: 'post', filter: '.', disabled: true },
+            { path: '/a/{id}', method: 'post', filter: 'not compiled (' },
+          ],
+        },
+      },
       'v',
       false,
     );

@@ -87,19 +87,24 @@ export function readBodyTransforms(version: Record<string, unknown>, field: stri
             errors.push({ field: `${entryField}.path`, message: 'is not a valid regular expression' });
           }
         const method = entry.method ?? '';
-        if (typeof method !== 'string' || (method !== '' && !methodPattern.test(method))) errors.push({ field: `${entryField}.method`, message: 'must be an HTTP method' });
+        if (typeof method !== 'string' || (method !== '' && !methodPattern.test(method)))
+          errors.push({ field: `${entryField}.method`, message: 'must be an HTTP method' });
         const program = entry[programField];
         const programAt = `${entryField}.${programField}`;
-        if (typeof program !== 'string' || program.trim() === '') errors.push({ field: programAt, message: `must be a non-empty string (a ${language === 'jq' ? 'jq program' : 'JSONata expression'})` });
-        else if (program.length > MAX_TRANSFORM_PROGRAM_LENGTH) errors.push({ field: programAt, message: `must be at most ${MAX_TRANSFORM_PROGRAM_LENGTH} characters` });
+        if (typeof program !== 'string' || program.trim() === '')
+          errors.push({ field: programAt, message: `must be a non-empty string (a ${language === 'jq' ? 'jq program' : 'JSONata expression'})` });
+        else if (program.length > MAX_TRANSFORM_PROGRAM_LENGTH)
+          errors.push({ field: programAt, message: `must be at most ${MAX_TRANSFORM_PROGRAM_LENGTH} characters` });
         else if (check) {
           const problem = language === 'jq' ? jqCompileError(program) : jsonataCompileError(program);
           if (problem !== null) errors.push({ field: programAt, message: `does not compile: ${problem}` });
         }
         const input = entry.input_type ?? 'json';
         // Tyk's jq transforms read JSON only; XML input is a Portcullis option of JSONata entries.
-        if (language === 'jsonata' ? input !== 'json' && input !== 'xml' : input !== 'json') errors.push({ field: `${entryField}.input_type`, message: language === 'jsonata' ? 'must be "json" or "xml"' : 'must be "json" (jq reads JSON)' });
-        if (errors.length === before) found.push({ pattern: pattern!, method: (method as string).toUpperCase(), language, program: program as string, input: input as 'json' | 'xml' });
+        if (language === 'jsonata' ? input !== 'json' && input !== 'xml' : input !== 'json')
+          errors.push({ field: `${entryField}.input_type`, message: language === 'jsonata' ? 'must be "json" or "xml"' : 'must be "json" (jq reads JSON)' });
+        if (errors.length === before)
+          found.push({ pattern: pattern!, method: (method as string).toUpperCase(), language, program: program as string, input: input as 'json' | 'xml' });
       });
     }
     return found;

@@ -10,7 +10,14 @@ const fieldsOf = (input: Record<string, unknown>) => {
 
 describe('cache_options and cached paths', () => {
   it("Tyk's documented cache_options load, with Tyk's defaults", () => {
-    const tyk = { cache_timeout: 10, enable_cache: true, cache_all_safe_requests: false, enable_upstream_cache_control: false, cache_by_headers: [], cache_response_codes: [200] };
+    const tyk = {
+      cache_timeout: 10,
+      enable_cache: true,
+      cache_all_safe_requests: false,
+      enable_upstream_cache_control: false,
+      cache_by_headers: [],
+      cache_response_codes: [200],
+    };
     expect(fieldsOf({ cache_options: tyk })).toEqual([]);
     expect(readCacheOptions({ cache_options: { enable_cache: true, cache_control_ttl_header: '', cache_by_headers: null } }).value).toMatchObject({
       timeoutSeconds: 60,
@@ -32,8 +39,12 @@ describe('cache_options and cached paths', () => {
   });
 
   it("refuses a version's cached path that does not compile, or an advanced entry with a negative timeout", () => {
-    const versions = (extended_paths: Record<string, unknown>) => ({ version_data: { not_versioned: true, versions: { Default: { name: 'Default', use_extended_paths: true, extended_paths } } } });
+    const versions = (extended_paths: Record<string, unknown>) => ({
+      version_data: { not_versioned: true, versions: { Default: { name: 'Default', use_extended_paths: true, extended_paths } } },
+    });
     expect(fieldsOf(versions({ cache: ['/ok', '/bad('] }))).toEqual(['version_data.versions.Default.extended_paths.cache.1']);
-    expect(fieldsOf(versions({ advanced_cache_config: [{ path: '/x', method: 'GET', timeout: -5 }] }))).toEqual(['version_data.versions.Default.extended_paths.advanced_cache_config.0.timeout']);
+    expect(fieldsOf(versions({ advanced_cache_config: [{ path: '/x', method: 'GET', timeout: -5 }] }))).toEqual([
+      'version_data.versions.Default.extended_paths.advanced_cache_config.0.timeout',
+    ]);
   });
 });

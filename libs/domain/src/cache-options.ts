@@ -100,11 +100,13 @@ export function readCacheOptions(definition: Record<string, unknown>): { value: 
   const byHeaders: string[] = [];
   const headers = raw.cache_by_headers;
   if (headers !== undefined && headers !== null) {
-    if (!Array.isArray(headers) || headers.length > 32) errors.push({ field: 'cache_options.cache_by_headers', message: 'must be a list of at most 32 header names' });
-    else headers.forEach((name, index) => {
-      const read = readHeaderName(name, `cache_options.cache_by_headers.${index}`, errors);
-      if (read !== '') byHeaders.push(read);
-    });
+    if (!Array.isArray(headers) || headers.length > 32)
+      errors.push({ field: 'cache_options.cache_by_headers', message: 'must be a list of at most 32 header names' });
+    else
+      headers.forEach((name, index) => {
+        const read = readHeaderName(name, `cache_options.cache_by_headers.${index}`, errors);
+        if (read !== '') byHeaders.push(read);
+      });
   }
   const value: CacheOptions = {
     enabled: readFlag(raw.enable_cache, 'cache_options.enable_cache', errors),
@@ -125,28 +127,30 @@ export function readCachePaths(extendedPaths: Record<string, unknown>, prefix: s
   const plain = extendedPaths.cache;
   if (plain !== undefined && plain !== null) {
     if (!Array.isArray(plain)) errors.push({ field: `${prefix}.cache`, message: 'must be a list of paths' });
-    else plain.forEach((entry, index) => {
-      const path = readPattern(entry, `${prefix}.cache.${index}`, errors);
-      if (path !== null) value.push({ path, method: '', timeoutSeconds: 0, responseCodes: [] });
-    });
+    else
+      plain.forEach((entry, index) => {
+        const path = readPattern(entry, `${prefix}.cache.${index}`, errors);
+        if (path !== null) value.push({ path, method: '', timeoutSeconds: 0, responseCodes: [] });
+      });
   }
   const advanced = extendedPaths.advanced_cache_config;
   if (advanced !== undefined && advanced !== null) {
     if (!Array.isArray(advanced)) errors.push({ field: `${prefix}.advanced_cache_config`, message: 'must be a list' });
-    else advanced.forEach((entry, index) => {
-      const field = `${prefix}.advanced_cache_config.${index}`;
-      if (!isObject(entry)) {
-        errors.push({ field, message: 'must be an object' });
-        return;
-      }
-      if (entry.disabled === true) return;
-      const path = readPattern(entry.path, `${field}.path`, errors);
-      const method = entry.method === undefined || entry.method === null ? '' : entry.method;
-      if (typeof method !== 'string' || !/^[A-Za-z]{0,16}$/.test(method)) errors.push({ field: `${field}.method`, message: 'must be an HTTP method' });
-      const timeoutSeconds = readTimeout(entry.timeout, `${field}.timeout`, errors);
-      const responseCodes = readCodes(entry.cache_response_codes, `${field}.cache_response_codes`, errors);
-      if (path !== null && typeof method === 'string') value.push({ path, method: method.toUpperCase(), timeoutSeconds, responseCodes });
-    });
+    else
+      advanced.forEach((entry, index) => {
+        const field = `${prefix}.advanced_cache_config.${index}`;
+        if (!isObject(entry)) {
+          errors.push({ field, message: 'must be an object' });
+          return;
+        }
+        if (entry.disabled === true) return;
+        const path = readPattern(entry.path, `${field}.path`, errors);
+        const method = entry.method === undefined || entry.method === null ? '' : entry.method;
+        if (typeof method !== 'string' || !/^[A-Za-z]{0,16}$/.test(method)) errors.push({ field: `${field}.method`, message: 'must be an HTTP method' });
+        const timeoutSeconds = readTimeout(entry.timeout, `${field}.timeout`, errors);
+        const responseCodes = readCodes(entry.cache_response_codes, `${field}.cache_response_codes`, errors);
+        if (path !== null && typeof method === 'string') value.push({ path, method: method.toUpperCase(), timeoutSeconds, responseCodes });
+      });
   }
   return { value, errors };
 }
@@ -157,7 +161,8 @@ export function cacheErrors(definition: Record<string, unknown>): ErrorDetail[] 
   const data = definition.version_data;
   if (!isObject(data) || !isObject(data.versions)) return errors;
   for (const [name, version] of Object.entries(data.versions)) {
-    if (isObject(version) && isObject(version.extended_paths)) errors.push(...readCachePaths(version.extended_paths, `version_data.versions.${name}.extended_paths`).errors);
+    if (isObject(version) && isObject(version.extended_paths))
+      errors.push(...readCachePaths(version.extended_paths, `version_data.versions.${name}.extended_paths`).errors);
   }
   return errors;
 }

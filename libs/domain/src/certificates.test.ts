@@ -23,14 +23,20 @@ describe('parseCertificateUpload', () => {
     expect(parseCertificateUpload(leaf.cert).keyPem).toBeNull();
   });
 
-  it('refuses, naming the problem and never the key: no certificate, one that does not parse, a key that does not parse or is not the leaf\'s, two keys', () => {
+  it("refuses, naming the problem and never the key: no certificate, one that does not parse, a key that does not parse or is not the leaf's, two keys", () => {
     expect(() => parseCertificateUpload('hello')).toThrow('is not a PEM certificate');
     expect(() => parseCertificateUpload(leaf.key)).toThrow('is not a PEM certificate');
-    expect(() => parseCertificateUpload('-----BEGIN CERTIFICATE-----\nbm90\n-----END CERTIFICATE-----\n')).toThrow('certificate 1 of the upload does not parse');
-    expect(() => parseCertificateUpload(`${leaf.cert}-----BEGIN PRIVATE KEY-----\nbm90\n-----END PRIVATE KEY-----\n`)).toThrow('the private key does not parse');
+    expect(() => parseCertificateUpload('-----BEGIN CERTIFICATE-----\nbm90\n-----END CERTIFICATE-----\n')).toThrow(
+      'certificate 1 of the upload does not parse',
+    );
+    expect(() => parseCertificateUpload(`${leaf.cert}-----BEGIN PRIVATE KEY-----\nbm90\n-----END PRIVATE KEY-----\n`)).toThrow(
+      'the private key does not parse',
+    );
     expect(() => parseCertificateUpload(leaf.cert + other.key)).toThrow("the private key is not the certificate's");
     expect(() => parseCertificateUpload(leaf.cert + leaf.key + other.key)).toThrow('more than one private key');
-    expect(() => parseCertificateUpload(`${leaf.cert}-----BEGIN ENCRYPTED PRIVATE KEY-----\nbm90\n-----END ENCRYPTED PRIVATE KEY-----\n`)).toThrow('encrypted private key');
+    expect(() => parseCertificateUpload(`${leaf.cert}-----BEGIN ENCRYPTED PRIVATE KEY-----\nbm90\n-----END ENCRYPTED PRIVATE KEY-----\n`)).toThrow(
+      'encrypted private key',
+    );
     try {
       parseCertificateUpload(leaf.cert + other.key);
     } catch (error) {

@@ -118,7 +118,7 @@ export function parseUpload(text: string): ParsedCertificateUpload | ParsedPubli
     } catch {
       throw new CertificateUploadError('body', 'the private key does not parse');
     }
-    if (!leaf.checkPrivateKey(key)) throw new CertificateUploadError('body', 'the private key is not the certificate\'s');
+    if (!leaf.checkPrivateKey(key)) throw new CertificateUploadError('body', "the private key is not the certificate's");
     keyPem = keys[0]!;
   }
   return { certPem: certificates.join('\n') + '\n', leaf, fingerprint: fingerprintOf(leaf), keyPem };
@@ -126,7 +126,9 @@ export function parseUpload(text: string): ParsedCertificateUpload | ParsedPubli
 
 /** SHA-256 of a certificate's public key (DER SubjectPublicKeyInfo), lower-case hex: what a pin names. */
 export function publicKeyFingerprintOf(certificate: X509Certificate): string {
-  return createHash('sha256').update(certificate.publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(certificate.publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 export function fingerprintOf(certificate: X509Certificate): string {

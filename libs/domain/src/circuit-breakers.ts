@@ -37,10 +37,14 @@ export function readCircuitBreaker(entry: unknown, at: string, errors: ErrorDeta
       errors.push({ field: `${at}.path`, message: 'must be a valid regular expression' });
     }
   }
-  if (method !== undefined && (typeof method !== 'string' || !/^[A-Za-z]{0,16}$/.test(method))) errors.push({ field: `${at}.method`, message: 'must be an HTTP method' });
-  if (typeof threshold !== 'number' || !(threshold > 0 && threshold <= 1)) errors.push({ field: `${at}.threshold_percent`, message: 'must be a share above 0 and at most 1 (0.5 is 50 %)' });
-  if (typeof samples !== 'number' || !Number.isInteger(samples) || samples < 1 || samples > 100_000) errors.push({ field: `${at}.samples`, message: 'must be a whole number from 1 to 100000' });
-  if (typeof wait !== 'number' || !Number.isFinite(wait) || wait < 0 || wait > 86_400) errors.push({ field: `${at}.return_to_service_after`, message: 'must be seconds from 0 to 86400' });
+  if (method !== undefined && (typeof method !== 'string' || !/^[A-Za-z]{0,16}$/.test(method)))
+    errors.push({ field: `${at}.method`, message: 'must be an HTTP method' });
+  if (typeof threshold !== 'number' || !(threshold > 0 && threshold <= 1))
+    errors.push({ field: `${at}.threshold_percent`, message: 'must be a share above 0 and at most 1 (0.5 is 50 %)' });
+  if (typeof samples !== 'number' || !Number.isInteger(samples) || samples < 1 || samples > 100_000)
+    errors.push({ field: `${at}.samples`, message: 'must be a whole number from 1 to 100000' });
+  if (typeof wait !== 'number' || !Number.isFinite(wait) || wait < 0 || wait > 86_400)
+    errors.push({ field: `${at}.return_to_service_after`, message: 'must be seconds from 0 to 86400' });
   if (halfOpen !== undefined && typeof halfOpen !== 'boolean') errors.push({ field: `${at}.disable_half_open_state`, message: 'must be a boolean' });
   if (errors.length > before) return null;
   return {

@@ -20,17 +20,75 @@ function combined(s: SessionLimits, ...policies: Policy[]): CombinedRights {
 
 describe('combinePolicies: limits, as Tyk combines them', () => {
   const cases: { name: string; policies: Partial<PolicyInput>[]; expected: Partial<CombinedRights> }[] = [
-    { name: 'one policy sets everything', policies: [{ rate: 10, per: 1, quota_max: 100, quota_renewal_rate: 60 }], expected: { rate: 10, per: 1, quotaMax: 100, quotaRenewalRate: 60 } },
-    { name: 'the highest allowance wins, compared per second (100/60s < 5/1s)', policies: [{ rate: 100, per: 60 }, { rate: 5, per: 1 }], expected: { rate: 5, per: 1 } },
-    { name: 'the highest allowance wins whatever the order', policies: [{ rate: 5, per: 1 }, { rate: 100, per: 60 }], expected: { rate: 5, per: 1 } },
-    { name: 'an unlimited rate (-1) beats every other', policies: [{ rate: 1000, per: 1 }, { rate: -1, per: 1 }], expected: { rate: -1, per: 1 } },
-    { name: 'a rate of 0 sets nothing (Tyk emptyRateLimit)', policies: [{ rate: 0, per: 0 }, { rate: 3, per: 10 }], expected: { rate: 3, per: 10 } },
-    { name: 'the highest quota wins, its renewal with it', policies: [{ quota_max: 500, quota_renewal_rate: 3600 }, { quota_max: 100, quota_renewal_rate: 60 }], expected: { quotaMax: 500, quotaRenewalRate: 3600 } },
-    { name: 'an unlimited quota (-1) beats all', policies: [{ quota_max: 100, quota_renewal_rate: 60 }, { quota_max: -1, quota_renewal_rate: -1 }, { quota_max: 900, quota_renewal_rate: 60 }], expected: { quotaMax: -1 } },
-    { name: 'on a quota tie the earlier policy stays', policies: [{ quota_max: 100, quota_renewal_rate: 60 }, { quota_max: 100, quota_renewal_rate: 3600 }], expected: { quotaRenewalRate: 60 } },
+    {
+      name: 'one policy sets everything',
+      policies: [{ rate: 10, per: 1, quota_max: 100, quota_renewal_rate: 60 }],
+      expected: { rate: 10, per: 1, quotaMax: 100, quotaRenewalRate: 60 },
+    },
+    {
+      name: 'the highest allowance wins, compared per second (100/60s < 5/1s)',
+      policies: [
+        { rate: 100, per: 60 },
+        { rate: 5, per: 1 },
+      ],
+      expected: { rate: 5, per: 1 },
+    },
+    {
+      name: 'the highest allowance wins whatever the order',
+      policies: [
+        { rate: 5, per: 1 },
+        { rate: 100, per: 60 },
+      ],
+      expected: { rate: 5, per: 1 },
+    },
+    {
+      name: 'an unlimited rate (-1) beats every other',
+      policies: [
+        { rate: 1000, per: 1 },
+        { rate: -1, per: 1 },
+      ],
+      expected: { rate: -1, per: 1 },
+    },
+    {
+      name: 'a rate of 0 sets nothing (Tyk emptyRateLimit)',
+      policies: [
+        { rate: 0, per: 0 },
+        { rate: 3, per: 10 },
+      ],
+      expected: { rate: 3, per: 10 },
+    },
+    {
+      name: 'the highest quota wins, its renewal with it',
+      policies: [
+        { quota_max: 500, quota_renewal_rate: 3600 },
+        { quota_max: 100, quota_renewal_rate: 60 },
+      ],
+      expected: { quotaMax: 500, quotaRenewalRate: 3600 },
+    },
+    {
+      name: 'an unlimited quota (-1) beats all',
+      policies: [
+        { quota_max: 100, quota_renewal_rate: 60 },
+        { quota_max: -1, quota_renewal_rate: -1 },
+        { quota_max: 900, quota_renewal_rate: 60 },
+      ],
+      expected: { quotaMax: -1 },
+    },
+    {
+      name: 'on a quota tie the earlier policy stays',
+      policies: [
+        { quota_max: 100, quota_renewal_rate: 60 },
+        { quota_max: 100, quota_renewal_rate: 3600 },
+      ],
+      expected: { quotaRenewalRate: 60 },
+    },
     { name: 'an inactive policy makes the key inactive', policies: [{}, { is_inactive: true }], expected: { active: false } },
     { name: 'active policies keep it active', policies: [{}, {}], expected: { active: true } },
-    { name: 'tags are the union, in order, without repeats', policies: [{ tags: ['a', 'b'] }, { tags: ['b', 'c'] }], expected: { tags: ['own', 'a', 'b', 'c'] } },
+    {
+      name: 'tags are the union, in order, without repeats',
+      policies: [{ tags: ['a', 'b'] }, { tags: ['b', 'c'] }],
+      expected: { tags: ['own', 'a', 'b', 'c'] },
+    },
   ];
 
   it.each(cases)('$name', ({ policies, expected }) => {
@@ -54,13 +112,25 @@ describe('combinePolicies: limits, as Tyk combines them', () => {
 
 describe('combinePolicies: access rights', () => {
   it('is the union per API', () => {
-    const rights = combined(session({ apply_policies: ['a', 'b'] }), policy('a', { access_rights: right('one') }), policy('b', { access_rights: right('two') })).accessRights;
+    const rights = combined(
+      session({ apply_policies: ['a', 'b'] }),
+      policy('a', { access_rights: right('one') }),
+      policy('b', { access_rights: right('two') }),
+    ).accessRights;
     expect([...rights.keys()].sort()).toEqual(['one', 'two']);
   });
 
-  it('merges one API\'s allowed URLs by URL, methods unioned, and its versions', () => {
+  it("merges one API's allowed URLs by URL, methods unioned, and its versions", () => {
     const a = policy('a', { access_rights: right('api', { versions: ['v1'], allowed_urls: [{ url: '/users', methods: ['GET'] }] }) });
-    const b = policy('b', { access_rights: right('api', { versions: ['v2', 'v1'], allowed_urls: [{ url: '/users', methods: ['POST', 'GET'] }, { url: '/orders', methods: ['GET'] }] }) });
+    const b = policy('b', {
+      access_rights: right('api', {
+        versions: ['v2', 'v1'],
+        allowed_urls: [
+          { url: '/users', methods: ['POST', 'GET'] },
+          { url: '/orders', methods: ['GET'] },
+        ],
+      }),
+    });
     const api = combined(session({ apply_policies: ['a', 'b'] }), a, b).accessRights.get('api')!;
     expect(api.versions).toEqual(['v1', 'v2']);
     expect(api.allowedUrls.map((u) => [u.pattern.source, [...u.methods].sort()])).toEqual([
@@ -89,9 +159,12 @@ describe('combinePolicies: refusals and partitions', () => {
     expect(result).toEqual({ ok: false, reason: 'policy_not_found', policyId: 'gone' });
   });
 
-  it("refuses a policy of another organisation", () => {
+  it('refuses a policy of another organisation', () => {
     const foreign = policy('foreign', { org_id: 'org-b', access_rights: right('api') });
-    expect(combinePolicies(session({ org_id: 'org-a', apply_policies: ['foreign'] }), new Map([['foreign', foreign]]))).toMatchObject({ ok: false, reason: 'policy_of_other_org' });
+    expect(combinePolicies(session({ org_id: 'org-a', apply_policies: ['foreign'] }), new Map([['foreign', foreign]]))).toMatchObject({
+      ok: false,
+      reason: 'policy_of_other_org',
+    });
   });
 
   it('applies only the enabled partitions, the rest from the session', () => {
@@ -110,7 +183,13 @@ describe('combinePolicies: refusals and partitions', () => {
 
 describe("combinePolicies: per-API limits (Tyk's access_rights.<api>.limit)", () => {
   it('gives an API with a limit its own, and leaves the other APIs on the key-wide limit', () => {
-    const p = policy('p', { rate: 100, per: 60, quota_max: 1000, quota_renewal_rate: 3600, access_rights: { ...right('a', { limit: { rate: 2, per: 60, quota_max: 5, quota_renewal_rate: 60 } }), ...right('b') } });
+    const p = policy('p', {
+      rate: 100,
+      per: 60,
+      quota_max: 1000,
+      quota_renewal_rate: 3600,
+      access_rights: { ...right('a', { limit: { rate: 2, per: 60, quota_max: 5, quota_renewal_rate: 60 } }), ...right('b') },
+    });
     const rights = combined(session({ apply_policies: ['p'] }), p);
     expect(rights.accessRights.get('a')!.limit).toEqual({ rate: 2, per: 60, quotaMax: 5, quotaRenewalRate: 60 });
     expect(rights.accessRights.get('b')!.limit).toBeNull();
@@ -121,13 +200,23 @@ describe("combinePolicies: per-API limits (Tyk's access_rights.<api>.limit)", ()
     const empty = policy('e', { rate: 10, per: 1, access_rights: right('a', { limit: { rate: 0, per: 0, quota_max: 0, quota_renewal_rate: 0 } }) });
     expect(combined(session({ apply_policies: ['e'] }), empty).accessRights.get('a')!.limit).toBeNull();
     const rateOnly = policy('r', { rate: 10, per: 1, quota_max: 50, quota_renewal_rate: 60, access_rights: right('a', { limit: { rate: 1, per: 1 } }) });
-    expect(combined(session({ apply_policies: ['r'] }), rateOnly).accessRights.get('a')!.limit).toEqual({ rate: 1, per: 1, quotaMax: 50, quotaRenewalRate: 60 });
+    expect(combined(session({ apply_policies: ['r'] }), rateOnly).accessRights.get('a')!.limit).toEqual({
+      rate: 1,
+      per: 1,
+      quotaMax: 50,
+      quotaRenewalRate: 60,
+    });
   });
 
   it('several policies limiting one API: the higher allowance and the higher quota; partitions.per_api makes the policy-wide limit per API', () => {
     const low = policy('low', { access_rights: right('a', { limit: { rate: 1, per: 1, quota_max: 100, quota_renewal_rate: 60 } }) });
     const high = policy('high', { access_rights: right('a', { limit: { rate: 10, per: 1, quota_max: 10, quota_renewal_rate: 60 } }) });
-    expect(combined(session({ apply_policies: ['low', 'high'] }), low, high).accessRights.get('a')!.limit).toEqual({ rate: 10, per: 1, quotaMax: 100, quotaRenewalRate: 60 });
+    expect(combined(session({ apply_policies: ['low', 'high'] }), low, high).accessRights.get('a')!.limit).toEqual({
+      rate: 10,
+      per: 1,
+      quotaMax: 100,
+      quotaRenewalRate: 60,
+    });
     const perApi = policy('per', { rate: 3, per: 1, partitions: { per_api: true }, access_rights: { ...right('a'), ...right('b') } });
     const rights = combined(session({ apply_policies: ['per'] }), perApi);
     expect(rights.accessRights.get('a')!.limit).toMatchObject({ rate: 3, per: 1 });

@@ -77,14 +77,15 @@ export interface CombinedRights {
 }
 
 export type CombineRefusal =
-  | { reason: 'policy_not_found'; policyId: string }
-  | { reason: 'policy_of_other_org'; policyId: string }
-  | { reason: 'no_acl_policy' };
+  { reason: 'policy_not_found'; policyId: string } | { reason: 'policy_of_other_org'; policyId: string } | { reason: 'no_acl_policy' };
 
 export type CombineResult = { ok: true; rights: CombinedRights } | ({ ok: false } & CombineRefusal);
 
 /** What combining reads of a session (a key's, or one built from a token's claims). */
-export type SessionLimits = Pick<Session, 'rate' | 'per' | 'quota_max' | 'quota_renewal_rate' | 'access_rights' | 'tags' | 'apply_policies' | 'is_inactive' | 'org_id'>;
+export type SessionLimits = Pick<
+  Session,
+  'rate' | 'per' | 'quota_max' | 'quota_renewal_rate' | 'access_rights' | 'tags' | 'apply_policies' | 'is_inactive' | 'org_id'
+>;
 
 interface Partitions {
   acl: boolean;

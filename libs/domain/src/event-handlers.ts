@@ -92,7 +92,8 @@ function readWebhook(meta: unknown, at: string, errors: ErrorDetail[]): WebhookS
     else {
       for (const [name, value] of Object.entries(headers)) {
         if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) errors.push({ field: `${at}.header_map.${name}`, message: 'must be a valid header name' });
-        else if (typeof value !== 'string' || /[\r\n\0]/.test(value)) errors.push({ field: `${at}.header_map.${name}`, message: 'must be a string without line breaks' });
+        else if (typeof value !== 'string' || /[\r\n\0]/.test(value))
+          errors.push({ field: `${at}.header_map.${name}`, message: 'must be a string without line breaks' });
       }
     }
   }

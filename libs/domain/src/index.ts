@@ -102,7 +102,16 @@ export {
   type RaisedEvent,
   type WebhookSpec,
 } from './event-handlers.js';
-export { readBodyTransforms, hasBodyTransforms, bodyTransformErrors, jsonataCompileError, MAX_TRANSFORM_PROGRAM_LENGTH, type BodyTransform, type BodyTransformLanguage, type VersionBodyTransforms } from './body-transforms.js';
+export {
+  readBodyTransforms,
+  hasBodyTransforms,
+  bodyTransformErrors,
+  jsonataCompileError,
+  MAX_TRANSFORM_PROGRAM_LENGTH,
+  type BodyTransform,
+  type BodyTransformLanguage,
+  type VersionBodyTransforms,
+} from './body-transforms.js';
 export { compileJsonSchema, validateJsonSchemaErrors, type JsonSchemaValidator, type JsonSchemaError } from './json-schema.js';
 export {
   readCacheOptions,

@@ -66,7 +66,10 @@ export function validateJsonSchemaErrors(definition: Record<string, unknown>): E
     entries.forEach((entry, index) => {
       if (!isObject(entry) || entry.disabled === true || typeof entry.path !== 'string') return;
       if (compileJsonSchema(entry.schema) === null) {
-        errors.push({ field: `version_data.versions.${name}.extended_paths.validate_json.${index}.schema`, message: 'must be a JSON Schema (draft-04 or draft-07) that compiles' });
+        errors.push({
+          field: `version_data.versions.${name}.extended_paths.validate_json.${index}.schema`,
+          message: 'must be a JSON Schema (draft-04 or draft-07) that compiles',
+        });
       }
     });
   }

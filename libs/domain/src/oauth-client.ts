@@ -41,7 +41,11 @@ const scope = z
   .max(2048)
   .refine((value) => value === '' || value.split(' ').every((token) => scopeToken.test(token)), 'must be space-separated scope tokens')
   .default('');
-const ttl = z.number().int().positive().max(365 * 24 * 3600);
+const ttl = z
+  .number()
+  .int()
+  .positive()
+  .max(365 * 24 * 3600);
 
 export const oauthClientInputSchema = z
   .object({
@@ -58,7 +62,10 @@ export const oauthClientInputSchema = z
     policy_ids: z.array(identifier).max(256).default([]),
     access_token_ttl: ttl.optional(),
     refresh_token_ttl: ttl.optional(),
-    access_token_format: z.enum(accessTokenFormats).default('jwt').describe('jwt: RFC 9068 JWTs checked locally; opaque: random tokens checked by introspection'),
+    access_token_format: z
+      .enum(accessTokenFormats)
+      .default('jwt')
+      .describe('jwt: RFC 9068 JWTs checked locally; opaque: random tokens checked by introspection'),
     meta: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()
@@ -68,7 +75,8 @@ export const oauthClientInputSchema = z
       ctx.addIssue({ code: 'custom', path: ['redirect_uris'], message: 'are required for the authorization_code grant' });
     }
     if (client.token_endpoint_auth_method === 'none') {
-      if (client.client_secret !== undefined) ctx.addIssue({ code: 'custom', path: ['client_secret'], message: 'a public client (token_endpoint_auth_method none) has no secret' });
+      if (client.client_secret !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['client_secret'], message: 'a public client (token_endpoint_auth_method none) has no secret' });
       for (const grant of ['client_credentials', 'password'] as const) {
         if (client.grant_types.includes(grant)) ctx.addIssue({ code: 'custom', path: ['grant_types'], message: `${grant} needs a confidential client` });
       }

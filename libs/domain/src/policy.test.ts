@@ -26,7 +26,13 @@ describe('validatePolicy', () => {
   });
 
   it('collects every problem', () => {
-    const result = validatePolicy({ name: 42, rate: 5, per: 0, quota_max: 'lots', access_rights: { a: { api_id: 'b', allowed_urls: [{ url: '/x', methods: ['get'] }] } } });
+    const result = validatePolicy({
+      name: 42,
+      rate: 5,
+      per: 0,
+      quota_max: 'lots',
+      access_rights: { a: { api_id: 'b', allowed_urls: [{ url: '/x', methods: ['get'] }] } },
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.map((e) => e.field).sort()).toEqual(['access_rights.a.allowed_urls.0.methods.0', 'name', 'quota_max']);

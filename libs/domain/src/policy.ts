@@ -96,14 +96,16 @@ export function unsupportedPolicyFields(input: unknown): ErrorDetail[] {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) return [];
   const policy = input as Record<string, unknown>;
   const found: ErrorDetail[] = [];
-  if (policy.enable_http_signature_validation === true) found.push({ field: 'enable_http_signature_validation', message: 'not supported: HTTP signature validation is not enforced by Portcullis yet' });
+  if (policy.enable_http_signature_validation === true)
+    found.push({ field: 'enable_http_signature_validation', message: 'not supported: HTTP signature validation is not enforced by Portcullis yet' });
   const rights = policy.access_rights;
   if (rights !== null && typeof rights === 'object' && !Array.isArray(rights)) {
     for (const [apiId, right] of Object.entries(rights as Record<string, unknown>)) {
       if (right === null || typeof right !== 'object') continue;
       // access_rights.<api>.limit is enforced: the API gets its own limit and counters (combine-policies.ts).
       const { endpoints } = right as { endpoints?: unknown };
-      if (isSet(endpoints)) found.push({ field: `access_rights.${apiId}.endpoints`, message: 'not supported: per-endpoint rate limits are not enforced by Portcullis yet' });
+      if (isSet(endpoints))
+        found.push({ field: `access_rights.${apiId}.endpoints`, message: 'not supported: per-endpoint rate limits are not enforced by Portcullis yet' });
     }
   }
   return found;
@@ -137,7 +139,10 @@ export const sessionSchema = z
     alias: z.string().max(256).optional(),
     meta_data: z.record(z.string(), z.unknown()).default({}),
     /** Basic-auth keys: the password (hashed by the auth service on the way in, never returned). */
-    basic_auth_data: z.object({ password: z.string().min(1).max(512) }).passthrough().optional(),
+    basic_auth_data: z
+      .object({ password: z.string().min(1).max(512) })
+      .passthrough()
+      .optional(),
     /** HMAC-signed requests (Tyk's enable_signature_checking): the key's shared secret is generated. */
     hmac_enabled: z.boolean().default(false),
   })

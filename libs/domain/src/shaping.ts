@@ -112,7 +112,11 @@ class Reader {
   }
 
   path(entry: Record<string, unknown>, field: string): ShapedPath | null {
-    const pattern = this.regex(typeof entry.path === 'string' ? entry.path.replace(/\{[^/}]*\}/g, '[^/]+') : entry.path, `${field}.path`, this.ignoreCase ? 'i' : '');
+    const pattern = this.regex(
+      typeof entry.path === 'string' ? entry.path.replace(/\{[^/}]*\}/g, '[^/]+') : entry.path,
+      `${field}.path`,
+      this.ignoreCase ? 'i' : '',
+    );
     const method = entry.method ?? '';
     if (typeof method !== 'string' || (method !== '' && !methodPattern.test(method))) {
       this.problem(`${field}.method`, 'must be an HTTP method');
@@ -150,7 +154,8 @@ class Reader {
     }
     const removes: string[] = [];
     if (remove !== undefined && remove !== null) {
-      if (!Array.isArray(remove) || remove.some((name) => typeof name !== 'string' || !isHeaderName(name))) this.problem(`${field}.${removeName}`, 'must be a list of header names');
+      if (!Array.isArray(remove) || remove.some((name) => typeof name !== 'string' || !isHeaderName(name)))
+        this.problem(`${field}.${removeName}`, 'must be a list of header names');
       else for (const name of remove as string[]) removes.push(name.toLowerCase());
     }
     return adds.length === 0 && removes.length === 0 ? null : { add: adds, remove: removes };
@@ -223,9 +228,12 @@ function readRewrite(reader: Reader, entry: Record<string, unknown>, field: stri
       if (on !== 'any' && on !== 'all') reader.problem(`${at}.on`, 'must be "any" or "all"');
       const options = isObject(trigger.options) ? trigger.options : {};
       // A body match would mean reading every matching body: refused by name rather than never firing.
-      if (isObject(options.payload_matches) && typeof options.payload_matches.match_rx === 'string' && options.payload_matches.match_rx !== '') reader.problem(`${at}.options.payload_matches`, 'not supported: triggers on the request body');
+      if (isObject(options.payload_matches) && typeof options.payload_matches.match_rx === 'string' && options.payload_matches.match_rx !== '')
+        reader.problem(`${at}.options.payload_matches`, 'not supported: triggers on the request body');
       const context = reader.matches(options.request_context_matches, `${at}.options.request_context_matches`);
-      for (const item of context) if (!contextVariables.has(item.name) && !contextPrefixes.some((prefix) => item.name.startsWith(prefix))) reader.problem(`${at}.options.request_context_matches.${item.name}`, 'not supported: not a context variable the gateway fills');
+      for (const item of context)
+        if (!contextVariables.has(item.name) && !contextPrefixes.some((prefix) => item.name.startsWith(prefix)))
+          reader.problem(`${at}.options.request_context_matches.${item.name}`, 'not supported: not a context variable the gateway fills');
       const to = reader.template(trigger.rewrite_to, `${at}.rewrite_to`);
       checkTarget(reader, to, `${at}.rewrite_to`);
       triggers.push({
@@ -274,11 +282,24 @@ export function readVersionShaping(version: Record<string, unknown>, field: stri
     }
     return found;
   };
-  const headerEdits = (list: string) => paths(list, (entry, entryField) => reader.headerEdit(entry.add_headers, entry.delete_headers, entryField, 'add_headers', 'delete_headers'));
+  const headerEdits = (list: string) =>
+    paths(list, (entry, entryField) => reader.headerEdit(entry.add_headers, entry.delete_headers, entryField, 'add_headers', 'delete_headers'));
   const mocks = paths('mock_response', (entry, entryField) => mockAnswer(reader, entry.code, entry.headers, entry.body, entryField, 'code', 'body'));
   const value: VersionShaping = {
-    globalRequest: version.global_headers_disabled === true ? null : reader.headerEdit(version.global_headers, version.global_headers_remove, field, 'global_headers', 'global_headers_remove'),
-    globalResponse: version.global_response_headers_disabled === true ? null : reader.headerEdit(version.global_response_headers, version.global_response_headers_remove, field, 'global_response_headers', 'global_response_headers_remove'),
+    globalRequest:
+      version.global_headers_disabled === true
+        ? null
+        : reader.headerEdit(version.global_headers, version.global_headers_remove, field, 'global_headers', 'global_headers_remove'),
+    globalResponse:
+      version.global_response_headers_disabled === true
+        ? null
+        : reader.headerEdit(
+            version.global_response_headers,
+            version.global_response_headers_remove,
+            field,
+            'global_response_headers',
+            'global_response_headers_remove',
+          ),
     requestHeaders: headerEdits('transform_headers'),
     responseHeaders: headerEdits('transform_response_headers'),
     mocks,
@@ -310,7 +331,14 @@ export function hasShaping(shaping: VersionShaping): boolean {
   return (
     shaping.globalRequest !== null ||
     shaping.globalResponse !== null ||
-    shaping.requestHeaders.length + shaping.responseHeaders.length + shaping.mocks.length + shaping.hardTimeouts.length + shaping.methodTransforms.length + shaping.internal.length + shaping.rewrites.length > 0
+    shaping.requestHeaders.length +
+      shaping.responseHeaders.length +
+      shaping.mocks.length +
+      shaping.hardTimeouts.length +
+      shaping.methodTransforms.length +
+      shaping.internal.length +
+      shaping.rewrites.length >
+      0
   );
 }
 

@@ -3,7 +3,17 @@ import { validateApiDefinition } from './api-definition.js';
 import { compatibilityReport, refusedFields, tykApiFieldRules } from './tyk-compatibility.js';
 
 /** A classic definition as Tyk's `GET /tyk/apis/{id}` exports it: every field, most at their empty value. */
-const emptyLocation = { use_param: false, param_name: '', use_cookie: false, cookie_name: '', disable_header: false, auth_header_name: '', use_certificate: false, validate_signature: false, signature: { algorithm: '', header: '', secret: '', allowed_clock_skew: 0, error_code: 0, error_message: '' } };
+const emptyLocation = {
+  use_param: false,
+  param_name: '',
+  use_cookie: false,
+  cookie_name: '',
+  disable_header: false,
+  auth_header_name: '',
+  use_certificate: false,
+  validate_signature: false,
+  signature: { algorithm: '', header: '', secret: '', allowed_clock_skew: 0, error_code: 0, error_message: '' },
+};
 const tykExport = {
   id: '6650b2f6b2a4c00001a3f5b1',
   name: 'Orders',
@@ -20,7 +30,15 @@ const tykExport = {
   openid_options: { providers: null, segregate_by_client: false },
   oauth_meta: { allowed_access_types: null, allowed_authorize_types: null, auth_login_redirect: '' },
   auth: emptyLocation,
-  auth_configs: { authToken: emptyLocation, basic: emptyLocation, coprocess: emptyLocation, hmac: emptyLocation, jwt: emptyLocation, oauth: emptyLocation, oidc: emptyLocation },
+  auth_configs: {
+    authToken: emptyLocation,
+    basic: emptyLocation,
+    coprocess: emptyLocation,
+    hmac: emptyLocation,
+    jwt: emptyLocation,
+    oauth: emptyLocation,
+    oidc: emptyLocation,
+  },
   use_basic_auth: false,
   basic_auth: { disable_caching: false, cache_ttl: 0, extract_from_body: false, body_user_regexp: '', body_password_regexp: '' },
   use_mutual_tls_auth: false,
@@ -54,7 +72,18 @@ const tykExport = {
   hmac_allowed_algorithms: [],
   request_signing: { is_enabled: false, secret: '', key_id: '', algorithm: '', header_list: null, certificate_id: '', signature_header: '' },
   base_identity_provided_by: '',
-  definition: { enabled: false, name: '', default: '', location: 'header', key: 'x-api-version', strip_path: false, strip_versioning_data: false, url_versioning_pattern: '', fallback_to_default: false, versions: null },
+  definition: {
+    enabled: false,
+    name: '',
+    default: '',
+    location: 'header',
+    key: 'x-api-version',
+    strip_path: false,
+    strip_versioning_data: false,
+    url_versioning_pattern: '',
+    fallback_to_default: false,
+    versions: null,
+  },
   version_data: {
     not_versioned: true,
     default_version: '',
@@ -64,7 +93,19 @@ const tykExport = {
         expires: '',
         paths: { ignored: null, white_list: null, black_list: null },
         use_extended_paths: true,
-        extended_paths: { persist_graphql: null, white_list: [], black_list: [], ignored: [], transform: [], size_limits: [], validate_json: [], internal: [], rate_limit: [], go_plugin: [], virtual: [] },
+        extended_paths: {
+          persist_graphql: null,
+          white_list: [],
+          black_list: [],
+          ignored: [],
+          transform: [],
+          size_limits: [],
+          validate_json: [],
+          internal: [],
+          rate_limit: [],
+          go_plugin: [],
+          virtual: [],
+        },
         global_headers: {},
         global_headers_remove: null,
         global_response_headers: {},
@@ -85,11 +126,26 @@ const tykExport = {
     target_list: [],
     check_host_against_uptime_tests: false,
     service_discovery: { use_discovery_service: false },
-    transport: { ssl_insecure_skip_verify: false, ssl_ciphers: null, ssl_min_version: 0, ssl_max_version: 0, ssl_force_common_name_check: false, proxy_url: '' },
+    transport: {
+      ssl_insecure_skip_verify: false,
+      ssl_ciphers: null,
+      ssl_min_version: 0,
+      ssl_max_version: 0,
+      ssl_force_common_name_check: false,
+      proxy_url: '',
+    },
   },
   disable_rate_limit: false,
   disable_quota: false,
-  custom_middleware: { pre: null, post: null, post_key_auth: null, auth_check: { name: '', path: '', require_session: false, raw_body_only: false }, response: null, driver: '', id_extractor: { extract_from: '', extract_with: '', extractor_config: null } },
+  custom_middleware: {
+    pre: null,
+    post: null,
+    post_key_auth: null,
+    auth_check: { name: '', path: '', require_session: false, raw_body_only: false },
+    response: null,
+    driver: '',
+    id_extractor: { extract_from: '', extract_with: '', extractor_config: null },
+  },
   custom_middleware_bundle: '',
   custom_middleware_bundle_disabled: false,
   cache_options: { cache_timeout: 60, enable_cache: true, cache_all_safe_requests: false, cache_response_codes: [], enable_upstream_cache_control: false },
@@ -107,7 +163,17 @@ const tykExport = {
   dont_set_quota_on_create: false,
   expire_analytics_after: 0,
   response_processors: null,
-  CORS: { enable: false, allowed_origins: null, allowed_methods: null, allowed_headers: null, exposed_headers: null, allow_credentials: false, max_age: 24, options_passthrough: false, debug: false },
+  CORS: {
+    enable: false,
+    allowed_origins: null,
+    allowed_methods: null,
+    allowed_headers: null,
+    exposed_headers: null,
+    allow_credentials: false,
+    max_age: 24,
+    options_passthrough: false,
+    debug: false,
+  },
   domain: '',
   certificates: null,
   do_not_track: false,
@@ -143,27 +209,80 @@ describe("a full export from Tyk's GET /tyk/apis/{id}", () => {
   it('has a report with nothing refused, its traffic features ignored and its auth fields enforced', () => {
     const report = compatibilityReport(tykExport);
     expect(report.refused).toEqual([]);
-    expect(report.enforced).toEqual(expect.arrayContaining(['api_id', 'auth', 'use_standard_auth', 'enable_ip_whitelisting', 'allowed_ips', 'proxy.listen_path', 'proxy.target_url', 'cache_options']));
+    expect(report.enforced).toEqual(
+      expect.arrayContaining([
+        'api_id',
+        'auth',
+        'use_standard_auth',
+        'enable_ip_whitelisting',
+        'allowed_ips',
+        'proxy.listen_path',
+        'proxy.target_url',
+        'cache_options',
+      ]),
+    );
     expect(report.ignored.map((entry) => entry.field)).toEqual(expect.arrayContaining(['version_data.versions.Default.extended_paths']));
   });
 
   it('an empty auth_header_name inside any auth_configs mode is Authorization too', () => {
-    const result = validateApiDefinition({ ...tykExport, use_standard_auth: false, enable_jwt: true, jwt_signing_method: 'rsa', jwt_source: 'https://idp.example/.well-known/jwks.json', auth_configs: { jwt: { ...emptyLocation, use_param: true } } });
+    const result = validateApiDefinition({
+      ...tykExport,
+      use_standard_auth: false,
+      enable_jwt: true,
+      jwt_signing_method: 'rsa',
+      jwt_source: 'https://idp.example/.well-known/jwks.json',
+      auth_configs: { jwt: { ...emptyLocation, use_param: true } },
+    });
     expect(result.ok && result.value.auth_configs?.jwt).toMatchObject({ auth_header_name: 'Authorization', use_param: true });
   });
 });
 
 describe('never silently weaker: fields that would decide access and are not enforced refuse the definition', () => {
   const cases: [string, Record<string, unknown>, string][] = [
-    ['a Go template body transform', { version_data: { not_versioned: true, versions: { Default: { extended_paths: { transform: [{ path: '/a', method: 'POST', template_data: { template_mode: 'blob', template_source: 'e30=' } }] } } } } }, 'version_data.versions.Default.extended_paths.transform'],
-    ['a Go template response body transform', { version_data: { not_versioned: true, versions: { Default: { extended_paths: { transform_response: [{ path: '/a', method: 'GET', template_data: { template_mode: 'blob', template_source: 'e30=' } }] } } } } }, 'version_data.versions.Default.extended_paths.transform_response'],
-    ['versions served by other API definitions', { definition: { enabled: true, location: 'header', key: 'v', versions: { v2: 'other-api' } }, version_data: { not_versioned: false, default_version: 'v1', versions: { v1: {} } } }, 'definition.enabled'],
+    [
+      'a Go template body transform',
+      {
+        version_data: {
+          not_versioned: true,
+          versions: {
+            Default: { extended_paths: { transform: [{ path: '/a', method: 'POST', template_data: { template_mode: 'blob', template_source: 'e30=' } }] } },
+          },
+        },
+      },
+      'version_data.versions.Default.extended_paths.transform',
+    ],
+    [
+      'a Go template response body transform',
+      {
+        version_data: {
+          not_versioned: true,
+          versions: {
+            Default: {
+              extended_paths: { transform_response: [{ path: '/a', method: 'GET', template_data: { template_mode: 'blob', template_source: 'e30=' } }] },
+            },
+          },
+        },
+      },
+      'version_data.versions.Default.extended_paths.transform_response',
+    ],
+    [
+      'versions served by other API definitions',
+      {
+        definition: { enabled: true, location: 'header', key: 'v', versions: { v2: 'other-api' } },
+        version_data: { not_versioned: false, default_version: 'v1', versions: { v1: {} } },
+      },
+      'definition.enabled',
+    ],
     ['a Python middleware', { custom_middleware: { driver: 'python', pre: [{ name: 'Pre' }] } }, 'custom_middleware'],
     ['a gRPC auth check', { custom_middleware: { driver: 'grpc', auth_check: { name: 'Auth' } }, enable_coprocess_auth: true }, 'custom_middleware'],
     ['a tyk:// internal target', { proxy: { listen_path: '/x/', target_url: 'tyk://other-api/' } }, 'proxy.target_url'],
     ['GraphQL', { graphql: { enabled: true } }, 'graphql'],
     ['batch requests', { enable_batch_request_support: true }, 'enable_batch_request_support'],
-    ['a forward proxy to the upstream', { proxy: { listen_path: '/x/', target_url: 'https://u', transport: { proxy_url: 'http://squid:3128' } } }, 'proxy.transport.proxy_url'],
+    [
+      'a forward proxy to the upstream',
+      { proxy: { listen_path: '/x/', target_url: 'https://u', transport: { proxy_url: 'http://squid:3128' } } },
+      'proxy.transport.proxy_url',
+    ],
   ];
   const base = { api_id: 'a', name: 'A', proxy: { listen_path: '/a/', target_url: 'http://u:1' } };
 
@@ -183,13 +302,24 @@ describe('never silently weaker: fields that would decide access and are not enf
       global_rate_limit: { rate: 10, per: 1 },
       version_data: {
         not_versioned: true,
-        versions: { Default: { global_size_limit: 1024, extended_paths: { size_limits: [{ path: '/x', method: 'POST', size_limit: 10 }], validate_json: [{ path: '/x', method: 'POST', schema: {} }] } } },
+        versions: {
+          Default: {
+            global_size_limit: 1024,
+            extended_paths: { size_limits: [{ path: '/x', method: 'POST', size_limit: 10 }], validate_json: [{ path: '/x', method: 'POST', schema: {} }] },
+          },
+        },
       },
     };
     const result = validateApiDefinition({ ...base, ...fields });
     expect(result.ok ? [] : result.errors).toEqual([]);
     expect(compatibilityReport({ ...base, ...fields }).enforced).toEqual(
-      expect.arrayContaining(['CORS', 'global_rate_limit', 'version_data.versions.Default.global_size_limit', 'version_data.versions.Default.extended_paths.size_limits', 'version_data.versions.Default.extended_paths.validate_json']),
+      expect.arrayContaining([
+        'CORS',
+        'global_rate_limit',
+        'version_data.versions.Default.global_size_limit',
+        'version_data.versions.Default.extended_paths.size_limits',
+        'version_data.versions.Default.extended_paths.validate_json',
+      ]),
     );
   });
 
@@ -209,8 +339,23 @@ describe('versions and path rules are enforced: they load, and the report says s
       not_versioned: false,
       default_version: 'v1',
       versions: {
-        v1: { name: 'v1', expires: '2000-01-01 00:00', use_extended_paths: true, extended_paths: { white_list: [{ path: '/users/{id}', method_actions: { GET: { action: 'no_action' } } }], black_list: [{ path: '/admin', method_actions: { GET: { action: 'no_action' } } }], ignored: [{ path: '/health', method_actions: { GET: { action: 'no_action' } } }] } },
-        v2: { name: 'v2', expires: '', override_target: 'http://v2.internal:8080', use_extended_paths: false, paths: { white_list: [], black_list: ['/old'], ignored: [] } },
+        v1: {
+          name: 'v1',
+          expires: '2000-01-01 00:00',
+          use_extended_paths: true,
+          extended_paths: {
+            white_list: [{ path: '/users/{id}', method_actions: { GET: { action: 'no_action' } } }],
+            black_list: [{ path: '/admin', method_actions: { GET: { action: 'no_action' } } }],
+            ignored: [{ path: '/health', method_actions: { GET: { action: 'no_action' } } }],
+          },
+        },
+        v2: {
+          name: 'v2',
+          expires: '',
+          override_target: 'http://v2.internal:8080',
+          use_extended_paths: false,
+          paths: { white_list: [], black_list: ['/old'], ignored: [] },
+        },
       },
     },
   };
@@ -220,7 +365,18 @@ describe('versions and path rules are enforced: they load, and the report says s
     expect(result.ok ? [] : result.errors).toEqual([]);
     const report = compatibilityReport(versioned);
     expect(report.refused).toEqual([]);
-    expect(report.enforced).toEqual(expect.arrayContaining(['definition', 'version_data', 'version_data.versions.v1.expires', 'version_data.versions.v1.extended_paths.white_list', 'version_data.versions.v1.extended_paths.black_list', 'version_data.versions.v1.extended_paths.ignored', 'version_data.versions.v2.override_target', 'version_data.versions.v2.paths']));
+    expect(report.enforced).toEqual(
+      expect.arrayContaining([
+        'definition',
+        'version_data',
+        'version_data.versions.v1.expires',
+        'version_data.versions.v1.extended_paths.white_list',
+        'version_data.versions.v1.extended_paths.black_list',
+        'version_data.versions.v1.extended_paths.ignored',
+        'version_data.versions.v2.override_target',
+        'version_data.versions.v2.paths',
+      ]),
+    );
   });
 
   it('a pattern that is no regular expression, a bad expiry date, an unknown default and a missing key are 400s naming the field', () => {
@@ -230,7 +386,14 @@ describe('versions and path rules are enforced: they load, and the report says s
       version_data: {
         not_versioned: false,
         default_version: 'v9',
-        versions: { v1: { expires: 'next tuesday', use_extended_paths: true, extended_paths: { black_list: [{ path: '/a(', method_actions: { GET: { action: 'no_action' } } }] } }, v2: { use_extended_paths: false, paths: { ignored: ['[z-a]'] }, override_target: 'ftp://x' } },
+        versions: {
+          v1: {
+            expires: 'next tuesday',
+            use_extended_paths: true,
+            extended_paths: { black_list: [{ path: '/a(', method_actions: { GET: { action: 'no_action' } } }] },
+          },
+          v2: { use_extended_paths: false, paths: { ignored: ['[z-a]'] }, override_target: 'ftp://x' },
+        },
       },
     };
     const result = validateApiDefinition(broken);
@@ -271,10 +434,20 @@ describe('enforced: several auth modes chained, IP allow and block lists', () =>
   });
 
   it('IP lists load with addresses and CIDR networks of both families; anything else is refused naming the entry', () => {
-    const lists = { enable_ip_whitelisting: true, allowed_ips: ['10.0.0.0/8', '127.0.0.1', '::1', '2001:db8::/32'], enable_ip_blacklisting: true, blacklisted_ips: ['10.1.0.0/16'] };
+    const lists = {
+      enable_ip_whitelisting: true,
+      allowed_ips: ['10.0.0.0/8', '127.0.0.1', '::1', '2001:db8::/32'],
+      enable_ip_blacklisting: true,
+      blacklisted_ips: ['10.1.0.0/16'],
+    };
     expect(validateApiDefinition({ ...base, ...lists }).ok).toBe(true);
     expect(refusedFields({ ...base, ...lists })).toEqual([]);
-    const bad = validateApiDefinition({ ...base, enable_ip_whitelisting: true, allowed_ips: ['10.0.0.0/33', 'example.com', ' 10.0.0.1', 'fe80::1%eth0'], blacklisted_ips: ['::/129'] });
+    const bad = validateApiDefinition({
+      ...base,
+      enable_ip_whitelisting: true,
+      allowed_ips: ['10.0.0.0/33', 'example.com', ' 10.0.0.1', 'fe80::1%eth0'],
+      blacklisted_ips: ['::/129'],
+    });
     expect(bad.ok).toBe(false);
     if (bad.ok) return;
     expect(bad.errors.map((error) => error.field).sort()).toEqual(['allowed_ips.0', 'allowed_ips.1', 'allowed_ips.2', 'allowed_ips.3', 'blacklisted_ips.0']);

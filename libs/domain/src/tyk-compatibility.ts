@@ -62,7 +62,7 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   enforced('name', 'shown in the admin API and the portal'),
   enforced('org_id', 'a policy of another organisation is not applied'),
   enforced('active', 'an inactive API is not served'),
-  enforced('domain', "requests match on the Host header"),
+  enforced('domain', 'requests match on the Host header'),
   ignored('domain_disabled', 'the domain is always matched (stricter)'),
   enforced('use_keyless', 'no credential required'),
   enforced('use_standard_auth', 'auth tokens (API keys), the default mode'),
@@ -102,13 +102,20 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   refused('use_openid', 'OpenID Connect (use_openid) is not supported: use enable_jwt with jwt_source set to the provider'),
   ignored('openid_options', 'only read with use_openid'),
   refused('external_oauth', 'external OAuth (introspection) is not supported', enabledFlag),
-  enforced('use_mutual_tls_auth', 'static mTLS: a client certificate listed in client_certificates is required (403 before authentication); the HTTPS listener asks for one with GATEWAY_TLS_REQUEST_CLIENT_CERT'),
+  enforced(
+    'use_mutual_tls_auth',
+    'static mTLS: a client certificate listed in client_certificates is required (403 before authentication); the HTTPS listener asks for one with GATEWAY_TLS_REQUEST_CLIENT_CERT',
+  ),
   enforced('client_certificates', "allowed certificates by SHA-256 (Tyk's certificate ids)"),
   refused('use_go_plugin_auth', 'Go plugin authentication is not supported'),
   refused('enable_coprocess_auth', 'coprocess (Python/Lua/gRPC) authentication is not supported'),
   refused('custom_plugin_auth_enabled', 'custom plugin authentication is not supported'),
   refused('custom_middleware', 'custom middleware (Python, Lua, gRPC, JavaScript plugins) is not supported', (value) => customMiddlewareInUse(value)),
-  refused('custom_middleware_bundle', 'plugin bundles are not supported', (value, definition) => isSet(value) && definition.custom_middleware_bundle_disabled !== true),
+  refused(
+    'custom_middleware_bundle',
+    'plugin bundles are not supported',
+    (value, definition) => isSet(value) && definition.custom_middleware_bundle_disabled !== true,
+  ),
   ignored('custom_middleware_bundle_disabled', 'no bundle is loaded'),
   refused('enable_batch_request_support', 'batch requests are not supported: each request of a batch would skip the per-request checks'),
   refused('graphql', 'GraphQL APIs are not supported', enabledFlag),
@@ -126,42 +133,82 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   enforced('strip_auth_data', "the caller's credential (header, query parameter) is not sent upstream"),
   enforced('upstream_certificates', 'upstream host (or * / *.parent) -> certificate id of /tyk/certs presented to that upstream (mTLS); https targets'),
   enforced('upstream_certificates_disabled', 'upstream_certificates are not used'),
-  enforced('pinned_public_keys', "upstream host (or * / *.parent) -> store ids: the upstream's chain must show one of their public keys (refused with ssl_insecure_skip_verify)"),
+  enforced(
+    'pinned_public_keys',
+    "upstream host (or * / *.parent) -> store ids: the upstream's chain must show one of their public keys (refused with ssl_insecure_skip_verify)",
+  ),
   enforced('certificate_pinning_disabled', 'pinned_public_keys are not checked'),
   enforced('definition', 'where the version is read: header, url-param or url (location, key, strip_versioning_data, fallback_to_default)'),
-  refused('definition.enabled', 'versions served by other API definitions (definition.versions) are not supported', (value, definition) => value === true && isObject(definition.definition) && isSet(definition.definition.versions)),
+  refused(
+    'definition.enabled',
+    'versions served by other API definitions (definition.versions) are not supported',
+    (value, definition) => value === true && isObject(definition.definition) && isSet(definition.definition.versions),
+  ),
   enforced('version_data', 'versions by header, URL segment or query parameter, default_version, not_versioned'),
   ignored(`${versionPrefix}.name`, 'a version is named by its key in versions'),
   enforced(`${versionPrefix}.expires`, 'an expired version answers 403 (read for versioned APIs, as in Tyk)'),
   enforced(`${versionPrefix}.use_extended_paths`, 'which path set is read: extended_paths or the legacy paths'),
   enforced(`${versionPrefix}.paths`, 'legacy white_list / black_list / ignored path lists'),
-  enforced(`${versionPrefix}.extended_paths.white_list`, 'only listed paths and methods are served; a `reply` method action is answered with its mock before authentication, as Tyk'),
+  enforced(
+    `${versionPrefix}.extended_paths.white_list`,
+    'only listed paths and methods are served; a `reply` method action is answered with its mock before authentication, as Tyk',
+  ),
   enforced(`${versionPrefix}.extended_paths.black_list`, 'listed paths and methods answer 403'),
   enforced(`${versionPrefix}.extended_paths.ignored`, 'listed paths and methods skip authentication'),
-  enforced(`${versionPrefix}.extended_paths.internal`, 'reachable only by internal looping, which Portcullis does not do: 403 from outside, as Tyk answers an external caller'),
+  enforced(
+    `${versionPrefix}.extended_paths.internal`,
+    'reachable only by internal looping, which Portcullis does not do: 403 from outside, as Tyk answers an external caller',
+  ),
   enforced(`${versionPrefix}.extended_paths.mock_response`, 'answered at the gateway after authentication (status, headers, body), no upstream call'),
   enforced(`${versionPrefix}.extended_paths.transform_headers`, 'request headers added (with $tyk_context variables) and deleted per path'),
   enforced(`${versionPrefix}.extended_paths.transform_response_headers`, 'response headers added and deleted per path'),
-  enforced(`${versionPrefix}.extended_paths.url_rewrites`, 'rewrites with triggers (headers, query, path parts, request context; any/all) and $1 groups; tyk:// targets refused'),
+  enforced(
+    `${versionPrefix}.extended_paths.url_rewrites`,
+    'rewrites with triggers (headers, query, path parts, request context; any/all) and $1 groups; tyk:// targets refused',
+  ),
   enforced(`${versionPrefix}.extended_paths.method_transforms`, 'the method sent upstream'),
   enforced(`${versionPrefix}.extended_paths.hard_timeouts`, 'per path upstream timeout (504)'),
   enforced(`${versionPrefix}.extended_paths.do_not_track_endpoints`, 'left out of analytics'),
   ignored(`${versionPrefix}.extended_paths.track_endpoints`, 'every request is recorded already (Tyk uses it to group analytics by path)'),
-  refused(`${versionPrefix}.extended_paths.transform`, 'body transforms with Go templates cannot run here: use transform_jq or portcullis_transform_jsonata (docs/body-transforms.md)'),
-  refused(`${versionPrefix}.extended_paths.transform_response`, 'body transforms with Go templates cannot run here: use transform_jq_response or portcullis_transform_jsonata_response (docs/body-transforms.md)'),
-  enforced(`${versionPrefix}.extended_paths.transform_jq`, "request body transformed by the jq program (jq 1.8, Tyk's input and output: body, rewrite_headers, tyk_context for the header transforms); checked when saved; bounded in time and size"),
-  enforced(`${versionPrefix}.extended_paths.transform_jq_response`, "response body transformed by the jq program (Tyk's input: body, _tyk_response_headers, _tyk_context); checked when saved; bounded in time and size"),
-  enforced(`${versionPrefix}.extended_paths.portcullis_transform_jsonata`, 'Portcullis extension: request body transformed by a JSONata expression, JSON or XML in, JSON out (docs/body-transforms.md)'),
-  enforced(`${versionPrefix}.extended_paths.portcullis_transform_jsonata_response`, 'Portcullis extension: response body transformed by a JSONata expression, JSON or XML in, JSON out (docs/body-transforms.md)'),
+  refused(
+    `${versionPrefix}.extended_paths.transform`,
+    'body transforms with Go templates cannot run here: use transform_jq or portcullis_transform_jsonata (docs/body-transforms.md)',
+  ),
+  refused(
+    `${versionPrefix}.extended_paths.transform_response`,
+    'body transforms with Go templates cannot run here: use transform_jq_response or portcullis_transform_jsonata_response (docs/body-transforms.md)',
+  ),
+  enforced(
+    `${versionPrefix}.extended_paths.transform_jq`,
+    "request body transformed by the jq program (jq 1.8, Tyk's input and output: body, rewrite_headers, tyk_context for the header transforms); checked when saved; bounded in time and size",
+  ),
+  enforced(
+    `${versionPrefix}.extended_paths.transform_jq_response`,
+    "response body transformed by the jq program (Tyk's input: body, _tyk_response_headers, _tyk_context); checked when saved; bounded in time and size",
+  ),
+  enforced(
+    `${versionPrefix}.extended_paths.portcullis_transform_jsonata`,
+    'Portcullis extension: request body transformed by a JSONata expression, JSON or XML in, JSON out (docs/body-transforms.md)',
+  ),
+  enforced(
+    `${versionPrefix}.extended_paths.portcullis_transform_jsonata_response`,
+    'Portcullis extension: response body transformed by a JSONata expression, JSON or XML in, JSON out (docs/body-transforms.md)',
+  ),
   enforced(`${versionPrefix}.extended_paths.size_limits`, 'request size limits (413, also while a chunked body streams)'),
   enforced(`${versionPrefix}.extended_paths.validate_json`, 'JSON Schema (draft-04 / draft-07) validation of request bodies'),
   refused(`${versionPrefix}.extended_paths.validate_request`, `request validation is ${notEnforcedYet}`),
   refused(`${versionPrefix}.extended_paths.rate_limit`, `per-endpoint rate limits are ${notEnforcedYet}`),
   refused(`${versionPrefix}.extended_paths.go_plugin`, 'Go plugins are not supported'),
   refused(`${versionPrefix}.extended_paths.virtual`, 'virtual (JavaScript) endpoints are not supported'),
-  enforced(`${versionPrefix}.extended_paths.circuit_breakers`, 'circuit breakers (503 circuit_open while open, half-open trial request); BreakerTripped/BreakerReset are logged, counted and sent to event_handlers'),
+  enforced(
+    `${versionPrefix}.extended_paths.circuit_breakers`,
+    'circuit breakers (503 circuit_open while open, half-open trial request); BreakerTripped/BreakerReset are logged, counted and sent to event_handlers',
+  ),
   enforced(`${versionPrefix}.extended_paths.cache`, 'paths whose safe requests are cached'),
-  enforced(`${versionPrefix}.extended_paths.advanced_cache_config`, 'cached paths with their own timeout and status codes (safe methods only; cache_key_regex is not read)'),
+  enforced(
+    `${versionPrefix}.extended_paths.advanced_cache_config`,
+    'cached paths with their own timeout and status codes (safe methods only; cache_key_regex is not read)',
+  ),
   enforced(`${versionPrefix}.global_size_limit`, 'request size limit for every path (413)'),
   ignored(`${versionPrefix}.extended_paths`, nextIssue),
   enforced(`${versionPrefix}.override_target`, "the version's own upstream"),
@@ -197,13 +244,23 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   ignored('disable_quota', 'quotas still apply (stricter)'),
   enforced('cache_options', 'response cache of safe requests (memory, or Redis with REDIS_URL), keyed by caller; purged by DELETE /tyk/cache/{api_id}'),
   ignored('response_processors', nextIssue),
-  enforced('event_handlers', "eh_web_hook_handler (sent off the request path with Tyk's default body; template_path names a file on a Tyk gateway and is not read: the default body is sent, as Tyk does when it cannot load the file; event_timeout is the cooldown between identical events) and eh_log_handler; eh_js_handler / cp_dynamic_handler and unknown event names refused"),
-  ...RAISED_EVENTS.filter((event) => event.startsWith('Breaker')).map((event) => enforced(`event_handlers.events.${event}`, 'raised when a circuit breaker opens or closes')),
-  ...RAISED_EVENTS.filter((event) => event.startsWith('Host')).map((event) => enforced(`event_handlers.events.${event}`, 'raised when an uptime or passive check takes a load-balanced target out or back')),
-  ...REQUEST_EVENTS.map((event) => enforced(`event_handlers.events.${event}`, "raised where the gateway refuses the request (429 rate limit or quota, 401, expired key); the body's key is the key's hash, never the credential")),
-  ...UNRAISED_EVENTS.map((event) =>
-    ignored(`event_handlers.events.${event}`, 'not raised by Portcullis yet: its handlers are kept, never run'),
+  enforced(
+    'event_handlers',
+    "eh_web_hook_handler (sent off the request path with Tyk's default body; template_path names a file on a Tyk gateway and is not read: the default body is sent, as Tyk does when it cannot load the file; event_timeout is the cooldown between identical events) and eh_log_handler; eh_js_handler / cp_dynamic_handler and unknown event names refused",
   ),
+  ...RAISED_EVENTS.filter((event) => event.startsWith('Breaker')).map((event) =>
+    enforced(`event_handlers.events.${event}`, 'raised when a circuit breaker opens or closes'),
+  ),
+  ...RAISED_EVENTS.filter((event) => event.startsWith('Host')).map((event) =>
+    enforced(`event_handlers.events.${event}`, 'raised when an uptime or passive check takes a load-balanced target out or back'),
+  ),
+  ...REQUEST_EVENTS.map((event) =>
+    enforced(
+      `event_handlers.events.${event}`,
+      "raised where the gateway refuses the request (429 rate limit or quota, 401, expired key); the body's key is the key's hash, never the credential",
+    ),
+  ),
+  ...UNRAISED_EVENTS.map((event) => ignored(`event_handlers.events.${event}`, 'not raised by Portcullis yet: its handlers are kept, never run')),
   enforced('uptime_tests', 'active health checks (check_list url, method, headers, body, timeout; config.recheck_wait is the interval)'),
   ignored('session_lifetime', 'keys keep their own expiry'),
   ignored('session_lifetime_respects_key_expiration', 'keys keep their own expiry'),
@@ -239,7 +296,11 @@ function customMiddlewareInUse(value: unknown): boolean {
   if (!isObject(value)) return false;
   return ['pre', 'post', 'post_key_auth', 'response', 'auth_check', 'id_extractor'].some((hook) => {
     const entry = value[hook];
-    return hook === 'auth_check' ? isObject(entry) && typeof entry.name === 'string' && entry.name !== '' : hook === 'id_extractor' ? isObject(entry) && isSet(entry.extract_from) && value.driver !== '' : isSet(entry);
+    return hook === 'auth_check'
+      ? isObject(entry) && typeof entry.name === 'string' && entry.name !== ''
+      : hook === 'id_extractor'
+        ? isObject(entry) && isSet(entry.extract_from) && value.driver !== ''
+        : isSet(entry);
   });
 }
 

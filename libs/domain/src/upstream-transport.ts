@@ -79,7 +79,12 @@ export const upstreamTransportSchema = z
     ssl_insecure_skip_verify: z.boolean().optional(),
     ssl_min_version: tlsVersion.optional(),
     ssl_max_version: tlsVersion.optional(),
-    ssl_ciphers: nullAsUnset(z.array(z.string().refine((name) => cipherSuiteNames.has(name), 'must be a cipher suite Go names (e.g. TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)')).max(64).optional()),
+    ssl_ciphers: nullAsUnset(
+      z
+        .array(z.string().refine((name) => cipherSuiteNames.has(name), 'must be a cipher suite Go names (e.g. TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)'))
+        .max(64)
+        .optional(),
+    ),
     /** Ours: the CAs an https upstream's certificate must chain to, in place of the system's. */
     ssl_ca_certificates: z.string().max(262_144).refine(isCertificateBundle, 'must be one or more PEM certificates').optional(),
     /** Ours: the certificate and key the gateway presents to an upstream that asks (upstream mTLS). */
@@ -94,9 +99,14 @@ export const upstreamTransportSchema = z
     const cert = transport.ssl_client_certificate;
     const key = transport.ssl_client_key;
     if ((cert === undefined) !== (key === undefined)) {
-      ctx.addIssue({ code: 'custom', path: [cert === undefined ? 'ssl_client_certificate' : 'ssl_client_key'], message: 'ssl_client_certificate and ssl_client_key go together' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [cert === undefined ? 'ssl_client_certificate' : 'ssl_client_key'],
+        message: 'ssl_client_certificate and ssl_client_key go together',
+      });
     } else if (cert !== undefined && key !== undefined && isCertificateBundle(cert) && isPrivateKey(key)) {
-      if (!new X509Certificate(cert.match(pemCertificate)![0]!).checkPrivateKey(createPrivateKey(key))) ctx.addIssue({ code: 'custom', path: ['ssl_client_key'], message: 'is not the private key of ssl_client_certificate' });
+      if (!new X509Certificate(cert.match(pemCertificate)![0]!).checkPrivateKey(createPrivateKey(key)))
+        ctx.addIssue({ code: 'custom', path: ['ssl_client_key'], message: 'is not the private key of ssl_client_certificate' });
     }
   });
 

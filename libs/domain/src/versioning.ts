@@ -120,9 +120,11 @@ export function readVersioning(definition: Record<string, unknown>): { value: Ve
   if (versioned) {
     if (versions.size === 0) errors.push({ field: 'version_data.versions', message: 'must name at least one version unless not_versioned is true' });
     if (rawLocation !== '' && location === null) errors.push({ field: 'definition.location', message: 'must be header, url-param or url' });
-    if ((location === 'header' || location === 'url-param') && key === '') errors.push({ field: 'definition.key', message: `is required with location ${location}` });
+    if ((location === 'header' || location === 'url-param') && key === '')
+      errors.push({ field: 'definition.key', message: `is required with location ${location}` });
     if (location === 'header' && key !== '' && !headerName.test(key)) errors.push({ field: 'definition.key', message: 'must be an HTTP header name' });
-    if (defaultVersion !== '' && !versions.has(defaultVersion)) errors.push({ field: 'version_data.default_version', message: 'must name a version in version_data.versions' });
+    if (defaultVersion !== '' && !versions.has(defaultVersion))
+      errors.push({ field: 'version_data.default_version', message: 'must name a version in version_data.versions' });
   } else if (versions.size > 0) {
     single = versions.size === 1 ? versions.values().next().value! : (versions.get('Default') ?? versions.get('default') ?? versions.get('') ?? null);
     // Tyk answers 403 to every request of such an API; refusing it says why.

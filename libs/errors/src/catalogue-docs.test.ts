@@ -23,10 +23,11 @@ function sourceFiles(): string[] {
       else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !path.endsWith(join('libs', 'errors', 'src', 'catalogue.ts'))) files.push(path);
     }
   };
-  for (const group of ['apps', 'libs']) for (const project of readdirSync(join(root, group))) {
-    const src = join(root, group, project, 'src');
-    if (statSync(src, { throwIfNoEntry: false })?.isDirectory()) walk(src);
-  }
+  for (const group of ['apps', 'libs'])
+    for (const project of readdirSync(join(root, group))) {
+      const src = join(root, group, project, 'src');
+      if (statSync(src, { throwIfNoEntry: false })?.isDirectory()) walk(src);
+    }
   return files;
 }
 
@@ -37,7 +38,9 @@ describe('the error catalogue and docs/errors.md', () => {
   });
 
   it('hold no code that nothing answers with', () => {
-    const sources = sourceFiles().map((file) => readFileSync(file, 'utf8')).join('\n');
+    const sources = sourceFiles()
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
     const unused = Object.keys(errorCatalogue).filter((code) => !sources.includes(`'${code}'`));
     expect(unused).toEqual([]);
   });

@@ -13,9 +13,7 @@ describe('error catalogue', () => {
   it('shapes a body with the code, the default message and only non-empty details', () => {
     expect(errorBody('api_not_found')).toEqual({ error: 'api_not_found', message: 'No API matches this request' });
     expect(errorBody('validation_failed', 'bad', [])).toEqual({ error: 'validation_failed', message: 'bad' });
-    expect(errorBody('validation_failed', undefined, [{ field: 'name', message: 'Required' }]).details).toEqual([
-      { field: 'name', message: 'Required' },
-    ]);
+    expect(errorBody('validation_failed', undefined, [{ field: 'name', message: 'Required' }]).details).toEqual([{ field: 'name', message: 'Required' }]);
   });
 
   it('carries status and body on a PortcullisError', () => {

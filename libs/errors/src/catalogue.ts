@@ -42,7 +42,7 @@ export const errorCatalogue = {
   transform_busy: { status: 503, message: 'Too many body transforms are waiting; try again' },
   malformed_xml: { status: 400, message: 'The request body is not valid XML' },
   upstream_body_not_xml: { status: 502, message: "The upstream response body is not valid XML, which the path's transform needs" },
-  upstream_body_not_json: { status: 502, message: 'The upstream response body is not valid JSON, which the path\'s transform needs' },
+  upstream_body_not_json: { status: 502, message: "The upstream response body is not valid JSON, which the path's transform needs" },
   upstream_body_too_large: { status: 502, message: 'The upstream response body is too large to transform' },
   // Admin APIs and shared request handling.
   unauthorized: { status: 401, message: 'A valid admin secret is required' },

@@ -15,7 +15,10 @@ describe('isBackendUnavailable', () => {
     ['an administrator shutdown (57P01)', coded('57P01', 'terminating connection due to administrator command')],
     ['a server starting up (57P03)', coded('57P03')],
     ['a connection exception (class 08)', coded('08006')],
-    ['TypeORM wrapping a driver error', Object.assign(new Error('Connection terminated unexpectedly'), { driverError: new Error('Connection terminated unexpectedly') })],
+    [
+      'TypeORM wrapping a driver error',
+      Object.assign(new Error('Connection terminated unexpectedly'), { driverError: new Error('Connection terminated unexpectedly') }),
+    ],
     ['TypeORM wrapping a coded driver error', Object.assign(new Error('query failed'), { driverError: coded('57P01') })],
     ['an AggregateError of refused addresses', new AggregateError([coded('ECONNREFUSED'), coded('ECONNREFUSED')], '')],
   ])('recognises %s', (_case, error) => {

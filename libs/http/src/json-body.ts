@@ -46,21 +46,26 @@ class BodyRefused extends Error {
 export function refuseMalformedForm(_req: IncomingMessage, _res: unknown, buffer: Buffer): void {
   const text = buffer.toString('latin1');
   if (!isWellFormedPercentEncoding(text.replace(/\+/g, ' '))) {
-    throw new BodyRefused(errorBody('validation_failed', 'The form body is not percent-encoded UTF-8', [{ field: 'body', message: 'is not percent-encoded UTF-8' }]));
+    throw new BodyRefused(
+      errorBody('validation_failed', 'The form body is not percent-encoded UTF-8', [{ field: 'body', message: 'is not percent-encoded UTF-8' }]),
+    );
   }
   for (const field of new URLSearchParams(text).keys()) {
     const name = prototypeNamed(field);
-    if (name !== undefined) throw new BodyRefused(errorBody('validation_failed', `A field named ${name} is not allowed in a form`, [{ field: name, message: 'is not allowed' }]));
+    if (name !== undefined)
+      throw new BodyRefused(errorBody('validation_failed', `A field named ${name} is not allowed in a form`, [{ field: name, message: 'is not allowed' }]));
   }
 }
 
 /** The answer for a body the shared checks refused (the form verify hook, the prototype-key reviver), if it was one. */
 export function bodyProblem(error: unknown): ErrorBody | undefined {
   if (error instanceof BodyRefused) return error.answer;
-  if (error instanceof PrototypeKeyError) return errorBody('validation_failed', `The key ${error.field} is not allowed in a request body`, [{ field: error.field, message: 'is not allowed' }]);
+  if (error instanceof PrototypeKeyError)
+    return errorBody('validation_failed', `The key ${error.field} is not allowed in a request body`, [{ field: error.field, message: 'is not allowed' }]);
   // JSON.parse with the prototype-key reviver recurses once per level: thousands of levels overflow
   // the stack there, before the input check could name the depth. It is the same refusal.
   const cause = (error as { type?: string; message?: string }).type === 'entity.parse.failed' ? String((error as { message?: string }).message) : '';
-  if (cause.includes('call stack')) return errorBody('validation_failed', undefined, [{ field: '(body)', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]);
+  if (cause.includes('call stack'))
+    return errorBody('validation_failed', undefined, [{ field: '(body)', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]);
   return undefined;
 }

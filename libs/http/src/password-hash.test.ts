@@ -36,7 +36,15 @@ describe('password hashing', () => {
   it('matches nothing against a malformed or absurd stored hash', async () => {
     const good = await hashPassword('x', { N: 1024, r: 8, p: 1 });
     const [, , , , salt, hash] = good.split('$');
-    for (const bad of ['', 'plain', `bcrypt$1024$8$1$${salt}$${hash}`, `scrypt$1000$8$1$${salt}$${hash}`, `scrypt$${2 ** 30}$8$1$${salt}$${hash}`, `scrypt$1024$8$1$${salt}$`, `scrypt$1024$8$1$$${hash}`]) {
+    for (const bad of [
+      '',
+      'plain',
+      `bcrypt$1024$8$1$${salt}$${hash}`,
+      `scrypt$1000$8$1$${salt}$${hash}`,
+      `scrypt$${2 ** 30}$8$1$${salt}$${hash}`,
+      `scrypt$1024$8$1$${salt}$`,
+      `scrypt$1024$8$1$$${hash}`,
+    ]) {
       expect(await verifyPasswordHash('x', bad)).toBe(false);
     }
   });

@@ -71,7 +71,9 @@ describe('checkRoutedInput', () => {
       message: 'The request is not valid',
       details: [{ field: 'name', message: 'must not contain a NUL character' }],
     });
-    expect(refusal(() => checkRoutedInput({ params: {}, query: { api_id: '\u0000' } })).details).toEqual([{ field: 'api_id', message: 'must not contain a NUL character' }]);
+    expect(refusal(() => checkRoutedInput({ params: {}, query: { api_id: '\u0000' } })).details).toEqual([
+      { field: 'api_id', message: 'must not contain a NUL character' },
+    ]);
   });
 
   it('refuses a body nested too deep', () => {

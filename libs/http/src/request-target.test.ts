@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { requestTargetProblem } from './request-target.js';
 
 function request(url: string, host: string | undefined, method = 'GET', minor = 1): IncomingMessage {
-  return { url, method, headers: host === undefined ? {} : { host }, rawHeaders: host === undefined ? [] : ['Host', host], httpVersionMajor: 1, httpVersionMinor: minor } as unknown as IncomingMessage;
+  return {
+    url,
+    method,
+    headers: host === undefined ? {} : { host },
+    rawHeaders: host === undefined ? [] : ['Host', host],
+    httpVersionMajor: 1,
+    httpVersionMinor: minor,
+  } as unknown as IncomingMessage;
 }
 
 describe('requestTargetProblem', () => {

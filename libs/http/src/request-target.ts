@@ -50,7 +50,13 @@ export function requestTargetProblem(req: IncomingMessage): RequestTargetProblem
   } catch {
     return { field: 'request-target', message: 'The request target must be a path (RFC 9112 §3.2)' };
   }
-  if ((target.protocol !== 'http:' && target.protocol !== 'https:') || target.username !== '' || target.password !== '' || host === undefined || target.host !== new URL(`http://${host}`).host) {
+  if (
+    (target.protocol !== 'http:' && target.protocol !== 'https:') ||
+    target.username !== '' ||
+    target.password !== '' ||
+    host === undefined ||
+    target.host !== new URL(`http://${host}`).host
+  ) {
     return { field: 'request-target', message: 'An absolute request target must name the Host it is sent to, without userinfo (RFC 9112 §3.2.2)' };
   }
   req.url = `${target.pathname}${target.search}`;

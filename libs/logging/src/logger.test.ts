@@ -39,7 +39,11 @@ describe('createLogger', () => {
     logger.info(
       {
         req: { headers: { authorization: 'Bearer header-secret', cookie: 'portal=cookie-secret', 'x-tyk-authorization': 'tyk-secret' } },
-        body: { client_id: 'visible-id', client_secret: 'body-secret', definition: { jwt_source: 'jwt-secret', notifications: { shared_secret: 'hook-secret' } } },
+        body: {
+          client_id: 'visible-id',
+          client_secret: 'body-secret',
+          definition: { jwt_source: 'jwt-secret', notifications: { shared_secret: 'hook-secret' } },
+        },
       },
       'a request',
     );

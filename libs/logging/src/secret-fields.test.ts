@@ -5,11 +5,40 @@ describe('the secret fields list', () => {
   it('names every secret-bearing field of the code base (a removal fails here)', () => {
     // Request bodies and headers, records, bus payloads and configuration that carry a secret.
     const required = [
-      'authorization', 'proxy-authorization', 'x-tyk-authorization', 'x-tyk-shared-secret', 'cookie', 'set-cookie',
-      'password', 'new_password', 'password_hash', 'secret', 'client_secret', 'consumer_secret', 'token_secret', 'oauth_token_secret',
-      'shared_secret', 'admin_secret', 'secret_hash', 'jwt_source', 'hmac_secret', 'token', 'access_token', 'refresh_token',
-      'id_token', 'registration_access_token', 'initial_access_token', 'code', 'code_verifier', 'key', 'api_key', 'private_key',
-      'oauth_signature', 'signature', 'csrf', 'session',
+      'authorization',
+      'proxy-authorization',
+      'x-tyk-authorization',
+      'x-tyk-shared-secret',
+      'cookie',
+      'set-cookie',
+      'password',
+      'new_password',
+      'password_hash',
+      'secret',
+      'client_secret',
+      'consumer_secret',
+      'token_secret',
+      'oauth_token_secret',
+      'shared_secret',
+      'admin_secret',
+      'secret_hash',
+      'jwt_source',
+      'hmac_secret',
+      'token',
+      'access_token',
+      'refresh_token',
+      'id_token',
+      'registration_access_token',
+      'initial_access_token',
+      'code',
+      'code_verifier',
+      'key',
+      'api_key',
+      'private_key',
+      'oauth_signature',
+      'signature',
+      'csrf',
+      'session',
     ];
     for (const name of required) expect(isSecretField(name), name).toBe(true);
     expect(new Set(SECRET_FIELDS).size).toBe(SECRET_FIELDS.length);
@@ -19,7 +48,8 @@ describe('the secret fields list', () => {
     for (const name of ['clientSecret', 'Client-Secret', 'CLIENT_SECRET', 'adminSecret', 'X-Tyk-Authorization', 'registrationAccessToken', 'codeVerifier']) {
       expect(isSecretField(name), name).toBe(true);
     }
-    for (const name of ['client_id', 'api_id', 'username', 'status', 'token_type', 'context', 'sqlstate', 'listen_path']) expect(isSecretField(name), name).toBe(false);
+    for (const name of ['client_id', 'api_id', 'username', 'status', 'token_type', 'context', 'sqlstate', 'listen_path'])
+      expect(isSecretField(name), name).toBe(false);
   });
 });
 

@@ -76,14 +76,7 @@ export function createQuotaResult(): QuotaResult {
 export function appendQuotaHeaders(raw: string[], result: QuotaResult): string[] {
   if (result.limit < 0) return raw;
   const reset = seconds(result.resetMs);
-  raw.push(
-    headerNames.quotaLimit,
-    String(result.limit),
-    headerNames.quotaRemaining,
-    String(result.remaining),
-    headerNames.quotaReset,
-    String(reset),
-  );
+  raw.push(headerNames.quotaLimit, String(result.limit), headerNames.quotaRemaining, String(result.remaining), headerNames.quotaReset, String(reset));
   if (!result.allowed) raw.push(headerNames.retryAfter, String(Math.max(1, reset)));
   return raw;
 }

@@ -143,7 +143,10 @@ export class QuotaSpender {
         account.failedUntil = this.clock() + this.retryAfterFailureMs;
         if (!this.failing) {
           this.failing = true;
-          this.log.warn({ err: error }, `quota: cannot lease from the auth service; requests are ${this.allowWhenUnavailable ? 'allowed' : 'refused'} meanwhile`);
+          this.log.warn(
+            { err: error },
+            `quota: cannot lease from the auth service; requests are ${this.allowWhenUnavailable ? 'allowed' : 'refused'} meanwhile`,
+          );
         }
       });
   }

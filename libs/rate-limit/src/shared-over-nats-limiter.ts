@@ -66,7 +66,11 @@ export class SharedOverNatsLimiter implements RateLimiter {
       this.publishFailed(error);
       return;
     }
-    if (sent instanceof Promise) sent.then(() => this.publishRecovered(), (error: unknown) => this.publishFailed(error));
+    if (sent instanceof Promise)
+      sent.then(
+        () => this.publishRecovered(),
+        (error: unknown) => this.publishFailed(error),
+      );
     else this.publishRecovered();
   }
 

@@ -1,14 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import {
-  compileRule,
-  createRateLimiter,
-  createResult,
-  LocalLimiter,
-  RedisLimiter,
-  type LimiterLog,
-  type RateLimitResult,
-} from '../src/index.js';
+import { compileRule, createRateLimiter, createResult, LocalLimiter, RedisLimiter, type LimiterLog, type RateLimitResult } from '../src/index.js';
 import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
 import { describeWithRedis, testServices } from '../../../tools/test/with-services.js';

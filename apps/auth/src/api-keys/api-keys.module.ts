@@ -4,5 +4,10 @@ import { ApiKeysMessages } from './api-keys.messages.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { CredentialSealer } from './credential-sealer.js';
 
-@Module({ imports: [ReferencesModule], controllers: [ApiKeysMessages], providers: [ApiKeysService, CredentialSealer], exports: [ApiKeysService, CredentialSealer] })
+@Module({
+  imports: [ReferencesModule],
+  controllers: [ApiKeysMessages],
+  providers: [ApiKeysService, CredentialSealer],
+  exports: [ApiKeysService, CredentialSealer],
+})
 export class ApiKeysModule {}

@@ -58,7 +58,9 @@ export function prepareSession(input: unknown, hasPassword: boolean): PreparedSe
 export function withPolicyExpiry(session: Session, keyExpiresIn: unknown, nowSeconds: number): Session {
   if (keyExpiresIn === undefined || keyExpiresIn === null) return session;
   if (typeof keyExpiresIn !== 'number' || !Number.isInteger(keyExpiresIn) || keyExpiresIn < 0 || keyExpiresIn > MAX_KEY_EXPIRES_IN) {
-    throw new PortcullisError('validation_failed', undefined, [{ field: 'key_expires_in', message: `must be an integer from 0 to ${MAX_KEY_EXPIRES_IN} (seconds)` }]);
+    throw new PortcullisError('validation_failed', undefined, [
+      { field: 'key_expires_in', message: `must be an integer from 0 to ${MAX_KEY_EXPIRES_IN} (seconds)` },
+    ]);
   }
   if (keyExpiresIn === 0 || session.apply_policies.length === 0 || session.expires > 0) return session;
   return { ...session, expires: nowSeconds + keyExpiresIn };

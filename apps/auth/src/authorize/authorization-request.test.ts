@@ -26,7 +26,15 @@ describe('checkAuthorizationRequest', () => {
   it('accepts a valid request and defaults the scope to the registered one', () => {
     expect(checkAuthorizationRequest(confidential, base)).toEqual({
       kind: 'ok',
-      request: { clientId: 'web', redirectUri: 'https://app.example/cb', scope: 'read write', state: 'xyz', codeChallenge: undefined, codeChallengeMethod: undefined, nonce: undefined },
+      request: {
+        clientId: 'web',
+        redirectUri: 'https://app.example/cb',
+        scope: 'read write',
+        state: 'xyz',
+        codeChallenge: undefined,
+        codeChallengeMethod: undefined,
+        nonce: undefined,
+      },
     });
   });
 
@@ -58,7 +66,12 @@ describe('checkAuthorizationRequest', () => {
       ['a method without a challenge', { ...base, code_challenge_method: 'S256' }, 'invalid_request'],
       ['a challenge that is not S256-shaped', { ...base, code_challenge: 'short', code_challenge_method: 'S256' }, 'invalid_request'],
     ])('%s → %s', (_label, parameters, error) => {
-      expect(checkAuthorizationRequest(confidential, parameters)).toMatchObject({ kind: 'redirect', redirectUri: 'https://app.example/cb', error, state: 'xyz' });
+      expect(checkAuthorizationRequest(confidential, parameters)).toMatchObject({
+        kind: 'redirect',
+        redirectUri: 'https://app.example/cb',
+        error,
+        state: 'xyz',
+      });
     });
 
     it('a public client without PKCE → invalid_request', () => {
@@ -66,15 +79,26 @@ describe('checkAuthorizationRequest', () => {
     });
 
     it('a client without the authorization_code grant → unauthorized_client', () => {
-      expect(checkAuthorizationRequest({ ...confidential, grant_types: ['client_credentials'] }, base)).toMatchObject({ kind: 'redirect', error: 'unauthorized_client' });
+      expect(checkAuthorizationRequest({ ...confidential, grant_types: ['client_credentials'] }, base)).toMatchObject({
+        kind: 'redirect',
+        error: 'unauthorized_client',
+      });
     });
 
     it('a state with a CR or LF (outside RFC 6749 A.5 VSCHAR) is refused and not echoed', () => {
-      expect(checkAuthorizationRequest(confidential, { ...base, state: 'a\r\nSet-Cookie: x=1' })).toMatchObject({ kind: 'redirect', error: 'invalid_request', state: undefined });
+      expect(checkAuthorizationRequest(confidential, { ...base, state: 'a\r\nSet-Cookie: x=1' })).toMatchObject({
+        kind: 'redirect',
+        error: 'invalid_request',
+        state: undefined,
+      });
     });
 
     it('a repeated state is not echoed', () => {
-      expect(checkAuthorizationRequest(confidential, { ...base, state: ['a', 'b'] })).toMatchObject({ kind: 'redirect', error: 'invalid_request', state: undefined });
+      expect(checkAuthorizationRequest(confidential, { ...base, state: ['a', 'b'] })).toMatchObject({
+        kind: 'redirect',
+        error: 'invalid_request',
+        state: undefined,
+      });
     });
   });
 });
@@ -87,7 +111,17 @@ describe('redirects', () => {
   });
 
   it('carry error, error_description, state and iss', () => {
-    const url = new URL(errorRedirect({ kind: 'redirect', redirectUri: 'https://app.example/cb', error: 'access_denied', description: 'The user said no.', state: 'xyz' }, 'https://as.example'));
-    expect(Object.fromEntries(url.searchParams)).toEqual({ error: 'access_denied', error_description: 'The user said no.', state: 'xyz', iss: 'https://as.example' });
+    const url = new URL(
+      errorRedirect(
+        { kind: 'redirect', redirectUri: 'https://app.example/cb', error: 'access_denied', description: 'The user said no.', state: 'xyz' },
+        'https://as.example',
+      ),
+    );
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      error: 'access_denied',
+      error_description: 'The user said no.',
+      state: 'xyz',
+      iss: 'https://as.example',
+    });
   });
 });

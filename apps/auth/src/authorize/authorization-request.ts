@@ -5,11 +5,22 @@ import { resolveRedirectUri } from './redirect-uri.js';
 export type RawParameters = Record<string, unknown>;
 
 /** The authorization request parameters this server understands (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC nonce). */
-export const authorizationParameters = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'nonce'] as const;
+export const authorizationParameters = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'scope',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+  'nonce',
+] as const;
 type ParameterName = (typeof authorizationParameters)[number];
 
 /** What the client needs to have for its requests to be checked. */
-export type AuthorizingClient = Pick<OAuthClient, 'client_id' | 'redirect_uris' | 'grant_types' | 'token_endpoint_auth_method' | 'scope'> & { client_name?: string };
+export type AuthorizingClient = Pick<OAuthClient, 'client_id' | 'redirect_uris' | 'grant_types' | 'token_endpoint_auth_method' | 'scope'> & {
+  client_name?: string;
+};
 
 export interface ValidAuthorizationRequest {
   clientId: string;
@@ -86,7 +97,8 @@ export function checkAuthorizationRequest(client: AuthorizingClient, parameters:
   if (repeated.length > 0) return fail('invalid_request', `Repeated parameter: ${repeated.join(', ')}.`);
   const tooLong = authorizationParameters.filter((name) => (values[name].value?.length ?? 0) > MAX_VALUE);
   if (tooLong.length > 0) return fail('invalid_request', `Parameter too long: ${tooLong.join(', ')}.`);
-  if (values.state.value !== undefined && state === undefined) return fail('invalid_request', 'The state parameter may hold only visible ASCII characters and spaces.');
+  if (values.state.value !== undefined && state === undefined)
+    return fail('invalid_request', 'The state parameter may hold only visible ASCII characters and spaces.');
 
   const responseType = values.response_type.value;
   if (responseType === undefined) return fail('invalid_request', 'The response_type parameter is missing.');
@@ -98,11 +110,13 @@ export function checkAuthorizationRequest(client: AuthorizingClient, parameters:
   if (codeChallenge === undefined) {
     if (method !== undefined) return fail('invalid_request', 'code_challenge_method was given without a code_challenge.');
     // RFC 6749 has no client secret for public clients: PKCE is what binds the code to this client instance (RFC 9700 §2.1.1).
-    if (client.token_endpoint_auth_method === 'none') return fail('invalid_request', 'A public client must use PKCE (code_challenge with code_challenge_method=S256).');
+    if (client.token_endpoint_auth_method === 'none')
+      return fail('invalid_request', 'A public client must use PKCE (code_challenge with code_challenge_method=S256).');
   } else {
     // RFC 7636 §4.3: an absent method means plain, which lets anyone who sees the request redeem the code.
     if (method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256.');
-    if (!codeChallengePattern.test(codeChallenge) || !s256Pattern.test(codeChallenge)) return fail('invalid_request', 'code_challenge is not a valid S256 challenge.');
+    if (!codeChallengePattern.test(codeChallenge) || !s256Pattern.test(codeChallenge))
+      return fail('invalid_request', 'code_challenge is not a valid S256 challenge.');
   }
 
   const allowed = new Set(client.scope.split(' ').filter(Boolean));

@@ -14,10 +14,7 @@ import {
   type ValidAuthorizationRequest,
 } from './authorization-request.js';
 
-export type AuthorizationOutcome =
-  | (PageError & { status: 400 })
-  | RedirectError
-  | { kind: 'ok'; request: ValidAuthorizationRequest; client: OAuthClient };
+export type AuthorizationOutcome = (PageError & { status: 400 }) | RedirectError | { kind: 'ok'; request: ValidAuthorizationRequest; client: OAuthClient };
 
 /**
  * The authorization endpoint's decisions, shared by the built-in login page and Tyk's authorize-client
@@ -60,7 +57,13 @@ export class AuthorizationService {
 
   /** RFC 6749 §4.1.2.1: the resource owner denied the request. */
   deny(request: ValidAuthorizationRequest): string {
-    return this.errorRedirect({ kind: 'redirect', redirectUri: request.redirectUri, error: 'access_denied', description: 'The resource owner denied the request.', state: request.state });
+    return this.errorRedirect({
+      kind: 'redirect',
+      redirectUri: request.redirectUri,
+      error: 'access_denied',
+      description: 'The resource owner denied the request.',
+      state: request.state,
+    });
   }
 
   errorRedirect(error: RedirectError): string {

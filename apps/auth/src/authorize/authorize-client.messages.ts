@@ -32,7 +32,10 @@ export class AuthorizeClientMessages {
       });
       // The back end gets an error to show, never a redirect: it decides what its user sees.
       if (outcome.kind === 'page') throw new PortcullisError('validation_failed', outcome.message, [{ field: outcome.field, message: outcome.message }]);
-      if (outcome.kind === 'redirect') throw new PortcullisError('validation_failed', `${outcome.error}: ${outcome.description}`, [{ field: fieldOf(outcome.error), message: outcome.description }]);
+      if (outcome.kind === 'redirect')
+        throw new PortcullisError('validation_failed', `${outcome.error}: ${outcome.description}`, [
+          { field: fieldOf(outcome.error), message: outcome.description },
+        ]);
       if (outcome.client.api_ids.length > 0 && !outcome.client.api_ids.includes(apiId)) throw invalid('api_id', 'this client may not call this API');
       // Without an identity from the app, the client itself is the subject, as in Tyk's flow without key_rules.
       const approved = await this.authorization.approve(outcome.request, sub ?? outcome.request.clientId, apiId);

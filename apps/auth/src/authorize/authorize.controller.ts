@@ -63,7 +63,9 @@ export class AuthorizeController {
     const cookieToken = readCookie(request.headers.cookie, CSRF_COOKIE);
     if (!this.csrf.verify(cookieToken, form[CSRF_FIELD])) {
       setPageHeaders(response);
-      response.status(403).send(errorPage('Request refused', 'This form has expired or was not sent from this site. Go back to the application and start again.'));
+      response
+        .status(403)
+        .send(errorPage('Request refused', 'This form has expired or was not sent from this site. Go back to the application and start again.'));
       return;
     }
     // The form carries the request; check it again, as if it had just arrived (it may have been altered).
@@ -90,7 +92,11 @@ export class AuthorizeController {
     setPageHeaders(response);
     response.setHeader('Retry-After', String(retryAfterSeconds));
     const wait = retryAfterSeconds < 120 ? `${retryAfterSeconds} seconds` : `${Math.ceil(retryAfterSeconds / 60)} minutes`;
-    response.status(429).send(errorPage('Too many attempts', `Signing in with this username failed too many times. Wait ${wait}, then go back to the application and try again.`));
+    response
+      .status(429)
+      .send(
+        errorPage('Too many attempts', `Signing in with this username failed too many times. Wait ${wait}, then go back to the application and try again.`),
+      );
   }
 
   /** Answers the errors (page or redirect); true when the request may go on. */

@@ -8,7 +8,12 @@ export type RedirectUriResolution = { ok: true; redirectUri: string } | { ok: fa
 export function resolveRedirectUri(registered: readonly string[], requested: string | undefined): RedirectUriResolution {
   if (requested === undefined) {
     if (registered.length === 1) return { ok: true, redirectUri: registered[0]! };
-    return { ok: false, reason: registered.length === 0 ? 'The client has no registered redirect URI.' : 'The redirect_uri parameter is required for this client.' };
+    return {
+      ok: false,
+      reason: registered.length === 0 ? 'The client has no registered redirect URI.' : 'The redirect_uri parameter is required for this client.',
+    };
   }
-  return registered.includes(requested) ? { ok: true, redirectUri: requested } : { ok: false, reason: 'The redirect_uri does not match one registered for this client.' };
+  return registered.includes(requested)
+    ? { ok: true, redirectUri: requested }
+    : { ok: false, reason: 'The redirect_uri does not match one registered for this client.' };
 }

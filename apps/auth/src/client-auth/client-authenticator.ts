@@ -51,7 +51,12 @@ export class ClientAuthenticator {
     if (typeof clientId !== 'string' || typeof secret !== 'string' || clientId === '' || secret === '') {
       return Promise.reject(clientAuthenticationFailed());
     }
-    return this.authenticate({ headers: {}, body: new Map([['client_id', clientId], ['client_secret', secret]]) });
+    return this.authenticate({
+      headers: {},
+      body: new Map([
+        ['client_id', clientId],
+        ['client_secret', secret],
+      ]),
+    });
   }
 }
-

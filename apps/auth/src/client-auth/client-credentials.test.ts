@@ -27,7 +27,15 @@ describe('presentedCredentials', () => {
   });
 
   it('reads client_secret_post credentials from the body', () => {
-    expect(presentedCredentials({}, new Map([['client_id', 'c'], ['client_secret', 's']]))).toEqual({ method: 'client_secret_post', clientId: 'c', secret: 's' });
+    expect(
+      presentedCredentials(
+        {},
+        new Map([
+          ['client_id', 'c'],
+          ['client_secret', 's'],
+        ]),
+      ),
+    ).toEqual({ method: 'client_secret_post', clientId: 'c', secret: 's' });
   });
 
   it('takes a lone client_id as a public client (none), from a Map or a plain object', () => {
@@ -36,7 +44,15 @@ describe('presentedCredentials', () => {
   });
 
   it('refuses two methods at once', () => {
-    const error = failure(() => presentedCredentials({ authorization: basic('c', 's') }, new Map([['client_id', 'c'], ['client_secret', 's']])));
+    const error = failure(() =>
+      presentedCredentials(
+        { authorization: basic('c', 's') },
+        new Map([
+          ['client_id', 'c'],
+          ['client_secret', 's'],
+        ]),
+      ),
+    );
     expect(error.code).toBe('invalid_request');
   });
 
@@ -67,7 +83,13 @@ describe('presentedCredentials', () => {
   });
 
   it('answers a NUL in body credentials (from a form or a JSON-ish body) with invalid_client and a challenge', () => {
-    for (const body of [new Map([['client_id', 'a\u0000'], ['client_secret', 's']]), { client_id: 'c', client_secret: 's\u0000' }]) {
+    for (const body of [
+      new Map([
+        ['client_id', 'a\u0000'],
+        ['client_secret', 's'],
+      ]),
+      { client_id: 'c', client_secret: 's\u0000' },
+    ]) {
       const error = failure(() => presentedCredentials({}, body));
       expect(error.code).toBe('invalid_client');
       expect(error.headers['WWW-Authenticate']).toMatch(/^Basic realm=/);

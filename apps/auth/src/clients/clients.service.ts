@@ -41,7 +41,9 @@ export class ClientsService {
     const secret = metadata.token_endpoint_auth_method === 'none' ? undefined : (chosenSecret ?? newClientSecret());
     const now = new Date();
     if (!(await this.store.insert({ clientId, secretHash: secret ? hashSecret(secret) : null, metadata, createdAt: now, updatedAt: now }))) {
-      throw new PortcullisError('conflict', `A client with client_id ${JSON.stringify(clientId)} already exists`, [{ field: 'client_id', message: 'is taken' }]);
+      throw new PortcullisError('conflict', `A client with client_id ${JSON.stringify(clientId)} already exists`, [
+        { field: 'client_id', message: 'is taken' },
+      ]);
     }
     await this.changed(clientId, 'created');
     const client = shown(clientId, metadata, now, now);
@@ -83,7 +85,9 @@ export class ClientsService {
   async rotateSecret(clientId: string): Promise<OAuthClientWithSecret> {
     const existing = await this.stored(clientId);
     if (existing.token_endpoint_auth_method === 'none') {
-      throw new PortcullisError('validation_failed', 'A public client has no secret', [{ field: 'token_endpoint_auth_method', message: 'is none: there is no secret to rotate' }]);
+      throw new PortcullisError('validation_failed', 'A public client has no secret', [
+        { field: 'token_endpoint_auth_method', message: 'is none: there is no secret to rotate' },
+      ]);
     }
     const secret = newClientSecret();
     const updatedAt = new Date();
@@ -132,7 +136,8 @@ export class ClientsService {
   }
 
   private async stored(clientId: string): Promise<StoredClient> {
-    if (typeof clientId !== 'string' || clientId === '') throw new PortcullisError('validation_failed', undefined, [{ field: 'client_id', message: 'is required' }]);
+    if (typeof clientId !== 'string' || clientId === '')
+      throw new PortcullisError('validation_failed', undefined, [{ field: 'client_id', message: 'is required' }]);
     const client = await this.findForAuthentication(clientId);
     if (!client) throw notFound(clientId);
     return client;

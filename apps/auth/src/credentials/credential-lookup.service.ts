@@ -52,7 +52,8 @@ export class CredentialLookup {
 
   lookup(request: Partial<KeyLookupRequest> | null | undefined): Promise<KeyLookupReply> {
     const strategy = this.strategies.get(request?.kind as KeyLookupKind);
-    if (!strategy) throw new PortcullisError('validation_failed', undefined, [{ field: 'kind', message: `must be one of ${[...this.strategies.keys()].join(', ')}` }]);
+    if (!strategy)
+      throw new PortcullisError('validation_failed', undefined, [{ field: 'kind', message: `must be one of ${[...this.strategies.keys()].join(', ')}` }]);
     return strategy(request as KeyLookupRequest);
   }
 

@@ -35,7 +35,8 @@ function validClaim(request: unknown): OAuth1NonceClaim {
     return '';
   };
   const claim = { consumer_key: text('consumer_key', false), token: text('token', true), nonce: text('nonce', false), timestamp: 0 };
-  if (!Number.isSafeInteger(input.timestamp) || (input.timestamp as number) < 0) problems.push({ field: 'timestamp', message: 'must be a non-negative integer (seconds)' });
+  if (!Number.isSafeInteger(input.timestamp) || (input.timestamp as number) < 0)
+    problems.push({ field: 'timestamp', message: 'must be a non-negative integer (seconds)' });
   else claim.timestamp = input.timestamp as number;
   if (problems.length > 0) throw new PortcullisError('validation_failed', undefined, problems);
   return claim;

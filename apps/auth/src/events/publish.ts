@@ -13,5 +13,7 @@ export function publishQuietly<K extends EventSubject>(bus: Bus, subject: K, pay
  * together: the NATS client writes everything queued before its flush microtask in one socket write.
  */
 export function publishInBackground<K extends EventSubject>(bus: Bus, subject: K, payload: EventOf<K>, logger: Logger): void {
-  bus.publish(subject, payload).catch((error: unknown) => logger.warn(`could not publish ${subject}: ${error instanceof Error ? error.message : String(error)}`));
+  bus
+    .publish(subject, payload)
+    .catch((error: unknown) => logger.warn(`could not publish ${subject}: ${error instanceof Error ? error.message : String(error)}`));
 }

@@ -33,7 +33,10 @@ export class AuthorizationCodesService implements OnModuleInit, OnApplicationShu
   constructor(private readonly store: AuthorizationCodeStore) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.prune().catch((error: unknown) => this.logger.warn(`pruning expired codes failed: ${errorSummary(error)}`)), 10 * 60_000);
+    this.timer = setInterval(
+      () => void this.prune().catch((error: unknown) => this.logger.warn(`pruning expired codes failed: ${errorSummary(error)}`)),
+      10 * 60_000,
+    );
     this.timer.unref();
   }
 
@@ -45,7 +48,8 @@ export class AuthorizationCodesService implements OnModuleInit, OnApplicationShu
   async issue(request: CodeRequest): Promise<string> {
     if (request.codeChallengeMethod !== undefined || request.codeChallenge !== undefined) {
       if ((request.codeChallengeMethod ?? 'plain') !== 'S256') throw new OAuthError('invalid_request', 'code_challenge_method must be S256');
-      if (!request.codeChallenge || !challengeSyntax.test(request.codeChallenge)) throw new OAuthError('invalid_request', 'code_challenge must be a base64url SHA-256 digest');
+      if (!request.codeChallenge || !challengeSyntax.test(request.codeChallenge))
+        throw new OAuthError('invalid_request', 'code_challenge must be a base64url SHA-256 digest');
     }
     const code = randomBytes(32).toString('base64url');
     await this.store.insert({

@@ -11,6 +11,13 @@ export function clientCredentialsGrant(tokens: TokenIssuer): Grant {
     grantType: 'client_credentials',
     parameters: ['scope'],
     handler: ({ client, params, api }) =>
-      tokens.issue({ client, sub: client.client_id, scope: grantedScope(params.get('scope'), client.scope), apiIds: client.api_ids, withRefresh: false, ...api }),
+      tokens.issue({
+        client,
+        sub: client.client_id,
+        scope: grantedScope(params.get('scope'), client.scope),
+        apiIds: client.api_ids,
+        withRefresh: false,
+        ...api,
+      }),
   };
 }

@@ -24,16 +24,29 @@ export function refreshTokenGrant(tokens: TokenIssuer, store: TokenStore, revoca
       const token = await store.findRefresh(tokenHash);
       if (!token || token.clientId !== client.client_id) throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked');
       if (token.usedAt !== null) return replayed(token.familyId);
-      if (token.revokedAt !== null || token.expiresAt.getTime() <= Date.now()) throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked');
+      if (token.revokedAt !== null || token.expiresAt.getTime() <= Date.now())
+        throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked');
       // Through an API's endpoint, only a grant made for that API can be refreshed there.
       if (api && !token.apiIds.includes(api.apiIds[0])) throw new OAuthError('invalid_grant', 'The refresh token was not issued for this API');
       // The original grant bounds the scope, and so does what the client may have today. Checked
       // before the token is spent, so asking for too much does not cost the client its grant.
       const clientScope = new Set(scopeTokens(client.scope));
-      const stillAllowed = scopeTokens(token.scope).filter((s) => clientScope.has(s)).join(' ');
+      const stillAllowed = scopeTokens(token.scope)
+        .filter((s) => clientScope.has(s))
+        .join(' ');
       const scope = grantedScope(params.get('scope'), stillAllowed);
       try {
-        return await tokens.issue({ client, sub: token.sub, scope, refreshScope: stillAllowed, apiIds: token.apiIds, withRefresh: true, family: token.familyId, spends: tokenHash, ...api });
+        return await tokens.issue({
+          client,
+          sub: token.sub,
+          scope,
+          refreshScope: stillAllowed,
+          apiIds: token.apiIds,
+          withRefresh: true,
+          family: token.familyId,
+          spends: tokenHash,
+          ...api,
+        });
       } catch (error) {
         // Losing a race with another exchange of the same token is a reuse too.
         if (error instanceof RefreshTokenSpent) return replayed(token.familyId);

@@ -52,7 +52,18 @@ describe('auth.tokens.introspect', () => {
     const { access_token: token } = await tokens.issue({ client: opaque, sub: 'ada', scope: 'read', apiIds: ['orders'], withRefresh: false });
     const answer = await introspection.introspect({ token });
     const iat = Math.floor(access[0]!.iat.getTime() / 1000);
-    expect(answer).toEqual({ active: true, jti: access[0]!.jti, client_id: 'app-1', sub: 'ada', scope: 'read', aud: ['orders'], iss: issuerUrl, iat, exp: iat + 3600, pol: ['gold', 'silver'] });
+    expect(answer).toEqual({
+      active: true,
+      jti: access[0]!.jti,
+      client_id: 'app-1',
+      sub: 'ada',
+      scope: 'read',
+      aud: ['orders'],
+      iss: issuerUrl,
+      iat,
+      exp: iat + 3600,
+      pol: ['gold', 'silver'],
+    });
   });
 
   it('names several APIs, or the client when there are none, in aud: as the JWT would', async () => {

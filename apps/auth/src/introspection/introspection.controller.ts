@@ -51,7 +51,15 @@ export class IntrospectionController {
       const { record } = found;
       const usable = record.usedAt === null && record.revokedAt === null && record.expiresAt.getTime() > now;
       if (!usable || record.clientId !== client.client_id) return { active: false };
-      return { active: true, token_type: 'refresh_token', scope: record.scope, client_id: record.clientId, sub: record.sub, iat: seconds(record.createdAt), exp: seconds(record.expiresAt) };
+      return {
+        active: true,
+        token_type: 'refresh_token',
+        scope: record.scope,
+        client_id: record.clientId,
+        sub: record.sub,
+        iat: seconds(record.createdAt),
+        exp: seconds(record.expiresAt),
+      };
     }
     return { active: false };
   }

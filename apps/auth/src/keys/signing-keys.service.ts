@@ -125,7 +125,12 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
       if (!active && row.retiredAt === null) {
         try {
           const der = this.sealer.open(row.privateKeyEncrypted, row.id);
-          active = { kid: row.id, key: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }), header: accessTokenHeader(SIGNING_ALG, row.id), createdAt: row.createdAt };
+          active = {
+            kid: row.id,
+            key: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }),
+            header: accessTokenHeader(SIGNING_ALG, row.id),
+            createdAt: row.createdAt,
+          };
         } catch {
           // A changed KEY_ENCRYPTION_SECRET (or ADMIN_SECRET it derives from): this key cannot sign.
           this.logger.error(`signing key ${row.id} cannot be decrypted with the configured secret; a new key will be made`);

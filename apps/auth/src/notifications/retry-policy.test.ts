@@ -62,7 +62,16 @@ describe('key-change notification retries', () => {
 
   it('maps HTTP statuses to outcomes', () => {
     expect([200, 204, 301, 400, 401, 404, 408, 429, 500, 503].map(outcomeOfStatus)).toEqual([
-      'delivered', 'delivered', 'give-up', 'give-up', 'give-up', 'give-up', 'retry', 'retry', 'retry', 'retry',
+      'delivered',
+      'delivered',
+      'give-up',
+      'give-up',
+      'give-up',
+      'give-up',
+      'retry',
+      'retry',
+      'retry',
+      'retry',
     ]);
     expect(delayBefore(1, defaultRetryPolicy)).toBe(0);
   });

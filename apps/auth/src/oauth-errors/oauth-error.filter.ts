@@ -34,7 +34,9 @@ export function toOAuthError(exception: unknown, logger: Logger): OAuthError {
   if (exception instanceof OAuthError) return exception;
   // The shared input check and bus replies speak the catalogue; here they become RFC 6749 codes.
   if (exception instanceof PortcullisError && exception.status < 500) {
-    return exception.status === 401 ? new OAuthError('invalid_client', exception.message) : new OAuthError('invalid_request', exception.message, { status: exception.status });
+    return exception.status === 401
+      ? new OAuthError('invalid_client', exception.message)
+      : new OAuthError('invalid_request', exception.message, { status: exception.status });
   }
   if (exception instanceof HttpException && exception.getStatus() < 500) {
     return new OAuthError('invalid_request', undefined, { status: exception.getStatus() });

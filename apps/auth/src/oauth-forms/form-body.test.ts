@@ -28,12 +28,18 @@ describe('parseForm', () => {
 
   it('refuses escapes that are not UTF-8 (a lone surrogate, an overlong form, a broken escape)', () => {
     for (const body of ['client_id=%ED%A0%80', 'client_id=%C0%AF', 'client_id=%E0%A4%A']) {
-      expect(failure(() => parseForm(form, body)).toBody(), body).toEqual({ error: 'invalid_request', error_description: 'The request body is not percent-encoded UTF-8' });
+      expect(failure(() => parseForm(form, body)).toBody(), body).toEqual({
+        error: 'invalid_request',
+        error_description: 'The request body is not percent-encoded UTF-8',
+      });
     }
   });
 
   it('refuses a parameter named for a prototype, echoing only that name', () => {
-    expect(failure(() => parseForm(form, 'grant_type=client_credentials&__proto__[polluted]=1')).toBody()).toEqual({ error: 'invalid_request', error_description: 'A parameter named __proto__ is not allowed' });
+    expect(failure(() => parseForm(form, 'grant_type=client_credentials&__proto__[polluted]=1')).toBody()).toEqual({
+      error: 'invalid_request',
+      error_description: 'A parameter named __proto__ is not allowed',
+    });
   });
 
   it('refuses a repeated parameter even when one copy is empty', () => {
@@ -50,18 +56,24 @@ describe('parseForm', () => {
     expect(failure(() => parseForm(type, 'grant_type=client_credentials')).code).toBe('invalid_request');
   });
 
-  it.each(['client_id=a%00b&client_secret=x', 'client_id=a&client_secret=x%00', 'client_id=a%00'])('answers a NUL in client credentials (%s) as a failed client authentication, with a challenge', (body) => {
-    const error = failure(() => parseForm(form, `grant_type=client_credentials&${body}`));
-    expect(error.status).toBe(401);
-    expect(error.toBody()).toEqual({ error: 'invalid_client', error_description: 'Client authentication failed' });
-    expect(error.headers['WWW-Authenticate']).toMatch(/^Basic realm=/);
-  });
+  it.each(['client_id=a%00b&client_secret=x', 'client_id=a&client_secret=x%00', 'client_id=a%00'])(
+    'answers a NUL in client credentials (%s) as a failed client authentication, with a challenge',
+    (body) => {
+      const error = failure(() => parseForm(form, `grant_type=client_credentials&${body}`));
+      expect(error.status).toBe(401);
+      expect(error.toBody()).toEqual({ error: 'invalid_client', error_description: 'Client authentication failed' });
+      expect(error.headers['WWW-Authenticate']).toMatch(/^Basic realm=/);
+    },
+  );
 
-  it.each(['grant_type=client%00credentials', 'scope=a%00', 'to%00ken=x', 'token=abc\u0000'])('answers a NUL in any other parameter (%s) with invalid_request', (body) => {
-    const error = failure(() => parseForm(form, body));
-    expect(error.status).toBe(400);
-    expect(error.code).toBe('invalid_request');
-  });
+  it.each(['grant_type=client%00credentials', 'scope=a%00', 'to%00ken=x', 'token=abc\u0000'])(
+    'answers a NUL in any other parameter (%s) with invalid_request',
+    (body) => {
+      const error = failure(() => parseForm(form, body));
+      expect(error.status).toBe(400);
+      expect(error.code).toBe('invalid_request');
+    },
+  );
 
   it('takes a missing body as no parameters', () => {
     expect(parseForm(form, undefined).size).toBe(0);

@@ -19,7 +19,9 @@ export function rawFormBodies(limitBytes: number): RequestHandler[] {
     const type = (error as { type?: string }).type;
     const status = type === 'entity.too.large' ? 413 : 400;
     noStore(res);
-    res.status(status).json(new OAuthError('invalid_request', status === 413 ? 'The request body is too large' : 'The request body could not be read').toBody());
+    res
+      .status(status)
+      .json(new OAuthError('invalid_request', status === 413 ? 'The request body is too large' : 'The request body could not be read').toBody());
   };
   return [read, failed as unknown as RequestHandler];
 }

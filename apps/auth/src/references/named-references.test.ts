@@ -22,6 +22,8 @@ describe('named references', () => {
 
   it('an update is checked only for what it adds: a reference kept from the stored credential stays allowed', () => {
     const stored = clientReferences({ api_ids: ['gone'], policy_ids: ['p'] });
-    expect(addedReferences(clientReferences({ api_ids: ['gone', 'new'], policy_ids: ['p'] }), stored)).toEqual([{ kind: 'api', id: 'new', field: 'api_ids.1' }]);
+    expect(addedReferences(clientReferences({ api_ids: ['gone', 'new'], policy_ids: ['p'] }), stored)).toEqual([
+      { kind: 'api', id: 'new', field: 'api_ids.1' },
+    ]);
   });
 });

@@ -62,10 +62,15 @@ export class InitialAccessTokensService {
 function validated(request: Partial<InitialAccessTokenRequest>): { expiresIn: number; uses: number; apiIds: string[]; policyIds: string[] } {
   const problems: ErrorDetail[] = [];
   const { expires_in: expiresIn = DEFAULT_EXPIRES_IN, uses = 1, api_ids: apiIds = [], policy_ids: policyIds = [] } = request;
-  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN) problems.push({ field: 'expires_in', message: `must be a whole number of seconds from 1 to ${MAX_EXPIRES_IN}` });
+  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN)
+    problems.push({ field: 'expires_in', message: `must be a whole number of seconds from 1 to ${MAX_EXPIRES_IN}` });
   if (!Number.isInteger(uses) || uses < 1 || uses > MAX_USES) problems.push({ field: 'uses', message: `must be a whole number from 1 to ${MAX_USES}` });
-  for (const [field, ids] of [['api_ids', apiIds], ['policy_ids', policyIds]] as const) {
-    if (!Array.isArray(ids) || ids.length > 256 || !ids.every((id) => typeof id === 'string' && identifier.test(id))) problems.push({ field, message: 'must be an array of identifiers' });
+  for (const [field, ids] of [
+    ['api_ids', apiIds],
+    ['policy_ids', policyIds],
+  ] as const) {
+    if (!Array.isArray(ids) || ids.length > 256 || !ids.every((id) => typeof id === 'string' && identifier.test(id)))
+      problems.push({ field, message: 'must be an array of identifiers' });
   }
   if (problems.length > 0) throw new PortcullisError('validation_failed', undefined, problems);
   return { expiresIn, uses, apiIds, policyIds };

@@ -11,6 +11,8 @@ export class RegistrationError extends OAuthError {
   static token(presented: boolean): RegistrationError {
     const description = presented ? 'The access token is not valid for this request.' : 'This endpoint needs an access token (Authorization: Bearer).';
     // RFC 6750 §3: the challenge names the scheme; `error` only when a token was presented.
-    return new RegistrationError('invalid_token', description, { wwwAuthenticate: presented ? `Bearer realm="portcullis", error="invalid_token"` : `Bearer realm="portcullis"` });
+    return new RegistrationError('invalid_token', description, {
+      wwwAuthenticate: presented ? `Bearer realm="portcullis", error="invalid_token"` : `Bearer realm="portcullis"`,
+    });
   }
 }

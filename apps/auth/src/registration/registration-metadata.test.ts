@@ -65,28 +65,48 @@ describe('mapRegistrationMetadata', () => {
     ['redirect_uris that are not strings', { redirect_uris: [1] }, 'invalid_redirect_uri'],
     ['a logo_uri that is not a web URL', { redirect_uris: ['https://a.example/cb'], logo_uri: 'javascript:alert(1)' }, 'invalid_client_metadata'],
     ['a software statement', { redirect_uris: ['https://a.example/cb'], software_statement: 'eyJ...' }, 'invalid_software_statement'],
-    ['an access token format we do not issue', { grant_types: ['client_credentials'], response_types: [], access_token_format: 'paseto' }, 'invalid_client_metadata'],
+    [
+      'an access token format we do not issue',
+      { grant_types: ['client_credentials'], response_types: [], access_token_format: 'paseto' },
+      'invalid_client_metadata',
+    ],
   ])('refuses %s', (_label, body, error) => {
     expect(mapRegistrationMetadata(body, grant)).toMatchObject({ ok: false, error });
   });
 
   it('passes a requested opaque access token format on', () => {
-    expect(mapRegistrationMetadata({ grant_types: ['client_credentials'], response_types: [], access_token_format: 'opaque' }, grant)).toMatchObject({ ok: true, input: { access_token_format: 'opaque' } });
-    expect((mapRegistrationMetadata({ grant_types: ['client_credentials'], response_types: [] }, grant) as { input: object }).input).not.toHaveProperty('access_token_format');
+    expect(mapRegistrationMetadata({ grant_types: ['client_credentials'], response_types: [], access_token_format: 'opaque' }, grant)).toMatchObject({
+      ok: true,
+      input: { access_token_format: 'opaque' },
+    });
+    expect((mapRegistrationMetadata({ grant_types: ['client_credentials'], response_types: [] }, grant) as { input: object }).input).not.toHaveProperty(
+      'access_token_format',
+    );
   });
 
   it('allows a client_credentials-only client without redirect URIs', () => {
-    expect(mapRegistrationMetadata({ grant_types: ['client_credentials'], response_types: [] }, grant)).toMatchObject({ ok: true, input: { grant_types: ['client_credentials'], redirect_uris: [] } });
+    expect(mapRegistrationMetadata({ grant_types: ['client_credentials'], response_types: [] }, grant)).toMatchObject({
+      ok: true,
+      input: { grant_types: ['client_credentials'], redirect_uris: [] },
+    });
   });
 });
 
 describe('registrationErrorFrom', () => {
   it('names redirect URI problems invalid_redirect_uri, the rest invalid_client_metadata', () => {
-    expect(registrationErrorFrom([{ field: 'redirect_uris.0', message: 'must be an absolute URI without a fragment' }, { field: 'scope', message: 'bad' }])).toEqual({
+    expect(
+      registrationErrorFrom([
+        { field: 'redirect_uris.0', message: 'must be an absolute URI without a fragment' },
+        { field: 'scope', message: 'bad' },
+      ]),
+    ).toEqual({
       error: 'invalid_redirect_uri',
       description: 'redirect_uris.0: must be an absolute URI without a fragment',
     });
-    expect(registrationErrorFrom([{ field: 'scope', message: 'must be space-separated scope tokens' }])).toEqual({ error: 'invalid_client_metadata', description: 'scope: must be space-separated scope tokens' });
+    expect(registrationErrorFrom([{ field: 'scope', message: 'must be space-separated scope tokens' }])).toEqual({
+      error: 'invalid_client_metadata',
+      description: 'scope: must be space-separated scope tokens',
+    });
   });
 });
 

@@ -31,11 +31,13 @@ function isStringArray(value: unknown): value is string[] {
  * may call or the policies its tokens carry: those come from the server and the initial access token.
  */
 export function mapRegistrationMetadata(body: unknown, grant: RegistrationGrant): MetadataMapping {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return fail('invalid_client_metadata', 'The request body must be a JSON object of client metadata.');
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    return fail('invalid_client_metadata', 'The request body must be a JSON object of client metadata.');
   const metadata = body as Record<string, unknown>;
   if (metadata.software_statement !== undefined) return fail('invalid_software_statement', 'Software statements are not supported.');
 
-  if (metadata.redirect_uris !== undefined && !isStringArray(metadata.redirect_uris)) return fail('invalid_redirect_uri', 'redirect_uris must be an array of strings.');
+  if (metadata.redirect_uris !== undefined && !isStringArray(metadata.redirect_uris))
+    return fail('invalid_redirect_uri', 'redirect_uris must be an array of strings.');
   const redirectUris = (metadata.redirect_uris as string[] | undefined) ?? [];
 
   const method = metadata.token_endpoint_auth_method ?? 'client_secret_basic';
@@ -49,12 +51,14 @@ export function mapRegistrationMetadata(body: unknown, grant: RegistrationGrant)
   const refusedGrants = grants.filter((grantType) => !(selfServiceGrants as readonly string[]).includes(grantType));
   if (refusedGrants.length > 0) return fail('invalid_client_metadata', `Grant types not available by registration: ${refusedGrants.join(', ')}.`);
   const responseTypes = metadata.response_types ?? ['code'];
-  if (!isStringArray(responseTypes) || responseTypes.some((type) => type !== 'code')) return fail('invalid_client_metadata', 'response_types may only contain code.');
+  if (!isStringArray(responseTypes) || responseTypes.some((type) => type !== 'code'))
+    return fail('invalid_client_metadata', 'response_types may only contain code.');
   // RFC 7591 §2.1: response_types and grant_types must agree.
   if (responseTypes.includes('code') !== grants.includes('authorization_code')) {
     return fail('invalid_client_metadata', 'response_types code and grant_types authorization_code go together.');
   }
-  if (grants.includes('authorization_code') && redirectUris.length === 0) return fail('invalid_redirect_uri', 'redirect_uris are required for the authorization_code grant.');
+  if (grants.includes('authorization_code') && redirectUris.length === 0)
+    return fail('invalid_redirect_uri', 'redirect_uris are required for the authorization_code grant.');
 
   for (const field of ['client_name', 'scope', 'software_id', 'software_version', ...uriFields] as const) {
     if (metadata[field] !== undefined && typeof metadata[field] !== 'string') return fail('invalid_client_metadata', `${field} must be a string.`);

@@ -64,7 +64,8 @@ export class RegistrationService {
     await this.authorize(clientId, token);
     const existing = await this.clients.get(clientId);
     const fields = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
-    if (fields && fields.client_id !== clientId) throw RegistrationError.metadata('invalid_client_metadata', 'client_id must be present and equal to the client being updated.');
+    if (fields && fields.client_id !== clientId)
+      throw RegistrationError.metadata('invalid_client_metadata', 'client_id must be present and equal to the client being updated.');
     if (fields && fields.client_secret !== undefined) {
       const stored = await this.clients.findForAuthentication(clientId);
       if (typeof fields.client_secret !== 'string' || !stored?.secretHash || !tokenMatchesSecret(fields.client_secret, stored.secretHash)) {
@@ -76,7 +77,10 @@ export class RegistrationService {
     if (!mapped.ok) throw RegistrationError.metadata(mapped.error, mapped.description);
     const wasPublic = existing.token_endpoint_auth_method === 'none';
     if (wasPublic !== (mapped.input.token_endpoint_auth_method === 'none')) {
-      throw RegistrationError.metadata('invalid_client_metadata', 'A client cannot switch between public (none) and confidential; register a new client instead.');
+      throw RegistrationError.metadata(
+        'invalid_client_metadata',
+        'A client cannot switch between public (none) and confidential; register a new client instead.',
+      );
     }
     const updated = await this.clients.update(clientId, mapped.input).catch((error: unknown) => {
       throw asMetadataError(error);

@@ -5,5 +5,10 @@ import { RevocationController } from './revocation.controller.js';
 import { RevocationMessages } from './revocation.messages.js';
 import { RevocationService } from './revocation.service.js';
 
-@Module({ imports: [ClientAuthModule, TokensModule], controllers: [RevocationController, RevocationMessages], providers: [RevocationService], exports: [RevocationService] })
+@Module({
+  imports: [ClientAuthModule, TokensModule],
+  controllers: [RevocationController, RevocationMessages],
+  providers: [RevocationService],
+  exports: [RevocationService],
+})
 export class RevocationModule {}

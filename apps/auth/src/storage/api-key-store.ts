@@ -13,7 +13,14 @@ export class ApiKeyStore {
   /** Inserts the key; false when a key with this hash exists already. */
   async insert(row: ApiKeyRecord): Promise<boolean> {
     // ON CONFLICT rather than catching the violation: a failed query is logged with its parameters.
-    const result = await this.dataSource.manager.createQueryBuilder().insert().into(ApiKeyRecord).values(row as never).orIgnore().returning('key_hash').execute();
+    const result = await this.dataSource.manager
+      .createQueryBuilder()
+      .insert()
+      .into(ApiKeyRecord)
+      .values(row as never)
+      .orIgnore()
+      .returning('key_hash')
+      .execute();
     return (result.raw as unknown[]).length > 0;
   }
 

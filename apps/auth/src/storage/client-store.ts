@@ -32,7 +32,11 @@ export class ClientStore {
   /** False when no such client. */
   async update(clientId: string, changes: { metadata?: ClientMetadata; secretHash?: Buffer | null; updatedAt: Date }): Promise<boolean> {
     const { metadata, ...rest } = changes;
-    const result = await this.dataSource.manager.update(OAuthClientRecord, { clientId }, metadata === undefined ? rest : { ...rest, metadata: metadata as never });
+    const result = await this.dataSource.manager.update(
+      OAuthClientRecord,
+      { clientId },
+      metadata === undefined ? rest : { ...rest, metadata: metadata as never },
+    );
     return Boolean(result.affected);
   }
 

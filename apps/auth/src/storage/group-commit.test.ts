@@ -60,7 +60,10 @@ describe('GroupCommit', () => {
     const group = new GroupCommit(write, { maxBatch: 2, maxInFlight: 2 });
     const added = [1, 2, 3, 4, 5].map((item) => group.add(item));
     await turn();
-    expect(batches).toEqual([[1, 2], [3, 4]]);
+    expect(batches).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     finish[0]!();
     await expect.poll(() => batches.length).toBe(3);
     expect(batches[2]).toEqual([5]);

@@ -17,5 +17,24 @@ import { RefreshTokenRecord } from './refresh-token.entity.js';
 import { SigningKeyRecord } from './signing-key.entity.js';
 
 /** What `openDatabase` needs for the auth schema: its entities, and its migrations in order. */
-export const authEntities = [SigningKeyRecord, OAuthClientRecord, AccessTokenRecord, RefreshTokenRecord, AuthorizationCodeRecord, UserRecord, InitialAccessTokenRecord, ClientRegistrationRecord, ApiKeyRecord, OAuth1ConsumerRecord];
-export const authMigrations = [CreateSigningKeys1732350000000, CreateOAuthCore1732355000000, CreateUsersAndRegistration1732360000000, CreateApiKeysAndQuotas1763950000000, OpaqueAccessTokens1764100000000, CreateOAuth1Nonces1764200000000, CreateAuthFailureThrottles1764300000000];
+export const authEntities = [
+  SigningKeyRecord,
+  OAuthClientRecord,
+  AccessTokenRecord,
+  RefreshTokenRecord,
+  AuthorizationCodeRecord,
+  UserRecord,
+  InitialAccessTokenRecord,
+  ClientRegistrationRecord,
+  ApiKeyRecord,
+  OAuth1ConsumerRecord,
+];
+export const authMigrations = [
+  CreateSigningKeys1732350000000,
+  CreateOAuthCore1732355000000,
+  CreateUsersAndRegistration1732360000000,
+  CreateApiKeysAndQuotas1763950000000,
+  OpaqueAccessTokens1764100000000,
+  CreateOAuth1Nonces1764200000000,
+  CreateAuthFailureThrottles1764300000000,
+];

@@ -28,11 +28,7 @@ export class SigningKeyStore {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [ROTATION_LOCK]);
       if (stillDue) {
-        const current = await manager
-          .createQueryBuilder(SigningKeyRecord, 'k')
-          .where('k.retired_at IS NULL')
-          .orderBy('k.created_at', 'DESC')
-          .getOne();
+        const current = await manager.createQueryBuilder(SigningKeyRecord, 'k').where('k.retired_at IS NULL').orderBy('k.created_at', 'DESC').getOne();
         if (current && !stillDue(current.createdAt)) return false;
       }
       const now = new Date();

@@ -13,7 +13,22 @@ import { QuotaStore } from './quota-store.js';
 import { TokenStore } from './token-store.js';
 
 /** Every store of the auth schema (the failure throttles and the readiness probe are stores too). */
-const stores = [DatabaseHealth, ClientAuthThrottle, UserLoginThrottle, TokenStore, ApiKeyStore, QuotaStore, OAuth1ConsumerStore, OAuth1NonceStore, AuthorizationCodeStore, SigningKeyStore, ClientStore, ClientRegistrationStore, InitialAccessTokenStore, UserStore];
+const stores = [
+  DatabaseHealth,
+  ClientAuthThrottle,
+  UserLoginThrottle,
+  TokenStore,
+  ApiKeyStore,
+  QuotaStore,
+  OAuth1ConsumerStore,
+  OAuth1NonceStore,
+  AuthorizationCodeStore,
+  SigningKeyStore,
+  ClientStore,
+  ClientRegistrationStore,
+  InitialAccessTokenStore,
+  UserStore,
+];
 
 /**
  * The auth service's lowest layer: the only module given the DataSource. The rest of the service

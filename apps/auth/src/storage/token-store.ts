@@ -89,7 +89,12 @@ export class TokenStore implements OnApplicationShutdown {
   /** Revokes every token of a family: its refresh tokens and the access tokens issued from it. */
   revokeFamily(familyId: string): Promise<RevokedAccessToken[]> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.createQueryBuilder().update(RefreshTokenRecord).set({ revokedAt: () => 'now()' }).where('family_id = :familyId AND revoked_at IS NULL', { familyId }).execute();
+      await manager
+        .createQueryBuilder()
+        .update(RefreshTokenRecord)
+        .set({ revokedAt: () => 'now()' })
+        .where('family_id = :familyId AND revoked_at IS NULL', { familyId })
+        .execute();
       return this.revokeAccessWhere(manager, 'family_id = :familyId', { familyId });
     });
   }
@@ -149,7 +154,9 @@ export class TokenStore implements OnApplicationShutdown {
       const values: string[] = [];
       for (let row = 0; row < rows; row++) {
         const p = (column: number) => `$${row * ACCESS_COLUMNS + column}`;
-        values.push(`(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}::jsonb, ${p(6)}, ${p(7)}::bytea, ${p(8)}::jsonb, ${p(9)}::uuid, to_timestamp(${p(10)}), to_timestamp(${p(11)}), NULL)`);
+        values.push(
+          `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}::jsonb, ${p(6)}, ${p(7)}::bytea, ${p(8)}::jsonb, ${p(9)}::uuid, to_timestamp(${p(10)}), to_timestamp(${p(11)}), NULL)`,
+        );
       }
       const table = qualifiedTable(this.dataSource, 'access_tokens');
       sql = `INSERT INTO ${table} (jti, client_id, sub, scope, api_ids, kid, token_hash, policy_ids, family_id, iat, exp, revoked_at) VALUES ${values.join(', ')}`;

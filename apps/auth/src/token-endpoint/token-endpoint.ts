@@ -34,7 +34,11 @@ export interface TokenRequest {
  * RFC 6749 §5.1/§5.2: token answers, errors included, are never cached. One frozen object shared by
  * every successful answer (nothing writes to an answer's headers); errors copy it to add a challenge or a Retry-After.
  */
-const answerHeaders: Readonly<Record<string, string>> = Object.freeze({ 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+const answerHeaders: Readonly<Record<string, string>> = Object.freeze({
+  'Content-Type': 'application/json; charset=utf-8',
+  'Cache-Control': 'no-store',
+  Pragma: 'no-cache',
+});
 
 /**
  * The RFC 6749 §3.2 token endpoint, whole: from the raw request to the HTTP answer. The auth service's

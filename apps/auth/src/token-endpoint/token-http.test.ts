@@ -18,7 +18,11 @@ describe('tokenRequestListener', () => {
   const endpoint = {
     handle: async (request: TokenRequest) => {
       seen.push(request);
-      return { status: 401, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', Pragma: 'no-cache', 'WWW-Authenticate': 'Basic realm="x"' }, body: '{"error":"invalid_client","é":1}' };
+      return {
+        status: 401,
+        headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', Pragma: 'no-cache', 'WWW-Authenticate': 'Basic realm="x"' },
+        body: '{"error":"invalid_client","é":1}',
+      };
     },
   } as unknown as TokenEndpoint;
   const fallback: RequestListener = (_req, res) => {
@@ -38,18 +42,24 @@ describe('tokenRequestListener', () => {
 
   function send(options: { method?: string; path?: string; headers?: Record<string, string>; body?: string[] }): Promise<Answer> {
     return new Promise((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port, method: options.method ?? 'POST', path: options.path ?? '/oauth/token', headers: options.headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode!, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks).toString('utf8') }));
-      });
+      const req = httpRequest(
+        { host: '127.0.0.1', port, method: options.method ?? 'POST', path: options.path ?? '/oauth/token', headers: options.headers },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode!, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks).toString('utf8') }));
+        },
+      );
       req.on('error', reject);
       for (const part of options.body ?? []) req.write(part);
       req.end();
     });
   }
 
-  const form = (body: string, type = 'application/x-www-form-urlencoded') => ({ headers: { 'Content-Type': type, 'Content-Length': String(Buffer.byteLength(body)), Authorization: 'Basic abc' }, body: [body] });
+  const form = (body: string, type = 'application/x-www-form-urlencoded') => ({
+    headers: { 'Content-Type': type, 'Content-Length': String(Buffer.byteLength(body)), Authorization: 'Basic abc' },
+    body: [body],
+  });
 
   it("answers a plain form POST itself with the endpoint's answer and Express's headers, without an ETag or X-Powered-By", async () => {
     seen.length = 0;
@@ -58,11 +68,16 @@ describe('tokenRequestListener', () => {
     const names = answer.rawHeaders.filter((_, i) => i % 2 === 0);
     expect(names).toEqual(['Content-Type', 'Cache-Control', 'Pragma', 'WWW-Authenticate', 'Content-Length', 'Date', 'Connection', 'Keep-Alive']);
     expect(answer.rawHeaders.slice(0, 10)).toEqual([
-      'Content-Type', 'application/json; charset=utf-8',
-      'Cache-Control', 'no-store',
-      'Pragma', 'no-cache',
-      'WWW-Authenticate', 'Basic realm="x"',
-      'Content-Length', String(Buffer.byteLength('{"error":"invalid_client","é":1}')),
+      'Content-Type',
+      'application/json; charset=utf-8',
+      'Cache-Control',
+      'no-store',
+      'Pragma',
+      'no-cache',
+      'WWW-Authenticate',
+      'Basic realm="x"',
+      'Content-Length',
+      String(Buffer.byteLength('{"error":"invalid_client","é":1}')),
     ]);
     expect(answer.body).toBe('{"error":"invalid_client","é":1}');
     expect(seen).toEqual([{ contentType: 'application/x-www-form-urlencoded', authorization: 'Basic abc', body: 'grant_type=client_credentials' }]);
@@ -73,10 +88,19 @@ describe('tokenRequestListener', () => {
     const bytes = Buffer.from('\uFEFFscope=caf\u00e9');
     const split = bytes.length - 1; // inside the two bytes of é
     const answer = await new Promise<Answer>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/oauth/token', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8', 'content-length': String(bytes.length) } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode!, rawHeaders: res.rawHeaders, body: '' }));
-      });
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/oauth/token',
+          headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8', 'content-length': String(bytes.length) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!, rawHeaders: res.rawHeaders, body: '' }));
+        },
+      );
       req.on('error', reject);
       req.write(bytes.subarray(0, split));
       setTimeout(() => req.end(bytes.subarray(split)), 20);
@@ -95,7 +119,10 @@ describe('tokenRequestListener', () => {
     ['a malformed content type', form('a=b', 'form')],
     ['no content type', { headers: { 'Content-Length': '3' }, body: ['a=b'] }],
     ['a chunked body', { headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' }, body: ['a=b'] }],
-    ['a compressed body', { headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Encoding': 'gzip', 'Content-Length': '3' }, body: ['a=b'] }],
+    [
+      'a compressed body',
+      { headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Encoding': 'gzip', 'Content-Length': '3' }, body: ['a=b'] },
+    ],
   ])('leaves %s to Express', async (_case, options) => {
     seen.length = 0;
     const answer = await send(options);

@@ -10,7 +10,11 @@ const TOKEN_PATH = '/oauth/token';
  * The form content types taken here; any other (a charset to transcode, a malformed type, none at
  * all) goes through Express as before, whose body parser decides what it means.
  */
-const plainFormTypes = new Set(['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=utf-8', 'application/x-www-form-urlencoded;charset=utf-8']);
+const plainFormTypes = new Set([
+  'application/x-www-form-urlencoded',
+  'application/x-www-form-urlencoded; charset=utf-8',
+  'application/x-www-form-urlencoded;charset=utf-8',
+]);
 
 const logger = new Logger('TokenEndpoint');
 
@@ -62,16 +66,14 @@ function readBody(req: IncomingMessage, res: ServerResponse, endpoint: TokenEndp
     let body = bytes === undefined ? '' : bytes.toString('utf8');
     // Express's UTF-8 decoder (iconv-lite) drops a byte order mark; so does this.
     if (body.charCodeAt(0) === 0xfeff) body = body.slice(1);
-    endpoint
-      .handle({ contentType: req.headers['content-type'], authorization: req.headers.authorization, body })
-      .then(
-        (answer) => write(res, answer),
-        (error: unknown) => {
-          // handle() answers every failure itself; reaching here is a bug, so no half-made answer.
-          logger.error(errorForLog(error));
-          res.destroy();
-        },
-      );
+    endpoint.handle({ contentType: req.headers['content-type'], authorization: req.headers.authorization, body }).then(
+      (answer) => write(res, answer),
+      (error: unknown) => {
+        // handle() answers every failure itself; reaching here is a bug, so no half-made answer.
+        logger.error(errorForLog(error));
+        res.destroy();
+      },
+    );
   });
 }
 

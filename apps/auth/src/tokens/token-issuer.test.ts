@@ -36,9 +36,24 @@ describe('TokenIssuer', () => {
     const { tokens, jwks, kid, recorded } = await setUp();
     const before = Math.floor(Date.now() / 1000);
     const response = await tokens.issue({ client, sub: 'app-1', scope: 'read', apiIds: ['orders'], withRefresh: false });
-    const { payload, protectedHeader } = await jwtVerify(response.access_token, jwks, { algorithms: ['ES256'], typ: 'at+jwt', issuer: issuerUrl, audience: 'orders' });
+    const { payload, protectedHeader } = await jwtVerify(response.access_token, jwks, {
+      algorithms: ['ES256'],
+      typ: 'at+jwt',
+      issuer: issuerUrl,
+      audience: 'orders',
+    });
     expect(protectedHeader).toEqual({ alg: 'ES256', typ: 'at+jwt', kid });
-    expect(payload).toEqual({ client_id: 'app-1', jti: recorded[0]!.jti, pol: ['gold'], scope: 'read', iss: issuerUrl, sub: 'app-1', aud: 'orders', iat: payload.iat, exp: payload.iat! + 3600 });
+    expect(payload).toEqual({
+      client_id: 'app-1',
+      jti: recorded[0]!.jti,
+      pol: ['gold'],
+      scope: 'read',
+      iss: issuerUrl,
+      sub: 'app-1',
+      aud: 'orders',
+      iat: payload.iat,
+      exp: payload.iat! + 3600,
+    });
     expect(payload.iat).toBeGreaterThanOrEqual(before);
     expect(response).toEqual({ access_token: response.access_token, token_type: 'Bearer', expires_in: 3600, scope: 'read' });
   });
@@ -90,7 +105,7 @@ describe('TokenIssuer', () => {
     expect(again.access_token).not.toBe(response.access_token);
   });
 
-  it('records the JWT client\'s policies and key, and no token hash (a JWT is found by its jti)', async () => {
+  it("records the JWT client's policies and key, and no token hash (a JWT is found by its jti)", async () => {
     const { tokens, recorded, kid } = await setUp();
     await tokens.issue({ client, sub: 'app-1', scope: 'read', apiIds: ['orders'], withRefresh: false });
     expect(recorded[0]).toMatchObject({ kid, tokenHash: null, policyIds: ['gold'] });

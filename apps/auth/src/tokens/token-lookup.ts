@@ -10,8 +10,7 @@ import { TokenStore } from '../storage/token-store.js';
 
 export type FoundToken =
   /** `claims` are what the token says: a JWT's verified claims, or for an opaque token the same claims from its row. */
-  | { kind: 'access_token'; record: AccessTokenRecord; claims: JWTPayload }
-  | { kind: 'refresh_token'; record: RefreshTokenRecord };
+  { kind: 'access_token'; record: AccessTokenRecord; claims: JWTPayload } | { kind: 'refresh_token'; record: RefreshTokenRecord };
 
 export type FoundAccessToken = Extract<FoundToken, { kind: 'access_token' }>;
 

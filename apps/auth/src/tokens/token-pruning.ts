@@ -13,7 +13,10 @@ export class TokenPruning implements OnModuleInit, OnApplicationShutdown {
   constructor(private readonly store: TokenStore) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.store.prune().catch((error: unknown) => this.logger.warn(`pruning expired tokens failed: ${errorSummary(error)}`)), PRUNE_EVERY_MS);
+    this.timer = setInterval(
+      () => void this.store.prune().catch((error: unknown) => this.logger.warn(`pruning expired tokens failed: ${errorSummary(error)}`)),
+      PRUNE_EVERY_MS,
+    );
     this.timer.unref();
   }
 

@@ -17,11 +17,17 @@ export class ResponseCacheService implements OnApplicationShutdown {
   readonly maxEntryBytes: number;
   private readonly logger = new Logger('ResponseCache');
 
-  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, private readonly bus: Bus) {
+  constructor(
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    private readonly bus: Bus,
+  ) {
     const { redisUrl, maxBytes, maxEntryBytes } = config.cache;
     this.maxEntryBytes = maxEntryBytes;
     // Keys carry the subject prefix: deployments (and test runs) sharing one Redis keep apart.
-    this.store = redisUrl === null ? new MemoryResponseCache(maxBytes) : new RedisResponseCache(redisUrl, `portcullis:cache:${config.nats.subjectPrefix}:`, { warn: (message) => this.logger.warn(message) });
+    this.store =
+      redisUrl === null
+        ? new MemoryResponseCache(maxBytes)
+        : new RedisResponseCache(redisUrl, `portcullis:cache:${config.nats.subjectPrefix}:`, { warn: (message) => this.logger.warn(message) });
     this.logger.log(`response cache ${redisUrl === null ? `in memory (at most ${maxBytes} bytes)` : 'in Redis'}`);
   }
 

@@ -26,7 +26,12 @@ describe('ApiEventsController', () => {
     expect(applies({ revision: 4, api_id: 'orders', change: 'created', definition })).toBe(true);
     expect(applies({ revision: 5, api_id: 'orders', change: 'deleted', definition: null })).toBe(true);
     const applied: ConfigChangedEvent[] = [];
-    new ApiEventsController({ onEvent: (e: ConfigChangedEvent) => applied.push(e) } as unknown as ConfigSyncService).onApiChanged({ revision: 4, api_id: 'orders', change: 'updated', definition });
+    new ApiEventsController({ onEvent: (e: ConfigChangedEvent) => applied.push(e) } as unknown as ConfigSyncService).onApiChanged({
+      revision: 4,
+      api_id: 'orders',
+      change: 'updated',
+      definition,
+    });
     expect(applied).toEqual([{ revision: 4, api_id: 'orders', change: 'updated', definition }]);
   });
 

@@ -33,7 +33,10 @@ describe('ClientBindingEventsController', () => {
     ['a created event without its binding', { revision: 1, issuer: 'https://idp.test', client_id: 'c1', change: 'created', binding: null }],
     ['a binding of another client', { revision: 1, issuer: 'https://idp.test', client_id: 'c2', change: 'updated', binding }],
     ['a binding of another issuer', { revision: 1, issuer: 'https://evil.test', client_id: 'c1', change: 'updated', binding }],
-    ['policy ids that are not strings', { revision: 1, issuer: 'https://idp.test', client_id: 'c1', change: 'created', binding: { ...binding, policy_ids: [1] } }],
+    [
+      'policy ids that are not strings',
+      { revision: 1, issuer: 'https://idp.test', client_id: 'c1', change: 'created', binding: { ...binding, policy_ids: [1] } },
+    ],
     ['a deleted event still carrying a binding', { revision: 1, issuer: 'https://idp.test', client_id: 'c1', change: 'deleted', binding }],
     ['null', null],
   ])('refuses %s', (_what, event) => {

@@ -156,7 +156,9 @@ export class ConfigSync {
         if (snapshot === null) return;
         this.sink.replace(snapshot);
         this.current = snapshot.revision;
-        this.log.info(`configuration loaded: revision ${snapshot.revision}, ${snapshot.apis.length} API(s), ${snapshot.policies.length} policy(ies), ${snapshot.client_bindings?.length ?? 0} client binding(s), ${snapshot.certificates?.length ?? 0} certificate(s)`);
+        this.log.info(
+          `configuration loaded: revision ${snapshot.revision}, ${snapshot.apis.length} API(s), ${snapshot.policies.length} policy(ies), ${snapshot.client_bindings?.length ?? 0} client binding(s), ${snapshot.certificates?.length ?? 0} certificate(s)`,
+        );
         const pending = this.buffered.sort(byRevision);
         this.buffered = [];
         for (let i = 0; i < pending.length; i++) {

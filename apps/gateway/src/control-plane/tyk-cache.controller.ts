@@ -18,7 +18,8 @@ export class TykCacheController {
 
   @Delete(':apiId')
   async invalidate(@Param('apiId') apiId: string): Promise<{ status: 'ok'; message: string }> {
-    if (!apiIdPattern.test(apiId)) throw new PortcullisError('validation_failed', undefined, [{ field: 'api_id', message: 'must be 1-128 characters of letters, digits, . _ ~ -' }]);
+    if (!apiIdPattern.test(apiId))
+      throw new PortcullisError('validation_failed', undefined, [{ field: 'api_id', message: 'must be 1-128 characters of letters, digits, . _ ~ -' }]);
     await this.cache.purge(apiId);
     // Tyk's answer (api.go invalidateCacheHandler): 200 whether or not anything was cached.
     return { status: 'ok', message: 'cache invalidated' };

@@ -57,10 +57,13 @@ function tykBodyErrors(error: unknown, _req: Request, res: Response, next: NextF
   if (refused) return void res.status(statusOf(refused.error)).json(tykErrorBody(refused));
   const type = (error as { type?: string }).type;
   const code: ErrorCode =
-    type === 'entity.too.large' ? 'payload_too_large'
-    : type === 'entity.parse.failed' ? 'malformed_json'
-    : type === 'encoding.unsupported' || type === 'charset.unsupported' ? 'unsupported_media_type'
-    : 'validation_failed';
+    type === 'entity.too.large'
+      ? 'payload_too_large'
+      : type === 'entity.parse.failed'
+        ? 'malformed_json'
+        : type === 'encoding.unsupported' || type === 'charset.unsupported'
+          ? 'unsupported_media_type'
+          : 'validation_failed';
   const body = code === 'validation_failed' ? errorBody(code, 'The request body could not be read') : errorBody(code);
   res.status(statusOf(code)).json(tykErrorBody(body));
 }

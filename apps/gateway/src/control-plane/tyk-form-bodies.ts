@@ -13,12 +13,16 @@ export const tykFormEndpoints = ['/tyk/oauth/revoke', '/tyk/oauth/revoke_all'];
  * which the controller refuses by name.
  */
 export function useTykFormBodies(app: INestApplication, limitBytes: number): void {
-  app.use(tykFormEndpoints, express.urlencoded({ extended: false, limit: limitBytes, type: 'application/x-www-form-urlencoded', verify: refuseMalformedForm }), (error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (!error) return next();
-    const refused = bodyProblem(error);
-    if (refused) return void res.status(statusOf(refused.error)).json(tykErrorBody(refused));
-    const code: ErrorCode = (error as { type?: string }).type === 'entity.too.large' ? 'payload_too_large' : 'validation_failed';
-    const body = code === 'validation_failed' ? errorBody(code, 'The request body could not be read') : errorBody(code);
-    res.status(statusOf(code)).json(tykErrorBody(body));
-  });
+  app.use(
+    tykFormEndpoints,
+    express.urlencoded({ extended: false, limit: limitBytes, type: 'application/x-www-form-urlencoded', verify: refuseMalformedForm }),
+    (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+      if (!error) return next();
+      const refused = bodyProblem(error);
+      if (refused) return void res.status(statusOf(refused.error)).json(tykErrorBody(refused));
+      const code: ErrorCode = (error as { type?: string }).type === 'entity.too.large' ? 'payload_too_large' : 'validation_failed';
+      const body = code === 'validation_failed' ? errorBody(code, 'The request body could not be read') : errorBody(code);
+      res.status(statusOf(code)).json(tykErrorBody(body));
+    },
+  );
 }

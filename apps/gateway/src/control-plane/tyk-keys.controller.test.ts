@@ -6,7 +6,7 @@ const policy = (id: string, key_expires_in: number) => [id, { id, key_expires_in
 const policies = new Map([policy('day', 86_400), policy('hour', 3_600), policy('forever', 0)]);
 
 describe('keyExpiresIn', () => {
-  it("takes the longest key_expires_in of the policies the session applies", () => {
+  it('takes the longest key_expires_in of the policies the session applies', () => {
     expect(keyExpiresIn({ apply_policies: ['hour'] }, policies)).toBe(3_600);
     expect(keyExpiresIn({ apply_policies: ['hour', 'day', 'forever'] }, policies)).toBe(86_400);
   });

@@ -78,7 +78,9 @@ export class TykKeysController {
   preview(@Body() body: unknown): Session {
     const result = validateSession(body);
     if (!result.ok) throw new PortcullisError('validation_failed', undefined, result.errors);
-    const missing = (result.value.apply_policies ?? []).flatMap((id, index) => (this.store.policies.has(id) ? [] : [{ field: `apply_policies.${index}`, message: `no policy has id ${JSON.stringify(id)}` }]));
+    const missing = (result.value.apply_policies ?? []).flatMap((id, index) =>
+      this.store.policies.has(id) ? [] : [{ field: `apply_policies.${index}`, message: `no policy has id ${JSON.stringify(id)}` }],
+    );
     if (missing.length > 0) throw new PortcullisError('validation_failed', undefined, missing);
     return result.value;
   }

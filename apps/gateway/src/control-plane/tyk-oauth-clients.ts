@@ -72,7 +72,8 @@ export function readCreateRequest(body: unknown): TykClientCreate {
   const apiId = text('api_id');
   // Tyk without api_id finds the APIs through the policy: one of the two is needed.
   const policyGiven = typeof input.policy_id === 'string' && input.policy_id !== '';
-  if (apiId === undefined && !policyGiven && !problems.some((p) => p.field === 'api_id')) problems.push({ field: 'api_id', message: 'is required without a policy_id' });
+  if (apiId === undefined && !policyGiven && !problems.some((p) => p.field === 'api_id'))
+    problems.push({ field: 'api_id', message: 'is required without a policy_id' });
   const request: TykClientCreate = {
     // Tyk: several redirect URIs in one comma-separated string.
     redirect_uris: (text('redirect_uri') ?? '')
@@ -100,14 +101,18 @@ export function clientInputFor(request: TykClientCreate, apis: ApiDefinition | A
   const list = Array.isArray(apis) ? apis : [apis];
   if (list.length === 0 || list.some((api) => api.use_oauth2 !== true)) {
     throw new PortcullisError('validation_failed', undefined, [
-      request.api_id === undefined ? { field: 'policy_id', message: 'grants no API that uses OAuth 2.0 (use_oauth2)' } : { field: 'api_id', message: 'this API does not use OAuth 2.0 (use_oauth2)' },
+      request.api_id === undefined
+        ? { field: 'policy_id', message: 'grants no API that uses OAuth 2.0 (use_oauth2)' }
+        : { field: 'api_id', message: 'this API does not use OAuth 2.0 (use_oauth2)' },
     ]);
   }
   // Without a redirect URI there is no authorization code to send anywhere.
   const allowed = new Set(list.flatMap((api) => oauthMetaOf(api).allowed_access_types));
   const grantTypes = [...allowed].filter((type) => type !== 'authorization_code' || request.redirect_uris.length > 0);
   if (grantTypes.length === 0) {
-    throw new PortcullisError('validation_failed', undefined, [{ field: 'redirect_uri', message: "is required: the API's only allowed access type is authorization_code" }]);
+    throw new PortcullisError('validation_failed', undefined, [
+      { field: 'redirect_uri', message: "is required: the API's only allowed access type is authorization_code" },
+    ]);
   }
   const input: Record<string, unknown> = {
     redirect_uris: request.redirect_uris,
@@ -143,7 +148,9 @@ export function clientUpdateFor(existing: OAuthClient, body: unknown): Record<st
   if (given.description !== undefined) input.description = request.description ?? '';
   if (given.meta_data !== undefined || given.meta !== undefined) input.meta = request.meta;
   if (request.secret !== undefined || (request.client_id !== undefined && request.client_id !== existing.client_id)) {
-    throw new PortcullisError('validation_failed', undefined, [{ field: request.secret !== undefined ? 'secret' : 'client_id', message: 'cannot be changed by an update (rotate the secret instead)' }]);
+    throw new PortcullisError('validation_failed', undefined, [
+      { field: request.secret !== undefined ? 'secret' : 'client_id', message: 'cannot be changed by an update (rotate the secret instead)' },
+    ]);
   }
   return input;
 }

@@ -59,7 +59,9 @@ export class TykOAuthController {
   private async oauthApisOf(policyId: string): Promise<ApiDefinition[]> {
     const policy = await this.bus.request(subjects.registryPoliciesGet, { policy_id: policyId }).catch((error: unknown) => {
       if (error instanceof PortcullisError && error.code === 'not_found') {
-        throw new PortcullisError('validation_failed', "Policy doesn't exist", [{ field: 'policy_id', message: `no policy has id ${JSON.stringify(policyId)}` }]);
+        throw new PortcullisError('validation_failed', "Policy doesn't exist", [
+          { field: 'policy_id', message: `no policy has id ${JSON.stringify(policyId)}` },
+        ]);
       }
       throw error;
     });
@@ -121,7 +123,8 @@ export class TykOAuthController {
   /** The client, if it belongs to this API; any other client is as absent as an unknown one. */
   private async clientOf(apiId: string, clientId: string): Promise<OAuthClient> {
     const client = await this.bus.request(subjects.authClientsGet, { client_id: clientId });
-    if (!client.api_ids.includes(apiId)) throw new PortcullisError('not_found', `No client with client_id ${JSON.stringify(clientId)} for API ${JSON.stringify(apiId)}`);
+    if (!client.api_ids.includes(apiId))
+      throw new PortcullisError('not_found', `No client with client_id ${JSON.stringify(clientId)} for API ${JSON.stringify(apiId)}`);
     return client;
   }
 }

@@ -27,7 +27,7 @@ export class TykPoliciesController {
   @HttpCode(200)
   async create(@Body() body: unknown): Promise<TykWriteResult> {
     // Tyk: "Unable to create policy without id." (400); the native admin API generates one instead.
-    const id = body !== null && typeof body === 'object' ? (body as { id?: unknown; _id?: unknown }).id ?? (body as { _id?: unknown })._id : undefined;
+    const id = body !== null && typeof body === 'object' ? ((body as { id?: unknown; _id?: unknown }).id ?? (body as { _id?: unknown })._id) : undefined;
     if (id === undefined || id === null || id === '') {
       throw new PortcullisError('validation_failed', 'Unable to create policy without id.', [{ field: 'id', message: 'is required' }]);
     }

@@ -64,7 +64,14 @@ describe('runChain', () => {
 
   it('answers a bug in a step after a pending one with a generic 500, instead of throwing into the promise that resumed it', () => {
     const ran: string[] = [];
-    const broken: Step = { name: 'broken', always: false, enabledFor: () => true, handle: () => { throw new Error('a bug'); } };
+    const broken: Step = {
+      name: 'broken',
+      always: false,
+      enabledFor: () => true,
+      handle: () => {
+        throw new Error('a bug');
+      },
+    };
     const { ctx, written } = contextWith([step('wait', PENDING, ran), broken, step('rec', CONTINUE, ran, true)]);
     runChain(ctx);
     expect(() => resumeChain(ctx, CONTINUE)).not.toThrow();

@@ -9,14 +9,21 @@ const request = (remoteAddress: string | undefined, headers: [string, string][] 
   ({ socket: { remoteAddress }, rawHeaders: headers.flat() }) as unknown as IncomingMessage;
 
 describe('the client address for IP lists', () => {
-  it('is the socket\'s when no proxy is trusted (the default): forwarding headers are never believed', () => {
+  it("is the socket's when no proxy is trusted (the default): forwarding headers are never believed", () => {
     const none = new ClientAddress([]);
-    expect(none.of(request('127.0.0.1', [['X-Forwarded-For', '10.9.9.9'], ['X-Real-IP', '10.9.9.9']]))).toBe('127.0.0.1');
+    expect(
+      none.of(
+        request('127.0.0.1', [
+          ['X-Forwarded-For', '10.9.9.9'],
+          ['X-Real-IP', '10.9.9.9'],
+        ]),
+      ),
+    ).toBe('127.0.0.1');
     expect(none.of(request('::ffff:127.0.0.1'))).toBe('::ffff:127.0.0.1');
     expect(none.of(request(undefined))).toBeNull();
   });
 
-  it('is the socket\'s when the socket is not a trusted proxy', () => {
+  it("is the socket's when the socket is not a trusted proxy", () => {
     const trusting = new ClientAddress(rules('10.0.0.0/8'));
     expect(trusting.of(request('192.0.2.7', [['X-Forwarded-For', '10.9.9.9']]))).toBe('192.0.2.7');
   });
@@ -27,7 +34,14 @@ describe('the client address for IP lists', () => {
     const hops = '1.1.1.1, 198.51.100.4, 10.0.0.2';
     expect(trusting.of(request('10.0.0.3', [['x-forwarded-for', hops]]))).toBe('198.51.100.4');
     // Several headers are one list, in order (RFC 9110 §5.3).
-    expect(trusting.of(request('10.0.0.3', [['X-Forwarded-For', '1.1.1.1'], ['X-Forwarded-For', '198.51.100.4, 10.0.0.2']]))).toBe('198.51.100.4');
+    expect(
+      trusting.of(
+        request('10.0.0.3', [
+          ['X-Forwarded-For', '1.1.1.1'],
+          ['X-Forwarded-For', '198.51.100.4, 10.0.0.2'],
+        ]),
+      ),
+    ).toBe('198.51.100.4');
     // An IPv4-mapped socket address is the IPv4 proxy it stands for.
     expect(trusting.of(request('::ffff:10.0.0.3', [['X-Forwarded-For', '2001:db8::1']]))).toBe('2001:db8::1');
     expect(trusting.of(request('::1', [['X-Forwarded-For', '[2001:db8::2]:4711, 203.0.113.9:80']]))).toBe('203.0.113.9');

@@ -74,7 +74,15 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
   // The version's target replaces the API's, target_list included: it is not balanced.
   const clientCertificates = compileUpstreamCertificates(definition, deps.certificates);
   const pins = compileUpstreamPins(definition, deps.publicKeys);
-  const versionUpstream = (target: string) => compileUpstream({ ...definition, proxy: { ...definition.proxy, target_url: target, enable_load_balancing: false } }, deps.pools, deps.defaultTimeoutSeconds, listenPath, clientCertificates, pins);
+  const versionUpstream = (target: string) =>
+    compileUpstream(
+      { ...definition, proxy: { ...definition.proxy, target_url: target, enable_load_balancing: false } },
+      deps.pools,
+      deps.defaultTimeoutSeconds,
+      listenPath,
+      clientCertificates,
+      pins,
+    );
   return {
     id: definition.api_id,
     definition,
@@ -115,7 +123,12 @@ function withBreakerHandlers(listener: BreakerListener, events: ApiEvents | null
   if (events === null || !(events.has('BreakerTripped') || events.has('BreakerReset') || events.has('BreakerTriggered'))) return listener;
   return (event, labels, reason) => {
     listener(event, labels, reason);
-    const meta = { apiId: labels.api_id, path: labels.path, circuitEvent: circuitEvents[event], message: `${event} ${labels.method || 'any method'} ${labels.path}: ${reason}` };
+    const meta = {
+      apiId: labels.api_id,
+      path: labels.path,
+      circuitEvent: circuitEvents[event],
+      message: `${event} ${labels.method || 'any method'} ${labels.path}: ${reason}`,
+    };
     events.fire(event, meta);
     events.fire('BreakerTriggered', meta);
   };
@@ -160,7 +173,12 @@ export function isLoaded(definition: ApiDefinition): boolean {
  * A whole configuration from compiled APIs, ordered by id so that, should two ever claim one
  * route, the same one wins on every gateway.
  */
-export function buildConfiguration(revision: number, apis: Iterable<CompiledApi>, metrics: GatewayMetrics, definedApiIds?: ReadonlySet<string>): CompiledConfiguration {
+export function buildConfiguration(
+  revision: number,
+  apis: Iterable<CompiledApi>,
+  metrics: GatewayMetrics,
+  definedApiIds?: ReadonlySet<string>,
+): CompiledConfiguration {
   const sorted = [...apis].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return {
     revision,

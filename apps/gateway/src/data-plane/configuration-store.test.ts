@@ -101,7 +101,13 @@ describe('ConfigurationStore', () => {
     const { store, pools } = setup();
     const balanced = definition({
       api_id: 'lb',
-      proxy: { listen_path: '/lb', target_url: 'http://127.0.0.1:9001', enable_load_balancing: true, target_list: ['http://127.0.0.1:9004', 'http://127.0.0.1:9005'], check_host_against_uptime_tests: true },
+      proxy: {
+        listen_path: '/lb',
+        target_url: 'http://127.0.0.1:9001',
+        enable_load_balancing: true,
+        target_list: ['http://127.0.0.1:9004', 'http://127.0.0.1:9005'],
+        check_host_against_uptime_tests: true,
+      },
       uptime_tests: { check_list: [{ url: 'http://127.0.0.1:9005/health' }], config: { recheck_wait: 3600 } },
     } as never);
     store.replace({ revision: 1, apis: [balanced], policies: [], client_bindings: [] });
@@ -162,9 +168,21 @@ describe('ConfigurationStore', () => {
 });
 
 describe('ConfigurationStore and policies', () => {
-  const policy = (id: string, rate = 10): Policy => ({ id, name: id, org_id: '', rate, per: 1, quota_max: -1, quota_renewal_rate: -1, access_rights: {}, tags: [], key_expires_in: 0, is_inactive: false });
+  const policy = (id: string, rate = 10): Policy => ({
+    id,
+    name: id,
+    org_id: '',
+    rate,
+    per: 1,
+    quota_max: -1,
+    quota_renewal_rate: -1,
+    access_rights: {},
+    tags: [],
+    key_expires_in: 0,
+    is_inactive: false,
+  });
 
-  it('keeps the snapshot\'s policies by id, and follows policy events without recompiling the APIs', () => {
+  it("keeps the snapshot's policies by id, and follows policy events without recompiling the APIs", () => {
     const { store } = setup();
     store.replace({ revision: 1, apis: [api('a')], policies: [policy('gold'), policy('silver')], client_bindings: [] });
     expect([...store.policies.keys()]).toEqual(['gold', 'silver']);

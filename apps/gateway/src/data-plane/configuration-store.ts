@@ -146,11 +146,15 @@ export class ConfigurationStore {
     if (!isLoaded(definition)) return null;
     const upstream = (definition as { upstream_certificates?: Record<string, string> }).upstream_certificates;
     for (const id of Object.values(upstream ?? {})) {
-      if (this.certificateLookup(id) === null) this.log.warn(`API ${definition.api_id}: upstream_certificates names ${id}, which the certificate store does not hold with a usable key; no client certificate is presented for it`);
+      if (this.certificateLookup(id) === null)
+        this.log.warn(
+          `API ${definition.api_id}: upstream_certificates names ${id}, which the certificate store does not hold with a usable key; no client certificate is presented for it`,
+        );
     }
     const pinned = (definition as { pinned_public_keys?: Record<string, string> }).pinned_public_keys;
     for (const id of Object.values(pinned ?? {}).flatMap((ids) => ids.split(',').map((part) => part.trim()))) {
-      if (id !== '' && this.publicKeyLookup(id) === null) this.log.warn(`API ${definition.api_id}: pinned_public_keys names ${id}, which the certificate store does not hold; it pins nothing`);
+      if (id !== '' && this.publicKeyLookup(id) === null)
+        this.log.warn(`API ${definition.api_id}: pinned_public_keys names ${id}, which the certificate store does not hold; it pins nothing`);
     }
     try {
       return compileApi(definition, { ...this.deps, certificates: this.certificateLookup, publicKeys: this.publicKeyLookup });
@@ -180,5 +184,7 @@ export class ConfigurationStore {
 function namesUpstreamCertificate(definition: ApiDefinition, id: string): boolean {
   const fields = definition as { upstream_certificates?: Record<string, string>; pinned_public_keys?: Record<string, string> };
   if (fields.upstream_certificates !== undefined && Object.values(fields.upstream_certificates).includes(id)) return true;
-  return fields.pinned_public_keys !== undefined && Object.values(fields.pinned_public_keys).some((ids) => ids.split(',').some((pinned) => pinned.trim() === id));
+  return (
+    fields.pinned_public_keys !== undefined && Object.values(fields.pinned_public_keys).some((ids) => ids.split(',').some((pinned) => pinned.trim() === id))
+  );
 }

@@ -22,9 +22,7 @@ export function errorResponseSaying(code: ErrorCode, message: string): RespondRe
 }
 
 // Every catalogue error answered on the data plane is serialised once, at start.
-const prepared = new Map<ErrorCode, RespondResult>(
-  (Object.keys(errorCatalogue) as ErrorCode[]).map((code) => [code, errorResponse(code)]),
-);
+const prepared = new Map<ErrorCode, RespondResult>((Object.keys(errorCatalogue) as ErrorCode[]).map((code) => [code, errorResponse(code)]));
 
 export function preparedError(code: ErrorCode): RespondResult {
   return prepared.get(code)!;

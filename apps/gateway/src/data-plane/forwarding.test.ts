@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clientAddress, clientResponseHeaders, compilePathRewrite, upstreamPath, upstreamRequestHeaders } from './forwarding.js';
 
-
 function pairs(flat: readonly string[]): [string, string][] {
   const out: [string, string][] = [];
   for (let i = 0; i < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
@@ -11,19 +10,32 @@ function pairs(flat: readonly string[]): [string, string][] {
 describe('upstreamRequestHeaders', () => {
   it('drops every hop-by-hop header and keeps the rest in order, with their case and duplicates', () => {
     const raw = [
-      'Host', 'gw.example:8080',
-      'Connection', 'keep-alive',
-      'Keep-Alive', 'timeout=5',
-      'Proxy-Authorization', 'Basic eA==',
-      'Proxy-Authenticate', 'Basic',
-      'TE', 'trailers',
-      'Trailer', 'Expires',
-      'Transfer-Encoding', 'chunked',
-      'Upgrade', 'websocket',
-      'Expect', '100-continue',
-      'Accept', 'application/json',
-      'X-Custom', 'one',
-      'x-custom', 'two',
+      'Host',
+      'gw.example:8080',
+      'Connection',
+      'keep-alive',
+      'Keep-Alive',
+      'timeout=5',
+      'Proxy-Authorization',
+      'Basic eA==',
+      'Proxy-Authenticate',
+      'Basic',
+      'TE',
+      'trailers',
+      'Trailer',
+      'Expires',
+      'Transfer-Encoding',
+      'chunked',
+      'Upgrade',
+      'websocket',
+      'Expect',
+      '100-continue',
+      'Accept',
+      'application/json',
+      'X-Custom',
+      'one',
+      'x-custom',
+      'two',
     ];
     expect(pairs(upstreamRequestHeaders(raw, '10.0.0.7', 'http', false))).toEqual([
       ['Accept', 'application/json'],
@@ -65,16 +77,26 @@ describe('clientResponseHeaders', () => {
 
   it('drops hop-by-hop headers and those Connection names, keeps repeated Set-Cookie', () => {
     const raw = buffers([
-      'Content-Type', 'text/plain',
-      'Connection', 'keep-alive, X-Hop',
-      'Keep-Alive', 'timeout=5',
-      'Transfer-Encoding', 'chunked',
-      'Trailer', 'X-Checksum',
-      'Upgrade', 'h2c',
-      'Proxy-Authenticate', 'Basic',
-      'X-Hop', 'gone',
-      'Set-Cookie', 'a=1',
-      'Set-Cookie', 'b=2',
+      'Content-Type',
+      'text/plain',
+      'Connection',
+      'keep-alive, X-Hop',
+      'Keep-Alive',
+      'timeout=5',
+      'Transfer-Encoding',
+      'chunked',
+      'Trailer',
+      'X-Checksum',
+      'Upgrade',
+      'h2c',
+      'Proxy-Authenticate',
+      'Basic',
+      'X-Hop',
+      'gone',
+      'Set-Cookie',
+      'a=1',
+      'Set-Cookie',
+      'b=2',
     ]);
     expect(pairs(clientResponseHeaders(raw))).toEqual([
       ['Content-Type', 'text/plain'],

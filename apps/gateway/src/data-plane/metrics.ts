@@ -94,8 +94,11 @@ export class GatewayMetrics {
   /** Load-balanced targets' health, read at scrape time (1 up, 0 taken out by a health check). */
   trackUpstreamHealth(source: () => readonly { origin: string; healthy: boolean }[]): void {
     this.registry.registerMetric(
-      collector('portcullis_upstream_target_up', 'Whether a load-balanced upstream target is in service (0: taken out by an active or passive health check)', 'gauge', () =>
-        source().map((target) => ({ labels: { target: target.origin }, value: target.healthy ? 1 : 0 })),
+      collector(
+        'portcullis_upstream_target_up',
+        'Whether a load-balanced upstream target is in service (0: taken out by an active or passive health check)',
+        'gauge',
+        () => source().map((target) => ({ labels: { target: target.origin }, value: target.healthy ? 1 : 0 })),
       ),
     );
   }
@@ -116,11 +119,15 @@ export class GatewayMetrics {
       ),
     );
     this.registry.registerMetric(
-      collector('portcullis_circuit_breaker_events_total', "Circuit breaker transitions (Tyk's BreakerTripped / BreakerReset events) since the API was loaded", 'counter', () =>
-        all().flatMap((breaker) => [
-          { labels: { ...breaker.labels, event: 'BreakerTripped' }, value: breaker.tripped },
-          { labels: { ...breaker.labels, event: 'BreakerReset' }, value: breaker.resets },
-        ]),
+      collector(
+        'portcullis_circuit_breaker_events_total',
+        "Circuit breaker transitions (Tyk's BreakerTripped / BreakerReset events) since the API was loaded",
+        'counter',
+        () =>
+          all().flatMap((breaker) => [
+            { labels: { ...breaker.labels, event: 'BreakerTripped' }, value: breaker.tripped },
+            { labels: { ...breaker.labels, event: 'BreakerReset' }, value: breaker.resets },
+          ]),
       ),
     );
   }

@@ -8,7 +8,10 @@ const lookup = (id: string) => pairs.get(id) ?? null;
 const api = (fields: Record<string, unknown>) => ({ api_id: 'a', proxy: { listen_path: '/', target_url: 'https://x' }, ...fields }) as unknown as ApiDefinition;
 
 describe('compileUpstreamCertificates', () => {
-  const compiled = compileUpstreamCertificates(api({ upstream_certificates: { 'api.example:8443': 'port', 'api.example': 'host', '*.example': 'wild', '*': 'any', 'gone.example': 'missing' } }), lookup)!;
+  const compiled = compileUpstreamCertificates(
+    api({ upstream_certificates: { 'api.example:8443': 'port', 'api.example': 'host', '*.example': 'wild', '*': 'any', 'gone.example': 'missing' } }),
+    lookup,
+  )!;
   const certFor = (url: string) => compiled.forTarget(new URL(url))?.cert ?? null;
 
   it("matches Tyk's order: host:port, host, *.parent (one label), then *", () => {
@@ -35,7 +38,10 @@ describe('compileUpstreamCertificates', () => {
     const tls = compileUpstreamTls(new URL('https://x'), undefined, pair)!;
     expect(tls.options).toEqual({ cert: 'cert-any', key: 'key-any' });
     expect(compileUpstreamTls(new URL('https://x'), undefined, pairs.get('host')!)!.id).not.toBe(tls.id);
-    expect(compileUpstreamTls(new URL('https://x'), { ssl_client_certificate: 'own', ssl_client_key: 'own-key' }, pair)!.options).toMatchObject({ cert: 'own', key: 'own-key' });
+    expect(compileUpstreamTls(new URL('https://x'), { ssl_client_certificate: 'own', ssl_client_key: 'own-key' }, pair)!.options).toMatchObject({
+      cert: 'own',
+      key: 'own-key',
+    });
     expect(compileUpstreamTls(new URL('http://x'), undefined, pair)).toBeNull();
   });
 });

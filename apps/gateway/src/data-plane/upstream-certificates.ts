@@ -23,7 +23,8 @@ export interface UpstreamClientCertificates {
  */
 export function compileUpstreamCertificates(api: ApiDefinition, lookup: CertificateLookup | undefined): UpstreamClientCertificates | null {
   const map = (api as { upstream_certificates?: Record<string, string> }).upstream_certificates;
-  if ((api as { upstream_certificates_disabled?: boolean }).upstream_certificates_disabled === true || map === undefined || Object.keys(map).length === 0) return null;
+  if ((api as { upstream_certificates_disabled?: boolean }).upstream_certificates_disabled === true || map === undefined || Object.keys(map).length === 0)
+    return null;
   const byHost = new Map(Object.entries(map).map(([host, id]) => [host.toLowerCase(), id]));
   return {
     ids: new Set(byHost.values()),
@@ -31,7 +32,8 @@ export function compileUpstreamCertificates(api: ApiDefinition, lookup: Certific
       if (target.protocol !== 'https:' || lookup === undefined) return null;
       const hostname = target.hostname.toLowerCase();
       const dot = hostname.indexOf('.');
-      const id = byHost.get(target.host.toLowerCase()) ?? byHost.get(hostname) ?? (dot === -1 ? undefined : byHost.get(`*${hostname.slice(dot)}`)) ?? byHost.get('*');
+      const id =
+        byHost.get(target.host.toLowerCase()) ?? byHost.get(hostname) ?? (dot === -1 ? undefined : byHost.get(`*${hostname.slice(dot)}`)) ?? byHost.get('*');
       return id === undefined ? null : lookup(id);
     },
   };

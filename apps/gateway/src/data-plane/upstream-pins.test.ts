@@ -14,7 +14,11 @@ afterAll(() => ca.dispose());
 const api = (fields: Record<string, unknown>) => ({ api_id: 'a', proxy: { listen_path: '/', target_url: 'https://x' }, ...fields }) as unknown as ApiDefinition;
 
 describe('compileUpstreamPins', () => {
-  const keys = new Map([['k1', 'f1'], ['k2', 'f2'], ['k3', 'f3']]);
+  const keys = new Map([
+    ['k1', 'f1'],
+    ['k2', 'f2'],
+    ['k3', 'f3'],
+  ]);
   const pins = compileUpstreamPins(api({ pinned_public_keys: { 'api.example': 'k1, k2', '*': 'k3,missing' } }), (id) => keys.get(id) ?? null)!;
 
   it('maps a host to the public keys of its ids (host, then *); an id the store lacks pins nothing', () => {

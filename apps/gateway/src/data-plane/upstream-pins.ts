@@ -22,14 +22,23 @@ export function compileUpstreamPins(api: ApiDefinition, lookup: PublicKeyLookup 
   const fields = api as { pinned_public_keys?: Record<string, string>; certificate_pinning_disabled?: boolean };
   const map = fields.pinned_public_keys;
   if (fields.certificate_pinning_disabled === true || map === undefined || Object.keys(map).length === 0) return null;
-  const byHost = new Map(Object.entries(map).map(([host, ids]) => [host.toLowerCase(), ids.split(',').map((id) => id.trim()).filter((id) => id !== '')]));
+  const byHost = new Map(
+    Object.entries(map).map(([host, ids]) => [
+      host.toLowerCase(),
+      ids
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id !== ''),
+    ]),
+  );
   return {
     ids: new Set([...byHost.values()].flat()),
     forTarget(target: URL): ReadonlySet<string> | null {
       if (target.protocol !== 'https:') return null;
       const hostname = target.hostname.toLowerCase();
       const dot = hostname.indexOf('.');
-      const ids = byHost.get(target.host.toLowerCase()) ?? byHost.get(hostname) ?? (dot === -1 ? undefined : byHost.get(`*${hostname.slice(dot)}`)) ?? byHost.get('*');
+      const ids =
+        byHost.get(target.host.toLowerCase()) ?? byHost.get(hostname) ?? (dot === -1 ? undefined : byHost.get(`*${hostname.slice(dot)}`)) ?? byHost.get('*');
       if (ids === undefined) return null;
       return new Set(ids.map((id) => lookup?.(id) ?? null).filter((fingerprint): fingerprint is string => fingerprint !== null));
     },
@@ -37,7 +46,9 @@ export function compileUpstreamPins(api: ApiDefinition, lookup: PublicKeyLookup 
 }
 
 function spkiFingerprint(der: Buffer): string {
-  return createHash('sha256').update(new X509Certificate(der).publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(new X509Certificate(der).publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 /**

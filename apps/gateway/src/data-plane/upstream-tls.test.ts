@@ -15,7 +15,15 @@ describe('compileUpstreamTls', () => {
       ssl_client_certificate: 'CERT PEM',
       ssl_client_key: 'KEY PEM',
     });
-    expect(tls?.options).toEqual({ rejectUnauthorized: false, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:AES256-GCM-SHA384', ca: 'CA PEM', cert: 'CERT PEM', key: 'KEY PEM' });
+    expect(tls?.options).toEqual({
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+      maxVersion: 'TLSv1.3',
+      ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:AES256-GCM-SHA384',
+      ca: 'CA PEM',
+      cert: 'CERT PEM',
+      key: 'KEY PEM',
+    });
     expect(tls?.insecure).toBe(true);
   });
 
@@ -33,7 +41,9 @@ describe('compileUpstreamTls', () => {
     const insecure = compileUpstreamTls(https, { ssl_insecure_skip_verify: true });
     expect(pools.get('https://secure.internal', withCa)).not.toBe(plain);
     expect(pools.get('https://secure.internal', insecure)).not.toBe(pools.get('https://secure.internal', withCa));
-    expect(pools.get('https://secure.internal', compileUpstreamTls(https, { ssl_ca_certificates: 'CA PEM' }))).toBe(pools.get('https://secure.internal', withCa));
+    expect(pools.get('https://secure.internal', compileUpstreamTls(https, { ssl_ca_certificates: 'CA PEM' }))).toBe(
+      pools.get('https://secure.internal', withCa),
+    );
     expect(warned).toEqual(['https://secure.internal']);
     await pools.closeAll();
   });

@@ -5,7 +5,10 @@ import type { CertificatePair } from './upstream-certificates.js';
 import { pinnedServerIdentity } from './upstream-pins.js';
 
 /** The TLS settings of connections to an https upstream, as both undici's connector and node:https take them. */
-export type UpstreamTlsOptions = Pick<ConnectionOptions, 'rejectUnauthorized' | 'minVersion' | 'maxVersion' | 'ciphers' | 'ca' | 'cert' | 'key' | 'checkServerIdentity'>;
+export type UpstreamTlsOptions = Pick<
+  ConnectionOptions,
+  'rejectUnauthorized' | 'minVersion' | 'maxVersion' | 'ciphers' | 'ca' | 'cert' | 'key' | 'checkServerIdentity'
+>;
 
 /** An API's compiled upstream TLS: the options, and a key naming them (one pool per origin and options). */
 export interface CompiledUpstreamTls {
@@ -22,7 +25,12 @@ export interface CompiledUpstreamTls {
  * transport's own ssl_client_certificate, when set, wins (it is written out in the definition).
  * `pins`: the public keys (SHA-256 hex) pinned_public_keys requires of this target's chain.
  */
-export function compileUpstreamTls(target: URL, transport: UpstreamTransport | undefined, clientCertificate: CertificatePair | null = null, pins: ReadonlySet<string> | null = null): CompiledUpstreamTls | null {
+export function compileUpstreamTls(
+  target: URL,
+  transport: UpstreamTransport | undefined,
+  clientCertificate: CertificatePair | null = null,
+  pins: ReadonlySet<string> | null = null,
+): CompiledUpstreamTls | null {
   if (target.protocol !== 'https:' || (transport === undefined && clientCertificate === null && pins === null)) return null;
   const options: UpstreamTlsOptions = {};
   if (clientCertificate !== null) {
@@ -47,6 +55,9 @@ export function compileUpstreamTls(target: URL, transport: UpstreamTransport | u
   if (pins !== null) options.checkServerIdentity = pinnedServerIdentity(pins);
   if (Object.keys(options).length === 0) return null;
   // The check is a function (JSON leaves it out): the pins themselves name the pool.
-  const id = createHash('sha256').update(JSON.stringify({ ...options, pins: pins === null ? null : [...pins].sort() })).digest('base64url').slice(0, 16);
+  const id = createHash('sha256')
+    .update(JSON.stringify({ ...options, pins: pins === null ? null : [...pins].sort() }))
+    .digest('base64url')
+    .slice(0, 16);
   return { options, id, insecure: options.rejectUnauthorized === false };
 }

@@ -62,7 +62,9 @@ export class EnforcementService implements OnApplicationShutdown {
       quota,
       analytics: this.recorder,
     };
-    this.logger.log(`rate limits ${this.redis === null ? 'shared among live gateways over NATS' : 'kept in Redis'}; analytics ${this.recorder === null ? 'off' : 'on'}`);
+    this.logger.log(
+      `rate limits ${this.redis === null ? 'shared among live gateways over NATS' : 'kept in Redis'}; analytics ${this.recorder === null ? 'off' : 'on'}`,
+    );
   }
 
   /** Announces this gateway (now and every second): called once the bus is connected. */

@@ -61,7 +61,10 @@ export class JetStreamAnalyticsConsumer {
       // Still setting up (maybe sleeping between attempts): nothing in hand to finish.
       await nc.close();
     } else {
-      void connection.then((late) => late.close(), () => undefined);
+      void connection.then(
+        (late) => late.close(),
+        () => undefined,
+      );
     }
   }
 

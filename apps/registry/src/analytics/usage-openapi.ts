@@ -40,7 +40,17 @@ export const usageReportSchema = {
     bucket: 'hour',
     group_by: 'status_class',
     truncated: false,
-    buckets: [{ start: '2025-01-01T00:00:00.000Z', group: '2xx', total: 120, status: { '2xx': 120, '3xx': 0, '4xx': 0, '5xx': 0 }, latency_ms: { p50: 3.1, p95: 9.8 }, bytes_in: 0, bytes_out: 48000 }],
+    buckets: [
+      {
+        start: '2025-01-01T00:00:00.000Z',
+        group: '2xx',
+        total: 120,
+        status: { '2xx': 120, '3xx': 0, '4xx': 0, '5xx': 0 },
+        latency_ms: { p50: 3.1, p95: 9.8 },
+        bytes_in: 0,
+        bytes_out: 48000,
+      },
+    ],
   },
 };
 

@@ -13,18 +13,42 @@ describe('parseUsageQuery', () => {
   it('defaults to the last 24 hours by hour', () => {
     expect(parseUsageQuery({}, now)).toEqual({
       ok: true,
-      value: { from: new Date('2025-02-28T12:00:00.000Z'), to: now, bucket: 'hour', apiId: undefined, identity: undefined, oauthClientId: undefined, groupBy: undefined },
+      value: {
+        from: new Date('2025-02-28T12:00:00.000Z'),
+        to: now,
+        bucket: 'hour',
+        apiId: undefined,
+        identity: undefined,
+        oauthClientId: undefined,
+        groupBy: undefined,
+      },
     });
   });
 
   it('takes ISO date-times and epoch milliseconds, filters and a grouping', () => {
     const result = parseUsageQuery(
-      { from: '2025-03-01T10:00:00Z', to: String(Date.parse('2025-03-01T11:00:00Z')), bucket: 'minute', api_id: 'a1', identity: 'h', oauth_client_id: 'c', group_by: 'status_class' },
+      {
+        from: '2025-03-01T10:00:00Z',
+        to: String(Date.parse('2025-03-01T11:00:00Z')),
+        bucket: 'minute',
+        api_id: 'a1',
+        identity: 'h',
+        oauth_client_id: 'c',
+        group_by: 'status_class',
+      },
       now,
     );
     expect(result).toEqual({
       ok: true,
-      value: { from: new Date('2025-03-01T10:00:00Z'), to: new Date('2025-03-01T11:00:00Z'), bucket: 'minute', apiId: 'a1', identity: 'h', oauthClientId: 'c', groupBy: 'status_class' },
+      value: {
+        from: new Date('2025-03-01T10:00:00Z'),
+        to: new Date('2025-03-01T11:00:00Z'),
+        bucket: 'minute',
+        apiId: 'a1',
+        identity: 'h',
+        oauthClientId: 'c',
+        groupBy: 'status_class',
+      },
     });
   });
 

@@ -69,7 +69,15 @@ export function parseUsageQuery(raw: Record<string, unknown>, now = new Date()):
   if (from.getTime() >= to.getTime()) return { ok: false, errors: [{ field: 'from', message: 'must be before to' }] };
   const buckets = Math.ceil((to.getTime() - from.getTime()) / bucketSizes[bucket]);
   if (buckets > MAX_BUCKETS) {
-    return { ok: false, errors: [{ field: 'bucket', message: `the range spans ${buckets} ${bucket} buckets; at most ${MAX_BUCKETS} are allowed (narrow from/to or use a larger bucket)` }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          field: 'bucket',
+          message: `the range spans ${buckets} ${bucket} buckets; at most ${MAX_BUCKETS} are allowed (narrow from/to or use a larger bucket)`,
+        },
+      ],
+    };
   }
   return {
     ok: true,

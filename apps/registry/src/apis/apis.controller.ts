@@ -48,7 +48,10 @@ export class ApisController {
   }
 
   @Get(':apiId/compatibility')
-  @ApiOperation({ summary: "The API's compatibility report: which of its Tyk fields Portcullis enforces, which it keeps but ignores (never one that would widen access), which it refuses" })
+  @ApiOperation({
+    summary:
+      "The API's compatibility report: which of its Tyk fields Portcullis enforces, which it keeps but ignores (never one that would widen access), which it refuses",
+  })
   @ApiParam({ name: 'apiId' })
   @ApiResponse({ status: 200, schema: compatibilitySchema })
   @error(404, 'No API has this id')

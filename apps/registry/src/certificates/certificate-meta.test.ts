@@ -13,7 +13,15 @@ describe('certificateMeta', () => {
   it("answers Tyk's CertificateMeta, says whether a key is held and whether it has expired, never the sealed key", () => {
     const x509 = new X509Certificate(leaf.cert);
     const meta = certificateMeta(stored);
-    expect(meta).toMatchObject({ id: stored.id, has_private: true, is_ca: false, dns_names: ['shop.test'], expired: false, subject: { CommonName: 'shop.test' }, issuer: { CommonName: 'Portcullis Test CA' } });
+    expect(meta).toMatchObject({
+      id: stored.id,
+      has_private: true,
+      is_ca: false,
+      dns_names: ['shop.test'],
+      expired: false,
+      subject: { CommonName: 'shop.test' },
+      issuer: { CommonName: 'Portcullis Test CA' },
+    });
     expect(meta.fingerprint).toBe(x509.fingerprint256.replaceAll(':', '').toLowerCase());
     expect(meta.not_after).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(JSON.stringify(meta)).not.toContain('v1.sealed');
@@ -23,7 +31,13 @@ describe('certificateMeta', () => {
   });
 
   it("answers Tyk's CertificateBasics for mode=detailed", () => {
-    expect(certificateBasics(stored)).toMatchObject({ id: stored.id, subject_cn: 'shop.test', issuer_cn: 'Portcullis Test CA', has_private: true, dns_names: ['shop.test'] });
+    expect(certificateBasics(stored)).toMatchObject({
+      id: stored.id,
+      subject_cn: 'shop.test',
+      issuer_cn: 'Portcullis Test CA',
+      has_private: true,
+      dns_names: ['shop.test'],
+    });
   });
 });
 

@@ -40,7 +40,9 @@ function publicKeyMeta(stored: StoredCertificate): CertificateMeta {
   const zeroTime = '0001-01-01T00:00:00Z';
   return {
     id: stored.id,
-    fingerprint: createHash('sha256').update(createPublicKey(stored.cert_pem).export({ type: 'spki', format: 'der' })).digest('hex'),
+    fingerprint: createHash('sha256')
+      .update(createPublicKey(stored.cert_pem).export({ type: 'spki', format: 'der' }))
+      .digest('hex'),
     has_private: false,
     is_ca: false,
     dns_names: [],
@@ -61,11 +63,29 @@ function rfc3339(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-const listAttributes = { C: 'Country', O: 'Organization', OU: 'OrganizationalUnit', L: 'Locality', ST: 'Province', street: 'StreetAddress', postalCode: 'PostalCode' } as const;
+const listAttributes = {
+  C: 'Country',
+  O: 'Organization',
+  OU: 'OrganizationalUnit',
+  L: 'Locality',
+  ST: 'Province',
+  street: 'StreetAddress',
+  postalCode: 'PostalCode',
+} as const;
 
 /** Node's one-attribute-per-line distinguished name as Go's pkix.Name fields. */
 export function pkixName(distinguishedName: string): PkixName {
-  const name: PkixName = { CommonName: '', Country: [], Organization: [], OrganizationalUnit: [], Locality: [], Province: [], StreetAddress: [], PostalCode: [], SerialNumber: '' };
+  const name: PkixName = {
+    CommonName: '',
+    Country: [],
+    Organization: [],
+    OrganizationalUnit: [],
+    Locality: [],
+    Province: [],
+    StreetAddress: [],
+    PostalCode: [],
+    SerialNumber: '',
+  };
   for (const line of distinguishedName.split('\n')) {
     const equals = line.indexOf('=');
     if (equals <= 0) continue;

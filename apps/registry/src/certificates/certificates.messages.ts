@@ -1,7 +1,17 @@
 import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { replyFrom, requestPayload } from '@portcullis/bus';
-import { queues, subjects, type CertificateAddRequest, type CertificateBasics, type CertificateIdRequest, type CertificateIdsRequest, type CertificateListRequest, type CertificateMeta, type Reply } from '@portcullis/contracts';
+import {
+  queues,
+  subjects,
+  type CertificateAddRequest,
+  type CertificateBasics,
+  type CertificateIdRequest,
+  type CertificateIdsRequest,
+  type CertificateListRequest,
+  type CertificateMeta,
+  type Reply,
+} from '@portcullis/contracts';
 import { CertificatesService } from './certificates.service.js';
 
 /** Tyk's `/tyk/certs`, served by the gateway, answered here; one replica answers each request. */

@@ -1,7 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
 import { subjects, type ApiChange, type CertificateBasics, type CertificateMeta } from '@portcullis/contracts';
-import { CERTIFICATE_MAX_BYTES, CERTIFICATE_UPLOAD_AAD, certificateId, certificateKeySeal, CertificateUploadError, parseUpload, type SecretSeal, type StoredCertificate } from '@portcullis/domain';
+import {
+  CERTIFICATE_MAX_BYTES,
+  CERTIFICATE_UPLOAD_AAD,
+  certificateId,
+  certificateKeySeal,
+  CertificateUploadError,
+  parseUpload,
+  type SecretSeal,
+  type StoredCertificate,
+} from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
 import type { RegistryConfig } from '../config.js';
 import { REGISTRY_CONFIG } from '../registry-config.token.js';
@@ -37,14 +46,20 @@ export class CertificatesService {
       text = this.seal.open(sealedUpload, CERTIFICATE_UPLOAD_AAD).toString('utf8');
     } catch {
       // Another CERTIFICATE_ENCRYPTION_SECRET on the gateway than here: an operator's mistake, said plainly.
-      throw new PortcullisError('validation_failed', 'The upload could not be opened: the gateway and the registry must share CERTIFICATE_ENCRYPTION_SECRET (or ADMIN_SECRET)', [{ field: 'sealed_upload', message: 'cannot be opened' }]);
+      throw new PortcullisError(
+        'validation_failed',
+        'The upload could not be opened: the gateway and the registry must share CERTIFICATE_ENCRYPTION_SECRET (or ADMIN_SECRET)',
+        [{ field: 'sealed_upload', message: 'cannot be opened' }],
+      );
     }
-    if (Buffer.byteLength(text) > CERTIFICATE_MAX_BYTES) throw new PortcullisError('payload_too_large', `A certificate upload is at most ${CERTIFICATE_MAX_BYTES} bytes`);
+    if (Buffer.byteLength(text) > CERTIFICATE_MAX_BYTES)
+      throw new PortcullisError('payload_too_large', `A certificate upload is at most ${CERTIFICATE_MAX_BYTES} bytes`);
     let parsed;
     try {
       parsed = parseUpload(text);
     } catch (error) {
-      if (error instanceof CertificateUploadError) throw new PortcullisError('validation_failed', `Malformed request body: ${error.message}`, [{ field: error.field, message: error.message }]);
+      if (error instanceof CertificateUploadError)
+        throw new PortcullisError('validation_failed', `Malformed request body: ${error.message}`, [{ field: error.field, message: error.message }]);
       throw error;
     }
     const id = certificateId(orgId, parsed.fingerprint);

@@ -92,4 +92,3 @@ function transactionOf(manager: EntityManager): QueryRunner {
   if (runner === undefined || !runner.isTransactionActive) throw new Error('ClientBindings writes need the manager of a transaction');
   return runner;
 }
-

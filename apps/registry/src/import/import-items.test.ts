@@ -31,7 +31,9 @@ describe('policyItems', () => {
   });
 
   it('refuses anything else', () => {
-    expect(policyItems('nope', 'policies.json').errors).toEqual([{ source: 'policies.json', field: '(body)', message: expect.stringContaining('object keyed by policy id') }]);
+    expect(policyItems('nope', 'policies.json').errors).toEqual([
+      { source: 'policies.json', field: '(body)', message: expect.stringContaining('object keyed by policy id') },
+    ]);
   });
 });
 
@@ -39,7 +41,16 @@ describe('validateImport', () => {
   it("takes Tyk's file shape unchanged: the key is the id (and the name), access rights get their api_id", () => {
     const { value, errors } = validateImport({ policies: policyItems(tykFilePolicies, 'policies.json').items, apis: [] });
     expect(errors).toEqual([]);
-    expect(value.policies[0]!.policy).toMatchObject({ id: 'openApi', name: 'openApi', rate: 1000, per: 1, quota_max: 100, org_id: '1', access_rights: { openApi: { api_id: 'openApi', versions: ['Default'] } }, active: true });
+    expect(value.policies[0]!.policy).toMatchObject({
+      id: 'openApi',
+      name: 'openApi',
+      rate: 1000,
+      per: 1,
+      quota_max: 100,
+      org_id: '1',
+      access_rights: { openApi: { api_id: 'openApi', versions: ['Default'] } },
+      active: true,
+    });
   });
 
   it('takes a legacy _id as the id', () => {
@@ -68,7 +79,10 @@ describe('validateImport', () => {
   });
 
   it("takes the policies.json key as the id when the policy's own id is empty or differs (Tyk's LoadPoliciesFromFile)", () => {
-    const { value, errors } = validateImport({ policies: policyItems({ keyed: { id: 'other', name: 'K' }, blank: { id: '' } }, 'policies.json').items, apis: [] });
+    const { value, errors } = validateImport({
+      policies: policyItems({ keyed: { id: 'other', name: 'K' }, blank: { id: '' } }, 'policies.json').items,
+      apis: [],
+    });
     expect(errors).toEqual([]);
     expect(value.policies.map((item) => item.policy.id)).toEqual(['keyed', 'blank']);
   });

@@ -39,7 +39,10 @@ export interface ValidatedImport {
 export function policyItems(value: unknown, source: string): { items: ImportItem[]; errors: ImportError[] } {
   if (Array.isArray(value)) return { items: value.map((input: unknown, index) => ({ source: `${source}[${index}]`, input })), errors: [] };
   if (value !== null && typeof value === 'object') {
-    return { items: Object.entries(value as Record<string, unknown>).map(([key, input]) => ({ source: `${source}[${JSON.stringify(key)}]`, input, key })), errors: [] };
+    return {
+      items: Object.entries(value as Record<string, unknown>).map(([key, input]) => ({ source: `${source}[${JSON.stringify(key)}]`, input, key })),
+      errors: [],
+    };
   }
   return { items: [], errors: [{ source, field: '(body)', message: 'must be an object keyed by policy id, or an array of policies' }] };
 }
@@ -76,7 +79,8 @@ export function checkImportItems(batch: ImportBatch): CheckedItem[] {
     const rawId = (prepared as { id?: unknown; _id?: unknown } | null)?.id ?? (prepared as { _id?: unknown } | null)?._id;
     const id = typeof rawId === 'string' && rawId !== '' ? rawId : undefined;
     const errors: ImportError[] = [];
-    if (id === undefined && prepared !== null && typeof prepared === 'object') errors.push({ source: item.source, field: 'id', message: 'is required in an import' });
+    if (id === undefined && prepared !== null && typeof prepared === 'object')
+      errors.push({ source: item.source, field: 'id', message: 'is required in an import' });
     const result = checkPolicy(prepared);
     if (!result.ok) errors.push(...result.errors.map((error) => ({ source: item.source, ...error })));
     else if (id !== undefined) {
@@ -104,7 +108,14 @@ export function checkImportItems(batch: ImportBatch): CheckedItem[] {
       continue;
     }
     apiSources.set(result.value.api_id, item.source);
-    checked.push({ kind: 'api', source: item.source, id: result.value.api_id, ok: true, definition: { ...result.value, api_id: result.value.api_id }, input: item.input });
+    checked.push({
+      kind: 'api',
+      source: item.source,
+      id: result.value.api_id,
+      ok: true,
+      definition: { ...result.value, api_id: result.value.api_id },
+      input: item.input,
+    });
   }
   return checked;
 }

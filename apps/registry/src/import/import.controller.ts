@@ -20,7 +20,11 @@ const reportSchema = {
     refused: { type: 'integer' },
     errors: {
       type: 'array',
-      items: { type: 'object', required: ['source', 'field', 'message'], properties: { source: { type: 'string' }, field: { type: 'string' }, message: { type: 'string' } } },
+      items: {
+        type: 'object',
+        required: ['source', 'field', 'message'],
+        properties: { source: { type: 'string' }, field: { type: 'string' }, message: { type: 'string' } },
+      },
     },
     items: {
       type: 'array',
@@ -54,20 +58,34 @@ export class ImportController {
   @UseGuards(JsonBodyGuard)
   @ApiOperation({
     summary: 'Import policies (a Tyk policies.json: an object keyed by id, or an array) and classic API definitions; all or nothing, repeatable',
-    description: 'With dry_run=true nothing is written: the answer says, per item, what would be created, updated, left unchanged or refused (with every reason), and each API definition\'s compatibility report.',
+    description:
+      "With dry_run=true nothing is written: the answer says, per item, what would be created, updated, left unchanged or refused (with every reason), and each API definition's compatibility report.",
   })
   @ApiQuery({ name: 'dry_run', required: false, type: Boolean, description: 'Plan only: write nothing' })
   @ApiBody({
     schema: {
       type: 'object',
       properties: {
-        policies: { oneOf: [{ type: 'object', additionalProperties: policyRefs.input }, { type: 'array', items: policyRefs.input }] },
+        policies: {
+          oneOf: [
+            { type: 'object', additionalProperties: policyRefs.input },
+            { type: 'array', items: policyRefs.input },
+          ],
+        },
         apis: { type: 'array', items: apiDefinitionRef },
       },
     },
   })
-  @ApiResponse({ status: 200, description: 'What was (or, in a dry run, would be) created, updated, left unchanged and refused, per item', schema: reportSchema })
-  @ApiResponse({ status: 400, description: 'Nothing was imported: the error body, plus the report with every error by source', schema: { allOf: [errorBodyRef, reportSchema] } })
+  @ApiResponse({
+    status: 200,
+    description: 'What was (or, in a dry run, would be) created, updated, left unchanged and refused, per item',
+    schema: reportSchema,
+  })
+  @ApiResponse({
+    status: 400,
+    description: 'Nothing was imported: the error body, plus the report with every error by source',
+    schema: { allOf: [errorBodyRef, reportSchema] },
+  })
   @ApiResponse({ status: 409, description: 'Nothing was imported: an API listens on a path another API uses', schema: { allOf: [errorBodyRef, reportSchema] } })
   @ApiResponse({ status: 401, description: 'The admin secret is missing or wrong', schema: errorBodyRef })
   run(@Body() body: unknown, @Query('dry_run') dryRun?: string): Promise<ImportReport> {

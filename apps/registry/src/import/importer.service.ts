@@ -63,8 +63,7 @@ export class ImportRejected extends PortcullisError {
 }
 
 type Change =
-  | { kind: 'policy'; revision: number; change: ApiChange; policy: Policy }
-  | { kind: 'api'; revision: number; change: ApiChange; definition: ApiDefinition };
+  { kind: 'policy'; revision: number; change: ApiChange; policy: Policy } | { kind: 'api'; revision: number; change: ApiChange; definition: ApiDefinition };
 
 /** An item's plan; `conflict`: refused only because its listen path is taken (a 409, not a 400). */
 type Planned = ImportItemReport & { policy?: Policy; definition?: ApiDefinition; conflict?: boolean };
@@ -146,7 +145,12 @@ export class ImporterService {
   }
 
   private async plan(batch: ImportBatch, readErrors: ImportError[], manager: EntityManager | undefined, dryRun: boolean): Promise<Planned[]> {
-    const planned: Planned[] = readErrors.map((error) => ({ kind: 'file', source: error.source, outcome: 'refused', reasons: [{ field: error.field, message: error.message }] }));
+    const planned: Planned[] = readErrors.map((error) => ({
+      kind: 'file',
+      source: error.source,
+      outcome: 'refused',
+      reasons: [{ field: error.field, message: error.message }],
+    }));
     const storedPolicies = await this.policyStore.byId(manager);
     const storedApis = await this.apiStore.byId(manager);
     const routes = new Map([...storedApis.values()].map((definition) => [routeKey(definition), definition.api_id]));
@@ -184,11 +188,16 @@ export class ImporterService {
    * one notices the revision gap and fetches a snapshot), and a bus that is down must not hold the answer.
    */
   private async publishAll(changes: Change[]): Promise<void> {
-    const events = changes.map(
-      (change): BusEvent =>
-        change.kind === 'policy'
-          ? { subject: subjects.registryPolicyChanged, payload: { revision: change.revision, policy_id: change.policy.id, change: change.change, policy: change.policy } }
-          : { subject: subjects.registryApiChanged, payload: { revision: change.revision, api_id: change.definition.api_id, change: change.change, definition: change.definition } },
+    const events = changes.map((change): BusEvent =>
+      change.kind === 'policy'
+        ? {
+            subject: subjects.registryPolicyChanged,
+            payload: { revision: change.revision, policy_id: change.policy.id, change: change.change, policy: change.policy },
+          }
+        : {
+            subject: subjects.registryApiChanged,
+            payload: { revision: change.revision, api_id: change.definition.api_id, change: change.change, definition: change.definition },
+          },
     );
     await this.bus.publishBestEffort(events, `${changes.length} imported change(s)`, this.logger);
   }

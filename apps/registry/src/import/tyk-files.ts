@@ -25,7 +25,9 @@ export async function readImportFiles(files: ImportFiles): Promise<{ batch: Impo
   if (files.apisDir) {
     let names: string[] = [];
     try {
-      names = (await readdir(files.apisDir, { withFileTypes: true })).filter((entry) => entry.isFile() && entry.name.endsWith('.json')).map((entry) => entry.name);
+      names = (await readdir(files.apisDir, { withFileTypes: true }))
+        .filter((entry) => entry.isFile() && entry.name.endsWith('.json'))
+        .map((entry) => entry.name);
     } catch (error) {
       errors.push({ source: files.apisDir, field: '(folder)', message: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
     }

@@ -98,7 +98,9 @@ export class OAuthClientsController {
 
   @Delete(':clientId/lockout')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Lift the brute-force lock that failed secrets put on this client_id (docs/oauth.md "Brute-force throttles"); a secret rotation lifts it too' })
+  @ApiOperation({
+    summary: 'Lift the brute-force lock that failed secrets put on this client_id (docs/oauth.md "Brute-force throttles"); a secret rotation lifts it too',
+  })
   @clientIdParam
   @ApiResponse({ status: 204, description: 'Unlocked; failures count again from zero' })
   @error(404, 'No client has this id')

@@ -55,10 +55,19 @@ export function oauthSchemas(): Record<string, unknown> {
     },
     OAuthClient: clientJsonSchema(input),
     OAuthClientWithSecret: {
-      description: 'The client with its secret: shown once, on creation and on rotation; only a hash is kept. Public clients (token_endpoint_auth_method none) have none.',
+      description:
+        'The client with its secret: shown once, on creation and on rotation; only a hash is kept. Public clients (token_endpoint_auth_method none) have none.',
       allOf: [
         ref('OAuthClient'),
-        { type: 'object', properties: { client_secret: { type: 'string', description: '256 random bits, base64url (or the secret given at creation). Store it now: it cannot be read back.' } } },
+        {
+          type: 'object',
+          properties: {
+            client_secret: {
+              type: 'string',
+              description: '256 random bits, base64url (or the secret given at creation). Store it now: it cannot be read back.',
+            },
+          },
+        },
       ],
     },
     OAuthTokenSummary: {
@@ -101,13 +110,18 @@ export function oauthSchemas(): Record<string, unknown> {
       properties: {
         expires_in: { type: 'integer', minimum: 1, maximum: 31536000, default: 86400, description: 'Seconds until it expires' },
         uses: { type: 'integer', minimum: 1, maximum: 10000, default: 1, description: 'How many registrations it allows' },
-        api_ids: { type: 'array', items: { type: 'string' }, maxItems: 256, description: 'The APIs clients registered with it may call (a registering client cannot choose these)' },
+        api_ids: {
+          type: 'array',
+          items: { type: 'string' },
+          maxItems: 256,
+          description: 'The APIs clients registered with it may call (a registering client cannot choose these)',
+        },
         policy_ids: { type: 'array', items: { type: 'string' }, maxItems: 256, description: 'The policies their tokens carry' },
       },
     },
     InitialAccessToken: {
       type: 'object',
-      description: 'An RFC 7591 initial access token: send it as `Authorization: Bearer <token>` to the auth service\'s POST /oauth/register. Shown once.',
+      description: "An RFC 7591 initial access token: send it as `Authorization: Bearer <token>` to the auth service's POST /oauth/register. Shown once.",
       required: ['token', 'expires_at'],
       properties: { token: { type: 'string' }, expires_at: { type: 'integer', description: 'Seconds since the epoch' } },
     },
@@ -138,7 +152,8 @@ export function oauthSchemas(): Record<string, unknown> {
     },
     OAuth1Token: {
       type: 'object',
-      description: "OAuth 1.0a token credentials. token_secret is shown once; key_hash (the token's SHA-256) names it afterwards, as for API keys (GET/DELETE /tyk/keys/{key_hash}?hashed=true).",
+      description:
+        "OAuth 1.0a token credentials. token_secret is shown once; key_hash (the token's SHA-256) names it afterwards, as for API keys (GET/DELETE /tyk/keys/{key_hash}?hashed=true).",
       required: ['consumer_key', 'token', 'token_secret', 'key_hash', 'session'],
       properties: {
         consumer_key: { type: 'string' },

@@ -20,12 +20,25 @@ export function portalSchemas(): Record<string, unknown> {
     CatalogueEntryInput: {
       ...input,
       description:
-        'A catalogue entry: the API, the policy developers\' credentials get, and how they get them. On PUT, fields left out keep their value. ' +
+        "A catalogue entry: the API, the policy developers' credentials get, and how they get them. On PUT, fields left out keep their value. " +
         'api_key needs an API taking API keys, oauth_client an API with use_oauth2, external_dcr an API with enable_jwt and a provider_id.',
     },
     CatalogueEntry: {
       type: 'object',
-      required: ['id', 'api_id', 'policy_id', 'name', 'description', 'documentation', 'openapi', 'credential_kind', 'provider_id', 'published', 'created_at', 'updated_at'],
+      required: [
+        'id',
+        'api_id',
+        'policy_id',
+        'name',
+        'description',
+        'documentation',
+        'openapi',
+        'credential_kind',
+        'provider_id',
+        'published',
+        'created_at',
+        'updated_at',
+      ],
       properties: {
         id: { type: 'string', format: 'uuid' },
         api_id: { type: 'string' },
@@ -47,7 +60,11 @@ export function portalSchemas(): Record<string, unknown> {
       properties: {
         id: { type: 'string', format: 'uuid' },
         email: { type: 'string', format: 'email' },
-        status: { type: 'string', enum: [...DEVELOPER_STATUSES], description: 'pending: waits for approval (PORTAL_REQUIRE_APPROVAL); blocked: cannot log in, holds no credentials' },
+        status: {
+          type: 'string',
+          enum: [...DEVELOPER_STATUSES],
+          description: 'pending: waits for approval (PORTAL_REQUIRE_APPROVAL); blocked: cannot log in, holds no credentials',
+        },
         created_at: timestamp,
       },
     },
@@ -61,7 +78,7 @@ export function portalSchemas(): Record<string, unknown> {
         name: { type: 'string' },
         kind: { type: 'string', enum: [...CREDENTIAL_KINDS] },
         key_hash: { ...nullableString, description: 'api_key: the SHA-256 of the key (the key itself is never stored)' },
-        client_id: { ...nullableString, description: 'oauth_client: our auth service\'s client; external_dcr: the provider\'s' },
+        client_id: { ...nullableString, description: "oauth_client: our auth service's client; external_dcr: the provider's" },
         provider_id: nullableString,
         created_at: timestamp,
         updated_at: timestamp,

@@ -3,7 +3,11 @@ import { QueryFailedError } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { conflictFromUniqueViolation } from './api-errors.js';
 
-const definition = { api_id: 'orders', domain: '', proxy: { listen_path: '/orders/', target_url: 'http://u', strip_listen_path: false, preserve_host_header: false } };
+const definition = {
+  api_id: 'orders',
+  domain: '',
+  proxy: { listen_path: '/orders/', target_url: 'http://u', strip_listen_path: false, preserve_host_header: false },
+};
 
 function pgError(code: string, constraint?: string): QueryFailedError {
   return new QueryFailedError('INSERT ...', [], Object.assign(new Error('duplicate key value violates unique constraint'), { code, constraint }));
@@ -23,7 +27,7 @@ describe('conflictFromUniqueViolation', () => {
     expect(mapped!.toBody()).toMatchObject({ error: 'conflict', details: [{ field: 'api_id' }] });
   });
 
-  it('leaves other database errors alone (they are not the caller\'s fault)', () => {
+  it("leaves other database errors alone (they are not the caller's fault)", () => {
     expect(conflictFromUniqueViolation(pgError('23502'), definition)).toBeUndefined();
     expect(conflictFromUniqueViolation(pgError('23505', 'some_other_index'), definition)).toBeUndefined();
     expect(conflictFromUniqueViolation(new Error('connection reset'), definition)).toBeUndefined();

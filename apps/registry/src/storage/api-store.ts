@@ -50,7 +50,14 @@ export class ApiStore {
       if (await manager.existsBy(ApiDefinitionRecord, { apiId: definition.api_id })) throw apiIdTaken(definition.api_id);
       await this.assertRouteFree(manager, definition);
       const now = new Date();
-      await manager.insert(ApiDefinitionRecord, { apiId: definition.api_id, routeKey: routeKey(definition), definition: asJsonb(definition), revision, createdAt: now, updatedAt: now });
+      await manager.insert(ApiDefinitionRecord, {
+        apiId: definition.api_id,
+        routeKey: routeKey(definition),
+        definition: asJsonb(definition),
+        revision,
+        createdAt: now,
+        updatedAt: now,
+      });
     });
   }
 
@@ -59,7 +66,11 @@ export class ApiStore {
     return this.write(definition, async (manager, revision) => {
       if (!(await manager.existsBy(ApiDefinitionRecord, { apiId: definition.api_id }))) throw apiNotFound(definition.api_id);
       await this.assertRouteFree(manager, definition);
-      await manager.update(ApiDefinitionRecord, { apiId: definition.api_id }, { routeKey: routeKey(definition), definition: asJsonb(definition), revision, updatedAt: new Date() });
+      await manager.update(
+        ApiDefinitionRecord,
+        { apiId: definition.api_id },
+        { routeKey: routeKey(definition), definition: asJsonb(definition), revision, updatedAt: new Date() },
+      );
     });
   }
 
@@ -81,9 +92,20 @@ export class ApiStore {
     await this.assertRouteFree(manager, definition);
     const now = new Date();
     if (await manager.existsBy(ApiDefinitionRecord, { apiId: definition.api_id })) {
-      await manager.update(ApiDefinitionRecord, { apiId: definition.api_id }, { routeKey: routeKey(definition), definition: asJsonb(definition), revision, updatedAt: now });
+      await manager.update(
+        ApiDefinitionRecord,
+        { apiId: definition.api_id },
+        { routeKey: routeKey(definition), definition: asJsonb(definition), revision, updatedAt: now },
+      );
     } else {
-      await manager.insert(ApiDefinitionRecord, { apiId: definition.api_id, routeKey: routeKey(definition), definition: asJsonb(definition), revision, createdAt: now, updatedAt: now });
+      await manager.insert(ApiDefinitionRecord, {
+        apiId: definition.api_id,
+        routeKey: routeKey(definition),
+        definition: asJsonb(definition),
+        revision,
+        createdAt: now,
+        updatedAt: now,
+      });
     }
   }
 

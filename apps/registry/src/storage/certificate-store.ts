@@ -30,7 +30,14 @@ export class CertificateStore {
       return await this.dataSource.transaction(async (manager) => {
         const revision = await nextRevision(manager);
         if (await manager.existsBy(CertificateRecord, { id: certificate.id })) throw certificateExists(certificate.id);
-        await manager.insert(CertificateRecord, { id: certificate.id, orgId: certificate.org_id, certPem: certificate.cert_pem, sealedKey: certificate.sealed_key, revision, createdAt: new Date() });
+        await manager.insert(CertificateRecord, {
+          id: certificate.id,
+          orgId: certificate.org_id,
+          certPem: certificate.cert_pem,
+          sealedKey: certificate.sealed_key,
+          revision,
+          createdAt: new Date(),
+        });
         return revision;
       });
     } catch (error) {

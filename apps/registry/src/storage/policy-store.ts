@@ -6,7 +6,6 @@ import { violatedConstraint } from './pg-errors.js';
 import { PolicyRecord } from './policy.entity.js';
 import { nextRevision } from './revision.js';
 
-
 /**
  * Policies in PostgreSQL. Each write bumps the same configuration revision as API writes, in its
  * own transaction, so gateways see one ordered stream of changes whatever was changed.

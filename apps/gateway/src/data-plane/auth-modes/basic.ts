@@ -45,7 +45,10 @@ export const basicMode: AuthModeModule = {
       const entry = sessions.cached('basic', cacheKey);
       if (entry !== undefined) return decide(ctx, entry);
       const lookup = sessions.fetch(cacheKey, { kind: 'basic', id: pair.username, password: pair.password }, credentials.timings.basicTtlMs);
-      return pendingUntil(ctx, lookup.then((fetched) => decide(ctx, fetched)));
+      return pendingUntil(
+        ctx,
+        lookup.then((fetched) => decide(ctx, fetched)),
+      );
     };
   },
 };

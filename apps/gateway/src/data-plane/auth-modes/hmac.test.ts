@@ -7,16 +7,26 @@ const secret = 'shared-secret-of-key-1';
 function hmacApi(extra: Record<string, unknown> = {}) {
   return authHarness(
     { enable_signature_checking: true, ...extra },
-    { lookup: ({ kind, id }) => (kind === 'hmac' && id === 'key-1' ? { found: true, key_hash: 'h1', session: session({ hmac_enabled: true }), secrets: { hmac: secret } } : { found: false }) },
+    {
+      lookup: ({ kind, id }) =>
+        kind === 'hmac' && id === 'key-1'
+          ? { found: true, key_hash: 'h1', session: session({ hmac_enabled: true }), secrets: { hmac: secret } }
+          : { found: false },
+    },
   );
 }
 
-function sign(now: number, options: { key?: string; algorithm?: string; headers?: string; path?: string; date?: string; urlEncode?: boolean; secret?: string } = {}) {
+function sign(
+  now: number,
+  options: { key?: string; algorithm?: string; headers?: string; path?: string; date?: string; urlEncode?: boolean; secret?: string } = {},
+) {
   const date = options.date ?? new Date(now).toUTCString();
   const signed = options.headers ?? '(request-target) date';
   const lines = signed.split(' ').map((name) => (name === '(request-target)' ? `(request-target): get ${options.path ?? '/api/x?a=1'}` : `${name}: ${date}`));
   const algorithm = options.algorithm ?? 'hmac-sha256';
-  let signature = createHmac(algorithm.slice(5), options.secret ?? secret).update(lines.join('\n')).digest('base64');
+  let signature = createHmac(algorithm.slice(5), options.secret ?? secret)
+    .update(lines.join('\n'))
+    .digest('base64');
   if (options.urlEncode) signature = encodeURIComponent(signature);
   return { Date: date, Authorization: `Signature keyId="${options.key ?? 'key-1'}",algorithm="${algorithm}",headers="${signed}",signature="${signature}"` };
 }

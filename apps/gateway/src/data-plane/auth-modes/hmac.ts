@@ -38,7 +38,10 @@ export function parseSignature(value: string, allowed: ReadonlySet<string>): Sig
       return null;
     }
   }
-  const headers = (params.get('headers') ?? 'date').toLowerCase().split(' ').filter((h) => h !== '');
+  const headers = (params.get('headers') ?? 'date')
+    .toLowerCase()
+    .split(' ')
+    .filter((h) => h !== '');
   return { keyId, algorithm, headers, signature: Buffer.from(signature, 'base64') };
 }
 
@@ -91,7 +94,10 @@ export const hmacMode: AuthModeModule = {
       const cacheKey = signed.keyId;
       const entry = sessions.cached('hmac', cacheKey);
       if (entry !== undefined) return decide(ctx, signed, text, entry);
-      return pendingUntil(ctx, sessions.fetch(cacheKey, { kind: 'hmac', id: signed.keyId }).then((fetched) => decide(ctx, signed, text, fetched)));
+      return pendingUntil(
+        ctx,
+        sessions.fetch(cacheKey, { kind: 'hmac', id: signed.keyId }).then((fetched) => decide(ctx, signed, text, fetched)),
+      );
     };
   },
 };

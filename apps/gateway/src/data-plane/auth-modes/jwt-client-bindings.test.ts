@@ -25,7 +25,13 @@ const token = (claims: JWTPayload = {}) =>
     .setProtectedHeader({ alg: 'HS256' })
     .sign(new TextEncoder().encode(secret));
 const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
-const binding = (clientId: string, policyIds: string[]): ClientBinding => ({ issuer, client_id: clientId, api_id: 'api', policy_ids: policyIds, app_id: `app-of-${clientId}` });
+const binding = (clientId: string, policyIds: string[]): ClientBinding => ({
+  issuer,
+  client_id: clientId,
+  api_id: 'api',
+  policy_ids: policyIds,
+  app_id: `app-of-${clientId}`,
+});
 
 /** The harness with a binding table the test changes the way the configuration store does: a new table, and a new policy table beside it. */
 function harness(input: Partial<typeof api> & Record<string, unknown> = {}) {

@@ -215,7 +215,9 @@ export class JwtVerifier {
     const unclaimed = this.options.unclaimed;
     const bound = unclaimed !== undefined && claimed.length === 0 && typeof claims.iss === 'string' && clientId !== null;
     const verified: VerifiedToken = {
-      id: createHash('sha256').update(`${claims.iss ?? ''}\n${String(subject)}`).digest('hex'),
+      id: createHash('sha256')
+        .update(`${claims.iss ?? ''}\n${String(subject)}`)
+        .digest('hex'),
       jti,
       oauthClientId: clientId,
       // With the leeway verification allowed: authorise must not call a token expired that we accepted.

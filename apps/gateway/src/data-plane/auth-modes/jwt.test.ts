@@ -39,7 +39,13 @@ function unsigned(claims: JWTPayload): string {
 }
 
 describe('JWT with an inline HMAC secret', () => {
-  const api = { enable_jwt: true, jwt_signing_method: 'hmac', jwt_source: b64(secret), jwt_policy_field_name: 'pol', jwt_default_policies: ['silver'] } as const;
+  const api = {
+    enable_jwt: true,
+    jwt_signing_method: 'hmac',
+    jwt_source: b64(secret),
+    jwt_policy_field_name: 'pol',
+    jwt_default_policies: ['silver'],
+  } as const;
 
   it('accepts a valid token, with the identity from sub (hashed with iss) and policies from pol', async () => {
     const h = authHarness(api, { policies: [gold, silver] });
@@ -232,7 +238,8 @@ describe('JWT from a JWKS', () => {
     expect((await h.send('/api/x', bearer(await token({}, es2.privateKey, { alg: 'ES256', kid: 'k2' })))).status).toBe(200);
     expect(h.calls.documents).toHaveLength(2);
     // A flood of unknown kids: refused, and the provider asked once more at most (the burst of 3 spent).
-    for (const kid of ['x1', 'x2', 'x3', 'x4', 'x5']) expect((await h.send('/api/x', bearer(await token({}, es.privateKey, { alg: 'ES256', kid })))).status).toBe(401);
+    for (const kid of ['x1', 'x2', 'x3', 'x4', 'x5'])
+      expect((await h.send('/api/x', bearer(await token({}, es.privateKey, { alg: 'ES256', kid })))).status).toBe(401);
     expect(h.calls.documents).toHaveLength(3);
   });
 
@@ -292,7 +299,9 @@ describe('JWT from several trusted issuers (OpenID discovery or a JWKS each)', (
     // A token claiming issuer two but signed with issuer one's key.
     expect((await h.send('/api/x', bearer(await token({ iss: 'https://two.test' }, es.privateKey, { alg: 'ES256', kid: 'k1' })))).status).toBe(401);
     // An issuer nobody trusts.
-    expect((await h.send('/api/x', bearer(await token({ iss: 'https://evil.test', aud: 'orders' }, es.privateKey, { alg: 'ES256', kid: 'k1' })))).status).toBe(401);
+    expect((await h.send('/api/x', bearer(await token({ iss: 'https://evil.test', aud: 'orders' }, es.privateKey, { alg: 'ES256', kid: 'k1' })))).status).toBe(
+      401,
+    );
   });
 });
 

@@ -53,7 +53,10 @@ export function bearerCheck(verifier: JwtVerifier, answers: AuthAnswers, read: (
       ctx.identity = identity;
       return CONTINUE;
     }
-    return pendingUntil(ctx, verifier.verify(token).then((verification) => decide(ctx, verification)));
+    return pendingUntil(
+      ctx,
+      verifier.verify(token).then((verification) => decide(ctx, verification)),
+    );
   };
 }
 

@@ -42,7 +42,11 @@ describe('auth tokens (API keys), the default mode', () => {
 
   it('coalesces concurrent lookups of one key and remembers a wrong key briefly', async () => {
     const h = keyApi();
-    const [a, b, c] = await Promise.all([h.send('/api/1', { Authorization: 'good-key' }), h.send('/api/2', { Authorization: 'good-key' }), h.send('/api/3', { Authorization: 'good-key' })]);
+    const [a, b, c] = await Promise.all([
+      h.send('/api/1', { Authorization: 'good-key' }),
+      h.send('/api/2', { Authorization: 'good-key' }),
+      h.send('/api/3', { Authorization: 'good-key' }),
+    ]);
     expect([a.status, b.status, c.status]).toEqual([200, 200, 200]);
     await h.send('/api/x', { Authorization: 'bad' });
     await h.send('/api/x', { Authorization: 'bad' });
@@ -98,12 +102,15 @@ describe('auth tokens (API keys), the default mode', () => {
 
 describe('sessions from the bus', () => {
   it('validates a looked-up session once (defaults filled); a malformed one counts as not found', async () => {
-    const h = authHarness({}, {
-      lookup: ({ id }) =>
-        id === 'raw'
-          ? { found: true, key_hash: hash('raw'), session: { access_rights: { api: { api_id: 'api' } } } as never }
-          : { found: true, key_hash: hash(id), session: { rate: 'lots' } as never },
-    });
+    const h = authHarness(
+      {},
+      {
+        lookup: ({ id }) =>
+          id === 'raw'
+            ? { found: true, key_hash: hash('raw'), session: { access_rights: { api: { api_id: 'api' } } } as never }
+            : { found: true, key_hash: hash(id), session: { rate: 'lots' } as never },
+      },
+    );
     const raw = await h.send('/api/x', { Authorization: 'raw' });
     expect(raw.status).toBe(200);
     expect(raw.identity!.rights.accessRights.get('api')).toEqual({ allowedUrls: [], versions: [], limit: null });

@@ -26,9 +26,12 @@ export const keyMode: AuthModeModule = {
       const key = readToken(ctx, location);
       if (key === null) return answers.missing;
       if (key.length > MAX_KEY_LENGTH) return answers.invalid;
-            const entry = sessions.cached('key', key);
+      const entry = sessions.cached('key', key);
       if (entry !== undefined) return decide(ctx, entry);
-      return pendingUntil(ctx, sessions.fetch(key, { kind: 'key', id: key }).then((fetched) => decide(ctx, fetched)));
+      return pendingUntil(
+        ctx,
+        sessions.fetch(key, { kind: 'key', id: key }).then((fetched) => decide(ctx, fetched)),
+      );
     };
   },
 };

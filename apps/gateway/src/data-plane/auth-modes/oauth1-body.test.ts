@@ -114,10 +114,23 @@ function sign(method: string, url: string, timestamp: number, signedBody: string
   const bodyPairs = signedBody === null ? [] : [...new URLSearchParams(signedBody)];
   const params = [...Object.entries(oauth), ...u.searchParams, ...bodyPairs].map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).sort();
   const base = [method, percentEncode(`${u.protocol}//${u.host}${u.pathname}`), percentEncode(params.join('&'))].join('&');
-  const signature = createHmac('sha256', `${percentEncode(options.secret ?? consumerSecret)}&${percentEncode(tokenSecret)}`).update(base).digest('base64');
+  const signature = createHmac('sha256', `${percentEncode(options.secret ?? consumerSecret)}&${percentEncode(tokenSecret)}`)
+    .update(base)
+    .digest('base64');
   const all = { ...oauth, oauth_signature: signature };
-  if (options.inBody) return { header: null, bodyParams: Object.entries(all).map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join('&') };
-  return { header: `OAuth ${Object.entries(all).map(([k, v]) => `${k}="${percentEncode(v)}"`).join(', ')}`, bodyParams: '' };
+  if (options.inBody)
+    return {
+      header: null,
+      bodyParams: Object.entries(all)
+        .map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`)
+        .join('&'),
+    };
+  return {
+    header: `OAuth ${Object.entries(all)
+      .map(([k, v]) => `${k}="${percentEncode(v)}"`)
+      .join(', ')}`,
+    bodyParams: '',
+  };
 }
 
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -194,7 +207,9 @@ describe('OAuth 1.0a: form-encoded body parameters are signed (RFC 5849 §3.4.1.
     let answer = '';
     socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
     await new Promise<void>((resolve) => socket.once('connect', resolve));
-    socket.write(`POST /o1/x HTTP/1.1\r\nHost: ${g.host}\r\nAuthorization: ${header}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na`);
+    socket.write(
+      `POST /o1/x HTTP/1.1\r\nHost: ${g.host}\r\nAuthorization: ${header}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     g.clock.now += 301_000;
     socket.write('=1');
@@ -208,7 +223,9 @@ describe('OAuth 1.0a: form-encoded body parameters are signed (RFC 5849 §3.4.1.
     const { header } = sign('POST', `http://${g.host}/o1/x`, g.now(), 'a=1');
     const socket = connect(Number(new URL(g.url).port), '127.0.0.1');
     await new Promise<void>((resolve) => socket.once('connect', resolve));
-    socket.write(`POST /o1/x HTTP/1.1\r\nHost: ${g.host}\r\nAuthorization: ${header}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\na=1`);
+    socket.write(
+      `POST /o1/x HTTP/1.1\r\nHost: ${g.host}\r\nAuthorization: ${header}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\na=1`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     socket.destroy();
     await vi.waitFor(() => expect(g.contexts).toHaveLength(1));
@@ -219,7 +236,9 @@ describe('OAuth 1.0a: form-encoded body parameters are signed (RFC 5849 §3.4.1.
 
   it("leaves a body that never finishes to the server's request timeout (the data plane's is 5 min; here 300 ms)", async () => {
     const g = await gateway();
-    const server = createServer({ requestTimeout: 300, connectionsCheckingInterval: 50 }, (req, res) => runChain(new RequestContext(req, res, g.config, performance.now())));
+    const server = createServer({ requestTimeout: 300, connectionsCheckingInterval: 50 }, (req, res) =>
+      runChain(new RequestContext(req, res, g.config, performance.now())),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const { header } = sign('POST', `http://${g.host}/o1/x`, g.now(), 'a=1');
@@ -227,7 +246,9 @@ describe('OAuth 1.0a: form-encoded body parameters are signed (RFC 5849 §3.4.1.
     let answer = '';
     socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-    socket.write(`POST /o1/x HTTP/1.1\r\nHost: ${g.host}\r\nAuthorization: ${header}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\na=1`);
+    socket.write(
+      `POST /o1/x HTTP/1.1\r\nHost: ${g.host}\r\nAuthorization: ${header}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\na=1`,
+    );
     const started = performance.now();
     await closed;
     expect(performance.now() - started).toBeLessThan(2_000);

@@ -37,7 +37,9 @@ function signRequest(method: string, url: string, now: number, options: { nonce?
   params.sort((a, b) => (a[0]! === b[0]! ? (a[1]! < b[1]! ? -1 : 1) : a[0]! < b[0]! ? -1 : 1));
   const base = [method, percentEncode(`${u.protocol}//${u.host}${u.pathname}`), percentEncode(params.map(([k, v]) => `${k}=${v}`).join('&'))].join('&');
   const digest = oauth.oauth_signature_method === 'HMAC-SHA256' ? 'sha256' : 'sha1';
-  const signature = createHmac(digest, `${percentEncode(options.secret ?? consumerSecret)}&${percentEncode(tokenSecret)}`).update(base).digest('base64');
+  const signature = createHmac(digest, `${percentEncode(options.secret ?? consumerSecret)}&${percentEncode(tokenSecret)}`)
+    .update(base)
+    .digest('base64');
   const header = Object.entries({ realm: 'api', ...oauth, oauth_signature: signature })
     .map(([k, v]) => `${k}="${percentEncode(v)}"`)
     .join(', ');
@@ -61,7 +63,9 @@ describe('OAuth 1.0a signed requests', () => {
     const replay = await h.send('/api/x', headers);
     expect(replay.status).toBe(401);
     expect(replay.headers.get('www-authenticate')).toBe('OAuth realm="api"');
-    expect((await h.send('/api/x', signRequest('GET', 'http://gw.test/api/x', h.clock.now, { timestamp: Math.floor(h.clock.now / 1000) - 301 }))).status).toBe(401);
+    expect((await h.send('/api/x', signRequest('GET', 'http://gw.test/api/x', h.clock.now, { timestamp: Math.floor(h.clock.now / 1000) - 301 }))).status).toBe(
+      401,
+    );
     expect((await h.send('/api/x', signRequest('GET', 'http://gw.test/api/x', h.clock.now, { secret: 'guess' }))).status).toBe(401);
     expect((await h.send('/api/y', signRequest('GET', 'http://gw.test/api/x', h.clock.now))).status).toBe(401);
     expect((await h.send('/api/x', signRequest('GET', 'http://gw.test/api/x', h.clock.now), 'POST')).status).toBe(401);
@@ -118,7 +122,12 @@ describe('the signature base string with form body parameters', () => {
 
   function rfcRequest(contentType = 'application/x-www-form-urlencoded') {
     const { config } = compiledConfiguration([]);
-    const { ctx } = contextFor(config, '/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b', { Host: 'example.com', 'Content-Type': contentType, 'Content-Length': '9', Authorization: header });
+    const { ctx } = contextFor(config, '/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b', {
+      Host: 'example.com',
+      'Content-Type': contentType,
+      'Content-Length': '9',
+      Authorization: header,
+    });
     (ctx.req as { method: string }).method = 'POST';
     return ctx;
   }
@@ -127,7 +136,10 @@ describe('the signature base string with form body parameters', () => {
     const ctx = rfcRequest();
     expect(hasFormBody(ctx)).toBe(true);
     const body = formParameters(Buffer.from('c2&a3=2+q'));
-    expect(body).toEqual([['c2', ''], ['a3', '2 q']]);
+    expect(body).toEqual([
+      ['c2', ''],
+      ['a3', '2 q'],
+    ]);
     expect(signatureBaseString(ctx, parseOAuth1(header)!, body)).toBe(rfcBase);
   });
 
@@ -143,11 +155,16 @@ describe('the signature base string with form body parameters', () => {
   });
 
   it('keeps a leading ? of a form body as part of the first name', () => {
-    expect(formParameters(Buffer.from('?a=1&&b'))).toEqual([['?a', '1'], ['b', '']]);
+    expect(formParameters(Buffer.from('?a=1&&b'))).toEqual([
+      ['?a', '1'],
+      ['b', ''],
+    ]);
   });
 
   it('reads the protocol parameters from a form body (§3.5.2): all but oauth_signature are signed; repeats are malformed', () => {
-    const pairs = formParameters(Buffer.from('oauth_consumer_key=ck&oauth_signature_method=HMAC-SHA1&oauth_timestamp=1&oauth_nonce=n&oauth_signature=c2ln&x=1'));
+    const pairs = formParameters(
+      Buffer.from('oauth_consumer_key=ck&oauth_signature_method=HMAC-SHA1&oauth_timestamp=1&oauth_nonce=n&oauth_signature=c2ln&x=1'),
+    );
     const request = parseOAuth1Form(pairs)!;
     expect(request).toMatchObject({ consumerKey: 'ck', token: '', method: 'HMAC-SHA1', timestamp: 1, nonce: 'n', signature: Buffer.from('sig') });
     expect(request.params.map(([name]) => name)).toEqual(['oauth_consumer_key', 'oauth_signature_method', 'oauth_timestamp', 'oauth_nonce', 'x']);

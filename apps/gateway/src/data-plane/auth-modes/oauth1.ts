@@ -102,7 +102,8 @@ export function signatureBaseString(ctx: RequestContext, request: OAuth1Request,
   if (host === null) return null;
   const proto = headerValue(ctx, 'x-forwarded-proto') === 'https' ? 'https' : 'http';
   const lowerHost = host.toLowerCase();
-  const authority = (proto === 'http' && lowerHost.endsWith(':80')) || (proto === 'https' && lowerHost.endsWith(':443')) ? lowerHost.replace(/:\d+$/, '') : lowerHost;
+  const authority =
+    (proto === 'http' && lowerHost.endsWith(':80')) || (proto === 'https' && lowerHost.endsWith(':443')) ? lowerHost.replace(/:\d+$/, '') : lowerHost;
   const pairs: [string, string][] = request.params.map(([name, value]) => [percentEncode(name), percentEncode(value)]);
   if (ctx.query.length > 1) {
     for (const [name, value] of new URLSearchParams(ctx.query.slice(1))) pairs.push([percentEncode(name), percentEncode(value)]);
@@ -180,7 +181,11 @@ export const oauth1Mode: AuthModeModule = {
         // Refused before any of the body is read.
         if (request === null || stale(request)) return answers.invalid;
       }
-      if (hasFormBody(ctx)) return pendingUntil(ctx, readBody(ctx.req, bodyLimit).then((read) => withBody(ctx, request, read)));
+      if (hasFormBody(ctx))
+        return pendingUntil(
+          ctx,
+          readBody(ctx.req, bodyLimit).then((read) => withBody(ctx, request, read)),
+        );
       if (request === null) return answers.missing;
       const result = verify(ctx, request, null);
       return result instanceof Promise ? pendingUntil(ctx, result) : result;

@@ -91,7 +91,19 @@ describe('opaque OAuth 2.0 access tokens, introspected over the bus', () => {
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   function active(claims: Partial<Extract<TokenIntrospection, { active: true }>> = {}): TokenIntrospection {
-    return { active: true, jti: 'op-1', client_id: 'app-1', sub: 'app-1', scope: 'read', aud: ['api'], iss: 'http://auth.test', iat: NOW, exp: NOW + 600, pol: ['gold'], ...claims };
+    return {
+      active: true,
+      jti: 'op-1',
+      client_id: 'app-1',
+      sub: 'app-1',
+      scope: 'read',
+      aud: ['api'],
+      iss: 'http://auth.test',
+      iat: NOW,
+      exp: NOW + 600,
+      pol: ['gold'],
+      ...claims,
+    };
   }
 
   function opaqueApi(answer: (token: string) => TokenIntrospection | Promise<TokenIntrospection> = () => active()) {
@@ -113,7 +125,7 @@ describe('opaque OAuth 2.0 access tokens, introspected over the bus', () => {
     expect(h.calls.authJwks).toBe(0);
   });
 
-  it('refuses a token that cannot be one of the auth service\'s opaque tokens without asking it (junk costs no round trip)', async () => {
+  it("refuses a token that cannot be one of the auth service's opaque tokens without asking it (junk costs no round trip)", async () => {
     const h = opaqueApi();
     for (const junk of ['opaque-token-1', 'pcat_short', 'p'.repeat(48), `pcat_${'a'.repeat(42)}=`, `PCAT_${'a'.repeat(43)}`]) {
       const response = await h.send('/api/x', bearer(junk));

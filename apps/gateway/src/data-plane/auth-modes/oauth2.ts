@@ -70,7 +70,10 @@ export const oauth2Mode: AuthModeModule = {
       const entry = introspections.cached(token);
       if (entry !== undefined) return decide(ctx, entry);
       if (!TokenIntrospections.plausible(token)) return answers.invalid;
-      return pendingUntil(ctx, introspections.fetch(token).then((fetched) => decide(ctx, fetched)));
+      return pendingUntil(
+        ctx,
+        introspections.fetch(token).then((fetched) => decide(ctx, fetched)),
+      );
     };
   },
 };

@@ -11,4 +11,3 @@ import { oauth2Mode } from './oauth2.js';
 export const authModes: ReadonlyMap<AuthMode, AuthModeModule> = new Map(
   [keyMode, basicMode, hmacMode, jwtMode, oauth1Mode, oauth2Mode].map((module) => [module.mode, module]),
 );
-

@@ -6,7 +6,17 @@ const pool = new TransformPool({ workers: 1, timeoutMs: 1000, maxQueued: 2, heap
 afterAll(() => pool.close());
 
 function task(language: TransformTask['language'], program: string, body = '{}', direction: TransformTask['direction'] = 'request'): TransformTask {
-  return { language, direction, program, input: 'json', body: Buffer.from(body), headers: { 'x-user': 'ana' }, context: { path: '/p', request_method: 'POST' }, status: 201, maxBytes: 1000 };
+  return {
+    language,
+    direction,
+    program,
+    input: 'json',
+    body: Buffer.from(body),
+    headers: { 'x-user': 'ana' },
+    context: { path: '/p', request_method: 'POST' },
+    status: 201,
+    maxBytes: 1000,
+  };
 }
 
 const text = (outcome: Awaited<ReturnType<TransformPool['run']>>) => (outcome.ok ? outcome.body.toString('utf8') : outcome);
@@ -19,7 +29,9 @@ describe('the transform pool', () => {
   });
 
   it("runs jq with Tyk's response input ({body, _tyk_response_headers, _tyk_context})", async () => {
-    expect(text(await pool.run(task('jq', '{body: [._tyk_response_headers["x-user"], ._tyk_context.request_method]}', '{}', 'response')))).toBe('["ana","POST"]');
+    expect(text(await pool.run(task('jq', '{body: [._tyk_response_headers["x-user"], ._tyk_context.request_method]}', '{}', 'response')))).toBe(
+      '["ana","POST"]',
+    );
   });
 
   it('refuses a jq result without a body field, and an empty output', async () => {
@@ -28,7 +40,9 @@ describe('the transform pool', () => {
   });
 
   it('runs JSONata on the body with $headers, $method, $path ($status for a response)', async () => {
-    expect(text(await pool.run(task('jsonata', '{"u": $headers."x-user", "m": $method, "p": $path, "n": n + 1}', '{"n":1}')))).toBe('{"u":"ana","m":"POST","p":"/p","n":2}');
+    expect(text(await pool.run(task('jsonata', '{"u": $headers."x-user", "m": $method, "p": $path, "n": n + 1}', '{"n":1}')))).toBe(
+      '{"u":"ana","m":"POST","p":"/p","n":2}',
+    );
     expect(text(await pool.run(task('jsonata', '$status', '{}', 'response')))).toBe('201');
   });
 

@@ -63,7 +63,9 @@ interface Slot {
   running: Pending | null;
 }
 
-type Reply = { id: number; ok: true; body: Uint8Array; headers: Record<string, string> | null; context: Record<string, unknown> | null } | { id: number; ok: false; kind: 'not_json' | 'not_xml' | 'failed' | 'too_large'; message: string; fatal: boolean };
+type Reply =
+  | { id: number; ok: true; body: Uint8Array; headers: Record<string, string> | null; context: Record<string, unknown> | null }
+  | { id: number; ok: false; kind: 'not_json' | 'not_xml' | 'failed' | 'too_large'; message: string; fatal: boolean };
 
 const moduleRequire = createRequire(import.meta.url);
 
@@ -71,7 +73,11 @@ export class TransformPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
   private nextId = 1;
-  private readonly paths = { jqPath: moduleRequire.resolve('jq-wasm'), jsonataPath: moduleRequire.resolve('jsonata'), xmlPath: moduleRequire.resolve('fast-xml-parser') };
+  private readonly paths = {
+    jqPath: moduleRequire.resolve('jq-wasm'),
+    jsonataPath: moduleRequire.resolve('jsonata'),
+    xmlPath: moduleRequire.resolve('fast-xml-parser'),
+  };
 
   constructor(readonly limits: TransformLimits = defaultTransformLimits) {}
 
@@ -135,7 +141,13 @@ export class TransformPool {
     const pending = slot.running;
     if (pending === null || pending.id !== reply.id) return;
     slot.running = null;
-    if (reply.ok) this.settle(pending, { ok: true, body: Buffer.from(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength), headers: reply.headers, context: reply.context });
+    if (reply.ok)
+      this.settle(pending, {
+        ok: true,
+        body: Buffer.from(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength),
+        headers: reply.headers,
+        context: reply.context,
+      });
     else {
       this.settle(pending, { ok: false, kind: reply.kind, message: reply.message });
       if (reply.fatal) return this.replace(slot, null);

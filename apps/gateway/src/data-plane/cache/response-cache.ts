@@ -148,7 +148,9 @@ export class RedisResponseCache implements ResponseCache {
 
   set(apiId: string, key: string, status: number, headers: readonly string[], body: Buffer, ttlMs: number): void {
     if (ttlMs <= 0) return;
-    this.redis.set(this.redisKey(apiId, key), encode(status, headers, body), 'PX', ttlMs).catch((error: Error) => this.warnOnce(`response cache: store failed: ${error.message}`));
+    this.redis
+      .set(this.redisKey(apiId, key), encode(status, headers, body), 'PX', ttlMs)
+      .catch((error: Error) => this.warnOnce(`response cache: store failed: ${error.message}`));
   }
 
   async purge(apiId: string): Promise<number> {

@@ -7,11 +7,23 @@ import { UpstreamPools } from '../upstream-pools.js';
 import { bindingKey } from './client-bindings.js';
 
 const issuer = 'https://idp.test';
-const binding = (clientId: string, policyIds: string[]) => ({ issuer, client_id: clientId, api_id: 'orders', policy_ids: policyIds, app_id: `app-${clientId}` });
+const binding = (clientId: string, policyIds: string[]) => ({
+  issuer,
+  client_id: clientId,
+  api_id: 'orders',
+  policy_ids: policyIds,
+  app_id: `app-${clientId}`,
+});
 
 function store() {
   return new ConfigurationStore(
-    { pools: new UpstreamPools(), metrics: new GatewayMetrics(), defaultTimeoutSeconds: 30, oauth: absentAuthService(), enforcement: memoryEnforcement().enforcement },
+    {
+      pools: new UpstreamPools(),
+      metrics: new GatewayMetrics(),
+      defaultTimeoutSeconds: 30,
+      oauth: absentAuthService(),
+      enforcement: memoryEnforcement().enforcement,
+    },
     { warn: () => undefined, error: () => undefined },
   );
 }

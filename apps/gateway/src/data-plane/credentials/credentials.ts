@@ -44,7 +44,13 @@ export class Credentials {
     timings: Partial<CredentialTimings> = {},
   ) {
     this.timings = { ...defaultTimings, ...timings };
-    this.sessions = new SessionLookups(ports, this.timings, this.rights, () => this.policies(), (message) => log.warn(message));
+    this.sessions = new SessionLookups(
+      ports,
+      this.timings,
+      this.rights,
+      () => this.policies(),
+      (message) => log.warn(message),
+    );
     this.revocations = new RevocationList(() => ports.now());
     this.introspections = new TokenIntrospections(
       (token) => ports.introspect({ token }),
@@ -132,6 +138,12 @@ export class Credentials {
 
   private jwksSource(load: () => Promise<unknown>, name: string): JwksSource {
     const refetch = { burst: this.timings.jwksRefetchBurst, refillMs: this.timings.jwksMinRefetchMs };
-    return new JwksSource(load, () => this.ports.now(), refetch, this.timings.jwksMaxAgeMs, (message) => this.log.warn(`${name}: ${message}`));
+    return new JwksSource(
+      load,
+      () => this.ports.now(),
+      refetch,
+      this.timings.jwksMaxAgeMs,
+      (message) => this.log.warn(`${name}: ${message}`),
+    );
   }
 }

@@ -74,7 +74,13 @@ describe('JwksSource', () => {
     let answer: () => Promise<unknown> = async () => ({ keys: [k1, { kty: 'oct', k: 'c2VjcmV0', kid: 'hs' }, { ...k1, kid: 'priv', d: 'x' }] });
     const errors: string[] = [];
     const now = 0;
-    const source = new JwksSource(() => answer(), () => now, { burst: 1, refillMs: 0 }, 600_000, (m) => errors.push(m));
+    const source = new JwksSource(
+      () => answer(),
+      () => now,
+      { burst: 1, refillMs: 0 },
+      600_000,
+      (m) => errors.push(m),
+    );
     await source.refresh(true);
     expect(source.known('k1')).toBeDefined();
     expect(source.known('hs')).toBeUndefined();

@@ -1,4 +1,12 @@
-import type { Jwks, KeyLookupReply, KeyLookupRequest, OAuth1NonceClaimReply, OAuth1NonceClaimRequest, TokenIntrospection, TokenIntrospectionRequest } from '@portcullis/contracts';
+import type {
+  Jwks,
+  KeyLookupReply,
+  KeyLookupRequest,
+  OAuth1NonceClaimReply,
+  OAuth1NonceClaimRequest,
+  TokenIntrospection,
+  TokenIntrospectionRequest,
+} from '@portcullis/contracts';
 
 /**
  * What the auth modes reach outside the process for, and the clock they read. The gateway module

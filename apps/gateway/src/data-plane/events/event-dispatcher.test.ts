@@ -124,7 +124,12 @@ describe('EventDispatcher', () => {
     instance.enqueue({ event: 'BreakerTripped', apiId: 'a', webhook, body: '{"same":1}' });
     await until(() => outcomes.filter((outcome) => outcome.endsWith('delivered')).length === 3);
     expect(outcomes.filter((outcome) => outcome.endsWith('suppressed'))).toHaveLength(1);
-    expect(received.filter((entry) => entry.url === '/ok').map((entry) => entry.body).sort()).toEqual(['{"other":1}', '{"same":1}', '{"same":1}']);
+    expect(
+      received
+        .filter((entry) => entry.url === '/ok')
+        .map((entry) => entry.body)
+        .sort(),
+    ).toEqual(['{"other":1}', '{"same":1}', '{"same":1}']);
   });
 
   it('sends no body with GET, as Tyk', async () => {
@@ -145,25 +150,42 @@ describe('ApiEvents', () => {
     const sink = { dispatcher: dispatcher().instance, log: () => undefined };
     const base = { api_id: 'e', proxy: { listen_path: '/e/', target_url: 'http://127.0.0.1:1' } };
     expect(compileEvents(definition(base), sink)).toBeNull();
-    expect(compileEvents(definition({ ...base, event_handlers: { events: { VersionFailure: [{ handler_name: 'eh_log_handler', handler_meta: { prefix: 'x' } }] } } } as never), sink)).toBeNull();
-    expect(compileEvents(definition({ ...base, event_handlers: { events: { HostDown: [{ handler_name: 'eh_log_handler', handler_meta: { prefix: 'x' } }] } } } as never), sink)?.has('HostDown')).toBe(true);
+    expect(
+      compileEvents(
+        definition({ ...base, event_handlers: { events: { VersionFailure: [{ handler_name: 'eh_log_handler', handler_meta: { prefix: 'x' } }] } } } as never),
+        sink,
+      ),
+    ).toBeNull();
+    expect(
+      compileEvents(
+        definition({ ...base, event_handlers: { events: { HostDown: [{ handler_name: 'eh_log_handler', handler_meta: { prefix: 'x' } }] } } } as never),
+        sink,
+      )?.has('HostDown'),
+    ).toBe(true);
   });
 
   it("runs an event's webhooks and log handlers, and nothing for an event it has no handler for", async () => {
     received.length = 0;
     const { instance, outcomes } = dispatcher();
     const lines: string[] = [];
-    const events = new ApiEvents(
-      'a',
-      new Map([['HostDown', [hook('/ok'), { kind: 'log', prefix: 'ops' }]]]),
-      { dispatcher: instance, log: (line) => lines.push(line) },
-    );
+    const events = new ApiEvents('a', new Map([['HostDown', [hook('/ok'), { kind: 'log', prefix: 'ops' }]]]), {
+      dispatcher: instance,
+      log: (line) => lines.push(line),
+    });
     expect(events.has('HostDown')).toBe(true);
     expect(events.has('HostUp')).toBe(false);
     events.fire('HostUp', { apiId: 'a', message: 'up' });
     events.fire('HostDown', { apiId: 'a', message: 'down', host: { checkUrl: 'http://t/health', responseCode: 0, tcpError: true, hostName: 't' } });
     await until(() => outcomes.length === 1);
     expect(lines).toEqual(['ops:HostDown:a: down']);
-    expect(JSON.parse(received[0]!.body)).toEqual({ event: 'HostDown', message: 'down', url: 'http://t/health', response_code: '0', tcp_error: 'true', host: 't', api_id: 'a' });
+    expect(JSON.parse(received[0]!.body)).toEqual({
+      event: 'HostDown',
+      message: 'down',
+      url: 'http://t/health',
+      response_code: '0',
+      tcp_error: 'true',
+      host: 't',
+      api_id: 'a',
+    });
   });
 });

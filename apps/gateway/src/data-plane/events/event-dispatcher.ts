@@ -81,7 +81,9 @@ export class EventDispatcher {
     if (this.closed) return;
     const { webhook } = delivery;
     if (webhook.cooldownSeconds > 0) {
-      const key = createHash('sha256').update(JSON.stringify([webhook.method, webhook.targetUrl, webhook.headers, delivery.body])).digest('base64');
+      const key = createHash('sha256')
+        .update(JSON.stringify([webhook.method, webhook.targetUrl, webhook.headers, delivery.body]))
+        .digest('base64');
       const now = this.now();
       const until = this.cooldowns.get(key);
       if (until !== undefined && now < until) {
@@ -97,7 +99,9 @@ export class EventDispatcher {
       this.droppedSinceWarn++;
       const now = this.now();
       if (now - this.lastDropWarn >= DROP_WARN_INTERVAL_MS) {
-        this.hooks.warn(`event webhook queue full (${this.options.maxQueued}): dropped ${this.droppedSinceWarn} deliveries, the last ${delivery.event} of api ${delivery.apiId} to ${loggableTarget(webhook.targetUrl)}`);
+        this.hooks.warn(
+          `event webhook queue full (${this.options.maxQueued}): dropped ${this.droppedSinceWarn} deliveries, the last ${delivery.event} of api ${delivery.apiId} to ${loggableTarget(webhook.targetUrl)}`,
+        );
         this.droppedSinceWarn = 0;
         this.lastDropWarn = now;
       }

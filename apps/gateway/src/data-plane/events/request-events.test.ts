@@ -17,11 +17,29 @@ import { EventDispatcher } from './event-dispatcher.js';
  */
 function setup(withHandlers: boolean) {
   const { enforcement } = memoryEnforcement({ now: () => 1_700_000_000_000 });
-  const { config } = compiledConfiguration([definition({ api_id: 'a', use_keyless: false, proxy: { listen_path: '/a', target_url: 'http://127.0.0.1:9' } })], 30, undefined, enforcement);
+  const { config } = compiledConfiguration(
+    [definition({ api_id: 'a', use_keyless: false, proxy: { listen_path: '/a', target_url: 'http://127.0.0.1:9' } })],
+    30,
+    undefined,
+    enforcement,
+  );
   const lines: string[] = [];
-  const sink = { dispatcher: new EventDispatcher({ maxQueued: 1, concurrency: 1, timeoutMs: 100 }, { outcome: () => undefined, warn: () => undefined }), log: (line: string) => lines.push(line) };
+  const sink = {
+    dispatcher: new EventDispatcher({ maxQueued: 1, concurrency: 1, timeoutMs: 100 }, { outcome: () => undefined, warn: () => undefined }),
+    log: (line: string) => lines.push(line),
+  };
   const log = [{ kind: 'log' as const, prefix: 'p' }];
-  const events = withHandlers ? new ApiEvents('a', new Map([['RatelimitExceeded', log], ['QuotaExceeded', log], ['KeyExpired', log]]), sink) : null;
+  const events = withHandlers
+    ? new ApiEvents(
+        'a',
+        new Map([
+          ['RatelimitExceeded', log],
+          ['QuotaExceeded', log],
+          ['KeyExpired', log],
+        ]),
+        sink,
+      )
+    : null;
   const run = (step: Step, who: Identity) => {
     const { ctx } = contextFor(config, '/a/x?secret=1');
     match.handle(ctx);

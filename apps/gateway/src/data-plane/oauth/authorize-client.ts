@@ -60,7 +60,8 @@ export function parseParameters(contentType: string | undefined, text: string): 
     } catch {
       return { error: tykError('malformed_json') };
     }
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) return { error: tykError('validation_failed', undefined, [{ field: '(body)', message: 'must be a JSON object' }]) };
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      return { error: tykError('validation_failed', undefined, [{ field: '(body)', message: 'must be a JSON object' }]) };
     for (const name of fields) if (Object.hasOwn(body, name)) values[name] = (body as Record<string, unknown>)[name];
   } else {
     for (const [name, value] of new URLSearchParams(text)) {

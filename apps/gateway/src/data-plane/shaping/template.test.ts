@@ -22,7 +22,9 @@ describe('header templates', () => {
 
   it('fills $tyk_context request facts and headers, $1 groups', () => {
     const ctx = request();
-    expect(renderTemplate(compileTemplate('p=$tyk_context.path m=$tyk_context.request_method h=$tyk_context.headers_X_Trace_Id', true, false), ctx)).toBe('p=/t/orders/7 m=GET h=abc');
+    expect(renderTemplate(compileTemplate('p=$tyk_context.path m=$tyk_context.request_method h=$tyk_context.headers_X_Trace_Id', true, false), ctx)).toBe(
+      'p=/t/orders/7 m=GET h=abc',
+    );
     const id = compileTemplate('$tyk_context.request_id', true, false);
     // One id per request, whichever value asks for it.
     expect(renderTemplate(id, ctx)).toBe(renderTemplate(id, ctx));

@@ -110,5 +110,7 @@ export function renderTemplate(template: Template, ctx: RequestContext, groups: 
 
 /** Go's url.QueryEscape: everything but unreserved characters percent-encoded, space as `+`. */
 function queryEscape(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+');
+  return encodeURIComponent(value)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
 }

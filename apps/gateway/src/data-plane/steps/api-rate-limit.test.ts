@@ -9,9 +9,18 @@ function setup() {
   const { enforcement } = memoryEnforcement({ now: () => now });
   const { config } = compiledConfiguration(
     [
-      definition({ api_id: 'g', use_keyless: false, global_rate_limit: { rate: 2, per: 60 }, proxy: { listen_path: '/g', target_url: 'http://127.0.0.1:9' } } as never),
+      definition({
+        api_id: 'g',
+        use_keyless: false,
+        global_rate_limit: { rate: 2, per: 60 },
+        proxy: { listen_path: '/g', target_url: 'http://127.0.0.1:9' },
+      } as never),
       definition({ api_id: 'open', global_rate_limit: { rate: 1, per: 60 }, proxy: { listen_path: '/open', target_url: 'http://127.0.0.1:9' } } as never),
-      definition({ api_id: 'off', global_rate_limit: { rate: 1, per: 60, disabled: true }, proxy: { listen_path: '/off', target_url: 'http://127.0.0.1:9' } } as never),
+      definition({
+        api_id: 'off',
+        global_rate_limit: { rate: 1, per: 60, disabled: true },
+        proxy: { listen_path: '/off', target_url: 'http://127.0.0.1:9' },
+      } as never),
     ],
     30,
     undefined,

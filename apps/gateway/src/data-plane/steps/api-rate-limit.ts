@@ -45,7 +45,12 @@ export const apiRateLimit: Step = {
   handle(ctx: RequestContext): StepResult {
     const api = ctx.api!;
     const limit = api.apiRateLimit!;
-    const decision = api.enforcement.rateLimiter.check(limit.identity, api.id, limit.rule, api.enforcement.rateLimiterDecidesAtOnce ? sharedResult : createResult());
+    const decision = api.enforcement.rateLimiter.check(
+      limit.identity,
+      api.id,
+      limit.rule,
+      api.enforcement.rateLimiterDecidesAtOnce ? sharedResult : createResult(),
+    );
     if (!isPromise(decision)) return decide(ctx, decision);
     void decision.then((settled) => resumeChain(ctx, decide(ctx, settled)));
     return PENDING;

@@ -36,7 +36,7 @@ describe('authenticate step', () => {
     expect(authenticate.handle(ctx)).toBe(result);
   });
 
-  it('requires every enabled mode, in Tyk\'s chain order; the base mode is the named one, else the last', () => {
+  it("requires every enabled mode, in Tyk's chain order; the base mode is the named one, else the last", () => {
     const api = (flags: Record<string, unknown>) => definition({ api_id: 'a', use_keyless: false, proxy: proxy('/a'), ...flags });
     const jwt = { enable_jwt: true, jwt_source: 'c2VjcmV0', jwt_signing_method: 'hmac' };
     expect(authModesOf(api({ use_keyless: true, use_oauth2: true }))).toEqual([]);
@@ -51,7 +51,9 @@ describe('authenticate step', () => {
     expect(authModeOf(api({ ...jwt, use_basic_auth: true, base_identity_provided_by: 'basic_auth_user' }))).toBe('basic');
     expect(authModeOf(api({ use_standard_auth: true, ...jwt, base_identity_provided_by: 'jwt_claim' }))).toBe('jwt');
 
-    const { config } = compiledConfiguration([definition({ api_id: 'both', use_keyless: false, proxy: proxy('/both'), use_standard_auth: true, ...jwt, base_identity_provided_by: 'jwt_claim' })]);
+    const { config } = compiledConfiguration([
+      definition({ api_id: 'both', use_keyless: false, proxy: proxy('/both'), use_standard_auth: true, ...jwt, base_identity_provided_by: 'jwt_claim' }),
+    ]);
     expect(config.apis.get('both')!.authentication).toMatchObject({ mode: 'jwt', modes: ['jwt', 'key'] });
     expect(config.apis.get('both')!.chain.filter((step) => step === authenticate)).toHaveLength(1);
   });
@@ -67,7 +69,9 @@ describe('several auth modes chained (Tyk multi-auth)', () => {
   // Tyk's own multi-auth test layout: the key and the token in headers of their own.
   const locations = { auth_configs: { authToken: { auth_header_name: 'X-Api-Key' }, jwt: { auth_header_name: 'X-Jwt' } } };
   const jwt = (claims: Record<string, unknown> = {}) =>
-    new SignJWT({ sub: 'user-1', iat: NOW, exp: NOW + 300, pol: ['gold'], ...claims }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret));
+    new SignJWT({ sub: 'user-1', iat: NOW, exp: NOW + 300, pol: ['gold'], ...claims })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(secret));
   const keys: Record<string, Session> = {
     'good-key': session({ apply_policies: ['silver'] }),
     'expired-key': session({ apply_policies: ['silver'], expires: NOW - 60 }),
@@ -87,7 +91,7 @@ describe('several auth modes chained (Tyk multi-auth)', () => {
     );
   }
 
-  it('API key + JWT: either alone is refused with the missing mode\'s 401; both pass', async () => {
+  it("API key + JWT: either alone is refused with the missing mode's 401; both pass", async () => {
     const h = keyAndJwt('auth_token');
     const token = await jwt();
     const keyOnly = await h.send('/api/x', { 'X-Api-Key': 'good-key' });
@@ -102,7 +106,7 @@ describe('several auth modes chained (Tyk multi-auth)', () => {
     expect(both.status).toBe(200);
   });
 
-  it('a wrong credential in either mode answers that mode\'s refusal', async () => {
+  it("a wrong credential in either mode answers that mode's refusal", async () => {
     const h = keyAndJwt('auth_token');
     const token = await jwt();
     const wrongKey = await h.send('/api/x', { 'X-Api-Key': 'nope', 'X-Jwt': token });
@@ -140,12 +144,18 @@ describe('several auth modes chained (Tyk multi-auth)', () => {
     expect(wrongKey.identity).toMatchObject({ mode: 'jwt' });
 
     const basicAndKey = authHarness(
-      { use_basic_auth: true, use_standard_auth: true, auth_configs: { authToken: { auth_header_name: 'X-Api-Key' } }, base_identity_provided_by: 'basic_auth_user' },
+      {
+        use_basic_auth: true,
+        use_standard_auth: true,
+        auth_configs: { authToken: { auth_header_name: 'X-Api-Key' } },
+        base_identity_provided_by: 'basic_auth_user',
+      },
       {
         policies: [gold, silver],
         lookup: async ({ kind, id, password }) => {
           await new Promise((resolve) => setTimeout(resolve, 5));
-          if (kind === 'basic' && id === 'alice' && password === 'pw') return { found: true, key_hash: 'hash-of-alice', session: session({ apply_policies: ['gold'] }) };
+          if (kind === 'basic' && id === 'alice' && password === 'pw')
+            return { found: true, key_hash: 'hash-of-alice', session: session({ apply_policies: ['gold'] }) };
           if (kind === 'key' && id === 'good-key') return { found: true, key_hash: hash(id), session: keys[id]! };
           return { found: false };
         },

@@ -46,7 +46,10 @@ let offline: Credentials | null = null;
 /** Credentials with no auth service behind them: for configurations compiled without one (tests). */
 function offlineCredentials(): Credentials {
   const unavailable = () => Promise.reject(new PortcullisError('service_unavailable'));
-  offline ??= new Credentials({ lookup: unavailable, authJwks: unavailable, introspect: unavailable, claimNonce: unavailable, fetchJson: unavailable, now: Date.now }, { warn: () => undefined });
+  offline ??= new Credentials(
+    { lookup: unavailable, authJwks: unavailable, introspect: unavailable, claimNonce: unavailable, fetchJson: unavailable, now: Date.now },
+    { warn: () => undefined },
+  );
   return offline;
 }
 

@@ -38,7 +38,16 @@ describe('authorise step', () => {
   });
 
   it('allows only paths (below the listen path) and methods an allowed_urls entry lists', () => {
-    const who = identity(rights({ access: { shop: [{ url: '^/orders/[0-9]+$', methods: ['GET'] }, { url: '^/orders$', methods: ['POST', 'GET'] }] } }));
+    const who = identity(
+      rights({
+        access: {
+          shop: [
+            { url: '^/orders/[0-9]+$', methods: ['GET'] },
+            { url: '^/orders$', methods: ['POST', 'GET'] },
+          ],
+        },
+      }),
+    );
     expect(decide(who, '/shop/orders/12').result).toBe('continue');
     expect(decide(who, '/shop/orders/12?x=1').result).toBe('continue');
     expect(decide(who, '/shop/orders', 'POST').result).toBe('continue');

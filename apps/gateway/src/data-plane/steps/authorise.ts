@@ -24,7 +24,11 @@ export const authorise: Step = {
   handle(ctx: RequestContext): StepResult {
     const identity = ctx.identity!;
     const rights = identity.rights;
-    let refusal: StepResult | null = rights.active ? null : rights.inactiveBecause === null ? inactive : errorResponseSaying('credential_inactive', rights.inactiveBecause);
+    let refusal: StepResult | null = rights.active
+      ? null
+      : rights.inactiveBecause === null
+        ? inactive
+        : errorResponseSaying('credential_inactive', rights.inactiveBecause);
     if (refusal === null && identity.expiresAt > 0 && identity.expiresAt * 1000 <= Date.now()) refusal = expired;
     if (refusal === null) {
       const api = ctx.api!;

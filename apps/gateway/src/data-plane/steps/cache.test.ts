@@ -38,15 +38,35 @@ afterAll(async () => {
 afterEach(() => answers.clear());
 
 function api(cacheOptions: Record<string, unknown>, extra: Record<string, unknown> = {}): ApiDefinition {
-  return definition({ api_id: 'c', proxy: { listen_path: '/c', target_url: upstreamUrl, strip_listen_path: true }, cache_options: cacheOptions, ...extra } as never);
+  return definition({
+    api_id: 'c',
+    proxy: { listen_path: '/c', target_url: upstreamUrl, strip_listen_path: true },
+    cache_options: cacheOptions,
+    ...extra,
+  } as never);
 }
 
 function build(definitions: ApiDefinition[], maxEntryBytes = 1_048_576) {
   const pools = new UpstreamPools();
   const metrics = new GatewayMetrics();
   const store = new MemoryResponseCache(1_000_000);
-  const deps = { pools, metrics, defaultTimeoutSeconds: 30, oauth: absentAuthService(), enforcement: memoryEnforcement().enforcement, responseCache: { store, maxEntryBytes } };
-  return { config: buildConfiguration(1, definitions.map((d) => compileApi(d, deps)), metrics), pools, store };
+  const deps = {
+    pools,
+    metrics,
+    defaultTimeoutSeconds: 30,
+    oauth: absentAuthService(),
+    enforcement: memoryEnforcement().enforcement,
+    responseCache: { store, maxEntryBytes },
+  };
+  return {
+    config: buildConfiguration(
+      1,
+      definitions.map((d) => compileApi(d, deps)),
+      metrics,
+    ),
+    pools,
+    store,
+  };
 }
 
 async function gateway(definitions: ApiDefinition[], maxEntryBytes?: number) {
@@ -63,7 +83,9 @@ const all = { enable_cache: true, cache_all_safe_requests: true, cache_timeout: 
 
 describe('cache step', () => {
   it('runs only for APIs with enable_cache, after every check and limit, right before proxy', () => {
-    const keyed = build([api(all, { use_keyless: false })]).config.apis.get('c')!.chain.map((s) => s.name);
+    const keyed = build([api(all, { use_keyless: false })])
+      .config.apis.get('c')!
+      .chain.map((s) => s.name);
     expect(keyed.slice(keyed.indexOf('quota'))).toEqual(['quota', 'cache', 'proxy', 'record']);
     const off = build([api({ ...all, enable_cache: false }), definition({ api_id: 'p', proxy: { listen_path: '/p', target_url: upstreamUrl } })]).config;
     expect(off.apis.get('c')!.chain).not.toContain(cache);
@@ -117,7 +139,7 @@ describe('cache step', () => {
     }
   });
 
-  it('a 304 or 206 (an answer to the request\'s conditions or range) is not stored, even with every status cached', async () => {
+  it("a 304 or 206 (an answer to the request's conditions or range) is not stored, even with every status cached", async () => {
     const gw = await gateway([api(all)]);
     answers.set('/conditional', (req, res) => {
       res.statusCode = req.headers['if-none-match'] === undefined ? 200 : 304;
@@ -138,7 +160,10 @@ describe('cache step', () => {
   });
 
   it("the upstream's Cache-Control: no-store is never stored; private is not stored where every caller would get it", async () => {
-    const gw = await gateway([api(all), api(all, { api_id: 'k', use_keyless: false, proxy: { listen_path: '/k', target_url: upstreamUrl, strip_listen_path: true } })]);
+    const gw = await gateway([
+      api(all),
+      api(all, { api_id: 'k', use_keyless: false, proxy: { listen_path: '/k', target_url: upstreamUrl, strip_listen_path: true } }),
+    ]);
     answers.set('/no-store', (_req, res) => {
       res.setHeader('cache-control', 'no-store');
       res.end('fresh');
@@ -188,7 +213,13 @@ describe('cache step', () => {
   it('extended_paths.cache and advanced_cache_config: only the listed paths (and methods) are cached', async () => {
     const versions = {
       not_versioned: true,
-      versions: { Default: { name: 'Default', use_extended_paths: true, extended_paths: { cache: ['/listed'], advanced_cache_config: [{ path: '/heads/{id}', method: 'HEAD', timeout: 5 }] } } },
+      versions: {
+        Default: {
+          name: 'Default',
+          use_extended_paths: true,
+          extended_paths: { cache: ['/listed'], advanced_cache_config: [{ path: '/heads/{id}', method: 'HEAD', timeout: 5 }] },
+        },
+      },
     };
     const gw = await gateway([api({ enable_cache: true, cache_all_safe_requests: false }, { version_data: versions })]);
     try {
@@ -205,7 +236,7 @@ describe('cache step', () => {
     }
   });
 
-  it('an answer setting a cookie is never stored (one caller\'s session is not replayed to another)', async () => {
+  it("an answer setting a cookie is never stored (one caller's session is not replayed to another)", async () => {
     const gw = await gateway([api(all)]);
     answers.set('/login', (_req, res) => {
       res.setHeader('set-cookie', 'session=secret');

@@ -37,7 +37,9 @@ function breakerApi(breaker: Record<string, unknown>) {
     proxy: { listen_path: '/cb', target_url: upstreamUrl, strip_listen_path: true },
     version_data: {
       not_versioned: true,
-      versions: { Default: { name: 'Default', use_extended_paths: true, extended_paths: { circuit_breakers: [{ path: '/flaky', method: 'GET', ...breaker }] } } },
+      versions: {
+        Default: { name: 'Default', use_extended_paths: true, extended_paths: { circuit_breakers: [{ path: '/flaky', method: 'GET', ...breaker }] } },
+      },
     },
   } as never);
 }
@@ -59,7 +61,10 @@ async function get(url: string) {
 
 describe('circuit-breakers step', () => {
   it('is only in the chain of an API with circuit_breakers, right before proxy', async () => {
-    const { config } = compiledConfiguration([breakerApi({ threshold_percent: 0.5, samples: 2, return_to_service_after: 60 }), definition({ api_id: 'plain', proxy: { listen_path: '/plain', target_url: upstreamUrl } })]);
+    const { config } = compiledConfiguration([
+      breakerApi({ threshold_percent: 0.5, samples: 2, return_to_service_after: 60 }),
+      definition({ api_id: 'plain', proxy: { listen_path: '/plain', target_url: upstreamUrl } }),
+    ]);
     expect(config.apis.get('cb')!.chain.map((step) => step.name)).toEqual(['match', 'circuit-breakers', 'proxy', 'record']);
     expect(config.apis.get('plain')!.chain.map((step) => step.name)).not.toContain('circuit-breakers');
   });

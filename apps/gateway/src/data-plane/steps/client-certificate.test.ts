@@ -22,7 +22,15 @@ function check(config: CompiledConfiguration, path: string, peer: Record<string,
 describe("client-certificate (Tyk's static mTLS, use_mutual_tls_auth)", () => {
   const { config } = compiledConfiguration([
     definition({ api_id: 'open', proxy: { listen_path: '/open', target_url: 'http://127.0.0.1:9' } }),
-    definition({ api_id: 'mtls', proxy: { listen_path: '/mtls', target_url: 'http://127.0.0.1:9' }, use_keyless: false, enable_ip_whitelisting: true, allowed_ips: ['0.0.0.0/0'], use_mutual_tls_auth: true, client_certificates: [`orgid${allowedHex}`] }),
+    definition({
+      api_id: 'mtls',
+      proxy: { listen_path: '/mtls', target_url: 'http://127.0.0.1:9' },
+      use_keyless: false,
+      enable_ip_whitelisting: true,
+      allowed_ips: ['0.0.0.0/0'],
+      use_mutual_tls_auth: true,
+      client_certificates: [`orgid${allowedHex}`],
+    }),
   ]);
 
   it('is in the chain only of APIs using it, after ip-lists and before authenticate', () => {

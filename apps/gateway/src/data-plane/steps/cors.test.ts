@@ -27,7 +27,9 @@ afterAll(async () => {
 const corsOf = (cors: Record<string, unknown>) => ({ enable: true, ...cors });
 
 async function gateway(cors: Record<string, unknown>, keyless = false) {
-  const built = compiledConfiguration([definition({ api_id: 'c', use_keyless: keyless, CORS: corsOf(cors), proxy: { listen_path: '/c', target_url: upstreamUrl } } as never)]);
+  const built = compiledConfiguration([
+    definition({ api_id: 'c', use_keyless: keyless, CORS: corsOf(cors), proxy: { listen_path: '/c', target_url: upstreamUrl } } as never),
+  ]);
   const plane = await startDataPlane(built.config);
   return { ...plane, config: built.config, close: async () => (await plane.close(), await built.pools.closeAll()) };
 }
@@ -41,26 +43,50 @@ describe('cors step', () => {
   it('runs right after match, before authentication, only for APIs that enable CORS', () => {
     const { config } = compiledConfiguration([
       definition({ api_id: 'on', use_keyless: false, CORS: { enable: true }, proxy: { listen_path: '/on', target_url: 'http://127.0.0.1:9' } } as never),
-      definition({ api_id: 'off', use_keyless: false, CORS: { enable: false, allowed_origins: ['*'] }, proxy: { listen_path: '/off', target_url: 'http://127.0.0.1:9' } } as never),
+      definition({
+        api_id: 'off',
+        use_keyless: false,
+        CORS: { enable: false, allowed_origins: ['*'] },
+        proxy: { listen_path: '/off', target_url: 'http://127.0.0.1:9' },
+      } as never),
     ]);
-    expect(config.apis.get('on')!.chain.map((s) => s.name).slice(0, 3)).toEqual(['match', 'cors', 'authenticate']);
+    expect(
+      config.apis
+        .get('on')!
+        .chain.map((s) => s.name)
+        .slice(0, 3),
+    ).toEqual(['match', 'cors', 'authenticate']);
     expect(config.apis.get('off')!.chain.map((s) => s.name)).not.toContain('cors');
     expect(config.apis.get('off')!.cors).toBeNull();
   });
 
   it('matches origins as rs/cors does: exact (any case), one-star wildcards, * for all', () => {
-    const cors = compileCors(definition({ api_id: 'w', CORS: corsOf({ allowed_origins: ['https://app.example', 'https://*.example.com'] }), proxy: { listen_path: '/w', target_url: 'http://u:1' } } as never))!;
+    const cors = compileCors(
+      definition({
+        api_id: 'w',
+        CORS: corsOf({ allowed_origins: ['https://app.example', 'https://*.example.com'] }),
+        proxy: { listen_path: '/w', target_url: 'http://u:1' },
+      } as never),
+    )!;
     expect(originAllowed(cors, 'https://APP.example')).toBe(true);
     expect(originAllowed(cors, 'https://a.b.example.com')).toBe(true);
     expect(originAllowed(cors, 'https://example.com')).toBe(false);
     expect(originAllowed(cors, 'https://evil.example.com.attacker.net')).toBe(false);
     expect(originAllowed(cors, 'http://a.example.com')).toBe(false);
-    const all = compileCors(definition({ api_id: 'a', CORS: corsOf({ allowed_origins: ['*'] }), proxy: { listen_path: '/a', target_url: 'http://u:1' } } as never))!;
+    const all = compileCors(
+      definition({ api_id: 'a', CORS: corsOf({ allowed_origins: ['*'] }), proxy: { listen_path: '/a', target_url: 'http://u:1' } } as never),
+    )!;
     expect(originAllowed(all, 'https://anything.test')).toBe(true);
   });
 
   it('answers an allowed preflight 200 at the gateway, without a credential, before authentication', async () => {
-    const gw = await gateway({ allowed_origins: ['https://*.example.com'], allowed_methods: ['GET', 'PUT'], allowed_headers: ['Authorization', 'Content-Type'], allow_credentials: true, max_age: 600 });
+    const gw = await gateway({
+      allowed_origins: ['https://*.example.com'],
+      allowed_methods: ['GET', 'PUT'],
+      allowed_headers: ['Authorization', 'Content-Type'],
+      allow_credentials: true,
+      max_age: 600,
+    });
     try {
       const before = upstreamCalls;
       const response = await fetch(`${gw.url}/c/things`, preflight('https://app.example.com', 'PUT', 'authorization, content-type'));
@@ -80,7 +106,11 @@ describe('cors step', () => {
   it('gives a disallowed origin, method or header no CORS headers', async () => {
     const gw = await gateway({ allowed_origins: ['https://app.example'], allowed_methods: ['GET'], allowed_headers: ['X-Ok'] });
     try {
-      for (const init of [preflight('https://evil.example', 'GET'), preflight('https://app.example', 'DELETE'), preflight('https://app.example', 'GET', 'x-not-ok')]) {
+      for (const init of [
+        preflight('https://evil.example', 'GET'),
+        preflight('https://app.example', 'DELETE'),
+        preflight('https://app.example', 'GET', 'x-not-ok'),
+      ]) {
         const response = await fetch(`${gw.url}/c/things`, init);
         expect(response.status).toBe(200);
         expect(response.headers.get('access-control-allow-origin')).toBeNull();
@@ -120,7 +150,14 @@ describe('cors step', () => {
 
   it("puts the CORS headers on an IP list's 403 too (cors runs before ip-lists, as Tyk's handler wraps the chain)", async () => {
     const built = compiledConfiguration([
-      definition({ api_id: 'c', use_keyless: true, CORS: corsOf({ allowed_origins: ['*'] }), enable_ip_whitelisting: true, allowed_ips: ['10.9.9.9'], proxy: { listen_path: '/c', target_url: upstreamUrl } } as never),
+      definition({
+        api_id: 'c',
+        use_keyless: true,
+        CORS: corsOf({ allowed_origins: ['*'] }),
+        enable_ip_whitelisting: true,
+        allowed_ips: ['10.9.9.9'],
+        proxy: { listen_path: '/c', target_url: upstreamUrl },
+      } as never),
     ]);
     const plane = await startDataPlane(built.config);
     try {

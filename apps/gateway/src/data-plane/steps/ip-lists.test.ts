@@ -18,13 +18,33 @@ function check(config: CompiledConfiguration, path: string, address: string, hea
   return { result, refusal: ctx.refusal };
 }
 
-describe('IP allow and block lists (Tyk\'s enable_ip_whitelisting / enable_ip_blacklisting)', () => {
+describe("IP allow and block lists (Tyk's enable_ip_whitelisting / enable_ip_blacklisting)", () => {
   const { config } = compiledConfiguration([
     definition({ api_id: 'open', proxy: proxy('/open') }),
-    definition({ api_id: 'off', proxy: proxy('/off'), enable_ip_whitelisting: false, allowed_ips: ['10.0.0.1'], enable_ip_blacklisting: true, blacklisted_ips: [] }),
+    definition({
+      api_id: 'off',
+      proxy: proxy('/off'),
+      enable_ip_whitelisting: false,
+      allowed_ips: ['10.0.0.1'],
+      enable_ip_blacklisting: true,
+      blacklisted_ips: [],
+    }),
     definition({ api_id: 'allow', proxy: proxy('/allow'), enable_ip_whitelisting: true, allowed_ips: ['10.0.0.0/8', '192.0.2.7', '2001:db8::/32', '::1'] }),
-    definition({ api_id: 'block', proxy: proxy('/block'), use_keyless: false, enable_ip_blacklisting: true, blacklisted_ips: ['10.1.0.0/16', '2001:db8::bad'] }),
-    definition({ api_id: 'both', proxy: proxy('/both'), enable_ip_whitelisting: true, allowed_ips: ['10.0.0.0/8'], enable_ip_blacklisting: true, blacklisted_ips: ['10.6.6.6'] }),
+    definition({
+      api_id: 'block',
+      proxy: proxy('/block'),
+      use_keyless: false,
+      enable_ip_blacklisting: true,
+      blacklisted_ips: ['10.1.0.0/16', '2001:db8::bad'],
+    }),
+    definition({
+      api_id: 'both',
+      proxy: proxy('/both'),
+      enable_ip_whitelisting: true,
+      allowed_ips: ['10.0.0.0/8'],
+      enable_ip_blacklisting: true,
+      blacklisted_ips: ['10.6.6.6'],
+    }),
   ]);
 
   it('is in the chain only of APIs with a list that is on and not empty, before authenticate', () => {

@@ -48,5 +48,4 @@ describe('match step', () => {
     (allowed.ctx.req as { method: string }).method = 'TRACE';
     expect(match.handle(allowed.ctx)).toEqual({ kind: 'continue' });
   });
-
 });

@@ -39,7 +39,11 @@ describe('oauth-endpoints step', () => {
       const seen: OAuthTokenRequest[] = [];
       const token = async (request: OAuthTokenRequest) => {
         seen.push(request);
-        return { status: 401, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'WWW-Authenticate': 'Basic realm="portcullis"' }, body: '{"error":"invalid_client"}' };
+        return {
+          status: 401,
+          headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'WWW-Authenticate': 'Basic realm="portcullis"' },
+          body: '{"error":"invalid_client"}',
+        };
       };
       const api = oauthApi({
         oauth_meta: { allowed_access_types: ['client_credentials'], access_token_expires_in: 600 },
@@ -47,7 +51,11 @@ describe('oauth-endpoints step', () => {
       });
       const { url } = await gateway([api], { token });
       for (const path of ['/hub/v2/oauth/token', '/hub/v2/oauth/token/']) {
-        const response = await fetch(url + path, { method: 'POST', headers: { ...form, authorization: 'Basic abc' }, body: 'grant_type=client_credentials&a=%20' });
+        const response = await fetch(url + path, {
+          method: 'POST',
+          headers: { ...form, authorization: 'Basic abc' },
+          body: 'grant_type=client_credentials&a=%20',
+        });
         expect(response.status).toBe(401);
         expect(response.headers.get('www-authenticate')).toBe('Basic realm="portcullis"');
         expect(response.headers.get('cache-control')).toBe('no-store');
@@ -126,7 +134,10 @@ describe('oauth-endpoints step', () => {
 
     it("approves with the admin secret, form body, and answers Tyk's {code, redirect_to}", async () => {
       const seen: AuthorizeClientRequest[] = [];
-      const authorizeClient = async (request: AuthorizeClientRequest) => (seen.push(request), { code: 'the-code', redirect_to: 'http://www.test.fr?code=the-code' });
+      const authorizeClient = async (request: AuthorizeClientRequest) => (
+        seen.push(request),
+        { code: 'the-code', redirect_to: 'http://www.test.fr?code=the-code' }
+      );
       const { url } = await gateway([oauthApi()], { authorizeClient });
       const response = await fetch(`${url}/hub/v2/tyk/oauth/authorize-client/`, {
         method: 'POST',
@@ -135,7 +146,9 @@ describe('oauth-endpoints step', () => {
       });
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ code: 'the-code', redirect_to: 'http://www.test.fr?code=the-code' });
-      expect(seen).toEqual([{ api_id: 'openApi', response_type: 'code', client_id: 'c', redirect_uri: 'http://www.test.fr', sub: 'alice', key_rules: '{"alias":"alice"}' }]);
+      expect(seen).toEqual([
+        { api_id: 'openApi', response_type: 'code', client_id: 'c', redirect_uri: 'http://www.test.fr', sub: 'alice', key_rules: '{"alias":"alice"}' },
+      ]);
     });
 
     it('takes a JSON body too', async () => {
@@ -164,11 +177,20 @@ describe('oauth-endpoints step', () => {
     });
 
     it("passes the auth service's refusal on with its code and fields", async () => {
-      const authorizeClient = () => Promise.reject(new PortcullisError('validation_failed', undefined, [{ field: 'redirect_uri', message: 'is not registered' }]));
+      const authorizeClient = () =>
+        Promise.reject(new PortcullisError('validation_failed', undefined, [{ field: 'redirect_uri', message: 'is not registered' }]));
       const { url } = await gateway([oauthApi()], { authorizeClient });
-      const response = await fetch(`${url}/hub/v2/tyk/oauth/authorize-client/`, { method: 'POST', headers: { ...form, 'x-tyk-authorization': secret }, body: 'response_type=code&client_id=c&redirect_uri=http://evil' });
+      const response = await fetch(`${url}/hub/v2/tyk/oauth/authorize-client/`, {
+        method: 'POST',
+        headers: { ...form, 'x-tyk-authorization': secret },
+        body: 'response_type=code&client_id=c&redirect_uri=http://evil',
+      });
       expect(response.status).toBe(400);
-      expect(await response.json()).toMatchObject({ status: 'error', error: 'validation_failed', details: [{ field: 'redirect_uri', message: 'is not registered' }] });
+      expect(await response.json()).toMatchObject({
+        status: 'error',
+        error: 'validation_failed',
+        details: [{ field: 'redirect_uri', message: 'is not registered' }],
+      });
     });
   });
 

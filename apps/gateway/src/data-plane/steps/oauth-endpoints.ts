@@ -42,7 +42,9 @@ export function compileOAuth(api: ApiDefinition, listenPath: string, bridge: OAu
     allowed_grant_types: [...meta.allowed_access_types],
     ...(meta.access_token_expires_in !== undefined ? { access_token_ttl: meta.access_token_expires_in } : {}),
     ...(meta.refresh_token_expires_in !== undefined ? { refresh_token_ttl: meta.refresh_token_expires_in } : {}),
-    ...(api.notifications ? { notifications: { oauth_on_keychange_url: api.notifications.oauth_on_keychange_url, shared_secret: api.notifications.shared_secret } } : {}),
+    ...(api.notifications
+      ? { notifications: { oauth_on_keychange_url: api.notifications.oauth_on_keychange_url, shared_secret: api.notifications.shared_secret } }
+      : {}),
   };
   const authorizeTarget =
     meta.auth_login_redirect !== undefined

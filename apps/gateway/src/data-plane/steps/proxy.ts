@@ -102,7 +102,14 @@ interface Balanced {
 /** Below this, a timeout is kept by a timer of the exchange's own rather than undici's coarse one. */
 const OWN_TIMER_BELOW_MS = 10_000;
 
-export function compileUpstream(api: ApiDefinition, pools: UpstreamPools, defaultTimeoutSeconds: number, listenPath: string, clientCertificates: UpstreamClientCertificates | null = null, pins: UpstreamPins | null = null): CompiledUpstream {
+export function compileUpstream(
+  api: ApiDefinition,
+  pools: UpstreamPools,
+  defaultTimeoutSeconds: number,
+  listenPath: string,
+  clientCertificates: UpstreamClientCertificates | null = null,
+  pins: UpstreamPins | null = null,
+): CompiledUpstream {
   const target = new URL(api.proxy.target_url);
   const balancing = compileBalancing(api, pools, listenPath, clientCertificates, pins);
   const timeoutMs = Math.round((api.proxy.timeout ?? defaultTimeoutSeconds) * 1000);
@@ -193,7 +200,10 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     const balanced = this.balanced!;
     balanced.target = target;
     // Fresh options per send: undici keeps the ones it was given with the request it made of them.
-    target.pool.dispatch({ ...balanced.options, path: this.ctx.shaping?.upstreamPath ?? upstreamPath(target.rewrite, this.ctx.forwardPath, this.ctx.forwardQuery) }, this);
+    target.pool.dispatch(
+      { ...balanced.options, path: this.ctx.shaping?.upstreamPath ?? upstreamPath(target.rewrite, this.ctx.forwardPath, this.ctx.forwardQuery) },
+      this,
+    );
   }
 
   clientClosed(): void {

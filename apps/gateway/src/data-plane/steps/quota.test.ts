@@ -71,7 +71,9 @@ describe('quota step', () => {
 
   it('spends a per-API quota under the identity scoped to the API, apart from the key-wide one', async () => {
     const { spend, leases } = setup();
-    const who = identity(rights({ quotaMax: 1000, quotaRenewalRate: 3600, access: { a: [] }, limits: { a: { rate: 0, per: 0, quotaMax: 1, quotaRenewalRate: 60 } } }));
+    const who = identity(
+      rights({ quotaMax: 1000, quotaRenewalRate: 3600, access: { a: [] }, limits: { a: { rate: 0, per: 0, quotaMax: 1, quotaRenewalRate: 60 } } }),
+    );
     expect((await spend(who)).allowed).toBe(true);
     const refused = await spend(who);
     expect(refused).toMatchObject({ allowed: false, status: 429, refusal: 'quota_exceeded' });

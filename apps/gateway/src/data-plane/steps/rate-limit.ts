@@ -56,7 +56,12 @@ export const rateLimit: Step = {
     if (!(limits.rate > 0) || !(limits.per > 0)) return CONTINUE;
     const enforcement = api.enforcement;
     const rule = ruleFor(limits);
-    const decision = enforcement.rateLimiter.check(identity.id, perApi === null ? ACROSS_APIS : api.id, rule, enforcement.rateLimiterDecidesAtOnce ? sharedResult : createResult());
+    const decision = enforcement.rateLimiter.check(
+      identity.id,
+      perApi === null ? ACROSS_APIS : api.id,
+      rule,
+      enforcement.rateLimiterDecidesAtOnce ? sharedResult : createResult(),
+    );
     if (!isPromise(decision)) return decide(ctx, decision, rule);
     // The limiter never rejects: when its store fails it decides with its fallback.
     void decision.then((settled) => resumeChain(ctx, decide(ctx, settled, rule)));

@@ -17,7 +17,7 @@ describe('record step', () => {
     expect(config.entryChain.at(-1)).toBe(record);
   });
 
-  it("counts the request under its API and status, and observes its duration", async () => {
+  it('counts the request under its API and status, and observes its duration', async () => {
     const { config, metrics } = compiledConfiguration([definition({ api_id: 'a', proxy: { listen_path: '/a', target_url: 'http://127.0.0.1:9' } })]);
     for (const status of [200, 200, 502]) {
       const { ctx } = contextFor(config, '/a/1');

@@ -71,7 +71,9 @@ describe('shape step', () => {
         global_response_headers: { 'X-Served-By': 'portcullis' },
         global_response_headers_remove: ['X-Upstream-Secret'],
         extended_paths: {
-          transform_headers: [{ path: '/orders', method: 'GET', add_headers: { 'X-Path': '$tyk_context.path', 'X-Id': '$tyk_context.request_id' }, delete_headers: ['X-Drop'] }],
+          transform_headers: [
+            { path: '/orders', method: 'GET', add_headers: { 'X-Path': '$tyk_context.path', 'X-Id': '$tyk_context.request_id' }, delete_headers: ['X-Drop'] },
+          ],
           transform_response_headers: [{ path: '/orders', method: 'GET', add_headers: { 'X-Resp': 'yes' }, delete_headers: [] }],
         },
       },
@@ -181,7 +183,11 @@ describe('shape step', () => {
     const versioned = definition({
       api_id: 'vs',
       definition: { location: 'header', key: 'x-api-version' },
-      version_data: { not_versioned: false, default_version: 'v1', versions: { v1: { name: 'v1', global_headers: { 'X-Version': 'one' } }, v2: { name: 'v2' } } },
+      version_data: {
+        not_versioned: false,
+        default_version: 'v1',
+        versions: { v1: { name: 'v1', global_headers: { 'X-Version': 'one' } }, v2: { name: 'v2' } },
+      },
       proxy: { listen_path: '/vs/', target_url: upstreamUrl, strip_listen_path: true },
     } as never);
     const built = compiledConfiguration([versioned], 30, undefined, enforcement.enforcement);
@@ -240,8 +246,16 @@ describe('shape step', () => {
               match_pattern: '/items/(\\w+)',
               rewrite_to: '/v2/things/$1',
               triggers: [
-                { on: 'all', options: { header_matches: { 'X-Beta': { match_rx: '^yes$', reverse: false } }, query_val_matches: { flag: { match_rx: 'on' } } }, rewrite_to: '/beta/$1' },
-                { on: 'any', options: { path_part_matches: { special: { match_rx: '^special$' } }, header_matches: { 'X-Never': { match_rx: 'x' } } }, rewrite_to: '/special?from=$tyk_context.request_method' },
+                {
+                  on: 'all',
+                  options: { header_matches: { 'X-Beta': { match_rx: '^yes$', reverse: false } }, query_val_matches: { flag: { match_rx: 'on' } } },
+                  rewrite_to: '/beta/$1',
+                },
+                {
+                  on: 'any',
+                  options: { path_part_matches: { special: { match_rx: '^special$' } }, header_matches: { 'X-Never': { match_rx: 'x' } } },
+                  rewrite_to: '/special?from=$tyk_context.request_method',
+                },
               ],
             },
             { path: '/keep/{id}', method: 'GET', match_pattern: '/keep/(\\d+)\\?(.*)', rewrite_to: '/kept/$1?$2' },
@@ -268,7 +282,9 @@ describe('shape step', () => {
   });
 
   it('do_not_track_endpoints: those requests get no analytics record, others do', async () => {
-    const gw = await gateway({ extended_paths: { do_not_track_endpoints: [{ path: '/health', method: 'GET' }], track_endpoints: [{ path: '/orders', method: 'GET' }] } });
+    const gw = await gateway({
+      extended_paths: { do_not_track_endpoints: [{ path: '/health', method: 'GET' }], track_endpoints: [{ path: '/orders', method: 'GET' }] },
+    });
     try {
       await (await fetch(`${gw.url}/s/health`)).text();
       await (await fetch(`${gw.url}/s/orders`)).text();
@@ -285,7 +301,25 @@ describe('shape step', () => {
       api_id: 'sk',
       use_keyless: true,
       strip_auth_data: true,
-      version_data: { not_versioned: true, versions: { Default: { name: 'Default', extended_paths: { url_rewrites: [{ path: '/ctx', method: 'GET', match_pattern: '/ctx', rewrite_to: '/ctx-miss', triggers: [{ on: 'any', options: { request_context_matches: { request_method: { match_rx: '^GET$' } } }, rewrite_to: '/ctx-hit' }] }] } } } },
+      version_data: {
+        not_versioned: true,
+        versions: {
+          Default: {
+            name: 'Default',
+            extended_paths: {
+              url_rewrites: [
+                {
+                  path: '/ctx',
+                  method: 'GET',
+                  match_pattern: '/ctx',
+                  rewrite_to: '/ctx-miss',
+                  triggers: [{ on: 'any', options: { request_context_matches: { request_method: { match_rx: '^GET$' } } }, rewrite_to: '/ctx-hit' }],
+                },
+              ],
+            },
+          },
+        },
+      },
       proxy: { listen_path: '/sk/', target_url: upstreamUrl, strip_listen_path: true },
     } as never);
     // Keyless here (no auth service in this test): strip applies to authenticated APIs only.

@@ -1,4 +1,14 @@
-import { readVersionShaping, hasShaping, type ApiDefinition, type HeaderEdit, type MockAnswer, type ShapedPath, type RewriteTrigger, type ValueMatch, type VersionShaping } from '@portcullis/domain';
+import {
+  readVersionShaping,
+  hasShaping,
+  type ApiDefinition,
+  type HeaderEdit,
+  type MockAnswer,
+  type ShapedPath,
+  type RewriteTrigger,
+  type ValueMatch,
+  type VersionShaping,
+} from '@portcullis/domain';
 import { headerValue } from '../auth-modes/credential-location.js';
 import type { RequestContext } from '../request-context.js';
 import { ForwardShaping } from '../shaping/forward-shaping.js';
@@ -72,7 +82,13 @@ function credentialLocations(api: ApiDefinition): { headers: Set<string>; params
   const headers = new Set<string>();
   const params: string[] = [];
   const cookies: string[] = [];
-  const locations = [api.auth ?? {}, ...Object.values((api.auth_configs ?? {}) as Record<string, object>)] as { auth_header_name?: string; use_param?: boolean; param_name?: string; use_cookie?: boolean; cookie_name?: string }[];
+  const locations = [api.auth ?? {}, ...Object.values((api.auth_configs ?? {}) as Record<string, object>)] as {
+    auth_header_name?: string;
+    use_param?: boolean;
+    param_name?: string;
+    use_cookie?: boolean;
+    cookie_name?: string;
+  }[];
   for (const location of locations) {
     const header = location.auth_header_name || 'Authorization';
     headers.add(header.toLowerCase());

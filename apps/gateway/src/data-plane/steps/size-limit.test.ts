@@ -28,7 +28,9 @@ afterAll(async () => {
   await new Promise<void>((resolve) => upstream.close(() => resolve()));
 });
 
-const versions = (version: Record<string, unknown>) => ({ version_data: { not_versioned: true, default_version: 'Default', versions: { Default: { name: 'Default', ...version } } } });
+const versions = (version: Record<string, unknown>) => ({
+  version_data: { not_versioned: true, default_version: 'Default', versions: { Default: { name: 'Default', ...version } } },
+});
 
 function api(version: Record<string, unknown>) {
   return definition({ api_id: 's', ...versions(version), proxy: { listen_path: '/s', target_url: upstreamUrl } } as never);
@@ -62,19 +64,52 @@ function chunked(url: string, chunks: number, size: number): Promise<{ status: n
 describe('size-limit step', () => {
   it('is compiled only for APIs with a global or path size limit, before authentication', () => {
     const { config } = compiledConfiguration([
-      definition({ api_id: 'on', use_keyless: false, ...versions({ global_size_limit: 10 }), proxy: { listen_path: '/on', target_url: 'http://127.0.0.1:9' } } as never),
-      definition({ api_id: 'off', ...versions({ global_size_limit: 0, extended_paths: { size_limits: [] } }), proxy: { listen_path: '/off', target_url: 'http://127.0.0.1:9' } } as never),
+      definition({
+        api_id: 'on',
+        use_keyless: false,
+        ...versions({ global_size_limit: 10 }),
+        proxy: { listen_path: '/on', target_url: 'http://127.0.0.1:9' },
+      } as never),
+      definition({
+        api_id: 'off',
+        ...versions({ global_size_limit: 0, extended_paths: { size_limits: [] } }),
+        proxy: { listen_path: '/off', target_url: 'http://127.0.0.1:9' },
+      } as never),
     ]);
-    expect(config.apis.get('on')!.chain.map((s) => s.name).slice(0, 3)).toEqual(['match', 'size-limit', 'authenticate']);
+    expect(
+      config.apis
+        .get('on')!
+        .chain.map((s) => s.name)
+        .slice(0, 3),
+    ).toEqual(['match', 'size-limit', 'authenticate']);
     expect(config.apis.get('off')!.chain.map((s) => s.name)).not.toContain('size-limit');
   });
 
   it('takes the smaller of the global limit and the first entry matching path and method', () => {
-    const limits = compileSizeLimits(api({ global_size_limit: 100, extended_paths: { size_limits: [{ path: '/upload/{id}', method: 'POST', size_limit: 1000 }, { path: '/small', method: 'POST', size_limit: 5 }] } }))!.unversioned!;
+    const limits = compileSizeLimits(
+      api({
+        global_size_limit: 100,
+        extended_paths: {
+          size_limits: [
+            { path: '/upload/{id}', method: 'POST', size_limit: 1000 },
+            { path: '/small', method: 'POST', size_limit: 5 },
+          ],
+        },
+      }),
+    )!.unversioned!;
     expect(limitFor(limits, 'POST', '/small')).toBe(5);
     expect(limitFor(limits, 'POST', '/upload/7')).toBe(100);
     expect(limitFor(limits, 'GET', '/small')).toBe(100);
-    const pathOnly = compileSizeLimits(api({ extended_paths: { size_limits: [{ path: '/small', method: 'POST', size_limit: 5 }, { path: '/small', method: 'PUT', size_limit: 1, disabled: true }] } }))!.unversioned!;
+    const pathOnly = compileSizeLimits(
+      api({
+        extended_paths: {
+          size_limits: [
+            { path: '/small', method: 'POST', size_limit: 5 },
+            { path: '/small', method: 'PUT', size_limit: 1, disabled: true },
+          ],
+        },
+      }),
+    )!.unversioned!;
     // A disabled entry (Tyk's `disabled: true`) limits nothing.
     expect(limitFor(pathOnly, 'PUT', '/small')).toBe(-1);
   });
@@ -94,12 +129,17 @@ describe('size-limit step', () => {
         },
       },
     } as never);
-    const built = compiledConfiguration([versioned, { ...versioned, api_id: 'locked', use_keyless: false, proxy: { ...versioned.proxy, listen_path: '/locked' } }]);
+    const built = compiledConfiguration([
+      versioned,
+      { ...versioned, api_id: 'locked', use_keyless: false, proxy: { ...versioned.proxy, listen_path: '/locked' } },
+    ]);
     const names = built.config.apis.get('locked')!.chain.map((s) => s.name);
     expect(names.slice(names.indexOf('version-check'), names.indexOf('authenticate') + 1)).toEqual(['version-check', 'size-limit', 'authenticate']);
     const plane = await startDataPlane(built.config);
     const send = (version: string | null, path: string, size: number) =>
-      fetch(`${plane.url}/s${path}`, { method: 'POST', headers: version === null ? {} : { 'x-api-version': version }, body: 'x'.repeat(size) }).then((r) => r.status);
+      fetch(`${plane.url}/s${path}`, { method: 'POST', headers: version === null ? {} : { 'x-api-version': version }, body: 'x'.repeat(size) }).then(
+        (r) => r.status,
+      );
     try {
       expect(await send('v1', '/a', 11)).toBe(413);
       expect(await send(null, '/a', 11)).toBe(413);

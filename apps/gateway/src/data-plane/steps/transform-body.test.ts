@@ -29,7 +29,8 @@ const tykDocsExtendedPaths = {
     {
       path: '/post',
       method: 'POST',
-      filter: '{"body": (.body + {"TRANSFORMED-RESPONSE-BY-JQ": true, "HEADERS-OF-RESPONSE": .response_headers}), "rewrite_headers": {"JQ-Response-header": .body.origin}}',
+      filter:
+        '{"body": (.body + {"TRANSFORMED-RESPONSE-BY-JQ": true, "HEADERS-OF-RESPONSE": .response_headers}), "rewrite_headers": {"JQ-Response-header": .body.origin}}',
     },
   ],
 };
@@ -50,7 +51,8 @@ beforeAll(async () => {
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       seen.push({ headers: req.headers, body });
-      if (req.url === '/feed') return res.writeHead(200, { 'content-type': 'application/xml' }).end('<feed updated="2026-12-07"><item>a</item><item>b</item></feed>');
+      if (req.url === '/feed')
+        return res.writeHead(200, { 'content-type': 'application/xml' }).end('<feed updated="2026-12-07"><item>a</item><item>b</item></feed>');
       if (req.url === '/empty') return res.writeHead(204).end();
       if (req.url === '/text') return res.writeHead(200, { 'content-type': 'text/plain' }).end('plain words');
       if (req.url === '/big') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items: 'x'.repeat(2 * 1024 * 1024) }));
@@ -71,10 +73,18 @@ beforeAll(async () => {
     api('jq', {
       ...tykDocsExtendedPaths,
       // As Tyk's jq.json sample: header values from the jq filter's tyk_context (TransformHeaders runs after it).
-      transform_headers: [{ path: '/post', method: 'POST', add_headers: { 'X-Device': '$tyk_context.deviceid', 'X-M2M-Origin': '$tyk_context.m2m_origin', 'X-added-rewrite-headers': 'from transform_headers' } }],
+      transform_headers: [
+        {
+          path: '/post',
+          method: 'POST',
+          add_headers: { 'X-Device': '$tyk_context.deviceid', 'X-M2M-Origin': '$tyk_context.m2m_origin', 'X-added-rewrite-headers': 'from transform_headers' },
+        },
+      ],
     }),
     api('nata', {
-      portcullis_transform_jsonata: [{ path: '/orders', method: 'POST', expression: '{"id": orderId, "total": $sum(lines.(qty * price)), "by": $headers."x-user", "method": $method}' }],
+      portcullis_transform_jsonata: [
+        { path: '/orders', method: 'POST', expression: '{"id": orderId, "total": $sum(lines.(qty * price)), "by": $headers."x-user", "method": $method}' },
+      ],
       portcullis_transform_jsonata_response: [{ path: '/orders', method: 'POST', expression: '{"received": json, "status": $status}' }],
     }),
     api('guard', {
@@ -92,11 +102,18 @@ beforeAll(async () => {
       ],
     }),
     api('xml', {
-      portcullis_transform_jsonata: [{ path: '/orders', method: 'POST', input_type: 'xml', expression: '{"id": order."@id", "skus": order.line."@sku", "qty": $sum(order.line.qty)}' }],
-      portcullis_transform_jsonata_response: [{ path: '/feed', method: 'GET', input_type: 'xml', expression: '{"updated": feed."@updated", "items": feed.item}' }],
+      portcullis_transform_jsonata: [
+        { path: '/orders', method: 'POST', input_type: 'xml', expression: '{"id": order."@id", "skus": order.line."@sku", "qty": $sum(order.line.qty)}' },
+      ],
+      portcullis_transform_jsonata_response: [
+        { path: '/feed', method: 'GET', input_type: 'xml', expression: '{"updated": feed."@updated", "items": feed.item}' },
+      ],
     }),
     api('plain', { transform_jq: [{ path: '/context', method: 'POST', filter: '{body: {context: ._tyk_context}}' }] }, {}, false),
-    api('limited', { transform_jq: [{ path: '/echo', method: 'POST', filter: '{body: .body}' }], size_limits: [{ path: '/echo', method: 'POST', size_limit: 100 }] }),
+    api('limited', {
+      transform_jq: [{ path: '/echo', method: 'POST', filter: '{body: .body}' }],
+      size_limits: [{ path: '/echo', method: 'POST', size_limit: 100 }],
+    }),
   ]);
   plane = await startDataPlane(config);
 });
@@ -110,7 +127,8 @@ afterAll(async () => {
   await closeTransformPool();
 });
 
-const post = (path: string, body: string, headers: Record<string, string> = {}) => fetch(`${plane.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+  fetch(`${plane.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
 describe('transform_jq / transform_jq_response (Tyk documentation example)', () => {
   it('transforms the request body with Tyk context, rewrites headers, and transforms the response', async () => {
@@ -160,7 +178,17 @@ describe('transform_jq / transform_jq_response (Tyk documentation example)', () 
 
 describe('portcullis_transform_jsonata (Portcullis extension)', () => {
   it('transforms both bodies with $headers, $method and $status bound', async () => {
-    const response = await post('/nata/orders', JSON.stringify({ orderId: 7, lines: [{ qty: 2, price: 5 }, { qty: 1, price: 3 }] }), { 'x-user': 'ana' });
+    const response = await post(
+      '/nata/orders',
+      JSON.stringify({
+        orderId: 7,
+        lines: [
+          { qty: 2, price: 5 },
+          { qty: 1, price: 3 },
+        ],
+      }),
+      { 'x-user': 'ana' },
+    );
     expect(response.status).toBe(200);
     expect(JSON.parse(seen.at(-1)!.body)).toEqual({ id: 7, total: 13, by: 'ana', method: 'POST' });
     expect(await response.json()).toEqual({ received: { id: 7, total: 13, by: 'ana', method: 'POST' }, status: 200 });
@@ -169,7 +197,11 @@ describe('portcullis_transform_jsonata (Portcullis extension)', () => {
 
 describe('XML input (input_type: "xml", a Portcullis option of JSONata entries)', () => {
   it('reads an XML request body as JSON (attributes as @name) and sends JSON', async () => {
-    const response = await fetch(`${plane.url}/xml/orders`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<order id="7"><line sku="a"><qty>2</qty></line><line sku="b"><qty>1</qty></line></order>' });
+    const response = await fetch(`${plane.url}/xml/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body: '<order id="7"><line sku="a"><qty>2</qty></line><line sku="b"><qty>1</qty></line></order>',
+    });
     expect(response.status).toBe(200);
     const received = seen.at(-1)!;
     expect(JSON.parse(received.body)).toEqual({ id: '7', skus: ['a', 'b'], qty: 3 });

@@ -1,4 +1,11 @@
-import { hasBodyTransforms, readBodyTransforms, type ApiDefinition, type BodyTransform, type BodyTransformLanguage, type VersionBodyTransforms } from '@portcullis/domain';
+import {
+  hasBodyTransforms,
+  readBodyTransforms,
+  type ApiDefinition,
+  type BodyTransform,
+  type BodyTransformLanguage,
+  type VersionBodyTransforms,
+} from '@portcullis/domain';
 import { resumeChain } from '../chain.js';
 import { errorResponseSaying } from '../error-responses.js';
 import { clientAddress } from '../forwarding.js';
@@ -33,7 +40,8 @@ export function compileBodyTransforms(api: ApiDefinition): CompiledBodyTransform
     return hasBodyTransforms(transforms) ? transforms : null;
   });
   // The workers start with the first API that needs them.
-  if (compiled !== null) transformPool().warm([...compiled.byName.values()].some((version) => [...version.request, ...version.response].some((entry) => entry.language === 'jq')));
+  if (compiled !== null)
+    transformPool().warm([...compiled.byName.values()].some((version) => [...version.request, ...version.response].some((entry) => entry.language === 'jq')));
   return compiled;
 }
 

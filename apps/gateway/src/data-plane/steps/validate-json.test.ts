@@ -29,7 +29,12 @@ const draft04 = {
   properties: { name: { type: 'string' }, age: { type: 'integer', minimum: 0, maximum: 150, exclusiveMaximum: true } },
   required: ['name'],
 };
-const draft07 = { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', properties: { email: { type: 'string', format: 'email' }, n: { exclusiveMinimum: 0 } }, required: ['email'] };
+const draft07 = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  type: 'object',
+  properties: { email: { type: 'string', format: 'email' }, n: { exclusiveMinimum: 0 } },
+  required: ['email'],
+};
 
 function api(entries: unknown[], extra: Record<string, unknown> = {}) {
   return definition({
@@ -78,7 +83,7 @@ describe('validate-json step', () => {
     }
   });
 
-  it('draft-07 with formats, and the entry\'s error_response_code', async () => {
+  it("draft-07 with formats, and the entry's error_response_code", async () => {
     const gw = await gateway([{ path: '/signup', method: 'POST', schema: draft07, error_response_code: 400 }]);
     try {
       expect((await post(`${gw.url}/v/signup`, '{"email":"ada@example.com","n":1}')).status).toBe(200);
@@ -102,7 +107,13 @@ describe('validate-json step', () => {
 
   it('a schema that compiles under no draft (stored before validation refused it) refuses its path (500) rather than letting bodies through unchecked', () => {
     const valid = api([{ path: '/x', method: 'POST', schema: draft04 }]);
-    const stored = { ...valid, version_data: { not_versioned: true, versions: { Default: { name: 'Default', extended_paths: { validate_json: [{ path: '/x', method: 'POST', schema: { type: 'no-such-type' } }] } } } } };
+    const stored = {
+      ...valid,
+      version_data: {
+        not_versioned: true,
+        versions: { Default: { name: 'Default', extended_paths: { validate_json: [{ path: '/x', method: 'POST', schema: { type: 'no-such-type' } }] } } },
+      },
+    };
     const [entry] = compileValidations(stored as never)!.unversioned!;
     expect(entry!.validate).toBeNull();
   });

@@ -16,7 +16,14 @@ const versions = (input: Record<string, unknown>) => input as unknown as ApiDefi
 
 const { config } = compiledConfiguration([
   definition({ api_id: 'plain', proxy: { listen_path: '/plain/', target_url: target } }),
-  definition({ api_id: 'tyk-export', proxy: { listen_path: '/export/', target_url: target }, version_data: versions({ not_versioned: true, versions: { Default: { name: 'Default', use_extended_paths: true, extended_paths: { white_list: [], black_list: [], ignored: [] } } } }) } as never),
+  definition({
+    api_id: 'tyk-export',
+    proxy: { listen_path: '/export/', target_url: target },
+    version_data: versions({
+      not_versioned: true,
+      versions: { Default: { name: 'Default', use_extended_paths: true, extended_paths: { white_list: [], black_list: [], ignored: [] } } },
+    }),
+  } as never),
   definition({
     api_id: 'by-header',
     use_keyless: false,
@@ -34,7 +41,13 @@ const { config } = compiledConfiguration([
           extended_paths: {
             ignored: [{ path: '/health', method_actions: { GET: noAction } }],
             black_list: [{ path: '/admin', method_actions: { GET: noAction, DELETE: noAction } }],
-            white_list: [{ path: '/users/{id}', method_actions: { GET: noAction } }, { path: '/Reports', ignore_case: true, method_actions: { GET: noAction } }, { path: '/health', method_actions: { GET: noAction } }, { path: '/admin', method_actions: { GET: noAction, DELETE: noAction } }, { path: '/odd', method_actions: { GET: { action: 'something_else' } } }],
+            white_list: [
+              { path: '/users/{id}', method_actions: { GET: noAction } },
+              { path: '/Reports', ignore_case: true, method_actions: { GET: noAction } },
+              { path: '/health', method_actions: { GET: noAction } },
+              { path: '/admin', method_actions: { GET: noAction, DELETE: noAction } },
+              { path: '/odd', method_actions: { GET: { action: 'something_else' } } },
+            ],
           },
         },
       },
@@ -45,7 +58,10 @@ const { config } = compiledConfiguration([
     use_keyless: false,
     proxy: { listen_path: '/u/', target_url: target, strip_listen_path: true },
     definition: { location: 'url', key: '', strip_versioning_data: true },
-    version_data: versions({ not_versioned: false, versions: { v1: { use_extended_paths: false, paths: { black_list: ['/secret'], ignored: [], white_list: [] } }, v2: {} } }),
+    version_data: versions({
+      not_versioned: false,
+      versions: { v1: { use_extended_paths: false, paths: { black_list: ['/secret'], ignored: [], white_list: [] } }, v2: {} },
+    }),
   } as never),
   definition({
     api_id: 'by-param',
@@ -129,7 +145,7 @@ describe('version-check step', () => {
     expect(run('/h/users/1').ctx.chain).toContain(authenticate);
   });
 
-  it("sends a version with override_target to its own upstream", () => {
+  it('sends a version with override_target to its own upstream', () => {
     expect(run('/h/users/1').ctx.version!.upstream!.origin).toBe('http://127.0.0.1:10');
     expect(run('/u/v2/x').ctx.version!.upstream).toBeNull();
   });
@@ -139,7 +155,9 @@ describe('authorise with versions (Tyk AccessRightsCheck)', () => {
   function authorised(url: string, listed: string[], headers: Record<string, string> = {}) {
     const { ctx, result } = run(url, { headers });
     expect(result).toBe('continue');
-    ctx.identity = identity(rights({ access: { 'by-header': [], 'by-url': [{ url: '^/orders', methods: ['GET'] }] }, versions: { 'by-header': listed, 'by-url': listed } }));
+    ctx.identity = identity(
+      rights({ access: { 'by-header': [], 'by-url': [{ url: '^/orders', methods: ['GET'] }] }, versions: { 'by-header': listed, 'by-url': listed } }),
+    );
     const decided = authorise.handle(ctx);
     return decided.kind === 'fail' ? decided.code : decided.kind;
   }

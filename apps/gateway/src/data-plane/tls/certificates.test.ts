@@ -48,7 +48,12 @@ describe('CertificateSet', () => {
 
 describe('parseCertificateList', () => {
   it('reads cert:key pairs in order and names a malformed entry', () => {
-    expect(parseCertificateList(' /a.pem:/a.key, /b.pem:/b.key ')).toEqual({ files: [{ certFile: '/a.pem', keyFile: '/a.key' }, { certFile: '/b.pem', keyFile: '/b.key' }] });
+    expect(parseCertificateList(' /a.pem:/a.key, /b.pem:/b.key ')).toEqual({
+      files: [
+        { certFile: '/a.pem', keyFile: '/a.key' },
+        { certFile: '/b.pem', keyFile: '/b.key' },
+      ],
+    });
     expect(parseCertificateList('/a.pem')).toEqual({ problem: '"/a.pem" is not certFile:keyFile' });
   });
 });
@@ -75,7 +80,9 @@ describe('TlsTermination without certificate files', () => {
   it("serves the store's certificates by SNI, and fails a handshake for a name it has none for", async () => {
     const seal = certificateKeySeal(undefined, 'an-admin-secret-of-enough-length');
     const pair = ca.issue(['stored.test']);
-    const stored = openStoredCertificate({ id: 's', org_id: '', cert_pem: pair.cert, sealed_key: seal.seal(Buffer.from(pair.key), 's') }, seal, { warn: () => undefined })!;
+    const stored = openStoredCertificate({ id: 's', org_id: '', cert_pem: pair.cert, sealed_key: seal.seal(Buffer.from(pair.key), 's') }, seal, {
+      warn: () => undefined,
+    })!;
     const served = new ServedCertificates([{ domain: 'stored.test', certificateIds: ['s'] }], new Map([['s', stored]]));
     const tls = new TlsTermination([], 60_000, { log: () => undefined, warn: () => undefined }, () => served);
     expect(tls.certificates).toBeNull();

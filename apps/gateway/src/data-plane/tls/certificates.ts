@@ -87,7 +87,10 @@ export class CertificateSet {
 /** `cert.pem:key.pem,other.pem:other-key.pem` → the pairs, in order; null and a reason when malformed. */
 export function parseCertificateList(value: string): { files: CertificateFiles[] } | { problem: string } {
   const files: CertificateFiles[] = [];
-  for (const entry of value.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+  for (const entry of value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')) {
     const colon = entry.lastIndexOf(':');
     if (colon <= 0 || colon === entry.length - 1) return { problem: `"${entry}" is not certFile:keyFile` };
     files.push({ certFile: entry.slice(0, colon), keyFile: entry.slice(colon + 1) });

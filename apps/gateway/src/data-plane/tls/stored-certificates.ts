@@ -43,17 +43,35 @@ export function openStoredCertificate(stored: StoredCertificate, seal: SecretSea
       context = createSecureContext(pair);
     } catch {
       pair = null;
-      log.warn(`certificate ${stored.id}: its private key cannot be opened (is CERTIFICATE_ENCRYPTION_SECRET, or ADMIN_SECRET without it, the registry's?); it is not served nor presented`);
+      log.warn(
+        `certificate ${stored.id}: its private key cannot be opened (is CERTIFICATE_ENCRYPTION_SECRET, or ADMIN_SECRET without it, the registry's?); it is not served nor presented`,
+      );
     }
   }
-  return { id: stored.id, names: certificateNames(leaf), notBefore: Date.parse(leaf.validFrom), notAfter: Date.parse(leaf.validTo), pair, context, publicKeyFingerprint: publicKeyFingerprintOf(leaf) };
+  return {
+    id: stored.id,
+    names: certificateNames(leaf),
+    notBefore: Date.parse(leaf.validFrom),
+    notAfter: Date.parse(leaf.validTo),
+    pair,
+    context,
+    publicKeyFingerprint: publicKeyFingerprintOf(leaf),
+  };
 }
 
 /** A public key of the store: only pinned, never served nor presented. */
 function openPublicKey(stored: StoredCertificate, log: CertificateLog): GatewayCertificate | null {
   try {
     const spki = createPublicKey(stored.cert_pem).export({ type: 'spki', format: 'der' });
-    return { id: stored.id, names: [], notBefore: 0, notAfter: 0, pair: null, context: null, publicKeyFingerprint: createHash('sha256').update(spki).digest('hex') };
+    return {
+      id: stored.id,
+      names: [],
+      notBefore: 0,
+      notAfter: 0,
+      pair: null,
+      context: null,
+      publicKeyFingerprint: createHash('sha256').update(spki).digest('hex'),
+    };
   } catch {
     log.warn(`public key ${stored.id} not loaded: it does not parse`);
     return null;
@@ -104,7 +122,7 @@ export class ServedCertificates {
     const found = this.byDomain.get(name) ?? this.exact.get(name);
     if (found !== undefined) return found.context!;
     const dot = name.indexOf('.');
-    return dot === -1 ? undefined : this.wildcard.get(name.slice(dot + 1))?.context ?? undefined;
+    return dot === -1 ? undefined : (this.wildcard.get(name.slice(dot + 1))?.context ?? undefined);
   }
 }
 

@@ -59,7 +59,9 @@ afterEach(async () => {
 });
 
 async function gatewayFor(proxy: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  const built = compiledConfiguration([definition({ api_id: 'lb', ...extra, proxy: { listen_path: '/lb', target_url: a.url, strip_listen_path: true, ...proxy } as never })]);
+  const built = compiledConfiguration([
+    definition({ api_id: 'lb', ...extra, proxy: { listen_path: '/lb', target_url: a.url, strip_listen_path: true, ...proxy } as never }),
+  ]);
   const plane = await startDataPlane(built.config);
   cleanups.push(async () => {
     await plane.close();

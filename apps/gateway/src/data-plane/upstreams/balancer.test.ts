@@ -42,7 +42,11 @@ describe('TargetHealth (passive checks)', () => {
   it(`takes a target out after ${PASSIVE_FAILURES} failures within the window, back after the down time or a passing check`, () => {
     let now = 1_000_000;
     const changes: string[] = [];
-    const health = new TargetHealth('http://a', (origin, healthy) => changes.push(`${origin} ${healthy}`), () => now);
+    const health = new TargetHealth(
+      'http://a',
+      (origin, healthy) => changes.push(`${origin} ${healthy}`),
+      () => now,
+    );
     for (let i = 1; i < PASSIVE_FAILURES; i++) health.recordFailure();
     expect(health.healthy).toBe(true);
     health.recordFailure();
@@ -58,7 +62,11 @@ describe('TargetHealth (passive checks)', () => {
 
   it('forgets failures older than the window', () => {
     let now = 1_000_000;
-    const health = new TargetHealth('http://a', () => undefined, () => now);
+    const health = new TargetHealth(
+      'http://a',
+      () => undefined,
+      () => now,
+    );
     for (let i = 1; i < PASSIVE_FAILURES; i++) health.recordFailure();
     now += PASSIVE_WINDOW_MS + 1;
     health.recordFailure();
@@ -67,7 +75,12 @@ describe('TargetHealth (passive checks)', () => {
 
   it('takes its thresholds from the settings (UPSTREAM_PASSIVE_*): 2 failures in 1 s, out for 5 s', () => {
     let now = 1_000_000;
-    const health = new TargetHealth('http://a', () => undefined, () => now, { failures: 2, windowMs: 1_000, downMs: 5_000 });
+    const health = new TargetHealth(
+      'http://a',
+      () => undefined,
+      () => now,
+      { failures: 2, windowMs: 1_000, downMs: 5_000 },
+    );
     health.recordFailure();
     now += 1_001;
     health.recordFailure();

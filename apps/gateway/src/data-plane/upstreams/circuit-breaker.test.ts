@@ -6,8 +6,20 @@ const labels = { api_id: 'a', version: 'Default', method: 'GET', path: '/x' };
 function breaker(overrides: { disableHalfOpenState?: boolean } = {}) {
   let now = 1_000_000;
   const events: BreakerEvent[] = [];
-  const spec = { path: '/x', method: 'GET', thresholdPercent: 0.5, samples: 4, returnToServiceAfter: 10, disableHalfOpenState: overrides.disableHalfOpenState ?? false };
-  const subject = new CircuitBreaker(spec, labels, (event) => events.push(event), () => now);
+  const spec = {
+    path: '/x',
+    method: 'GET',
+    thresholdPercent: 0.5,
+    samples: 4,
+    returnToServiceAfter: 10,
+    disableHalfOpenState: overrides.disableHalfOpenState ?? false,
+  };
+  const subject = new CircuitBreaker(
+    spec,
+    labels,
+    (event) => events.push(event),
+    () => now,
+  );
   return { subject, events, advance: (ms: number) => (now += ms) };
 }
 

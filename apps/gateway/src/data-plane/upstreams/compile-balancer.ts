@@ -17,7 +17,13 @@ export interface CompiledBalancing {
   readonly checkKeys: readonly string[];
 }
 
-export function compileBalancing(api: ApiDefinition, pools: UpstreamPools, listenPath: string, clientCertificates: UpstreamClientCertificates | null = null, pins: UpstreamPins | null = null): CompiledBalancing | null {
+export function compileBalancing(
+  api: ApiDefinition,
+  pools: UpstreamPools,
+  listenPath: string,
+  clientCertificates: UpstreamClientCertificates | null = null,
+  pins: UpstreamPins | null = null,
+): CompiledBalancing | null {
   const proxy = api.proxy;
   if (proxy.enable_load_balancing !== true || proxy.target_list === undefined || proxy.target_list.length === 0) return null;
   const targets: UpstreamTarget[] = proxy.target_list.map((entry) => {

@@ -49,11 +49,7 @@ function stepNeeded(versioning: Versioning | null): versioning is Versioning {
   return single !== null && (single.rules.length > 0 || single.whiteListed || single.overrideTarget !== null);
 }
 
-export function compileVersions(
-  api: ApiDefinition,
-  ignoredChain: readonly Step[],
-  upstreamFor: (target: string) => CompiledUpstream,
-): CompiledVersions | null {
+export function compileVersions(api: ApiDefinition, ignoredChain: readonly Step[], upstreamFor: (target: string) => CompiledUpstream): CompiledVersions | null {
   // Validation refused definitions with problems; what is read here is the same reading.
   const versioning = readVersioning(api as Record<string, unknown>).value;
   if (!stepNeeded(versioning)) return null;

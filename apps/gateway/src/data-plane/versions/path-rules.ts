@@ -10,7 +10,14 @@ export type PathDecision = 'ok' | 'ignored' | 'forbidden' | PathReply;
  * white list, served otherwise. Candidates are the forms Tyk tries: the path below the listen
  * path, the same without the URL version segment, and the full request path.
  */
-export function decidePath(rules: readonly PathRule[], whiteListed: boolean, below: string, versionless: string | null, full: string, method: string): PathDecision {
+export function decidePath(
+  rules: readonly PathRule[],
+  whiteListed: boolean,
+  below: string,
+  versionless: string | null,
+  full: string,
+  method: string,
+): PathDecision {
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
     const pattern = rule.pattern;

@@ -46,7 +46,8 @@ export class ApiKeyCredentials implements CredentialKindHandler {
     const updatedAt = new Date();
     try {
       if (old) await this.deleteKey(old);
-      if (!(await this.apps.update(context.app.id, { keyHash: old }, { keyHash: key.key_hash, updatedAt }))) throw new PortcullisError('conflict', 'The app changed meanwhile (rotated or deleted); try again');
+      if (!(await this.apps.update(context.app.id, { keyHash: old }, { keyHash: key.key_hash, updatedAt })))
+        throw new PortcullisError('conflict', 'The app changed meanwhile (rotated or deleted); try again');
     } catch (error) {
       await this.revoke(key.key_hash);
       throw error;
@@ -106,7 +107,9 @@ export class ApiKeyCredentials implements CredentialKindHandler {
   /** Undoing an issue after a failed write: logged when it fails too, the write's error is the one reported. */
   private async revoke(keyHash: string): Promise<void> {
     await this.deleteKey(keyHash).catch((error: unknown) => {
-      this.logger.error(`could not revoke key ${keyHash.slice(0, 12)}... issued for an app that was not stored: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(
+        `could not revoke key ${keyHash.slice(0, 12)}... issued for an app that was not stored: ${error instanceof Error ? error.message : String(error)}`,
+      );
     });
   }
 }

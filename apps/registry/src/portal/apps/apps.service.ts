@@ -150,7 +150,11 @@ export class AppsService {
     if (failure === undefined) return;
     const first = failure.error;
     if (first instanceof PortcullisError) {
-      throw new PortcullisError(first.code, `${failed} of ${apps.length} apps could not be revoked (they are kept; try again): ${first.message}`, first.details);
+      throw new PortcullisError(
+        first.code,
+        `${failed} of ${apps.length} apps could not be revoked (they are kept; try again): ${first.message}`,
+        first.details,
+      );
     }
     throw first;
   }

@@ -47,7 +47,8 @@ export function gatewayTokenEndpoint(gatewayUrl: string, listenPath: string): st
  */
 export async function renameRow(apps: PortalAppStore, app: PortalAppRecord, name: string, holds: AppHolds, manager?: EntityManager): Promise<void> {
   const updatedAt = new Date();
-  if (!(await apps.update(app.id, holds, { name, updatedAt }, manager))) throw new PortcullisError('conflict', 'The app changed meanwhile (rotated or deleted); try again');
+  if (!(await apps.update(app.id, holds, { name, updatedAt }, manager)))
+    throw new PortcullisError('conflict', 'The app changed meanwhile (rotated or deleted); try again');
   Object.assign(app, { name, updatedAt });
 }
 

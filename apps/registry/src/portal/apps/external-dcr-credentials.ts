@@ -59,7 +59,8 @@ export class ExternalDcrCredentials implements CredentialKindHandler {
     const updatedAt = new Date();
     await this.storeOrUnregister(registration, async () => {
       await this.transactions.run(async (manager) => {
-        if (!(await this.apps.update(context.app.id, { clientId: old.client_id }, { clientId: registration.client_id, updatedAt }, manager))) throw new PortcullisError('conflict', 'The app changed meanwhile (rotated or deleted); try again');
+        if (!(await this.apps.update(context.app.id, { clientId: old.client_id }, { clientId: registration.client_id, updatedAt }, manager)))
+          throw new PortcullisError('conflict', 'The app changed meanwhile (rotated or deleted); try again');
         await this.registrations.save(context.app.id, registration, manager);
         await this.bindings.remove(old.issuer, old.client_id, manager);
         await this.bindings.put(this.binding(context, registration), manager);
@@ -67,7 +68,9 @@ export class ExternalDcrCredentials implements CredentialKindHandler {
     });
     Object.assign(context.app, { clientId: registration.client_id, updatedAt });
     await this.registrar.remove(old).catch((error: unknown) => {
-      this.logger.warn(`rotated app ${context.app.id}: the old client ${old.client_id} could not be deleted at ${old.issuer} (it is unbound): ${message(error)}`);
+      this.logger.warn(
+        `rotated app ${context.app.id}: the old client ${old.client_id} could not be deleted at ${old.issuer} (it is unbound): ${message(error)}`,
+      );
     });
     return shown(registration);
   }
@@ -111,7 +114,13 @@ export class ExternalDcrCredentials implements CredentialKindHandler {
   }
 
   private binding(context: IssueContext, registration: ExternalRegistration) {
-    return { issuer: registration.issuer, client_id: registration.client_id, api_id: context.entry.api_id, policy_ids: [context.entry.policy_id], app_id: context.app.id };
+    return {
+      issuer: registration.issuer,
+      client_id: registration.client_id,
+      api_id: context.entry.api_id,
+      policy_ids: [context.entry.policy_id],
+      app_id: context.app.id,
+    };
   }
 
   private async storeOrUnregister(registration: ExternalRegistration, store: () => Promise<void>): Promise<void> {
@@ -119,7 +128,9 @@ export class ExternalDcrCredentials implements CredentialKindHandler {
       await store();
     } catch (error) {
       await this.registrar.remove(registration).catch((undo: unknown) => {
-        this.logger.error(`client ${registration.client_id} registered at ${registration.issuer} for an app that was not stored could not be deleted there: ${message(undo)}`);
+        this.logger.error(
+          `client ${registration.client_id} registered at ${registration.issuer} for an app that was not stored could not be deleted there: ${message(undo)}`,
+        );
       });
       throw error;
     }

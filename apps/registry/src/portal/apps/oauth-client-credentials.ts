@@ -39,7 +39,9 @@ export class OAuthClientCredentials implements CredentialKindHandler {
       await this.apps.insert({ ...context.app, clientId: client.client_id });
     } catch (error) {
       await this.deleteClient(client.client_id).catch((undo: unknown) => {
-        this.logger.error(`could not delete client ${client.client_id} made for an app that was not stored: ${undo instanceof Error ? undo.message : String(undo)}`);
+        this.logger.error(
+          `could not delete client ${client.client_id} made for an app that was not stored: ${undo instanceof Error ? undo.message : String(undo)}`,
+        );
       });
       throw error;
     }
@@ -74,7 +76,11 @@ export class OAuthClientCredentials implements CredentialKindHandler {
   }
 
   private shown(context: IssueContext, clientId: string, secret: string): ShownCredentials {
-    return { client_id: clientId, client_secret: secret, token_endpoint: gatewayTokenEndpoint(this.config.portal.gatewayPublicUrl, context.api.proxy.listen_path) };
+    return {
+      client_id: clientId,
+      client_secret: secret,
+      token_endpoint: gatewayTokenEndpoint(this.config.portal.gatewayPublicUrl, context.api.proxy.listen_path),
+    };
   }
 
   private async deleteClient(clientId: string): Promise<void> {

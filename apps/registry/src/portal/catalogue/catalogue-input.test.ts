@@ -3,9 +3,24 @@ import { describe, expect, it } from 'vitest';
 import type { CatalogueEntry } from '../portal-types.js';
 import { referenceProblems, validEntryInput } from './catalogue-input.js';
 
-const api = (fields: Partial<ApiDefinition> = {}) => ({ api_id: 'orders', use_keyless: false, use_oauth2: false, enable_jwt: false, use_basic_auth: false, enable_signature_checking: false, use_oauth1: false, proxy: { listen_path: '/orders/' }, ...fields }) as ApiDefinition;
+const api = (fields: Partial<ApiDefinition> = {}) =>
+  ({
+    api_id: 'orders',
+    use_keyless: false,
+    use_oauth2: false,
+    enable_jwt: false,
+    use_basic_auth: false,
+    enable_signature_checking: false,
+    use_oauth1: false,
+    proxy: { listen_path: '/orders/' },
+    ...fields,
+  }) as ApiDefinition;
 const policy = (apiIds: string[]) => ({ id: 'gold', access_rights: Object.fromEntries(apiIds.map((id) => [id, { api_id: id }])) }) as unknown as Policy;
-const provider = { issuer: 'https://idp.example.test', discovery_url: 'https://idp.example.test/.well-known/openid-configuration', jwks_uri: 'https://idp.example.test/jwks' };
+const provider = {
+  issuer: 'https://idp.example.test',
+  discovery_url: 'https://idp.example.test/.well-known/openid-configuration',
+  jwks_uri: 'https://idp.example.test/jwks',
+};
 
 describe('catalogue entry input', () => {
   it('fills the defaults of a create', () => {
@@ -37,7 +52,12 @@ describe('catalogue entry input', () => {
       created_at: 'x',
       updated_at: 'y',
     };
-    expect(validEntryInput({ id: 'other', name: 'Renamed', created_at: 'z' }, stored)).toMatchObject({ name: 'Renamed', description: 'd', provider_id: stored.provider_id, published: false });
+    expect(validEntryInput({ id: 'other', name: 'Renamed', created_at: 'z' }, stored)).toMatchObject({
+      name: 'Renamed',
+      description: 'd',
+      provider_id: stored.provider_id,
+      published: false,
+    });
     // Leaving external_dcr drops the provider unless one is named (which is then refused).
     expect(validEntryInput({ credential_kind: 'api_key' }, stored)).toMatchObject({ credential_kind: 'api_key', provider_id: null });
   });
@@ -59,15 +79,23 @@ describe('catalogue entry input', () => {
 });
 
 describe('what a catalogue entry names', () => {
-  const entry = (fields: Record<string, unknown>) => validEntryInput({ api_id: 'orders', policy_id: 'gold', name: 'Orders', credential_kind: 'api_key', ...fields });
+  const entry = (fields: Record<string, unknown>) =>
+    validEntryInput({ api_id: 'orders', policy_id: 'gold', name: 'Orders', credential_kind: 'api_key', ...fields });
 
   it('fits each kind of credential to how the API authenticates', () => {
     expect(referenceProblems(entry({}), api(), policy(['orders']), null)).toEqual([]);
-    expect(referenceProblems(entry({}), api({ use_oauth2: true }), policy(['orders']), null)).toEqual([{ field: 'credential_kind', message: expect.stringContaining('authenticates with oauth2') }]);
-    expect(referenceProblems(entry({ credential_kind: 'oauth_client' }), api({ use_oauth2: true }), policy(['orders']), null)).toEqual([]);
-    expect(referenceProblems(entry({ credential_kind: 'oauth_client' }), api({ use_oauth2: true, oauth_meta: { allowed_access_types: ['authorization_code'] } as never }), policy(['orders']), null)).toEqual([
-      { field: 'credential_kind', message: expect.stringContaining('client_credentials') },
+    expect(referenceProblems(entry({}), api({ use_oauth2: true }), policy(['orders']), null)).toEqual([
+      { field: 'credential_kind', message: expect.stringContaining('authenticates with oauth2') },
     ]);
+    expect(referenceProblems(entry({ credential_kind: 'oauth_client' }), api({ use_oauth2: true }), policy(['orders']), null)).toEqual([]);
+    expect(
+      referenceProblems(
+        entry({ credential_kind: 'oauth_client' }),
+        api({ use_oauth2: true, oauth_meta: { allowed_access_types: ['authorization_code'] } as never }),
+        policy(['orders']),
+        null,
+      ),
+    ).toEqual([{ field: 'credential_kind', message: expect.stringContaining('client_credentials') }]);
   });
 
   it('needs an external_dcr API to trust the provider', () => {
@@ -79,12 +107,18 @@ describe('what a catalogue entry names', () => {
     ];
     for (const candidate of trusted) expect(referenceProblems(dcr, candidate, policy(['orders']), provider)).toEqual([]);
     const stranger = api({ enable_jwt: true, jwt_issuers: [{ issuer: 'https://other.example.test', signing_methods: ['ES256'] }] as never });
-    expect(referenceProblems(dcr, stranger, policy(['orders']), provider)).toEqual([{ field: 'api_id', message: expect.stringContaining('does not trust tokens of the provider') }]);
-    expect(referenceProblems(dcr, trusted[0]!, policy(['orders']), null)).toEqual([{ field: 'provider_id', message: expect.stringContaining('no DCR provider') }]);
+    expect(referenceProblems(dcr, stranger, policy(['orders']), provider)).toEqual([
+      { field: 'api_id', message: expect.stringContaining('does not trust tokens of the provider') },
+    ]);
+    expect(referenceProblems(dcr, trusted[0]!, policy(['orders']), null)).toEqual([
+      { field: 'provider_id', message: expect.stringContaining('no DCR provider') },
+    ]);
   });
 
   it('needs the policy to grant the API (a policy without access rights grants by the key alone, as in Tyk)', () => {
-    expect(referenceProblems(entry({}), api(), policy(['invoices']), null)).toEqual([{ field: 'policy_id', message: expect.stringContaining('does not grant access') }]);
+    expect(referenceProblems(entry({}), api(), policy(['invoices']), null)).toEqual([
+      { field: 'policy_id', message: expect.stringContaining('does not grant access') },
+    ]);
     expect(referenceProblems(entry({}), api(), policy([]), null)).toEqual([]);
     expect(referenceProblems(entry({}), null, null, null).map((problem) => problem.field)).toEqual(['api_id', 'policy_id']);
   });

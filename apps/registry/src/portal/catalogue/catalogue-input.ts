@@ -101,14 +101,20 @@ export function referenceProblems(
     };
     const want = needed[entry.credential_kind];
     if (mode !== want.mode) {
-      problems.push({ field: 'credential_kind', message: `${entry.credential_kind} needs ${want.says}; API ${JSON.stringify(api.api_id)} authenticates with ${mode}` });
+      problems.push({
+        field: 'credential_kind',
+        message: `${entry.credential_kind} needs ${want.says}; API ${JSON.stringify(api.api_id)} authenticates with ${mode}`,
+      });
     } else if (entry.credential_kind === 'external_dcr' && provider && !trustsProvider(api, provider)) {
       problems.push({
         field: 'api_id',
         message: `API ${JSON.stringify(api.api_id)} does not trust tokens of the provider (issuer ${provider.issuer}): list it in jwt_issuers, or set jwt_source to its issuer, discovery or JWKS URL`,
       });
     } else if (entry.credential_kind === 'oauth_client' && !oauthMetaOf(api).allowed_access_types.includes('client_credentials')) {
-      problems.push({ field: 'credential_kind', message: `oauth_client apps use the client_credentials grant, which API ${JSON.stringify(api.api_id)} does not allow (oauth_meta.allowed_access_types)` });
+      problems.push({
+        field: 'credential_kind',
+        message: `oauth_client apps use the client_credentials grant, which API ${JSON.stringify(api.api_id)} does not allow (oauth_meta.allowed_access_types)`,
+      });
     }
   }
   if (policy && Object.keys(policy.access_rights).length > 0 && !Object.hasOwn(policy.access_rights, entry.api_id)) {

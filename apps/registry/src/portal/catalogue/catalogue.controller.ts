@@ -32,7 +32,10 @@ export class CatalogueController {
   @ApiOperation({ summary: 'Publish an API in the catalogue (published unless published: false)' })
   @ApiBody({ schema: portalRefs.entryInput })
   @ApiResponse({ status: 201, description: 'The stored entry', schema: portalRefs.entry })
-  @error(400, 'Malformed JSON, invalid fields, an unknown API, policy or provider, or an API that does not take this kind of credential (each named in details)')
+  @error(
+    400,
+    'Malformed JSON, invalid fields, an unknown API, policy or provider, or an API that does not take this kind of credential (each named in details)',
+  )
   @error(413, 'The body is too large')
   @error(415, 'The body is not application/json')
   create(@Body() body: unknown): Promise<CatalogueEntry> {

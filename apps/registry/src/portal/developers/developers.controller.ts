@@ -64,7 +64,10 @@ export class DevelopersController {
   @idParam
   @ApiResponse({ status: 200, schema: portalRefs.developer })
   @error(404, 'No developer has this id')
-  @error(502, 'A DCR provider refused or could not be reached to delete a client: the developer is blocked, the apps not revoked are kept; block again to retry')
+  @error(
+    502,
+    'A DCR provider refused or could not be reached to delete a client: the developer is blocked, the apps not revoked are kept; block again to retry',
+  )
   @error(503, 'The auth service or a DCR provider is unavailable (as above)')
   block(@Param('id') id: string): Promise<Developer> {
     return this.developers.block(id);

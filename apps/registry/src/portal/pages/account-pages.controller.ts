@@ -62,7 +62,13 @@ export class AccountPagesController {
     }
     const refusal = outcome.refused;
     if (refusal.reason === 'throttled') res.setHeader('retry-after', String(refusal.retryAfterSeconds));
-    sendPage(res.status(loginRefusalStatus[refusal.reason]), visitor, 'login', { title: 'Log in', nav: 'login', email, next: safeNext(form['next'], ''), error: loginRefusalMessage(refusal) });
+    sendPage(res.status(loginRefusalStatus[refusal.reason]), visitor, 'login', {
+      title: 'Log in',
+      nav: 'login',
+      email,
+      next: safeNext(form['next'], ''),
+      error: loginRefusalMessage(refusal),
+    });
   }
 
   @Post('logout')

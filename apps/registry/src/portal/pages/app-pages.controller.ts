@@ -68,7 +68,14 @@ export class AppPagesController {
     } catch (error) {
       const problem = formProblem(error);
       const entries = await this.catalogue.listPublished();
-      return sendPage(res.status(problem.status), visitor, 'app-new', { title: 'Create an app', nav: 'apps', entries, entryId: input.entry_id, name: input.name, ...problem });
+      return sendPage(res.status(problem.status), visitor, 'app-new', {
+        title: 'Create an app',
+        nav: 'apps',
+        entries,
+        entryId: input.entry_id,
+        name: input.name,
+        ...problem,
+      });
     }
     this.credentialsPage(res.status(201), visitor, issued, false);
   }

@@ -31,7 +31,9 @@ describe('credentialView', () => {
       listen_path: '/orders/',
     });
     expect(view.values.map((value) => value.kind)).toEqual(['client_id', 'client_secret', 'token_endpoint']);
-    expect(view.curl).toContain("curl -s -X POST 'http://auth:3002/oauth/token' -u 'c1:s3cret' -d grant_type=client_credentials --data-urlencode 'scope=read write'");
+    expect(view.curl).toContain(
+      "curl -s -X POST 'http://auth:3002/oauth/token' -u 'c1:s3cret' -d grant_type=client_credentials --data-urlencode 'scope=read write'",
+    );
     expect(view.curl).toContain(`curl -i 'http://gw:8080/orders/' -H "Authorization: Bearer $TOKEN"`);
     // The sed expression takes the token out of a token response.
     const sed = view.curl.split('\n')[1]!.match(/sed -E (.*)\)$/)![1]!;
@@ -42,7 +44,9 @@ describe('credentialView', () => {
 
 describe('exampleWithPlaceholders', () => {
   it('shows the request with placeholders for the secret the portal no longer has', () => {
-    expect(exampleWithPlaceholders({ ...app, kind: 'api_key' }, 'http://gw/orders/', null).curl).toBe("curl -i 'http://gw/orders/' -H 'Authorization: YOUR_API_KEY'");
+    expect(exampleWithPlaceholders({ ...app, kind: 'api_key' }, 'http://gw/orders/', null).curl).toBe(
+      "curl -i 'http://gw/orders/' -H 'Authorization: YOUR_API_KEY'",
+    );
     const oauth = exampleWithPlaceholders({ ...app, kind: 'oauth_client', client_id: 'c1' }, 'http://gw/orders/', 'http://gw/orders/oauth/token/');
     expect(oauth.curl).toContain("'http://gw/orders/oauth/token/' -u 'c1:YOUR_CLIENT_SECRET'");
     const external = exampleWithPlaceholders({ ...app, kind: 'external_dcr', client_id: 'c2' }, 'http://gw/orders/', null);

@@ -51,7 +51,7 @@ export function exampleWithPlaceholders(app: PortalApp, apiUrl: string, tokenEnd
     return { curlIntro: 'Call the API through the gateway, with your key in place of YOUR_API_KEY:', curl: apiKeyCurl(apiUrl, 'YOUR_API_KEY') };
   }
   return {
-    curlIntro: `Get an access token with the client credentials grant, with your client secret in place of YOUR_CLIENT_SECRET${tokenEndpoint ? '' : ' and your provider\'s token endpoint in place of TOKEN_ENDPOINT'}, then call the API with it:`,
+    curlIntro: `Get an access token with the client credentials grant, with your client secret in place of YOUR_CLIENT_SECRET${tokenEndpoint ? '' : " and your provider's token endpoint in place of TOKEN_ENDPOINT"}, then call the API with it:`,
     curl: clientCredentialsCurl(apiUrl, tokenEndpoint ?? 'TOKEN_ENDPOINT', app.client_id ?? '', 'YOUR_CLIENT_SECRET'),
   };
 }

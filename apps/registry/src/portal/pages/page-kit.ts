@@ -49,6 +49,9 @@ export function formProblem(error: unknown): { status: number; error: string; de
     const label = fieldLabels[detail.field];
     return label ? { field: detail.field, message: `${label}: ${detail.message}` } : detail;
   });
-  const message = error.code === 'validation_failed' && error.message === errorCatalogue.validation_failed.message ? 'There is a problem with what you entered.' : error.message;
+  const message =
+    error.code === 'validation_failed' && error.message === errorCatalogue.validation_failed.message
+      ? 'There is a problem with what you entered.'
+      : error.message;
   return { status: error.status, error: message, details };
 }

@@ -29,7 +29,18 @@ describe('safeNext', () => {
   });
 
   it('refuses anything that leaves the portal', () => {
-    for (const next of ['https://evil.example', '//evil.example', '/portal//evil.example', '/\\evil.example', '/portal\\..\\x', '/portalx', '/admin/apis', 'javascript:alert(1)', 42, undefined]) {
+    for (const next of [
+      'https://evil.example',
+      '//evil.example',
+      '/portal//evil.example',
+      '/\\evil.example',
+      '/portal\\..\\x',
+      '/portalx',
+      '/admin/apis',
+      'javascript:alert(1)',
+      42,
+      undefined,
+    ]) {
       expect(safeNext(next)).toBe('/portal/apps');
     }
   });

@@ -27,7 +27,13 @@ const SECURITY_HEADERS: Record<string, string> = {
  * of a portal's size, and body problems answered as a page rather than as JSON.
  */
 export function usePortalHttp(app: INestApplication): void {
-  app.use('/portal', portalHeaders, onlyForms, express.urlencoded({ extended: false, limit: PORTAL_FORM_LIMIT_BYTES, parameterLimit: 32, verify: refuseMalformedForm }), formProblems);
+  app.use(
+    '/portal',
+    portalHeaders,
+    onlyForms,
+    express.urlencoded({ extended: false, limit: PORTAL_FORM_LIMIT_BYTES, parameterLimit: 32, verify: refuseMalformedForm }),
+    formProblems,
+  );
 }
 
 function portalHeaders(_req: Request, res: Response, next: NextFunction): void {
@@ -52,5 +58,8 @@ function formProblems(error: unknown, _req: Request, res: Response, next: NextFu
 }
 
 function sendProblem(res: Response, status: number, heading: string, message: string): void {
-  res.status(status).type('html').send(renderView('message', { title: heading, developer: null, csrf: '', heading, message }));
+  res
+    .status(status)
+    .type('html')
+    .send(renderView('message', { title: heading, developer: null, csrf: '', heading, message }));
 }

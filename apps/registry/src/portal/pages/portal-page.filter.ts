@@ -32,32 +32,46 @@ export class PortalPageFilter implements ExceptionFilter {
     }
     if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     const visitor = identifiedVisitor(req);
-    const heading = status === 403 && exception instanceof CsrfRejected ? 'This form has expired' : (headings[status] ?? (status >= 500 ? 'Something went wrong' : 'That did not work'));
-    res.status(status).type('html').send(
-      renderView('message', {
-        title: heading,
-        developer: visitor?.developer ? { email: visitor.developer.email } : null,
-        csrf: visitor?.csrf ?? '',
-        heading,
-        message,
-        details,
-        back: visitor?.developer ? '/portal/apps' : '/portal',
-        backLabel: visitor?.developer ? 'Back to my apps' : 'Back to the APIs',
-      }),
-    );
+    const heading =
+      status === 403 && exception instanceof CsrfRejected
+        ? 'This form has expired'
+        : (headings[status] ?? (status >= 500 ? 'Something went wrong' : 'That did not work'));
+    res
+      .status(status)
+      .type('html')
+      .send(
+        renderView('message', {
+          title: heading,
+          developer: visitor?.developer ? { email: visitor.developer.email } : null,
+          csrf: visitor?.csrf ?? '',
+          heading,
+          message,
+          details,
+          back: visitor?.developer ? '/portal/apps' : '/portal',
+          backLabel: visitor?.developer ? 'Back to my apps' : 'Back to the APIs',
+        }),
+      );
   }
 }
 
 function describe(exception: unknown, logger: Logger): { status: number; message: string; details: { message: string }[] } {
   if (exception instanceof CsrfRejected) {
-    return { status: 403, message: 'The form was not sent from this page, or it was open too long ago. Go back, reload the page and send it again.', details: [] };
+    return {
+      status: 403,
+      message: 'The form was not sent from this page, or it was open too long ago. Go back, reload the page and send it again.',
+      details: [],
+    };
   }
   if (exception instanceof PortcullisError) {
     if (exception.status >= 500 && exception.code === 'internal') logger.error(errorForLog(exception));
     return { status: exception.status, message: exception.message, details: exception.details ?? [] };
   }
   if (exception instanceof HttpException && exception.getStatus() < 500) {
-    return { status: exception.getStatus(), message: exception.getStatus() === 404 ? 'There is nothing at this address.' : 'The request is not valid.', details: [] };
+    return {
+      status: exception.getStatus(),
+      message: exception.getStatus() === 404 ? 'There is nothing at this address.' : 'The request is not valid.',
+      details: [],
+    };
   }
   if (isBackendUnavailable(exception)) {
     logger.warn(`a backing service is unavailable: ${errorSummary(exception)}`);

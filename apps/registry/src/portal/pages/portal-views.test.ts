@@ -5,7 +5,12 @@ const frame = { title: 'Sign up', developer: null, csrf: 'csrf-token' };
 
 describe('renderView', () => {
   it('escapes what visitors and admins typed', () => {
-    const html = renderView('signup', { ...frame, email: '"><script>alert(1)</script>', error: 'Bad <b>input</b>', details: [{ field: 'password', message: '<i>short</i>' }] });
+    const html = renderView('signup', {
+      ...frame,
+      email: '"><script>alert(1)</script>',
+      error: 'Bad <b>input</b>',
+      details: [{ field: 'password', message: '<i>short</i>' }],
+    });
     expect(html).not.toContain('<script>alert(1)');
     expect(html).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
     expect(html).toContain('<p class="alert" role="alert" id="form-errors">Bad &lt;b&gt;input&lt;/b&gt;</p>');
@@ -43,14 +48,20 @@ describe('renderView', () => {
       curl: "curl -i 'http://gw/orders/' -H 'Authorization: k3y'",
     });
     expect(html).toContain('<code id="cred-api_key" data-credential="api_key">k3y</code>');
-    expect(html).toContain('<pre id="curl-example" data-curl tabindex="0"><code>curl -i &#39;http://gw/orders/&#39; -H &#39;Authorization: k3y&#39;</code></pre>');
+    expect(html).toContain(
+      '<pre id="curl-example" data-curl tabindex="0"><code>curl -i &#39;http://gw/orders/&#39; -H &#39;Authorization: k3y&#39;</code></pre>',
+    );
     expect(html).toContain('data-copy="cred-api_key"');
   });
 });
 
 describe('form errors', () => {
   it('mark the fields they name invalid and say so in the title', () => {
-    const html = renderView('signup', { ...frame, error: 'The request is not valid', details: [{ field: 'password', message: 'must be at least 10 characters' }] });
+    const html = renderView('signup', {
+      ...frame,
+      error: 'The request is not valid',
+      details: [{ field: 'password', message: 'must be at least 10 characters' }],
+    });
     expect(html).toContain('<title>Error: Sign up · Developer portal</title>');
     expect(html).toMatch(/id="password" name="password" aria-invalid="true"/);
     expect(html).not.toMatch(/id="email" name="email" aria-invalid/);

@@ -119,4 +119,3 @@ export class PortalVisitors {
     res.append('Set-Cookie', serializeCookie(name, '', { ...this.cookieOptions, maxAge: 0, expires: new Date(0) }));
   }
 }
-

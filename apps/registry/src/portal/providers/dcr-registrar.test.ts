@@ -112,5 +112,4 @@ describe('DcrRegistrar: where the registration access token may be sent', () => 
     expect((error as PortcullisError).code).toBe('provider_unavailable');
     expect(elsewhere.hits).toEqual([]);
   });
-
 });

@@ -45,7 +45,9 @@ export async function discoverProvider(issuerOrUrl: string, settings: Registrati
   const endpoint = (name: keyof DiscoveredEndpoints): string => {
     const value = document[name];
     if (typeof value !== 'string' || !isHttpUrl(value)) {
-      problems.push(name === 'registration_endpoint' ? 'has no registration_endpoint: dynamic client registration is not enabled there' : `has no valid ${name}`);
+      problems.push(
+        name === 'registration_endpoint' ? 'has no registration_endpoint: dynamic client registration is not enabled there' : `has no valid ${name}`,
+      );
       return '';
     }
     return value;

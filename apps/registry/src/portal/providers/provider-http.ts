@@ -44,7 +44,10 @@ export async function callProvider(call: ProviderCall, timeoutMs = PROVIDER_TIME
     return { status: response.statusCode, json: parseJson(body) };
   } catch (error) {
     const reason = isTimeout(error) ? `no answer within ${timeoutMs / 1000} s` : error instanceof Error ? error.message : String(error);
-    throw new PortcullisError('provider_unavailable', `The identity provider could not be reached for ${call.purpose} (${new URL(call.url).origin}): ${reason}`);
+    throw new PortcullisError(
+      'provider_unavailable',
+      `The identity provider could not be reached for ${call.purpose} (${new URL(call.url).origin}): ${reason}`,
+    );
   }
 }
 

@@ -13,7 +13,22 @@ const strings = { type: 'array', items: { type: 'string' } };
 export const providerJsonSchema = {
   type: 'object',
   description: 'A DCR provider as stored: the endpoints as discovered; the initial access token is never shown.',
-  required: ['id', 'name', 'discovery_url', 'issuer', 'registration_endpoint', 'token_endpoint', 'jwks_uri', 'has_initial_access_token', 'grant_types', 'response_types', 'token_endpoint_auth_method', 'scope', 'created_at', 'updated_at'],
+  required: [
+    'id',
+    'name',
+    'discovery_url',
+    'issuer',
+    'registration_endpoint',
+    'token_endpoint',
+    'jwks_uri',
+    'has_initial_access_token',
+    'grant_types',
+    'response_types',
+    'token_endpoint_auth_method',
+    'scope',
+    'created_at',
+    'updated_at',
+  ],
   properties: {
     id: { type: 'string', format: 'uuid' },
     name: { type: 'string' },

@@ -24,7 +24,10 @@ export class ProvidersController {
   @ApiOperation({ summary: 'Add a DCR provider (its discovery document is fetched and checked first)' })
   @ApiBody({ schema: providerInputJsonSchema })
   @ApiResponse({ status: 201, description: 'The stored provider', schema: providerJsonSchema })
-  @error(400, 'Invalid fields, or a discovery document without registration_endpoint, token_endpoint or jwks_uri, with another issuer, or without support for the chosen grant types (each named in details)')
+  @error(
+    400,
+    'Invalid fields, or a discovery document without registration_endpoint, token_endpoint or jwks_uri, with another issuer, or without support for the chosen grant types (each named in details)',
+  )
   @error(415, 'The body is not application/json')
   @error(502, 'provider_unavailable: the discovery document could not be fetched (down, no answer within 5 s, not 200 JSON)')
   create(@Body() body: unknown): Promise<DcrProvider> {

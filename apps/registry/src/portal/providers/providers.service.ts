@@ -32,7 +32,10 @@ function stillHoldsClients(count: number): PortcullisError {
 }
 
 function stillOffered(count: number): PortcullisError {
-  return new PortcullisError('conflict', `${count} catalogue entr${count === 1 ? 'y registers' : 'ies register'} developers' clients at this provider: change or delete them first`);
+  return new PortcullisError(
+    'conflict',
+    `${count} catalogue entr${count === 1 ? 'y registers' : 'ies register'} developers' clients at this provider: change or delete them first`,
+  );
 }
 
 export function providerNotFound(id: string): PortcullisError {
@@ -97,7 +100,11 @@ export class ProvidersService {
     const fields = validProviderInput(input);
     const discovered = await discoverProvider(fields.discovery_url, fields);
     const token =
-      fields.initial_access_token === undefined ? current.initialAccessToken : fields.initial_access_token === null ? null : this.sealer.seal(fields.initial_access_token, id);
+      fields.initial_access_token === undefined
+        ? current.initialAccessToken
+        : fields.initial_access_token === null
+          ? null
+          : this.sealer.seal(fields.initial_access_token, id);
     const next: DcrProviderRecord = {
       ...current,
       name: fields.name,
@@ -120,10 +127,7 @@ export class ProvidersService {
    */
   async remove(id: string): Promise<void> {
     await this.record(id);
-    const [registered, offered] = await Promise.all([
-      this.registrations.countForProvider(id),
-      this.catalogue.countForProvider(id),
-    ]);
+    const [registered, offered] = await Promise.all([this.registrations.countForProvider(id), this.catalogue.countForProvider(id)]);
     if (registered > 0) throw stillHoldsClients(registered);
     if (offered > 0) throw stillOffered(offered);
     try {

@@ -46,7 +46,12 @@ export class PortalAppStore {
   }
 
   /** False when the app is gone or no longer holds what `holds` says. */
-  async update(appId: string, holds: AppHolds, changes: Partial<Pick<PortalAppRecord, 'name' | 'keyHash' | 'clientId' | 'updatedAt'>>, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+  async update(
+    appId: string,
+    holds: AppHolds,
+    changes: Partial<Pick<PortalAppRecord, 'name' | 'keyHash' | 'clientId' | 'updatedAt'>>,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<boolean> {
     const result = await manager.update(PortalAppRecord, { id: appId, ...heldBy(holds) }, changes);
     return Boolean(result.affected);
   }
