@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { errorForLog } from '@portcullis/logging';
-import { preparedError } from './error-responses.js';
+import { answerInternalError, preparedError } from './error-responses.js';
 import { CLIENT_CLOSED_REQUEST, type RequestContext } from './request-context.js';
 import type { StepResult } from './step.js';
 
@@ -37,14 +37,7 @@ export function resumeChain(ctx: RequestContext, result: StepResult): void {
   } catch (error) {
     // A bug, not a request problem: a generic 500 outside, the details in the log.
     logger.error(errorForLog(error));
-    const res = ctx.res;
-    if (res.headersSent) {
-      res.destroy();
-    } else {
-      const response = preparedError('internal');
-      res.writeHead(response.status, response.headers as string[]);
-      res.end(response.body);
-    }
+    answerInternalError(ctx.res);
   }
 }
 

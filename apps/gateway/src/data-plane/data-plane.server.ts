@@ -9,7 +9,7 @@ import type { GatewayConfig } from '../config.js';
 import { GATEWAY_CONFIG } from '../tokens.js';
 import { runChain } from './chain.js';
 import { ConfigurationStore } from './configuration-store.js';
-import { preparedError } from './error-responses.js';
+import { answerInternalError, preparedError } from './error-responses.js';
 import { RequestContext } from './request-context.js';
 import { errorForLog } from '@portcullis/logging';
 
@@ -172,13 +172,7 @@ export class DataPlaneServer implements OnApplicationBootstrap, BeforeApplicatio
     } catch (error) {
       // A bug, not a request problem: a generic 500 outside, the details in the log.
       this.logger.error(errorForLog(error));
-      if (res.headersSent) {
-        res.destroy();
-      } else {
-        const response = preparedError('internal');
-        res.writeHead(response.status, response.headers as string[]);
-        res.end(response.body);
-      }
+      answerInternalError(res);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { errorBody, errorCatalogue, type ErrorCode } from '@portcullis/errors';
+import type { ServerResponse } from 'node:http';
 import { respond, type RespondResult } from './step.js';
 
 /** Headers of a JSON body of known length, for `writeHead`. */
@@ -26,4 +27,18 @@ const prepared = new Map<ErrorCode, RespondResult>((Object.keys(errorCatalogue) 
 
 export function preparedError(code: ErrorCode): RespondResult {
   return prepared.get(code)!;
+}
+
+/**
+ * A bug, not a request problem, met while answering `res`: a generic 500 if nothing was sent yet
+ * (the details belong in the log, never in the answer), else the connection cut.
+ */
+export function answerInternalError(res: ServerResponse): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const response = preparedError('internal');
+  res.writeHead(response.status, response.headers as string[]);
+  res.end(response.body);
 }

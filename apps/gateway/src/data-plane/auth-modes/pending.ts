@@ -1,4 +1,3 @@
-import { preparedError } from '../error-responses.js';
 import { resumeChain } from '../chain.js';
 import type { RequestContext } from '../request-context.js';
 import { fail, PENDING, type StepResult } from '../step.js';
@@ -23,17 +22,6 @@ function resumeSafely(ctx: RequestContext, result: StepResult): void {
   noteRefusal(ctx, result);
   // The client left while we waited: nothing is sent upstream; the chain records a 499.
   if (ctx.res.destroyed && result.kind === 'continue') result = clientGone;
-  try {
-    resumeChain(ctx, result);
-  } catch {
-    // A bug in a later step, outside the server's own try: answer as it would, a generic 500.
-    const res = ctx.res;
-    if (res.headersSent) {
-      res.destroy();
-    } else {
-      const response = preparedError('internal');
-      res.writeHead(response.status, response.headers as string[]);
-      res.end(response.body);
-    }
-  }
+  // resumeChain answers a bug in a later step itself (a generic 500), as the server's own try does.
+  resumeChain(ctx, result);
 }
