@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareOutput, instrument, outputsOf, parsePage, splitCommands, type DocBlock } from '../tools/docs-examples/examples.js';
 import { startDcrProvider, type DcrProviderFixture } from '../tools/test/oidc-dcr-provider.js';
 import { repoRoot } from './support/compose-services.js';
-import { freeEmbeddedPorts, startEmbeddedProcess, type EmbeddedPorts } from './support/embedded-process.js';
+import { startEmbeddedOnFreePorts, type EmbeddedPorts } from './support/embedded-process.js';
 
 /**
  * Every shell example of the README and docs/*.md, run in order as printed, each page against a
@@ -114,7 +114,7 @@ describe('shell examples, run as printed', () => {
   let template: string;
   beforeAll(async () => {
     template = await mkdtemp(join(tmpdir(), 'portcullis-docs-template-'));
-    const first = await startEmbeddedProcess(join(template, 'data'), await freeEmbeddedPorts(), {}, 180_000);
+    const { portcullis: first } = await startEmbeddedOnFreePorts(join(template, 'data'), {}, 180_000);
     await first.stop();
   }, 240_000);
   afterAll(async () => {
@@ -134,12 +134,11 @@ describe('shell examples, run as printed', () => {
       for (const port of exampleServerPorts) {
         if (!(await portFree(port))) throw new Error(`port ${port} is in use: the examples start their own servers on it, as printed`);
       }
-      const ports = await freeEmbeddedPorts();
       const cwd = await mkdtemp(join(tmpdir(), 'portcullis-docs-'));
       await cp(join(template, 'data'), join(cwd, 'data'), { recursive: true });
       const groups: number[] = [];
       const provided = await Promise.all(parsed.provides.map(provide));
-      const portcullis = await startEmbeddedProcess(join(cwd, 'data'), ports);
+      const { ports, portcullis } = await startEmbeddedOnFreePorts(join(cwd, 'data'));
       const results: BlockResult[] = [];
       try {
         const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, ...Object.assign({}, ...provided.map((p) => p.env)) };

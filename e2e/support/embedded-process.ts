@@ -51,6 +51,26 @@ export async function startEmbeddedProcess(
   }
 }
 
+/**
+ * Starts the launcher on ports that were free a moment ago. Between asking the OS for a free port
+ * and the launcher listening on it, another process may take it (an outgoing connection's ephemeral
+ * port, often): then it starts again on new ports, a few times.
+ */
+export async function startEmbeddedOnFreePorts(
+  dataDir: string,
+  env: Record<string, string> = {},
+  timeoutMs?: number,
+): Promise<{ ports: EmbeddedPorts; portcullis: EmbeddedProcess }> {
+  for (let attempt = 1; ; attempt++) {
+    const ports = await freeEmbeddedPorts();
+    try {
+      return { ports, portcullis: await startEmbeddedProcess(dataDir, ports, env, timeoutMs) };
+    } catch (error) {
+      if (attempt >= 3 || !(error as Error).message.includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
 export function parseBanner(output: string): Pick<EmbeddedProcess, 'urls' | 'printedSecret' | 'banner'> | null {
   const start = output.indexOf('Portcullis is running (embedded)');
   if (start < 0) return null;
