@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ErrorBody } from '@portcullis/errors';
 import { describeWithServices } from '../tools/test/with-services.js';
-import { readTykApp } from '../tools/test/tyk-samples.js';
+import { readTykApp, tykDocsJqExtendedPaths } from '../tools/test/tyk-samples.js';
 import { startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
 import { startStack, type Stack } from './support/stack.js';
 
@@ -28,24 +28,7 @@ describeWithServices('body transforms: jq (Tyk) and JSONata (Portcullis)', () =>
     fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
   // Tyk's jq transforms documentation: its example's extended_paths, unchanged.
-  const tykDocsExtendedPaths = {
-    transform_jq: [
-      {
-        path: '/post',
-        method: 'POST',
-        filter:
-          '{"body": (.body + {"TRANSFORMED-REQUEST-BY-JQ": true, path: ._tyk_context.path, user_agent: ._tyk_context.headers_User_Agent}), "rewrite_headers": {"X-added-rewrite-headers": "test"}, "tyk_context": {"m2m_origin": "CSE3219/C9886", "deviceid": .body.DEVICEID}}',
-      },
-    ],
-    transform_jq_response: [
-      {
-        path: '/post',
-        method: 'POST',
-        filter:
-          '{"body": (.body + {"TRANSFORMED-RESPONSE-BY-JQ": true, "HEADERS-OF-RESPONSE": .response_headers}), "rewrite_headers": {"JQ-Response-header": .body.origin}}',
-      },
-    ],
-  };
+  const tykDocsExtendedPaths = tykDocsJqExtendedPaths();
 
   const tykApi = (api_id: string, target: string, extended_paths: Record<string, unknown>) => ({
     api_id,

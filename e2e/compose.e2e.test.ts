@@ -17,6 +17,7 @@ import { startService, waitFor, type StartedService } from './support/processes.
 
 const compose = readCompose();
 const adminSecret = randomBytes(24).toString('base64url');
+const certificateEncryptionSecret = randomBytes(32).toString('base64url');
 
 describe('docker-compose.yml', () => {
   it('names exactly nats, postgres, registry, auth and gateway', () => {
@@ -58,22 +59,37 @@ describe('docker-compose.yml', () => {
       });
 
       it('gives values the service accepts, in the containers and on a host', async () => {
-        // In the containers: compose fills ${ADMIN_SECRET} from the operator's environment.
-        const inContainer = composeDefinition(name).env;
-        for (const [key, value] of Object.entries(inContainer)) inContainer[key] = value.replace(/\$\{ADMIN_SECRET[^}]*\}/, adminSecret);
-        await expect(loadServiceConfig(name, inContainer)).resolves.toBeTruthy();
+        // In the containers: compose fills ${ADMIN_SECRET} from the operator's environment, and
+        // ${CERTIFICATE_ENCRYPTION_SECRET:-} with theirs or, unset, with nothing.
+        for (const certificateSecret of ['', certificateEncryptionSecret]) {
+          const inContainer = composeDefinition(name).env;
+          for (const [key, value] of Object.entries(inContainer))
+            inContainer[key] = value.replace(/\$\{ADMIN_SECRET[^}]*\}/, adminSecret).replace(/\$\{CERTIFICATE_ENCRYPTION_SECRET[^}]*\}/, certificateSecret);
+          await expect(loadServiceConfig(name, inContainer)).resolves.toBeTruthy();
+        }
         await expect(loadServiceConfig(name, composeService(name, { port: 0, adminSecret, database: 'test' }).env)).resolves.toBeTruthy();
+        await expect(
+          loadServiceConfig(name, composeService(name, { port: 0, adminSecret, certificateEncryptionSecret, database: 'test' }).env),
+        ).resolves.toBeTruthy();
       });
 
-      it('runs on a host with only the documented substitutions', () => {
+      it('runs on a host with only the documented substitutions', async () => {
         const raw = composeDefinition(name);
-        const host = composeService(name, { port: 45678, adminSecret, database: 'scratch_db' });
+        const host = composeService(name, { port: 45678, adminSecret, certificateEncryptionSecret, database: 'scratch_db' });
         expect(host.command).toEqual(raw.command);
         expect(Object.keys(host.env)).toEqual(Object.keys(raw.env));
         const changed = Object.keys(raw.env).filter((key) => raw.env[key] !== host.env[key]);
-        const expected = ['ADMIN_SECRET', 'NATS_URL', portVariable[name], ...(name === 'gateway' ? [] : ['DATABASE_URL'])];
+        const sealsCertificates = (await configVariables(name)).known.includes('CERTIFICATE_ENCRYPTION_SECRET');
+        const expected = [
+          'ADMIN_SECRET',
+          'NATS_URL',
+          portVariable[name],
+          ...(name === 'gateway' ? [] : ['DATABASE_URL']),
+          ...(sealsCertificates ? ['CERTIFICATE_ENCRYPTION_SECRET'] : []),
+        ];
         expect(changed.sort()).toEqual(expected.sort());
         expect(host.env.ADMIN_SECRET).toBe(adminSecret);
+        if (sealsCertificates) expect(host.env.CERTIFICATE_ENCRYPTION_SECRET).toBe(certificateEncryptionSecret);
         expect(host.env.NATS_URL).toBe('nats://127.0.0.1:4222');
         expect(host.env[portVariable[name]]).toBe('45678');
         if (name !== 'gateway') expect(host.env.DATABASE_URL).toBe('postgres://postgres:portcullis@127.0.0.1:5432/scratch_db');
@@ -90,6 +106,13 @@ describe('docker-compose.yml', () => {
           expect(url.pathname).toBe(`/${postgres.POSTGRES_DB}`);
           expect(decodeURIComponent(url.password)).toBe(postgres.POSTGRES_PASSWORD);
         }
+      });
+
+      it('passes CERTIFICATE_ENCRYPTION_SECRET from the operator when its config reads it (optional: unset, derived from ADMIN_SECRET)', async () => {
+        const { known } = await configVariables(name);
+        const { env } = composeDefinition(name);
+        if (known.includes('CERTIFICATE_ENCRYPTION_SECRET')) expect(env.CERTIFICATE_ENCRYPTION_SECRET).toBe('${CERTIFICATE_ENCRYPTION_SECRET:-}');
+        else expect(env.CERTIFICATE_ENCRYPTION_SECRET).toBeUndefined();
       });
 
       it('waits for healthy dependencies and checks its own /health', () => {

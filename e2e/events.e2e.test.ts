@@ -4,41 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices } from '../tools/test/with-services.js';
 import { createScratchDatabase } from './support/database.js';
-import { freePort, startService, waitFor, type StartedService } from './support/processes.js';
+import { freePort, KillableUpstream, startService, waitFor, type StartedService } from './support/processes.js';
 import { gatewayReady } from './support/stack.js';
-
-/** An upstream that can be killed and revived on its port, and made to answer 500. */
-class Upstream {
-  private server: Server | null = null;
-  failing = false;
-
-  constructor(readonly port: number) {}
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    const server = createServer((req, res) => {
-      if (req.url === '/health') return void res.end('ok');
-      res.writeHead(this.failing && req.url!.startsWith('/flaky') ? 500 : 200, { 'content-type': 'application/json' });
-      res.end('{"ok":true}');
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-  }
-
-  async kill(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    if (server === null) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
 
 interface Hook {
   path: string;
@@ -59,9 +26,9 @@ describeWithServices('event_handlers: Tyk webhooks from breakers and health chec
   let database: Awaited<ReturnType<typeof createScratchDatabase>>;
   let registry: StartedService;
   let gateway: StartedService;
-  let flapping: Upstream;
-  let a: Upstream;
-  let b: Upstream;
+  let flapping: KillableUpstream;
+  let a: KillableUpstream;
+  let b: KillableUpstream;
   let receiver: Server;
   let receiverUrl: string;
   const hooks: Hook[] = [];
@@ -128,9 +95,9 @@ describeWithServices('event_handlers: Tyk webhooks from breakers and health chec
 
     database = await createScratchDatabase('portcullis_e2e_events');
     const ports = await Promise.all([freePort(), freePort(), freePort()]);
-    flapping = new Upstream(ports[0]!);
-    a = new Upstream(ports[1]!);
-    b = new Upstream(ports[2]!);
+    flapping = new KillableUpstream('flapping', ports[0]!, (path) => path.startsWith('/flaky'));
+    a = new KillableUpstream('a', ports[1]!);
+    b = new KillableUpstream('b', ports[2]!);
     await Promise.all([flapping.start(), a.start(), b.start()]);
     registry = await startService('registry', { adminSecret, database: database.name, readyTimeoutMs: 60_000 });
     gateway = await startService('gateway', { adminSecret, env: { EVENT_WEBHOOK_TIMEOUT_MS: '3000' } });

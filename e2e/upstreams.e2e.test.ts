@@ -1,51 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices } from '../tools/test/with-services.js';
 import { createScratchDatabase } from './support/database.js';
-import { freePort, startService, waitFor, type StartedService } from './support/processes.js';
+import { freePort, KillableUpstream, startService, waitFor, type StartedService } from './support/processes.js';
 import { gatewayReady } from './support/stack.js';
-
-/**
- * An upstream that can be killed and revived on its port, and made to flap (answer 500): each
- * answers its name, and /health answers 200 while it is up.
- */
-class NamedUpstream {
-  private server: Server | null = null;
-  failing = false;
-  calls = 0;
-
-  constructor(
-    readonly name: string,
-    readonly port: number,
-  ) {}
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    const server = createServer((req, res) => {
-      if (req.url === '/health') return void res.end('ok');
-      this.calls++;
-      res.writeHead(this.failing ? 500 : 200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ upstream: this.name }));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-  }
-
-  async kill(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    if (server === null) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
 
 /**
  * Load balancing, health checks, retries and circuit breakers end to end: registry and a gateway as
@@ -58,9 +16,9 @@ describeWithServices('upstreams that fail: Tyk definitions through the real serv
   let database: Awaited<ReturnType<typeof createScratchDatabase>>;
   let registry: StartedService;
   let gateway: StartedService;
-  let a: NamedUpstream;
-  let b: NamedUpstream;
-  let flapping: NamedUpstream;
+  let a: KillableUpstream;
+  let b: KillableUpstream;
+  let flapping: KillableUpstream;
   let deadPorts: number[];
 
   async function call(method: string, path: string, body?: unknown) {
@@ -89,9 +47,9 @@ describeWithServices('upstreams that fail: Tyk definitions through the real serv
   beforeAll(async () => {
     database = await createScratchDatabase('portcullis_e2e_upstreams');
     const ports = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-    a = new NamedUpstream('a', ports[0]!);
-    b = new NamedUpstream('b', ports[1]!);
-    flapping = new NamedUpstream('flapping', ports[2]!);
+    a = new KillableUpstream('a', ports[0]!);
+    b = new KillableUpstream('b', ports[1]!);
+    flapping = new KillableUpstream('flapping', ports[2]!);
     deadPorts = [ports[3]!, ports[4]!];
     await Promise.all([a.start(), b.start(), flapping.start()]);
     registry = await startService('registry', { adminSecret, database: database.name, readyTimeoutMs: 60_000 });

@@ -10,6 +10,7 @@ import { parse } from 'yaml';
  *     NATS and PostgreSQL listen on the same 4222 and 5432);
  *   - each service's own `*_PORT` becomes the port the test picked;
  *   - `${ADMIN_SECRET...}` becomes the test's admin secret;
+ *   - `${CERTIFICATE_ENCRYPTION_SECRET...}` becomes the test's, or empty (unset: derived from the admin secret);
  *   - the database name in DATABASE_URL becomes the test's (scratch) database.
  * Any other `${...}` in the file is refused, so a new interpolation cannot slip past the tests.
  */
@@ -38,6 +39,8 @@ export interface HostSubstitutions {
   /** The service's HTTP port on this host. */
   port: number;
   adminSecret: string;
+  /** CERTIFICATE_ENCRYPTION_SECRET; unset (empty) when absent, as compose passes it when the operator sets none. */
+  certificateEncryptionSecret?: string;
   /** Name of the database to use in place of the compose one (e.g. a scratch database). */
   database?: string;
   /** Where the compose hostnames point; 127.0.0.1 unless told. */
@@ -78,7 +81,7 @@ export function composeService(name: ServiceName, substitutions: HostSubstitutio
   const host = substitutions.host ?? '127.0.0.1';
   const result: Record<string, string> = {};
   for (const [key, raw] of Object.entries(env)) {
-    let value = interpolate(key, raw, substitutions.adminSecret);
+    let value = interpolate(key, raw, substitutions);
     if (key === portVariable[name]) value = String(substitutions.port);
     else if (key === 'NATS_URL') value = replaceHosts(value, host);
     else if (key === 'DATABASE_URL') value = databaseUrl(value, host, substitutions.database);
@@ -87,12 +90,11 @@ export function composeService(name: ServiceName, substitutions: HostSubstitutio
   return { command, env: result };
 }
 
-function interpolate(key: string, value: string, adminSecret: string): string {
+function interpolate(key: string, value: string, substitutions: HostSubstitutions): string {
   return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)([^}]*)\}/g, (match, variable: string) => {
-    if (variable !== 'ADMIN_SECRET') {
-      throw new Error(`docker-compose.yml: ${key} uses ${match}; only \${ADMIN_SECRET...} has a host substitution`);
-    }
-    return adminSecret;
+    if (variable === 'ADMIN_SECRET') return substitutions.adminSecret;
+    if (variable === 'CERTIFICATE_ENCRYPTION_SECRET') return substitutions.certificateEncryptionSecret ?? '';
+    throw new Error(`docker-compose.yml: ${key} uses ${match}; only \${ADMIN_SECRET...} and \${CERTIFICATE_ENCRYPTION_SECRET...} have a host substitution`);
   });
 }
 

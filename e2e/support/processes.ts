@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer as createHttpServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { composeService, repoRoot, type ServiceName } from './compose-services.js';
 import { StopWaiting, waitFor } from '../../tools/test/wait-for.js';
@@ -194,4 +194,47 @@ export async function startUpstream(): Promise<Upstream> {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * An upstream that can be killed and revived on its port (start() again), and made to flap: while
+ * `failing`, the requests `failsOn` picks (every one unless given) are answered 500. It answers its
+ * name as JSON, /health 200 while it is up, and counts the requests other than /health.
+ */
+export class KillableUpstream {
+  private server: Server | null = null;
+  failing = false;
+  calls = 0;
+
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly failsOn: (path: string) => boolean = () => true,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const server = createHttpServer((req, res) => {
+      if (req.url === '/health') return void res.end('ok');
+      this.calls++;
+      res.writeHead(this.failing && this.failsOn(req.url ?? '/') ? 500 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ upstream: this.name }));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+  }
+
+  async kill(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (server === null) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }

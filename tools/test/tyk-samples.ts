@@ -29,3 +29,11 @@ export function readTykApp(name: string): Record<string, unknown> {
 export function readTykPolicies(name: string): Record<string, Record<string, unknown>> {
   return JSON.parse(readFileSync(join(tykPoliciesDir, name), 'utf8')) as Record<string, Record<string, unknown>>;
 }
+
+/**
+ * The extended_paths of Tyk's jq transforms documentation example, unchanged (transform_jq both
+ * ways, reading and setting Tyk context): the gateway's unit test and the e2e test both send it.
+ */
+export function tykDocsJqExtendedPaths(): Record<string, unknown> {
+  return JSON.parse(readFileSync(fileURLToPath(new URL('fixtures/tyk-docs-jq-extended-paths.json', import.meta.url)), 'utf8')) as Record<string, unknown>;
+}

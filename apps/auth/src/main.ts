@@ -9,5 +9,4 @@ import { createAuthApp } from './auth.app.js';
 const config = configOrExit(() => loadAuthConfig());
 const logger = createLogger('auth', config.logLevel);
 const transport = createBusTransport({ kind: 'nats', servers: config.nats.servers, subjectPrefix: config.nats.subjectPrefix, name: 'auth' });
-const auth = await createAuthApp(config, { transport, database: config.database });
-serveUntilSignalled(auth, logger);
+await serveUntilSignalled(() => createAuthApp(config, { transport, database: config.database }), logger);

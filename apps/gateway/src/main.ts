@@ -9,5 +9,4 @@ import { createGatewayApp } from './gateway.app.js';
 const config = configOrExit(() => loadGatewayConfig());
 const logger = createLogger('gateway', config.logLevel);
 const transport = createBusTransport({ kind: 'nats', servers: config.nats.servers, subjectPrefix: config.nats.subjectPrefix, name: 'gateway' });
-const gateway = await createGatewayApp(config, { transport });
-serveUntilSignalled(gateway, logger);
+await serveUntilSignalled(() => createGatewayApp(config, { transport }), logger);

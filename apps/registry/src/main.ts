@@ -9,5 +9,4 @@ import { createRegistryApp } from './registry.app.js';
 const config = configOrExit(() => loadRegistryConfig());
 const logger = createLogger('registry', config.logLevel);
 const transport = createBusTransport({ kind: 'nats', servers: config.nats.servers, subjectPrefix: config.nats.subjectPrefix, name: 'registry' });
-const registry = await createRegistryApp(config, { transport, database: config.database });
-serveUntilSignalled(registry, logger);
+await serveUntilSignalled(() => createRegistryApp(config, { transport, database: config.database }), logger);

@@ -55,6 +55,7 @@ export class JetStreamAnalyticsSink implements AnalyticsSink {
     if (nc) await nc.drain().catch(() => nc.close());
     // Still connecting: close the connection whenever it arrives.
     else
+      // Stopping does not wait for a connection still being made; a failed one has nothing to close.
       void this.connection.then(
         (late) => late.close(),
         () => undefined,

@@ -84,6 +84,7 @@ export class AnalyticsRecorder {
       this.kickScheduled = true;
       setImmediate(() => {
         this.kickScheduled = false;
+        // Recording never waits on NATS; flush() catches a failed publish and schedules a retry.
         void this.flush();
       }).unref();
     }
@@ -127,6 +128,7 @@ export class AnalyticsRecorder {
   private onTick(): void {
     // While backing off, the retry timer owns the next attempt.
     if (this.retryTimer || this.flushing) return;
+    // Recording never waits on NATS; flush() catches a failed publish and schedules a retry.
     if (this.ring.size > 0 || this.pendingBatch) void this.flush();
   }
 
@@ -164,6 +166,7 @@ export class AnalyticsRecorder {
     const jittered = delay / 2 + Math.random() * (delay / 2);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
+      // Recording never waits on NATS; flush() catches a failed publish and schedules a retry.
       void this.flush();
     }, jittered);
     this.retryTimer.unref();

@@ -4,3 +4,4 @@ export { databaseAnswers } from './ping.js';
 export { qualifiedTable } from './table-name.js';
 export { sweeper } from './sweeper.js';
 export { FailureThrottle, type FailureLimits, type Throttled } from './failure-throttle.js';
+export { storageModule } from './storage-module.js';

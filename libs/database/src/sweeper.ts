@@ -10,6 +10,7 @@ export function sweeper(dataSource: DataSource, deleteSql: () => string, paramet
   return (now = Date.now()) => {
     if (now - last < intervalMs) return;
     last = now;
+    // Housekeeping beside a request: a failed sweep is retried at the next interval, so it is dropped.
     void dataSource.query(deleteSql(), parameters).catch(() => undefined);
   };
 }

@@ -57,6 +57,7 @@ export function jqCompileError(program: string): string | null {
   const reply = receiveMessageOnPort(port1) as { message: { error: string | null } } | undefined;
   port1.close();
   if (waited === 'timed-out' || reply === undefined) {
+    // A checker that did not answer is dropped, not waited for (this check is synchronous).
     void worker.terminate();
     checker = null;
     return 'could not be checked (jq did not answer in time)';

@@ -40,6 +40,7 @@ export class KeyChangeNotifier implements OnApplicationShutdown {
       (error: unknown) => this.logger.error(`key-change notification to ${where} failed: ${error instanceof Error ? error.message : String(error)}`),
     );
     this.inFlight.add(delivery);
+    // Only bookkeeping: delivery's failure is already logged above, so this never rejects.
     void delivery.finally(() => this.inFlight.delete(delivery));
   }
 

@@ -57,6 +57,7 @@ export class GroupCommit<T> {
       const batch = this.pending.length <= this.options.maxBatch ? this.pending : this.pending.slice(0, this.options.maxBatch);
       this.pending = batch === this.pending ? [] : this.pending.slice(batch.length);
       this.inFlight++;
+      // The callers wait on their own promises; run() catches a failed write and rejects each caller's with it.
       void this.run(batch);
     }
   }

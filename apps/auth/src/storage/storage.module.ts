@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { storageModule } from '@portcullis/database';
+import type { DataSource } from 'typeorm';
 import { ApiKeyStore } from './api-key-store.js';
 import { AuthorizationCodeStore } from './authorization-code-store.js';
 import { ClientStore } from './client-store.js';
@@ -37,11 +38,6 @@ const stores = [
 @Module({})
 export class StorageModule {
   static forRoot(dataSource: DataSource): DynamicModule {
-    return {
-      module: StorageModule,
-      global: true,
-      providers: [{ provide: DataSource, useValue: dataSource }, ...stores],
-      exports: stores,
-    };
+    return storageModule(StorageModule, dataSource, stores);
   }
 }

@@ -40,6 +40,7 @@ export class ResponseCacheService implements OnApplicationShutdown {
 
   /** A purge broadcast by a gateway that keeps its cache in memory. */
   onPurge(apiId: string): void {
+    // The broadcast has no one to answer; the in-memory purge resolves at once and never rejects.
     if (!this.store.shared) void this.store.purge(apiId);
   }
 

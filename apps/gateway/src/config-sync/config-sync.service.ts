@@ -50,6 +50,7 @@ export class ConfigSyncService implements OnModuleDestroy {
     await this.subscriptionsConfirmed();
     // The status observable replays the current state, so a connected bus reports at once.
     this.statusSubscription = this.bus.status.subscribe((status) => this.sync.onBusStatus(status));
+    // Start does not wait for the first snapshot (it retries until the registry answers); it never rejects.
     void this.sync.resync();
   }
 

@@ -116,6 +116,7 @@ export class ConfigSync {
     if (this.busLost) {
       this.busLost = false;
       this.log.info('bus connection back: fetching a fresh snapshot');
+      // Not awaited: the bus status and event handlers return at once; resync() never rejects (it logs).
       void this.resync();
     }
   }
@@ -128,6 +129,7 @@ export class ConfigSync {
     }
     if (this.consider(event) === 'gap') {
       this.buffered.push(event);
+      // Not awaited: the bus status and event handlers return at once; resync() never rejects (it logs).
       void this.resync();
     }
   }

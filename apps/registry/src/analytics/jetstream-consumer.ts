@@ -61,6 +61,7 @@ export class JetStreamAnalyticsConsumer {
       // Still setting up (maybe sleeping between attempts): nothing in hand to finish.
       await nc.close();
     } else {
+      // Stopping does not wait for a connection still being made; a failed one has nothing to close.
       void connection.then(
         (late) => late.close(),
         () => undefined,

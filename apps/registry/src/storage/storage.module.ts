@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { storageModule } from '@portcullis/database';
+import type { DataSource } from 'typeorm';
 import { AnalyticsStore } from './analytics-store.js';
 import { ApiStore } from './api-store.js';
 import { CertificateStore } from './certificate-store.js';
@@ -18,11 +19,6 @@ const stores = [ApiStore, PolicyStore, CertificateStore, AnalyticsStore, Transac
 @Module({})
 export class StorageModule {
   static forRoot(dataSource: DataSource): DynamicModule {
-    return {
-      module: StorageModule,
-      global: true,
-      providers: [{ provide: DataSource, useValue: dataSource }, ...stores],
-      exports: stores,
-    };
+    return storageModule(StorageModule, dataSource, stores);
   }
 }

@@ -41,6 +41,7 @@ export class ResponseBody {
     const ctx = this.ctx;
     const entry = ctx.responseTransform!;
     const headers = headerObject(this.headers);
+    // The response waits for done(); run() never rejects (a failure is an outcome, answered by done).
     void transformPool()
       .run({
         language: entry.language,

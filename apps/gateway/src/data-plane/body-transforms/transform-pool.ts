@@ -177,6 +177,7 @@ export class TransformPool {
     if (running !== null) this.settle(running, { ok: false, kind: 'failed', message: failure ?? 'the transform stopped' });
     slot.worker.removeAllListeners();
     slot.worker.on('error', () => undefined);
+    // A stuck or broken worker is replaced at once, not waited for; its late 'error' is swallowed above.
     void slot.worker.terminate();
     this.slots[at] = this.spawn();
     this.dispatch();

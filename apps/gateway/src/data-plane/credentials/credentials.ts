@@ -133,6 +133,7 @@ export class Credentials {
   }
 
   onSigningKeysRotated(): void {
+    // A bus event handler: the fetch runs in the background and never rejects (a failure goes to onError, logged).
     void this.authJwks.refresh(true);
   }
 

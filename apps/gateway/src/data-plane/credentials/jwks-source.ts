@@ -43,12 +43,14 @@ export class JwksSource {
 
   /** The key for `kid` if known now (no I/O); a stale set is refreshed in the background. */
   known(kid: string): KeyObject | undefined {
+    // A background refresh, off the request's path; refresh() never rejects (failures go to onError).
     if (this.now() - this.loadedAt > this.maxAgeMs) void this.refresh(false);
     return this.keys.get(kid);
   }
 
   /** Every key (for tokens without a `kid`), in JWKS order. */
   candidates(): readonly VerificationKey[] {
+    // A background refresh, off the request's path; refresh() never rejects (failures go to onError).
     if (this.now() - this.loadedAt > this.maxAgeMs) void this.refresh(false);
     return this.all;
   }

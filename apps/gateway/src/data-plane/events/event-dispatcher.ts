@@ -128,6 +128,7 @@ export class EventDispatcher {
         this.head = 0;
       }
       this.inFlight++;
+      // Deliveries run beside the requests that raised them; send() catches and logs every failure.
       void this.send(delivery).finally(() => {
         this.inFlight--;
         this.pump();

@@ -26,6 +26,7 @@ export function authorizeClient(ctx: RequestContext, oauth: CompiledOAuth): Step
   const presented = ctx.req.headers['x-tyk-authorization'];
   // Checked before the body is read: without the secret nothing is learnt from how it is parsed.
   if (!secretsMatch(typeof presented === 'string' ? presented : undefined, oauth.bridge.adminSecret)) return unauthorized;
+  // The request waits (PENDING) and resumeChain answers it; resumeChain logs and answers 500 on a throw.
   void approve(ctx, oauth).then(
     (result) => resumeChain(ctx, result),
     () => resumeChain(ctx, tykError('internal')),

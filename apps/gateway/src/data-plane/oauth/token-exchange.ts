@@ -18,6 +18,7 @@ const postOnly = methodNotAllowed('POST');
  */
 export function tokenExchange(ctx: RequestContext, oauth: CompiledOAuth): StepResult {
   if (ctx.req.method !== 'POST') return postOnly;
+  // The request waits (PENDING) and resumeChain answers it; resumeChain logs and answers 500 on a throw.
   void exchange(ctx, oauth).then(
     (result) => resumeChain(ctx, result),
     () => resumeChain(ctx, authServiceFailed),

@@ -52,6 +52,7 @@ export const apiRateLimit: Step = {
       api.enforcement.rateLimiterDecidesAtOnce ? sharedResult : createResult(),
     );
     if (!isPromise(decision)) return decide(ctx, decision);
+    // The limiter never rejects: when its store fails it decides with its fallback.
     void decision.then((settled) => resumeChain(ctx, decide(ctx, settled)));
     return PENDING;
   },

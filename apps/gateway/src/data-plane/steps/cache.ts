@@ -59,6 +59,7 @@ export const cache: Step = {
     const found = compiled.store.get(apiId, key);
     if (found === null) return miss(ctx, compiled, rule, key, caller === '');
     if (!(found instanceof Promise)) return hit(ctx, found);
+    // The request waits (PENDING); the Redis lookup never rejects (a failure warns and is a miss).
     void found.then((response) => resumeChain(ctx, response === null ? miss(ctx, compiled, rule, key, caller === '') : hit(ctx, response)));
     return PENDING;
   },

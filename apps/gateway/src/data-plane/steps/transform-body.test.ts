@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorBody } from '@portcullis/errors';
 import { compiledConfiguration, definition, startDataPlane } from '../../../test/fixtures/data-plane.js';
+import { tykDocsJqExtendedPaths } from '../../../../../tools/test/tyk-samples.js';
 import { closeTransformPool } from '../body-transforms/transform-pool.js';
 
 /**
@@ -16,24 +17,7 @@ const seen: { headers: IncomingMessage['headers']; body: string }[] = [];
 let plane: { url: string; close(): Promise<void> };
 
 // Tyk's documentation example (jq transforms), unchanged.
-const tykDocsExtendedPaths = {
-  transform_jq: [
-    {
-      path: '/post',
-      method: 'POST',
-      filter:
-        '{"body": (.body + {"TRANSFORMED-REQUEST-BY-JQ": true, path: ._tyk_context.path, user_agent: ._tyk_context.headers_User_Agent}), "rewrite_headers": {"X-added-rewrite-headers": "test"}, "tyk_context": {"m2m_origin": "CSE3219/C9886", "deviceid": .body.DEVICEID}}',
-    },
-  ],
-  transform_jq_response: [
-    {
-      path: '/post',
-      method: 'POST',
-      filter:
-        '{"body": (.body + {"TRANSFORMED-RESPONSE-BY-JQ": true, "HEADERS-OF-RESPONSE": .response_headers}), "rewrite_headers": {"JQ-Response-header": .body.origin}}',
-    },
-  ],
-};
+const tykDocsExtendedPaths = tykDocsJqExtendedPaths();
 
 function api(id: string, extendedPaths: Record<string, unknown>, version: Record<string, unknown> = {}, contextVars = true) {
   return definition({

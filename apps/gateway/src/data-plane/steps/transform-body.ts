@@ -148,6 +148,7 @@ export const transformBody: Step = {
       return PENDING;
     }
     const limit = ctx.bodyLimit === -1 ? TRANSFORMED_BODY_LIMIT : Math.min(ctx.bodyLimit, TRANSFORMED_BODY_LIMIT);
+    // The request waits (PENDING); readBody never rejects (a failed read is a result), resumeChain answers.
     void readBody(ctx.req, limit).then((read) => {
       if (read.kind === 'too-large') return resumeChain(ctx, tooLarge);
       if (read.kind === 'failed') return resumeChain(ctx, fail('malformed_request'));
@@ -169,6 +170,7 @@ function runRequestTransform(ctx: RequestContext, entry: BodyTransform, body: Bu
     status: 0,
     maxBytes: TRANSFORMED_BODY_LIMIT,
   };
+  // The request waits (PENDING); run() never rejects (a failure is an outcome), resumeChain answers.
   void transformPool()
     .run(task)
     .then((outcome) => {

@@ -83,6 +83,7 @@ export const validateJson: Step = {
     if (ctx.body !== null) return check(found, ctx.body);
     const entry = found;
     const limit = ctx.bodyLimit === -1 ? VALIDATED_BODY_LIMIT : Math.min(ctx.bodyLimit, VALIDATED_BODY_LIMIT);
+    // The request waits (PENDING); readBody never rejects (a failed read is a result), resumeChain answers.
     void readBody(ctx.req, limit).then((read) => {
       if (read.kind === 'too-large') return resumeChain(ctx, tooLarge);
       if (read.kind === 'failed') return resumeChain(ctx, notJson);

@@ -32,6 +32,7 @@ export class UptimeChecker {
   ) {}
 
   start(): void {
+    // Timer-driven; probe() catches its request's failure and records it as a failed check.
     void this.probe();
     this.timer = setInterval(() => void this.probe(), this.spec.intervalMs);
     this.timer.unref();

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { storageModule } from '@portcullis/database';
+import type { DataSource } from 'typeorm';
 import { CatalogueStore } from './catalogue-store.js';
 import { DeveloperStore } from './developer-store.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -18,11 +19,6 @@ const stores = [CatalogueStore, DeveloperStore, PortalAppStore, PortalSessionSto
 @Module({})
 export class PortalStorageModule {
   static forRoot(dataSource: DataSource): DynamicModule {
-    return {
-      module: PortalStorageModule,
-      global: true,
-      providers: [{ provide: DataSource, useValue: dataSource }, ...stores],
-      exports: stores,
-    };
+    return storageModule(PortalStorageModule, dataSource, stores);
   }
 }
