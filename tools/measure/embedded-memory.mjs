@@ -60,4 +60,6 @@ if (!given) rmSync(dataDir, { recursive: true, force: true });
 const databases = JSON.parse(spawnSync(process.execPath, [new URL(import.meta.url).pathname, '--pglite-only'], { encoding: 'utf8' }).stdout);
 console.log(`embedded start (${given ? 'existing' : 'new, empty'} data dir), started in ${startSeconds} s`);
 console.table(samples);
-console.log(`the two embedded PostgreSQL threads alone: ${databases.rssMb - databases.rssBeforeMb} MB (a process at ${databases.rssBeforeMb} MB went to ${databases.rssMb} MB)`);
+console.log(
+  `the two embedded PostgreSQL threads alone: ${databases.rssMb - databases.rssBeforeMb} MB (a process at ${databases.rssBeforeMb} MB went to ${databases.rssMb} MB)`,
+);

@@ -63,9 +63,13 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
 const require = createRequire(import.meta.url);
 
 async function initialise(dataDir: string): Promise<void> {
-  const child = spawn(process.execPath, ['-e', embeddedPostgresInitSource, require.resolve('@electric-sql/pglite'), dataDir, JSON.stringify(EMBEDDED_POSTGRES_SETTINGS)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-e', embeddedPostgresInitSource, require.resolve('@electric-sql/pglite'), dataDir, JSON.stringify(EMBEDDED_POSTGRES_SETTINGS)],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
