@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/index.js';
+import { initialiseEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/index.js';
 
 /**
  * Embedded PostgreSQL (PGlite) as `npm start` runs it: in a thread of its own, sized for one
@@ -79,4 +79,21 @@ describe('embedded PostgreSQL', () => {
       await after.end();
     }
   }, 120_000);
+
+  it('initialises several new directories with one initdb, each then a database of its own', async () => {
+    const dirs = [join(dataDir, 'first'), join(dataDir, 'second')];
+    await initialiseEmbeddedPostgres(dirs);
+    const [first, second] = [await startEmbeddedPostgres(dirs[0]!), await startEmbeddedPostgres(dirs[1]!)];
+    try {
+      const a = await connect(first.url);
+      const b = await connect(second.url);
+      await a.query('CREATE TABLE only_in_first (id int)');
+      expect((await b.query("SELECT to_regclass('only_in_first') AS found")).rows).toEqual([{ found: null }]);
+      await a.end();
+      await b.end();
+    } finally {
+      await first.stop();
+      await second.stop();
+    }
+  }, 180_000);
 });
