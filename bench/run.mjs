@@ -144,6 +144,8 @@ async function measure(states, generator, settings, group, scratchDir) {
       await generator.run(s.instance.url, { ...options, durationS: settings.warmupS, request: s.instance.request }).catch(() => {});
     }
   }
+  // A group's own generator may measure the targets first (the latency group: their capacities).
+  await generator.prepare?.(running(), { ...options, durationS: settings.durationS, log });
   for (let round = 1; round <= settings.rounds; round++) {
     for (const s of running()) {
       try {
@@ -190,8 +192,8 @@ async function runGroup(group, ctx, generator, settings) {
   try {
     log(`\n== ${group.name}: ${group.title}\nstarting targets:`);
     for (const state of states) await startTarget(state, ctx, group);
-    log(`${settingsLine({ loadGenerator: generator.name, settings })}`);
-    await measure(states, generator, settings, group, ctx.tmpDir);
+    log(`${settingsLine({ loadGenerator: (group.generator ?? generator).name, settings })}`);
+    await measure(states, group.generator ?? generator, settings, group, ctx.tmpDir);
   } finally {
     await stopTargets();
     forget();
@@ -202,7 +204,9 @@ async function runGroup(group, ctx, generator, settings) {
     unit: group.unit,
     upstream: group.upstream,
     references: group.references,
-    results: summarise(states, group.references),
+    results: (group.summarise ?? ((rows) => rows))(summarise(states, group.references), states),
+    textTable: group.textTable,
+    markdownTable: group.markdownTable,
   };
 }
 
@@ -251,7 +255,7 @@ async function main() {
     machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.availableParallelism(), node: process.version },
   };
   console.log(`\n${settingsLine(meta)}`);
-  for (const group of results) console.log(`\n${group.name}: ${group.title}\n${textTable(group.results, group.references, group.unit)}`);
+  for (const group of results) console.log(`\n${group.name}: ${group.title}\n${(group.textTable ?? textTable)(group.results, group.references, group.unit)}`);
   console.log('');
   await writeResults(join(benchDir, 'results'), results, meta);
   log('written: bench/results/latest.json, bench/results/latest.md');

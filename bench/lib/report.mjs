@@ -84,7 +84,7 @@ export async function writeResults(dir, groups, meta) {
       `## ${group.name}: ${group.title}`,
       '',
       ...(group.upstream ? [`Upstream: node:http, ${meta.upstreamBodyBytes}-byte JSON, keep-alive.`, ''] : []),
-      markdownTable(group.results, group.references, group.unit),
+      (group.markdownTable ?? markdownTable)(group.results, group.references, group.unit),
       '',
       ...group.results.filter((r) => r.available).map((r) => `- **${r.name}**: ${r.description}`),
       ...group.results.filter((r) => !r.available).map((r) => `- **${r.name}**: ${r.description} — not measured: ${r.reason}`),

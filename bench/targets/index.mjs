@@ -1,4 +1,5 @@
 import { es256AccessToken, upstreamBody } from '../lib/checks.mjs';
+import { constantRate, latencyMarkdownTable, latencyTextTable, withLatency } from '../lib/latency.mjs';
 import direct from './direct.mjs';
 import fastifyHttpProxy from './fastify-http-proxy.mjs';
 import nginx from './nginx.mjs';
@@ -14,6 +15,7 @@ import portcullisTls from './portcullis-tls.mjs';
 import portcullisTransform from './portcullis-transform.mjs';
 import portcullisTyk from './portcullis-tyk.mjs';
 import portcullisCache from './portcullis-cache.mjs';
+import portcullisEmbedded from './portcullis-embedded.mjs';
 import portcullisUntracked from './portcullis-untracked.mjs';
 
 /**
@@ -31,6 +33,7 @@ export const targets = [
   portcullisCache,
   portcullisTls,
   portcullisTransform,
+  portcullisEmbedded,
   fastifyHttpProxy,
   nodeMinimal,
   nginx,
@@ -58,5 +61,19 @@ export const groups = [
     references: ['oidc-provider-token'],
     check: es256AccessToken,
     upstream: false,
+  },
+  {
+    name: 'latency',
+    title: "tail latency at a constant rate (open loop, from each request's due time)",
+    unit: 'req/s',
+    targets: [direct, portcullis, portcullisEmbedded],
+    references: [],
+    check: upstreamBody,
+    upstream: true,
+    // Its own load generator (a constant rate, after measuring capacities), rows and tables.
+    generator: constantRate,
+    summarise: withLatency,
+    textTable: latencyTextTable,
+    markdownTable: latencyMarkdownTable,
   },
 ];

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createAuthApp, loadAuthConfig, type AuthConfig } from '@portcullis/auth';
 import { createBusTransport, InProcessBroker } from '@portcullis/bus';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '@portcullis/database';
+import { initialiseEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedPostgres } from '@portcullis/database';
 import { createGatewayApp, loadGatewayConfig } from '@portcullis/gateway';
 import { ConfigError } from '@portcullis/config';
 import { createRegistryApp, loadRegistryConfig, type RegistryConfig } from '@portcullis/registry';
@@ -43,8 +43,10 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   };
 
   try {
+    const databaseDirs = [join(options.dataDir, 'postgres', 'registry'), join(options.dataDir, 'postgres', 'auth')] as const;
+    await initialiseEmbeddedPostgres(databaseDirs);
     const [registryDb, authDb] = await startBoth(
-      [() => startEmbeddedPostgres(join(options.dataDir, 'postgres', 'registry')), () => startEmbeddedPostgres(join(options.dataDir, 'postgres', 'auth'))],
+      [() => startEmbeddedPostgres(databaseDirs[0]), () => startEmbeddedPostgres(databaseDirs[1])],
       (db: EmbeddedPostgres) => started.push(() => db.stop()),
     );
 

@@ -1,5 +1,5 @@
 export { openDatabase, type DatabaseOptions } from './data-source.js';
-export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
+export { initialiseEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 export { databaseAnswers } from './ping.js';
 export { qualifiedTable } from './table-name.js';
 export { sweeper } from './sweeper.js';
