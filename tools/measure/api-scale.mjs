@@ -58,10 +58,16 @@ const child = spawn(process.execPath, [...nodeArgs, '--expose-gc', '--require', 
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 let output = '';
+// A gateway that sees a revision gap fetches a whole snapshot: worth knowing how often that happened.
+let gaps = 0;
 const memoryWaiters = [];
-child.stdout.on('data', (chunk) => (output += chunk));
+child.stdout.on('data', (chunk) => {
+  output += chunk;
+  gaps += String(chunk).split('missed a change').length - 1;
+});
 child.stderr.on('data', (chunk) => {
   for (const line of String(chunk).split('\n')) {
+    gaps += line.split('missed a change').length - 1;
     if (line.startsWith('MEMORY ')) memoryWaiters.shift()?.(JSON.parse(line.slice(7)));
     else if (line.trim() !== '') process.stderr.write(`launcher: ${line}\n`);
   }
@@ -180,6 +186,7 @@ try {
     { apis: 10, 'rss (MB)': mb(memorySmall.rss), 'heap used (MB)': mb(memorySmall.heapUsed), 'external (MB)': mb(memorySmall.external) },
     { apis: count, 'rss (MB)': mb(memoryLarge.rss), 'heap used (MB)': mb(memoryLarge.heapUsed), 'external (MB)': mb(memoryLarge.external) },
   ]);
+  console.log(`revision gaps the gateway saw (each one a whole snapshot fetched): ${gaps}`);
   console.log(
     `per API: rss ${(perApi('rss') / 1024).toFixed(1)} KB, heap ${(perApi('heapUsed') / 1024).toFixed(1)} KB (after a full GC, registry and gateway together)`,
   );
