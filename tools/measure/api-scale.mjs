@@ -153,7 +153,7 @@ async function createUpTo(total, onThousand) {
 }
 
 try {
-  await waitUntil(() => output.includes('Portcullis is running'), 'the banner');
+  await waitUntil(() => output.includes('Portcullis is running'), 'the banner', 600_000);
   await createUpTo(10, () => undefined);
   await waitUntil(async () => (await routedStatus('api-9')) === 200, 'the first APIs to route');
   const small = await oneChange('small');

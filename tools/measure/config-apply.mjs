@@ -1,7 +1,7 @@
 // The gateway's side of one configuration change, measured on the built ConfigurationStore (`npm
 // run build` first), without the registry or a database: load a snapshot of N APIs, then apply
-// creates, updates and deletes one event at a time, and report the time per event, and the heap
-// per loaded API (after a full GC). Run it with --expose-gc:
+// creates, updates and deletes one event at a time, and report the time per event, the time of one
+// route lookup, and the heap per loaded API (after a full GC). Run it with --expose-gc:
 //   node --expose-gc tools/measure/config-apply.mjs [sizes=10,1000,10000] [events=2000]
 // GATEWAY_DIST points at another build of apps/gateway/dist (an older commit's, to compare).
 import { resolve } from 'node:path';
@@ -59,6 +59,14 @@ for (const [round, size] of [sizes[0], ...sizes].entries()) {
   const createUs = timed((i, rev) => ({ revision: rev, api_id: `new-${i}`, change: 'created', definition: fresh[i] }));
   const updateUs = timed((i, rev) => ({ revision: rev, api_id: `new-${i}`, change: 'updated', definition: renamed[i] }));
   const deleteUs = timed((i, rev) => ({ revision: rev, api_id: `new-${i}`, change: 'deleted', definition: null }));
+  // Routing: the match step's lookup, for paths of loaded APIs (and one matching none).
+  const routes = store.current.routes;
+  const paths = Array.from({ length: 1024 }, (_, i) => (i % 8 === 7 ? '/nothing/here' : `/api-${(i * 7919) % size}/orders/1`));
+  let matched = 0;
+  const matchStarted = performance.now();
+  for (let i = 0; i < 200_000; i++) if (routes.match(null, paths[i & 1023]) !== undefined) matched++;
+  const matchNs = ((performance.now() - matchStarted) * 1e6) / 200_000;
+  if (matched === 0) throw new Error('nothing matched');
   if (store.current.apis.size !== size) throw new Error(`expected ${size} APIs, have ${store.current.apis.size}`);
   await pools.closeAll();
   if (round === 0) continue;
@@ -67,6 +75,7 @@ for (const [round, size] of [sizes[0], ...sizes].entries()) {
     'create (µs)': Math.round(createUs),
     'update (µs)': Math.round(updateUs),
     'delete (µs)': Math.round(deleteUs),
+    'match (ns)': Math.round(matchNs),
     'heap per API (KB)': size >= 1000 ? ((loadedHeap - emptyHeap) / size / 1024).toFixed(1) : '-',
   });
 }

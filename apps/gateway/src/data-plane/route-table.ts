@@ -1,4 +1,5 @@
 import { PersistentMap } from './persistent-map.js';
+import { ShardedMap } from './sharded-map.js';
 
 /**
  * The compiled route table: which API a request belongs to, by Host and path. Never changed once
@@ -28,11 +29,11 @@ const SLASH = 47;
  * that shares all but a few nodes with this one, at a cost that does not grow with its size.
  */
 export class PathIndex<T extends RoutableItem> {
-  private static readonly none = new PathIndex<never>(PersistentMap.empty(), PersistentMap.empty(), new Map(), []);
+  private static readonly none = new PathIndex<never>(ShardedMap.empty(), PersistentMap.empty(), new Map(), []);
 
   private constructor(
     /** Listen path → the item routed there (the lowest id of those claiming it). */
-    private readonly byPath: PersistentMap<string, T>,
+    private readonly byPath: ShardedMap<T>,
     /** Listen path → every item claiming it, lowest id first; only for paths two or more claim. */
     private readonly claims: PersistentMap<string, readonly T[]>,
     /** How many listen paths (root aside) have each length; as few entries as distinct lengths. */
@@ -126,7 +127,7 @@ export function hostWithoutPort(host: string): string {
  */
 export class RouteTable<T extends RoutableItem> {
   private anyHost: PathIndex<T> = PathIndex.empty();
-  private byDomain: PersistentMap<string, PathIndex<T>> = PersistentMap.empty();
+  private byDomain: ShardedMap<PathIndex<T>> = ShardedMap.empty();
 
   constructor(items: Iterable<T> = []) {
     for (const item of items) this.claim(item);
