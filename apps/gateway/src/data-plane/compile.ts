@@ -1,7 +1,8 @@
 import type { ApiDefinition } from '@portcullis/domain';
 import { normaliseListenPath } from '@portcullis/domain';
 import { ClientAddress } from './client-address.js';
-import type { CompiledApi, CompiledConfiguration, CompiledUpstream } from './compiled.js';
+import type { ApiIdSet, CompiledApi, CompiledConfiguration, CompiledUpstream } from './compiled.js';
+import { PersistentMap } from './persistent-map.js';
 import type { Credentials } from './credentials/credentials.js';
 import type { Enforcement } from './enforcement.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -170,22 +171,42 @@ export function isLoaded(definition: ApiDefinition): boolean {
 }
 
 /**
- * A whole configuration from compiled APIs, ordered by id so that, should two ever claim one
- * route, the same one wins on every gateway.
+ * A whole configuration from compiled APIs. Should two ever claim one route, the one of the lowest
+ * id wins on every gateway (see RouteTable).
  */
-export function buildConfiguration(
-  revision: number,
-  apis: Iterable<CompiledApi>,
-  metrics: GatewayMetrics,
-  definedApiIds?: ReadonlySet<string>,
-): CompiledConfiguration {
-  const sorted = [...apis].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+export function buildConfiguration(revision: number, apis: Iterable<CompiledApi>, metrics: GatewayMetrics, definedApiIds?: ApiIdSet): CompiledConfiguration {
+  const loaded = [...apis];
   return {
     revision,
-    routes: new RouteTable(sorted),
-    apis: new Map(sorted.map((api) => [api.id, api])),
-    definedApiIds: definedApiIds ?? new Set(sorted.map((api) => api.id)),
+    routes: new RouteTable(loaded),
+    apis: PersistentMap.from(loaded.map((api) => [api.id, api])),
+    definedApiIds: definedApiIds ?? PersistentMap.from(loaded.map((api) => [api.id, true])),
     entryChain,
     unmatched: metrics.recorderFor(''),
   };
+}
+
+/**
+ * The next configuration after one API changed: `previous` (its compiled form in `configuration`,
+ * if loaded) out, `next` (if loaded now) in. Only that API's entries change; everything else is
+ * shared with `configuration`, which stays as it was for the requests running on it.
+ */
+export function withApiChange(
+  configuration: CompiledConfiguration,
+  revision: number,
+  previous: CompiledApi | undefined,
+  next: CompiledApi | null,
+  definedApiIds: ApiIdSet,
+): CompiledConfiguration {
+  let routes = configuration.routes;
+  let apis = configuration.apis;
+  if (previous !== undefined) {
+    routes = routes.without(previous);
+    apis = apis.without(previous.id);
+  }
+  if (next !== null) {
+    routes = routes.with(next);
+    apis = apis.with(next.id, next);
+  }
+  return { ...configuration, revision, routes, apis, definedApiIds };
 }

@@ -4,6 +4,7 @@ import type { AnalyticsSinkPort, Enforcement } from './enforcement.js';
 import type { PathRewrite } from './forwarding.js';
 import type { ApiRecorder } from './metrics.js';
 import type { CompiledOAuth } from './oauth/compiled-oauth.js';
+import type { PersistentMap } from './persistent-map.js';
 import type { Routable, RouteTable } from './route-table.js';
 import type { AuthMode } from './identity.js';
 import type { RequestContext } from './request-context.js';
@@ -104,17 +105,26 @@ export interface CompiledApi extends Routable {
   readonly events: ApiEvents | null;
 }
 
-/** One immutable configuration: built whole, swapped in by reference, never changed in place. */
+/**
+ * One immutable configuration: swapped in by reference, never changed in place. A change makes the
+ * next one from this one, sharing every part the change did not touch (persistent maps), so its
+ * cost does not grow with the number of APIs.
+ */
 export interface CompiledConfiguration {
   /** The registry revision it reflects; -1 before the first snapshot. */
   readonly revision: number;
   readonly routes: RouteTable<CompiledApi>;
   /** Loaded (active) APIs by id. */
-  readonly apis: ReadonlyMap<string, CompiledApi>;
+  readonly apis: PersistentMap<string, CompiledApi>;
   /** Every API the registry holds, loaded or not: a credential's right for any other names one deleted. */
-  readonly definedApiIds: ReadonlySet<string>;
+  readonly definedApiIds: ApiIdSet;
   /** What a request runs before `match` has chosen an API. */
   readonly entryChain: readonly Step[];
   /** Where requests that match no API are recorded. */
   readonly unmatched: ApiRecorder;
+}
+
+/** The ids of every API the registry holds. */
+export interface ApiIdSet {
+  has(apiId: string): boolean;
 }

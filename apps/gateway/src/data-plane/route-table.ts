@@ -1,7 +1,11 @@
+import { PersistentMap } from './persistent-map.js';
+import { ShardedMap } from './sharded-map.js';
+
 /**
- * The compiled route table: which API a request belongs to, by Host and path. Built once per
- * configuration and never changed afterwards (a new configuration builds a new table), so lookups
- * need no locking and an in-flight request keeps the table it started with.
+ * The compiled route table: which API a request belongs to, by Host and path. Never changed once
+ * built: a change makes a new table that shares all but a few nodes with the old one (so a change
+ * costs the same at 10 APIs and at 10,000), lookups need no locking, and an in-flight request
+ * keeps the table it started with.
  */
 
 export interface Routable {
@@ -11,31 +15,72 @@ export interface Routable {
   readonly domain: string;
 }
 
+/** What the table holds: routable, with an id that decides which of two claimants of one route wins. */
+export interface RoutableItem extends Routable {
+  readonly id: string;
+}
+
 const SLASH = 47;
 
 /**
  * Longest-prefix match at a segment boundary: `/orders` matches `/orders`, `/orders/` and
  * `/orders/1`, never `/ordersx`. Lookups try only the prefix lengths some listen path has, longest
- * first, each a single Map lookup.
+ * first, each a single map lookup. Never changed in place: `with` and `without` answer a new index
+ * that shares all but a few nodes with this one, at a cost that does not grow with its size.
  */
-export class PathIndex<T extends Routable> {
-  private readonly byPath = new Map<string, T>();
-  private lengths: number[] = [];
-  private root: T | undefined = undefined;
+export class PathIndex<T extends RoutableItem> {
+  private static readonly none = new PathIndex<never>(ShardedMap.empty(), PersistentMap.empty(), new Map(), []);
 
-  /** False when another item already holds this listen path (the first one keeps it). */
-  add(item: T): boolean {
-    if (item.listenPath === '/') {
-      if (this.root !== undefined) return false;
-      this.root = item;
-      return true;
+  private constructor(
+    /** Listen path → the item routed there (the lowest id of those claiming it). */
+    private readonly byPath: ShardedMap<T>,
+    /** Listen path → every item claiming it, lowest id first; only for paths two or more claim. */
+    private readonly claims: PersistentMap<string, readonly T[]>,
+    /** How many listen paths (root aside) have each length; as few entries as distinct lengths. */
+    private readonly lengthCounts: ReadonlyMap<number, number>,
+    private readonly lengths: readonly number[],
+  ) {}
+
+  static empty<T extends RoutableItem>(): PathIndex<T> {
+    return PathIndex.none as PathIndex<T>;
+  }
+
+  get size(): number {
+    return this.byPath.size;
+  }
+
+  /** The items that claim a listen path another item (of a lower id) holds. */
+  *collisions(): Generator<T> {
+    for (const claimants of this.claims.values()) yield* claimants.slice(1);
+  }
+
+  /** With `item` claiming its listen path; it is routed there unless an item of a lower id holds it. */
+  with(item: T): PathIndex<T> {
+    const path = item.listenPath;
+    const holder = this.byPath.get(path);
+    if (holder === undefined) {
+      const counts = path === '/' ? this.lengthCounts : countedLength(this.lengthCounts, path.length, +1);
+      const lengths = counts.has(path.length) && !this.lengthCounts.has(path.length) ? longestFirst(counts) : this.lengths;
+      return new PathIndex(this.byPath.with(path, item), this.claims, counts, lengths);
     }
-    if (this.byPath.has(item.listenPath)) return false;
-    this.byPath.set(item.listenPath, item);
-    if (!this.lengths.includes(item.listenPath.length)) {
-      this.lengths = [...this.lengths, item.listenPath.length].sort((a, b) => b - a);
+    const claimants = [...(this.claims.get(path) ?? [holder]), item].sort(byId);
+    return new PathIndex(this.byPath.with(path, claimants[0]!), this.claims.with(path, claimants), this.lengthCounts, this.lengths);
+  }
+
+  /** Without `item` (the same object `with` was given); the next claimant of its path, if any, is routed there. */
+  without(item: T): PathIndex<T> {
+    const path = item.listenPath;
+    const claimants = this.claims.get(path);
+    if (claimants !== undefined) {
+      const rest = claimants.filter((claimant) => claimant !== item);
+      if (rest.length === claimants.length) return this;
+      const claims = rest.length > 1 ? this.claims.with(path, rest) : this.claims.without(path);
+      return new PathIndex(this.byPath.with(path, rest[0]!), claims, this.lengthCounts, this.lengths);
     }
-    return true;
+    if (this.byPath.get(path) !== item) return this;
+    const counts = path === '/' ? this.lengthCounts : countedLength(this.lengthCounts, path.length, -1);
+    const lengths = counts.has(path.length) || !this.lengthCounts.has(path.length) ? this.lengths : longestFirst(counts);
+    return new PathIndex(this.byPath.without(path), this.claims, counts, lengths);
   }
 
   find(path: string): T | undefined {
@@ -51,8 +96,22 @@ export class PathIndex<T extends Routable> {
         if (hit !== undefined) return hit;
       }
     }
-    return path.charCodeAt(0) === SLASH ? this.root : undefined;
+    return path.charCodeAt(0) === SLASH ? this.byPath.get('/') : undefined;
   }
+}
+
+const byId = (a: { readonly id: string }, b: { readonly id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function countedLength(counts: ReadonlyMap<number, number>, length: number, step: 1 | -1): ReadonlyMap<number, number> {
+  const next = new Map(counts);
+  const count = (counts.get(length) ?? 0) + step;
+  if (count > 0) next.set(length, count);
+  else next.delete(length);
+  return next;
+}
+
+function longestFirst(counts: ReadonlyMap<number, number>): number[] {
+  return [...counts.keys()].sort((a, b) => b - a);
 }
 
 /** `example.com:8080` → `example.com`; `[::1]:8080` → `[::1]`; no port → unchanged. */
@@ -62,26 +121,45 @@ export function hostWithoutPort(host: string): string {
   return host.slice(0, colon);
 }
 
-export class RouteTable<T extends Routable> {
-  private readonly anyHost = new PathIndex<T>();
-  private readonly byDomain = new Map<string, PathIndex<T>>();
-  /** Items that could not be added because another holds the same domain and listen path. */
-  readonly collisions: readonly T[];
-  /** Whether a lookup needs the Host header at all (only when some API is bound to a domain). */
-  readonly usesDomains: boolean;
+/**
+ * Items claiming the same domain and listen path: the one of the lowest id is routed (so every
+ * gateway picks the same one), the others are collisions. Never changed in place (see PathIndex).
+ */
+export class RouteTable<T extends RoutableItem> {
+  private anyHost: PathIndex<T> = PathIndex.empty();
+  private byDomain: ShardedMap<PathIndex<T>> = ShardedMap.empty();
 
-  constructor(readonly items: readonly T[]) {
-    const collisions: T[] = [];
-    for (const item of items) {
-      let index = this.anyHost;
-      if (item.domain !== '') {
-        index = this.byDomain.get(item.domain) ?? new PathIndex<T>();
-        this.byDomain.set(item.domain, index);
-      }
-      if (!index.add(item)) collisions.push(item);
+  constructor(items: Iterable<T> = []) {
+    for (const item of items) this.claim(item);
+  }
+
+  /** Whether a lookup needs the Host header at all (only when some API is bound to a domain). */
+  get usesDomains(): boolean {
+    return this.byDomain.size > 0;
+  }
+
+  /** Items that are not routed because another (of a lower id) holds the same domain and listen path. */
+  get collisions(): readonly T[] {
+    const found = [...this.anyHost.collisions()];
+    for (const index of this.byDomain.values()) found.push(...index.collisions());
+    return found;
+  }
+
+  /** A table with `item` added (see PathIndex.with); this one is unchanged. */
+  with(item: T): RouteTable<T> {
+    return this.derived().claim(item);
+  }
+
+  /** A table without `item` (the object given to `with` or the constructor); this one is unchanged. */
+  without(item: T): RouteTable<T> {
+    const table = this.derived();
+    if (item.domain === '') {
+      table.anyHost = this.anyHost.without(item);
+      return table;
     }
-    this.collisions = collisions;
-    this.usesDomains = this.byDomain.size > 0;
+    const index = this.byDomain.get(item.domain)?.without(item);
+    if (index !== undefined) table.byDomain = index.size === 0 ? this.byDomain.without(item.domain) : this.byDomain.with(item.domain, index);
+    return table;
   }
 
   /**
@@ -89,7 +167,7 @@ export class RouteTable<T extends Routable> {
    * first); a domain with a port matches only that port, one without matches any port.
    */
   match(host: string | null, path: string): T | undefined {
-    if (this.usesDomains && host !== null) {
+    if (this.byDomain.size > 0 && host !== null) {
       const lower = host.toLowerCase();
       const exact = this.byDomain.get(lower)?.find(path);
       if (exact !== undefined) return exact;
@@ -100,5 +178,19 @@ export class RouteTable<T extends Routable> {
       }
     }
     return this.anyHost.find(path);
+  }
+
+  private derived(): RouteTable<T> {
+    const table = new RouteTable<T>();
+    table.anyHost = this.anyHost;
+    table.byDomain = this.byDomain;
+    return table;
+  }
+
+  /** Only on a table nobody else has seen yet (in the constructor, or on a derived one). */
+  private claim(item: T): this {
+    if (item.domain === '') this.anyHost = this.anyHost.with(item);
+    else this.byDomain = this.byDomain.with(item.domain, (this.byDomain.get(item.domain) ?? PathIndex.empty<T>()).with(item));
+    return this;
   }
 }

@@ -3,6 +3,11 @@ import { DEFAULT_PASSIVE_CHECKS, TargetHealth, type HealthChange, type PassiveCh
 import { UptimeChecker, uptimeCheckKey, type UptimeCheckSpec } from './upstreams/uptime-check.js';
 import type { CompiledUpstreamTls } from './upstream-tls.js';
 
+/** Which keys are in use (a Set, or a count of users). */
+export interface KeySet {
+  has(key: string): boolean;
+}
+
 /** Connection settings shared by every upstream pool. */
 const poolOptions: Pool.Options = {
   // Keep idle upstream connections a little under the common 5 s server keep-alive, so the gateway
@@ -59,7 +64,7 @@ export class UpstreamPools {
   }
 
   /** Stops the checkers not in `inUse` (their APIs changed or went away). */
-  retainChecks(inUse: ReadonlySet<string>): void {
+  retainChecks(inUse: KeySet): void {
     for (const [key, checker] of this.checkers) {
       if (inUse.has(key)) continue;
       this.checkers.delete(key);
@@ -84,13 +89,29 @@ export class UpstreamPools {
   }
 
   /** Closes the pools whose keys (see poolKey) are not in `inUse`. */
-  retainOnly(inUse: ReadonlySet<string>): void {
-    for (const [origin, pool] of this.pools) {
-      if (inUse.has(origin)) continue;
-      this.pools.delete(origin);
-      this.healths.delete(origin);
-      pool.close().catch((error: unknown) => this.onCloseError(origin, error));
+  retainOnly(inUse: KeySet): void {
+    for (const key of this.pools.keys()) if (!inUse.has(key)) this.closePool(key);
+  }
+
+  /** Closes these pools (the last API using them went), without looking at the others. */
+  closeUnused(keys: Iterable<string>): void {
+    for (const key of keys) this.closePool(key);
+  }
+
+  /** Stops these checkers (the last API using them went). */
+  stopChecks(keys: Iterable<string>): void {
+    for (const key of keys) {
+      this.checkers.get(key)?.stop();
+      this.checkers.delete(key);
     }
+  }
+
+  private closePool(key: string): void {
+    const pool = this.pools.get(key);
+    if (pool === undefined) return;
+    this.pools.delete(key);
+    this.healths.delete(key);
+    pool.close().catch((error: unknown) => this.onCloseError(key, error));
   }
 
   async closeAll(): Promise<void> {

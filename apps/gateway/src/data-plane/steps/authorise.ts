@@ -1,5 +1,6 @@
 import { errorResponseSaying } from '../error-responses.js';
 import { fireRequestEvent } from '../events/api-events.js';
+import type { ApiIdSet } from '../compiled.js';
 import type { CompiledAccessRight, CompiledRights } from '../identity.js';
 import type { RequestContext } from '../request-context.js';
 import { CONTINUE, fail, type Step, type StepResult } from '../step.js';
@@ -47,7 +48,7 @@ export const authorise: Step = {
  * This API is not in the rights. If they name an API the registry no longer holds (deleted, or
  * replaced by this one under a new id), say which; otherwise the plain refusal.
  */
-function notListed(rights: CompiledRights, definedApiIds: ReadonlySet<string>): StepResult {
+function notListed(rights: CompiledRights, definedApiIds: ApiIdSet): StepResult {
   for (const apiId of rights.accessRights.keys()) {
     if (!definedApiIds.has(apiId)) return errorResponseSaying('access_denied', `API '${apiId}' no longer exists`);
   }
