@@ -75,7 +75,7 @@ function gitCommit() {
 async function startTarget(state, ctx, group) {
   try {
     state.instance = await state.target.start(ctx);
-    const wrong = group.check(await probe(state.instance));
+    const wrong = (state.instance.check ?? group.check)(await probe(state.instance));
     if (wrong) throw new Error(`${state.instance.request?.method ?? 'GET'} ${state.instance.url} ${wrong}`);
     log(`  ${state.name}: ${state.instance.request?.method ?? 'GET'} ${state.instance.url} (pid ${state.instance.pid})`);
   } catch (error) {
@@ -135,9 +135,14 @@ async function upstreamServed(s) {
   return JSON.parse(body).served + ((await s.instance.extraServed?.()) ?? 0);
 }
 
+/** A group may fix its own concurrency (introspect: 32, as issue 15 measured); BENCH_CONNECTIONS, when set, wins. */
+function groupConnections(group, settings) {
+  return process.env.BENCH_CONNECTIONS ? settings.connections : (group.connections ?? settings.connections);
+}
+
 async function measure(states, generator, settings, group, scratchDir) {
   const running = () => states.filter((s) => s.instance);
-  const options = { connections: settings.connections, cpu: settings.loadCpu, scratchDir };
+  const options = { connections: groupConnections(group, settings), cpu: settings.loadCpu, scratchDir };
   if (settings.warmupS > 0) {
     log(`warm-up: ${settings.warmupS} s per target`);
     for (const s of running()) {
@@ -165,7 +170,7 @@ async function measure(states, generator, settings, group, scratchDir) {
   }
   // A target that stopped answering right during the run would have measured something else: say so.
   for (const s of running()) {
-    const wrong = await probe(s.instance).then(group.check, (e) => `failed: ${e.message}`);
+    const wrong = await probe(s.instance).then(s.instance.check ?? group.check, (e) => `failed: ${e.message}`);
     if (wrong) s.warnings.push(`after the run it ${wrong.slice(0, 120)}`);
   }
 }
@@ -192,7 +197,7 @@ async function runGroup(group, ctx, generator, settings) {
   try {
     log(`\n== ${group.name}: ${group.title}\nstarting targets:`);
     for (const state of states) await startTarget(state, ctx, group);
-    log(`${settingsLine({ loadGenerator: (group.generator ?? generator).name, settings })}`);
+    log(`${settingsLine({ loadGenerator: (group.generator ?? generator).name, settings: { ...settings, connections: groupConnections(group, settings) } })}`);
     await measure(states, group.generator ?? generator, settings, group, ctx.tmpDir);
   } finally {
     await stopTargets();
@@ -204,6 +209,7 @@ async function runGroup(group, ctx, generator, settings) {
     unit: group.unit,
     upstream: group.upstream,
     references: group.references,
+    connections: groupConnections(group, settings),
     results: (group.summarise ?? ((rows) => rows))(summarise(states, group.references), states),
     textTable: group.textTable,
     markdownTable: group.markdownTable,
@@ -255,7 +261,10 @@ async function main() {
     machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.availableParallelism(), node: process.version },
   };
   console.log(`\n${settingsLine(meta)}`);
-  for (const group of results) console.log(`\n${group.name}: ${group.title}\n${(group.textTable ?? textTable)(group.results, group.references, group.unit)}`);
+  for (const group of results)
+    console.log(
+      `\n${group.name}: ${group.title} (${group.connections} connections)\n${(group.textTable ?? textTable)(group.results, group.references, group.unit)}`,
+    );
   console.log('');
   await writeResults(join(benchDir, 'results'), results, meta);
   log('written: bench/results/latest.json, bench/results/latest.md');

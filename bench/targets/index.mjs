@@ -5,11 +5,13 @@ import fastifyHttpProxy from './fastify-http-proxy.mjs';
 import nginx from './nginx.mjs';
 import nginxTls from './nginx-tls.mjs';
 import nodeMinimal from './node-minimal.mjs';
+import oidcProviderIntrospect from './oidc-provider-introspect.mjs';
 import oidcProviderToken from './oidc-provider-token.mjs';
 import portcullis from './portcullis.mjs';
 import portcullisJwt from './portcullis-jwt.mjs';
 import portcullisKey from './portcullis-key.mjs';
 import portcullisLb from './portcullis-lb.mjs';
+import portcullisIntrospect from './portcullis-introspect.mjs';
 import portcullisToken from './portcullis-token.mjs';
 import portcullisTls from './portcullis-tls.mjs';
 import portcullisTransform from './portcullis-transform.mjs';
@@ -47,6 +49,13 @@ export const references = ['nginx', 'node-minimal', 'portcullis'];
 export const tokenTargets = [portcullisToken, oidcProviderToken];
 
 /**
+ * RFC 7662 introspection of an access token, client in Basic, beside each one's token endpoint in the
+ * same run: introspection's rate is read as a ratio to issuing (issue 15: Portcullis's at ≥ 2×).
+ * Each introspect target checks its own answer (`instance.check`: that token, active, its client).
+ */
+export const introspectTargets = [portcullisToken, portcullisIntrospect, oidcProviderToken, oidcProviderIntrospect];
+
+/**
  * Benchmarks run one group after the other (BENCH_GROUPS chooses), each with its own targets,
  * correctness check, references for the ratios, and table. `upstream`: the group's targets proxy
  * to the bench's upstream (started for it, and counting what it served).
@@ -75,5 +84,15 @@ export const groups = [
     summarise: withLatency,
     textTable: latencyTextTable,
     markdownTable: latencyMarkdownTable,
+  },
+  {
+    name: 'introspect',
+    title: 'introspection (RFC 7662, client in Basic) beside the token endpoint',
+    unit: 'req/s',
+    targets: introspectTargets,
+    references: ['portcullis-token', 'oidc-provider-introspect'],
+    check: es256AccessToken,
+    connections: 32,
+    upstream: false,
   },
 ];

@@ -1,10 +1,13 @@
 // oidc-provider (panva) configured for the client_credentials grant only, issuing ES256 JWT access
 // tokens for one resource server: the peer of Portcullis's token endpoint.
-// Usage: node oidc-provider-server.mjs <client_id> <client_secret>  (prints "listening on <port>")
+// Usage: node oidc-provider-server.mjs <client_id> <client_secret> [opaque]  (prints "listening on <port>")
+// With `opaque`: opaque access tokens (stored in the adapter) and the introspection endpoint, which
+// introspects only those (it refuses JWTs), for the introspect group.
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';
 
-const [clientId, clientSecret] = process.argv.slice(2);
+const [clientId, clientSecret, format = 'jwt'] = process.argv.slice(2);
+const opaque = format === 'opaque';
 const resource = 'urn:portcullis:bench';
 
 /**
@@ -64,13 +67,20 @@ const provider = new Provider('http://127.0.0.1', {
   ],
   features: {
     clientCredentials: { enabled: true },
+    introspection: { enabled: opaque },
     devInteractions: { enabled: false },
     resourceIndicators: {
       enabled: true,
       // Every token is for the one API: an audience-bound JWT, as Portcullis issues.
       defaultResource: () => resource,
       useGrantedResource: () => true,
-      getResourceServerInfo: () => ({ scope: 'api', audience: resource, accessTokenFormat: 'jwt', accessTokenTTL: 3600, jwt: { sign: { alg: 'ES256' } } }),
+      getResourceServerInfo: () => ({
+        scope: 'api',
+        audience: resource,
+        accessTokenFormat: opaque ? 'opaque' : 'jwt',
+        accessTokenTTL: 3600,
+        jwt: { sign: { alg: 'ES256' } },
+      }),
     },
   },
 });

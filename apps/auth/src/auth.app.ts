@@ -9,17 +9,22 @@ import { Issuer } from './issuer.js';
 import { RootModule } from './root.module.js';
 import { formEndpoints, rawFormBodies } from './oauth-forms/form-body.js';
 import { TokenEndpoint } from './token-endpoint/token-endpoint.js';
-import { tokenRequestListener } from './token-endpoint/token-http.js';
+import { formRequestListener, type FormEndpoint } from './token-endpoint/token-http.js';
+import { IntrospectionEndpoint } from './introspection/introspection-endpoint.js';
 import { authEntities, authMigrations } from './storage/schema.js';
 
-/** Puts the token endpoint's own listener in front of Express's on Nest's server (see token-http.ts). */
-function serveTokensFirst(app: INestApplication, limitBytes: number): void {
+/** Puts the token and introspection endpoints' own listener in front of Express's on Nest's server (see token-http.ts). */
+function serveFormEndpointsFirst(app: INestApplication, limitBytes: number): void {
   const server = app.getHttpServer() as Server;
   const listeners = server.listeners('request') as RequestListener[];
   if (listeners.length !== 1) throw new Error(`expected Express as the only request listener, found ${listeners.length}`);
   const express = listeners[0]!;
   server.removeListener('request', express);
-  server.on('request', tokenRequestListener(app.get(TokenEndpoint), limitBytes, express));
+  const routes = new Map<string, FormEndpoint>([
+    ['/oauth/token', app.get(TokenEndpoint)],
+    ['/oauth/introspect', app.get(IntrospectionEndpoint)],
+  ]);
+  server.on('request', formRequestListener(routes, limitBytes, express));
 }
 
 export interface AuthAppOptions {
@@ -48,7 +53,7 @@ export async function createAuthApp(config: AuthConfig, options: AuthAppOptions)
     http: config.http,
     // Before the shared parsers: the OAuth form endpoints parse their own bodies, strictly.
     beforeBodies: (app) => app.use(formEndpoints, ...rawFormBodies(config.http.maxBodyBytes)),
-    beforeListen: (app) => serveTokensFirst(app, config.http.maxBodyBytes),
+    beforeListen: (app) => serveFormEndpointsFirst(app, config.http.maxBodyBytes),
     afterListen: (_app, url) => issuer.listeningAt(url),
     release: () => dataSource.destroy(),
   });

@@ -482,6 +482,66 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
       expect(event.exp).toBeGreaterThan(Date.now() / 1000);
     });
 
+    // Introspection remembers a token it found valid (issue 15): a revocation must still show at once.
+    it('answers a token inactive right after its revocation, though it was just introspected as active', async () => {
+      const { access_token: token } = await clientCredentials(service);
+      for (let i = 0; i < 3; i++) expect((await introspect(token)).active).toBe(true);
+      expect(await bus(subjects.authTokensIntrospect, { token })).toMatchObject({ active: true });
+      expect((await post('/oauth/revoke', `token=${token}`, basic(service))).status).toBe(200);
+      expect(await introspect(token)).toEqual({ active: false });
+      expect(await bus(subjects.authTokensIntrospect, { token })).toEqual({ active: false });
+    });
+
+    it("answers a client's tokens inactive right after revoke_all, and a refresh family's right after its revocation", async () => {
+      const holder = await bus<OAuthClientWithSecret>(subjects.authClientsCreate, {
+        input: { client_name: 'revoked-all', grant_types: ['client_credentials'] },
+      });
+      const tokens = [await clientCredentials(holder), await clientCredentials(holder)].map((t) => t.access_token);
+      for (const token of tokens) expect((await introspect(token)).active).toBe(true);
+      expect(await bus(subjects.authTokensRevokeAll, { client_id: holder.client_id, client_secret: holder.client_secret })).toEqual({ revoked: 2 });
+      for (const token of tokens) expect(await introspect(token)).toEqual({ active: false });
+
+      const verifier = oauth.generateRandomCodeVerifier();
+      const code = await storeCode(webApp, {
+        redirectUri: 'https://app.example/cb',
+        scope: 'read',
+        challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      });
+      const family = await oauth.processAuthorizationCodeResponse(as, asClient(webApp), await redeem(webApp, code, 'https://app.example/cb', verifier));
+      expect((await introspect(family.access_token)).active).toBe(true);
+      const revoked = await post('/oauth/revoke', `token=${family.refresh_token}&token_type_hint=refresh_token`, basic(webApp));
+      expect(revoked.status).toBe(200);
+      expect(await introspect(family.access_token)).toEqual({ active: false });
+    });
+
+    it('answers a token inactive soon after another replica revoked it (auth.token.revoked), well before its memory would expire', async () => {
+      // One issuer for both, as replicas behind one address have (by default each would be its own URL).
+      const config = loadAuthConfig({
+        AUTH_PORT: '0',
+        HOST: '127.0.0.1',
+        ADMIN_SECRET: 'auth-oauth-int-secret-' + tag,
+        LOG_LEVEL: 'silent',
+        AUTH_ISSUER: auth.url,
+      });
+      const transport = createBusTransport({
+        kind: 'nats',
+        servers: [testServices.natsUrl],
+        subjectPrefix: testServices.subjectPrefix,
+        name: `auth-oauth-int-replica-${tag}`,
+      });
+      const replica = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
+      try {
+        const { access_token: token } = await clientCredentials(service);
+        for (let i = 0; i < 3; i++) expect((await introspect(token)).active).toBe(true);
+        const revoked = await fetch(`${replica.url}/oauth/revoke`, { method: 'POST', headers: basic(service), body: `token=${token}` });
+        expect(revoked.status).toBe(200);
+        // The event's way from one replica to the other; memory alone would answer active for 10 s.
+        await eventually(async () => (await introspect(token)).active === false || undefined, 'the other replica to forget the revoked token', 2_000);
+      } finally {
+        await replica.close();
+      }
+    });
+
     it('lets a client revoke only its own tokens; unknown tokens answer 200', async () => {
       const tokens = await clientCredentials(service);
       const foreign = await post('/oauth/revoke', `token=${tokens.access_token}`, basic(other));

@@ -8,6 +8,7 @@ import { accessTokenHeader } from '../keys/compact-jws.js';
 import type { SigningKeys } from '../keys/signing-keys.service.js';
 import type { AccessTokenRecord } from '../storage/access-token.entity.js';
 import type { RefreshTokenRecord } from '../storage/refresh-token.entity.js';
+import { AccessTokenCache } from '../tokens/access-token-cache.js';
 import { AccessTokenVerifier } from '../tokens/access-token-verifier.js';
 import { TokenIssuer } from '../tokens/token-issuer.js';
 import { TokenLookup } from '../tokens/token-lookup.js';
@@ -20,9 +21,11 @@ const issuerUrl = 'https://auth.example';
 function setUp() {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const kid = 'k1';
+  // A key's retirement grace running out drops it: `published: false`.
+  const keyState = { published: true };
   const keys = {
     signingKey: () => ({ kid, key: privateKey, header: accessTokenHeader('ES256', kid) }),
-    verificationKey: (wanted: string) => (wanted === kid ? publicKey : undefined),
+    verificationKey: (wanted: string) => (keyState.published && wanted === kid ? publicKey : undefined),
   } as unknown as SigningKeys;
   const access: AccessTokenRecord[] = [];
   const refresh: RefreshTokenRecord[] = [];
@@ -39,8 +42,8 @@ function setUp() {
   const config = { oauth: { accessTokenTtl: 3600, refreshTokenTtl: 1209600 } } as unknown as AuthConfig;
   const issuer = new Issuer(issuerUrl);
   const tokens = new TokenIssuer(keys, store, issuer, bus, config);
-  const lookup = new TokenLookup(new AccessTokenVerifier(keys, issuer), store, issuer);
-  return { tokens, lookup, introspection: new AccessTokenIntrospection(lookup), access };
+  const lookup = new TokenLookup(new AccessTokenVerifier(keys, issuer), store, issuer, new AccessTokenCache());
+  return { tokens, lookup, introspection: new AccessTokenIntrospection(lookup), access, keyState };
 }
 
 const opaque = { client_id: 'app-1', policy_ids: ['gold', 'silver'], scope: 'read write', access_token_format: 'opaque' } as unknown as OAuthClient;
@@ -98,6 +101,18 @@ describe('auth.tokens.introspect', () => {
     expect(await introspection.introspect({ token })).toMatchObject({ active: true, aud: ['orders'], pol: ['gold', 'silver'], iss: issuerUrl });
     const tampered = token.slice(0, -2) + (token.at(-2) === 'A' ? 'B' : 'A') + token.at(-1);
     expect(await introspection.introspect({ token: tampered })).toEqual({ active: false });
+  });
+
+  it('answers a JWT it remembers inactive once its signing key is dropped, and once it expires', async () => {
+    const { tokens, introspection, access, keyState } = setUp();
+    const { access_token: token } = await tokens.issue({ client: jwtClient, sub: 'app-1', scope: 'read', apiIds: ['orders'], withRefresh: false });
+    expect(await introspection.introspect({ token })).toMatchObject({ active: true });
+    expect(await introspection.introspect({ token })).toMatchObject({ active: true });
+    keyState.published = false;
+    expect(await introspection.introspect({ token })).toEqual({ active: false });
+    keyState.published = true;
+    expect(await introspection.introspect({ token })).toMatchObject({ active: true });
+    expect(await introspection.introspect({ token }, access[0]!.exp.getTime())).toEqual({ active: false });
   });
 
   it.each([

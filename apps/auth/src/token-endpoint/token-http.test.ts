@@ -2,7 +2,7 @@ import { createServer, request as httpRequest, type RequestListener, type Server
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenEndpoint, TokenRequest } from './token-endpoint.js';
-import { tokenRequestListener } from './token-http.js';
+import { formRequestListener, tokenRequestListener, type FormEndpoint } from './token-http.js';
 
 const limit = 64;
 
@@ -128,5 +128,35 @@ describe('tokenRequestListener', () => {
     const answer = await send(options);
     expect(answer).toMatchObject({ status: 299, body: 'express' });
     expect(seen).toEqual([]);
+  });
+});
+
+describe('formRequestListener', () => {
+  it('sends each exact path to its own endpoint, and anything else to Express', async () => {
+    const answering = (name: string): FormEndpoint => ({ handle: async () => ({ status: 200, headers: { 'Content-Type': 'text/plain' }, body: name }) });
+    const fallback: RequestListener = (_req, res) => res.writeHead(299).end('express');
+    const routes = new Map([
+      ['/oauth/token', answering('token')],
+      ['/oauth/introspect', answering('introspect')],
+    ]);
+    const server = createServer(formRequestListener(routes, limit, fallback));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const post = async (path: string) => {
+        const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: 'token=x',
+        });
+        return `${response.status} ${await response.text()}`;
+      };
+      expect(await post('/oauth/introspect')).toBe('200 introspect');
+      expect(await post('/oauth/token')).toBe('200 token');
+      expect(await post('/oauth/introspect/')).toBe('299 express');
+      expect(await post('/oauth/revoke')).toBe('299 express');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { HttpReply } from '@portcullis/contracts';
 import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { TokenEndpoint } from './token-endpoint.js';
 import { errorForLog } from '@portcullis/logging';
 
 const TOKEN_PATH = '/oauth/token';
@@ -16,21 +15,36 @@ const plainFormTypes = new Set([
   'application/x-www-form-urlencoded;charset=utf-8',
 ]);
 
-const logger = new Logger('TokenEndpoint');
+const logger = new Logger('FormEndpoints');
+
+/** An OAuth form endpoint whole, from the raw request to the HTTP answer (TokenEndpoint, IntrospectionEndpoint). */
+export interface FormEndpoint {
+  handle(request: { contentType: string | undefined; authorization: string | undefined; body: string }): Promise<HttpReply>;
+}
 
 /**
  * `POST /oauth/token` straight off `node:http`, in front of Nest's Express handler (`fallback`).
  * The token endpoint is the service's hot path: Express's router, body parser, Nest's pipeline and
- * response helpers cost more than issuing the token itself. Only the plain case is taken here: the
- * exact path, a Content-Length within the limit, no Transfer-Encoding or Content-Encoding, and a
- * UTF-8 form content type. Everything else (a trailing slash, a query, chunked or compressed bodies,
- * oversized ones, other types) is Express's, as before, so its limits and errors stay exactly its own.
- * The answer is `TokenEndpoint.handle()`'s, the same one the Nest controller and the bus give, written
- * with the headers Express writes (less the ETag it computed for a response nobody may cache).
+ * response helpers cost more than issuing the token itself. See `formRequestListener`.
  */
-export function tokenRequestListener(endpoint: TokenEndpoint, limitBytes: number, fallback: RequestListener): RequestListener {
+export function tokenRequestListener(endpoint: FormEndpoint, limitBytes: number, fallback: RequestListener): RequestListener {
+  return formRequestListener(new Map([[TOKEN_PATH, endpoint]]), limitBytes, fallback);
+}
+
+/**
+ * OAuth form endpoints (`routes`: exact path → endpoint) straight off `node:http`, in front of
+ * Nest's Express handler (`fallback`): the token endpoint and introspection, the service's hot paths.
+ * Only the plain case is taken here: the exact path, a Content-Length within the limit, no
+ * Transfer-Encoding or Content-Encoding, and a UTF-8 form content type. Everything else (a trailing
+ * slash, a query, chunked or compressed bodies, oversized ones, other types) is Express's, as before,
+ * so its limits and errors stay exactly its own. The answer is the endpoint's `handle()`, the same one
+ * its Nest controller gives, written with the headers Express writes (less the ETag it computed for
+ * a response nobody may cache).
+ */
+export function formRequestListener(routes: ReadonlyMap<string, FormEndpoint>, limitBytes: number, fallback: RequestListener): RequestListener {
   return (req, res) => {
-    if (req.url !== TOKEN_PATH || req.method !== 'POST' || !isPlainForm(req.headers, limitBytes)) {
+    const endpoint = req.method === 'POST' && req.url !== undefined ? routes.get(req.url) : undefined;
+    if (endpoint === undefined || !isPlainForm(req.headers, limitBytes)) {
       fallback(req, res);
       return;
     }
@@ -52,7 +66,7 @@ function isPlainForm(headers: IncomingHttpHeaders, limitBytes: number): boolean 
   );
 }
 
-function readBody(req: IncomingMessage, res: ServerResponse, endpoint: TokenEndpoint): void {
+function readBody(req: IncomingMessage, res: ServerResponse, endpoint: FormEndpoint): void {
   let first: Buffer | undefined;
   let rest: Buffer[] | undefined;
   req.on('data', (chunk: Buffer) => {

@@ -25,6 +25,11 @@ export class AccessTokenVerifier {
     };
   }
 
+  /** Whether a key of this kid still verifies tokens (published, not dropped after its retirement). */
+  publishes(kid: string): boolean {
+    return this.keys.verificationKey(kid) !== undefined;
+  }
+
   /** The verified claims, or null for anything that is not a valid access token of ours. */
   async verify(token: string): Promise<(JWTPayload & { jti: string; client_id: string }) | null> {
     if (!looksLikeJwt.test(token)) return null;

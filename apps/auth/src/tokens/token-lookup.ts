@@ -4,6 +4,7 @@ import type { JWTPayload } from 'jose';
 import { Issuer } from '../issuer.js';
 import type { AccessTokenRecord } from '../storage/access-token.entity.js';
 import type { RefreshTokenRecord } from '../storage/refresh-token.entity.js';
+import { AccessTokenCache } from './access-token-cache.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import { audienceOf, hashToken } from './token-issuer.js';
 import { TokenStore } from '../storage/token-store.js';
@@ -27,6 +28,7 @@ export class TokenLookup {
     private readonly verifier: AccessTokenVerifier,
     private readonly store: TokenStore,
     private readonly issuer: Issuer,
+    private readonly cache: AccessTokenCache,
   ) {}
 
   async find(token: string, hint: string | undefined): Promise<FoundToken | null> {
@@ -41,6 +43,16 @@ export class TokenLookup {
 
   /** An access token only (a refresh token is never a bearer credential), valid or not: the caller checks. */
   async accessToken(token: string): Promise<FoundAccessToken | null> {
+    const cached = this.cache.get(token);
+    // A JWT's key may have been dropped since (rotation's grace over): then it is checked in full.
+    if (cached && (cached.record.kid === null || this.verifier.publishes(cached.record.kid))) return { kind: 'access_token', ...cached };
+    const epoch = this.cache.epoch();
+    const found = await this.uncachedAccessToken(token);
+    if (found) this.cache.set(token, found, epoch);
+    return found;
+  }
+
+  private async uncachedAccessToken(token: string): Promise<FoundAccessToken | null> {
     if (isOpaqueAccessTokenShape(token)) {
       const record = await this.store.findAccessByHash(hashToken(token));
       return record ? { kind: 'access_token', record, claims: this.claimsOf(record) } : null;

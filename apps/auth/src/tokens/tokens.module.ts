@@ -1,14 +1,24 @@
 import { Module } from '@nestjs/common';
 import { KeysModule } from '../keys/keys.module.js';
+import { AccessTokenCache } from './access-token-cache.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import { Revocations } from './revocations.js';
+import { RevokedTokensMessages } from './revoked-tokens.messages.js';
 import { TokenIssuer } from './token-issuer.js';
 import { TokenLookup } from './token-lookup.js';
 import { TokenPruning } from './token-pruning.js';
 
 @Module({
   imports: [KeysModule],
-  providers: [TokenIssuer, Revocations, AccessTokenVerifier, TokenLookup, TokenPruning],
+  controllers: [RevokedTokensMessages],
+  providers: [
+    TokenIssuer,
+    Revocations,
+    AccessTokenVerifier,
+    TokenLookup,
+    TokenPruning,
+    { provide: AccessTokenCache, useFactory: () => new AccessTokenCache() },
+  ],
   exports: [TokenIssuer, Revocations, AccessTokenVerifier, TokenLookup],
 })
 export class TokensModule {}
