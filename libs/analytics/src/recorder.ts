@@ -87,7 +87,8 @@ export class AnalyticsRecorder {
     this.retryMaxMs = positive(options.retryMaxMs ?? analyticsDefaults.retryMaxMs, 'retryMaxMs');
     this.windows = new WindowAggregator(windowMs, this.maxBuffered);
     this.now = options.now ?? Date.now;
-    this.interval = setInterval(() => this.onTick(), windowMs);
+    // Every second (or window, if shorter): a window is published within a second of its end.
+    this.interval = setInterval(() => this.onTick(), Math.min(windowMs, 1_000));
     // Analytics must never be the reason a process stays alive.
     this.interval.unref();
   }
