@@ -4,6 +4,7 @@ import { analyticsStreamName } from '@portcullis/analytics';
 import { analyticsStream } from '@portcullis/contracts';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTcpLink, type TcpLink } from '../tools/test/tcp-link.js';
 import { describeWithServices, testServices } from '../tools/test/with-services.js';
 import { createScratchDatabase } from './support/database.js';
 import { runSubjectPrefix, startService, startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
@@ -13,11 +14,13 @@ interface UsageReport {
 }
 
 /**
- * The issue's analytics flow across processes: a gateway records every proxied request and publishes
- * batches to JetStream; the registry stores them. Records made while the registry is down wait in
- * the stream and arrive, each once, when it is back.
+ * The issue's analytics flow across processes: a gateway sums every proxied request into windows
+ * and publishes them to JetStream; the registry adds them into its rollups. Windows made while the
+ * registry is down, or while the gateway cannot reach NATS, wait and arrive, each once; a gateway
+ * stopped by SIGTERM publishes its open window first. The usage API's total is the number of
+ * requests sent, exactly, through all of it.
  */
-describeWithServices('analytics: gateway → JetStream → registry, surviving a registry restart', () => {
+describeWithServices('analytics: gateway → JetStream → registry, surviving a registry restart, a NATS outage and a gateway SIGTERM', () => {
   const adminSecret = randomBytes(24).toString('base64url');
   const admin = { authorization: `Bearer ${adminSecret}` };
   const listenPath = `/analytics-${randomBytes(3).toString('hex')}/`;
@@ -26,6 +29,8 @@ describeWithServices('analytics: gateway → JetStream → registry, surviving a
   let registry: StartedService | undefined;
   let gateway: StartedService;
   let nc: NatsConnection;
+  /** The gateway reaches NATS through it, so the test can cut the gateway off. */
+  let natsLink: TcpLink;
   let jsm: JetStreamManager;
   let apiId: string;
   /** Requests the gateway proxied for the API: each must become exactly one stored record. */
@@ -41,7 +46,8 @@ describeWithServices('analytics: gateway → JetStream → registry, surviving a
     nc = await connect({ servers: testServices.natsUrl, name: 'analytics-e2e' });
     jsm = await jetstreamManager(nc);
     await startRegistry();
-    gateway = await startService('gateway', { adminSecret, env: { ANALYTICS_FLUSH_MS: '100' } });
+    natsLink = await startTcpLink(testServices.natsUrl);
+    gateway = await startService('gateway', { adminSecret, env: { ANALYTICS_FLUSH_MS: '100', NATS_URL: natsLink.url } });
     await waitFor(async () => (await fetch(`${gateway.url}/ready`)).status === 200, { timeoutMs: 15_000, message: 'gateway ready' });
     const created = await fetch(`${registry!.url}/admin/apis`, {
       method: 'POST',
@@ -56,6 +62,7 @@ describeWithServices('analytics: gateway → JetStream → registry, surviving a
   afterAll(async () => {
     await Promise.allSettled([gateway, registry].filter(Boolean).map((service) => service!.stop()));
     await upstream?.close();
+    await natsLink?.close();
     await jsm?.streams.delete(analyticsStreamName(runSubjectPrefix)).catch(() => undefined);
     await nc?.drain();
     await database?.drop();
@@ -113,4 +120,37 @@ describeWithServices('analytics: gateway → JetStream → registry, surviving a
     await consumerIdle();
     expect(await totalStored()).toBe(proxied);
   });
+
+  it('keeps the windows made while the gateway cannot reach NATS, and stores each once when it can again', async () => {
+    await waitFor(async () => (await totalStored()) === proxied, { timeoutMs: 10_000, message: 'everything before stored' });
+    await natsLink.cut();
+    // The gateway serves on from its configuration; its windows close and wait for NATS.
+    for (let i = 0; i < 25; i++) expect(await call()).toBe(200);
+    // Several windows (100 ms) close and fail to publish meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await totalStored()).toBe(proxied - 25);
+    await natsLink.restore();
+    await waitFor(async () => (await totalStored()) === proxied, { timeoutMs: 40_000, message: `${proxied} requests after the NATS outage` });
+    await consumerIdle();
+    expect(await totalStored()).toBe(proxied);
+  }, 90_000);
+
+  it('publishes the open window when the gateway is stopped (SIGTERM), so none of its requests is lost', async () => {
+    // A window of a minute: without the flush on SIGTERM, these requests would never be published.
+    const patient = await startService('gateway', { adminSecret, env: { ANALYTICS_FLUSH_MS: '60000', NATS_URL: natsLink.url } });
+    const before = proxied;
+    const callPatient = async () => {
+      const response = await fetch(`${patient.url}${listenPath}items`);
+      await response.arrayBuffer();
+      if (response.status === 200) proxied++;
+      return response.status;
+    };
+    await waitFor(async () => (await callPatient()) === 200, { timeoutMs: 10_000, message: 'the API served by the second gateway' });
+    for (let i = 0; i < 30; i++) expect(await callPatient()).toBe(200);
+    await patient.stop();
+    expect(proxied - before).toBeGreaterThanOrEqual(31);
+    await waitFor(async () => (await totalStored()) === proxied, { timeoutMs: 15_000, message: `${proxied} requests after the SIGTERM` });
+    await consumerIdle();
+    expect(await totalStored()).toBe(proxied);
+  }, 60_000);
 });

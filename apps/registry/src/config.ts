@@ -8,6 +8,9 @@ const publicUrl = (fallback: string) =>
     .transform((value) => value.replace(/\/+$/, ''))
     .default(fallback);
 
+/** A retention in whole days; 0 keeps for ever. */
+const retentionDays = (fallback: number) => z.coerce.number().int().min(0).max(36_500).default(fallback);
+
 export const registryConfigSchema = z
   .object({
     REGISTRY_PORT: env.REGISTRY_PORT,
@@ -36,6 +39,16 @@ export const registryConfigSchema = z
       .transform((value) => value === 'true'),
     /** The portal's cookies carry `Secure`; `auto`: when PORTAL_PUBLIC_URL is https. */
     PORTAL_COOKIE_SECURE: z.enum(['true', 'false', 'auto']).default('auto'),
+    /** Days of per-minute analytics kept (0: kept for ever). */
+    ANALYTICS_MINUTES_RETENTION_DAYS: retentionDays(7),
+    /** Days of per-hour analytics kept (0: kept for ever). */
+    ANALYTICS_HOURS_RETENTION_DAYS: retentionDays(90),
+    /** Days of per-day analytics kept (0: kept for ever). */
+    ANALYTICS_DAYS_RETENTION_DAYS: retentionDays(0),
+    /** Days of request logs kept: older day partitions are dropped whole (0: kept for ever). */
+    ANALYTICS_REQUEST_LOG_RETENTION_DAYS: retentionDays(7),
+    /** How often retention runs (and request log partitions are made ahead). */
+    ANALYTICS_RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),
   })
   .transform((vars) => ({
     http: { host: vars.HOST, port: vars.REGISTRY_PORT, maxBodyBytes: vars.ADMIN_MAX_BODY_BYTES },
@@ -45,6 +58,15 @@ export const registryConfigSchema = z
     certificateEncryptionSecret: vars.CERTIFICATE_ENCRYPTION_SECRET,
     logLevel: vars.LOG_LEVEL,
     import: { policiesFile: vars.IMPORT_POLICIES_FILE, apisDir: vars.IMPORT_APIS_DIR },
+    analytics: {
+      retentionDays: {
+        minute: vars.ANALYTICS_MINUTES_RETENTION_DAYS,
+        hour: vars.ANALYTICS_HOURS_RETENTION_DAYS,
+        day: vars.ANALYTICS_DAYS_RETENTION_DAYS,
+        requestLogs: vars.ANALYTICS_REQUEST_LOG_RETENTION_DAYS,
+      },
+      retentionIntervalMs: vars.ANALYTICS_RETENTION_INTERVAL_MS,
+    },
     portal: {
       publicUrl: vars.PORTAL_PUBLIC_URL,
       gatewayPublicUrl: vars.GATEWAY_PUBLIC_URL,

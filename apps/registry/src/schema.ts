@@ -19,6 +19,7 @@ import { CatalogueProviderReference1764000300000 } from './storage/migrations/17
 import { CreatePortalLoginFailures1764000400000 } from './storage/migrations/1764000400000-create-portal-login-failures.js';
 import { CreateCertificates1764100000000 } from './storage/migrations/1764100000000-create-certificates.js';
 import { CertificateRecord } from './storage/certificate.entity.js';
+import { CreateAnalyticsRollups1764200000000 } from './storage/migrations/1764200000000-create-analytics-rollups.js';
 
 /** What `openDatabase` needs for the registry's schema: its entities, and its migrations in order. */
 export const registryEntities = [
@@ -45,4 +46,5 @@ export const registryMigrations = [
   CatalogueProviderReference1764000300000,
   CreatePortalLoginFailures1764000400000,
   CreateCertificates1764100000000,
+  CreateAnalyticsRollups1764200000000,
 ];

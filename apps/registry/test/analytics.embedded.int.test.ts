@@ -1,4 +1,4 @@
-import { AnalyticsRecorder, InProcessAnalyticsSink } from '@portcullis/analytics';
+import { AnalyticsRecorder, InProcessAnalyticsSink, LATENCY_SKETCH_RELATIVE_ERROR } from '@portcullis/analytics';
 import { createBusTransport, InProcessBroker } from '@portcullis/bus';
 import type { AnalyticsRecord } from '@portcullis/contracts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '@portcullis/database';
@@ -56,15 +56,20 @@ describe('registry analytics on embedded PostgreSQL and the in-process bus', () 
     });
     expect(response.status).toBe(200);
     const report = (await response.json()) as UsageReport;
-    expect(report.buckets).toEqual([
-      {
-        start: '2025-02-01T10:00:00.000Z',
-        total: 10,
-        status: { '2xx': 8, '3xx': 0, '4xx': 2, '5xx': 0 },
-        latency_ms: { p50: 14.5, p95: 18.55 },
-        bytes_in: 0,
-        bytes_out: 100,
-      },
-    ]);
+    expect(report.buckets).toHaveLength(1);
+    const [{ latency_ms: latency, upstream_latency_ms: upstream, ...bucket }] = report.buckets as [UsageReport['buckets'][number]];
+    expect(bucket).toEqual({
+      start: '2025-02-01T10:00:00.000Z',
+      total: 10,
+      status: { '2xx': 8, '3xx': 0, '4xx': 2, '5xx': 0 },
+      bytes_in: 0,
+      bytes_out: 100,
+    });
+    // Issue 15 changes this contract: percentiles come from the latency sketch, by nearest rank
+    // (14 and 19 ms of 10..19 ms), within its stated 1 %, no longer interpolated (14.5, 18.55).
+    expect(Math.abs(latency.p50 - 14) / 14).toBeLessThanOrEqual(LATENCY_SKETCH_RELATIVE_ERROR);
+    expect(Math.abs(latency.p95 - 19) / 19).toBeLessThanOrEqual(LATENCY_SKETCH_RELATIVE_ERROR);
+    // (+1e-9: the answer is rounded to the microsecond.)
+    expect(Math.abs(upstream.p99 - 1)).toBeLessThanOrEqual(LATENCY_SKETCH_RELATIVE_ERROR + 1e-9);
   });
 });

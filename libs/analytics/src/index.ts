@@ -1,5 +1,6 @@
 export { AnalyticsRecorder, analyticsDefaults, type AnalyticsRecorderOptions, type AnalyticsRecorderStats } from './recorder.js';
-export { RingBuffer } from './ring-buffer.js';
+export { WindowAggregator, type ClosedWindow } from './window-aggregator.js';
+export { LatencySketch, LATENCY_SKETCH_MIN_MS, LATENCY_SKETCH_RELATIVE_ERROR, latencyBin, latencyBinValue } from './latency-sketch.js';
 export type { AnalyticsSink } from './sink.js';
 export { JetStreamAnalyticsSink, type JetStreamSinkOptions } from './jetstream-sink.js';
 export { InProcessAnalyticsSink } from './in-process-sink.js';

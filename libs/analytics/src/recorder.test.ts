@@ -3,9 +3,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AnalyticsRecorder, type AnalyticsRecorderOptions } from './recorder.js';
 import type { AnalyticsSink } from './sink.js';
 
-function rec(n: number): AnalyticsRecord {
+/** Aligned to the 1 s windows used below. */
+const T0 = 1_700_000_000_000;
+
+function rec(n: number, overrides: Partial<AnalyticsRecord> = {}): AnalyticsRecord {
   return {
-    at: 1_700_000_000_000 + n,
+    at: T0 + n,
     api_id: 'api',
     method: 'GET',
     path: `/${n}`,
@@ -15,6 +18,7 @@ function rec(n: number): AnalyticsRecord {
     bytes_in: 0,
     bytes_out: 10,
     auth_result: 'keyless',
+    ...overrides,
   };
 }
 
@@ -32,22 +36,22 @@ class FakeSink implements AnalyticsSink {
   async close(): Promise<void> {
     this.closed = true;
   }
-  paths(): string[] {
-    return this.batches.flatMap((b) => b.records.map((r) => r.path));
+  /** Requests counted in what was published. */
+  counted(): number {
+    return this.batches.reduce((sum, b) => sum + (b.aggregates ?? []).reduce((s, a) => s + a.count, 0), 0);
   }
 }
 
 describe('AnalyticsRecorder', () => {
   let sink: FakeSink;
   let recorder: AnalyticsRecorder;
-  let ids = 0;
   const make = (options: Partial<AnalyticsRecorderOptions> = {}) =>
-    new AnalyticsRecorder({ sink, gatewayId: 'gw-1', flushMs: 1000, batchSize: 3, maxBuffered: 10, newBatchId: () => `b${++ids}`, ...options });
+    new AnalyticsRecorder({ sink, gatewayId: 'gw-1', flushMs: 1000, batchSize: 3, maxBuffered: 10, ...options });
 
   beforeEach(() => {
     vi.useFakeTimers();
+    vi.setSystemTime(T0);
     sink = new FakeSink();
-    ids = 0;
   });
   afterEach(async () => {
     await recorder?.close();
@@ -62,92 +66,104 @@ describe('AnalyticsRecorder', () => {
     expect(recorder.stats().buffered).toBe(1);
   });
 
-  it('flushes a partial batch when the timer fires', async () => {
-    recorder = make();
-    recorder.record(rec(1));
-    recorder.record(rec(2));
+  it('publishes a window when it ends: one aggregate per dimension tuple, counts exact, id per (gateway, window, part)', async () => {
+    recorder = make({ batchSize: 100 });
+    for (let i = 1; i <= 5; i++) recorder.record(rec(i, { bytes_in: 1 }));
+    recorder.record(rec(6, { status: 404, total_ms: 7 }));
+    recorder.record(rec(7, { status: 200, identity: 'h1' }));
     await vi.advanceTimersByTimeAsync(999);
     expect(sink.batches).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(1);
-    expect(sink.batches).toEqual([{ gateway_id: 'gw-1', batch_id: 'b1', records: [rec(1), rec(2)] }]);
-    expect(recorder.stats()).toMatchObject({ buffered: 0, published: 2 });
+    expect(sink.batches).toHaveLength(1);
+    const [batch] = sink.batches;
+    expect(batch).toMatchObject({
+      gateway_id: 'gw-1',
+      batch_id: expect.stringMatching(new RegExp(`^gw-1:[0-9a-f]{8}:${T0}:1$`)),
+      window: { start: T0, ms: 1000 },
+      records: [],
+    });
+    const byKey = Object.fromEntries(batch!.aggregates!.map((a) => [`${a.status}/${a.identity ?? '-'}`, a]));
+    expect(byKey['200/-']).toMatchObject({ count: 5, bytes_in: 5, bytes_out: 50, auth_result: 'keyless' });
+    expect(byKey['404/-']).toMatchObject({ count: 1 });
+    expect(byKey['200/h1']).toMatchObject({ count: 1, identity: 'h1' });
+    expect(recorder.stats()).toMatchObject({ buffered: 0, published: 7 });
   });
 
-  it('flushes at batch size without waiting for the timer, in batches of at most that size', async () => {
-    recorder = make();
-    for (let i = 1; i <= 7; i++) recorder.record(rec(i));
-    await vi.advanceTimersByTimeAsync(0);
-    // Everything buffered goes out once a flush starts: two full batches and the remainder.
-    expect(sink.batches.map((b) => b.records.length)).toEqual([3, 3, 1]);
-    expect(sink.paths()).toEqual(['/1', '/2', '/3', '/4', '/5', '/6', '/7']);
-    expect(new Set(sink.batches.map((b) => b.batch_id)).size).toBe(3);
-  });
-
-  it('leaves records that arrive during a publish for the next kick or tick, rather than a batch per ack', async () => {
-    let release: () => void = () => undefined;
-    const publish = sink.publish.bind(sink);
-    sink.publish = async (batch) => {
-      await new Promise<void>((resolve) => (release = resolve));
-      await publish(batch);
-    };
-    recorder = make();
-    for (let i = 1; i <= 3; i++) recorder.record(rec(i));
-    await vi.advanceTimersByTimeAsync(0);
+  it('keeps request logs only when asked, and cuts a large window into parts of at most batchSize entries', async () => {
+    recorder = make({ batchSize: 2 });
+    recorder.record(rec(1), true);
+    recorder.record(rec(2, { status: 500 }), true);
+    recorder.record(rec(3, { status: 503 }));
     recorder.record(rec(4));
-    release();
-    await vi.advanceTimersByTimeAsync(0);
-    expect(sink.batches.map((b) => b.records.length)).toEqual([3]);
-    expect(recorder.stats().buffered).toBe(1);
-    // The tick still publishes it within flushMs.
     await vi.advanceTimersByTimeAsync(1000);
-    release();
-    await vi.advanceTimersByTimeAsync(0);
-    expect(sink.paths()).toEqual(['/1', '/2', '/3', '/4']);
+    // 3 aggregates (200, 500, 503) and 2 logs: 5 entries in parts of 2.
+    expect(sink.batches.map((b) => [b.aggregates!.length, b.records.length])).toEqual([
+      [2, 0],
+      [1, 1],
+      [0, 1],
+    ]);
+    expect(sink.batches.flatMap((b) => b.records.map((r) => r.path))).toEqual(['/1', '/2']);
+    expect(new Set(sink.batches.map((b) => b.batch_id)).size).toBe(3);
+    expect(sink.counted()).toBe(4);
   });
 
-  it('retries a failed batch with the same batch_id, backing off', async () => {
+  it('places a request by its own time: windows in the past close at the next tick', async () => {
+    recorder = make();
+    recorder.record(rec(-1_500));
+    recorder.record(rec(-10));
+    recorder.record(rec(10));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sink.batches.map((b) => b.window!.start)).toEqual([T0 - 2000, T0 - 1000, T0]);
+  });
+
+  it('retries a failed batch with the same batch_id, backing off, and counts it once', async () => {
     const errors: number[] = [];
     recorder = make({ retryInitialMs: 100, retryMaxMs: 1000, onPublishError: (_e, attempt) => errors.push(attempt) });
     sink.down = true;
     recorder.record(rec(1));
     await vi.advanceTimersByTimeAsync(1000);
-    expect(sink.attempts).toEqual(['b1']);
+    const id = sink.attempts[0]!;
+    expect(id).toMatch(new RegExp(`^gw-1:[0-9a-f]{8}:${T0}:1$`));
+    expect(sink.attempts).toEqual([id]);
     await vi.advanceTimersByTimeAsync(100);
-    expect(sink.attempts).toEqual(['b1', 'b1']);
+    expect(sink.attempts).toEqual([id, id]);
     // The second retry waits longer: 100-200 ms with jitter, against 50-100 ms for the first.
     await vi.advanceTimersByTimeAsync(200);
-    expect(sink.attempts).toEqual(['b1', 'b1', 'b1']);
+    expect(sink.attempts).toEqual([id, id, id]);
     expect(errors).toEqual([1, 2, 3]);
+    expect(recorder.stats()).toMatchObject({ pending: 1, buffered: 1 });
     sink.down = false;
     await vi.advanceTimersByTimeAsync(400);
-    expect(sink.batches).toEqual([{ gateway_id: 'gw-1', batch_id: 'b1', records: [rec(1)] }]);
+    expect(sink.batches.map((b) => b.batch_id)).toEqual([id]);
     expect(recorder.stats()).toMatchObject({ pending: 0, published: 1, dropped: 0 });
   });
 
-  it('keeps buffering while the sink is down, up to the bound, then drops the oldest and counts them', async () => {
+  it('keeps windows while the sink is down, up to the bound in entries, then drops the oldest (never the one in flight) and counts their requests', async () => {
     const drops: number[] = [];
-    recorder = make({ maxBuffered: 5, onDrop: (n) => drops.push(n), retryInitialMs: 10_000, retryMaxMs: 10_000 });
+    recorder = make({ maxBuffered: 3, onDrop: (n) => drops.push(n), retryInitialMs: 60_000, retryMaxMs: 60_000 });
     sink.down = true;
-    for (let i = 1; i <= 3; i++) recorder.record(rec(i));
-    await vi.advanceTimersByTimeAsync(0);
-    // Records 1-3 are the pending batch; the ring holds the next five.
-    expect(recorder.stats()).toMatchObject({ pending: 3, buffered: 0 });
-    for (let i = 4; i <= 10; i++) recorder.record(rec(i));
-    expect(recorder.stats()).toMatchObject({ pending: 3, buffered: 5, dropped: 2 });
-    expect(drops).toEqual([1, 1]);
+    // Five windows, one aggregate each (two requests): the first fails and waits for its retry.
+    for (let w = 0; w < 5; w++) {
+      recorder.record(rec(w * 1000 + 1));
+      recorder.record(rec(w * 1000 + 2));
+      await vi.advanceTimersByTimeAsync(1000);
+    }
+    expect(recorder.stats()).toMatchObject({ pending: 2, dropped: 4 });
+    expect(drops).toEqual([2, 2]);
     sink.down = false;
-    await vi.advanceTimersByTimeAsync(10_000);
-    // Records 4 and 5 were the oldest in the ring when it overflowed.
-    expect(sink.paths()).toEqual(['/1', '/2', '/3', '/6', '/7', '/8', '/9', '/10']);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(sink.batches.map((b) => b.window!.start)).toEqual([T0, T0 + 3000, T0 + 4000]);
+    expect(sink.counted()).toBe(6);
   });
 
-  it('close flushes what is buffered and closes the sink', async () => {
+  it('close (SIGTERM) publishes the open window and closes the sink; later requests are counted as dropped', async () => {
     recorder = make();
     recorder.record(rec(1));
-    await recorder.close();
-    expect(sink.paths()).toEqual(['/1']);
-    expect(sink.closed).toBe(true);
     recorder.record(rec(2));
+    await recorder.close();
+    expect(sink.counted()).toBe(2);
+    expect(sink.closed).toBe(true);
+    recorder.record(rec(3));
     expect(recorder.stats().dropped).toBe(1);
   });
 
@@ -161,8 +177,19 @@ describe('AnalyticsRecorder', () => {
     expect(recorder.stats()).toMatchObject({ dropped: 2, buffered: 0, pending: 0 });
   });
 
+  it('gives a restarted gateway with the same id batch ids of its own, so none is taken for a duplicate', async () => {
+    recorder = make();
+    recorder.record(rec(1));
+    await recorder.flush();
+    const again = make();
+    again.record(rec(2));
+    await again.close();
+    expect(new Set(sink.batches.map((b) => b.batch_id)).size).toBe(2);
+  });
+
   it('refuses nonsensical settings', () => {
     expect(() => make({ batchSize: 0 })).toThrow(/batchSize/);
     expect(() => make({ flushMs: -1 })).toThrow(/flushMs/);
+    expect(() => make({ flushMs: 7_000 })).toThrow(/divid/);
   });
 });

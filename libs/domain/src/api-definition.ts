@@ -1,4 +1,5 @@
 import { certificateIdPattern } from './certificates.js';
+import { readRequestLog } from './request-log.js';
 import { z } from 'zod';
 import { upstreamTransportSchema } from './upstream-transport.js';
 import type { ErrorDetail } from '@portcullis/errors';
@@ -524,7 +525,9 @@ export function validateApiDefinition(input: unknown): ValidationResult<z.output
   const events = eventHandlerErrors(input as Record<string, unknown>);
   // jq filters and JSONata expressions compiled (not run): one that does not compile is refused here.
   const bodies = bodyTransformErrors(input as Record<string, unknown>);
-  const errors = [...shapeErrors, ...refusals, ...versioning, ...schemas, ...breakers, ...cache, ...shaping, ...events, ...bodies];
+  // enable_detailed_recording and portcullis_request_log: which requests are kept one by one.
+  const requestLog = readRequestLog(input as Record<string, unknown>).errors;
+  const errors = [...shapeErrors, ...refusals, ...versioning, ...schemas, ...breakers, ...cache, ...shaping, ...events, ...bodies, ...requestLog];
   if (errors.length > 0 || !result.success) return { ok: false, errors };
   return { ok: true, value: result.data };
 }

@@ -154,3 +154,4 @@ export {
   type ParsedCertificateUpload,
   type StoredCertificate,
 } from './certificates.js';
+export { readRequestLog, type RequestLogSettings } from './request-log.js';

@@ -169,7 +169,7 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   enforced(`${versionPrefix}.extended_paths.method_transforms`, 'the method sent upstream'),
   enforced(`${versionPrefix}.extended_paths.hard_timeouts`, 'per path upstream timeout (504)'),
   enforced(`${versionPrefix}.extended_paths.do_not_track_endpoints`, 'left out of analytics'),
-  ignored(`${versionPrefix}.extended_paths.track_endpoints`, 'every request is recorded already (Tyk uses it to group analytics by path)'),
+  ignored(`${versionPrefix}.extended_paths.track_endpoints`, 'analytics are aggregated per API, version, identity, client and status, not per path yet'),
   refused(
     `${versionPrefix}.extended_paths.transform`,
     'body transforms with Go templates cannot run here: use transform_jq or portcullis_transform_jsonata (docs/body-transforms.md)',
@@ -271,7 +271,10 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   ignored('tag_headers', 'analytics tags'),
   ignored('tags', 'gateway sharding tags'),
   ignored('tags_disabled', 'gateway sharding tags'),
-  ignored('enable_detailed_recording', 'analytics detail'),
+  enforced(
+    'enable_detailed_recording',
+    'every request of the API is also kept as a request log (docs/gateway.md#analytics); Portcullis adds portcullis_request_log (sample_rate, errors)',
+  ),
   ignored('detailed_tracing', 'tracing'),
   ignored('expire_analytics_after', 'analytics retention'),
   ignored('analytics_plugin', 'analytics plugin'),

@@ -1,5 +1,5 @@
 import type { ApiDefinition } from '@portcullis/domain';
-import { normaliseListenPath } from '@portcullis/domain';
+import { normaliseListenPath, readRequestLog } from '@portcullis/domain';
 import { ClientAddress } from './client-address.js';
 import type { ApiIdSet, CompiledApi, CompiledConfiguration, CompiledUpstream } from './compiled.js';
 import { PersistentMap } from './persistent-map.js';
@@ -106,6 +106,10 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
     enforcement: deps.enforcement,
     // Tyk's do_not_track: the API's traffic is left out of analytics.
     analytics: (definition as { do_not_track?: unknown }).do_not_track === true ? null : deps.enforcement.analytics,
+    requestLog:
+      (definition as { do_not_track?: unknown }).do_not_track === true || deps.enforcement.analytics === null
+        ? null
+        : readRequestLog(definition as unknown as Record<string, unknown>).value,
     shaping: compileShaping(definition),
     bodyTransforms: compileBodyTransforms(definition),
     untracked: compileUntracked(definition),

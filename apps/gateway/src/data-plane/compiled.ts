@@ -23,7 +23,7 @@ import type { CompiledBreakers } from './steps/circuit-breakers.js';
 import type { UpstreamTlsOptions } from './upstream-tls.js';
 import type { CompiledShaping } from './steps/shape.js';
 import type { CompiledBodyTransforms } from './steps/transform-body.js';
-import type { ShapedPath } from '@portcullis/domain';
+import type { RequestLogSettings, ShapedPath } from '@portcullis/domain';
 import type { ApiEvents } from './events/api-events.js';
 
 /** Where and how the proxy step sends an API's requests, all decided at load. */
@@ -95,6 +95,8 @@ export interface CompiledApi extends Routable {
   readonly enforcement: Enforcement;
   /** Where this API's analytics records go; null when analytics are off or the API opts out (do_not_track). */
   readonly analytics: AnalyticsSinkPort | null;
+  /** Null unless the API keeps request logs (enable_detailed_recording, portcullis_request_log) and analytics are on. */
+  readonly requestLog: RequestLogSettings | null;
   /** Null unless a version shapes requests or strip_auth_data is set (its chain then has the shape step). */
   readonly shaping: CompiledShaping | null;
   /** Null unless a version has body transforms (transform_jq, portcullis_transform_jsonata, their _response lists); per version. */

@@ -9,8 +9,8 @@ import type { QuotaSpender, RateLimiter } from '@portcullis/rate-limit';
  */
 
 export interface AnalyticsSinkPort {
-  /** O(1), never awaited, never throws: the hot path hands the record over and moves on. */
-  record(record: AnalyticsRecord): void;
+  /** O(1), never awaited, never throws: the hot path hands the record over and moves on. `keepLog`: keep it as a request log too. */
+  record(record: AnalyticsRecord, keepLog: boolean): void;
 }
 
 /** The enforcement services one gateway shares among its compiled APIs. */

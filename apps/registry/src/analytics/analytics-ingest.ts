@@ -5,6 +5,7 @@ import type { RegistryConfig } from '../config.js';
 import { REGISTRY_CONFIG } from '../registry-config.token.js';
 import { AnalyticsStore } from '../storage/analytics-store.js';
 import { analyticsBatchSchema } from './batch-schema.js';
+import { batchWrite } from './batch-write.js';
 import { JetStreamAnalyticsConsumer } from './jetstream-consumer.js';
 import { errorSummary } from '@portcullis/logging';
 
@@ -35,7 +36,7 @@ export class AnalyticsIngest implements OnApplicationBootstrap, OnApplicationShu
       servers: this.config.nats.servers,
       subjectPrefix: this.config.nats.subjectPrefix,
       name: 'registry-analytics',
-      store: (batch) => this.store.storeBatch(batch),
+      store: (batch) => this.store.storeBatch(batchWrite(batch)),
       log: this.logger,
     });
     this.consumer.start();
@@ -53,7 +54,7 @@ export class AnalyticsIngest implements OnApplicationBootstrap, OnApplicationShu
       return;
     }
     try {
-      await this.store.storeBatch(parsed.data);
+      await this.store.storeBatch(batchWrite(parsed.data));
     } catch (error) {
       this.logger.error(`analytics batch ${parsed.data.batch_id} lost: ${errorSummary(error)}`);
     }

@@ -19,7 +19,9 @@ export class AnalyticsController {
   constructor(private readonly usage: UsageService) {}
 
   @Get('usage')
-  @ApiOperation({ summary: 'Requests per time bucket: counts per status class, p50/p95 latency and bytes, optionally filtered and grouped' })
+  @ApiOperation({
+    summary: 'Requests per time bucket: counts per status class, p50/p95/p99 latency (total and upstream) and bytes, optionally filtered and grouped',
+  })
   @queryDocs
   @ApiResponse({ status: 200, schema: usageReportSchema })
   @ApiResponse({ status: 400, description: 'A bad parameter, named in details (also: range too long for the bucket)', schema: errorBodyRef })

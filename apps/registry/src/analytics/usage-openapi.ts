@@ -1,6 +1,12 @@
+import { LATENCY_SKETCH_RELATIVE_ERROR } from '@portcullis/analytics';
 import { groupings, MAX_BUCKETS } from './usage-query.js';
 
 const count = { type: 'integer', minimum: 0 };
+const percentileProperties = { p50: { type: 'number' }, p95: { type: 'number' }, p99: { type: 'number' } };
+/** The sketch's stated error, where a reader of the document looks for it. */
+const sketchNote =
+  `from mergeable latency sketches, each within ±${LATENCY_SKETCH_RELATIVE_ERROR * 100} % of the latency of the request at that rank ` +
+  '(nearest rank: the ⌈q·n⌉-th request by latency, no interpolation)';
 
 /** The usage report's schema, inline in the operation (the document's shared components stay untouched). */
 export const usageReportSchema = {
@@ -17,7 +23,7 @@ export const usageReportSchema = {
       description: 'Buckets with traffic only (UTC), oldest first; with group_by, one entry per bucket and group',
       items: {
         type: 'object',
-        required: ['start', 'total', 'status', 'latency_ms', 'bytes_in', 'bytes_out'],
+        required: ['start', 'total', 'status', 'latency_ms', 'upstream_latency_ms', 'bytes_in', 'bytes_out'],
         properties: {
           start: { type: 'string', format: 'date-time' },
           group: { type: 'string', nullable: true, description: 'Present with group_by; null for records without that attribute' },
@@ -25,8 +31,13 @@ export const usageReportSchema = {
           status: { type: 'object', properties: { '2xx': count, '3xx': count, '4xx': count, '5xx': count } },
           latency_ms: {
             type: 'object',
-            description: 'Total (gateway) latency percentiles',
-            properties: { p50: { type: 'number' }, p95: { type: 'number' } },
+            description: `Total (gateway) latency percentiles in milliseconds: ${sketchNote}`,
+            properties: percentileProperties,
+          },
+          upstream_latency_ms: {
+            type: 'object',
+            description: `Upstream latency percentiles in milliseconds (0 for requests answered without the upstream): ${sketchNote}`,
+            properties: percentileProperties,
           },
           bytes_in: count,
           bytes_out: count,
@@ -46,7 +57,8 @@ export const usageReportSchema = {
         group: '2xx',
         total: 120,
         status: { '2xx': 120, '3xx': 0, '4xx': 0, '5xx': 0 },
-        latency_ms: { p50: 3.1, p95: 9.8 },
+        latency_ms: { p50: 3.1, p95: 9.8, p99: 14.2 },
+        upstream_latency_ms: { p50: 2.6, p95: 9.1, p99: 13.5 },
         bytes_in: 0,
         bytes_out: 48000,
       },
@@ -55,7 +67,11 @@ export const usageReportSchema = {
 };
 
 export const usageQueryDocs = [
-  { name: 'from', description: 'Start (inclusive): ISO 8601 date-time or epoch milliseconds. Default: 24 hours before `to`' },
+  {
+    name: 'from',
+    description:
+      'Start (inclusive): ISO 8601 date-time or epoch milliseconds. Default: 24 hours before `to`. Traffic is counted by the minute it falls in (a minute counts where it starts); ranges on whole hours (days) are read from the hourly (daily) rollups, kept longer than the minutes',
+  },
   { name: 'to', description: 'End (exclusive): ISO 8601 date-time or epoch milliseconds. Default: now' },
   { name: 'bucket', enum: ['minute', 'hour', 'day'], description: `Bucket size (default hour); at most ${MAX_BUCKETS} buckets per query` },
   { name: 'api_id', description: 'Only this API' },

@@ -1,9 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import { LatencySketch } from '@portcullis/analytics';
 import { AnalyticsStore } from '../storage/analytics-store.js';
 import type { Grouping, UsageQuery } from './usage-query.js';
 
 /** Rows a usage answer may hold (buckets × groups); beyond it the answer says it was truncated. */
 export const MAX_USAGE_ROWS = 10_000;
+
+/** Latency percentiles in milliseconds, from the merged sketches: each within LATENCY_SKETCH_RELATIVE_ERROR (1 %). */
+export interface UsagePercentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+}
 
 export interface UsageBucket {
   /** Start of the bucket (UTC), ISO 8601. */
@@ -12,7 +20,10 @@ export interface UsageBucket {
   group?: string | null;
   total: number;
   status: { '2xx': number; '3xx': number; '4xx': number; '5xx': number };
-  latency_ms: { p50: number; p95: number };
+  /** Total (gateway) latency. */
+  latency_ms: UsagePercentiles;
+  /** Upstream latency (0 for requests answered without the upstream). */
+  upstream_latency_ms: UsagePercentiles;
   bytes_in: number;
   bytes_out: number;
 }
@@ -32,28 +43,44 @@ export class UsageService {
   constructor(private readonly store: AnalyticsStore) {}
 
   async usage(query: UsageQuery): Promise<UsageReport> {
-    const rows = await this.store.usageRows(query, MAX_USAGE_ROWS + 1);
+    const [rows, bins] = await Promise.all([this.store.usageRows(query, MAX_USAGE_ROWS + 1), this.store.usageBins(query)]);
+    const sketches = new Map<string, { total: LatencySketch; upstream: LatencySketch }>();
+    for (const bin of bins) {
+      const key = `${Number(bin.start_ms)}\n${bin.grp}`;
+      let pair = sketches.get(key);
+      if (pair === undefined) sketches.set(key, (pair = { total: new LatencySketch(), upstream: new LatencySketch() }));
+      pair[bin.kind].merge({ [bin.bin]: Number(bin.n) });
+    }
     const truncated = rows.length > MAX_USAGE_ROWS;
     return {
       from: query.from.toISOString(),
       to: query.to.toISOString(),
       bucket: query.bucket,
       group_by: query.groupBy ?? null,
-      buckets: rows.slice(0, MAX_USAGE_ROWS).map((row) => ({
-        start: new Date(Number(row.start_ms)).toISOString(),
-        ...(query.groupBy ? { group: row.grp } : {}),
-        total: row.total,
-        status: { '2xx': row.s2xx, '3xx': row.s3xx, '4xx': row.s4xx, '5xx': row.s5xx },
-        latency_ms: { p50: toMicros(row.p50), p95: toMicros(row.p95) },
-        bytes_in: Number(row.bytes_in),
-        bytes_out: Number(row.bytes_out),
-      })),
+      buckets: rows.slice(0, MAX_USAGE_ROWS).map((row) => {
+        const pair = sketches.get(`${Number(row.start_ms)}\n${row.grp}`);
+        return {
+          start: new Date(Number(row.start_ms)).toISOString(),
+          ...(query.groupBy ? { group: row.grp } : {}),
+          total: Number(row.total),
+          status: { '2xx': Number(row.s2xx), '3xx': Number(row.s3xx), '4xx': Number(row.s4xx), '5xx': Number(row.s5xx) },
+          latency_ms: percentiles(pair?.total),
+          upstream_latency_ms: percentiles(pair?.upstream),
+          bytes_in: Number(row.bytes_in),
+          bytes_out: Number(row.bytes_out),
+        };
+      }),
       truncated,
     };
   }
 }
 
-/** Interpolated percentiles carry float noise (18.549999...); microseconds are precision enough. */
+function percentiles(sketch: LatencySketch | undefined): UsagePercentiles {
+  if (sketch === undefined) return { p50: 0, p95: 0, p99: 0 };
+  return { p50: toMicros(sketch.quantile(0.5)), p95: toMicros(sketch.quantile(0.95)), p99: toMicros(sketch.quantile(0.99)) };
+}
+
+/** A sketch's value carries float noise (18.549999...); microseconds are precision enough. */
 function toMicros(ms: number): number {
-  return Math.round(Number(ms) * 1000) / 1000;
+  return Math.round(ms * 1000) / 1000;
 }

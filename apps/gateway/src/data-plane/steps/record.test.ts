@@ -46,13 +46,44 @@ describe('record step', () => {
           definition({ api_id: 'open', use_keyless: true, proxy: { listen_path: '/open', target_url: 'http://127.0.0.1:9' } }),
           definition({ api_id: 'keyed', use_keyless: false, proxy: { listen_path: '/keyed', target_url: 'http://127.0.0.1:9' } }),
           definition({ api_id: 'quiet', use_keyless: true, do_not_track: true, proxy: { listen_path: '/quiet', target_url: 'http://127.0.0.1:9' } } as never),
+          definition({
+            api_id: 'detailed',
+            use_keyless: true,
+            enable_detailed_recording: true,
+            proxy: { listen_path: '/detailed', target_url: 'http://127.0.0.1:9' },
+          } as never),
+          definition({
+            api_id: 'errors',
+            use_keyless: true,
+            portcullis_request_log: { errors: true },
+            proxy: { listen_path: '/errors', target_url: 'http://127.0.0.1:9' },
+          } as never),
         ],
         30,
         undefined,
         built.enforcement,
       );
-      return { config, records: built.records };
+      return { config, records: built.records, logs: built.logs };
     }
+
+    it('asks for a request log only where the API enabled one: every request (enable_detailed_recording) or errors only', () => {
+      const { config, records, logs } = setup();
+      for (const [url, status] of [
+        ['/open/a', 200],
+        ['/open/b', 500],
+        ['/detailed/a', 200],
+        ['/detailed/b', 404],
+        ['/errors/a', 200],
+        ['/errors/b', 502],
+      ] as const) {
+        const { ctx } = contextFor(config, url);
+        match.handle(ctx);
+        ctx.status = status;
+        record.handle(ctx);
+      }
+      expect(records).toHaveLength(6);
+      expect(logs.map((r) => r.path)).toEqual(['/detailed/a', '/detailed/b', '/errors/b']);
+    });
 
     it('hands one complete record per request of an API to the recorder, without the query string', () => {
       const { config, records } = setup();

@@ -1,5 +1,5 @@
 import type { AnalyticsRecord } from '@portcullis/contracts';
-import { readVersionShaping, type ApiDefinition, type ShapedPath } from '@portcullis/domain';
+import { readVersionShaping, type ApiDefinition, type RequestLogSettings, type ShapedPath } from '@portcullis/domain';
 import { compilePerVersion, forRequestVersion, type PerVersion } from '../version-settings.js';
 import { pathBelow } from './authorise.js';
 import type { RequestContext } from '../request-context.js';
@@ -8,7 +8,8 @@ import { CONTINUE, type Step, type StepResult } from '../step.js';
 /**
  * Counts the request and its duration under its API (or under no API when nothing matched), and
  * hands an analytics record of every request an API received to the recorder (O(1), never awaited:
- * batching and publishing happen off the request path). Runs last and always, whichever step
+ * it is summed into the open window; publishing happens off the request path), asking it to keep
+ * the record as a request log when the API wants that one. Runs last and always, whichever step
  * answered, once the response has been handed to Node.
  */
 export const record: Step = {
@@ -23,10 +24,18 @@ export const record: Step = {
       return CONTINUE;
     }
     api.recorder.observe(ctx.status, totalMs / 1000);
-    if (api.analytics !== null && (api.untracked === null || !untracked(api.untracked, ctx))) api.analytics.record(analyticsRecord(ctx, totalMs));
+    if (api.analytics !== null && (api.untracked === null || !untracked(api.untracked, ctx))) {
+      api.analytics.record(analyticsRecord(ctx, totalMs), api.requestLog !== null && keepsLog(api.requestLog, ctx.status));
+    }
     return CONTINUE;
   },
 };
+
+/** Whether this request is one the API keeps as a request log: every error when asked, else a sample. */
+function keepsLog(settings: RequestLogSettings, status: number): boolean {
+  if (settings.errors && status >= 400) return true;
+  return settings.sampleRate >= 1 || (settings.sampleRate > 0 && Math.random() < settings.sampleRate);
+}
 
 /** Each version's do_not_track_endpoints (Tyk): null when none lists any. */
 export function compileUntracked(api: ApiDefinition): PerVersion<readonly ShapedPath[]> | null {
@@ -56,6 +65,7 @@ export function analyticsRecord(ctx: RequestContext, totalMs: number): Analytics
   return {
     at: Date.now(),
     api_id: ctx.api!.id,
+    version: ctx.version === null ? undefined : ctx.version.name,
     // Identity.id is already a hash (a key's SHA-256, a hash of issuer and subject), never a credential.
     identity: identity === null ? undefined : identity.id,
     oauth_client_id: identity === null || identity.oauthClientId === null ? undefined : identity.oauthClientId,
