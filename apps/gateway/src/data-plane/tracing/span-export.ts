@@ -44,13 +44,19 @@ export function samplerFor(sampling: Sampling, ratio: number): Sampler {
 }
 
 /**
- * The bound on spans waiting for export, kept here rather than left to the batch processor, which
- * drops silently: a span that would go past it is dropped and counted. `waiting` counts spans from
- * their end until their export settled, so a collector that is down (each export waits for its
- * timeout) fills the bound, and requests go on untouched while it is full.
+ * In front of the batch processor, two things it does not do:
+ *  - the bound on spans waiting for export is kept here (the processor drops silently): a span
+ *    that would go past it is dropped and counted. `waiting` counts spans from their end until
+ *    their export settled, so a collector that is down (each export waits for its timeout) fills
+ *    the bound, and requests go on untouched while it is full;
+ *  - ended spans reach the processor on the next turn of the event loop, all of a turn's at once:
+ *    the processor starts an export the moment a batch is full, which would otherwise serialise
+ *    and send it inside whichever request ended the span that filled it.
  */
 export class BoundedSpanQueue implements SpanProcessor {
   private waiting = 0;
+  private ended: ReadableSpan[] = [];
+  private scheduled: NodeJS.Immediate | null = null;
 
   constructor(
     private readonly next: SpanProcessor,
@@ -68,8 +74,16 @@ export class BoundedSpanQueue implements SpanProcessor {
       return;
     }
     this.waiting++;
-    this.next.onEnd(span);
+    this.ended.push(span);
+    this.scheduled ??= setImmediate(this.handOver);
   }
+
+  private readonly handOver = (): void => {
+    this.scheduled = null;
+    const spans = this.ended;
+    this.ended = [];
+    for (let i = 0; i < spans.length; i++) this.next.onEnd(spans[i]!);
+  };
 
   /** The export of `count` spans settled, whichever way. */
   settled(count: number): void {
@@ -77,11 +91,18 @@ export class BoundedSpanQueue implements SpanProcessor {
   }
 
   forceFlush(): Promise<void> {
+    this.handOverNow();
     return this.next.forceFlush();
   }
 
   shutdown(): Promise<void> {
+    this.handOverNow();
     return this.next.shutdown();
+  }
+
+  private handOverNow(): void {
+    if (this.scheduled !== null) clearImmediate(this.scheduled);
+    this.handOver();
   }
 }
 
