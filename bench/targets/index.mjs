@@ -15,6 +15,7 @@ import portcullisTransform from './portcullis-transform.mjs';
 import portcullisTyk from './portcullis-tyk.mjs';
 import portcullisCache from './portcullis-cache.mjs';
 import portcullisUntracked from './portcullis-untracked.mjs';
+import portcullisTraced from './portcullis-traced.mjs';
 
 /**
  * Every target, in the order each round runs them. Adding one: a file beside this one
@@ -24,6 +25,7 @@ export const targets = [
   direct,
   portcullis,
   portcullisUntracked,
+  portcullisTraced,
   portcullisKey,
   portcullisJwt,
   portcullisTyk,
