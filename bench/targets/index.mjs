@@ -19,6 +19,7 @@ import portcullisTyk from './portcullis-tyk.mjs';
 import portcullisCache from './portcullis-cache.mjs';
 import portcullisEmbedded from './portcullis-embedded.mjs';
 import portcullisUntracked from './portcullis-untracked.mjs';
+import portcullisTraced from './portcullis-traced.mjs';
 
 /**
  * Every target, in the order each round runs them. Adding one: a file beside this one
@@ -28,6 +29,7 @@ export const targets = [
   direct,
   portcullis,
   portcullisUntracked,
+  portcullisTraced,
   portcullisKey,
   portcullisJwt,
   portcullisTyk,

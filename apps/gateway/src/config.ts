@@ -2,6 +2,7 @@ import { analyticsVariables } from '@portcullis/analytics';
 import { env, loadConfig, z, type Config } from '@portcullis/config';
 import { parseIpRule, type IpRule } from '@portcullis/domain';
 import { loadCertificate, parseCertificateList, type CertificateFiles } from './data-plane/tls/certificates.js';
+import { tracingVariables, tracingSettings } from './data-plane/tracing/tracing-variables.js';
 
 /** The environment variables the gateway reads, shaped into the settings its parts use. */
 export const gatewayConfigSchema = z
@@ -146,6 +147,7 @@ export const gatewayConfigSchema = z
       .default('true')
       .transform((value) => value === 'true'),
     ...analyticsVariables,
+    ...tracingVariables,
   })
   .superRefine((vars, ctx) => {
     if (vars.GATEWAY_TLS_PORT === undefined && vars.GATEWAY_TLS_CERTIFICATES.length > 0)
@@ -192,6 +194,8 @@ export const gatewayConfigSchema = z
       batchSize: vars.ANALYTICS_BATCH_SIZE,
       maxBuffered: vars.ANALYTICS_BUFFER_MAX,
     },
+    /** OpenTelemetry trace export; null (the default, OTEL_TRACES_EXPORTER=none): no tracing at all. */
+    tracing: tracingSettings(vars),
   }));
 
 export type GatewayConfig = Config<typeof gatewayConfigSchema>;

@@ -33,6 +33,7 @@ import { HostEventRouter } from './data-plane/events/host-events.js';
 import { EnforcementService } from './enforcement/enforcement.service.js';
 import { HeartbeatController } from './enforcement/heartbeat.controller.js';
 import { GATEWAY_CONFIG } from './tokens.js';
+import { GatewayTracing } from './data-plane/tracing/gateway-tracing.js';
 
 /** Closes the upstream pools once the data plane has stopped (after `beforeApplicationShutdown`). */
 class PoolsLifecycle extends UpstreamPools {
@@ -45,6 +46,13 @@ class PoolsLifecycle extends UpstreamPools {
 class EventDispatcherLifecycle extends EventDispatcher {
   onApplicationShutdown(): void {
     this.close();
+  }
+}
+
+/** Sends the spans still queued once the data plane has stopped. */
+class TracingLifecycle extends GatewayTracing {
+  async onApplicationShutdown(): Promise<void> {
+    await this.shutdown();
   }
 }
 
@@ -92,6 +100,11 @@ export class GatewayModule {
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GatewayMetrics, useFactory: () => new GatewayMetrics() },
         {
+          provide: GatewayTracing,
+          inject: [GatewayMetrics],
+          useFactory: (metrics: GatewayMetrics) => new TracingLifecycle(config.tracing, metrics.registry, new Logger('Tracing')),
+        },
+        {
           provide: EventDispatcher,
           inject: [GatewayMetrics],
           useFactory: (metrics: GatewayMetrics) =>
@@ -119,7 +132,7 @@ export class GatewayModule {
         },
         {
           provide: ConfigurationStore,
-          inject: [UpstreamPools, GatewayMetrics, Bus, EnforcementService, CredentialsService, ResponseCacheService, EventDispatcher],
+          inject: [UpstreamPools, GatewayMetrics, Bus, EnforcementService, CredentialsService, ResponseCacheService, EventDispatcher, GatewayTracing],
           useFactory: (
             pools: UpstreamPools,
             metrics: GatewayMetrics,
@@ -128,6 +141,7 @@ export class GatewayModule {
             credentials: CredentialsService,
             cache: ResponseCacheService,
             dispatcher: EventDispatcher,
+            tracing: GatewayTracing,
           ) => {
             const store = credentials.followPolicies(
               new ConfigurationStore(
@@ -145,6 +159,7 @@ export class GatewayModule {
                     upstreamLogger.warn(`${event} api ${labels.api_id} version ${labels.version} ${labels.method || 'any method'} ${labels.path}: ${reason}`),
                   events: { dispatcher, log: (line) => eventLogger.warn(line) },
                   responseCache: { store: cache.store, maxEntryBytes: cache.maxEntryBytes },
+                  tracing: tracing.chains,
                 },
                 { warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
                 certificateKeySeal(config.certificates.encryptionSecret, config.adminSecret),

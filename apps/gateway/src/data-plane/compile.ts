@@ -30,6 +30,7 @@ import { compileEvents, type ApiEvents, type EventSink } from './events/api-even
 import { compileVersions } from './versions/compiled-versions.js';
 import { compileUpstreamCertificates, type CertificateLookup } from './upstream-certificates.js';
 import { compileUpstreamPins, type PublicKeyLookup } from './upstream-pins.js';
+import type { ChainTracing } from './tracing/traced-chain.js';
 
 export interface CompileDependencies {
   readonly pools: UpstreamPools;
@@ -55,6 +56,8 @@ export interface CompileDependencies {
   readonly certificates?: CertificateLookup;
   /** The certificate store's public keys (pinned_public_keys); absent: none, so a pin cannot be met. */
   readonly publicKeys?: PublicKeyLookup;
+  /** Tracing on: chains are compiled of traced steps; absent or null: plain steps (tracing costs nothing). */
+  readonly tracing?: ChainTracing | null;
 }
 
 const noBreakerEvents: BreakerListener = () => undefined;
@@ -67,7 +70,9 @@ const untrusting = new ClientAddress([]);
  */
 export function compileApi(definition: ApiDefinition, deps: CompileDependencies): CompiledApi {
   const listenPath = normaliseListenPath(definition.proxy.listen_path);
-  const chain = pipeline.filter((step) => step.enabledFor(definition));
+  const steps = pipeline.filter((step) => step.enabledFor(definition));
+  const tracing = deps.tracing ?? null;
+  const chain = tracing === null ? steps : tracing.chain(steps);
   const events = compileEvents(definition, deps.events, deps.clientAddress ?? null);
   const breakers = compileBreakers(definition, withBreakerHandlers(deps.breakerEvents ?? noBreakerEvents, events));
   deps.metrics.trackBreakers(definition.api_id, breakers === null ? [] : [...breakers.byName.values()].flatMap((rules) => rules.map((rule) => rule.breaker)));
@@ -95,7 +100,7 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
     clientCertificates: compileClientCertificates(definition),
     authentication: compileAuthentication(definition, deps.credentials, deps.signedBodyLimit),
     oauth: compileOAuth(definition, listenPath, deps.oauth),
-    versions: compileVersions(definition, withoutIdentitySteps(chain), versionUpstream),
+    versions: compileVersions(definition, tracing === null ? withoutIdentitySteps(steps) : tracing.chain(withoutIdentitySteps(steps)), versionUpstream),
     cors: compileCors(definition),
     sizeLimits: compileSizeLimits(definition),
     validations: compileValidations(definition),

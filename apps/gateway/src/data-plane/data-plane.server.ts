@@ -12,6 +12,7 @@ import { ConfigurationStore } from './configuration-store.js';
 import { answerInternalError, preparedError } from './error-responses.js';
 import { RequestContext } from './request-context.js';
 import { errorForLog } from '@portcullis/logging';
+import { GatewayTracing } from './tracing/gateway-tracing.js';
 
 /** Paths the control plane (Nest) answers; everything else is proxied traffic. */
 const controlPaths = new Set(['/health', '/ready', '/metrics', '/tyk']);
@@ -50,12 +51,24 @@ export class DataPlaneServer implements OnApplicationBootstrap, BeforeApplicatio
   private controlPlane: RequestListener | null = null;
   /** Connections handed over by 'upgrade' (WebSocket tunnels), which server.close() does not wait for. */
   private readonly tunnels = new Set<Socket>();
+  /** Runs a request's chain; with tracing on, after starting its trace (chosen once, here). */
+  private readonly run: (ctx: RequestContext) => void;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly store: ConfigurationStore,
     private readonly adapterHost: HttpAdapterHost,
-  ) {}
+    tracing: GatewayTracing,
+  ) {
+    const chains = tracing.chains;
+    this.run =
+      chains === null
+        ? (ctx) => this.runChainOf(ctx)
+        : (ctx) => {
+            chains.begin(ctx);
+            this.runChainOf(ctx);
+          };
+  }
 
   get url(): string {
     return listeningUrl(this.server?.address() as AddressInfo | null, this.config.http.host);
@@ -165,7 +178,7 @@ export class DataPlaneServer implements OnApplicationBootstrap, BeforeApplicatio
     this.run(ctx);
   };
 
-  private run(ctx: RequestContext): void {
+  private runChainOf(ctx: RequestContext): void {
     const res = ctx.res;
     try {
       runChain(ctx);

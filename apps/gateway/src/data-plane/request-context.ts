@@ -10,6 +10,7 @@ import type { CacheFill } from './steps/cache.js';
 import type { CompiledVersion } from './versions/compiled-versions.js';
 
 import type { CircuitBreaker } from './upstreams/circuit-breaker.js';
+import type { RequestTrace } from './tracing/request-trace.js';
 /** Which enforcement refused a request (analytics' auth_result). */
 export type Refusal = 'missing' | 'invalid' | 'forbidden' | 'rate_limited' | 'quota_exceeded';
 
@@ -103,6 +104,8 @@ export class RequestContext {
   upgradeHead: Buffer | null;
   /** What the shape step decided for the proxy (headers, method, rewrite, timeout); null: nothing. */
   shaping: ForwardShaping | null;
+  /** The request's spans when tracing is on (tracing/traced-chain.ts); null when it is off. */
+  trace: RequestTrace | null;
   private hostHeader: string | null | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, config: CompiledConfiguration, startedAt: number) {
@@ -144,6 +147,7 @@ export class RequestContext {
     this.secure = false;
     this.upgradeHead = null;
     this.shaping = null;
+    this.trace = null;
     this.hostHeader = undefined;
   }
 

@@ -38,6 +38,8 @@ export const proxy: Step = {
     const req = ctx.req;
     let headers = upstreamRequestHeaders(req.rawHeaders, clientAddress(req.socket.remoteAddress), ctx.secure ? 'https' : 'http', upstream.preserveHost);
     if (ctx.dropHeaders !== null) headers = withoutNamed(headers, ctx.dropHeaders);
+    // Tracing on (decided at start; null otherwise): the upstream continues the gateway's trace.
+    if (ctx.trace !== null) headers = ctx.trace.upstreamHeaders(headers);
     const shaping = ctx.shaping;
     let timeoutMs = upstream.timeoutMs;
     let ownHeadTimer = upstream.ownHeadTimer;
