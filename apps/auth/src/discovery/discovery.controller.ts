@@ -44,6 +44,10 @@ export class DiscoveryController {
       introspection_endpoint_auth_methods_supported: secretMethods,
       revocation_endpoint_auth_methods_supported: secretMethods,
       access_token_signing_alg_values_supported: [SIGNING_ALG],
+      // OpenID Connect Discovery §3: ID Tokens are signed with the same keys. Only ES256 so far: an
+      // RP must not assume the RS256 default.
+      id_token_signing_alg_values_supported: [SIGNING_ALG],
+      subject_types_supported: ['public'],
     };
   }
 

@@ -1,0 +1,163 @@
+import { createBusTransport, type BusTransport } from '@portcullis/bus';
+import { subjects, type OAuthClientWithSecret, type Reply, type RequestOf, type RequestSubject, type ReplyOf, type UserSummary } from '@portcullis/contracts';
+import type { RunningService } from '@portcullis/http';
+import { createHash, randomBytes } from 'node:crypto';
+import * as oauth from 'oauth4webapi';
+import { firstValueFrom, timeout } from 'rxjs';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
+import { createAuthApp, loadAuthConfig } from '../src/index.js';
+
+/**
+ * The auth service as an OpenID Provider, driven by oauth4webapi (the protocol layer of openid-client)
+ * as the relying party in its strict default mode. Tests are named after the OpenID conformance suite's
+ * oidcc-basic checks they mirror.
+ */
+const schema = `auth_openid_${randomBytes(6).toString('hex')}`;
+const tag = randomBytes(4).toString('hex');
+const redirectUri = 'http://rp.test/callback';
+const password = 'correct horse battery staple';
+const insecure = { [oauth.allowInsecureRequests]: true } as const;
+
+function hiddenFields(page: string): Record<string, string> {
+  const unescape = (value: string) =>
+    value
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&#96;/g, '`')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
+  return Object.fromEntries([...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, unescape(m[2]!)]));
+}
+
+describeWithServices('OpenID Provider (PostgreSQL + NATS, real HTTP, oauth4webapi as the RP)', () => {
+  let auth: RunningService;
+  let caller: BusTransport;
+  let as: oauth.AuthorizationServer;
+  let rp: OAuthClientWithSecret;
+  let user: UserSummary;
+  const db = new pg.Client({ connectionString: testServices.databaseUrl });
+  const client = (): oauth.Client => ({ client_id: rp.client_id });
+  const clientAuth = () => oauth.ClientSecretBasic(rp.client_secret!);
+
+  async function value<S extends RequestSubject>(subject: S, payload: RequestOf<S>): Promise<ReplyOf<S>> {
+    const reply = await firstValueFrom(caller.client.send<Reply<ReplyOf<S>>>(subject, payload).pipe(timeout(10_000)));
+    if (!reply.ok) throw new Error(`${subject}: ${JSON.stringify(reply.error)}`);
+    return reply.value;
+  }
+
+  /** Signs in through the login page and returns the token endpoint's raw response. */
+  async function codeFlow(options: { scope?: string; nonce?: string } = {}): Promise<{ response: Response; verifier: string; signedInAt: number }> {
+    const verifier = oauth.generateRandomCodeVerifier();
+    const state = oauth.generateRandomState();
+    const url = new URL(as.authorization_endpoint!);
+    const parameters: Record<string, string> = {
+      response_type: 'code',
+      client_id: rp.client_id,
+      redirect_uri: redirectUri,
+      scope: options.scope ?? 'openid profile email',
+      state,
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    };
+    if (options.nonce !== undefined) parameters.nonce = options.nonce;
+    for (const [name, parameter] of Object.entries(parameters)) url.searchParams.set(name, parameter);
+    const pageResponse = await fetch(url, { redirect: 'manual' });
+    const fields = hiddenFields(await pageResponse.text());
+    const cookie = (pageResponse.headers.get('set-cookie') ?? '').split(';', 1)[0]!;
+    const signedInAt = Math.floor(Date.now() / 1000);
+    const approved = await fetch(as.authorization_endpoint!, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: new URLSearchParams({ ...fields, username: `olivia-${tag}`, password, decision: 'approve' }),
+    });
+    expect(approved.status).toBe(302);
+    const callback = oauth.validateAuthResponse(as, client(), new URL(approved.headers.get('location')!), state);
+    const response = await oauth.authorizationCodeGrantRequest(as, client(), clientAuth(), callback, redirectUri, verifier, insecure);
+    return { response, verifier, signedInAt };
+  }
+
+  beforeAll(async () => {
+    await db.connect();
+    const config = loadAuthConfig({ AUTH_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: 'openid-int-test-secret-' + tag, LOG_LEVEL: 'silent' });
+    const transport = createBusTransport({
+      kind: 'nats',
+      servers: [testServices.natsUrl],
+      subjectPrefix: testServices.subjectPrefix,
+      name: `auth-openid-${tag}`,
+    });
+    auth = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
+    caller = createBusTransport({
+      kind: 'nats',
+      servers: [testServices.natsUrl],
+      subjectPrefix: testServices.subjectPrefix,
+      name: `auth-openid-caller-${tag}`,
+    });
+    await caller.client.connect();
+    const issuer = new URL(auth.url);
+    as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...insecure }));
+    rp = await value(subjects.authClientsCreate, {
+      input: { client_name: 'RP', redirect_uris: [redirectUri], grant_types: ['authorization_code', 'refresh_token'], scope: 'openid profile email read' },
+    });
+    user = await value(subjects.authUsersCreate, { username: `olivia-${tag}`, password });
+  });
+
+  afterAll(async () => {
+    await auth?.close();
+    await caller?.client.close();
+    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await db.end();
+  });
+
+  it('oidcc-server: the code flow with PKCE and a nonce yields an ID Token the RP accepts', async () => {
+    const nonce = oauth.generateRandomNonce();
+    const { response, signedInAt } = await codeFlow({ nonce });
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client(), response, { expectedNonce: nonce, requireIdToken: true });
+    const claims = oauth.getValidatedIdTokenClaims(tokens)!;
+    expect(claims).toMatchObject({ iss: auth.url, sub: user.id, aud: rp.client_id, nonce, amr: ['pwd'] });
+    expect(claims.auth_time).toBeGreaterThanOrEqual(signedInAt - 1);
+    expect(claims.auth_time).toBeLessThanOrEqual(claims.iat);
+    expect(claims.exp).toBeGreaterThan(claims.iat);
+    // at_hash binds the access token: the left half of its SHA-256 (ES256), base64url.
+    const digest = createHash('sha256').update(tokens.access_token).digest();
+    expect(claims.at_hash).toBe(digest.subarray(0, 16).toString('base64url'));
+    const header = JSON.parse(Buffer.from(tokens.id_token!.split('.')[0]!, 'base64url').toString()) as Record<string, unknown>;
+    expect(header).toMatchObject({ alg: 'ES256', typ: 'JWT' });
+    const jwks = (await (await fetch(as.jwks_uri!)).json()) as { keys: { kid: string }[] };
+    expect(jwks.keys.map((k) => k.kid)).toContain(header.kid);
+  });
+
+  it('oidcc-ensure-request-without-nonce-succeeds-for-code-flow', async () => {
+    const { response } = await codeFlow();
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client(), response, { requireIdToken: true });
+    const claims = oauth.getValidatedIdTokenClaims(tokens)!;
+    expect(claims.sub).toBe(user.id);
+    expect(claims.nonce).toBeUndefined();
+  });
+
+  it('issues no ID Token when openid was not granted', async () => {
+    const { response } = await codeFlow({ scope: 'read' });
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client(), response);
+    expect(tokens.id_token).toBeUndefined();
+  });
+
+  it('oidcc-refresh-token: a refresh returns a new ID Token with the same sub and auth_time, and no nonce', async () => {
+    const nonce = oauth.generateRandomNonce();
+    const first = await oauth.processAuthorizationCodeResponse(as, client(), (await codeFlow({ nonce })).response, { expectedNonce: nonce });
+    const firstClaims = oauth.getValidatedIdTokenClaims(first)!;
+    const refreshed = await oauth.processRefreshTokenResponse(
+      as,
+      client(),
+      await oauth.refreshTokenGrantRequest(as, client(), clientAuth(), first.refresh_token!, insecure),
+    );
+    const claims = oauth.getValidatedIdTokenClaims(refreshed)!;
+    expect(refreshed.id_token).not.toBe(first.id_token);
+    expect(claims).toMatchObject({ iss: auth.url, sub: user.id, aud: rp.client_id, auth_time: firstClaims.auth_time });
+    expect(claims.nonce).toBeUndefined();
+    const digest = createHash('sha256').update(refreshed.access_token).digest();
+    expect(claims.at_hash).toBe(digest.subarray(0, 16).toString('base64url'));
+  });
+});
