@@ -160,4 +160,76 @@ describeWithServices('OpenID Provider (PostgreSQL + NATS, real HTTP, oauth4webap
     const digest = createHash('sha256').update(refreshed.access_token).digest();
     expect(claims.at_hash).toBe(digest.subarray(0, 16).toString('base64url'));
   });
+  /** A fresh sign-in's tokens, checked by the RP. */
+  async function signIn(scope = 'openid profile email'): Promise<oauth.TokenEndpointResponse> {
+    const { response } = await codeFlow({ scope });
+    return oauth.processAuthorizationCodeResponse(as, client(), response);
+  }
+
+  function postUserinfo(body: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(as.userinfo_endpoint!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(body),
+    });
+  }
+
+  /** The RFC 6750 refusal: status, the JSON error and the Bearer challenge naming it. */
+  async function expectRefusal(response: Response, status: number, error: string | undefined): Promise<void> {
+    expect(response.status).toBe(status);
+    const challenge = response.headers.get('www-authenticate')!;
+    expect(challenge).toMatch(/^Bearer realm="portcullis"/);
+    if (error === undefined) expect(challenge).not.toContain('error=');
+    else {
+      expect(challenge).toContain(`error="${error}"`);
+      expect(await response.json()).toMatchObject({ error });
+    }
+  }
+
+  it('oidcc-userinfo-get: the RP reads sub and the profile claims with GET and the Authorization header', async () => {
+    const tokens = await signIn();
+    const response = await oauth.userInfoRequest(as, client(), tokens.access_token, insecure);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const info = await oauth.processUserInfoResponse(as, client(), user.id, response);
+    expect(info).toEqual({ sub: user.id, preferred_username: `olivia-${tag}`, name: `olivia-${tag}`, updated_at: expect.any(Number) });
+  });
+
+  it('oidcc-userinfo-post-header: POST with the Authorization header', async () => {
+    const tokens = await signIn('openid');
+    const response = await fetch(as.userinfo_endpoint!, { method: 'POST', headers: { authorization: `Bearer ${tokens.access_token}` } });
+    // Without the profile scope only sub is told.
+    expect(await oauth.processUserInfoResponse(as, client(), user.id, response)).toEqual({ sub: user.id });
+  });
+
+  it('oidcc-userinfo-post-body: POST with access_token in the form body', async () => {
+    const tokens = await signIn();
+    const response = await postUserinfo({ access_token: tokens.access_token });
+    expect(await oauth.processUserInfoResponse(as, client(), user.id, response)).toMatchObject({ sub: user.id, preferred_username: `olivia-${tag}` });
+  });
+
+  it('refuses an ID Token presented as the access token (invalid_token)', async () => {
+    const tokens = await signIn();
+    await expectRefusal(await fetch(as.userinfo_endpoint!, { headers: { authorization: `Bearer ${tokens.id_token}` } }), 401, 'invalid_token');
+    await expectRefusal(await postUserinfo({ access_token: tokens.id_token! }), 401, 'invalid_token');
+  });
+
+  it('refuses a revoked access token (invalid_token)', async () => {
+    const tokens = await signIn();
+    const revoked = await oauth.revocationRequest(as, client(), clientAuth(), tokens.access_token, insecure);
+    await oauth.processRevocationResponse(revoked);
+    await expectRefusal(await fetch(as.userinfo_endpoint!, { headers: { authorization: `Bearer ${tokens.access_token}` } }), 401, 'invalid_token');
+  });
+
+  it('refuses an access token without openid (insufficient_scope), no token, and a malformed header', async () => {
+    const tokens = await signIn('read');
+    await expectRefusal(await fetch(as.userinfo_endpoint!, { headers: { authorization: `Bearer ${tokens.access_token}` } }), 403, 'insufficient_scope');
+    // RFC 6750 §3.1: no credentials at all is a challenge without an error code.
+    await expectRefusal(await fetch(as.userinfo_endpoint!), 401, undefined);
+    await expectRefusal(await fetch(as.userinfo_endpoint!, { headers: { authorization: 'Basic b2xpdmlhOnNlY3JldA==' } }), 400, 'invalid_request');
+    await expectRefusal(await fetch(as.userinfo_endpoint!, { headers: { authorization: 'Bearer two words' } }), 400, 'invalid_request');
+    await expectRefusal(await fetch(as.userinfo_endpoint!, { headers: { authorization: 'Bearer not-a-token-of-ours' } }), 401, 'invalid_token');
+    // Two ways at once is one too many (RFC 6750 §2).
+    const both = await signIn();
+    await expectRefusal(await postUserinfo({ access_token: both.access_token }, { authorization: `Bearer ${both.access_token}` }), 400, 'invalid_request');
+  });
 });

@@ -12,6 +12,7 @@ export const endpointPaths = {
   introspection: '/oauth/introspect',
   revocation: '/oauth/revoke',
   registration: '/oauth/register',
+  userinfo: '/oauth/userinfo',
   jwks: '/.well-known/jwks.json',
 } as const;
 
@@ -34,6 +35,7 @@ export class DiscoveryController {
       token_endpoint: issuer + endpointPaths.token,
       jwks_uri: issuer + endpointPaths.jwks,
       registration_endpoint: issuer + endpointPaths.registration,
+      userinfo_endpoint: issuer + endpointPaths.userinfo,
       introspection_endpoint: issuer + endpointPaths.introspection,
       revocation_endpoint: issuer + endpointPaths.revocation,
       response_types_supported: ['code'],
