@@ -232,4 +232,45 @@ describeWithServices('OpenID Provider (PostgreSQL + NATS, real HTTP, oauth4webap
     const both = await signIn();
     await expectRefusal(await postUserinfo({ access_token: both.access_token }, { authorization: `Bearer ${both.access_token}` }), 400, 'invalid_request');
   });
+  it('oidcc-discovery-endpoint-verification: each advertised endpoint answers, each advertised alg, scope and claim is served', async () => {
+    const metadata = (await (await fetch(`${auth.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(metadata).toMatchObject({
+      issuer: auth.url,
+      userinfo_endpoint: `${auth.url}/oauth/userinfo`,
+      subject_types_supported: ['public'],
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      authorization_response_iss_parameter_supported: true,
+    });
+    // Every endpoint exists: an unauthenticated, empty request is refused by it, never a 404 or a 5xx.
+    const endpoints = Object.entries(metadata).filter(([name]) => name.endsWith('_endpoint') || name === 'jwks_uri');
+    expect(endpoints.map(([name]) => name).sort()).toEqual(
+      [
+        'authorization_endpoint',
+        'introspection_endpoint',
+        'jwks_uri',
+        'registration_endpoint',
+        'revocation_endpoint',
+        'token_endpoint',
+        'userinfo_endpoint',
+      ].sort(),
+    );
+    for (const [name, url] of endpoints) {
+      const method = name === 'authorization_endpoint' || name === 'jwks_uri' || name === 'userinfo_endpoint' ? 'GET' : 'POST';
+      const response = await fetch(url as string, { method, redirect: 'manual' });
+      expect([200, 400, 401], `${name} ${method}`).toContain(response.status);
+    }
+    // Each advertised scope is grantable together, and the ID Token and userinfo between them serve every advertised claim.
+    const scopes = metadata.scopes_supported as string[];
+    const nonce = oauth.generateRandomNonce();
+    const { response } = await codeFlow({ scope: scopes.join(' '), nonce });
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client(), response, { expectedNonce: nonce });
+    expect(tokens.scope!.split(' ').sort()).toEqual([...scopes].sort());
+    const idToken = oauth.getValidatedIdTokenClaims(tokens)!;
+    const header = JSON.parse(Buffer.from(tokens.id_token!.split('.')[0]!, 'base64url').toString()) as { alg: string };
+    expect(metadata.id_token_signing_alg_values_supported).toContain(header.alg);
+    const info = await oauth.processUserInfoResponse(as, client(), user.id, await oauth.userInfoRequest(as, client(), tokens.access_token, insecure));
+    const served = new Set([...Object.keys(idToken), ...Object.keys(info)]);
+    expect((metadata.claims_supported as string[]).filter((claim) => !served.has(claim))).toEqual([]);
+  });
 });

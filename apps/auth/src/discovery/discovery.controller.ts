@@ -4,6 +4,7 @@ import { tokenEndpointAuthMethods } from '@portcullis/domain';
 import { Grants } from '../grants/grants.js';
 import { SIGNING_ALG, SigningKeys } from '../keys/signing-keys.service.js';
 import { Issuer } from '../issuer.js';
+import { supportedClaims } from '../userinfo/user-claims.js';
 
 /** Where each endpoint lives, relative to the issuer. */
 export const endpointPaths = {
@@ -50,6 +51,11 @@ export class DiscoveryController {
       // RP must not assume the RS256 default.
       id_token_signing_alg_values_supported: [SIGNING_ALG],
       subject_types_supported: ['public'],
+      // The scopes with a meaning here; a client's own scopes (its APIs') are its business.
+      scopes_supported: ['openid', 'profile'],
+      claims_supported: supportedClaims,
+      // RFC 9207: every authorization response, error or not, carries iss.
+      authorization_response_iss_parameter_supported: true,
     };
   }
 
