@@ -7,6 +7,7 @@ import { DiscoveryModule } from './discovery/discovery.module.js';
 import { Issuer } from './issuer.js';
 import { HealthModule } from './health/health.module.js';
 import { IntrospectionModule } from './introspection/introspection.module.js';
+import { UserinfoModule } from './userinfo/userinfo.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { PingModule } from './ping/ping.module.js';
 import { RevocationModule } from './revocation/revocation.module.js';
@@ -46,6 +47,7 @@ export class RootModule {
         ClientsModule,
         TokenEndpointModule,
         IntrospectionModule,
+        UserinfoModule,
         RevocationModule,
         DiscoveryModule,
         UsersModule,

@@ -41,7 +41,7 @@ export class AuthorizationService {
   }
 
   /** Issues the code for an approved request and answers where to send the user agent (RFC 6749 §4.1.2, RFC 9207). */
-  async approve(request: ValidAuthorizationRequest, sub: string, apiId?: string): Promise<{ code: string; redirectTo: string }> {
+  async approve(request: ValidAuthorizationRequest, sub: string, apiId?: string, authTime?: Date): Promise<{ code: string; redirectTo: string }> {
     const code = await this.codes.issue({
       clientId: request.clientId,
       redirectUri: request.redirectUri,
@@ -51,6 +51,7 @@ export class AuthorizationService {
       codeChallengeMethod: request.codeChallengeMethod,
       apiId,
       nonce: request.nonce,
+      authTime,
     });
     return { code, redirectTo: redirectWith(request.redirectUri, { code, state: request.state, iss: this.issuer.value }) };
   }

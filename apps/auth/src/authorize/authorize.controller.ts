@@ -83,7 +83,7 @@ export class AuthorizeController {
       this.renderLogin(response, outcome, cookieToken as string, { username, error: 'The username or password is incorrect.' });
       return;
     }
-    const { redirectTo } = await this.authorization.approve(authorization, login.passed.sub);
+    const { redirectTo } = await this.authorization.approve(authorization, login.passed.sub, undefined, new Date());
     redirectNoStore(response, redirectTo);
   }
 

@@ -4,6 +4,7 @@ import { tokenEndpointAuthMethods } from '@portcullis/domain';
 import { Grants } from '../grants/grants.js';
 import { SIGNING_ALG, SigningKeys } from '../keys/signing-keys.service.js';
 import { Issuer } from '../issuer.js';
+import { supportedClaims } from '../userinfo/user-claims.js';
 
 /** Where each endpoint lives, relative to the issuer. */
 export const endpointPaths = {
@@ -12,6 +13,7 @@ export const endpointPaths = {
   introspection: '/oauth/introspect',
   revocation: '/oauth/revoke',
   registration: '/oauth/register',
+  userinfo: '/oauth/userinfo',
   jwks: '/.well-known/jwks.json',
 } as const;
 
@@ -34,6 +36,7 @@ export class DiscoveryController {
       token_endpoint: issuer + endpointPaths.token,
       jwks_uri: issuer + endpointPaths.jwks,
       registration_endpoint: issuer + endpointPaths.registration,
+      userinfo_endpoint: issuer + endpointPaths.userinfo,
       introspection_endpoint: issuer + endpointPaths.introspection,
       revocation_endpoint: issuer + endpointPaths.revocation,
       response_types_supported: ['code'],
@@ -44,6 +47,16 @@ export class DiscoveryController {
       introspection_endpoint_auth_methods_supported: secretMethods,
       revocation_endpoint_auth_methods_supported: secretMethods,
       access_token_signing_alg_values_supported: [SIGNING_ALG],
+      // OpenID Connect Discovery §3: ID Tokens are signed with the same keys. Only ES256 so far: an
+      // RP must not assume the RS256 default.
+      id_token_signing_alg_values_supported: [SIGNING_ALG],
+      subject_types_supported: ['public'],
+      // The scopes with a meaning here; a client's own scopes (its APIs') are its business.
+      scopes_supported: ['openid', 'profile'],
+      claims_supported: supportedClaims,
+      // Every authorization response carries iss (RFC 9207), but authorization_response_iss_parameter_supported
+      // is not advertised yet: clients reading it then refuse callbacks without iss, and oauth-core's
+      // tests build such callbacks from codes issued over the bus (issue 16 follow-up).
     };
   }
 

@@ -18,6 +18,8 @@ export interface CodeRequest {
   codeChallengeMethod?: string;
   apiId?: string;
   nonce?: string;
+  /** When the user signed in to approve this (OIDC `auth_time`); absent when nobody signed in here. */
+  authTime?: Date;
 }
 
 export type CodeUse = { outcome: 'redeemed'; code: AuthorizationCodeRecord } | { outcome: 'reused'; code: AuthorizationCodeRecord } | { outcome: 'invalid' };
@@ -60,6 +62,7 @@ export class AuthorizationCodesService implements OnModuleInit, OnApplicationShu
       sub: request.sub,
       apiId: request.apiId ?? null,
       nonce: request.nonce ?? null,
+      authTime: request.authTime ?? null,
       codeChallenge: request.codeChallenge ?? null,
       codeChallengeMethod: request.codeChallenge ? 'S256' : null,
       familyId: randomUUID(),

@@ -45,6 +45,8 @@ export function refreshTokenGrant(tokens: TokenIssuer, store: TokenStore, revoca
           withRefresh: true,
           family: token.familyId,
           spends: tokenHash,
+          // A new ID Token with the original sign-in time and no nonce (OIDC Core §12.2).
+          openid: { authTime: token.authTime },
           ...api,
         });
       } catch (error) {

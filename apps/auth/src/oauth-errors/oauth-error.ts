@@ -29,6 +29,8 @@ export const oauthErrorCodes = {
   invalid_software_statement: 400,
   // RFC 6750 §3.1: a bearer token refused (the registration endpoints' initial access and registration tokens).
   invalid_token: 401,
+  // RFC 6750 §3.1: the token is good but lacks the scope the resource needs (userinfo without openid).
+  insufficient_scope: 403,
 } as const;
 
 export type OAuthErrorCode = keyof typeof oauthErrorCodes;

@@ -5,7 +5,7 @@ import { noStore } from '../oauth-errors/oauth-error.filter.js';
 import { OAuthError } from '../oauth-errors/oauth-error.js';
 
 /** The OAuth endpoints that take form bodies and parse them here, strictly, instead of Express's parser. */
-export const formEndpoints = ['/oauth/token', '/oauth/introspect', '/oauth/revoke'];
+export const formEndpoints = ['/oauth/token', '/oauth/introspect', '/oauth/revoke', '/oauth/userinfo'];
 
 /**
  * Mounted before the app's JSON/urlencoded parsers: reads the raw body of the form endpoints as text

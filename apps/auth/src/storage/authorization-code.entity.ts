@@ -24,6 +24,10 @@ export class AuthorizationCodeRecord {
   @Column({ type: 'text', nullable: true })
   nonce!: string | null;
 
+  /** When the user signed in (OIDC `auth_time`); null when nobody signed in here. */
+  @Column({ name: 'auth_time', type: 'timestamptz', nullable: true })
+  authTime!: Date | null;
+
   @Column({ name: 'code_challenge', type: 'text', nullable: true })
   codeChallenge!: string | null;
 

@@ -33,4 +33,8 @@ export class RefreshTokenRecord {
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
+
+  /** When the user signed in (OIDC `auth_time`); null when nobody signed in here. */
+  @Column({ name: 'auth_time', type: 'timestamptz', nullable: true })
+  authTime!: Date | null;
 }

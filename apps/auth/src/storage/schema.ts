@@ -5,6 +5,7 @@ import { CreateApiKeysAndQuotas1763950000000 } from './migrations/1763950000000-
 import { OpaqueAccessTokens1764100000000 } from './migrations/1764100000000-opaque-access-tokens.js';
 import { CreateOAuth1Nonces1764200000000 } from './migrations/1764200000000-create-oauth1-nonces.js';
 import { CreateAuthFailureThrottles1764300000000 } from './migrations/1764300000000-create-auth-failure-throttles.js';
+import { OpenIdAuthTime1764400000000 } from './migrations/1764400000000-openid-auth-time.js';
 import { ApiKeyRecord } from './api-key.entity.js';
 import { OAuth1ConsumerRecord } from './oauth1-consumer.entity.js';
 import { UserRecord } from './user.entity.js';
@@ -37,4 +38,5 @@ export const authMigrations = [
   OpaqueAccessTokens1764100000000,
   CreateOAuth1Nonces1764200000000,
   CreateAuthFailureThrottles1764300000000,
+  OpenIdAuthTime1764400000000,
 ];

@@ -10,9 +10,11 @@ import { signCompactEs256 } from '../keys/compact-jws.js';
 import { SigningKeys } from '../keys/signing-keys.service.js';
 import type { AccessTokenRecord } from '../storage/access-token.entity.js';
 import type { RefreshTokenRecord } from '../storage/refresh-token.entity.js';
+import { signIdToken, type OpenIdContext } from './id-token.js';
 import { newOpaqueToken } from './opaque-token.js';
 import { randomTokenId } from './random-id.js';
 import { TokenStore } from '../storage/token-store.js';
+import { scopeTokens } from '../grants/scope.js';
 import type { TokenResponse } from './token-response.js';
 
 export interface IssueInput {
@@ -40,6 +42,8 @@ export interface IssueInput {
   accessTokenTtl?: number;
   /** Likewise for the refresh token. */
   refreshTokenTtl?: number;
+  /** For a grant from a user's sign-in (code, refresh): an ID Token is issued when `scope` has `openid`. */
+  openid?: OpenIdContext;
 }
 
 export function hashToken(value: string): Buffer {
@@ -128,6 +132,7 @@ export class TokenIssuer {
         expiresAt: new Date((now + refreshTtl) * 1000),
         usedAt: null,
         revokedAt: null,
+        authTime: input.openid?.authTime ?? null,
       };
     }
     await this.store.recordIssued(access, refresh, input.spends);
@@ -136,6 +141,14 @@ export class TokenIssuer {
     const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: accessTtl };
     if (input.scope !== '') response.scope = input.scope;
     if (refreshToken) response.refresh_token = refreshToken;
+    if (input.openid && scopeTokens(input.scope).includes('openid')) {
+      const signing = this.keys.signingKey();
+      response.id_token = signIdToken(
+        { ...input.openid, issuer: this.issuer.value, sub: input.sub, clientId: client.client_id, accessToken, now, lifetimeSeconds: accessTtl },
+        signing.kid,
+        signing.key,
+      );
+    }
     return response;
   }
 }

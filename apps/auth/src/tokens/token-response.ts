@@ -5,4 +5,6 @@ export interface TokenResponse {
   expires_in: number;
   scope?: string;
   refresh_token?: string;
+  /** OIDC Core §3.1.3.3: when the grant includes the `openid` scope. */
+  id_token?: string;
 }
