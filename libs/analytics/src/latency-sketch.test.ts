@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LATENCY_SKETCH_RELATIVE_ERROR, LatencySketch } from './latency-sketch.js';
-
-/** A seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../tools/test/seeded-random.js';
 
 /** The exact value the sketch promises to approximate: the nearest rank, ⌈q·n⌉-th of the sorted values. */
 function exact(sorted: number[], q: number): number {
@@ -27,7 +16,7 @@ const distributions: Record<string, (next: () => number) => number> = {
 describe('LatencySketch', () => {
   for (const [name, draw] of Object.entries(distributions)) {
     it(`answers every percentile within its stated relative error (${name}, merged from parts)`, () => {
-      const next = random(name.length * 7919);
+      const next = seededRandom(name.length * 7919);
       const values = Array.from({ length: 20_000 }, () => draw(next));
       // Built in four parts and merged (one through its serialised form), as windows and buckets are.
       const parts = [0, 1, 2, 3].map(() => new LatencySketch());

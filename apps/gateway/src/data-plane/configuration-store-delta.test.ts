@@ -5,6 +5,7 @@ import { memoryEnforcement } from '../../test/fixtures/enforcement.js';
 import { ConfigurationStore } from './configuration-store.js';
 import { GatewayMetrics } from './metrics.js';
 import { UpstreamPools } from './upstream-pools.js';
+import { seededRandom } from '../../../../tools/test/seeded-random.js';
 
 /**
  * A change applied as a delta must leave the store exactly where a whole snapshot of the same
@@ -12,18 +13,6 @@ import { UpstreamPools } from './upstream-pools.js';
  * of creates, updates and deletes (over few paths, domains and targets, so collisions, shared
  * pools and inactive APIs all happen), compared after every step with a store built from scratch.
  */
-
-/** mulberry32: a small seeded generator, so a failing sequence can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Metrics that note which APIs were compiled (compileApi tracks each one's breakers, once). */
 class CountingMetrics extends GatewayMetrics {
@@ -77,7 +66,7 @@ function observed(store: ConfigurationStore, pools: UpstreamPools) {
 describe('ConfigurationStore deltas', () => {
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`gives what a whole snapshot gives, after every step of a random sequence (seed ${seed})`, () => {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const pick = <T>(from: readonly T[]): T => from[Math.floor(next() * from.length)]!;
       const { store, pools } = newStore();
       // Metrics are kept per API id, not per store: one for every store built from scratch will do.
