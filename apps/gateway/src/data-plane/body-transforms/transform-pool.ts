@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { BodyTransformLanguage } from '@portcullis/domain';
-import { workerSource } from './worker-source.js';
 
 /**
  * Runs body transforms off the event loop, in a few worker threads, each bounded: a task that has
@@ -63,9 +62,23 @@ interface Slot {
   running: Pending | null;
 }
 
-type Reply =
+/** What a worker (transform-worker.js) is sent: a task (its body arrives as a Uint8Array). */
+export type WorkerTask = Omit<TransformTask, 'body'> & { readonly id: number; readonly timeoutMs: number; readonly body: Uint8Array };
+
+/** Where a worker loads its packages from: resolved here, from the gateway's own dependencies. */
+export interface WorkerPaths {
+  readonly jqPath: string;
+  readonly jsonataPath: string;
+  readonly xmlPath: string;
+}
+
+/** What a worker answers for a task. */
+export type WorkerReply =
   | { id: number; ok: true; body: Uint8Array; headers: Record<string, string> | null; context: Record<string, unknown> | null }
   | { id: number; ok: false; kind: 'not_json' | 'not_xml' | 'failed' | 'too_large'; message: string; fatal: boolean };
+
+/** Beside this module in the sources (the tests) and in dist (the built gateway) alike. */
+const workerFile = new URL('./transform-worker.js', import.meta.url);
 
 const moduleRequire = createRequire(import.meta.url);
 
@@ -73,7 +86,7 @@ export class TransformPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
   private nextId = 1;
-  private readonly paths = {
+  private readonly paths: WorkerPaths = {
     jqPath: moduleRequire.resolve('jq-wasm'),
     jsonataPath: moduleRequire.resolve('jsonata'),
     xmlPath: moduleRequire.resolve('fast-xml-parser'),
@@ -113,12 +126,12 @@ export class TransformPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(workerSource, { eval: true, workerData: this.paths, resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb } });
+    const worker = new Worker(workerFile, { workerData: this.paths, resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb } });
     const slot: Slot = { worker, running: null };
     if (this.preloadJq) worker.postMessage({ preload: 'jq' });
     // A worker never keeps the gateway process alive; a waiting request holds its own timer.
     worker.unref();
-    worker.on('message', (reply: Reply) => this.onReply(slot, reply));
+    worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
     // A worker that died (out of memory, crashed): its task fails, a new worker takes its place.
     worker.on('error', () => this.replace(slot, 'the transform stopped (out of memory)'));
     worker.on('exit', () => this.replace(slot, 'the transform stopped'));
@@ -133,11 +146,12 @@ export class TransformPool {
       pending.slot = slot;
       slot.running = pending;
       const task = pending.task;
-      slot.worker.postMessage({ ...task, id: pending.id, timeoutMs: this.limits.timeoutMs });
+      const message: WorkerTask = { ...task, id: pending.id, timeoutMs: this.limits.timeoutMs };
+      slot.worker.postMessage(message);
     }
   }
 
-  private onReply(slot: Slot, reply: Reply): void {
+  private onReply(slot: Slot, reply: WorkerReply): void {
     const pending = slot.running;
     if (pending === null || pending.id !== reply.id) return;
     slot.running = null;
