@@ -162,7 +162,11 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
   }
 
   async function redeem(client: OAuthClientWithSecret, code: string, redirectUri: string, verifier: string | typeof oauth.nopkce): Promise<Response> {
-    const params = oauth.validateAuthResponse(as, asClient(client), new URL(`${redirectUri}?code=${code}`), oauth.expectNoState);
+    // The callback the authorization endpoint would have sent, iss included (RFC 9207; the code was made above, not by it).
+    const callback = new URL(redirectUri);
+    callback.searchParams.set('code', code);
+    callback.searchParams.set('iss', as.issuer);
+    const params = oauth.validateAuthResponse(as, asClient(client), callback, oauth.expectNoState);
     const authn = client.token_endpoint_auth_method === 'none' ? oauth.None() : oauth.ClientSecretBasic(client.client_secret!);
     return oauth.authorizationCodeGrantRequest(as, asClient(client), authn, params, redirectUri, verifier, insecure);
   }

@@ -240,6 +240,8 @@ describeWithServices('OpenID Provider (PostgreSQL + NATS, real HTTP, oauth4webap
       subject_types_supported: ['public'],
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
+      // Served: oauth4webapi then requires iss on each callback below (RFC 9207).
+      authorization_response_iss_parameter_supported: true,
     });
     // Every endpoint exists: an unauthenticated, empty request is refused by it, never a 404 or a 5xx.
     const endpoints = Object.entries(metadata).filter(([name]) => name.endsWith('_endpoint') || name === 'jwks_uri');

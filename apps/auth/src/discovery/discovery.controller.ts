@@ -54,9 +54,9 @@ export class DiscoveryController {
       // The scopes with a meaning here; a client's own scopes (its APIs') are its business.
       scopes_supported: ['openid', 'profile'],
       claims_supported: supportedClaims,
-      // Every authorization response carries iss (RFC 9207), but authorization_response_iss_parameter_supported
-      // is not advertised yet: clients reading it then refuse callbacks without iss, and oauth-core's
-      // tests build such callbacks from codes issued over the bus (issue 16 follow-up).
+      // RFC 9207: every authorization response, success or error, carries iss; clients that read this
+      // then refuse a callback without it (mix-up defence).
+      authorization_response_iss_parameter_supported: true,
     };
   }
 
