@@ -1,6 +1,6 @@
 import type { TokenIssuer } from '../tokens/token-issuer.js';
 import type { Grant } from './grant.js';
-import { grantedScope } from './scope.js';
+import { grantedScope } from '../scope/scope.js';
 
 /**
  * RFC 6749 §4.4: the client acts for itself, so `sub` is its client_id, and no refresh token is

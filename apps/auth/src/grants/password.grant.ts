@@ -3,7 +3,7 @@ import { OAuthError, tooManyFailures } from '../oauth-errors/oauth-error.js';
 import { required } from '../oauth-forms/form-body.js';
 import type { TokenIssuer } from '../tokens/token-issuer.js';
 import type { Grant } from './grant.js';
-import { grantedScope } from './scope.js';
+import { grantedScope } from '../scope/scope.js';
 
 /** Nest token for the users' password check (the users module provides it). */
 export const PASSWORD_VERIFIER = Symbol('PASSWORD_VERIFIER');

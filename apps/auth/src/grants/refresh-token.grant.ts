@@ -4,7 +4,7 @@ import type { Revocations } from '../tokens/revocations.js';
 import { hashToken, type TokenIssuer } from '../tokens/token-issuer.js';
 import { RefreshTokenSpent, type TokenStore } from '../storage/token-store.js';
 import type { Grant } from './grant.js';
-import { grantedScope, scopeTokens } from './scope.js';
+import { grantedScope, scopeTokens } from '../scope/scope.js';
 
 /**
  * RFC 6749 §6 with rotation: every exchange marks the refresh token used and issues a new one in

@@ -14,7 +14,7 @@ import { signIdToken, type OpenIdContext } from './id-token.js';
 import { newOpaqueToken } from './opaque-token.js';
 import { randomTokenId } from './random-id.js';
 import { TokenStore } from '../storage/token-store.js';
-import { scopeTokens } from '../grants/scope.js';
+import { scopeTokens } from '../scope/scope.js';
 import type { TokenResponse } from './token-response.js';
 
 export interface IssueInput {

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { scopeTokens } from '../grants/scope.js';
+import { scopeTokens } from '../scope/scope.js';
 import { noStore, OAuthErrorFilter } from '../oauth-errors/oauth-error.filter.js';
 import { parseForm } from '../oauth-forms/form-body.js';
 import { bearerToken } from '../registration/bearer-tokens.js';
