@@ -5,7 +5,7 @@ import { describeWithServices } from '../tools/test/with-services.js';
 import { composeDefinition, portVariable, serviceNames, type ServiceName } from './support/compose-services.js';
 import { configVariables, loadServiceConfig } from './support/config-schemas.js';
 import { createScratchDatabase } from './support/database.js';
-import { find, fullName, renderChart, RenderError, validateManifest, type Manifest } from './support/helm-chart.js';
+import { find, fullName, lintChart, renderChart, RenderError, validateManifest, type Manifest } from './support/helm-chart.js';
 import { freePort, runSubjectPrefix, spawnNode, StopWaiting, waitFor, type SpawnedProcess } from './support/processes.js';
 
 /**
@@ -142,6 +142,10 @@ describe('the Helm chart', () => {
   for (const set of valueSets) {
     describe(`with ${set.label}`, () => {
       const manifests = () => rendered.get(set.label)!;
+
+      it('passes helm lint --strict', async () => {
+        expect(await lintChart(set.values)).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+      });
 
       it('renders objects that are each valid for the Kubernetes schemas', () => {
         expect(manifests().length).toBeGreaterThan(0);

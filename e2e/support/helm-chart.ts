@@ -64,6 +64,23 @@ export async function renderChart(values: Record<string, unknown>, release = 'po
   }
 }
 
+/** `helm lint --strict` with `values`: its output, or a RenderError with it when the chart fails. */
+export async function lintChart(values: Record<string, unknown>): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), 'portcullis-chart-'));
+  try {
+    const valuesFile = join(folder, 'values.yaml');
+    await writeFile(valuesFile, stringify(values));
+    const { stdout } = await run(await helm(), ['lint', '--strict', chartDir, '-f', valuesFile]).catch(
+      (error: { stdout?: string; stderr?: string; message: string }) => {
+        throw new RenderError(`${error.stdout ?? ''}${error.stderr ?? ''}`.trim() || error.message);
+      },
+    );
+    return stdout;
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
 /** The model (and so the schema) of every kind the chart may make; a kind missing here fails validation. */
 const models: Record<string, new (data: never) => { validate(): void }> = {
   'v1/Secret': Secret,
