@@ -28,6 +28,7 @@ const custom = {
     certificateEncryptionSecret: randomBytes(32).toString('base64url'),
     keyEncryptionSecret: randomBytes(32).toString('base64url'),
     redisUrl: 'redis://:a-password@redis.cache.svc:6379',
+    otlpHeaders: 'x-api-key=a-collector-key',
   },
   nats: { url: 'nats://nats-0.nats:4222,nats://nats-1.nats:4222,nats://nats-2.nats:4222', subjectPrefix: 'staging.', streamReplicas: 5 },
   publicUrls: { gateway: 'https://api.example.com', registry: 'https://portal.example.com', auth: 'https://auth.example.com' },
@@ -59,7 +60,8 @@ const beyondCompose: Record<ServiceName, string[]> = {
   registry: ['NATS_SUBJECT_PREFIX', 'NATS_STREAM_REPLICAS'],
   // Several auth pods behind one public address: the issuer is that address, not a pod's own.
   auth: ['NATS_SUBJECT_PREFIX', 'AUTH_ISSUER', 'KEY_ENCRYPTION_SECRET'],
-  gateway: ['NATS_SUBJECT_PREFIX', 'NATS_STREAM_REPLICAS', 'REDIS_URL'],
+  // Secrets compose leaves to the operator's own additions: shared limits in Redis, a trace collector's key.
+  gateway: ['NATS_SUBJECT_PREFIX', 'NATS_STREAM_REPLICAS', 'REDIS_URL', 'OTEL_EXPORTER_OTLP_HEADERS'],
 };
 
 interface EnvEntry {
@@ -194,7 +196,14 @@ describe('the Helm chart', () => {
 
           it('reads every secret from the Secret, none as a plain value', () => {
             const { container } = containerOf(manifests(), set.release, service);
-            for (const name of ['ADMIN_SECRET', 'DATABASE_URL', 'CERTIFICATE_ENCRYPTION_SECRET', 'KEY_ENCRYPTION_SECRET', 'REDIS_URL']) {
+            for (const name of [
+              'ADMIN_SECRET',
+              'DATABASE_URL',
+              'CERTIFICATE_ENCRYPTION_SECRET',
+              'KEY_ENCRYPTION_SECRET',
+              'REDIS_URL',
+              'OTEL_EXPORTER_OTLP_HEADERS',
+            ]) {
               const entry = container.env.find((candidate) => candidate.name === name);
               if (entry) expect(entry.valueFrom?.secretKeyRef, name).toEqual(expect.objectContaining({ name: fullName(set.release), key: name }));
             }
@@ -296,6 +305,7 @@ describe('the Helm chart', () => {
         NATS_STREAM_REPLICAS: '5',
         GATEWAY_PORT: '9080',
         REDIS_URL: custom.secrets.redisUrl,
+        OTEL_EXPORTER_OTLP_HEADERS: custom.secrets.otlpHeaders,
         CERTIFICATE_ENCRYPTION_SECRET: custom.secrets.certificateEncryptionSecret,
         AUTH_PUBLIC_URL: 'https://auth.example.com',
         TRUSTED_PROXIES: '10.0.0.0/8',

@@ -105,6 +105,7 @@ the values, the secrets from the Secret, then extraEnv.
   value: {{ .Values.gateway.port | quote }}
 {{ include "portcullis.secretEnv" (dict "root" . "name" "CERTIFICATE_ENCRYPTION_SECRET" "optional" true) }}
 {{ include "portcullis.secretEnv" (dict "root" . "name" "REDIS_URL" "optional" true) }}
+{{ include "portcullis.secretEnv" (dict "root" . "name" "OTEL_EXPORTER_OTLP_HEADERS" "optional" true) }}
 - name: AUTH_PUBLIC_URL
   value: {{ .Values.publicUrls.auth | quote }}
 {{- end -}}
