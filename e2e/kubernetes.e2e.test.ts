@@ -30,7 +30,12 @@ const custom = {
     redisUrl: 'redis://:a-password@redis.cache.svc:6379',
     otlpHeaders: 'x-api-key=a-collector-key',
   },
-  nats: { url: 'nats://nats-0.nats:4222,nats://nats-1.nats:4222,nats://nats-2.nats:4222', subjectPrefix: 'staging.', streamReplicas: 5 },
+  nats: {
+    url: 'nats://portcullis:a-password@nats-0.nats:4222,nats://portcullis:a-password@nats-1.nats:4222,nats://portcullis:a-password@nats-2.nats:4222',
+    urlFromSecret: true,
+    subjectPrefix: 'staging.',
+    streamReplicas: 5,
+  },
   publicUrls: { gateway: 'https://api.example.com', registry: 'https://portal.example.com', auth: 'https://auth.example.com' },
   logLevel: 'debug',
   registry: {

@@ -58,8 +58,12 @@ the two against each other and against the service's config schema), the NATS an
 the values, the secrets from the Secret, then extraEnv.
 */}}
 {{- define "portcullis.env.common" -}}
+{{- if .Values.nats.urlFromSecret }}
+{{ include "portcullis.secretEnv" (dict "root" . "name" "NATS_URL") }}
+{{- else }}
 - name: NATS_URL
   value: {{ .Values.nats.url | quote }}
+{{- end }}
 - name: NATS_SUBJECT_PREFIX
   value: {{ .Values.nats.subjectPrefix | quote }}
 - name: HOST
