@@ -24,6 +24,14 @@ describe('TRUSTED_PROXIES', () => {
   });
 });
 
+describe('NATS_STREAM_REPLICAS', () => {
+  it('is 1 unless set, and 1 to 5 (what JetStream allows)', () => {
+    expect(loadGatewayConfig(base).nats.streamReplicas).toBe(1);
+    expect(loadGatewayConfig({ ...base, NATS_STREAM_REPLICAS: '3' }).nats.streamReplicas).toBe(3);
+    for (const bad of ['0', '6', '2.5']) expect(() => loadGatewayConfig({ ...base, NATS_STREAM_REPLICAS: bad }), bad).toThrow(/NATS_STREAM_REPLICAS/);
+  });
+});
+
 describe('the response cache settings', () => {
   it('default to 64 MiB in memory and 1 MiB per entry, in Redis when REDIS_URL is set', () => {
     expect(loadGatewayConfig(base).cache).toEqual({ redisUrl: null, maxBytes: 67_108_864, maxEntryBytes: 1_048_576 });

@@ -4,6 +4,14 @@ import { parseIpRule, type IpRule } from '@portcullis/domain';
 import { loadCertificate, parseCertificateList, type CertificateFiles } from './data-plane/tls/certificates.js';
 import { tracingVariables, tracingSettings } from './data-plane/tracing/tracing-variables.js';
 
+/**
+ * How long a closing gateway lets in-flight requests finish before cutting them off (after SIGTERM).
+ * Here rather than beside the data plane's server because deployments must fit around it: the
+ * Helm chart's preStop sleep and grace period (deploy/helm/portcullis, checked by
+ * e2e/kubernetes.e2e.test.ts).
+ */
+export const DRAIN_MS = 5_000;
+
 /** The environment variables the gateway reads, shaped into the settings its parts use. */
 export const gatewayConfigSchema = z
   .object({
@@ -11,6 +19,7 @@ export const gatewayConfigSchema = z
     GATEWAY_PORT: env.GATEWAY_PORT,
     NATS_URL: env.NATS_URL,
     NATS_SUBJECT_PREFIX: env.NATS_SUBJECT_PREFIX,
+    NATS_STREAM_REPLICAS: env.NATS_STREAM_REPLICAS,
     ADMIN_SECRET: env.ADMIN_SECRET,
     CERTIFICATE_ENCRYPTION_SECRET: env.CERTIFICATE_ENCRYPTION_SECRET,
     LOG_LEVEL: env.LOG_LEVEL,
@@ -164,7 +173,7 @@ export const gatewayConfigSchema = z
             reloadMs: vars.GATEWAY_TLS_RELOAD_MS,
             requestClientCert: vars.GATEWAY_TLS_REQUEST_CLIENT_CERT,
           },
-    nats: { servers: vars.NATS_URL, subjectPrefix: vars.NATS_SUBJECT_PREFIX },
+    nats: { servers: vars.NATS_URL, subjectPrefix: vars.NATS_SUBJECT_PREFIX, streamReplicas: vars.NATS_STREAM_REPLICAS },
     adminSecret: vars.ADMIN_SECRET,
     /** The store's private keys arrive sealed; this opens them (the registry's must be the same). */
     certificates: { encryptionSecret: vars.CERTIFICATE_ENCRYPTION_SECRET },

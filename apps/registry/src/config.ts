@@ -17,6 +17,7 @@ export const registryConfigSchema = z
     HOST: env.HOST,
     NATS_URL: env.NATS_URL,
     NATS_SUBJECT_PREFIX: env.NATS_SUBJECT_PREFIX,
+    NATS_STREAM_REPLICAS: env.NATS_STREAM_REPLICAS,
     DATABASE_URL: env.DATABASE_URL,
     ADMIN_SECRET: env.ADMIN_SECRET,
     CERTIFICATE_ENCRYPTION_SECRET: env.CERTIFICATE_ENCRYPTION_SECRET,
@@ -52,7 +53,7 @@ export const registryConfigSchema = z
   })
   .transform((vars) => ({
     http: { host: vars.HOST, port: vars.REGISTRY_PORT, maxBodyBytes: vars.ADMIN_MAX_BODY_BYTES },
-    nats: { servers: vars.NATS_URL, subjectPrefix: vars.NATS_SUBJECT_PREFIX },
+    nats: { servers: vars.NATS_URL, subjectPrefix: vars.NATS_SUBJECT_PREFIX, streamReplicas: vars.NATS_STREAM_REPLICAS },
     database: { url: vars.DATABASE_URL },
     adminSecret: vars.ADMIN_SECRET,
     certificateEncryptionSecret: vars.CERTIFICATE_ENCRYPTION_SECRET,

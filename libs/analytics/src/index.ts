@@ -12,5 +12,6 @@ export {
   analyticsSubject,
   ensureAnalyticsConsumer,
   ensureAnalyticsStream,
+  type AnalyticsStreamOptions,
 } from './stream.js';
 export { analyticsVariables } from './variables.js';

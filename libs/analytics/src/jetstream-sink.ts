@@ -10,6 +10,8 @@ export interface JetStreamSinkOptions {
   subjectPrefix: string;
   /** Connection name shown by NATS monitoring. */
   name: string;
+  /** NATS_STREAM_REPLICAS, for the stream when this sink creates it. */
+  streamReplicas?: number;
   /** How long one publish may wait for JetStream's ack. */
   publishTimeoutMs?: number;
 }
@@ -65,7 +67,7 @@ export class JetStreamAnalyticsSink implements AnalyticsSink {
   private jetStream(): Promise<JetStreamClient> {
     this.client ??= (async () => {
       const nc = await this.connection;
-      await ensureAnalyticsStream(await jetstreamManager(nc), this.options.subjectPrefix);
+      await ensureAnalyticsStream(await jetstreamManager(nc), this.options.subjectPrefix, { replicas: this.options.streamReplicas });
       return jetstream(nc);
     })();
     // Failed set-up (stream API unavailable, say) is tried again on the next publish.

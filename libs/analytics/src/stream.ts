@@ -28,14 +28,26 @@ function isCode(error: unknown, ...codes: number[]): boolean {
   return error instanceof JetStreamApiError && codes.includes(error.code);
 }
 
+export interface AnalyticsStreamOptions {
+  /** NATS_STREAM_REPLICAS: copies the JetStream cluster keeps (1 on a single server). */
+  replicas?: number;
+  /** How long unconsumed batches are kept. */
+  maxAgeMs?: number;
+}
+
 /**
  * Creates the analytics stream unless it exists. Publisher and consumer both call it, whichever
  * connects first; two racing creators both succeed (the loser finds the stream already there).
+ * An existing stream with another replica count is updated to this one: raising
+ * NATS_STREAM_REPLICAS after moving to a JetStream cluster takes effect at the next start, and
+ * NATS copies the stream's messages to the new replicas itself.
  */
-export async function ensureAnalyticsStream(jsm: JetStreamManager, subjectPrefix: string, maxAgeMs = ANALYTICS_MAX_AGE_MS): Promise<string> {
+export async function ensureAnalyticsStream(jsm: JetStreamManager, subjectPrefix: string, options: AnalyticsStreamOptions = {}): Promise<string> {
   const name = analyticsStreamName(subjectPrefix);
+  const replicas = options.replicas ?? 1;
   try {
-    await jsm.streams.info(name);
+    const { config } = await jsm.streams.info(name);
+    if (config.num_replicas !== replicas) await jsm.streams.update(name, { ...config, num_replicas: replicas });
     return name;
   } catch (error) {
     if (!isCode(error, JetStreamApiCodes.StreamNotFound)) throw error;
@@ -46,8 +58,9 @@ export async function ensureAnalyticsStream(jsm: JetStreamManager, subjectPrefix
       subjects: [analyticsSubject(subjectPrefix)],
       storage: StorageType.File,
       retention: RetentionPolicy.Limits,
-      max_age: nanos(maxAgeMs),
+      max_age: nanos(options.maxAgeMs ?? ANALYTICS_MAX_AGE_MS),
       duplicate_window: nanos(ANALYTICS_DUPLICATE_WINDOW_MS),
+      num_replicas: replicas,
     });
   } catch (error) {
     // Created meanwhile by the other side: same configuration, so nothing to do.
@@ -59,8 +72,12 @@ export async function ensureAnalyticsStream(jsm: JetStreamManager, subjectPrefix
 }
 
 /** The registry's durable pull consumer: explicit acks, so a batch counts as delivered only once stored. */
-export async function ensureAnalyticsConsumer(jsm: JetStreamManager, subjectPrefix: string): Promise<{ stream: string; consumer: string }> {
-  const stream = await ensureAnalyticsStream(jsm, subjectPrefix);
+export async function ensureAnalyticsConsumer(
+  jsm: JetStreamManager,
+  subjectPrefix: string,
+  streamOptions: AnalyticsStreamOptions = {},
+): Promise<{ stream: string; consumer: string }> {
+  const stream = await ensureAnalyticsStream(jsm, subjectPrefix, streamOptions);
   const consumer = analyticsStream.durableConsumer;
   try {
     await jsm.consumers.info(stream, consumer);

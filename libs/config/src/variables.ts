@@ -27,6 +27,12 @@ export const env = {
     .string()
     .regex(/^([A-Za-z0-9_-]+\.)*$/, 'must be empty or dot-terminated tokens, e.g. "staging."')
     .default(''),
+  /**
+   * Copies JetStream keeps of the streams the services create (the analytics stream): 1 for one
+   * NATS server, 3 for a 3-node JetStream cluster, so a stream outlives one server. NATS refuses
+   * more than the cluster has servers. An existing stream is brought to this count at start.
+   */
+  NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   DATABASE_URL: z
     .string()
     .default('postgres://postgres@127.0.0.1:5432/postgres')

@@ -5,7 +5,7 @@ import { createServer, ServerResponse, type IncomingMessage, type RequestListene
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { TlsTermination } from './tls/tls-termination.js';
-import type { GatewayConfig } from '../config.js';
+import { DRAIN_MS, type GatewayConfig } from '../config.js';
 import { GATEWAY_CONFIG } from '../tokens.js';
 import { runChain } from './chain.js';
 import { ConfigurationStore } from './configuration-store.js';
@@ -32,9 +32,6 @@ function isControlPlane(url: string): boolean {
 // request. maxHeaderSize stays Node's (16 KiB); what its parser refuses (oversized headers,
 // smuggling attempts, bad header bytes) is answered by answerClientErrors.
 const serverTimeouts = { headersTimeout: 60_000, requestTimeout: 300_000 };
-
-/** How long a closing gateway lets in-flight requests finish before cutting them off. */
-const DRAIN_MS = 5_000;
 
 /**
  * The data plane's own `node:http` server. Nest creates and closes it with the application, but

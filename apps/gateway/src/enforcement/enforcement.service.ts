@@ -92,7 +92,12 @@ export class EnforcementService implements OnApplicationShutdown {
 
 function analyticsSink(config: GatewayConfig, transport: BusTransport): AnalyticsSink {
   if (transport.kind === 'in-process') return new InProcessAnalyticsSink(transport.client.unwrap<InProcessBroker>());
-  return new JetStreamAnalyticsSink({ servers: config.nats.servers, subjectPrefix: config.nats.subjectPrefix, name: 'gateway-analytics' });
+  return new JetStreamAnalyticsSink({
+    servers: config.nats.servers,
+    subjectPrefix: config.nats.subjectPrefix,
+    streamReplicas: config.nats.streamReplicas,
+    name: 'gateway-analytics',
+  });
 }
 
 function limiterLog(logger: Logger): LimiterLog {

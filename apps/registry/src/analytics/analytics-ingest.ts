@@ -35,6 +35,7 @@ export class AnalyticsIngest implements OnApplicationBootstrap, OnApplicationShu
     this.consumer = new JetStreamAnalyticsConsumer({
       servers: this.config.nats.servers,
       subjectPrefix: this.config.nats.subjectPrefix,
+      streamReplicas: this.config.nats.streamReplicas,
       name: 'registry-analytics',
       store: (batch) => this.store.storeBatch(batchWrite(batch)),
       log: this.logger,

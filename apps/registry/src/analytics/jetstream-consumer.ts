@@ -8,6 +8,8 @@ import { analyticsBatchSchema } from './batch-schema.js';
 export interface JetStreamConsumerOptions {
   servers: readonly string[];
   subjectPrefix: string;
+  /** NATS_STREAM_REPLICAS, for the stream when this consumer creates it. */
+  streamReplicas?: number;
   name: string;
   store: (batch: AnalyticsBatch) => Promise<StoreOutcome>;
   log: { warn(message: string): void; error(message: string): void };
@@ -84,7 +86,7 @@ export class JetStreamAnalyticsConsumer {
   private async setUp(nc: NatsConnection): Promise<{ stream: string; consumer: string }> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await ensureAnalyticsConsumer(await jetstreamManager(nc), this.options.subjectPrefix);
+        return await ensureAnalyticsConsumer(await jetstreamManager(nc), this.options.subjectPrefix, { replicas: this.options.streamReplicas });
       } catch (error) {
         if (this.stopped) throw error;
         this.options.log.warn(`analytics stream set-up failed (attempt ${attempt}): ${describe(error)}`);
