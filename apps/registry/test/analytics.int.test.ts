@@ -404,6 +404,35 @@ describeWithServices('registry analytics (JetStream + PostgreSQL)', () => {
     expect(await count(`SELECT count(DISTINCT endpoint) AS n FROM $schema.analytics_minutes WHERE api_id = 'endpoint-api'`)).toBe(3);
   });
 
+  it('lists request logs newest first, filtered by caller, with their endpoint; bad parameters named', async () => {
+    if (!registry) await startRegistry();
+    const at = Date.now() - 60_000;
+    const caller = 'c'.repeat(64);
+    const logs: AnalyticsRecord[] = [
+      { ...record('logs-api', 1, at), identity: caller, endpoint: 'GET /users/{id}', path: '/logs/users/1' },
+      { ...record('logs-api', 2, at + 1), identity: caller, path: '/logs/other' },
+      { ...record('logs-api', 3, at + 2), identity: 'd'.repeat(64), path: '/logs/someone-else' },
+    ];
+    await publish(windowBatch('logs-api', 3, at - (at % 10_000), logs));
+    const get = (query: string) => fetch(`${registry!.url}/admin/analytics/request-logs?${query}`, { headers: { authorization: `Bearer ${secret}` } });
+    const listed = await until(
+      'the request logs stored',
+      async () => ((await (await get(`identity=${caller}`)).json()) as { logs: { path: string; endpoint: string | null; at: string }[] }).logs,
+      (found) => found.length === 2,
+    );
+    expect(listed.map((log) => [log.path, log.endpoint])).toEqual([
+      ['/logs/other', null],
+      ['/logs/users/1', 'GET /users/{id}'],
+    ]);
+    expect(listed[0]!.at).toBe(new Date(at + 1).toISOString());
+    const one = (await (await get(`api_id=logs-api&limit=1`)).json()) as { logs: { path: string }[] };
+    expect(one.logs.map((log) => log.path)).toEqual(['/logs/someone-else']);
+    const bad = await get('limit=5000&colour=red');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { details: { field: string }[] }).details.map((d) => d.field).sort()).toEqual(['colour', 'limit']);
+    expect((await fetch(`${registry!.url}/admin/analytics/request-logs`)).status).toBe(401);
+  });
+
   it('refuses bad parameters by name, and callers without the secret', async () => {
     if (!registry) await startRegistry();
     const auth = { authorization: `Bearer ${secret}` };
