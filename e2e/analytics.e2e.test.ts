@@ -104,6 +104,77 @@ describeWithServices('analytics: gateway → JetStream → registry, surviving a
     expect(bucket!.bytes_out).toBeGreaterThan(0);
   });
 
+  it('counts per tracked endpoint (track_endpoints): each entry its own requests, others under none, never a raw path', async () => {
+    const trackedPath = `/tracked-${randomBytes(3).toString('hex')}/`;
+    const created = await fetch(`${registry!.url}/admin/apis`, {
+      method: 'POST',
+      headers: { ...admin, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'tracked endpoints e2e',
+        use_keyless: true,
+        proxy: { listen_path: trackedPath, target_url: upstream.url, strip_listen_path: true },
+        version_data: {
+          not_versioned: true,
+          versions: {
+            Default: {
+              name: 'Default',
+              extended_paths: {
+                track_endpoints: [
+                  { path: '/users/{id}', method: 'GET' },
+                  { path: '/orders', method: 'POST' },
+                ],
+              },
+            },
+          },
+        },
+      }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const trackedId = ((await created.json()) as { api_id: string }).api_id;
+    const send = async (method: string, path: string) => {
+      const response = await fetch(`${gateway.url}${trackedPath.slice(0, -1)}${path}`, { method });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    await waitFor(async () => (await send('GET', '/ready-probe')) === 200, { timeoutMs: 5_000, message: 'the tracked API served' });
+    const sent = { 'GET /users/{id}': 0, 'POST /orders': 0, none: 1 };
+    for (let i = 0; i < 12; i++) {
+      expect(await send('GET', `/users/${i}`)).toBe(200);
+      sent['GET /users/{id}']++;
+    }
+    for (let i = 0; i < 5; i++) {
+      expect(await send('POST', '/orders')).toBe(200);
+      sent['POST /orders']++;
+    }
+    for (const path of ['/health', '/users', '/other/7']) {
+      expect(await send('GET', path)).toBe(200);
+      sent.none++;
+    }
+    const byEndpoint = async () => {
+      const from = new Date(Date.now() - 3_600_000).toISOString();
+      const to = new Date(Date.now() + 60_000).toISOString();
+      const response = await fetch(`${registry!.url}/admin/analytics/usage?from=${from}&to=${to}&bucket=day&api_id=${trackedId}&group_by=endpoint`, {
+        headers: admin,
+      });
+      expect(response.status).toBe(200);
+      const report = (await response.json()) as { buckets: { group: string | null; total: number }[] };
+      const counts: Record<string, number> = {};
+      for (const bucket of report.buckets) counts[bucket.group ?? 'none'] = (counts[bucket.group ?? 'none'] ?? 0) + bucket.total;
+      return counts;
+    };
+    const sorted = (counts: Record<string, number>) => JSON.stringify(Object.entries(counts).sort());
+    await waitFor(async () => sorted(await byEndpoint()) === sorted(sent), {
+      timeoutMs: 10_000,
+      message: `per-endpoint counts ${JSON.stringify(sent)}`,
+    });
+    // Filtered to one endpoint: the same count.
+    const one = await fetch(
+      `${registry!.url}/admin/analytics/usage?from=${new Date(Date.now() - 3_600_000).toISOString()}&bucket=day&endpoint=${encodeURIComponent('POST /orders')}`,
+      { headers: admin },
+    );
+    expect(((await one.json()) as UsageReport).buckets.reduce((sum, bucket) => sum + bucket.total, 0)).toBe(5);
+  });
+
   it('keeps the records made while the registry is down, and stores each once when it is back', async () => {
     const before = proxied;
     await registry!.stop();

@@ -11,6 +11,7 @@ import { HealthController } from './control-plane/health.controller.js';
 import { TykApisController } from './control-plane/tyk-apis.controller.js';
 import { TykCertsController } from './control-plane/tyk-certs.controller.js';
 import { CertificateEventsController } from './config-sync/certificate-events.controller.js';
+import { DebugSessionEventsController } from './config-sync/debug-session-events.controller.js';
 import { TykFallbackController } from './control-plane/tyk-fallback.controller.js';
 import { TykKeysController } from './control-plane/tyk-keys.controller.js';
 import { TykOAuthController } from './control-plane/tyk-oauth.controller.js';
@@ -82,6 +83,7 @@ export class GatewayModule {
         TykApisController,
         TykCertsController,
         CertificateEventsController,
+        DebugSessionEventsController,
         TykOAuthController,
         TykPoliciesController,
         TykReloadController,

@@ -20,6 +20,8 @@ import { CreatePortalLoginFailures1764000400000 } from './storage/migrations/176
 import { CreateCertificates1764100000000 } from './storage/migrations/1764100000000-create-certificates.js';
 import { CertificateRecord } from './storage/certificate.entity.js';
 import { CreateAnalyticsRollups1764200000000 } from './storage/migrations/1764200000000-create-analytics-rollups.js';
+import { AnalyticsEndpointDimension1764540000000 } from './storage/migrations/1764540000000-analytics-endpoint-dimension.js';
+import { CreateDebugSessions1764540100000 } from './storage/migrations/1764540100000-create-debug-sessions.js';
 
 /** What `openDatabase` needs for the registry's schema: its entities, and its migrations in order. */
 export const registryEntities = [
@@ -47,4 +49,6 @@ export const registryMigrations = [
   CreatePortalLoginFailures1764000400000,
   CreateCertificates1764100000000,
   CreateAnalyticsRollups1764200000000,
+  AnalyticsEndpointDimension1764540000000,
+  CreateDebugSessions1764540100000,
 ];

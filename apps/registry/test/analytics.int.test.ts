@@ -366,6 +366,73 @@ describeWithServices('registry analytics (JetStream + PostgreSQL)', () => {
     ]);
   });
 
+  it('answers per tracked endpoint: grouped (null for requests matching none) and filtered, in every rollup', async () => {
+    if (!registry) await startRegistry();
+    const at = Date.parse('2025-01-02T00:00:00Z') + 60_000;
+    const users = 'GET /users/{id}';
+    const traffic: AnalyticsRecord[] = [
+      { ...record('endpoint-api', 1, at), path: '/users/1', endpoint: users },
+      { ...record('endpoint-api', 2, at + 1), path: '/users/2', endpoint: users },
+      { ...record('endpoint-api', 3, at + 2), path: '/users/3', endpoint: users, status: 404 },
+      { ...record('endpoint-api', 4, at + 3), method: 'POST', path: '/users', endpoint: 'POST /users' },
+      { ...record('endpoint-api', 5, at + 4), path: '/health' },
+    ];
+    await publishWithRecorder(traffic);
+    await until(
+      'endpoint requests',
+      () => counted('endpoint-api'),
+      (n) => n === 5,
+    );
+    const get = async (query: string) => {
+      const response = await fetch(`${registry!.url}/admin/analytics/usage?from=2025-01-02T00:00:00Z&to=2025-01-03T00:00:00Z&${query}`, {
+        headers: { authorization: `Bearer ${secret}` },
+      });
+      expect(response.status).toBe(200);
+      return (await response.json()) as UsageReport;
+    };
+    for (const bucket of ['minute', 'hour', 'day']) {
+      const grouped = await get(`bucket=${bucket}&api_id=endpoint-api&group_by=endpoint`);
+      expect(grouped.buckets.map((b) => [b.group, b.total])).toEqual([
+        [null, 1],
+        ['GET /users/{id}', 3],
+        ['POST /users', 1],
+      ]);
+    }
+    const one = await get(`bucket=day&endpoint=${encodeURIComponent(users)}`);
+    expect(one.buckets).toMatchObject([{ total: 3, status: { '2xx': 2, '4xx': 1 } }]);
+    // The rollups hold the entry's name only: no raw path ever became a dimension.
+    expect(await count(`SELECT count(DISTINCT endpoint) AS n FROM $schema.analytics_minutes WHERE api_id = 'endpoint-api'`)).toBe(3);
+  });
+
+  it('lists request logs newest first, filtered by caller, with their endpoint; bad parameters named', async () => {
+    if (!registry) await startRegistry();
+    const at = Date.now() - 60_000;
+    const caller = 'c'.repeat(64);
+    const logs: AnalyticsRecord[] = [
+      { ...record('logs-api', 1, at), identity: caller, endpoint: 'GET /users/{id}', path: '/logs/users/1' },
+      { ...record('logs-api', 2, at + 1), identity: caller, path: '/logs/other' },
+      { ...record('logs-api', 3, at + 2), identity: 'd'.repeat(64), path: '/logs/someone-else' },
+    ];
+    await publish(windowBatch('logs-api', 3, at - (at % 10_000), logs));
+    const get = (query: string) => fetch(`${registry!.url}/admin/analytics/request-logs?${query}`, { headers: { authorization: `Bearer ${secret}` } });
+    const listed = await until(
+      'the request logs stored',
+      async () => ((await (await get(`identity=${caller}`)).json()) as { logs: { path: string; endpoint: string | null; at: string }[] }).logs,
+      (found) => found.length === 2,
+    );
+    expect(listed.map((log) => [log.path, log.endpoint])).toEqual([
+      ['/logs/other', null],
+      ['/logs/users/1', 'GET /users/{id}'],
+    ]);
+    expect(listed[0]!.at).toBe(new Date(at + 1).toISOString());
+    const one = (await (await get(`api_id=logs-api&limit=1`)).json()) as { logs: { path: string }[] };
+    expect(one.logs.map((log) => log.path)).toEqual(['/logs/someone-else']);
+    const bad = await get('limit=5000&colour=red');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { details: { field: string }[] }).details.map((d) => d.field).sort()).toEqual(['colour', 'limit']);
+    expect((await fetch(`${registry!.url}/admin/analytics/request-logs`)).status).toBe(401);
+  });
+
   it('refuses bad parameters by name, and callers without the secret', async () => {
     if (!registry) await startRegistry();
     const auth = { authorization: `Bearer ${secret}` };
@@ -382,7 +449,7 @@ describeWithServices('registry analytics (JetStream + PostgreSQL)', () => {
       paths: Record<string, { get: { parameters: { name: string }[] } }>;
     };
     expect(openapi.paths['/admin/analytics/usage']!.get.parameters.map((p) => p.name)).toEqual(
-      expect.arrayContaining(['from', 'to', 'bucket', 'api_id', 'identity', 'oauth_client_id', 'group_by']),
+      expect.arrayContaining(['from', 'to', 'bucket', 'api_id', 'identity', 'oauth_client_id', 'endpoint', 'group_by']),
     );
   });
 

@@ -31,9 +31,10 @@ describe('WindowAggregator', () => {
         identity: next() < 0.5 ? undefined : `id-${Math.floor(next() * 5)}`,
         oauth_client_id: next() < 0.8 ? undefined : 'c',
         version: next() < 0.5 ? undefined : 'v2',
+        endpoint: next() < 0.6 ? undefined : ['GET /users/{id}', 'POST /users'][Math.floor(next() * 2)],
       });
       windows.add(r, false);
-      const key = [r.at - (r.at % 10_000), r.api_id, r.status, r.identity, r.oauth_client_id, r.version].join('|');
+      const key = [r.at - (r.at % 10_000), r.api_id, r.status, r.identity, r.oauth_client_id, r.version, r.endpoint].join('|');
       truth.set(key, (truth.get(key) ?? 0) + 1);
     }
     expect(windows.pendingRequests).toBe(50_000);
@@ -44,7 +45,7 @@ describe('WindowAggregator', () => {
     expect(windows.pendingRequests).toBe(0);
     const counted = new Map<string, number>();
     for (const w of [...early, ...rest]) {
-      for (const a of w.aggregates) counted.set([w.start, a.api_id, a.status, a.identity, a.oauth_client_id, a.version].join('|'), a.count);
+      for (const a of w.aggregates) counted.set([w.start, a.api_id, a.status, a.identity, a.oauth_client_id, a.version, a.endpoint].join('|'), a.count);
     }
     expect(counted).toEqual(truth);
   });
@@ -60,6 +61,21 @@ describe('WindowAggregator', () => {
     expect(aggregate).toMatchObject({ api_id: 'a', status: 200, auth_result: 'ok', count: 2, bytes_in: 2, bytes_out: 6 });
     expect(LatencySketch.from(aggregate!.total_ms).quantile(1)).toBeCloseTo(50, -0.5);
     expect(LatencySketch.from(aggregate!.upstream_ms).count).toBe(2);
+  });
+
+  it('counts the tracked endpoint as a dimension of its own, and gives requests matching none no endpoint', () => {
+    const windows = new WindowAggregator(1_000, 0);
+    windows.add(rec(T0, { path: '/users/1', endpoint: 'GET /users/{id}' }), false);
+    windows.add(rec(T0 + 1, { path: '/users/2', endpoint: 'GET /users/{id}' }), false);
+    windows.add(rec(T0 + 2, { path: '/other' }), false);
+    const [window] = windows.takeClosed(Number.POSITIVE_INFINITY);
+    const byEndpoint = window!.aggregates.map((a) => [a.endpoint, a.count]);
+    expect(byEndpoint).toEqual([
+      ['GET /users/{id}', 2],
+      [undefined, 1],
+    ]);
+    // No endpoint key at all on an aggregate without one: the batch and the rollups see "none", not "".
+    expect('endpoint' in window!.aggregates[1]!).toBe(false);
   });
 
   it('refuses request logs beyond its bound, and counts the request anyway', () => {

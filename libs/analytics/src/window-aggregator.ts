@@ -27,6 +27,7 @@ class Cell {
       ...(r.version === undefined ? {} : { version: r.version }),
       ...(r.identity === undefined ? {} : { identity: r.identity }),
       ...(r.oauth_client_id === undefined ? {} : { oauth_client_id: r.oauth_client_id }),
+      ...(r.endpoint === undefined ? {} : { endpoint: r.endpoint }),
       status: r.status,
       auth_result: r.auth_result,
       count: this.count,
@@ -48,9 +49,13 @@ class OpenWindow {
   ) {}
 }
 
-/** The dimensions a window counts by: API, version, identity (hashed), OAuth client, status code and auth result. */
+/**
+ * The dimensions a window counts by: API, version, identity (hashed), OAuth client, status code, auth
+ * result, and the tracked endpoint (an entry of the API's track_endpoints, so bounded by the definition;
+ * none for a request matching none, and for every request of an API without the list).
+ */
 function dimensions(r: AnalyticsRecord): string {
-  return `${r.api_id}\n${r.status}\n${r.auth_result}\n${r.identity ?? ''}\n${r.oauth_client_id ?? ''}\n${r.version ?? ''}`;
+  return `${r.api_id}\n${r.status}\n${r.auth_result}\n${r.identity ?? ''}\n${r.oauth_client_id ?? ''}\n${r.endpoint ?? ''}\n${r.version ?? ''}`;
 }
 
 /**

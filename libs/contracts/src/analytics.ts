@@ -26,6 +26,8 @@ export interface AnalyticsRecord {
   /** SHA-256 of the identity (key hash, token subject): never the credential. */
   identity?: string;
   oauth_client_id?: string;
+  /** The API's track_endpoints entry it matched (`GET /users/{id}`), never the raw path; absent when none. */
+  endpoint?: string;
   method: string;
   path: string;
   status: number;
@@ -49,6 +51,8 @@ export interface AnalyticsAggregate {
   version?: string;
   identity?: string;
   oauth_client_id?: string;
+  /** The track_endpoints entry (method and path template) the requests matched; absent for requests matching none. */
+  endpoint?: string;
   status: number;
   auth_result: AnalyticsAuthResult;
   count: number;
@@ -81,12 +85,15 @@ export interface AnalyticsEvents {
 }
 
 const count = z.number().nonnegative();
+/** A track_endpoints entry's name: bounded by the definition's validation (MAX_TRACKED_ENDPOINT_LENGTH). */
+const endpoint = z.string().min(1).max(512);
 export const analyticsRecordSchema = z.object({
   at: z.number(),
   api_id: z.string(),
   version: z.string().optional(),
   identity: z.string().optional(),
   oauth_client_id: z.string().optional(),
+  endpoint: endpoint.optional(),
   method: z.string(),
   path: z.string(),
   status: z.int(),
@@ -105,6 +112,7 @@ export const analyticsAggregateSchema = z.object({
   version: z.string().optional(),
   identity: z.string().optional(),
   oauth_client_id: z.string().optional(),
+  endpoint: endpoint.optional(),
   status: z.int(),
   auth_result: z.enum(authResults),
   count: z.int().positive(),

@@ -42,6 +42,11 @@ export const registrySubjects = {
   registryCertsDelete: 'registry.certs.delete',
   /** event: a certificate was added or deleted (same revision counter as APIs); its key sealed. */
   registryCertificateChanged: 'registry.certificate.changed',
+  /**
+   * event: an admin started or cancelled a debug session (every request of one caller kept as a
+   * request log until it expires); same revision counter as APIs, so a gateway misses none.
+   */
+  registryDebugSessionChanged: 'registry.debug-session.changed',
 } as const;
 
 export interface RegistrySnapshot {
@@ -54,6 +59,32 @@ export interface RegistrySnapshot {
   client_bindings: ClientBinding[];
   /** Every certificate of the store, private keys sealed; absent from a registry without the store. */
   certificates?: StoredCertificate[];
+  /** The debug sessions not yet expired; absent from a registry without them. */
+  debug_sessions?: DebugSession[];
+}
+
+/**
+ * An admin's request-log session for one caller: while it lasts, every request of that caller (on
+ * any API with analytics) is kept as a request log. The caller is an identity (the SHA-256 hash the
+ * gateway counts under: a key's, or a token's issuer and subject) or an OAuth client; never a credential.
+ */
+export interface DebugSession {
+  id: string;
+  /** Exactly one of identity and oauth_client_id. */
+  identity?: string;
+  oauth_client_id?: string;
+  /** Milliseconds since the epoch. */
+  created_at: number;
+  /** Milliseconds since the epoch: gateways stop keeping the caller's requests then, by themselves. */
+  expires_at: number;
+}
+
+export interface DebugSessionChangedEvent {
+  revision: number;
+  session_id: string;
+  /** 'created', or 'deleted' (cancelled). */
+  change: ApiChange;
+  session: DebugSession | null;
 }
 
 /** An upload to /tyk/certs: the PEM text sealed whole by the gateway that took it (it may hold a key). */
@@ -187,7 +218,7 @@ export interface ApiChangedEvent {
 }
 
 /** The registry's configuration events, one revision counter for all: what a gateway applies in order. */
-export type ConfigChangedEvent = ApiChangedEvent | PolicyChangedEvent | ClientBindingChangedEvent | CertificateChangedEvent;
+export type ConfigChangedEvent = ApiChangedEvent | PolicyChangedEvent | ClientBindingChangedEvent | CertificateChangedEvent | DebugSessionChangedEvent;
 
 export interface ApiIdRequest {
   api_id: string;
@@ -221,6 +252,19 @@ export const clientBindingSchema = z.object({
   app_id: z.string(),
 }) satisfies z.ZodType<ClientBinding>;
 
+export const debugSessionSchema = z
+  .object({
+    id: requiredString(),
+    identity: z.string().min(1).optional(),
+    oauth_client_id: z.string().min(1).optional(),
+    created_at: z.number(),
+    expires_at: z.number(),
+  })
+  .refine(
+    (s) => (s.identity === undefined) !== (s.oauth_client_id === undefined),
+    'must name exactly one of identity and oauth_client_id',
+  ) satisfies z.ZodType<DebugSession>;
+
 /** The snapshot a gateway asks for: checked by the asker, since a malformed one must never read as "no APIs". */
 export const registrySnapshotSchema = z.object({
   revision: revisionSchema,
@@ -232,6 +276,7 @@ export const registrySnapshotSchema = z.object({
     .optional()
     .transform((bindings) => bindings ?? []),
   certificates: z.array(storedCertificateSchema).optional(),
+  debug_sessions: z.array(debugSessionSchema).optional(),
 }) satisfies z.ZodType<RegistrySnapshot>;
 
 /** A change that is not a deletion carries the object, under the id the event names. */
@@ -260,6 +305,10 @@ export const certificateChangedEventSchema = z
   .superRefine((e, ctx) =>
     carriesObject(e.change, e.certificate, 'certificate', e.certificate?.id === e.cert_id, ctx),
   ) satisfies z.ZodType<CertificateChangedEvent>;
+
+export const debugSessionChangedEventSchema = z
+  .object({ revision: revisionSchema, session_id: z.string(), change: changeSchema, session: debugSessionSchema.nullable() })
+  .superRefine((e, ctx) => carriesObject(e.change, e.session, 'session', e.session?.id === e.session_id, ctx)) satisfies z.ZodType<DebugSessionChangedEvent>;
 
 /** Named as a whole: which id of the list is bad matters less than the rule. */
 const certificateIdsSchema = z.custom<string[]>(
@@ -308,6 +357,7 @@ export const registryEventSchemas = {
   [registrySubjects.registryPolicyChanged]: policyChangedEventSchema,
   [registrySubjects.registryClientBindingChanged]: clientBindingChangedEventSchema,
   [registrySubjects.registryCertificateChanged]: certificateChangedEventSchema,
+  [registrySubjects.registryDebugSessionChanged]: debugSessionChangedEventSchema,
 } satisfies { [K in keyof RegistryEvents]: z.ZodType<RegistryEvents[K]> };
 
 /** Registry request subjects: what each carries and what its reply holds. */
@@ -336,4 +386,5 @@ export interface RegistryEvents {
   [registrySubjects.registryPolicyChanged]: PolicyChangedEvent;
   [registrySubjects.registryClientBindingChanged]: ClientBindingChangedEvent;
   [registrySubjects.registryCertificateChanged]: CertificateChangedEvent;
+  [registrySubjects.registryDebugSessionChanged]: DebugSessionChangedEvent;
 }

@@ -131,6 +131,8 @@ export {
   MAX_HARD_TIMEOUT_SECONDS,
   type VersionShaping,
   type ShapedPath,
+  type TrackedEndpoint,
+  MAX_TRACKED_ENDPOINT_LENGTH,
   type HeaderEdit,
   type MockAnswer,
   type UrlRewrite,

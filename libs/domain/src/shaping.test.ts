@@ -194,5 +194,31 @@ describe('shaping validation: bad values refused naming the field', () => {
     expect(shaping.rewrites[0]!.triggers[0]!.headers[0]!.name).toBe('X-Beta');
     expect(shaping.hardTimeouts[0]!.timeoutMs).toBe(3000);
     expect(shaping.doNotTrack).toHaveLength(1);
+    expect(shaping.trackEndpoints.map((entry) => entry.endpoint)).toEqual(['GET /widgets']);
+  });
+
+  it('names a tracked endpoint by the entry (method and path as written), refusing a bad or overlong one by its field', () => {
+    const version = {
+      name: 'v1',
+      extended_paths: {
+        track_endpoints: [
+          { path: '/users/{id}', method: 'get' },
+          { path: '/any-method' },
+          { path: '/off', method: 'GET', disabled: true },
+          { path: '/x'.repeat(300), method: 'GET' },
+          { path: '(', method: 'GET' },
+        ],
+      },
+    };
+    const read = readVersionShaping(version, prefix);
+    expect(read.value.trackEndpoints.map((entry) => [entry.endpoint, entry.method])).toEqual([
+      ['GET /users/{id}', 'GET'],
+      ['/any-method', ''],
+    ]);
+    expect(read.value.trackEndpoints[0]!.pattern.test('/users/42')).toBe(true);
+    expect(read.errors.map((error) => error.field)).toEqual([
+      `${prefix}.extended_paths.track_endpoints.3.path`,
+      `${prefix}.extended_paths.track_endpoints.4.path`,
+    ]);
   });
 });

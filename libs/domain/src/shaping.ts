@@ -66,7 +66,21 @@ export interface VersionShaping {
   readonly internal: readonly ShapedPath[];
   readonly rewrites: readonly UrlRewrite[];
   readonly doNotTrack: readonly ShapedPath[];
+  /** track_endpoints: a request matching one is counted under its `endpoint` (first match wins). */
+  readonly trackEndpoints: readonly TrackedEndpoint[];
 }
+
+/**
+ * A track_endpoints entry: requests matching it are counted under `endpoint`, its method and path as
+ * written in the definition (`GET /users/{id}`; the path alone when the entry names no method), never
+ * under the request's own path, so the dimension has as many values as the definition has entries.
+ */
+export interface TrackedEndpoint extends ShapedPath {
+  readonly endpoint: string;
+}
+
+/** An endpoint name longer than this is refused: it is stored in every rollup row it counts in. */
+export const MAX_TRACKED_ENDPOINT_LENGTH = 512;
 
 /** The longest hard timeout accepted: a day; anything longer is a typo, not a timeout. */
 export const MAX_HARD_TIMEOUT_SECONDS = 86_400;
@@ -322,6 +336,15 @@ export function readVersionShaping(version: Record<string, unknown>, field: stri
     internal: paths('internal', () => ({})),
     rewrites: reader.entries(extended, 'url_rewrites', at).flatMap(([entry, entryField]) => readRewrite(reader, entry, entryField) ?? []),
     doNotTrack: paths('do_not_track_endpoints', () => ({})),
+    trackEndpoints: paths('track_endpoints', (entry, entryField) => {
+      const method = typeof entry.method === 'string' ? entry.method.toUpperCase() : '';
+      const endpoint = method === '' ? String(entry.path) : `${method} ${String(entry.path)}`;
+      if (endpoint.length > MAX_TRACKED_ENDPOINT_LENGTH) {
+        reader.problem(`${entryField}.path`, `must be at most ${MAX_TRACKED_ENDPOINT_LENGTH - 10} characters`);
+        return null;
+      }
+      return { endpoint };
+    }),
   };
   return { value, errors: reader.errors };
 }

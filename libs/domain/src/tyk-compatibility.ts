@@ -169,7 +169,10 @@ export const tykApiFieldRules: readonly FieldRule[] = [
   enforced(`${versionPrefix}.extended_paths.method_transforms`, 'the method sent upstream'),
   enforced(`${versionPrefix}.extended_paths.hard_timeouts`, 'per path upstream timeout (504)'),
   enforced(`${versionPrefix}.extended_paths.do_not_track_endpoints`, 'left out of analytics'),
-  ignored(`${versionPrefix}.extended_paths.track_endpoints`, 'analytics are aggregated per API, version, identity, client and status, not per path yet'),
+  enforced(
+    `${versionPrefix}.extended_paths.track_endpoints`,
+    'a matching request is counted under the entry (its method and path template) as the endpoint dimension of the analytics',
+  ),
   refused(
     `${versionPrefix}.extended_paths.transform`,
     'body transforms with Go templates cannot run here: use transform_jq or portcullis_transform_jsonata (docs/body-transforms.md)',

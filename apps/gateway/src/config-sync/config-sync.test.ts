@@ -52,6 +52,10 @@ class RecordingSink implements ConfigurationSink {
       this.log.push(`${event.change} certificate ${event.cert_id}@${event.revision}`);
       return;
     }
+    if ('session_id' in event) {
+      this.log.push(`${event.change} debug session ${event.session_id}@${event.revision}`);
+      return;
+    }
     if ('policy_id' in event) {
       this.log.push(`${event.change} policy ${event.policy_id}@${event.revision}`);
       return;

@@ -24,7 +24,8 @@ import { compileBreakers } from './steps/circuit-breakers.js';
 import type { BreakerListener } from './upstreams/circuit-breaker.js';
 import { compileShaping } from './steps/shape.js';
 import { compileBodyTransforms } from './steps/transform-body.js';
-import { compileUntracked } from './steps/record.js';
+import { compileTracked, compileUntracked } from './endpoint-tracking.js';
+import type { DebugLogTable } from './debug-logs.js';
 import type { UpstreamPools } from './upstream-pools.js';
 import { compileEvents, type ApiEvents, type EventSink } from './events/api-events.js';
 import { compileVersions } from './versions/compiled-versions.js';
@@ -118,6 +119,7 @@ export function compileApi(definition: ApiDefinition, deps: CompileDependencies)
     shaping: compileShaping(definition),
     bodyTransforms: compileBodyTransforms(definition),
     untracked: compileUntracked(definition),
+    tracked: compileTracked(definition),
     events,
   };
 }
@@ -183,7 +185,13 @@ export function isLoaded(definition: ApiDefinition): boolean {
  * A whole configuration from compiled APIs. Should two ever claim one route, the one of the lowest
  * id wins on every gateway (see RouteTable).
  */
-export function buildConfiguration(revision: number, apis: Iterable<CompiledApi>, metrics: GatewayMetrics, definedApiIds?: ApiIdSet): CompiledConfiguration {
+export function buildConfiguration(
+  revision: number,
+  apis: Iterable<CompiledApi>,
+  metrics: GatewayMetrics,
+  definedApiIds?: ApiIdSet,
+  debugLogs: DebugLogTable | null = null,
+): CompiledConfiguration {
   const loaded = [...apis];
   return {
     revision,
@@ -192,6 +200,7 @@ export function buildConfiguration(revision: number, apis: Iterable<CompiledApi>
     definedApiIds: definedApiIds ?? PersistentMap.from(loaded.map((api) => [api.id, true])),
     entryChain,
     unmatched: metrics.recorderFor(''),
+    debugLogs,
   };
 }
 

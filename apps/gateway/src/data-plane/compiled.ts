@@ -23,7 +23,8 @@ import type { CompiledBreakers } from './steps/circuit-breakers.js';
 import type { UpstreamTlsOptions } from './upstream-tls.js';
 import type { CompiledShaping } from './steps/shape.js';
 import type { CompiledBodyTransforms } from './steps/transform-body.js';
-import type { RequestLogSettings, ShapedPath } from '@portcullis/domain';
+import type { RequestLogSettings, ShapedPath, TrackedEndpoint } from '@portcullis/domain';
+import type { DebugLogTable } from './debug-logs.js';
 import type { ApiEvents } from './events/api-events.js';
 
 /** Where and how the proxy step sends an API's requests, all decided at load. */
@@ -103,6 +104,8 @@ export interface CompiledApi extends Routable {
   readonly bodyTransforms: CompiledBodyTransforms | null;
   /** Null unless a version lists do_not_track_endpoints: requests to them get no analytics record. */
   readonly untracked: PerVersion<readonly ShapedPath[]> | null;
+  /** Null unless a version lists track_endpoints: a request matching one is counted under that entry. */
+  readonly tracked: PerVersion<readonly TrackedEndpoint[]> | null;
   /** Null unless event_handlers has a handler for an event Portcullis raises (breakers, host checks). */
   readonly events: ApiEvents | null;
 }
@@ -124,6 +127,8 @@ export interface CompiledConfiguration {
   readonly entryChain: readonly Step[];
   /** Where requests that match no API are recorded. */
   readonly unmatched: ApiRecorder;
+  /** The callers whose every request is kept as a request log for now (admin debug sessions); null when none is. */
+  readonly debugLogs: DebugLogTable | null;
 }
 
 /** The ids of every API the registry holds. */

@@ -1,4 +1,4 @@
-import type { CertificateChangedEvent, ConfigChangedEvent, RegistrySnapshot } from '@portcullis/contracts';
+import type { CertificateChangedEvent, ConfigChangedEvent, DebugSession, DebugSessionChangedEvent, RegistrySnapshot } from '@portcullis/contracts';
 import type { ApiDefinition, Policy, SecretSeal, StoredCertificate } from '@portcullis/domain';
 import {
   NO_SERVED_CERTIFICATES,
@@ -10,6 +10,7 @@ import {
 import type { CertificatePair } from './upstream-certificates.js';
 import { buildConfiguration, compileApi, isLoaded, upstreamOrigins, uptimeCheckKeys, withApiChange, type CompileDependencies } from './compile.js';
 import type { CompiledApi, CompiledConfiguration } from './compiled.js';
+import { debugLogTable } from './debug-logs.js';
 import { bindingsFrom, NO_BINDINGS, withBindingChange, type BindingTable } from './credentials/client-bindings.js';
 import { PersistentMap } from './persistent-map.js';
 import { policiesFrom, withPolicyChange } from './policy-map.js';
@@ -46,12 +47,17 @@ export class ConfigurationStore {
   private compileFailed = false;
   private readonly certificateLookup = (id: string): CertificatePair | null => this.certificateTable.get(id)?.pair ?? null;
   private readonly publicKeyLookup = (id: string): string | null => this.certificateTable.get(id)?.publicKeyFingerprint ?? null;
+  /** The debug sessions the registry holds, by id, ended ones dropped as their end passes. */
+  private readonly debugSessions = new Map<string, DebugSession>();
+  /** Fires at the earliest end of an open debug session, to drop it from the configuration's table. */
+  private debugTimer: NodeJS.Timeout | undefined;
 
-  /** `seal` opens the store's private keys (certificateKeySeal); absent, none opens (tests). */
+  /** `seal` opens the store's private keys (certificateKeySeal); absent, none opens (tests). `now`: the clock (tests). */
   constructor(
     private readonly deps: CompileDependencies,
     private readonly log: StoreLog,
     private readonly seal?: SecretSeal,
+    private readonly now: () => number = Date.now,
   ) {
     this.configuration = buildConfiguration(-1, [], deps.metrics);
   }
@@ -90,7 +96,9 @@ export class ConfigurationStore {
     this.policyMap = policiesFrom(snapshot.policies);
     this.bindingMap = bindingsFrom(snapshot.client_bindings ?? []);
     this.apiIds = PersistentMap.from(snapshot.apis.map((definition) => [definition.api_id, true]));
-    const next = buildConfiguration(snapshot.revision, compiled, this.deps.metrics, this.apiIds);
+    this.debugSessions.clear();
+    for (const session of snapshot.debug_sessions ?? []) this.debugSessions.set(session.id, session);
+    const next = buildConfiguration(snapshot.revision, compiled, this.deps.metrics, this.apiIds, this.debugTable());
     this.configuration = next;
     this.certificateBindings.clear();
     for (const api of next.apis.values()) this.indexCertificates(undefined, api);
@@ -105,6 +113,10 @@ export class ConfigurationStore {
   }
 
   apply(event: ConfigChangedEvent): void {
+    if ('session_id' in event) {
+      this.applyDebugSession(event);
+      return;
+    }
     if ('cert_id' in event) {
       this.applyCertificate(event);
       return;
@@ -146,6 +158,37 @@ export class ConfigurationStore {
     this.configuration = { ...this.configuration, revision: event.revision };
     for (const api of naming) this.swapApi(event.revision, api, this.compile(api.definition));
     this.served = this.serve();
+  }
+
+  /** A debug session started or cancelled: only the table of debugged callers changes. */
+  private applyDebugSession(event: DebugSessionChangedEvent): void {
+    if (event.change === 'deleted' || event.session === null) this.debugSessions.delete(event.session_id);
+    else this.debugSessions.set(event.session_id, event.session);
+    this.configuration = { ...this.configuration, revision: event.revision, debugLogs: this.debugTable() };
+  }
+
+  /**
+   * The table of the sessions still open (ended ones forgotten), and a timer for the next end: then the
+   * table is built again without it, and with the last one gone the configuration holds null, so the
+   * record step does no lookup. The record step checks the end itself too: a late timer keeps no extra log.
+   */
+  private debugTable() {
+    clearTimeout(this.debugTimer);
+    this.debugTimer = undefined;
+    const now = this.now();
+    for (const [id, session] of this.debugSessions) if (session.expires_at <= now) this.debugSessions.delete(id);
+    const table = debugLogTable(this.debugSessions.values(), now);
+    if (table !== null) {
+      // setTimeout holds at most 2^31-1 ms; sessions last an hour at most, but a clock may jump.
+      this.debugTimer = setTimeout(() => this.expireDebugSessions(), Math.min(table.nextExpiry - now, 2 ** 31 - 1));
+      // Never the reason the process stays alive.
+      this.debugTimer.unref();
+    }
+    return table;
+  }
+
+  private expireDebugSessions(): void {
+    this.configuration = { ...this.configuration, debugLogs: this.debugTable() };
   }
 
   /** Swaps in the configuration with `previous` replaced by `next`, and settles what depends on them. */

@@ -11,6 +11,7 @@ const recordSchema = z.object({
   version: dimension.optional(),
   identity: z.string().min(1).optional(),
   oauth_client_id: z.string().min(1).optional(),
+  endpoint: dimension.optional(),
   method: z.string().min(1),
   path: z.string(),
   status: z.number().int().min(0).max(999),
@@ -29,6 +30,8 @@ const aggregateSchema = z.object({
   version: dimension.optional(),
   identity: dimension.optional(),
   oauth_client_id: dimension.optional(),
+  // A track_endpoints entry's name: the definition's text, bounded as the other dimensions.
+  endpoint: dimension.optional(),
   status: z.number().int().min(0).max(999),
   auth_result: authResult,
   count: z.number().int().positive(),

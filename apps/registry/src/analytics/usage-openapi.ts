@@ -77,5 +77,15 @@ export const usageQueryDocs = [
   { name: 'api_id', description: 'Only this API' },
   { name: 'identity', description: 'Only this identity (the SHA-256 hash the gateway records)' },
   { name: 'oauth_client_id', description: 'Only this OAuth client' },
-  { name: 'group_by', enum: [...groupings], description: 'Split each bucket by this attribute' },
+  {
+    name: 'endpoint',
+    description:
+      "Only this tracked endpoint, named as the API's track_endpoints entry: its method and path as written (`GET /users/{id}`), the path alone for an entry without a method. Requests matching no entry have none",
+    example: 'GET /users/{id}',
+  },
+  {
+    name: 'group_by',
+    enum: [...groupings],
+    description: 'Split each bucket by this attribute (`endpoint`: by tracked endpoint, null for requests matching none of the API’s track_endpoints)',
+  },
 ];

@@ -20,6 +20,7 @@ describe('parseUsageQuery', () => {
         apiId: undefined,
         identity: undefined,
         oauthClientId: undefined,
+        endpoint: undefined,
         groupBy: undefined,
       },
     });
@@ -34,7 +35,8 @@ describe('parseUsageQuery', () => {
         api_id: 'a1',
         identity: 'h',
         oauth_client_id: 'c',
-        group_by: 'status_class',
+        endpoint: 'GET /users/{id}',
+        group_by: 'endpoint',
       },
       now,
     );
@@ -47,7 +49,8 @@ describe('parseUsageQuery', () => {
         apiId: 'a1',
         identity: 'h',
         oauthClientId: 'c',
-        groupBy: 'status_class',
+        endpoint: 'GET /users/{id}',
+        groupBy: 'endpoint',
       },
     });
   });
@@ -56,6 +59,8 @@ describe('parseUsageQuery', () => {
     expect(fields({ from: 'yesterday', bucket: 'week', group_by: 'colour' })).toEqual(['from', 'bucket', 'group_by']);
     expect(fields({ to: '2025-13-45T00:00:00Z' })).toEqual(['to']);
     expect(fields({ api_id: '' })).toEqual(['api_id']);
+    expect(fields({ endpoint: '' })).toEqual(['endpoint']);
+    expect(fields({ endpoint: `GET /${'x'.repeat(512)}` })).toEqual(['endpoint']);
   });
 
   it('refuses unknown and repeated parameters', () => {

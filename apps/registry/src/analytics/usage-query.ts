@@ -3,7 +3,7 @@ import type { ErrorDetail } from '@portcullis/errors';
 
 export const bucketSizes = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 export type BucketSize = keyof typeof bucketSizes;
-export const groupings = ['api', 'identity', 'oauth_client', 'status_class'] as const;
+export const groupings = ['api', 'identity', 'oauth_client', 'endpoint', 'status_class'] as const;
 export type Grouping = (typeof groupings)[number];
 
 /** A query may span at most this many buckets: a year of minutes must not reach the database. */
@@ -17,13 +17,14 @@ export interface UsageQuery {
   apiId?: string;
   identity?: string;
   oauthClientId?: string;
+  endpoint?: string;
   groupBy?: Grouping;
 }
 
 const filterValue = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
 
 /** An ISO 8601 date-time (with its offset) or milliseconds since the epoch. */
-const instant = z.string().transform((value, ctx) => {
+export const instant = z.string().transform((value, ctx) => {
   const ms = /^\d{1,15}$/.test(value) ? Number(value) : /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(ms)) {
     ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 date-time or milliseconds since the epoch' });
@@ -39,6 +40,8 @@ const querySchema = z.strictObject({
   api_id: filterValue.optional(),
   identity: filterValue.optional(),
   oauth_client_id: filterValue.optional(),
+  // As the gateway names it: the track_endpoints entry's method and path (`GET /users/{id}`).
+  endpoint: z.string().min(1, 'must not be empty').max(512, 'must be at most 512 characters').optional(),
   group_by: z.enum(groupings, { message: `must be one of ${groupings.join(', ')}` }).optional(),
 });
 
@@ -81,6 +84,15 @@ export function parseUsageQuery(raw: Record<string, unknown>, now = new Date()):
   }
   return {
     ok: true,
-    value: { from, to, bucket, apiId: input.api_id, identity: input.identity, oauthClientId: input.oauth_client_id, groupBy: input.group_by },
+    value: {
+      from,
+      to,
+      bucket,
+      apiId: input.api_id,
+      identity: input.identity,
+      oauthClientId: input.oauth_client_id,
+      endpoint: input.endpoint,
+      groupBy: input.group_by,
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { LatencySketch } from '@portcullis/analytics';
-import { AnalyticsStore } from '../storage/analytics-store.js';
+import { AnalyticsStore, type RequestLogRow } from '../storage/analytics-store.js';
+import type { RequestLogQuery } from './request-log-query.js';
 import type { Grouping, UsageQuery } from './usage-query.js';
 
 /** Rows a usage answer may hold (buckets × groups); beyond it the answer says it was truncated. */
@@ -41,6 +42,11 @@ export interface UsageReport {
 @Injectable()
 export class UsageService {
   constructor(private readonly store: AnalyticsStore) {}
+
+  /** Request logs, newest first: what a debug session (or an API's own request-log setting) kept. */
+  requestLogs(query: RequestLogQuery): Promise<RequestLogRow[]> {
+    return this.store.requestLogs(query);
+  }
 
   async usage(query: UsageQuery): Promise<UsageReport> {
     const [rows, bins] = await Promise.all([this.store.usageRows(query, MAX_USAGE_ROWS + 1), this.store.usageBins(query)]);

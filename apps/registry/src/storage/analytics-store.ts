@@ -6,7 +6,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 export type StoreOutcome = 'stored' | 'duplicate';
 
 /** What the usage report may group by. */
-export type UsageGrouping = 'api' | 'identity' | 'oauth_client' | 'status_class';
+export type UsageGrouping = 'api' | 'identity' | 'oauth_client' | 'endpoint' | 'status_class';
 export type RollupGranularity = 'minute' | 'hour' | 'day';
 
 /** Which requests a usage report counts, and how it cuts them. */
@@ -17,6 +17,8 @@ export interface UsageFilter {
   apiId?: string | undefined;
   identity?: string | undefined;
   oauthClientId?: string | undefined;
+  /** A tracked endpoint as the gateway names it (`GET /users/{id}`). */
+  endpoint?: string | undefined;
   groupBy?: UsageGrouping | undefined;
 }
 
@@ -40,6 +42,34 @@ export interface UsageBinRow {
   kind: 'total' | 'upstream';
   bin: number;
   n: string;
+}
+
+/** Which request logs to list, newest first. */
+export interface RequestLogFilter {
+  from: Date;
+  to: Date;
+  limit: number;
+  apiId?: string | undefined;
+  identity?: string | undefined;
+  oauthClientId?: string | undefined;
+}
+
+/** One request log as the admin API shows it. */
+export interface RequestLogRow {
+  at: string;
+  api_id: string;
+  version: string | null;
+  identity: string | null;
+  oauth_client_id: string | null;
+  endpoint: string | null;
+  method: string;
+  path: string;
+  status: number;
+  upstream_ms: number;
+  total_ms: number;
+  bytes_in: number;
+  bytes_out: number;
+  auth_result: string;
 }
 
 /** A window's aggregates, as the ingest hands them over (a window from a batch, or records summed by the registry). */
@@ -67,6 +97,7 @@ const groupColumn: Record<UsageGrouping, string> = {
   api: 'api_id',
   identity: `NULLIF(identity, '')`,
   oauth_client: `NULLIF(oauth_client_id, '')`,
+  endpoint: `NULLIF(endpoint, '')`,
   status_class: `(status / 100)::text || 'xx'`,
 };
 
@@ -130,7 +161,7 @@ export class AnalyticsStore {
     for (const window of windows) {
       const bucketStart = window.start - (window.start % bucketMs);
       for (const a of window.aggregates) {
-        const key = `${bucketStart}\n${a.api_id}\n${a.version ?? ''}\n${a.identity ?? ''}\n${a.oauth_client_id ?? ''}\n${a.status}\n${a.auth_result}`;
+        const key = `${bucketStart}\n${a.api_id}\n${a.version ?? ''}\n${a.identity ?? ''}\n${a.oauth_client_id ?? ''}\n${a.status}\n${a.auth_result}\n${a.endpoint ?? ''}`;
         const row = rows.get(key);
         if (row === undefined) {
           rows.set(key, {
@@ -155,11 +186,11 @@ export class AnalyticsStore {
     const r = [...rows.values()];
     const t = this.table(table);
     await manager.query(
-      `INSERT INTO ${t} AS t (bucket_start, api_id, version, identity, oauth_client_id, status, auth_result, requests, bytes_in, bytes_out, total_ms, upstream_ms)
-       SELECT to_timestamp(start_ms / 1000.0), api_id, version, identity, oauth_client_id, status, auth_result, requests, bytes_in, bytes_out, total_ms::jsonb, upstream_ms::jsonb
-       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[], $11::text[], $12::text[])
-         AS u(start_ms, api_id, version, identity, oauth_client_id, status, auth_result, requests, bytes_in, bytes_out, total_ms, upstream_ms)
-       ON CONFLICT (bucket_start, api_id, version, identity, oauth_client_id, status, auth_result) DO UPDATE SET
+      `INSERT INTO ${t} AS t (bucket_start, api_id, version, identity, oauth_client_id, status, auth_result, endpoint, requests, bytes_in, bytes_out, total_ms, upstream_ms)
+       SELECT to_timestamp(start_ms / 1000.0), api_id, version, identity, oauth_client_id, status, auth_result, endpoint, requests, bytes_in, bytes_out, total_ms::jsonb, upstream_ms::jsonb
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[], $11::text[], $12::text[], $13::text[])
+         AS u(start_ms, api_id, version, identity, oauth_client_id, status, auth_result, requests, bytes_in, bytes_out, total_ms, upstream_ms, endpoint)
+       ON CONFLICT (bucket_start, api_id, version, identity, oauth_client_id, status, auth_result, endpoint) DO UPDATE SET
          requests = t.requests + EXCLUDED.requests,
          bytes_in = t.bytes_in + EXCLUDED.bytes_in,
          bytes_out = t.bytes_out + EXCLUDED.bytes_out,
@@ -178,6 +209,7 @@ export class AnalyticsStore {
         r.map((x) => Math.round(x.bytesOut)),
         r.map((x) => JSON.stringify(x.total)),
         r.map((x) => JSON.stringify(x.upstream)),
+        r.map((x) => x.a.endpoint ?? ''),
       ],
     );
   }
@@ -187,11 +219,11 @@ export class AnalyticsStore {
     const r = logs;
     await manager.query(
       `INSERT INTO ${this.table('analytics_request_logs')}
-         (at, api_id, version, identity, oauth_client_id, method, path, status, upstream_ms, total_ms, bytes_in, bytes_out, auth_result, batch_id)
-       SELECT to_timestamp(at_ms / 1000.0), api_id, version, identity, oauth_client_id, method, path, status, upstream_ms, total_ms, bytes_in, bytes_out, auth_result, $14
+         (at, api_id, version, identity, oauth_client_id, method, path, status, upstream_ms, total_ms, bytes_in, bytes_out, auth_result, endpoint, batch_id)
+       SELECT to_timestamp(at_ms / 1000.0), api_id, version, identity, oauth_client_id, method, path, status, upstream_ms, total_ms, bytes_in, bytes_out, auth_result, endpoint, $15
        FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::smallint[],
-                   $9::float8[], $10::float8[], $11::bigint[], $12::bigint[], $13::text[])
-         AS t(at_ms, api_id, version, identity, oauth_client_id, method, path, status, upstream_ms, total_ms, bytes_in, bytes_out, auth_result)`,
+                   $9::float8[], $10::float8[], $11::bigint[], $12::bigint[], $13::text[], $14::text[])
+         AS t(at_ms, api_id, version, identity, oauth_client_id, method, path, status, upstream_ms, total_ms, bytes_in, bytes_out, auth_result, endpoint)`,
       [
         r.map((x) => x.at),
         r.map((x) => x.api_id),
@@ -206,6 +238,7 @@ export class AnalyticsStore {
         r.map((x) => Math.round(x.bytes_in)),
         r.map((x) => Math.round(x.bytes_out)),
         r.map((x) => x.auth_result),
+        r.map((x) => x.endpoint ?? null),
         batchId,
       ],
     );
@@ -237,6 +270,29 @@ export class AnalyticsStore {
   async dropPartition(day: number): Promise<void> {
     await this.dataSource.query(`DROP TABLE IF EXISTS ${this.table(partitionName(day))}`);
     this.partitions.delete(day);
+  }
+
+  /** Request logs in [from, to) matching the filter, newest first, at most `limit` (partitions outside the range are not read). */
+  async requestLogs(filter: RequestLogFilter): Promise<RequestLogRow[]> {
+    const params: unknown[] = [filter.from.toISOString(), filter.to.toISOString()];
+    const where = ['at >= $1::timestamptz', 'at < $2::timestamptz'];
+    for (const [column, value] of [
+      ['api_id', filter.apiId],
+      ['identity', filter.identity],
+      ['oauth_client_id', filter.oauthClientId],
+    ] as const) {
+      if (value === undefined) continue;
+      params.push(value);
+      where.push(`${column} = $${params.length}`);
+    }
+    const rows = (await this.dataSource.query(
+      `SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, api_id, version, identity, oauth_client_id, endpoint,
+              method, path, status, upstream_ms, total_ms, bytes_in::float8 AS bytes_in, bytes_out::float8 AS bytes_out, auth_result
+       FROM ${this.table('analytics_request_logs')} WHERE ${where.join(' AND ')}
+       ORDER BY at DESC LIMIT ${Math.trunc(filter.limit)}`,
+      params,
+    )) as RequestLogRow[];
+    return rows;
   }
 
   /** Deletes a rollup's rows older than `before`; returns how many. */
@@ -301,6 +357,7 @@ export class AnalyticsStore {
     equals('api_id', filter.apiId);
     equals('identity', filter.identity);
     equals('oauth_client_id', filter.oauthClientId);
+    equals('endpoint', filter.endpoint);
     return { sql: `${this.table(rollupTable[sourceGranularity(filter)])} WHERE ${where.join(' AND ')}`, params };
   }
 }

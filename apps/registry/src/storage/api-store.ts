@@ -6,6 +6,7 @@ import { apiIdTaken, apiNotFound, conflictFromUniqueViolation, listenPathTaken }
 import { listClientBindings } from './client-binding-store.js';
 import { ApiDefinitionRecord } from './api-definition.entity.js';
 import { listCertificates } from './certificate-store.js';
+import { listOpenDebugSessions } from './debug-session-store.js';
 import { ConfigState } from './config-state.entity.js';
 import { PolicyRecord } from './policy.entity.js';
 import { nextRevision } from './revision.js';
@@ -31,6 +32,7 @@ export class ApiStore {
         policies: policies.map((record) => record.definition),
         client_bindings: await listClientBindings(manager),
         certificates: await listCertificates(manager),
+        debug_sessions: await listOpenDebugSessions(manager),
       };
     });
   }

@@ -5,11 +5,12 @@ import { AnalyticsStore } from './analytics-store.js';
 import { ApiStore } from './api-store.js';
 import { CertificateStore } from './certificate-store.js';
 import { DatabaseHealth } from './database-health.js';
+import { DebugSessionStore } from './debug-session-store.js';
 import { PolicyStore } from './policy-store.js';
 import { Transactions } from './transactions.js';
 
 /** Every store of the registry core. */
-const stores = [ApiStore, PolicyStore, CertificateStore, AnalyticsStore, Transactions, DatabaseHealth];
+const stores = [ApiStore, PolicyStore, CertificateStore, AnalyticsStore, DebugSessionStore, Transactions, DatabaseHealth];
 
 /**
  * The registry core's lowest layer: given the DataSource (the portal's storage is the only other

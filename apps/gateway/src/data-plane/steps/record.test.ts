@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compiledConfiguration, contextFor, definition } from '../../../test/fixtures/data-plane.js';
 import { identity, memoryEnforcement, rights } from '../../../test/fixtures/enforcement.js';
+import { debugLogTable } from '../debug-logs.js';
 import { match } from './match.js';
 import { record } from './record.js';
 
@@ -136,6 +137,89 @@ describe('record step', () => {
         [401, 'invalid', undefined, 0],
         [200, 'keyless', undefined, 0],
       ]);
+    });
+
+    it('counts a request matching a track_endpoints entry under the entry, never the raw path, and others under none', () => {
+      const built = memoryEnforcement();
+      const { config } = compiledConfiguration(
+        [
+          definition({
+            api_id: 'tracked',
+            use_keyless: true,
+            proxy: { listen_path: '/tracked/', target_url: 'http://127.0.0.1:9', strip_listen_path: true },
+            version_data: {
+              not_versioned: true,
+              versions: {
+                Default: {
+                  name: 'Default',
+                  extended_paths: {
+                    track_endpoints: [{ path: '/users/{id}', method: 'GET' }, { path: '/orders' }],
+                    do_not_track_endpoints: [{ path: '/health', method: 'GET' }],
+                  },
+                },
+              },
+            },
+          } as never),
+          definition({ api_id: 'plain', use_keyless: true, proxy: { listen_path: '/plain/', target_url: 'http://127.0.0.1:9' } }),
+        ],
+        30,
+        undefined,
+        built.enforcement,
+      );
+      expect(config.apis.get('plain')!.tracked).toBeNull();
+      for (const [method, url] of [
+        ['GET', '/tracked/users/1'],
+        ['GET', '/tracked/users/2'],
+        ['DELETE', '/tracked/users/2'],
+        ['POST', '/tracked/orders'],
+        ['GET', '/tracked/other'],
+        ['GET', '/tracked/health'],
+        ['GET', '/plain/users/1'],
+      ] as const) {
+        const { ctx } = contextFor(config, url);
+        (ctx.req as { method: string }).method = method;
+        match.handle(ctx);
+        ctx.status = 200;
+        record.handle(ctx);
+      }
+      expect(built.records.map((r) => [r.path, r.endpoint])).toEqual([
+        ['/tracked/users/1', 'GET /users/{id}'],
+        ['/tracked/users/2', 'GET /users/{id}'],
+        ['/tracked/users/2', undefined],
+        ['/tracked/orders', '/orders'],
+        ['/tracked/other', undefined],
+        ['/plain/users/1', undefined],
+      ]);
+    });
+
+    it('keeps every request of a caller being debugged as a request log, until the session ends, and no other caller’s', () => {
+      const { config, records, logs } = setup();
+      const debugged = 'd'.repeat(64);
+      const now = Date.now();
+      const sessions = [
+        { id: 's1', identity: debugged, created_at: now - 1_000, expires_at: now + 60_000 },
+        { id: 's2', oauth_client_id: 'client-x', created_at: now - 1_000, expires_at: now + 60_000 },
+        { id: 's3', identity: 'e'.repeat(64), created_at: now - 2_000, expires_at: now - 1 },
+      ];
+      const debugging = { ...config, debugLogs: debugLogTable(sessions, now) };
+      const call = (id: string, client: string | null, onConfig = debugging) => {
+        const { ctx } = contextFor(onConfig, '/keyed/x');
+        match.handle(ctx);
+        ctx.identity = identity(rights({ access: { keyed: [] } }), { id, oauthClientId: client });
+        ctx.status = 200;
+        record.handle(ctx);
+      };
+      call(debugged, null);
+      call('f'.repeat(64), null);
+      call('f'.repeat(64), 'client-x');
+      call('e'.repeat(64), null);
+      call(debugged, null, config);
+      expect(records).toHaveLength(5);
+      expect(logs.map((r) => [r.identity, r.oauth_client_id])).toEqual([
+        [debugged, undefined],
+        ['f'.repeat(64), 'client-x'],
+      ]);
+      expect(debugLogTable([sessions[2]!], now)).toBeNull();
     });
 
     it("records nothing for requests that matched no API or an API with Tyk's do_not_track", () => {

@@ -1,7 +1,7 @@
 import type { AnalyticsRecord } from '@portcullis/contracts';
-import { readVersionShaping, type ApiDefinition, type RequestLogSettings, type ShapedPath } from '@portcullis/domain';
-import { compilePerVersion, forRequestVersion, type PerVersion } from '../version-settings.js';
-import { pathBelow } from './authorise.js';
+import type { RequestLogSettings } from '@portcullis/domain';
+import { wantsDebugLog } from '../debug-logs.js';
+import { isUntracked, trackedEndpoint } from '../endpoint-tracking.js';
 import type { RequestContext } from '../request-context.js';
 import { CONTINUE, type Step, type StepResult } from '../step.js';
 
@@ -9,8 +9,10 @@ import { CONTINUE, type Step, type StepResult } from '../step.js';
  * Counts the request and its duration under its API (or under no API when nothing matched), and
  * hands an analytics record of every request an API received to the recorder (O(1), never awaited:
  * it is summed into the open window; publishing happens off the request path), asking it to keep
- * the record as a request log when the API wants that one. Runs last and always, whichever step
- * answered, once the response has been handed to Node.
+ * the record as a request log when the API wants that one, or when its caller is being debugged (an
+ * admin's request-log session for that key or client). Runs last and always, whichever step
+ * answered, once the response has been handed to Node. What an API does not use costs nothing here:
+ * no track_endpoints, no match; no debug session anywhere, no lookup.
  */
 export const record: Step = {
   name: 'record',
@@ -24,8 +26,13 @@ export const record: Step = {
       return CONTINUE;
     }
     api.recorder.observe(ctx.status, totalMs / 1000);
-    if (api.analytics !== null && (api.untracked === null || !untracked(api.untracked, ctx))) {
-      api.analytics.record(analyticsRecord(ctx, totalMs), api.requestLog !== null && keepsLog(api.requestLog, ctx.status));
+    if (api.analytics !== null && (api.untracked === null || !isUntracked(api.untracked, ctx))) {
+      const entry = analyticsRecord(ctx, totalMs, api.tracked === null ? undefined : trackedEndpoint(api.tracked, ctx));
+      const debug = ctx.config.debugLogs;
+      const keepLog =
+        (api.requestLog !== null && keepsLog(api.requestLog, ctx.status)) ||
+        (debug !== null && ctx.identity !== null && wantsDebugLog(debug, ctx.identity, entry.at));
+      api.analytics.record(entry, keepLog);
     }
     return CONTINUE;
   },
@@ -37,30 +44,8 @@ function keepsLog(settings: RequestLogSettings, status: number): boolean {
   return settings.sampleRate >= 1 || (settings.sampleRate > 0 && Math.random() < settings.sampleRate);
 }
 
-/** Each version's do_not_track_endpoints (Tyk): null when none lists any. */
-export function compileUntracked(api: ApiDefinition): PerVersion<readonly ShapedPath[]> | null {
-  return compilePerVersion(api, (settings) => {
-    const raw = (api as { version_data?: { versions?: Record<string, Record<string, unknown>> } }).version_data!.versions![settings.name]!;
-    const paths = readVersionShaping(raw, `version_data.versions.${settings.name}`).value.doNotTrack;
-    return paths.length > 0 ? paths : null;
-  });
-}
-
-/** Whether the request's path (below the listen path) and method are listed in do_not_track_endpoints. */
-function untracked(compiled: PerVersion<readonly ShapedPath[]>, ctx: RequestContext): boolean {
-  const paths = forRequestVersion(compiled, ctx);
-  if (paths === null) return false;
-  const path = pathBelow(ctx.path, ctx.api!.listenPath);
-  const method = ctx.req.method;
-  for (let i = 0; i < paths.length; i++) {
-    const entry = paths[i]!;
-    if ((entry.method === '' || entry.method === method) && entry.pattern.test(path)) return true;
-  }
-  return false;
-}
-
 /** One record, in one fixed shape (every field present) so records share a hidden class. */
-export function analyticsRecord(ctx: RequestContext, totalMs: number): AnalyticsRecord {
+export function analyticsRecord(ctx: RequestContext, totalMs: number, endpoint: string | undefined): AnalyticsRecord {
   const identity = ctx.identity;
   return {
     at: Date.now(),
@@ -69,6 +54,7 @@ export function analyticsRecord(ctx: RequestContext, totalMs: number): Analytics
     // Identity.id is already a hash (a key's SHA-256, a hash of issuer and subject), never a credential.
     identity: identity === null ? undefined : identity.id,
     oauth_client_id: identity === null || identity.oauthClientId === null ? undefined : identity.oauthClientId,
+    endpoint,
     method: ctx.req.method ?? 'GET',
     // Without the query string: it may carry credentials (Tyk's auth in a query parameter).
     path: ctx.path,
