@@ -4,9 +4,9 @@ import { startSignInProvider, type SignInClient, type SignInProviderFixture } fr
 import { describeWithServices } from '../tools/test/with-services.js';
 import { createScratchDatabase } from './support/database.js';
 import { alertOf, HttpBrowser, type Page } from './support/http-browser.js';
+import { OIDC_CALLBACK_PATH, portalClient, portalOidcEnv } from './support/portal-oidc.js';
 import { freePort, startService, type StartedService } from './support/processes.js';
 
-const CALLBACK_PATH = '/portal/login/oidc/callback';
 const STATE_COOKIE = 'portal_oidc_state';
 
 /**
@@ -27,25 +27,13 @@ describeWithServices('developer portal: sign in through an OpenID Provider', () 
   let idpPort: number;
   let clients: SignInClient[];
 
-  function oidcEnv(port: number, client: SignInClient): Record<string, string> {
-    return {
-      PORTAL_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      PORTAL_OIDC_ISSUER: `http://127.0.0.1:${idpPort}`,
-      PORTAL_OIDC_CLIENT_ID: client.clientId,
-      PORTAL_OIDC_CLIENT_SECRET: client.clientSecret,
-      PORTAL_OIDC_NAME: 'Acme ID',
-    };
-  }
+  const oidcEnv = (port: number, client: SignInClient) => portalOidcEnv(port, `http://127.0.0.1:${idpPort}`, client);
 
   beforeAll(async () => {
     databases.push(await createScratchDatabase('portcullis_e2e_portal_oidc'), await createScratchDatabase('portcullis_e2e_portal_oidc_only'));
     const [registryPort, passwordlessPort] = await Promise.all([freePort(), freePort()]);
     idpPort = await freePort();
-    clients = [registryPort, passwordlessPort].map((port) => ({
-      clientId: `portal-${port}`,
-      clientSecret: randomBytes(24).toString('base64url'),
-      redirectUri: `http://127.0.0.1:${port}${CALLBACK_PATH}`,
-    }));
+    clients = [registryPort, passwordlessPort].map(portalClient);
     // The provider is not listening yet: the registries must start all the same.
     [registry, passwordless] = await Promise.all([
       startService('registry', {
@@ -89,8 +77,8 @@ describeWithServices('developer portal: sign in through an OpenID Provider', () 
   async function atCallback(browser: HttpBrowser, login: string, action: 'login' | 'deny' = 'login'): Promise<URL> {
     const form = await toProvider(browser);
     const answered = await browser.post(form.url, { login, action });
-    const back = await browser.follow(answered, (url) => url.pathname === CALLBACK_PATH);
-    expect(back.location?.pathname, back.html.slice(0, 300)).toBe(CALLBACK_PATH);
+    const back = await browser.follow(answered, (url) => url.pathname === OIDC_CALLBACK_PATH);
+    expect(back.location?.pathname, back.html.slice(0, 300)).toBe(OIDC_CALLBACK_PATH);
     return back.location!;
   }
 
