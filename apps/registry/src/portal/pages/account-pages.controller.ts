@@ -9,9 +9,8 @@ import { DevelopersService } from '../developers/developers.service.js';
 import { OidcSignIns } from '../oidc/oidc-sign-ins.js';
 import { loginRefusalMessage, loginRefusalStatus } from './login-refusals.js';
 import { field, formProblem, notice, sendPage } from './page-kit.js';
-import type { Visitor } from './portal-visitors.js';
 import { PortalPageFilter } from './portal-page.filter.js';
-import { PortalVisitors } from './portal-visitors.js';
+import { PortalVisitors, type Visitor } from './portal-visitors.js';
 import { safeNext } from './safe-next.js';
 
 /**
