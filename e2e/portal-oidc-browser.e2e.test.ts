@@ -35,7 +35,8 @@ describeInBrowser('the portal OpenID sign-in browser test')('developer portal in
     database = await createScratchDatabase('portcullis_e2e_portal_oidc_browser');
     const [registryPort, idpPort] = await Promise.all([freePort(), freePort()]);
     const client = portalClient(registryPort);
-    idp = await startSignInProvider({ port: idpPort, clients: [client] });
+    // This provider puts the email in the ID Token (the HTTP test's leaves it to userinfo): both ways are run.
+    idp = await startSignInProvider({ port: idpPort, clients: [client], claimsInIdToken: true });
     idp.accounts.set('ada', { email, email_verified: true });
     registry = await startService('registry', {
       adminSecret,
@@ -80,6 +81,7 @@ describeInBrowser('the portal OpenID sign-in browser test')('developer portal in
       email: string;
     }[];
     expect(developers.map((developer) => developer.email)).toEqual([email]);
+    expect(idp.userinfoRequests(), 'the email came with the ID Token').toBe(0);
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('You are logged out');

@@ -114,6 +114,7 @@ describeWithServices('developer portal: sign in through an OpenID Provider', () 
     const made = (await developers()).filter((developer) => developer.email === email('ada'));
     expect(made).toEqual([expect.objectContaining({ status: 'active' })]);
     adaId = made[0]!.id;
+    expect(idp!.userinfoRequests(), 'this provider gives the email at userinfo only').toBe(1);
     // The account has no password to guess: the password form refuses it like any wrong one.
     const password = await new HttpBrowser(registry.url).submit('/portal/login', '/portal/login', { email: email('ada'), password: 'any-password-at-all' });
     expect(password.status).toBe(401);

@@ -15,6 +15,8 @@ export interface SignInProviderFixture {
   issuer: string;
   /** Accounts by login name; a test adds and changes them as it goes. */
   accounts: Map<string, SignInAccount>;
+  /** How many userinfo requests it has answered (where the relying party read the email from). */
+  userinfoRequests(): number;
   close(): Promise<void>;
 }
 
@@ -28,10 +30,11 @@ export interface SignInClient {
  * oidc-provider as an external OpenID Provider for signing people in with the authorization code
  * flow: confidential clients (client_secret_basic, ES256 ID Tokens), PKCE required, and a login
  * page of its own at /interaction/{uid}: a form with a `login` field (an account's name) and two
- * buttons, `action=login` and `action=deny` (answered to the client as `access_denied`). Claims
- * come from userinfo (oidc-provider keeps scope claims out of the ID Token of a code flow).
+ * buttons, `action=login` and `action=deny` (answered to the client as `access_denied`). The email
+ * claims come from userinfo (oidc-provider keeps scope claims out of the ID Token of a code flow),
+ * or with `claimsInIdToken` in the ID Token too.
  */
-export async function startSignInProvider(options: { port: number; clients: SignInClient[] }): Promise<SignInProviderFixture> {
+export async function startSignInProvider(options: { port: number; clients: SignInClient[]; claimsInIdToken?: boolean }): Promise<SignInProviderFixture> {
   const issuer = `http://127.0.0.1:${options.port}`;
   const accounts = new Map<string, SignInAccount>();
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
@@ -50,6 +53,8 @@ export async function startSignInProvider(options: { port: number; clients: Sign
     })),
     pkce: { required: () => true },
     claims: { openid: ['sub'], email: ['email', 'email_verified'] },
+    // false: the scope's claims (email, email_verified) go into the ID Token too.
+    conformIdTokenClaims: !options.claimsInIdToken,
     features: { devInteractions: { enabled: false } },
     findAccount: (_ctx: unknown, id: string) => {
       const account = accounts.get(id);
@@ -93,7 +98,9 @@ export async function startSignInProvider(options: { port: number; clients: Sign
     await provider.interactionFinished(req, res, { login: { accountId: login }, consent: { grantId } }, { mergeWithLastSubmission: false });
   }
 
+  let userinfoRequests = 0;
   const server: Server = createServer((req, res) => {
+    if (req.url?.startsWith('/me')) userinfoRequests++;
     const uid = /^\/interaction\/([^/?]+)/.exec(req.url ?? '')?.[1];
     if (uid === undefined) return void serve(req, res);
     interaction(req, res, uid).catch((error: unknown) => {
@@ -109,6 +116,7 @@ export async function startSignInProvider(options: { port: number; clients: Sign
   return {
     issuer,
     accounts,
+    userinfoRequests: () => userinfoRequests,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
