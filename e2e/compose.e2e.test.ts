@@ -3,7 +3,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithServices } from '../tools/test/with-services.js';
-import { composeDefinition, composeService, portVariable, readCompose, repoRoot, serviceNames, type ServiceName } from './support/compose-services.js';
+import {
+  composeDefinition,
+  composeService,
+  operatorSettings,
+  portVariable,
+  readCompose,
+  repoRoot,
+  serviceNames,
+  type ServiceName,
+} from './support/compose-services.js';
 import { configVariables, loadServiceConfig } from './support/config-schemas.js';
 import { createScratchDatabase } from './support/database.js';
 import { startService, waitFor, type StartedService } from './support/processes.js';
@@ -64,7 +73,10 @@ describe('docker-compose.yml', () => {
         for (const certificateSecret of ['', certificateEncryptionSecret]) {
           const inContainer = composeDefinition(name).env;
           for (const [key, value] of Object.entries(inContainer))
-            inContainer[key] = value.replace(/\$\{ADMIN_SECRET[^}]*\}/, adminSecret).replace(/\$\{CERTIFICATE_ENCRYPTION_SECRET[^}]*\}/, certificateSecret);
+            inContainer[key] = value
+              .replace(/\$\{ADMIN_SECRET[^}]*\}/, adminSecret)
+              .replace(/\$\{CERTIFICATE_ENCRYPTION_SECRET[^}]*\}/, certificateSecret)
+              .replace(/\$\{([A-Z0-9_]+):-([^}]*)\}/, (match, variable: string, fallback: string) => (operatorSettings.includes(variable) ? fallback : match));
           await expect(loadServiceConfig(name, inContainer)).resolves.toBeTruthy();
         }
         await expect(loadServiceConfig(name, composeService(name, { port: 0, adminSecret, database: 'test' }).env)).resolves.toBeTruthy();
@@ -86,6 +98,8 @@ describe('docker-compose.yml', () => {
           portVariable[name],
           ...(name === 'gateway' ? [] : ['DATABASE_URL']),
           ...(sealsCertificates ? ['CERTIFICATE_ENCRYPTION_SECRET'] : []),
+          // The operator's optional settings, unset: compose's defaults.
+          ...Object.keys(raw.env).filter((key) => operatorSettings.includes(key)),
         ];
         expect(changed.sort()).toEqual(expected.sort());
         expect(host.env.ADMIN_SECRET).toBe(adminSecret);
@@ -113,6 +127,28 @@ describe('docker-compose.yml', () => {
         const { env } = composeDefinition(name);
         if (known.includes('CERTIFICATE_ENCRYPTION_SECRET')) expect(env.CERTIFICATE_ENCRYPTION_SECRET).toBe('${CERTIFICATE_ENCRYPTION_SECRET:-}');
         else expect(env.CERTIFICATE_ENCRYPTION_SECRET).toBeUndefined();
+      });
+
+      it("passes the portal's OpenID sign-in settings from the operator when its config reads them (unset: no provider, passwords on)", async () => {
+        const { known } = await configVariables(name);
+        const { env } = composeDefinition(name);
+        for (const setting of operatorSettings) {
+          if (!known.includes(setting)) expect(env[setting]).toBeUndefined();
+          else expect(env[setting]).toBe(setting === 'PORTAL_PASSWORD_LOGIN' ? '${PORTAL_PASSWORD_LOGIN:-true}' : `\${${setting}:-}`);
+        }
+        if (name !== 'registry') return;
+        const host = composeService(name, { port: 0, adminSecret, database: 'test' }).env;
+        await expect(loadServiceConfig(name, host)).resolves.toMatchObject({ portal: { oidc: null, passwordLogin: true } });
+        const operator = {
+          PORTAL_OIDC_ISSUER: 'https://id.example.com/realms/dev',
+          PORTAL_OIDC_CLIENT_ID: 'portal',
+          PORTAL_OIDC_CLIENT_SECRET: 'a-client-secret',
+          PORTAL_OIDC_NAME: 'Example ID',
+          PORTAL_PASSWORD_LOGIN: 'false',
+        };
+        await expect(loadServiceConfig(name, { ...host, ...operator })).resolves.toMatchObject({
+          portal: { passwordLogin: false, oidc: { issuer: operator.PORTAL_OIDC_ISSUER, clientId: 'portal', name: 'Example ID' } },
+        });
       });
 
       it('waits for healthy dependencies and checks its own /health', () => {

@@ -1,24 +1,18 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startDcrProvider } from '../tools/test/oidc-dcr-provider.js';
-import { howToOptOut, skipAllowed } from '../tools/test/skip-policy.js';
-import { describeWithServices } from '../tools/test/with-services.js';
+import { describeInBrowser, requireChromium } from './support/chromium.js';
 import { createScratchDatabase } from './support/database.js';
 import { freePort, startService, startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
 
 const run = promisify(execFile);
 
-/** Debian's Chromium (`apt-get install chromium`; .ci/run installs it when missing). */
-const chromiumPath = process.env.CHROMIUM_PATH ?? ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((path) => existsSync(path));
-const chromiumMissing = 'Chromium is not installed: apt-get install -y chromium (or set CHROMIUM_PATH)';
-// Without Chromium the test fails (below); only an explicit opt-out skips it, and says so.
-if (!chromiumPath && skipAllowed) console.warn(`\n*** PORTCULLIS_ALLOW_SKIP=1: SKIPPING the portal browser test. ${chromiumMissing}\n`);
-const describeInBrowser = !chromiumPath && skipAllowed ? describe.skip : describeWithServices;
+const describeInChromium = describeInBrowser('the portal browser test');
 /** Kept by the run (gitignored): what each step of the journey looked like. */
 const screenshots = fileURLToPath(new URL('../test-results/portal/', import.meta.url));
 
@@ -28,7 +22,7 @@ const screenshots = fileURLToPath(new URL('../test-results/portal/', import.meta
  * against the registry, the auth service and a gateway as processes on the machine's NATS and
  * PostgreSQL. The curl example on the credentials page is run as printed, through the real gateway.
  */
-describeInBrowser('developer portal in a browser: sign up, catalogue, app, credentials, rotate, delete', () => {
+describeInChromium('developer portal in a browser: sign up, catalogue, app, credentials, rotate, delete', () => {
   const adminSecret = randomBytes(24).toString('base64url');
   const admin = { authorization: `Bearer ${adminSecret}`, 'content-type': 'application/json' };
   const suffix = randomBytes(4).toString('hex');
@@ -47,7 +41,7 @@ describeInBrowser('developer portal in a browser: sign up, catalogue, app, crede
   const pageProblems: string[] = [];
 
   beforeAll(async () => {
-    if (!chromiumPath) throw new Error(`${chromiumMissing}. ${howToOptOut}`);
+    const executablePath = requireChromium();
     rmSync(screenshots, { recursive: true, force: true });
     mkdirSync(screenshots, { recursive: true });
     [database, upstream] = await Promise.all([createScratchDatabase('portcullis_e2e_portal_pages'), startUpstream()]);
@@ -87,7 +81,7 @@ describeInBrowser('developer portal in a browser: sign up, catalogue, app, crede
     entryId = entry.id;
     await waitFor(async () => (await fetch(`${gateway.url}${listenPath}`)).status === 401, { timeoutMs: 10_000, message: 'the gateway to serve the API' });
 
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox'] });
+    browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
   });
 
   afterAll(async () => {

@@ -5,55 +5,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startDcrProvider, type DcrProviderFixture } from '../tools/test/oidc-dcr-provider.js';
 import { describeWithServices, testServices } from '../tools/test/with-services.js';
 import { createScratchDatabase } from './support/database.js';
+import { alertOf as alert, decodeHtml, HttpBrowser } from './support/http-browser.js';
 import { runSubjectPrefix, startService, startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
-
-/** The developer's browser, without one: forms posted with the page's _csrf and a cookie jar. */
-class PortalVisitor {
-  private readonly cookies = new Map<string, string>();
-  constructor(private readonly base: string) {}
-
-  async get(path: string): Promise<{ status: number; html: string; location: string | null }> {
-    return this.send('GET', path);
-  }
-
-  /** Posts the form of the page at `formPage` (its _csrf included) with `fields`. */
-  async submit(formPage: string, action: string, fields: Record<string, string>) {
-    const page = await this.get(formPage);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.html)?.[1];
-    if (!csrf) throw new Error(`no _csrf on ${formPage} (${page.status}): ${page.html.slice(0, 300)}`);
-    return this.send('POST', action, new URLSearchParams({ ...fields, _csrf: decode(csrf) }).toString());
-  }
-
-  private async send(method: string, path: string, body?: string) {
-    const headers: Record<string, string> = { cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ') };
-    if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const response = await fetch(`${this.base}${path}`, { method, headers, body, redirect: 'manual' });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const at = pair!.indexOf('=');
-      this.cookies.set(pair!.slice(0, at).trim(), pair!.slice(at + 1).trim());
-    }
-    return { status: response.status, html: await response.text(), location: response.headers.get('location') };
-  }
-}
-
-function decode(text: string): string {
-  return text
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
 
 function credential(html: string, kind: string): string {
   const value = new RegExp(`data-credential="${kind}"[^>]*>([^<]*)<`).exec(html)?.[1];
   if (value === undefined) throw new Error(`no ${kind} on the page: ${html.slice(0, 500)}`);
-  return decode(value);
-}
-
-function alert(html: string): string {
-  return decode(/role="alert"[^>]*>([^<]*)</.exec(html)?.[1] ?? '');
+  return decodeHtml(value);
 }
 
 /**
@@ -79,7 +37,7 @@ describeWithServices('developer portal: DCR at an external provider, trusted by 
   let idp: DcrProviderFixture;
   let transport: BusTransport;
   let bus: Bus;
-  let developer: PortalVisitor;
+  let developer: HttpBrowser;
   let entryId: string;
   let developerId: string;
 
@@ -112,7 +70,7 @@ describeWithServices('developer portal: DCR at an external provider, trusted by 
     transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], name: 'e2e-portal-dcr', subjectPrefix: runSubjectPrefix });
     await transport.client.connect();
     bus = new Bus(transport);
-    developer = new PortalVisitor(registry.url);
+    developer = new HttpBrowser(registry.url);
   });
 
   afterAll(async () => {
@@ -217,7 +175,7 @@ describeWithServices('developer portal: DCR at an external provider, trusted by 
   it('deleting the app deletes the client at the provider, and its token stops working at the gateway', async () => {
     const deleted = await developer.submit(`/portal/apps/${appId}`, `/portal/apps/${appId}/delete`, {});
     expect(deleted.status).toBe(303);
-    expect(deleted.location).toBe('/portal/apps?done=app-deleted');
+    expect(deleted.location?.href).toBe(`${registry.url}/portal/apps?done=app-deleted`);
     expect(idp.clientIds()).not.toContain(clientId);
     expect((await idp.clientCredentials(clientId, clientSecret)).status).toBe(401);
     expect(await snapshotBindings()).toEqual([]);

@@ -11,9 +11,20 @@ import { parse } from 'yaml';
  *   - each service's own `*_PORT` becomes the port the test picked;
  *   - `${ADMIN_SECRET...}` becomes the test's admin secret;
  *   - `${CERTIFICATE_ENCRYPTION_SECRET...}` becomes the test's, or empty (unset: derived from the admin secret);
- *   - the database name in DATABASE_URL becomes the test's (scratch) database.
+ *   - the database name in DATABASE_URL becomes the test's (scratch) database;
+ *   - an operator's optional setting (`operatorSettings`, `${NAME:-default}`) becomes its default,
+ *     as compose gives it when the operator sets none.
  * Any other `${...}` in the file is refused, so a new interpolation cannot slip past the tests.
  */
+
+/** Settings compose takes from the operator's environment, each with a default (`${NAME:-default}`): the portal's OpenID sign-in. */
+export const operatorSettings: readonly string[] = [
+  'PORTAL_OIDC_ISSUER',
+  'PORTAL_OIDC_CLIENT_ID',
+  'PORTAL_OIDC_CLIENT_SECRET',
+  'PORTAL_OIDC_NAME',
+  'PORTAL_PASSWORD_LOGIN',
+];
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const composeFile = fileURLToPath(new URL('../../docker-compose.yml', import.meta.url));
@@ -91,10 +102,13 @@ export function composeService(name: ServiceName, substitutions: HostSubstitutio
 }
 
 function interpolate(key: string, value: string, substitutions: HostSubstitutions): string {
-  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)([^}]*)\}/g, (match, variable: string) => {
+  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)([^}]*)\}/g, (match, variable: string, rest: string) => {
     if (variable === 'ADMIN_SECRET') return substitutions.adminSecret;
     if (variable === 'CERTIFICATE_ENCRYPTION_SECRET') return substitutions.certificateEncryptionSecret ?? '';
-    throw new Error(`docker-compose.yml: ${key} uses ${match}; only \${ADMIN_SECRET...} and \${CERTIFICATE_ENCRYPTION_SECRET...} have a host substitution`);
+    if (operatorSettings.includes(variable) && rest.startsWith(':-')) return rest.slice(2);
+    throw new Error(
+      `docker-compose.yml: ${key} uses ${match}; only \${ADMIN_SECRET...}, \${CERTIFICATE_ENCRYPTION_SECRET...} and operatorSettings' \${NAME:-default} have a host substitution`,
+    );
   });
 }
 

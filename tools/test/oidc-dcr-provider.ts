@@ -2,41 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { errors } from 'oidc-provider';
-
-/** oidc-provider's default store evicts entries; a plain Map keeps them for the run. */
-class MapAdapter {
-  static readonly stores = new Map<string, Map<string, Record<string, unknown>>>();
-  private readonly store: Map<string, Record<string, unknown>>;
-  constructor(model: string) {
-    let store = MapAdapter.stores.get(model);
-    if (!store) MapAdapter.stores.set(model, (store = new Map()));
-    this.store = store;
-  }
-  async upsert(id: string, payload: Record<string, unknown>) {
-    this.store.set(id, payload);
-  }
-  async find(id: string) {
-    return this.store.get(id);
-  }
-  async findByUid(uid: string) {
-    for (const payload of this.store.values()) if (payload.uid === uid) return payload;
-    return undefined;
-  }
-  async findByUserCode(userCode: string) {
-    for (const payload of this.store.values()) if (payload.userCode === userCode) return payload;
-    return undefined;
-  }
-  async consume(id: string) {
-    const payload = this.store.get(id);
-    if (payload) payload.consumed = Math.floor(Date.now() / 1000);
-  }
-  async destroy(id: string) {
-    this.store.delete(id);
-  }
-  async revokeByGrantId(grantId: string) {
-    for (const [id, payload] of this.store) if (payload.grantId === grantId) this.store.delete(id);
-  }
-}
+import { MapAdapter, adapterFor } from './oidc-map-adapter.js';
 
 export interface DcrProviderFixture {
   /** The issuer (also where it listens): http://127.0.0.1:<port> */
@@ -70,14 +36,8 @@ export async function startDcrProvider(options: { port?: number; audience?: stri
   const audience = options.audience ?? `${issuer}/api`;
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
   const clientModel = `Client:${issuer}`;
-  // One adapter namespace per fixture, so two providers in a run never share clients.
-  class Adapter extends MapAdapter {
-    constructor(model: string) {
-      super(`${model}:${issuer}`);
-    }
-  }
   const provider = new Provider(issuer, {
-    adapter: Adapter as never,
+    adapter: adapterFor(issuer) as never,
     jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'dcr-1', alg: 'ES256', use: 'sig' }] as never },
     // Its only key is ES256, so registered clients default to it (the default RS256 has no key here).
     clientDefaults: { grant_types: ['client_credentials'], response_types: [], id_token_signed_response_alg: 'ES256' },

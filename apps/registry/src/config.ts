@@ -8,6 +8,9 @@ const publicUrl = (fallback: string) =>
     .transform((value) => value.replace(/\/+$/, ''))
     .default(fallback);
 
+/** An optional setting: absent or empty (as compose passes an unset `${VAR:-}`) is unset. */
+const unsetWhenEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
 /** A retention in whole days; 0 keeps for ever. */
 const retentionDays = (fallback: number) => z.coerce.number().int().min(0).max(36_500).default(fallback);
 
@@ -40,6 +43,25 @@ export const registryConfigSchema = z
       .transform((value) => value === 'true'),
     /** The portal's cookies carry `Secure`; `auto`: when PORTAL_PUBLIC_URL is https. */
     PORTAL_COOKIE_SECURE: z.enum(['true', 'false', 'auto']).default('auto'),
+    /**
+     * An OpenID Provider developers may sign in with (found through its discovery document): its
+     * issuer, and the portal's client there. All three or none; empty is none (compose passes them so).
+     */
+    PORTAL_OIDC_ISSUER: unsetWhenEmpty(
+      z
+        .url({ protocol: /^https?$/ })
+        .refine((value) => !value.includes('?') && !value.includes('#'), 'must have no query or fragment')
+        .transform((value) => value.replace(/\/+$/, '')),
+    ),
+    PORTAL_OIDC_CLIENT_ID: unsetWhenEmpty(z.string().max(1024)),
+    PORTAL_OIDC_CLIENT_SECRET: unsetWhenEmpty(z.string().max(1024)),
+    /** What the button says: "Sign in with <name>"; the issuer's host when unset. */
+    PORTAL_OIDC_NAME: unsetWhenEmpty(z.string().max(64)),
+    /** `false`: developers sign in through the OpenID Provider only (no password login, sign-up or reset). */
+    PORTAL_PASSWORD_LOGIN: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
     /** Days of per-minute analytics kept (0: kept for ever). */
     ANALYTICS_MINUTES_RETENTION_DAYS: retentionDays(7),
     /** Days of per-hour analytics kept (0: kept for ever). */
@@ -50,6 +72,21 @@ export const registryConfigSchema = z
     ANALYTICS_REQUEST_LOG_RETENTION_DAYS: retentionDays(7),
     /** How often retention runs (and request log partitions are made ahead). */
     ANALYTICS_RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),
+  })
+  .superRefine((vars, ctx) => {
+    const oidc = ['PORTAL_OIDC_ISSUER', 'PORTAL_OIDC_CLIENT_ID', 'PORTAL_OIDC_CLIENT_SECRET'] as const;
+    const set = oidc.filter((name) => vars[name] !== undefined);
+    if (set.length > 0 && set.length < oidc.length) {
+      for (const name of oidc.filter((name) => vars[name] === undefined))
+        ctx.addIssue({ code: 'custom', path: [name], message: `required with ${set.join(' and ')} (OpenID sign-in needs all three)` });
+    }
+    // Nobody could sign in at all.
+    if (!vars.PORTAL_PASSWORD_LOGIN && vars.PORTAL_OIDC_ISSUER === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PORTAL_PASSWORD_LOGIN'],
+        message: 'can be false only with PORTAL_OIDC_ISSUER set (developers need a way to sign in)',
+      });
   })
   .transform((vars) => ({
     http: { host: vars.HOST, port: vars.REGISTRY_PORT, maxBodyBytes: vars.ADMIN_MAX_BODY_BYTES },
@@ -74,6 +111,16 @@ export const registryConfigSchema = z
       authPublicUrl: vars.AUTH_PUBLIC_URL,
       requireApproval: vars.PORTAL_REQUIRE_APPROVAL,
       cookieSecure: vars.PORTAL_COOKIE_SECURE === 'auto' ? vars.PORTAL_PUBLIC_URL.startsWith('https:') : vars.PORTAL_COOKIE_SECURE === 'true',
+      passwordLogin: vars.PORTAL_PASSWORD_LOGIN,
+      oidc:
+        vars.PORTAL_OIDC_ISSUER === undefined || vars.PORTAL_OIDC_CLIENT_ID === undefined || vars.PORTAL_OIDC_CLIENT_SECRET === undefined
+          ? null
+          : {
+              issuer: vars.PORTAL_OIDC_ISSUER,
+              clientId: vars.PORTAL_OIDC_CLIENT_ID,
+              clientSecret: vars.PORTAL_OIDC_CLIENT_SECRET,
+              name: vars.PORTAL_OIDC_NAME ?? new URL(vars.PORTAL_OIDC_ISSUER).host,
+            },
     },
   }));
 

@@ -20,6 +20,8 @@ import { CreatePortalLoginFailures1764000400000 } from './storage/migrations/176
 import { CreateCertificates1764100000000 } from './storage/migrations/1764100000000-create-certificates.js';
 import { CertificateRecord } from './storage/certificate.entity.js';
 import { CreateAnalyticsRollups1764200000000 } from './storage/migrations/1764200000000-create-analytics-rollups.js';
+import { PortalOidcSignIn1764520000000 } from './storage/migrations/1764520000000-portal-oidc-sign-in.js';
+import { OidcSignInRecord } from './portal/oidc/oidc-sign-in.entity.js';
 import { AnalyticsEndpointDimension1764540000000 } from './storage/migrations/1764540000000-analytics-endpoint-dimension.js';
 import { CreateDebugSessions1764540100000 } from './storage/migrations/1764540100000-create-debug-sessions.js';
 
@@ -37,6 +39,7 @@ export const registryEntities = [
   ClientBindingRecord,
   PortalSessionRecord,
   CertificateRecord,
+  OidcSignInRecord,
 ];
 export const registryMigrations = [
   CreateApiDefinitions1732350000000,
@@ -49,6 +52,7 @@ export const registryMigrations = [
   CreatePortalLoginFailures1764000400000,
   CreateCertificates1764100000000,
   CreateAnalyticsRollups1764200000000,
+  PortalOidcSignIn1764520000000,
   AnalyticsEndpointDimension1764540000000,
   CreateDebugSessions1764540100000,
 ];

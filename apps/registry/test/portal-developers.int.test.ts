@@ -10,6 +10,7 @@ import { DeveloperLogins } from '../src/portal/developers/developer-logins.js';
 import { DevelopersService } from '../src/portal/developers/developers.service.js';
 import type { Developer } from '../src/portal/portal-types.js';
 import { DeveloperStore } from '../src/portal/storage/developer-store.js';
+import { LoginThrottle } from '../src/portal/storage/login-throttle.js';
 import { PortalSessionStore } from '../src/portal/storage/portal-session-store.js';
 import { apiFixtures, policyFor, startPortalStack, type PortalStack } from './portal-fixtures.js';
 
@@ -180,6 +181,34 @@ describeWithServices('portal developers (PostgreSQL + NATS + the auth service)',
     await approving.signUp(email('waiting'), password);
     expect(await logins.logIn(email('waiting'), `${password}!`)).toEqual({ refused: { reason: 'wrong' } });
     expect(await logins.logIn(email('waiting'), password)).toEqual({ refused: { reason: 'pending' } });
+  });
+
+  it('by a verified email from the OpenID Provider: one account per address (made once, however many race), passwordless, pending under approval, refused when blocked', async () => {
+    const logins = stack.service(DeveloperLogins);
+    // Ten first sign-ins at once, in two spellings: one account.
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => logins.withVerifiedEmail(i % 2 === 0 ? email('oidc') : ` ${email('oidc').toUpperCase()}`)),
+    );
+    const ids = new Set(outcomes.map((outcome) => ('developer' in outcome ? outcome.developer.id : outcome.refused.reason)));
+    expect(ids.size).toBe(1);
+    expect(await listed(email('oidc'))).toMatchObject({ id: [...ids][0], status: 'active' });
+    // No password was set: none logs in (the same answer, and the same scrypt, as an unknown email).
+    expect(await developers.withPassword(email('oidc'), password)).toBeNull();
+    expect(await logIn(email('oidc'), password)).toEqual(wrong);
+    await expect(logins.withVerifiedEmail('not-an-email')).rejects.toMatchObject({ code: 'validation_failed' });
+
+    const approving = new DeveloperLogins(
+      new DevelopersService(stack.service(DeveloperStore), stack.service(PortalSessionStore), apps, {
+        ...stack.config,
+        portal: { ...stack.config.portal, requireApproval: true },
+      }),
+      stack.service(LoginThrottle),
+    );
+    expect(await approving.withVerifiedEmail(email('oidc-pending'))).toEqual({ refused: { reason: 'pending' } });
+    expect((await listed(email('oidc-pending')))?.status).toBe('pending');
+    const blocked = await stack.admin('POST', `/admin/portal/developers/${[...ids][0]}/block`);
+    expect(blocked.status).toBe(200);
+    expect(await logins.withVerifiedEmail(email('oidc'))).toEqual({ refused: { reason: 'blocked' } });
   });
 
   it('with PORTAL_REQUIRE_APPROVAL, a developer waits for the admin before logging in or holding credentials', async () => {

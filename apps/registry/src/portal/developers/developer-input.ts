@@ -6,7 +6,7 @@ export const MIN_PASSWORD_LENGTH = 10;
 /** scrypt takes any length; the bound keeps one request from costing much (and NFC from growing it). */
 const MAX_PASSWORD_LENGTH = 1024;
 
-const emailSchema = z.email('must be an email address').max(254, 'must be at most 254 characters');
+export const emailSchema = z.email('must be an email address').max(254, 'must be at most 254 characters');
 
 /** One address is one account: compared trimmed and lower-cased. */
 export function normaliseEmail(email: unknown): string {

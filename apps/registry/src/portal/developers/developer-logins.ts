@@ -31,6 +31,16 @@ export class DeveloperLogins {
     return { developer };
   }
 
+  /**
+   * A developer the OpenID Provider vouched for, by their verified email: their account (made now
+   * if there was none), if its status lets them in. No password, so no throttle to pass.
+   */
+  async withVerifiedEmail(email: string): Promise<LoginOutcome> {
+    const developer = await this.developers.withVerifiedEmail(email);
+    if (developer.status !== 'active') return { refused: { reason: developer.status } };
+    return { developer };
+  }
+
   /** The admin's reset link proves the account is the developer's again: the count starts over. */
   passwordReset(developer: Developer): Promise<void> {
     return this.throttle.clear(normaliseEmail(developer.email));

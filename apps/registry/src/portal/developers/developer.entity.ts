@@ -11,9 +11,12 @@ export class DeveloperRecord {
   @Column({ type: 'text', unique: true })
   email!: string;
 
-  /** `scrypt$N$r$p$salt$hash` (see libs/http/src/password-hash.ts). */
-  @Column({ name: 'password_hash', type: 'text' })
-  passwordHash!: string;
+  /**
+   * `scrypt$N$r$p$salt$hash` (see libs/http/src/password-hash.ts); null for an account made by signing
+   * in through the OpenID Provider, which has no password until the admin's reset link sets one.
+   */
+  @Column({ name: 'password_hash', type: 'text', nullable: true })
+  passwordHash!: string | null;
 
   @Column({ type: 'text' })
   status!: DeveloperStatus;

@@ -9,7 +9,7 @@ import { invalid, isUuid } from '../field-errors.js';
 import { DeveloperStore } from '../storage/developer-store.js';
 import { PortalSessionStore } from '../storage/portal-session-store.js';
 import type { Developer, DeveloperStatus } from '../portal-types.js';
-import { normaliseEmail, passwordProblems, validSignUp } from './developer-input.js';
+import { emailSchema, normaliseEmail, passwordProblems, validSignUp } from './developer-input.js';
 import { DeveloperRecord } from './developer.entity.js';
 import { errorSummary } from '@portcullis/logging';
 
@@ -78,11 +78,39 @@ export class DevelopersService {
   async withPassword(email: unknown, password: unknown): Promise<Developer | null> {
     if (typeof password !== 'string' || password.length === 0 || password.length > 1024) return null;
     const record = await this.recordByEmail(email);
-    if (!record) {
+    // An account without a password (made through the OpenID Provider) costs the same scrypt as an unknown email.
+    if (!record?.passwordHash) {
       await spendVerification(password);
       return null;
     }
     return (await verifyPasswordHash(password, record.passwordHash)) ? toDeveloper(record) : null;
+  }
+
+  /**
+   * The developer whose email the OpenID Provider vouched for (`email_verified`): the account with
+   * that email, whatever its status (the sign-in decides what the status allows), or a new one
+   * without a password, pending or active as a sign-up would be. The admin chose to trust that
+   * provider, so its verified email is as good as the password of an account with that email.
+   */
+  async withVerifiedEmail(email: string): Promise<Developer> {
+    const normalised = normaliseEmail(email);
+    if (!emailSchema.safeParse(normalised).success) throw invalid([{ field: 'email', message: 'must be an email address' }]);
+    const existing = await this.store.findByEmail(normalised);
+    if (existing) return toDeveloper(existing);
+    const now = new Date();
+    const record: DeveloperRecord = Object.assign(new DeveloperRecord(), {
+      id: randomUUID(),
+      email: normalised,
+      passwordHash: null,
+      status: (this.config.portal.requireApproval ? 'pending' : 'active') satisfies DeveloperStatus,
+      createdAt: now,
+      updatedAt: now,
+    });
+    if (await this.store.insert(record)) return toDeveloper(record);
+    // Two first sign-ins racing (or a sign-up in between): the unique index chose the account.
+    const winner = await this.store.findByEmail(normalised);
+    if (!winner) throw new Error('a developer insert lost to a unique email that is not there');
+    return toDeveloper(winner);
   }
 
   async get(id: string): Promise<Developer> {

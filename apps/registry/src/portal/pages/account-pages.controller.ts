@@ -1,15 +1,23 @@
-import { Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { PortcullisError } from '@portcullis/errors';
 import type { Request, Response } from 'express';
-import { DeveloperLogins, type LoginRefusal } from '../developers/developer-logins.js';
+import type { RegistryConfig } from '../../config.js';
+import { REGISTRY_CONFIG } from '../../registry-config.token.js';
+import { DeveloperLogins } from '../developers/developer-logins.js';
 import { DevelopersService } from '../developers/developers.service.js';
+import { OidcSignIns } from '../oidc/oidc-sign-ins.js';
+import { loginRefusalMessage, loginRefusalStatus } from './login-refusals.js';
 import { field, formProblem, notice, sendPage } from './page-kit.js';
 import { PortalPageFilter } from './portal-page.filter.js';
-import { PortalVisitors } from './portal-visitors.js';
+import { PortalVisitors, type Visitor } from './portal-visitors.js';
 import { safeNext } from './safe-next.js';
 
-/** A developer's account: sign up, log in and out, a new password through the admin's reset link. */
+/**
+ * A developer's account: sign up, log in and out, a new password through the admin's reset link. The
+ * login page offers the OpenID Provider too, when the portal has one; with PORTAL_PASSWORD_LOGIN=false
+ * it offers only that, and every password address answers that passwords are off.
+ */
 @ApiExcludeController()
 @Controller('portal')
 @UseFilters(PortalPageFilter)
@@ -18,17 +26,21 @@ export class AccountPagesController {
     private readonly visitors: PortalVisitors,
     private readonly developers: DevelopersService,
     private readonly logins: DeveloperLogins,
+    private readonly signIns: OidcSignIns,
+    @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
   ) {}
 
   @Get('signup')
   async signUpPage(@Query('next') next: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const visitor = await this.visitors.identify(req, res);
+    if (this.passwordsOff(res, visitor)) return;
     sendPage(res, visitor, 'signup', { title: 'Sign up', nav: 'signup', next: safeNext(next, '') });
   }
 
   @Post('signup')
   async signUp(@Req() req: Request, @Res() res: Response): Promise<void> {
     const visitor = await this.visitors.identify(req, res);
+    if (this.passwordsOff(res, visitor)) return;
     const form = this.visitors.form(visitor, req);
     const email = field(form, 'email');
     const next = safeNext(form['next'], '');
@@ -47,12 +59,13 @@ export class AccountPagesController {
   async logInPage(@Query('next') next: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const visitor = await this.visitors.identify(req, res);
     if (visitor.developer) return void res.redirect(303, safeNext(next));
-    sendPage(res, visitor, 'login', { title: 'Log in', nav: 'login', next: safeNext(next, ''), notice: notice(req.query['done']) });
+    sendPage(res, visitor, 'login', { ...this.loginChoices(), title: 'Log in', nav: 'login', next: safeNext(next, ''), notice: notice(req.query['done']) });
   }
 
   @Post('login')
   async logIn(@Req() req: Request, @Res() res: Response): Promise<void> {
     const visitor = await this.visitors.identify(req, res);
+    if (this.passwordsOff(res, visitor)) return;
     const form = this.visitors.form(visitor, req);
     const email = field(form, 'email');
     const outcome = await this.logins.logIn(email, field(form, 'password'));
@@ -63,6 +76,7 @@ export class AccountPagesController {
     const refusal = outcome.refused;
     if (refusal.reason === 'throttled') res.setHeader('retry-after', String(refusal.retryAfterSeconds));
     sendPage(res.status(loginRefusalStatus[refusal.reason]), visitor, 'login', {
+      ...this.loginChoices(),
       title: 'Log in',
       nav: 'login',
       email,
@@ -83,6 +97,7 @@ export class AccountPagesController {
   @Get('reset/:token')
   async resetPage(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const visitor = await this.visitors.identify(req, res);
+    if (this.passwordsOff(res, visitor)) return;
     if (!(await this.developers.resetLinkValid(token))) throw resetLinkInvalid();
     sendPage(res, visitor, 'reset', { title: 'Choose a new password', token });
   }
@@ -90,6 +105,7 @@ export class AccountPagesController {
   @Post('reset/:token')
   async reset(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const visitor = await this.visitors.identify(req, res);
+    if (this.passwordsOff(res, visitor)) return;
     const form = this.visitors.form(visitor, req);
     try {
       const developer = await this.developers.resetPassword(token, field(form, 'password'));
@@ -105,25 +121,30 @@ export class AccountPagesController {
       sendPage(res.status(problem.status), visitor, 'reset', { title: 'Choose a new password', token, ...problem });
     }
   }
+
+  /** What the login page offers: the provider's button (with its name), the password form, or both. */
+  private loginChoices(): { oidcName: string | null; passwordLogin: boolean } {
+    return { oidcName: this.signIns.providerName, passwordLogin: this.config.portal.passwordLogin };
+  }
+
+  /**
+   * With PORTAL_PASSWORD_LOGIN=false, the page saying so (404: nothing is done at these addresses
+   * here, and no password is ever checked) and true; else false, and the handler goes on.
+   */
+  private passwordsOff(res: Response, visitor: Visitor): boolean {
+    if (this.config.portal.passwordLogin) return false;
+    const name = this.signIns.providerName ?? 'the OpenID Provider';
+    sendPage(res.status(404), visitor, 'message', {
+      title: 'Password sign-in is off',
+      heading: 'Password sign-in is off',
+      message: `This portal signs developers in with ${name} only: there are no portal passwords to log in, sign up or reset with. Your account is made the first time you sign in.`,
+      back: '/portal/login',
+      backLabel: `Sign in with ${name}`,
+    });
+    return true;
+  }
 }
 
 function resetLinkInvalid(): PortcullisError {
   return new PortcullisError('not_found', 'This password reset link is not valid: it was used, replaced, or has expired. Ask the administrator for a new one.');
-}
-
-const loginRefusalStatus: Record<LoginRefusal['reason'], number> = { wrong: 401, pending: 403, blocked: 403, throttled: 429 };
-
-function loginRefusalMessage(refusal: LoginRefusal): string {
-  switch (refusal.reason) {
-    case 'wrong':
-      return 'The email or password is not right.';
-    case 'pending':
-      return 'Your account is waiting for an administrator to approve it.';
-    case 'blocked':
-      return 'Your account has been blocked. Contact the portal administrator.';
-    case 'throttled': {
-      const minutes = Math.ceil(refusal.retryAfterSeconds / 60);
-      return `Too many failed attempts to log in to this account. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask the portal administrator for a password reset link.`;
-    }
-  }
 }

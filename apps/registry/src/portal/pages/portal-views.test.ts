@@ -28,6 +28,16 @@ describe('renderView', () => {
     expect(html).toContain('<a href="/portal/login" aria-current="page">Log in</a>');
   });
 
+  it('offers the OpenID Provider on the login page when there is one, and the password form unless it is off', () => {
+    const both = renderView('login', { ...frame, title: 'Log in', oidcName: 'Acme <ID>', passwordLogin: true, next: '/portal/apps' });
+    expect(both).toContain('<a class="button" href="/portal/login/oidc?next=%2Fportal%2Fapps">Sign in with Acme &lt;ID&gt;</a>');
+    expect(both).toContain('name="password"');
+    const only = renderView('login', { ...frame, title: 'Log in', oidcName: 'Acme ID', passwordLogin: false });
+    expect(only).toContain('Sign in with Acme ID');
+    expect(only).not.toContain('name="password"');
+    expect(renderView('login', { ...frame, title: 'Log in', oidcName: null, passwordLogin: true })).not.toContain('/portal/login/oidc');
+  });
+
   it('shows a logged-in developer a logout form, never a login link', () => {
     const html = renderView('apps', { ...frame, title: 'My apps', developer: { email: 'dev@example.com' }, apps: [] });
     expect(html).toContain('action="/portal/logout"');

@@ -1,7 +1,14 @@
-/** GET/POST /portal/login. */
+/** GET/POST /portal/login: the OpenID Provider's button when the portal has one, the password form unless it is off. */
 export default String.raw`<% layout('@layout') %>
 <h1>Log in</h1>
 <%~ include('@errors', it) %>
+<% if (it.oidcName) { %>
+<p><a class="button" href="/portal/login/oidc<% if (it.next) { %>?next=<%= encodeURIComponent(it.next) %><% } %>">Sign in with <%= it.oidcName %></a></p>
+<% } %>
+<% if (it.passwordLogin !== false) { %>
+<% if (it.oidcName) { %>
+<p>Or log in with your portal password:</p>
+<% } %>
 <form method="post" action="/portal/login" class="form" novalidate<% if (it.error) { %> aria-describedby="form-errors"<% } %>>
   <input type="hidden" name="_csrf" value="<%= it.csrf %>">
   <input type="hidden" name="next" value="<%= it.next || '' %>">
@@ -16,4 +23,7 @@ export default String.raw`<% layout('@layout') %>
   <button type="submit" class="button">Log in</button>
 </form>
 <p>No account yet? <a href="/portal/signup<% if (it.next) { %>?next=<%= encodeURIComponent(it.next) %><% } %>">Sign up</a>. Forgot your password? Ask the portal's administrator for a reset link.</p>
+<% } else { %>
+<p>This portal signs developers in with <%= it.oidcName %> only. Your account is made the first time you sign in.</p>
+<% } %>
 `;
