@@ -279,7 +279,7 @@ describeWithServices('OpenID Provider sign-in sessions, prompt and logout (Postg
       await signIn(browser, {}, `sam-${tag}`);
       const [session] = await value(subjects.authSessionsList, { user_id: second.id });
       const wrongUser = await firstValueFrom(caller.client.send<Reply<unknown>>(subjects.authSessionsRevoke, { user_id: user.id, id: session!.id }).pipe(timeout(10_000)));
-      expect(wrongUser).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      expect(wrongUser).toMatchObject({ ok: false, error: { error: 'not_found' } });
       expect(await value(subjects.authConsentsList, { user_id: second.id })).toEqual([
         expect.objectContaining({ user_id: second.id, client_id: rp.client_id, scope: 'openid profile' }),
       ]);
