@@ -135,7 +135,15 @@ describeWithServices('OpenID Provider sign-in sessions, prompt and logout (Postg
 
   async function redeem(flow: Flow, parameters: URLSearchParams, options: { maxAge?: number; c?: OAuthClientWithSecret } = {}) {
     const c = options.c ?? rp;
-    const response = await oauth.authorizationCodeGrantRequest(as, client(c), oauth.ClientSecretBasic(c.client_secret!), parameters, redirectUri, flow.verifier, insecure);
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      client(c),
+      oauth.ClientSecretBasic(c.client_secret!),
+      parameters,
+      redirectUri,
+      flow.verifier,
+      insecure,
+    );
     const tokens = await oauth.processAuthorizationCodeResponse(as, client(c), response, {
       expectedNonce: flow.nonce,
       requireIdToken: true,
@@ -166,7 +174,12 @@ describeWithServices('OpenID Provider sign-in sessions, prompt and logout (Postg
   beforeAll(async () => {
     await db.connect();
     const config = loadAuthConfig({ AUTH_PORT: '0', HOST: '127.0.0.1', ADMIN_SECRET: 'oidc-sessions-int-test-secret-' + tag, LOG_LEVEL: 'silent' });
-    const transport = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-oidc-${tag}` });
+    const transport = createBusTransport({
+      kind: 'nats',
+      servers: [testServices.natsUrl],
+      subjectPrefix: testServices.subjectPrefix,
+      name: `auth-oidc-${tag}`,
+    });
     auth = await createAuthApp(config, { transport, database: { url: testServices.databaseUrl, schema } });
     caller = createBusTransport({ kind: 'nats', servers: [testServices.natsUrl], subjectPrefix: testServices.subjectPrefix, name: `auth-oidc-caller-${tag}` });
     await caller.client.connect();
@@ -274,11 +287,13 @@ describeWithServices('OpenID Provider sign-in sessions, prompt and logout (Postg
       expect(errorOf(flow, await revoked.fetch(flow.url)).error).toBe('login_required');
     });
 
-    it('lets an admin end all of a user\'s sessions and forget consents over the bus; a session id of another user is not found', async () => {
+    it("lets an admin end all of a user's sessions and forget consents over the bus; a session id of another user is not found", async () => {
       const browser = new Browser();
       await signIn(browser, {}, `sam-${tag}`);
       const [session] = await value(subjects.authSessionsList, { user_id: second.id });
-      const wrongUser = await firstValueFrom(caller.client.send<Reply<unknown>>(subjects.authSessionsRevoke, { user_id: user.id, id: session!.id }).pipe(timeout(10_000)));
+      const wrongUser = await firstValueFrom(
+        caller.client.send<Reply<unknown>>(subjects.authSessionsRevoke, { user_id: user.id, id: session!.id }).pipe(timeout(10_000)),
+      );
       expect(wrongUser).toMatchObject({ ok: false, error: { error: 'not_found' } });
       expect(await value(subjects.authConsentsList, { user_id: second.id })).toEqual([
         expect.objectContaining({ user_id: second.id, client_id: rp.client_id, scope: 'openid profile' }),
@@ -360,7 +375,14 @@ describeWithServices('OpenID Provider sign-in sessions, prompt and logout (Postg
 
   it("applies the client's default_max_age when a request has none", async () => {
     const strict = await value(subjects.authClientsCreate, {
-      input: { client_name: 'Strict', redirect_uris: [redirectUri], grant_types: ['authorization_code'], scope: 'openid', default_max_age: 0, require_auth_time: true },
+      input: {
+        client_name: 'Strict',
+        redirect_uris: [redirectUri],
+        grant_types: ['authorization_code'],
+        scope: 'openid',
+        default_max_age: 0,
+        require_auth_time: true,
+      },
     });
     const browser = new Browser();
     const first = await signIn(browser);
@@ -395,7 +417,9 @@ describeWithServices('OpenID Provider sign-in sessions, prompt and logout (Postg
     const otherFlow = await request({}, other);
     const page = await (await elsewhere.fetch(otherFlow.url)).text();
     const approved = await logIn(elsewhere, page);
-    const otherTokens = await redeem(otherFlow, oauth.validateAuthResponse(as, client(other), new URL(approved.headers.get('location')!), otherFlow.state), { c: other });
+    const otherTokens = await redeem(otherFlow, oauth.validateAuthResponse(as, client(other), new URL(approved.headers.get('location')!), otherFlow.state), {
+      c: other,
+    });
     let flow = await request({ prompt: 'none', id_token_hint: otherTokens.tokens.id_token! });
     expect(errorOf(flow, await browser.fetch(flow.url)).error).toBe('invalid_request');
 
@@ -478,7 +502,15 @@ describeWithServices('OpenID Provider sign-in sessions, prompt and logout (Postg
       const result = await redeem(f, parameters);
       await wait();
       // The same code again: refused, and what it issued is revoked (OAuth 2.0 §4.1.2).
-      const again = await oauth.authorizationCodeGrantRequest(as, client(), oauth.ClientSecretBasic(rp.client_secret!), parameters, redirectUri, f.verifier, insecure);
+      const again = await oauth.authorizationCodeGrantRequest(
+        as,
+        client(),
+        oauth.ClientSecretBasic(rp.client_secret!),
+        parameters,
+        redirectUri,
+        f.verifier,
+        insecure,
+      );
       expect(again.status).toBe(400);
       expect(((await again.json()) as { error: string }).error).toBe('invalid_grant');
       return { ...result, flow: f };

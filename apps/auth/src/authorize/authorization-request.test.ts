@@ -57,7 +57,11 @@ describe('checkAuthorizationRequest', () => {
   });
 
   it('answers request objects as unsupported, and delivers errors by form_post when asked', () => {
-    expect(checkAuthorizationRequest(confidential, { ...base, request: 'e30.e30.' })).toMatchObject({ kind: 'redirect', error: 'request_not_supported', state: 'xyz' });
+    expect(checkAuthorizationRequest(confidential, { ...base, request: 'e30.e30.' })).toMatchObject({
+      kind: 'redirect',
+      error: 'request_not_supported',
+      state: 'xyz',
+    });
     expect(checkAuthorizationRequest(confidential, { ...base, request_uri: 'https://x/r' })).toMatchObject({ error: 'request_uri_not_supported' });
     expect(checkAuthorizationRequest(confidential, { ...base, response_mode: 'form_post', response_type: 'token' })).toMatchObject({
       error: 'unsupported_response_type',

@@ -125,7 +125,14 @@ export function checkAuthorizationRequest(client: AuthorizingClient, parameters:
   // The response mode decides how even the errors below are delivered; an unusable one is answered in the query.
   const mode = read(parameters, 'response_mode');
   const responseMode: ResponseMode = mode.value === 'form_post' && !mode.repeated ? 'form_post' : 'query';
-  const fail = (error: RedirectError['error'], description: string): RedirectError => ({ kind: 'redirect', redirectUri, error, description, state, responseMode });
+  const fail = (error: RedirectError['error'], description: string): RedirectError => ({
+    kind: 'redirect',
+    redirectUri,
+    error,
+    description,
+    state,
+    responseMode,
+  });
 
   const values = Object.fromEntries(authorizationParameters.map((name) => [name, read(parameters, name)])) as Record<ParameterName, Value>;
   const repeated = authorizationParameters.filter((name) => values[name].repeated);
@@ -172,10 +179,7 @@ export function checkAuthorizationRequest(client: AuthorizingClient, parameters:
     scope = [...new Set(tokens)].join(' ');
   }
 
-  const oidc = readOpenIdParameters(
-    Object.fromEntries(authorizationParameters.map((name) => [name, values[name].value])),
-    client.default_max_age,
-  );
+  const oidc = readOpenIdParameters(Object.fromEntries(authorizationParameters.map((name) => [name, values[name].value])), client.default_max_age);
   if (!oidc.ok) return fail('invalid_request', oidc.description);
 
   return {

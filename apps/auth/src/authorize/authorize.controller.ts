@@ -83,7 +83,14 @@ export class AuthorizeController {
     }
     const session = await this.sessions.find(readSessionToken(request.headers.cookie));
     const consented = session !== null && (await this.consents.covers(session.sub, authorization.clientId, authorization.scope));
-    const next = decideInteraction({ prompt: authorization.oidc.prompt, maxAge: authorization.oidc.maxAge, session, hintSub: hint, consented, now: Date.now() });
+    const next = decideInteraction({
+      prompt: authorization.oidc.prompt,
+      maxAge: authorization.oidc.maxAge,
+      session,
+      hintSub: hint,
+      consented,
+      now: Date.now(),
+    });
     switch (next.kind) {
       case 'error':
         return sendAuthorizationResponse(response, this.authorization.refuse(authorization, next.error, next.description));

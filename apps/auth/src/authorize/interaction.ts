@@ -34,8 +34,10 @@ export function decideInteraction(input: InteractionInput): Interaction {
     (input.hintSub !== undefined && input.hintSub !== session.sub);
   const needsConsent = !input.consented || prompt.includes('consent');
   if (prompt.includes('none')) {
-    if (needsLogin) return { kind: 'error', error: 'login_required', description: 'The user is not signed in (or not as required) and prompt=none forbids asking.' };
-    if (needsConsent) return { kind: 'error', error: 'consent_required', description: 'The user has not approved this request and prompt=none forbids asking.' };
+    if (needsLogin)
+      return { kind: 'error', error: 'login_required', description: 'The user is not signed in (or not as required) and prompt=none forbids asking.' };
+    if (needsConsent)
+      return { kind: 'error', error: 'consent_required', description: 'The user has not approved this request and prompt=none forbids asking.' };
     return { kind: 'approve' };
   }
   if (needsLogin) return { kind: 'login' };

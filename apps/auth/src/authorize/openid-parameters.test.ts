@@ -7,7 +7,14 @@ describe('readOpenIdParameters', () => {
     const read = readOpenIdParameters({ prompt: 'login consent', max_age: '0', login_hint: 'ann', ui_locales: 'se en', display: 'touch' }, undefined);
     expect(read).toEqual({
       ok: true,
-      value: expect.objectContaining({ responseMode: 'query', prompt: ['login', 'consent'], maxAge: 0, loginHint: 'ann', uiLocales: 'se en', display: 'touch' }),
+      value: expect.objectContaining({
+        responseMode: 'query',
+        prompt: ['login', 'consent'],
+        maxAge: 0,
+        loginHint: 'ann',
+        uiLocales: 'se en',
+        display: 'touch',
+      }),
     });
   });
 

@@ -95,7 +95,8 @@ export function mapRegistrationMetadata(body: unknown, grant: RegistrationGrant)
   if (metadata.client_name !== undefined) input.client_name = metadata.client_name;
   if (metadata.scope !== undefined) input.scope = metadata.scope;
   if (format !== undefined) input.access_token_format = format;
-  for (const field of ['post_logout_redirect_uris', 'default_max_age', 'require_auth_time'] as const) if (metadata[field] !== undefined) input[field] = metadata[field];
+  for (const field of ['post_logout_redirect_uris', 'default_max_age', 'require_auth_time'] as const)
+    if (metadata[field] !== undefined) input[field] = metadata[field];
   return { ok: true, input };
 }
 
@@ -123,6 +124,7 @@ export function registrationMetadataOf(client: OAuthClient): Record<string, unkn
   };
   if (client.client_name !== undefined) shown.client_name = client.client_name;
   if (client.scope !== '') shown.scope = client.scope;
-  for (const field of ['post_logout_redirect_uris', 'default_max_age', 'require_auth_time'] as const) if (client[field] !== undefined) shown[field] = client[field];
+  for (const field of ['post_logout_redirect_uris', 'default_max_age', 'require_auth_time'] as const)
+    if (client[field] !== undefined) shown[field] = client[field];
   return shown;
 }

@@ -42,7 +42,12 @@ export class LoginSessionStore {
   }
 
   async revokeById(id: string): Promise<void> {
-    await this.dataSource.createQueryBuilder().update(LoginSessionRecord).set({ revokedAt: () => 'now()' }).where('id = :id', { id }).execute();
+    await this.dataSource
+      .createQueryBuilder()
+      .update(LoginSessionRecord)
+      .set({ revokedAt: () => 'now()' })
+      .where('id = :id', { id })
+      .execute();
   }
 
   /** Drops sessions expired or revoked for a day. */

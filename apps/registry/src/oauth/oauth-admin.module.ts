@@ -12,7 +12,14 @@ import { OAuthUserSessionsController } from './user-sessions.controller.js';
  * keys, OAuth 1.0a consumers and tokens). Nothing is stored here: each call is one request over the bus, answered by the auth service.
  */
 @Module({
-  controllers: [OAuthClientsController, OAuthUsersController, OAuthUserSessionsController, InitialAccessTokensController, SigningKeysController, OAuth1Controller],
+  controllers: [
+    OAuthClientsController,
+    OAuthUsersController,
+    OAuthUserSessionsController,
+    InitialAccessTokensController,
+    SigningKeysController,
+    OAuth1Controller,
+  ],
   providers: [AdminGuard],
 })
 export class OAuthAdminModule {}

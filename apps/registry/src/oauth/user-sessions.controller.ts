@@ -49,7 +49,7 @@ export class OAuthUserSessionsController {
 
   @Delete('sessions')
   @userParam
-  @ApiOperation({ summary: "End every login session of a user: their next authorization request asks for the password" })
+  @ApiOperation({ summary: 'End every login session of a user: their next authorization request asks for the password' })
   @ApiResponse({ status: 200, schema: revokedSchema })
   revokeSessions(@Param('id') id: string): Promise<{ revoked: number }> {
     return this.bus.request(subjects.authSessionsRevoke, { user_id: id });
