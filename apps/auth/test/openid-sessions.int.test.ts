@@ -471,6 +471,14 @@ describeWithServices('OpenID Provider sign-in sessions, prompt and logout (Postg
     // And silently, with the session.
     const again = await request({ prompt: 'none' });
     expect((await browser.post(as.authorization_endpoint!, again.parameters)).headers.get('location')).toContain('code=');
+    // Only as a form (OIDC Core §3.1.2.1): JSON is no authorization request.
+    const json = await browser.fetch(as.authorization_endpoint!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(again.parameters),
+    });
+    expect(json.status).toBe(415);
+    expect(json.headers.get('location')).toBeNull();
   });
 
   it('oidcc-ensure-redirect-uri-in-authorization-request: an OpenID request without redirect_uri gets a page, never a redirect', async () => {

@@ -47,7 +47,17 @@ export class AuthorizeController {
     const form = (request.body ?? {}) as RawParameters;
     // Our own form carries its CSRF token, a decision or credentials; a relying party's POSTed request none of them.
     const ownForm = [CSRF_FIELD, 'decision', 'username', 'password'].some((field) => form[field] !== undefined);
-    if (!ownForm) return this.asPage(response, () => this.authorize(request, response, form));
+    if (!ownForm) {
+      // OIDC Core §3.1.2.1: a POSTed request is form-serialised; anything else is not one.
+      if (!request.is('application/x-www-form-urlencoded')) {
+        setPageHeaders(response);
+        response
+          .status(415)
+          .send(errorPage('Invalid authorization request', 'An authorization request by POST must be an HTML form (application/x-www-form-urlencoded).'));
+        return Promise.resolve();
+      }
+      return this.asPage(response, () => this.authorize(request, response, form));
+    }
     return this.asPage(response, () => this.submitForm(request, response));
   }
 
