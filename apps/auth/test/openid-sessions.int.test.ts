@@ -503,27 +503,23 @@ describeWithServices('OpenID Provider sign-in sessions, prompt and logout (Postg
 
   async function codeReuse(wait: () => Promise<void>): Promise<void> {
     const browser = new Browser();
-    const { tokens, flow } = await (async () => {
-      const f = await request();
-      const page = await (await browser.fetch(f.url)).text();
-      const parameters = callback(f, await logIn(browser, page));
-      const result = await redeem(f, parameters);
-      await wait();
-      // The same code again: refused, and what it issued is revoked (OAuth 2.0 §4.1.2).
-      const again = await oauth.authorizationCodeGrantRequest(
-        as,
-        client(),
-        oauth.ClientSecretBasic(rp.client_secret!),
-        parameters,
-        redirectUri,
-        f.verifier,
-        insecure,
-      );
-      expect(again.status).toBe(400);
-      expect(((await again.json()) as { error: string }).error).toBe('invalid_grant');
-      return { ...result, flow: f };
-    })();
-    expect(flow).toBeDefined();
+    const flow = await request();
+    const page = await (await browser.fetch(flow.url)).text();
+    const parameters = callback(flow, await logIn(browser, page));
+    const { tokens } = await redeem(flow, parameters);
+    await wait();
+    // The same code again: refused, and what it issued is revoked (RFC 6749 §4.1.2).
+    const again = await oauth.authorizationCodeGrantRequest(
+      as,
+      client(),
+      oauth.ClientSecretBasic(rp.client_secret!),
+      parameters,
+      redirectUri,
+      flow.verifier,
+      insecure,
+    );
+    expect(again.status).toBe(400);
+    expect(((await again.json()) as { error: string }).error).toBe('invalid_grant');
     const info = await fetch(as.userinfo_endpoint!, { headers: { authorization: `Bearer ${tokens.access_token}` } });
     expect(info.status).toBe(401);
     const refresh = await oauth.refreshTokenGrantRequest(as, client(), oauth.ClientSecretBasic(rp.client_secret!), tokens.refresh_token!, insecure);
@@ -635,6 +631,32 @@ describeWithServices('OpenID Provider sign-in sessions, prompt and logout (Postg
       expect(response.status).toBe(302);
       expect(response.headers.get('location')).toBe(`${loggedOutUri}?state=s2`);
     });
+  });
+
+  it('dynamic registration accepts and shows post_logout_redirect_uris, default_max_age and require_auth_time, and refuses bad ones', async () => {
+    const register = async (metadata: Record<string, unknown>) => {
+      const { token } = await value(subjects.authInitialAccessTokensCreate, { uses: 1 });
+      const response = await fetch(as.registration_endpoint!, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ redirect_uris: [redirectUri], ...metadata }),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const accepted = await register({ post_logout_redirect_uris: [loggedOutUri], default_max_age: 3600, require_auth_time: true });
+    expect(accepted).toMatchObject({ status: 201, body: { post_logout_redirect_uris: [loggedOutUri], default_max_age: 3600, require_auth_time: true } });
+    for (const bad of [
+      { post_logout_redirect_uris: loggedOutUri },
+      { post_logout_redirect_uris: ['http://rp.test/bye#fragment'] },
+      { post_logout_redirect_uris: ['javascript:alert(1)'] },
+      { default_max_age: -1 },
+      { default_max_age: '60' },
+      { require_auth_time: 'yes' },
+    ]) {
+      const refused = await register(bad);
+      expect(refused.status, JSON.stringify(bad)).toBe(400);
+      expect(refused.body.error, JSON.stringify(bad)).toBe('invalid_client_metadata');
+    }
   });
 
   it('discovery advertises the end_session_endpoint, the response modes and prompt values, and no request objects', async () => {
