@@ -624,6 +624,21 @@ describeWithServices('OpenID Provider sign-in sessions, prompt and logout (Postg
       expect(errorOf(flow, await browser.fetch(flow.url)).error).toBe('login_required');
     });
 
+    it("asks for confirmation when the hint names another user than the session's, and ends nothing before it", async () => {
+      const browser = new Browser();
+      await signIn(browser);
+      const sam = await signIn(new Browser(), {}, `sam-${tag}`);
+      const url = new URL(as.end_session_endpoint!);
+      url.searchParams.set('id_token_hint', sam.tokens.id_token!);
+      url.searchParams.set('post_logout_redirect_uri', loggedOutUri);
+      const page = await browser.fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('Sign out?');
+      expect(browser.cookies.has('portcullis_session')).toBe(true);
+      const flow = await request({ prompt: 'none' });
+      expect((await browser.fetch(flow.url)).headers.get('location')).toContain('code=');
+    });
+
     it('accepts a logout by POST with the hint, returning to the registered URI', async () => {
       const browser = new Browser();
       const { tokens } = await signIn(browser);
