@@ -56,6 +56,11 @@ export const authConfigSchema = z
     AUTH_CLIENT_MAX_FAILURES: count(10),
     AUTH_CLIENT_WINDOW_SECONDS: seconds(5 * 60),
     AUTH_CLIENT_LOCK_SECONDS: seconds(5 * 60),
+    /**
+     * How long a sign-in at the login page lasts (the login session cookie and its stored hash): within
+     * it, authorization requests sign the user in without a password. A working day by default.
+     */
+    AUTH_SESSION_TTL: seconds(8 * 3600),
   })
   .transform((vars) => ({
     http: { host: vars.HOST, port: vars.AUTH_PORT, maxBodyBytes: vars.ADMIN_MAX_BODY_BYTES },
@@ -75,6 +80,8 @@ export const authConfigSchema = z
       encryptionInfo: vars.KEY_ENCRYPTION_SECRET ? 'portcullis/signing-keys/v1' : 'portcullis/signing-keys/v1/from-admin-secret',
       rotationSeconds: Math.round(vars.SIGNING_KEY_ROTATION_HOURS * 3600),
     },
+    /** The auth service's own login session (docs/openid-connect.md "Login sessions"). */
+    session: { ttlSeconds: vars.AUTH_SESSION_TTL },
     throttles: {
       /** Per username, at the login page and the password grant. */
       logins: { maxFailures: vars.AUTH_LOGIN_MAX_FAILURES, windowSeconds: vars.AUTH_LOGIN_WINDOW_SECONDS, lockSeconds: vars.AUTH_LOGIN_LOCK_SECONDS },

@@ -14,6 +14,8 @@ import { RevocationModule } from './revocation/revocation.module.js';
 import { TokenEndpointModule } from './token-endpoint/token-endpoint.module.js';
 import { UsersModule } from './users/users.module.js';
 import { AuthorizeModule } from './authorize/authorize.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
+import { LogoutModule } from './logout/logout.module.js';
 import { RegistrationModule } from './registration/registration.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
@@ -52,6 +54,8 @@ export class RootModule {
         DiscoveryModule,
         UsersModule,
         AuthorizeModule,
+        SessionsModule,
+        LogoutModule,
         RegistrationModule,
         ApiKeysModule,
         CredentialsModule,

@@ -239,7 +239,7 @@ describeWithServices('OpenID Provider (PostgreSQL + NATS, real HTTP, oauth4webap
       userinfo_endpoint: `${auth.url}/oauth/userinfo`,
       subject_types_supported: ['public'],
       response_types_supported: ['code'],
-      response_modes_supported: ['query'],
+      response_modes_supported: ['query', 'form_post'],
       // Served: oauth4webapi then requires iss on each callback below (RFC 9207).
       authorization_response_iss_parameter_supported: true,
     });
@@ -248,6 +248,7 @@ describeWithServices('OpenID Provider (PostgreSQL + NATS, real HTTP, oauth4webap
     expect(endpoints.map(([name]) => name).sort()).toEqual(
       [
         'authorization_endpoint',
+        'end_session_endpoint',
         'introspection_endpoint',
         'jwks_uri',
         'registration_endpoint',
@@ -257,7 +258,7 @@ describeWithServices('OpenID Provider (PostgreSQL + NATS, real HTTP, oauth4webap
       ].sort(),
     );
     for (const [name, url] of endpoints) {
-      const method = name === 'authorization_endpoint' || name === 'jwks_uri' || name === 'userinfo_endpoint' ? 'GET' : 'POST';
+      const method = ['authorization_endpoint', 'jwks_uri', 'userinfo_endpoint', 'end_session_endpoint'].includes(name) ? 'GET' : 'POST';
       const response = await fetch(url as string, { method, redirect: 'manual' });
       expect([200, 400, 401], `${name} ${method}`).toContain(response.status);
     }

@@ -66,6 +66,33 @@ class StandInAuth {
     return replyFrom(() => payload);
   }
 
+  @MessagePattern(subjects.authSessionsList, { queue: queues.auth })
+  listSessions(@Payload() payload: unknown) {
+    received.push({ subject: subjects.authSessionsList, payload });
+    return replyFrom(() => [{ id: 's1', user_id: 'u1', auth_time: '2026-01-01T00:00:00.000Z', amr: ['pwd'], expires_at: '2026-01-01T08:00:00.000Z' }]);
+  }
+
+  @MessagePattern(subjects.authSessionsRevoke, { queue: queues.auth })
+  revokeSessions(@Payload() payload: { id?: string }) {
+    received.push({ subject: subjects.authSessionsRevoke, payload });
+    return replyFrom(() => {
+      if (payload.id === 'gone') throw new PortcullisError('not_found', 'No live session with id "gone"');
+      return { revoked: payload.id === undefined ? 2 : 1 };
+    });
+  }
+
+  @MessagePattern(subjects.authConsentsList, { queue: queues.auth })
+  listConsents(@Payload() payload: unknown) {
+    received.push({ subject: subjects.authConsentsList, payload });
+    return replyFrom(() => []);
+  }
+
+  @MessagePattern(subjects.authConsentsRevoke, { queue: queues.auth })
+  revokeConsents(@Payload() payload: unknown) {
+    received.push({ subject: subjects.authConsentsRevoke, payload });
+    return replyFrom(() => ({ revoked: 1 }));
+  }
+
   @MessagePattern(subjects.authKeysRotate, { queue: queues.auth })
   rotateKeys(@Payload() payload: unknown) {
     received.push({ subject: subjects.authKeysRotate, payload });
@@ -212,5 +239,37 @@ describeWithServices('registry OAuth admin API (PostgreSQL + NATS, stand-in auth
     const broken = await call('POST', '/admin/oauth/keys/rotate');
     expect(broken).toEqual({ status: 500, body: { error: 'internal', message: 'Internal error' } });
     expect(JSON.stringify(broken.body)).not.toContain('disk on fire');
+  });
+
+  it("lists and revokes a user's login sessions and consents, with the admin secret only", async () => {
+    for (const [method, path] of [
+      ['GET', '/admin/oauth/users/u1/sessions'],
+      ['DELETE', '/admin/oauth/users/u1/sessions'],
+      ['DELETE', '/admin/oauth/users/u1/sessions/s1'],
+      ['GET', '/admin/oauth/users/u1/consents'],
+      ['DELETE', '/admin/oauth/users/u1/consents/web'],
+    ]) {
+      expect((await call(method!, path!, { headers: { authorization: `Bearer ${secret}x` } })).status, `${method} ${path}`).toBe(401);
+    }
+    received.length = 0;
+    expect(await call('GET', '/admin/oauth/users/u1/sessions')).toEqual({
+      status: 200,
+      body: [{ id: 's1', user_id: 'u1', auth_time: '2026-01-01T00:00:00.000Z', amr: ['pwd'], expires_at: '2026-01-01T08:00:00.000Z' }],
+    });
+    expect(await call('DELETE', '/admin/oauth/users/u1/sessions')).toEqual({ status: 200, body: { revoked: 2 } });
+    expect(await call('DELETE', '/admin/oauth/users/u1/sessions/s1')).toEqual({ status: 204, body: undefined });
+    expect((await call('DELETE', '/admin/oauth/users/u1/sessions/gone')).status).toBe(404);
+    expect(await call('GET', '/admin/oauth/users/u1/consents')).toEqual({ status: 200, body: [] });
+    expect(await call('DELETE', '/admin/oauth/users/u1/consents/web')).toEqual({ status: 204, body: undefined });
+    expect(await call('DELETE', '/admin/oauth/users/u1/consents')).toEqual({ status: 200, body: { revoked: 1 } });
+    expect(received).toEqual([
+      { subject: subjects.authSessionsList, payload: { user_id: 'u1' } },
+      { subject: subjects.authSessionsRevoke, payload: { user_id: 'u1' } },
+      { subject: subjects.authSessionsRevoke, payload: { user_id: 'u1', id: 's1' } },
+      { subject: subjects.authSessionsRevoke, payload: { user_id: 'u1', id: 'gone' } },
+      { subject: subjects.authConsentsList, payload: { user_id: 'u1' } },
+      { subject: subjects.authConsentsRevoke, payload: { user_id: 'u1', client_id: 'web' } },
+      { subject: subjects.authConsentsRevoke, payload: { user_id: 'u1' } },
+    ]);
   });
 });

@@ -62,6 +62,12 @@ export const authSubjects = {
   authUsersDelete: 'auth.users.delete',
   /** request (admin): lift the brute-force lock on a user's logins. */
   authUsersUnlock: 'auth.users.unlock',
+  /** requests (admin): a user's login sessions at the auth service, and ending them. */
+  authSessionsList: 'auth.sessions.list',
+  authSessionsRevoke: 'auth.sessions.revoke',
+  /** requests (admin): the consents a user gave clients, and forgetting them. */
+  authConsentsList: 'auth.consents.list',
+  authConsentsRevoke: 'auth.consents.revoke',
   /** request (admin): rotate the signing key now. */
   authKeysRotate: 'auth.keys.rotate',
   /** events: what gateways keep their caches and denylists exact with. */
@@ -308,6 +314,37 @@ export interface UserIdRequest {
   id: string;
 }
 
+/** A login session at the auth service, as an admin sees it (never its token). */
+export interface LoginSessionSummary {
+  id: string;
+  user_id: string;
+  /** ISO 8601: when the user entered the password (the ID Token's auth_time). */
+  auth_time: string;
+  amr: string[];
+  expires_at: string;
+}
+
+/** One session of a user (`id`), or every one (no `id`). */
+export interface SessionRevokeRequest {
+  user_id: string;
+  id?: string;
+}
+
+/** What a user approved for a client. */
+export interface ConsentSummary {
+  user_id: string;
+  client_id: string;
+  scope: string;
+  /** ISO 8601. */
+  granted_at: string;
+}
+
+/** One client's consent (`client_id`), or every one (no `client_id`). */
+export interface ConsentRevokeRequest {
+  user_id: string;
+  client_id?: string;
+}
+
 /** Tyk's key-change notification settings of an API (`notifications` in its definition). */
 export interface KeyChangeNotifications {
   oauth_on_keychange_url: string;
@@ -487,6 +524,10 @@ export const authRequestSchemas = {
   [authSubjects.authUsersList]: emptySchema,
   [authSubjects.authUsersDelete]: userIdRequestSchema,
   [authSubjects.authUsersUnlock]: userIdRequestSchema,
+  [authSubjects.authSessionsList]: z.object({ user_id: requiredString() }),
+  [authSubjects.authSessionsRevoke]: z.object({ user_id: requiredString(), id: requiredString().optional() }),
+  [authSubjects.authConsentsList]: z.object({ user_id: requiredString() }),
+  [authSubjects.authConsentsRevoke]: z.object({ user_id: requiredString(), client_id: requiredString().optional() }),
 } satisfies { [K in keyof AuthRequests]: z.ZodType<AuthRequests[K]['request']> };
 
 /** The payload schemas of the auth service's events. */
@@ -531,6 +572,10 @@ export interface AuthRequests {
   [authSubjects.authUsersList]: { request: Record<string, never>; reply: UserSummary[] };
   [authSubjects.authUsersDelete]: { request: UserIdRequest; reply: UserIdRequest };
   [authSubjects.authUsersUnlock]: { request: UserIdRequest; reply: UserIdRequest };
+  [authSubjects.authSessionsList]: { request: { user_id: string }; reply: LoginSessionSummary[] };
+  [authSubjects.authSessionsRevoke]: { request: SessionRevokeRequest; reply: { revoked: number } };
+  [authSubjects.authConsentsList]: { request: { user_id: string }; reply: ConsentSummary[] };
+  [authSubjects.authConsentsRevoke]: { request: ConsentRevokeRequest; reply: { revoked: number } };
 }
 
 /** Auth event subjects and their payloads. */

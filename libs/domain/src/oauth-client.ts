@@ -67,6 +67,17 @@ export const oauthClientInputSchema = z
       .default('jwt')
       .describe('jwt: RFC 9068 JWTs checked locally; opaque: random tokens checked by introspection'),
     meta: z.record(z.string(), z.unknown()).optional(),
+    /** RP-Initiated Logout 1.0 §3.1: where the client may send the user after logout (matched exactly). */
+    post_logout_redirect_uris: z.array(redirectUri).max(32).optional(),
+    /** OpenID Connect Registration §2: seconds; a request without max_age gets this one. */
+    default_max_age: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(365 * 24 * 3600)
+      .optional(),
+    /** OpenID Connect Registration §2: auth_time in every ID Token (Portcullis always sends it after a sign-in). */
+    require_auth_time: z.boolean().optional(),
   })
   .strict()
   .transform((client) => ({ ...client, grant_types: client.grant_types ?? defaultGrantTypes(client) }))

@@ -34,8 +34,40 @@ describe('checkAuthorizationRequest', () => {
         codeChallenge: undefined,
         codeChallengeMethod: undefined,
         nonce: undefined,
+        oidc: {
+          responseMode: 'query',
+          prompt: [],
+          maxAge: undefined,
+          idTokenHint: undefined,
+          loginHint: undefined,
+          uiLocales: undefined,
+          claimsLocales: undefined,
+          display: undefined,
+          acrValues: undefined,
+        },
       },
     });
+  });
+
+  it('requires redirect_uri for an OpenID request even when only one is registered (OIDC Core §3.1.2.1)', () => {
+    const { redirect_uri: _omitted, ...withoutRedirect } = base;
+    const openid = { ...confidential, redirect_uris: ['https://app.example/cb'], scope: 'openid read' };
+    expect(checkAuthorizationRequest(openid, { ...withoutRedirect, scope: 'openid' })).toMatchObject({ kind: 'page', field: 'redirect_uri' });
+    expect(checkAuthorizationRequest(openid, { ...withoutRedirect, scope: 'read' })).toMatchObject({ kind: 'ok' });
+  });
+
+  it('answers request objects as unsupported, and delivers errors by form_post when asked', () => {
+    expect(checkAuthorizationRequest(confidential, { ...base, request: 'e30.e30.' })).toMatchObject({
+      kind: 'redirect',
+      error: 'request_not_supported',
+      state: 'xyz',
+    });
+    expect(checkAuthorizationRequest(confidential, { ...base, request_uri: 'https://x/r' })).toMatchObject({ error: 'request_uri_not_supported' });
+    expect(checkAuthorizationRequest(confidential, { ...base, response_mode: 'form_post', response_type: 'token' })).toMatchObject({
+      error: 'unsupported_response_type',
+      responseMode: 'form_post',
+    });
+    expect(checkAuthorizationRequest(confidential, { ...base, max_age: '-1' })).toMatchObject({ error: 'invalid_request', responseMode: 'query' });
   });
 
   it('keeps a narrower scope and the PKCE challenge', () => {

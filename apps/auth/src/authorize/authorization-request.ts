@@ -1,4 +1,5 @@
 import type { OAuthClient } from '@portcullis/domain';
+import { readOpenIdParameters, type OpenIdParameters, type ResponseMode } from './openid-parameters.js';
 import { resolveRedirectUri } from './redirect-uri.js';
 
 /** Parameters as Express parsed them from a query string or a form: a repeated one arrives as an array. */
@@ -14,12 +15,24 @@ export const authorizationParameters = [
   'code_challenge',
   'code_challenge_method',
   'nonce',
+  // OpenID Connect Core §3.1.2.1 (openid-parameters.ts reads them).
+  'response_mode',
+  'prompt',
+  'max_age',
+  'id_token_hint',
+  'login_hint',
+  'ui_locales',
+  'claims_locales',
+  'display',
+  'acr_values',
 ] as const;
 type ParameterName = (typeof authorizationParameters)[number];
 
 /** What the client needs to have for its requests to be checked. */
 export type AuthorizingClient = Pick<OAuthClient, 'client_id' | 'redirect_uris' | 'grant_types' | 'token_endpoint_auth_method' | 'scope'> & {
   client_name?: string;
+  /** OpenID Connect Registration §2: the max_age applied when a request has none. */
+  default_max_age?: number;
 };
 
 export interface ValidAuthorizationRequest {
@@ -30,6 +43,8 @@ export interface ValidAuthorizationRequest {
   codeChallenge: string | undefined;
   codeChallengeMethod: 'S256' | undefined;
   nonce: string | undefined;
+  /** The OpenID Connect parameters that change how the user is signed in and answered. */
+  oidc: OpenIdParameters;
 }
 
 /** An error the user must see on our own page: the client or its redirect URI cannot be trusted with it (RFC 6749 §4.1.2.1). */
@@ -44,9 +59,22 @@ export interface PageError {
 export interface RedirectError {
   kind: 'redirect';
   redirectUri: string;
-  error: 'invalid_request' | 'unauthorized_client' | 'unsupported_response_type' | 'invalid_scope' | 'access_denied';
+  error:
+    | 'invalid_request'
+    | 'unauthorized_client'
+    | 'unsupported_response_type'
+    | 'invalid_scope'
+    | 'access_denied'
+    // OpenID Connect Core §3.1.2.6
+    | 'login_required'
+    | 'consent_required'
+    | 'interaction_required'
+    | 'request_not_supported'
+    | 'request_uri_not_supported';
   description: string;
   state: string | undefined;
+  /** How the client asked to be answered (OAuth 2.0 Form Post Response Mode); query when absent. */
+  responseMode?: ResponseMode;
 }
 
 export type AuthorizationCheck = { kind: 'ok'; request: ValidAuthorizationRequest } | PageError | RedirectError;
@@ -84,13 +112,27 @@ const MAX_VALUE = 2048;
 export function checkAuthorizationRequest(client: AuthorizingClient, parameters: RawParameters): AuthorizationCheck {
   const redirect = read(parameters, 'redirect_uri');
   if (redirect.repeated) return { kind: 'page', field: 'redirect_uri', message: 'The redirect_uri parameter is repeated.' };
+  // OIDC Core §3.1.2.1: an OpenID request names its redirect URI, even when the client registered only one.
+  const rawScope = read(parameters, 'scope').value;
+  if (redirect.value === undefined && rawScope !== undefined && rawScope.split(' ').includes('openid'))
+    return { kind: 'page', field: 'redirect_uri', message: 'The redirect_uri parameter is required for an OpenID Connect request.' };
   const resolved = resolveRedirectUri(client.redirect_uris, redirect.value);
   if (!resolved.ok) return { kind: 'page', field: 'redirect_uri', message: resolved.reason };
   const redirectUri = resolved.redirectUri;
 
   const stateValue = read(parameters, 'state');
   const state = stateValue.value !== undefined && stateValue.value.length <= MAX_VALUE && vscharPattern.test(stateValue.value) ? stateValue.value : undefined;
-  const fail = (error: RedirectError['error'], description: string): RedirectError => ({ kind: 'redirect', redirectUri, error, description, state });
+  // The response mode decides how even the errors below are delivered; an unusable one is answered in the query.
+  const mode = read(parameters, 'response_mode');
+  const responseMode: ResponseMode = mode.value === 'form_post' && !mode.repeated ? 'form_post' : 'query';
+  const fail = (error: RedirectError['error'], description: string): RedirectError => ({
+    kind: 'redirect',
+    redirectUri,
+    error,
+    description,
+    state,
+    responseMode,
+  });
 
   const values = Object.fromEntries(authorizationParameters.map((name) => [name, read(parameters, name)])) as Record<ParameterName, Value>;
   const repeated = authorizationParameters.filter((name) => values[name].repeated);
@@ -99,6 +141,10 @@ export function checkAuthorizationRequest(client: AuthorizingClient, parameters:
   if (tooLong.length > 0) return fail('invalid_request', `Parameter too long: ${tooLong.join(', ')}.`);
   if (values.state.value !== undefined && state === undefined)
     return fail('invalid_request', 'The state parameter may hold only visible ASCII characters and spaces.');
+
+  // OIDC Core §6: request objects are not supported (Discovery says so), and say so by their own codes.
+  if (parameters.request !== undefined) return fail('request_not_supported', 'The request parameter (request objects) is not supported.');
+  if (parameters.request_uri !== undefined) return fail('request_uri_not_supported', 'The request_uri parameter is not supported.');
 
   const responseType = values.response_type.value;
   if (responseType === undefined) return fail('invalid_request', 'The response_type parameter is missing.');
@@ -133,6 +179,9 @@ export function checkAuthorizationRequest(client: AuthorizingClient, parameters:
     scope = [...new Set(tokens)].join(' ');
   }
 
+  const oidc = readOpenIdParameters(Object.fromEntries(authorizationParameters.map((name) => [name, values[name].value])), client.default_max_age);
+  if (!oidc.ok) return fail('invalid_request', oidc.description);
+
   return {
     kind: 'ok',
     request: {
@@ -143,6 +192,7 @@ export function checkAuthorizationRequest(client: AuthorizingClient, parameters:
       codeChallenge,
       codeChallengeMethod: codeChallenge === undefined ? undefined : 'S256',
       nonce: values.nonce.value,
+      oidc: oidc.value,
     },
   };
 }
@@ -152,6 +202,11 @@ export function redirectWith(redirectUri: string, parameters: Record<string, str
   const url = new URL(redirectUri);
   for (const [name, value] of Object.entries(parameters)) if (value !== undefined) url.searchParams.append(name, value);
   return url.href;
+}
+
+/** An error's response parameters (RFC 6749 §4.1.2.1, RFC 9207 `iss`). */
+export function errorParameters(error: RedirectError, issuer: string): Record<string, string | undefined> {
+  return { error: error.error, error_description: error.description, state: error.state, iss: issuer };
 }
 
 export function errorRedirect(error: RedirectError, issuer: string): string {

@@ -3,8 +3,10 @@ import type { OAuthClient } from '@portcullis/domain';
 import { ClientsService } from '../clients/clients.service.js';
 import { Issuer } from '../issuer.js';
 import { AuthorizationCodesService } from '../grants/authorization-codes.service.js';
+import type { AuthorizationResponse } from './authorization-response.js';
 import {
   checkAuthorizationRequest,
+  errorParameters,
   errorRedirect,
   readClientId,
   redirectWith,
@@ -41,7 +43,12 @@ export class AuthorizationService {
   }
 
   /** Issues the code for an approved request and answers where to send the user agent (RFC 6749 §4.1.2, RFC 9207). */
-  async approve(request: ValidAuthorizationRequest, sub: string, apiId?: string, authTime?: Date): Promise<{ code: string; redirectTo: string }> {
+  async approve(
+    request: ValidAuthorizationRequest,
+    sub: string,
+    apiId?: string,
+    authTime?: Date,
+  ): Promise<{ code: string; redirectTo: string; answer: AuthorizationResponse }> {
     const code = await this.codes.issue({
       clientId: request.clientId,
       redirectUri: request.redirectUri,
@@ -53,18 +60,33 @@ export class AuthorizationService {
       nonce: request.nonce,
       authTime,
     });
-    return { code, redirectTo: redirectWith(request.redirectUri, { code, state: request.state, iss: this.issuer.value }) };
+    const parameters = { code, state: request.state, iss: this.issuer.value };
+    return {
+      code,
+      redirectTo: redirectWith(request.redirectUri, parameters),
+      answer: { redirectUri: request.redirectUri, parameters, mode: request.oidc.responseMode },
+    };
   }
 
   /** RFC 6749 §4.1.2.1: the resource owner denied the request. */
-  deny(request: ValidAuthorizationRequest): string {
-    return this.errorRedirect({
+  deny(request: ValidAuthorizationRequest): AuthorizationResponse {
+    return this.refuse(request, 'access_denied', 'The resource owner denied the request.');
+  }
+
+  /** An error for a checked request, answered the way the client asked (OIDC Core §3.1.2.6). */
+  refuse(request: ValidAuthorizationRequest, error: RedirectError['error'], description: string): AuthorizationResponse {
+    return this.errorResponse({
       kind: 'redirect',
       redirectUri: request.redirectUri,
-      error: 'access_denied',
-      description: 'The resource owner denied the request.',
+      error,
+      description,
       state: request.state,
+      responseMode: request.oidc.responseMode,
     });
+  }
+
+  errorResponse(error: RedirectError): AuthorizationResponse {
+    return { redirectUri: error.redirectUri, parameters: errorParameters(error, this.issuer.value), mode: error.responseMode ?? 'query' };
   }
 
   errorRedirect(error: RedirectError): string {

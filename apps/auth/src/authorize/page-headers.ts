@@ -20,7 +20,7 @@ function formTargets(redirectUri: string | undefined): string {
 }
 
 /** Headers for every page of the authorization endpoint: never cached, never framed, nothing but our own style. */
-export function setPageHeaders(response: Response, redirectUri?: string): void {
+export function setPageHeaders(response: Response, redirectUri?: string, scriptHash?: string): void {
   response.setHeader('Content-Type', 'text/html; charset=utf-8');
   response.setHeader('Cache-Control', 'no-store');
   response.setHeader('Pragma', 'no-cache');
@@ -30,7 +30,8 @@ export function setPageHeaders(response: Response, redirectUri?: string): void {
   response.setHeader('Referrer-Policy', 'no-referrer');
   response.setHeader(
     'Content-Security-Policy',
-    `default-src 'none'; style-src ${pageStyleHash}; img-src 'none'; form-action ${formTargets(redirectUri)}; frame-ancestors 'none'; base-uri 'none'`,
+    // A script only where a page needs one (the form_post response), and only that script, by hash.
+    `default-src 'none'; style-src ${pageStyleHash};${scriptHash ? ` script-src ${scriptHash};` : ''} img-src 'none'; form-action ${formTargets(redirectUri)}; frame-ancestors 'none'; base-uri 'none'`,
   );
 }
 

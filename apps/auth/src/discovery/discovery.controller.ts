@@ -5,6 +5,7 @@ import { Grants } from '../grants/grants.js';
 import { SIGNING_ALG, SigningKeys } from '../keys/signing-keys.service.js';
 import { Issuer } from '../issuer.js';
 import { supportedClaims } from '../userinfo/user-claims.js';
+import { promptValues } from '../authorize/openid-parameters.js';
 
 /** Where each endpoint lives, relative to the issuer. */
 export const endpointPaths = {
@@ -15,6 +16,7 @@ export const endpointPaths = {
   registration: '/oauth/register',
   userinfo: '/oauth/userinfo',
   jwks: '/.well-known/jwks.json',
+  endSession: '/oauth/logout',
 } as const;
 
 /** RFC 8414 authorization server metadata (served at both well-known names), and the JWKS. */
@@ -40,7 +42,8 @@ export class DiscoveryController {
       introspection_endpoint: issuer + endpointPaths.introspection,
       revocation_endpoint: issuer + endpointPaths.revocation,
       response_types_supported: ['code'],
-      response_modes_supported: ['query'],
+      // OAuth 2.0 Form Post Response Mode; fragment is never used for the code flow.
+      response_modes_supported: ['query', 'form_post'],
       grant_types_supported: this.grants.types,
       code_challenge_methods_supported: ['S256'],
       token_endpoint_auth_methods_supported: [...tokenEndpointAuthMethods],
@@ -57,6 +60,12 @@ export class DiscoveryController {
       // RFC 9207: every authorization response, success or error, carries iss; clients that read this
       // then refuse a callback without it (mix-up defence).
       authorization_response_iss_parameter_supported: true,
+      // OpenID Connect RP-Initiated Logout 1.0 §2.1.
+      end_session_endpoint: issuer + endpointPaths.endSession,
+      prompt_values_supported: [...promptValues],
+      // OIDC Core §6: request objects are refused with request_not_supported / request_uri_not_supported.
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
     };
   }
 

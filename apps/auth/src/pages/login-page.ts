@@ -11,6 +11,8 @@ export interface LoginPageModel {
   csrfField: string;
   username?: string;
   error?: string;
+  /** The user has a login session: the page only asks for consent, with no password fields. */
+  signedIn?: boolean;
 }
 
 /**
@@ -21,9 +23,17 @@ export function loginPage(model: LoginPageModel): string {
   const hiddenFields = Object.entries(model.hidden)
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">\n`);
+  const credentials = model.signedIn
+    ? html`<p class="muted">You are signed in. Allow this application?</p>
+`
+    : html`<label for="username">Username</label>
+<input type="text" id="username" name="username" value="${model.username ?? ''}" autocomplete="username" autocapitalize="none" spellcheck="false" required${model.error ? html` aria-describedby="form-error"` : ''}>
+<label for="password">Password</label>
+<input type="password" id="password" name="password" autocomplete="current-password" required>
+`;
   return layout(
-    'Sign in',
-    html`<h1>Sign in</h1>
+    model.signedIn ? 'Allow access' : 'Sign in',
+    html`<h1>${model.signedIn ? 'Allow access' : 'Sign in'}</h1>
 <p><strong>${model.clientName}</strong> wants to access your account.</p>
 ${
   model.scopes.length > 0
@@ -34,11 +44,7 @@ ${
 ${model.error ? html`<div class="alert" role="alert" id="form-error"><p>${model.error}</p></div>` : ''}
 <form method="post" autocomplete="on">
 <input type="hidden" name="${model.csrfField}" value="${model.csrfToken}">
-${hiddenFields}<label for="username">Username</label>
-<input type="text" id="username" name="username" value="${model.username ?? ''}" autocomplete="username" autocapitalize="none" spellcheck="false" required${model.error ? html` aria-describedby="form-error"` : ''}>
-<label for="password">Password</label>
-<input type="password" id="password" name="password" autocomplete="current-password" required>
-<div class="actions">
+${hiddenFields}${credentials}<div class="actions">
 <button type="submit" name="decision" value="approve" class="primary">Allow</button>
 <button type="submit" name="decision" value="deny" formnovalidate>Deny</button>
 </div>

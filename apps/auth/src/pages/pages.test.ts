@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { errorPage } from './error-page.js';
 import { escapeHtml, html, SafeHtml } from './html.js';
 import { loginPage } from './login-page.js';
+import { formPostPage, formPostScript } from './form-post-page.js';
+import { logoutConfirmPage, signedOutPage } from './signed-out-page.js';
 
 describe('html', () => {
   it('escapes every interpolated value, attributes included', () => {
@@ -49,5 +51,31 @@ describe('loginPage', () => {
 describe('errorPage', () => {
   it('escapes its message', () => {
     expect(errorPage('Error', '<img src=x>')).toContain('&lt;img src=x&gt;');
+  });
+});
+
+describe('the OpenID pages', () => {
+  const hostile = '"><script>alert(1)</script>';
+
+  it('asks a signed-in user only for consent: no password field', () => {
+    const page = loginPage({ clientName: 'RP', scopes: ['openid'], hidden: {}, csrfToken: 't', csrfField: 'csrf_token', signedIn: true });
+    expect(page).toContain('Allow access');
+    expect(page).not.toContain('name="password"');
+    expect(page).toContain('value="approve"');
+  });
+
+  it('form_post: escapes the target and the values; its one script is the hashed one', () => {
+    const page = formPostPage(`https://rp.test/cb?x=${hostile}`, { code: hostile, state: undefined });
+    expect(page).not.toContain('<script>alert');
+    expect(page).toContain('<input type="hidden" name="code" value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">');
+    expect(page).not.toContain('name="state"');
+    expect([...page.matchAll(/<script>([^<]*)<\/script>/g)].map((m) => m[1])).toEqual([formPostScript]);
+  });
+
+  it('the logout confirmation carries the request and the CSRF token, escaped', () => {
+    const page = logoutConfirmPage({ hidden: { client_id: hostile }, csrfToken: 'tok', csrfField: 'csrf_token' });
+    expect(page).toContain('name="csrf_token" value="tok"');
+    expect(page).not.toContain('<script>');
+    expect(signedOutPage()).toContain('signed out');
   });
 });

@@ -74,6 +74,15 @@ export function mapRegistrationMetadata(body: unknown, grant: RegistrationGrant)
     return fail('invalid_client_metadata', `access_token_format must be one of ${accessTokenFormats.join(', ')}.`);
   }
 
+  // OpenID Connect Registration §2 and RP-Initiated Logout §3.1 (the URIs are checked like redirect_uris, by the client schema).
+  if (metadata.post_logout_redirect_uris !== undefined && !isStringArray(metadata.post_logout_redirect_uris))
+    return fail('invalid_client_metadata', 'post_logout_redirect_uris must be an array of strings.');
+  const maxAge = metadata.default_max_age;
+  if (maxAge !== undefined && (typeof maxAge !== 'number' || !Number.isInteger(maxAge) || maxAge < 0))
+    return fail('invalid_client_metadata', 'default_max_age must be a non-negative integer (seconds).');
+  if (metadata.require_auth_time !== undefined && typeof metadata.require_auth_time !== 'boolean')
+    return fail('invalid_client_metadata', 'require_auth_time must be a boolean.');
+
   const kept = Object.fromEntries(informational.filter((field) => metadata[field] !== undefined).map((field) => [field, metadata[field]]));
   const input: Record<string, unknown> = {
     redirect_uris: redirectUris,
@@ -86,6 +95,8 @@ export function mapRegistrationMetadata(body: unknown, grant: RegistrationGrant)
   if (metadata.client_name !== undefined) input.client_name = metadata.client_name;
   if (metadata.scope !== undefined) input.scope = metadata.scope;
   if (format !== undefined) input.access_token_format = format;
+  for (const field of ['post_logout_redirect_uris', 'default_max_age', 'require_auth_time'] as const)
+    if (metadata[field] !== undefined) input[field] = metadata[field];
   return { ok: true, input };
 }
 
@@ -113,5 +124,7 @@ export function registrationMetadataOf(client: OAuthClient): Record<string, unkn
   };
   if (client.client_name !== undefined) shown.client_name = client.client_name;
   if (client.scope !== '') shown.scope = client.scope;
+  for (const field of ['post_logout_redirect_uris', 'default_max_age', 'require_auth_time'] as const)
+    if (client[field] !== undefined) shown[field] = client[field];
   return shown;
 }

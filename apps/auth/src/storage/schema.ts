@@ -6,6 +6,9 @@ import { OpaqueAccessTokens1764100000000 } from './migrations/1764100000000-opaq
 import { CreateOAuth1Nonces1764200000000 } from './migrations/1764200000000-create-oauth1-nonces.js';
 import { CreateAuthFailureThrottles1764300000000 } from './migrations/1764300000000-create-auth-failure-throttles.js';
 import { OpenIdAuthTime1764400000000 } from './migrations/1764400000000-openid-auth-time.js';
+import { LoginSessionsAndConsents1764500000000 } from './migrations/1764500000000-login-sessions-and-consents.js';
+import { ConsentRecord } from './consent.entity.js';
+import { LoginSessionRecord } from './login-session.entity.js';
 import { ApiKeyRecord } from './api-key.entity.js';
 import { OAuth1ConsumerRecord } from './oauth1-consumer.entity.js';
 import { UserRecord } from './user.entity.js';
@@ -29,6 +32,8 @@ export const authEntities = [
   ClientRegistrationRecord,
   ApiKeyRecord,
   OAuth1ConsumerRecord,
+  LoginSessionRecord,
+  ConsentRecord,
 ];
 export const authMigrations = [
   CreateSigningKeys1732350000000,
@@ -39,4 +44,5 @@ export const authMigrations = [
   CreateOAuth1Nonces1764200000000,
   CreateAuthFailureThrottles1764300000000,
   OpenIdAuthTime1764400000000,
+  LoginSessionsAndConsents1764500000000,
 ];

@@ -12,6 +12,7 @@ import { SigningKeyStore } from './signing-key-store.js';
 import { OAuth1ConsumerStore, OAuth1NonceStore } from './oauth1-store.js';
 import { QuotaStore } from './quota-store.js';
 import { TokenStore } from './token-store.js';
+import { ConsentStore, LoginSessionStore } from './login-session-store.js';
 
 /** Every store of the auth schema (the failure throttles and the readiness probe are stores too). */
 const stores = [
@@ -29,6 +30,8 @@ const stores = [
   ClientRegistrationStore,
   InitialAccessTokenStore,
   UserStore,
+  LoginSessionStore,
+  ConsentStore,
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { IdTokenHints } from './id-token-hint.js';
 import { Module } from '@nestjs/common';
 import { KeysModule } from '../keys/keys.module.js';
 import { AccessTokenCache } from './access-token-cache.js';
@@ -17,8 +18,9 @@ import { TokenPruning } from './token-pruning.js';
     AccessTokenVerifier,
     TokenLookup,
     TokenPruning,
+    IdTokenHints,
     { provide: AccessTokenCache, useFactory: () => new AccessTokenCache() },
   ],
-  exports: [TokenIssuer, Revocations, AccessTokenVerifier, TokenLookup],
+  exports: [TokenIssuer, Revocations, AccessTokenVerifier, TokenLookup, IdTokenHints],
 })
 export class TokensModule {}
