@@ -793,8 +793,13 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
       const local = createLocalJWKSet(jwks);
       for (const token of [before.access_token, after.access_token]) await jwtVerify(token, local, { issuer: as.issuer, typ: 'at+jwt' });
       expect((await introspect(before.access_token)).active).toBe(true);
-      const active = await db.query(`SELECT id FROM "${schema}".signing_keys WHERE retired_at IS NULL`);
-      expect(active.rows).toEqual([{ id: kid }]);
+      // One active key per algorithm: ES256 signs access tokens, RS256 (and ES256) ID Tokens.
+      const active = await db.query(`SELECT id, alg FROM "${schema}".signing_keys WHERE retired_at IS NULL ORDER BY alg`);
+      expect(active.rows).toEqual([
+        { id: kid, alg: 'ES256' },
+        { id: expect.any(String), alg: 'RS256' },
+      ]);
+      expect(jwks.keys.find((key) => key.kid === active.rows[1].id)).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
     });
 
     it('rotates on schedule on one replica, and the other replica follows from the shared table', async () => {
@@ -807,7 +812,7 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
         SIGNING_KEY_ROTATION_HOURS: '0.001',
         AUTH_ISSUER: auth.url,
       });
-      const before = await db.query<{ id: string }>(`SELECT id FROM "${schema}".signing_keys WHERE retired_at IS NULL`);
+      const before = await db.query<{ id: string }>(`SELECT id FROM "${schema}".signing_keys WHERE retired_at IS NULL AND alg = 'ES256'`);
       const transport = createBusTransport({
         kind: 'nats',
         servers: [testServices.natsUrl],
@@ -820,13 +825,13 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
         // The first replica signs with whatever the table says is active once it has heard.
         await eventually(async () => {
           const tokens = await clientCredentials(service);
-          const active = await db.query<{ id: string }>(`SELECT id FROM "${schema}".signing_keys WHERE retired_at IS NULL`);
+          const active = await db.query<{ id: string }>(`SELECT id FROM "${schema}".signing_keys WHERE retired_at IS NULL AND alg = 'ES256'`);
           const kid = decodeProtectedHeader(tokens.access_token).kid;
           return kid !== before.rows[0]!.id && active.rows.some((row) => row.id === kid) ? true : undefined;
         }, 'the first replica to sign with the new key');
         expect(rotated.kid).not.toBe(before.rows[0]!.id);
-        const active = await db.query(`SELECT id FROM "${schema}".signing_keys WHERE retired_at IS NULL`);
-        expect(active.rows).toHaveLength(1);
+        const active = await db.query(`SELECT alg FROM "${schema}".signing_keys WHERE retired_at IS NULL ORDER BY alg`);
+        expect(active.rows).toEqual([{ alg: 'ES256' }, { alg: 'RS256' }]);
       } finally {
         await replica.close();
       }

@@ -1,10 +1,11 @@
 import type { OAuthClient } from '@portcullis/domain';
+import { parseClaimsParameter, type RequestedClaims } from '../claims/claims-request.js';
 import { resolveRedirectUri } from './redirect-uri.js';
 
 /** Parameters as Express parsed them from a query string or a form: a repeated one arrives as an array. */
 export type RawParameters = Record<string, unknown>;
 
-/** The authorization request parameters this server understands (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC nonce). */
+/** The authorization request parameters this server understands (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC nonce and claims). */
 export const authorizationParameters = [
   'response_type',
   'client_id',
@@ -14,6 +15,7 @@ export const authorizationParameters = [
   'code_challenge',
   'code_challenge_method',
   'nonce',
+  'claims',
 ] as const;
 type ParameterName = (typeof authorizationParameters)[number];
 
@@ -30,6 +32,9 @@ export interface ValidAuthorizationRequest {
   codeChallenge: string | undefined;
   codeChallengeMethod: 'S256' | undefined;
   nonce: string | undefined;
+  /** The `claims` parameter as sent (valid JSON of the right shape), and what it asks for (OIDC Core §5.5). */
+  claims: string | undefined;
+  requestedClaims: RequestedClaims | undefined;
 }
 
 /** An error the user must see on our own page: the client or its redirect URI cannot be trusted with it (RFC 6749 §4.1.2.1). */
@@ -133,6 +138,10 @@ export function checkAuthorizationRequest(client: AuthorizingClient, parameters:
     scope = [...new Set(tokens)].join(' ');
   }
 
+  const claims = values.claims.value;
+  const requestedClaims = claims === undefined ? undefined : parseClaimsParameter(claims);
+  if (requestedClaims && !requestedClaims.ok) return fail('invalid_request', requestedClaims.description);
+
   return {
     kind: 'ok',
     request: {
@@ -143,6 +152,8 @@ export function checkAuthorizationRequest(client: AuthorizingClient, parameters:
       codeChallenge,
       codeChallengeMethod: codeChallenge === undefined ? undefined : 'S256',
       nonce: values.nonce.value,
+      claims,
+      requestedClaims: requestedClaims?.claims,
     },
   };
 }

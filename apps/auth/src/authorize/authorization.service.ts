@@ -52,6 +52,7 @@ export class AuthorizationService {
       apiId,
       nonce: request.nonce,
       authTime,
+      claims: request.requestedClaims,
     });
     return { code, redirectTo: redirectWith(request.redirectUri, { code, state: request.state, iss: this.issuer.value }) };
   }

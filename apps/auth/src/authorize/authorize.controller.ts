@@ -144,5 +144,6 @@ function hiddenFields(request: ValidAuthorizationRequest): Record<(typeof author
     code_challenge: request.codeChallenge,
     code_challenge_method: request.codeChallengeMethod,
     nonce: request.nonce,
+    claims: request.claims,
   };
 }

@@ -6,6 +6,7 @@ import { OpaqueAccessTokens1764100000000 } from './migrations/1764100000000-opaq
 import { CreateOAuth1Nonces1764200000000 } from './migrations/1764200000000-create-oauth1-nonces.js';
 import { CreateAuthFailureThrottles1764300000000 } from './migrations/1764300000000-create-auth-failure-throttles.js';
 import { OpenIdAuthTime1764400000000 } from './migrations/1764400000000-openid-auth-time.js';
+import { OpenIdStandardClaims1764510000000 } from './migrations/1764510000000-openid-standard-claims.js';
 import { ApiKeyRecord } from './api-key.entity.js';
 import { OAuth1ConsumerRecord } from './oauth1-consumer.entity.js';
 import { UserRecord } from './user.entity.js';
@@ -39,4 +40,5 @@ export const authMigrations = [
   CreateOAuth1Nonces1764200000000,
   CreateAuthFailureThrottles1764300000000,
   OpenIdAuthTime1764400000000,
+  OpenIdStandardClaims1764510000000,
 ];
