@@ -193,14 +193,20 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
       expect(oauth2).toEqual(as);
     });
 
-    it('publishes one ES256 public key (no private parts), its kid the RFC 7638 thumbprint', async () => {
+    it('publishes one ES256 and one RS256 public key (no private parts), each kid the RFC 7638 thumbprint', async () => {
       const jwks = (await (await fetch(as.jwks_uri!)).json()) as JSONWebKeySet;
-      expect(jwks.keys).toHaveLength(1);
-      const [key] = jwks.keys;
-      expect(key).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
-      expect(key).not.toHaveProperty('d');
+      expect(jwks.keys).toHaveLength(2);
+      const ec = jwks.keys.find((key) => key.alg === 'ES256')!;
+      const rsa = jwks.keys.find((key) => key.alg === 'RS256')!;
+      expect(ec).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+      // RS256 signs ID Tokens (OIDC Core §15.1); 2048 bits at least (RFC 7518 §3.3).
+      expect(rsa).toMatchObject({ kty: 'RSA', e: 'AQAB', alg: 'RS256', use: 'sig' });
+      expect(Buffer.from(rsa.n!, 'base64url').length * 8).toBeGreaterThanOrEqual(2048);
       const { calculateJwkThumbprint } = await import('jose');
-      expect(key!.kid).toBe(await calculateJwkThumbprint(key!, 'sha256'));
+      for (const key of [ec, rsa]) {
+        for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(key).not.toHaveProperty(secret);
+        expect(key.kid).toBe(await calculateJwkThumbprint(key, 'sha256'));
+      }
       expect(await (await fetch(`${auth.url}/oauth/jwks`)).json()).toEqual(jwks);
     });
 
