@@ -45,7 +45,7 @@ export const supportedClaims: readonly string[] = [...new Set([...idTokenClaimNa
 
 /** The claim names a set of granted scopes asks for (OIDC Core §5.4). */
 export function claimsOfScopes(scopes: Iterable<string>): string[] {
-  return [...scopes].flatMap((scope) => scopeClaims[scope] ?? []);
+  return [...scopes].flatMap((scope) => (Object.hasOwn(scopeClaims, scope) ? scopeClaims[scope]! : []));
 }
 
 /**
