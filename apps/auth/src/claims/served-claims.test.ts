@@ -23,6 +23,8 @@ describe('claims served about a user', () => {
       address: { country: 'FR' },
     });
     expect(userClaims(user, claimsOfScopes(['openid']))).toEqual({ sub: user.id });
+    // A scope named after an Object.prototype member is no scope of ours.
+    expect(claimsOfScopes(['constructor', 'toString', '__proto__'])).toEqual([]);
   });
 
   it('prefers a preferred_username that was set to the username, and tells nothing it does not know of', () => {
