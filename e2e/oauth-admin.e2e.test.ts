@@ -124,6 +124,8 @@ describeWithServices('OAuth admin API: registry → NATS → auth service', () =
       ['POST', '/admin/oauth/users'],
       ['GET', '/admin/oauth/users'],
       ['DELETE', '/admin/oauth/users/any'],
+      ['GET', '/admin/oauth/users/any'],
+      ['PATCH', '/admin/oauth/users/any'],
       ['DELETE', '/admin/oauth/clients/any/lockout'],
       ['DELETE', '/admin/oauth/users/any/lockout'],
       ['POST', '/admin/oauth/initial-access-tokens'],
@@ -341,7 +343,13 @@ describeWithServices('OAuth admin API: registry → NATS → auth service', () =
       const password = `pw-${randomBytes(9).toString('base64url')}`;
       const created = await admin<UserSummary>('POST', '/admin/oauth/users', { json: { username: 'ada', password } });
       expect(created.status).toBe(201);
-      expect(created.body).toEqual({ id: expect.any(String), username: 'ada', created_at: expect.any(String), disabled: false });
+      expect(created.body).toEqual({
+        id: expect.any(String),
+        username: 'ada',
+        created_at: expect.any(String),
+        updated_at: expect.any(String),
+        disabled: false,
+      });
       expect(JSON.stringify(created.body)).not.toContain(password);
       const listed = await admin<UserSummary[]>('GET', '/admin/oauth/users');
       expect(listed.body).toContainEqual(created.body);
@@ -389,6 +397,30 @@ describeWithServices('OAuth admin API: registry → NATS → auth service', () =
       expect(short.status).toBe(400);
       expect(short.body.details.map((detail: { field: string }) => detail.field)).toEqual(['password']);
       expect(JSON.stringify(short.body)).not.toContain('short"');
+    });
+
+    it('keeps the OpenID Connect standard claims: set at creation, changed by PATCH (null removes), wrong types refused by field', async () => {
+      const created = await admin<UserSummary>('POST', '/admin/oauth/users', {
+        json: { username: 'hedy', password: 'long enough password', name: 'Hedy Lamarr', email: 'hedy@example.com', email_verified: true },
+      });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ username: 'hedy', name: 'Hedy Lamarr', email: 'hedy@example.com', email_verified: true });
+      const changed = await admin<UserSummary>('PATCH', `/admin/oauth/users/${created.body.id}`, {
+        json: { email: null, address: { locality: 'Vienna', country: 'AT' } },
+      });
+      expect(changed.status).toBe(200);
+      expect(changed.body).toMatchObject({ name: 'Hedy Lamarr', email_verified: true, address: { locality: 'Vienna', country: 'AT' } });
+      expect(changed.body).not.toHaveProperty('email');
+      expect((await admin('GET', `/admin/oauth/users/${created.body.id}`)).body).toEqual(changed.body);
+
+      const wrong = await admin('POST', '/admin/oauth/users', {
+        json: { username: 'mallory', password: 'long enough password', email: 'not an email', email_verified: 'true' },
+      });
+      expect(wrong.status).toBe(400);
+      expect(wrong.body.details.map((detail: { field: string }) => detail.field).sort()).toEqual(['email', 'email_verified']);
+      const wrongPatch = await admin('PATCH', `/admin/oauth/users/${created.body.id}`, { json: { phone_number: 12345, role: 'admin' } });
+      expect(wrongPatch.status).toBe(400);
+      expect((await admin('PATCH', '/admin/oauth/users/00000000-0000-4000-8000-000000000000', { json: { name: 'x' } })).status).toBe(404);
     });
   });
 
@@ -480,7 +512,7 @@ describeWithServices('OAuth admin API: registry → NATS → auth service', () =
       '/admin/oauth/clients/{clientId}/rotate-secret': ['post'],
       '/admin/oauth/clients/{clientId}/tokens': ['get'],
       '/admin/oauth/users': ['post', 'get'],
-      '/admin/oauth/users/{id}': ['delete'],
+      '/admin/oauth/users/{id}': ['get', 'patch', 'delete'],
       '/admin/oauth/clients/{clientId}/lockout': ['delete'],
       '/admin/oauth/users/{id}/lockout': ['delete'],
       '/admin/oauth/initial-access-tokens': ['post'],

@@ -4,7 +4,8 @@ import { subjects, type OAuthClientWithSecret, type Reply, type TokenIssuedEvent
 import type { OAuthClient } from '@portcullis/domain';
 import type { RunningService } from '@portcullis/http';
 import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JSONWebKeySet } from 'jose';
-import { createHash, createPublicKey, randomBytes } from 'node:crypto';
+import { openDatabase } from '@portcullis/database';
+import { createHash, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import pg from 'pg';
 import { firstValueFrom, timeout } from 'rxjs';
@@ -13,6 +14,8 @@ import { startTestRegistry, type TestRegistryService } from '../../../tools/test
 import { describeWithServices, testServices } from '../../../tools/test/with-services.js';
 import { waitFor } from '../../../tools/test/wait-for.js';
 import { createAuthApp, loadAuthConfig } from '../src/index.js';
+import { authEntities, authMigrations } from '../src/storage/schema.js';
+import { SigningKeyStore } from '../src/storage/signing-key-store.js';
 
 const schema = `auth_oauth_${randomBytes(6).toString('hex')}`;
 const tag = randomBytes(4).toString('hex');
@@ -193,14 +196,20 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
       expect(oauth2).toEqual(as);
     });
 
-    it('publishes one ES256 public key (no private parts), its kid the RFC 7638 thumbprint', async () => {
+    it('publishes one ES256 and one RS256 public key (no private parts), each kid the RFC 7638 thumbprint', async () => {
       const jwks = (await (await fetch(as.jwks_uri!)).json()) as JSONWebKeySet;
-      expect(jwks.keys).toHaveLength(1);
-      const [key] = jwks.keys;
-      expect(key).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
-      expect(key).not.toHaveProperty('d');
+      expect(jwks.keys).toHaveLength(2);
+      const ec = jwks.keys.find((key) => key.alg === 'ES256')!;
+      const rsa = jwks.keys.find((key) => key.alg === 'RS256')!;
+      expect(ec).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+      // RS256 signs ID Tokens (OIDC Core §15.1); 2048 bits at least (RFC 7518 §3.3).
+      expect(rsa).toMatchObject({ kty: 'RSA', e: 'AQAB', alg: 'RS256', use: 'sig' });
+      expect(Buffer.from(rsa.n!, 'base64url').length * 8).toBeGreaterThanOrEqual(2048);
       const { calculateJwkThumbprint } = await import('jose');
-      expect(key!.kid).toBe(await calculateJwkThumbprint(key!, 'sha256'));
+      for (const key of [ec, rsa]) {
+        for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(key).not.toHaveProperty(secret);
+        expect(key.kid).toBe(await calculateJwkThumbprint(key, 'sha256'));
+      }
       expect(await (await fetch(`${auth.url}/oauth/jwks`)).json()).toEqual(jwks);
     });
 
@@ -793,8 +802,13 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
       const local = createLocalJWKSet(jwks);
       for (const token of [before.access_token, after.access_token]) await jwtVerify(token, local, { issuer: as.issuer, typ: 'at+jwt' });
       expect((await introspect(before.access_token)).active).toBe(true);
-      const active = await db.query(`SELECT id FROM "${schema}".signing_keys WHERE retired_at IS NULL`);
-      expect(active.rows).toEqual([{ id: kid }]);
+      // One active key per algorithm: ES256 signs access tokens, RS256 (and ES256) ID Tokens.
+      const active = await db.query(`SELECT id, alg FROM "${schema}".signing_keys WHERE retired_at IS NULL ORDER BY alg`);
+      expect(active.rows).toEqual([
+        { id: kid, alg: 'ES256' },
+        { id: expect.any(String), alg: 'RS256' },
+      ]);
+      expect(jwks.keys.find((key) => key.kid === active.rows[1].id)).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
     });
 
     it('rotates on schedule on one replica, and the other replica follows from the shared table', async () => {
@@ -807,7 +821,7 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
         SIGNING_KEY_ROTATION_HOURS: '0.001',
         AUTH_ISSUER: auth.url,
       });
-      const before = await db.query<{ id: string }>(`SELECT id FROM "${schema}".signing_keys WHERE retired_at IS NULL`);
+      const before = await db.query<{ id: string }>(`SELECT id FROM "${schema}".signing_keys WHERE retired_at IS NULL AND alg = 'ES256'`);
       const transport = createBusTransport({
         kind: 'nats',
         servers: [testServices.natsUrl],
@@ -818,17 +832,60 @@ describeWithServices('OAuth core: token, introspection, revocation, discovery, k
       try {
         const rotated = await eventually(() => events.rotated.find((event) => event.kid !== before.rows[0]!.id), 'a scheduled rotation');
         // The first replica signs with whatever the table says is active once it has heard.
-        await eventually(async () => {
-          const tokens = await clientCredentials(service);
-          const active = await db.query<{ id: string }>(`SELECT id FROM "${schema}".signing_keys WHERE retired_at IS NULL`);
-          const kid = decodeProtectedHeader(tokens.access_token).kid;
-          return kid !== before.rows[0]!.id && active.rows.some((row) => row.id === kid) ? true : undefined;
-        }, 'the first replica to sign with the new key');
+        await eventually(
+          async () => {
+            const tokens = await clientCredentials(service);
+            const active = await db.query<{ id: string }>(`SELECT id FROM "${schema}".signing_keys WHERE retired_at IS NULL AND alg = 'ES256'`);
+            const kid = decodeProtectedHeader(tokens.access_token).kid;
+            return kid !== before.rows[0]!.id && active.rows.some((row) => row.id === kid) ? true : undefined;
+          },
+          'the first replica to sign with the new key',
+          // Each rotation generates an RSA key as well as the EC one: on a loaded two-core machine (load
+          // average 18 when this timed out at 5 s, twice) that alone can take seconds.
+          20_000,
+        );
         expect(rotated.kid).not.toBe(before.rows[0]!.id);
-        const active = await db.query(`SELECT id FROM "${schema}".signing_keys WHERE retired_at IS NULL`);
-        expect(active.rows).toHaveLength(1);
+        const active = await db.query(`SELECT alg FROM "${schema}".signing_keys WHERE retired_at IS NULL ORDER BY alg`);
+        expect(active.rows).toEqual([{ alg: 'ES256' }, { alg: 'RS256' }]);
       } finally {
         await replica.close();
+      }
+    });
+
+    it('drops a retired key only once no access token issued before its retirement is unexpired (an ID Token expires with its access token)', async () => {
+      const dataSource = await openDatabase({
+        url: testServices.databaseUrl,
+        schema,
+        entities: authEntities,
+        migrations: authMigrations,
+        poolSize: 1,
+        applicationName: 'auth-oauth-int-store',
+      });
+      try {
+        const store = new SigningKeyStore(dataSource);
+        // An RS256 key retired half an hour ago: it signed ID Tokens only, so no access token names it.
+        const kid = `retired-rs256-${tag}`;
+        const publicJwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
+        await db.query(
+          `INSERT INTO "${schema}".signing_keys (id, alg, public_jwk, private_key_encrypted, created_at, retired_at)
+           VALUES ($1, 'RS256', $2, 'v1.a.b.c', now() - interval '1 hour', now() - interval '30 minutes')`,
+          [kid, JSON.stringify(publicJwk)],
+        );
+        // An opaque access token issued before that, unexpired: the ID Token beside it may still be checked.
+        const jti = `before-retirement-${tag}`;
+        await db.query(
+          `INSERT INTO "${schema}".access_tokens (jti, client_id, sub, scope, api_ids, kid, token_hash, policy_ids, family_id, iat, exp, revoked_at)
+           VALUES ($1, 'c', 's', 'openid', '[]', NULL, NULL, '[]', NULL, now() - interval '40 minutes', now() + interval '1 hour', NULL)`,
+          [jti],
+        );
+        const kept = async () => (await db.query(`SELECT id FROM "${schema}".signing_keys WHERE id = $1`, [kid])).rows.length;
+        await store.dropRetired(300);
+        expect(await kept()).toBe(1);
+        await db.query(`UPDATE "${schema}".access_tokens SET exp = now() - interval '1 second' WHERE jti = $1`, [jti]);
+        await store.dropRetired(300);
+        expect(await kept()).toBe(0);
+      } finally {
+        await dataSource.destroy();
       }
     });
   });

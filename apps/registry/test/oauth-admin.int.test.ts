@@ -213,7 +213,8 @@ describeWithServices('registry OAuth admin API (PostgreSQL + NATS, stand-in auth
     expect(deleted).toEqual({ status: 204, body: undefined });
 
     expect(received).toEqual([
-      { subject: subjects.authUsersCreate, payload: { username: 'ada', password: 'correct horse' } },
+      // Whatever else the body holds travels as the user's claims, for the auth service to check (it refuses unknown ones).
+      { subject: subjects.authUsersCreate, payload: { username: 'ada', password: 'correct horse', claims: { admin: true } } },
       { subject: subjects.authInitialAccessTokensCreate, payload: { uses: 2, api_ids: ['orders'] } },
       { subject: subjects.authInitialAccessTokensCreate, payload: {} },
       { subject: subjects.authClientsList, payload: { api_id: 'orders' } },

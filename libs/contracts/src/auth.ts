@@ -1,5 +1,5 @@
 /** The auth service's messages: keys and other credentials, OAuth clients, tokens, users, signing keys, with their subjects. */
-import type { OAuthClient, Session } from '@portcullis/domain';
+import type { OAuthClient, Session, StandardClaims } from '@portcullis/domain';
 import { z } from 'zod';
 import { changeSchema, checkedByService, emptySchema, requiredString } from './payload.js';
 import type { ApiChange } from './registry.js';
@@ -60,6 +60,9 @@ export const authSubjects = {
   authUsersCreate: 'auth.users.create',
   authUsersList: 'auth.users.list',
   authUsersDelete: 'auth.users.delete',
+  /** requests (admin): one user, and a change to the user's OpenID Connect standard claims. */
+  authUsersGet: 'auth.users.get',
+  authUsersUpdate: 'auth.users.update',
   /** request (admin): lift the brute-force lock on a user's logins. */
   authUsersUnlock: 'auth.users.unlock',
   /** requests (admin): a user's login sessions at the auth service, and ending them. */
@@ -296,18 +299,31 @@ export interface InitialAccessTokenReply {
   expires_at: number;
 }
 
-/** A resource-owner user as an admin sees it: never the password or its hash. */
-export interface UserSummary {
+/**
+ * A resource-owner user as an admin sees it: never the password or its hash. Its OpenID Connect
+ * standard claims (OIDC Core §5.1) sit beside the account's fields, those set only.
+ */
+export type UserSummary = StandardClaims & {
   id: string;
   username: string;
   /** ISO 8601. */
   created_at: string;
+  /** ISO 8601: when the claims last changed (the creation time until then); userinfo's `updated_at`. */
+  updated_at: string;
   disabled: boolean;
-}
+};
 
 export interface UserCreateRequest {
   username: string;
   password: string;
+  /** The standard claims to start with; the auth service validates them (standardClaimsSchema). */
+  claims?: unknown;
+}
+
+/** A change to a user's claims: each one given replaces the old value, null removes it (RFC 7396 style). */
+export interface UserUpdateRequest {
+  id: string;
+  claims: unknown;
 }
 
 export interface UserIdRequest {
@@ -520,7 +536,9 @@ export const authRequestSchemas = {
   }),
   [authSubjects.authKeysRotate]: emptySchema,
   // The users service names a bad username or password with its own rules.
-  [authSubjects.authUsersCreate]: z.object({ username: checkedByService<string>(), password: checkedByService<string>() }),
+  [authSubjects.authUsersCreate]: z.object({ username: checkedByService<string>(), password: checkedByService<string>(), claims: checkedByService() }),
+  [authSubjects.authUsersGet]: userIdRequestSchema,
+  [authSubjects.authUsersUpdate]: z.object({ id: requiredString(), claims: checkedByService() }) satisfies z.ZodType<UserUpdateRequest>,
   [authSubjects.authUsersList]: emptySchema,
   [authSubjects.authUsersDelete]: userIdRequestSchema,
   [authSubjects.authUsersUnlock]: userIdRequestSchema,
@@ -571,6 +589,8 @@ export interface AuthRequests {
   [authSubjects.authUsersCreate]: { request: UserCreateRequest; reply: UserSummary };
   [authSubjects.authUsersList]: { request: Record<string, never>; reply: UserSummary[] };
   [authSubjects.authUsersDelete]: { request: UserIdRequest; reply: UserIdRequest };
+  [authSubjects.authUsersGet]: { request: UserIdRequest; reply: UserSummary };
+  [authSubjects.authUsersUpdate]: { request: UserUpdateRequest; reply: UserSummary };
   [authSubjects.authUsersUnlock]: { request: UserIdRequest; reply: UserIdRequest };
   [authSubjects.authSessionsList]: { request: { user_id: string }; reply: LoginSessionSummary[] };
   [authSubjects.authSessionsRevoke]: { request: SessionRevokeRequest; reply: { revoked: number } };

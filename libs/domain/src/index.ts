@@ -33,6 +33,9 @@ export {
   grantTypes,
   tokenEndpointAuthMethods,
   accessTokenFormats,
+  idTokenSigningAlgs,
+  defaultIdTokenSigningAlg,
+  type IdTokenSigningAlg,
   type AccessTokenFormat,
   type OAuthClient,
   type OAuthClientInput,
@@ -157,3 +160,15 @@ export {
   type StoredCertificate,
 } from './certificates.js';
 export { readRequestLog, type RequestLogSettings } from './request-log.js';
+export {
+  standardClaimsSchema,
+  standardClaimsPatchSchema,
+  addressClaimSchema,
+  standardClaimNames,
+  validateStandardClaims,
+  validateStandardClaimsPatch,
+  applyClaimsPatch,
+  type StandardClaims,
+  type StandardClaimName,
+  type StandardClaimsPatch,
+} from './user-claims.js';

@@ -21,6 +21,16 @@ export type TokenEndpointAuthMethod = (typeof tokenEndpointAuthMethods)[number];
 export const accessTokenFormats = ['jwt', 'opaque'] as const;
 export type AccessTokenFormat = (typeof accessTokenFormats)[number];
 
+/**
+ * What a client's ID Tokens may be signed with (OIDC DCR §2 `id_token_signed_response_alg`): RS256,
+ * the default when none is registered, or ES256. Never `none`, nor an HMAC whose key would be the
+ * client's secret, which is kept only as a hash here.
+ */
+export const idTokenSigningAlgs = ['RS256', 'ES256'] as const;
+export type IdTokenSigningAlg = (typeof idTokenSigningAlgs)[number];
+/** OIDC DCR §2: a client registered without the metadata gets RS256, which every RP can verify. */
+export const defaultIdTokenSigningAlg: IdTokenSigningAlg = 'RS256';
+
 const redirectUri = z
   .string()
   .max(2048)
@@ -66,6 +76,10 @@ export const oauthClientInputSchema = z
       .enum(accessTokenFormats)
       .default('jwt')
       .describe('jwt: RFC 9068 JWTs checked locally; opaque: random tokens checked by introspection'),
+    id_token_signed_response_alg: z
+      .enum(idTokenSigningAlgs)
+      .optional()
+      .describe('How its ID Tokens are signed: RS256 (the default) or ES256; access tokens are ES256 whatever this says'),
     meta: z.record(z.string(), z.unknown()).optional(),
     /** RP-Initiated Logout 1.0 §3.1: where the client may send the user after logout (matched exactly). */
     post_logout_redirect_uris: z.array(redirectUri).max(32).optional(),

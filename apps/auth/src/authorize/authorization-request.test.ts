@@ -75,6 +75,14 @@ describe('checkAuthorizationRequest', () => {
     expect(check).toMatchObject({ kind: 'ok', request: { scope: 'read', codeChallenge: challenge, codeChallengeMethod: 'S256' } });
   });
 
+  it('keeps the claims parameter as sent, and what it asks for', () => {
+    const claims = '{"id_token":{"email":{"essential":true}},"userinfo":{"name":null}}';
+    expect(checkAuthorizationRequest(confidential, { ...base, claims })).toMatchObject({
+      kind: 'ok',
+      request: { claims, requestedClaims: { id_token: ['email'], userinfo: ['name'] } },
+    });
+  });
+
   describe('errors before the redirect URI is settled go to the page, never to a redirect', () => {
     it.each([
       ['a redirect URI that is not registered', { ...base, redirect_uri: 'https://evil.example/cb' }],
@@ -97,6 +105,8 @@ describe('checkAuthorizationRequest', () => {
       ['a challenge without a method (means plain)', { ...base, code_challenge: challenge }, 'invalid_request'],
       ['a method without a challenge', { ...base, code_challenge_method: 'S256' }, 'invalid_request'],
       ['a challenge that is not S256-shaped', { ...base, code_challenge: 'short', code_challenge_method: 'S256' }, 'invalid_request'],
+      ['a claims parameter that is not JSON (OIDC Core §5.5)', { ...base, claims: '{"userinfo":' }, 'invalid_request'],
+      ['a claims parameter whose userinfo is not an object', { ...base, claims: '{"userinfo":["email"]}' }, 'invalid_request'],
     ])('%s → %s', (_label, parameters, error) => {
       expect(checkAuthorizationRequest(confidential, parameters)).toMatchObject({
         kind: 'redirect',

@@ -1,11 +1,12 @@
 import type { OAuthClient } from '@portcullis/domain';
 import { readOpenIdParameters, type OpenIdParameters, type ResponseMode } from './openid-parameters.js';
+import { parseClaimsParameter, type RequestedClaims } from '../claims/claims-request.js';
 import { resolveRedirectUri } from './redirect-uri.js';
 
 /** Parameters as Express parsed them from a query string or a form: a repeated one arrives as an array. */
 export type RawParameters = Record<string, unknown>;
 
-/** The authorization request parameters this server understands (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC nonce). */
+/** The authorization request parameters this server understands (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC nonce and claims). */
 export const authorizationParameters = [
   'response_type',
   'client_id',
@@ -25,6 +26,7 @@ export const authorizationParameters = [
   'claims_locales',
   'display',
   'acr_values',
+  'claims',
 ] as const;
 type ParameterName = (typeof authorizationParameters)[number];
 
@@ -45,6 +47,9 @@ export interface ValidAuthorizationRequest {
   nonce: string | undefined;
   /** The OpenID Connect parameters that change how the user is signed in and answered. */
   oidc: OpenIdParameters;
+  /** The `claims` parameter as sent (valid JSON of the right shape), and what it asks for (OIDC Core §5.5). */
+  claims: string | undefined;
+  requestedClaims: RequestedClaims | undefined;
 }
 
 /** An error the user must see on our own page: the client or its redirect URI cannot be trusted with it (RFC 6749 §4.1.2.1). */
@@ -181,6 +186,9 @@ export function checkAuthorizationRequest(client: AuthorizingClient, parameters:
 
   const oidc = readOpenIdParameters(Object.fromEntries(authorizationParameters.map((name) => [name, values[name].value])), client.default_max_age);
   if (!oidc.ok) return fail('invalid_request', oidc.description);
+  const claims = values.claims.value;
+  const requestedClaims = claims === undefined ? undefined : parseClaimsParameter(claims);
+  if (requestedClaims && !requestedClaims.ok) return fail('invalid_request', requestedClaims.description);
 
   return {
     kind: 'ok',
@@ -193,6 +201,8 @@ export function checkAuthorizationRequest(client: AuthorizingClient, parameters:
       codeChallengeMethod: codeChallenge === undefined ? undefined : 'S256',
       nonce: values.nonce.value,
       oidc: oidc.value,
+      claims,
+      requestedClaims: requestedClaims?.claims,
     },
   };
 }

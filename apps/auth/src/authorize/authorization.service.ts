@@ -59,6 +59,7 @@ export class AuthorizationService {
       apiId,
       nonce: request.nonce,
       authTime,
+      claims: request.requestedClaims,
     });
     const parameters = { code, state: request.state, iss: this.issuer.value };
     return {

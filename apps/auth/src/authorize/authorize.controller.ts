@@ -244,5 +244,6 @@ function hiddenFields(request: ValidAuthorizationRequest): Record<(typeof author
     claims_locales: request.oidc.claimsLocales,
     display: request.oidc.display,
     acr_values: request.oidc.acrValues,
+    claims: request.claims,
   };
 }

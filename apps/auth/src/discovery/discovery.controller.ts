@@ -1,11 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
 import type { Jwks } from '@portcullis/contracts';
-import { tokenEndpointAuthMethods } from '@portcullis/domain';
+import { idTokenSigningAlgs, tokenEndpointAuthMethods } from '@portcullis/domain';
 import { Grants } from '../grants/grants.js';
 import { SIGNING_ALG, SigningKeys } from '../keys/signing-keys.service.js';
 import { Issuer } from '../issuer.js';
-import { supportedClaims } from '../userinfo/user-claims.js';
 import { promptValues } from '../authorize/openid-parameters.js';
+import { claimScopes, supportedClaims } from '../claims/served-claims.js';
+import { PASSWORD_ACR } from '../tokens/id-token.js';
 
 /** Where each endpoint lives, relative to the issuer. */
 export const endpointPaths = {
@@ -50,13 +51,16 @@ export class DiscoveryController {
       introspection_endpoint_auth_methods_supported: secretMethods,
       revocation_endpoint_auth_methods_supported: secretMethods,
       access_token_signing_alg_values_supported: [SIGNING_ALG],
-      // OpenID Connect Discovery §3: ID Tokens are signed with the same keys. Only ES256 so far: an
-      // RP must not assume the RS256 default.
-      id_token_signing_alg_values_supported: [SIGNING_ALG],
+      // OpenID Connect Discovery §3: RS256 (every client's default) and ES256, per client
+      // (id_token_signed_response_alg), each with its own rotated key in the JWKS.
+      id_token_signing_alg_values_supported: [...idTokenSigningAlgs],
       subject_types_supported: ['public'],
       // The scopes with a meaning here; a client's own scopes (its APIs') are its business.
-      scopes_supported: ['openid', 'profile'],
+      scopes_supported: ['openid', ...claimScopes],
+      // Exactly what the ID Token and userinfo can carry between them (a test compares).
       claims_supported: supportedClaims,
+      claims_parameter_supported: true,
+      acr_values_supported: [PASSWORD_ACR],
       // RFC 9207: every authorization response, success or error, carries iss; clients that read this
       // then refuse a callback without it (mix-up defence).
       authorization_response_iss_parameter_supported: true,

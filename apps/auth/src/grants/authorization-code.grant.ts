@@ -48,7 +48,7 @@ export function authorizationCodeGrant(tokens: TokenIssuer, codes: Authorization
         apiIds: code.apiId ? [code.apiId] : client.api_ids,
         withRefresh: client.grant_types.includes('refresh_token'),
         family: code.familyId,
-        openid: { authTime: code.authTime, ...(code.nonce !== null && { nonce: code.nonce }) },
+        openid: { authTime: code.authTime, claims: code.claims, ...(code.nonce !== null && { nonce: code.nonce }) },
         ...api,
       });
     },

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { RequestedClaims } from '../claims/claims-request.js';
 import { OAuthError } from '../oauth-errors/oauth-error.js';
 import type { AuthorizationCodeRecord } from '../storage/authorization-code.entity.js';
 import { AuthorizationCodeStore } from '../storage/authorization-code-store.js';
@@ -20,6 +21,8 @@ export interface CodeRequest {
   nonce?: string;
   /** When the user signed in to approve this (OIDC `auth_time`); absent when nobody signed in here. */
   authTime?: Date;
+  /** The claims asked for by name (OIDC Core §5.5 `claims`). */
+  claims?: RequestedClaims;
 }
 
 export type CodeUse = { outcome: 'redeemed'; code: AuthorizationCodeRecord } | { outcome: 'reused'; code: AuthorizationCodeRecord } | { outcome: 'invalid' };
@@ -63,6 +66,7 @@ export class AuthorizationCodesService implements OnModuleInit, OnApplicationShu
       apiId: request.apiId ?? null,
       nonce: request.nonce ?? null,
       authTime: request.authTime ?? null,
+      claims: request.claims ?? null,
       codeChallenge: request.codeChallenge ?? null,
       codeChallengeMethod: request.codeChallenge ? 'S256' : null,
       familyId: randomUUID(),

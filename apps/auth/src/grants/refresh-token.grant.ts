@@ -45,8 +45,9 @@ export function refreshTokenGrant(tokens: TokenIssuer, store: TokenStore, revoca
           withRefresh: true,
           family: token.familyId,
           spends: tokenHash,
-          // A new ID Token with the original sign-in time and no nonce (OIDC Core §12.2).
-          openid: { authTime: token.authTime },
+          // A new ID Token with the original sign-in time and no nonce (OIDC Core §12.2), answering
+          // the claims the authorization request asked for, as the first one did.
+          openid: { authTime: token.authTime, claims: token.claims },
           ...api,
         });
       } catch (error) {

@@ -13,6 +13,7 @@ import { AccessTokenVerifier } from '../tokens/access-token-verifier.js';
 import { TokenIssuer } from '../tokens/token-issuer.js';
 import { TokenLookup } from '../tokens/token-lookup.js';
 import type { TokenStore } from '../storage/token-store.js';
+import type { UserStore } from '../storage/user-store.js';
 import { AccessTokenIntrospection } from './access-token-introspection.js';
 
 const issuerUrl = 'https://auth.example';
@@ -41,7 +42,7 @@ function setUp() {
   const bus = { publish: async () => undefined } as unknown as Bus;
   const config = { oauth: { accessTokenTtl: 3600, refreshTokenTtl: 1209600 } } as unknown as AuthConfig;
   const issuer = new Issuer(issuerUrl);
-  const tokens = new TokenIssuer(keys, store, issuer, bus, config);
+  const tokens = new TokenIssuer(keys, store, issuer, bus, config, {} as unknown as UserStore);
   const lookup = new TokenLookup(new AccessTokenVerifier(keys, issuer), store, issuer, new AccessTokenCache());
   return { tokens, lookup, introspection: new AccessTokenIntrospection(lookup), access, keyState };
 }

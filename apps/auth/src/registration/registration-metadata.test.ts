@@ -50,6 +50,7 @@ describe('mapRegistrationMetadata', () => {
         client_name: 'My App',
         scope: 'read write',
         meta: { rfc7591: { client_uri: 'https://app.example', contacts: ['ops@app.example'] } },
+        id_token_signed_response_alg: 'RS256',
       },
     });
   });
@@ -70,6 +71,12 @@ describe('mapRegistrationMetadata', () => {
       { grant_types: ['client_credentials'], response_types: [], access_token_format: 'paseto' },
       'invalid_client_metadata',
     ],
+    ['ID Tokens signed with none', { redirect_uris: ['https://a.example/cb'], id_token_signed_response_alg: 'none' }, 'invalid_client_metadata'],
+    ['ID Tokens signed with HS256', { redirect_uris: ['https://a.example/cb'], id_token_signed_response_alg: 'HS256' }, 'invalid_client_metadata'],
+    ['an alg that is not a string', { redirect_uris: ['https://a.example/cb'], id_token_signed_response_alg: ['ES256'] }, 'invalid_client_metadata'],
+    ['pairwise subjects', { redirect_uris: ['https://a.example/cb'], subject_type: 'pairwise' }, 'invalid_client_metadata'],
+    ['signed userinfo answers', { redirect_uris: ['https://a.example/cb'], userinfo_signed_response_alg: 'RS256' }, 'invalid_client_metadata'],
+    ['encrypted ID Tokens', { redirect_uris: ['https://a.example/cb'], id_token_encrypted_response_alg: 'RSA-OAEP' }, 'invalid_client_metadata'],
   ])('refuses %s', (_label, body, error) => {
     expect(mapRegistrationMetadata(body, grant)).toMatchObject({ ok: false, error });
   });
@@ -82,6 +89,12 @@ describe('mapRegistrationMetadata', () => {
     expect((mapRegistrationMetadata({ grant_types: ['client_credentials'], response_types: [] }, grant) as { input: object }).input).not.toHaveProperty(
       'access_token_format',
     );
+  });
+
+  it('passes ES256 ID Tokens on, and accepts public subjects', () => {
+    expect(
+      mapRegistrationMetadata({ redirect_uris: ['https://a.example/cb'], id_token_signed_response_alg: 'ES256', subject_type: 'public' }, grant),
+    ).toMatchObject({ ok: true, input: { id_token_signed_response_alg: 'ES256' } });
   });
 
   it('allows a client_credentials-only client without redirect URIs', () => {
@@ -135,6 +148,9 @@ describe('registrationMetadataOf', () => {
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
       access_token_format: 'jwt',
+      // OIDC DCR §2's defaults, shown as they apply.
+      id_token_signed_response_alg: 'RS256',
+      subject_type: 'public',
       scope: 'read',
       client_uri: 'https://app.example',
     });

@@ -1,4 +1,12 @@
-import { accessTokenFormats, grantTypes, isHttpUrl, tokenEndpointAuthMethods, type OAuthClient } from '@portcullis/domain';
+import {
+  accessTokenFormats,
+  defaultIdTokenSigningAlg,
+  grantTypes,
+  idTokenSigningAlgs,
+  isHttpUrl,
+  tokenEndpointAuthMethods,
+  type OAuthClient,
+} from '@portcullis/domain';
 import type { ErrorDetail } from '@portcullis/errors';
 
 /** RFC 7591 §3.2.2 error codes. */
@@ -82,6 +90,9 @@ export function mapRegistrationMetadata(body: unknown, grant: RegistrationGrant)
     return fail('invalid_client_metadata', 'default_max_age must be a non-negative integer (seconds).');
   if (metadata.require_auth_time !== undefined && typeof metadata.require_auth_time !== 'boolean')
     return fail('invalid_client_metadata', 'require_auth_time must be a boolean.');
+  const openid = openIdMetadataProblem(metadata);
+  if (openid !== undefined) return fail('invalid_client_metadata', openid);
+  const idTokenAlg = metadata.id_token_signed_response_alg;
 
   const kept = Object.fromEntries(informational.filter((field) => metadata[field] !== undefined).map((field) => [field, metadata[field]]));
   const input: Record<string, unknown> = {
@@ -97,7 +108,32 @@ export function mapRegistrationMetadata(body: unknown, grant: RegistrationGrant)
   if (format !== undefined) input.access_token_format = format;
   for (const field of ['post_logout_redirect_uris', 'default_max_age', 'require_auth_time'] as const)
     if (metadata[field] !== undefined) input[field] = metadata[field];
+  if (idTokenAlg !== undefined) input.id_token_signed_response_alg = idTokenAlg;
   return { ok: true, input };
+}
+
+/**
+ * OIDC Dynamic Client Registration §2 metadata this server must honour or refuse: ID Tokens are
+ * signed with RS256 or ES256 (never `none`, never an HMAC: the client's secret is kept only as a
+ * hash); subjects are public (no pairwise identifiers); userinfo answers plain JSON over TLS, and
+ * nothing is encrypted.
+ */
+function openIdMetadataProblem(metadata: Record<string, unknown>): string | undefined {
+  const alg = metadata.id_token_signed_response_alg;
+  if (alg !== undefined && (typeof alg !== 'string' || !(idTokenSigningAlgs as readonly string[]).includes(alg)))
+    return `id_token_signed_response_alg must be one of ${idTokenSigningAlgs.join(', ')}.`;
+  if (metadata.subject_type !== undefined && metadata.subject_type !== 'public') return 'subject_type must be public: pairwise subjects are not supported.';
+  if (metadata.userinfo_signed_response_alg !== undefined)
+    return 'userinfo_signed_response_alg is not supported: userinfo answers plain JSON (application/json).';
+  for (const field of [
+    'id_token_encrypted_response_alg',
+    'id_token_encrypted_response_enc',
+    'userinfo_encrypted_response_alg',
+    'userinfo_encrypted_response_enc',
+  ]) {
+    if (metadata[field] !== undefined) return `${field} is not supported: tokens and userinfo answers are not encrypted.`;
+  }
+  return undefined;
 }
 
 /** A `ClientsService` validation failure in RFC 7591 terms: redirect URI problems have their own code. */
@@ -120,6 +156,8 @@ export function registrationMetadataOf(client: OAuthClient): Record<string, unkn
     grant_types: client.grant_types,
     response_types: client.grant_types.includes('authorization_code') ? ['code'] : [],
     access_token_format: client.access_token_format ?? 'jwt',
+    id_token_signed_response_alg: client.id_token_signed_response_alg ?? defaultIdTokenSigningAlg,
+    subject_type: 'public',
     ...kept,
   };
   if (client.client_name !== undefined) shown.client_name = client.client_name;

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { RequestedClaims } from '../claims/claims-request.js';
 
 /** An issued access token, by its `jti`: never the token itself (an opaque one only as its SHA-256). */
 @Entity({ name: 'access_tokens' })
@@ -41,4 +42,11 @@ export class AccessTokenRecord {
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
+
+  /**
+   * The claims the authorization request asked for by name (OIDC Core §5.5), for userinfo to answer;
+   * null (or absent) for tokens of any other grant.
+   */
+  @Column({ type: 'jsonb', nullable: true })
+  claims?: RequestedClaims | null;
 }

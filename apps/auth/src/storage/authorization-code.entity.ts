@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { RequestedClaims } from '../claims/claims-request.js';
 
 /** An authorization code, by the SHA-256 of its value; single use, short-lived. */
 @Entity({ name: 'authorization_codes' })
@@ -27,6 +28,10 @@ export class AuthorizationCodeRecord {
   /** When the user signed in (OIDC `auth_time`); null when nobody signed in here. */
   @Column({ name: 'auth_time', type: 'timestamptz', nullable: true })
   authTime!: Date | null;
+
+  /** The claims the authorization request asked for by name (OIDC Core §5.5); null without a `claims` parameter. */
+  @Column({ type: 'jsonb', nullable: true })
+  claims!: RequestedClaims | null;
 
   @Column({ name: 'code_challenge', type: 'text', nullable: true })
   codeChallenge!: string | null;

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { RequestedClaims } from '../claims/claims-request.js';
 
 /** An opaque refresh token, by the SHA-256 of its value. */
 @Entity({ name: 'refresh_tokens' })
@@ -37,4 +38,8 @@ export class RefreshTokenRecord {
   /** When the user signed in (OIDC `auth_time`); null when nobody signed in here. */
   @Column({ name: 'auth_time', type: 'timestamptz', nullable: true })
   authTime!: Date | null;
+
+  /** The claims the authorization request asked for by name (OIDC Core §5.5); null without a `claims` parameter. */
+  @Column({ type: 'jsonb', nullable: true })
+  claims!: RequestedClaims | null;
 }

@@ -9,6 +9,7 @@ import { OpenIdAuthTime1764400000000 } from './migrations/1764400000000-openid-a
 import { LoginSessionsAndConsents1764500000000 } from './migrations/1764500000000-login-sessions-and-consents.js';
 import { ConsentRecord } from './consent.entity.js';
 import { LoginSessionRecord } from './login-session.entity.js';
+import { OpenIdStandardClaims1764510000000 } from './migrations/1764510000000-openid-standard-claims.js';
 import { ApiKeyRecord } from './api-key.entity.js';
 import { OAuth1ConsumerRecord } from './oauth1-consumer.entity.js';
 import { UserRecord } from './user.entity.js';
@@ -45,4 +46,5 @@ export const authMigrations = [
   CreateAuthFailureThrottles1764300000000,
   OpenIdAuthTime1764400000000,
   LoginSessionsAndConsents1764500000000,
+  OpenIdStandardClaims1764510000000,
 ];

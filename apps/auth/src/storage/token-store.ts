@@ -12,7 +12,7 @@ export interface RevokedAccessToken {
 }
 
 /** Columns of one access_tokens row in the batched insert, in VALUES order. */
-const ACCESS_COLUMNS = 11;
+const ACCESS_COLUMNS = 12;
 /** 11 parameters a row: 100 rows stay far below PostgreSQL's 65535 parameters a statement. */
 const MAX_BATCH = 100;
 
@@ -143,6 +143,7 @@ export class TokenStore implements OnApplicationShutdown {
         record.familyId,
         record.iat.getTime() / 1000,
         record.exp.getTime() / 1000,
+        record.claims ? JSON.stringify(record.claims) : null,
       );
     }
     await this.dataSource.query(this.insertStatement(records.length), parameters);
@@ -155,11 +156,11 @@ export class TokenStore implements OnApplicationShutdown {
       for (let row = 0; row < rows; row++) {
         const p = (column: number) => `$${row * ACCESS_COLUMNS + column}`;
         values.push(
-          `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}::jsonb, ${p(6)}, ${p(7)}::bytea, ${p(8)}::jsonb, ${p(9)}::uuid, to_timestamp(${p(10)}), to_timestamp(${p(11)}), NULL)`,
+          `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}::jsonb, ${p(6)}, ${p(7)}::bytea, ${p(8)}::jsonb, ${p(9)}::uuid, to_timestamp(${p(10)}), to_timestamp(${p(11)}), NULL, ${p(12)}::jsonb)`,
         );
       }
       const table = qualifiedTable(this.dataSource, 'access_tokens');
-      sql = `INSERT INTO ${table} (jti, client_id, sub, scope, api_ids, kid, token_hash, policy_ids, family_id, iat, exp, revoked_at) VALUES ${values.join(', ')}`;
+      sql = `INSERT INTO ${table} (jti, client_id, sub, scope, api_ids, kid, token_hash, policy_ids, family_id, iat, exp, revoked_at, claims) VALUES ${values.join(', ')}`;
       this.insertSql[rows] = sql;
     }
     return sql;

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { UserRecord } from './user.entity.js';
 
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The resource owners who log in at /authorize and with the password grant. */
 @Injectable()
 export class UserStore {
@@ -14,8 +16,17 @@ export class UserStore {
     return (result.raw as unknown[]).length > 0;
   }
 
-  find(id: string): Promise<UserRecord | null> {
+  /** The user with this id; null for none, and for a subject that is no user id at all (a client's, one approved over the bus). */
+  async find(id: string): Promise<UserRecord | null> {
+    if (!uuid.test(id)) return null;
     return this.dataSource.manager.findOneBy(UserRecord, { id });
+  }
+
+  /** Sets the user's claims and their `updated_at`; false when no such user. */
+  async updateClaims(id: string, claims: UserRecord['claims'], updatedAt: Date): Promise<boolean> {
+    if (!uuid.test(id)) return false;
+    const result = await this.dataSource.manager.update(UserRecord, { id }, { claims: claims as never, updatedAt });
+    return Boolean(result.affected);
   }
 
   findByUsername(username: string): Promise<UserRecord | null> {

@@ -1,3 +1,4 @@
+import type { StandardClaims } from '@portcullis/domain';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 @Entity({ name: 'users' })
@@ -17,4 +18,12 @@ export class UserRecord {
 
   @Column({ type: 'boolean' })
   disabled!: boolean;
+
+  /** The OpenID Connect standard claims an admin set (validated by standardClaimsSchema); `{}` for none. */
+  @Column({ type: 'jsonb' })
+  claims!: StandardClaims;
+
+  /** When the claims last changed (OIDC `updated_at`); the creation time until then. */
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
 }

@@ -1,6 +1,14 @@
-import type { KeyObject } from 'node:crypto';
 import { createHash } from 'node:crypto';
-import { signCompactEs256 } from '../keys/compact-jws.js';
+import type { RequestedClaims } from '../claims/claims-request.js';
+import { signCompact } from '../keys/compact-jws.js';
+import type { ActiveKey } from '../keys/signing-keys.service.js';
+
+/**
+ * The `acr` of a sign-in at this service's login form, the only way to sign in here: a username and
+ * a password, one factor. Our own URI (OIDC Core §2 lets an OP define its values), published as
+ * discovery's acr_values_supported, so an RP can tell it from a stronger method added later.
+ */
+export const PASSWORD_ACR = 'urn:portcullis:acr:password';
 
 /** What the token endpoint knows about the sign-in behind an `openid` grant (OIDC Core §2). */
 export interface OpenIdContext {
@@ -8,6 +16,8 @@ export interface OpenIdContext {
   nonce?: string;
   /** When the user signed in; null when nobody signed in here (a code approved over the bus). */
   authTime: Date | null;
+  /** The claims the authorization request asked for by name (OIDC Core §5.5); null without any. */
+  claims?: RequestedClaims | null;
 }
 
 export interface IdTokenInput extends OpenIdContext {
@@ -18,6 +28,8 @@ export interface IdTokenInput extends OpenIdContext {
   accessToken: string;
   now: number;
   lifetimeSeconds: number;
+  /** The user's claims the `claims` parameter asked to have in the ID Token, as the user holds them. */
+  userClaims?: Record<string, unknown>;
 }
 
 /**
@@ -29,30 +41,30 @@ export function atHash(accessToken: string): string {
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }
 
-/** The ID Token's claims (OIDC Core §2). `azp` is left out: `aud` is always the one client. */
+/**
+ * The ID Token's claims (OIDC Core §2). `azp` is left out: `aud` is always the one client, the
+ * authorized party itself (§2 requires azp only beside several audiences). The user's claims come
+ * only when asked for by name: in the code flow the scopes' claims are userinfo's (§5.4).
+ */
 export function idTokenClaims(input: IdTokenInput): Record<string, unknown> {
-  const claims: Record<string, unknown> = {
-    iss: input.issuer,
-    sub: input.sub,
-    aud: input.clientId,
-    exp: input.now + input.lifetimeSeconds,
-    iat: input.now,
-  };
+  const claims: Record<string, unknown> = { ...input.userClaims };
+  claims.iss = input.issuer;
+  claims.sub = input.sub;
+  claims.aud = input.clientId;
+  claims.exp = input.now + input.lifetimeSeconds;
+  claims.iat = input.now;
   if (input.authTime !== null) {
     claims.auth_time = Math.floor(input.authTime.getTime() / 1000);
     // A sign-in here is always the login form's username and password (RFC 8176 §2).
     claims.amr = ['pwd'];
+    claims.acr = PASSWORD_ACR;
   }
   if (input.nonce !== undefined) claims.nonce = input.nonce;
   claims.at_hash = atHash(input.accessToken);
   return claims;
 }
 
-/** The protected header of an ID Token: a plain JWT (`typ` is not at+jwt, so it cannot pass as an access token). */
-export function idTokenHeader(kid: string): string {
-  return Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'JWT', kid })).toString('base64url');
-}
-
-export function signIdToken(input: IdTokenInput, kid: string, key: KeyObject): string {
-  return signCompactEs256(idTokenHeader(kid), idTokenClaims(input), key);
+/** Signed with the key given: the client's `id_token_signed_response_alg` chose it. */
+export function signIdToken(input: IdTokenInput, signing: Pick<ActiveKey, 'idTokenHeader' | 'key'>): string {
+  return signCompact(signing.idTokenHeader, idTokenClaims(input), signing.key);
 }

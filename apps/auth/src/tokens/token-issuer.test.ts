@@ -11,6 +11,7 @@ import type { SigningKeys } from '../keys/signing-keys.service.js';
 import type { AccessTokenRecord } from '../storage/access-token.entity.js';
 import { TokenIssuer } from './token-issuer.js';
 import type { TokenStore } from '../storage/token-store.js';
+import type { UserStore } from '../storage/user-store.js';
 
 const issuerUrl = 'https://auth.example';
 
@@ -24,7 +25,7 @@ async function setUp() {
   const published: { subject: string; payload: unknown }[] = [];
   const bus = { publish: async (subject: string, payload: unknown) => void published.push({ subject, payload }) } as unknown as Bus;
   const config = { oauth: { accessTokenTtl: 3600, refreshTokenTtl: 1209600 } } as unknown as AuthConfig;
-  const tokens = new TokenIssuer(keys, store, new Issuer(issuerUrl), bus, config);
+  const tokens = new TokenIssuer(keys, store, new Issuer(issuerUrl), bus, config, {} as unknown as UserStore);
   const jwks = createLocalJWKSet({ keys: [{ ...jwk, kid, alg: 'ES256', use: 'sig' }] });
   return { tokens, jwks, kid, recorded, published };
 }

@@ -1,15 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
 import { subjects } from '@portcullis/contracts';
-import type { OAuthClient } from '@portcullis/domain';
+import { defaultIdTokenSigningAlg, type OAuthClient } from '@portcullis/domain';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { AUTH_CONFIG, type AuthConfig } from '../config.js';
 import { Issuer } from '../issuer.js';
 import { publishInBackground } from '../events/publish.js';
-import { signCompactEs256 } from '../keys/compact-jws.js';
+import { signCompact } from '../keys/compact-jws.js';
 import { SigningKeys } from '../keys/signing-keys.service.js';
 import type { AccessTokenRecord } from '../storage/access-token.entity.js';
 import type { RefreshTokenRecord } from '../storage/refresh-token.entity.js';
+import { userClaims } from '../claims/served-claims.js';
+import { UserStore } from '../storage/user-store.js';
 import { signIdToken, type OpenIdContext } from './id-token.js';
 import { newOpaqueToken } from './opaque-token.js';
 import { randomTokenId } from './random-id.js';
@@ -57,7 +59,8 @@ export function audienceOf(apiIds: readonly string[], clientId: string): string 
 
 /**
  * Issues access tokens, RFC 9068 JWTs (ES256, `typ: at+jwt`) or, for clients that ask for them,
- * opaque ones (checked by introspection), and opaque refresh tokens; records them,
+ * opaque ones (checked by introspection), opaque refresh tokens, and ID Tokens (RS256 or ES256, per
+ * client) for an `openid` grant from a sign-in; records them,
  * and announces each issuance on the bus (without making the response wait for it).
  */
 @Injectable()
@@ -70,6 +73,7 @@ export class TokenIssuer {
     private readonly issuer: Issuer,
     private readonly bus: Bus,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    private readonly users: UserStore,
   ) {}
 
   async issue(input: IssueInput): Promise<TokenResponse> {
@@ -99,7 +103,7 @@ export class TokenIssuer {
       claims.aud = aud;
       claims.iat = now;
       claims.exp = exp;
-      accessToken = signCompactEs256(signing.header, claims, signing.key);
+      accessToken = signCompact(signing.header, claims, signing.key);
     }
 
     const access: AccessTokenRecord = {
@@ -115,6 +119,7 @@ export class TokenIssuer {
       iat: new Date(now * 1000),
       exp: new Date(exp * 1000),
       revokedAt: null,
+      claims: input.openid?.claims ?? null,
     };
     let refreshToken: string | undefined;
     let refresh: RefreshTokenRecord | null = null;
@@ -133,6 +138,7 @@ export class TokenIssuer {
         usedAt: null,
         revokedAt: null,
         authTime: input.openid?.authTime ?? null,
+        claims: input.openid?.claims ?? null,
       };
     }
     await this.store.recordIssued(access, refresh, input.spends);
@@ -142,13 +148,23 @@ export class TokenIssuer {
     if (input.scope !== '') response.scope = input.scope;
     if (refreshToken) response.refresh_token = refreshToken;
     if (input.openid && scopeTokens(input.scope).includes('openid')) {
-      const signing = this.keys.signingKey();
+      const signing = this.keys.signingKeyFor(client.id_token_signed_response_alg ?? defaultIdTokenSigningAlg);
+      const userClaims = await this.requestedUserClaims(input.sub, input.openid.claims?.id_token ?? []);
       response.id_token = signIdToken(
-        { ...input.openid, issuer: this.issuer.value, sub: input.sub, clientId: client.client_id, accessToken, now, lifetimeSeconds: accessTtl },
-        signing.kid,
-        signing.key,
+        { ...input.openid, userClaims, issuer: this.issuer.value, sub: input.sub, clientId: client.client_id, accessToken, now, lifetimeSeconds: accessTtl },
+        signing,
       );
     }
     return response;
+  }
+
+  /** The user's claims the ID Token was asked to carry (OIDC Core §5.5), as far as the user holds them. */
+  private async requestedUserClaims(sub: string, names: readonly string[]): Promise<Record<string, unknown> | undefined> {
+    if (names.length === 0) return undefined;
+    const user = await this.users.find(sub);
+    if (!user) return undefined;
+    const claims = userClaims(user, names);
+    delete claims.sub;
+    return claims;
   }
 }

@@ -7,14 +7,14 @@ import { bearerToken } from '../registration/bearer-tokens.js';
 import { UserStore } from '../storage/user-store.js';
 import { TokenLookup } from '../tokens/token-lookup.js';
 import { bearerError } from './bearer-challenge.js';
-import { userClaims } from './user-claims.js';
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { claimsOfScopes, userClaims } from '../claims/served-claims.js';
 
 const refused = () => bearerError('invalid_token', 'The access token is invalid, expired or revoked');
 
 /**
- * OIDC Core §5.3 UserInfo: the signed-in user's claims for an access token granted `openid`. The
+ * OIDC Core §5.3 UserInfo: the signed-in user's claims for an access token granted `openid`, as plain
+ * JSON (a client asking for a signed answer, `userinfo_signed_response_alg`, is refused at
+ * registration: TLS already authenticates this answer to the one client that asks for it). The
  * token comes as `Authorization: Bearer` or, on POST, as the form's `access_token` (RFC 6750 §2.1,
  * §2.2), never both. Found like introspection finds it (our signature or its hash, then the row), so a
  * revoked or expired one is refused, and an ID Token (typ JWT, not at+jwt) is no access token at all.
@@ -60,10 +60,11 @@ export class UserinfoController {
     if (record.revokedAt !== null || record.exp.getTime() <= Date.now()) throw refused();
     const scopes = new Set(scopeTokens(record.scope));
     if (!scopes.has('openid')) throw bearerError('insufficient_scope', 'The access token was not granted the openid scope', 'openid');
-    // Users are uuids; any other subject (a client's own token, a gateway's user approved over the
-    // bus) is nobody this service can describe.
-    const user = uuid.test(record.sub) ? await this.users.find(record.sub) : null;
+    // Any subject but a user's (a client's own token, a gateway's user approved over the bus) is
+    // nobody this service can describe.
+    const user = await this.users.find(record.sub);
     if (!user || user.disabled) throw refused();
-    return userClaims(user, scopes);
+    // The granted scopes' claims (OIDC Core §5.4) and those the request asked for by name (§5.5).
+    return userClaims(user, [...claimsOfScopes(scopes), ...(record.claims?.userinfo ?? [])]);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { UserSummary } from '@portcullis/contracts';
+import { applyClaimsPatch, validateStandardClaims, validateStandardClaimsPatch } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
 import type { Throttled } from '@portcullis/database';
 import { hashPassword, verifyPasswordHash } from '@portcullis/http';
@@ -23,15 +24,21 @@ export class UsersService {
     private readonly throttle: UserLoginThrottle,
   ) {}
 
-  async create(username: string, password: string): Promise<UserSummary> {
+  /** A new user, with the standard claims to start with (none when `claims` is undefined). */
+  async create(username: string, password: string, claims?: unknown): Promise<UserSummary> {
     const checked = validateUserInput({ username, password });
-    if (!checked.ok) throw new PortcullisError('validation_failed', undefined, checked.errors);
+    const checkedClaims = validateStandardClaims(claims ?? {});
+    const errors = [...(checked.ok ? [] : checked.errors), ...(checkedClaims.ok ? [] : checkedClaims.errors)];
+    if (!checked.ok || !checkedClaims.ok) throw new PortcullisError('validation_failed', undefined, errors);
+    const now = new Date();
     const record: UserRecord = {
       id: randomUUID(),
       username: checked.value.username,
       passwordHash: await hashPassword(checked.value.password),
-      createdAt: new Date(),
+      createdAt: now,
       disabled: false,
+      claims: checkedClaims.value,
+      updatedAt: now,
     };
     if (!(await this.store.insert(record))) {
       throw new PortcullisError('conflict', 'A user with this username already exists', [{ field: 'username', message: 'is taken' }]);
@@ -64,6 +71,27 @@ export class UsersService {
     return record && matches && !record.disabled ? { sub: record.id } : null;
   }
 
+  async get(id: string): Promise<UserSummary> {
+    return summary(await this.existing(id));
+  }
+
+  /** Changes the user's standard claims: each one given replaces the old value, null removes it. */
+  async updateClaims(id: string, patch: unknown): Promise<UserSummary> {
+    const checked = validateStandardClaimsPatch(patch ?? {});
+    if (!checked.ok) throw new PortcullisError('validation_failed', undefined, checked.errors);
+    const record = await this.existing(id);
+    const claims = applyClaimsPatch(record.claims, checked.value);
+    const updatedAt = new Date();
+    if (!(await this.store.updateClaims(record.id, claims, updatedAt))) throw notFound(id);
+    return summary({ ...record, claims, updatedAt });
+  }
+
+  private async existing(id: string): Promise<UserRecord> {
+    const record = await this.store.find(id);
+    if (!record) throw notFound(id);
+    return record;
+  }
+
   async list(): Promise<UserSummary[]> {
     const records = await this.store.list();
     return records.map(summary);
@@ -76,5 +104,14 @@ export class UsersService {
 }
 
 function summary(record: UserRecord): UserSummary {
-  return { id: record.id, username: record.username, created_at: record.createdAt.toISOString(), disabled: record.disabled };
+  return {
+    id: record.id,
+    username: record.username,
+    ...record.claims,
+    created_at: record.createdAt.toISOString(),
+    updated_at: record.updatedAt.toISOString(),
+    disabled: record.disabled,
+  };
 }
+
+const notFound = (id: string) => new PortcullisError('not_found', `No user with id ${JSON.stringify(id)}`);

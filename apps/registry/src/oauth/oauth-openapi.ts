@@ -1,4 +1,4 @@
-import { oauthClientInputSchema, sessionSchema } from '@portcullis/domain';
+import { oauthClientInputSchema, sessionSchema, standardClaimsSchema } from '@portcullis/domain';
 import { openApiSchemaOf, schemaRef as ref, type JsonSchema as OpenApiSchema } from '../openapi-schema.js';
 
 /**
@@ -13,6 +13,7 @@ export const oauthRefs = {
   tokenSummary: ref('OAuthTokenSummary'),
   userInput: ref('OAuthUserInput'),
   user: ref('OAuthUser'),
+  userClaimsPatch: ref('OAuthUserClaimsPatch'),
   initialAccessTokenRequest: ref('InitialAccessTokenRequest'),
   initialAccessToken: ref('InitialAccessToken'),
   rotatedKey: ref('RotatedSigningKey'),
@@ -26,6 +27,11 @@ type JsonSchema = OpenApiSchema & { properties: Record<string, unknown> };
 
 function clientInputJsonSchema(): JsonSchema {
   return openApiSchemaOf(oauthClientInputSchema) as JsonSchema;
+}
+
+/** The OpenID Connect standard claims, from the zod schema the auth service validates them with. */
+function claimProperties(): Record<string, unknown> {
+  return (openApiSchemaOf(standardClaimsSchema) as JsonSchema).properties;
 }
 
 /** What is shown of a client: the accepted fields with their defaults applied, never the secret or its hash. */
@@ -86,23 +92,35 @@ export function oauthSchemas(): Record<string, unknown> {
     },
     OAuthUserInput: {
       type: 'object',
-      description: 'A resource owner of the built-in login page and the password grant. Only a slow hash of the password is kept.',
+      description:
+        'A resource owner of the built-in login page and the password grant. Only a slow hash of the password is kept. Any OpenID Connect standard claim (OIDC Core §5.1) may be set beside the two account fields; nothing else is accepted.',
       required: ['username', 'password'],
+      additionalProperties: false,
       properties: {
         username: { type: 'string', minLength: 1, maxLength: 128 },
         password: { type: 'string', minLength: 8, maxLength: 1024, format: 'password', writeOnly: true },
+        ...claimProperties(),
       },
     },
     OAuthUser: {
       type: 'object',
-      description: 'A resource owner as an admin sees it: never the password or its hash.',
-      required: ['id', 'username', 'created_at', 'disabled'],
+      description:
+        'A resource owner as an admin sees it: never the password or its hash. Its standard claims are shown as set (those not set are absent); userinfo and ID Tokens tell them to clients by scope and by the claims parameter.',
+      required: ['id', 'username', 'created_at', 'updated_at', 'disabled'],
       properties: {
-        id: { type: 'string', format: 'uuid' },
-        username: { type: 'string' },
+        id: { type: 'string', format: 'uuid', description: 'Also its OpenID Connect sub' },
+        username: { type: 'string', description: 'Its preferred_username unless one is set' },
+        ...claimProperties(),
         created_at: { type: 'string', format: 'date-time' },
+        updated_at: { type: 'string', format: 'date-time', description: 'When its claims last changed (userinfo updated_at)' },
         disabled: { type: 'boolean' },
       },
+    },
+    OAuthUserClaimsPatch: {
+      type: 'object',
+      description: 'A change to the standard claims: each claim given replaces the old value (an address whole), null removes it, one left out stays.',
+      additionalProperties: false,
+      properties: Object.fromEntries(Object.entries(claimProperties()).map(([name, schema]) => [name, { anyOf: [schema, { type: 'null' }] }])),
     },
     InitialAccessTokenRequest: {
       type: 'object',

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Bus } from '@portcullis/bus';
 import { subjects, type UserCreateRequest, type UserSummary } from '@portcullis/contracts';
@@ -26,14 +26,40 @@ export class OAuthUsersController {
   @ApiOperation({ summary: 'Create a user (the password is stored as a slow hash and never shown again)' })
   @ApiBody({ schema: oauthRefs.userInput })
   @ApiResponse({ status: 201, schema: oauthRefs.user })
-  @error(400, 'Malformed JSON, or an invalid username or password (named in details)')
+  @error(400, 'Malformed JSON, or an invalid username, password or claim, or an unknown field (each named in details)')
   @error(409, 'The username is taken')
   @error(413, 'The body is too large')
   @error(415, 'The body is not application/json')
   create(@Body() body: unknown): Promise<UserSummary> {
-    // Only these two travel on: nothing else the caller sent reaches the auth service. Their types are its to check.
-    const { username, password } = jsonObject(body);
-    return this.bus.request(subjects.authUsersCreate, { username, password } as UserCreateRequest);
+    // The account's two fields, and the rest as the user's claims: the auth service checks every type
+    // and refuses a field that is no standard claim.
+    const { username, password, ...claims } = jsonObject(body);
+    return this.bus.request(subjects.authUsersCreate, { username, password, claims } as UserCreateRequest);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a user, with its OpenID Connect standard claims' })
+  @ApiParam({ name: 'id', description: 'The user id (a UUID)' })
+  @ApiResponse({ status: 200, schema: oauthRefs.user })
+  @error(404, 'No user has this id')
+  get(@Param('id') id: string): Promise<UserSummary> {
+    return this.bus.request(subjects.authUsersGet, { id });
+  }
+
+  @Patch(':id')
+  @UseGuards(JsonBodyGuard)
+  @ApiOperation({
+    summary: "Change a user's OpenID Connect standard claims (each claim given replaces the old value, null removes it, one left out stays)",
+  })
+  @ApiParam({ name: 'id', description: 'The user id (a UUID)' })
+  @ApiBody({ schema: oauthRefs.userClaimsPatch })
+  @ApiResponse({ status: 200, schema: oauthRefs.user })
+  @error(400, 'Malformed JSON, or an invalid claim or a field that is no standard claim (each named in details)')
+  @error(404, 'No user has this id')
+  @error(413, 'The body is too large')
+  @error(415, 'The body is not application/json')
+  update(@Param('id') id: string, @Body() body: unknown): Promise<UserSummary> {
+    return this.bus.request(subjects.authUsersUpdate, { id, claims: jsonObject(body) });
   }
 
   @Get()
