@@ -9,6 +9,7 @@ import { listCertificates } from './certificate-store.js';
 import { ConfigState } from './config-state.entity.js';
 import { PolicyRecord } from './policy.entity.js';
 import { nextRevision } from './revision.js';
+import { ROWS_PER_STATEMENT } from './rows-per-statement.js';
 
 /**
  * API definitions in PostgreSQL. Each write runs in one transaction that first bumps the
@@ -85,27 +86,30 @@ export class ApiStore {
   }
 
   /**
-   * Inside the caller's transaction (an import): stores the definition under `revision`, as a new
-   * row or over the stored one, with the same route check as a single write.
+   * Inside the caller's transaction (an import, which checked every route against what is stored
+   * while holding the revision lock): stores each definition under its revision, as a new row or
+   * over the stored one, many rows per statement. Rows are written in the order given, so an API
+   * that leaves a listen path is written before one that takes it; the unique index still guards.
    */
-  async upsertIn(manager: EntityManager, definition: ApiDefinition, revision: number): Promise<void> {
-    await this.assertRouteFree(manager, definition);
+  async upsertManyIn(manager: EntityManager, rows: readonly { definition: ApiDefinition; revision: number }[]): Promise<void> {
     const now = new Date();
-    if (await manager.existsBy(ApiDefinitionRecord, { apiId: definition.api_id })) {
-      await manager.update(
-        ApiDefinitionRecord,
-        { apiId: definition.api_id },
-        { routeKey: routeKey(definition), definition: asJsonb(definition), revision, updatedAt: now },
-      );
-    } else {
-      await manager.insert(ApiDefinitionRecord, {
+    for (let at = 0; at < rows.length; at += ROWS_PER_STATEMENT) {
+      const values = rows.slice(at, at + ROWS_PER_STATEMENT).map(({ definition, revision }) => ({
         apiId: definition.api_id,
         routeKey: routeKey(definition),
         definition: asJsonb(definition),
         revision,
         createdAt: now,
         updatedAt: now,
-      });
+      }));
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(ApiDefinitionRecord)
+        .values(values)
+        .orUpdate(['route_key', 'definition', 'revision', 'updated_at'], ['api_id'])
+        .updateEntity(false)
+        .execute();
     }
   }
 
