@@ -26,11 +26,17 @@ describeWithServices('bulk import (POST /admin/import) through the real services
   let nats: NatsConnection;
   const batches: ConfigBatchEvent[] = [];
 
+  // A classic definition as Tyk exports it (about 400 bytes), not a minimal one.
   const definition = (id: string) => ({
     api_id: id,
-    name: id,
+    name: `${id} (imported in bulk)`,
+    slug: id,
+    org_id: 'bulk-org',
+    active: true,
     use_keyless: true,
     proxy: { listen_path: `/${id}/`, target_url: upstream.url, strip_listen_path: true },
+    version_data: { not_versioned: true, default_version: '', versions: { Default: { name: 'Default', expires: '', use_extended_paths: true } } },
+    tags: ['bulk', 'e2e'],
   });
   const importBody = (body: string) => fetch(`${registry.url}/admin/import`, { method: 'POST', headers: admin, body });
   const routed = async (id: string) => (await fetch(`${gateway.url}/${id}/hello`)).status;
@@ -96,14 +102,14 @@ describeWithServices('bulk import (POST /admin/import) through the real services
     const seen = batches.length;
     const apis = Array.from({ length: 500 }, (_, i) => definition(`rejected-${i}`));
     apis[321] = { ...apis[321]!, proxy: { ...apis[321]!.proxy, target_url: 'not a url' } };
-    apis[404] = { ...apis[404]!, name: 5 as unknown as string };
+    apis[404] = { ...apis[404]!, active: 'yes' as unknown as boolean };
     const response = await importBody(JSON.stringify({ apis }));
     expect(response.status).toBe(400);
     const answer = (await response.json()) as { error: string; created: number; errors: { source: string; field: string; message: string }[] };
     expect(answer).toMatchObject({ error: 'validation_failed', created: 0 });
     expect(answer.errors.map(({ source, field }) => ({ source, field }))).toEqual([
       { source: 'apis[321]', field: 'proxy.target_url' },
-      { source: 'apis[404]', field: 'name' },
+      { source: 'apis[404]', field: 'active' },
     ]);
     expect(await stored('rejected-0')).toBe(404);
     expect(await routed('rejected-0')).toBe(404);
