@@ -121,6 +121,23 @@ try {
   }
   const drainSeconds = (performance.now() - drainStarted) / 1000;
 
+  // Nothing lost: the requests the registry counted (its usage API, once the last window, up to
+  // ANALYTICS_FLUSH_MS after the load, arrived) against those wrk saw answered. A request still in
+  // flight when wrk stopped is counted by the gateway, not by wrk: the registry may count a few more.
+  const answered = requests.reduce((a, b) => a + b, 0);
+  const counted = async () => {
+    const usage = await fetch(`${registry.url}/admin/analytics/usage?bucket=day&api_id=ingest`, { headers: { authorization: `Bearer ${adminSecret}` } });
+    return (await usage.json()).buckets.reduce((sum, bucket) => sum + bucket.total, 0);
+  };
+  let recorded = await counted();
+  const countStarted = performance.now();
+  while (performance.now() - countStarted < 30_000) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const now = await counted();
+    if (now === recorded && now >= answered) break;
+    recorded = now;
+  }
+
   const secondHalf = samples.filter((entry) => entry.at - first.at >= ((loadEnd.at - first.at) * 1) / 2);
   const slope = leastSquaresSlope(secondHalf.map((entry) => [(entry.at - first.at) / 1000, entry.pending]));
   const loadSeconds = (loadEnd.at - first.at) / 1000;
@@ -137,6 +154,9 @@ try {
   log(`analytics messages: published ${published.toFixed(1)}/s, ingested ${ingested.toFixed(1)}/s during the load`);
   log(
     `backlog (pending + unacknowledged): max ${maxPending}, at the end of the load ${loadEnd.pending}, slope over the second half ${slope.toFixed(2)} messages/s`,
+  );
+  log(
+    `requests the registry recorded: ${recorded} (${recorded >= answered ? `all ${answered} wrk saw answered, and ${recorded - answered} in flight when it stopped` : `${answered - recorded} FEWER than wrk saw answered`}), ${Math.round(recorded / loadSeconds)} requests/s ingested`,
   );
   log(`drained ${last.pending === 0 ? `in ${drainSeconds.toFixed(1)} s` : `NOT within 120 s (${last.pending} still pending)`} after the load stopped`);
   log(growing ? 'VERDICT: the backlog GROWS: the registry does not keep up' : 'VERDICT: no growing backlog: the registry keeps up');
