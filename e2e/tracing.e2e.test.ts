@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithServices } from '../tools/test/with-services.js';
 import { freePort, startService, startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
@@ -159,6 +159,17 @@ describeWithServices('OpenTelemetry traces: spans to an OTLP collector, tracepar
       proxy: { listen_path: '/traced/', target_url: upstream.url, strip_listen_path: true },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(200);
+    // WebSockets on, in front of the plain HTTP upstream: it answers the handshake with a 200 echo
+    // of what it received, which the gateway relays as an ordinary response.
+    const websockets = await call(stack.gateway, 'POST', '/tyk/apis', {
+      api_id: 'traced-ws',
+      name: 'traced-ws',
+      active: true,
+      use_keyless: true,
+      enable_websockets: true,
+      proxy: { listen_path: '/traced-ws/', target_url: upstream.url, strip_listen_path: true },
+    });
+    expect(websockets.status, JSON.stringify(websockets.body)).toBe(200);
     key = (await call(stack.gateway, 'POST', '/tyk/keys', { access_rights: { traced: { api_id: 'traced' } } })).body.key;
     expect(typeof key).toBe('string');
     for (const gateway of [stack.gateway, plain])
@@ -213,6 +224,36 @@ describeWithServices('OpenTelemetry traces: spans to an OTLP collector, tracepar
     for (const step of children.filter((span) => span !== proxy)) expect(step.kind).toBe(INTERNAL);
     // The upstream's parent is the gateway's upstream span.
     expect(propagated.parentId).toBe(proxy.spanId);
+  });
+
+  it('a WebSocket handshake carries the trace upstream too (its traceparent names the gateway span)', async () => {
+    await waitFor(async () => (await send(stack.gateway, '/traced-ws/ready')).status === 200, { timeoutMs: 15_000, message: '/traced-ws/ to be served' });
+    const before = upstream.requests.length;
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(
+        `${stack.gateway.url}/traced-ws/socket`,
+        {
+          agent: false,
+          headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-key': randomBytes(16).toString('base64'), 'sec-websocket-version': '13' },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode!));
+        },
+      );
+      request.on('error', reject);
+      request.end();
+    });
+    expect(status).toBe(200);
+    const seen = upstream.requests.slice(before).find((entry) => entry.path === '/socket');
+    expect(seen?.headers.upgrade).toBe('websocket');
+    const propagated = parseTraceparent(seen!.headers.traceparent);
+    expect(propagated.flags).toBe('01');
+    const server = await waitFor(() => collector.inTrace(propagated.traceId).find((span) => span.kind === SERVER), {
+      timeoutMs: 10_000,
+      message: 'the handshake span at the collector',
+    });
+    expect(server.attributes).toMatchObject({ 'portcullis.api_id': 'traced-ws' });
   });
 
   it("an incoming traceparent is continued (its trace id, its span as the request span's parent) and replaced upstream", async () => {

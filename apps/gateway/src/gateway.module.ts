@@ -7,6 +7,7 @@ import { ApiEventsController } from './config-sync/api-events.controller.js';
 import { ClientBindingEventsController } from './config-sync/client-binding-events.controller.js';
 import { ConfigSyncService } from './config-sync/config-sync.service.js';
 import { PolicyEventsController } from './config-sync/policy-events.controller.js';
+import { ConfigBatchEventsController } from './config-sync/config-batch-events.controller.js';
 import { HealthController } from './control-plane/health.controller.js';
 import { TykApisController } from './control-plane/tyk-apis.controller.js';
 import { TykCertsController } from './control-plane/tyk-certs.controller.js';
@@ -91,6 +92,7 @@ export class GatewayModule {
         CachePurgeEventsController,
         ApiEventsController,
         PolicyEventsController,
+        ConfigBatchEventsController,
         ClientBindingEventsController,
         HeartbeatController,
         TykKeysController,

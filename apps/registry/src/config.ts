@@ -30,6 +30,8 @@ export const registryConfigSchema = z
     IMPORT_POLICIES_FILE: z.string().min(1).optional(),
     /** A folder of Tyk classic API definition files (*.json) imported (upserted) at start. */
     IMPORT_APIS_DIR: z.string().min(1).optional(),
+    /** Largest body POST /admin/import accepts: 32 MiB holds 10,000 API definitions of 3 KB each. */
+    IMPORT_MAX_BODY_BYTES: z.coerce.number().int().positive().default(33_554_432),
     /** Where developers reach the portal: the base of the links it hands out (password reset). */
     PORTAL_PUBLIC_URL: publicUrl('http://localhost:3001'),
     /** Where developers call the APIs: the base of the examples and token endpoints on credentials pages. */
@@ -95,7 +97,7 @@ export const registryConfigSchema = z
     adminSecret: vars.ADMIN_SECRET,
     certificateEncryptionSecret: vars.CERTIFICATE_ENCRYPTION_SECRET,
     logLevel: vars.LOG_LEVEL,
-    import: { policiesFile: vars.IMPORT_POLICIES_FILE, apisDir: vars.IMPORT_APIS_DIR },
+    import: { policiesFile: vars.IMPORT_POLICIES_FILE, apisDir: vars.IMPORT_APIS_DIR, maxBodyBytes: vars.IMPORT_MAX_BODY_BYTES },
     analytics: {
       retentionDays: {
         minute: vars.ANALYTICS_MINUTES_RETENTION_DAYS,

@@ -3,6 +3,7 @@ import { openDatabase } from '@portcullis/database';
 import { requireAdminSecret, startNestService, type RunningService } from '@portcullis/http';
 import { createLogger, PinoNestLogger } from '@portcullis/logging';
 import type { RegistryConfig } from './config.js';
+import { useImportBodies } from './import/import-body.js';
 import { serveOpenApi } from './openapi.js';
 import { usePortalHttp } from './portal/pages/portal-http.js';
 import { RootModule } from './root.module.js';
@@ -34,6 +35,7 @@ export async function createRegistryApp(config: RegistryConfig, options: Registr
     // The secret is checked before any body is read; the controllers' guard checks it again.
     beforeBodies: (app) => {
       app.use('/admin', requireAdminSecret(config.adminSecret, 'bearer', { publicPaths: ['/docs', '/openapi.json'] }));
+      useImportBodies(app, config.import.maxBodyBytes);
       // The portal's pages read their own, smaller form bodies and answer body problems as pages.
       usePortalHttp(app);
     },

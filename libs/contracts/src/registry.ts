@@ -47,6 +47,11 @@ export const registrySubjects = {
    * request log until it expires); same revision counter as APIs, so a gateway misses none.
    */
   registryDebugSessionChanged: 'registry.debug-session.changed',
+  /**
+   * event: many API and policy changes under one revision (an import), applied by a gateway as one
+   * step. A large import is split into several, each with the next revision (see ConfigBatchEvent).
+   */
+  registryConfigBatch: 'registry.config.batch',
 } as const;
 
 export interface RegistrySnapshot {
@@ -217,8 +222,20 @@ export interface ApiChangedEvent {
   definition: ApiDefinition | null;
 }
 
+/**
+ * Many changes under one revision (an import): policies first, then APIs, each applied as its own
+ * event would be. One event stays well under NATS's default 1 MB message limit, so a large import
+ * is published as several batches with consecutive revisions (the rows carry their batch's).
+ */
+export interface ConfigBatchEvent {
+  revision: number;
+  policies: Omit<PolicyChangedEvent, 'revision'>[];
+  apis: Omit<ApiChangedEvent, 'revision'>[];
+}
+
 /** The registry's configuration events, one revision counter for all: what a gateway applies in order. */
-export type ConfigChangedEvent = ApiChangedEvent | PolicyChangedEvent | ClientBindingChangedEvent | CertificateChangedEvent | DebugSessionChangedEvent;
+export type ConfigChangedEvent =
+  ApiChangedEvent | PolicyChangedEvent | ClientBindingChangedEvent | CertificateChangedEvent | DebugSessionChangedEvent | ConfigBatchEvent;
 
 export interface ApiIdRequest {
   api_id: string;
@@ -285,13 +302,26 @@ function carriesObject(change: ApiChange, value: unknown, field: string, idMatch
     ctx.addIssue({ code: 'custom', path: [field], message: `must be the ${change} object, under the event's id` });
 }
 
+const apiChangeFields = { api_id: z.string(), change: changeSchema, definition: apiDefinitionShape.nullable() };
+const apiChangeCarries = (e: Omit<ApiChangedEvent, 'revision'>, ctx: z.core.$RefinementCtx) =>
+  carriesObject(e.change, e.definition, 'definition', e.definition?.api_id === e.api_id, ctx);
+const policyChangeFields = { policy_id: z.string(), change: changeSchema, policy: policyShape.nullable() };
+const policyChangeCarries = (e: Omit<PolicyChangedEvent, 'revision'>, ctx: z.core.$RefinementCtx) =>
+  carriesObject(e.change, e.policy, 'policy', e.policy?.id === e.policy_id, ctx);
+
 export const apiChangedEventSchema = z
-  .object({ revision: revisionSchema, api_id: z.string(), change: changeSchema, definition: apiDefinitionShape.nullable() })
-  .superRefine((e, ctx) => carriesObject(e.change, e.definition, 'definition', e.definition?.api_id === e.api_id, ctx)) satisfies z.ZodType<ApiChangedEvent>;
+  .object({ revision: revisionSchema, ...apiChangeFields })
+  .superRefine(apiChangeCarries) satisfies z.ZodType<ApiChangedEvent>;
 
 export const policyChangedEventSchema = z
-  .object({ revision: revisionSchema, policy_id: z.string(), change: changeSchema, policy: policyShape.nullable() })
-  .superRefine((e, ctx) => carriesObject(e.change, e.policy, 'policy', e.policy?.id === e.policy_id, ctx)) satisfies z.ZodType<PolicyChangedEvent>;
+  .object({ revision: revisionSchema, ...policyChangeFields })
+  .superRefine(policyChangeCarries) satisfies z.ZodType<PolicyChangedEvent>;
+
+export const configBatchEventSchema = z.object({
+  revision: revisionSchema,
+  policies: z.array(z.object(policyChangeFields).superRefine(policyChangeCarries)),
+  apis: z.array(z.object(apiChangeFields).superRefine(apiChangeCarries)),
+}) satisfies z.ZodType<ConfigBatchEvent>;
 
 export const clientBindingChangedEventSchema = z
   .object({ revision: revisionSchema, issuer: z.string(), client_id: z.string(), change: changeSchema, binding: clientBindingSchema.nullable() })
@@ -358,6 +388,7 @@ export const registryEventSchemas = {
   [registrySubjects.registryClientBindingChanged]: clientBindingChangedEventSchema,
   [registrySubjects.registryCertificateChanged]: certificateChangedEventSchema,
   [registrySubjects.registryDebugSessionChanged]: debugSessionChangedEventSchema,
+  [registrySubjects.registryConfigBatch]: configBatchEventSchema,
 } satisfies { [K in keyof RegistryEvents]: z.ZodType<RegistryEvents[K]> };
 
 /** Registry request subjects: what each carries and what its reply holds. */
@@ -387,4 +418,5 @@ export interface RegistryEvents {
   [registrySubjects.registryClientBindingChanged]: ClientBindingChangedEvent;
   [registrySubjects.registryCertificateChanged]: CertificateChangedEvent;
   [registrySubjects.registryDebugSessionChanged]: DebugSessionChangedEvent;
+  [registrySubjects.registryConfigBatch]: ConfigBatchEvent;
 }

@@ -44,6 +44,11 @@ class RecordingSink implements ConfigurationSink {
   }
 
   apply(event: ConfigChangedEvent): void {
+    if ('apis' in event) {
+      this.log.push(`batch of ${event.apis.length}@${event.revision}`);
+      for (const change of event.apis) this.ids.add(change.api_id);
+      return;
+    }
     if ('client_id' in event) {
       this.log.push(`${event.change} binding ${event.client_id}@${event.revision}`);
       return;
@@ -125,6 +130,18 @@ describe('ConfigSync', () => {
     source.answer(1);
     await loaded;
     expect(sink.log).toEqual(['snapshot@1', 'created early@2']);
+  });
+
+  it("orders an import's batch events on the same counter as single changes", async () => {
+    const { source, sink, sync } = setup();
+    const loaded = sync.resync();
+    source.answer(1);
+    await loaded;
+    sync.onEvent({ revision: 2, policies: [], apis: [event(0, 'a'), event(0, 'b')].map(({ revision: _, ...change }) => change) });
+    sync.onEvent(event(3, 'c'));
+    expect(sink.log).toEqual(['snapshot@1', 'batch of 2@2', 'created c@3']);
+    expect([...sink.ids].sort()).toEqual(['a', 'b', 'c']);
+    expect(source.requests).toBe(1);
   });
 
   it('ignores stale and repeated events', async () => {

@@ -1,3 +1,4 @@
+import type { ConfigBatchEvent } from '@portcullis/contracts';
 import type { ApiDefinition } from '@portcullis/domain';
 import { describe, expect, it } from 'vitest';
 import { absentAuthService, definition } from '../../test/fixtures/data-plane.js';
@@ -87,6 +88,42 @@ describe('ConfigurationStore deltas', () => {
         const whole = newStore(wholeMetrics);
         whole.store.replace({ revision, apis: [...held.values()], policies: [], client_bindings: [] });
         expect(observed(store, pools), `seed ${seed}, revision ${revision}`).toEqual(observed(whole.store, whole.pools));
+      }
+    });
+  }
+
+  for (const seed of [7, 8, 9]) {
+    it(`applies an import's batches (several changes, one revision) as a whole snapshot would (seed ${seed})`, () => {
+      const next = seededRandom(seed);
+      const pick = <T>(from: readonly T[]): T => from[Math.floor(next() * from.length)]!;
+      const { store, pools } = newStore();
+      const wholeMetrics = new CountingMetrics();
+      const held = new Map<string, ApiDefinition>();
+      const policies = new Map<string, { id: string; name: string }>();
+      store.replace({ revision: 0, apis: [], policies: [], client_bindings: [] });
+      for (let revision = 1; revision <= 30; revision++) {
+        const batch: ConfigBatchEvent = { revision, policies: [], apis: [] };
+        // An id more than once in a batch too: the later change wins, as in order.
+        for (let i = Math.floor(next() * 6); i >= 0; i--) {
+          const id = pick(ids);
+          if (held.has(id) && next() < 0.35) {
+            held.delete(id);
+            batch.apis.push({ api_id: id, change: 'deleted', definition: null });
+          } else {
+            const changed = randomDefinition(id, pick);
+            batch.apis.push({ api_id: id, change: held.has(id) ? 'updated' : 'created', definition: changed });
+            held.set(id, changed);
+          }
+        }
+        const policyId = `p-${pick(ids)}`;
+        const policy = { id: policyId, name: `rev ${revision}` };
+        batch.policies.push({ policy_id: policyId, change: policies.has(policyId) ? 'updated' : 'created', policy: policy as never });
+        policies.set(policyId, policy);
+        store.apply(batch);
+        const whole = newStore(wholeMetrics);
+        whole.store.replace({ revision, apis: [...held.values()], policies: [...policies.values()] as never, client_bindings: [] });
+        expect(observed(store, pools), `seed ${seed}, revision ${revision}`).toEqual(observed(whole.store, whole.pools));
+        expect([...store.policies.entries()].sort()).toEqual([...whole.store.policies.entries()].sort());
       }
     });
   }

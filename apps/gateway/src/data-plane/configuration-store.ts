@@ -1,4 +1,12 @@
-import type { CertificateChangedEvent, ConfigChangedEvent, DebugSession, DebugSessionChangedEvent, RegistrySnapshot } from '@portcullis/contracts';
+import type {
+  ApiChangedEvent,
+  CertificateChangedEvent,
+  ConfigBatchEvent,
+  ConfigChangedEvent,
+  DebugSession,
+  DebugSessionChangedEvent,
+  RegistrySnapshot,
+} from '@portcullis/contracts';
 import type { ApiDefinition, Policy, SecretSeal, StoredCertificate } from '@portcullis/domain';
 import {
   NO_SERVED_CERTIFICATES,
@@ -13,7 +21,7 @@ import type { CompiledApi, CompiledConfiguration } from './compiled.js';
 import { debugLogTable } from './debug-logs.js';
 import { bindingsFrom, NO_BINDINGS, withBindingChange, type BindingTable } from './credentials/client-bindings.js';
 import { PersistentMap } from './persistent-map.js';
-import { policiesFrom, withPolicyChange } from './policy-map.js';
+import { policiesFrom, withPolicyChange, withPolicyChanges } from './policy-map.js';
 import { UsageCounts } from './usage-counts.js';
 
 export interface StoreLog {
@@ -117,6 +125,10 @@ export class ConfigurationStore {
       this.applyDebugSession(event);
       return;
     }
+    if ('apis' in event) {
+      this.applyBatch(event);
+      return;
+    }
     if ('cert_id' in event) {
       this.applyCertificate(event);
       return;
@@ -136,9 +148,24 @@ export class ConfigurationStore {
       this.configuration = { ...this.configuration, revision: event.revision };
       return;
     }
-    this.apiIds = event.change === 'deleted' ? this.apiIds.without(event.api_id) : this.apiIds.with(event.api_id, true);
-    const next = event.change !== 'deleted' && event.definition !== null ? this.compile(event.definition) : null;
-    this.swapApi(event.revision, this.configuration.apis.get(event.api_id), next);
+    this.applyApi(event.revision, event);
+  }
+
+  /**
+   * An import's changes under one revision: each applied as its own event would be (a delta, never
+   * a rebuild), policies first (the APIs may name them). The event handler runs to the end before
+   * a request is served, so no request sees half a batch.
+   */
+  private applyBatch(event: ConfigBatchEvent): void {
+    if (event.policies.length > 0) this.policyMap = withPolicyChanges(this.policyMap, event.policies);
+    for (const change of event.apis) this.applyApi(event.revision, change);
+    this.configuration = { ...this.configuration, revision: event.revision };
+  }
+
+  private applyApi(revision: number, change: Omit<ApiChangedEvent, 'revision'>): void {
+    this.apiIds = change.change === 'deleted' ? this.apiIds.without(change.api_id) : this.apiIds.with(change.api_id, true);
+    const next = change.change !== 'deleted' && change.definition !== null ? this.compile(change.definition) : null;
+    this.swapApi(revision, this.configuration.apis.get(change.api_id), next);
   }
 
   /**

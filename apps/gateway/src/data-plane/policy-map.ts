@@ -10,8 +10,15 @@ export function policiesFrom(policies: readonly Policy[]): ReadonlyMap<string, P
 }
 
 export function withPolicyChange(current: ReadonlyMap<string, Policy>, event: PolicyChangedEvent): ReadonlyMap<string, Policy> {
+  return withPolicyChanges(current, [event]);
+}
+
+/** Several changes (an import's batch) on one copy, in order: one copy, not one per change. */
+export function withPolicyChanges(current: ReadonlyMap<string, Policy>, changes: readonly Omit<PolicyChangedEvent, 'revision'>[]): ReadonlyMap<string, Policy> {
   const next = new Map(current);
-  next.delete(event.policy_id);
-  if (event.change !== 'deleted' && event.policy !== null) next.set(event.policy_id, event.policy);
+  for (const change of changes) {
+    next.delete(change.policy_id);
+    if (change.change !== 'deleted' && change.policy !== null) next.set(change.policy_id, change.policy);
+  }
   return next;
 }

@@ -39,7 +39,9 @@ export function proxyUpgrade(ctx: RequestContext, upstream: CompiledUpstream): S
   const req = ctx.req;
   if (!websocketsEnabled(ctx.api!.definition) || !isWebSocketUpgrade(req.method, req.rawHeaders)) return fail('websocket_not_enabled');
   const forwarded = upstreamRequestHeaders(req.rawHeaders, clientAddress(req.socket.remoteAddress), ctx.secure ? 'https' : 'http', upstream.preserveHost);
-  const headers = ctx.dropHeaders === null ? forwarded : withoutNamed(forwarded, ctx.dropHeaders);
+  const kept = ctx.dropHeaders === null ? forwarded : withoutNamed(forwarded, ctx.dropHeaders);
+  // Tracing on: the upstream's handshake continues the gateway's trace, as a plain request does.
+  const headers = ctx.trace === null ? kept : ctx.trace.upstreamHeaders(kept);
   // Connection and Upgrade are hop-by-hop (dropped above); this hop asks for the upgrade itself.
   headers.push('connection', 'Upgrade', 'upgrade', 'websocket');
   const target = new URL(upstream.origin);

@@ -59,6 +59,10 @@ export class ImportController {
   @ApiOperation({
     summary: 'Import policies (a Tyk policies.json: an object keyed by id, or an array) and classic API definitions; all or nothing, repeatable',
     description:
+      'The bulk path: an upsert by id (policy id, api_id; both required), so sending the same body again changes nothing. ' +
+      'Every item is validated, and any refused item (400 with every error, by source such as apis[3] and field; 409 for a listen path ' +
+      'another API holds) rejects the whole import: nothing is written. The changes commit in one transaction and reach the gateways as ' +
+      'registry.config.batch events (one per 256 KB of changes). The body may be up to IMPORT_MAX_BODY_BYTES (32 MiB by default). ' +
       "With dry_run=true nothing is written: the answer says, per item, what would be created, updated, left unchanged or refused (with every reason), and each API definition's compatibility report.",
   })
   @ApiQuery({ name: 'dry_run', required: false, type: Boolean, description: 'Plan only: write nothing' })
@@ -88,6 +92,8 @@ export class ImportController {
   })
   @ApiResponse({ status: 409, description: 'Nothing was imported: an API listens on a path another API uses', schema: { allOf: [errorBodyRef, reportSchema] } })
   @ApiResponse({ status: 401, description: 'The admin secret is missing or wrong', schema: errorBodyRef })
+  @ApiResponse({ status: 413, description: 'The body is larger than IMPORT_MAX_BODY_BYTES: nothing was imported', schema: errorBodyRef })
+  @ApiResponse({ status: 415, description: 'The body is not application/json', schema: errorBodyRef })
   run(@Body() body: unknown, @Query('dry_run') dryRun?: string): Promise<ImportReport> {
     if (dryRun !== undefined && dryRun !== 'true' && dryRun !== 'false') {
       throw new PortcullisError('validation_failed', undefined, [{ field: 'dry_run', message: 'must be true or false' }]);

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Bus, type BusEvent } from '@portcullis/bus';
-import { subjects, type ApiChange } from '@portcullis/contracts';
+import { subjects, type ConfigBatchEvent } from '@portcullis/contracts';
 import { compatibilityReport, routeKey, type ApiDefinition, type CompatibilityReport, type Policy } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
 import { isDeepStrictEqual } from 'node:util';
@@ -8,8 +8,9 @@ import type { EntityManager } from 'typeorm';
 import { listenPathTaken } from '../storage/api-errors.js';
 import { ApiStore } from '../storage/api-store.js';
 import { PolicyStore } from '../storage/policy-store.js';
-import { nextRevision } from '../storage/revision.js';
+import { lockRevision, nextRevision } from '../storage/revision.js';
 import { Transactions } from '../storage/transactions.js';
+import { changeBatches, type ImportedChange } from './change-batches.js';
 import { checkImportItems, type ImportBatch, type ImportError } from './import-items.js';
 
 export type ItemOutcome = 'created' | 'updated' | 'unchanged' | 'refused';
@@ -62,9 +63,6 @@ export class ImportRejected extends PortcullisError {
   }
 }
 
-type Change =
-  { kind: 'policy'; revision: number; change: ApiChange; policy: Policy } | { kind: 'api'; revision: number; change: ApiChange; definition: ApiDefinition };
-
 /** An item's plan; `conflict`: refused only because its listen path is taken (a 409, not a 400). */
 type Planned = ImportItemReport & { policy?: Policy; definition?: ApiDefinition; conflict?: boolean };
 
@@ -74,8 +72,10 @@ type Planned = ImportItemReport & { policy?: Policy; definition?: ApiDefinition;
  * stored routes and the import's earlier items), so a dry run answers per item without writing.
  * All or nothing by default; `partial` (the start-up import) writes what can be written and refuses
  * the rest. An item equal to what is stored is left alone (no revision, no event), so importing the
- * same files again changes nothing. Each changed item takes its own revision, and its event is
- * published after the commit in revision order, as single writes are.
+ * same files again changes nothing. The changes are written many rows a statement and announced
+ * after the commit as batch events (registry.config.batch): one for a small import, one per
+ * 256 KB of changes for a large one, each with its own revision, so a gateway applies 10,000 APIs
+ * in a dozen steps rather than 10,000.
  */
 @Injectable()
 export class ImporterService {
@@ -99,49 +99,58 @@ export class ImporterService {
    * run never throws for an item, it reports it.
    */
   async import(batch: ImportBatch, readErrors: ImportError[] = [], mode: ImportMode = {}): Promise<ImportReport> {
-    const dryRun = mode.dryRun === true;
-    const planned = await this.plan(batch, readErrors, undefined, dryRun);
-    const report = summarise(planned, dryRun);
-    if (dryRun) return report;
-    if (!mode.partial && report.refused > 0) {
-      this.last = { ...report, created: 0, updated: 0, unchanged: 0 };
-      const onlyConflicts = planned.every((item) => item.outcome !== 'refused' || item.conflict === true);
-      throw new ImportRejected(this.last, onlyConflicts ? 'conflict' : 'validation_failed');
-    }
-    let source = '';
-    let changes: Change[];
-    try {
-      changes = await this.transactions.run(async (manager) => {
-        // Planned again inside the transaction, so a write that raced the first plan is seen.
-        const final = await this.plan(batch, readErrors, manager, false);
-        planned.splice(0, planned.length, ...final);
-        const done: Change[] = [];
-        for (const item of final) {
-          if (item.outcome !== 'created' && item.outcome !== 'updated') continue;
-          source = item.source;
-          const revision = await nextRevision(manager);
-          if (item.policy) {
-            await this.policyStore.upsertIn(manager, item.policy, revision);
-            done.push({ kind: 'policy', revision, change: item.outcome, policy: item.policy });
-          } else if (item.definition) {
-            await this.apiStore.upsertIn(manager, item.definition, revision);
-            done.push({ kind: 'api', revision, change: item.outcome, definition: item.definition });
-          }
-        }
-        return done;
-      });
-    } catch (error) {
-      if (error instanceof PortcullisError && error.details?.length) {
-        this.last = { ...summarise([], false), errors: error.details.map((detail) => ({ source, ...detail })) };
-        throw new ImportRejected(this.last, error.code === 'conflict' ? 'conflict' : 'validation_failed');
-      }
-      throw error;
-    }
+    if (mode.dryRun === true) return summarise(await this.plan(batch, readErrors, undefined, true), true);
+    const { planned, events } = await this.transactions.run(async (manager) => {
+      // The revision row's lock first: every other writer queues behind it, so the plan made here
+      // is exactly what the import writes over (planned once: validating 10,000 items is not free).
+      await lockRevision(manager);
+      const planned = await this.plan(batch, readErrors, manager, false);
+      // Thrown inside the transaction: nothing is written.
+      if (!mode.partial && planned.some((item) => item.outcome === 'refused')) throw this.rejected(planned);
+      return { planned, events: await this.write(manager, planned) };
+    });
     const done = summarise(planned, false);
-    if (!mode.partial && done.refused > 0) throw new ImportRejected(done);
     this.last = done;
-    await this.publishAll(changes);
+    await this.bus.publishBestEffort(
+      events.map((payload): BusEvent => ({ subject: subjects.registryConfigBatch, payload })),
+      `${events.length} import batch(es)`,
+      this.logger,
+    );
     return done;
+  }
+
+  /** All or nothing, and something was refused: the report says what and why, and nothing counts as done. */
+  private rejected(planned: Planned[]): ImportRejected {
+    this.last = { ...summarise(planned, false), created: 0, updated: 0, unchanged: 0 };
+    const onlyConflicts = planned.every((item) => item.outcome !== 'refused' || item.conflict === true);
+    return new ImportRejected(this.last, onlyConflicts ? 'conflict' : 'validation_failed');
+  }
+
+  /**
+   * Writes the planned changes, many rows a statement, and returns their batch events: each batch
+   * takes the next revision (one for a small import), and its rows carry it, so a snapshot and the
+   * events agree on which revision holds which change.
+   */
+  private async write(manager: EntityManager, planned: Planned[]): Promise<ConfigBatchEvent[]> {
+    const changes: ImportedChange[] = [];
+    for (const item of planned) {
+      if (item.outcome !== 'created' && item.outcome !== 'updated') continue;
+      if (item.policy) changes.push({ kind: 'policy', change: item.outcome, policy: item.policy });
+      else if (item.definition) changes.push({ kind: 'api', change: item.outcome, definition: item.definition });
+    }
+    const batches = changeBatches(changes);
+    if (batches.length === 0) return [];
+    const first = (await nextRevision(manager, batches.length)) - batches.length + 1;
+    const events = batches.map((batch, index): ConfigBatchEvent => ({ revision: first + index, ...batch }));
+    await this.policyStore.upsertManyIn(
+      manager,
+      events.flatMap((event) => event.policies.map((entry) => ({ policy: entry.policy!, revision: event.revision }))),
+    );
+    await this.apiStore.upsertManyIn(
+      manager,
+      events.flatMap((event) => event.apis.map((entry) => ({ definition: entry.definition!, revision: event.revision }))),
+    );
+    return events;
   }
 
   private async plan(batch: ImportBatch, readErrors: ImportError[], manager: EntityManager | undefined, dryRun: boolean): Promise<Planned[]> {
@@ -180,26 +189,6 @@ export class ImporterService {
       }
     }
     return planned;
-  }
-
-  /**
-   * Publishes in revision order on the one connection (so gateways receive them in order), then
-   * waits a bounded time: the events are best effort, as for single writes (a gateway that misses
-   * one notices the revision gap and fetches a snapshot), and a bus that is down must not hold the answer.
-   */
-  private async publishAll(changes: Change[]): Promise<void> {
-    const events = changes.map((change): BusEvent =>
-      change.kind === 'policy'
-        ? {
-            subject: subjects.registryPolicyChanged,
-            payload: { revision: change.revision, policy_id: change.policy.id, change: change.change, policy: change.policy },
-          }
-        : {
-            subject: subjects.registryApiChanged,
-            payload: { revision: change.revision, api_id: change.definition.api_id, change: change.change, definition: change.definition },
-          },
-    );
-    await this.bus.publishBestEffort(events, `${changes.length} imported change(s)`, this.logger);
   }
 }
 

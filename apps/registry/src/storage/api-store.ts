@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { RegistrySnapshot } from '@portcullis/contracts';
 import { routeKey, type ApiDefinition } from '@portcullis/domain';
 import { DataSource, In, Not, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
-import { apiIdTaken, apiNotFound, conflictFromUniqueViolation, listenPathTaken } from './api-errors.js';
+import { apiNotFound, conflictFromUniqueViolation, listenPathTaken } from './api-errors.js';
 import { listClientBindings } from './client-binding-store.js';
 import { ApiDefinitionRecord } from './api-definition.entity.js';
 import { listCertificates } from './certificate-store.js';
@@ -10,6 +10,7 @@ import { listOpenDebugSessions } from './debug-session-store.js';
 import { ConfigState } from './config-state.entity.js';
 import { PolicyRecord } from './policy.entity.js';
 import { nextRevision } from './revision.js';
+import { ROWS_PER_STATEMENT } from './rows-per-statement.js';
 
 /**
  * API definitions in PostgreSQL. Each write runs in one transaction that first bumps the
@@ -48,9 +49,10 @@ export class ApiStore {
 
   /** Stores a new definition; returns the revision of the write. */
   insert(definition: ApiDefinition): Promise<number> {
+    // No look before the write: the unique indexes (api_id, route_key) decide in the INSERT itself,
+    // and `write` turns their violation into the 409 naming the field. Two round trips fewer to the
+    // database per create (embedded, each is a hop to PGlite's thread).
     return this.write(definition, async (manager, revision) => {
-      if (await manager.existsBy(ApiDefinitionRecord, { apiId: definition.api_id })) throw apiIdTaken(definition.api_id);
-      await this.assertRouteFree(manager, definition);
       const now = new Date();
       await manager.insert(ApiDefinitionRecord, {
         apiId: definition.api_id,
@@ -66,13 +68,12 @@ export class ApiStore {
   /** Replaces a stored definition (same api_id); returns the revision of the write. */
   replace(definition: ApiDefinition): Promise<number> {
     return this.write(definition, async (manager, revision) => {
-      if (!(await manager.existsBy(ApiDefinitionRecord, { apiId: definition.api_id }))) throw apiNotFound(definition.api_id);
-      await this.assertRouteFree(manager, definition);
-      await manager.update(
+      const result = await manager.update(
         ApiDefinitionRecord,
         { apiId: definition.api_id },
         { routeKey: routeKey(definition), definition: asJsonb(definition), revision, updatedAt: new Date() },
       );
+      if (!result.affected) throw apiNotFound(definition.api_id);
     });
   }
 
@@ -87,27 +88,30 @@ export class ApiStore {
   }
 
   /**
-   * Inside the caller's transaction (an import): stores the definition under `revision`, as a new
-   * row or over the stored one, with the same route check as a single write.
+   * Inside the caller's transaction (an import, which checked every route against what is stored
+   * while holding the revision lock): stores each definition under its revision, as a new row or
+   * over the stored one, many rows per statement. Rows are written in the order given, so an API
+   * that leaves a listen path is written before one that takes it; the unique index still guards.
    */
-  async upsertIn(manager: EntityManager, definition: ApiDefinition, revision: number): Promise<void> {
-    await this.assertRouteFree(manager, definition);
+  async upsertManyIn(manager: EntityManager, rows: readonly { definition: ApiDefinition; revision: number }[]): Promise<void> {
     const now = new Date();
-    if (await manager.existsBy(ApiDefinitionRecord, { apiId: definition.api_id })) {
-      await manager.update(
-        ApiDefinitionRecord,
-        { apiId: definition.api_id },
-        { routeKey: routeKey(definition), definition: asJsonb(definition), revision, updatedAt: now },
-      );
-    } else {
-      await manager.insert(ApiDefinitionRecord, {
+    for (let at = 0; at < rows.length; at += ROWS_PER_STATEMENT) {
+      const values = rows.slice(at, at + ROWS_PER_STATEMENT).map(({ definition, revision }) => ({
         apiId: definition.api_id,
         routeKey: routeKey(definition),
         definition: asJsonb(definition),
         revision,
         createdAt: now,
         updatedAt: now,
-      });
+      }));
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(ApiDefinitionRecord)
+        .values(values)
+        .orUpdate(['route_key', 'definition', 'revision', 'updated_at'], ['api_id'])
+        .updateEntity(false)
+        .execute();
     }
   }
 
@@ -131,17 +135,21 @@ export class ApiStore {
         return revision;
       });
     } catch (error) {
-      throw conflictFromUniqueViolation(error, definition) ?? error;
+      const conflict = conflictFromUniqueViolation(error, definition);
+      if (conflict === undefined) throw error;
+      // The write rolled back; which API holds the path is read now, only on this (rare) path.
+      const holder = conflict.details?.[0]?.field === 'proxy.listen_path' ? await this.routeHolder(definition) : undefined;
+      throw holder === undefined ? conflict : listenPathTaken(definition, holder);
     }
   }
 
-  /** The friendly check; the unique index on route_key is the guard. */
-  private async assertRouteFree(manager: EntityManager, definition: ApiDefinition): Promise<void> {
-    const other = await manager.findOne(ApiDefinitionRecord, {
+  /** The API that listens where `definition` wants to, if another does. */
+  private async routeHolder(definition: ApiDefinition): Promise<string | undefined> {
+    const other = await this.dataSource.manager.findOne(ApiDefinitionRecord, {
       select: { apiId: true },
       where: { routeKey: routeKey(definition), apiId: Not(definition.api_id) },
     });
-    if (other) throw listenPathTaken(definition, other.apiId);
+    return other?.apiId;
   }
 
   private async all(manager: EntityManager): Promise<ApiDefinition[]> {

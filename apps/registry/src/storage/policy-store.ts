@@ -5,6 +5,7 @@ import { policyIdTaken, policyNotFound } from './policy-errors.js';
 import { violatedConstraint } from './pg-errors.js';
 import { PolicyRecord } from './policy.entity.js';
 import { nextRevision } from './revision.js';
+import { ROWS_PER_STATEMENT } from './rows-per-statement.js';
 
 /**
  * Policies in PostgreSQL. Each write bumps the same configuration revision as API writes, in its
@@ -63,11 +64,22 @@ export class PolicyStore {
     });
   }
 
-  /** Inside the caller's transaction (an import): stores the policy under `revision`, new or over the stored one. */
-  async upsertIn(manager: EntityManager, policy: Policy, revision: number): Promise<void> {
+  /** Inside the caller's transaction (an import): stores each policy under its revision, new or over the stored one, many per statement. */
+  async upsertManyIn(manager: EntityManager, rows: readonly { policy: Policy; revision: number }[]): Promise<void> {
     const now = new Date();
-    const updated = await manager.update(PolicyRecord, { id: policy.id }, { definition: asJsonb(policy), revision, updatedAt: now });
-    if (!updated.affected) await manager.insert(PolicyRecord, { id: policy.id, definition: asJsonb(policy), revision, createdAt: now, updatedAt: now });
+    for (let at = 0; at < rows.length; at += ROWS_PER_STATEMENT) {
+      const values = rows
+        .slice(at, at + ROWS_PER_STATEMENT)
+        .map(({ policy, revision }) => ({ id: policy.id, definition: asJsonb(policy), revision, createdAt: now, updatedAt: now }));
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(PolicyRecord)
+        .values(values)
+        .orUpdate(['definition', 'revision', 'updated_at'], ['id'])
+        .updateEntity(false)
+        .execute();
+    }
   }
 
   /** Every stored policy by id, read with the caller's manager (in its transaction) or outside any. */

@@ -1,0 +1,37 @@
+import type { ApiChange, ConfigBatchEvent } from '@portcullis/contracts';
+import type { ApiDefinition, Policy } from '@portcullis/domain';
+
+/** One written change of an import, in the order written (policies first, then API definitions). */
+export type ImportedChange = { kind: 'policy'; change: ApiChange; policy: Policy } | { kind: 'api'; change: ApiChange; definition: ApiDefinition };
+
+/**
+ * The most a batch event's changes may weigh, serialised: NATS refuses messages over its
+ * `max_payload` (1 MB by default), and a quarter of it leaves room for the envelope and for
+ * servers set lower. 10,000 small API definitions make about a dozen batches.
+ */
+export const BATCH_EVENT_MAX_BYTES = 256 * 1024;
+
+/**
+ * Splits an import's changes into batch events (without their revisions, which the transaction
+ * hands out), keeping their order: each batch as full as `maxBytes` allows, and never empty (a
+ * single change larger than the limit travels alone, as it would in its own event).
+ */
+export function changeBatches(changes: readonly ImportedChange[], maxBytes = BATCH_EVENT_MAX_BYTES): Omit<ConfigBatchEvent, 'revision'>[] {
+  const batches: Omit<ConfigBatchEvent, 'revision'>[] = [];
+  let current: Omit<ConfigBatchEvent, 'revision'> | null = null;
+  let size = 0;
+  for (const item of changes) {
+    const policy = item.kind === 'policy' ? { policy_id: item.policy.id, change: item.change, policy: item.policy } : null;
+    const api = item.kind === 'api' ? { api_id: item.definition.api_id, change: item.change, definition: item.definition } : null;
+    const bytes = Buffer.byteLength(JSON.stringify(policy ?? api));
+    if (current === null || (size + bytes > maxBytes && size > 0)) {
+      current = { policies: [], apis: [] };
+      batches.push(current);
+      size = 0;
+    }
+    if (policy) current.policies.push(policy);
+    if (api) current.apis.push(api);
+    size += bytes;
+  }
+  return batches;
+}
