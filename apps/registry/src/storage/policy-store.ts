@@ -70,6 +70,11 @@ export class PolicyStore {
     if (!updated.affected) await manager.insert(PolicyRecord, { id: policy.id, definition: asJsonb(policy), revision, createdAt: now, updatedAt: now });
   }
 
+  /** Inside the caller's transaction (an applied configuration set): deletes the policy, if stored. */
+  async removeIn(manager: EntityManager, id: string): Promise<void> {
+    await manager.delete(PolicyRecord, { id });
+  }
+
   /** Every stored policy by id, read with the caller's manager (in its transaction) or outside any. */
   async byId(manager: EntityManager = this.dataSource.manager): Promise<Map<string, Policy>> {
     return new Map((await this.all(manager)).map((policy) => [policy.id, policy]));
