@@ -130,6 +130,8 @@ function nameOf(wanted: Wanted): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
+const KIND_ORDER: ConfigKind[] = ['provider', 'policy', 'api', 'catalogue'];
+
 /** Compares each wanted item with what is stored, and lists what is stored but not wanted. */
 export function planChanges(wanted: Wanted[], stored: StoredConfig): Plan['changes'] {
   const changes: Plan['changes'] = [];
@@ -165,7 +167,8 @@ export function planChanges(wanted: Wanted[], stored: StoredConfig): Plan['chang
   for (const [id, policy] of stored.policies) deletion('policy', id, typeof policy.name === 'string' ? policy.name : undefined);
   for (const [id, entry] of stored.catalogue) deletion('catalogue', id, entry.name);
   for (const [id, provider] of stored.providers) deletion('provider', id, provider.name);
-  return changes;
+  // One order whatever the files' order: by kind (as they depend on each other), then id.
+  return changes.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /**
