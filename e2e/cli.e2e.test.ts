@@ -143,6 +143,14 @@ describeWithServices('portcullis: export, diff and apply the configuration as fi
     expect(await files()).toEqual(once);
   });
 
+  it('POST /admin/config/apply is in the OpenAPI document, and a malformed set is a 400 naming the field', async () => {
+    const document = (await admin(seeded.url, 'GET', '/admin/openapi.json')).json as { paths: Record<string, { post?: { responses: object } }> };
+    expect(Object.keys(document.paths['/admin/config/apply']?.post?.responses ?? {}).sort()).toEqual(['200', '400', '401', '409', '413', '415', '502']);
+    const malformed = await admin(seeded.url, 'POST', '/admin/config/apply', { apis: 5, routes: [] });
+    expect(malformed.status).toBe(400);
+    expect((malformed.json as { details: { field: string }[] }).details.map((detail) => detail.field).sort()).toEqual(['(body)', 'apis']);
+  });
+
   it('applies the export to an empty registry, after which diff shows nothing and apply again changes nothing', async () => {
     const dryRun = await portcullis(['apply', exported, '--dry-run'], targetEnv());
     expect(dryRun.code, dryRun.stderr).toBe(0);
