@@ -216,6 +216,24 @@ describeWithServices('portcullis: export, diff and apply the configuration as fi
     expect((await portcullis(['diff', broken], targetEnv())).code).toBe(1);
   });
 
+  it('a write refused inside the transaction rolls back the writes before it', async () => {
+    // Listen paths swapped: valid as a whole, but the first API written meets the other's stored
+    // path (the unique route index), after the policy's update was written in the same transaction.
+    const swapped = join(work, 'swapped');
+    await cp(exported, swapped, { recursive: true });
+    const swap = async (file: string, from: string, to: string) =>
+      writeFile(join(swapped, file), (await readFile(join(swapped, file), 'utf8')).replace(from, to));
+    await swap('apis/orders.yaml', '/cli-orders/', '/cli-billing/');
+    await swap('apis/billing.yaml', '/cli-billing/', '/cli-orders/');
+    await swap('policies/gold.yaml', 'rate: 100', 'rate: 7');
+    const before = await everything(stack.registry.url);
+    const run = await portcullis(['apply', swapped], targetEnv());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('409 conflict: Nothing was applied');
+    expect(run.stderr).toContain('is already used by API');
+    expect(await everything(stack.registry.url)).toEqual(before);
+  });
+
   it('refuses bad input with a clear error, changing nothing', async () => {
     const before = await everything(stack.registry.url);
     const bad = join(work, 'bad');
