@@ -5,6 +5,7 @@ import { AnalyticsModule } from './analytics/analytics.module.js';
 import { ApisModule } from './apis/apis.module.js';
 import { CertificatesModule } from './certificates/certificates.module.js';
 import type { RegistryConfig } from './config.js';
+import { ConfigApplyModule } from './config-apply/config-apply.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ImportModule } from './import/import.module.js';
 import { OAuthAdminModule } from './oauth/oauth-admin.module.js';
@@ -36,6 +37,7 @@ export class RootModule {
         ApisModule,
         PoliciesModule,
         ImportModule,
+        ConfigApplyModule,
         OAuthAdminModule,
         AnalyticsModule,
         HealthModule,

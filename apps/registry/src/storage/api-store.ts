@@ -115,6 +115,11 @@ export class ApiStore {
     }
   }
 
+  /** Inside the caller's transaction (an applied configuration set): deletes the definition, if stored. */
+  async removeIn(manager: EntityManager, apiId: string): Promise<void> {
+    await manager.delete(ApiDefinitionRecord, { apiId });
+  }
+
   /** Every stored definition by id, read with the caller's manager (in its transaction) or outside any. */
   async byId(manager: EntityManager = this.dataSource.manager): Promise<Map<string, ApiDefinition>> {
     return new Map((await this.all(manager)).map((definition) => [definition.api_id, definition]));

@@ -82,6 +82,11 @@ export class PolicyStore {
     }
   }
 
+  /** Inside the caller's transaction (an applied configuration set): deletes the policy, if stored. */
+  async removeIn(manager: EntityManager, id: string): Promise<void> {
+    await manager.delete(PolicyRecord, { id });
+  }
+
   /** Every stored policy by id, read with the caller's manager (in its transaction) or outside any. */
   async byId(manager: EntityManager = this.dataSource.manager): Promise<Map<string, Policy>> {
     return new Map((await this.all(manager)).map((policy) => [policy.id, policy]));
