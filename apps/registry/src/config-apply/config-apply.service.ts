@@ -198,13 +198,13 @@ export class ConfigApplyService {
         for (const change of of('policy', false)) {
           const wanted = change.wanted as Extract<Wanted, { kind: 'policy' }>;
           const revision = await nextRevision(manager);
-          await this.policies.upsertIn(manager, wanted.value, revision);
+          await this.policies.upsertManyIn(manager, [{ policy: wanted.value, revision }]);
           events.push({ subject: subjects.registryPolicyChanged, payload: { revision, policy_id: wanted.id, change: eventOf(change), policy: wanted.value } });
         }
         for (const change of of('api', false)) {
           const wanted = change.wanted as Extract<Wanted, { kind: 'api' }>;
           const revision = await nextRevision(manager);
-          await this.apis.upsertIn(manager, wanted.value, revision);
+          await this.apis.upsertManyIn(manager, [{ definition: wanted.value, revision }]);
           events.push({ subject: subjects.registryApiChanged, payload: { revision, api_id: wanted.id, change: eventOf(change), definition: wanted.value } });
         }
         for (const change of of('catalogue', false)) await saveEntry(manager, change);
