@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Bus, type BusEvent } from '@portcullis/bus';
 import { subjects } from '@portcullis/contracts';
+import type { ApiDefinition } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
 import type { EntityManager } from 'typeorm';
 import { CatalogueEntryRecord } from '../portal/catalogue/catalogue-entry.entity.js';
@@ -180,6 +181,8 @@ export class ConfigApplyService {
   ): Promise<BusEvent[]> {
     const of = (kind: Planned['kind'], deleted: boolean) =>
       changes.filter((change) => change.kind === kind && (deleted ? change.action === 'delete' : change.action === 'create' || change.action === 'update'));
+    // The API being written when the database refused a write: its unique indexes name the conflict.
+    let writing: ApiDefinition | undefined;
     try {
       return await this.transactions.run(async (manager) => {
         const events: BusEvent[] = [];
@@ -204,14 +207,17 @@ export class ConfigApplyService {
         for (const change of of('api', false)) {
           const wanted = change.wanted as Extract<Wanted, { kind: 'api' }>;
           const revision = await nextRevision(manager);
+          writing = wanted.value;
           await this.apis.upsertManyIn(manager, [{ definition: wanted.value, revision }]);
+          writing = undefined;
           events.push({ subject: subjects.registryApiChanged, payload: { revision, api_id: wanted.id, change: eventOf(change), definition: wanted.value } });
         }
         for (const change of of('catalogue', false)) await saveEntry(manager, change);
         for (const change of of('provider', true)) await manager.delete(DcrProviderRecord, { id: change.id });
         return events;
       });
-    } catch (error) {
+    } catch (failure) {
+      const error = (writing && (await this.apis.conflictOf(failure, writing))) ?? failure;
       // A write that raced this one (a listen path, an app made meanwhile): the database refused it, nothing is kept.
       if (error instanceof PortcullisError)
         throw new ApplyRejected(

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RegistrySnapshot } from '@portcullis/contracts';
 import { routeKey, type ApiDefinition } from '@portcullis/domain';
+import type { PortcullisError } from '@portcullis/errors';
 import { DataSource, In, Not, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
 import { apiNotFound, conflictFromUniqueViolation, listenPathTaken } from './api-errors.js';
 import { listClientBindings } from './client-binding-store.js';
@@ -140,12 +141,20 @@ export class ApiStore {
         return revision;
       });
     } catch (error) {
-      const conflict = conflictFromUniqueViolation(error, definition);
-      if (conflict === undefined) throw error;
-      // The write rolled back; which API holds the path is read now, only on this (rare) path.
-      const holder = conflict.details?.[0]?.field === 'proxy.listen_path' ? await this.routeHolder(definition) : undefined;
-      throw holder === undefined ? conflict : listenPathTaken(definition, holder);
+      throw (await this.conflictOf(error, definition)) ?? error;
     }
+  }
+
+  /**
+   * After a write of `definition` failed and its transaction rolled back: the 409 naming the field
+   * (and the API holding the listen path) when a unique index refused it, else undefined.
+   */
+  async conflictOf(error: unknown, definition: ApiDefinition): Promise<PortcullisError | undefined> {
+    const conflict = conflictFromUniqueViolation(error, definition);
+    if (conflict === undefined) return undefined;
+    // Which API holds the path is read now, only on this (rare) path.
+    const holder = conflict.details?.[0]?.field === 'proxy.listen_path' ? await this.routeHolder(definition) : undefined;
+    return holder === undefined ? conflict : listenPathTaken(definition, holder);
   }
 
   /** The API that listens where `definition` wants to, if another does. */
