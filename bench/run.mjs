@@ -43,7 +43,7 @@ function readSettings() {
   const groupNames =
     process.env.BENCH_GROUPS?.split(',')
       .map((s) => s.trim())
-      .filter(Boolean) ?? groups.map((g) => g.name);
+      .filter(Boolean) ?? groups.filter((g) => !g.onlyWhenNamed).map((g) => g.name);
   const unknown = groupNames.filter((name) => !groups.some((g) => g.name === name));
   if (unknown.length) throw new Error(`BENCH_GROUPS: no group ${unknown.join(', ')} (there are ${groups.map((g) => g.name).join(', ')})`);
   return {
