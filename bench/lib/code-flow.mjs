@@ -14,7 +14,7 @@ import { startProcess } from './processes.mjs';
 
 /** Codes minted per run at most: both servers keep a code 60 s, and minting this many takes a while. */
 const MAX_CODES = Number(process.env.BENCH_CODE_MAX) || 12_000;
-/** The first guess of a target's rate (codes per second); each run's measured rate replaces it. */
+/** The first guess of a target's rate (codes per second); its first measured rate replaces it, later ones only raise it. */
 const FIRST_RATE_GUESS = Number(process.env.BENCH_CODE_RATE) || 600;
 /** Authorizations in flight while minting. */
 const MINT_CONCURRENCY = 16;
@@ -105,13 +105,14 @@ async function mintMany(mintOne, count) {
 
 /**
  * What a code target adds to its instance: `request` (the headers, and the file of bodies the load
- * generator reads), `beforeRun` (mints the codes a run needs: the last measured rate × its duration,
+ * generator reads), `beforeRun` (mints the codes a run needs: the best measured rate × its duration,
  * twice that (a warm-up underrates), at most MAX_CODES and what 30 s of minting makes), `nextRequest` (one fresh code, for the harness's probe) and
  * `check` (the answer to that very code). `mintOne()` resolves to { code, verifier, nonce } for a
  * code of a signed-in user.
  */
 export function codeExchanges({ name, redirectUri, authorization, mintOne, scratchDir, log }) {
   let rate = FIRST_RATE_GUESS;
+  let measured = false;
   let probeNonce = null;
   let run = 0;
   const headers = { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: authorization };
@@ -121,9 +122,11 @@ export function codeExchanges({ name, redirectUri, authorization, mintOne, scrat
     method: 'POST',
     headers,
     bodiesFile: null,
-    // The generator's result, so the next run mints for the rate this target really reached.
+    // The generator's result, so the next run mints for the best rate this target reached (a disturbed
+    // run's lower rate must not leave the next one short of codes; too many only costs minting time).
     learn(result) {
-      if (result.rps > 0) rate = result.rps;
+      if (result.rps > 0) rate = measured ? Math.max(rate, result.rps) : result.rps;
+      measured = true;
     },
   };
   return {
