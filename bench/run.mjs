@@ -43,7 +43,7 @@ function readSettings() {
   const groupNames =
     process.env.BENCH_GROUPS?.split(',')
       .map((s) => s.trim())
-      .filter(Boolean) ?? groups.map((g) => g.name);
+      .filter(Boolean) ?? groups.filter((g) => !g.onlyWhenNamed).map((g) => g.name);
   const unknown = groupNames.filter((name) => !groups.some((g) => g.name === name));
   if (unknown.length) throw new Error(`BENCH_GROUPS: no group ${unknown.join(', ')} (there are ${groups.map((g) => g.name).join(', ')})`);
   return {
@@ -101,6 +101,8 @@ async function startTarget(state, ctx, group) {
 async function runWhenQuiet(s, generator, options, settings) {
   let best = null;
   for (let attempt = 0; attempt <= settings.retries; attempt++) {
+    // A target whose requests are used up (authorization codes) makes this run's before it is measured.
+    await s.instance.beforeRun?.(options);
     const before = await waitForQuiet(QUIET, settings.quietWaitS * 1000);
     if (before !== null && before >= QUIET)
       log(`  (machine still busy: others at ${(before * 100).toFixed(0)}% after ${settings.quietWaitS} s; measuring anyway)`);
@@ -146,7 +148,10 @@ async function measure(states, generator, settings, group, scratchDir) {
   if (settings.warmupS > 0) {
     log(`warm-up: ${settings.warmupS} s per target`);
     for (const s of running()) {
-      await generator.run(s.instance.url, { ...options, durationS: settings.warmupS, request: s.instance.request }).catch(() => {});
+      const warmup = { ...options, durationS: settings.warmupS };
+      await Promise.resolve(s.instance.beforeRun?.(warmup))
+        .then(() => generator.run(s.instance.url, { ...warmup, request: s.instance.request }))
+        .catch((error) => log(`  warm-up of ${s.name} failed: ${error.message.split('\n')[0]}`));
     }
   }
   // A group's own generator may measure the targets first (the latency group: their capacities).

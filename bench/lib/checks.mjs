@@ -7,9 +7,12 @@ import { UPSTREAM_BODY } from './upstream-body.mjs';
  * Each check takes {status, contentType, body} and returns null when right, else what is wrong.
  */
 
-/** One request exactly as the load generator sends it (the target's own, else a plain GET). */
+/**
+ * One request exactly as the load generator sends it (the target's own, else a plain GET); a target
+ * whose requests are used up (an authorization code redeems once) makes a fresh one (`nextRequest`).
+ */
 export async function probe(instance, { timeoutMs = 5000 } = {}) {
-  const { method = 'GET', headers, body } = instance.request ?? {};
+  const { method = 'GET', headers, body } = (await instance.nextRequest?.()) ?? instance.request ?? {};
   const init = { method, headers, body, signal: AbortSignal.timeout(timeoutMs) };
   // An HTTPS target with its own certificate (instance.ca): trusted for this probe only.
   const response =

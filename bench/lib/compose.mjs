@@ -10,12 +10,20 @@ import { parse } from 'yaml';
  */
 const portVariable = { registry: 'REGISTRY_PORT', auth: 'AUTH_PORT', gateway: 'GATEWAY_PORT' };
 
+/**
+ * `${VAR:-default}` and `${VAR}` as compose reads them with nothing set in its environment: the
+ * default, or empty. The shell's variables are not used, so a run does not depend on who starts it.
+ */
+function withComposeDefaults(value) {
+  return value.replace(/\$\{\w+(?::?-([^}]*))?\}/g, (_, fallback) => fallback ?? '');
+}
+
 export function hostService(repoRoot, name, { port, adminSecret, natsUrl, databaseUrl }) {
   const file = join(repoRoot, 'docker-compose.yml');
   const service = existsSync(file) ? parse(readFileSync(file, 'utf8'))?.services?.[name] : undefined;
   const command = Array.isArray(service?.command) ? service.command.map(String) : ['node', `apps/${name}/dist/main.js`];
   const env = {};
-  for (const [key, value] of Object.entries(service?.environment ?? {})) env[key] = String(value);
+  for (const [key, value] of Object.entries(service?.environment ?? {})) env[key] = withComposeDefaults(String(value));
   if (name !== 'gateway' || 'DATABASE_URL' in env) env.DATABASE_URL = databaseUrl;
   Object.assign(env, {
     NATS_URL: natsUrl,

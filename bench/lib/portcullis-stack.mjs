@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostService } from './compose.mjs';
@@ -92,5 +93,23 @@ export function unrefusingPolicy(id, apiId) {
     rate: 1_000_000_000,
     per: 1,
     access_rights: { [apiId]: { api_id: apiId, api_name: apiId, versions: [], allowed_urls: [] } },
+  };
+}
+
+/**
+ * The backends of a scratch database and PostgreSQL's own background processes (WAL writer,
+ * checkpointer: they work for its writes), so their CPU is reported apart, not as others'.
+ * Resolves to { companions() → pids, end() }.
+ */
+export function databaseCompanions(database) {
+  const pool = new pg.Pool({ connectionString: databaseServer, max: 1 });
+  return {
+    async companions() {
+      const { rows } = await pool.query("SELECT pid FROM pg_stat_activity WHERE datname = $1 OR (datname IS NULL AND backend_type <> 'client backend')", [
+        database.name,
+      ]);
+      return rows.map((row) => row.pid);
+    },
+    end: () => pool.end(),
   };
 }

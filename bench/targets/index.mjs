@@ -1,13 +1,16 @@
 import { es256AccessToken, upstreamBody } from '../lib/checks.mjs';
+import { codeClient } from '../lib/code-flow.mjs';
 import { constantRate, latencyMarkdownTable, latencyTextTable, withLatency } from '../lib/latency.mjs';
 import direct from './direct.mjs';
 import fastifyHttpProxy from './fastify-http-proxy.mjs';
 import nginx from './nginx.mjs';
 import nginxTls from './nginx-tls.mjs';
 import nodeMinimal from './node-minimal.mjs';
+import oidcProviderCode from './oidc-provider-code.mjs';
 import oidcProviderIntrospect from './oidc-provider-introspect.mjs';
 import oidcProviderToken from './oidc-provider-token.mjs';
 import portcullis from './portcullis.mjs';
+import portcullisCode from './portcullis-code.mjs';
 import portcullisJwt from './portcullis-jwt.mjs';
 import portcullisKey from './portcullis-key.mjs';
 import portcullisLb from './portcullis-lb.mjs';
@@ -96,5 +99,20 @@ export const groups = [
     check: es256AccessToken,
     connections: 32,
     upstream: false,
+  },
+  {
+    name: 'code',
+    title: 'authorization code for tokens (PKCE, openid with nonce: ID Token and access token)',
+    unit: 'exchanges/s',
+    // Codes made through each authorization endpoint before each run (instance.beforeRun), one per request.
+    targets: [portcullisCode, oidcProviderCode],
+    references: ['oidc-provider-code'],
+    // Each target checks the answer to its fresh code (instance.check: the nonce of that request).
+    check: es256AccessToken,
+    connections: 32,
+    upstream: false,
+    generator: codeClient,
+    // Minting codes makes it long (about 3 minutes at 1 round of 5 s): not in the default list.
+    onlyWhenNamed: true,
   },
 ];
