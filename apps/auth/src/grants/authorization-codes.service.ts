@@ -78,11 +78,9 @@ export class AuthorizationCodesService implements OnModuleInit, OnApplicationShu
 
   /** Marks a code used, atomically: of two redemptions exactly one wins, the other is a reuse. */
   async redeem(code: string): Promise<CodeUse> {
-    const codeHash = hashToken(code);
-    const redeemed = await this.store.markUsed(codeHash);
-    const record = await this.store.find(codeHash);
-    if (!record) return { outcome: 'invalid' };
-    return redeemed ? { outcome: 'redeemed', code: record } : { outcome: 'reused', code: record };
+    const burnt = await this.store.burn(hashToken(code));
+    if (!burnt) return { outcome: 'invalid' };
+    return burnt.firstUse ? { outcome: 'redeemed', code: burnt.record } : { outcome: 'reused', code: burnt.record };
   }
 
   prune(): Promise<void> {
