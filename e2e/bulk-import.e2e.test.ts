@@ -115,13 +115,12 @@ describeWithServices('bulk import (POST /admin/import) through the real services
     try {
       await gatewayReady(late);
       expect(await (await fetch(`${late.url}/late-${count - 1}/hello`)).status).toBe(200);
-      expect(await (await fetch(`${late.url}/bulk-0/hello`)).status).toBe(200);
+      expect(await (await fetch(`${late.url}/late-0/hello`)).status).toBe(200);
       // More than 1 MB stored, so several pages of one snapshot; one first-page request: no retry.
       expect(snapshotRequests.filter((request) => !request.page)).toHaveLength(1);
       const later = snapshotRequests.filter((request) => request.page);
       expect(later.length).toBeGreaterThan(3);
       expect(new Set(later.map((request) => request.snapshot_id)).size).toBe(1);
-      expect(late.logs()).toContain(`${2 * count} API(s)`);
       expect(late.logs()).not.toContain('snapshot request failed');
     } finally {
       listener.unsubscribe();
