@@ -114,8 +114,8 @@ describeWithServices('bulk import (POST /admin/import) through the real services
     const late = await startService('gateway', { adminSecret });
     try {
       await gatewayReady(late);
-      expect(await (await fetch(`${late.url}/late-${count - 1}/hello`)).status).toBe(200);
-      expect(await (await fetch(`${late.url}/late-0/hello`)).status).toBe(200);
+      expect((await fetch(`${late.url}/late-${count - 1}/hello`)).status).toBe(200);
+      expect((await fetch(`${late.url}/late-0/hello`)).status).toBe(200);
       // More than 1 MB stored, so several pages of one snapshot; one first-page request: no retry.
       expect(snapshotRequests.filter((request) => !request.page)).toHaveLength(1);
       const later = snapshotRequests.filter((request) => request.page);

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPayload } from './payload.js';
-import {
-  registryEventSchemas,
-  registryRequestSchemas,
-  registrySnapshotPageEnvelopeSchema,
-  registrySnapshotSchema,
-  registrySubjects,
-} from './registry.js';
+import { registryEventSchemas, registryRequestSchemas, registrySnapshotPageEnvelopeSchema, registrySnapshotSchema, registrySubjects } from './registry.js';
 
 /** The fields a payload is refused for; [] when it parses. */
 function refused(schema: Parameters<typeof checkPayload>[0], payload: unknown): string[] {

@@ -56,7 +56,12 @@ describe('fetchSnapshotInPages', () => {
     expect(snapshot.revision).toBe(3);
     expect(snapshot.apis).toEqual(registry.apis);
     expect(snapshot.apis.every((api) => api.api_id.startsWith('r3-'))).toBe(true);
-    expect(registry.requests.slice(2)).toEqual([{ snapshot_id: 'snapshot-2', page: 2 }, {}, { snapshot_id: 'snapshot-3', page: 1 }, { snapshot_id: 'snapshot-3', page: 2 }]);
+    expect(registry.requests.slice(2)).toEqual([
+      { snapshot_id: 'snapshot-2', page: 2 },
+      {},
+      { snapshot_id: 'snapshot-3', page: 1 },
+      { snapshot_id: 'snapshot-3', page: 2 },
+    ]);
   });
 
   it('starts again when a page names another snapshot than the first (a replica that answered with other content)', async () => {

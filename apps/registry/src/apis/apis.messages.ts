@@ -1,7 +1,15 @@
 import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { replyFrom, requestPayload } from '@portcullis/bus';
-import { queues, subjects, type ApiIdRequest, type ApiWriteRequest, type RegistrySnapshotPage, type RegistrySnapshotRequest, type Reply } from '@portcullis/contracts';
+import {
+  queues,
+  subjects,
+  type ApiIdRequest,
+  type ApiWriteRequest,
+  type RegistrySnapshotPage,
+  type RegistrySnapshotRequest,
+  type Reply,
+} from '@portcullis/contracts';
 import type { ApiDefinition } from '@portcullis/domain';
 import { ApisService } from './apis.service.js';
 import { SnapshotPager } from './snapshot-pager.js';

@@ -29,10 +29,7 @@ export class SnapshotPager implements OnModuleDestroy {
     if (wanted !== undefined && pages[0]!.snapshot_id !== wanted) pages = [];
     const page = pages[index];
     if (!page)
-      throw new PortcullisError(
-        'conflict',
-        `Snapshot ${wanted} has no page ${index} any more (the configuration changed): ask again from the first page`,
-      );
+      throw new PortcullisError('conflict', `Snapshot ${wanted} has no page ${index} any more (the configuration changed): ask again from the first page`);
     this.keep(pages);
     return page;
   }

@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
  */
 export const SNAPSHOT_PAGE_MAX_BYTES = 256 * 1024;
 
-
 /**
  * Cuts a snapshot into pages of at most `maxBytes` of items each (an item larger than that travels
  * alone), keeping every array's order. The snapshot_id is a digest of the whole snapshot: the same
