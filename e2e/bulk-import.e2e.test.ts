@@ -98,6 +98,36 @@ describeWithServices('bulk import (POST /admin/import) through the real services
     expect(batches.length).toBe(seen);
   }, 120_000);
 
+  // Issue 15: the whole snapshot in one reply went over NATS's max_payload, and a gateway started
+  // after a large import asked for it again and again, never ready.
+  it('a gateway started after the import loads a snapshot above 1 MB in pages, becomes ready and routes the last API', async () => {
+    const apis = Array.from({ length: count }, (_, i) => definition(`late-${i}`));
+    const imported = await importBody(JSON.stringify({ apis }));
+    expect(await imported.json()).toMatchObject({ created: count, refused: 0 });
+    const snapshotRequests: { snapshot_id?: string; page?: number }[] = [];
+    const listener = nats.subscribe(runSubjectPrefix + subjects.registrySnapshot);
+    void (async () => {
+      for await (const message of listener) snapshotRequests.push((message.json() as { data: { snapshot_id?: string; page?: number } }).data);
+    })();
+    await nats.flush();
+
+    const late = await startService('gateway', { adminSecret });
+    try {
+      await gatewayReady(late);
+      expect((await fetch(`${late.url}/late-${count - 1}/hello`)).status).toBe(200);
+      expect((await fetch(`${late.url}/late-0/hello`)).status).toBe(200);
+      // More than 1 MB stored, so several pages of one snapshot; one first-page request: no retry.
+      expect(snapshotRequests.filter((request) => !request.page)).toHaveLength(1);
+      const later = snapshotRequests.filter((request) => request.page);
+      expect(later.length).toBeGreaterThan(3);
+      expect(new Set(later.map((request) => request.snapshot_id)).size).toBe(1);
+      expect(late.logs()).not.toContain('snapshot request failed');
+    } finally {
+      listener.unsubscribe();
+      await late.stop();
+    }
+  }, 120_000);
+
   it('rejects the whole import when one item is invalid: every error by item index and field, nothing stored or announced', async () => {
     const seen = batches.length;
     const apis = Array.from({ length: 500 }, (_, i) => definition(`rejected-${i}`));

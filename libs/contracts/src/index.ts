@@ -6,7 +6,7 @@ export { OPAQUE_ACCESS_TOKEN_PREFIX, isOpaqueAccessTokenShape } from './opaque-a
 export { OAUTH1_TIMESTAMP_WINDOW_SECONDS } from './oauth1.js';
 export { requestSchemas, eventSchemas } from './bus.js';
 export { checkPayload, type PayloadCheck } from './payload.js';
-export { registrySnapshotSchema } from './registry.js';
+export { registrySnapshotPageEnvelopeSchema, registrySnapshotSchema, snapshotPageSections } from './registry.js';
 export type * from './bus.js';
 export type * from './registry.js';
 export type * from './auth.js';

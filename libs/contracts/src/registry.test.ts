@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPayload } from './payload.js';
-import { registryEventSchemas, registryRequestSchemas, registrySnapshotSchema, registrySubjects } from './registry.js';
+import { registryEventSchemas, registryRequestSchemas, registrySnapshotPageEnvelopeSchema, registrySnapshotSchema, registrySubjects } from './registry.js';
 
 /** The fields a payload is refused for; [] when it parses. */
 function refused(schema: Parameters<typeof checkPayload>[0], payload: unknown): string[] {
@@ -16,6 +16,22 @@ describe('registry contracts', () => {
   it('give every request and event subject a schema', () => {
     const covered = [...Object.keys(registryRequestSchemas), ...Object.keys(registryEventSchemas)].sort();
     expect(covered).toEqual(Object.values(registrySubjects).sort());
+  });
+
+  it('ask for a snapshot page: the first with nothing, a later one only with the snapshot it belongs to', () => {
+    const schema = registryRequestSchemas[registrySubjects.registrySnapshot];
+    expect(checkPayload(schema, {})).toEqual({ ok: true, value: { page: 0 } });
+    expect(checkPayload(schema, undefined)).toEqual({ ok: true, value: { page: 0 } });
+    expect(checkPayload(schema, { snapshot_id: 's1', page: 3 })).toEqual({ ok: true, value: { snapshot_id: 's1', page: 3 } });
+    expect(refused(schema, { page: 3 })).toEqual(['snapshot_id']);
+    expect(refused(schema, { snapshot_id: '', page: -1 })).toEqual(['snapshot_id', 'page']);
+  });
+
+  it('check a snapshot page envelope: its id, revision and place, arrays as arrays', () => {
+    const page = { snapshot_id: 's1', revision: 3, page: 1, pages: 2, apis: [definition], policies: [] };
+    expect(checkPayload(registrySnapshotPageEnvelopeSchema, page)).toEqual({ ok: true, value: page });
+    expect(refused(registrySnapshotPageEnvelopeSchema, { ...page, page: 2 })).toEqual(['page']);
+    expect(refused(registrySnapshotPageEnvelopeSchema, { revision: 3, page: 0, pages: 0, apis: {}, policies: [] })).toEqual(['snapshot_id', 'pages', 'apis']);
   });
 
   it('check a snapshot down to what a gateway indexes, keeping the rest of each definition', () => {

@@ -4,7 +4,11 @@ import { z } from 'zod';
 import { changeSchema, checkedByService, emptySchema, requiredString } from './payload.js';
 
 export const registrySubjects = {
-  /** request: everything a gateway needs to serve, with the revision it reflects. */
+  /**
+   * request: everything a gateway needs to serve, with the revision it reflects, one page at a time
+   * (a reply must stay under NATS's max_payload): `{}` asks for the first page of a fresh snapshot,
+   * `{ snapshot_id, page }` for the next ones of that same snapshot (see RegistrySnapshotPage).
+   */
   registrySnapshot: 'registry.snapshot',
   /** requests: API definition administration, used by the gateway's Tyk-compatible API. */
   registryApisList: 'registry.apis.list',
@@ -67,6 +71,33 @@ export interface RegistrySnapshot {
   /** The debug sessions not yet expired; absent from a registry without them. */
   debug_sessions?: DebugSession[];
 }
+
+/**
+ * Which page of the snapshot a gateway asks for. Without snapshot_id: the first page of a snapshot
+ * built now (a small configuration fits in it, one request). With it: a later page of the snapshot
+ * the first page named, so all pages reflect one revision; one the registry no longer holds (and
+ * cannot rebuild identically) is refused with `conflict`, and the gateway starts again.
+ */
+export interface RegistrySnapshotRequest {
+  snapshot_id?: string;
+  page?: number;
+}
+
+/**
+ * One page of a snapshot: the snapshot's fields, each array holding this page's share of it (the
+ * registry cuts pages by their size in bytes). Appending the arrays of pages 0 to pages-1 gives the
+ * snapshot; every page carries the same snapshot_id (a digest of the whole) and revision.
+ */
+export interface RegistrySnapshotPage extends RegistrySnapshot {
+  snapshot_id: string;
+  /** 0-based. */
+  page: number;
+  /** How many pages the snapshot has (at least 1). */
+  pages: number;
+}
+
+/** The snapshot's arrays, in the order the registry fills pages (APIs, the bulk, last). */
+export const snapshotPageSections = ['policies', 'client_bindings', 'certificates', 'debug_sessions', 'apis'] as const;
 
 /**
  * An admin's request-log session for one caller: while it lasts, every request of that caller (on
@@ -296,6 +327,31 @@ export const registrySnapshotSchema = z.object({
   debug_sessions: z.array(debugSessionSchema).optional(),
 }) satisfies z.ZodType<RegistrySnapshot>;
 
+/**
+ * A snapshot page as the gateway checks it before assembling: the envelope in full, the arrays as
+ * arrays. Their items are checked once, by registrySnapshotSchema, on the assembled snapshot.
+ */
+export const registrySnapshotPageEnvelopeSchema = z
+  .object({
+    snapshot_id: requiredString(),
+    revision: revisionSchema,
+    page: z.int().min(0),
+    pages: z.int().min(1),
+    apis: z.array(z.unknown()),
+    policies: z.array(z.unknown()),
+    client_bindings: z.array(z.unknown()).optional(),
+    certificates: z.array(z.unknown()).optional(),
+    debug_sessions: z.array(z.unknown()).optional(),
+  })
+  .refine((p) => p.page < p.pages, { path: ['page'], message: 'must be below pages' });
+
+const registrySnapshotRequestSchema = z
+  .object({ snapshot_id: z.string().min(1).optional(), page: z.int().min(0).default(0) })
+  .refine((r) => r.page === 0 || r.snapshot_id !== undefined, {
+    path: ['snapshot_id'],
+    message: 'is required for a page after the first',
+  }) satisfies z.ZodType<RegistrySnapshotRequest>;
+
 /** A change that is not a deletion carries the object, under the id the event names. */
 function carriesObject(change: ApiChange, value: unknown, field: string, idMatches: boolean, ctx: z.core.$RefinementCtx): void {
   if (change !== 'deleted' && (value === null || !idMatches))
@@ -353,7 +409,7 @@ const policyWriteRequestSchema = z.object({ policy: checkedByService(), policy_i
 
 /** The request schemas of the registry's subjects, one per subject (a test keeps it complete). */
 export const registryRequestSchemas = {
-  [registrySubjects.registrySnapshot]: emptySchema,
+  [registrySubjects.registrySnapshot]: registrySnapshotRequestSchema,
   [registrySubjects.registryApisList]: emptySchema,
   [registrySubjects.registryApisGet]: apiIdRequestSchema,
   // The definition is validated in full by the registry's service (Tyk compatibility table and all).
@@ -393,7 +449,7 @@ export const registryEventSchemas = {
 
 /** Registry request subjects: what each carries and what its reply holds. */
 export interface RegistryRequests {
-  [registrySubjects.registrySnapshot]: { request: Record<string, never>; reply: RegistrySnapshot };
+  [registrySubjects.registrySnapshot]: { request: RegistrySnapshotRequest; reply: RegistrySnapshotPage };
   [registrySubjects.registryApisList]: { request: Record<string, never>; reply: ApiDefinition[] };
   [registrySubjects.registryApisGet]: { request: ApiIdRequest; reply: ApiDefinition };
   [registrySubjects.registryApisCreate]: { request: ApiWriteRequest; reply: ApiDefinition };

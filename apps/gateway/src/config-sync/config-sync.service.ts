@@ -6,6 +6,7 @@ import type { GatewayConfig } from '../config.js';
 import { ConfigurationStore } from '../data-plane/configuration-store.js';
 import { GATEWAY_CONFIG } from '../tokens.js';
 import { abortableSleep, ConfigSync, exponentialBackoff } from './config-sync.js';
+import { fetchSnapshotInPages } from './snapshot-pages.js';
 import type { ConfigChangedEvent } from '@portcullis/contracts';
 
 /**
@@ -26,7 +27,7 @@ export class ConfigSyncService implements OnModuleDestroy {
   ) {
     const timeoutMs = config.sync.snapshotTimeoutMs;
     this.sync = new ConfigSync(
-      { fetch: () => bus.request(subjects.registrySnapshot, {}, timeoutMs) },
+      { fetch: () => fetchSnapshotInPages((request) => bus.request(subjects.registrySnapshot, request, timeoutMs)) },
       store,
       { backoff: (attempt) => exponentialBackoff(attempt), sleep: abortableSleep },
       { info: (message) => this.logger.log(message), warn: (message) => this.logger.warn(message) },

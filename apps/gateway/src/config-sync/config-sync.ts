@@ -1,9 +1,9 @@
 import { checkPayload, registrySnapshotSchema } from '@portcullis/contracts';
 import type { ConfigChangedEvent, RegistrySnapshot } from '@portcullis/contracts';
 
-/** Where snapshots come from (the registry over the bus; a fake in tests). */
+/** Where snapshots come from (the registry over the bus, in pages; a fake in tests): checked by the sync. */
 export interface SnapshotSource {
-  fetch(): Promise<RegistrySnapshot>;
+  fetch(): Promise<unknown>;
 }
 
 /** What a snapshot or an event is applied to (the configuration store). */

@@ -1,9 +1,18 @@
 import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { replyFrom, requestPayload } from '@portcullis/bus';
-import { queues, subjects, type ApiIdRequest, type ApiWriteRequest, type RegistrySnapshot, type Reply } from '@portcullis/contracts';
+import {
+  queues,
+  subjects,
+  type ApiIdRequest,
+  type ApiWriteRequest,
+  type RegistrySnapshotPage,
+  type RegistrySnapshotRequest,
+  type Reply,
+} from '@portcullis/contracts';
 import type { ApiDefinition } from '@portcullis/domain';
 import { ApisService } from './apis.service.js';
+import { SnapshotPager } from './snapshot-pager.js';
 
 /**
  * The same administration over the bus: the gateway's Tyk-compatible API forwards here, and the
@@ -13,11 +22,14 @@ import { ApisService } from './apis.service.js';
 export class ApisMessages {
   private readonly logger = new Logger(ApisMessages.name);
 
-  constructor(private readonly apis: ApisService) {}
+  constructor(
+    private readonly apis: ApisService,
+    private readonly snapshots: SnapshotPager,
+  ) {}
 
   @MessagePattern(subjects.registrySnapshot, { queue: queues.registry })
-  snapshot(): Promise<Reply<RegistrySnapshot>> {
-    return replyFrom(() => this.apis.snapshot(), this.logger);
+  snapshot(@Payload() request: RegistrySnapshotRequest): Promise<Reply<RegistrySnapshotPage>> {
+    return replyFrom(() => this.snapshots.page(requestPayload(subjects.registrySnapshot, request)), this.logger);
   }
 
   @MessagePattern(subjects.registryApisList, { queue: queues.registry })

@@ -3,9 +3,10 @@ import { AdminGuard } from '../http/admin.guard.js';
 import { ApisController } from './apis.controller.js';
 import { ApisMessages } from './apis.messages.js';
 import { ApisService } from './apis.service.js';
+import { SnapshotPager } from './snapshot-pager.js';
 
 @Module({
   controllers: [ApisController, ApisMessages],
-  providers: [ApisService, AdminGuard],
+  providers: [ApisService, SnapshotPager, AdminGuard],
 })
 export class ApisModule {}

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
-import { subjects, type ApiChange, type RegistrySnapshot } from '@portcullis/contracts';
+import { subjects, type ApiChange } from '@portcullis/contracts';
 import { validateApiDefinition, type ApiDefinition } from '@portcullis/domain';
 import { PortcullisError, type ErrorDetail } from '@portcullis/errors';
 import { ApiStore } from '../storage/api-store.js';
@@ -20,10 +20,6 @@ export class ApisService {
     private readonly store: ApiStore,
     private readonly bus: Bus,
   ) {}
-
-  snapshot(): Promise<RegistrySnapshot> {
-    return this.store.snapshot();
-  }
 
   list(): Promise<ApiDefinition[]> {
     return this.store.list();
