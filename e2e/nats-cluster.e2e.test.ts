@@ -1,7 +1,7 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { analyticsStreamName } from '@portcullis/analytics';
-import { analyticsStream } from '@portcullis/contracts';
+import { analyticsStream, eventSchemas, requestSchemas } from '@portcullis/contracts';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices } from '../tools/test/with-services.js';
@@ -97,6 +97,36 @@ describeWithServices('NATS cluster: three nats-servers, one killed under load, n
     return counts;
   }
 
+  /**
+   * Who subscribes to what, across the live servers: `subject -> ["service/queue group", ...]`,
+   * sorted. Request subjects must be in the answering service's queue group (one replica answers);
+   * events in none (every gateway hears them).
+   */
+  async function subscriptions(): Promise<Record<string, string[]>> {
+    const bySubject: Record<string, string[]> = {};
+    for (const node of cluster.nodes.filter((each) => each.alive)) {
+      for (const connection of await connectionsOn(node)) {
+        for (const sub of connection.subscriptions_list_detail ?? []) {
+          if (!sub.subject.startsWith(runSubjectPrefix)) continue;
+          (bySubject[sub.subject.slice(runSubjectPrefix.length)] ??= []).push(`${connection.name}/${sub.qgroup ?? '(none)'}`);
+        }
+      }
+    }
+    for (const list of Object.values(bySubject)) list.sort();
+    return bySubject;
+  }
+
+  function expectQueueGroups(bySubject: Record<string, string[]>) {
+    for (const subject of Object.keys(requestSchemas)) {
+      const owner = subject.split('.')[0] === 'auth' ? 'auth' : 'registry';
+      expect(bySubject[subject], subject).toEqual(owner === 'auth' ? ['auth/auth'] : ['registry/registry', 'registry/registry']);
+    }
+    for (const subject of Object.keys(eventSchemas)) {
+      const gatewaySubs = (bySubject[subject] ?? []).filter((entry) => entry.startsWith('gateway/'));
+      if (gatewaySubs.length) expect(gatewaySubs, subject).toEqual(['gateway/(none)', 'gateway/(none)']);
+    }
+  }
+
   async function storedTotal(): Promise<number> {
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 60_000).toISOString();
@@ -112,6 +142,7 @@ describeWithServices('NATS cluster: three nats-servers, one killed under load, n
     expect(info.cluster?.replicas ?? []).toHaveLength(2);
     // Bus client and server per service, plus the gateways' analytics publishers and the registries' consumers.
     expect(await serviceConnections()).toEqual({ gateway: 4, 'gateway-analytics': 2, registry: 4, 'registry-analytics': 2, auth: 2 });
+    expectQueueGroups(await subscriptions());
   });
 
   it('answers every request while the analytics stream leader is SIGKILLed, and counts each exactly once', async () => {
@@ -160,7 +191,7 @@ describeWithServices('NATS cluster: three nats-servers, one killed under load, n
         expect(total, 'more stored than proxied: a batch counted twice').toBeLessThanOrEqual(proxied);
         return total === proxied && Date.now();
       },
-      { timeoutMs: 30_000, intervalMs: 250, message: `${proxied} requests stored` },
+      { timeoutMs: 20_000, intervalMs: 250, message: `${proxied} requests stored` },
     );
     console.log(`usage API total ${proxied} reached ${reachedAt - started - loadMs} ms after the load ended`);
     // Settled: the consumer has nothing left, and the total stays (no late redelivery adds to it).
@@ -188,6 +219,8 @@ describeWithServices('NATS cluster: three nats-servers, one killed under load, n
 
   it('an API created after the kill reaches both gateways within seconds (no gateway stale)', async () => {
     expect(killed?.alive).toBe(false);
+    // Resubscribed on the survivors as before: still one answer per request, every event to each gateway.
+    expectQueueGroups(await subscriptions());
     for (const service of services()) {
       await waitFor(async () => (await fetch(`${service.url}/ready`)).status === 200, { timeoutMs: 10_000, message: `${service.name} ${service.url}/ready` });
     }

@@ -35,6 +35,8 @@ export interface NatsCluster {
 export interface ClientConnection {
   cid: number;
   name?: string;
+  /** With `subs=detail`: what the connection subscribes to, and in which queue group. */
+  subscriptions_list_detail?: { subject: string; qgroup?: string }[];
 }
 
 /** Children still running when the test process exits are killed, never left holding ports. */
@@ -136,7 +138,7 @@ export function waitForMetaLeader(nodes: readonly ClusterNode[], size: number, t
 
 /** The client connections a server holds right now. */
 export async function connectionsOn(node: ClusterNode): Promise<ClientConnection[]> {
-  const connz = (await (await fetch(`${node.monitorUrl}/connz?limit=4096`, { signal: AbortSignal.timeout(1_000) })).json()) as {
+  const connz = (await (await fetch(`${node.monitorUrl}/connz?limit=4096&subs=detail`, { signal: AbortSignal.timeout(1_000) })).json()) as {
     connections?: ClientConnection[];
   };
   return connz.connections ?? [];
