@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { Issuer } from '../issuer.js';
+import { looksLikeJwt, ownKeyResolver } from './own-keys.js';
 import { SIGNING_ALG, SigningKeys } from '../keys/signing-keys.service.js';
-
-const looksLikeJwt = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
  * Checks a JWT access token against this service's own keys: ES256 only (so `alg: none` and HS256
@@ -18,11 +17,7 @@ export class AccessTokenVerifier {
     private readonly keys: SigningKeys,
     private readonly issuer: Issuer,
   ) {
-    this.getKey = (header) => {
-      const key = header.kid === undefined ? undefined : this.keys.verificationKey(header.kid);
-      if (!key) throw new Error('unknown kid');
-      return key;
-    };
+    this.getKey = ownKeyResolver(keys);
   }
 
   /** Whether a key of this kid still verifies tokens (published, not dropped after its retirement). */

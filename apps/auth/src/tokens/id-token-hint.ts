@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { compactVerify, type CompactVerifyGetKey } from 'jose';
 import { Issuer } from '../issuer.js';
+import { looksLikeJwt, ownKeyResolver } from './own-keys.js';
 import { SigningKeys } from '../keys/signing-keys.service.js';
 
-const looksLikeJwt = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** The algorithms our ID Tokens may carry; `none` and HMAC never. */
 const idTokenAlgorithms = ['ES256', 'RS256'];
 
@@ -23,14 +23,10 @@ export class IdTokenHints {
   private readonly getKey: CompactVerifyGetKey;
 
   constructor(
-    private readonly keys: SigningKeys,
+    keys: SigningKeys,
     private readonly issuer: Issuer,
   ) {
-    this.getKey = (header) => {
-      const key = header.kid === undefined ? undefined : this.keys.verificationKey(header.kid);
-      if (!key) throw new Error('unknown kid');
-      return key;
-    };
+    this.getKey = ownKeyResolver(keys);
   }
 
   /** The hint's subject and audience, or null for anything that is not an ID Token of ours. */
