@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ import { startEmbeddedOnFreePorts, type EmbeddedPorts } from './support/embedded
  * so a developer's own `npm start` on 8080 does not fail the run. The servers the examples start
  * themselves (an upstream on 9000, ...) are run as printed, on their ports, which must be free. The rules are in tools/docs-examples/examples.ts and CONTRIBUTING.md
  * ("Docs are tested"). The blocks of a page run one after another in one folder (the one that holds
- * `data/`), as a reader's terminal would: variables set by one block are there in the next, and the
+ * `data/`, and the repo's `docs/` beside it), as a reader's terminal would: variables set by one block are there in the next, and the
  * servers a block starts in the background run until the page is done.
  */
 
@@ -136,6 +136,8 @@ describe('shell examples, run as printed', () => {
       }
       const cwd = await mkdtemp(join(tmpdir(), 'portcullis-docs-'));
       await cp(join(template, 'data'), join(cwd, 'data'), { recursive: true });
+      // The repo's docs/ beside data/, as in a checkout, for examples that run a file from it (docs/examples/).
+      await symlink(join(repoRoot, 'docs'), join(cwd, 'docs'));
       const groups: number[] = [];
       const provided = await Promise.all(parsed.provides.map(provide));
       const { ports, portcullis } = await startEmbeddedOnFreePorts(join(cwd, 'data'));

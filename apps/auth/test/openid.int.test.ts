@@ -232,6 +232,47 @@ describeWithServices('OpenID Provider: oidcc-basic checks (PostgreSQL + NATS, re
     expect(failure?.cause?.message ?? failure?.message).toMatch(/"alg"/);
   });
 
+  it('a nonce replay is refused: the ID Token of a code carries the nonce of the request that made it, and the code is spent', async () => {
+    // Two sign-ins, A then B, with their own nonce. An RP holding B's nonce that is handed A's code
+    // (a replayed or injected callback) must find A's nonce in the ID Token, never the latest one.
+    const request = async () => {
+      const verifier = oidc.randomPKCECodeVerifier();
+      const nonce = oidc.randomNonce();
+      const state = oidc.randomState();
+      const parameters = { scope: 'openid', state, nonce, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' };
+      return { verifier, nonce, state, callback: await signInAt(config, parameters, olivia.username) };
+    };
+    const a = await request();
+    const b = await request();
+    expect(a.nonce).not.toBe(b.nonce);
+    const replayed = await oidc
+      .authorizationCodeGrant(config, a.callback, { pkceCodeVerifier: a.verifier, expectedState: a.state, expectedNonce: b.nonce, idTokenExpected: true })
+      .then(
+        () => undefined,
+        (error: unknown) => error as Error & { cause?: Error & { cause?: { claim?: string; expected?: string; claims?: { nonce?: string } } } },
+      );
+    // openid-client's error wraps oauth4webapi's, whose cause holds the ID Token's claims as received.
+    expect(replayed?.cause?.message).toBe('unexpected ID Token "nonce" claim value');
+    expect(replayed?.cause?.cause).toMatchObject({ claim: 'nonce', expected: b.nonce, claims: { nonce: a.nonce } });
+    // The code was redeemed (the RP refused what came back): presenting it again, even with the right
+    // nonce, is invalid_grant (single use, RFC 6749 §4.1.2).
+    const again = await oidc
+      .authorizationCodeGrant(config, a.callback, { pkceCodeVerifier: a.verifier, expectedState: a.state, expectedNonce: a.nonce, idTokenExpected: true })
+      .then(
+        () => undefined,
+        (error: unknown) => error as Error & { error?: string },
+      );
+    expect(again?.error).toBe('invalid_grant');
+    // B's own code still works with B's nonce.
+    const tokens = await oidc.authorizationCodeGrant(config, b.callback, {
+      pkceCodeVerifier: b.verifier,
+      expectedState: b.state,
+      expectedNonce: b.nonce,
+      idTokenExpected: true,
+    });
+    expect(tokens.claims()).toMatchObject({ sub: olivia.id, nonce: b.nonce });
+  });
+
   it('oidcc-ensure-request-without-nonce-succeeds-for-code-flow', async () => {
     const { claims } = await codeFlow(config, { nonce: false });
     expect(claims.sub).toBe(olivia.id);
