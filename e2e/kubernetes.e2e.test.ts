@@ -29,6 +29,7 @@ const custom = {
     keyEncryptionSecret: randomBytes(32).toString('base64url'),
     redisUrl: 'redis://:a-password@redis.cache.svc:6379',
     otlpHeaders: 'x-api-key=a-collector-key',
+    portalOidcClientSecret: randomBytes(24).toString('base64url'),
   },
   nats: {
     url: 'nats://portcullis:a-password@nats-0.nats:4222,nats://portcullis:a-password@nats-1.nats:4222,nats://portcullis:a-password@nats-2.nats:4222',
@@ -42,6 +43,8 @@ const custom = {
     replicas: 4,
     port: 4001,
     portalRequireApproval: true,
+    portalOidc: { issuer: 'https://login.example.com', clientId: 'portcullis-portal', name: 'Example SSO' },
+    portalPasswordLogin: false,
     extraEnv: { ANALYTICS_MINUTES_RETENTION_DAYS: 3 },
     podDisruptionBudget: { enabled: false, maxUnavailable: 1 },
   },
@@ -208,6 +211,7 @@ describe('the Helm chart', () => {
               'KEY_ENCRYPTION_SECRET',
               'REDIS_URL',
               'OTEL_EXPORTER_OTLP_HEADERS',
+              'PORTAL_OIDC_CLIENT_SECRET',
             ]) {
               const entry = container.env.find((candidate) => candidate.name === name);
               if (entry) expect(entry.valueFrom?.secretKeyRef, name).toEqual(expect.objectContaining({ name: fullName(set.release), key: name }));
@@ -320,7 +324,16 @@ describe('the Helm chart', () => {
     );
     const registry = resolveEnv(manifests, containerOf(manifests, 'edge', 'registry').container);
     expect(registry).toEqual(
-      expect.objectContaining({ PORTAL_PUBLIC_URL: 'https://portal.example.com', PORTAL_REQUIRE_APPROVAL: 'true', ANALYTICS_MINUTES_RETENTION_DAYS: '3' }),
+      expect.objectContaining({
+        PORTAL_PUBLIC_URL: 'https://portal.example.com',
+        PORTAL_REQUIRE_APPROVAL: 'true',
+        ANALYTICS_MINUTES_RETENTION_DAYS: '3',
+        PORTAL_OIDC_ISSUER: 'https://login.example.com',
+        PORTAL_OIDC_CLIENT_ID: 'portcullis-portal',
+        PORTAL_OIDC_CLIENT_SECRET: custom.secrets.portalOidcClientSecret,
+        PORTAL_OIDC_NAME: 'Example SSO',
+        PORTAL_PASSWORD_LOGIN: 'false',
+      }),
     );
     expect(registry.CERTIFICATE_ENCRYPTION_SECRET).toBe(gateway.CERTIFICATE_ENCRYPTION_SECRET);
     const auth = resolveEnv(manifests, containerOf(manifests, 'edge', 'auth').container);

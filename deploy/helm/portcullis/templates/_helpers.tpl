@@ -89,6 +89,15 @@ the values, the secrets from the Secret, then extraEnv.
   value: {{ .Values.publicUrls.auth | quote }}
 - name: PORTAL_REQUIRE_APPROVAL
   value: {{ .Values.registry.portalRequireApproval | quote }}
+- name: PORTAL_OIDC_ISSUER
+  value: {{ .Values.registry.portalOidc.issuer | quote }}
+- name: PORTAL_OIDC_CLIENT_ID
+  value: {{ .Values.registry.portalOidc.clientId | quote }}
+{{ include "portcullis.secretEnv" (dict "root" . "name" "PORTAL_OIDC_CLIENT_SECRET" "optional" true) }}
+- name: PORTAL_OIDC_NAME
+  value: {{ .Values.registry.portalOidc.name | quote }}
+- name: PORTAL_PASSWORD_LOGIN
+  value: {{ .Values.registry.portalPasswordLogin | quote }}
 {{- end -}}
 
 {{- define "portcullis.env.auth" -}}
