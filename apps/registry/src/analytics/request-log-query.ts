@@ -1,6 +1,6 @@
 import { z } from '@portcullis/config';
 import type { ErrorDetail } from '@portcullis/errors';
-import { instant } from './usage-query.js';
+import { filterValue, instant, parseQueryString } from './usage-query.js';
 
 /** The most request logs one answer lists. */
 export const MAX_REQUEST_LOGS = 1_000;
@@ -15,8 +15,6 @@ export interface RequestLogQuery {
   identity?: string;
   oauthClientId?: string;
 }
-
-const filterValue = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
 
 const querySchema = z.strictObject({
   from: instant.optional(),
@@ -36,17 +34,8 @@ export type RequestLogQueryResult = { ok: true; value: RequestLogQuery } | { ok:
 
 /** Checks the request-log endpoint's query string (default: the last hour, the newest 100), naming every bad parameter. */
 export function parseRequestLogQuery(raw: Record<string, unknown>, now = new Date()): RequestLogQueryResult {
-  const errors: ErrorDetail[] = [];
-  for (const [name, value] of Object.entries(raw)) if (Array.isArray(value)) errors.push({ field: name, message: 'must be given once' });
-  if (errors.length > 0) return { ok: false, errors };
-  const parsed = querySchema.safeParse(raw);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      if (issue.code === 'unrecognized_keys') for (const key of issue.keys) errors.push({ field: key, message: 'is not a known parameter' });
-      else errors.push({ field: String(issue.path[0] ?? 'query'), message: issue.message });
-    }
-    return { ok: false, errors };
-  }
+  const parsed = parseQueryString(querySchema, raw);
+  if (!parsed.ok) return parsed;
   const input = parsed.data;
   const to = input.to ?? now;
   const from = input.from ?? new Date(to.getTime() - DEFAULT_SPAN_MS);

@@ -21,7 +21,8 @@ export interface UsageQuery {
   groupBy?: Grouping;
 }
 
-const filterValue = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
+/** An id to filter by (an API, a hashed identity, a client). */
+export const filterValue = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
 
 /** An ISO 8601 date-time (with its offset) or milliseconds since the epoch. */
 export const instant = z.string().transform((value, ctx) => {
@@ -45,6 +46,26 @@ const querySchema = z.strictObject({
   group_by: z.enum(groupings, { message: `must be one of ${groupings.join(', ')}` }).optional(),
 });
 
+/**
+ * A query string checked against its (strict) schema: a repeated parameter, an unknown one and each
+ * bad value are all named, by parameter.
+ */
+export function parseQueryString<Schema extends z.ZodType>(
+  schema: Schema,
+  raw: Record<string, unknown>,
+): { ok: true; data: z.output<Schema> } | { ok: false; errors: ErrorDetail[] } {
+  const errors: ErrorDetail[] = [];
+  for (const [name, value] of Object.entries(raw)) if (Array.isArray(value)) errors.push({ field: name, message: 'must be given once' });
+  if (errors.length > 0) return { ok: false, errors };
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  for (const issue of parsed.error.issues) {
+    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) errors.push({ field: key, message: 'is not a known parameter' });
+    else errors.push({ field: String(issue.path[0] ?? 'query'), message: issue.message });
+  }
+  return { ok: false, errors };
+}
+
 export type UsageQueryResult = { ok: true; value: UsageQuery } | { ok: false; errors: ErrorDetail[] };
 
 /**
@@ -52,19 +73,8 @@ export type UsageQueryResult = { ok: true; value: UsageQuery } | { ok: false; er
  * Every problem is named by its parameter; a range over MAX_BUCKETS buckets is refused.
  */
 export function parseUsageQuery(raw: Record<string, unknown>, now = new Date()): UsageQueryResult {
-  const errors: ErrorDetail[] = [];
-  for (const [name, value] of Object.entries(raw)) {
-    if (Array.isArray(value)) errors.push({ field: name, message: 'must be given once' });
-  }
-  if (errors.length > 0) return { ok: false, errors };
-  const parsed = querySchema.safeParse(raw);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      if (issue.code === 'unrecognized_keys') for (const key of issue.keys) errors.push({ field: key, message: 'is not a known parameter' });
-      else errors.push({ field: String(issue.path[0] ?? 'query'), message: issue.message });
-    }
-    return { ok: false, errors };
-  }
+  const parsed = parseQueryString(querySchema, raw);
+  if (!parsed.ok) return parsed;
   const input = parsed.data;
   const bucket = input.bucket ?? 'hour';
   const to = input.to ?? now;
