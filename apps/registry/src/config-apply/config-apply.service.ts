@@ -5,7 +5,7 @@ import type { ApiDefinition } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
 import type { EntityManager } from 'typeorm';
 import { CatalogueEntryRecord } from '../portal/catalogue/catalogue-entry.entity.js';
-import { toEntry } from '../portal/catalogue/catalogue.service.js';
+import { catalogueColumns, toEntry } from '../portal/catalogue/catalogue.service.js';
 import { DcrProviderRecord } from '../portal/providers/dcr-provider.entity.js';
 import { discoverProvider } from '../portal/providers/provider-discovery.js';
 import { SecretSealer } from '../portal/providers/sealed-secrets.js';
@@ -268,18 +268,8 @@ export class ConfigApplyService {
 async function saveEntry(manager: EntityManager, change: Planned): Promise<void> {
   const wanted = change.wanted as Extract<Wanted, { kind: 'catalogue' }>;
   const entry = wanted.value;
-  const columns = {
-    apiId: entry.api_id,
-    policyId: entry.policy_id,
-    name: entry.name,
-    description: entry.description,
-    documentation: entry.documentation,
-    openapi: entry.openapi,
-    credentialKind: entry.credential_kind,
-    providerId: entry.provider_id?.toLowerCase() ?? null,
-    published: entry.published,
-    updatedAt: new Date(),
-  };
+  // Ids from files are UUIDs in any case; the plan keys every id in lower case (config-plan.ts), and so does the row.
+  const columns = { ...catalogueColumns(entry), providerId: entry.provider_id?.toLowerCase() ?? null, updatedAt: new Date() };
   if (change.action === 'update') await manager.update(CatalogueEntryRecord, { id: wanted.id }, columns as never);
   else await manager.insert(CatalogueEntryRecord, { id: wanted.id, ...columns, createdAt: columns.updatedAt } as never);
 }

@@ -58,7 +58,12 @@ export class CatalogueService {
     const entry = validEntryInput(input);
     await this.checkReferences(entry);
     const now = new Date();
-    const record: CatalogueEntryRecord = Object.assign(new CatalogueEntryRecord(), { id: randomUUID(), ...toColumns(entry), createdAt: now, updatedAt: now });
+    const record: CatalogueEntryRecord = Object.assign(new CatalogueEntryRecord(), {
+      id: randomUUID(),
+      ...catalogueColumns(entry),
+      createdAt: now,
+      updatedAt: now,
+    });
     await this.store.insert(record).catch(providerGoneMeanwhile(entry));
     return toEntry(record);
   }
@@ -72,7 +77,7 @@ export class CatalogueService {
     const entry = validEntryInput(input, stored);
     await this.checkReferences(entry);
     const updatedAt = new Date();
-    const updated = await this.store.update(id, { ...toColumns(entry), updatedAt }).catch(providerGoneMeanwhile(entry));
+    const updated = await this.store.update(id, { ...catalogueColumns(entry), updatedAt }).catch(providerGoneMeanwhile(entry));
     if (!updated) throw entryNotFound(id);
     return { ...stored, ...entry, updated_at: updatedAt.toISOString() };
   }
@@ -132,7 +137,8 @@ function inUse(apps: number): PortcullisError {
   ]);
 }
 
-function toColumns(entry: ValidEntryInput): Omit<CatalogueEntryRecord, 'id' | 'createdAt' | 'updatedAt'> {
+/** A validated entry as its row's columns (the catalogue's own routes and a configuration apply write alike). */
+export function catalogueColumns(entry: ValidEntryInput): Omit<CatalogueEntryRecord, 'id' | 'createdAt' | 'updatedAt'> {
   return {
     apiId: entry.api_id,
     policyId: entry.policy_id,
