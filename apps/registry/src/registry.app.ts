@@ -5,6 +5,7 @@ import { createLogger, PinoNestLogger } from '@portcullis/logging';
 import type { RegistryConfig } from './config.js';
 import { useImportBodies } from './import/import-body.js';
 import { serveOpenApi } from './openapi.js';
+import { useConsoleHttp } from './console/console-http.js';
 import { usePortalHttp } from './portal/pages/portal-http.js';
 import { RootModule } from './root.module.js';
 import { registryEntities, registryMigrations } from './schema.js';
@@ -38,6 +39,8 @@ export async function createRegistryApp(config: RegistryConfig, options: Registr
       useImportBodies(app, config.import.maxBodyBytes);
       // The portal's pages read their own, smaller form bodies and answer body problems as pages.
       usePortalHttp(app);
+      // The console's pages likewise, with room for one JSON document.
+      useConsoleHttp(app);
     },
     beforeListen: (app) => serveOpenApi(app),
     release: () => dataSource.destroy(),

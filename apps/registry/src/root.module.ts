@@ -5,6 +5,8 @@ import { AnalyticsModule } from './analytics/analytics.module.js';
 import { ApisModule } from './apis/apis.module.js';
 import { CertificatesModule } from './certificates/certificates.module.js';
 import type { RegistryConfig } from './config.js';
+import { ConsoleModule } from './console/console.module.js';
+import { ConsoleStorageModule } from './console/storage/console-storage.module.js';
 import { ConfigApplyModule } from './config-apply/config-apply.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ImportModule } from './import/import.module.js';
@@ -34,6 +36,7 @@ export class RootModule {
         BusModule.forRoot(options.transport),
         StorageModule.forRoot(options.dataSource),
         PortalStorageModule.forRoot(options.dataSource),
+        ConsoleStorageModule.forRoot(options.dataSource),
         ApisModule,
         PoliciesModule,
         ImportModule,
@@ -44,6 +47,7 @@ export class RootModule {
         PortalModule,
         ReferencesModule,
         CertificatesModule,
+        ConsoleModule,
       ],
       providers: [{ provide: REGISTRY_CONFIG, useValue: options.config }],
       exports: [REGISTRY_CONFIG],

@@ -24,6 +24,8 @@ import { PortalOidcSignIn1764520000000 } from './storage/migrations/176452000000
 import { OidcSignInRecord } from './portal/oidc/oidc-sign-in.entity.js';
 import { AnalyticsEndpointDimension1764540000000 } from './storage/migrations/1764540000000-analytics-endpoint-dimension.js';
 import { CreateDebugSessions1764540100000 } from './storage/migrations/1764540100000-create-debug-sessions.js';
+import { CreateConsoleSessions1764560000000 } from './storage/migrations/1764560000000-create-console-sessions.js';
+import { ConsoleSessionRecord } from './console/session/console-session.entity.js';
 
 /** What `openDatabase` needs for the registry's schema: its entities, and its migrations in order. */
 export const registryEntities = [
@@ -40,6 +42,7 @@ export const registryEntities = [
   PortalSessionRecord,
   CertificateRecord,
   OidcSignInRecord,
+  ConsoleSessionRecord,
 ];
 export const registryMigrations = [
   CreateApiDefinitions1732350000000,
@@ -55,4 +58,5 @@ export const registryMigrations = [
   PortalOidcSignIn1764520000000,
   AnalyticsEndpointDimension1764540000000,
   CreateDebugSessions1764540100000,
+  CreateConsoleSessions1764560000000,
 ];

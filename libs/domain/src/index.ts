@@ -56,6 +56,7 @@ export {
   type Session,
   type SessionInput,
 } from './policy.js';
+export { keyExpiresIn } from './key-expiry.js';
 export {
   combinePolicies,
   compilePattern,

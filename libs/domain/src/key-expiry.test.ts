@@ -1,6 +1,6 @@
-import type { Policy } from '@portcullis/domain';
+import type { Policy } from './policy.js';
 import { describe, expect, it } from 'vitest';
-import { keyExpiresIn } from './tyk-keys.controller.js';
+import { keyExpiresIn } from './key-expiry.js';
 
 const policy = (id: string, key_expires_in: number) => [id, { id, key_expires_in } as Policy] as const;
 const policies = new Map([policy('day', 86_400), policy('hour', 3_600), policy('forever', 0)]);

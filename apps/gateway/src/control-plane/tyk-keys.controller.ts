@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseFilters, UseGuards } from '@nestjs/common';
 import { Bus } from '@portcullis/bus';
 import { subjects, type KeyRecord } from '@portcullis/contracts';
-import { validateSession, type Policy, type Session } from '@portcullis/domain';
+import { keyExpiresIn, validateSession, type Session } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
 import { ConfigurationStore } from '../data-plane/configuration-store.js';
 import { TykErrorFilter } from './tyk-errors.js';
@@ -15,22 +15,6 @@ export interface TykKeyWriteResult {
   key_hash: string;
   /** HMAC keys: the generated secret, in the reply that made it only (Tyk shows it on every GET). */
   hmac_string?: string;
-}
-
-/**
- * The key a session lives for, from the policies it applies: Tyk sets `expires` from a policy's
- * `key_expires_in` when a key is created with it. With several, the longest wins. The auth service
- * does not hold policies, so the gateway (which has them all) works it out and passes it along.
- */
-export function keyExpiresIn(body: unknown, policies: ReadonlyMap<string, Policy>): number | undefined {
-  const applied = (body as { apply_policies?: unknown } | null)?.apply_policies;
-  if (!Array.isArray(applied)) return undefined;
-  let longest = 0;
-  for (const id of applied) {
-    const seconds = typeof id === 'string' ? policies.get(id)?.key_expires_in : undefined;
-    if (typeof seconds === 'number' && seconds > longest) longest = seconds;
-  }
-  return longest > 0 ? longest : undefined;
 }
 
 /**

@@ -8,5 +8,6 @@ import { SnapshotPager } from './snapshot-pager.js';
 @Module({
   controllers: [ApisController, ApisMessages],
   providers: [ApisService, SnapshotPager, AdminGuard],
+  exports: [ApisService],
 })
 export class ApisModule {}

@@ -7,7 +7,7 @@ import type { RegistryConfig } from '../../config.js';
 import { REGISTRY_CONFIG } from '../../registry-config.token.js';
 import { DevelopersService } from '../developers/developers.service.js';
 import type { Developer } from '../portal-types.js';
-import { PortalCsrf } from './portal-csrf.js';
+import { PageCsrf } from '../../http/page-csrf.js';
 import { PortalSessions, SESSION_TTL_SECONDS, type PortalSession } from './portal-sessions.js';
 
 export const SESSION_COOKIE = 'portal_session';
@@ -36,7 +36,7 @@ export class CsrfRejected extends Error {}
 /** The developer's session and CSRF state, read from and written to the request's cookies. */
 @Injectable()
 export class PortalVisitors {
-  private readonly csrf: PortalCsrf;
+  private readonly csrf: PageCsrf;
   private readonly cookieOptions: SerializeOptions;
 
   constructor(
@@ -44,7 +44,7 @@ export class PortalVisitors {
     private readonly developers: DevelopersService,
     @Inject(REGISTRY_CONFIG) config: RegistryConfig,
   ) {
-    this.csrf = new PortalCsrf(config.adminSecret);
+    this.csrf = new PageCsrf(config.adminSecret, 'portal csrf v1');
     // HttpOnly: no script reads them; Lax: other sites' forms and fetches arrive without them.
     this.cookieOptions = { path: '/portal', httpOnly: true, sameSite: 'lax', secure: config.portal.cookieSecure };
   }
