@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { ApisModule } from '../apis/apis.module.js';
+import { PoliciesModule } from '../policies/policies.module.js';
+import { CatalogueModule } from '../portal/catalogue/catalogue.module.js';
+import { PortalProvidersModule } from '../portal/providers/providers.module.js';
+import { ItemPanels } from './pages/item-panels.js';
+import { OverviewPagesController } from './pages/overview-pages.controller.js';
+import { ResourcePagesController } from './pages/resource-pages.controller.js';
+import { SignInPagesController } from './pages/sign-in-pages.controller.js';
+import { ConsoleResources } from './resources/console-resources.js';
+import { ConsoleOperators } from './session/console-operators.js';
+import { ConsoleSessions } from './session/console-sessions.js';
+
+/**
+ * The operator console's pages under /console (see useConsoleHttp for what runs before them). The
+ * resource pages come last: their `/console/:kind` would otherwise answer for every other page.
+ */
+@Module({
+  imports: [ApisModule, PoliciesModule, CatalogueModule, PortalProvidersModule],
+  controllers: [SignInPagesController, OverviewPagesController, ResourcePagesController],
+  providers: [ConsoleSessions, ConsoleOperators, ConsoleResources, ItemPanels],
+})
+export class ConsoleModule {}

@@ -1,0 +1,222 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithServices } from '../tools/test/with-services.js';
+import { createScratchDatabase } from './support/database.js';
+import { PageSession, pageText } from './support/page-session.js';
+import { startService, type StartedService } from './support/processes.js';
+
+/**
+ * The operator console over HTTP, as a browser without JavaScript uses it: sign-in with the admin
+ * secret, CSRF on every form, every kind edited through the admin API's own validation, and bad
+ * input answered as a page that says what is wrong, nothing changed. The registry and the auth
+ * service run as processes on the machine's NATS and PostgreSQL. (The browser test, with
+ * screenshots and a phone's width, is console-browser.e2e.test.ts.)
+ */
+describeWithServices('operator console over HTTP', () => {
+  const adminSecret = randomBytes(24).toString('base64url');
+  const suffix = randomBytes(4).toString('hex');
+  let database: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let registry: StartedService;
+  let auth: StartedService;
+
+  beforeAll(async () => {
+    database = await createScratchDatabase('portcullis_e2e_console');
+    [registry, auth] = await Promise.all([
+      startService('registry', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),
+      startService('auth', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),
+    ]);
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled([registry, auth].filter(Boolean).map((service) => service.stop()));
+    await database?.drop();
+  });
+
+  async function signedIn(): Promise<PageSession> {
+    const session = new PageSession(registry.url);
+    await session.get('/console/sign-in');
+    const signIn = await session.post('/console/sign-in', { secret: adminSecret, next: '' });
+    expect(signIn.status).toBe(303);
+    expect(signIn.location).toBe('/console');
+    return session;
+  }
+
+  async function apiName(apiId: string): Promise<string> {
+    return ((await (await adminGet(`/admin/apis/${apiId}`)).json()) as { name: string }).name;
+  }
+
+  async function adminGet(path: string): Promise<Response> {
+    return fetch(`${registry.url}${path}`, { headers: { authorization: `Bearer ${adminSecret}` } });
+  }
+
+  it('sends a visitor without a session to sign in, and back where they were going', async () => {
+    const session = new PageSession(registry.url);
+    const page = await session.get('/console/apis');
+    expect(page.status).toBe(303);
+    expect(page.location).toBe('/console/sign-in?next=%2Fconsole%2Fapis');
+    const form = await session.get(page.location!);
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('name="next" value="/console/apis"');
+    const signIn = await session.post('/console/sign-in', { secret: adminSecret, next: '/console/apis' });
+    expect(signIn.location).toBe('/console/apis');
+    expect((await session.get('/console/apis')).status).toBe(200);
+  });
+
+  it('refuses a wrong secret, a form without its CSRF token, and a redirect off the console', async () => {
+    const session = new PageSession(registry.url);
+    await session.get('/console/sign-in');
+    const wrong = await session.post('/console/sign-in', { secret: 'not the secret' });
+    expect(wrong.status).toBe(401);
+    expect(pageText(wrong.html)).toContain('That is not the admin secret.');
+    expect(session.cookie('console_session')).toBeUndefined();
+
+    const forged = await session.post('/console/sign-in', { secret: adminSecret, _csrf: 'forged' });
+    expect(forged.status).toBe(403);
+    expect(pageText(forged.html)).toContain('This form has expired');
+    expect(session.cookie('console_session')).toBeUndefined();
+
+    await session.get('/console/sign-in');
+    const offsite = await session.post('/console/sign-in', { secret: adminSecret, next: '//evil.example/console' });
+    expect(offsite.location).toBe('/console');
+  });
+
+  it('serves its pages with the portal’s security headers and no-store', async () => {
+    const session = await signedIn();
+    const response = await fetch(`${registry.url}/console/apis`, { headers: { cookie: `console_session=${session.cookie('console_session')}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('creates, shows, changes and deletes an API; a refused change shows the admin API’s messages and changes nothing', async () => {
+    const session = await signedIn();
+    await session.get('/console/apis/new');
+    const apiId = `console-orders-${suffix}`;
+    const document = {
+      api_id: apiId,
+      name: 'Orders',
+      proxy: { listen_path: `/console-orders-${suffix}/`, target_url: 'http://127.0.0.1:9', strip_listen_path: true },
+    };
+    const created = await session.post('/console/apis', { document: JSON.stringify(document) });
+    expect(created.status).toBe(303);
+    expect(created.location).toBe(`/console/apis/${apiId}?done=created`);
+    expect(await apiName(apiId)).toBe('Orders');
+
+    const list = await session.get('/console/apis');
+    expect(pageText(list.html)).toContain(`${apiId} Orders /console-orders-${suffix}/`);
+
+    await session.get(`/console/apis/${apiId}`);
+    const refused = await session.post(`/console/apis/${apiId}`, {
+      document: JSON.stringify({ ...document, name: 'Renamed', proxy: { ...document.proxy, listen_path: 'no-slash', target_url: 'not a url' } }),
+    });
+    expect(refused.status).toBe(400);
+    const refusedText = pageText(refused.html);
+    expect(refusedText).toContain('proxy.listen_path');
+    expect(refusedText).toContain('proxy.target_url');
+    // The operator's text is kept in the editor to mend, not replaced by what is stored.
+    expect(refused.html).toContain('Renamed');
+    expect(await apiName(apiId)).toBe('Orders');
+
+    const saved = await session.post(`/console/apis/${apiId}`, { document: JSON.stringify({ ...document, name: 'Orders v2' }) });
+    expect(saved.status).toBe(303);
+    expect(await apiName(apiId)).toBe('Orders v2');
+
+    await session.get(`/console/apis/${apiId}`);
+    const unconfirmed = await session.post(`/console/apis/${apiId}/delete`, { confirm: 'something else' });
+    expect(unconfirmed.status).toBe(400);
+    expect(pageText(unconfirmed.html)).toContain('Nothing was deleted');
+    expect((await adminGet(`/admin/apis/${apiId}`)).status).toBe(200);
+    const deleted = await session.post(`/console/apis/${apiId}/delete`, { confirm: apiId });
+    expect(deleted.location).toBe('/console/apis?done=deleted');
+    expect((await adminGet(`/admin/apis/${apiId}`)).status).toBe(404);
+  });
+
+  it('answers malformed JSON, a non-object and prototype keys in the editor, nothing stored', async () => {
+    const session = await signedIn();
+    await session.get('/console/policies/new');
+    const before = await (await adminGet('/admin/policies')).json();
+    for (const [text, expected] of [
+      ['{ "name": ', 'The document is not valid JSON.'],
+      ['[1, 2]', 'must be a JSON object'],
+      ['{ "__proto__": { "admin": true } }', 'is not allowed'],
+      ['', 'The document is empty.'],
+    ] as const) {
+      const page = await session.post('/console/policies', { document: text });
+      expect(page.status, text).toBe(400);
+      expect(pageText(page.html), text).toContain(expected);
+    }
+    expect(await (await adminGet('/admin/policies')).json()).toEqual(before);
+  });
+
+  it('creates a key through the auth service and shows it once; its page shows the session, never the key', async () => {
+    const session = await signedIn();
+    await session.get('/console/keys/new');
+    const created = await session.post('/console/keys', {
+      document: JSON.stringify({ alias: `console-${suffix}`, access_rights: {}, rate: 0, per: 0, quota_max: -1 }),
+    });
+    expect(created.status).toBe(201);
+    const key = /<dt>Key<\/dt>\s*<dd><code>([^<]+)<\/code>/.exec(created.html)?.[1];
+    expect(key).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    const keyHash = /href="\/console\/keys\/([0-9a-f]{64})"/.exec(created.html)?.[1];
+    expect(keyHash).toBeDefined();
+    const page = await session.get(`/console/keys/${keyHash}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(`console-${suffix}`);
+    expect(page.html).not.toContain(key);
+    const list = await session.get('/console/keys');
+    expect(list.html).toContain(keyHash);
+    expect(list.html).not.toContain(key);
+  });
+
+  it('creates an OAuth client and shows its secret once; a bad grant type is the auth service’s message', async () => {
+    const session = await signedIn();
+    await session.get('/console/oauth-clients/new');
+    const refused = await session.post('/console/oauth-clients', { document: JSON.stringify({ client_name: 'Bad', grant_types: ['telepathy'] }) });
+    expect(refused.status).toBe(400);
+    expect(pageText(refused.html)).toContain('grant_types');
+    const created = await session.post('/console/oauth-clients', {
+      document: JSON.stringify({ client_name: `Billing ${suffix}`, grant_types: ['client_credentials'] }),
+    });
+    expect(created.status).toBe(201);
+    expect(created.html).toContain('Client secret');
+    const clientId = /href="\/console\/oauth-clients\/([^"]+)"/.exec(created.html)?.[1];
+    const page = await session.get(`/console/oauth-clients/${clientId}`);
+    expect(page.status).toBe(200);
+    expect(pageText(page.html)).toContain(`Billing ${suffix}`);
+    expect(page.html).not.toContain('client_secret"');
+  });
+
+  it('answers an unknown section and an unknown API as not-found pages', async () => {
+    const session = await signedIn();
+    const section = await session.get('/console/nonsense');
+    expect(section.status).toBe(404);
+    expect(pageText(section.html)).toContain('The console has no such section.');
+    const api = await session.get('/console/apis/no-such-api');
+    expect(api.status).toBe(404);
+    expect(section.html).toContain('<h1>Not found</h1>');
+  });
+
+  it('ends the session at sign-out: the old cookie opens nothing', async () => {
+    const session = await signedIn();
+    const cookie = session.cookie('console_session')!;
+    await session.get('/console/apis');
+    const out = await session.post('/console/sign-out', {});
+    expect(out.location).toBe('/console/sign-in?done=signed-out');
+    const replay = await fetch(`${registry.url}/console/apis`, { headers: { cookie: `console_session=${cookie}` }, redirect: 'manual' });
+    expect(replay.status).toBe(303);
+  });
+
+  it('refuses a JSON body and an oversized form as pages', async () => {
+    const json = await fetch(`${registry.url}/console/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(json.status).toBe(415);
+    expect(json.headers.get('content-type')).toContain('text/html');
+    const huge = await fetch(`${registry.url}/console/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `secret=${'a'.repeat(2 * 1024 * 1024)}`,
+    });
+    expect(huge.status).toBe(413);
+  });
+});
