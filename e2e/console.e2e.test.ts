@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices } from '../tools/test/with-services.js';
 import { createScratchDatabase } from './support/database.js';
 import { PageSession, pageText } from './support/page-session.js';
-import { startService, type StartedService } from './support/processes.js';
+import { startService, startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
 
 /**
  * The operator console over HTTP, as a browser without JavaScript uses it: sign-in with the admin
@@ -18,17 +18,22 @@ describeWithServices('operator console over HTTP', () => {
   let database: Awaited<ReturnType<typeof createScratchDatabase>>;
   let registry: StartedService;
   let auth: StartedService;
+  let gateway: StartedService;
+  let upstream: Upstream;
 
   beforeAll(async () => {
-    database = await createScratchDatabase('portcullis_e2e_console');
+    [database, upstream] = await Promise.all([createScratchDatabase('portcullis_e2e_console'), startUpstream()]);
     [registry, auth] = await Promise.all([
       startService('registry', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),
       startService('auth', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),
     ]);
+    gateway = await startService('gateway', { adminSecret, env: { ANALYTICS_FLUSH_MS: '100' } });
+    await waitFor(async () => (await fetch(`${gateway.url}/ready`)).status === 200, { timeoutMs: 15_000, message: `${gateway.url}/ready` });
   });
 
   afterAll(async () => {
-    await Promise.allSettled([registry, auth].filter(Boolean).map((service) => service.stop()));
+    await Promise.allSettled([gateway, registry, auth].filter(Boolean).map((service) => service.stop()));
+    await upstream?.close();
     await database?.drop();
   });
 
@@ -196,6 +201,71 @@ describeWithServices('operator console over HTTP', () => {
     const api = await session.get('/console/apis/no-such-api');
     expect(api.status).toBe(404);
     expect(section.html).toContain('<h1>Not found</h1>');
+  });
+
+  it('charts an API’s traffic through a real gateway: requests and errors counted exactly', async () => {
+    const session = await signedIn();
+    const apiId = `console-traffic-${suffix}`;
+    const listenPath = `/console-traffic-${suffix}/`;
+    await session.get('/console/apis/new');
+    const created = await session.post('/console/apis', {
+      document: JSON.stringify({
+        api_id: apiId,
+        name: 'Traffic',
+        use_keyless: true,
+        proxy: { listen_path: listenPath, target_url: upstream.url, strip_listen_path: true },
+        version_data: {
+          not_versioned: true,
+          versions: {
+            Default: {
+              name: 'Default',
+              use_extended_paths: true,
+              extended_paths: { black_list: [{ path: '/blocked', method_actions: { GET: { action: 'no_action', code: 200, data: '', headers: {} } } }] },
+            },
+          },
+        },
+      }),
+    });
+    expect(created.status).toBe(303);
+    await waitFor(async () => (await fetch(`${gateway.url}${listenPath}`)).status === 200, { timeoutMs: 10_000, message: 'the gateway to route the API' });
+    // One request was sent by the wait above; four more answered, one refused by the black list.
+    for (let i = 0; i < 4; i += 1) expect((await fetch(`${gateway.url}${listenPath}ok`)).status).toBe(200);
+    expect((await fetch(`${gateway.url}${listenPath}blocked`)).status).toBe(403);
+
+    const apiPage = await session.get(`/console/apis/${apiId}`);
+    expect(apiPage.html).toContain(`href="/console/traffic?api_id=${apiId}"`);
+    let page = { status: 0, html: '' };
+    await waitFor(
+      async () => {
+        page = await session.get(`/console/traffic?range=1h&api_id=${apiId}`);
+        return pageText(page.html).includes('Requests 6');
+      },
+      { timeoutMs: 20_000, message: 'the traffic page to count the six requests' },
+    );
+    expect(page.status).toBe(200);
+    expect(pageText(page.html)).toContain('Errors (4xx, 5xx) 1, 0');
+    expect(page.html.match(/<svg[^>]*class="chart"/g)).toHaveLength(3);
+    expect(page.html).not.toMatch(/NaN|Infinity/);
+  });
+
+  it('refuses an absurd range, an unknown range and an unknown API as pages that say why', async () => {
+    const session = await signedIn();
+    const absurd = await session.get(`/console/traffic?from=0&to=${Date.now()}&bucket=minute`);
+    expect(absurd.status).toBe(400);
+    expect(pageText(absurd.html)).toMatch(/at most 1500 are allowed/);
+    expect(absurd.html).not.toContain('<svg');
+    const backwards = await session.get(`/console/traffic?from=${Date.now()}&to=${Date.now() - 60_000}`);
+    expect(backwards.status).toBe(400);
+    expect(pageText(backwards.html)).toContain('must be before to');
+    const range = await session.get('/console/traffic?range=forever');
+    expect(range.status).toBe(400);
+    expect(pageText(range.html)).toContain('must be one of 1h, 6h, 24h, 7d, 30d, 90d');
+    const unknown = await session.get('/console/traffic?api_id=no-such-api');
+    expect(unknown.status).toBe(404);
+    expect(pageText(unknown.html)).toContain('No API has the id no-such-api.');
+    const repeated = await session.get('/console/traffic?api_id=a&api_id=b');
+    expect(repeated.status).toBe(400);
+    expect(pageText(repeated.html)).toContain('must be given once');
   });
 
   it('ends the session at sign-out: the old cookie opens nothing', async () => {

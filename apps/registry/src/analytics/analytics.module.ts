@@ -11,5 +11,6 @@ import { UsageService } from './usage.service.js';
 @Module({
   controllers: [AnalyticsController, DebugSessionsController],
   providers: [AnalyticsIngest, AnalyticsRetention, UsageService, DebugSessionsService, AdminGuard],
+  exports: [UsageService],
 })
 export class AnalyticsModule {}

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AnalyticsModule } from '../analytics/analytics.module.js';
 import { ApisModule } from '../apis/apis.module.js';
 import { PoliciesModule } from '../policies/policies.module.js';
 import { CatalogueModule } from '../portal/catalogue/catalogue.module.js';
@@ -7,6 +8,7 @@ import { ItemPanels } from './pages/item-panels.js';
 import { OverviewPagesController } from './pages/overview-pages.controller.js';
 import { ResourcePagesController } from './pages/resource-pages.controller.js';
 import { SignInPagesController } from './pages/sign-in-pages.controller.js';
+import { TrafficPagesController } from './pages/traffic-pages.controller.js';
 import { ConsoleResources } from './resources/console-resources.js';
 import { ConsoleOperators } from './session/console-operators.js';
 import { ConsoleSessions } from './session/console-sessions.js';
@@ -16,8 +18,8 @@ import { ConsoleSessions } from './session/console-sessions.js';
  * resource pages come last: their `/console/:kind` would otherwise answer for every other page.
  */
 @Module({
-  imports: [ApisModule, PoliciesModule, CatalogueModule, PortalProvidersModule],
-  controllers: [SignInPagesController, OverviewPagesController, ResourcePagesController],
+  imports: [AnalyticsModule, ApisModule, PoliciesModule, CatalogueModule, PortalProvidersModule],
+  controllers: [SignInPagesController, OverviewPagesController, TrafficPagesController, ResourcePagesController],
   providers: [ConsoleSessions, ConsoleOperators, ConsoleResources, ItemPanels],
 })
 export class ConsoleModule {}

@@ -1,4 +1,5 @@
 import { portalCss } from '../../portal/pages/portal-css.js';
+import { chartCss } from '../charts/svg-chart.js';
 
 /**
  * The console's stylesheet (GET /console/static/console.css): the portal's, for one look and one
@@ -6,6 +7,7 @@ import { portalCss } from '../../portal/pages/portal-css.js';
  * scroll sideways on a phone rather than squeezing, a JSON editor, the charts.
  */
 export const consoleCss = `${portalCss}
+${chartCss}
 .console-container { max-width: 80rem; }
 .table-scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 .table-scroll table { min-width: 36rem; }
@@ -17,7 +19,7 @@ export const consoleCss = `${portalCss}
 .filters { display: flex; flex-wrap: wrap; gap: 0.75rem 1.25rem; align-items: flex-end; margin: 1rem 0 1.5rem; }
 .filters .field { margin: 0; min-width: 10rem; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 26rem), 1fr)); gap: 1.25rem; }
-.chart { border: 1px solid var(--border); border-radius: 8px; padding: 0.75rem; background: var(--bg); }
+.chart-frame { margin: 0; border: 1px solid var(--border); border-radius: 8px; padding: 0.75rem; background: var(--bg); min-width: 0; }
 .health-up { color: var(--ok-border); font-weight: 600; }
 .health-down { color: var(--danger); font-weight: 600; }
 @media (prefers-color-scheme: dark) {

@@ -8,13 +8,14 @@ import overview from './views/overview.js';
 import panels from './views/panels.js';
 import secret from './views/secret.js';
 import signIn from './views/sign-in.js';
+import traffic from './views/traffic.js';
 
 /**
  * The console's templates, in TypeScript modules like the portal's (compiled into dist/). Eta escapes
  * every `<%= %>`; the only raw output (`<%~ %>`) is a rendered page body, a partial, or markup the
  * console made itself (a chart's SVG, built with every text escaped).
  */
-const templates = { layout, errors, message, 'sign-in': signIn, list, edit, secret, overview };
+const templates = { layout, errors, message, 'sign-in': signIn, list, edit, secret, overview, traffic };
 /** Pieces of a page, rendered on their own (no frame). */
 const partials = { panels };
 
