@@ -17,6 +17,7 @@ describe('banner', () => {
         '  gateway   http://127.0.0.1:8080',
         '  registry  http://127.0.0.1:3001  (admin API: /admin/apis, docs: /admin/docs)',
         '  portal    http://127.0.0.1:3001/portal  (developer portal)',
+        '  console   http://127.0.0.1:3001/console  (operator console: sign in with the admin secret)',
         '  auth      http://127.0.0.1:3002',
         '  admin secret: s3cret-s3cret-s3cret  (from ./data/admin-secret)',
         '  data: /srv/app/data',

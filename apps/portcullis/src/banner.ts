@@ -23,6 +23,7 @@ export function banner({ urls, adminSecret, dataDir, cwd }: BannerInput): string
     `  gateway   ${urls.gateway}`,
     `  registry  ${urls.registry}  (admin API: /admin/apis, docs: /admin/docs)`,
     `  portal    ${urls.registry}/portal  (developer portal)`,
+    `  console   ${urls.registry}/console  (operator console: sign in with the admin secret)`,
     `  auth      ${urls.auth}`,
     secretLine,
     `  data: ${dataDir}`,
