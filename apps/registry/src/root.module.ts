@@ -6,6 +6,7 @@ import { ApisModule } from './apis/apis.module.js';
 import { CertificatesModule } from './certificates/certificates.module.js';
 import type { RegistryConfig } from './config.js';
 import { ConfigApplyModule } from './config-apply/config-apply.module.js';
+import { GatewaysModule } from './gateways/gateways.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ImportModule } from './import/import.module.js';
 import { OAuthAdminModule } from './oauth/oauth-admin.module.js';
@@ -44,6 +45,7 @@ export class RootModule {
         PortalModule,
         ReferencesModule,
         CertificatesModule,
+        GatewaysModule,
       ],
       providers: [{ provide: REGISTRY_CONFIG, useValue: options.config }],
       exports: [REGISTRY_CONFIG],
