@@ -8,6 +8,7 @@ import type { RegistryConfig } from './config.js';
 import { ConsoleModule } from './console/console.module.js';
 import { ConsoleStorageModule } from './console/storage/console-storage.module.js';
 import { ConfigApplyModule } from './config-apply/config-apply.module.js';
+import { GatewaysModule } from './gateways/gateways.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ImportModule } from './import/import.module.js';
 import { OAuthAdminModule } from './oauth/oauth-admin.module.js';
@@ -47,6 +48,7 @@ export class RootModule {
         PortalModule,
         ReferencesModule,
         CertificatesModule,
+        GatewaysModule,
         ConsoleModule,
       ],
       providers: [{ provide: REGISTRY_CONFIG, useValue: options.config }],

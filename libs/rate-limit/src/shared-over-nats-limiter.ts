@@ -1,4 +1,4 @@
-import { subjects, type GatewayHeartbeat } from '@portcullis/contracts';
+import { GATEWAY_HEARTBEAT_INTERVAL_MS, GATEWAY_SILENT_AFTER_MS, subjects, type GatewayHeartbeat } from '@portcullis/contracts';
 import { silentLog, type LimiterLog, type RateLimiter } from './limiter.js';
 import { LocalLimiter, type LocalLimiterOptions } from './local-limiter.js';
 import type { Clock, RateLimitResult } from './result.js';
@@ -11,9 +11,9 @@ export interface SharedOverNatsOptions {
   publish: (subject: typeof subjects.gatewayHeartbeat, payload: GatewayHeartbeat) => unknown;
   clock?: Clock;
   local?: Omit<LocalLimiterOptions, 'clock'>;
-  /** How often this gateway announces itself (ms). */
+  /** How often this gateway announces itself (ms); GATEWAY_HEARTBEAT_INTERVAL_MS unless a test says otherwise. */
   heartbeatIntervalMs?: number;
-  /** A peer not heard from for longer than this (ms) no longer counts. */
+  /** A peer not heard from for longer than this (ms) no longer counts; GATEWAY_SILENT_AFTER_MS by default. */
   peerTtlMs?: number;
   log?: LimiterLog;
 }
@@ -45,8 +45,8 @@ export class SharedOverNatsLimiter implements RateLimiter {
   constructor(private readonly options: SharedOverNatsOptions) {
     this.clock = options.clock ?? Date.now;
     this.local = new LocalLimiter({ ...options.local, clock: this.clock });
-    this.ttl = options.peerTtlMs ?? 3_000;
-    this.interval = options.heartbeatIntervalMs ?? 1_000;
+    this.ttl = options.peerTtlMs ?? GATEWAY_SILENT_AFTER_MS;
+    this.interval = options.heartbeatIntervalMs ?? GATEWAY_HEARTBEAT_INTERVAL_MS;
     this.log = options.log ?? silentLog;
   }
 

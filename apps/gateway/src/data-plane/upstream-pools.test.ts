@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { eventSchemas, HEARTBEAT_MAX_UPSTREAMS, subjects } from '@portcullis/contracts';
 import { UpstreamPools } from './upstream-pools.js';
 
 describe('UpstreamPools', () => {
@@ -22,5 +23,23 @@ describe('UpstreamPools', () => {
     await pools.closeAll();
     expect(kept.closed).toBe(true);
     expect(pools.origins).toEqual([]);
+  });
+
+  it("puts its targets' health in the heartbeat only when it has some, and within the schema's bounds", () => {
+    const pools = new UpstreamPools();
+    expect(pools.heartbeatUpstreams()).toBeUndefined();
+    pools.health('http://127.0.0.1:9001').recordCheck(false, 'uptime test failed');
+    pools.health('http://127.0.0.1:9002');
+    expect(pools.heartbeatUpstreams()).toEqual([
+      { origin: 'http://127.0.0.1:9001', healthy: false },
+      { origin: 'http://127.0.0.1:9002', healthy: true },
+    ]);
+    // More targets than a heartbeat carries, and an origin too long for it: still a valid heartbeat.
+    pools.health(`http://${'h'.repeat(400)}:80`);
+    for (let i = 0; i < HEARTBEAT_MAX_UPSTREAMS + 10; i++) pools.health(`http://10.1.${Math.floor(i / 250)}.${i % 250}:8080`);
+    const upstreams = pools.heartbeatUpstreams()!;
+    expect(upstreams).toHaveLength(HEARTBEAT_MAX_UPSTREAMS);
+    const heartbeat = eventSchemas[subjects.gatewayHeartbeat].safeParse({ gateway_id: 'g1', at: 1, upstreams });
+    expect(heartbeat.success).toBe(true);
   });
 });

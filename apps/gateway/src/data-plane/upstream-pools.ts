@@ -1,3 +1,4 @@
+import { HEARTBEAT_MAX_ORIGIN_LENGTH, HEARTBEAT_MAX_UPSTREAMS, type HeartbeatUpstream } from '@portcullis/contracts';
 import { Pool } from 'undici';
 import { DEFAULT_PASSIVE_CHECKS, TargetHealth, type HealthChange, type PassiveCheckSettings } from './upstreams/target-health.js';
 import { UptimeChecker, uptimeCheckKey, type UptimeCheckSpec } from './upstreams/uptime-check.js';
@@ -50,6 +51,22 @@ export class UpstreamPools {
   /** Every target's health, for /metrics and the admin API. */
   get targetHealth(): { origin: string; healthy: boolean }[] {
     return [...this.healths.values()].map((health) => ({ origin: health.origin, healthy: health.healthy }));
+  }
+
+  /**
+   * What this gateway's heartbeat says of its targets (the registry lists them for the fleet);
+   * undefined when no API balances, so such a gateway pays one size check per heartbeat. Kept within
+   * the heartbeat schema's bounds: an invalid heartbeat would be dropped whole, and with it this
+   * gateway's share of the rate limits its peers compute.
+   */
+  heartbeatUpstreams(): HeartbeatUpstream[] | undefined {
+    if (this.healths.size === 0) return undefined;
+    const upstreams: HeartbeatUpstream[] = [];
+    for (const health of this.healths.values()) {
+      if (upstreams.length === HEARTBEAT_MAX_UPSTREAMS) break;
+      if (health.origin.length <= HEARTBEAT_MAX_ORIGIN_LENGTH) upstreams.push({ origin: health.origin, healthy: health.healthy });
+    }
+    return upstreams;
   }
 
   /** Starts (or keeps) the checker of `spec`, reporting to the targets on its host; returns its key. */

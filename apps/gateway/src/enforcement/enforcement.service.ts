@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { inspect } from 'node:util';
 import type { GatewayConfig } from '../config.js';
 import type { Enforcement } from '../data-plane/enforcement.js';
+import { UpstreamPools } from '../data-plane/upstream-pools.js';
 import { GATEWAY_CONFIG } from '../tokens.js';
 
 /** How long a request waits for a quota lease from the auth service before the spender's rule decides. */
@@ -21,7 +22,8 @@ const QUOTA_SWEEP_MS = 60_000;
  * fleet), with the NATS-shared limiter as its fallback while Redis is unreachable; otherwise the
  * NATS-shared limiter alone (each gateway enforces its share of a limit among the live gateways
  * announcing themselves on gateway.heartbeat, Tyk's distributed rate limiter). Heartbeats run in
- * both cases, so the fallback always knows the fleet.
+ * both cases, so the fallback always knows the fleet; they also carry the health of this gateway's
+ * load-balanced targets, which the registry gathers for the whole fleet (GET /admin/gateways).
  */
 @Injectable()
 export class EnforcementService implements OnApplicationShutdown {
@@ -33,11 +35,14 @@ export class EnforcementService implements OnApplicationShutdown {
   private readonly recorder: AnalyticsRecorder | null;
   private readonly quotaSweep: NodeJS.Timeout;
 
-  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, bus: Bus, @Inject(BUS_TRANSPORT) transport: BusTransport) {
+  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, bus: Bus, @Inject(BUS_TRANSPORT) transport: BusTransport, pools: UpstreamPools) {
     const log = limiterLog(this.logger);
     this.shared = new SharedOverNatsLimiter({
       gatewayId: this.gatewayId,
-      publish: (subject, heartbeat) => bus.publish(subject, heartbeat),
+      publish: (subject, heartbeat) => {
+        const upstreams = pools.heartbeatUpstreams();
+        return bus.publish(subject, upstreams === undefined ? heartbeat : { ...heartbeat, upstreams });
+      },
       log,
     });
     this.redis = config.rateLimit.redisUrl === null ? null : new RedisLimiter({ url: config.rateLimit.redisUrl, fallback: this.shared, log });
