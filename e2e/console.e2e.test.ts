@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices } from '../tools/test/with-services.js';
 import { createScratchDatabase } from './support/database.js';
 import { PageSession, pageText } from './support/page-session.js';
-import { startService, startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
+import { freePort, startService, startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
 
 /**
  * The operator console over HTTP, as a browser without JavaScript uses it: sign-in with the admin
@@ -246,6 +246,47 @@ describeWithServices('operator console over HTTP', () => {
     expect(pageText(page.html)).toContain('Errors (4xx, 5xx) 1, 0');
     expect(page.html.match(/<svg[^>]*class="chart"/g)).toHaveLength(3);
     expect(page.html).not.toMatch(/NaN|Infinity/);
+    // The overview counts the same requests on the API's row.
+    expect(pageText((await session.get('/console')).html)).toContain('Traffic 6 1 0');
+  });
+
+  it('shows the gateways and an API’s upstream targets as the gateways see them: one healthy, one down', async () => {
+    const session = await signedIn();
+    const apiId = `console-balanced-${suffix}`;
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    await session.get('/console/apis/new');
+    const created = await session.post('/console/apis', {
+      document: JSON.stringify({
+        api_id: apiId,
+        name: 'Balanced',
+        use_keyless: true,
+        proxy: {
+          listen_path: `/console-balanced-${suffix}/`,
+          target_url: upstream.url,
+          strip_listen_path: true,
+          enable_load_balancing: true,
+          target_list: [upstream.url, closed],
+          check_host_against_uptime_tests: true,
+        },
+        uptime_tests: { check_list: [{ url: `${upstream.url}/health` }, { url: `${closed}/health` }], config: { recheck_wait: 0.2 } },
+      }),
+    });
+    expect(created.status).toBe(303);
+    let page = { status: 0, html: '' };
+    await waitFor(
+      async () => {
+        page = await session.get(`/console/apis/${apiId}`);
+        const text = pageText(page.html);
+        return text.includes(`${upstream.url} healthy`) && text.includes(`${closed} down`);
+      },
+      { timeoutMs: 20_000, message: 'the API page to show one target healthy and one down' },
+    );
+    const overview = await session.get('/console');
+    expect(overview.status).toBe(200);
+    const text = pageText(overview.html);
+    expect(text).toContain('Gateways');
+    expect(text).not.toContain('No gateway has announced itself');
+    expect(text).toMatch(new RegExp(`${closed.replace(/[.]/g, '\\.')} 0 1`));
   });
 
   it('refuses an absurd range, an unknown range and an unknown API as pages that say why', async () => {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AnalyticsModule } from '../analytics/analytics.module.js';
 import { ApisModule } from '../apis/apis.module.js';
+import { GatewaysModule } from '../gateways/gateways.module.js';
 import { PoliciesModule } from '../policies/policies.module.js';
 import { CatalogueModule } from '../portal/catalogue/catalogue.module.js';
 import { PortalProvidersModule } from '../portal/providers/providers.module.js';
@@ -18,7 +19,7 @@ import { ConsoleSessions } from './session/console-sessions.js';
  * resource pages come last: their `/console/:kind` would otherwise answer for every other page.
  */
 @Module({
-  imports: [AnalyticsModule, ApisModule, PoliciesModule, CatalogueModule, PortalProvidersModule],
+  imports: [AnalyticsModule, ApisModule, GatewaysModule, PoliciesModule, CatalogueModule, PortalProvidersModule],
   controllers: [SignInPagesController, OverviewPagesController, TrafficPagesController, ResourcePagesController],
   providers: [ConsoleSessions, ConsoleOperators, ConsoleResources, ItemPanels],
 })
