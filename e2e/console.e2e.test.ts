@@ -173,6 +173,11 @@ describeWithServices('operator console over HTTP', () => {
     const list = await session.get('/console/keys');
     expect(list.html).toContain(keyHash);
     expect(list.html).not.toContain(key);
+    // Saved back as shown, with a new alias.
+    const shown = JSON.parse(pageText(/<textarea[^>]*>([\s\S]*?)<\/textarea>/.exec(page.html)![1]!)) as Record<string, unknown>;
+    const saved = await session.post(`/console/keys/${keyHash}`, { document: JSON.stringify({ ...shown, alias: `renamed-${suffix}` }) });
+    expect(saved.status, pageText(saved.html)).toBe(303);
+    expect((await session.get(`/console/keys/${keyHash}`)).html).toContain(`renamed-${suffix}`);
   });
 
   it('creates an OAuth client and shows its secret once; a bad grant type is the auth service’s message', async () => {
@@ -191,6 +196,12 @@ describeWithServices('operator console over HTTP', () => {
     expect(page.status).toBe(200);
     expect(pageText(page.html)).toContain(`Billing ${suffix}`);
     expect(page.html).not.toContain('client_secret"');
+    // The document shown is one the auth service takes back as it is: saved with a new name.
+    const shown = JSON.parse(pageText(/<textarea[^>]*>([\s\S]*?)<\/textarea>/.exec(page.html)![1]!)) as Record<string, unknown>;
+    const saved = await session.post(`/console/oauth-clients/${clientId}`, { document: JSON.stringify({ ...shown, client_name: `Invoicing ${suffix}` }) });
+    expect(saved.status, pageText(saved.html)).toBe(303);
+    const stored = (await (await adminGet(`/admin/oauth/clients/${clientId}`)).json()) as { client_name: string };
+    expect(stored.client_name).toBe(`Invoicing ${suffix}`);
   });
 
   it('answers an unknown section and an unknown API as not-found pages', async () => {

@@ -18,6 +18,9 @@ function refusal(error: unknown): { status: number; error: string; details: Erro
 
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 
+/** Rows a table shows: a page of 10,000 keys is no use to read, and heavy to send. */
+export const MAX_LIST_ROWS = 500;
+
 /**
  * Every kind the console edits, one pattern for all: a table, an item as the JSON document the admin
  * API takes, create, save and delete through the admin API's own services. Registered after the
@@ -37,7 +40,15 @@ export class ResourcePagesController {
   async listPage(@Param('kind') slug: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const visit = await this.operators.requireOperator(req, res);
     const kind = this.resources.kind(slug);
-    sendConsolePage(res, visit, 'list', { title: kind.title, nav: kind.slug, kind, rows: await kind.list(), notice: consoleNotice(req.query['done']) });
+    const rows = await kind.list();
+    sendConsolePage(res, visit, 'list', {
+      title: kind.title,
+      nav: kind.slug,
+      kind,
+      rows: rows.slice(0, MAX_LIST_ROWS),
+      more: Math.max(0, rows.length - MAX_LIST_ROWS),
+      notice: consoleNotice(req.query['done']),
+    });
   }
 
   @Get(':kind/new')

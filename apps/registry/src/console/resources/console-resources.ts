@@ -140,7 +140,11 @@ function oauthClientKind(bus: Bus): ResourceKind {
         id: client.client_id,
         cells: [client.client_id, client.client_name ?? '', client.grant_types.join(', '), client.api_ids.join(', ')],
       })),
-    get: (id) => bus.request(subjects.authClientsGet, { client_id: id }),
+    // The metadata the auth service takes back: its timestamps are its own, and a write carrying them is refused.
+    get: async (id) => {
+      const { created_at: _created, updated_at: _updated, ...metadata } = await bus.request(subjects.authClientsGet, { client_id: id });
+      return metadata;
+    },
     template: () => ({ client_name: 'My service', grant_types: ['client_credentials'], api_ids: [], scope: '' }),
     create: async (document) => {
       const created = await bus.request(subjects.authClientsCreate, { input: document });

@@ -10,7 +10,7 @@ export default String.raw`<% layout('@layout') %>
 <% } else { %>
 <div class="table-scroll">
 <table>
-  <caption><%= it.rows.length %> <%= it.rows.length === 1 ? it.kind.singular : it.kind.title.toLowerCase() %></caption>
+  <caption><%= it.rows.length + it.more %> <%= it.rows.length + it.more === 1 ? it.kind.singular : it.kind.title.toLowerCase() %></caption>
   <thead><tr><% for (const column of it.kind.columns) { %><th scope="col"><%= column %></th><% } %></tr></thead>
   <tbody>
 <% for (const row of it.rows) { %>
@@ -23,5 +23,8 @@ export default String.raw`<% layout('@layout') %>
   </tbody>
 </table>
 </div>
+<% if (it.more > 0) { %>
+<p class="warning">And <%= it.more %> more, not shown: the admin API lists them all.</p>
+<% } %>
 <% } %>
 `;
