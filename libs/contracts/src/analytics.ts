@@ -84,19 +84,22 @@ export interface AnalyticsEvents {
   [analyticsSubjects.analyticsRecords]: AnalyticsBatch;
 }
 
+// The bounds are the registry's: a batch is checked against them before it is stored, so one bad
+// gateway cannot poison the tables (apps/registry/src/analytics/batch-schema.ts adds the cross-field rules).
 const count = z.number().nonnegative();
-/** A track_endpoints entry's name: bounded by the definition's validation (MAX_TRACKED_ENDPOINT_LENGTH). */
-const endpoint = z.string().min(1).max(512);
+/** A dimension's value (a version, a track_endpoints entry's name): bounded by the definition's validation (MAX_TRACKED_ENDPOINT_LENGTH). */
+const dimension = z.string().min(1).max(512);
+const status = z.int().min(0).max(999);
 export const analyticsRecordSchema = z.object({
-  at: z.number(),
-  api_id: z.string(),
-  version: z.string().optional(),
-  identity: z.string().optional(),
-  oauth_client_id: z.string().optional(),
-  endpoint: endpoint.optional(),
-  method: z.string(),
+  at: z.int().positive(),
+  api_id: z.string().min(1),
+  version: dimension.optional(),
+  identity: z.string().min(1).optional(),
+  oauth_client_id: z.string().min(1).optional(),
+  endpoint: dimension.optional(),
+  method: z.string().min(1),
   path: z.string(),
-  status: z.int(),
+  status,
   upstream_ms: count,
   total_ms: count,
   bytes_in: count,
@@ -108,12 +111,12 @@ export const analyticsRecordSchema = z.object({
 export const latencyBinsSchema = z.record(z.string().regex(/^-?\d{1,5}$/), z.int().positive()) satisfies z.ZodType<LatencyBins>;
 
 export const analyticsAggregateSchema = z.object({
-  api_id: z.string(),
-  version: z.string().optional(),
-  identity: z.string().optional(),
-  oauth_client_id: z.string().optional(),
-  endpoint: endpoint.optional(),
-  status: z.int(),
+  api_id: z.string().min(1),
+  version: dimension.optional(),
+  identity: dimension.optional(),
+  oauth_client_id: dimension.optional(),
+  endpoint: dimension.optional(),
+  status,
   auth_result: z.enum(authResults),
   count: z.int().positive(),
   bytes_in: count,
@@ -125,9 +128,9 @@ export const analyticsAggregateSchema = z.object({
 /** The payload schemas of the analytics subjects. */
 export const analyticsEventSchemas = {
   [analyticsSubjects.analyticsRecords]: z.object({
-    gateway_id: z.string(),
-    batch_id: z.string().min(1),
-    window: z.object({ start: z.number(), ms: z.int().positive() }).optional(),
+    gateway_id: z.string().min(1),
+    batch_id: z.string().min(1).max(300),
+    window: z.object({ start: z.int().positive(), ms: z.int().positive() }).optional(),
     aggregates: z.array(analyticsAggregateSchema).optional(),
     records: z.array(analyticsRecordSchema),
   }),
