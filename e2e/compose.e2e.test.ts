@@ -129,7 +129,7 @@ describe('docker-compose.yml', () => {
         else expect(env.CERTIFICATE_ENCRYPTION_SECRET).toBeUndefined();
       });
 
-      it("passes the portal's OpenID sign-in settings from the operator when its config reads them (unset: no provider, passwords on)", async () => {
+      it("passes the portal's and the console's OpenID sign-in settings from the operator when its config reads them (unset: no provider, passwords on)", async () => {
         const { known } = await configVariables(name);
         const { env } = composeDefinition(name);
         for (const setting of operatorSettings) {
@@ -138,16 +138,22 @@ describe('docker-compose.yml', () => {
         }
         if (name !== 'registry') return;
         const host = composeService(name, { port: 0, adminSecret, database: 'test' }).env;
-        await expect(loadServiceConfig(name, host)).resolves.toMatchObject({ portal: { oidc: null, passwordLogin: true } });
+        await expect(loadServiceConfig(name, host)).resolves.toMatchObject({ portal: { oidc: null, passwordLogin: true }, console: { oidc: null } });
         const operator = {
           PORTAL_OIDC_ISSUER: 'https://id.example.com/realms/dev',
           PORTAL_OIDC_CLIENT_ID: 'portal',
           PORTAL_OIDC_CLIENT_SECRET: 'a-client-secret',
           PORTAL_OIDC_NAME: 'Example ID',
           PORTAL_PASSWORD_LOGIN: 'false',
+          CONSOLE_OIDC_ISSUER: 'https://id.example.com/realms/staff',
+          CONSOLE_OIDC_CLIENT_ID: 'console',
+          CONSOLE_OIDC_CLIENT_SECRET: 'a-console-secret',
+          CONSOLE_OIDC_NAME: 'Staff ID',
+          CONSOLE_OIDC_OPERATORS: 'ada@example.com,bob@example.com',
         };
         await expect(loadServiceConfig(name, { ...host, ...operator })).resolves.toMatchObject({
           portal: { passwordLogin: false, oidc: { issuer: operator.PORTAL_OIDC_ISSUER, clientId: 'portal', name: 'Example ID' } },
+          console: { oidc: { issuer: operator.CONSOLE_OIDC_ISSUER, clientId: 'console', name: 'Staff ID', operators: ['ada@example.com', 'bob@example.com'] } },
         });
       });
 

@@ -30,6 +30,7 @@ const custom = {
     redisUrl: 'redis://:a-password@redis.cache.svc:6379',
     otlpHeaders: 'x-api-key=a-collector-key',
     portalOidcClientSecret: randomBytes(24).toString('base64url'),
+    consoleOidcClientSecret: randomBytes(24).toString('base64url'),
   },
   nats: {
     url: 'nats://portcullis:a-password@nats-0.nats:4222,nats://portcullis:a-password@nats-1.nats:4222,nats://portcullis:a-password@nats-2.nats:4222',
@@ -45,6 +46,7 @@ const custom = {
     portalRequireApproval: true,
     portalOidc: { issuer: 'https://login.example.com', clientId: 'portcullis-portal', name: 'Example SSO' },
     portalPasswordLogin: false,
+    consoleOidc: { issuer: 'https://staff.example.com', clientId: 'portcullis-console', name: 'Staff SSO', operators: ['ada@example.com', 'bob@example.com'] },
     extraEnv: { ANALYTICS_MINUTES_RETENTION_DAYS: 3 },
     podDisruptionBudget: { enabled: false, maxUnavailable: 1 },
   },
@@ -212,6 +214,7 @@ describe('the Helm chart', () => {
               'REDIS_URL',
               'OTEL_EXPORTER_OTLP_HEADERS',
               'PORTAL_OIDC_CLIENT_SECRET',
+              'CONSOLE_OIDC_CLIENT_SECRET',
             ]) {
               const entry = container.env.find((candidate) => candidate.name === name);
               if (entry) expect(entry.valueFrom?.secretKeyRef, name).toEqual(expect.objectContaining({ name: fullName(set.release), key: name }));
@@ -333,6 +336,11 @@ describe('the Helm chart', () => {
         PORTAL_OIDC_CLIENT_SECRET: custom.secrets.portalOidcClientSecret,
         PORTAL_OIDC_NAME: 'Example SSO',
         PORTAL_PASSWORD_LOGIN: 'false',
+        CONSOLE_OIDC_ISSUER: 'https://staff.example.com',
+        CONSOLE_OIDC_CLIENT_ID: 'portcullis-console',
+        CONSOLE_OIDC_CLIENT_SECRET: custom.secrets.consoleOidcClientSecret,
+        CONSOLE_OIDC_NAME: 'Staff SSO',
+        CONSOLE_OIDC_OPERATORS: 'ada@example.com,bob@example.com',
       }),
     );
     expect(registry.CERTIFICATE_ENCRYPTION_SECRET).toBe(gateway.CERTIFICATE_ENCRYPTION_SECRET);

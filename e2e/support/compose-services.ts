@@ -17,13 +17,18 @@ import { parse } from 'yaml';
  * Any other `${...}` in the file is refused, so a new interpolation cannot slip past the tests.
  */
 
-/** Settings compose takes from the operator's environment, each with a default (`${NAME:-default}`): the portal's OpenID sign-in. */
+/** Settings compose takes from the operator's environment, each with a default (`${NAME:-default}`): the portal's and the console's OpenID sign-in. */
 export const operatorSettings: readonly string[] = [
   'PORTAL_OIDC_ISSUER',
   'PORTAL_OIDC_CLIENT_ID',
   'PORTAL_OIDC_CLIENT_SECRET',
   'PORTAL_OIDC_NAME',
   'PORTAL_PASSWORD_LOGIN',
+  'CONSOLE_OIDC_ISSUER',
+  'CONSOLE_OIDC_CLIENT_ID',
+  'CONSOLE_OIDC_CLIENT_SECRET',
+  'CONSOLE_OIDC_NAME',
+  'CONSOLE_OIDC_OPERATORS',
 ];
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));

@@ -11,6 +11,12 @@ const publicUrl = (fallback: string) =>
 /** An optional setting: absent or empty (as compose passes an unset `${VAR:-}`) is unset. */
 const unsetWhenEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
+/** An OpenID Provider's issuer: an http(s) URL without query or fragment, kept without its trailing slash. */
+const issuerUrl = z
+  .url({ protocol: /^https?$/ })
+  .refine((value) => !value.includes('?') && !value.includes('#'), 'must have no query or fragment')
+  .transform((value) => value.replace(/\/+$/, ''));
+
 /** A retention in whole days; 0 keeps for ever. */
 const retentionDays = (fallback: number) => z.coerce.number().int().min(0).max(36_500).default(fallback);
 
@@ -49,12 +55,7 @@ export const registryConfigSchema = z
      * An OpenID Provider developers may sign in with (found through its discovery document): its
      * issuer, and the portal's client there. All three or none; empty is none (compose passes them so).
      */
-    PORTAL_OIDC_ISSUER: unsetWhenEmpty(
-      z
-        .url({ protocol: /^https?$/ })
-        .refine((value) => !value.includes('?') && !value.includes('#'), 'must have no query or fragment')
-        .transform((value) => value.replace(/\/+$/, '')),
-    ),
+    PORTAL_OIDC_ISSUER: unsetWhenEmpty(issuerUrl),
     PORTAL_OIDC_CLIENT_ID: unsetWhenEmpty(z.string().max(1024)),
     PORTAL_OIDC_CLIENT_SECRET: unsetWhenEmpty(z.string().max(1024)),
     /** What the button says: "Sign in with <name>"; the issuer's host when unset. */
@@ -64,6 +65,31 @@ export const registryConfigSchema = z
       .enum(['true', 'false'])
       .default('true')
       .transform((value) => value === 'true'),
+    /**
+     * An OpenID Provider operators may sign in to the console with: its issuer, and the console's
+     * client there. All three or none, as PORTAL_OIDC_*; it may be the portal's provider or another.
+     */
+    CONSOLE_OIDC_ISSUER: unsetWhenEmpty(issuerUrl),
+    CONSOLE_OIDC_CLIENT_ID: unsetWhenEmpty(z.string().max(1024)),
+    CONSOLE_OIDC_CLIENT_SECRET: unsetWhenEmpty(z.string().max(1024)),
+    /** What the console's button says: "Sign in with <name>"; the issuer's host when unset. */
+    CONSOLE_OIDC_NAME: unsetWhenEmpty(z.string().max(64)),
+    /**
+     * The verified emails (comma-separated) the provider may sign in as operators: nobody is an
+     * operator merely by having an account there. Required with CONSOLE_OIDC_ISSUER.
+     */
+    CONSOLE_OIDC_OPERATORS: unsetWhenEmpty(
+      z
+        .string()
+        .max(65_536)
+        .transform((value) =>
+          value
+            .split(',')
+            .map((email) => email.trim())
+            .filter((email) => email !== ''),
+        )
+        .pipe(z.array(z.email()).min(1, 'must name at least one email')),
+    ),
     /** Days of per-minute analytics kept (0: kept for ever). */
     ANALYTICS_MINUTES_RETENTION_DAYS: retentionDays(7),
     /** Days of per-hour analytics kept (0: kept for ever). */
@@ -76,12 +102,21 @@ export const registryConfigSchema = z
     ANALYTICS_RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),
   })
   .superRefine((vars, ctx) => {
-    const oidc = ['PORTAL_OIDC_ISSUER', 'PORTAL_OIDC_CLIENT_ID', 'PORTAL_OIDC_CLIENT_SECRET'] as const;
-    const set = oidc.filter((name) => vars[name] !== undefined);
-    if (set.length > 0 && set.length < oidc.length) {
-      for (const name of oidc.filter((name) => vars[name] === undefined))
-        ctx.addIssue({ code: 'custom', path: [name], message: `required with ${set.join(' and ')} (OpenID sign-in needs all three)` });
+    for (const oidc of [
+      ['PORTAL_OIDC_ISSUER', 'PORTAL_OIDC_CLIENT_ID', 'PORTAL_OIDC_CLIENT_SECRET'],
+      ['CONSOLE_OIDC_ISSUER', 'CONSOLE_OIDC_CLIENT_ID', 'CONSOLE_OIDC_CLIENT_SECRET'],
+    ] as const) {
+      const set = oidc.filter((name) => vars[name] !== undefined);
+      if (set.length > 0 && set.length < oidc.length) {
+        for (const name of oidc.filter((name) => vars[name] === undefined))
+          ctx.addIssue({ code: 'custom', path: [name], message: `required with ${set.join(' and ')} (OpenID sign-in needs all three)` });
+      }
     }
+    // Without a list, whoever has an account at the provider would run the gateway.
+    if (vars.CONSOLE_OIDC_ISSUER !== undefined && vars.CONSOLE_OIDC_OPERATORS === undefined)
+      ctx.addIssue({ code: 'custom', path: ['CONSOLE_OIDC_OPERATORS'], message: 'required with CONSOLE_OIDC_ISSUER (the emails allowed into the console)' });
+    if (vars.CONSOLE_OIDC_ISSUER === undefined && vars.CONSOLE_OIDC_OPERATORS !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['CONSOLE_OIDC_OPERATORS'], message: 'has no effect without CONSOLE_OIDC_ISSUER' });
     // Nobody could sign in at all.
     if (!vars.PORTAL_PASSWORD_LOGIN && vars.PORTAL_OIDC_ISSUER === undefined)
       ctx.addIssue({
@@ -122,6 +157,22 @@ export const registryConfigSchema = z
               clientId: vars.PORTAL_OIDC_CLIENT_ID,
               clientSecret: vars.PORTAL_OIDC_CLIENT_SECRET,
               name: vars.PORTAL_OIDC_NAME ?? new URL(vars.PORTAL_OIDC_ISSUER).host,
+            },
+    },
+    console: {
+      oidc:
+        vars.CONSOLE_OIDC_ISSUER === undefined ||
+        vars.CONSOLE_OIDC_CLIENT_ID === undefined ||
+        vars.CONSOLE_OIDC_CLIENT_SECRET === undefined ||
+        vars.CONSOLE_OIDC_OPERATORS === undefined
+          ? null
+          : {
+              issuer: vars.CONSOLE_OIDC_ISSUER,
+              clientId: vars.CONSOLE_OIDC_CLIENT_ID,
+              clientSecret: vars.CONSOLE_OIDC_CLIENT_SECRET,
+              name: vars.CONSOLE_OIDC_NAME ?? new URL(vars.CONSOLE_OIDC_ISSUER).host,
+              // Lower case: email addresses are compared as providers treat them, without regard to case.
+              operators: vars.CONSOLE_OIDC_OPERATORS.map((email) => email.toLowerCase()),
             },
     },
   }));

@@ -6,11 +6,13 @@ import { PoliciesModule } from '../policies/policies.module.js';
 import { CatalogueModule } from '../portal/catalogue/catalogue.module.js';
 import { PortalProvidersModule } from '../portal/providers/providers.module.js';
 import { ItemPanels } from './pages/item-panels.js';
+import { OidcSignInPagesController } from './pages/oidc-sign-in-pages.controller.js';
 import { OverviewPagesController } from './pages/overview-pages.controller.js';
 import { ResourcePagesController } from './pages/resource-pages.controller.js';
 import { SignInPagesController } from './pages/sign-in-pages.controller.js';
 import { TrafficPagesController } from './pages/traffic-pages.controller.js';
 import { ConsoleResources } from './resources/console-resources.js';
+import { ConsoleOidcSignIns } from './session/console-oidc-sign-ins.js';
 import { ConsoleOperators } from './session/console-operators.js';
 import { ConsoleSessions } from './session/console-sessions.js';
 
@@ -20,7 +22,7 @@ import { ConsoleSessions } from './session/console-sessions.js';
  */
 @Module({
   imports: [AnalyticsModule, ApisModule, GatewaysModule, PoliciesModule, CatalogueModule, PortalProvidersModule],
-  controllers: [SignInPagesController, OverviewPagesController, TrafficPagesController, ResourcePagesController],
-  providers: [ConsoleSessions, ConsoleOperators, ConsoleResources, ItemPanels],
+  controllers: [SignInPagesController, OidcSignInPagesController, OverviewPagesController, TrafficPagesController, ResourcePagesController],
+  providers: [ConsoleSessions, ConsoleOperators, ConsoleOidcSignIns, ConsoleResources, ItemPanels],
 })
 export class ConsoleModule {}

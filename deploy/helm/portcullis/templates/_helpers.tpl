@@ -98,6 +98,15 @@ the values, the secrets from the Secret, then extraEnv.
   value: {{ .Values.registry.portalOidc.name | quote }}
 - name: PORTAL_PASSWORD_LOGIN
   value: {{ .Values.registry.portalPasswordLogin | quote }}
+- name: CONSOLE_OIDC_ISSUER
+  value: {{ .Values.registry.consoleOidc.issuer | quote }}
+- name: CONSOLE_OIDC_CLIENT_ID
+  value: {{ .Values.registry.consoleOidc.clientId | quote }}
+{{ include "portcullis.secretEnv" (dict "root" . "name" "CONSOLE_OIDC_CLIENT_SECRET" "optional" true) }}
+- name: CONSOLE_OIDC_NAME
+  value: {{ .Values.registry.consoleOidc.name | quote }}
+- name: CONSOLE_OIDC_OPERATORS
+  value: {{ join "," .Values.registry.consoleOidc.operators | quote }}
 {{- end -}}
 
 {{- define "portcullis.env.auth" -}}

@@ -4,6 +4,7 @@ import { secretsMatch } from '@portcullis/http';
 import type { Request, Response } from 'express';
 import type { RegistryConfig } from '../../config.js';
 import { REGISTRY_CONFIG } from '../../registry-config.token.js';
+import { ConsoleOidcSignIns } from '../session/console-oidc-sign-ins.js';
 import { ConsoleOperators } from '../session/console-operators.js';
 import { ConsoleSignInThrottle } from '../storage/console-sign-in-throttle.js';
 import { consoleCss } from './console-css.js';
@@ -19,6 +20,7 @@ export class SignInPagesController {
   constructor(
     private readonly operators: ConsoleOperators,
     private readonly throttle: ConsoleSignInThrottle,
+    private readonly oidc: ConsoleOidcSignIns,
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
   ) {}
 
@@ -76,8 +78,8 @@ export class SignInPagesController {
     res.redirect(303, '/console/sign-in?done=signed-out');
   }
 
-  /** The OpenID Provider's name when the console has one (sign-in through it: see the OIDC pages). */
+  /** The OpenID Provider's name when the console has one (sign-in through it: OidcSignInPagesController). */
   private get oidcName(): string | null {
-    return null;
+    return this.oidc.providerName;
   }
 }

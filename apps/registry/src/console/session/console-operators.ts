@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { createHmac, randomBytes } from 'node:crypto';
 import type { RegistryConfig } from '../../config.js';
 import { PageCsrf } from '../../http/page-csrf.js';
+import type { VerifiedIdentity } from '../../portal/oidc/oidc-sign-ins.js';
 import { REGISTRY_CONFIG } from '../../registry-config.token.js';
 import { CONSOLE_SESSION_TTL_SECONDS, ConsoleSessions, type ConsoleSession, type Operator } from './console-sessions.js';
 
@@ -11,6 +12,7 @@ export const CONSOLE_SESSION_COOKIE = 'console_session';
 export const CONSOLE_CSRF_COOKIE = 'console_csrf';
 const ANONYMOUS_ID = /^[A-Za-z0-9_-]{43}$/;
 const ADMIN_SECRET_OPERATOR = 'admin-secret:';
+const OIDC_OPERATOR = 'oidc:';
 
 /** Who is asking: a signed-in operator (with their session) or nobody yet, and the CSRF token for their forms. */
 export interface ConsoleVisit {
@@ -37,19 +39,24 @@ export class SignInRequired extends Error {}
 /**
  * The operator's session and CSRF state, read from and written to the request's cookies. A session
  * opened with the admin secret carries the secret's fingerprint: once the secret is rotated, those
- * sessions end at their next click, as the admin API stops taking the old secret at once.
+ * sessions end at their next click, as the admin API stops taking the old secret at once. A session
+ * opened through the OpenID Provider carries the operator's email, and ends likewise once that email
+ * is no longer in CONSOLE_OIDC_OPERATORS (or the console has no provider any more).
  */
 @Injectable()
 export class ConsoleOperators {
   private readonly csrf: PageCsrf;
   private readonly cookieOptions: SerializeOptions;
   private readonly adminSecretOperatorId: string;
+  /** CONSOLE_OIDC_OPERATORS, in lower case; empty without a provider. */
+  private readonly oidcOperators: ReadonlySet<string>;
 
   constructor(
     private readonly sessions: ConsoleSessions,
     @Inject(REGISTRY_CONFIG) config: RegistryConfig,
   ) {
     this.csrf = new PageCsrf(config.adminSecret, 'console csrf v1');
+    this.oidcOperators = new Set(config.console.oidc?.operators ?? []);
     this.adminSecretOperatorId = `${ADMIN_SECRET_OPERATOR}${createHmac('sha256', config.adminSecret).update('console operator v1').digest('base64url').slice(0, 22)}`;
     // HttpOnly: no script reads them; Lax, not Strict: Strict would drop the session on the redirect
     // back from an OpenID Provider. Other sites' forms still arrive without them, and every change is a POST.
@@ -59,6 +66,15 @@ export class ConsoleOperators {
   /** The operator who holds the admin secret. */
   get adminSecretHolder(): Operator {
     return { id: this.adminSecretOperatorId, name: 'admin secret holder' };
+  }
+
+  /**
+   * The operator someone the OpenID Provider signed in is, or null when their (verified) email is not
+   * one of CONSOLE_OIDC_OPERATORS: an account at the provider alone makes nobody an operator.
+   */
+  operatorSignedInAs(identity: VerifiedIdentity): Operator | null {
+    if (!this.oidcOperators.has(identity.email.toLowerCase())) return null;
+    return { id: `${OIDC_OPERATOR}${identity.subject}`, name: identity.email };
   }
 
   /** The visit behind the request; someone without a session gets a random cookie for the sign-in form's CSRF token. */
@@ -118,9 +134,14 @@ export class ConsoleOperators {
     this.clear(res, CONSOLE_SESSION_COOKIE);
   }
 
-  /** An admin-secret session lasts as long as the secret it was opened with. */
+  /**
+   * An admin-secret session lasts as long as the secret it was opened with; a provider's, as long as
+   * its email (the session's name) is in the list. Anything else is no session of this console.
+   */
   private stillValid(operator: Operator): boolean {
-    return !operator.id.startsWith(ADMIN_SECRET_OPERATOR) || operator.id === this.adminSecretOperatorId;
+    if (operator.id.startsWith(ADMIN_SECRET_OPERATOR)) return operator.id === this.adminSecretOperatorId;
+    if (operator.id.startsWith(OIDC_OPERATOR)) return this.oidcOperators.has(operator.name.toLowerCase());
+    return false;
   }
 
   private clear(res: Response, name: string): void {

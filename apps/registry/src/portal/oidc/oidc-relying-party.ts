@@ -1,17 +1,31 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { PortcullisError } from '@portcullis/errors';
 import { errorSummary } from '@portcullis/logging';
 import * as oidc from 'openid-client';
-import type { RegistryConfig } from '../../config.js';
-import { REGISTRY_CONFIG } from '../../registry-config.token.js';
 
-/** What the portal asks the provider for: who the developer is, and their email. */
-const SCOPE = 'openid email';
 /** Seconds a request to the provider may take (discovery, token, userinfo). */
 const PROVIDER_TIMEOUT_SECONDS = 5;
 
-export type OidcSettings = NonNullable<RegistryConfig['portal']['oidc']>;
+/** A configured OpenID Provider and this registry's client there (PORTAL_OIDC_*, CONSOLE_OIDC_*). */
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** What the pages call it: "Sign in with <name>". */
+  name: string;
+}
 
+/** Who signs in through a relying party, as its pages and log say it. */
+export interface OidcAudience {
+  /** The log's context: PortalOidc, ConsoleOidc. */
+  logContext: string;
+  /** What is signed in to: "the portal", "the console". */
+  place: string;
+  /** Where a failed sign-in starts again: "the login page". */
+  startPage: string;
+  /** What it asks the provider for: "openid email" (who the person is, and their email). */
+  scope: string;
+}
 /** The checks an authorization request was sent with, to hold its response to. */
 export interface AuthorizationChecks {
   state: string;
@@ -19,7 +33,7 @@ export interface AuthorizationChecks {
   codeVerifier: string;
 }
 
-/** What the provider says about the developer, from the verified ID Token or its userinfo. */
+/** What the provider says about the person, from the verified ID Token or its userinfo. */
 export interface ProviderIdentity {
   subject: string;
   email: string | undefined;
@@ -28,20 +42,22 @@ export interface ProviderIdentity {
 }
 
 /**
- * The portal as a relying party of the configured OpenID Provider, through openid-client: discovery
- * (tried at start, and again at the next sign-in while it fails, so a provider that is down does not
- * stop the portal), the authorization code flow with PKCE (S256), state and nonce, and the ID Token's
- * verification (signature against the provider's JWKS, iss, aud, exp, nonce). Failures become the
- * portal's errors, with the provider's own words where it gave some.
+ * The registry as a relying party of one configured OpenID Provider (one instance for the portal's,
+ * one for the console's), through openid-client: discovery (tried at start, and again at the next
+ * sign-in while it fails, so a provider that is down does not stop the registry), the authorization
+ * code flow with PKCE (S256), state and nonce, and the ID Token's verification (signature against
+ * the provider's JWKS, iss, aud, exp, nonce). Failures become the registry's errors, with the
+ * provider's own words where it gave some.
  */
-@Injectable()
 export class OidcRelyingParty implements OnApplicationBootstrap {
-  private readonly logger = new Logger('PortalOidc');
-  private readonly settings: OidcSettings | null;
+  private readonly logger: Logger;
   private discovered: Promise<oidc.Configuration> | null = null;
 
-  constructor(@Inject(REGISTRY_CONFIG) config: RegistryConfig) {
-    this.settings = config.portal.oidc;
+  constructor(
+    private readonly settings: OidcSettings | null,
+    private readonly audience: OidcAudience,
+  ) {
+    this.logger = new Logger(audience.logContext);
   }
 
   /** The provider's name for the pages, or null when none is configured. */
@@ -52,8 +68,9 @@ export class OidcRelyingParty implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     if (!this.settings) return;
     const { issuer } = this.settings;
-    if (issuer.startsWith('http:')) this.logger.warn(`the portal's OpenID Provider ${issuer} is reached over plain http: use https outside tests`);
-    // Not awaited: the portal serves its other pages while the provider is down.
+    if (issuer.startsWith('http:'))
+      this.logger.warn(`the OpenID Provider of ${this.audience.place} ${issuer} is reached over plain http: use https outside tests`);
+    // Not awaited: the registry serves its other pages while the provider is down.
     this.configuration().then(
       () => this.logger.log(`OpenID Provider ${issuer} discovered`),
       // Logged where it failed; the next sign-in tries again.
@@ -67,7 +84,7 @@ export class OidcRelyingParty implements OnApplicationBootstrap {
     const checks: AuthorizationChecks = { state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier: oidc.randomPKCECodeVerifier() };
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri,
-      scope: SCOPE,
+      scope: this.audience.scope,
       response_type: 'code',
       state: checks.state,
       nonce: checks.nonce,
@@ -104,7 +121,7 @@ export class OidcRelyingParty implements OnApplicationBootstrap {
   /** The discovered provider: once found, kept (openid-client fetches its keys again when they rotate). */
   private configuration(): Promise<oidc.Configuration> {
     const settings = this.settings;
-    if (!settings) return Promise.reject(new PortcullisError('not_found', 'This portal has no OpenID Provider to sign in with.'));
+    if (!settings) return Promise.reject(new PortcullisError('not_found', `${capitalized(this.audience.place)} has no OpenID Provider to sign in with.`));
     if (!this.discovered) {
       const attempt = oidc
         .discovery(new URL(settings.issuer), settings.clientId, undefined, oidc.ClientSecretBasic(settings.clientSecret), {
@@ -129,13 +146,13 @@ export class OidcRelyingParty implements OnApplicationBootstrap {
   /** openid-client's failures as the page should tell them; the details of the unexpected go to the log. */
   private refusal(error: unknown, name: string): PortcullisError {
     if (error instanceof oidc.AuthorizationResponseError) {
-      // RFC 6749 §4.1.2.1: the provider's error answer (the developer cancelled, or was not let in).
+      // RFC 6749 §4.1.2.1: the provider's error answer (the person cancelled, or was not let in).
       const description = error.error_description ? `: ${error.error_description}` : '';
       return new PortcullisError('access_denied', `${name} did not sign you in (${error.error}${description}).`);
     }
     if (error instanceof oidc.ResponseBodyError) {
       this.logger.warn(`OpenID Provider refused the code exchange or userinfo: ${error.error} ${error.error_description ?? ''}`);
-      return new PortcullisError('provider_refused', `${name} refused to complete the sign-in (${error.error}). Start again from the login page.`);
+      return new PortcullisError('provider_refused', `${name} refused to complete the sign-in (${error.error}). Start again from ${this.audience.startPage}.`);
     }
     if (error instanceof oidc.ClientError && (error.code === 'OAUTH_TIMEOUT' || error.code === 'OAUTH_ABORT')) {
       this.logger.warn(`OpenID Provider did not answer in time during a sign-in: ${errorSummary(error)}`);
@@ -145,10 +162,14 @@ export class OidcRelyingParty implements OnApplicationBootstrap {
       this.logger.warn(`OpenID Provider's answer failed verification: ${error.code ?? ''} ${error.message}`);
       return new PortcullisError(
         'provider_refused',
-        `The answer from ${name} could not be verified, so you are not signed in. Start again from the login page.`,
+        `The answer from ${name} could not be verified, so you are not signed in. Start again from ${this.audience.startPage}.`,
       );
     }
     this.logger.warn(`OpenID Provider could not be reached during a sign-in: ${errorSummary(error)}`);
     return new PortcullisError('provider_unavailable', `${name} cannot be reached just now, so the sign-in could not finish. Try again in a moment.`);
   }
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -6,7 +6,7 @@ import type { RegistryConfig } from '../../config.js';
 import { REGISTRY_CONFIG } from '../../registry-config.token.js';
 import { DeveloperLogins } from '../developers/developer-logins.js';
 import { DevelopersService } from '../developers/developers.service.js';
-import { OidcSignIns } from '../oidc/oidc-sign-ins.js';
+import { PortalOidcSignIns } from '../oidc/portal-oidc-sign-ins.js';
 import { loginRefusalMessage, loginRefusalStatus } from './login-refusals.js';
 import { field, formProblem, notice, sendPage } from './page-kit.js';
 import { PortalPageFilter } from './portal-page.filter.js';
@@ -26,7 +26,7 @@ export class AccountPagesController {
     private readonly visitors: PortalVisitors,
     private readonly developers: DevelopersService,
     private readonly logins: DeveloperLogins,
-    private readonly signIns: OidcSignIns,
+    private readonly signIns: PortalOidcSignIns,
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
   ) {}
 

@@ -5,7 +5,9 @@ import { parse as parseCookies, serialize as serializeCookie, type SerializeOpti
 import type { Request, Response } from 'express';
 import type { RegistryConfig } from '../../config.js';
 import { REGISTRY_CONFIG } from '../../registry-config.token.js';
-import { OidcSignIns, SIGN_IN_TTL_SECONDS } from '../oidc/oidc-sign-ins.js';
+import { DeveloperLogins } from '../developers/developer-logins.js';
+import { SIGN_IN_TTL_SECONDS } from '../oidc/oidc-sign-ins.js';
+import { PortalOidcSignIns } from '../oidc/portal-oidc-sign-ins.js';
 import { loginRefusalMessage, loginRefusalStatus } from './login-refusals.js';
 import { sendPage } from './page-kit.js';
 import { PortalPageFilter } from './portal-page.filter.js';
@@ -27,7 +29,8 @@ export class OidcPagesController {
 
   constructor(
     private readonly visitors: PortalVisitors,
-    private readonly signIns: OidcSignIns,
+    private readonly signIns: PortalOidcSignIns,
+    private readonly logins: DeveloperLogins,
     @Inject(REGISTRY_CONFIG) config: RegistryConfig,
   ) {
     // Only the callback reads it; Lax: it comes along on the provider's top-level redirect back.
@@ -49,7 +52,8 @@ export class OidcPagesController {
     if (this.signIns.providerName === null) throw new PortcullisError('not_found', 'This portal has no OpenID Provider to sign in with.');
     const at = req.originalUrl.indexOf('?');
     const search = at < 0 ? '' : req.originalUrl.slice(at);
-    const { outcome, next } = await this.signIns.complete(search, parseCookies(req.headers.cookie ?? '')[OIDC_STATE_COOKIE]);
+    const { identity, next } = await this.signIns.complete(search, parseCookies(req.headers.cookie ?? '')[OIDC_STATE_COOKIE]);
+    const outcome = await this.logins.withVerifiedEmail(identity.email);
     res.append('Set-Cookie', serializeCookie(OIDC_STATE_COOKIE, '', { ...this.cookieOptions, maxAge: 0, expires: new Date(0) }));
     if ('developer' in outcome) {
       await this.visitors.logIn(res, visitor, outcome.developer);
