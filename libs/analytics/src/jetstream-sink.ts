@@ -1,5 +1,6 @@
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { messagePieceBytes } from '@portcullis/bus';
 import type { AnalyticsBatch } from '@portcullis/contracts';
 import type { AnalyticsSink } from './sink.js';
 import { analyticsSubject, ensureAnalyticsStream } from './stream.js';
@@ -23,6 +24,8 @@ export interface JetStreamSinkOptions {
  */
 export class JetStreamAnalyticsSink implements AnalyticsSink {
   private readonly connection: Promise<NatsConnection>;
+  /** The connection once made: its `info` is the INFO of the server it is on now. */
+  private connected: NatsConnection | undefined;
   private client: Promise<JetStreamClient> | undefined;
   private readonly subject: string;
   private closed = false;
@@ -37,7 +40,10 @@ export class JetStreamAnalyticsSink implements AnalyticsSink {
       reconnectTimeWait: 500,
     });
     // A rejection surfaces through publish(); this only keeps it from being "unhandled".
-    this.connection.catch(() => undefined);
+    this.connection.then(
+      (nc) => (this.connected = nc),
+      () => undefined,
+    );
   }
 
   async publish(batch: AnalyticsBatch): Promise<void> {
@@ -48,6 +54,11 @@ export class JetStreamAnalyticsSink implements AnalyticsSink {
     const data = new TextEncoder().encode(JSON.stringify(batch));
     // msgID: JetStream drops a re-publish of this batch within the duplicate window.
     await js.publish(this.subject, data, { msgID: batch.batch_id, timeout: timeoutMs });
+  }
+
+  /** A quarter of the connected server's max_payload, like the bus's cut messages (256 KB before connecting). */
+  maxBatchBytes(): number {
+    return messagePieceBytes(this.connected?.info?.max_payload);
   }
 
   async close(): Promise<void> {

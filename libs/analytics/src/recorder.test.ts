@@ -107,6 +107,37 @@ describe('AnalyticsRecorder', () => {
     expect(sink.counted()).toBe(4);
   });
 
+  it('cuts by bytes too when the sink has a limit (the NATS server max_payload), asked at each window close', async () => {
+    const limited = Object.assign(sink, { limit: 600, maxBatchBytes: () => limited.limit });
+    recorder = make({ batchSize: 100, maxBuffered: 1_000 });
+    const long = (n: number) => rec(n, { status: 200 + n, path: `/${'p'.repeat(150)}/${n}` });
+    for (let i = 1; i <= 6; i++) recorder.record(long(i), true);
+    await vi.advanceTimersByTimeAsync(1000);
+    // 6 aggregates and 6 logs of about 230 bytes each: in parts under the limit, all there, in order.
+    expect(sink.batches.length).toBeGreaterThan(3);
+    for (const batch of sink.batches) {
+      const entries = [...batch.aggregates!, ...batch.records];
+      expect(entries.length).toBeGreaterThan(0);
+      if (entries.length > 1) expect(Buffer.byteLength(entries.map((entry) => JSON.stringify(entry)).join(''))).toBeLessThanOrEqual(600);
+    }
+    expect(sink.batches.flatMap((b) => b.records.map((r) => r.at - T0))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(sink.counted()).toBe(6);
+    expect(new Set(sink.batches.map((b) => b.batch_id)).size).toBe(sink.batches.length);
+    // A larger limit (a reconnect to another server) applies to the next window; an entry over the limit goes alone.
+    const published = sink.batches.length;
+    limited.limit = 100_000;
+    for (let i = 1; i <= 6; i++) recorder.record(long(1000 + i), true);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sink.batches.length - published).toBe(1);
+    limited.limit = 10;
+    recorder.record(long(2001), true);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sink.batches.slice(published + 1).map((b) => [b.aggregates!.length, b.records.length])).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
+  });
+
   it('places a request by its own time: windows in the past close at the next tick', async () => {
     recorder = make();
     recorder.record(rec(-1_500));

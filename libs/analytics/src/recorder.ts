@@ -1,4 +1,4 @@
-import type { AnalyticsBatch, AnalyticsRecord } from '@portcullis/contracts';
+import type { AnalyticsAggregate, AnalyticsBatch, AnalyticsRecord } from '@portcullis/contracts';
 import { randomUUID } from 'node:crypto';
 import type { AnalyticsSink } from './sink.js';
 import { WindowAggregator, type ClosedWindow } from './window-aggregator.js';
@@ -18,7 +18,7 @@ export interface AnalyticsRecorderOptions {
   gatewayId: string;
   /** The aggregation window's length (a divisor of a minute); a window is published when it ends. */
   flushMs?: number;
-  /** The most entries (aggregates and request logs) in one batch: a larger window goes in several parts. */
+  /** The most entries (aggregates and request logs) in one batch: a larger window goes in several parts (cut by bytes too, see AnalyticsSink.maxBatchBytes). */
   batchSize?: number;
   /** Entries kept while the sink is unreachable (and request logs waiting in open windows); beyond it the oldest are dropped. */
   maxBuffered?: number;
@@ -159,15 +159,31 @@ export class AnalyticsRecorder {
     }
   }
 
-  /** Cuts a closed window into batches of at most batchSize entries, each with its id for good. */
+  /**
+   * Cuts a closed window into batches of at most batchSize entries and, when the sink says, of at
+   * most its maxBatchBytes (asked now: the limit is the server's, which a reconnect may change; an
+   * entry bigger than that goes alone), each with its id for good.
+   */
   private enqueue(window: ClosedWindow): void {
-    const entries = [...window.aggregates, ...window.records];
-    const parts = Math.max(1, Math.ceil(entries.length / this.batchSize));
-    for (let p = 0; p < parts; p++) {
-      const aggregates = window.aggregates.slice(p * this.batchSize, (p + 1) * this.batchSize);
-      const logsFrom = Math.max(0, p * this.batchSize - window.aggregates.length);
-      const logsTo = Math.max(0, (p + 1) * this.batchSize - window.aggregates.length);
-      const records = window.records.slice(logsFrom, logsTo);
+    const maxBytes = this.options.sink.maxBatchBytes?.() ?? Number.POSITIVE_INFINITY;
+    const parts: { aggregates: AnalyticsAggregate[]; records: AnalyticsRecord[] }[] = [{ aggregates: [], records: [] }];
+    let size = 0;
+    const add = (entry: { aggregate: AnalyticsAggregate } | { record: AnalyticsRecord }) => {
+      const part = parts.at(-1)!;
+      const count = part.aggregates.length + part.records.length;
+      // Only measured when a byte limit applies (the in-process sink has none).
+      const bytes = Number.isFinite(maxBytes) ? Buffer.byteLength(JSON.stringify('aggregate' in entry ? entry.aggregate : entry.record)) : 0;
+      if (count >= this.batchSize || (count > 0 && size + bytes > maxBytes)) {
+        parts.push({ aggregates: [], records: [] });
+        size = 0;
+      }
+      if ('aggregate' in entry) parts.at(-1)!.aggregates.push(entry.aggregate);
+      else parts.at(-1)!.records.push(entry.record);
+      size += bytes;
+    };
+    for (const aggregate of window.aggregates) add({ aggregate });
+    for (const record of window.records) add({ record });
+    for (const { aggregates, records } of parts) {
       const batch: AnalyticsBatch = {
         gateway_id: this.options.gatewayId,
         batch_id: `${this.options.gatewayId}:${this.instance}:${window.start}:${++this.part}`,

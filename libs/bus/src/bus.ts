@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import type { EventOf, EventSubject, Reply, ReplyOf, RequestOf, RequestSubject } from '@portcullis/contracts';
 import { PortcullisError, isBackendUnavailable, isErrorCode } from '@portcullis/errors';
 import { firstValueFrom, timeout, type Observable } from 'rxjs';
-import type { BusTransport } from './transport.js';
+import { transportMaxPayload, type BusTransport } from './transport.js';
+import { messagePieceBytes } from './message-size.js';
 import { errorForLog, errorSummary } from '@portcullis/logging';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -42,6 +43,19 @@ export class Bus implements OnApplicationShutdown {
 
   get kind(): BusTransport['kind'] {
     return this.transport.kind;
+  }
+
+  /** The connected NATS server's max_payload, now (a reconnect may change it); undefined in-process: no limit. */
+  maxPayloadBytes(): number | undefined {
+    return transportMaxPayload(this.transport);
+  }
+
+  /**
+   * How much one piece of a message cut to fit the bus may carry (a snapshot page, a batch event):
+   * ask at the time of cutting, since a reconnect to another server may change the limit.
+   */
+  messagePieceBytes(): number {
+    return messagePieceBytes(this.maxPayloadBytes());
   }
 
   async request<K extends RequestSubject>(subject: K, payload: RequestOf<K>, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Promise<ReplyOf<K>> {

@@ -85,6 +85,35 @@ class PortcullisClientNats extends ClientNats {
   }
 }
 
+/** What this module reads of a nats.js connection (NatsConnection.info, the server's INFO). */
+interface NatsConnectionInfo {
+  readonly info?: { readonly max_payload?: number };
+}
+
+/** The max_payload the server behind one end announced; undefined before that end has connected. */
+function announcedMaxPayload(end: { unwrap<T>(): T }): number | undefined {
+  try {
+    return end.unwrap<NatsConnectionInfo>().info?.max_payload;
+  } catch {
+    // Nest's unwrap() throws until the end has connected (or listened).
+    return undefined;
+  }
+}
+
+/**
+ * The largest message the connected NATS server accepts (its `max_payload`), read now: the INFO of
+ * a reconnect to another server of a cluster replaces it. The smaller of the two connections (the
+ * client publishes events and requests, the server replies); undefined in-process (no limit) or
+ * before either end has connected.
+ */
+export function transportMaxPayload(transport: BusTransport): number | undefined {
+  if (transport.kind !== 'nats') return undefined;
+  const known = [announcedMaxPayload(transport.client), announcedMaxPayload(transport.server)].filter(
+    (bytes): bytes is number => typeof bytes === 'number' && bytes > 0,
+  );
+  return known.length === 0 ? undefined : Math.min(...known);
+}
+
 export function createBusTransport(options: BusOptions): BusTransport {
   if (options.kind === 'in-process') {
     return { kind: 'in-process', client: new InProcessClient(options.broker), server: new InProcessServer(options.broker) };

@@ -1,8 +1,9 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { RegistrySnapshotPage, RegistrySnapshotRequest } from '@portcullis/contracts';
+import { Bus } from '@portcullis/bus';
 import { PortcullisError } from '@portcullis/errors';
 import { ApiStore } from '../storage/api-store.js';
-import { SNAPSHOT_PAGE_MAX_BYTES, snapshotPages } from './snapshot-pages.js';
+import { snapshotPages } from './snapshot-pages.js';
 
 /** How long a built snapshot is kept for its later pages after the last one was asked for. */
 const KEEP_MS = 60_000;
@@ -17,10 +18,11 @@ const KEEP_MS = 60_000;
 export class SnapshotPager implements OnModuleDestroy {
   private kept: RegistrySnapshotPage[] | null = null;
   private forget: NodeJS.Timeout | undefined;
-  /** Settable for tests. */
-  maxBytes = SNAPSHOT_PAGE_MAX_BYTES;
 
-  constructor(private readonly store: ApiStore) {}
+  constructor(
+    private readonly store: ApiStore,
+    private readonly bus: Bus,
+  ) {}
 
   async page(request: RegistrySnapshotRequest): Promise<RegistrySnapshotPage> {
     const index = request.page ?? 0;
@@ -43,7 +45,9 @@ export class SnapshotPager implements OnModuleDestroy {
    * so its snapshot must be read after that, or a change in between would be missed.
    */
   private async build(): Promise<RegistrySnapshotPage[]> {
-    return snapshotPages(await this.store.snapshot(), this.maxBytes);
+    const snapshot = await this.store.snapshot();
+    // The page size is read at each cut: a reconnect to another server may have changed max_payload.
+    return snapshotPages(snapshot, this.bus.messagePieceBytes());
   }
 
   private keep(pages: RegistrySnapshotPage[]): void {

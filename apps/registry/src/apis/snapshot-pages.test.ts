@@ -1,7 +1,8 @@
 import type { RegistrySnapshot } from '@portcullis/contracts';
 import type { ApiDefinition } from '@portcullis/domain';
 import { describe, expect, it } from 'vitest';
-import { SNAPSHOT_PAGE_MAX_BYTES, snapshotPages } from './snapshot-pages.js';
+import { DEFAULT_MESSAGE_PIECE_BYTES } from '@portcullis/bus';
+import { snapshotPages } from './snapshot-pages.js';
 
 const api = (i: number) => ({ api_id: `api-${i}`, name: `API ${i} ${'x'.repeat(300)}`, proxy: { listen_path: `/api-${i}/` } }) as unknown as ApiDefinition;
 const snapshotOf = (count: number): RegistrySnapshot => ({
@@ -29,7 +30,7 @@ describe('snapshotPages', () => {
     const pages = snapshotPages(snapshot);
     expect(pages.length).toBeGreaterThan(8);
     for (const [index, page] of pages.entries()) {
-      expect(bytes(page)).toBeLessThan(SNAPSHOT_PAGE_MAX_BYTES + 1024);
+      expect(bytes(page)).toBeLessThan(DEFAULT_MESSAGE_PIECE_BYTES + 1024);
       expect(page).toMatchObject({ snapshot_id: pages[0]!.snapshot_id, revision: 42, page: index, pages: pages.length });
     }
     expect(pages.flatMap((page) => page.apis)).toEqual(snapshot.apis);
@@ -42,6 +43,16 @@ describe('snapshotPages', () => {
     expect(snapshotPages(structuredClone(snapshot))).toEqual(snapshotPages(snapshot));
     const changed = { ...snapshot, apis: snapshot.apis.slice(1) };
     expect(snapshotPages(changed)[0]!.snapshot_id).not.toBe(snapshotPages(snapshot)[0]!.snapshot_id);
+  });
+
+  it('names the cut too: the same content cut to another page size (a server with another max_payload) gets another id', () => {
+    const snapshot = snapshotOf(3_000);
+    const small = snapshotPages(snapshot, 16 * 1024);
+    const large = snapshotPages(snapshot, 64 * 1024);
+    expect(small.length).toBeGreaterThan(large.length);
+    for (const page of small) expect(bytes(page)).toBeLessThan(16 * 1024 + 1024);
+    expect(small[0]!.snapshot_id).not.toBe(large[0]!.snapshot_id);
+    expect(small.flatMap((page) => page.apis)).toEqual(snapshot.apis);
   });
 
   it('sends an item larger than the limit alone, never an empty page', () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_MESSAGE_PIECE_BYTES } from '@portcullis/bus';
 import type { ApiChange, ConfigBatchEvent } from '@portcullis/contracts';
 import type { ApiDefinition, Policy } from '@portcullis/domain';
 
@@ -5,18 +6,13 @@ import type { ApiDefinition, Policy } from '@portcullis/domain';
 export type ImportedChange = { kind: 'policy'; change: ApiChange; policy: Policy } | { kind: 'api'; change: ApiChange; definition: ApiDefinition };
 
 /**
- * The most a batch event's changes may weigh, serialised: NATS refuses messages over its
- * `max_payload` (1 MB by default), and a quarter of it leaves room for the envelope and for
- * servers set lower. 10,000 small API definitions make about a dozen batches.
- */
-export const BATCH_EVENT_MAX_BYTES = 256 * 1024;
-
-/**
  * Splits an import's changes into batch events (without their revisions, which the transaction
  * hands out), keeping their order: each batch as full as `maxBytes` allows, and never empty (a
- * single change larger than the limit travels alone, as it would in its own event).
+ * single change larger than the limit travels alone, as it would in its own event). `maxBytes`
+ * follows the NATS server's max_payload (Bus.messagePieceBytes, since NATS refuses a message over
+ * it): 10,000 small API definitions make about a dozen batches at the default 1 MB.
  */
-export function changeBatches(changes: readonly ImportedChange[], maxBytes = BATCH_EVENT_MAX_BYTES): Omit<ConfigBatchEvent, 'revision'>[] {
+export function changeBatches(changes: readonly ImportedChange[], maxBytes = DEFAULT_MESSAGE_PIECE_BYTES): Omit<ConfigBatchEvent, 'revision'>[] {
   const batches: Omit<ConfigBatchEvent, 'revision'>[] = [];
   let current: Omit<ConfigBatchEvent, 'revision'> | null = null;
   let size = 0;

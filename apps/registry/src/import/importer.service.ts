@@ -138,7 +138,8 @@ export class ImporterService {
       if (item.policy) changes.push({ kind: 'policy', change: item.outcome, policy: item.policy });
       else if (item.definition) changes.push({ kind: 'api', change: item.outcome, definition: item.definition });
     }
-    const batches = changeBatches(changes);
+    // Cut now, to the server connected now (a reconnect may have changed its max_payload).
+    const batches = changeBatches(changes, this.bus.messagePieceBytes());
     if (batches.length === 0) return [];
     const first = (await nextRevision(manager, batches.length)) - batches.length + 1;
     const events = batches.map((batch, index): ConfigBatchEvent => ({ revision: first + index, ...batch }));
