@@ -11,6 +11,19 @@ const describeInChromium = describeInBrowser('the console browser test');
 /** Kept by the run (gitignored): what each step looked like, at a desktop's width and a phone's. */
 const screenshots = fileURLToPath(new URL('../test-results/console/', import.meta.url));
 
+/** WCAG's contrast ratio of two computed colours (`rgb(r, g, b)`). */
+function contrast(a: string, b: string): number {
+  const luminance = (colour: string) => {
+    const [r, g, bl] = (colour.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map((part) => {
+      const v = Number(part) / 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [high, low] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (high! + 0.05) / (low! + 0.05);
+}
+
 const desktop = { viewport: { width: 1280, height: 800 } };
 const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
@@ -127,14 +140,18 @@ describeInChromium('operator console in a browser: sign-in, editors, traffic cha
    * its own box), every section in the navigation is on screen, and every chart fits.
    */
   async function expectFitsWidth(page: Page): Promise<void> {
+    // The device's width, not window.innerWidth: a phone's browser widens its layout viewport (zooms
+    // out) to fit a page that overflows, and innerWidth grows with it.
+    const width = page.viewportSize()!.width;
     const layout = await page.evaluate(() => ({
       innerWidth: window.innerWidth,
       scrollWidth: document.documentElement.scrollWidth,
       charts: Array.from(document.querySelectorAll('svg.chart'), (chart) => chart.getBoundingClientRect().right),
       chartFrames: Array.from(document.querySelectorAll('.chart-frame'), (frame) => frame.getBoundingClientRect().right),
     }));
-    expect(layout.scrollWidth, `${page.url()} scrolls sideways`).toBeLessThanOrEqual(layout.innerWidth + 1);
-    for (const right of [...layout.charts, ...layout.chartFrames]) expect(right).toBeLessThanOrEqual(layout.innerWidth + 1);
+    expect(layout.innerWidth, `${page.url()} is zoomed out to fit`).toBe(width);
+    expect(layout.scrollWidth, `${page.url()} scrolls sideways`).toBeLessThanOrEqual(width + 1);
+    for (const right of [...layout.charts, ...layout.chartFrames]) expect(right).toBeLessThanOrEqual(width + 1);
     const links = page.getByRole('navigation', { name: 'Sections' }).getByRole('link');
     expect(await links.count()).toBe(8);
     for (const link of await links.all()) {
@@ -142,9 +159,30 @@ describeInChromium('operator console in a browser: sign-in, editors, traffic cha
       expect(await link.isVisible(), label).toBe(true);
       const box = (await link.boundingBox())!;
       expect(box.x, label).toBeGreaterThanOrEqual(0);
-      expect(box.x + box.width, label).toBeLessThanOrEqual(layout.innerWidth + 1);
+      expect(box.x + box.width, label).toBeLessThanOrEqual(width + 1);
     }
     expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+  }
+
+  /**
+   * The charts' text and lines against their frame's background, in the scheme the page is in: text
+   * at least 4.5:1 (WCAG 1.4.3), lines at least 3:1 (WCAG 1.4.11).
+   */
+  async function expectChartsReadable(page: Page): Promise<void> {
+    const colours = await page.evaluate(() => {
+      const frame = document.querySelector('.chart-frame')!;
+      const style = (selector: string, property: 'fill' | 'stroke') =>
+        Array.from(frame.querySelectorAll(selector), (element) => getComputedStyle(element)[property]);
+      return {
+        background: getComputedStyle(frame).backgroundColor,
+        text: [...style('.chart-title', 'fill'), ...style('.chart-tick', 'fill'), ...style('.chart-legend-label', 'fill')],
+        lines: style('.chart-line', 'stroke'),
+      };
+    });
+    expect(colours.text.length).toBeGreaterThan(0);
+    expect(colours.lines.length).toBeGreaterThan(0);
+    for (const text of colours.text) expect(contrast(text, colours.background), `text ${text} on ${colours.background}`).toBeGreaterThanOrEqual(4.5);
+    for (const line of colours.lines) expect(contrast(line, colours.background), `line ${line} on ${colours.background}`).toBeGreaterThanOrEqual(3);
   }
 
   it('sends a visitor to sign in; a wrong secret is refused with the reason; the admin secret opens the overview', async () => {
@@ -324,6 +362,7 @@ describeInChromium('operator console in a browser: sign-in, editors, traffic cha
     expect(await page.locator('.lead').textContent()).toContain(apiId);
     expect(await page.locator('.facts dt:text-is("Errors (4xx, 5xx)") + dd').textContent()).toBe('0, 0');
     expect(await page.content()).not.toMatch(/NaN|Infinity/);
+    await expectChartsReadable(page);
     await expectFitsWidth(page);
     await screenshot(page, 'traffic');
     await page.close();
@@ -406,6 +445,7 @@ describeInChromium('operator console in a browser: sign-in, editors, traffic cha
     await page.goto(`/console/traffic?range=1h&api_id=${encodeURIComponent(apiId)}`);
     expect(await page.locator('svg.chart').count()).toBe(3);
     expect(await page.locator('.facts dt:text-is("Requests") + dd').textContent()).toBe(String(requestsSent));
+    await expectChartsReadable(page);
     await screenshot(page, 'no-script-dark-traffic');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => path(page)).toBe('/console/sign-in');
