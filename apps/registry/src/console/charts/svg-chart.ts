@@ -49,6 +49,8 @@ const LEGEND_ROW = 22;
 /** About one x label per 90 units, so that "Dec 31" and "23:45" never touch. */
 const MAX_X_LABELS = Math.floor(PLOT_WIDTH / 90);
 const LEGEND_NAME_CHARS = 40;
+/** A lone point's diameter, in viewBox units (a line is 2). */
+const DOT_SIZE = 7;
 
 /**
  * Six colours with at least 3:1 contrast on white (WCAG 1.4.11), and six dash patterns so that the
@@ -70,6 +72,7 @@ export const chartCss = String.raw`
 .chart .chart-grid { stroke: #d8dee4; stroke-width: 1; }
 .chart .chart-axis { stroke: #4a5461; stroke-width: 1; }
 .chart .chart-line { fill: none; stroke-width: 2; stroke-linejoin: round; stroke-linecap: round; }
+.chart .chart-dot { fill: none; stroke-width: ${DOT_SIZE}; stroke-linecap: round; }
 ${palette.map((colour, i) => `.chart .chart-series-${i} { stroke: ${colour}; }`).join('\n')}
 @media (prefers-color-scheme: dark) {
   .chart text { fill: #e6edf3; }
@@ -303,6 +306,20 @@ function lineStyle(i: number): string {
   );
 }
 
+/**
+ * The lone points of a line's path data (its `h0` subpaths), to draw again as large dots: at the
+ * line's width a point between two gaps is a speck, and sparse traffic is mostly such points (the
+ * latency of the one minute that had requests).
+ */
+export function lonePoints(d: string): string {
+  return (d.match(/M[^Mlh]*h0/g) ?? []).join('');
+}
+
+function dotStyle(i: number): string {
+  const k = i % palette.length;
+  return `class="chart-dot chart-series-${k}" fill="none" stroke="${palette[k]!}" stroke-width="${DOT_SIZE}" stroke-linecap="round"`;
+}
+
 // Loops rather than Math.max(...values): a spread of many thousand arguments can overflow the stack.
 const lowest = (values: number[]) => values.reduce((a, b) => Math.min(a, b), Infinity);
 const highest = (values: number[]) => values.reduce((a, b) => Math.max(a, b), -Infinity);
@@ -372,6 +389,8 @@ export function renderLineChart(options: LineChartOptions): string {
     series.forEach((s, i) => {
       const d = linePath(s.points, scale);
       if (d !== '') parts.push(`<path ${lineStyle(i)} d="${d}"/>`);
+      const dots = lonePoints(d);
+      if (dots !== '') parts.push(`<path ${dotStyle(i)} d="${dots}"/>`);
     });
     const shown = legend(series);
     parts.push(shown.markup);
