@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../../../tools/test/seeded-random.js';
-import { type ChartPoint, type ChartSeries, escapeXml, formatValue, linePath, niceTicks, renderLineChart, timeTicks } from './svg-chart.js';
+import { type ChartPoint, type ChartSeries, escapeXml, formatValue, linePath, lonePoints, niceTicks, renderLineChart, timeTicks } from './svg-chart.js';
 
 /**
  * No XML parser is a dependency, so this checks well-formedness itself: one root element, every
@@ -234,6 +234,23 @@ describe('renderLineChart', () => {
     expect(svg).toContain('>ms</text>');
     expect(svg).toContain('class="chart-legend-label"');
     expect(svg).not.toMatch(/style=|<script|NaN|Infinity/);
+  });
+
+  it('draws a point between gaps again as a large dot in its series colour; a run stays a line only', () => {
+    const p50 = hourly([null, null, 30, null, 22, 18], 'p50');
+    const p99 = hourly([null, null, null, null, null, 40], 'p99');
+    const svg = renderLineChart({ title: 'Latency', unit: 'ms', series: [p50, p99], ...range });
+    assertWellFormed(svg);
+    const ofClass = (name: string) => [...svg.matchAll(new RegExp(`<path class="${name} chart-series-(\\d)"[^>]*\\bd="([^"]*)"`, 'g'))];
+    const dots = ofClass('chart-dot');
+    // p50: its lone hour 2 (the run of hours 4-5 is no dot); p99: its only hour.
+    expect(dots.map((m) => [m[1], subpaths(m[2]!).length])).toEqual([
+      ['0', 1],
+      ['1', 1],
+    ]);
+    expect(svg).toMatch(/<path class="chart-dot chart-series-0" fill="none" stroke="#0a58ca" stroke-width="7"/);
+    expect(ofClass('chart-line').map((m) => subpaths(m[2]!).length)).toEqual([2, 1]);
+    expect(lonePoints(linePath(hourly([1, 2, 3]).points, { x: (t) => t, y: (v) => v }))).toBe('');
   });
 
   it('labels the y axis with nice ticks covering the highest value', () => {

@@ -49,12 +49,16 @@ const LEGEND_ROW = 22;
 /** About one x label per 90 units, so that "Dec 31" and "23:45" never touch. */
 const MAX_X_LABELS = Math.floor(PLOT_WIDTH / 90);
 const LEGEND_NAME_CHARS = 40;
+/** A lone point's diameter, in viewBox units (a line is 2). */
+const DOT_SIZE = 7;
 
 /**
  * Six colours with at least 3:1 contrast on white (WCAG 1.4.11), and six dash patterns so that the
  * lines differ without colour too (WCAG 1.4.1). `chartCss` repeats the colours by class.
  */
 const palette = ['#0a58ca', '#c2410c', '#7e22ce', '#15803d', '#b3261e', '#0e7490'] as const;
+/** The same six for the dark scheme: at least 3:1 on the dark page (#0d1117), where half the above are not. */
+const darkPalette = ['#6cb6ff', '#fb8f44', '#d2a8ff', '#56d364', '#ff7b72', '#39c5cf'] as const;
 const dashes = ['', '8 4', '2 4', '12 4 2 4', '4 4', '16 6'] as const;
 
 /** The stylesheet rules for the classes the charts use: the page's stylesheet includes this string. */
@@ -68,7 +72,15 @@ export const chartCss = String.raw`
 .chart .chart-grid { stroke: #d8dee4; stroke-width: 1; }
 .chart .chart-axis { stroke: #4a5461; stroke-width: 1; }
 .chart .chart-line { fill: none; stroke-width: 2; stroke-linejoin: round; stroke-linecap: round; }
+.chart .chart-dot { fill: none; stroke-width: ${DOT_SIZE}; stroke-linecap: round; }
 ${palette.map((colour, i) => `.chart .chart-series-${i} { stroke: ${colour}; }`).join('\n')}
+@media (prefers-color-scheme: dark) {
+  .chart text { fill: #e6edf3; }
+  .chart .chart-unit, .chart .chart-tick, .chart .chart-timezone, .chart .chart-empty { fill: #b1bac4; }
+  .chart .chart-grid { stroke: #30363d; }
+  .chart .chart-axis { stroke: #8b949e; }
+${darkPalette.map((colour, i) => `  .chart .chart-series-${i} { stroke: ${colour}; }`).join('\n')}
+}
 `;
 
 const xmlInvalid = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -294,6 +306,20 @@ function lineStyle(i: number): string {
   );
 }
 
+/**
+ * The lone points of a line's path data (its `h0` subpaths), to draw again as large dots: at the
+ * line's width a point between two gaps is a speck, and sparse traffic is mostly such points (the
+ * latency of the one minute that had requests).
+ */
+export function lonePoints(d: string): string {
+  return (d.match(/M[^Mlh]*h0/g) ?? []).join('');
+}
+
+function dotStyle(i: number): string {
+  const k = i % palette.length;
+  return `class="chart-dot chart-series-${k}" fill="none" stroke="${palette[k]!}" stroke-width="${DOT_SIZE}" stroke-linecap="round"`;
+}
+
 // Loops rather than Math.max(...values): a spread of many thousand arguments can overflow the stack.
 const lowest = (values: number[]) => values.reduce((a, b) => Math.min(a, b), Infinity);
 const highest = (values: number[]) => values.reduce((a, b) => Math.max(a, b), -Infinity);
@@ -363,6 +389,8 @@ export function renderLineChart(options: LineChartOptions): string {
     series.forEach((s, i) => {
       const d = linePath(s.points, scale);
       if (d !== '') parts.push(`<path ${lineStyle(i)} d="${d}"/>`);
+      const dots = lonePoints(d);
+      if (dots !== '') parts.push(`<path ${dotStyle(i)} d="${dots}"/>`);
     });
     const shown = legend(series);
     parts.push(shown.markup);
