@@ -357,7 +357,9 @@ describeInChromium('operator console in a browser: sign-in, editors, traffic cha
       },
       { timeoutMs: 20_000, message: `the traffic page to count ${requestsSent} requests` },
     );
-    expect(await page.locator('svg.chart').count()).toBe(3);
+    // Each chart is drawn twice, for a desktop's width and a phone's: here the wide ones show.
+    expect(await page.locator('svg.chart.chart-wide:visible').count()).toBe(3);
+    expect(await page.locator('svg.chart:visible').count()).toBe(3);
     expect(await page.getByLabel('API', { exact: true }).inputValue()).toBe(apiId);
     expect(await page.locator('.lead').textContent()).toContain(apiId);
     expect(await page.locator('.facts dt:text-is("Errors (4xx, 5xx)") + dd').textContent()).toBe('0, 0');
@@ -426,7 +428,9 @@ describeInChromium('operator console in a browser: sign-in, editors, traffic cha
     await page.getByRole('link', { name: 'Traffic of this API over time' }).tap();
     await expect.poll(() => heading(page)).toBe('Traffic');
     expect(new URL(page.url()).searchParams.get('api_id')).toBe(apiId);
-    expect(await page.locator('svg.chart').count()).toBe(3);
+    // At a phone's width the narrow drawings show, their labels readable, and only they.
+    expect(await page.locator('svg.chart.chart-narrow:visible').count()).toBe(3);
+    expect(await page.locator('svg.chart:visible').count()).toBe(3);
     expect(await page.locator('.facts dt:text-is("Requests") + dd').textContent()).toBe(String(requestsSent));
     await expectFitsWidth(page);
     await screenshot(page, 'phone-traffic');
@@ -443,7 +447,7 @@ describeInChromium('operator console in a browser: sign-in, editors, traffic cha
     const page = await context.newPage();
     await signIn(page);
     await page.goto(`/console/traffic?range=1h&api_id=${encodeURIComponent(apiId)}`);
-    expect(await page.locator('svg.chart').count()).toBe(3);
+    expect(await page.locator('svg.chart:visible').count()).toBe(3);
     expect(await page.locator('.facts dt:text-is("Requests") + dd').textContent()).toBe(String(requestsSent));
     await expectChartsReadable(page);
     await screenshot(page, 'no-script-dark-traffic');

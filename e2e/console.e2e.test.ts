@@ -255,7 +255,9 @@ describeWithServices('operator console over HTTP', () => {
     );
     expect(page.status).toBe(200);
     expect(pageText(page.html)).toContain('Errors (4xx, 5xx) 1, 0');
-    expect(page.html.match(/<svg[^>]*class="chart"/g)).toHaveLength(3);
+    // Each of the three charts at two widths (the stylesheet shows one by the page's width).
+    expect(page.html.match(/<svg[^>]*class="chart chart-wide"[^>]*viewBox="0 0 800 /g)).toHaveLength(3);
+    expect(page.html.match(/<svg[^>]*class="chart chart-narrow"[^>]*viewBox="0 0 400 /g)).toHaveLength(3);
     expect(page.html).not.toMatch(/NaN|Infinity/);
     // The overview counts the same requests on the API's row.
     expect(pageText((await session.get('/console')).html)).toContain('Traffic 6 1 0');

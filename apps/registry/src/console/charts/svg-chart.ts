@@ -32,22 +32,44 @@ export interface LineChartOptions {
   integer?: boolean;
   /** What a chart with no value other than 0 (or none at all) says. */
   emptyText?: string;
+  /** The drawing's width in its own units (WIDE_CHART_WIDTH by default; NARROW_CHART_WIDTH for a phone). */
+  width?: number;
+  /** Extra class names on the <svg> (beside `chart`). */
+  className?: string;
 }
 
 export const DEFAULT_EMPTY_TEXT = 'No traffic in this range';
 
-// The drawing's own coordinates (the viewBox): the page scales it to its container's width.
-const WIDTH = 800;
+// The drawing's own coordinates (the viewBox): the page scales it to its container's width. Its
+// text sizes are in the same units, so a drawing meant for a phone is narrower, not smaller.
+/** The width of a chart for a page of desktop width. */
+export const WIDE_CHART_WIDTH = 800;
+/** The width of a chart for a phone's width: scaled to about 350 px, its 11-unit labels stay readable. */
+export const NARROW_CHART_WIDTH = 400;
 const PLOT_LEFT = 60;
-const PLOT_RIGHT = WIDTH - 24;
 const PLOT_TOP = 56;
 const PLOT_BOTTOM = 256;
-const PLOT_WIDTH = PLOT_RIGHT - PLOT_LEFT;
 const PLOT_HEIGHT = PLOT_BOTTOM - PLOT_TOP;
 const LEGEND_TOP = 304;
 const LEGEND_ROW = 22;
 /** About one x label per 90 units, so that "Dec 31" and "23:45" never touch. */
-const MAX_X_LABELS = Math.floor(PLOT_WIDTH / 90);
+const X_LABEL_SPACING = 90;
+
+/** Where the plot sits in a drawing `width` units wide. */
+interface Geometry {
+  width: number;
+  plotRight: number;
+  plotWidth: number;
+  maxXLabels: number;
+}
+
+function geometry(width: number): Geometry {
+  const plotRight = width - 24;
+  const plotWidth = plotRight - PLOT_LEFT;
+  return { width, plotRight, plotWidth, maxXLabels: Math.floor(plotWidth / X_LABEL_SPACING) };
+}
+
+const WIDE = geometry(WIDE_CHART_WIDTH);
 const LEGEND_NAME_CHARS = 40;
 /** A lone point's diameter, in viewBox units (a line is 2). */
 const DOT_SIZE = 7;
@@ -64,6 +86,12 @@ const dashes = ['', '8 4', '2 4', '12 4 2 4', '4 4', '16 6'] as const;
 /** The stylesheet rules for the classes the charts use: the page's stylesheet includes this string. */
 export const chartCss = String.raw`
 .chart { display: block; width: 100%; height: auto; overflow: visible; }
+/* Each traffic chart comes at two widths; the page's width picks one (the other is hidden from screen readers too). */
+.chart.chart-narrow { display: none; }
+@media (max-width: 40rem) {
+  .chart.chart-wide { display: none; }
+  .chart.chart-narrow { display: block; }
+}
 .chart text { fill: #1b1f24; font-family: inherit; }
 .chart .chart-title { font-size: 15px; font-weight: 600; }
 .chart .chart-unit, .chart .chart-tick, .chart .chart-timezone { font-size: 11px; fill: #4a5461; }
@@ -156,12 +184,13 @@ const monthSteps = [1, 2, 3, 6, 12, 24, 60];
 
 /**
  * The x axis's labels, in UTC: HH:MM up to two days (a label at midnight names the day instead), MMM D
- * up to 400 days, MMM YYYY on the first of a month beyond. At most MAX_X_LABELS of them.
+ * up to 400 days, MMM YYYY on the first of a month beyond. At most `maxLabels` of them (as many as a wide chart holds).
  */
-export function timeTicks(from: number, to: number, maxLabels = MAX_X_LABELS): TimeTick[] {
+export function timeTicks(from: number, to: number, maxLabels = WIDE.maxXLabels): TimeTick[] {
   if (!Number.isFinite(from) || !Number.isFinite(to) || !(to > from)) throw new RangeError('timeTicks needs a finite range with from before to');
   const span = to - from;
-  const fits = (step: number) => span / step + 1 <= maxLabels;
+  // The labels a step would really draw (multiples of the step within the range), not the most it could.
+  const fits = (step: number) => Math.floor(to / step) - Math.ceil(from / step) + 1 <= maxLabels;
   const every = (steps: number[], label: (d: Date) => string): TimeTick[] => {
     const step = steps.find(fits) ?? steps[steps.length - 1]!;
     const ticks: TimeTick[] = [];
@@ -274,7 +303,7 @@ function truncate(name: string, max: number): string {
 }
 
 /** The legend, wrapped into rows across the chart's width; a long name shows in full as its tooltip. */
-function legend(series: ChartSeries[]): { markup: string; height: number } {
+function legend(series: ChartSeries[], { plotRight }: Geometry): { markup: string; height: number } {
   let x = PLOT_LEFT;
   let row = 0;
   const items: string[] = [];
@@ -282,7 +311,7 @@ function legend(series: ChartSeries[]): { markup: string; height: number } {
     const label = truncate(s.name, LEGEND_NAME_CHARS);
     // An estimate of the label's width (no text measurement on the server): 7 units per character at 12px.
     const width = 28 + Array.from(label).length * 7 + 24;
-    if (x + width > PLOT_RIGHT && x > PLOT_LEFT) {
+    if (x + width > plotRight && x > PLOT_LEFT) {
       row++;
       x = PLOT_LEFT;
     }
@@ -338,6 +367,7 @@ function valuesOf(series: ChartSeries[]): number[] {
  */
 export function renderLineChart(options: LineChartOptions): string {
   const { title, unit, series } = options;
+  const shape = options.width === undefined ? WIDE : geometry(options.width);
   if (!Number.isFinite(options.from) || !Number.isFinite(options.to) || !(options.to > options.from))
     throw new RangeError('renderLineChart needs a finite range with from before to');
   const times = series.flatMap((s) => s.points.flatMap((p) => (Number.isFinite(p.t) ? [p.t] : [])));
@@ -350,7 +380,7 @@ export function renderLineChart(options: LineChartOptions): string {
   const y0 = yTicks[0]!;
   const y1 = yTicks[yTicks.length - 1]!;
   const scale: Scale = {
-    x: (t) => PLOT_LEFT + ((t - from) / (to - from)) * PLOT_WIDTH,
+    x: (t) => PLOT_LEFT + ((t - from) / (to - from)) * shape.plotWidth,
     y: (v) => PLOT_BOTTOM - ((v - y0) / (y1 - y0)) * PLOT_HEIGHT,
   };
 
@@ -363,18 +393,18 @@ export function renderLineChart(options: LineChartOptions): string {
   if (!empty) {
     for (const tick of yTicks) {
       const y = num(scale.y(tick));
-      grid.push(`<line class="chart-grid" x1="${PLOT_LEFT}" y1="${y}" x2="${PLOT_RIGHT}" y2="${y}" stroke="#d8dee4"/>`);
+      grid.push(`<line class="chart-grid" x1="${PLOT_LEFT}" y1="${y}" x2="${shape.plotRight}" y2="${y}" stroke="#d8dee4"/>`);
       yLabels.push(`<text class="chart-tick" x="${PLOT_LEFT - 8}" y="${y}" dy="4" text-anchor="end">${escapeXml(formatValue(tick))}</text>`);
     }
   }
-  const xLabels = timeTicks(from, to).map(
+  const xLabels = timeTicks(from, to, shape.maxXLabels).map(
     (tick) => `<text class="chart-tick" x="${num(scale.x(tick.t))}" y="${PLOT_BOTTOM + 18}" text-anchor="middle">${escapeXml(tick.label)}</text>`,
   );
   parts.push(`<g class="chart-grid-lines">${grid.join('')}</g>`);
   parts.push(
-    `<line class="chart-axis" x1="${PLOT_LEFT}" y1="${PLOT_BOTTOM}" x2="${PLOT_RIGHT}" y2="${PLOT_BOTTOM}" stroke="#4a5461"/>`,
+    `<line class="chart-axis" x1="${PLOT_LEFT}" y1="${PLOT_BOTTOM}" x2="${shape.plotRight}" y2="${PLOT_BOTTOM}" stroke="#4a5461"/>`,
     `<g class="chart-ticks" font-size="11">${yLabels.join('')}${xLabels.join('')}` +
-      `<text class="chart-timezone" x="${PLOT_RIGHT}" y="${PLOT_BOTTOM + 36}" text-anchor="end">UTC</text></g>`,
+      `<text class="chart-timezone" x="${shape.plotRight}" y="${PLOT_BOTTOM + 36}" text-anchor="end">UTC</text></g>`,
   );
 
   let summary: string;
@@ -382,7 +412,7 @@ export function renderLineChart(options: LineChartOptions): string {
   if (empty) {
     const text = options.emptyText ?? DEFAULT_EMPTY_TEXT;
     parts.push(
-      `<text class="chart-empty" x="${PLOT_LEFT + PLOT_WIDTH / 2}" y="${PLOT_TOP + PLOT_HEIGHT / 2}" text-anchor="middle" font-size="14">${escapeXml(text)}</text>`,
+      `<text class="chart-empty" x="${PLOT_LEFT + shape.plotWidth / 2}" y="${PLOT_TOP + PLOT_HEIGHT / 2}" text-anchor="middle" font-size="14">${escapeXml(text)}</text>`,
     );
     summary = text;
   } else {
@@ -392,7 +422,7 @@ export function renderLineChart(options: LineChartOptions): string {
       const dots = lonePoints(d);
       if (dots !== '') parts.push(`<path ${dotStyle(i)} d="${dots}"/>`);
     });
-    const shown = legend(series);
+    const shown = legend(series, shape);
     parts.push(shown.markup);
     height += shown.height;
     summary = series
@@ -404,7 +434,7 @@ export function renderLineChart(options: LineChartOptions): string {
   }
   const label = `${title}, ${formatInstant(from)} to ${formatInstant(to)} UTC. ${summary}.`;
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="100%" viewBox="0 0 ${WIDTH} ${height}" preserveAspectRatio="xMidYMid meet" role="img" aria-label="${escapeXml(label)}">` +
+    `<svg xmlns="http://www.w3.org/2000/svg" class="${options.className ? `chart ${escapeXml(options.className)}` : 'chart'}" width="100%" viewBox="0 0 ${shape.width} ${height}" preserveAspectRatio="xMidYMid meet" role="img" aria-label="${escapeXml(label)}">` +
     `<title>${escapeXml(label)}</title>${parts.join('')}</svg>`
   );
 }

@@ -27,4 +27,19 @@ describe('renderTrafficCharts', () => {
     const charts = renderTrafficCharts(base);
     for (const svg of Object.values(charts)) expect(svg).toContain('No traffic in this range');
   });
+
+  it('draws each chart twice, wide and narrow, the narrow one with fewer time labels at the same text size', () => {
+    const charts = renderTrafficCharts({ ...base, buckets: [traffic] });
+    for (const svg of Object.values(charts)) {
+      expect(svg.match(/<svg /g)).toHaveLength(2);
+      expect(svg).toMatch(/<svg [^>]*class="chart chart-wide"[^>]*viewBox="0 0 800 /);
+      expect(svg).toMatch(/<svg [^>]*class="chart chart-narrow"[^>]*viewBox="0 0 400 /);
+    }
+    const [wide, narrow] = charts.requests.split('</svg>');
+    const timeLabels = (svg: string) => (svg.match(/text-anchor="middle">\d\d:\d\d</g) ?? []).length;
+    expect(timeLabels(narrow!)).toBeLessThan(timeLabels(wide!));
+    expect(timeLabels(narrow!)).toBeGreaterThan(0);
+    // Nothing is drawn past the narrow drawing's right edge.
+    for (const x of narrow!.matchAll(/x2?="([\d.]+)"/g)) expect(Number(x[1])).toBeLessThanOrEqual(400);
+  });
 });

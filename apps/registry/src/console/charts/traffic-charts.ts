@@ -1,5 +1,5 @@
 import type { UsageReport } from '../../analytics/usage.service.js';
-import { renderLineChart } from './svg-chart.js';
+import { NARROW_CHART_WIDTH, renderLineChart, type LineChartOptions } from './svg-chart.js';
 import { trafficSeries } from './time-series.js';
 
 export interface TrafficCharts {
@@ -18,8 +18,8 @@ export function renderTrafficCharts(report: UsageReport): TrafficCharts {
   const range = { from: s.from, to: s.to };
   const hadTraffic = s.requests.points.some((p) => (p.v ?? 0) > 0);
   return {
-    requests: renderLineChart({ title: `Requests per ${report.bucket}`, unit: 'requests', series: [s.requests], integer: true, ...range }),
-    errors: renderLineChart({
+    requests: bothWidths({ title: `Requests per ${report.bucket}`, unit: 'requests', series: [s.requests], integer: true, ...range }),
+    errors: bothWidths({
       title: `Errors per ${report.bucket}`,
       unit: 'requests',
       series: [s.errors4xx, s.errors5xx],
@@ -28,6 +28,14 @@ export function renderTrafficCharts(report: UsageReport): TrafficCharts {
       ...(hadTraffic ? { emptyText: 'No errors in this range' } : {}),
       ...range,
     }),
-    latency: renderLineChart({ title: 'Latency (gateway)', unit: 'ms', series: [s.latencyP50, s.latencyP95, s.latencyP99], ...range }),
+    latency: bothWidths({ title: 'Latency (gateway)', unit: 'ms', series: [s.latencyP50, s.latencyP95, s.latencyP99], ...range }),
   };
+}
+
+/**
+ * A chart drawn twice, for a desktop's width and for a phone's (chartCss shows one, by the page's
+ * width): scaled down to a phone, the wide drawing's labels would be a few pixels high.
+ */
+function bothWidths(options: LineChartOptions): string {
+  return renderLineChart({ ...options, className: 'chart-wide' }) + renderLineChart({ ...options, width: NARROW_CHART_WIDTH, className: 'chart-narrow' });
 }
