@@ -3,7 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeInBrowser, requireChromium } from './support/chromium.js';
+import { describeInBrowser, requireChromium, watchPageProblems } from './support/chromium.js';
 import { createScratchDatabase } from './support/database.js';
 import { startService, startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
 
@@ -93,11 +93,7 @@ describeInChromium('operator console in a browser: sign-in, editors, traffic cha
       colorScheme: options.colorScheme ?? 'light',
       ...(options.device ?? desktop),
     });
-    // 4xx answers are logged as console errors too; those are expected here, CSP reports are not.
-    context.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageProblems.push(message.text());
-    });
-    context.on('weberror', (error) => pageProblems.push(error.error().message));
+    watchPageProblems(context, pageProblems);
     return context;
   }
 

@@ -1,20 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as oauth from 'oauth4webapi';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { howToOptOut, skipAllowed } from '../tools/test/skip-policy.js';
-import { describeWithServices } from '../tools/test/with-services.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeInBrowser as inBrowser, requireChromium, watchPageProblems } from './support/chromium.js';
 import { createScratchDatabase } from './support/database.js';
 import { startService, type StartedService } from './support/processes.js';
 
-/** Debian's Chromium (`apt-get install chromium`; .ci/run installs it when missing). */
-const chromiumPath = process.env.CHROMIUM_PATH ?? ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((path) => existsSync(path));
-const chromiumMissing = 'Chromium is not installed: apt-get install -y chromium (or set CHROMIUM_PATH)';
-if (!chromiumPath && skipAllowed) console.warn(`\n*** PORTCULLIS_ALLOW_SKIP=1: SKIPPING the OpenID browser test. ${chromiumMissing}\n`);
-const describeInBrowser = !chromiumPath && skipAllowed ? describe.skip : describeWithServices;
+const describeInBrowser = inBrowser('the OpenID browser test');
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
 
 /** A relying party's callback: answers every GET or POST with a page, and keeps what arrived (form_post bodies too). */
@@ -54,7 +48,7 @@ describeInBrowser('OpenID Provider in a browser: sign in, silent sign-in, logout
   const pageProblems: string[] = [];
 
   beforeAll(async () => {
-    if (!chromiumPath) throw new Error(`${chromiumMissing}. ${howToOptOut}`);
+    const executablePath = requireChromium();
     [database, rpServer] = await Promise.all([createScratchDatabase('portcullis_e2e_openid_browser'), startRelyingParty()]);
     [registry, auth] = await Promise.all([
       startService('registry', { adminSecret, database: database.name, readyTimeoutMs: 60_000 }),
@@ -70,12 +64,9 @@ describeInBrowser('OpenID Provider in a browser: sign in, silent sign-in, logout
     await adminCall('POST', '/admin/oauth/users', { username: `ada-${suffix}`, password });
     const issuer = new URL(auth.url);
     as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...insecure }));
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox'] });
+    browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
     context = await browser.newContext();
-    context.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageProblems.push(message.text());
-    });
-    context.on('weberror', (error) => pageProblems.push(error.error().message));
+    watchPageProblems(context, pageProblems);
   }, 120_000);
 
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startDcrProvider } from '../tools/test/oidc-dcr-provider.js';
-import { describeInBrowser, requireChromium } from './support/chromium.js';
+import { describeInBrowser, requireChromium, watchPageProblems } from './support/chromium.js';
 import { createScratchDatabase } from './support/database.js';
 import { freePort, startService, startUpstream, waitFor, type StartedService, type Upstream } from './support/processes.js';
 
@@ -104,11 +104,7 @@ describeInChromium('developer portal in a browser: sign up, catalogue, app, cred
       javaScriptEnabled: options.javaScriptEnabled ?? true,
       colorScheme: options.colorScheme ?? 'light',
     });
-    // 4xx answers are logged as console errors too; those are expected here, CSP reports are not.
-    context.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageProblems.push(message.text());
-    });
-    context.on('weberror', (error) => pageProblems.push(error.error().message));
+    watchPageProblems(context, pageProblems);
     return context;
   }
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSignInProvider, type SignInProviderFixture } from '../tools/test/oidc-sign-in-provider.js';
-import { describeInBrowser, requireChromium } from './support/chromium.js';
+import { describeInBrowser, requireChromium, watchPageProblems } from './support/chromium.js';
 import { createScratchDatabase } from './support/database.js';
 import { portalClient, portalOidcEnv } from './support/portal-oidc.js';
 import { freePort, startService, type StartedService } from './support/processes.js';
@@ -57,10 +57,7 @@ describeInBrowser('the portal OpenID sign-in browser test')('developer portal in
 
   it('goes from a page that needs a login, through the provider’s login page, back to that page; then logs out', async () => {
     const context = await browser.newContext({ baseURL: registry.url });
-    context.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageProblems.push(message.text());
-    });
-    context.on('weberror', (error) => pageProblems.push(error.error().message));
+    watchPageProblems(context, pageProblems);
     const page = await context.newPage();
 
     await page.goto('/portal/apps');

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { BrowserContext } from 'playwright-core';
 import { describe } from 'vitest';
 import { howToOptOut, skipAllowed } from '../../tools/test/skip-policy.js';
 import { describeWithServices } from '../../tools/test/with-services.js';
@@ -22,4 +23,15 @@ export function describeInBrowser(what: string): typeof describeWithServices {
 export function requireChromium(): string {
   if (!chromiumPath) throw new Error(`${chromiumMissing}. ${howToOptOut}`);
   return chromiumPath;
+}
+
+/**
+ * Collects what must never happen on our pages into `problems`: Content-Security-Policy violations
+ * and script errors. (4xx answers are logged as console errors too; those are expected, CSP reports are not.)
+ */
+export function watchPageProblems(context: BrowserContext, problems: string[]): void {
+  context.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) problems.push(message.text());
+  });
+  context.on('weberror', (error) => problems.push(error.error().message));
 }
