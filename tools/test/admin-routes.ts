@@ -36,7 +36,8 @@ export async function controllerRoutes(sourceDir: URL, prefix: string): Promise<
       if (base === undefined) continue;
       const prototype = candidate.prototype as Record<string, unknown>;
       for (const name of Object.getOwnPropertyNames(prototype)) {
-        const handler = prototype[name];
+        // A handler is a method; an accessor (a getter) is no route, and reading it off the prototype would run it.
+        const handler = Object.getOwnPropertyDescriptor(prototype, name)?.value as unknown;
         if (name === 'constructor' || typeof handler !== 'function') continue;
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (method === undefined) continue;
