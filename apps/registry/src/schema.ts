@@ -25,6 +25,7 @@ import { OidcSignInRecord } from './portal/oidc/oidc-sign-in.entity.js';
 import { AnalyticsEndpointDimension1764540000000 } from './storage/migrations/1764540000000-analytics-endpoint-dimension.js';
 import { CreateDebugSessions1764540100000 } from './storage/migrations/1764540100000-create-debug-sessions.js';
 import { CreateConsoleSessions1764560000000 } from './storage/migrations/1764560000000-create-console-sessions.js';
+import { DeferrableRouteKey1764580000000 } from './storage/migrations/1764580000000-deferrable-route-key.js';
 import { ConsoleSessionRecord } from './console/session/console-session.entity.js';
 
 /** What `openDatabase` needs for the registry's schema: its entities, and its migrations in order. */
@@ -59,4 +60,5 @@ export const registryMigrations = [
   AnalyticsEndpointDimension1764540000000,
   CreateDebugSessions1764540100000,
   CreateConsoleSessions1764560000000,
+  DeferrableRouteKey1764580000000,
 ];

@@ -14,7 +14,7 @@ import { PortalAppStore } from '../portal/storage/portal-app-store.js';
 import { ExternalRegistrationStore, ProviderStore } from '../portal/storage/provider-store.js';
 import { ApiStore } from '../storage/api-store.js';
 import { PolicyStore } from '../storage/policy-store.js';
-import { nextRevision } from '../storage/revision.js';
+import { currentRevision, lockRevision, nextRevision } from '../storage/revision.js';
 import { Transactions } from '../storage/transactions.js';
 import { checkFinalState, planChanges, validateSet, type Plan, type ProviderSettings, type StoredConfig, type Wanted } from './config-plan.js';
 import type { ApplyReport, ConfigSet, PlannedChange, SourcedError } from './config-set.js';
@@ -65,6 +65,8 @@ export class ConfigApplyService {
   async apply(set: ConfigSet): Promise<ApplyReport> {
     const { wanted, errors } = validateSet(set);
     if (errors.length > 0) throw new ApplyRejected('validation_failed', `Nothing was applied: ${errors.length} error(s)`, errors);
+    // The revision first: a write committed after it moves it, whether or not `stored` saw the write.
+    const revision = await currentRevision(this.transactions.manager);
     const stored = await this.stored();
     const changes = planChanges(wanted, stored);
     const discovered = await this.discover(changes, stored);
@@ -74,7 +76,7 @@ export class ConfigApplyService {
     await this.refuseDeletions(set, changes);
     const report = summarise(changes, set);
     if (set.dry_run || changes.every((change) => change.action === 'unchanged')) return report;
-    const events = await this.write(changes, discovered.endpoints);
+    const events = await this.write(changes, discovered.endpoints, revision);
     await this.bus.publishBestEffort(events, `${events.length} applied change(s)`, this.logger);
     return report;
   }
@@ -171,13 +173,17 @@ export class ConfigApplyService {
   }
 
   /**
-   * Every write in one transaction, in an order the foreign keys and the unique listen paths allow:
-   * deletions of entries, APIs and policies first (freeing paths), then providers, policies, APIs and
-   * entries, then deletions of providers (no entry names them any more).
+   * Every write in one transaction, in an order the foreign keys allow: deletions of entries, APIs and
+   * policies first, then providers, policies, APIs and entries, then deletions of providers (no entry
+   * names them any more). Nothing is written when the revision moved since `compared` (the plan was
+   * made against what is no longer stored). The listen paths are checked at COMMIT, so two APIs can
+   * swap them: the set's final state was checked for duplicates, and a path another writer took is
+   * still refused.
    */
   private async write(
     changes: Planned[],
     endpoints: Map<string, { issuer: string; jwks_uri: string; registration_endpoint?: string; token_endpoint?: string }>,
+    compared: number,
   ): Promise<BusEvent[]> {
     const of = (kind: Planned['kind'], deleted: boolean) =>
       changes.filter((change) => change.kind === kind && (deleted ? change.action === 'delete' : change.action === 'create' || change.action === 'update'));
@@ -185,6 +191,9 @@ export class ConfigApplyService {
     let writing: ApiDefinition | undefined;
     try {
       return await this.transactions.run(async (manager) => {
+        // The lock queues every writer of APIs and policies behind this transaction (and this one behind them).
+        if ((await lockRevision(manager)) !== compared) throw configurationChanged(changes);
+        await this.apis.deferListenPathCheckIn(manager);
         const events: BusEvent[] = [];
         for (const change of of('catalogue', true)) await manager.delete(CatalogueEntryRecord, { id: change.id });
         for (const change of of('api', true)) {
@@ -217,8 +226,13 @@ export class ConfigApplyService {
         return events;
       });
     } catch (failure) {
-      const error = (writing && (await this.apis.conflictOf(failure, writing))) ?? failure;
+      const error =
+        (writing && (await this.apis.conflictOf(failure, writing))) ??
+        // Met at COMMIT (the deferred listen path check): which API it was is found from the set.
+        (await this.apis.listenPathConflictAmong(failure, written(changes))) ??
+        failure;
       // A write that raced this one (a listen path, an app made meanwhile): the database refused it, nothing is kept.
+      if (error instanceof ApplyRejected) throw error;
       if (error instanceof PortcullisError)
         throw new ApplyRejected(
           error.code === 'conflict' ? 'conflict' : 'validation_failed',
@@ -272,6 +286,23 @@ async function saveEntry(manager: EntityManager, change: Planned): Promise<void>
   const columns = { ...catalogueColumns(entry), providerId: entry.provider_id?.toLowerCase() ?? null, updatedAt: new Date() };
   if (change.action === 'update') await manager.update(CatalogueEntryRecord, { id: wanted.id }, columns as never);
   else await manager.insert(CatalogueEntryRecord, { id: wanted.id, ...columns, createdAt: columns.updatedAt } as never);
+}
+
+/** Refused before any write: the plan was made against what is no longer stored. */
+function configurationChanged(changes: Planned[]): ApplyRejected {
+  return new ApplyRejected(
+    'conflict',
+    'Nothing was applied: the configuration changed while the set was compared with it; run diff (or apply) again',
+    [{ source: '(stored)', field: 'revision', message: 'an API, a policy or another configuration item was written meanwhile' }],
+    public_(changes),
+  );
+}
+
+/** The APIs the set creates or updates. */
+function written(changes: Planned[]): ApiDefinition[] {
+  return changes.flatMap((change) =>
+    change.wanted?.kind === 'api' && (change.action === 'create' || change.action === 'update') ? [change.wanted.value] : [],
+  );
 }
 
 function eventOf(change: Planned): 'created' | 'updated' {

@@ -30,3 +30,13 @@ export async function lockRevision(manager: EntityManager): Promise<number> {
   if (!state) throw new Error('config_state has no row: the registry migrations did not run');
   return state.revision;
 }
+
+/**
+ * The committed revision, read without a lock (an applied set reads it before what is stored, and
+ * compares it under the lock before writing: had it moved, a write landed in between).
+ */
+export async function currentRevision(manager: EntityManager): Promise<number> {
+  const state = await manager.findOneBy(ConfigState, { id: 1 });
+  if (!state) throw new Error('config_state has no row: the registry migrations did not run');
+  return state.revision;
+}
