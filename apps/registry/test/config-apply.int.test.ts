@@ -98,7 +98,9 @@ const api = (id: string, path: string, extra: Record<string, unknown> = {}) => (
   ...extra,
 });
 
-const set = (apis: Record<string, unknown>[], more: Record<string, unknown> = {}) => ({
+type Items = { source: string; value: unknown }[];
+
+const set = (apis: Record<string, unknown>[], more: { policies?: Items; catalogue?: Items; providers?: Items } = {}) => ({
   apis: apis.map((value) => ({ source: `apis/${String(value.api_id)}.yaml`, value })),
   ...more,
 });
@@ -185,7 +187,7 @@ describeWithServices('POST /admin/config/apply against concurrent writes (Postgr
       const applying = running.admin(
         'POST',
         '/admin/config/apply',
-        set([api('orders', '/orders/', { name: 'Orders from the set' }), api('billing', '/billing/')], {
+        set([api('orders', '/orders/', { name: 'Shop from the set' }), api('billing', '/billing/')], {
           providers: [{ source: 'providers/idp.yaml', value: { id: provider_id, name: 'Slow IdP', discovery_url: provider.issuer } }],
         }),
       );
@@ -208,6 +210,57 @@ describeWithServices('POST /admin/config/apply against concurrent writes (Postgr
       provider.release();
       await provider.close();
     }
+  });
+
+  it('refuses (409, nothing written) when a catalogue entry, which does not move the revision, is changed meanwhile', async () => {
+    const { shop, policy, id, entry } = await withEntry(running);
+    const provider = await slowProvider();
+    try {
+      const applying = running.admin(
+        'POST',
+        '/admin/config/apply',
+        set([api('orders', '/orders/'), api('billing', '/billing/'), shop], {
+          policies: [{ source: 'policies/gold.yaml', value: policy }],
+          catalogue: [{ source: 'catalogue/orders.yaml', value: { ...entry, id, name: 'Shop from the set' } }],
+          providers: [{ source: 'providers/idp.yaml', value: { id: randomUUID(), name: 'Slow IdP', discovery_url: provider.issuer } }],
+        }),
+      );
+      await provider.asked;
+      const { id: _id, ...body } = { ...entry, id, name: 'Shop from the admin API' };
+      const written = await running.admin('PUT', `/admin/portal/catalogue/${id}`, body);
+      expect(written.status, JSON.stringify(written.body)).toBe(200);
+      provider.release();
+      const applied = await applying;
+      expect(applied.status, JSON.stringify(applied.body)).toBe(409);
+      expect(applied.body.message).toContain('the configuration changed while the set was compared with it');
+      expect((await running.admin('GET', `/admin/portal/catalogue/${id}`)).body).toMatchObject({ name: 'Shop from the admin API' });
+      expect((await running.admin('GET', '/admin/portal/providers')).body).toEqual([]);
+    } finally {
+      provider.release();
+      await provider.close();
+    }
+  });
+
+  it('a catalogue write made while the apply writes waits for its COMMIT (the revision lock), and lands after it', async () => {
+    const { shop, policy, id, entry } = await withEntry(running);
+    const service = running.services.get(ConfigApplyService);
+    const apis = running.services.get(ApiStore);
+    const defer = apis.deferListenPathCheckIn.bind(apis);
+    let writing: Promise<{ status: number; body: any }> | undefined;
+    vi.spyOn(apis, 'deferListenPathCheckIn').mockImplementationOnce(async (manager) => {
+      // Compared again under the lock, not yet written: the admin's write must queue, not slip in before the apply's.
+      writing = running.admin('PUT', `/admin/portal/catalogue/${id}`, { ...entry, name: 'Shop from the admin API' });
+      await until(async () => (await waitingOnLocks(running)) > 0, 'the catalogue write to wait on the apply');
+      return defer(manager);
+    });
+    const body = set([api('orders', '/orders/'), api('billing', '/billing/'), shop], {
+      policies: [{ source: 'policies/gold.yaml', value: policy }],
+      catalogue: [{ source: 'catalogue/shop.yaml', value: { ...entry, id, name: 'Shop from the set' } }],
+    });
+    const report = await service.apply(configSet(body));
+    expect(report.summary).toMatchObject({ update: 1 });
+    expect((await writing!).status).toBe(200);
+    expect((await running.admin('GET', `/admin/portal/catalogue/${id}`)).body).toMatchObject({ name: 'Shop from the admin API' });
   });
 
   it('a single create of a path the apply takes waits for the apply, then is a 409 naming the path and its holder', async () => {
@@ -290,9 +343,21 @@ describeWithServices('migration 1764580000000: the listen paths constraint, defe
   });
 });
 
+/** A keyed API, a policy for it and a catalogue entry offering them: what the set names, and the entry's id and fields. */
+async function withEntry(running: Running) {
+  const shop = api('shop', '/shop/', { use_keyless: false });
+  expect((await running.admin('POST', '/admin/apis', shop)).status).toBe(201);
+  const policy = { id: 'gold', name: 'Gold', access_rights: { shop: { api_id: 'shop', versions: ['Default'] } } };
+  expect((await running.admin('POST', '/admin/policies', policy)).status).toBe(201);
+  const created = await running.admin('POST', '/admin/portal/catalogue', { api_id: 'shop', policy_id: 'gold', name: 'Shop', credential_kind: 'api_key' });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const { id, created_at: _c, updated_at: _u, ...entry } = created.body as Record<string, unknown>;
+  return { shop, policy, id: String(id), entry };
+}
+
 /** The set as the controller hands it to the service (defaults filled in). */
 function configSet(body: ReturnType<typeof set>) {
-  return { apis: body.apis, policies: [], catalogue: [], providers: [], prune: false, dry_run: false };
+  return { policies: [], catalogue: [], providers: [], ...body, prune: false, dry_run: false };
 }
 
 async function until(check: () => Promise<boolean>, what: string, deadlineMs = 5_000): Promise<void> {

@@ -3,6 +3,7 @@ import { Bus, type BusEvent } from '@portcullis/bus';
 import { subjects } from '@portcullis/contracts';
 import type { ApiDefinition } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
+import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from 'typeorm';
 import { CatalogueEntryRecord } from '../portal/catalogue/catalogue-entry.entity.js';
 import { catalogueColumns, toEntry } from '../portal/catalogue/catalogue.service.js';
@@ -76,16 +77,23 @@ export class ConfigApplyService {
     await this.refuseDeletions(set, changes);
     const report = summarise(changes, set);
     if (set.dry_run || changes.every((change) => change.action === 'unchanged')) return report;
-    const events = await this.write(changes, discovered.endpoints, revision);
+    const events = await this.write(changes, discovered.endpoints, { revision, stored });
     await this.bus.publishBestEffort(events, `${events.length} applied change(s)`, this.logger);
     return report;
   }
 
   private async stored(): Promise<StoredConfig> {
-    const [apis, policies, entries, providers] = await Promise.all([this.apis.byId(), this.policies.byId(), this.catalogue.list(), this.providers.list()]);
+    const [apis, policies, portal] = await Promise.all([this.apis.byId(), this.policies.byId(), this.portal()]);
+    return { apis, policies, ...portal };
+  }
+
+  /**
+   * The catalogue and the providers, as compared. Their writes do not move the revision: the apply
+   * reads them again under the revision's lock (which their writers queue behind) and compares.
+   */
+  private async portal(manager?: EntityManager): Promise<Pick<StoredConfig, 'catalogue' | 'providers'>> {
+    const [entries, providers] = await Promise.all([this.catalogue.list(manager), this.providers.list(manager)]);
     return {
-      apis,
-      policies,
       catalogue: new Map(entries.map((record) => [record.id, toEntry(record)])),
       providers: new Map(providers.map((record) => [record.id, this.settingsOf(record)])),
     };
@@ -175,15 +183,15 @@ export class ConfigApplyService {
   /**
    * Every write in one transaction, in an order the foreign keys allow: deletions of entries, APIs and
    * policies first, then providers, policies, APIs and entries, then deletions of providers (no entry
-   * names them any more). Nothing is written when the revision moved since `compared` (the plan was
-   * made against what is no longer stored). The listen paths are checked at COMMIT, so two APIs can
+   * names them any more). Nothing is written when the revision moved since `compared`, or the catalogue
+   * or the providers differ from it (the plan was made against what is no longer stored). The listen paths are checked at COMMIT, so two APIs can
    * swap them: the set's final state was checked for duplicates, and a path another writer took is
    * still refused.
    */
   private async write(
     changes: Planned[],
     endpoints: Map<string, { issuer: string; jwks_uri: string; registration_endpoint?: string; token_endpoint?: string }>,
-    compared: number,
+    compared: { revision: number; stored: StoredConfig },
   ): Promise<BusEvent[]> {
     const of = (kind: Planned['kind'], deleted: boolean) =>
       changes.filter((change) => change.kind === kind && (deleted ? change.action === 'delete' : change.action === 'create' || change.action === 'update'));
@@ -192,7 +200,10 @@ export class ConfigApplyService {
     try {
       return await this.transactions.run(async (manager) => {
         // The lock queues every writer of APIs and policies behind this transaction (and this one behind them).
-        if ((await lockRevision(manager)) !== compared) throw configurationChanged(changes);
+        if ((await lockRevision(manager)) !== compared.revision) throw configurationChanged(changes);
+        const portal = await this.portal(manager);
+        if (!isDeepStrictEqual(portal.catalogue, compared.stored.catalogue) || !isDeepStrictEqual(portal.providers, compared.stored.providers))
+          throw configurationChanged(changes);
         await this.apis.deferListenPathCheckIn(manager);
         const events: BusEvent[] = [];
         for (const change of of('catalogue', true)) await manager.delete(CatalogueEntryRecord, { id: change.id });
@@ -293,7 +304,7 @@ function configurationChanged(changes: Planned[]): ApplyRejected {
   return new ApplyRejected(
     'conflict',
     'Nothing was applied: the configuration changed while the set was compared with it; run diff (or apply) again',
-    [{ source: '(stored)', field: 'revision', message: 'an API, a policy or another configuration item was written meanwhile' }],
+    [{ source: '(stored)', field: 'revision', message: 'an API, a policy, a catalogue entry, a provider or another configuration item was written meanwhile' }],
     public_(changes),
   );
 }
