@@ -263,6 +263,41 @@ describeWithServices('POST /admin/config/apply against concurrent writes (Postgr
     expect((await running.admin('GET', `/admin/portal/catalogue/${id}`)).body).toMatchObject({ name: 'Shop from the admin API' });
   });
 
+  it('a portal app made meanwhile for an entry the set deletes (prune) is a 409, nothing kept, never a 500', async () => {
+    const { shop, policy, id } = await withEntry(running);
+    const service = running.services.get(ConfigApplyService);
+    const apis = running.services.get(ApiStore);
+    const defer = apis.deferListenPathCheckIn.bind(apis);
+    vi.spyOn(apis, 'deferListenPathCheckIn').mockImplementationOnce(async (manager) => {
+      // A developer's app for the entry, committed past the revision lock (api_key apps do not take it).
+      const developer = randomUUID();
+      await running.dataSource.query(`INSERT INTO "${running.schema}".developers (id, email, password_hash, status) VALUES ($1, $2, 'x', 'active')`, [
+        developer,
+        `${developer}@example.test`,
+      ]);
+      await running.dataSource.query(
+        `INSERT INTO "${running.schema}".portal_apps (id, developer_id, entry_id, name, kind, key_hash) VALUES ($1, $2, $3, 'App', 'api_key', 'h')`,
+        [randomUUID(), developer, id],
+      );
+      return defer(manager);
+    });
+    const refused = await service
+      .apply({
+        ...configSet(
+          set([api('orders', '/orders/', { name: 'Renamed' }), api('billing', '/billing/'), shop], {
+            policies: [{ source: 'policies/gold.yaml', value: policy }],
+          }),
+        ),
+        prune: true,
+      })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApplyRejected);
+    expect((refused as ApplyRejected).toBody()).toMatchObject({ error: 'conflict', errors: [{ source: '(write)', field: '(stored)' }] });
+    expect((refused as ApplyRejected).message).toContain('an item this set deletes is still used by something made meanwhile');
+    expect((await running.admin('GET', `/admin/portal/catalogue/${id}`)).status).toBe(200);
+    expect((await stored(running)).orders).toEqual({ path: '/orders/', name: 'API orders' });
+  });
+
   it('a single create of a path the apply takes waits for the apply, then is a 409 naming the path and its holder', async () => {
     const service = running.services.get(ConfigApplyService);
     const apis = running.services.get(ApiStore);

@@ -15,6 +15,7 @@ import { PortalAppStore } from '../portal/storage/portal-app-store.js';
 import { ExternalRegistrationStore, ProviderStore } from '../portal/storage/provider-store.js';
 import { ApiStore } from '../storage/api-store.js';
 import { PolicyStore } from '../storage/policy-store.js';
+import { violatedConstraint } from '../storage/pg-errors.js';
 import { currentRevision, lockRevision, nextRevision } from '../storage/revision.js';
 import { Transactions } from '../storage/transactions.js';
 import { checkFinalState, planChanges, validateSet, type Plan, type ProviderSettings, type StoredConfig, type Wanted } from './config-plan.js';
@@ -244,6 +245,7 @@ export class ConfigApplyService {
         failure;
       // A write that raced this one (a listen path, an app made meanwhile): the database refused it, nothing is kept.
       if (error instanceof ApplyRejected) throw error;
+      if (violatedConstraint(error, 'foreign_key') !== undefined) throw heldMeanwhile(error, changes);
       if (error instanceof PortcullisError)
         throw new ApplyRejected(
           error.code === 'conflict' ? 'conflict' : 'validation_failed',
@@ -305,6 +307,20 @@ function configurationChanged(changes: Planned[]): ApplyRejected {
     'conflict',
     'Nothing was applied: the configuration changed while the set was compared with it; run diff (or apply) again',
     [{ source: '(stored)', field: 'revision', message: 'an API, a policy, a catalogue entry, a provider or another configuration item was written meanwhile' }],
+    public_(changes),
+  );
+}
+
+/**
+ * A deletion the database refused: something written meanwhile by a writer the revision lock does not
+ * order (a portal app made for an entry, a registration at a provider) still refers to the item.
+ */
+function heldMeanwhile(error: unknown, changes: Planned[]): ApplyRejected {
+  const constraint = violatedConstraint(error, 'foreign_key') || 'a foreign key';
+  return new ApplyRejected(
+    'conflict',
+    'Nothing was applied: an item this set deletes is still used by something made meanwhile (a portal app, or its registration at a provider); run diff (or apply) again',
+    [{ source: '(write)', field: '(stored)', message: `still referenced (${constraint})` }],
     public_(changes),
   );
 }
