@@ -184,10 +184,10 @@ export class ConfigApplyService {
   /**
    * Every write in one transaction, in an order the foreign keys allow: deletions of entries, APIs and
    * policies first, then providers, policies, APIs and entries, then deletions of providers (no entry
-   * names them any more). Nothing is written when the revision moved since `compared`, or the catalogue
-   * or the providers differ from it (the plan was made against what is no longer stored). The listen paths are checked at COMMIT, so two APIs can
-   * swap them: the set's final state was checked for duplicates, and a path another writer took is
-   * still refused.
+   * names them any more). Nothing is written when the revision moved since `compared`, or the
+   * catalogue or the providers differ from it (the plan was made against what is no longer stored).
+   * The listen paths are checked at COMMIT, so two APIs can swap them: the set's final state was
+   * checked for duplicates, and a path another writer took is still refused.
    */
   private async write(
     changes: Planned[],
@@ -200,7 +200,8 @@ export class ConfigApplyService {
     let writing: ApiDefinition | undefined;
     try {
       return await this.transactions.run(async (manager) => {
-        // The lock queues every writer of APIs and policies behind this transaction (and this one behind them).
+        // The lock queues every writer of APIs, policies, catalogue entries and providers behind this
+        // transaction (and this one behind them): what is compared here is what is written over.
         if ((await lockRevision(manager)) !== compared.revision) throw configurationChanged(changes);
         const portal = await this.portal(manager);
         if (!isDeepStrictEqual(portal.catalogue, compared.stored.catalogue) || !isDeepStrictEqual(portal.providers, compared.stored.providers))
