@@ -92,6 +92,8 @@ export class ExternalDcrCredentials implements CredentialKindHandler {
       const registration = await this.registrations.get(app.id);
       if (registration) await this.registrar.remove(registration);
       const removed = await this.transactions.run(async (manager) => {
+        // The revision's lock first (see create): a rotation takes it before the app's row too.
+        await lockRevision(manager);
         const held = registration ? { clientId: registration.client_id } : {};
         if (!(await this.apps.delete(app.id, held, manager))) return false;
         if (registration) {
