@@ -216,22 +216,29 @@ describeWithServices('portcullis: export, diff and apply the configuration as fi
     expect((await portcullis(['diff', broken], targetEnv())).code).toBe(1);
   });
 
-  it('a write refused inside the transaction rolls back the writes before it', async () => {
-    // Listen paths swapped: valid as a whole, but the first API written meets the other's stored
-    // path (the unique route index), after the policy's update was written in the same transaction.
+  it('swaps two listen paths in one apply (and back), the gateway routing each path to the other API', async () => {
+    // Each API takes the other's stored path: one transaction, the listen paths checked at its COMMIT.
     const swapped = join(work, 'swapped');
     await cp(exported, swapped, { recursive: true });
     const swap = async (file: string, from: string, to: string) =>
       writeFile(join(swapped, file), (await readFile(join(swapped, file), 'utf8')).replace(from, to));
     await swap('apis/orders.yaml', '/cli-orders/', '/cli-billing/');
     await swap('apis/billing.yaml', '/cli-billing/', '/cli-orders/');
-    await swap('policies/gold.yaml', 'rate: 100', 'rate: 7');
-    const before = await everything(stack.registry.url);
-    const run = await portcullis(['apply', swapped], targetEnv());
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('409 conflict: Nothing was applied');
-    expect(run.stderr).toContain('is already used by API');
-    expect(await everything(stack.registry.url)).toEqual(before);
+    const routed = (ordersPath: string, billingPath: string, message: string) =>
+      waitFor(
+        async () =>
+          // Orders is keyless (200); billing wants a key (401 without one).
+          (await fetch(`${stack.gateway.url}${ordersPath}ping`)).status === 200 && (await fetch(`${stack.gateway.url}${billingPath}ping`)).status === 401,
+        { timeoutMs: 15_000, message },
+      );
+    let run = await portcullis(['apply', swapped], targetEnv());
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Applied: 0 to create, 2 to update, 0 to delete, 3 unchanged');
+    await routed('/cli-billing/', '/cli-orders/', 'the gateway to route the swapped paths');
+    run = await portcullis(['apply', exported], targetEnv());
+    expect(run.code, run.stderr).toBe(0);
+    await routed('/cli-orders/', '/cli-billing/', 'the gateway to route the paths swapped back');
+    expect((await portcullis(['diff', exported], targetEnv())).code).toBe(0);
   });
 
   it('refuses bad input with a clear error, changing nothing', async () => {

@@ -26,6 +26,7 @@ import { AnalyticsEndpointDimension1764540000000 } from './storage/migrations/17
 import { CreateDebugSessions1764540100000 } from './storage/migrations/1764540100000-create-debug-sessions.js';
 import { CreateConsoleSessions1764560000000 } from './storage/migrations/1764560000000-create-console-sessions.js';
 import { OidcSignInPurpose1764570000000 } from './storage/migrations/1764570000000-oidc-sign-in-purpose.js';
+import { DeferrableRouteKey1764580000000 } from './storage/migrations/1764580000000-deferrable-route-key.js';
 import { ConsoleSessionRecord } from './console/session/console-session.entity.js';
 
 /** What `openDatabase` needs for the registry's schema: its entities, and its migrations in order. */
@@ -61,4 +62,5 @@ export const registryMigrations = [
   CreateDebugSessions1764540100000,
   CreateConsoleSessions1764560000000,
   OidcSignInPurpose1764570000000,
+  DeferrableRouteKey1764580000000,
 ];

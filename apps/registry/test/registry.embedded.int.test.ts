@@ -70,4 +70,30 @@ describe('registry on embedded PostgreSQL and the in-process bus', () => {
       details: [{ field: 'proxy.listen_path' }],
     });
   });
+
+  it('applies a set swapping two listen paths in one transaction (the deferrable constraint on PGlite)', async () => {
+    const admin = (method: string, path: string, body: unknown) =>
+      fetch(`${registry.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const api = (id: string, path: string) => ({ api_id: id, name: id, use_keyless: true, proxy: { listen_path: path, target_url: 'http://127.0.0.1:1' } });
+    const stored = (await (await fetch(`${registry.url}/admin/apis`, { headers: { authorization: `Bearer ${secret}` } })).json()) as ApiDefinition[];
+    const keep = stored.map((definition) => ({ source: `apis/${definition.api_id}.yaml`, value: definition }));
+    for (const [id, path] of [
+      ['left', '/left/'],
+      ['right', '/right/'],
+    ] as const)
+      expect((await admin('POST', '/admin/apis', api(id, path))).status).toBe(201);
+    const swapped = [api('left', '/right/'), api('right', '/left/')].map((value) => ({ source: `apis/${value.api_id}.yaml`, value }));
+    const applied = await admin('POST', '/admin/config/apply', { apis: [...keep, ...swapped] });
+    expect(applied.status, await applied.clone().text()).toBe(200);
+    expect(((await applied.json()) as { summary: unknown }).summary).toMatchObject({ update: 2 });
+    const after = (await (await fetch(`${registry.url}/admin/apis`, { headers: { authorization: `Bearer ${secret}` } })).json()) as ApiDefinition[];
+    expect(after.filter((definition) => ['left', 'right'].includes(definition.api_id)).map((d) => [d.api_id, d.proxy.listen_path])).toEqual([
+      ['left', '/right/'],
+      ['right', '/left/'],
+    ]);
+  });
 });

@@ -3,6 +3,7 @@ import { Bus, type BusEvent } from '@portcullis/bus';
 import { subjects } from '@portcullis/contracts';
 import type { ApiDefinition } from '@portcullis/domain';
 import { PortcullisError } from '@portcullis/errors';
+import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from 'typeorm';
 import { CatalogueEntryRecord } from '../portal/catalogue/catalogue-entry.entity.js';
 import { catalogueColumns, toEntry } from '../portal/catalogue/catalogue.service.js';
@@ -14,7 +15,8 @@ import { PortalAppStore } from '../portal/storage/portal-app-store.js';
 import { ExternalRegistrationStore, ProviderStore } from '../portal/storage/provider-store.js';
 import { ApiStore } from '../storage/api-store.js';
 import { PolicyStore } from '../storage/policy-store.js';
-import { nextRevision } from '../storage/revision.js';
+import { violatedConstraint } from '../storage/pg-errors.js';
+import { currentRevision, lockRevision, nextRevision } from '../storage/revision.js';
 import { Transactions } from '../storage/transactions.js';
 import { checkFinalState, planChanges, validateSet, type Plan, type ProviderSettings, type StoredConfig, type Wanted } from './config-plan.js';
 import type { ApplyReport, ConfigSet, PlannedChange, SourcedError } from './config-set.js';
@@ -65,6 +67,8 @@ export class ConfigApplyService {
   async apply(set: ConfigSet): Promise<ApplyReport> {
     const { wanted, errors } = validateSet(set);
     if (errors.length > 0) throw new ApplyRejected('validation_failed', `Nothing was applied: ${errors.length} error(s)`, errors);
+    // The revision first: a write committed after it moves it, whether or not `stored` saw the write.
+    const revision = await currentRevision(this.transactions.manager);
     const stored = await this.stored();
     const changes = planChanges(wanted, stored);
     const discovered = await this.discover(changes, stored);
@@ -74,16 +78,23 @@ export class ConfigApplyService {
     await this.refuseDeletions(set, changes);
     const report = summarise(changes, set);
     if (set.dry_run || changes.every((change) => change.action === 'unchanged')) return report;
-    const events = await this.write(changes, discovered.endpoints);
+    const events = await this.write(changes, discovered.endpoints, { revision, stored });
     await this.bus.publishBestEffort(events, `${events.length} applied change(s)`, this.logger);
     return report;
   }
 
   private async stored(): Promise<StoredConfig> {
-    const [apis, policies, entries, providers] = await Promise.all([this.apis.byId(), this.policies.byId(), this.catalogue.list(), this.providers.list()]);
+    const [apis, policies, portal] = await Promise.all([this.apis.byId(), this.policies.byId(), this.portal()]);
+    return { apis, policies, ...portal };
+  }
+
+  /**
+   * The catalogue and the providers, as compared. Their writes do not move the revision: the apply
+   * reads them again under the revision's lock (which their writers queue behind) and compares.
+   */
+  private async portal(manager?: EntityManager): Promise<Pick<StoredConfig, 'catalogue' | 'providers'>> {
+    const [entries, providers] = await Promise.all([this.catalogue.list(manager), this.providers.list(manager)]);
     return {
-      apis,
-      policies,
       catalogue: new Map(entries.map((record) => [record.id, toEntry(record)])),
       providers: new Map(providers.map((record) => [record.id, this.settingsOf(record)])),
     };
@@ -171,13 +182,17 @@ export class ConfigApplyService {
   }
 
   /**
-   * Every write in one transaction, in an order the foreign keys and the unique listen paths allow:
-   * deletions of entries, APIs and policies first (freeing paths), then providers, policies, APIs and
-   * entries, then deletions of providers (no entry names them any more).
+   * Every write in one transaction, in an order the foreign keys allow: deletions of entries, APIs and
+   * policies first, then providers, policies, APIs and entries, then deletions of providers (no entry
+   * names them any more). Nothing is written when the revision moved since `compared`, or the
+   * catalogue or the providers differ from it (the plan was made against what is no longer stored).
+   * The listen paths are checked at COMMIT, so two APIs can swap them: the set's final state was
+   * checked for duplicates, and a path another writer took is still refused.
    */
   private async write(
     changes: Planned[],
     endpoints: Map<string, { issuer: string; jwks_uri: string; registration_endpoint?: string; token_endpoint?: string }>,
+    compared: { revision: number; stored: StoredConfig },
   ): Promise<BusEvent[]> {
     const of = (kind: Planned['kind'], deleted: boolean) =>
       changes.filter((change) => change.kind === kind && (deleted ? change.action === 'delete' : change.action === 'create' || change.action === 'update'));
@@ -185,6 +200,13 @@ export class ConfigApplyService {
     let writing: ApiDefinition | undefined;
     try {
       return await this.transactions.run(async (manager) => {
+        // The lock queues every writer of APIs, policies, catalogue entries and providers behind this
+        // transaction (and this one behind them): what is compared here is what is written over.
+        if ((await lockRevision(manager)) !== compared.revision) throw configurationChanged(changes);
+        const portal = await this.portal(manager);
+        if (!isDeepStrictEqual(portal.catalogue, compared.stored.catalogue) || !isDeepStrictEqual(portal.providers, compared.stored.providers))
+          throw configurationChanged(changes);
+        await this.apis.deferListenPathCheckIn(manager);
         const events: BusEvent[] = [];
         for (const change of of('catalogue', true)) await manager.delete(CatalogueEntryRecord, { id: change.id });
         for (const change of of('api', true)) {
@@ -217,8 +239,14 @@ export class ConfigApplyService {
         return events;
       });
     } catch (failure) {
-      const error = (writing && (await this.apis.conflictOf(failure, writing))) ?? failure;
+      const error =
+        (writing && (await this.apis.conflictOf(failure, writing))) ??
+        // Met at COMMIT (the deferred listen path check): which API it was is found from the set.
+        (await this.apis.listenPathConflictAmong(failure, written(changes))) ??
+        failure;
       // A write that raced this one (a listen path, an app made meanwhile): the database refused it, nothing is kept.
+      if (error instanceof ApplyRejected) throw error;
+      if (violatedConstraint(error, 'foreign_key') !== undefined) throw heldMeanwhile(error, changes);
       if (error instanceof PortcullisError)
         throw new ApplyRejected(
           error.code === 'conflict' ? 'conflict' : 'validation_failed',
@@ -272,6 +300,37 @@ async function saveEntry(manager: EntityManager, change: Planned): Promise<void>
   const columns = { ...catalogueColumns(entry), providerId: entry.provider_id?.toLowerCase() ?? null, updatedAt: new Date() };
   if (change.action === 'update') await manager.update(CatalogueEntryRecord, { id: wanted.id }, columns as never);
   else await manager.insert(CatalogueEntryRecord, { id: wanted.id, ...columns, createdAt: columns.updatedAt } as never);
+}
+
+/** Refused before any write: the plan was made against what is no longer stored. */
+function configurationChanged(changes: Planned[]): ApplyRejected {
+  return new ApplyRejected(
+    'conflict',
+    'Nothing was applied: the configuration changed while the set was compared with it; run diff (or apply) again',
+    [{ source: '(stored)', field: 'revision', message: 'an API, a policy, a catalogue entry, a provider or another configuration item was written meanwhile' }],
+    public_(changes),
+  );
+}
+
+/**
+ * A deletion the database refused: something written meanwhile by a writer the revision lock does not
+ * order (a portal app made for an entry, a registration at a provider) still refers to the item.
+ */
+function heldMeanwhile(error: unknown, changes: Planned[]): ApplyRejected {
+  const constraint = violatedConstraint(error, 'foreign_key') || 'a foreign key';
+  return new ApplyRejected(
+    'conflict',
+    'Nothing was applied: an item this set deletes is still used by something made meanwhile (a portal app, or its registration at a provider); run diff (or apply) again',
+    [{ source: '(write)', field: '(stored)', message: `still referenced (${constraint})` }],
+    public_(changes),
+  );
+}
+
+/** The APIs the set creates or updates. */
+function written(changes: Planned[]): ApiDefinition[] {
+  return changes.flatMap((change) =>
+    change.wanted?.kind === 'api' && (change.action === 'create' || change.action === 'update') ? [change.wanted.value] : [],
+  );
 }
 
 function eventOf(change: Planned): 'created' | 'updated' {

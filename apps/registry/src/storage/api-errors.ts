@@ -25,6 +25,13 @@ export function listenPathTaken(definition: Pick<ApiDefinition, 'domain' | 'prox
   ]);
 }
 
+/** A write of several APIs met a path another writer took, and which of them is no longer known. */
+export function listenPathTakenByOne(): PortcullisError {
+  return new PortcullisError('conflict', 'Another API already listens on a path this write takes', [
+    { field: 'proxy.listen_path', message: 'one of the listen paths written is already used by another API' },
+  ]);
+}
+
 /**
  * The unique indexes are the real guard against two writers racing past the friendly checks: their
  * violation becomes the same 409 the checks give, never a 500 with an ORM message.

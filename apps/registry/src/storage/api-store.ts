@@ -3,12 +3,13 @@ import type { RegistrySnapshot } from '@portcullis/contracts';
 import { routeKey, type ApiDefinition } from '@portcullis/domain';
 import type { PortcullisError } from '@portcullis/errors';
 import { DataSource, In, Not, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
-import { apiNotFound, conflictFromUniqueViolation, listenPathTaken } from './api-errors.js';
+import { apiNotFound, conflictFromUniqueViolation, listenPathTaken, listenPathTakenByOne } from './api-errors.js';
 import { listClientBindings } from './client-binding-store.js';
 import { ApiDefinitionRecord } from './api-definition.entity.js';
 import { listCertificates } from './certificate-store.js';
 import { listOpenDebugSessions } from './debug-session-store.js';
 import { ConfigState } from './config-state.entity.js';
+import { violatedConstraint } from './pg-errors.js';
 import { PolicyRecord } from './policy.entity.js';
 import { nextRevision } from './revision.js';
 import { ROWS_PER_STATEMENT } from './rows-per-statement.js';
@@ -93,6 +94,8 @@ export class ApiStore {
    * while holding the revision lock): stores each definition under its revision, as a new row or
    * over the stored one, many rows per statement. Rows are written in the order given, so an API
    * that leaves a listen path is written before one that takes it; the unique index still guards.
+   * The conflict target is the primary key: the listen paths' constraint is DEFERRABLE (an applied
+   * set defers it), and PostgreSQL refuses a deferrable constraint as an ON CONFLICT arbiter.
    */
   async upsertManyIn(manager: EntityManager, rows: readonly { definition: ApiDefinition; revision: number }[]): Promise<void> {
     const now = new Date();
@@ -114,6 +117,34 @@ export class ApiStore {
         .updateEntity(false)
         .execute();
     }
+  }
+
+  /**
+   * Inside the caller's transaction: the listen paths' unique constraint is checked at COMMIT instead
+   * of at each statement, so two APIs can swap paths. Only for a writer that checked its final state
+   * for duplicate paths first (an applied set); a path another writer took still refuses the COMMIT.
+   */
+  async deferListenPathCheckIn(manager: EntityManager): Promise<void> {
+    const schema = manager.connection.driver.escape(manager.connection.driver.schema ?? 'public');
+    await manager.query(`SET CONSTRAINTS ${schema}.api_definitions_route_key_key DEFERRED`);
+  }
+
+  /**
+   * After a transaction that wrote `definitions` with the listen path check deferred failed at its
+   * COMMIT and rolled back: the 409 naming the path (and the API holding it), else undefined.
+   */
+  async listenPathConflictAmong(error: unknown, definitions: readonly ApiDefinition[]): Promise<PortcullisError | undefined> {
+    const constraint = violatedConstraint(error, 'unique');
+    if (constraint === undefined || !constraint.includes('route_key')) return undefined;
+    // PostgreSQL names the key in its detail: `Key (route_key)=(<key>) already exists.`
+    const detail = (error as { driverError?: { detail?: unknown } }).driverError?.detail;
+    const key = typeof detail === 'string' ? /^Key \(route_key\)=\((.*)\) already exists\.?$/s.exec(detail)?.[1] : undefined;
+    const named = definitions.find((definition) => routeKey(definition) === key);
+    for (const definition of named ? [named] : definitions) {
+      const holder = await this.routeHolder(definition);
+      if (holder !== undefined) return listenPathTaken(definition, holder);
+    }
+    return named ? listenPathTaken(named) : listenPathTakenByOne();
   }
 
   /** Inside the caller's transaction (an applied configuration set): deletes the definition, if stored. */

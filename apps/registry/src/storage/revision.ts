@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { ConfigState } from './config-state.entity.js';
 
 /**
@@ -29,4 +29,26 @@ export async function lockRevision(manager: EntityManager): Promise<number> {
   const state = await manager.createQueryBuilder(ConfigState, 'state').setLock('pessimistic_write').where('state.id = 1').getOne();
   if (!state) throw new Error('config_state has no row: the registry migrations did not run');
   return state.revision;
+}
+
+/**
+ * The committed revision, read without a lock (an applied set reads it before what is stored, and
+ * compares it under the lock before writing: had it moved, a write landed in between).
+ */
+export async function currentRevision(manager: EntityManager): Promise<number> {
+  const state = await manager.findOneBy(ConfigState, { id: 1 });
+  if (!state) throw new Error('config_state has no row: the registry migrations did not run');
+  return state.revision;
+}
+
+/**
+ * A write that does not move the revision (a catalogue entry, a provider) in its own transaction
+ * behind the revision's lock: an applied set holding the lock is waited for, and one that takes the
+ * lock after it sees the write when it compares those items again.
+ */
+export function behindRevisionLock<T>(dataSource: DataSource, write: (manager: EntityManager) => Promise<T>): Promise<T> {
+  return dataSource.transaction(async (manager) => {
+    await lockRevision(manager);
+    return write(manager);
+  });
 }

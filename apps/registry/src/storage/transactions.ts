@@ -10,6 +10,11 @@ import { DataSource, type EntityManager, type EntitySubscriberInterface } from '
 export class Transactions {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** Reads outside any transaction (each statement sees what was committed when it ran). */
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
   }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PortcullisError } from '@portcullis/errors';
 import { ClientBindings } from '../../client-bindings/client-bindings.js';
+import { lockRevision } from '../../storage/revision.js';
 import { Transactions } from '../../storage/transactions.js';
 import { DcrRegistrar, type ExternalRegistration } from '../providers/dcr-registrar.js';
 import { ExternalRegistrations } from '../providers/external-registrations.js';
@@ -37,6 +38,10 @@ export class ExternalDcrCredentials implements CredentialKindHandler {
     const app = { ...context.app, clientId: registration.client_id, providerId };
     await this.storeOrUnregister(registration, async () => {
       await this.transactions.run(async (manager) => {
+        // The revision's lock first, as every configuration writer takes it: the app's row locks its
+        // entry and provider, which a catalogue or provider write (or an applied set) deletes only
+        // after taking that lock; taken in the other order, the two would deadlock.
+        await lockRevision(manager);
         await this.apps.insert(app, manager);
         await this.registrations.save(app.id, registration, manager);
         await this.bindings.put(this.binding(context, registration), manager);
@@ -59,6 +64,8 @@ export class ExternalDcrCredentials implements CredentialKindHandler {
     const updatedAt = new Date();
     await this.storeOrUnregister(registration, async () => {
       await this.transactions.run(async (manager) => {
+        // The revision's lock first (see create): the registration's row locks its provider.
+        await lockRevision(manager);
         if (!(await this.apps.update(context.app.id, { clientId: old.client_id }, { clientId: registration.client_id, updatedAt }, manager)))
           throw new PortcullisError('conflict', 'The app changed meanwhile (rotated or deleted); try again');
         await this.registrations.save(context.app.id, registration, manager);
@@ -85,6 +92,8 @@ export class ExternalDcrCredentials implements CredentialKindHandler {
       const registration = await this.registrations.get(app.id);
       if (registration) await this.registrar.remove(registration);
       const removed = await this.transactions.run(async (manager) => {
+        // The revision's lock first (see create): a rotation takes it before the app's row too.
+        await lockRevision(manager);
         const held = registration ? { clientId: registration.client_id } : {};
         if (!(await this.apps.delete(app.id, held, manager))) return false;
         if (registration) {

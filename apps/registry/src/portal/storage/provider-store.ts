@@ -2,14 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DcrProviderRecord } from '../providers/dcr-provider.entity.js';
 import { ExternalRegistrationRecord } from '../providers/external-registration.entity.js';
+import { behindRevisionLock } from '../../storage/revision.js';
 
-/** The DCR providers the portal registers clients at (`dcr_providers`). */
+/**
+ * The DCR providers the portal registers clients at (`dcr_providers`). Each write queues behind the
+ * configuration revision's lock (without moving it), so an applied configuration set, which compares
+ * the providers again under that lock, sees it or is waited for.
+ */
 @Injectable()
 export class ProviderStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  list(): Promise<DcrProviderRecord[]> {
-    return this.dataSource.manager.find(DcrProviderRecord, { order: { createdAt: 'ASC', id: 'ASC' } });
+  /** Every provider, read with the caller's manager (in its transaction) or outside any. */
+  list(manager: EntityManager = this.dataSource.manager): Promise<DcrProviderRecord[]> {
+    return manager.find(DcrProviderRecord, { order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   find(id: string): Promise<DcrProviderRecord | null> {
@@ -21,16 +27,20 @@ export class ProviderStore {
   }
 
   async insert(record: DcrProviderRecord): Promise<void> {
-    await this.dataSource.manager.insert(DcrProviderRecord, record);
+    await this.queued((manager) => manager.insert(DcrProviderRecord, record));
   }
 
   async save(record: DcrProviderRecord): Promise<void> {
-    await this.dataSource.manager.save(DcrProviderRecord, record);
+    await this.queued((manager) => manager.save(DcrProviderRecord, record));
   }
 
   /** Foreign key violations (registrations or entries still naming it) reach the caller as they are. */
   async delete(id: string): Promise<void> {
-    await this.dataSource.manager.delete(DcrProviderRecord, { id });
+    await this.queued((manager) => manager.delete(DcrProviderRecord, { id }));
+  }
+
+  private queued<T>(write: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return behindRevisionLock(this.dataSource, write);
   }
 }
 
