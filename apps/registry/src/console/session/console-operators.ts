@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { parse as parseCookies, serialize as serializeCookie, type SerializeOptions } from 'cookie';
 import type { Request, Response } from 'express';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes, scryptSync } from 'node:crypto';
 import type { RegistryConfig } from '../../config.js';
 import { PageCsrf } from '../../http/page-csrf.js';
 import type { VerifiedIdentity } from '../../portal/oidc/oidc-sign-ins.js';
@@ -57,7 +57,7 @@ export class ConsoleOperators {
   ) {
     this.csrf = new PageCsrf(config.adminSecret, 'console csrf v1');
     this.oidcOperators = new Set(config.console.oidc?.operators ?? []);
-    this.adminSecretOperatorId = `${ADMIN_SECRET_OPERATOR}${createHmac('sha256', config.adminSecret).update('console operator v1').digest('base64url').slice(0, 22)}`;
+    this.adminSecretOperatorId = `${ADMIN_SECRET_OPERATOR}${secretFingerprint(config.adminSecret)}`;
     // HttpOnly: no script reads them; Lax, not Strict: Strict would drop the session on the redirect
     // back from an OpenID Provider. Other sites' forms still arrive without them, and every change is a POST.
     this.cookieOptions = { path: '/console', httpOnly: true, sameSite: 'lax', secure: config.portal.cookieSecure };
@@ -147,4 +147,13 @@ export class ConsoleOperators {
   private clear(res: Response, name: string): void {
     res.append('Set-Cookie', serializeCookie(name, '', { ...this.cookieOptions, maxAge: 0, expires: new Date(0) }));
   }
+}
+
+/**
+ * What a session row records of the admin secret it was opened with: enough to tell the secret
+ * changed, nothing a copy of the table could be guessed back from cheaply. scrypt (once, at start),
+ * not a plain HMAC, because an operator may have chosen a short ADMIN_SECRET.
+ */
+function secretFingerprint(secret: string): string {
+  return scryptSync(secret, 'portcullis console operator v1', 16, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }).toString('base64url');
 }
