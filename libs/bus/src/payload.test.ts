@@ -1,7 +1,7 @@
 import { subjects } from '@portcullis/contracts';
 import { PortcullisError } from '@portcullis/errors';
 import { describe, expect, it } from 'vitest';
-import { eventPayload, requestPayload } from './payload.js';
+import { eventPayload, requestPayload, warnOnce } from './payload.js';
 
 describe('requestPayload', () => {
   it('returns the parsed request', () => {
@@ -42,5 +42,15 @@ describe('eventPayload', () => {
     const warnings: string[] = [];
     expect(eventPayload(subjects.authTokenRevoked, { jti: 'secret-jti', exp: 'later' }, { warn: (m) => warnings.push(m) })).toBeUndefined();
     expect(warnings).toEqual(['ignored a malformed auth.token.revoked event (exp)']);
+  });
+});
+
+describe('warnOnce', () => {
+  it('passes on the first warning only', () => {
+    const warnings: string[] = [];
+    const logger = warnOnce({ warn: (m) => warnings.push(m) });
+    logger.warn('first');
+    logger.warn('second');
+    expect(warnings).toEqual(['first']);
   });
 });

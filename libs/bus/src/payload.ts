@@ -23,3 +23,17 @@ export function eventPayload<K extends EventSubject>(subject: K, payload: unknow
   logger.warn(`ignored a malformed ${subject} event (${checked.problems.map((problem) => problem.field).join(', ')})`);
   return undefined;
 }
+
+/**
+ * `logger`, saying only its first warning: for events a misbehaving peer sends every second (a
+ * heartbeat), where one line says it all and the rest would drown the log.
+ */
+export function warnOnce(logger: WarnLogger): WarnLogger {
+  let warned = false;
+  return {
+    warn: (message: string) => {
+      if (!warned) logger.warn(message);
+      warned = true;
+    },
+  };
+}

@@ -1,6 +1,7 @@
 import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { checkPayload, eventSchemas, subjects } from '@portcullis/contracts';
+import { eventPayload, warnOnce } from '@portcullis/bus';
+import { subjects } from '@portcullis/contracts';
 import { GatewayFleet } from './gateway-fleet.js';
 
 /**
@@ -9,20 +10,14 @@ import { GatewayFleet } from './gateway-fleet.js';
  */
 @Controller()
 export class GatewayHeartbeatsMessages {
-  private readonly logger = new Logger('GatewayFleet');
-  private warned = false;
+  // Warned of once, not per heartbeat: a gateway sending malformed ones sends one every second.
+  private readonly logger = warnOnce(new Logger('GatewayFleet'));
 
   constructor(private readonly fleet: GatewayFleet) {}
 
   @EventPattern(subjects.gatewayHeartbeat)
   onHeartbeat(@Payload() payload: unknown): void {
-    // Warned of once, not per heartbeat: a gateway sending malformed ones sends one every second.
-    const heartbeat = checkPayload(eventSchemas[subjects.gatewayHeartbeat], payload);
-    if (!heartbeat.ok) {
-      if (!this.warned) this.logger.warn(`ignored a malformed gateway.heartbeat event (${heartbeat.problems.map((problem) => problem.field).join(', ')})`);
-      this.warned = true;
-      return;
-    }
-    this.fleet.record(heartbeat.value);
+    const heartbeat = eventPayload(subjects.gatewayHeartbeat, payload, this.logger);
+    if (heartbeat) this.fleet.record(heartbeat);
   }
 }
