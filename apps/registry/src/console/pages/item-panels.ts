@@ -3,6 +3,7 @@ import { UsageService } from '../../analytics/usage.service.js';
 import { ApisService } from '../../apis/apis.service.js';
 import { GatewayFleet } from '../../gateways/gateway-fleet.js';
 import { renderTrafficCharts } from '../charts/traffic-charts.js';
+import { lastDay } from '../traffic/traffic-filters.js';
 import { renderConsolePartial } from './console-views.js';
 
 /** The usage filter each kind's traffic is read by (keys by their hash, as the gateways count them). */
@@ -11,8 +12,6 @@ const trafficFilters = {
   keys: { filter: 'identity', query: 'identity', singular: 'key' },
   'oauth-clients': { filter: 'oauth_client_id', query: 'oauthClientId', singular: 'OAuth client' },
 } as const;
-
-const DAY_MS = 86_400_000;
 
 /** What an item's page shows beside its document: its last day's requests, and an API's targets' health. */
 @Injectable()
@@ -26,7 +25,7 @@ export class ItemPanels {
   async for(slug: string, id: string, now = new Date()): Promise<string> {
     const traffic = trafficFilters[slug as keyof typeof trafficFilters];
     if (!traffic) return '';
-    const report = await this.usage.usage({ from: new Date(now.getTime() - DAY_MS), to: now, bucket: 'hour', [traffic.query]: id });
+    const report = await this.usage.usage({ ...lastDay(now), [traffic.query]: id });
     return renderConsolePartial('panels', {
       singular: traffic.singular,
       trafficHref: `/console/traffic?${traffic.filter}=${encodeURIComponent(id)}`,

@@ -5,10 +5,9 @@ import { UsageService } from '../../analytics/usage.service.js';
 import { ApisService } from '../../apis/apis.service.js';
 import { GatewayFleet } from '../../gateways/gateway-fleet.js';
 import { ConsoleOperators } from '../session/console-operators.js';
+import { lastDay } from '../traffic/traffic-filters.js';
 import { ConsolePageFilter } from './console-page.filter.js';
 import { consoleNotice, sendConsolePage } from './console-page-kit.js';
-
-const DAY_MS = 86_400_000;
 
 /** The console's first page: each API's last day, the live gateways, the upstream targets' health. */
 @ApiExcludeController()
@@ -29,7 +28,7 @@ export class OverviewPagesController {
     const [apis, report] = await Promise.all([
       this.apis.list(),
       // One bucket per API: the whole day in one "day" bucket may straddle two, so hours, summed here.
-      this.usage.usage({ from: new Date(now.getTime() - DAY_MS), to: now, bucket: 'hour', groupBy: 'api' }),
+      this.usage.usage({ ...lastDay(now), groupBy: 'api' }),
     ]);
     const perApi = new Map<string, { requests: number; clientErrors: number; serverErrors: number; p99: number | null }>();
     for (const bucket of report.buckets) {

@@ -12,6 +12,12 @@ export const trafficRanges = {
 } as const satisfies Record<string, { label: string; spanMs: number; bucket: BucketSize }>;
 
 export type TrafficRange = keyof typeof trafficRanges;
+
+/** The last day by hour, as the overview and an item's page show it (the `24h` range). */
+export function lastDay(now: Date): Pick<UsageQuery, 'from' | 'to' | 'bucket'> {
+  const range = trafficRanges['24h'];
+  return { from: new Date(now.getTime() - range.spanMs), to: now, bucket: range.bucket };
+}
 export const DEFAULT_TRAFFIC_RANGE: TrafficRange = '24h';
 
 /** What the page's filter form holds, as sent (to fill the form again). */
