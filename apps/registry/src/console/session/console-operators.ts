@@ -47,7 +47,9 @@ export class SignInRequired extends Error {}
 export class ConsoleOperators {
   private readonly csrf: PageCsrf;
   private readonly cookieOptions: SerializeOptions;
-  private readonly adminSecretOperatorId: string;
+  private readonly adminSecret: string;
+  /** Worked out at the first sign-in or session check, not at start: scrypt is 100 ms and 32 MB, and most processes never serve the console. */
+  private adminSecretOperator: string | undefined;
   /** CONSOLE_OIDC_OPERATORS, in lower case; empty without a provider. */
   private readonly oidcOperators: ReadonlySet<string>;
 
@@ -57,7 +59,7 @@ export class ConsoleOperators {
   ) {
     this.csrf = new PageCsrf(config.adminSecret, 'console csrf v1');
     this.oidcOperators = new Set(config.console.oidc?.operators ?? []);
-    this.adminSecretOperatorId = `${ADMIN_SECRET_OPERATOR}${secretFingerprint(config.adminSecret)}`;
+    this.adminSecret = config.adminSecret;
     // HttpOnly: no script reads them; Lax, not Strict: Strict would drop the session on the redirect
     // back from an OpenID Provider. Other sites' forms still arrive without them, and every change is a POST.
     this.cookieOptions = { path: '/console', httpOnly: true, sameSite: 'lax', secure: config.portal.cookieSecure };
@@ -65,7 +67,7 @@ export class ConsoleOperators {
 
   /** The operator who holds the admin secret. */
   get adminSecretHolder(): Operator {
-    return { id: this.adminSecretOperatorId, name: 'admin secret holder' };
+    return { id: this.adminSecretOperatorId(), name: 'admin secret holder' };
   }
 
   /**
@@ -139,9 +141,14 @@ export class ConsoleOperators {
    * its email (the session's name) is in the list. Anything else is no session of this console.
    */
   private stillValid(operator: Operator): boolean {
-    if (operator.id.startsWith(ADMIN_SECRET_OPERATOR)) return operator.id === this.adminSecretOperatorId;
+    if (operator.id.startsWith(ADMIN_SECRET_OPERATOR)) return operator.id === this.adminSecretOperatorId();
     if (operator.id.startsWith(OIDC_OPERATOR)) return this.oidcOperators.has(operator.name.toLowerCase());
     return false;
+  }
+
+  private adminSecretOperatorId(): string {
+    this.adminSecretOperator ??= `${ADMIN_SECRET_OPERATOR}${secretFingerprint(this.adminSecret)}`;
+    return this.adminSecretOperator;
   }
 
   private clear(res: Response, name: string): void {
